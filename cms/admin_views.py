@@ -1,0 +1,103 @@
+"""Admin screens of the site: the e-mail outbox and the "send me a test" action."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.mail import outbox
+from cms.tasks import send_test_email_task
+
+BROWSE_OUTBOX = "cms.browse_outbox"
+
+
+class OutboxPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(BROWSE_OUTBOX):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OutboxIndexView(OutboxPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    page_title = gettext_lazy("E-mail outbox")
+    header_icon = "mail"
+    template_name = "cms/admin/outbox_index.html"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = []
+        for name in outbox.list_messages():
+            message = outbox.read_message(name)
+            if message is not None:
+                rows.append(
+                    {
+                        "name": name,
+                        "subject": message["Subject"],
+                        "to": message["To"],
+                        "date": message["Date"],
+                    }
+                )
+        context["rows"] = rows
+        return context
+
+
+class OutboxMessageView(OutboxPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "mail"
+    template_name = "cms/admin/outbox_message.html"
+
+    def get_page_title(self):
+        return self.message["Subject"] or _("(no subject)")
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("cms_outbox:index"), "label": _("E-mail outbox")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.message = outbox.read_message(kwargs["name"])
+        if self.message is None:
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        text, html = outbox.body_parts(self.message)
+        context.update(
+            headers=list(self.message.items()),
+            text_body=text,
+            html_body=html,
+        )
+        return context
+
+
+@require_POST
+def send_test_email(request):
+    """Queue a test message to the signed-in user's own address."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    if not request.user.email:
+        messages.error(request, _("Your account has no e-mail address to send to."))
+    else:
+        language = translation.get_language() or "en"
+        send_test_email_task.delay(request.user.pk, language.split("-")[0])
+        messages.success(
+            request,
+            _("A test message is on its way to %(email)s.")
+            % {"email": request.user.email},
+        )
+    target = request.POST.get("next", "")
+    if target not in {reverse("cms_outbox:index"), reverse("wagtailadmin_home")}:
+        target = reverse_lazy("wagtailadmin_home")
+    return redirect(target)

@@ -1,0 +1,134 @@
+"""Demo site content and staff accounts, built from ../shared/seeds."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage
+
+HOME_TITLES = {
+    "en": "Chicago Is With You",
+    "es": "Chicago está contigo",
+    "hi": "शिकागो आपके साथ है",
+    "zh-hans": "芝加哥与你同在",
+    "ar": "شيكاغو معك",
+    "pl": "Chicago jest z Tobą",
+}
+HOME_INTROS = {
+    "en": "All Chicago residents, regardless of immigration status, can use City services. "
+    "The Chicago Is With You Task Force makes sure that all immigrants and refugees know "
+    "their rights and resources.",
+    "es": "Todos los residentes de Chicago, sin importar su estatus migratorio, pueden usar "
+    "los servicios de la Ciudad. El Grupo de Trabajo Chicago está contigo se asegura de que "
+    "todos los inmigrantes y refugiados conozcan sus derechos y recursos.",
+    "hi": "शिकागो के सभी निवासी, आप्रवासन स्थिति की परवाह किए बिना, शहर की सेवाओं का उपयोग कर सकते हैं। "
+    "टास्क फ़ोर्स यह सुनिश्चित करती है कि सभी आप्रवासी और शरणार्थी अपने अधिकार और संसाधन जानें।",
+    "zh-hans": "所有芝加哥居民，无论移民身份如何，都可以使用市政服务。"
+    "工作组确保所有移民和难民了解自己的权利和资源。",
+    "ar": "يمكن لجميع سكان شيكاغو، بغض النظر عن وضع الهجرة، استخدام خدمات المدينة. "
+    "تتأكد فرقة العمل من أن جميع المهاجرين واللاجئين يعرفون حقوقهم ومواردهم.",
+    "pl": "Wszyscy mieszkańcy Chicago, niezależnie od statusu imigracyjnego, mogą korzystać "
+    "z usług miasta. Grupa zadaniowa dba o to, by wszyscy imigranci i uchodźcy znali swoje "
+    "prawa i dostępne zasoby.",
+}
+
+ADMIN_USERNAME = "admin"
+ADMIN_EMAIL = "admin@ona.example.org"
+STAFF_GROUP = "ONA staff"
+ORGANIZERS_GROUP = "Organizers"
+
+
+def load_locales() -> None:
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+
+
+@transaction.atomic
+def load_home_page() -> HomePage:
+    """One home page per locale, the English one the root of the default site."""
+    english = Locale.objects.get(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", locale=english)
+    # Wagtail's first migration leaves a placeholder welcome page (and a site on it).
+    placeholders = Page.objects.filter(depth=2).not_type(HomePage)
+    Site.objects.filter(root_page__in=placeholders).delete()
+    placeholders.delete()
+    home = HomePage.objects.filter(locale=english).first()
+    if home is None:
+        home = root.add_child(
+            instance=HomePage(title=HOME_TITLES["en"], slug="home", locale=english)
+        )
+    publish_if_changed(
+        home, title=HOME_TITLES["en"], intro=f"<p>{HOME_INTROS['en']}</p>"
+    )
+
+    site = Site.objects.filter(is_default_site=True).first() or Site(
+        is_default_site=True
+    )
+    site.hostname, site.port, site.root_page = "localhost", 80, home
+    site.site_name = settings.WAGTAIL_SITE_NAME
+    site.save()
+
+    for code, title in HOME_TITLES.items():
+        if code == "en":
+            continue
+        locale = Locale.objects.get(language_code=code)
+        translation = home.get_translation_or_none(locale)
+        if translation is None:
+            translation = home.copy_for_translation(locale)
+        publish_if_changed(
+            translation.specific, title=title, intro=f"<p>{HOME_INTROS[code]}</p>"
+        )
+    return home
+
+
+def publish_if_changed(page: Page, **fields) -> None:
+    """Set fields and publish, but only when something differs, so reruns add no revisions."""
+    if page.live and not page.has_unpublished_changes:
+        if all(getattr(page, name) == value for name, value in fields.items()):
+            return
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+def admin_password() -> str:
+    """The demo admin's password: DEMO_ADMIN_PASSWORD, else one made once and kept in var/."""
+    from os import environ
+
+    if environ.get("DEMO_ADMIN_PASSWORD"):
+        return environ["DEMO_ADMIN_PASSWORD"]
+    path = Path(settings.VAR_DIR) / "demo-admin-password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_staff() -> tuple[str, str]:
+    """Staff groups and the demo superuser; returns the admin's (username, password)."""
+    staff, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    organizers, _ = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    browse_outbox = Permission.objects.get(
+        content_type__app_label="cms", codename="browse_outbox"
+    )
+    staff.permissions.add(access_admin, browse_outbox)
+    organizers.permissions.add(access_admin)
+
+    password = admin_password()
+    user, _ = get_user_model().objects.get_or_create(username=ADMIN_USERNAME)
+    user.email, user.first_name, user.last_name = ADMIN_EMAIL, "Demo", "Admin"
+    user.is_staff = user.is_superuser = user.is_active = True
+    if not user.check_password(password):
+        user.set_password(password)
+    user.save()
+    user.groups.add(staff)
+    return ADMIN_USERNAME, password

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms import demo
+from subscribers import demo as subscribers_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo content built from ../shared/seeds. Running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo.load_locales()
+            demo.load_home_page()
+            lists = subscribers_demo.load_lists()
+            people = subscribers_demo.load_subscribers(lists)
+            username, password = demo.load_staff()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {len(lists)} lists, {people} subscribers."
+            )
+        )
+        self.stdout.write(f"Admin login: {username} / {password}")

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from cms.mail import services
+
+
+@shared_task
+def send_test_email_task(user_id: int, language: str = "en") -> None:
+    """Send the staff test message through the worker; safe to run twice."""
+    services.send_test_email(user_id=user_id, language=language)

@@ -1,0 +1,85 @@
+"""Encryption at rest (AES-256-GCM) and keyed lookup hashes for personal data.
+
+Ciphertext layout: version byte, 4-byte key id, 12-byte nonce, AES-GCM output.
+The key id lets several keys live side by side while ``rotate_encryption_key``
+re-encrypts rows under the newest one.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+VERSION = b"\x01"
+NONCE_SIZE = 12
+
+
+class DecryptionError(ValueError):
+    """A stored value could not be decrypted with any configured key."""
+
+
+def _decode_key(text: str) -> bytes:
+    key = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
+    if len(key) != 32:
+        raise ValueError("Each FIELD_ENCRYPTION_KEYS entry must be 32 bytes, base64.")
+    return key
+
+
+def _key_id(key: bytes) -> bytes:
+    return hashlib.sha256(key).digest()[:4]
+
+
+@cache
+def _keyring(keys: tuple[str, ...]) -> tuple[tuple[bytes, AESGCM], dict[bytes, AESGCM]]:
+    ciphers = [(_key_id(raw), AESGCM(raw)) for raw in map(_decode_key, keys)]
+    return ciphers[0], dict(ciphers)
+
+
+def _current() -> tuple[bytes, AESGCM]:
+    return _keyring(tuple(settings.FIELD_ENCRYPTION_KEYS))[0]
+
+
+def _by_id() -> dict[bytes, AESGCM]:
+    return _keyring(tuple(settings.FIELD_ENCRYPTION_KEYS))[1]
+
+
+def generate_key() -> str:
+    """A new random key in the format FIELD_ENCRYPTION_KEYS expects."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+def encrypt(plaintext: str) -> bytes:
+    key_id, cipher = _current()
+    nonce = os.urandom(NONCE_SIZE)
+    return VERSION + key_id + nonce + cipher.encrypt(nonce, plaintext.encode(), None)
+
+
+def decrypt(token: bytes) -> str:
+    token = bytes(token)
+    if token[:1] != VERSION:
+        raise DecryptionError("unknown ciphertext version")
+    cipher = _by_id().get(token[1:5])
+    if cipher is None:
+        raise DecryptionError("no configured key matches this value")
+    nonce, body = token[5 : 5 + NONCE_SIZE], token[5 + NONCE_SIZE :]
+    return cipher.decrypt(nonce, body, None).decode()
+
+
+def is_current(token: bytes) -> bool:
+    """True when the value is already encrypted under the newest key."""
+    return bytes(token)[1:5] == _current()[0]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def lookup_hash(email: str) -> str:
+    """Keyed hash of a normalised address: the only form used for lookups."""
+    key = settings.LOOKUP_HASH_KEY.encode()
+    digest = hmac.new(key, normalise_email(email).encode(), hashlib.sha256)
+    return digest.hexdigest()

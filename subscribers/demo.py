@@ -1,0 +1,125 @@
+"""Demo lists and subscribers, from the four task-force subcommittees of the seed bulletins."""
+
+from django.utils import timezone
+
+from .models import MailingList, Subscriber, Subscription
+
+TASK_FORCE_LISTS = [
+    {
+        "slug": "legal-protection",
+        "name": "Legal Protection/Services",
+        "lead_organisation": "National Immigrant Justice Center",
+        "description": "Free legal consultations, Know Your Rights sessions and updates on "
+        "court cases that affect immigrants and refugees.",
+    },
+    {
+        "slug": "community-outreach",
+        "name": "Community Outreach/Education",
+        "lead_organisation": "The Resurrection Project",
+        "description": "Educational materials, trainings and community events.",
+    },
+    {
+        "slug": "mental-health",
+        "name": "Mental Health/Well-being",
+        "lead_organisation": "Lurie Children's Hospital",
+        "description": "Mental health care and well-being services for the immigrant community.",
+    },
+    {
+        "slug": "employer-communications",
+        "name": "Employer Communications/Diversity Training",
+        "lead_organisation": "Illinois Business Immigration Coalition",
+        "description": "Guidance for employers and diversity training.",
+    },
+]
+
+# (name, language, ZIP); addresses are made from the name on example.org.
+DEMO_PEOPLE = [
+    ("Ana Morales", "es", "60608"),
+    ("Luis Hernández", "es", "60623"),
+    ("Carmen Ruiz", "es", "60632"),
+    ("Jorge Castillo", "es", "60629"),
+    ("Rosa Delgado", "es", "60609"),
+    ("Miguel Ortega", "es", "60647"),
+    ("Priya Patel", "hi", "60659"),
+    ("Rahul Sharma", "hi", "60645"),
+    ("Anjali Gupta", "hi", "60660"),
+    ("Vikram Singh", "hi", "60626"),
+    ("Meera Iyer", "hi", "60640"),
+    ("Arjun Reddy", "hi", "60618"),
+    ("Li Wei", "zh-hans", "60616"),
+    ("Zhang Min", "zh-hans", "60608"),
+    ("Wang Fang", "zh-hans", "60609"),
+    ("Chen Jie", "zh-hans", "60616"),
+    ("Liu Yang", "zh-hans", "60632"),
+    ("Huang Lei", "zh-hans", "60657"),
+    ("Fatima Haddad", "ar", "60659"),
+    ("Omar Khalil", "ar", "60645"),
+    ("Layla Nasser", "ar", "60625"),
+    ("Yusuf Mansour", "ar", "60629"),
+    ("Mariam Saleh", "ar", "60638"),
+    ("Karim Aziz", "ar", "60652"),
+    ("Katarzyna Nowak", "pl", "60634"),
+    ("Piotr Kowalski", "pl", "60641"),
+    ("Agnieszka Wiśniewska", "pl", "60630"),
+    ("Tomasz Wójcik", "pl", "60656"),
+    ("Magdalena Lewandowska", "pl", "60631"),
+    ("Krzysztof Zieliński", "pl", "60706"),
+    ("Grace Johnson", "en", "60614"),
+    ("Daniel Okafor", "en", "60615"),
+    ("Sarah Kim", "en", "60657"),
+    ("Michael Brown", "en", "60622"),
+    ("Emily Nguyen", "en", "60640"),
+    ("David Cohen", "en", "60613"),
+]
+
+
+def demo_email(name: str) -> str:
+    ascii_name = name.lower().encode("ascii", "ignore").decode()
+    return ".".join(ascii_name.split()) + "@example.org"
+
+
+def load_lists() -> list[MailingList]:
+    lists = []
+    for spec in TASK_FORCE_LISTS:
+        mailing_list, _ = MailingList.objects.update_or_create(
+            slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
+        )
+        lists.append(mailing_list)
+    return lists
+
+
+def load_subscribers(lists: list[MailingList]) -> int:
+    """Each demo person on one to three lists, mostly confirmed; idempotent."""
+    consent = timezone.now().replace(microsecond=0)
+    for index, (name, language, zip_code) in enumerate(DEMO_PEOPLE):
+        email = demo_email(name)
+        subscriber = Subscriber.objects.with_email(email).first()
+        if subscriber is None:
+            subscriber = Subscriber.for_email(email)
+        subscriber.name, subscriber.language, subscriber.zip_code = (
+            name,
+            language,
+            zip_code,
+        )
+        subscriber.save()
+        chosen = [lists[index % 4]] + ([lists[(index + 1) % 4]] if index % 2 else [])
+        if index % 5 == 0:
+            chosen.append(lists[(index + 2) % 4])
+        status = (
+            Subscription.Status.PENDING
+            if index % 9 == 8
+            else Subscription.Status.CONFIRMED
+        )
+        for mailing_list in chosen:
+            Subscription.objects.get_or_create(
+                subscriber=subscriber,
+                mailing_list=mailing_list,
+                defaults={
+                    "status": status,
+                    "source": Subscription.Source.DEMO,
+                    "consented_at": consent
+                    if status == Subscription.Status.CONFIRMED
+                    else None,
+                },
+            )
+    return len(DEMO_PEOPLE)

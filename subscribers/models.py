@@ -1,0 +1,134 @@
+"""People, the task-force lists they join, and the addresses we must never mail.
+
+Only e-mail, language, optional name and optional ZIP are kept about a person. The
+address and name are encrypted at rest; ``email_hash`` finds and dedupes them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import crypto
+from .fields import EncryptedTextField
+
+
+class MailingList(models.Model):
+    """A task-force subcommittee list (or any list staff add)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    lead_organisation = models.CharField(
+        _("lead organisation"), max_length=160, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailing list")
+        verbose_name_plural = _("mailing lists")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> "SubscriberQuerySet":
+        return self.filter(email_hash=crypto.lookup_hash(email))
+
+
+class Subscriber(models.Model):
+    """One e-mail address and its preferences. Never anything about status or origin."""
+
+    email = EncryptedTextField(_("e-mail address"))
+    email_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = EncryptedTextField(_("name"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @classmethod
+    def for_email(cls, email: str, **fields) -> "Subscriber":
+        """An unsaved subscriber with its address normalised and hashed."""
+        normalised = crypto.normalise_email(email)
+        return cls(
+            email=normalised, email_hash=crypto.lookup_hash(normalised), **fields
+        )
+
+
+class Subscription(models.Model):
+    """A subscriber on one list, with how and when they agreed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("signup form")
+        IMPORT = "import", _("import")
+        STAFF = "staff", _("added by staff")
+        PETITION = "petition", _("petition")
+        RSVP = "rsvp", _("event RSVP")
+        DEMO = "demo", _("demo data")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    consented_at = models.DateTimeField(_("consent time"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "mailing_list"], name="one_subscription_per_list"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing_list", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.subscriber_id} on {self.mailing_list_id} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address that must never be mailed again, kept only as its keyed hash."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", _("hard bounce")
+        COMPLAINT = "complaint", _("spam complaint")
+        ERASED = "erased", _("erased at the person's request")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed from everything")
+        STAFF = "staff", _("suppressed by staff")
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppression")
+        verbose_name_plural = _("suppressions")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"

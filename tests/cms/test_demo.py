@@ -1,0 +1,67 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.models import Page, Revision, Site
+
+from cms.models import HomePage
+from subscribers.models import MailingList, Subscriber, Subscription
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    return {
+        "lists": sorted(MailingList.objects.values_list("name", "lead_organisation")),
+        "subscribers": Subscriber.objects.count(),
+        "languages": sorted(set(Subscriber.objects.values_list("language", flat=True))),
+        "subscriptions": sorted(
+            Subscription.objects.values_list(
+                "subscriber__email_hash", "mailing_list__slug", "status"
+            )
+        ),
+        "home_pages": sorted(
+            HomePage.objects.values_list("locale__language_code", "title", "live")
+        ),
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "users": sorted(
+            get_user_model().objects.values_list("username", "is_superuser")
+        ),
+        "site_root": Site.objects.get(is_default_site=True).root_page.specific_class,
+    }
+
+
+def test_load_demo_builds_the_seed_content_and_is_idempotent(
+    monkeypatch, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+
+    call_command("load_demo", stdout=open(tmp_path / "out1", "w"))
+    first = snapshot()
+    call_command("load_demo", stdout=open(tmp_path / "out2", "w"))
+    second = snapshot()
+
+    assert first == second
+    assert [name for name, _ in first["lists"]] == [
+        "Community Outreach/Education",
+        "Employer Communications/Diversity Training",
+        "Legal Protection/Services",
+        "Mental Health/Well-being",
+    ]
+    assert ("Legal Protection/Services", "National Immigrant Justice Center") in first[
+        "lists"
+    ]
+    assert first["subscribers"] >= 24
+    assert first["languages"] == ["ar", "en", "es", "hi", "pl", "zh-hans"]
+    assert len(first["home_pages"]) == 6
+    assert all(live for *_, live in first["home_pages"])
+    assert first["site_root"] is HomePage
+    assert {"ONA staff", "Organizers"} <= set(first["groups"])
+    assert ("admin", True) in first["users"]
+
+    password = (tmp_path / "demo-admin-password").read_text().strip()
+    assert f"Admin login: admin / {password}" in (tmp_path / "out2").read_text()
+    assert get_user_model().objects.get(username="admin").check_password(password)

@@ -1,0 +1,74 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cms.mail import outbox
+from tests.factories import SuperuserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def send_one(subject="Hello", to="person@example.org"):
+    message = mail.EmailMultiAlternatives(subject, "plain body", to=[to])
+    message.attach_alternative(
+        "<p>html <script>alert(1)</script> body</p>", "text/html"
+    )
+    message.send()
+
+
+def test_outbox_backend_writes_one_file_per_message(outbox_dir):
+    send_one("First")
+    send_one("Second")
+
+    names = outbox.list_messages()
+    assert len(names) == 2
+    assert all(
+        (outbox_dir / name).read_bytes().startswith(b"Content-Type") for name in names
+    )
+    subjects = {outbox.read_message(name)["Subject"] for name in names}
+    assert subjects == {"First", "Second"}
+    assert not list(outbox_dir.glob(".*.part")), "no half-written files left behind"
+
+
+@pytest.mark.parametrize(
+    "name", ["../secret.eml", "..%2Fsecret.eml", "nope.txt", ".hidden.eml"]
+)
+def test_outbox_refuses_names_outside_the_folder(outbox_dir, name):
+    outbox_dir.mkdir(parents=True, exist_ok=True)
+    (outbox_dir.parent / "secret.eml").write_text("Subject: secret\r\n\r\nx")
+    assert outbox.read_message(name) is None
+
+
+def test_admin_outbox_shows_message_with_html_sandboxed(client, outbox_dir):
+    send_one("Bulletin preview")
+    client.force_login(SuperuserFactory())
+    (name,) = outbox.list_messages()
+
+    listing = client.get(reverse("cms_outbox:index"))
+    detail = client.get(reverse("cms_outbox:message", args=[name]))
+
+    assert "Bulletin preview" in listing.content.decode()
+    html = detail.content.decode()
+    assert "<iframe" in html
+    assert "sandbox" in html
+    assert "<script>alert(1)</script>" not in html, (
+        "message HTML is escaped into srcdoc"
+    )
+    assert (
+        client.get(reverse("cms_outbox:message", args=["missing.eml"])).status_code
+        == 404
+    )
+
+
+def test_outbox_needs_the_browse_permission(client, outbox_dir):
+    send_one()
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("cms_outbox:index")).status_code in (302, 403)
+    assert client.post(reverse("cms_outbox:send_test")).status_code in (302, 403)
+    assert len(outbox.list_messages()) == 1
+
+
+def test_send_test_needs_post(client, outbox_dir):
+    client.force_login(SuperuserFactory())
+    assert client.get(reverse("cms_outbox:send_test")).status_code == 405

@@ -1,0 +1,39 @@
+import pytest
+from wagtail.models import Locale
+
+from tests.factories import SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_renders(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
+    assert "Chicago Is With You" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "direction"), [("es", "ltr"), ("ar", "rtl"), ("zh-hans", "ltr")]
+)
+def test_translated_home_pages_render_with_lang_and_dir(
+    client, home_page, code, direction
+):
+    translation = home_page.copy_for_translation(Locale.objects.get(language_code=code))
+    translation.title = f"Home {code}"
+    translation.save_revision().publish()
+
+    response = client.get(f"/{code}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{code}" dir="{direction}">' in html
+    assert f"Home {code}" in html
+
+
+def test_wagtail_admin_dashboard_for_staff(client, home_page):
+    assert client.get("/admin/").status_code == 302  # login first
+    client.force_login(SuperuserFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "E-mail outbox" in response.content.decode()

@@ -1,0 +1,111 @@
+"""Settings come from the environment with defaults that run on a bare machine."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], "
+    "'db_name': str(settings.DATABASES['default']['NAME']), "
+    "'broker': settings.CELERY_BROKER_URL, 'email': settings.EMAIL_BACKEND, "
+    "'debug': settings.DEBUG, 'anymail': settings.ANYMAIL}))"
+)
+
+
+def bare_env(**extra) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG", "PYTHONPATH"}
+    env = {key: value for key, value in os.environ.items() if key in keep}
+    env.update(extra)
+    return env
+
+
+def probe(settings_module: str, **env) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE],
+        cwd=ROOT,
+        env=bare_env(DJANGO_SETTINGS_MODULE=settings_module, **env),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_bare_machine_defaults_are_embedded(tmp_path):
+    found = probe("cms.settings.dev", VAR_DIR=str(tmp_path))
+    assert found["db"] == "django.db.backends.sqlite3"
+    assert found["db_name"] == str(tmp_path / "db.sqlite3")
+    assert found["broker"] == "filesystem://"
+    assert found["email"] == "cms.mail.outbox.OutboxBackend"
+    assert found["debug"] is True
+
+
+def test_services_and_esp_come_from_the_environment(tmp_path):
+    found = probe(
+        "cms.settings.dev",
+        VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://ona@db.internal:5432/ona",
+        REDIS_URL="redis://cache.internal:6379/0",
+        EMAIL_PROVIDER="mailgun",
+        ANYMAIL_MAILGUN_API_KEY="key-from-env",
+        DEBUG="false",
+    )
+    assert found["db"] == "django.db.backends.postgresql"
+    assert found["broker"] == "redis://cache.internal:6379/0"
+    assert found["email"] == "anymail.backends.mailgun.EmailBackend"
+    assert found["anymail"] == {"MAILGUN_API_KEY": "key-from-env"}
+    assert found["debug"] is False
+
+
+def production_env(tmp_path, **extra) -> dict[str, str]:
+    return bare_env(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        VAR_DIR=str(tmp_path),
+        SECRET_KEY="p" * 20 + "-Zx8#kq!v3%mW7&rT2^yL9@nB4*cF6(hJ1)dG5-sA0",
+        FIELD_ENCRYPTION_KEYS="m0pF1WXh3g8kq0yq8QHc0kC8e7q2d1Vx6Kz3QbqZb4E",
+        LOOKUP_HASH_KEY="2mBq7Yv9pL1sX4cN8rT0wZ6uH3jK5fD2",
+        ALLOWED_HOSTS="ona.example.org",
+        **extra,
+    )
+
+
+def test_production_check_deploy_is_clean(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment." in result.stderr
+
+    env = production_env(tmp_path)
+    del env["FIELD_ENCRYPTION_KEYS"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr

@@ -1,0 +1,98 @@
+"""Tasks run in a real Celery worker process, on Redis or on the embedded broker."""
+
+import uuid
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.urls import reverse
+
+from cms.mail import outbox
+from cms.tasks import send_test_email_task
+from tests.factories import SuperuserFactory
+from tests.workers import celery_worker, wait_for, worker_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def outbox_subjects() -> list[str]:
+    return [outbox.read_message(name)["Subject"] for name in outbox.list_messages()]
+
+
+@pytest.mark.redis
+def test_worker_consumes_task_from_redis(outbox_dir, tmp_path):
+    user = SuperuserFactory(
+        username="redis-admin", email="redis-admin@staff.example.org"
+    )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = worker_env(redis_url=settings.REDIS_URL, var_dir=tmp_path / "var")
+
+    with celery_worker(env=env, queues=[queue], log_path=tmp_path / "worker.log"):
+        result = send_test_email_task.apply_async((user.pk, "en"), queue=queue)
+        wait_for(
+            outbox.list_messages, timeout=30, what="the worker to send the message"
+        )
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    log = (tmp_path / "worker.log").read_text()
+    assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
+    assert outbox_subjects() == ["Test message from Office of New Americans"]
+
+
+def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
+    """With no REDIS_URL the broker is files under var/broker; a worker still runs the task."""
+    user = SuperuserFactory(
+        username="embedded-admin", email="embedded@staff.example.org"
+    )
+    var_dir = tmp_path / "var"
+    env = worker_env(redis_url=None, var_dir=var_dir)
+    broker_dir = var_dir / "broker"
+    for folder in ("queue", "control", "processed"):
+        (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+    # A publisher configured exactly as the web process is when REDIS_URL is unset.
+    publisher = Celery("publisher", broker="filesystem://", set_as_current=False)
+    publisher.conf.broker_transport_options = {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "control_folder": str(broker_dir / "control"),
+    }
+    publisher.conf.task_serializer = "json"
+
+    with celery_worker(env=env, queues=["default"], log_path=tmp_path / "worker.log"):
+        result = publisher.send_task(
+            "cms.tasks.send_test_email_task", args=[user.pk, "es"], queue="default"
+        )
+        wait_for(
+            outbox.list_messages, timeout=30, what="the worker to send the message"
+        )
+
+    log = (tmp_path / "worker.log").read_text()
+    assert "filesystem" in log
+    assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
+    assert outbox_subjects() == ["Mensaje de prueba de Office of New Americans"]
+
+
+@pytest.mark.redis
+def test_send_me_a_test_goes_through_worker_and_is_readable_in_admin(
+    client, outbox_dir, tmp_path
+):
+    admin = SuperuserFactory(username="ona-admin", email="ona-admin@staff.example.org")
+    client.force_login(admin)
+    env = worker_env(redis_url=settings.REDIS_URL, var_dir=tmp_path / "var")
+
+    with celery_worker(env=env, queues=["default"], log_path=tmp_path / "worker.log"):
+        response = client.post(
+            reverse("cms_outbox:send_test"), {"next": reverse("cms_outbox:index")}
+        )
+        assert response.status_code == 302
+        assert outbox.list_messages() == [], "the web request must not send inline"
+        (name,) = wait_for(outbox.list_messages, timeout=30, what="the test message")
+
+    listing = client.get(reverse("cms_outbox:index"))
+    assert listing.status_code == 200
+    assert "Test message from Office of New Americans" in listing.content.decode()
+    detail = client.get(reverse("cms_outbox:message", args=[name]))
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert "ona-admin@staff.example.org" in body
+    assert "the message went through the background worker" in body
