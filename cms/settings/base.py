@@ -253,3 +253,20 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Subscribers (issue 3) --------------------------------------------------------
+# Confirmation links expire after this many seconds; unconfirmed signups are purged
+# after SUBSCRIBERS_PENDING_DAYS by the beat task below.
+SUBSCRIBERS_CONFIRM_MAX_AGE = env_int("SUBSCRIBERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+SUBSCRIBERS_PENDING_DAYS = env_int("SUBSCRIBERS_PENDING_DAYS", 14)
+SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int(
+    "SUBSCRIBERS_CONFIRMATION_INTERVAL", 24 * 3600
+)
+# django-ratelimit rates ("count/period"); keys are hashed before they reach the cache.
+SUBSCRIBERS_RATE_PER_IP = env_str("SUBSCRIBERS_RATE_PER_IP", "20/h")
+SUBSCRIBERS_RATE_PER_ADDRESS = env_str("SUBSCRIBERS_RATE_PER_ADDRESS", "5/h")
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
+    "task": "subscribers.tasks.purge_unconfirmed_task",
+    "schedule": 3600.0,
+}
