@@ -1,0 +1,176 @@
+"""Wagtail admin for lists and subscribers, scoped to the lists a user may view."""
+
+import django_filters
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from . import crypto
+from .admin_views import ExportView, ImportView
+from .models import ListPermission, MailingList, Subscription
+from .selectors import list_counts, lists_user_can
+
+VIEW = ListPermission.Permission.VIEW
+
+
+class CountsColumn(Column):
+    """Subscribers on a list by status, and by language within each status."""
+
+    def __init__(self, status, **kwargs):
+        self.status = status
+        super().__init__(status, label=Subscription.Status(status).label, **kwargs)
+
+    def get_value(self, instance):
+        by_language = instance.counts.get(self.status, {})
+        total = sum(by_language.values())
+        if not total:
+            return "0"
+        detail = ", ".join(f"{code} {n}" for code, n in sorted(by_language.items()))
+        return f"{total} ({detail})"
+
+
+class MailingListIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(pk__in=lists_user_can(self.request.user, VIEW))
+        )
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        lists = context["object_list"]
+        counts = list_counts(MailingList.objects.filter(pk__in=[m.pk for m in lists]))
+        for mailing_list in lists:
+            mailing_list.counts = counts.get(mailing_list.pk, {})
+        return context
+
+
+class MailingListViewSet(ModelViewSet):
+    model = MailingList
+    icon = "list-ul"
+    add_to_admin_menu = True
+    menu_order = 210
+    menu_label = _("Mailing lists")
+    form_fields = ["name", "slug", "description", "lead_organisation"]
+    index_view_class = MailingListIndexView
+    list_display = [
+        "name",
+        CountsColumn(Subscription.Status.CONFIRMED),
+        CountsColumn(Subscription.Status.PENDING),
+        CountsColumn(Subscription.Status.UNSUBSCRIBED),
+    ]
+
+
+def visible_lists(request):
+    if request is None:
+        return MailingList.objects.none()
+    return lists_user_can(request.user, VIEW)
+
+
+class SubscriptionFilterSet(WagtailFilterSet):
+    mailing_list = django_filters.ModelChoiceFilter(
+        label=_("List"), queryset=visible_lists
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Subscription.Status.choices
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Subscription.Source.choices
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        field_name="subscriber__language",
+        choices=Subscription._meta.get_field("subscriber")
+        .related_model._meta.get_field("language")
+        .choices,
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["mailing_list", "status", "source", "language"]
+
+
+def scoped_subscriptions(user):
+    """Subscriptions on the lists ``user`` may view; the base of every staff listing."""
+    return Subscription.objects.filter(
+        mailing_list__in=lists_user_can(user, VIEW)
+    ).select_related("subscriber", "mailing_list")
+
+
+def search_by_email(queryset, query: str):
+    """Addresses are encrypted, so search is an exact match on the keyed hash."""
+    return queryset.filter(subscriber__email_hash=crypto.lookup_hash(query))
+
+
+class SubscriptionIndexView(IndexView):
+    def get_base_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+    def search_queryset(self, queryset):
+        if not self.search_query:
+            return queryset
+        return search_by_email(queryset, self.search_query)
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        buttons.append(
+            HeaderButton(
+                _("Import CSV"),
+                url=reverse("subscribers_admin:import"),
+                icon_name="upload",
+            )
+        )
+        buttons.append(
+            HeaderButton(
+                _("Export CSV"),
+                url=reverse("subscribers_admin:export")
+                + "?"
+                + self.request.GET.urlencode(),
+                icon_name="download",
+            )
+        )
+        return buttons
+
+
+class SubscriptionViewSet(ModelViewSet):
+    model = Subscription
+    name = "subscribers_admin"
+    icon = "group"
+    add_to_admin_menu = True
+    menu_order = 220
+    menu_label = _("Subscribers")
+    form_fields = ["status"]
+    index_view_class = SubscriptionIndexView
+    filterset_class = SubscriptionFilterSet
+    search_fields = ["subscriber__email_hash"]
+    list_display = [
+        Column("email", label=_("E-mail address"), accessor="subscriber.email"),
+        Column("name", label=_("Name"), accessor="subscriber.name"),
+        Column(
+            "language",
+            label=_("Language"),
+            accessor="subscriber.get_language_display",
+        ),
+        Column("mailing_list", label=_("List")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("source", label=_("Source"), accessor="get_source_display"),
+        Column("consented_at", label=_("Consent time")),
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("import/", ImportView.as_view(), name="import"),
+            path("export/", ExportView.as_view(), name="export"),
+        ]
+
+
+mailing_list_viewset = MailingListViewSet("mailing_lists")
+subscription_viewset = SubscriptionViewSet()
