@@ -327,3 +327,22 @@ def lift_suppression(*, email: str) -> bool:
         email_hash=crypto.lookup_hash(email)
     ).delete()
     return bool(deleted)
+
+
+def reencrypt_subscribers(*, batch_size: int = 1000) -> int:
+    """Rewrite every address and name under the newest key; safe to run twice."""
+    count, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Subscriber.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "email", "name")[:batch_size]
+            )
+            if not batch:
+                return count
+            # Decrypted on load, encrypted again on save: always under the newest key.
+            Subscriber.objects.bulk_update(batch, ["email", "name"])
+        count += len(batch)
+        last_pk = batch[-1].pk
