@@ -182,7 +182,7 @@ def test_confirmation_email_is_in_spanish_and_confirms(
     )
     (name,) = outbox.list_messages()
     message = outbox.read_message(name)
-    assert message["Subject"] == "Por favor, confirma tu suscripción"
+    assert message["Subject"] == "Por favor, confirme su suscripción"
     text, html = outbox.body_parts(message)
     link = re.search(r"http://\S+/confirm/\S+/", text).group(0)
     path = link.split("8000", 1)[1] if "8000" in link else link
