@@ -128,3 +128,10 @@ def confirm_url(
         subscriber_id=subscriber_id, list_ids=list_ids, page_id=page_id
     )
     return _absolute("subscribers:confirm", token, language)
+
+
+def preferences_path(subscriber_id: int) -> str:
+    """Site-relative preference centre link in the active language, for web pages."""
+    return reverse(
+        "subscribers:preferences", args=[make_preferences_token(subscriber_id)]
+    )

@@ -106,7 +106,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request)
     context = {
         "token": token,
-        "preferences_url": tokens.preferences_url(subscriber.pk),
+        "preferences_url": tokens.preferences_path(subscriber.pk),
     }
     if request.method == "POST":
         services.confirm_subscription(
@@ -145,7 +145,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     elif subscriber is None:
         context["done"] = True
     if subscriber is not None:
-        context["preferences_url"] = tokens.preferences_url(subscriber.pk)
+        context["preferences_url"] = tokens.preferences_path(subscriber.pk)
     return render(request, "subscribers/unsubscribe.html", context)
 
 
