@@ -156,7 +156,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: a Redis outage must not refuse signups (issue 3).
+            "BACKEND": "cms.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ona"),
         }
@@ -266,6 +267,7 @@ SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int(
 SUBSCRIBERS_RATE_PER_IP = env_str("SUBSCRIBERS_RATE_PER_IP", "20/h")
 SUBSCRIBERS_RATE_PER_ADDRESS = env_str("SUBSCRIBERS_RATE_PER_ADDRESS", "5/h")
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+RATELIMIT_FAIL_OPEN = True
 CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
     "task": "subscribers.tasks.purge_unconfirmed_task",
     "schedule": 3600.0,

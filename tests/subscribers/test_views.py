@@ -305,3 +305,38 @@ def test_bad_preference_actions_and_tokens(client, lists):
     assert client.get("/subscribers/preferences/1.AAAA/").status_code == 400
     assert client.get("/subscribers/unsubscribe/garbage/").status_code == 400
     assert not mail.outbox
+
+
+def test_signups_are_stored_when_the_rate_limit_cache_is_down(
+    client, signup_page, lists, settings
+):
+    if settings.REDIS_URL:
+        assert settings.CACHES["default"]["BACKEND"] == "cms.cache.FailSoftRedisCache"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.FailSoftRedisCache",
+            # Nothing listens on port 1: every cache call fails to connect.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.post(signup_page.url, form_data(lists))
+    assert response.status_code == 200
+    assert Subscriber.objects.with_email("ana@example.org").exists()
+
+
+def test_token_pages_fall_back_to_accept_language(client):
+    response = client.get(
+        "/subscribers/unsubscribe/garbage/", HTTP_ACCEPT_LANGUAGE="pl,en;q=0.5"
+    )
+    assert response.status_code == 400
+    assert "Ten link jest nieprawidłowy" in response.content.decode()
+    prefixed = client.get("/zh-hans/subscribers/unsubscribe/garbage/")
+    assert "此链接无效" in prefixed.content.decode()
+
+
+def test_unsubscribe_page_uses_the_subscribers_language(client, lists):
+    subscriber = make_subscriber("ana@example.org", language="hi")
+    path = tokens.unsubscribe_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    body = client.get(path).content.decode()
+    assert 'lang="hi"' in body
+    assert "मेरी सदस्यता समाप्त करें" in body
