@@ -6,7 +6,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -139,6 +141,26 @@ class SubscriptionIndexView(IndexView):
         return buttons
 
 
+class ScopedEditView(EditView):
+    def get_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedDeleteView(DeleteView):
+    def get_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedHistoryView(HistoryView):
+    def get_base_object_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedUsageView(UsageView):
+    def get_base_object_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
 class SubscriptionViewSet(ModelViewSet):
     model = Subscription
     name = "subscribers_admin"
@@ -148,6 +170,11 @@ class SubscriptionViewSet(ModelViewSet):
     menu_label = _("Subscribers")
     form_fields = ["status"]
     index_view_class = SubscriptionIndexView
+    # Every view that loads one row loads it from the user's own lists only.
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
     filterset_class = SubscriptionFilterSet
     search_fields = ["subscriber__email_hash"]
     list_display = [

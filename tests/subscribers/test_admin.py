@@ -195,3 +195,23 @@ def test_import_rejects_unreadable_files_without_writing(client, lists):
         )
         assert response.status_code == 400
     assert not Subscriber.objects.exists()
+
+
+def test_row_views_are_scoped_even_with_model_permissions(client, people, legal_staff):
+    group = legal_staff.groups.get()
+    for codename in ("change_subscription", "delete_subscription"):
+        group.permissions.add(Permission.objects.get(codename=codename))
+    own = Subscription.objects.get(subscriber=people[0])
+    other = Subscription.objects.get(subscriber=people[1])
+    client.force_login(legal_staff)
+    for name in ("edit", "delete", "history", "usage"):
+        url = reverse(f"subscribers_admin:{name}", args=[other.pk])
+        assert client.get(url).status_code == 404, name
+    assert (
+        client.post(reverse("subscribers_admin:delete", args=[other.pk])).status_code
+        == 404
+    )
+    assert Subscription.objects.filter(pk=other.pk).exists()
+    assert (
+        client.get(reverse("subscribers_admin:edit", args=[own.pk])).status_code == 200
+    )
