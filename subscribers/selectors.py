@@ -1,8 +1,8 @@
 """Shared read queries for subscribers."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from .models import ListPermission, MailingList, Subscriber, Subscription
+from .models import ListPermission, MailingList, Subscriber, Subscription, Suppression
 
 
 def lists_user_can(user, permission: str) -> QuerySet[MailingList]:
@@ -42,3 +42,14 @@ def decrypted_recipients(subscriber_ids: list[int]) -> dict[int, dict[str, str]]
         row.pk: {"email": row.email, "name": row.name or "", "language": row.language}
         for row in rows
     }
+
+
+def sendable_subscribers(list_ids: list[int]) -> QuerySet[Subscriber]:
+    """People confirmed on any of these lists and not suppressed; each once."""
+    suppressed = Suppression.objects.filter(email_hash=OuterRef("email_hash"))
+    on_lists = Subscription.objects.filter(
+        subscriber=OuterRef("pk"),
+        mailing_list_id__in=list_ids,
+        status=Subscription.Status.CONFIRMED,
+    )
+    return Subscriber.objects.filter(Exists(on_lists)).exclude(Exists(suppressed))
