@@ -1,6 +1,7 @@
 """Wagtail admin for lists and subscribers, scoped to the lists a user may view."""
 
 import django_filters
+from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from . import crypto
 from .admin_views import ExportView, ImportView
-from .models import ListPermission, MailingList, Subscription
+from .models import ListPermission, MailingList, Subscription, Suppression
 from .selectors import list_counts, lists_user_can
 
 VIEW = ListPermission.Permission.VIEW
@@ -201,3 +202,56 @@ class SubscriptionViewSet(ModelViewSet):
 
 mailing_list_viewset = MailingListViewSet("mailing_lists")
 subscription_viewset = SubscriptionViewSet()
+
+
+class SuppressionForm(forms.ModelForm):
+    """Staff add an address to the suppression list; only its keyed hash is kept."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    class Meta:
+        model = Suppression
+        fields = ["email", "reason"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if Suppression.objects.filter(email_hash=crypto.lookup_hash(email)).exists():
+            raise forms.ValidationError(_("This address is already suppressed."))
+        return email
+
+    def save(self, commit=True):
+        self.instance.email_hash = crypto.lookup_hash(self.cleaned_data["email"])
+        return super().save(commit)
+
+
+class SuppressionIndexView(IndexView):
+    def search_queryset(self, queryset):
+        if not self.search_query:
+            return queryset
+        return queryset.filter(email_hash=crypto.lookup_hash(self.search_query))
+
+
+class SuppressionViewSet(ModelViewSet):
+    """Deleting a row is the staff action that lifts a bounce or complaint."""
+
+    model = Suppression
+    icon = "cross"
+    add_to_admin_menu = True
+    menu_order = 230
+    menu_label = _("Suppressions")
+    index_view_class = SuppressionIndexView
+    search_fields = ["email_hash"]
+    list_filter = ["reason"]
+    list_display = [
+        Column("reason", label=_("Reason"), accessor="get_reason_display"),
+        Column("created_at", label=_("Since")),
+    ]
+    form_fields = ["reason"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return super().get_form_class(for_update=True)
+        return SuppressionForm
+
+
+suppression_viewset = SuppressionViewSet()

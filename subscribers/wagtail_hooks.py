@@ -3,7 +3,7 @@ from wagtail.permissions import register_permission_policy
 
 from .models import MailingList, Subscription
 from .permissions import ListScopedPolicy
-from .viewsets import mailing_list_viewset, subscription_viewset
+from .viewsets import mailing_list_viewset, subscription_viewset, suppression_viewset
 
 register_permission_policy(MailingList, ListScopedPolicy(MailingList), exact_class=True)
 register_permission_policy(
@@ -13,4 +13,4 @@ register_permission_policy(
 
 @hooks.register("register_admin_viewset")
 def register_subscriber_viewsets():
-    return [mailing_list_viewset, subscription_viewset]
+    return [mailing_list_viewset, subscription_viewset, suppression_viewset]

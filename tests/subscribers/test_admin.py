@@ -215,3 +215,31 @@ def test_row_views_are_scoped_even_with_model_permissions(client, people, legal_
     assert (
         client.get(reverse("subscribers_admin:edit", args=[own.pk])).status_code == 200
     )
+
+
+def test_staff_suppress_and_lift_by_address(client, lists):
+    client.force_login(SuperuserFactory(username="boss"))
+    add = client.post(
+        reverse("suppression:add"),
+        {"email": "Bounced@Example.org", "reason": "hard_bounce"},
+    )
+    assert add.status_code == 302
+    suppression = Suppression.objects.get()
+    assert suppression.email_hash == lookup_hash("bounced@example.org")
+    again = client.post(
+        reverse("suppression:add"), {"email": "bounced@example.org", "reason": "staff"}
+    )
+    assert again.status_code == 200
+    assert Suppression.objects.count() == 1
+    found = client.get(reverse("suppression:index"), {"q": "bounced@example.org"})
+    body = found.content.decode()
+    assert "hard bounce" in body
+    assert body.count("bounced@example.org") == 1, "only the search box echoes it"
+    client.post(reverse("suppression:delete", args=[suppression.pk]))
+    assert not Suppression.objects.exists()
+
+
+def test_subcommittee_cannot_manage_suppressions(client, legal_staff):
+    client.force_login(legal_staff)
+    response = client.get(reverse("suppression:index"))
+    assert response.status_code in (302, 403)
