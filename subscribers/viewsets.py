@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -89,9 +90,7 @@ class SubscriptionFilterSet(WagtailFilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         field_name="subscriber__language",
-        choices=Subscription._meta.get_field("subscriber")
-        .related_model._meta.get_field("language")
-        .choices,
+        choices=settings.LANGUAGES,
     )
 
     class Meta:

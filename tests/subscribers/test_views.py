@@ -340,3 +340,28 @@ def test_unsubscribe_page_uses_the_subscribers_language(client, lists):
     body = client.get(path).content.decode()
     assert 'lang="hi"' in body
     assert "मेरी सदस्यता समाप्त करें" in body
+
+
+def test_confirm_and_preferences_forms_need_csrf(lists):
+    from django.test import Client
+
+    subscriber = make_subscriber("ana@example.org")
+    Subscription.objects.create(
+        subscriber=subscriber, mailing_list=lists[0], status="pending", source="signup"
+    )
+    strict = Client(enforce_csrf_checks=True)
+    confirm = "/subscribers/confirm/{}/".format(
+        tokens.make_confirm_token(
+            subscriber_id=subscriber.pk, list_ids=[lists[0].pk], page_id=None
+        )
+    )
+    preferences = (
+        f"/subscribers/preferences/{tokens.make_preferences_token(subscriber.pk)}/"
+    )
+    assert strict.post(confirm).status_code == 403
+    assert (
+        strict.post(preferences, {"action": "erase", "confirm": "on"}).status_code
+        == 403
+    )
+    assert Subscription.objects.get().status == "pending"
+    assert Subscriber.objects.exists()
