@@ -21,9 +21,24 @@ def no_control_characters(value: str) -> None:
         )
 
 
+# Largest BigAutoField value: anything else would overflow SQLite's integer and 500.
+MAX_ID = 2**63 - 1
+
+
 class ListChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: MailingList) -> str:
         return obj.name
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SignupForm(forms.Form):

@@ -16,6 +16,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from . import crypto
 from .admin_views import ExportView, ImportView
+from .forms import MAX_ID
 from .models import ListPermission, MailingList, Subscription, Suppression
 from .selectors import list_counts, lists_user_can
 
@@ -71,6 +72,20 @@ class MailingListViewSet(ModelViewSet):
     ]
 
 
+class ListIdField(forms.ModelChoiceField):
+    def to_python(self, value):
+        text = str(value or "")
+        if text and not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ListFilter(django_filters.ModelChoiceFilter):
+    field_class = ListIdField
+
+
 def visible_lists(request):
     if request is None:
         return MailingList.objects.none()
@@ -78,9 +93,7 @@ def visible_lists(request):
 
 
 class SubscriptionFilterSet(WagtailFilterSet):
-    mailing_list = django_filters.ModelChoiceFilter(
-        label=_("List"), queryset=visible_lists
-    )
+    mailing_list = ListFilter(label=_("List"), queryset=visible_lists)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Subscription.Status.choices
     )

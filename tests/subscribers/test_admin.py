@@ -243,3 +243,13 @@ def test_subcommittee_cannot_manage_suppressions(client, legal_staff):
     client.force_login(legal_staff)
     response = client.get(reverse("suppression:index"))
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "x", "-1", "٣"])
+def test_bad_list_filter_is_not_a_500(client, people, value):
+    client.force_login(SuperuserFactory(username="boss"))
+    index = client.get(reverse("subscribers_admin:index"), {"mailing_list": value})
+    assert index.status_code == 200
+    export = client.get(reverse("subscribers_admin:export"), {"mailing_list": value})
+    assert export.status_code == 200
+    assert export_rows(export) == []
