@@ -253,3 +253,13 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Pages and events -------------------------------------------------------------
+INSTALLED_APPS += ["wagtail.contrib.routable_page"]
+# Whole-page cache for anonymous visitors (cms/page_cache.py); needs the shared Redis
+# cache so a publish clears it in every process, hence off without REDIS_URL.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "cms.page_cache.PageCacheMiddleware",
+)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
