@@ -334,12 +334,13 @@ class ImageBlock(EmailBlockMixin, blocks.StructBlock):
         icon = "image"
         template = "blocks/image_block.html"
         email_template = "email/blocks/image_block.html"
+        preview_value = {"alt_text": "", "caption": "Know your rights"}
         description = _("An image with alternative text and an optional caption.")
         label = _("Image")
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        image = value["image"]
+        image = value.get("image")
         context["rendition"] = image.get_rendition("width-1200") if image else None
         return context
 
@@ -376,6 +377,7 @@ class DividerBlock(EmailBlockMixin, blocks.StaticBlock):
         template = "blocks/divider_block.html"
         email_template = "email/blocks/divider_block.html"
         admin_text = _("A line between two sections.")
+        preview_value = None  # a divider has no value; its preview is the line
         description = _("A line between two sections.")
         label = _("Divider")
 
@@ -401,4 +403,4 @@ class BulletinStreamBlock(blocks.StreamBlock):
         icon = "list-ul"
 
 
-EMAIL_SAFE_BLOCKS = tuple(BulletinStreamBlock.base_blocks)
+EMAIL_SAFE_BLOCKS = tuple(BulletinStreamBlock.base_blocks.items())

@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) for one event or a feed of events."""
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, date
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -47,9 +47,15 @@ def calendar_bytes(events: Iterable, *, name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    events = list(events)
     for event in events:
         calendar.add_component(event_component(event))
-    calendar.add_missing_timezones()
+    # VTIMEZONE covering just the years the events span keeps feeds small.
+    years = [e.local_start.year for e in events] + [e.local_end.year for e in events]
+    if years:
+        calendar.add_missing_timezones(
+            first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
+        )
     return calendar.to_ical()
 
 

@@ -94,7 +94,7 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         )
         return context
 
-    @path("feed.ics", name="feed")
+    @path("feed/", name="feed")
     def feed(self, request):
         from events.ical import calendar_response
 
@@ -102,7 +102,7 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
             self._feed_events(), name=self.title, filename="events.ics"
         )
 
-    @path("feed/<str:kind>.ics", name="kind_feed")
+    @path("feed/<str:kind>/", name="kind_feed")
     def kind_feed(self, request, kind):
         from django.http import Http404
 
@@ -347,7 +347,7 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         context["places_left"] = self.places_left()
         return context
 
-    @path("event.ics", name="ics")
+    @path("ical/", name="ics")
     def ics(self, request):
         from events.ical import calendar_response
 

@@ -65,7 +65,7 @@ class _RichTextToText(HTMLParser):
     def flush(self):
         text = "".join(self.current).strip()
         if text:
-            self.paragraphs.append(wrap(text, self.prefix))
+            self.paragraphs.append((wrap(text, self.prefix), bool(self.prefix)))
         self.current, self.prefix = [], ""
 
     def handle_starttag(self, tag, attrs):
@@ -108,4 +108,11 @@ def html_to_text(html: str, links: Links) -> str:
     parser.feed(str(html))
     parser.close()
     parser.flush()
-    return unescape("\n\n".join(parser.paragraphs))
+    out = []
+    previous_item = False
+    for text, is_item in parser.paragraphs:
+        if out:
+            out.append("\n" if is_item and previous_item else "\n\n")
+        out.append(text)
+        previous_item = is_item
+    return unescape("".join(out))
