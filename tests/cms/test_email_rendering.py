@@ -55,8 +55,8 @@ def bulletin(home_page):
             (
                 "paragraph",
                 '<p>See <a href="/bulletins/">the archive</a> and '
-                '<a linktype="page" id="%d">the summit</a>.</p><ul><li>One</li><li>Two</li></ul>'
-                % event.pk,
+                f'<a linktype="page" id="{event.pk}">the summit</a>.</p>'
+                "<ul><li>One</li><li>Two</li></ul>",
             ),
             (
                 "call_to_action",
@@ -150,7 +150,8 @@ def test_text_part_is_composed_from_blocks_with_links_listed(bulletin):
         bulletin, language="en", base_url="https://ona.example.org"
     ).text
 
-    assert "<" not in text and "&amp;" not in text
+    assert "<" not in text
+    assert "&amp;" not in text
     assert "NEWS\n====" in text
     assert "- One\n- Two" in text
     assert "the archive [" in text
@@ -255,5 +256,6 @@ def test_send_test_service_renders_the_page_with_placeholders_filled(
     text, html = outbox.body_parts(message)
     assert message["Subject"] == "[Prueba] Immigration quick update"
     assert message["To"] == "staff@staff.example.org"
-    assert "%%" not in html and "%%" not in text
+    assert "%%" not in html
+    assert "%%" not in text
     assert "Cancelar la suscripción" in html
