@@ -229,8 +229,9 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
     def _fingerprint(self) -> str:
         fields = (
             self.title,
-            self.start.isoformat() if self.start else "",
-            self.end.isoformat() if self.end else "",
+            # Epoch seconds: a revision round-trip may change the offset's spelling.
+            str(int(self.start.timestamp())) if self.start else "",
+            str(int(self.end.timestamp())) if self.end else "",
             self.venue,
             self.address,
             str(self.hide_address),
