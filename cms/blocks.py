@@ -152,10 +152,11 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     def render_text(self, value, links):
         label = dict(ResourceCategory.CHOICES).get(value["category"], "")
         lines = [f"{value['organisation']} ({label})", wrap(value["description"])]
+        phone, web = gettext("Phone"), gettext("Web")
         if value["phone"]:
-            lines.append(f"{gettext('Phone')}: {value['phone']}")
+            lines.append(f"{phone}: {value['phone']}")
         if value["web_address"]:
-            lines.append(f"{gettext('Web')}: {links.absolute(value['web_address'])}")
+            lines.append(f"{web}: {links.absolute(value['web_address'])}")
         return "\n".join(lines)
 
 
@@ -345,7 +346,8 @@ class ImageBlock(EmailBlockMixin, blocks.StructBlock):
         return context
 
     def render_text(self, value, links):
-        text = f"[{gettext('Image')}: {value['alt_text']}]"
+        image = gettext("Image")
+        text = f"[{image}: {value['alt_text']}]"
         return f"{text}\n{value['caption']}" if value["caption"] else text
 
 

@@ -289,7 +289,8 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
             text += " – " + formats.time_format(end, "TIME_FORMAT")
         else:
             text += " – " + formats.date_format(end, "DATETIME_FORMAT")
-        return f"{text} ({gettext('Chicago time')})"
+        zone = gettext("Chicago time")
+        return f"{text} ({zone})"
 
     @property
     def kind_label(self) -> str:
@@ -319,7 +320,8 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         """The event as a few lines of plain text, for e-mail text parts."""
         title = self.title
         if self.cancelled:
-            title = f"[{gettext('Cancelled')}] {title}"
+            label = gettext("Cancelled")
+            title = f"[{label}] {title}"
         lines = [title, self.when_display()]
         location = self.location_text()
         if location:

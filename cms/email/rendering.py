@@ -110,8 +110,10 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
 
 def compose_text(context: dict, sections: list[str], links: Links) -> str:
     title = context["subject"]
+    view, unsubscribe = _("View this e-mail in your browser"), _("Unsubscribe")
+    preferences, links_heading = _("Your preferences"), _("Links")
     head = [
-        f"{_('View this e-mail in your browser')}: {context['view_url']}",
+        f"{view}: {context['view_url']}",
         "",
         title,
         "=" * min(len(title), 72),
@@ -122,10 +124,10 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         "-- ",
         context["site_name"],
         context["postal_address"],
-        f"{_('Unsubscribe')}: {UNSUBSCRIBE_URL}",
-        f"{_('Your preferences')}: {PREFERENCES_URL}",
+        f"{unsubscribe}: {UNSUBSCRIBE_URL}",
+        f"{preferences}: {PREFERENCES_URL}",
     ]
     parts = ["\n".join(head), *sections, "\n".join(foot)]
     if links.urls:
-        parts.append(f"{_('Links')}:\n{links.listing()}")
+        parts.append(f"{links_heading}:\n{links.listing()}")
     return "\n\n".join(parts) + "\n"
