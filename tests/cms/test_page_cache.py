@@ -44,7 +44,9 @@ def test_publish_and_unpublish_show_at_once(
     assert gone.status_code == 404
 
 
-def test_staff_forms_and_queries_bypass_or_separate_the_cache(client, home_page, page_cache):
+def test_staff_forms_and_queries_bypass_or_separate_the_cache(
+    client, home_page, page_cache
+):
     event = build_event(title="Lobby day", rsvp_mode="internal")
     client.get(event.url)
     form = client.get(event.url + "rsvp/")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cms import demo
+from cms import demo, demo_content
 from subscribers import demo as subscribers_demo
 
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
             demo.load_home_page()
             lists = subscribers_demo.load_lists()
             people = subscribers_demo.load_subscribers(lists)
+            demo_content.load_pages()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(
