@@ -238,21 +238,31 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
     @staticmethod
     def resolve_events(value) -> list:
-        """The listed events, each in the active language where it is translated."""
+        """The listed live events, each in the active language where it is translated.
+
+        Two queries whatever the number of events: e-mails render once per language
+        per mailing and must stay in milliseconds.
+        """
         from events.models import EventPage
 
-        chosen = [page for page in value.get("events") or [] if page is not None]
+        live = EventPage.objects.live()
+        chosen = [page.pk for page in value.get("events") or [] if page is not None]
         if chosen:
-            events = [page.specific for page in chosen]
-            events = [event for event in events if event.live]
+            found = live.in_bulk(chosen)
+            events = [found[pk] for pk in chosen if pk in found]
         else:
-            queryset = EventPage.objects.live().filter(
-                locale=Locale.get_default(), end__gte=timezone.now()
-            )
+            queryset = live.filter(locale=Locale.get_default(), end__gte=timezone.now())
             if value.get("kinds"):
                 queryset = queryset.filter(kind__in=value["kinds"])
             events = list(queryset.order_by("start")[: value.get("limit") or 5])
-        return [event.localized for event in events]
+        active = Locale.get_active()
+        translated = {
+            event.translation_key: event
+            for event in live.filter(
+                locale=active, translation_key__in=[e.translation_key for e in events]
+            )
+        }
+        return [translated.get(event.translation_key, event) for event in events]
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

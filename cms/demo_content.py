@@ -67,7 +67,7 @@ def _publish(page, fields: dict) -> None:
             return getattr(page, name).get_prep_value() != value
         return getattr(page, name) != value
 
-    if page.live and not page.has_unpublished_changes:
+    if page.live and page.latest_revision_id and not page.has_unpublished_changes:
         if not any(differs(name, value) for name, value in fields.items()):
             return
     for name, value in fields.items():

@@ -115,7 +115,12 @@ def _changed(page, fields: dict) -> bool:
 
 
 def _publish(page, fields: dict) -> None:
-    if page.live and not page.has_unpublished_changes and not _changed(page, fields):
+    if (
+        page.live
+        and page.latest_revision_id
+        and not page.has_unpublished_changes
+        and not _changed(page, fields)
+    ):
         return
     for name, value in fields.items():
         setattr(page, name, value)
