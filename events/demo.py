@@ -91,7 +91,7 @@ def seed_events() -> list[dict]:
             "start": _at(kyr_year, 1, 15, 18, 0),
             "end": _at(kyr_year, 1, 15, 19, 30),
             "venue": "A community hall in Pilsen",
-            "address": "Address sent with your RSVP confirmation (demo: 1 Example St)",
+            "address": "1 Example St, Chicago, IL 60608",
             "hide_address": True,
             "organisers": "The Resurrection Project, National Immigrant Justice Center",
             "description": "<p>Every person has legal rights in the United States, "
