@@ -94,8 +94,11 @@ class TranslationFallbackMixin:
         if source is None:
             return None
         child = source.get_children().live().filter(slug=components[0]).first()
-        if child is None or child.get_translation_or_none(self.locale) is not None:
+        if child is None:
             return None
+        translation = child.get_translation_or_none(self.locale)
+        if translation is not None and translation.live:
+            return None  # it has its own URL here; a wrong slug stays a 404
         return child.specific
 
 

@@ -51,7 +51,11 @@ class PageCacheMiddleware:
         generation = found.get(GENERATION_KEY, 0)
         cached = found.get(key)
         if cached is not None and cached[0] == generation:
-            response = HttpResponse(cached[1], content_type=cached[2])
+            response = HttpResponse(cached[1])
+            # Headers set below this middleware (X-Frame-Options, Content-Language...)
+            # were stored with the body and are replayed.
+            for header, value in cached[2]:
+                response[header] = value
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -62,8 +66,11 @@ class PageCacheMiddleware:
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
-            cache.set(
-                key, (generation, response.content, response["Content-Type"]), seconds
-            )
+            headers = [
+                (header, value)
+                for header, value in response.items()
+                if header.lower() not in {"set-cookie", "x-page-cache"}
+            ]
+            cache.set(key, (generation, response.content, headers), seconds)
             response["X-Page-Cache"] = "miss"
         return response

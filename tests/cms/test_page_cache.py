@@ -23,6 +23,8 @@ def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
+    assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+    assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
 def test_publish_and_unpublish_show_at_once(
