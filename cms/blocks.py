@@ -33,6 +33,10 @@ class EmailBlockMixin:
     def render_text(self, value, links: Links) -> str:
         raise NotImplementedError
 
+    def render_email_parts(self, value, context, links: Links) -> tuple[str, str]:
+        """(e-mail HTML, text) of one block; blocks that query override it to query once."""
+        return self.render_email(value, context), self.render_text(value, links)
+
 
 class HeadingBlock(EmailBlockMixin, blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"), max_length=200)
@@ -266,12 +270,18 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["events"] = self.resolve_events(value)
+        resolved = context.pop("_resolved_events", None)
+        context["events"] = self.resolve_events(value) if resolved is None else resolved
         return context
 
-    def render_text(self, value, links):
+    def render_email_parts(self, value, context, links):
+        events = self.resolve_events(value)
+        html = self.render_email(value, {**context, "_resolved_events": events})
+        return html, self.render_text(value, links, events=events)
+
+    def render_text(self, value, links, events=None):
         parts = [value["title"].upper()] if value["title"] else []
-        for event in self.resolve_events(value):
+        for event in self.resolve_events(value) if events is None else events:
             parts.append(event.text_summary(links))
         if len(parts) == (1 if value["title"] else 0):
             parts.append(gettext("No upcoming events right now."))

@@ -176,10 +176,7 @@ class BulletinPage(MailablePageMixin, Page):
 
     def email_sections(self, context, links):
         return [
-            (
-                child.block.render_email(child.value, context),
-                child.block.render_text(child.value, links),
-            )
+            child.block.render_email_parts(child.value, context, links)
             for child in self.body
         ]
 
