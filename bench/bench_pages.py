@@ -55,7 +55,7 @@ def get(url: str) -> tuple[int, str, str]:
         return error.code, "", ""
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, threads: int) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "cms.wsgi",
@@ -63,6 +63,8 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         "2",
         "--bind",
         f"127.0.0.1:{port}",
+        "--threads",
+        str(threads),
         "--log-level",
         "warning",
     ]
@@ -140,6 +142,8 @@ def check_publish_shows_at_once(env: dict, base: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
+    # 1 = gunicorn's sync worker (no keep-alive); more = gthread workers with keep-alive.
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install -y wrk")
@@ -154,7 +158,7 @@ def main() -> int:
         for mode, seconds in modes:
             mode_env = {**env, "PAGE_CACHE_SECONDS": seconds}
             port = free_port()
-            server = start_server(mode_env, port)
+            server = start_server(mode_env, port, args.threads)
             base = f"http://127.0.0.1:{port}"
             try:
                 for name, path in PAGES.items():
@@ -167,6 +171,9 @@ def main() -> int:
                 stop(server)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
+    print(
+        f"gunicorn: 2 workers x {args.threads} thread(s); wrk -t2 -c32 -d{args.seconds}s"
+    )
     print("| page | page cache | requests/s | p99 |")
     print("| --- | --- | --- | --- |")
     print("\n".join(rows))

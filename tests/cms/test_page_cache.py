@@ -24,6 +24,7 @@ def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+    assert second["X-Content-Type-Options"] == "nosniff"
     assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
