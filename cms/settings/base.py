@@ -253,3 +253,11 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Petitions (campaigns) ------------------------------------------------------
+# Partner sites allowed to frame the petition widget, e.g. "https://partner.example.org".
+PETITION_FRAME_ANCESTORS = env_list("PETITION_FRAME_ANCESTORS")
+# Sign attempts per window: generous per client, since a rally shares one carrier IP.
+PETITION_RATE_WINDOW = env_int("PETITION_RATE_WINDOW", 600)
+PETITION_RATE_PER_CLIENT = env_int("PETITION_RATE_PER_CLIENT", 60)
+PETITION_RATE_PER_ADDRESS = env_int("PETITION_RATE_PER_ADDRESS", 5)

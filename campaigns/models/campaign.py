@@ -25,6 +25,19 @@ def default_thresholds() -> list[int]:
     return list(DEFAULT_THRESHOLDS)
 
 
+def normalise_thresholds(values) -> list[int]:
+    """Milestone thresholds as sorted distinct positive integers, whatever was typed in."""
+    numbers = set()
+    for value in values if isinstance(values, list) else []:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number > 0:
+            numbers.add(number)
+    return sorted(numbers)
+
+
 class Campaign(models.Model):
     """An organizing drive ("Hate has no place in Chicago") that owns counters."""
 
@@ -59,3 +72,18 @@ class Campaign(models.Model):
     @property
     def lead_email_list(self) -> list[str]:
         return [line.strip() for line in self.lead_emails.splitlines() if line.strip()]
+
+    @property
+    def thresholds(self) -> list[int]:
+        return normalise_thresholds(self.milestone_thresholds)
+
+    def goal_for(self, count: int) -> int:
+        """The target the progress bar shows: the goal, then the next threshold past it."""
+        if count < self.goal:
+            return self.goal
+        for threshold in self.thresholds:
+            if threshold > count:
+                return threshold
+        # Past every threshold: keep a bar that is never full.
+        step = 10 ** max(len(str(count)) - 1, 1)
+        return (count // step + 1) * step

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("embed/<int:page_id>/", views.embed_petition, name="embed"),
+    path("verify/<str:token>/", views.verify_signature, name="verify_signature"),
+]
