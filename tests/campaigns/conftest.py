@@ -1,0 +1,33 @@
+"""Fixtures for campaign tests: a campaign with leads and its published petition."""
+
+import uuid
+
+import pytest
+
+from tests.factories import CampaignFactory, build_petition_page
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Rate-limit counters live in the cache: give each test its own, never Redis's."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"campaigns-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory(
+        name="Hate has no place in Chicago",
+        slug="hate-has-no-place",
+        goal=100,
+        milestone_thresholds=[10, 25, 50, 100, 500],
+    )
+
+
+@pytest.fixture
+def petition(home_page, campaign):
+    return build_petition_page(home_page, campaign)
