@@ -31,3 +31,10 @@ def campaign(db):
 @pytest.fixture
 def petition(home_page, campaign):
     return build_petition_page(home_page, campaign)
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """A load test comes from one address: switch the per-client limit off."""
+    settings.PETITION_RATE_PER_CLIENT = 0
+    settings.PETITION_RATE_PER_ADDRESS = 0
