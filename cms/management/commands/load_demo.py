@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from campaigns import demo as campaigns_demo
 from cms import demo
 from subscribers import demo as subscribers_demo
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             demo.load_home_page()
             lists = subscribers_demo.load_lists()
             people = subscribers_demo.load_subscribers(lists)
+            campaigns_demo.load_petition()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(
