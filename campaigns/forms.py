@@ -44,9 +44,10 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, campaign, language: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lists"].queryset = campaign.default_lists.all()
+        offered = campaign.offered_list_ids
+        self.fields["lists"].queryset = MailingList.objects.filter(pk__in=offered)
         self.fields["list_language"].initial = language
-        if not campaign.default_lists.exists():
+        if not offered:
             del self.fields["lists"]
             del self.fields["list_language"]
         self.fields["name"].widget.attrs.update(autocomplete="name")

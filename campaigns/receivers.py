@@ -11,3 +11,10 @@ def count_confirmed_signup(sender, *, campaign_id: int, **kwargs) -> None:
     """
     if campaign_id:
         record_signup(campaign_id=campaign_id)
+
+
+def forget_memoised_petitions(sender, **kwargs) -> None:
+    """An edited, published or unpublished petition or campaign is seen at once here."""
+    from campaigns.selectors import forget_petitions
+
+    forget_petitions()

@@ -2,6 +2,7 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_THRESHOLDS = [
@@ -72,6 +73,11 @@ class Campaign(models.Model):
     @property
     def lead_email_list(self) -> list[str]:
         return [line.strip() for line in self.lead_emails.splitlines() if line.strip()]
+
+    @cached_property
+    def offered_list_ids(self) -> list[int]:
+        """Ids of the lists a signer may opt in to (the campaign's default lists)."""
+        return list(self.default_lists.values_list("pk", flat=True))
 
     @property
     def thresholds(self) -> list[int]:

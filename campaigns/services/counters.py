@@ -26,28 +26,36 @@ def _add(*, campaign_id: int, kind: str, by: int) -> int | None:
     return None if row is None else int(row[0])
 
 
-def increment_counter(*, campaign_id: int, kind: str, by: int = 1) -> int:
+def increment_counter(
+    *,
+    campaign_id: int,
+    kind: str,
+    by: int = 1,
+    thresholds: list[int] | None = None,
+) -> int:
     """Add ``by`` to a campaign's counter in the caller's transaction; returns the new value.
 
     Records a milestone for every threshold crossed and queues one lead notification for
-    each milestone actually inserted, after commit.
+    each milestone actually inserted, after commit. Callers that already hold the
+    campaign pass its ``thresholds`` and save a query.
     """
-    with transaction.atomic():
+    # No savepoint of its own: it runs inside the caller's transaction, and a failure
+    # there must undo the signature and the count together anyway.
+    with transaction.atomic(savepoint=False):
         value = _add(campaign_id=campaign_id, kind=kind, by=by)
         if value is None:
             # First count ever: create the row (get_or_create survives a racing creator).
             Counter.objects.get_or_create(campaign_id=campaign_id, kind=kind)
             value = _add(campaign_id=campaign_id, kind=kind, by=by)
         previous = value - by
-        thresholds = (
-            Campaign.objects.filter(pk=campaign_id)
-            .values_list("milestone_thresholds", flat=True)
-            .first()
-        )
+        if thresholds is None:
+            thresholds = normalise_thresholds(
+                Campaign.objects.filter(pk=campaign_id)
+                .values_list("milestone_thresholds", flat=True)
+                .first()
+            )
         crossed = [
-            threshold
-            for threshold in normalise_thresholds(thresholds)
-            if previous < threshold <= value
+            threshold for threshold in thresholds if previous < threshold <= value
         ]
         for threshold in crossed:
             record_milestone(campaign_id=campaign_id, kind=kind, threshold=threshold)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Counter, PetitionPage, Signature
@@ -51,43 +51,38 @@ def record_signature(
     now = timezone.now()
     verify = page.require_verification
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    campaign_id=campaign_id,
-                    page_id=page.pk,
-                    email=normalised,
-                    email_hash=email_hash,
-                    name=name or None,
-                    zip_code=zip_code,
-                    language=language,
-                    status=Signature.Status.PENDING
-                    if verify
-                    else Signature.Status.VERIFIED,
-                    created_at=now,
-                    verified_at=None if verify else now,
-                )
-            created = True
-        except IntegrityError:
+        signature_id = _insert_signature(
+            campaign_id=campaign_id,
+            page_id=page.pk,
+            email=normalised,
+            email_hash=email_hash,
+            name=name,
+            zip_code=zip_code,
+            language=language,
+            verified=not verify,
+            now=now,
+        )
+        created = signature_id is not None
+        status = Signature.Status.PENDING if verify else Signature.Status.VERIFIED
+        if not created:
             # Already signed (perhaps a moment ago, in a racing request): keep the first
             # signature untouched, so nobody can rewrite someone else's name or ZIP.
-            signature = Signature.objects.only("pk", "status").get(
+            signature_id, status = Signature.objects.values_list("pk", "status").get(
                 campaign_id=campaign_id, email_hash=email_hash
             )
-            created = False
         counted = False
         if created and not verify:
-            increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNATURES)
+            increment_counter(
+                campaign_id=campaign_id,
+                kind=Counter.Kind.SIGNATURES,
+                thresholds=page.campaign.thresholds,
+            )
             counted = True
-        if verify and signature.status == Signature.Status.PENDING:
-            send_signature_verification_task.delay_on_commit(signature.pk)
+        if verify and status == Signature.Status.PENDING:
+            send_signature_verification_task.delay_on_commit(signature_id)
         wanted = set(list_ids)
         if wanted:
-            allowed = set(
-                page.campaign.default_lists.filter(pk__in=wanted).values_list(
-                    "pk", flat=True
-                )
-            )
+            allowed = wanted & set(page.campaign.offered_list_ids)
             if allowed:
                 request_signup(
                     email=normalised,
@@ -97,7 +92,50 @@ def record_signature(
                     name=name,
                     zip_code=zip_code,
                 )
-    return SignOutcome(signature_id=signature.pk, created=created, counted=counted)
+    return SignOutcome(signature_id=signature_id, created=created, counted=counted)
+
+
+def _insert_signature(
+    *,
+    campaign_id: int,
+    page_id: int,
+    email: str,
+    email_hash: str,
+    name: str,
+    zip_code: str,
+    language: str,
+    verified: bool,
+    now,
+) -> int | None:
+    """Insert unless the address already signed; the new id, or None on a repeat.
+
+    ``ON CONFLICT DO NOTHING`` settles a race between two requests for one address in
+    one statement (a concurrent twin waits for the first to commit, then does nothing),
+    with no savepoint and no error to recover from.
+    """
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, page_id, email, email_hash, name, "  # noqa: S608
+            "zip_code, language, status, created_at, verified_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (campaign_id, email_hash) DO NOTHING RETURNING id",
+            [
+                campaign_id,
+                page_id,
+                crypto.encrypt(email),
+                email_hash,
+                crypto.encrypt(name) if name else None,
+                zip_code,
+                language,
+                Signature.Status.VERIFIED if verified else Signature.Status.PENDING,
+                stamp,
+                stamp if verified else None,
+            ],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def verification_token(*, signature_id: int) -> str:

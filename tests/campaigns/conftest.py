@@ -38,3 +38,13 @@ def no_rate_limits(settings):
     """A load test comes from one address: switch the per-client limit off."""
     settings.PETITION_RATE_PER_CLIENT = 0
     settings.PETITION_RATE_PER_ADDRESS = 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_petition_memo():
+    """Rolled-back tests reuse page ids: never let one test see another's petition."""
+    from campaigns.selectors import forget_petitions
+
+    forget_petitions()
+    yield
+    forget_petitions()

@@ -11,6 +11,7 @@ import threading
 import pytest
 import requests
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Counter, Milestone, Signature
@@ -64,6 +65,7 @@ def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
     distinct = [f"signer{index}@example.org" for index in range(REQUESTS - REPEATS)]
     emails = distinct + distinct[:REPEATS]
     url = live_server.url + petition.url
+    action = live_server.url + reverse("campaigns:sign", args=[petition.pk])
 
     sessions, tokens = [], []
     for _ in emails:
@@ -79,7 +81,7 @@ def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
         try:
             barrier.wait(timeout=60)
             response = sessions[index].post(
-                url,
+                action,
                 data={
                     "csrfmiddlewaretoken": tokens[index],
                     "name": f"Signer {index}",

@@ -23,8 +23,13 @@ VALID = {
 }
 
 
+def sign_url(petition) -> str:
+    return reverse("campaigns:sign", args=[petition.pk])
+
+
 def post(client, petition, **changes):
-    return client.post(petition.url, {**VALID, **changes})
+    """Submit the page's form where its action points: the sign endpoint."""
+    return client.post(sign_url(petition), {**VALID, **changes})
 
 
 def test_page_shows_target_statement_count_goal_and_form(client, petition):
@@ -37,6 +42,7 @@ def test_page_shows_target_statement_count_goal_and_form(client, petition):
     assert "Goal: 100" in body
     assert '<progress max="100" value="0"' in body
     assert 'name="csrfmiddlewaretoken"' in body
+    assert f'action="{sign_url(petition)}"' in body
     assert 'class="hp" aria-hidden="true"' in body
     assert "<script" not in body, "the page must work without JavaScript"
 
@@ -59,6 +65,24 @@ def test_signing_redirects_to_thanks_with_share_links_and_counts(client, petitio
         assert prefix in thanks
     assert 'id="share-url" type="url" readonly value="http://localhost' in thanks
     assert "katarzyna" not in thanks.lower()
+
+
+def test_posting_to_the_page_itself_signs_too(client, petition):
+    response = client.post(petition.url, VALID)
+    assert response.status_code == 302
+    assert response["Location"] == f"{petition.url}?signed=1#signed"
+    assert client.post(petition.url, {**VALID, "email": "x"}).status_code == 400
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
+    assert client.get(sign_url(petition)).status_code == 405
+    assert (
+        client.post(reverse("campaigns:sign", args=[987654]), VALID).status_code == 404
+    )
+    petition.unpublish()
+    assert post(client, petition).status_code == 404
+    assert Signature.objects.count() == 0
 
 
 def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition):
@@ -117,12 +141,14 @@ def test_bad_input_message_is_in_the_pages_language(client, petition):
     )
     polish.title = "Nienawiść nie ma miejsca w Chicago"
     polish.save_revision().publish()
-    response = client.post(polish.url, {**VALID, "email": "nope"})
+    response = client.post(sign_url(polish), {**VALID, "email": "nope"})
     assert response.status_code == 400
     assert polish.url.startswith("/pl/")
     body = response.content.decode()
     assert "Popraw poniższe błędy." in body
     assert 'lang="pl"' in body
+    signed = client.post(sign_url(polish), VALID)
+    assert signed["Location"] == f"{polish.url}?signed=1#signed"
 
 
 def test_honeypot_gets_the_same_answer_and_stores_nothing(client, petition):
@@ -134,7 +160,7 @@ def test_honeypot_gets_the_same_answer_and_stores_nothing(client, petition):
 
 def test_post_without_csrf_token_is_refused(petition):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(petition.url, VALID)
+    response = client.post(sign_url(petition), VALID)
     assert response.status_code == 403
     assert Signature.objects.count() == 0
 
@@ -143,7 +169,7 @@ def test_post_with_csrf_token_is_accepted(petition):
     client = Client(enforce_csrf_checks=True)
     client.get(petition.url)
     token = client.cookies["csrftoken"].value
-    response = client.post(petition.url, {**VALID, "csrfmiddlewaretoken": token})
+    response = client.post(sign_url(petition), {**VALID, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Signature.objects.count() == 1
 
