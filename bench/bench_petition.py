@@ -110,6 +110,7 @@ def main() -> int:
         print("wrk is missing: apt-get install -y wrk")
         return 1
 
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
     fresh_database()
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
     path, page_id = re.search(r"URL (\S+) (\d+)", run(PYTHON, "-c", SETUP)).groups()
@@ -151,7 +152,7 @@ def main() -> int:
     ok = figures["errors_status"] == 0 and figures["errors_other"] == 0 and exact
     report = (
         f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
-        f"({platform.machine()}), gunicorn 2 workers x {args.threads} threads, "
+        f"({platform.machine()}), load average before {load:.1f}, gunicorn 2 workers x {args.threads} threads, "
         f"wrk {args.connections} connections for {args.duration} s: "
         f"**{rate:.0f} signatures/s**, p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
         f"{figures['completed']} answered, {figures['errors_status']} HTTP errors, "
