@@ -1,6 +1,7 @@
 """Organizing campaigns. Counters, milestones, petitions and mailings join these."""
 
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, validate_email
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,27 @@ class Campaign(models.Model):
     @property
     def lead_email_list(self) -> list[str]:
         return [line.strip() for line in self.lead_emails.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors = {}
+        values = self.milestone_thresholds
+        if not isinstance(values, list) or any(
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+            for value in values
+        ):
+            errors["milestone_thresholds"] = _(
+                "Enter a list of positive whole numbers, like [10, 25, 50, 100]."
+            )
+        for line in self.lead_email_list:
+            try:
+                validate_email(line)
+            except ValidationError:
+                errors["lead_emails"] = _(
+                    "“%(line)s” is not an e-mail address. Put one address per line."
+                ) % {"line": line}
+                break
+        if errors:
+            raise ValidationError(errors)
 
     @cached_property
     def offered_list_ids(self) -> list[int]:

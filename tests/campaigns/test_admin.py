@@ -97,3 +97,29 @@ def test_report_and_export_need_permission(client, campaign):
         assert (denied.status_code, denied["Location"]) == (302, "/admin/")
     user.user_permissions.add(Permission.objects.get(codename="view_campaign"))
     assert client.get(report).status_code == 200
+
+
+def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    data = {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "description": "",
+        "goal": "100",
+        "milestone_thresholds": '[10, "many", -5]',
+        "lead_emails": "lead@organizers.example.org\nnot an address",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a list of positive whole numbers" in body
+    assert "is not an e-mail address" in body
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
+
+    data.update(milestone_thresholds="[10, 20]", lead_emails="a@example.org")
+    assert client.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 20]
+    assert campaign.lead_email_list == ["a@example.org"]
