@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Counter, Milestone, Signature
+from subscribers.services import is_suppressed
 
 from .petitions import verification_token
 
@@ -80,14 +81,16 @@ def notify_milestone(*, milestone_id: int) -> bool:
 def send_signature_verification(*, signature_id: int) -> bool:
     """E-mail a pending signer the link that counts their signature; safe to run twice.
 
-    Does nothing once the signature is verified.
+    Does nothing once the signature is verified, or if the address is suppressed.
     """
     signature = (
         Signature.objects.filter(pk=signature_id, status=Signature.Status.PENDING)
         .select_related("campaign")
         .first()
     )
-    if signature is None:
+    if signature is None or is_suppressed(signature.email):
+        # A suppressed address (bounce, complaint, erasure) is never mailed, not even
+        # to verify; its signature simply never counts.
         return False
     link = settings.WAGTAILADMIN_BASE_URL + reverse(
         "campaigns:verify_signature",

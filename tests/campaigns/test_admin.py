@@ -123,3 +123,35 @@ def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
     campaign.refresh_from_db()
     assert campaign.milestone_thresholds == [10, 20]
     assert campaign.lead_email_list == ["a@example.org"]
+
+
+def test_editors_can_add_a_petition_under_the_home_page(client, home_page, campaign):
+    from campaigns.models import PetitionPage
+
+    client.force_login(SuperuserFactory())
+    add = reverse(
+        "wagtailadmin_pages:add", args=["campaigns", "petitionpage", home_page.pk]
+    )
+    form = client.get(add)
+    assert form.status_code == 200
+    body = form.content.decode()
+    for field in ("campaign", "target", "statement", "why", "require_verification"):
+        assert f'name="{field}"' in body
+    response = client.post(
+        add,
+        {
+            "title": "Stand with neighbors",
+            "slug": "stand-with-neighbors",
+            "campaign": campaign.pk,
+            "target": "City Council",
+            "statement": "Keep Chicago welcoming.",
+            "why": '{"blocks": [], "entityMap": {}}',
+            "thank_you": "",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302
+    page = PetitionPage.objects.get(slug="stand-with-neighbors")
+    assert page.live
+    assert page.campaign == campaign
+    assert client.get(page.url).status_code == 200

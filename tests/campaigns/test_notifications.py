@@ -7,6 +7,7 @@ from campaigns.services.counters import increment_counter, record_milestone
 from campaigns.services.petitions import record_signature
 from campaigns.tasks import notify_milestone_task, send_signature_verification_task
 from cms.mail import outbox
+from subscribers import crypto
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,17 @@ def test_verification_mail_is_in_the_signers_language_with_a_working_link(
 
     send_signature_verification_task(outcome.signature_id)
     assert len(messages()) == 1, "no verification e-mail once verified"
+
+
+def test_a_suppressed_address_gets_no_verification_mail(petition, outbox_dir):
+    from subscribers.models import Suppression
+
+    petition.require_verification = True
+    petition.save_revision().publish()
+    Suppression.objects.create(
+        email_hash=crypto.lookup_hash("gone@example.org"),
+        reason=Suppression.Reason.ERASED,
+    )
+    outcome = record_signature(page=petition, email="gone@example.org", language="en")
+    send_signature_verification_task(outcome.signature_id)
+    assert messages() == []
