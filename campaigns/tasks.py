@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from campaigns.services import notifications
+from campaigns.services import notifications, petitions
 
 
 @shared_task(
@@ -19,3 +19,9 @@ def notify_milestone_task(milestone_id: int) -> None:
 def send_signature_verification_task(signature_id: int) -> None:
     """E-mail a pending signer their verification link; sends nothing once verified."""
     notifications.send_signature_verification(signature_id=signature_id)
+
+
+@shared_task
+def purge_pending_signatures_task() -> None:
+    """Delete never-verified signatures whose link expired (beat); safe to run twice."""
+    petitions.purge_pending_signatures()

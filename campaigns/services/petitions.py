@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core import signing
 from django.db import connection, transaction
@@ -174,3 +175,15 @@ def verify_signature(*, signature_id: int) -> bool:
             return False
         increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNATURES)
     return True
+
+
+def purge_pending_signatures(*, older_than_seconds: int = VERIFY_MAX_AGE) -> int:
+    """Delete signatures never verified once their link has expired; safe to run twice.
+
+    They were never counted, so no counter moves. Returns how many were deleted.
+    """
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    deleted, _ = Signature.objects.filter(
+        status=Signature.Status.PENDING, created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -261,3 +261,8 @@ PETITION_FRAME_ANCESTORS = env_list("PETITION_FRAME_ANCESTORS")
 PETITION_RATE_WINDOW = env_int("PETITION_RATE_WINDOW", 600)
 PETITION_RATE_PER_CLIENT = env_int("PETITION_RATE_PER_CLIENT", 60)
 PETITION_RATE_PER_ADDRESS = env_int("PETITION_RATE_PER_ADDRESS", 5)
+# Never-verified signatures are personal data we no longer need once their link expires.
+CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
+    "task": "campaigns.tasks.purge_pending_signatures_task",
+    "schedule": 6 * 3600,
+}

@@ -150,3 +150,29 @@ def test_no_opt_in_creates_no_subscriber(petition):
     sign(petition)
     assert not Subscriber.objects.exists()
     assert Counter.objects.get().value == 1
+
+
+def test_expired_unverified_signatures_are_purged_and_counted_ones_kept(petition):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from campaigns.services.petitions import VERIFY_MAX_AGE, purge_pending_signatures
+    from campaigns.tasks import purge_pending_signatures_task
+
+    counted = sign(petition, email="kept@example.org").signature_id
+    petition.require_verification = True
+    petition.save_revision().publish()
+    old = sign(petition, email="old@example.org").signature_id
+    fresh = sign(petition, email="fresh@example.org").signature_id
+    long_ago = timezone.now() - timedelta(seconds=VERIFY_MAX_AGE + 60)
+    Signature.objects.filter(pk__in=[old, counted]).update(created_at=long_ago)
+
+    purge_pending_signatures_task()
+
+    assert set(Signature.objects.values_list("pk", flat=True)) == {counted, fresh}
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+    assert purge_pending_signatures() == 0
+    schedule = settings.CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"]
+    assert schedule["task"] == purge_pending_signatures_task.name
