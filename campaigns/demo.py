@@ -45,6 +45,44 @@ WHY = (
     "in the city have at least one immigrant parent. Chicago welcomes our immigrant and "
     "refugee neighbors, and we refuse to be divided.</p>"
 )
+WHY_TRANSLATED = {
+    "es": "<p>Chicago tiene una orgullosa historia de inmigrantes y refugiados, y raíces "
+    "inmigrantes que siguen vivas hoy. Fuimos una ciudad acogedora mucho antes de "
+    "convertirnos oficialmente en ciudad santuario en 1985.</p><p>Pero algunos "
+    "políticos oportunistas intentan sembrar odio y miedo en nuestras comunidades para "
+    "dividirnos. Estos ataques contra las comunidades inmigrantes no tienen lugar en "
+    "Chicago.</p><p>Casi el 20% de la población de Chicago es inmigrante, y 1 de cada 3 "
+    "niños de la ciudad tiene al menos un padre o una madre inmigrante. Chicago acoge a "
+    "sus vecinos inmigrantes y refugiados, y no nos dejaremos dividir.</p>",
+    "hi": "<p>शिकागो का आप्रवासियों और शरणार्थियों के स्वागत का गौरवशाली इतिहास है, और "
+    "इसकी आप्रवासी जड़ें आज भी मज़बूत हैं। 1985 में आधिकारिक रूप से स्वागत करने वाला शहर "
+    "बनने से बहुत पहले से हम आप्रवासियों का साथ देते आए हैं।</p><p>लेकिन कुछ अवसरवादी नेता "
+    "हमें बाँटने के लिए हमारे समुदायों में नफ़रत और डर फैलाने की कोशिश कर रहे हैं। आप्रवासी "
+    "समुदायों पर ऐसे हमलों की शिकागो में कोई जगह नहीं है।</p><p>शिकागो की लगभग 20% आबादी "
+    "आप्रवासी है, और शहर के हर 3 में से 1 बच्चे के कम से कम एक माता-पिता आप्रवासी हैं। "
+    "शिकागो अपने आप्रवासी और शरणार्थी पड़ोसियों का स्वागत करता है, और हम बँटने नहीं "
+    "देंगे।</p>",
+    "zh-hans": "<p>芝加哥有着欢迎移民和难民的光荣历史，移民的根基至今依然深厚。早在 1985 "
+    "年正式成为友好城市之前，我们就一直欢迎和支持移民。</p><p>但一些投机政客企图在我们的"
+    "社区里煽动仇恨和恐惧，以分裂我们。这些针对移民社区的攻击在芝加哥没有立足之地。</p>"
+    "<p>移民占芝加哥人口的近 20%，全市每 3 个孩子中就有 1 个至少有一位移民父母。芝加哥欢迎"
+    "我们的移民和难民邻居，我们绝不会被分裂。</p>",
+    "ar": "<p>لشيكاغو تاريخ مشرّف في استقبال المهاجرين واللاجئين، وجذور مهاجرة ما زالت "
+    "قوية حتى اليوم. لقد كنا مدينة مرحِّبة بالمهاجرين قبل أن نصبح رسميًا مدينة مرحِّبة "
+    "عام 1985 بوقت طويل.</p><p>لكن بعض السياسيين الانتهازيين يحاولون إثارة الكراهية "
+    "والخوف في مجتمعاتنا لتفريقنا. هذه الهجمات على مجتمعات المهاجرين لا مكان لها في "
+    "شيكاغو.</p><p>يشكّل المهاجرون نحو 20% من سكان شيكاغو، وواحد من كل 3 أطفال في المدينة "
+    "لديه والد مهاجر واحد على الأقل. شيكاغو ترحّب بجيرانها المهاجرين واللاجئين، ولن نسمح "
+    "بتفريقنا.</p>",
+    "pl": "<p>Chicago ma piękną historię przyjmowania imigrantów i uchodźców, a jego "
+    "imigranckie korzenie są silne do dziś. Byliśmy miastem otwartym na imigrantów długo "
+    "przed tym, jak w 1985 roku oficjalnie staliśmy się miastem przyjaznym.</p><p>Ale "
+    "niektórzy cyniczni politycy próbują siać nienawiść i strach w naszych "
+    "społecznościach, by nas podzielić. Takie ataki na społeczności imigrantów nie mają "
+    "miejsca w Chicago.</p><p>Imigranci stanowią prawie 20% mieszkańców Chicago, a co "
+    "trzecie dziecko w mieście ma przynajmniej jednego rodzica imigranta. Chicago wita "
+    "swoich sąsiadów imigrantów i uchodźców, a my nie damy się podzielić.</p>",
+}
 TEXTS = {
     "en": (
         "Hate has no place in Chicago",
@@ -174,7 +212,11 @@ def _load_pages(campaign: Campaign) -> PetitionPage:
         if translation is None:
             translation = page.copy_for_translation(locale, copy_parents=True)
         publish_if_changed(
-            translation.specific, title=title, target=target, statement=statement
+            translation.specific,
+            title=title,
+            target=target,
+            statement=statement,
+            why=WHY_TRANSLATED[code],
         )
     return page
 
