@@ -217,8 +217,13 @@ def main() -> int:
         text = results.read_text()
         heading = "## Petition signatures over HTTP (`bench/bench_petition.py`)"
         if heading not in text:
-            text += f"\n{heading}\n\n"
-        results.write_text(text.rstrip("\n") + "\n" + report + "\n")
+            text = text.rstrip("\n") + f"\n\n{heading}\n"
+        # Append to the end of this section, which other benchmarks may follow.
+        start = text.index(heading)
+        end = text.find("\n## ", start + len(heading))
+        end = len(text) if end == -1 else end
+        section = text[start:end].rstrip("\n") + "\n" + report + "\n"
+        results.write_text(text[:start] + section + text[end:])
     return 0 if ok else 1
 
 

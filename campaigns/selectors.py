@@ -31,6 +31,7 @@ def live_petition(*, page_id: int) -> PetitionPage | None:
     )
     if page is not None:
         page.campaign.offered_list_ids  # noqa: B018 (loaded now, kept with the page)
+        page.memo_url = page.url
     with _memo_lock:
         _petition_memo[page_id] = (now, page)
     return page

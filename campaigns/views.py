@@ -81,9 +81,12 @@ def _form(page: PetitionPage, data=None, *, embed: bool):
 def _sign(request, page: PetitionPage, *, embed: bool, template: str):
     """Bind the form, call record_signature, and redirect to the thank-you state."""
     form = _form(page, request.POST, embed=embed)
-    # page.url (no request) reads the cached site root paths instead of looking the
-    # site up for every signature.
-    base = reverse("campaigns:embed", args=[page.pk]) if embed else page.url
+    if embed:
+        base = reverse("campaigns:embed", args=[page.pk])
+    else:
+        # The memoised page carries its URL; page.url (no request) reads the cached
+        # site root paths instead of looking the site up for every signature.
+        base = getattr(page, "memo_url", None) or page.url
     thanks = "check" if page.require_verification else "1"
     done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
 
