@@ -150,14 +150,20 @@ def sign_petition(request, page_id: int):
     page = selectors.live_petition(page_id=page_id)
     if page is None:
         raise Http404
-    with translation.override(page.locale.language_code):
-        response = _sign(
-            request, page, embed=False, template=page.get_template(request)
-        )
-        if isinstance(response, TemplateResponse):
-            response.render()
+    _use_language(request, page.locale.language_code)
+    response = _sign(request, page, embed=False, template=page.get_template(request))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _use_language(request, language: str) -> None:
+    """Answer in the petition's language (not the URL's, which has no prefix here).
+
+    Activated for the rest of the request, so LocaleMiddleware's Content-Language
+    header agrees with the page; it activates afresh on the next request.
+    """
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 def _frame_ancestors() -> str:
@@ -177,14 +183,12 @@ def embed_petition(request, page_id: int):
     """The widget partner sites frame: count, progress bar and the sign form."""
     page = get_object_or_404(PetitionPage.objects.live().specific(), pk=page_id)
     template = "campaigns/petition_embed.html"
-    with translation.override(page.locale.language_code):
-        if request.method == "POST":
-            response = _sign(request, page, embed=True, template=template)
-        else:
-            context = _context(request, page, form=_form(page, embed=True), embed=True)
-            response = TemplateResponse(request, template, context)
-        if isinstance(response, TemplateResponse):
-            response.render()
+    _use_language(request, page.locale.language_code)
+    if request.method == "POST":
+        response = _sign(request, page, embed=True, template=template)
+    else:
+        context = _context(request, page, form=_form(page, embed=True), embed=True)
+        response = TemplateResponse(request, template, context)
     response["Content-Security-Policy"] = _frame_ancestors()
     return response
 

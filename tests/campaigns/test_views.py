@@ -147,6 +147,7 @@ def test_bad_input_message_is_in_the_pages_language(client, petition):
     body = response.content.decode()
     assert "Popraw poniższe błędy." in body
     assert 'lang="pl"' in body
+    assert response["Content-Language"] == "pl"
     signed = client.post(sign_url(polish), VALID)
     assert signed["Location"] == f"{polish.url}?signed=1#signed"
 
@@ -292,6 +293,7 @@ def test_widget_framing_headers_allow_only_configured_ancestors(
     body = response.content.decode()
     assert '<progress max="100" value="0"' in body
     assert 'name="form_token"' in body
+    assert response["Content-Language"] == "en"
     assert "<script" not in body
 
     page_response = client.get(petition.url)
@@ -344,3 +346,15 @@ def test_milestone_on_page_right_after_the_crossing_signature(client, petition):
     body = client.get(petition.url).content.decode()
     assert "10 signatures" in body
     assert "10 signatures reached" in body
+
+
+def test_widget_speaks_the_petitions_language(client, petition):
+    arabic = petition.copy_for_translation(
+        Locale.objects.get(language_code="ar"), copy_parents=True
+    )
+    arabic.save_revision().publish()
+    response = client.get(reverse("campaigns:embed", args=[arabic.pk]))
+    body = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in body
+    assert "وقِّع العريضة" in body
+    assert response["Content-Language"] == "ar"
