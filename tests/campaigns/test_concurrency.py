@@ -53,7 +53,7 @@ def seed_earlier_signatures(campaign, page, count: int) -> None:
 
 
 def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
-    live_server, outbox_dir, tmp_path, no_rate_limits
+    live_server, outbox_dir, tmp_path, private_queue, no_rate_limits
 ):
     home = build_home_page()
     campaign = CampaignFactory(
@@ -98,7 +98,9 @@ def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
             errors.append(error)
 
     env = worker_env(redis_url=settings.REDIS_URL or None, var_dir=tmp_path / "var")
-    with celery_worker(env=env, queues=["default"], log_path=tmp_path / "worker.log"):
+    with celery_worker(
+        env=env, queues=[private_queue], log_path=tmp_path / "worker.log"
+    ):
         threads = [threading.Thread(target=sign, args=(i,)) for i in range(REQUESTS)]
         for thread in threads:
             thread.start()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_crossing_a_threshold_over_http_mails_the_leads_through_the_worker(
-    client, outbox_dir, tmp_path
+    client, outbox_dir, tmp_path, private_queue
 ):
     home = build_home_page()
     campaign = CampaignFactory(name="Worker", slug="worker", milestone_thresholds=[10])
@@ -21,7 +21,9 @@ def test_crossing_a_threshold_over_http_mails_the_leads_through_the_worker(
     var_dir = tmp_path / "var" if settings.REDIS_URL else settings.VAR_DIR
     env = worker_env(redis_url=settings.REDIS_URL or None, var_dir=var_dir)
 
-    with celery_worker(env=env, queues=["default"], log_path=tmp_path / "worker.log"):
+    with celery_worker(
+        env=env, queues=[private_queue], log_path=tmp_path / "worker.log"
+    ):
         for index in range(12):
             response = client.post(
                 petition.url,
@@ -42,5 +44,6 @@ def test_crossing_a_threshold_over_http_mails_the_leads_through_the_worker(
     assert "lead@organizers.example.org" in message["To"]
     assert outbox.list_messages() == [name]
     log = (tmp_path / "worker.log").read_text()
-    assert "campaigns.tasks.notify_milestone_task[" in log
+    assert log.count("campaigns.tasks.notify_milestone_task[") == 2  # received, done
+    assert log.count("] received") == 1
     assert "w0@example.org" not in log, "task arguments carry ids, never addresses"

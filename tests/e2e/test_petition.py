@@ -1,5 +1,7 @@
 """Signing a petition in Polish in a real browser, with and without JavaScript."""
 
+import uuid
+
 import pytest
 from django.utils import formats, timezone, translation
 from wagtail.models import Locale
@@ -9,6 +11,22 @@ from campaigns.services.petitions import record_signature
 from tests.factories import CampaignFactory, build_home_page, build_petition_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def private_state(settings):
+    """Rate-limit counters and the petition memo must not leak between runs or tests."""
+    from campaigns.selectors import forget_petitions
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"e2e-petition-{uuid.uuid4().hex}",
+        }
+    }
+    forget_petitions()
+    yield
+    forget_petitions()
 
 
 @pytest.fixture
