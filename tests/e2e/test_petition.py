@@ -56,7 +56,10 @@ def sign_in_polish(browser_page, url: str) -> None:
     assert browser_page.locator(".timeline").count() == 0
     browser_page.get_by_label("Imię i nazwisko").fill("Katarzyna Nowak")
     browser_page.get_by_label("Adres e-mail").fill("katarzyna.nowak@example.org")
-    browser_page.get_by_label("Kod pocztowy (opcjonalnie)").fill("60634")
+    with translation.override("pl"):
+        zip_label = translation.gettext("ZIP code (optional)")
+    assert zip_label.startswith("Kod pocztowy")
+    browser_page.get_by_label(zip_label).fill("60634")
     browser_page.get_by_role("button", name="Podpisz petycję").click()
     browser_page.wait_for_url("**?signed=1*")
 
