@@ -59,3 +59,6 @@ class Campaign(models.Model):
     @property
     def lead_email_list(self) -> list[str]:
         return [line.strip() for line in self.lead_emails.splitlines() if line.strip()]
+
+
+from campaigns.mailings.models import Delivery, Mailing, MailingRendition, TrackingEvent  # noqa: E402, F401
