@@ -176,7 +176,7 @@ class FakeMailgun:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format, *args):  # noqa: A002 - quiet by design
+            def log_message(self, format, *args):
                 return
 
             def _answer(self, status: int, payload: dict, headers: dict | None = None):
@@ -189,7 +189,7 @@ class FakeMailgun:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self):  # noqa: N802 - http.server's naming
+            def do_GET(self):
                 if self.path == "/_fake/stats":
                     with fake.lock:
                         stats = {
@@ -207,7 +207,7 @@ class FakeMailgun:
                     return self._answer(200, stats)
                 return self._answer(404, {"message": "not found"})
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 if not re.fullmatch(r"/v3/[^/]+/messages", self.path):

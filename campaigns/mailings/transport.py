@@ -163,7 +163,7 @@ def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     message.track_clicks = envelope.track_clicks
     try:
         message.send()
-    except Exception as error:  # noqa: BLE001 - sorted into transient vs permanent below
+    except Exception as error:
         transient = _as_transient(error)
         if transient is not None:
             raise transient from error

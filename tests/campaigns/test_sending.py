@@ -1,6 +1,7 @@
 """send_batch against anymail's real Mailgun backend and the loopback fake provider."""
 
 import pytest
+
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import sending, upkeep
