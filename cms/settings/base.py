@@ -284,3 +284,5 @@ MESSAGE_ID_DOMAIN = env_str(
     "MESSAGE_ID_DOMAIN",
     DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost",
 )
+# Provider webhook events older than this (seconds) are ignored, not applied.
+TRACKING_MAX_EVENT_AGE = env_int("TRACKING_MAX_EVENT_AGE", 7 * 24 * 3600)
