@@ -147,3 +147,29 @@ def test_one_message_per_recipient_for_smtp_like_backends(
     text, html = outbox.body_parts(ana)
     assert "Hola Ana" in html
     assert str(ana["List-Unsubscribe"]).strip().strip("<>") in text
+
+
+def test_smtp_relay_path_sends_one_message_each_with_headers(audience, smtp_sink, settings):
+    mailing, _ = audience
+
+    assert sending.send_batch(mailing_id=mailing.pk) == 3
+
+    messages = smtp_sink.messages()
+    assert sorted(m["To"] for m in messages) == [
+        "ana@example.org",
+        "li@example.org",
+        "omar@example.org",
+    ]
+    for message in messages:
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert str(message["Message-ID"]).endswith(f"@{settings.MESSAGE_ID_DOMAIN}>")
+        assert "%%" not in message.get_body(("html",)).get_content()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_smtp_relay_down_is_transient(audience, smtp_sink):
+    mailing, _ = audience
+    smtp_sink.stop()
+    with pytest.raises(TransientSendError):
+        sending.send_batch(mailing_id=mailing.pk)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
