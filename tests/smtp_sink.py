@@ -11,7 +11,7 @@ class _Handler:
     def __init__(self, sink: "SmtpSink"):
         self.sink = sink
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         with self.sink.lock:
             self.sink.envelopes.append((envelope.rcpt_tos, envelope.content))
         return "250 OK"
@@ -23,7 +23,9 @@ class SmtpSink:
         self.lock = threading.Lock()
         self.port = port or _free_port()
         self.running = False
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port
+        )
 
     def start(self) -> "SmtpSink":
         self.controller.start()
@@ -37,7 +39,10 @@ class SmtpSink:
 
     def messages(self):
         with self.lock:
-            return [message_from_bytes(raw, policy=policy.default) for _, raw in self.envelopes]
+            return [
+                message_from_bytes(raw, policy=policy.default)
+                for _, raw in self.envelopes
+            ]
 
 
 def _free_port() -> int:

@@ -149,7 +149,9 @@ def test_one_message_per_recipient_for_smtp_like_backends(
     assert str(ana["List-Unsubscribe"]).strip().strip("<>") in text
 
 
-def test_smtp_relay_path_sends_one_message_each_with_headers(audience, smtp_sink, settings):
+def test_smtp_relay_path_sends_one_message_each_with_headers(
+    audience, smtp_sink, settings
+):
     mailing, _ = audience
 
     assert sending.send_batch(mailing_id=mailing.pk) == 3
