@@ -20,6 +20,8 @@ class _Handler:
 class SmtpSink:
     def __init__(self, port: int = 0):
         self.envelopes: list[tuple[list[str], bytes]] = []
+        self.count = 0
+        self.keep = True  # benchmarks only count
         self.lock = threading.Lock()
         self.port = port or _free_port()
         self.running = False
@@ -49,3 +51,41 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def main() -> None:  # pragma: no cover - used by bench scripts
+    """Run a counting sink: prints "<smtp port> <stats port>"; GET / on stats gives JSON."""
+    import argparse
+    import json
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    sink = SmtpSink(args.port)
+    sink.keep = False
+    sink.start()
+
+    class Stats(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            return
+
+        def do_GET(self):
+            body = json.dumps({"delivered": sink.count}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    stats = ThreadingHTTPServer(("127.0.0.1", 0), Stats)
+    print(sink.port, stats.server_address[1], flush=True)  # noqa: T201 - read by the parent
+    try:
+        stats.serve_forever()
+    finally:
+        sink.stop()
+        time.sleep(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -155,6 +155,8 @@ class Delivery(models.Model):
     error = models.CharField(max_length=255, blank=True, default="", db_default="")
     created_at = models.DateTimeField(db_default=Now())
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the claim, so the rows of one batch are found without long id lists.
+    batch_token = models.CharField(max_length=32, blank=True, default="", db_default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
@@ -173,6 +175,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["mailing", "status"]),
+            models.Index(fields=["batch_token"]),
             models.Index(fields=["esp_message_id"]),
         ]
 

@@ -17,8 +17,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from .exceptions import TransientSendError
 
-# Provider name -> how a per-recipient value is written in a batch body.
+# Provider name -> how a per-recipient value is written in a batch body, and the
+# backend that sends such batches.
 BATCH_MERGE_SYNTAX = {"mailgun": "%recipient.{}%"}
+BATCH_BACKENDS = {"mailgun": "campaigns.mailings.backends.MailgunBatchBackend"}
 PLACEHOLDERS = {
     "%%UNSUBSCRIBE_URL%%": "unsubscribe_url",
     "%%PREFERENCES_URL%%": "preferences_url",
@@ -140,6 +142,7 @@ def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         return template
 
     message = EmailMultiAlternatives(
+        connection=get_connection(BATCH_BACKENDS[settings.EMAIL_PROVIDER]),
         subject=single_line(envelope.subject),
         body=to_batch(envelope.text),
         from_email=settings.DEFAULT_FROM_EMAIL,

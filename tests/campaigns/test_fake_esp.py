@@ -68,3 +68,22 @@ def test_outage_and_rejected_address(fake_esp):
         batch("ana@example.org", "bad@example.org").send()
     assert raised.value.status_code == 400
     assert fake_esp.delivered == []
+
+
+def test_fast_recipient_parsing_matches_anymail():
+    from anymail.utils import parse_address_list
+
+    from campaigns.mailings.backends import parse_recipients
+
+    addresses = [
+        "ana@example.org",
+        "o'brien+news@mail.example.co.uk",
+        "Ana <ana@example.org>",
+    ]
+    fast = [
+        (a.display_name, a.addr_spec, a.domain) for a in parse_recipients(addresses)
+    ]
+    slow = [
+        (a.display_name, a.addr_spec, a.domain) for a in parse_address_list(addresses)
+    ]
+    assert fast == slow
