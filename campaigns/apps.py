@@ -7,4 +7,5 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns and mailings")
 
     def ready(self):
-        from campaigns.mailings import receivers  # noqa: F401 - connects the tracking receiver
+        # Mailings are a sub-package: connect its receivers and admin hooks explicitly.
+        from campaigns.mailings import receivers, wagtail_hooks  # noqa: F401

@@ -5,7 +5,7 @@ import random
 from celery import shared_task
 
 from campaigns.mailings.exceptions import TransientSendError
-from campaigns.mailings.services import sending, starting, upkeep
+from campaigns.mailings.services import sending, starting, testing, upkeep
 
 
 @shared_task(acks_late=True)
@@ -41,3 +41,9 @@ def dispatch_due_mailings_task() -> None:
 def keep_mailings_moving_task() -> None:
     """Sweep lost claims, restart stalled chains, probe paused providers."""
     upkeep.keep_mailings_moving()
+
+
+@shared_task
+def send_test_mailing_task(mailing_id: int, user_id: int) -> None:
+    """Send the staff member a test copy in each language; safe to run twice."""
+    testing.send_test_mailing(mailing_id=mailing_id, user_id=user_id)

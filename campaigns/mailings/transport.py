@@ -96,7 +96,7 @@ def substitute(template: str, values: dict[str, str]) -> str:
 def send(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     if uses_batch_merge():
         return _send_batch(envelope, recipients)
-    return _send_each(envelope, recipients)
+    return send_single(envelope, recipients)
 
 
 def _as_transient(error: Exception) -> TransientSendError | None:
@@ -198,7 +198,7 @@ def _bisect(
     )
 
 
-def _send_each(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     messages = []
     for recipient in recipients:
         values = recipient.merge_values()
