@@ -22,6 +22,7 @@ if settings.DEBUG:
 
 # Pages last: /es/..., /ar/... select the locale; English lives at the root.
 urlpatterns += i18n_patterns(
+    path("subscribers/", include("subscribers.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import MailingList, Subscriber, Subscription
+from .models import MailingList, SignupPage, Subscriber, Subscription
 
 TASK_FORCE_LISTS = [
     {
@@ -123,3 +123,53 @@ def load_subscribers(lists: list[MailingList]) -> int:
                 },
             )
     return len(DEMO_PEOPLE)
+
+
+SIGNUP_TITLES = {
+    "en": "Join our lists",
+    "es": "Únase a nuestras listas",
+    "hi": "हमारी सूचियों से जुड़ें",
+    "zh-hans": "加入我们的邮件列表",
+    "ar": "انضم إلى قوائمنا",
+    "pl": "Dołącz do naszych list",
+}
+SIGNUP_INTROS = {
+    "en": "Choose the task-force lists you want to hear from, in your language.",
+    "es": "Elija las listas del grupo de trabajo de las que quiere recibir noticias, "
+    "en su idioma.",
+    "hi": "वे टास्क फ़ोर्स सूचियाँ चुनें जिनसे आप अपनी भाषा में जानकारी पाना चाहते हैं।",
+    "zh-hans": "选择您想用自己的语言接收消息的工作组列表。",
+    "ar": "اختر قوائم فرقة العمل التي تريد تلقي أخبارها بلغتك.",
+    "pl": "Wybierz listy grupy zadaniowej, z których chcesz otrzymywać wiadomości "
+    "w swoim języku.",
+}
+
+
+def load_signup_page(home) -> SignupPage:
+    """A signup page under the home page, translated into every locale; idempotent."""
+    from wagtail.models import Locale
+
+    from cms.demo import publish_if_changed
+
+    page = SignupPage.objects.child_of(home).filter(slug="join").first()
+    if page is None:
+        page = home.add_child(
+            instance=SignupPage(title=SIGNUP_TITLES["en"], slug="join")
+        )
+    publish_if_changed(
+        page, title=SIGNUP_TITLES["en"], intro=f"<p>{SIGNUP_INTROS['en']}</p>"
+    )
+    for code, title in SIGNUP_TITLES.items():
+        if code == "en":
+            continue
+        translation = page.get_translation_or_none(
+            Locale.objects.get(language_code=code)
+        )
+        if translation is None:
+            translation = page.copy_for_translation(
+                Locale.objects.get(language_code=code)
+            )
+        publish_if_changed(
+            translation.specific, title=title, intro=f"<p>{SIGNUP_INTROS[code]}</p>"
+        )
+    return page

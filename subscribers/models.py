@@ -4,9 +4,15 @@ Only e-mail, language, optional name and optional ZIP are kept about a person. T
 address and name are encrypted at rest; ``email_hash`` finds and dedupes them.
 """
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from . import crypto
 from .fields import EncryptedTextField
@@ -47,6 +53,8 @@ class Subscriber(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    # Claimed with a conditional UPDATE: at most one confirmation e-mail a day.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,6 +88,7 @@ class Subscription(models.Model):
         SIGNUP = "signup", _("signup form")
         IMPORT = "import", _("import")
         STAFF = "staff", _("added by staff")
+        PREFERENCES = "preferences", _("preference centre")
         PETITION = "petition", _("petition")
         RSVP = "rsvp", _("event RSVP")
         DEMO = "demo", _("demo data")
@@ -132,3 +141,83 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class ListPermission(models.Model):
+    """What a staff group may do with one list: see and export it, or send to it."""
+
+    class Permission(models.TextChoices):
+        VIEW = "view", _("see and export subscribers")
+        SEND = "send", _("send mailings")
+
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="list_permissions",
+        verbose_name=_("group"),
+    )
+    mailing_list = models.ForeignKey(
+        MailingList,
+        on_delete=models.CASCADE,
+        related_name="permissions",
+        verbose_name=_("mailing list"),
+    )
+    permission = models.CharField(
+        _("permission"), max_length=8, choices=Permission.choices
+    )
+
+    class Meta:
+        verbose_name = _("list permission")
+        verbose_name_plural = _("list permissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "mailing_list", "permission"],
+                name="one_list_permission_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.mailing_list} · {self.permission}"
+
+
+class SignupPage(Page):
+    """A public form to join lists; staff can place it anywhere in the tree."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+    mailing_lists = ParentalManyToManyField(
+        MailingList,
+        blank=True,
+        verbose_name=_("lists offered"),
+        help_text=_("Leave empty to offer every list."),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+        help_text=_("Confirmed signups count towards this campaign."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("mailing_lists", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("campaign"),
+    ]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("signup page")
+
+    def offered_lists(self) -> models.QuerySet[MailingList]:
+        chosen = self.mailing_lists.all()
+        return chosen if chosen.exists() else MailingList.objects.all()
+
+    def serve(self, request, *args, **kwargs):
+        from .views import serve_signup_page
+
+        return serve_signup_page(request, self)

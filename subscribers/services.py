@@ -1,16 +1,33 @@
 """Write use-cases for subscribers. Views, admin actions and tasks call these."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from . import crypto
-from .models import MailingList, Subscriber, Subscription, Suppression
+from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
+from .signals import signup_confirmed, unsubscribed
+
+# Someone who left can come back by confirming a new signup; a bounce, a complaint,
+# an erasure or a staff block is lifted only by staff.
+SELF_LIFTED = {Suppression.Reason.UNSUBSCRIBED}
 
 
 def is_suppressed(email: str) -> bool:
     """True when the address must never be mailed (bounce, complaint, erasure...)."""
     return Suppression.objects.filter(email_hash=crypto.lookup_hash(email)).exists()
+
+
+def _blocking_suppression(email_hash: str) -> bool:
+    return (
+        Suppression.objects.filter(email_hash=email_hash)
+        .exclude(reason__in=SELF_LIFTED)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -22,15 +39,18 @@ def request_signup(
     source: str,
     name: str = "",
     zip_code: str = "",
+    page_id: int | None = None,
 ) -> Subscriber | None:
     """Record a wish to join lists as pending subscriptions; never duplicates rows.
 
-    Returns the subscriber, or None when the address is suppressed (callers answer the
-    same either way, so nobody learns whether an address is known).
+    Queues one confirmation e-mail (through the worker, at most one per address per
+    SUBSCRIBERS_CONFIRMATION_INTERVAL). Returns the subscriber, or None when the
+    address is suppressed (callers answer the same either way, so nobody learns
+    whether an address is known).
     """
-    if is_suppressed(email):
-        return None
     email_hash = crypto.lookup_hash(email)
+    if _blocking_suppression(email_hash):
+        return None
     subscriber = (
         Subscriber.objects.select_for_update().filter(email_hash=email_hash).first()
     )
@@ -38,6 +58,9 @@ def request_signup(
         subscriber = Subscriber.for_email(email, language=language, zip_code=zip_code)
         subscriber.name = name or None
         subscriber.save()
+    # An existing person's name, ZIP and language change only through their own
+    # preference centre: an unconfirmed form must not overwrite them.
+    pending = []
     for mailing_list in MailingList.objects.filter(pk__in=list(list_ids)):
         subscription, created = Subscription.objects.get_or_create(
             subscriber=subscriber,
@@ -51,4 +74,275 @@ def request_signup(
                 source,
             )
             subscription.save(update_fields=["status", "source", "updated_at"])
+        if subscription.status == Subscription.Status.PENDING:
+            pending.append(mailing_list.pk)
+    if pending and _claim_confirmation_slot(subscriber.pk):
+        from .tasks import send_confirmation_task
+
+        args = (subscriber.pk, sorted(pending), page_id, language)
+        transaction.on_commit(lambda: send_confirmation_task.delay(*args))
     return subscriber
+
+
+def _claim_confirmation_slot(subscriber_id: int) -> bool:
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.SUBSCRIBERS_CONFIRMATION_INTERVAL)
+    # A conditional UPDATE, so two simultaneous signups cannot both send.
+    return bool(
+        Subscriber.objects.filter(pk=subscriber_id)
+        .filter(
+            Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=since)
+        )
+        .update(confirmation_sent_at=now)
+    )
+
+
+def send_confirmation(
+    *, subscriber_id: int, list_ids: list[int], page_id: int | None, language: str
+) -> bool:
+    """E-mail the double opt-in link in ``language``; safe to run twice (one more mail)."""
+    from .emails import send_confirmation_email
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or not subscriber.subscriptions.filter(
+        mailing_list_id__in=list_ids, status=Subscription.Status.PENDING
+    ):
+        return False
+    send_confirmation_email(
+        subscriber=subscriber, list_ids=list_ids, page_id=page_id, language=language
+    )
+    return True
+
+
+@transaction.atomic
+def confirm_subscription(
+    *, subscriber_id: int, list_ids: Iterable[int], page_id: int | None = None
+) -> int | None:
+    """Confirm the pending subscriptions named in a confirmation link.
+
+    Returns how many moved to confirmed (0 on a second click), or None when the
+    subscriber no longer exists. Sends ``signup_confirmed`` once per confirmation of a
+    signup page tied to a campaign.
+    """
+    subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return None
+    confirmed = Subscription.objects.filter(
+        subscriber=subscriber,
+        mailing_list_id__in=list(list_ids),
+        status=Subscription.Status.PENDING,
+    ).update(
+        status=Subscription.Status.CONFIRMED,
+        consented_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if confirmed:
+        Suppression.objects.filter(
+            email_hash=subscriber.email_hash, reason__in=SELF_LIFTED
+        ).delete()
+        campaign_id = (
+            SignupPage.objects.filter(pk=page_id)
+            .values_list("campaign_id", flat=True)
+            .first()
+            if page_id
+            else None
+        )
+        if campaign_id:
+            signup_confirmed.send(
+                sender=SignupPage,
+                campaign_id=campaign_id,
+                subscriber_id=subscriber.pk,
+                page_id=page_id,
+            )
+    return confirmed
+
+
+@transaction.atomic
+def unsubscribe(
+    *,
+    subscriber_id: int,
+    list_ids: Iterable[int] | None = None,
+    mailing_id: int | None = None,
+) -> bool:
+    """Leave some lists, or everything (then the address is suppressed); idempotent.
+
+    Returns False when the subscriber no longer exists (already erased).
+    """
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return False
+    subscriptions = Subscription.objects.filter(subscriber=subscriber).exclude(
+        status=Subscription.Status.UNSUBSCRIBED
+    )
+    if list_ids is not None:
+        list_ids = list(list_ids)
+        subscriptions = subscriptions.filter(mailing_list_id__in=list_ids)
+    subscriptions.update(
+        status=Subscription.Status.UNSUBSCRIBED, updated_at=timezone.now()
+    )
+    if list_ids is None:
+        Suppression.objects.get_or_create(
+            email_hash=subscriber.email_hash,
+            defaults={"reason": Suppression.Reason.UNSUBSCRIBED},
+        )
+    unsubscribed.send(
+        sender=Subscriber,
+        subscriber_id=subscriber.pk,
+        list_ids=list_ids,
+        mailing_id=mailing_id,
+    )
+    return True
+
+
+@transaction.atomic
+def update_preferences(
+    *, subscriber_id: int, language: str, list_ids: Iterable[int]
+) -> bool:
+    """Set language and lists from the preference centre.
+
+    Lists left are unsubscribed; lists joined are confirmed at once (the signed link
+    proves the mailbox), except for a suppressed address, which must sign up and
+    confirm again. Returns False when lists were refused for that reason.
+    """
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_id)
+    subscriber.language = language
+    subscriber.save(update_fields=["language", "updated_at"])
+    wanted = set(
+        MailingList.objects.filter(pk__in=list(list_ids)).values_list("pk", flat=True)
+    )
+    Subscription.objects.filter(subscriber=subscriber).exclude(
+        mailing_list_id__in=wanted
+    ).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
+        status=Subscription.Status.UNSUBSCRIBED, updated_at=timezone.now()
+    )
+    current = set(
+        Subscription.objects.filter(
+            subscriber=subscriber,
+            mailing_list_id__in=wanted,
+            status=Subscription.Status.CONFIRMED,
+        ).values_list("mailing_list_id", flat=True)
+    )
+    joining = wanted - current
+    if joining and is_suppressed(subscriber.email):
+        return False
+    now = timezone.now()
+    for list_id in joining:
+        Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            mailing_list_id=list_id,
+            defaults={
+                "status": Subscription.Status.CONFIRMED,
+                "source": Subscription.Source.PREFERENCES,
+                "consented_at": now,
+            },
+        )
+    return True
+
+
+@transaction.atomic
+def erase_subscriber(*, subscriber_id: int) -> bool:
+    """Hard-delete a person and their subscriptions; only a hashed suppression stays."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return False
+    # An earlier bounce or complaint reason is kept: it matters more for sending.
+    Suppression.objects.get_or_create(
+        email_hash=subscriber.email_hash,
+        defaults={"reason": Suppression.Reason.ERASED},
+    )
+    subscriber.delete()
+    return True
+
+
+def export_subscriber_data(*, subscriber_id: int) -> dict | None:
+    """Every row we hold about one person, as JSON-ready data (for 'download my data')."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return None
+    subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by(
+        "mailing_list__name"
+    )
+    suppression = Suppression.objects.filter(email_hash=subscriber.email_hash).first()
+    return {
+        "subscriber": {
+            "id": subscriber.pk,
+            "email": subscriber.email,
+            "name": subscriber.name or "",
+            "language": subscriber.language,
+            "zip_code": subscriber.zip_code,
+            "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+            "created_at": _iso(subscriber.created_at),
+            "updated_at": _iso(subscriber.updated_at),
+        },
+        "subscriptions": [
+            {
+                "list": item.mailing_list.name,
+                "status": item.status,
+                "source": item.source,
+                "consented_at": _iso(item.consented_at),
+                "created_at": _iso(item.created_at),
+                "updated_at": _iso(item.updated_at),
+            }
+            for item in subscriptions
+        ],
+        "suppression": (
+            {"reason": suppression.reason, "created_at": _iso(suppression.created_at)}
+            if suppression
+            else None
+        ),
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+@transaction.atomic
+def purge_unconfirmed(*, now=None) -> int:
+    """Delete signups left unconfirmed for SUBSCRIBERS_PENDING_DAYS; safe to run twice.
+
+    Returns how many subscribers were deleted outright.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SUBSCRIBERS_PENDING_DAYS)
+    Subscription.objects.filter(
+        status=Subscription.Status.PENDING, created_at__lt=cutoff
+    ).delete()
+    _, per_model = Subscriber.objects.filter(
+        created_at__lt=cutoff, subscriptions__isnull=True
+    ).delete()
+    return per_model.get(Subscriber._meta.label, 0)
+
+
+def suppress(*, email: str, reason: str) -> Suppression:
+    """Add (or strengthen) a suppression for an address; used by staff and webhooks."""
+    suppression, _ = Suppression.objects.update_or_create(
+        email_hash=crypto.lookup_hash(email), defaults={"reason": reason}
+    )
+    return suppression
+
+
+def lift_suppression(*, email: str) -> bool:
+    """Staff action: let a bounced, complained or blocked address be mailed again."""
+    deleted, _ = Suppression.objects.filter(
+        email_hash=crypto.lookup_hash(email)
+    ).delete()
+    return bool(deleted)
+
+
+def reencrypt_subscribers(*, batch_size: int = 1000) -> int:
+    """Rewrite every address and name under the newest key; safe to run twice."""
+    count, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Subscriber.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "email", "name")[:batch_size]
+            )
+            if not batch:
+                return count
+            # Decrypted on load, encrypted again on save: always under the newest key.
+            Subscriber.objects.bulk_update(batch, ["email", "name"])
+        count += len(batch)
+        last_pk = batch[-1].pk

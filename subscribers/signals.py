@@ -3,3 +3,8 @@ from django.dispatch import Signal
 #: Sent inside the transaction that confirms a signup made on a SignupPage tied to a
 #: campaign. Arguments: campaign_id, subscriber_id, page_id. campaigns counts these.
 signup_confirmed = Signal()
+
+#: Sent inside the transaction that unsubscribes someone. Arguments: subscriber_id,
+#: list_ids (None for everything) and mailing_id (the mailing whose link was used, or
+#: None). Mailing reports can count these.
+unsubscribed = Signal()

@@ -156,7 +156,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: a Redis outage must not refuse signups (issue 3).
+            "BACKEND": "cms.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ona"),
         }
@@ -286,3 +287,21 @@ MESSAGE_ID_DOMAIN = env_str(
 )
 # Provider webhook events older than this (seconds) are ignored, not applied.
 TRACKING_MAX_EVENT_AGE = env_int("TRACKING_MAX_EVENT_AGE", 7 * 24 * 3600)
+
+# --- Subscribers (issue 3) --------------------------------------------------------
+# Confirmation links expire after this many seconds; unconfirmed signups are purged
+# after SUBSCRIBERS_PENDING_DAYS by the beat task below.
+SUBSCRIBERS_CONFIRM_MAX_AGE = env_int("SUBSCRIBERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+SUBSCRIBERS_PENDING_DAYS = env_int("SUBSCRIBERS_PENDING_DAYS", 14)
+SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int(
+    "SUBSCRIBERS_CONFIRMATION_INTERVAL", 24 * 3600
+)
+# django-ratelimit rates ("count/period"); keys are hashed before they reach the cache.
+SUBSCRIBERS_RATE_PER_IP = env_str("SUBSCRIBERS_RATE_PER_IP", "20/h")
+SUBSCRIBERS_RATE_PER_ADDRESS = env_str("SUBSCRIBERS_RATE_PER_ADDRESS", "5/h")
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+RATELIMIT_FAIL_OPEN = True
+CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
+    "task": "subscribers.tasks.purge_unconfirmed_task",
+    "schedule": 3600.0,
+}

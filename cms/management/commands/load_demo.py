@@ -11,9 +11,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             demo.load_locales()
-            demo.load_home_page()
+            home = demo.load_home_page()
             lists = subscribers_demo.load_lists()
             people = subscribers_demo.load_subscribers(lists)
+            subscribers_demo.load_signup_page(home)
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(

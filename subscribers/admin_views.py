@@ -1,0 +1,87 @@
+"""Staff import and export of subscribers (CSV), limited to the lists they may view."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from . import exports, imports
+from .models import ListPermission
+from .selectors import lists_user_can
+
+MAX_UPLOAD = 20 * 1024 * 1024
+VIEW = ListPermission.Permission.VIEW
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: e-mail, name, language, ZIP, lists (list slugs or names, "
+            "separated by semicolons). Only import people who agreed to hear from us."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class _ScopedView(View):
+    def dispatch(self, request, *args, **kwargs):
+        self.lists = lists_user_can(request.user, VIEW)
+        if not self.lists.exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportView(_ScopedView):
+    template_name = "subscribers/admin/import.html"
+
+    def get(self, request):
+        return self._render(request, ImportForm())
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            rows = imports.read_csv(form.cleaned_data["file"].read())
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+            return self._render(request, form, status=400)
+        report = imports.import_subscribers(rows=rows, allowed_lists=self.lists)
+        return self._render(request, ImportForm(), report=report)
+
+    def _render(self, request, form, *, report=None, status=200):
+        context = {"form": form, "report": report, "lists": self.lists}
+        return render(request, self.template_name, context, status=status)
+
+
+class ExportView(_ScopedView):
+    def get(self, request):
+        from .viewsets import (
+            SubscriptionFilterSet,
+            scoped_subscriptions,
+            search_by_email,
+        )
+
+        queryset = scoped_subscriptions(request.user)
+        filters = SubscriptionFilterSet(request.GET, queryset=queryset, request=request)
+        queryset = filters.qs if filters.is_valid() else queryset.none()
+        if request.GET.get("q"):
+            queryset = search_by_email(queryset, request.GET["q"])
+        response = StreamingHttpResponse(
+            exports.csv_lines(exports.subscription_rows(queryset)),
+            content_type="text/csv; charset=utf-8",
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="subscribers-{stamp}.csv"'
+        )
+        return response

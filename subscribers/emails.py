@@ -1,0 +1,38 @@
+"""The subscriber e-mails this app sends itself (double opt-in)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import tokens
+from .models import MailingList, Subscriber
+
+
+def send_confirmation_email(
+    *, subscriber: Subscriber, list_ids: list[int], page_id: int | None, language: str
+) -> None:
+    with translation.override(language):
+        context = {
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "lists": MailingList.objects.filter(pk__in=list_ids),
+            "confirm_url": tokens.confirm_url(
+                subscriber_id=subscriber.pk,
+                list_ids=list_ids,
+                page_id=page_id,
+                language=language,
+            ),
+            "valid_days": settings.SUBSCRIBERS_CONFIRM_MAX_AGE // 86400,
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Please confirm your subscription"),
+            body=render_to_string("email/subscribers/confirm.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[subscriber.email],
+        )
+        message.attach_alternative(
+            render_to_string("email/subscribers/confirm.html", context), "text/html"
+        )
+    message.send()

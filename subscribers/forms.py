@@ -1,0 +1,124 @@
+"""Public forms: signup and the preference centre."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import MailingList
+
+# Names go into e-mail headers and CSV files: no line breaks or control characters.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise forms.ValidationError(
+            _("Please use a single line without special characters."),
+            code="control_characters",
+        )
+
+
+# Largest BigAutoField value: anything else would overflow SQLite's integer and 500.
+MAX_ID = 2**63 - 1
+
+
+class ListChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: MailingList) -> str:
+        return obj.name
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=100,
+        required=False,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    zip_code = forms.CharField(
+        label=_("ZIP code (optional)"),
+        max_length=10,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\d{5}(-\d{4})?$", _("Enter a ZIP code such as 60602."), "zip"
+            )
+        ],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language for our e-mails"), choices=settings.LANGUAGES
+    )
+    lists = ListChoiceField(
+        label=_("Lists"),
+        queryset=MailingList.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one list."),
+            "invalid_choice": _("That list does not exist."),
+            "invalid_pk_value": _("That list does not exist."),
+        },
+    )
+    # Honeypot: hidden from people, filled in by naive bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, lists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = (
+            lists if lists is not None else MailingList.objects.all()
+        )
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language for our e-mails"), choices=settings.LANGUAGES
+    )
+    lists = ListChoiceField(
+        label=_("Lists"),
+        queryset=MailingList.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _("That list does not exist."),
+            "invalid_pk_value": _("That list does not exist."),
+        },
+    )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete everything you hold about me."), required=True
+    )

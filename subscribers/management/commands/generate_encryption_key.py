@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from subscribers.crypto import generate_key
+
+
+class Command(BaseCommand):
+    help = "Print a new random key for FIELD_ENCRYPTION_KEYS."
+
+    def handle(self, *args, **options):
+        self.stdout.write(generate_key())

@@ -1,0 +1,22 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_confirmation_task(
+    subscriber_id: int, list_ids: list[int], page_id: int | None, language: str
+) -> None:
+    """Send one double opt-in e-mail; safe to run twice (worst case a second e-mail)."""
+    services.send_confirmation(
+        subscriber_id=subscriber_id,
+        list_ids=list_ids,
+        page_id=page_id,
+        language=language,
+    )
+
+
+@shared_task
+def purge_unconfirmed_task() -> None:
+    """Beat: delete signups left unconfirmed too long; safe to run twice."""
+    services.purge_unconfirmed()

@@ -1,0 +1,242 @@
+"""Public subscriber pages: signup, confirmation, one-click unsubscribe, preferences."""
+
+import json
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import ratelimit, services, tokens
+from .forms import EraseForm, PreferencesForm, SignupForm
+from .models import SignupPage, Subscriber, Subscription
+
+
+def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
+    context = {"title": title, "text": text}
+    return render(request, "subscribers/message.html", context, status=status)
+
+
+def _bad_link(request) -> HttpResponse:
+    return _message(
+        request,
+        status=400,
+        title=_("This link is not valid"),
+        text=_("Please check that you opened the whole link from the e-mail."),
+    )
+
+
+def _use_language(request, subscriber: Subscriber | None) -> None:
+    """URL prefix first; else the subscriber's own language; else Accept-Language."""
+    if translation.get_language_from_path(request.path_info):
+        return
+    if subscriber is not None:
+        language = subscriber.language
+    else:
+        language = translation.get_language_from_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def serve_signup_page(request: HttpRequest, page: SignupPage) -> HttpResponse:
+    lists = page.offered_lists()
+    context = page.get_context(request)
+    template = page.get_template(request)
+    if request.method == "POST":
+        if ratelimit.ip_limited(request, group="signup"):
+            return _message(
+                request,
+                status=429,
+                title=_("Too many attempts"),
+                text=_("Please wait a little and try again."),
+            )
+        form = SignupForm(request.POST, lists=lists)
+        if not form.is_valid():
+            return TemplateResponse(
+                request, template, {**context, "form": form}, status=400
+            )
+        data = form.cleaned_data
+        # Bots and repeated submissions get the same answer as everyone else, so the
+        # page never tells whether an address is known, suppressed or throttled.
+        if not form.is_bot and not ratelimit.address_limited(
+            request, group="signup", email=data["email"]
+        ):
+            services.request_signup(
+                email=data["email"],
+                language=data["language"],
+                list_ids=[item.pk for item in data["lists"]],
+                source=Subscription.Source.SIGNUP,
+                name=data["name"],
+                zip_code=data["zip_code"],
+                page_id=page.pk,
+            )
+        return TemplateResponse(request, template, {**context, "done": True})
+    form = SignupForm(lists=lists, initial={"language": translation.get_language()})
+    return TemplateResponse(request, template, {**context, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        payload = tokens.read_confirm_token(token)
+        list_ids = [int(item) for item in payload.get("l", [])]
+        page_id = payload.get("p")
+        if page_id is not None and not isinstance(page_id, int):
+            raise signing.BadSignature("page id")
+    except signing.SignatureExpired:
+        _use_language(request, None)
+        return _message(
+            request,
+            status=410,
+            title=_("This link has expired"),
+            text=_("Please sign up again: we will send you a new link."),
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        _use_language(request, None)
+        return _bad_link(request)
+    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
+    _use_language(request, subscriber)
+    if subscriber is None:
+        return _gone(request)
+    context = {
+        "token": token,
+        "preferences_url": tokens.preferences_path(subscriber.pk),
+    }
+    if request.method == "POST":
+        services.confirm_subscription(
+            subscriber_id=subscriber.pk, list_ids=list_ids, page_id=page_id
+        )
+        context["done"] = True
+    return render(request, "subscribers/confirm.html", context)
+
+
+def _gone(request) -> HttpResponse:
+    return _message(
+        request,
+        status=410,
+        title=_("This link no longer works"),
+        text=_("We no longer hold any details for this link."),
+    )
+
+
+@csrf_exempt  # RFC 8058: mail clients POST with no cookie, session or CSRF token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        parsed = tokens.read_unsubscribe_token(token)
+    except tokens.InvalidToken:
+        _use_language(request, None)
+        return _bad_link(request)
+    subscriber = Subscriber.objects.filter(pk=parsed.subscriber_id).first()
+    _use_language(request, subscriber)
+    context = {"token": token}
+    if request.method == "POST":
+        services.unsubscribe(
+            subscriber_id=parsed.subscriber_id, mailing_id=parsed.mailing_id
+        )
+        context["done"] = True
+    elif subscriber is None:
+        context["done"] = True
+    if subscriber is not None:
+        context["preferences_url"] = tokens.preferences_path(subscriber.pk)
+    return render(request, "subscribers/unsubscribe.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber_id = tokens.read_preferences_token(token)
+    except tokens.InvalidToken:
+        _use_language(request, None)
+        return _bad_link(request)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    _use_language(request, subscriber)
+    if subscriber is None:
+        return _gone(request)
+
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    status, notice = 200, ""
+    form = _preferences_form(subscriber)
+    erase_form = EraseForm()
+    if action == "save":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            accepted = services.update_preferences(
+                subscriber_id=subscriber.pk,
+                language=form.cleaned_data["language"],
+                list_ids=[item.pk for item in form.cleaned_data["lists"]],
+            )
+            translation.activate(form.cleaned_data["language"])
+            notice = (
+                _("Your choices are saved.")
+                if accepted
+                else _(
+                    "To join lists again, please sign up on our website and confirm by e-mail."
+                )
+            )
+            subscriber.refresh_from_db()
+            form = _preferences_form(subscriber)
+        else:
+            status = 400
+    elif action == "unsubscribe_all":
+        services.unsubscribe(subscriber_id=subscriber.pk)
+        notice = _("You are unsubscribed from every list.")
+        form = _preferences_form(subscriber)
+    elif action == "download":
+        return _download(subscriber)
+    elif action == "erase":
+        erase_form = EraseForm(request.POST)
+        if erase_form.is_valid():
+            services.erase_subscriber(subscriber_id=subscriber.pk)
+            return _message(
+                request,
+                status=200,
+                title=_("Your details are erased"),
+                text=_(
+                    "We deleted everything we held about you. We keep only a scrambled "
+                    "code so that we never e-mail this address again."
+                ),
+            )
+        status = 400
+    elif request.method == "POST":
+        return _message(
+            request,
+            status=400,
+            title=_("Something went wrong"),
+            text=_("Please go back and try again."),
+        )
+    context = {
+        "form": form,
+        "erase_form": erase_form,
+        "notice": notice,
+        "token": token,
+        "email": subscriber.email,
+    }
+    return render(request, "subscribers/preferences.html", context, status=status)
+
+
+def _preferences_form(subscriber: Subscriber) -> PreferencesForm:
+    current = subscriber.subscriptions.exclude(
+        status=Subscription.Status.UNSUBSCRIBED
+    ).values_list("mailing_list_id", flat=True)
+    return PreferencesForm(
+        initial={"language": subscriber.language, "lists": list(current)}
+    )
+
+
+def _download(subscriber: Subscriber) -> HttpResponse:
+    data = services.export_subscriber_data(subscriber_id=subscriber.pk)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response

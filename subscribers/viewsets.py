@@ -1,0 +1,269 @@
+"""Wagtail admin for lists and subscribers, scoped to the lists a user may view."""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from . import crypto
+from .admin_views import ExportView, ImportView
+from .forms import MAX_ID
+from .models import ListPermission, MailingList, Subscription, Suppression
+from .selectors import list_counts, lists_user_can
+
+VIEW = ListPermission.Permission.VIEW
+
+
+class CountsColumn(Column):
+    """Subscribers on a list by status, and by language within each status."""
+
+    def __init__(self, status, **kwargs):
+        self.status = status
+        super().__init__(status, label=Subscription.Status(status).label, **kwargs)
+
+    def get_value(self, instance):
+        by_language = instance.counts.get(self.status, {})
+        total = sum(by_language.values())
+        if not total:
+            return "0"
+        detail = ", ".join(f"{code} {n}" for code, n in sorted(by_language.items()))
+        return f"{total} ({detail})"
+
+
+class MailingListIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(pk__in=lists_user_can(self.request.user, VIEW))
+        )
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        lists = context["object_list"]
+        counts = list_counts(MailingList.objects.filter(pk__in=[m.pk for m in lists]))
+        for mailing_list in lists:
+            mailing_list.counts = counts.get(mailing_list.pk, {})
+        return context
+
+
+class MailingListViewSet(ModelViewSet):
+    model = MailingList
+    icon = "list-ul"
+    add_to_admin_menu = True
+    menu_order = 210
+    menu_label = _("Mailing lists")
+    form_fields = ["name", "slug", "description", "lead_organisation"]
+    index_view_class = MailingListIndexView
+    list_display = [
+        "name",
+        CountsColumn(Subscription.Status.CONFIRMED),
+        CountsColumn(Subscription.Status.PENDING),
+        CountsColumn(Subscription.Status.UNSUBSCRIBED),
+    ]
+
+
+class ListIdField(forms.ModelChoiceField):
+    def to_python(self, value):
+        text = str(value or "")
+        if text and not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ListFilter(django_filters.ModelChoiceFilter):
+    field_class = ListIdField
+
+
+def visible_lists(request):
+    if request is None:
+        return MailingList.objects.none()
+    return lists_user_can(request.user, VIEW)
+
+
+class SubscriptionFilterSet(WagtailFilterSet):
+    mailing_list = ListFilter(label=_("List"), queryset=visible_lists)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Subscription.Status.choices
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Subscription.Source.choices
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        field_name="subscriber__language",
+        choices=settings.LANGUAGES,
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["mailing_list", "status", "source", "language"]
+
+
+def scoped_subscriptions(user):
+    """Subscriptions on the lists ``user`` may view; the base of every staff listing."""
+    return Subscription.objects.filter(
+        mailing_list__in=lists_user_can(user, VIEW)
+    ).select_related("subscriber", "mailing_list")
+
+
+def search_by_email(queryset, query: str):
+    """Addresses are encrypted, so search is an exact match on the keyed hash."""
+    return queryset.filter(subscriber__email_hash=crypto.lookup_hash(query))
+
+
+class SubscriptionIndexView(IndexView):
+    def get_base_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+    def search_queryset(self, queryset):
+        if not self.search_query:
+            return queryset
+        return search_by_email(queryset, self.search_query)
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        buttons.append(
+            HeaderButton(
+                _("Import CSV"),
+                url=reverse("subscribers_admin:import"),
+                icon_name="upload",
+            )
+        )
+        buttons.append(
+            HeaderButton(
+                _("Export CSV"),
+                url=reverse("subscribers_admin:export")
+                + "?"
+                + self.request.GET.urlencode(),
+                icon_name="download",
+            )
+        )
+        return buttons
+
+
+class ScopedEditView(EditView):
+    def get_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedDeleteView(DeleteView):
+    def get_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedHistoryView(HistoryView):
+    def get_base_object_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class ScopedUsageView(UsageView):
+    def get_base_object_queryset(self):
+        return scoped_subscriptions(self.request.user)
+
+
+class SubscriptionViewSet(ModelViewSet):
+    model = Subscription
+    name = "subscribers_admin"
+    icon = "group"
+    add_to_admin_menu = True
+    menu_order = 220
+    menu_label = _("Subscribers")
+    form_fields = ["status"]
+    index_view_class = SubscriptionIndexView
+    # Every view that loads one row loads it from the user's own lists only.
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    filterset_class = SubscriptionFilterSet
+    search_fields = ["subscriber__email_hash"]
+    list_display = [
+        Column("email", label=_("E-mail address"), accessor="subscriber.email"),
+        Column("name", label=_("Name"), accessor="subscriber.name"),
+        Column(
+            "language",
+            label=_("Language"),
+            accessor="subscriber.get_language_display",
+        ),
+        Column("mailing_list", label=_("List")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("source", label=_("Source"), accessor="get_source_display"),
+        Column("consented_at", label=_("Consent time")),
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("import/", ImportView.as_view(), name="import"),
+            path("export/", ExportView.as_view(), name="export"),
+        ]
+
+
+mailing_list_viewset = MailingListViewSet("mailing_lists")
+subscription_viewset = SubscriptionViewSet()
+
+
+class SuppressionForm(forms.ModelForm):
+    """Staff add an address to the suppression list; only its keyed hash is kept."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    class Meta:
+        model = Suppression
+        fields = ["email", "reason"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if Suppression.objects.filter(email_hash=crypto.lookup_hash(email)).exists():
+            raise forms.ValidationError(_("This address is already suppressed."))
+        return email
+
+    def save(self, commit=True):
+        self.instance.email_hash = crypto.lookup_hash(self.cleaned_data["email"])
+        return super().save(commit)
+
+
+class SuppressionIndexView(IndexView):
+    def search_queryset(self, queryset):
+        if not self.search_query:
+            return queryset
+        return queryset.filter(email_hash=crypto.lookup_hash(self.search_query))
+
+
+class SuppressionViewSet(ModelViewSet):
+    """Deleting a row is the staff action that lifts a bounce or complaint."""
+
+    model = Suppression
+    icon = "cross"
+    add_to_admin_menu = True
+    menu_order = 230
+    menu_label = _("Suppressions")
+    index_view_class = SuppressionIndexView
+    search_fields = ["email_hash"]
+    list_filter = ["reason"]
+    list_display = [
+        Column("reason", label=_("Reason"), accessor="get_reason_display"),
+        Column("created_at", label=_("Since")),
+    ]
+    form_fields = ["reason"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return super().get_form_class(for_update=True)
+        return SuppressionForm
+
+
+suppression_viewset = SuppressionViewSet()

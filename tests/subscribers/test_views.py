@@ -1,0 +1,367 @@
+"""Public flows through the test client: signup, confirm, unsubscribe, preferences."""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from wagtail.models import Locale
+
+from cms.mail import outbox
+from subscribers import tokens
+from subscribers.models import SignupPage, Subscriber, Subscription, Suppression
+from subscribers.tasks import send_confirmation_task
+from tests.factories import MailingListFactory, make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def lists():
+    return [
+        MailingListFactory(name="Legal Protection/Services", slug="legal"),
+        MailingListFactory(name="Community Outreach/Education", slug="outreach"),
+    ]
+
+
+@pytest.fixture
+def signup_page(home_page, lists):
+    page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
+    page.save_revision().publish()
+    return page
+
+
+def form_data(offered, **overrides):
+    data = {
+        "email": "ana@example.org",
+        "name": "Ana",
+        "zip_code": "60608",
+        "language": "es",
+        "lists": [offered[0].pk],
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def run_queued(callbacks):
+    """Run the tasks queued on commit in this process, as a worker would."""
+    for callback in callbacks:
+        callback()
+
+
+def test_signup_stores_pending_and_queues_confirmation(
+    client, signup_page, lists, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(
+        send_confirmation_task, "delay", lambda *args: queued.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup_page.url, form_data(lists))
+    assert response.status_code == 200
+    assert "check your e-mail" in response.content.decode()
+    subscriber = Subscriber.objects.with_email("ana@example.org").get()
+    assert subscriber.language == "es"
+    assert list(subscriber.subscriptions.values_list("status", flat=True)) == [
+        "pending"
+    ]
+    assert queued == [(subscriber.pk, [lists[0].pk], signup_page.pk, "es")]
+
+
+def test_same_answer_for_known_unknown_and_suppressed(client, signup_page, lists):
+    Suppression.objects.create(
+        email_hash=Subscriber.for_email("gone@example.org").email_hash,
+        reason="complaint",
+    )
+    make_subscriber("known@example.org")
+    bodies = {
+        client.post(signup_page.url, form_data(lists, email=email)).content
+        for email in ("new@example.org", "known@example.org", "gone@example.org")
+    }
+    assert len(bodies) == 1
+    assert not Subscriber.objects.with_email("gone@example.org").exists()
+
+
+def test_resigning_never_duplicates(client, signup_page, lists):
+    for _ in range(3):
+        client.post(
+            signup_page.url, form_data(lists, lists=[item.pk for item in lists])
+        )
+    assert Subscriber.objects.count() == 1
+    assert Subscription.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "a" * 250 + "@example.org"}, "email"),
+        ({"name": "Ana\r\nBcc: x@example.org"}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"lists": [999999]}, "lists"),
+        ({"lists": ["nope"]}, "lists"),
+        ({"lists": []}, "lists"),
+        ({"zip_code": "ABCDE"}, "zip_code"),
+        ({"language": "xx"}, "language"),
+    ],
+)
+def test_bad_input_is_a_400_in_the_users_language_and_stores_nothing(
+    client, home_page, signup_page, lists, overrides, field
+):
+    spanish = signup_page.copy_for_translation(
+        Locale.objects.get(language_code="es"), copy_parents=True
+    )
+    spanish.save_revision().publish()
+    response = client.post(spanish.url, form_data(lists, **overrides))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert 'lang="es"' in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_honeypot_answers_the_same_and_stores_nothing(client, signup_page, lists):
+    response = client.post(signup_page.url, form_data(lists, website="http://spam"))
+    assert response.status_code == 200
+    assert "check your e-mail" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_csrf_is_required_on_signup(signup_page, lists):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(signup_page.url, form_data(lists))
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
+
+
+def test_per_ip_limit(client, signup_page, lists, settings):
+    settings.SUBSCRIBERS_RATE_PER_IP = "3/h"
+    codes = [
+        client.post(
+            signup_page.url, form_data(lists, email=f"p{n}@example.org")
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    assert Subscriber.objects.count() == 3
+
+
+def test_per_address_limit_is_silent(client, signup_page, lists, settings):
+    settings.SUBSCRIBERS_RATE_PER_ADDRESS = "2/h"
+    for list_ in lists:
+        client.post(signup_page.url, form_data(lists, lists=[list_.pk]))
+    third = client.post(signup_page.url, form_data(lists, lists=[lists[0].pk]))
+    assert third.status_code == 200
+    assert Subscription.objects.count() == 2
+
+
+def test_confirmation_email_is_in_spanish_and_confirms(
+    client, signup_page, lists, outbox_dir
+):
+    from subscribers import services
+
+    subscriber = services.request_signup(
+        email="ana@example.org",
+        language="es",
+        list_ids=[lists[0].pk],
+        source="signup",
+        page_id=signup_page.pk,
+    )
+    services.send_confirmation(
+        subscriber_id=subscriber.pk,
+        list_ids=[lists[0].pk],
+        page_id=signup_page.pk,
+        language="es",
+    )
+    (name,) = outbox.list_messages()
+    message = outbox.read_message(name)
+    assert message["Subject"] == "Por favor, confirme su suscripción"
+    text, html = outbox.body_parts(message)
+    link = re.search(r"http://\S+/confirm/\S+/", text).group(0)
+    path = link.split("8000", 1)[1] if "8000" in link else link
+    assert path.startswith("/es/subscribers/confirm/")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert Subscription.objects.get().status == "pending", "GET changes nothing"
+    done = client.post(path)
+    assert done.status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.status == "confirmed"
+    assert subscription.consented_at is not None
+
+
+def test_confirm_link_expired_and_tampered(client, settings, lists):
+    subscriber = make_subscriber("ana@example.org")
+    token = tokens.make_confirm_token(
+        subscriber_id=subscriber.pk, list_ids=[lists[0].pk], page_id=None
+    )
+    assert client.get(f"/subscribers/confirm/{token}x/").status_code == 400
+    settings.SUBSCRIBERS_CONFIRM_MAX_AGE = -1
+    expired = client.get(f"/es/subscribers/confirm/{token}/")
+    assert expired.status_code == 410
+    assert "caducado" in expired.content.decode()
+
+
+def test_one_click_unsubscribe_get_changes_nothing_post_needs_no_csrf(lists):
+    from django.test import Client
+
+    subscriber = make_subscriber("ana@example.org", language="ar")
+    Subscription.objects.create(
+        subscriber=subscriber,
+        mailing_list=lists[0],
+        status="confirmed",
+        source="import",
+    )
+    url = tokens.unsubscribe_url(subscriber.pk, mailing_id=7)
+    path = url.removeprefix("http://127.0.0.1:8000")
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'dir="rtl"' in page.content.decode()
+    assert Subscription.objects.get().status == "confirmed"
+
+    done = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert Subscription.objects.get().status == "unsubscribed"
+    assert Suppression.objects.filter(email_hash=subscriber.email_hash).exists()
+    assert client.post(path).status_code == 200, "idempotent"
+
+
+def test_unsubscribe_token_cannot_be_replayed_for_someone_else(client, lists):
+    ana = make_subscriber("ana@example.org")
+    luis = make_subscriber("luis@example.org")
+    token = tokens.make_unsubscribe_token(ana.pk, 3)
+    _ids, signature = token.rsplit(".", 1)
+    for forged in (f"{luis.pk}.3.{signature}", f"{ana.pk}.4.{signature}"):
+        response = client.post(f"/subscribers/unsubscribe/{forged}/")
+        assert response.status_code == 400
+    assert not Suppression.objects.exists()
+    assert "ana" not in token
+    assert "@" not in token
+
+
+def test_preferences_change_lists_language_and_download(client, lists):
+    subscriber = make_subscriber("ana@example.org", language="en", name="Ana")
+    Subscription.objects.create(
+        subscriber=subscriber,
+        mailing_list=lists[0],
+        status="confirmed",
+        source="import",
+    )
+    path = tokens.preferences_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path, {"action": "save", "language": "pl", "lists": [lists[1].pk]}
+    )
+    assert response.status_code == 200
+    assert 'lang="pl"' in response.content.decode()
+    statuses = dict(Subscription.objects.values_list("mailing_list__slug", "status"))
+    assert statuses == {"legal": "unsubscribed", "outreach": "confirmed"}
+    assert Subscriber.objects.get().language == "pl"
+
+    download = client.post(path, {"action": "download"})
+    data = json.loads(download.content)
+    assert download["Content-Disposition"].startswith("attachment")
+    assert data["subscriber"]["email"] == "ana@example.org"
+    assert {row["list"] for row in data["subscriptions"]} == {
+        "Legal Protection/Services",
+        "Community Outreach/Education",
+    }
+
+
+def test_preferences_erase_leaves_only_a_hashed_suppression(client, lists):
+    subscriber = make_subscriber("ana@example.org", name="Ana")
+    Subscription.objects.create(
+        subscriber=subscriber,
+        mailing_list=lists[0],
+        status="confirmed",
+        source="import",
+    )
+    path = tokens.preferences_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    refused = client.post(path, {"action": "erase"})
+    assert refused.status_code == 400
+    assert Subscriber.objects.exists()
+    erased = client.post(path, {"action": "erase", "confirm": "on"})
+    assert erased.status_code == 200
+    assert not Subscriber.objects.exists()
+    assert not Subscription.objects.exists()
+    assert list(Suppression.objects.values_list("reason", flat=True)) == ["erased"]
+    assert client.get(path).status_code == 410
+
+
+def test_bad_preference_actions_and_tokens(client, lists):
+    subscriber = make_subscriber("ana@example.org")
+    path = tokens.preferences_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    assert client.post(path, {"action": "drop-tables"}).status_code == 400
+    assert client.post(path, {"action": "save", "lists": ["x"]}).status_code == 400
+    assert client.get("/subscribers/preferences/1.AAAA/").status_code == 400
+    assert client.get("/subscribers/unsubscribe/garbage/").status_code == 400
+    assert not mail.outbox
+
+
+def test_signups_are_stored_when_the_rate_limit_cache_is_down(
+    client, signup_page, lists, settings
+):
+    if settings.REDIS_URL:
+        assert settings.CACHES["default"]["BACKEND"] == "cms.cache.FailSoftRedisCache"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.FailSoftRedisCache",
+            # Nothing listens on port 1: every cache call fails to connect.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.post(signup_page.url, form_data(lists))
+    assert response.status_code == 200
+    assert Subscriber.objects.with_email("ana@example.org").exists()
+
+
+def test_token_pages_fall_back_to_accept_language(client):
+    response = client.get(
+        "/subscribers/unsubscribe/garbage/", HTTP_ACCEPT_LANGUAGE="pl,en;q=0.5"
+    )
+    assert response.status_code == 400
+    assert "Ten link jest nieprawidłowy" in response.content.decode()
+    prefixed = client.get("/zh-hans/subscribers/unsubscribe/garbage/")
+    assert "此链接无效" in prefixed.content.decode()
+
+
+def test_unsubscribe_page_uses_the_subscribers_language(client, lists):
+    subscriber = make_subscriber("ana@example.org", language="hi")
+    path = tokens.unsubscribe_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    body = client.get(path).content.decode()
+    assert 'lang="hi"' in body
+    assert "मेरी सदस्यता समाप्त करें" in body
+
+
+def test_confirm_and_preferences_forms_need_csrf(lists):
+    from django.test import Client
+
+    subscriber = make_subscriber("ana@example.org")
+    Subscription.objects.create(
+        subscriber=subscriber, mailing_list=lists[0], status="pending", source="signup"
+    )
+    strict = Client(enforce_csrf_checks=True)
+    confirm = "/subscribers/confirm/{}/".format(
+        tokens.make_confirm_token(
+            subscriber_id=subscriber.pk, list_ids=[lists[0].pk], page_id=None
+        )
+    )
+    preferences = (
+        f"/subscribers/preferences/{tokens.make_preferences_token(subscriber.pk)}/"
+    )
+    assert strict.post(confirm).status_code == 403
+    assert (
+        strict.post(preferences, {"action": "erase", "confirm": "on"}).status_code
+        == 403
+    )
+    assert Subscription.objects.get().status == "pending"
+    assert Subscriber.objects.exists()
