@@ -14,6 +14,13 @@ from tests.factories import SuperuserFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def refused(response) -> bool:
+    """Wagtail answers a PermissionDenied in its admin with a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response.url == "/admin/"
+    )
+
+
 def sender_of(*allowed, permission="send"):
     group = Group.objects.create(name=f"senders-{allowed[0].slug}-{permission}")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
@@ -76,18 +83,12 @@ def test_a_sender_of_one_list_cannot_act_on_anothers_mailing(client, setup):
     )
     client.force_login(sender_of(legal))
     for name in ("detail", "progress", "export_csv"):
-        assert (
-            client.get(
-                reverse(f"campaigns_mailings:{name}", args=[mailing.pk])
-            ).status_code
-            == 403
+        assert refused(
+            client.get(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
         )
     for name in ("send_now", "pause", "resume", "cancel", "send_test"):
-        assert (
-            client.post(
-                reverse(f"campaigns_mailings:{name}", args=[mailing.pk])
-            ).status_code
-            == 403
+        assert refused(
+            client.post(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
         )
     assert Mailing.objects.get().status == Mailing.Status.DRAFT
     listing = client.get(reverse("campaigns_mailings:index"))
