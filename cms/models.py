@@ -1,10 +1,18 @@
-"""Editorial pages of the site. Bulletins, alerts and events join these later."""
+"""Editorial pages of the site: home, bulletins and their archive, alerts."""
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Locale, Page
+from wagtail.search import index
+from wagtail.url_routing import RouteResult
+
+from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock
+from cms.page_cache import mark_cacheable
 
 
 class HomePage(Page):
@@ -29,6 +37,206 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class MailablePageMixin:
+    """A page that can be sent as an e-mail: an "email" preview mode and its sections.
+
+    Subclasses give the subject, the preheader and the body sections; the layout, CSS
+    inlining and the text part come from ``cms.email.rendering.render_email``.
+    """
+
+    @property
+    def preview_modes(self):
+        return [("", _("Web page")), ("email", _("E-mail"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "email":
+            from cms.email.rendering import render_email
+
+            rendered = render_email(self, language=self.locale.language_code)
+            return HttpResponse(rendered.html)
+        return super().serve_preview(request, mode_name)
+
+    def email_subject(self) -> str:
+        return self.title
+
+    def email_preheader(self) -> str:
+        return ""
+
+    def email_sections(self, context: dict, links) -> list[tuple[str, str]]:
+        """(HTML, text) pairs, one per section of the e-mail body, in order."""
+        raise NotImplementedError
+
+
+class TranslationFallbackMixin:
+    """An index whose children fall back to the default locale's when untranslated.
+
+    /es/bulletins/some-bulletin/ serves the English bulletin (marked lang="en") when it
+    has no Spanish translation yet, so a link shared in Spanish never dead-ends.
+    """
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            fallback = self.fallback_child(path_components[:1])
+            if fallback is None:
+                raise
+            if len(path_components) > 1:
+                return fallback.route(request, path_components[1:])
+            return RouteResult(fallback)
+
+    def fallback_child(self, components):
+        if not components or self.locale_id == Locale.get_default().pk:
+            return None
+        source = self.get_translation_or_none(Locale.get_default())
+        if source is None:
+            return None
+        child = source.get_children().live().filter(slug=components[0]).first()
+        if child is None:
+            return None
+        translation = child.get_translation_or_none(self.locale)
+        if translation is not None and translation.live:
+            return None  # it has its own URL here; a wrong slug stays a 404
+        return child.specific
+
+
+def paginate(request, queryset, per_page: int = 10):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class BulletinIndexPage(TranslationFallbackMixin, Page):
+    """The public archive of bulletins in one language, newest first."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.BulletinPage", "cms.AlertPage"]
+    max_count_per_parent = 1
+
+    def bulletins(self):
+        """Live bulletins of this locale plus untranslated ones of the default locale."""
+        own = BulletinPage.objects.child_of(self).live()
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return own.order_by("-date", "-first_published_at")
+        source = self.get_translation_or_none(default)
+        if source is None:
+            return own.order_by("-date", "-first_published_at")
+        translated_keys = own.values("translation_key")
+        untranslated = (
+            BulletinPage.objects.child_of(source)
+            .live()
+            .exclude(translation_key__in=translated_keys)
+        )
+        return (own | untranslated).order_by("-date", "-first_published_at")
+
+    def get_context(self, request, *args, **kwargs):
+        mark_cacheable(request)
+        context = super().get_context(request, *args, **kwargs)
+        context["bulletins"] = paginate(request, self.bulletins())
+        return context
+
+    class Meta:
+        verbose_name = _("bulletin archive")
+
+
+class BulletinPage(MailablePageMixin, Page):
+    """One bulletin: news items, resources, documents, calls to action and events."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.CharField(
+        _("summary"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "One or two sentences; shown in the archive and as the e-mail preheader."
+        ),
+    )
+    body = StreamField(BulletinStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["cms.BulletinIndexPage"]
+    subpage_types: list[str] = []
+
+    def get_context(self, request, *args, **kwargs):
+        mark_cacheable(request)
+        return super().get_context(request, *args, **kwargs)
+
+    def email_preheader(self) -> str:
+        return self.summary
+
+    def email_sections(self, context, links):
+        return [
+            child.block.render_email_parts(child.value, context, links)
+            for child in self.body
+        ]
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+
+
+class AlertPage(MailablePageMixin, Page):
+    """A short urgent message (a rally in a few hours), optionally about one event."""
+
+    message = RichTextField(_("message"), features=RICH_TEXT_FEATURES)
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("message"),
+        FieldPanel("event"),
+    ]
+    parent_page_types = ["cms.HomePage", "cms.BulletinIndexPage"]
+    subpage_types: list[str] = []
+
+    def linked_event(self):
+        return self.event.localized if self.event_id and self.event.live else None
+
+    def get_context(self, request, *args, **kwargs):
+        mark_cacheable(request)
+        context = super().get_context(request, *args, **kwargs)
+        context["linked_event"] = self.linked_event()
+        return context
+
+    def email_preheader(self) -> str:
+        from django.utils.html import strip_tags
+
+        return " ".join(strip_tags(self.message).split())[:150]
+
+    def email_sections(self, context, links):
+        from django.template.loader import render_to_string
+
+        from cms.email.text import html_to_text
+
+        event = self.linked_event()
+        html = render_to_string(
+            "email/alert_body.html", {**context, "page": self, "event": event}
+        )
+        text = html_to_text(self.message, links)
+        if event is not None:
+            text += "\n\n" + event.text_summary(links)
+        return [(html, text)]
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
 
 
 class EmailOutbox(models.Model):

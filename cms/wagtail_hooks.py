@@ -26,3 +26,30 @@ def register_outbox_menu_item():
     return OutboxMenuItem(
         label, reverse("cms_outbox:index"), icon_name="mail", order=10000
     )
+
+
+@hooks.register("register_admin_urls")
+def register_email_preview_urls():
+    from cms import email_preview_urls
+
+    return [
+        path(
+            "email-preview/", include(email_preview_urls, namespace="cms_email_preview")
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def email_preview_button(page, user, view_name, next_url=None):
+    from wagtail.admin.widgets import Button
+
+    from cms.models import MailablePageMixin
+
+    model = page.specific_class
+    if model is not None and issubclass(model, MailablePageMixin):
+        yield Button(
+            _("E-mail preview and test"),
+            reverse("cms_email_preview:preview", args=[page.pk]),
+            icon_name="mail",
+            priority=25,
+        )

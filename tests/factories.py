@@ -57,3 +57,77 @@ def make_subscriber(email: str, **fields) -> Subscriber:
     subscriber = Subscriber.for_email(email, **fields)
     subscriber.save()
     return subscriber
+
+
+# --- Bulletins and events (issue 4) -------------------------------------------------
+def _page_builders():
+    from cms.models import BulletinIndexPage, BulletinPage
+    from events.models import EventIndexPage, EventPage
+
+    return BulletinIndexPage, BulletinPage, EventIndexPage, EventPage
+
+
+def build_bulletin_index(home=None):
+    BulletinIndexPage, *_ = _page_builders()
+    home = home or build_home_page()
+    index = BulletinIndexPage.objects.filter(locale=home.locale).first()
+    if index is None:
+        index = home.add_child(
+            instance=BulletinIndexPage(title="Bulletins", slug="bulletins")
+        )
+        index.save_revision().publish()
+    return index
+
+
+def stream(*blocks) -> str:
+    """StreamField raw JSON from (type, value) pairs whose values are as stored."""
+    import json
+
+    return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+
+
+def build_bulletin(index=None, *, title="Important resources", body=(), **fields):
+    _, BulletinPage, *_ = _page_builders()
+    index = index or build_bulletin_index()
+    page = BulletinPage(title=title, body=stream(*body), **fields)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def build_event_index(home=None):
+    *_, EventIndexPage, _ = _page_builders()
+    home = home or build_home_page()
+    index = EventIndexPage.objects.filter(locale=home.locale).first()
+    if index is None:
+        index = home.add_child(instance=EventIndexPage(title="Events", slug="events"))
+        index.save_revision().publish()
+    return index
+
+
+def build_event(index=None, *, title="Press conference and rally", **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    *_, EventPage = _page_builders()
+    index = index or build_event_index()
+    start = fields.pop("start", timezone.now() + timedelta(days=7))
+    fields.setdefault("end", start + timedelta(hours=2))
+    page = EventPage(title=title, start=start, **fields)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def translate_page(page, language: str, **fields):
+    """Publish a translation of ``page`` (and of its parents when missing)."""
+    locale = Locale.objects.get(language_code=language)
+    translation = page.get_translation_or_none(locale)
+    if translation is None:
+        translation = page.copy_for_translation(locale, copy_parents=True)
+    translation = translation.specific
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return translation

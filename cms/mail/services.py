@@ -8,14 +8,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def send_test_email(*, user_id: int, language: str = "en") -> bool:
-    """Send a short test message to one staff user; returns False if they have no address.
+def send_test_email(
+    *, user_id: int, language: str = "en", page_id: int | None = None
+) -> bool:
+    """Send a test message to one staff user; returns False if they have no address.
 
-    Safe to run twice: the worst case is a second test message.
+    With ``page_id``, the message is that page's e-mail (its latest revision) in
+    ``language``. Safe to run twice: the worst case is a second test message.
     """
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
+    if page_id is not None:
+        return _send_page_test(user=user, language=language, page_id=page_id)
     with translation.override(language):
         context = {
             "site_name": settings.WAGTAIL_SITE_NAME,
@@ -32,5 +37,37 @@ def send_test_email(*, user_id: int, language: str = "en") -> bool:
         message.attach_alternative(
             render_to_string("email/test_message.html", context), "text/html"
         )
+    message.send()
+    return True
+
+
+def _send_page_test(*, user, language: str, page_id: int) -> bool:
+    from wagtail.models import Page
+
+    from cms.email.rendering import PREFERENCES_URL, UNSUBSCRIBE_URL, render_email
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return False
+    page = page.specific.get_latest_revision_as_object()
+    rendered = render_email(page, language=language)
+    # A test has no subscriber: the links lead to the site, and the name stays generic.
+    merge = {
+        UNSUBSCRIBE_URL: settings.WAGTAILADMIN_BASE_URL + "/",
+        PREFERENCES_URL: settings.WAGTAILADMIN_BASE_URL + "/",
+        "%%NAME%%": user.get_full_name() or user.get_username(),
+    }
+    html, text = rendered.html, rendered.text
+    for placeholder, value in merge.items():
+        html, text = html.replace(placeholder, value), text.replace(placeholder, value)
+    with translation.override(language):
+        subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(html, "text/html")
     message.send()
     return True

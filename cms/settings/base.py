@@ -305,3 +305,10 @@ CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
     "task": "subscribers.tasks.purge_unconfirmed_task",
     "schedule": 3600.0,
 }
+# --- Pages and events -------------------------------------------------------------
+INSTALLED_APPS += ["wagtail.contrib.routable_page"]
+# Whole-page cache for anonymous visitors (cms/page_cache.py); needs the shared Redis
+# cache so a publish clears it in every process, hence off without REDIS_URL. First, so
+# a hit skips every other middleware yet replays the headers they set on the original.
+MIDDLEWARE.insert(0, "cms.page_cache.PageCacheMiddleware")
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)

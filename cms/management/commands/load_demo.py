@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cms import demo
+from cms import demo, demo_content
 from subscribers import demo as subscribers_demo
 
 
@@ -15,6 +15,7 @@ class Command(BaseCommand):
             lists = subscribers_demo.load_lists()
             people = subscribers_demo.load_subscribers(lists)
             subscribers_demo.load_signup_page(home)
+            demo_content.load_pages()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(

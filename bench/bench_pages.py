@@ -1,0 +1,188 @@
+"""Requests/s and p99 for the bulletin and event pages over HTTP (gunicorn, 2 workers).
+
+    REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/bench_pages.py [--seconds 10]
+
+Builds a throwaway SQLite demo site under /tmp, starts gunicorn on 127.0.0.1 with two
+sync workers, loads it with wrk (Debian's `wrk`, loopback, 2 threads, 32 connections),
+first with the page cache (needs REDIS_URL: the cache is shared by the workers and the
+publisher) and then without it. Between the two it publishes a change and unpublishes
+the page from another process and checks both show on the very next request. Stops
+everything it started.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._site import ROOT, build_site
+
+PAGES = {
+    "bulletin": "/bulletins/february-2017/",
+    "event": "/events/press-conference-and-rally-dhs/",
+}
+PUBLISH = """
+from cms.models import BulletinPage
+page = BulletinPage.objects.get(slug="february-2017", locale__language_code="en")
+{action}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 loopback
+            return (
+                response.status,
+                response.read().decode(),
+                response.headers.get("X-Page-Cache", ""),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, "", ""
+
+
+def start_server(env: dict, port: int, threads: int) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "cms.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(f"http://127.0.0.1:{port}/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def wrk(url: str, seconds: int) -> tuple[float, str]:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"\s99%\s+([\d.]+\w+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    assert errors is None, out
+    return rps, p99
+
+
+def manage_shell(env: dict, code: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+
+
+def check_publish_shows_at_once(env: dict, base: str) -> list[str]:
+    url = base + PAGES["bulletin"]
+    for _ in range(3):
+        get(url)
+    assert get(url)[2] == "hit", "expected a cached copy before publishing"
+    manage_shell(
+        env,
+        PUBLISH.format(
+            action="page.title = 'Published a moment ago'; "
+            "page.save_revision().publish()"
+        ),
+    )
+    status, body, cache = get(url)
+    assert status == 200, status
+    assert "Published a moment ago" in body, "publish did not show at once"
+    manage_shell(env, PUBLISH.format(action="page.unpublish()"))
+    gone = get(url)[0]
+    assert gone == 404, f"unpublish did not show at once: {gone}"
+    manage_shell(env, PUBLISH.format(action="page.save_revision().publish()"))
+    return [
+        f"publish then GET: 200, new title, X-Page-Cache={cache}",
+        f"unpublish then GET: {gone}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    # 1 = gunicorn's sync worker (no keep-alive); more = gthread workers with keep-alive.
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("needs wrk: apt-get install -y wrk")
+    redis_url = os.environ.get("REDIS_URL", "")
+    prefix = f"bench-{os.getpid()}"
+    var_dir, env = build_site(CACHE_KEY_PREFIX=prefix)
+    rows, notes = [], []
+    try:
+        modes = (
+            [("cached", "300"), ("uncached", "0")] if redis_url else [("uncached", "0")]
+        )
+        for mode, seconds in modes:
+            mode_env = {**env, "PAGE_CACHE_SECONDS": seconds}
+            port = free_port()
+            server = start_server(mode_env, port, args.threads)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                for name, path in PAGES.items():
+                    get(base + path)
+                    rps, p99 = wrk(base + path, args.seconds)
+                    rows.append(f"| {name} | {mode} | {rps:,.0f} | {p99} |")
+                if mode == "cached":
+                    notes = check_publish_shows_at_once(mode_env, base)
+            finally:
+                stop(server)
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    print(
+        f"gunicorn: 2 workers x {args.threads} thread(s); wrk -t2 -c32 -d{args.seconds}s"
+    )
+    print("| page | page cache | requests/s | p99 |")
+    print("| --- | --- | --- | --- |")
+    print("\n".join(rows))
+    for note in notes:
+        print(f"- {note}")
+    if not redis_url:
+        print("- REDIS_URL unset: the page cache stays off, only uncached figures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

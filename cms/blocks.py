@@ -1,0 +1,428 @@
+"""StreamField blocks shared by bulletins and alerts.
+
+Every block here is e-mail safe: besides its web template (``Meta.template``) it has an
+e-mail template (``Meta.email_template``, table-friendly markup whose CSS gets inlined)
+and a plain-text rendering (``render_text``). Web-only blocks (embeds, maps, forms)
+must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Locale
+
+from cms.email.text import Links, html_to_text, wrap
+from events.kinds import EventKind
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class EmailBlockMixin:
+    """Adds the e-mail HTML and plain-text renderings to a block."""
+
+    def render_email(self, value, context=None) -> SafeString:
+        block_context = self.get_context(value, parent_context=context or {})
+        return mark_safe(render_to_string(self.meta.email_template, block_context))  # noqa: S308
+
+    def render_text(self, value, links: Links) -> str:
+        raise NotImplementedError
+
+    def render_email_parts(self, value, context, links: Links) -> tuple[str, str]:
+        """(e-mail HTML, text) of one block; blocks that query override it to query once."""
+        return self.render_email(value, context), self.render_text(value, links)
+
+
+class HeadingBlock(EmailBlockMixin, blocks.StructBlock):
+    text = blocks.CharBlock(label=_("text"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("level"),
+        choices=[("h2", _("Section heading")), ("h3", _("Sub-heading"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+        email_template = "email/blocks/heading_block.html"
+        preview_value = {"text": "Important resources and news", "level": "h2"}
+        description = _("A heading that starts a section of the bulletin.")
+        label = _("Heading")
+
+    def render_text(self, value, links):
+        text = value["text"].upper() if value["level"] == "h2" else value["text"]
+        underline = "=" if value["level"] == "h2" else "-"
+        return f"{text}\n{underline * min(len(text), 72)}"
+
+
+class ParagraphBlock(EmailBlockMixin, blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = "blocks/paragraph_block.html"
+        email_template = "email/blocks/paragraph_block.html"
+        preview_value = (
+            "<p>All Chicago residents, regardless of immigration status, can use "
+            "City services.</p>"
+        )
+        description = _("Paragraphs of text with links and lists.")
+        label = _("Rich text")
+
+    def render_text(self, value, links):
+        return html_to_text(value.source if hasattr(value, "source") else value, links)
+
+
+class NewsItemBlock(EmailBlockMixin, blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    summary = blocks.TextBlock(label=_("summary"), max_length=1200)
+    link = blocks.URLBlock(label=_("read more link"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/news_item_block.html"
+        email_template = "email/blocks/news_item_block.html"
+        preview_value = {
+            "title": "Refugee ban remains blocked",
+            "summary": "The Ninth Circuit Court of Appeals upheld the temporary "
+            "restraining order.",
+            "link": "https://immigrantjustice.org/",
+        }
+        description = _("A short news item with a “read more” link.")
+        label = _("News item")
+
+    def render_text(self, value, links):
+        parts = [value["title"].upper(), wrap(value["summary"])]
+        if value["link"]:
+            parts.append(links.cite(gettext("Read more"), value["link"]))
+        return "\n".join(parts)
+
+
+class ResourceCategory:
+    CHOICES = [
+        ("legal", _("Legal help")),
+        ("rights", _("Know your rights")),
+        ("health", _("Mental health care")),
+        ("safety", _("Public safety")),
+        ("identification", _("Identification")),
+        ("city", _("City services")),
+        ("other", _("Other")),
+    ]
+
+
+def tel_href(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
+
+
+class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
+    organisation = blocks.CharBlock(label=_("organisation"), max_length=200)
+    category = blocks.ChoiceBlock(
+        label=_("category"), choices=ResourceCategory.CHOICES, default="other"
+    )
+    phone = blocks.CharBlock(label=_("phone"), max_length=40, required=False)
+    web_address = blocks.URLBlock(label=_("web address"), required=False)
+    description = blocks.TextBlock(label=_("description"), max_length=1200)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/resource_block.html"
+        email_template = "email/blocks/resource_block.html"
+        preview_value = {
+            "organisation": "National Immigrant Justice Center",
+            "category": "legal",
+            "phone": "312-660-1370",
+            "web_address": "https://www.immigrantjustice.org/",
+            "description": "Free legal consultations and representation.",
+        }
+        description = _("An organisation people can call or visit, with its phone.")
+        label = _("Resource")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["category_label"] = dict(ResourceCategory.CHOICES).get(
+            value["category"], ""
+        )
+        context["tel_href"] = tel_href(value["phone"]) if value["phone"] else ""
+        return context
+
+    def render_text(self, value, links):
+        label = dict(ResourceCategory.CHOICES).get(value["category"], "")
+        lines = [f"{value['organisation']} ({label})", wrap(value["description"])]
+        phone, web = gettext("Phone"), gettext("Web")
+        if value["phone"]:
+            lines.append(f"{phone}: {value['phone']}")
+        if value["web_address"]:
+            lines.append(f"{web}: {links.absolute(value['web_address'])}")
+        return "\n".join(lines)
+
+
+class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
+    text = blocks.TextBlock(label=_("text"), max_length=600, required=False)
+    label = blocks.CharBlock(label=_("button label"), max_length=80)
+    page = blocks.PageChooserBlock(label=_("page on this site"), required=False)
+    url = blocks.URLBlock(label=_("or a web address"), required=False)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/call_to_action_block.html"
+        email_template = "email/blocks/call_to_action_block.html"
+        preview_value = {
+            "text": "Call your Senators and tell them you welcome refugees.",
+            "label": "Call (202) 224-3121",
+            "url": "tel:+12022243121",
+        }
+        description = _("A button asking readers to act: call, sign, RSVP, donate.")
+        label = _("Call to action")
+
+    @staticmethod
+    def href(value) -> str:
+        page = value.get("page")
+        if page is not None:
+            return page.specific.localized.url or ""
+        return value.get("url") or ""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("page") and not value.get("url"):
+            from django.core.exceptions import ValidationError
+            from wagtail.blocks import StructBlockValidationError
+
+            raise StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(_("Choose a page or a web address."))
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["href"] = self.href(value)
+        return context
+
+    def render_text(self, value, links):
+        parts = [wrap(value["text"])] if value["text"] else []
+        parts.append(f">> {value['label']}: {links.absolute(self.href(value))}")
+        return "\n".join(parts)
+
+
+class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=200, required=False)
+    events = blocks.ListBlock(
+        blocks.PageChooserBlock(page_type="events.EventPage"),
+        label=_("chosen events"),
+        required=False,
+        default=[],
+    )
+    kinds = blocks.MultipleChoiceBlock(
+        label=_("or upcoming events of these kinds"),
+        choices=EventKind.choices,
+        required=False,
+    )
+    limit = blocks.IntegerBlock(
+        label=_("at most"), min_value=1, max_value=20, default=5
+    )
+
+    class Meta:
+        icon = "date"
+        template = "blocks/event_listing_block.html"
+        email_template = "email/blocks/event_listing_block.html"
+        preview_value = {"title": "Upcoming events", "kinds": [], "limit": 5}
+        description = _(
+            "Chosen events, or the upcoming events of some kinds, in the reader's language."
+        )
+        label = _("Event listing")
+
+    @staticmethod
+    def resolve_events(value) -> list:
+        """The listed live events, each in the active language where it is translated.
+
+        Two queries whatever the number of events: e-mails render once per language
+        per mailing and must stay in milliseconds.
+        """
+        from events.models import EventPage
+
+        live = EventPage.objects.live()
+        chosen = [page.pk for page in value.get("events") or [] if page is not None]
+        if chosen:
+            found = live.in_bulk(chosen)
+            events = [found[pk] for pk in chosen if pk in found]
+        else:
+            queryset = live.filter(locale=Locale.get_default(), end__gte=timezone.now())
+            if value.get("kinds"):
+                queryset = queryset.filter(kind__in=value["kinds"])
+            events = list(queryset.order_by("start")[: value.get("limit") or 5])
+        active = Locale.get_active()
+        translated = {
+            event.translation_key: event
+            for event in live.filter(
+                locale=active, translation_key__in=[e.translation_key for e in events]
+            )
+        }
+        return [translated.get(event.translation_key, event) for event in events]
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        resolved = context.pop("_resolved_events", None)
+        context["events"] = self.resolve_events(value) if resolved is None else resolved
+        return context
+
+    def render_email_parts(self, value, context, links):
+        events = self.resolve_events(value)
+        html = self.render_email(value, {**context, "_resolved_events": events})
+        return html, self.render_text(value, links, events=events)
+
+    def render_text(self, value, links, events=None):
+        parts = [value["title"].upper()] if value["title"] else []
+        for event in self.resolve_events(value) if events is None else events:
+            parts.append(event.text_summary(links))
+        if len(parts) == (1 if value["title"] else 0):
+            parts.append(gettext("No upcoming events right now."))
+        return "\n\n".join(parts)
+
+
+class DocumentFileBlock(blocks.StructBlock):
+    language = blocks.ChoiceBlock(
+        label=_("language"), choices=settings.LANGUAGES, default="en"
+    )
+    document = DocumentChooserBlock(label=_("document"))
+
+
+class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    description = blocks.TextBlock(label=_("description"), required=False)
+    files = blocks.ListBlock(DocumentFileBlock(), label=_("one file per language"))
+
+    class Meta:
+        icon = "doc-full-inverse"
+        template = "blocks/document_block.html"
+        email_template = "email/blocks/document_block.html"
+        preview_value = {
+            "title": "Resources for Chicago immigrants and refugees",
+            "description": "A flyer to print and share.",
+            "files": [],
+        }
+        description = _("A document (a flyer, a toolkit) with one file per language.")
+        label = _("Document")
+
+    @staticmethod
+    def file_links(value) -> list[dict]:
+        names = dict(settings.LANGUAGES)
+        return [
+            {
+                "language": item["language"],
+                "language_name": names.get(item["language"], item["language"]),
+                "url": item["document"].url,
+                "extension": item["document"].file_extension.upper(),
+            }
+            for item in value["files"]
+            if item["document"] is not None
+        ]
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["files"] = self.file_links(value)
+        return context
+
+    def render_text(self, value, links):
+        parts = [value["title"].upper()]
+        if value["description"]:
+            parts.append(wrap(value["description"]))
+        for item in self.file_links(value):
+            parts.append(
+                f"- {item['language_name']} ({item['extension']}): {links.absolute(item['url'])}"
+            )
+        return "\n".join(parts)
+
+
+class ImageBlock(EmailBlockMixin, blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    alt_text = blocks.CharBlock(
+        label=_("alternative text"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("caption"), max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "blocks/image_block.html"
+        email_template = "email/blocks/image_block.html"
+        preview_value = {"alt_text": "", "caption": "Know your rights"}
+        description = _("An image with alternative text and an optional caption.")
+        label = _("Image")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        image = value.get("image")
+        context["rendition"] = image.get_rendition("width-1200") if image else None
+        return context
+
+    def render_text(self, value, links):
+        image = gettext("Image")
+        text = f"[{image}: {value['alt_text']}]"
+        return f"{text}\n{value['caption']}" if value["caption"] else text
+
+
+class QuoteBlock(EmailBlockMixin, blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("quote"), max_length=1500)
+    attribution = blocks.CharBlock(
+        label=_("attribution"), max_length=200, required=False
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote_block.html"
+        email_template = "email/blocks/quote_block.html"
+        preview_value = {
+            "quote": "The City of Chicago is here for you.",
+            "attribution": "Mayor Rahm Emanuel",
+        }
+        description = _("A quotation and who said it.")
+        label = _("Quote")
+
+    def render_text(self, value, links):
+        text = wrap(f"“{value['quote']}”", indent="  ")
+        return f"{text}\n  – {value['attribution']}" if value["attribution"] else text
+
+
+class DividerBlock(EmailBlockMixin, blocks.StaticBlock):
+    class Meta:
+        icon = "horizontalrule"
+        template = "blocks/divider_block.html"
+        email_template = "email/blocks/divider_block.html"
+        admin_text = _("A line between two sections.")
+        preview_value = None  # a divider has no value; its preview is the line
+        description = _("A line between two sections.")
+        label = _("Divider")
+
+    def render_text(self, value, links):
+        return "-" * 40
+
+
+class BulletinStreamBlock(blocks.StreamBlock):
+    """The body of a bulletin: only e-mail-safe blocks, so every bulletin can be mailed."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    news_item = NewsItemBlock()
+    resource = ResourceBlock()
+    call_to_action = CallToActionBlock()
+    event_listing = EventListingBlock()
+    document = DocumentBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    divider = DividerBlock()
+
+    class Meta:
+        icon = "list-ul"
+
+
+EMAIL_SAFE_BLOCKS = tuple(BulletinStreamBlock.base_blocks.items())

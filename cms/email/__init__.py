@@ -1,0 +1,1 @@
+"""Pages rendered as e-mail: one HTML and one text part per language."""

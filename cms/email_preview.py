@@ -1,0 +1,78 @@
+"""Admin: preview a mailable page's e-mail in each language, and send oneself a test."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Page
+
+from cms.email.rendering import render_email
+from cms.models import MailablePageMixin
+from cms.tasks import send_test_email_task
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def mailable_page(request, page_id: int):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not isinstance(page, MailablePageMixin):
+        raise Http404
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return page
+
+
+class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "mail"
+    template_name = "cms/admin/email_preview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.page = mailable_page(request, kwargs["page_id"])
+        self.language = request.GET.get("language", self.page.locale.language_code)
+        if self.language not in LANGUAGES:
+            self.language = "en"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("E-mail preview: %(title)s") % {"title": self.page.title}
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        draft = self.page.get_latest_revision_as_object()
+        context.update(
+            page=self.page,
+            language=self.language,
+            languages=settings.LANGUAGES,
+            rendered=render_email(draft, language=self.language),
+        )
+        return context
+
+
+@require_POST
+def send_page_test(request, page_id: int):
+    """Queue the page's test e-mail, in the chosen language, to the user's own address."""
+    page = mailable_page(request, page_id)
+    language = request.POST.get("language", "en")
+    if language not in LANGUAGES:
+        language = "en"
+    if not request.user.email:
+        messages.error(request, _("Your account has no e-mail address to send to."))
+    else:
+        send_test_email_task.delay(request.user.pk, language, page.pk)
+        messages.success(
+            request,
+            _("A test message is on its way to %(email)s.")
+            % {"email": request.user.email},
+        )
+    return redirect(
+        reverse("cms_email_preview:preview", args=[page.pk]) + f"?language={language}"
+    )

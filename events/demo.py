@@ -1,0 +1,173 @@
+"""Demo events from the seed bulletins (Feb 2017) and a Know Your Rights session."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from wagtail.models import Locale
+
+from events.models import EventIndexPage, EventPage
+from subscribers.models import MailingList
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+INDEX_TITLES = {
+    "en": "Events",
+    "es": "Eventos",
+    "hi": "कार्यक्रम",
+    "zh-hans": "活动",
+    "ar": "الفعاليات",
+    "pl": "Wydarzenia",
+}
+
+
+def _at(year, month, day, hour, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=CHICAGO)
+
+
+def seed_events() -> list[dict]:
+    # The Know Your Rights session stays in the future for a year at a time, so the
+    # demo always has an open RSVP, yet two runs in a row build the same page.
+    kyr_year = timezone.localdate().year + 1
+    return [
+        {
+            "slug": "press-conference-and-rally-dhs",
+            "title": "Press conference and rally at the Department of Homeland Security",
+            "kind": "press_conference",
+            "start": _at(2017, 2, 1, 16, 30),
+            "end": _at(2017, 2, 1, 18, 0),
+            "venue": "Department of Homeland Security Office",
+            "address": "525 W Van Buren St, Chicago, IL 60607",
+            "organisers": "Arab American Action Network, Asian Americans Advancing Justice",
+            "description": "<p>Join Arab American Action Network, Asian Americans Advancing "
+            "Justice and others to continue the resistance to the executive orders.</p>",
+        },
+        {
+            "slug": "webinar-safe-learning-muslim-sikh-youth",
+            "title": "Webinar: Creating Safe and Accepting Academic Environments for "
+            "Muslim and Sikh Youth",
+            "kind": "webinar",
+            "start": _at(2017, 2, 1, 14, 0),
+            "end": _at(2017, 2, 1, 15, 30),
+            "online_url": "https://www.ojjdp.gov/",
+            "organisers": "OJJDP and the Substance Abuse and Mental Health Services "
+            "Administration",
+            "description": "<p>Goals of this webinar are to enhance cultural competency and "
+            "understanding of Muslim and Sikh youth and explore awareness issues that "
+            "impact the community, such as anti-Muslim hate and xenophobia.</p>",
+        },
+        {
+            "slug": "icirr-leadership-summit",
+            "title": "ICIRR Leadership Summit",
+            "kind": "leadership_summit",
+            "start": _at(2017, 3, 4, 10, 0),
+            "end": _at(2017, 3, 4, 14, 0),
+            "venue": "Chicago Teachers Union",
+            "address": "1901 W Carroll Ave, Chicago, IL 60612",
+            "organisers": "Illinois Coalition for Immigrant and Refugee Rights",
+            "description": "<p>Elected officials respond publicly to the community's "
+            "Platform for Unity, Resistance and Respect.</p>",
+            "rsvp_mode": "external",
+            "rsvp_url": "https://www.icirr.org/",
+        },
+        {
+            "slug": "immigrant-and-refugee-rights-lobby-day",
+            "title": "Immigrant and Refugee Rights Lobby Day",
+            "kind": "lobby_day",
+            "start": _at(2017, 3, 15, 9, 0),
+            "end": _at(2017, 3, 15, 16, 0),
+            "venue": "Illinois State Capitol",
+            "address": "401 S 2nd St, Springfield, IL 62701",
+            "organisers": "Illinois Coalition for Immigrant and Refugee Rights",
+            "description": "<p>We aim to fill the rotunda and demand that Illinois be "
+            "welcoming to all.</p>",
+            "rsvp_mode": "external",
+            "rsvp_url": "https://www.icirr.org/",
+        },
+        {
+            "slug": "know-your-rights-session",
+            "title": "Know Your Rights session",
+            "kind": "know_your_rights",
+            "start": _at(kyr_year, 1, 15, 18, 0),
+            "end": _at(kyr_year, 1, 15, 19, 30),
+            "venue": "A community hall in Pilsen",
+            "address": "1 Example St, Chicago, IL 60608",
+            "hide_address": True,
+            "organisers": "The Resurrection Project, National Immigrant Justice Center",
+            "description": "<p>Every person has legal rights in the United States, "
+            "including undocumented immigrants. Free, confidential, with interpreters.</p>",
+            "rsvp_mode": "internal",
+            "capacity": 40,
+            "rsvp_list_slug": "community-outreach",
+        },
+    ]
+
+
+SPANISH_TITLES = {
+    "press-conference-and-rally-dhs": "Conferencia de prensa y manifestación en el "
+    "Departamento de Seguridad Nacional",
+    "know-your-rights-session": "Sesión Conozca sus derechos",
+}
+
+
+def _changed(page, fields: dict) -> bool:
+    return any(getattr(page, name) != value for name, value in fields.items())
+
+
+def _publish(page, fields: dict) -> None:
+    if (
+        page.live
+        and page.latest_revision_id
+        and not page.has_unpublished_changes
+        and not _changed(page, fields)
+    ):
+        return
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+def load_event_index(home):
+    english = Locale.objects.get(language_code="en")
+    index = EventIndexPage.objects.filter(locale=english).first()
+    if index is None:
+        index = home.add_child(
+            instance=EventIndexPage(title=INDEX_TITLES["en"], slug="events")
+        )
+    _publish(index, {"title": INDEX_TITLES["en"]})
+    for code, title in INDEX_TITLES.items():
+        if code == "en":
+            continue
+        translation = index.get_translation_or_none(
+            Locale.objects.get(language_code=code)
+        )
+        if translation is None:
+            translation = index.copy_for_translation(
+                Locale.objects.get(language_code=code)
+            )
+        _publish(translation.specific, {"title": title})
+    return index
+
+
+def load_events(home) -> dict[str, EventPage]:
+    """The seed events under the event index, plus Spanish titles; idempotent."""
+    index = load_event_index(home)
+    spanish = Locale.objects.get(language_code="es")
+    events = {}
+    for spec in seed_events():
+        spec = dict(spec)
+        list_slug = spec.pop("rsvp_list_slug", None)
+        if list_slug:
+            spec["rsvp_list"] = MailingList.objects.filter(slug=list_slug).first()
+        slug = spec.pop("slug")
+        event = EventPage.objects.child_of(index).filter(slug=slug).first()
+        if event is None:
+            event = index.add_child(instance=EventPage(slug=slug, **spec))
+        _publish(event, spec)
+        events[slug] = event
+        if slug in SPANISH_TITLES:
+            translation = event.get_translation_or_none(spanish)
+            if translation is None:
+                translation = event.copy_for_translation(spanish)
+            _publish(translation.specific, {"title": SPANISH_TITLES[slug]})
+    return events

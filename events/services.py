@@ -1,0 +1,126 @@
+"""Write use-cases for events: RSVPs and their confirmation e-mail."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cms.page_cache import bump_generation
+from subscribers import crypto
+
+from .models import EventPage, Rsvp
+
+CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started.")
+CANCELLED = gettext_lazy("This event has been cancelled.")
+FULL = gettext_lazy("Sorry, this event is full.")
+NO_RSVP = gettext_lazy("This event does not take RSVPs here.")
+
+
+def record_rsvp(
+    *, event_id: int, name: str, email: str, language: str, join_list: bool = False
+) -> Rsvp:
+    """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
+
+    Raises ValidationError, with nothing written, when the event is past, cancelled or
+    full. Safe to run twice: a second RSVP from the same address returns the first.
+    """
+    from events.tasks import send_rsvp_confirmation_task
+
+    with transaction.atomic():
+        # Lock the event so two last-place RSVPs cannot both be confirmed.
+        event = EventPage.objects.select_for_update().get(pk=event_id).canonical()
+        if event.pk != event_id:
+            event = EventPage.objects.select_for_update().get(pk=event.pk)
+        if event.rsvp_mode != EventPage.RsvpMode.INTERNAL:
+            raise ValidationError(NO_RSVP, code="no_rsvp")
+        if event.cancelled:
+            raise ValidationError(CANCELLED, code="cancelled")
+        if event.start <= timezone.now():
+            raise ValidationError(CLOSED, code="closed")
+        email_hash = crypto.lookup_hash(email)
+        existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
+        if existing is not None:
+            return existing
+        status = Rsvp.Status.CONFIRMED
+        if event.capacity is not None:
+            taken = Rsvp.objects.filter(
+                event=event, status=Rsvp.Status.CONFIRMED
+            ).count()
+            if taken >= event.capacity:
+                if not event.waitlist:
+                    raise ValidationError(FULL, code="full")
+                status = Rsvp.Status.WAITLISTED
+        try:
+            with transaction.atomic():
+                rsvp = Rsvp.objects.create(
+                    event=event,
+                    name=name.strip(),
+                    email=crypto.normalise_email(email),
+                    email_hash=email_hash,
+                    language=language,
+                    status=status,
+                )
+        except IntegrityError:
+            return Rsvp.objects.get(event=event, email_hash=email_hash)
+        if join_list and event.rsvp_list_id:
+            from subscribers.services import request_signup
+
+            request_signup(
+                email=email,
+                language=language,
+                list_ids=[event.rsvp_list_id],
+                source="rsvp",
+                name=name.strip(),
+            )
+        transaction.on_commit(bump_generation)
+        transaction.on_commit(lambda: send_rsvp_confirmation_task.delay(rsvp.pk))
+    return rsvp
+
+
+def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
+    """E-mail one RSVP its confirmation, with the hidden address; safe to run twice
+    (the worst case is a second copy)."""
+    from events.ical import calendar_bytes
+
+    rsvp = Rsvp.objects.select_related("event").filter(pk=rsvp_id).first()
+    if rsvp is None:
+        return False
+    with translation.override(rsvp.language):
+        event = rsvp.event.localized
+        context = {
+            "rsvp": rsvp,
+            "event": event,
+            "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
+            "location": event.location_text(
+                include_hidden=rsvp.status == Rsvp.Status.CONFIRMED
+            ),
+            "event_url": settings.WAGTAILADMIN_BASE_URL + (event.url or "/"),
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = (
+            _("You are on the waitlist: %(event)s")
+            if context["waitlisted"]
+            else _("Your RSVP is confirmed: %(event)s")
+        ) % {"event": event.title}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("email/rsvp_confirmation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[rsvp.email],
+        )
+        message.attach_alternative(
+            render_to_string("email/rsvp_confirmation.html", context), "text/html"
+        )
+        if not context["waitlisted"]:
+            message.attach(
+                f"{event.slug}.ics",
+                calendar_bytes([event], name=event.title),
+                "text/calendar",
+            )
+    message.send()
+    return True

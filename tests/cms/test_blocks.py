@@ -1,0 +1,189 @@
+"""Every bulletin block renders for the web, for e-mail and as text, in every locale."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.utils import translation
+from PIL import Image as PILImage
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Collection
+
+from cms.blocks import EMAIL_SAFE_BLOCKS, BulletinStreamBlock
+from cms.email.rendering import render_email
+from cms.email.text import Links
+from tests.factories import build_bulletin, build_event, translate_page
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "es", "hi", "zh-hans", "ar", "pl"]
+
+
+def root_collection() -> Collection:
+    # Transactional tests elsewhere flush the root collection Wagtail's migration made.
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
+def make_image() -> Image:
+    root_collection()
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "#0b5cab").save(buffer, "PNG")
+    return Image.objects.create(
+        title="Know your rights graphic",
+        file=ImageFile(io.BytesIO(buffer.getvalue()), name="kyr.png"),
+    )
+
+
+def make_document(title: str) -> Document:
+    document = Document(title=title, collection=root_collection())
+    document.file.save(f"{title}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def every_block(home_page, tmp_path, settings):
+    """A body with one block of every kind, and the marker each must show."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    event = build_event(
+        title="Lobby day in Springfield", kind="lobby_day", venue="State Capitol"
+    )
+    image = make_image()
+    english, spanish = make_document("flyer-en"), make_document("flyer-es")
+    body = [
+        ("heading", {"text": "Resisting the executive orders", "level": "h2"}),
+        (
+            "paragraph",
+            '<p>Read the <a href="https://example.org/toolkit">toolkit</a>.</p>',
+        ),
+        (
+            "news_item",
+            {
+                "title": "Refugee ban remains blocked",
+                "summary": "The Ninth Circuit upheld the restraining order.",
+                "link": "https://immigrantjustice.org/news",
+            },
+        ),
+        (
+            "resource",
+            {
+                "organisation": "National Immigrant Justice Center",
+                "category": "legal",
+                "phone": "312-660-1370",
+                "web_address": "https://www.immigrantjustice.org/",
+                "description": "Free legal consultations.",
+            },
+        ),
+        (
+            "call_to_action",
+            {
+                "text": "Tell your Senators you welcome refugees.",
+                "label": "Call your Senators",
+                "page": None,
+                "url": "https://example.org/call",
+            },
+        ),
+        (
+            "event_listing",
+            {"title": "Upcoming events", "events": [event.pk], "kinds": [], "limit": 5},
+        ),
+        (
+            "document",
+            {
+                "title": "Resources flyer",
+                "description": "Print and share.",
+                "files": [
+                    {
+                        "type": "item",
+                        "id": "f-en",
+                        "value": {"language": "en", "document": english.pk},
+                    },
+                    {
+                        "type": "item",
+                        "id": "f-es",
+                        "value": {"language": "es", "document": spanish.pk},
+                    },
+                ],
+            },
+        ),
+        (
+            "image",
+            {
+                "image": image.pk,
+                "alt_text": "A safety plan checklist",
+                "caption": "Share it",
+            },
+        ),
+        (
+            "quote",
+            {
+                "quote": "The City of Chicago is here for you.",
+                "attribution": "The Mayor",
+            },
+        ),
+        ("divider", None),
+    ]
+    markers = {
+        "heading": "Resisting the executive orders",
+        "paragraph": "https://example.org/toolkit",
+        "news_item": "Refugee ban remains blocked",
+        "resource": "312-660-1370",
+        "call_to_action": "Call your Senators",
+        "event_listing": "Lobby day in Springfield",
+        "document": "flyer-es",
+        "image": "A safety plan checklist",
+        "quote": "The City of Chicago is here for you.",
+    }
+    return body, markers
+
+
+def test_every_block_kind_is_in_the_fixture_and_declares_its_meta(every_block):
+    body, _markers = every_block
+    assert {kind for kind, _ in body} == {name for name, _ in EMAIL_SAFE_BLOCKS}
+    for name, block in EMAIL_SAFE_BLOCKS:
+        assert block.meta.icon, name
+        assert block.meta.template.startswith("blocks/"), name
+        assert block.meta.email_template.startswith("email/blocks/"), name
+        assert block.meta.description, name
+        assert hasattr(block.meta, "preview_value"), name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_block_renders_for_web_email_and_text(client, every_block, language):
+    body, markers = every_block
+    bulletin = build_bulletin(title="February bulletin", summary="News", body=body)
+    page = bulletin
+    if language != "en":
+        page = translate_page(bulletin, language, title=f"Bulletin ({language})")
+
+    response = client.get(page.url)
+    assert response.status_code == 200
+    web = response.content.decode()
+    assert f'<html lang="{language}"' in web
+    rendered = render_email(bulletin, language=language)
+
+    for kind, marker in markers.items():
+        assert marker in web, f"web: {kind}"
+        assert marker in rendered.html, f"e-mail: {kind}"
+        # Text headings and titles are upper-cased to stand out without markup.
+        assert marker.lower() in rendered.text.lower(), f"text: {kind}"
+    assert rendered.subject == page.title
+    assert "<" not in rendered.text.replace("<url>", ""), "text part carries no HTML"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_block_renders_alone_in_each_language(every_block, language):
+    body, _markers = every_block
+    stream = BulletinStreamBlock()
+    value = stream.to_python([{"type": kind, "value": raw} for kind, raw in body])
+    links = Links("https://ona.example.org")
+    with translation.override(language):
+        for child in value:
+            web = child.block.render(child.value)
+            email = child.block.render_email(child.value, {})
+            text = child.block.render_text(child.value, links)
+            assert web.strip(), child.block_type
+            assert email.strip(), child.block_type
+            assert text.strip(), child.block_type

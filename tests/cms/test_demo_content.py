@@ -1,0 +1,72 @@
+"""The demo pages built from the seeds: bulletins, the Spanish translation, the events."""
+
+import pytest
+from django.core.management import call_command
+
+from cms.email.rendering import render_email
+from cms.models import BulletinPage
+from events.models import EventPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", stdout=open(tmp_path / "out", "w"))
+
+
+def test_demo_bulletins_events_and_translations(client, demo):
+    february = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="en"
+    )
+    spanish = BulletinPage.objects.get(
+        translation_key=february.translation_key, locale__language_code="es"
+    )
+    flyer = BulletinPage.objects.get(slug="resources-for-immigrants-and-refugees")
+    events = EventPage.objects.filter(locale__language_code="en")
+
+    assert {block.block_type for block in february.body} >= {
+        "paragraph",
+        "heading",
+        "news_item",
+        "document",
+        "resource",
+        "call_to_action",
+        "event_listing",
+        "quote",
+        "divider",
+    }
+    assert spanish.title == "Recursos y noticias importantes para inmigrantes"
+    assert [b.block_type for b in spanish.body] == [b.block_type for b in february.body]
+    assert sum(1 for b in flyer.body if b.block_type == "resource") == 6
+    assert sorted(events.values_list("kind", flat=True)) == [
+        "know_your_rights",
+        "leadership_summit",
+        "lobby_day",
+        "press_conference",
+        "webinar",
+    ]
+    dhs = events.get(slug="press-conference-and-rally-dhs")
+    assert dhs.address == "525 W Van Buren St, Chicago, IL 60607"
+    assert events.get(kind="know_your_rights").hide_address
+
+    assert client.get("/bulletins/february-2017/").status_code == 200
+    spanish_page = client.get("/es/bulletins/february-2017/").content.decode()
+    assert "Conozca su plan de seguridad" in spanish_page
+    assert "Conferencia de prensa y manifestación" in spanish_page
+    assert client.get("/ar/bulletins/").status_code == 200
+    assert client.get("/events/?when=past").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "es", "hi", "zh-hans", "ar", "pl"])
+def test_demo_bulletin_renders_as_email_in_each_language(demo, language):
+    february = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="en"
+    )
+    rendered = render_email(february, language=language)
+    assert "National Immigrant Justice Center" in rendered.html
+    assert "312-660-1370" in rendered.text
+    expected = "Recursos y noticias" if language == "es" else "Important resources"
+    assert rendered.subject.startswith(expected)

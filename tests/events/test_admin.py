@@ -1,0 +1,37 @@
+"""Staff see the RSVPs of an event in the admin, read-only."""
+
+import pytest
+from django.urls import reverse
+
+from events.services import record_rsvp
+from tests.factories import SuperuserFactory, build_event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_see_rsvps_and_cannot_add_or_edit(client, home_page):
+    event = build_event(
+        title="Know Your Rights session", rsvp_mode="internal", capacity=1
+    )
+    first = record_rsvp(
+        event_id=event.pk, name="Ana", email="ana@example.org", language="es"
+    )
+    record_rsvp(event_id=event.pk, name="Luis", email="luis@example.org", language="es")
+    client.force_login(SuperuserFactory())
+
+    listing = client.get(reverse("rsvps:index"))
+    inspect = client.get(reverse("rsvps:inspect", args=[first.pk]))
+
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "Ana" in body
+    assert "Luis" in body
+    assert "on the waitlist" in body
+    assert inspect.status_code == 200
+    assert "ana@example.org" in inspect.content.decode()
+    assert client.get(reverse("rsvps:add")).status_code in (302, 403)
+    assert client.get(reverse("rsvps:edit", args=[first.pk])).status_code in (302, 403)
+
+
+def test_outsiders_cannot_see_rsvps(client, home_page):
+    assert client.get(reverse("rsvps:index")).status_code == 302

@@ -1,0 +1,156 @@
+"""Event pages and listings: validation, Chicago time, filters, the past archive, languages."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.users.models import UserProfile
+
+from events.models import EventPage
+from tests.factories import (
+    SuperuserFactory,
+    build_event,
+    build_event_index,
+    translate_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = ZoneInfo("America/Chicago")
+EMPTY_DRAFTAIL = '{"blocks": [], "entityMap": {}}'
+
+
+def test_end_before_start_is_a_validation_error(home_page):
+    start = timezone.now() + timedelta(days=3)
+    event = EventPage(
+        title="Rally", slug="rally", start=start, end=start - timedelta(hours=1)
+    )
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "end" in error.value.message_dict
+
+
+def test_other_invalid_combinations(home_page):
+    start = timezone.now() + timedelta(days=3)
+    event = EventPage(
+        title="Webinar",
+        slug="webinar",
+        start=start,
+        end=start + timedelta(hours=1),
+        rsvp_mode="external",
+        hide_address=True,
+        capacity=0,
+    )
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert {"rsvp_url", "hide_address", "capacity"} <= set(error.value.message_dict)
+
+
+def test_admin_shows_end_before_start_as_a_form_error_in_the_users_language(
+    client, home_page
+):
+    index = build_event_index()
+    admin = SuperuserFactory()
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "es"
+    profile.save()
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", index.pk])
+
+    response = client.post(
+        url,
+        {
+            "title": "Rally",
+            "slug": "rally",
+            "kind": "rally",
+            "start": "2027-03-15 10:00",
+            "end": "2027-03-15 09:00",
+            "rsvp_mode": "none",
+            "waitlist": "on",
+            "description": EMPTY_DRAFTAIL,
+            "action-publish": "publish",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "El final debe ser posterior al inicio." in response.content.decode()
+    assert not EventPage.objects.exists()
+
+
+def test_event_page_shows_chicago_time_map_link_and_rsvp(client, home_page):
+    start = datetime(2027, 3, 4, 9, 0, tzinfo=CHICAGO)
+    event = build_event(
+        title="ICIRR Leadership Summit",
+        kind="leadership_summit",
+        start=start,
+        end=start + timedelta(hours=4),
+        venue="Chicago Teachers Union",
+        address="1901 W Carroll Ave",
+        rsvp_mode="internal",
+        capacity=200,
+        organisers="ICIRR",
+    )
+    html = client.get(event.url).content.decode()
+    assert "March 4, 2027, 9 a.m. – 1 p.m. (Chicago time)" in html
+    assert "openstreetmap.org/search?query=1901+W+Carroll+Ave" in html
+    assert "200 places left" in html
+    assert event.url + "rsvp/" in html
+    assert event.url + "ical/" in html
+
+
+def test_listing_upcoming_by_default_filters_and_past_archive(client, home_page):
+    index = build_event_index()
+    now = timezone.now()
+    build_event(index, title="Old rally", kind="rally", start=now - timedelta(days=30))
+    build_event(index, title="Soon rally", kind="rally", start=now + timedelta(days=2))
+    build_event(
+        index, title="Soon webinar", kind="webinar", start=now + timedelta(days=3)
+    )
+    far = datetime(now.year + 1, 5, 1, 12, 0, tzinfo=CHICAGO)
+    build_event(index, title="May Day march", kind="rally", start=far)
+
+    upcoming = client.get(index.url).content.decode()
+    rallies = client.get(index.url, {"kind": "rally"}).content.decode()
+    may = client.get(index.url, {"month": f"{far.year}-05"}).content.decode()
+    past = client.get(index.url, {"when": "past"}).content.decode()
+    junk = client.get(index.url, {"kind": "<script>", "month": "13-2020", "page": "x"})
+
+    assert "Old rally" not in upcoming
+    assert (
+        upcoming.index("Soon rally")
+        < upcoming.index("Soon webinar")
+        < upcoming.index("May Day")
+    )
+    assert "Soon webinar" not in rallies
+    assert "Soon rally" in rallies
+    assert "May Day march" in may
+    assert "Soon rally" not in may
+    assert "Old rally" in past
+    assert "Soon rally" not in past
+    assert junk.status_code == 200
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("es", "ltr")])
+def test_translated_event_pages_and_missing_translation_fallback(
+    client, home_page, language, direction
+):
+    index = build_event_index()
+    event = build_event(index, title="Lobby day")
+    translated = translate_page(event, language, title=f"Lobby ({language})")
+    untranslated = build_event(index, title="Webinar")
+
+    response = client.get(translated.url)
+    fallback = client.get(f"/{language}/events/{untranslated.slug}/")
+    listing = client.get(f"/{language}/events/").content.decode()
+
+    assert translated.url.startswith(f"/{language}/")
+    assert f'<html lang="{language}" dir="{direction}">' in response.content.decode()
+    assert f"Lobby ({language})" in response.content.decode()
+    assert fallback.status_code == 200
+    assert '<article lang="en" dir="ltr">' in fallback.content.decode()
+    assert f"Lobby ({language})" in listing
+    assert "Webinar" in listing
+    assert client.get(f"/{language}/events/no-such-event/").status_code == 404

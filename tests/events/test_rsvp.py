@@ -1,0 +1,204 @@
+"""The public RSVP: capacity, waitlist, closed and cancelled events, abuse defences."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from events.models import EventPage, Rsvp
+from events.services import record_rsvp, send_rsvp_confirmation
+from subscribers.models import Subscription
+from tests.factories import MailingListFactory, build_event, translate_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limits():
+    cache.clear()
+
+
+def rsvp_event(**fields):
+    fields.setdefault("rsvp_mode", "internal")
+    return build_event(title=fields.pop("title", "Know Your Rights session"), **fields)
+
+
+def post(client, event, **data):
+    payload = {"name": "Ana", "email": "ana@example.org", "website": ""}
+    payload.update(data)
+    return client.post(event.url + "rsvp/", payload)
+
+
+def test_rsvp_confirms_and_emails_the_hidden_address(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    event = rsvp_event(
+        venue="Parish hall", address="12 Quiet St", hide_address=True, capacity=10
+    )
+
+    page = client.get(event.url).content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(client, event)
+    for callback in callbacks:
+        if getattr(callback, "__name__", "") == "bump_generation":
+            callback()
+    rsvp = Rsvp.objects.get()
+    send_rsvp_confirmation(rsvp_id=rsvp.pk)
+
+    assert "12 Quiet St" not in page
+    assert "The address is sent to people who RSVP." in page
+    assert response.status_code == 302
+    assert response["Location"].endswith("rsvp/?sent=1")
+    assert rsvp.status == Rsvp.Status.CONFIRMED
+    assert rsvp.email == "ana@example.org"
+    assert len(callbacks) == 2, "cache bump and confirmation task, on commit"
+    (message,) = mail.outbox
+    assert message.to == ["ana@example.org"]
+    assert "12 Quiet St" in message.body
+    assert "Your RSVP is confirmed" in message.subject
+    assert message.attachments[0][2] == "text/calendar"
+    assert "12 Quiet St" not in client.get(event.url + "ical/").content.decode()
+
+
+def test_names_and_addresses_are_encrypted_at_rest(home_page):
+    event = rsvp_event()
+    record_rsvp(event_id=event.pk, name="Ana", email="ana@example.org", language="en")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, email FROM events_rsvp")
+        name, email = cursor.fetchone()
+    assert b"ana@example.org" not in bytes(email)
+    assert b"Ana" not in bytes(name)
+
+
+def test_past_capacity_goes_to_the_waitlist_or_is_refused(home_page):
+    waitlisted = rsvp_event(title="Summit", capacity=1, waitlist=True)
+    refused = rsvp_event(title="Lobby day", capacity=1, waitlist=False)
+
+    record_rsvp(event_id=waitlisted.pk, name="A", email="a@example.org", language="en")
+    second = record_rsvp(
+        event_id=waitlisted.pk, name="B", email="b@example.org", language="en"
+    )
+    record_rsvp(event_id=refused.pk, name="A", email="a@example.org", language="en")
+    with pytest.raises(ValidationError) as error:
+        record_rsvp(event_id=refused.pk, name="B", email="b@example.org", language="en")
+
+    assert second.status == Rsvp.Status.WAITLISTED
+    assert error.value.code == "full"
+    assert Rsvp.objects.filter(event=refused).count() == 1, "nothing written"
+
+
+def test_full_event_error_in_the_visitors_language_not_a_500(client, home_page):
+    event = rsvp_event(capacity=1, waitlist=False)
+    spanish = translate_page(event, "es", title="Sesión Conozca sus derechos")
+    record_rsvp(event_id=event.pk, name="A", email="a@example.org", language="en")
+
+    response = post(client, spanish, email="b@example.org")
+
+    assert response.status_code == 200
+    assert "Lo sentimos, este evento está lleno." in response.content.decode()
+    assert Rsvp.objects.count() == 1
+
+
+def test_translations_share_one_capacity(home_page):
+    event = rsvp_event(capacity=1, waitlist=False)
+    polish = translate_page(event, "pl", title="Sesja")
+    record_rsvp(event_id=polish.pk, name="A", email="a@example.org", language="pl")
+    with pytest.raises(ValidationError):
+        record_rsvp(event_id=event.pk, name="B", email="b@example.org", language="en")
+    assert Rsvp.objects.get().event_id == event.pk
+
+
+def test_after_the_event_started_or_cancelled_is_a_validation_error(client, home_page):
+    past = rsvp_event(
+        title="Past rally",
+        start=timezone.now() - timedelta(days=1),
+        end=timezone.now() - timedelta(hours=20),
+    )
+    cancelled = rsvp_event(title="Cancelled rally", cancelled=True)
+
+    past_response = post(client, past)
+    cancelled_response = post(client, cancelled)
+
+    assert past_response.status_code == 200
+    assert "RSVPs for this event are closed" in past_response.content.decode()
+    assert cancelled_response.status_code == 200
+    assert "This event has been cancelled." in cancelled_response.content.decode()
+    assert not Rsvp.objects.exists()
+
+
+def test_same_answer_for_a_known_address_and_no_duplicate(client, home_page):
+    event = rsvp_event()
+    first = post(client, event, email="Ana@Example.org")
+    second = post(client, event, email="ana@example.org")
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Rsvp.objects.count() == 1
+
+
+def test_honeypot_pretends_success_and_writes_nothing(client, home_page):
+    event = rsvp_event()
+    response = post(client, event, website="http://spam.example")
+    assert response.status_code == 302
+    assert not Rsvp.objects.exists()
+
+
+def test_length_limits_and_bad_addresses_are_form_errors(client, home_page):
+    event = rsvp_event()
+    too_long = post(client, event, name="x" * 101)
+    bad_email = post(client, event, email="not-an-address")
+    assert too_long.status_code == 200
+    assert "at most 100 characters" in too_long.content.decode()
+    assert bad_email.status_code == 200
+    assert "Enter a valid email address." in bad_email.content.decode()
+    assert not Rsvp.objects.exists()
+
+
+def test_csrf_is_enforced(home_page):
+    event = rsvp_event()
+    client = Client(enforce_csrf_checks=True)
+    assert post(client, event).status_code == 403
+    form = client.get(event.url + "rsvp/")
+    assert form.status_code == 200
+    token = form.cookies["csrftoken"].value
+    response = post(client, event, csrfmiddlewaretoken=token)
+    assert response.status_code == 302
+    assert Rsvp.objects.count() == 1
+
+
+def test_rate_limit_answers_429(client, home_page):
+    event = rsvp_event()
+    for n in range(10):
+        assert post(client, event, email=f"p{n}@example.org").status_code == 302
+    response = post(client, event, email="eleventh@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Rsvp.objects.count() == 10
+
+
+def test_list_opt_in_requests_a_pending_signup_from_source_rsvp(client, home_page):
+    mailing_list = MailingListFactory(
+        name="Community Outreach/Education", slug="outreach"
+    )
+    event = rsvp_event(rsvp_list=mailing_list)
+
+    form = client.get(event.url + "rsvp/").content.decode()
+    post(client, event, join_list="on")
+
+    assert "Community Outreach/Education" in form
+    subscription = Subscription.objects.get()
+    assert subscription.mailing_list == mailing_list
+    assert subscription.source == "rsvp"
+    assert subscription.status == Subscription.Status.PENDING
+
+
+def test_no_list_opt_in_without_the_box(client, home_page):
+    mailing_list = MailingListFactory(name="Legal", slug="legal")
+    event = rsvp_event(rsvp_list=mailing_list)
+    post(client, event)
+    assert not Subscription.objects.exists()
+    assert EventPage.objects.get(pk=event.pk).places_left() is None
