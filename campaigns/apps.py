@@ -6,6 +6,31 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns and mailings")
 
-    def ready(self):
+    def ready(self) -> None:
+        from subscribers.signals import signup_confirmed
+
+        from . import receivers
+
+        signup_confirmed.connect(
+            receivers.count_confirmed_signup,
+            dispatch_uid="campaigns.count_confirmed_signup",
+        )
+        from django.db.models.signals import m2m_changed, post_save
+        from wagtail.signals import page_published, page_unpublished
+
+        from .models import Campaign
+
+        for signal, sender in (
+            (page_published, None),
+            (page_unpublished, None),
+            (post_save, Campaign),
+            (m2m_changed, Campaign.default_lists.through),
+        ):
+            signal.connect(
+                receivers.forget_memoised_petitions,
+                sender=sender,
+                dispatch_uid=f"campaigns.forget_petitions.{id(signal)}",
+            )
         # Mailings are a sub-package: connect its receivers and admin hooks explicitly.
-        from campaigns.mailings import receivers, wagtail_hooks  # noqa: F401
+        from campaigns.mailings import receivers as mailing_receivers  # noqa: F401
+        from campaigns.mailings import wagtail_hooks  # noqa: F401

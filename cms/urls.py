@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("petitions/", include("campaigns.urls")),
     # Provider webhooks (tracking): authenticated by anymail's WEBHOOK_SECRET + signature.
     path("anymail/", include("anymail.urls")),
 ]

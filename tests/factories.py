@@ -131,3 +131,32 @@ def translate_page(page, language: str, **fields):
         setattr(translation, name, value)
     translation.save_revision().publish()
     return translation
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Campaign"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    goal = 100
+    lead_emails = "lead@organizers.example.org\nsecond-lead@organizers.example.org"
+
+
+def build_petition_page(home, campaign, **fields):
+    """A published PetitionPage under ``home`` for ``campaign``."""
+    from campaigns.models import PetitionPage
+
+    defaults = {
+        "title": "Hate has no place in Chicago",
+        "slug": f"petition-{campaign.slug}",
+        "target": "Chicago neighbors, leaders, and elected officials",
+        "statement": "We support our immigrant neighbors!",
+        "why": "<p>Chicago has a proud immigrant and refugee history.</p>",
+    }
+    page = home.add_child(
+        instance=PetitionPage(campaign=campaign, **{**defaults, **fields})
+    )
+    page.save_revision().publish()
+    return page

@@ -312,3 +312,16 @@ INSTALLED_APPS += ["wagtail.contrib.routable_page"]
 # a hit skips every other middleware yet replays the headers they set on the original.
 MIDDLEWARE.insert(0, "cms.page_cache.PageCacheMiddleware")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+
+# --- Petitions (campaigns) ------------------------------------------------------
+# Partner sites allowed to frame the petition widget, e.g. "https://partner.example.org".
+PETITION_FRAME_ANCESTORS = env_list("PETITION_FRAME_ANCESTORS")
+# Sign attempts per window: generous per client, since a rally shares one carrier IP.
+PETITION_RATE_WINDOW = env_int("PETITION_RATE_WINDOW", 600)
+PETITION_RATE_PER_CLIENT = env_int("PETITION_RATE_PER_CLIENT", 60)
+PETITION_RATE_PER_ADDRESS = env_int("PETITION_RATE_PER_ADDRESS", 5)
+# Never-verified signatures are personal data we no longer need once their link expires.
+CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
+    "task": "campaigns.tasks.purge_pending_signatures_task",
+    "schedule": 6 * 3600,
+}

@@ -1,6 +1,73 @@
+"""Fixtures for campaign tests: a campaign with leads and its published petition."""
+
+import uuid
+
 import pytest
 
+from tests.factories import CampaignFactory, build_petition_page
 from tests.fake_esp import FakeMailgun
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Rate-limit counters live in the cache: give each test its own, never Redis's."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"campaigns-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory(
+        name="Hate has no place in Chicago",
+        slug="hate-has-no-place",
+        goal=100,
+        milestone_thresholds=[10, 25, 50, 100, 500],
+    )
+
+
+@pytest.fixture
+def petition(home_page, campaign):
+    return build_petition_page(home_page, campaign)
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """A load test comes from one address: switch the per-client limit off."""
+    settings.PETITION_RATE_PER_CLIENT = 0
+    settings.PETITION_RATE_PER_ADDRESS = 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_petition_memo():
+    """Rolled-back tests reuse page ids: never let one test see another's petition."""
+    from campaigns.selectors import forget_petitions
+
+    forget_petitions()
+    yield
+    forget_petitions()
+
+
+@pytest.fixture
+def private_queue():
+    """Route campaign tasks to a queue of this test's own, so a worker it starts never
+    picks up messages other tests left in the broker (and vice versa)."""
+    from cms.celery import app
+
+    def route(routes) -> None:
+        app.conf.task_routes = routes
+        # Celery builds its router once, at the first publish: rebuild it.
+        app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
+
+    name = f"test-campaigns-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_routes
+    route({"campaigns.tasks.*": {"queue": name}})
+    yield name
+    route(previous)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from campaigns import demo as campaigns_demo
 from cms import demo, demo_content
 from subscribers import demo as subscribers_demo
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             people = subscribers_demo.load_subscribers(lists)
             subscribers_demo.load_signup_page(home)
             demo_content.load_pages()
+            campaigns_demo.load_petition()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,102 @@
+"""Public forms for petitions."""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from subscribers.models import MailingList
+
+EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
+EMBED_TOKEN_MAX_AGE = 6 * 3600
+LINE_BREAK_FIELDS = ("name", "email", "zip_code")
+
+zip_validator = RegexValidator(
+    r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code, like 60602.")
+)
+
+
+class PetitionForm(forms.Form):
+    """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    zip_code = forms.CharField(
+        label=_("ZIP code (optional)"),
+        max_length=10,
+        required=False,
+        validators=[zip_validator],
+    )
+    lists = forms.ModelMultipleChoiceField(
+        label=_("Also keep me informed by e-mail about:"),
+        queryset=MailingList.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    list_language = forms.ChoiceField(
+        label=_("Language for these e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,
+    )
+    # Hidden from people by CSS and aria-hidden; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, campaign, language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = campaign.offered_list_ids
+        self.fields["lists"].queryset = MailingList.objects.filter(pk__in=offered)
+        self.fields["list_language"].initial = language
+        if not offered:
+            del self.fields["lists"]
+            del self.fields["list_language"]
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["zip_code"].widget.attrs.update(
+            autocomplete="postal-code", inputmode="numeric"
+        )
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in LINE_BREAK_FIELDS:
+            # Checked on the raw value: CharField strips a trailing newline away.
+            raw = self.data.get(self.add_prefix(name), "")
+            if isinstance(raw, str) and ("\r" in raw or "\n" in raw):
+                self.add_error(name, _("Line breaks are not allowed here."))
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))
+
+
+class EmbeddedPetitionForm(PetitionForm):
+    """The widget's form carries a signed, expiring token instead of the CSRF cookie.
+
+    A partner site frames the widget, and browsers withhold SameSite cookies from
+    third-party frames, so the cookie-based CSRF check could never pass there.
+    """
+
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, page_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_id = page_id
+        self.fields["form_token"].initial = signing.TimestampSigner(
+            salt=EMBED_TOKEN_SALT
+        ).sign(str(page_id))
+
+    def clean_form_token(self):
+        token = self.cleaned_data["form_token"]
+        try:
+            value = signing.TimestampSigner(salt=EMBED_TOKEN_SALT).unsign(
+                token, max_age=EMBED_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            value = None
+        if value != str(self.page_id):
+            raise forms.ValidationError(
+                _("This form has expired. Please reload the page and sign again.")
+            )
+        return token

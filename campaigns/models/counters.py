@@ -1,0 +1,71 @@
+"""Exact per-campaign counters and the milestones they cross.
+
+A counter row is updated in the same transaction that stores what it counts, so the
+row lock orders concurrent writers; a milestone is unique on (campaign, counter,
+threshold), so crossing it is recorded once however many writers race.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CounterKind(models.TextChoices):
+    SIGNATURES = "signatures", _("signatures")
+    SIGNUPS = "signups", _("signups")
+
+
+class Counter(models.Model):
+    """The running total of one kind of action for one campaign."""
+
+    Kind = CounterKind
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="counters"
+    )
+    kind = models.CharField(_("counter"), max_length=16, choices=CounterKind.choices)
+    value = models.BigIntegerField(_("value"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind"], name="one_counter_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="counter_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind}={self.value}"
+
+
+class Milestone(models.Model):
+    """A threshold a counter crossed, recorded once with the time it happened."""
+
+    Kind = CounterKind
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="milestones"
+    )
+    counter = models.CharField(_("counter"), max_length=16, choices=CounterKind.choices)
+    threshold = models.PositiveIntegerField(_("threshold"))
+    reached_at = models.DateTimeField(_("reached at"))
+    # Claimed by the notification task before it sends, so a retry never mails twice.
+    notified_at = models.DateTimeField(_("leads notified at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reached_at", "-threshold"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "counter", "threshold"],
+                name="one_milestone_per_threshold",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.counter} {self.threshold}"

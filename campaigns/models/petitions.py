@@ -1,0 +1,127 @@
+"""Petition pages and their signatures.
+
+A petition and all its translations share one campaign, so every language adds to the
+same count. Signatures keep only what the design allows (e-mail and optional name,
+both encrypted; optional ZIP; language), never an IP address.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from subscribers.fields import EncryptedTextField
+
+
+class PetitionPage(Page):
+    """A petition: who it is addressed to, what it asks, and the form to sign it."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="petition_pages",
+        help_text=_(
+            "Every translation of this petition adds to this campaign's count."
+        ),
+    )
+    target = models.CharField(
+        _("addressed to"),
+        max_length=255,
+        help_text=_('Shown as "To: ..." above the statement.'),
+    )
+    statement = models.TextField(_("statement"))
+    why = RichTextField(
+        _("why this matters"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul", "h3"],
+    )
+    thank_you = models.TextField(
+        _("thank-you message"),
+        blank=True,
+        help_text=_("Shown after signing; a default message is used when empty."),
+    )
+    require_verification = models.BooleanField(
+        _("require e-mail verification"),
+        default=False,
+        help_text=_(
+            "Signatures count only after the signer follows the link we e-mail them."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("campaign"),
+        FieldPanel("target"),
+        FieldPanel("statement"),
+        FieldPanel("why"),
+        FieldPanel("thank_you"),
+    ]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel([FieldPanel("require_verification")], heading=_("Signing")),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("petition page")
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.petition_summary(campaign=self.campaign))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from campaigns.views import serve_petition
+
+        return serve_petition(request, self, *args, **kwargs)
+
+
+class Signature(models.Model):
+    """One person's signature on one campaign's petition: one per address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting e-mail verification")
+        VERIFIED = "verified", _("counted")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="signatures"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = EncryptedTextField(_("e-mail address"))
+    email_hash = models.CharField(max_length=64, editable=False)
+    name = EncryptedTextField(_("name"), null=True, blank=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("signed at"))
+    verified_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "email_hash"], name="one_signature_per_address"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "verified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -1,0 +1,20 @@
+"""Signal receivers, connected in CampaignsConfig.ready()."""
+
+from campaigns.services.counters import record_signup
+
+
+def count_confirmed_signup(sender, *, campaign_id: int, **kwargs) -> None:
+    """A confirmed SignupPage signup moves its campaign's "signups" counter.
+
+    The signal is sent inside the confirming transaction, so the count commits or rolls
+    back with the confirmation itself.
+    """
+    if campaign_id:
+        record_signup(campaign_id=campaign_id)
+
+
+def forget_memoised_petitions(sender, **kwargs) -> None:
+    """An edited, published or unpublished petition or campaign is seen at once here."""
+    from campaigns.selectors import forget_petitions
+
+    forget_petitions()

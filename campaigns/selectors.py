@@ -1,0 +1,109 @@
+"""Read queries for campaign pages, widgets and reports."""
+
+import threading
+import time
+
+from django.db.models import Count
+from django.db.models.functions import TruncDay, TruncHour
+
+from campaigns.models import Campaign, Counter, Milestone, PetitionPage, Signature
+
+# A burst of signers asks for the same page hundreds of times a second: each process
+# keeps it a few seconds instead of querying it per signature. Publishing, unpublishing
+# or editing the campaign clears this process's copy at once (receivers.py); other
+# processes catch up within PETITION_MEMO_SECONDS.
+PETITION_MEMO_SECONDS = 5.0
+_petition_memo: dict[int, tuple[float, PetitionPage | None]] = {}
+_memo_lock = threading.Lock()
+
+
+def live_petition(*, page_id: int) -> PetitionPage | None:
+    """The live petition page with its campaign and locale, or None; briefly memoised."""
+    now = time.monotonic()
+    cached = _petition_memo.get(page_id)
+    if cached is not None and now - cached[0] < PETITION_MEMO_SECONDS:
+        return cached[1]
+    page = (
+        PetitionPage.objects.live()
+        .select_related("campaign", "locale")
+        .filter(pk=page_id)
+        .first()
+    )
+    if page is not None:
+        page.campaign.offered_list_ids  # noqa: B018 (loaded now, kept with the page)
+        page.memo_url = page.url
+    with _memo_lock:
+        _petition_memo[page_id] = (now, page)
+    return page
+
+
+def forget_petitions() -> None:
+    """Drop this process's memoised petitions (after an edit, or between tests)."""
+    with _memo_lock:
+        _petition_memo.clear()
+
+
+def counter_value(*, campaign_id: int, kind: str = Counter.Kind.SIGNATURES) -> int:
+    """The counter's current value (0 before anything was counted)."""
+    value = (
+        Counter.objects.filter(campaign_id=campaign_id, kind=kind)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return value or 0
+
+
+def petition_summary(*, campaign: Campaign) -> dict:
+    """Count, goal (stepping up past each threshold), progress and milestone timeline."""
+    count = counter_value(campaign_id=campaign.pk)
+    goal = campaign.goal_for(count)
+    return {
+        "signature_count": count,
+        "signature_goal": goal,
+        "signature_percent": min(100, round(count * 100 / goal)) if goal else 100,
+        "milestones": list(
+            Milestone.objects.filter(
+                campaign=campaign, counter=Counter.Kind.SIGNATURES
+            ).order_by("-threshold")
+        ),
+    }
+
+
+def counted_signatures(*, campaign_id: int):
+    """Signatures that count (verified), oldest first."""
+    return Signature.objects.filter(
+        campaign_id=campaign_id, status=Signature.Status.VERIFIED
+    ).order_by("verified_at", "pk")
+
+
+def signatures_by_zip(*, campaign_id: int) -> list[dict]:
+    """Counted signatures per ZIP code, largest first; no ZIP grouped as ''."""
+    return list(
+        counted_signatures(campaign_id=campaign_id)
+        .order_by()
+        .values("zip_code")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "zip_code")
+    )
+
+
+def count_over_time(*, campaign_id: int) -> list[tuple]:
+    """(time, cumulative count) points, hourly for a short campaign, daily otherwise."""
+    rows = counted_signatures(campaign_id=campaign_id)
+    first = rows.values_list("verified_at", flat=True).first()
+    last = rows.order_by("-verified_at").values_list("verified_at", flat=True).first()
+    if first is None:
+        return []
+    bucket = TruncHour if (last - first).days < 3 else TruncDay
+    buckets = (
+        rows.order_by()
+        .annotate(bucket=bucket("verified_at"))
+        .values("bucket")
+        .annotate(total=Count("pk"))
+        .order_by("bucket")
+    )
+    points, running = [], 0
+    for row in buckets:
+        running += row["total"]
+        points.append((row["bucket"], running))
+    return points

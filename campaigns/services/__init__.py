@@ -1,0 +1,1 @@
+"""Write use-cases for campaigns, one module per concern (counters, petitions, ...)."""

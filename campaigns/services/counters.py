@@ -1,0 +1,89 @@
+"""Exact counters and once-only milestones.
+
+Why this is exact: ``UPDATE ... SET value = value + n RETURNING value`` takes the counter
+row's lock until the caller's transaction ends, so concurrent writers line up and each
+sees a distinct value. The transaction that moves the value across a threshold is the
+only one that can insert its milestone, and the unique constraint on (campaign, counter,
+threshold) keeps even a re-crossing (after a correction) from recording it twice.
+"""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, Counter, Milestone
+from campaigns.models.campaign import normalise_thresholds
+
+
+def _add(*, campaign_id: int, kind: str, by: int) -> int | None:
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + %s, updated_at = %s "  # noqa: S608
+            "WHERE campaign_id = %s AND kind = %s RETURNING value",
+            [by, timezone.now(), campaign_id, kind],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def increment_counter(
+    *,
+    campaign_id: int,
+    kind: str,
+    by: int = 1,
+    thresholds: list[int] | None = None,
+) -> int:
+    """Add ``by`` to a campaign's counter in the caller's transaction; returns the new value.
+
+    Records a milestone for every threshold crossed and queues one lead notification for
+    each milestone actually inserted, after commit. Callers that already hold the
+    campaign pass its ``thresholds`` and save a query.
+    """
+    # No savepoint of its own: it runs inside the caller's transaction, and a failure
+    # there must undo the signature and the count together anyway.
+    with transaction.atomic(savepoint=False):
+        value = _add(campaign_id=campaign_id, kind=kind, by=by)
+        if value is None:
+            # First count ever: create the row (get_or_create survives a racing creator).
+            Counter.objects.get_or_create(campaign_id=campaign_id, kind=kind)
+            value = _add(campaign_id=campaign_id, kind=kind, by=by)
+        previous = value - by
+        if thresholds is None:
+            thresholds = normalise_thresholds(
+                Campaign.objects.filter(pk=campaign_id)
+                .values_list("milestone_thresholds", flat=True)
+                .first()
+            )
+        crossed = [
+            threshold for threshold in thresholds if previous < threshold <= value
+        ]
+        for threshold in crossed:
+            record_milestone(campaign_id=campaign_id, kind=kind, threshold=threshold)
+    return value
+
+
+def record_milestone(
+    *, campaign_id: int, kind: str, threshold: int, reached_at=None
+) -> Milestone | None:
+    """Insert a milestone unless it exists; returns it only when this call inserted it.
+
+    The lead notification is queued on commit for inserted milestones only.
+    """
+    from campaigns.tasks import notify_milestone_task
+
+    with transaction.atomic():
+        milestone, created = Milestone.objects.get_or_create(
+            campaign_id=campaign_id,
+            counter=kind,
+            threshold=threshold,
+            defaults={"reached_at": reached_at or timezone.now()},
+        )
+    if not created:
+        return None
+    notify_milestone_task.delay_on_commit(milestone.pk)
+    return milestone
+
+
+def record_signup(*, campaign_id: int) -> int:
+    """Count one confirmed signup for a campaign; call inside the confirming transaction."""
+    return increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNUPS)

@@ -1,0 +1,189 @@
+"""Signing a petition and verifying a signature."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Counter, PetitionPage, Signature
+from subscribers import crypto
+from subscribers.models import Subscription
+from subscribers.services import request_signup
+
+from .counters import increment_counter
+
+VERIFY_SALT = "campaigns.signature-verification"
+VERIFY_MAX_AGE = 14 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """What happened; views must answer the same whatever ``created`` says."""
+
+    signature_id: int
+    created: bool
+    counted: bool
+
+
+def record_signature(
+    *,
+    page: PetitionPage,
+    email: str,
+    language: str,
+    name: str = "",
+    zip_code: str = "",
+    list_ids: Iterable[int] = (),
+    list_language: str = "",
+) -> SignOutcome:
+    """Store one signature per address per campaign and count it; signing again is a no-op.
+
+    Without verification the campaign's counter moves in this same transaction; with it,
+    the signature waits (and a verification e-mail is queued on commit) until
+    ``verify_signature``. An opt-in goes through ``request_signup`` (source "petition").
+    """
+    from campaigns.tasks import send_signature_verification_task
+
+    normalised = crypto.normalise_email(email)
+    email_hash = crypto.lookup_hash(normalised)
+    campaign_id = page.campaign_id
+    now = timezone.now()
+    verify = page.require_verification
+    with transaction.atomic():
+        signature_id = _insert_signature(
+            campaign_id=campaign_id,
+            page_id=page.pk,
+            email=normalised,
+            email_hash=email_hash,
+            name=name,
+            zip_code=zip_code,
+            language=language,
+            verified=not verify,
+            now=now,
+        )
+        created = signature_id is not None
+        status = Signature.Status.PENDING if verify else Signature.Status.VERIFIED
+        if not created:
+            # Already signed (perhaps a moment ago, in a racing request): keep the first
+            # signature untouched, so nobody can rewrite someone else's name or ZIP.
+            signature_id, status = Signature.objects.values_list("pk", "status").get(
+                campaign_id=campaign_id, email_hash=email_hash
+            )
+        counted = False
+        if created and not verify:
+            increment_counter(
+                campaign_id=campaign_id,
+                kind=Counter.Kind.SIGNATURES,
+                thresholds=page.campaign.thresholds,
+            )
+            counted = True
+        if verify and status == Signature.Status.PENDING:
+            send_signature_verification_task.delay_on_commit(signature_id)
+        wanted = set(list_ids)
+        if wanted:
+            allowed = wanted & set(page.campaign.offered_list_ids)
+            if allowed:
+                request_signup(
+                    email=normalised,
+                    language=list_language or language,
+                    list_ids=sorted(allowed),
+                    source=Subscription.Source.PETITION,
+                    name=name,
+                    zip_code=zip_code,
+                )
+    return SignOutcome(signature_id=signature_id, created=created, counted=counted)
+
+
+def _insert_signature(
+    *,
+    campaign_id: int,
+    page_id: int,
+    email: str,
+    email_hash: str,
+    name: str,
+    zip_code: str,
+    language: str,
+    verified: bool,
+    now,
+) -> int | None:
+    """Insert unless the address already signed; the new id, or None on a repeat.
+
+    ``ON CONFLICT DO NOTHING`` settles a race between two requests for one address in
+    one statement (a concurrent twin waits for the first to commit, then does nothing),
+    with no savepoint and no error to recover from.
+    """
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, page_id, email, email_hash, name, "  # noqa: S608
+            "zip_code, language, status, created_at, verified_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (campaign_id, email_hash) DO NOTHING RETURNING id",
+            [
+                campaign_id,
+                page_id,
+                crypto.encrypt(email),
+                email_hash,
+                crypto.encrypt(name) if name else None,
+                zip_code,
+                language,
+                Signature.Status.VERIFIED if verified else Signature.Status.PENDING,
+                stamp,
+                stamp if verified else None,
+            ],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def verification_token(*, signature_id: int) -> str:
+    """A signed, expiring token naming one signature; carries no address."""
+    return signing.dumps(signature_id, salt=VERIFY_SALT, compress=True)
+
+
+def signature_for_token(token: str) -> Signature | None:
+    """The signature a verification token names, or None if it is bad or expired."""
+    try:
+        signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(signature_id, int):
+        return None
+    return Signature.objects.filter(pk=signature_id).first()
+
+
+def verify_signature(*, signature_id: int) -> bool:
+    """Mark a pending signature verified and count it now; safe to run twice.
+
+    Returns True only for the call that counted it.
+    """
+    with transaction.atomic():
+        campaign_id = (
+            Signature.objects.filter(pk=signature_id)
+            .values_list("campaign_id", flat=True)
+            .first()
+        )
+        if campaign_id is None:
+            return False
+        claimed = Signature.objects.filter(
+            pk=signature_id, status=Signature.Status.PENDING
+        ).update(status=Signature.Status.VERIFIED, verified_at=timezone.now())
+        if not claimed:
+            return False
+        increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNATURES)
+    return True
+
+
+def purge_pending_signatures(*, older_than_seconds: int = VERIFY_MAX_AGE) -> int:
+    """Delete signatures never verified once their link has expired; safe to run twice.
+
+    They were never counted, so no counter moves. Returns how many were deleted.
+    """
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    deleted, _ = Signature.objects.filter(
+        status=Signature.Status.PENDING, created_at__lt=cutoff
+    ).delete()
+    return deleted

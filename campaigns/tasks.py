@@ -1,0 +1,27 @@
+"""Thin Celery tasks over campaign services: ids in, one service call."""
+
+from celery import shared_task
+
+from campaigns.services import notifications, petitions
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=6
+)
+def notify_milestone_task(milestone_id: int) -> None:
+    """E-mail the leads about one milestone; safe to run twice (the row is claimed)."""
+    notifications.notify_milestone(milestone_id=milestone_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=6
+)
+def send_signature_verification_task(signature_id: int) -> None:
+    """E-mail a pending signer their verification link; sends nothing once verified."""
+    notifications.send_signature_verification(signature_id=signature_id)
+
+
+@shared_task
+def purge_pending_signatures_task() -> None:
+    """Delete never-verified signatures whose link expired (beat); safe to run twice."""
+    petitions.purge_pending_signatures()

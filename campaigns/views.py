@@ -1,0 +1,226 @@
+"""Public petition views: the page's sign form, the embeddable widget, verification.
+
+Every answer to a sign attempt is the same whether or not the address had signed, was
+rate limited or was a bot, so nobody can learn who signed.
+"""
+
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaigns import ratelimit, selectors
+from campaigns.forms import EmbeddedPetitionForm, PetitionForm
+from campaigns.models import PetitionPage
+from campaigns.services import petitions
+from subscribers import crypto
+
+SIGNED_STATES = {"1", "check", "verified"}
+
+
+def share_links(*, url: str, title: str) -> list[dict]:
+    """Plain share links (no third-party scripts): e-mail, WhatsApp, Facebook, X."""
+    text = f"{title} {url}"
+    return [
+        {
+            "label": _("E-mail"),
+            "href": "mailto:?"
+            + urlencode({"subject": title, "body": text}, quote_via=quote),
+        },
+        {"label": "WhatsApp", "href": "https://wa.me/?" + urlencode({"text": text})},
+        {
+            "label": "Facebook",
+            "href": "https://www.facebook.com/sharer/sharer.php?"
+            + urlencode({"u": url}),
+        },
+        {
+            "label": "X",
+            "href": "https://x.com/intent/post?"
+            + urlencode({"text": title, "url": url}),
+        },
+    ]
+
+
+def _context(request, page: PetitionPage, *, form, embed: bool) -> dict:
+    context = page.get_context(request) if not embed else {"page": page}
+    if embed:
+        context.update(selectors.petition_summary(campaign=page.campaign))
+    url = page.get_full_url(request) or ""
+    signed = request.GET.get("signed", "")
+    context.update(
+        form=form,
+        embed=embed,
+        signed=signed if signed in SIGNED_STATES else "",
+        page_url=url,
+        share_links=share_links(url=url, title=page.title),
+        form_action=reverse(
+            "campaigns:embed" if embed else "campaigns:sign", args=[page.pk]
+        ),
+    )
+    return context
+
+
+def _form(page: PetitionPage, data=None, *, embed: bool):
+    language = page.locale.language_code
+    if embed:
+        return EmbeddedPetitionForm(
+            data, campaign=page.campaign, language=language, page_id=page.pk
+        )
+    return PetitionForm(data, campaign=page.campaign, language=language)
+
+
+def _sign(request, page: PetitionPage, *, embed: bool, template: str):
+    """Bind the form, call record_signature, and redirect to the thank-you state."""
+    form = _form(page, request.POST, embed=embed)
+    if embed:
+        base = reverse("campaigns:embed", args=[page.pk])
+    else:
+        # The memoised page carries its URL; page.url (no request) reads the cached
+        # site root paths instead of looking the site up for every signature.
+        base = getattr(page, "memo_url", None) or page.url
+    thanks = "check" if page.require_verification else "1"
+    done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
+
+    if not ratelimit.hit(
+        "petition-client",
+        ratelimit.client_key(request),
+        limit=settings.PETITION_RATE_PER_CLIENT,
+        window=settings.PETITION_RATE_WINDOW,
+    ):
+        form = _form(page, embed=embed)
+        context = _context(request, page, form=form, embed=embed)
+        context["form_error"] = _(
+            "Too many signatures from this connection. Please wait a few minutes "
+            "and try again."
+        )
+        return TemplateResponse(request, template, context, status=429)
+    if form.is_bot:
+        return done
+    if not form.is_valid():
+        context = _context(request, page, form=form, embed=embed)
+        context["form_error"] = _("Please correct the errors below.")
+        return TemplateResponse(request, template, context, status=400)
+
+    data = form.cleaned_data
+    if ratelimit.hit(
+        "petition-address",
+        crypto.lookup_hash(data["email"])[:32],
+        limit=settings.PETITION_RATE_PER_ADDRESS,
+        window=settings.PETITION_RATE_WINDOW,
+    ):
+        petitions.record_signature(
+            page=page,
+            email=data["email"],
+            name=data["name"],
+            zip_code=data["zip_code"],
+            language=page.locale.language_code,
+            list_ids=[item.pk for item in data.get("lists") or []],
+            list_language=data.get("list_language") or "",
+        )
+    return done
+
+
+def serve_petition(request, page: PetitionPage, *args, **kwargs):
+    """PetitionPage.serve: GET shows the page, POST signs it (CSRF-protected)."""
+    template = page.get_template(request, *args, **kwargs)
+    if request.method == "POST":
+        response = _sign(request, page, embed=False, template=template)
+    else:
+        context = _context(request, page, form=_form(page, embed=False), embed=False)
+        response = TemplateResponse(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def sign_petition(request, page_id: int):
+    """The page's form posts here, past Wagtail's routing, so a burst of signers is cheap.
+
+    Same checks and answers as a POST to the page itself (CSRF, honeypot, limits).
+    """
+    page = selectors.live_petition(page_id=page_id)
+    if page is None:
+        raise Http404
+    _use_language(request, page.locale.language_code)
+    response = _sign(request, page, embed=False, template=page.get_template(request))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _use_language(request, language: str) -> None:
+    """Answer in the petition's language (not the URL's, which has no prefix here).
+
+    Activated for the rest of the request, so LocaleMiddleware's Content-Language
+    header agrees with the page; it activates afresh on the next request.
+    """
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _frame_ancestors() -> str:
+    sources = ["'self'"]
+    for origin in settings.PETITION_FRAME_ANCESTORS:
+        # An entry with a separator would smuggle another directive into the header.
+        if origin and not any(char in origin for char in " ;,'\"\r\n"):
+            sources.append(origin)
+    return "frame-ancestors " + " ".join(sources)
+
+
+@csrf_exempt  # EmbeddedPetitionForm checks its own signed token instead.
+@xframe_options_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def embed_petition(request, page_id: int):
+    """The widget partner sites frame: count, progress bar and the sign form."""
+    page = get_object_or_404(PetitionPage.objects.live().specific(), pk=page_id)
+    template = "campaigns/petition_embed.html"
+    _use_language(request, page.locale.language_code)
+    if request.method == "POST":
+        response = _sign(request, page, embed=True, template=template)
+    else:
+        context = _context(request, page, form=_form(page, embed=True), embed=True)
+        response = TemplateResponse(request, template, context)
+    response["Content-Security-Policy"] = _frame_ancestors()
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_signature(request, token: str):
+    """GET asks for one click (mail scanners follow links); POST counts the signature."""
+    signature = petitions.signature_for_token(token)
+    if signature is None:
+        return TemplateResponse(
+            request,
+            "campaigns/verify_signature.html",
+            {"invalid": True},
+            status=400,
+        )
+    page = PetitionPage.objects.filter(pk=signature.page_id).first()
+    with translation.override(signature.language):
+        if request.method == "POST":
+            petitions.verify_signature(signature_id=signature.pk)
+            if page is not None and page.live:
+                return HttpResponseRedirect(
+                    f"{page.get_url(request)}?signed=verified#signed"
+                )
+            response = TemplateResponse(
+                request, "campaigns/verify_signature.html", {"verified": True}
+            )
+        else:
+            response = TemplateResponse(
+                request,
+                "campaigns/verify_signature.html",
+                {"page": page, "petition_title": page.title if page else ""},
+            )
+        response.render()
+    return response

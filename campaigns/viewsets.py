@@ -1,0 +1,65 @@
+"""Admin viewsets for campaigns: the editing screens plus each campaign's report."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from campaigns import admin_views
+from campaigns.models import Campaign
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    icon = "tasks"
+    menu_label = _("Campaigns")
+    menu_order = 250
+    add_to_admin_menu = True
+    url_prefix = "campaigns"
+    url_namespace = "campaigns_admin"
+    form_fields = [
+        "name",
+        "slug",
+        "description",
+        "goal",
+        "milestone_thresholds",
+        "lead_emails",
+        "default_lists",
+    ]
+    list_display = [
+        TitleColumn(
+            "name",
+            label=_("Name"),
+            get_url=lambda campaign: reverse(
+                "campaigns_admin:edit", args=[campaign.pk]
+            ),
+        ),
+        Column("goal", label=_("Goal")),
+        TitleColumn(
+            "report",
+            label=_("Report"),
+            accessor=lambda campaign: _("Counters and signatures"),
+            get_url=lambda campaign: reverse(
+                "campaigns_admin:report", args=[campaign.pk]
+            ),
+        ),
+    ]
+    search_fields = ["name", "description"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "report/<int:pk>/",
+                admin_views.CampaignReportView.as_view(),
+                name="report",
+            ),
+            path(
+                "report/<int:pk>/signatures.csv",
+                admin_views.export_signatures,
+                name="export_signatures",
+            ),
+        ]
+
+
+campaign_viewset = CampaignViewSet("campaigns")

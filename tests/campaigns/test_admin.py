@@ -1,0 +1,157 @@
+"""The campaign admin: editing, the report (counters, chart, ZIPs) and the CSV export."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from campaigns.admin_views import formula_safe
+from campaigns.services.petitions import record_signature
+from tests.factories import SuperuserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed(petition):
+    for index, (name, zip_code) in enumerate(
+        [
+            ("Ana Morales", "60608"),
+            ('=HYPERLINK("http://evil.example")', "60608"),
+            ("+Piotr", "60634"),
+            ("@Li Wei", ""),
+            ("-Omar", "60645"),
+        ]
+        + [(f"Person {n}", "60623") for n in range(8)]
+    ):
+        record_signature(
+            page=petition,
+            email=f"s{index}@example.org",
+            name=name,
+            zip_code=zip_code,
+            language="en",
+        )
+    return petition
+
+
+def test_campaigns_are_listed_and_editable(client, campaign):
+    client.force_login(SuperuserFactory())
+    listing = client.get(reverse("campaigns_admin:index"))
+    assert listing.status_code == 200
+    assert "Hate has no place in Chicago" in listing.content.decode()
+    edit = client.get(reverse("campaigns_admin:edit", args=[campaign.pk]))
+    assert edit.status_code == 200
+    assert 'name="milestone_thresholds"' in edit.content.decode()
+
+
+def test_report_shows_counters_chart_milestones_and_zips(client, signed, campaign):
+    client.force_login(SuperuserFactory())
+    response = client.get(reverse("campaigns_admin:report", args=[campaign.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<td data-counter>13</td>" in body
+    assert "<polyline" in body
+    assert body.count("<circle") == 1  # the 10-signature milestone, marked
+    assert "<td>60623</td><td>8</td>" in body
+    assert "s1@example.org" not in body
+
+
+def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaign):
+    client.force_login(SuperuserFactory())
+    response = client.get(
+        reverse("campaigns_admin:export_signatures", args=[campaign.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Name", "ZIP code", "Signed at"]
+    names = [row[0] for row in rows[1:]]
+    assert len(names) == 13
+    assert '\'=HYPERLINK("http://evil.example")' in names
+    assert {"'+Piotr", "'@Li Wei", "'-Omar", "Ana Morales"} <= set(names)
+    assert "@example.org" not in text
+
+
+def test_formula_safe():
+    assert formula_safe("=1+1") == "'=1+1"
+    assert formula_safe("\tcmd") == "'\tcmd"
+    assert formula_safe("Ana") == "Ana"
+
+
+def test_report_and_export_need_permission(client, campaign):
+    user = UserFactory(username="nobody")
+    user.user_permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    client.force_login(user)
+    report = reverse("campaigns_admin:report", args=[campaign.pk])
+    export = reverse("campaigns_admin:export_signatures", args=[campaign.pk])
+    # Wagtail answers a denied admin page by sending the user back to the dashboard.
+    for url in (report, export):
+        denied = client.get(url)
+        assert (denied.status_code, denied["Location"]) == (302, "/admin/")
+    user.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    assert client.get(report).status_code == 200
+
+
+def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    data = {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "description": "",
+        "goal": "100",
+        "milestone_thresholds": '[10, "many", -5]',
+        "lead_emails": "lead@organizers.example.org\nnot an address",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a list of positive whole numbers" in body
+    assert "is not an e-mail address" in body
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
+
+    data.update(milestone_thresholds="[10, 20]", lead_emails="a@example.org")
+    assert client.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 20]
+    assert campaign.lead_email_list == ["a@example.org"]
+
+
+def test_editors_can_add_a_petition_under_the_home_page(client, home_page, campaign):
+    from campaigns.models import PetitionPage
+
+    client.force_login(SuperuserFactory())
+    add = reverse(
+        "wagtailadmin_pages:add", args=["campaigns", "petitionpage", home_page.pk]
+    )
+    form = client.get(add)
+    assert form.status_code == 200
+    body = form.content.decode()
+    for field in ("campaign", "target", "statement", "why", "require_verification"):
+        assert f'name="{field}"' in body
+    response = client.post(
+        add,
+        {
+            "title": "Stand with neighbors",
+            "slug": "stand-with-neighbors",
+            "campaign": campaign.pk,
+            "target": "City Council",
+            "statement": "Keep Chicago welcoming.",
+            "why": '{"blocks": [], "entityMap": {}}',
+            "thank_you": "",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302
+    page = PetitionPage.objects.get(slug="stand-with-neighbors")
+    assert page.live
+    assert page.campaign == campaign
+    assert client.get(page.url).status_code == 200

@@ -1,0 +1,118 @@
+"""Lead and verification e-mails, produced for real into the file outbox."""
+
+import pytest
+
+from campaigns.models import Milestone, Signature
+from campaigns.services.counters import increment_counter, record_milestone
+from campaigns.services.petitions import record_signature
+from campaigns.tasks import notify_milestone_task, send_signature_verification_task
+from cms.mail import outbox
+from subscribers import crypto
+
+pytestmark = pytest.mark.django_db
+
+
+def messages():
+    return [outbox.read_message(name) for name in outbox.list_messages()]
+
+
+def test_milestone_task_mails_the_leads_once(campaign, outbox_dir):
+    increment_counter(campaign_id=campaign.pk, kind="signatures", by=12)
+    milestone = Milestone.objects.get(threshold=10)
+
+    notify_milestone_task(milestone.pk)
+    notify_milestone_task(milestone.pk)  # a redelivered task sends nothing more
+
+    (message,) = messages()
+    assert message["Subject"] == "Hate has no place in Chicago: 10 signatures reached"
+    assert message["To"] == (
+        "lead@organizers.example.org, second-lead@organizers.example.org"
+    )
+    text, html = outbox.body_parts(message)
+    assert "10 signatures reached." in text
+    assert "Count now: 12" in text
+    assert f"/admin/campaigns/report/{campaign.pk}/" in text
+    assert "10 signatures reached." in html
+    milestone.refresh_from_db()
+    assert milestone.notified_at is not None
+
+
+def test_signup_milestone_subject(campaign, outbox_dir):
+    milestone = record_milestone(campaign_id=campaign.pk, kind="signups", threshold=25)
+    notify_milestone_task(milestone.pk)
+    (message,) = messages()
+    assert message["Subject"] == "Hate has no place in Chicago: 25 signups reached"
+
+
+def test_no_leads_means_no_mail_but_the_milestone_stays(campaign, outbox_dir):
+    campaign.lead_emails = ""
+    campaign.save()
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    notify_milestone_task(milestone.pk)
+    assert messages() == []
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_failed_send_releases_the_claim_for_the_retry(campaign, outbox_dir, settings):
+    settings.EMAIL_BACKEND = "tests.campaigns.test_notifications.BrokenBackend"
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    with pytest.raises(OSError, match="ESP down"):
+        notify_milestone_task(milestone.pk)
+    milestone.refresh_from_db()
+    assert milestone.notified_at is None
+
+    settings.EMAIL_BACKEND = "cms.mail.outbox.OutboxBackend"
+    notify_milestone_task(milestone.pk)
+    assert len(messages()) == 1
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("ESP down")
+
+
+def test_verification_mail_is_in_the_signers_language_with_a_working_link(
+    petition, outbox_dir, client
+):
+    petition.require_verification = True
+    petition.save_revision().publish()
+    outcome = record_signature(
+        page=petition, email="zhang.min@example.org", language="zh-hans"
+    )
+
+    send_signature_verification_task(outcome.signature_id)
+
+    (message,) = messages()
+    assert message["To"] == "zhang.min@example.org"
+    assert message["Subject"].strip() == "请确认您的签名：Hate has no place in Chicago"
+    text, html = outbox.body_parts(message)
+    link = next(line for line in text.splitlines() if "/petitions/verify/" in line)
+    assert "zhang" not in link
+    path = link.split("127.0.0.1:8000", 1)[1]
+    client.post(path)
+    assert Signature.objects.get().status == Signature.Status.VERIFIED
+    assert 'lang="zh-hans"' in html
+
+    send_signature_verification_task(outcome.signature_id)
+    assert len(messages()) == 1, "no verification e-mail once verified"
+
+
+def test_a_suppressed_address_gets_no_verification_mail(petition, outbox_dir):
+    from subscribers.models import Suppression
+
+    petition.require_verification = True
+    petition.save_revision().publish()
+    Suppression.objects.create(
+        email_hash=crypto.lookup_hash("gone@example.org"),
+        reason=Suppression.Reason.ERASED,
+    )
+    outcome = record_signature(page=petition, email="gone@example.org", language="en")
+    send_signature_verification_task(outcome.signature_id)
+    assert messages() == []

@@ -1,0 +1,178 @@
+"""record_signature and verify_signature: one signature per address, counted once."""
+
+import pytest
+from django.db import connection
+
+from campaigns.models import Counter, Signature
+from campaigns.selectors import counter_value, petition_summary
+from campaigns.services.petitions import (
+    record_signature,
+    signature_for_token,
+    verification_token,
+    verify_signature,
+)
+from campaigns.tasks import send_signature_verification_task
+from subscribers import crypto
+from subscribers.models import Subscriber, Subscription
+from tests.factories import MailingListFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign(petition, email="ana.morales@example.org", **fields):
+    return record_signature(
+        page=petition, email=email, language="es", name="Ana Morales", **fields
+    )
+
+
+def test_signature_is_stored_encrypted_and_counted(petition):
+    outcome = sign(petition, zip_code="60608")
+
+    signature = Signature.objects.get(pk=outcome.signature_id)
+    assert outcome.created
+    assert outcome.counted
+    assert signature.email == "ana.morales@example.org"
+    assert signature.name == "Ana Morales"
+    assert signature.email_hash == crypto.lookup_hash("ana.morales@example.org")
+    assert signature.status == Signature.Status.VERIFIED
+    assert signature.page_id == petition.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT email, name FROM campaigns_signature WHERE id = %s", [signature.pk]
+        )
+        raw_email, raw_name = cursor.fetchone()
+    assert b"ana.morales" not in bytes(raw_email)
+    assert b"Morales" not in bytes(raw_name)
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_signing_again_is_idempotent_and_keeps_the_first_signature(petition):
+    first = sign(petition)
+    again = sign(petition, email="  ANA.Morales@Example.org ", zip_code="99999")
+
+    assert again.signature_id == first.signature_id
+    assert not again.created
+    assert not again.counted
+    assert Signature.objects.count() == 1
+    assert Signature.objects.get().zip_code == ""
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_translations_of_a_petition_share_one_count(petition):
+    from wagtail.models import Locale
+
+    polish = petition.copy_for_translation(
+        Locale.objects.get(language_code="pl"), copy_parents=True
+    )
+    polish.save_revision().publish()
+    sign(petition, email="one@example.org")
+    record_signature(page=polish.specific, email="two@example.org", language="pl")
+    record_signature(page=polish.specific, email="one@example.org", language="pl")
+
+    assert counter_value(campaign_id=petition.campaign_id) == 2
+    assert petition_summary(campaign=petition.campaign)["signature_count"] == 2
+
+
+def test_verification_mode_counts_only_verified_signatures(
+    petition, django_capture_on_commit_callbacks, monkeypatch
+):
+    petition.require_verification = True
+    petition.save_revision().publish()
+    queued = []
+    monkeypatch.setattr(send_signature_verification_task, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = sign(petition)
+        sign(petition)  # signing again resends the link, counts nothing
+
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.PENDING
+    assert not outcome.counted
+    assert queued == [signature.pk, signature.pk]
+    assert counter_value(campaign_id=petition.campaign_id) == 0
+
+    assert verify_signature(signature_id=signature.pk) is True
+    assert verify_signature(signature_id=signature.pk) is False
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.VERIFIED
+    assert signature.verified_at is not None
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(petition)
+    assert len(queued) == 2, "a verified signer gets no further e-mails"
+
+
+def test_verification_milestone_is_reached_at_verification_time(petition):
+    petition.require_verification = True
+    petition.save_revision().publish()
+    petition.campaign.milestone_thresholds = [2]
+    petition.campaign.save()
+    ids = [sign(petition, email=f"p{i}@example.org").signature_id for i in range(3)]
+    assert not petition.campaign.milestones.exists()
+
+    verify_signature(signature_id=ids[2])
+    verify_signature(signature_id=ids[0])
+
+    (milestone,) = petition.campaign.milestones.all()
+    assert milestone.threshold == 2
+    assert milestone.reached_at >= Signature.objects.get(pk=ids[0]).verified_at
+
+
+def test_verification_token_round_trip_and_tampering(petition):
+    signature_id = sign(petition).signature_id
+    token = verification_token(signature_id=signature_id)
+    assert "example.org" not in token
+    assert signature_for_token(token).pk == signature_id
+    assert signature_for_token(token[:-2] + "xx") is None
+    assert signature_for_token("garbage") is None
+
+
+def test_opt_in_joins_only_the_campaigns_lists_as_pending_petition_subscriptions(
+    petition,
+):
+    offered = MailingListFactory(slug="legal-protection", name="Legal Protection")
+    not_offered = MailingListFactory(slug="other", name="Other")
+    petition.campaign.default_lists.add(offered)
+
+    sign(petition, list_ids=[offered.pk, not_offered.pk], list_language="pl")
+
+    subscriber = Subscriber.objects.with_email("ana.morales@example.org").get()
+    assert subscriber.language == "pl"
+    (subscription,) = subscriber.subscriptions.all()
+    assert subscription.mailing_list == offered
+    assert subscription.status == Subscription.Status.PENDING
+    assert subscription.source == Subscription.Source.PETITION
+
+
+def test_no_opt_in_creates_no_subscriber(petition):
+    petition.campaign.default_lists.add(MailingListFactory())
+    sign(petition)
+    assert not Subscriber.objects.exists()
+    assert Counter.objects.get().value == 1
+
+
+def test_expired_unverified_signatures_are_purged_and_counted_ones_kept(petition):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from campaigns.services.petitions import VERIFY_MAX_AGE, purge_pending_signatures
+    from campaigns.tasks import purge_pending_signatures_task
+
+    counted = sign(petition, email="kept@example.org").signature_id
+    petition.require_verification = True
+    petition.save_revision().publish()
+    old = sign(petition, email="old@example.org").signature_id
+    fresh = sign(petition, email="fresh@example.org").signature_id
+    long_ago = timezone.now() - timedelta(seconds=VERIFY_MAX_AGE + 60)
+    Signature.objects.filter(pk__in=[old, counted]).update(created_at=long_ago)
+
+    purge_pending_signatures_task()
+
+    assert set(Signature.objects.values_list("pk", flat=True)) == {counted, fresh}
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+    assert purge_pending_signatures() == 0
+    schedule = settings.CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"]
+    assert schedule["task"] == purge_pending_signatures_task.name

@@ -1,0 +1,360 @@
+"""The public petition page, its widget and verification links, through HTTP."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import Locale
+
+from campaigns.forms import EmbeddedPetitionForm
+from campaigns.models import Milestone, Signature
+from campaigns.selectors import counter_value
+from campaigns.services.counters import record_milestone
+from campaigns.services.petitions import record_signature, verification_token
+from subscribers.models import Subscriber
+from tests.factories import MailingListFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Katarzyna Nowak",
+    "email": "katarzyna.nowak@example.org",
+    "zip_code": "60634",
+    "website": "",
+}
+
+
+def sign_url(petition) -> str:
+    return reverse("campaigns:sign", args=[petition.pk])
+
+
+def post(client, petition, **changes):
+    """Submit the page's form where its action points: the sign endpoint."""
+    return client.post(sign_url(petition), {**VALID, **changes})
+
+
+def test_page_shows_target_statement_count_goal_and_form(client, petition):
+    response = client.get(petition.url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "To: Chicago neighbors, leaders, and elected officials" in body
+    assert "We support our immigrant neighbors!" in body
+    assert "0 signatures" in body
+    assert "Goal: 100" in body
+    assert '<progress max="100" value="0"' in body
+    assert 'name="csrfmiddlewaretoken"' in body
+    assert f'action="{sign_url(petition)}"' in body
+    assert 'class="hp" aria-hidden="true"' in body
+    assert "<script" not in body, "the page must work without JavaScript"
+
+
+def test_signing_redirects_to_thanks_with_share_links_and_counts(client, petition):
+    response = post(client, petition)
+    assert response.status_code == 302
+    assert response["Location"] == f"{petition.url}?signed=1#signed"
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+    thanks = client.get(f"{petition.url}?signed=1").content.decode()
+    assert "Thank you for signing!" in thanks
+    assert "1 signature" in thanks
+    for prefix in (
+        "mailto:?subject=",
+        "https://wa.me/?text=",
+        "https://www.facebook.com/sharer/sharer.php?u=",
+        "https://x.com/intent/post?",
+    ):
+        assert prefix in thanks
+    assert 'id="share-url" type="url" readonly value="http://localhost' in thanks
+    assert "katarzyna" not in thanks.lower()
+
+
+def test_posting_to_the_page_itself_signs_too(client, petition):
+    response = client.post(petition.url, VALID)
+    assert response.status_code == 302
+    assert response["Location"] == f"{petition.url}?signed=1#signed"
+    assert client.post(petition.url, {**VALID, "email": "x"}).status_code == 400
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
+    assert client.get(sign_url(petition)).status_code == 405
+    assert (
+        client.post(reverse("campaigns:sign", args=[987654]), VALID).status_code == 404
+    )
+    petition.unpublish()
+    assert post(client, petition).status_code == 404
+    assert Signature.objects.count() == 0
+
+
+def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition):
+    first = post(client, petition)
+    second = post(client, petition, email="Katarzyna.Nowak@example.org")
+    assert (first.status_code, first["Location"]) == (
+        second.status_code,
+        second["Location"],
+    )
+    assert Signature.objects.count() == 1
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": ""}, "email"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"email": "a" * 250 + "@example.org"}, "email"),
+        ({"zip_code": "6060"}, "zip_code"),
+        ({"zip_code": "60608<script>"}, "zip_code"),
+        ({"name": "Ana\r\nBcc: victim@example.org"}, "name"),
+        ({"name": "Ana Morales\n"}, "name"),
+        ({"email": "ana@example.org\nbcc@example.org"}, "email"),
+        ({"zip_code": "60608\r"}, "zip_code"),
+        ({"list_language": "xx"}, "list_language"),
+        ({"lists": ["999999"]}, "lists"),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message_and_stores_nothing(
+    client, petition, changes, field
+):
+    offered = MailingListFactory()
+    petition.campaign.default_lists.add(offered)
+    response = post(client, petition, **{"lists": [offered.pk], **changes})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Please correct the errors below." in body
+    assert 'class="errorlist' in body
+    assert f'name="{field}"' in body
+    assert Signature.objects.count() == 0
+    assert counter_value(campaign_id=petition.campaign_id) == 0
+    assert not Subscriber.objects.exists()
+
+
+def test_line_break_message_names_the_problem(client, petition):
+    response = post(client, petition, name="Ana\nMorales")
+    assert "Line breaks are not allowed here." in response.content.decode()
+
+
+def test_bad_input_message_is_in_the_pages_language(client, petition):
+    polish = petition.copy_for_translation(
+        Locale.objects.get(language_code="pl"), copy_parents=True
+    )
+    polish.title = "Nienawiść nie ma miejsca w Chicago"
+    polish.save_revision().publish()
+    response = client.post(sign_url(polish), {**VALID, "email": "nope"})
+    assert response.status_code == 400
+    assert polish.url.startswith("/pl/")
+    body = response.content.decode()
+    assert "Popraw poniższe błędy." in body
+    assert 'lang="pl"' in body
+    assert response["Content-Language"] == "pl"
+    signed = client.post(sign_url(polish), VALID)
+    assert signed["Location"] == f"{polish.url}?signed=1#signed"
+
+
+def test_honeypot_gets_the_same_answer_and_stores_nothing(client, petition):
+    response = post(client, petition, website="http://spam.example")
+    assert response.status_code == 302
+    assert response["Location"] == f"{petition.url}?signed=1#signed"
+    assert Signature.objects.count() == 0
+
+
+def test_post_without_csrf_token_is_refused(petition):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(sign_url(petition), VALID)
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_post_with_csrf_token_is_accepted(petition):
+    client = Client(enforce_csrf_checks=True)
+    client.get(petition.url)
+    token = client.cookies["csrftoken"].value
+    response = client.post(sign_url(petition), {**VALID, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_rate_limit_per_client_answers_429_in_words(client, petition, settings):
+    settings.PETITION_RATE_PER_CLIENT = 3
+    for index in range(3):
+        assert post(client, petition, email=f"p{index}@example.org").status_code == 302
+    response = post(client, petition, email="p9@example.org")
+    assert response.status_code == 429
+    assert "Too many signatures from this connection" in response.content.decode()
+    assert Signature.objects.count() == 3
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert post(other, petition, email="p9@example.org").status_code == 302
+
+
+def test_rate_limit_per_address_is_silent(client, petition, settings):
+    settings.PETITION_RATE_PER_ADDRESS = 1
+    petition.require_verification = True
+    petition.save_revision().publish()
+    from campaigns.tasks import send_signature_verification_task
+
+    sent = []
+    send_signature_verification_task.delay = sent.append
+    try:
+        responses = [
+            post(client, petition, email="target@example.org") for _ in range(3)
+        ]
+    finally:
+        del send_signature_verification_task.delay
+    assert {r.status_code for r in responses} == {302}
+    assert {r["Location"] for r in responses} == {f"{petition.url}?signed=check#signed"}
+    assert Signature.objects.count() == 1
+
+
+def test_timeline_shows_milestones_with_localised_dates(client, petition):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    reached = datetime(2024, 5, 8, 21, 33, 13, tzinfo=ZoneInfo("America/New_York"))
+    record_milestone(
+        campaign_id=petition.campaign_id,
+        kind="signatures",
+        threshold=500,
+        reached_at=reached,
+    )
+    record_milestone(campaign_id=petition.campaign_id, kind="signups", threshold=10)
+    body = client.get(petition.url).content.decode()
+    assert "500 signatures reached" in body
+    assert "10 signatures reached" not in body, "signups have their own counter"
+    assert 'datetime="2024-05-08T20:33:13-05:00"' in body
+    assert "May 8, 2024, 8:33 p.m." in body
+
+    polish = petition.copy_for_translation(
+        Locale.objects.get(language_code="pl"), copy_parents=True
+    )
+    polish.save_revision().publish()
+    polish_body = client.get(polish.url).content.decode()
+    assert "8 maja 2024 20:33" in polish_body
+    assert "500 podpisów" in polish_body
+
+
+def test_verification_mode_thanks_say_check_your_email(client, petition):
+    petition.require_verification = True
+    petition.save_revision().publish()
+    response = post(client, petition)
+    assert response["Location"] == f"{petition.url}?signed=check#signed"
+    body = client.get(response["Location"]).content.decode()
+    assert "please check your e-mail" in body
+    assert counter_value(campaign_id=petition.campaign_id) == 0
+
+
+def test_verify_link_asks_then_counts_once(client, petition):
+    petition.require_verification = True
+    petition.save_revision().publish()
+    signature_id = record_signature(
+        page=petition, email="pl@example.org", language="pl"
+    ).signature_id
+    url = reverse(
+        "campaigns:verify_signature",
+        args=[verification_token(signature_id=signature_id)],
+    )
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Tak, policz mój podpis" in page.content.decode()
+    assert counter_value(campaign_id=petition.campaign_id) == 0, "GET changes nothing"
+
+    done = client.post(url)
+    assert done.status_code == 302
+    assert done["Location"] == f"{petition.url}?signed=verified#signed"
+    client.post(url)
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_bad_verify_link_is_a_400_not_a_500(client, petition):
+    response = client.get(reverse("campaigns:verify_signature", args=["bogus:token"]))
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    assert (
+        client.post(reverse("campaigns:verify_signature", args=["x"])).status_code
+        == 400
+    )
+
+
+def test_widget_framing_headers_allow_only_configured_ancestors(
+    client, petition, settings
+):
+    settings.PETITION_FRAME_ANCESTORS = [
+        "https://partner.example.org",
+        "https://evil.example; script-src *",
+    ]
+    response = client.get(reverse("campaigns:embed", args=[petition.pk]))
+    assert response.status_code == 200
+    assert (
+        response["Content-Security-Policy"]
+        == "frame-ancestors 'self' https://partner.example.org"
+    )
+    assert "X-Frame-Options" not in response
+    body = response.content.decode()
+    assert '<progress max="100" value="0"' in body
+    assert 'name="form_token"' in body
+    assert response["Content-Language"] == "en"
+    assert "<script" not in body
+
+    page_response = client.get(petition.url)
+    assert page_response["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" not in page_response
+
+
+def test_widget_signs_with_its_token_and_stays_in_the_frame(petition):
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("campaigns:embed", args=[petition.pk])
+    token = (
+        EmbeddedPetitionForm(campaign=petition.campaign, page_id=petition.pk)
+        .fields["form_token"]
+        .initial
+    )
+    response = client.post(url, {**VALID, "form_token": token})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?signed=1#signed"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+    thanks = client.get(response["Location"])
+    assert "Thank you for signing!" in thanks.content.decode()
+
+
+def test_widget_refuses_a_missing_or_foreign_token(client, petition, campaign):
+    url = reverse("campaigns:embed", args=[petition.pk])
+    missing = client.post(url, VALID)
+    foreign_token = (
+        EmbeddedPetitionForm(campaign=campaign, page_id=999)
+        .fields["form_token"]
+        .initial
+    )
+    foreign = client.post(url, {**VALID, "form_token": foreign_token})
+    assert missing.status_code == foreign.status_code == 400
+    assert "This form has expired" in foreign.content.decode()
+    assert Signature.objects.count() == 0
+
+
+def test_widget_for_unknown_or_draft_page_is_404(client, petition):
+    assert client.get(reverse("campaigns:embed", args=[987654])).status_code == 404
+    petition.unpublish()
+    assert client.get(reverse("campaigns:embed", args=[petition.pk])).status_code == 404
+
+
+def test_milestone_on_page_right_after_the_crossing_signature(client, petition):
+    for index in range(9):
+        record_signature(page=petition, email=f"s{index}@example.org", language="en")
+    assert not Milestone.objects.exists()
+    post(client, petition)
+    body = client.get(petition.url).content.decode()
+    assert "10 signatures" in body
+    assert "10 signatures reached" in body
+
+
+def test_widget_speaks_the_petitions_language(client, petition):
+    arabic = petition.copy_for_translation(
+        Locale.objects.get(language_code="ar"), copy_parents=True
+    )
+    arabic.save_revision().publish()
+    response = client.get(reverse("campaigns:embed", args=[arabic.pk]))
+    body = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in body
+    assert "وقِّع العريضة" in body
+    assert response["Content-Language"] == "ar"
