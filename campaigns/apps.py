@@ -31,3 +31,6 @@ class CampaignsConfig(AppConfig):
                 sender=sender,
                 dispatch_uid=f"campaigns.forget_petitions.{id(signal)}",
             )
+        # Mailings are a sub-package: connect its receivers and admin hooks explicitly.
+        from campaigns.mailings import receivers as mailing_receivers  # noqa: F401
+        from campaigns.mailings import wagtail_hooks  # noqa: F401

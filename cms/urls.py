@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("petitions/", include("campaigns.urls")),
+    # Provider webhooks (tracking): authenticated by anymail's WEBHOOK_SECRET + signature.
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.DEBUG:

@@ -78,7 +78,13 @@ def celery_worker(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own process group, so a test can kill -9 the worker and its pool alone.
+            start_new_session=True,
         )
     try:
         wait_for(

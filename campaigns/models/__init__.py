@@ -13,3 +13,13 @@ __all__ = [
     "Signature",
     "default_thresholds",
 ]
+
+# Mailings live in their own sub-package; importing them here registers the models.
+from campaigns.mailings.models import (
+    Delivery,
+    Mailing,
+    MailingRendition,
+    TrackingEvent,
+)
+
+__all__ += ["Delivery", "Mailing", "MailingRendition", "TrackingEvent"]

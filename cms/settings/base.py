@@ -255,6 +255,39 @@ LOGGING = {
     },
 }
 
+# --- Mailings (see campaigns/mailings) ---------------------------------------------
+# Recipients per provider call: Mailgun takes up to 1,000 per batch send.
+MAILING_BATCH_SIZE = env_int("MAILING_BATCH_SIZE", 1000)
+# Messages per second across all workers, per lane; 0 = unlimited.
+MAILING_RATE_LIMIT = env_float("MAILING_RATE_LIMIT", 0)
+MAILING_ALERT_RATE_LIMIT = env_float("MAILING_ALERT_RATE_LIMIT", 0)
+# Send tasks kept in flight per mailing (about the number of worker processes).
+MAILING_PARALLEL_BATCHES = env_int("MAILING_PARALLEL_BATCHES", 2)
+# After this many provider failures in a row a mailing pauses, and probes again later.
+MAILING_PAUSE_AFTER_FAILURES = env_int("MAILING_PAUSE_AFTER_FAILURES", 5)
+MAILING_PROBE_INTERVAL = env_int("MAILING_PROBE_INTERVAL", 30)
+# A delivery claimed longer ago than this is presumed lost with its worker and re-queued.
+MAILING_SENDING_TIMEOUT = env_int("MAILING_SENDING_TIMEOUT", 120)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "dispatch-due-mailings": {
+            "task": "campaigns.mailings.tasks.dispatch_due_mailings_task",
+            "schedule": 10.0,
+        },
+        "keep-mailings-moving": {
+            "task": "campaigns.mailings.tasks.keep_mailings_moving_task",
+            "schedule": 15.0,
+        },
+    }
+)
+# Message-ID and List-Id are on our own domain, whatever the provider.
+MESSAGE_ID_DOMAIN = env_str(
+    "MESSAGE_ID_DOMAIN",
+    DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost",
+)
+# Provider webhook events older than this (seconds) are ignored, not applied.
+TRACKING_MAX_EVENT_AGE = env_int("TRACKING_MAX_EVENT_AGE", 7 * 24 * 3600)
+
 # --- Subscribers (issue 3) --------------------------------------------------------
 # Confirmation links expire after this many seconds; unconfirmed signups are purged
 # after SUBSCRIBERS_PENDING_DAYS by the beat task below.

@@ -1,0 +1,51 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateTimeInput, AdminPageChooser
+from wagtail.models import Page
+
+from campaigns.mailings.models import Mailing
+from campaigns.models import Campaign
+from subscribers.models import MailingList
+
+
+class MailingForm(forms.Form):
+    page = forms.ModelChoiceField(
+        label=_("Page to send"),
+        queryset=Page.objects.live().specific(),
+        widget=AdminPageChooser(can_choose_root=False),
+    )
+    lists = forms.ModelMultipleChoiceField(
+        label=_("Lists"),
+        queryset=MailingList.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Only these languages"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to reach every language."),
+    )
+    zip_prefix = forms.RegexField(
+        label=_("Only ZIP codes starting with"),
+        regex=r"^\d{0,5}$",
+        required=False,
+        max_length=5,
+    )
+    lane = forms.ChoiceField(
+        label=_("Lane"), choices=Mailing.Lane.choices, initial="bulk"
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
+    )
+    track_opens = forms.BooleanField(label=_("Track opens"), required=False)
+    track_clicks = forms.BooleanField(label=_("Track clicks"), required=False)
+
+    def __init__(self, *args, allowed_lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = allowed_lists
+
+
+class ScheduleForm(forms.Form):
+    send_at = forms.DateTimeField(label=_("Send at"), widget=AdminDateTimeInput())

@@ -1,0 +1,57 @@
+"""Read queries for mailings: who is in an audience, and how a send is going."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from subscribers.models import Subscriber, Subscription, Suppression
+
+from .models import Delivery, Mailing
+
+
+def audience_subscribers(
+    *, list_ids: Iterable[int], languages: Iterable[str] = (), zip_prefix: str = ""
+) -> QuerySet[Subscriber]:
+    """Confirmed on any of the lists, not suppressed; each person once however many lists."""
+    confirmed = Subscription.objects.filter(
+        subscriber=OuterRef("pk"),
+        mailing_list_id__in=list(list_ids),
+        status=Subscription.Status.CONFIRMED,
+    )
+    suppressed = Suppression.objects.filter(email_hash=OuterRef("email_hash"))
+    audience = Subscriber.objects.filter(Exists(confirmed)).filter(~Exists(suppressed))
+    languages = list(languages)
+    if languages:
+        audience = audience.filter(language__in=languages)
+    if zip_prefix:
+        audience = audience.filter(zip_code__startswith=zip_prefix)
+    return audience
+
+
+def mailing_audience(mailing: Mailing) -> QuerySet[Subscriber]:
+    return audience_subscribers(
+        list_ids=mailing.lists.values_list("pk", flat=True),
+        languages=mailing.languages,
+        zip_prefix=mailing.zip_prefix,
+    )
+
+
+def audience_size_by_language(**audience) -> dict[str, int]:
+    """{language: people} for an audience, for the admin's "who will get this" line."""
+    rows = (
+        audience_subscribers(**audience)
+        .order_by()
+        .values("language")
+        .annotate(people=Count("pk"))
+    )
+    return {row["language"]: row["people"] for row in rows}
+
+
+def delivery_counts(mailing_id: int) -> dict[str, int]:
+    rows = (
+        Delivery.objects.filter(mailing_id=mailing_id)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}

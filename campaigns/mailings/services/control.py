@@ -1,0 +1,158 @@
+"""Create, schedule, pause, resume and cancel mailings; who may send is checked here."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
+from campaigns.mailings.models import Delivery, Mailing
+from subscribers.models import MailingList
+
+
+def check_send_permission(user, list_ids: Iterable[int]) -> None:
+    """Raise unless ``user`` holds the send permission for every one of the lists."""
+    from subscribers.selectors import lists_user_can
+
+    wanted = set(list_ids)
+    allowed = set(
+        lists_user_can(user, "send").filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if not wanted or wanted - allowed:
+        raise SendPermissionDenied("not allowed to send to every chosen list")
+
+
+@transaction.atomic
+def create_mailing(
+    *,
+    user,
+    page,
+    list_ids: Iterable[int],
+    lane: str = Mailing.Lane.BULK,
+    languages: Iterable[str] = (),
+    zip_prefix: str = "",
+    campaign_id: int | None = None,
+    track_opens: bool = False,
+    track_clicks: bool = False,
+    send_by: datetime | None = None,
+) -> Mailing:
+    """A draft mailing of a published page to the union of lists."""
+    list_ids = list(list_ids)
+    check_send_permission(user, list_ids)
+    if not page.live:
+        raise MailingStateError("only a published page can be mailed")
+    mailing = Mailing.objects.create(
+        page=page,
+        lane=lane,
+        languages=list(languages),
+        zip_prefix=zip_prefix.strip(),
+        campaign_id=campaign_id,
+        track_opens=track_opens,
+        track_clicks=track_clicks,
+        send_by=send_by,
+        created_by=user,
+    )
+    mailing.lists.set(MailingList.objects.filter(pk__in=list_ids))
+    return mailing
+
+
+def _recheck(user, mailing: Mailing) -> None:
+    check_send_permission(user, mailing.lists.values_list("pk", flat=True))
+
+
+def send_now(*, user, mailing_id: int) -> None:
+    """Start sending at once (the worker does the work; this returns immediately)."""
+    from campaigns.mailings.tasks import start_mailing_task
+
+    mailing = Mailing.objects.get(pk=mailing_id)
+    _recheck(user, mailing)
+    with transaction.atomic():
+        won = Mailing.objects.filter(
+            pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
+        ).update(status=Mailing.Status.STARTING)
+        if not won:
+            raise MailingStateError("this mailing has already started")
+        transaction.on_commit(
+            lambda: start_mailing_task.apply_async((mailing_id,), queue=mailing.lane)
+        )
+
+
+def schedule(*, user, mailing_id: int, when: datetime) -> None:
+    """Send at ``when``; a beat task picks it up from the database (no long ETAs)."""
+    mailing = Mailing.objects.get(pk=mailing_id)
+    _recheck(user, mailing)
+    if when <= timezone.now():
+        raise MailingStateError("the time must be in the future")
+    won = Mailing.objects.filter(
+        pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
+    ).update(status=Mailing.Status.SCHEDULED, scheduled_at=when)
+    if not won:
+        raise MailingStateError("this mailing has already started")
+
+
+def pause(*, user, mailing_id: int) -> None:
+    _recheck(user, Mailing.objects.get(pk=mailing_id))
+    won = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).update(
+        status=Mailing.Status.PAUSED, paused_reason="paused by staff", probe_at=None
+    )
+    if not won:
+        raise MailingStateError("only a sending mailing can be paused")
+
+
+def resume(
+    *, user, mailing_id: int | None = None, mailing: Mailing | None = None
+) -> None:
+    """Resume a paused mailing (staff action, or the provider probe when user is None)."""
+    from .starting import enqueue_send_batches
+
+    mailing_id = mailing_id or mailing.pk
+    if user is not None:
+        _recheck(user, Mailing.objects.get(pk=mailing_id))
+    won = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.PAUSED).update(
+        status=Mailing.Status.SENDING,
+        paused_reason="",
+        probe_at=None,
+        last_progress_at=timezone.now(),
+        **({"consecutive_failures": 0} if user is not None else {}),
+    )
+    if not won:
+        raise MailingStateError("only a paused mailing can be resumed")
+    transaction.on_commit(lambda: enqueue_send_batches(mailing_id=mailing_id))
+
+
+@transaction.atomic
+def cancel(*, user, mailing_id: int) -> int:
+    """Stop a mailing; what was not sent yet never will be. Returns rows cancelled."""
+    _recheck(user, Mailing.objects.get(pk=mailing_id))
+    won = Mailing.objects.filter(
+        pk=mailing_id,
+        status__in=[
+            Mailing.Status.DRAFT,
+            Mailing.Status.SCHEDULED,
+            Mailing.Status.STARTING,
+            Mailing.Status.SENDING,
+            Mailing.Status.PAUSED,
+        ],
+    ).update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
+    if not won:
+        raise MailingStateError("this mailing can no longer be cancelled")
+    return Delivery.objects.filter(
+        mailing_id=mailing_id, status=Delivery.Status.QUEUED
+    ).update(status=Delivery.Status.CANCELLED)
+
+
+@transaction.atomic
+def mark_stale(*, mailing_id: int) -> None:
+    """Past its send-by time: nothing more goes out (a restored backup replays nothing)."""
+    Mailing.objects.filter(
+        pk=mailing_id,
+        status__in=[
+            Mailing.Status.STARTING,
+            Mailing.Status.SENDING,
+            Mailing.Status.SCHEDULED,
+        ],
+    ).update(status=Mailing.Status.STALE, finished_at=timezone.now())
+    Delivery.objects.filter(
+        mailing_id=mailing_id, status=Delivery.Status.QUEUED
+    ).update(status=Delivery.Status.CANCELLED, error="past send-by time")

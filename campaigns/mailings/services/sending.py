@@ -1,0 +1,238 @@
+"""Send queued deliveries: claim a batch, hand it to the provider, record what happened.
+
+Delivery promise: at-least-once. A delivery is claimed (queued -> sending) in one
+UPDATE before the provider call and marked sent after it. If a worker dies between the
+two, the sweeper returns the claimed rows to the queue after MAILING_SENDING_TIMEOUT and
+they are sent again: duplicates are possible only for the batches in flight at the crash
+(at most MAILING_BATCH_SIZE x worker processes). A row marked sent is never sent again.
+"""
+
+import logging
+import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.mailings import throttle, transport
+from campaigns.mailings.exceptions import TransientSendError
+from campaigns.mailings.models import Delivery, Mailing, MailingRendition
+from subscribers.tokens import preferences_url, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+
+def claim_deliveries(*, mailing_id: int, limit: int) -> str | None:
+    """Move up to ``limit`` queued deliveries to sending in one statement.
+
+    Returns the batch token that marks the claimed rows, or None if nothing was queued.
+    SKIP LOCKED lets parallel workers claim disjoint batches without waiting.
+    """
+    token = uuid.uuid4().hex
+    table = Delivery._meta.db_table
+    lock = (
+        " FOR UPDATE SKIP LOCKED"
+        if connection.features.has_select_for_update_skip_locked
+        else ""
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, batch_token = %s, "  # noqa: S608 - no user input in the SQL text
+            f"attempts = attempts + 1 WHERE id IN (SELECT id FROM {table} "
+            f"WHERE mailing_id = %s AND status = %s ORDER BY id LIMIT %s{lock})",
+            [
+                Delivery.Status.SENDING,
+                timezone.now(),
+                token,
+                mailing_id,
+                Delivery.Status.QUEUED,
+                limit,
+            ],
+        )
+        claimed = cursor.rowcount
+    return token if claimed else None
+
+
+def release_deliveries(token: str) -> None:
+    Delivery.objects.filter(batch_token=token, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED, claimed_at=None
+    )
+
+
+@lru_cache(maxsize=64)
+def _envelope(mailing_id: int, language: str, rendition_id: int) -> transport.Envelope:
+    # Keyed by rendition id too, so a process never serves a stale snapshot.
+    rendition = MailingRendition.objects.get(pk=rendition_id)
+    mailing = Mailing.objects.get(pk=mailing_id)
+    domain = settings.MESSAGE_ID_DOMAIN
+    return transport.Envelope(
+        mailing_id=mailing_id,
+        subject=rendition.subject,
+        html=rendition.html,
+        text=rendition.text,
+        list_id=f"{settings.WAGTAIL_SITE_NAME} <mailing-{mailing_id}.{domain}>",
+        track_opens=mailing.track_opens,
+        track_clicks=mailing.track_clicks,
+    )
+
+
+def envelopes_for(mailing_id: int) -> dict[str, transport.Envelope]:
+    renditions = MailingRendition.objects.filter(mailing_id=mailing_id).values_list(
+        "language", "pk"
+    )
+    return {
+        language: _envelope(mailing_id, language, pk) for language, pk in renditions
+    }
+
+
+def load_recipients(
+    token: str, mailing_id: int
+) -> dict[str, list[transport.Recipient]]:
+    """Recipients of one claimed batch by language; addresses decrypted in one query."""
+    rows = Delivery.objects.filter(batch_token=token).values_list(
+        "pk", "language", "subscriber_id", "subscriber__email", "subscriber__name"
+    )
+    grouped: dict[str, list[transport.Recipient]] = {}
+    for delivery_id, language, subscriber_id, email, name in rows:
+        if subscriber_id is None:  # erased since the send started
+            continue
+        grouped.setdefault(language, []).append(
+            transport.Recipient(
+                delivery_id=delivery_id,
+                email=email,
+                name=name or "",
+                unsubscribe_url=unsubscribe_url(subscriber_id, mailing_id=mailing_id),
+                preferences_url=preferences_url(subscriber_id),
+            )
+        )
+    return grouped
+
+
+def record_result(token: str, language: str, result: transport.BatchResult) -> None:
+    """Mark one language group of a batch sent or failed, in as few UPDATEs as possible."""
+    now = timezone.now()
+    by_message_id: dict[str, list[int]] = {}
+    for delivery_id, message_id in result.sent.items():
+        by_message_id.setdefault(message_id, []).append(delivery_id)
+    with transaction.atomic():
+        for delivery_id, reason in result.failed.items():
+            Delivery.objects.filter(
+                pk=delivery_id, status=Delivery.Status.SENDING
+            ).update(status=Delivery.Status.FAILED, error=reason[:255])
+        in_flight = Delivery.objects.filter(
+            batch_token=token, language=language, status=Delivery.Status.SENDING
+        )
+        if len(by_message_id) == 1 and not result.failed:
+            # The usual case: one provider call, one id for all, no id list to send.
+            (message_id,) = by_message_id
+            in_flight.update(
+                status=Delivery.Status.SENT,
+                sent_at=now,
+                esp_message_id=message_id[:255],
+            )
+            return
+        for message_id, ids in by_message_id.items():
+            in_flight.filter(pk__in=ids).update(
+                status=Delivery.Status.SENT,
+                sent_at=now,
+                esp_message_id=message_id[:255],
+            )
+
+
+def note_provider_failure(mailing_id: int, error: TransientSendError) -> bool:
+    """Count a failed call; pause the mailing after too many in a row. True if paused."""
+    Mailing.objects.filter(pk=mailing_id).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    threshold = settings.MAILING_PAUSE_AFTER_FAILURES
+    probe_at = timezone.now() + timezone.timedelta(
+        seconds=settings.MAILING_PROBE_INTERVAL
+    )
+    paused = Mailing.objects.filter(
+        pk=mailing_id,
+        status=Mailing.Status.SENDING,
+        consecutive_failures__gte=threshold,
+    ).update(
+        status=Mailing.Status.PAUSED,
+        paused_reason=f"provider failing: {error}"[:200],
+        probe_at=probe_at,
+    )
+    if paused:
+        logger.warning(
+            "mailing %s paused after %s provider failures", mailing_id, threshold
+        )
+    return bool(paused)
+
+
+def send_batch(*, mailing_id: int) -> int:
+    """Send one batch of a sending mailing's queued deliveries; returns how many were claimed.
+
+    Safe to run twice and in parallel: rows are claimed before they are sent.
+    """
+    mailing = (
+        Mailing.objects.filter(pk=mailing_id).only("status", "lane", "send_by").first()
+    )
+    if mailing is None or mailing.status != Mailing.Status.SENDING:
+        return 0
+    if mailing.send_by and timezone.now() > mailing.send_by:
+        from .control import mark_stale
+
+        mark_stale(mailing_id=mailing_id)
+        return 0
+    token = claim_deliveries(
+        mailing_id=mailing_id, limit=throttle.batch_size_for(mailing.lane)
+    )
+    if token is None:
+        finish_if_done(mailing_id=mailing_id)
+        return 0
+    envelopes = envelopes_for(mailing_id)
+    handled = 0
+    try:
+        for language, recipients in load_recipients(token, mailing_id).items():
+            throttle.wait_for_capacity(mailing.lane, len(recipients))
+            try:
+                record_result(
+                    token, language, transport.send(envelopes[language], recipients)
+                )
+            except TransientSendError as error:
+                if error.partial is not None:
+                    record_result(token, language, error.partial)
+                raise
+            handled += len(recipients)
+    except TransientSendError as error:
+        release_deliveries(token)
+        note_provider_failure(mailing_id, error)
+        raise
+    except Exception:
+        # A poison batch must not sit in "sending": give it back, then surface the error.
+        release_deliveries(token)
+        raise
+    # Rows of people erased since the start: nothing to send to them any more.
+    Delivery.objects.filter(
+        batch_token=token, status=Delivery.Status.SENDING, subscriber=None
+    ).update(status=Delivery.Status.CANCELLED)
+    Mailing.objects.filter(pk=mailing_id).update(
+        consecutive_failures=0, last_progress_at=timezone.now()
+    )
+    return max(handled, 1)
+
+
+def lane_of(mailing_id: int) -> str:
+    return Mailing.objects.values_list("lane", flat=True).get(pk=mailing_id)
+
+
+def finish_if_done(*, mailing_id: int) -> bool:
+    """Mark a mailing sent once nothing is queued or in flight."""
+    busy = Delivery.objects.filter(
+        mailing_id=mailing_id,
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING],
+    ).exists()
+    if busy:
+        return False
+    return bool(
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.SENT, finished_at=timezone.now()
+        )
+    )

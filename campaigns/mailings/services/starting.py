@@ -1,0 +1,149 @@
+"""Start a mailing: snapshot the page per language, then one Delivery per recipient."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from campaigns.mailings.models import Delivery, Mailing, MailingRendition
+from campaigns.mailings.selectors import mailing_audience
+
+logger = logging.getLogger(__name__)
+
+
+def page_languages(page) -> dict[str, object]:
+    """{language: live page} for the page and each of its live translations."""
+    translations = page.get_translations(inclusive=True).live().select_related("locale")
+    return {
+        translation.locale.language_code: translation for translation in translations
+    }
+
+
+def materialise_deliveries(mailing: Mailing, languages: list[str]) -> int:
+    """INSERT ... SELECT one queued row per recipient, in the database, in one statement.
+
+    Each recipient gets their own language when the page has it, else the default one.
+    ON CONFLICT makes a second run add nothing.
+    """
+    default = settings.LANGUAGE_CODE
+    rows = (
+        mailing_audience(mailing)
+        .order_by()
+        .annotate(
+            row_mailing=Cast(Value(mailing.pk), IntegerField()),
+            row_subscriber=F("pk"),
+            row_language=Case(
+                When(language__in=languages, then=F("language")), default=Value(default)
+            ),
+        )
+        .values_list("row_mailing", "row_subscriber", "row_language")
+    )
+    select_sql, params = rows.query.sql_with_params()
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (mailing_id, subscriber_id, language) {select_sql} "
+            "ON CONFLICT (mailing_id, subscriber_id) DO NOTHING",
+            params,
+        )
+    return Delivery.objects.filter(mailing=mailing).count()
+
+
+def render_snapshot(
+    mailing: Mailing, pages: dict[str, object], languages: set[str]
+) -> None:
+    """Render the live revision once per language used; later edits change nothing sent."""
+    from cms.email.rendering import render_email
+
+    base_url = settings.WAGTAILADMIN_BASE_URL
+    for language in sorted(languages):
+        page = pages.get(language) or pages[settings.LANGUAGE_CODE]
+        revision = page.live_revision
+        snapshot = revision.as_object() if revision else page
+        rendered = render_email(snapshot, language=language, base_url=base_url)
+        MailingRendition.objects.update_or_create(
+            mailing=mailing,
+            language=language,
+            defaults={
+                "revision": revision,
+                "subject": rendered.subject[:255],
+                "preheader": rendered.preheader[:255],
+                "html": rendered.html,
+                "text": rendered.text,
+            },
+        )
+
+
+def start_mailing(*, mailing_id: int) -> int:
+    """Snapshot, materialise and begin sending a mailing claimed as STARTING.
+
+    Returns the number of recipients. Safe to run twice: renditions are upserted,
+    deliveries inserted with ON CONFLICT DO NOTHING, the state moves on only once.
+    """
+    mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
+    if mailing.status != Mailing.Status.STARTING:
+        return mailing.recipients_count
+    if mailing.send_by and timezone.now() > mailing.send_by:
+        from .control import mark_stale
+
+        mark_stale(mailing_id=mailing_id)
+        return 0
+    page = mailing.page.specific
+    pages = page_languages(page)
+    if settings.LANGUAGE_CODE not in pages:
+        pages[settings.LANGUAGE_CODE] = page  # the page itself is the fallback
+    with transaction.atomic():
+        count = materialise_deliveries(mailing, sorted(pages))
+        languages = set(
+            Delivery.objects.filter(mailing=mailing)
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        render_snapshot(mailing, pages, languages)
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.STARTING).update(
+            status=Mailing.Status.SENDING,
+            started_at=timezone.now(),
+            last_progress_at=timezone.now(),
+            recipients_count=count,
+        )
+        transaction.on_commit(lambda: enqueue_send_batches(mailing_id=mailing_id))
+    logger.info(
+        "mailing %s started: %s recipients, languages %s",
+        mailing_id,
+        count,
+        sorted(languages),
+    )
+    return count
+
+
+def enqueue_send_batches(*, mailing_id: int, parallel: int | None = None) -> None:
+    """Start (or restart) the mailing's chains of send tasks on its lane's queue."""
+    from campaigns.mailings.tasks import send_batch_task
+
+    lane = Mailing.objects.values_list("lane", flat=True).get(pk=mailing_id)
+    for _ in range(parallel or settings.MAILING_PARALLEL_BATCHES):
+        send_batch_task.apply_async((mailing_id,), queue=lane)
+
+
+def dispatch_due_mailings() -> list[int]:
+    """Claim scheduled mailings whose time has come and start them; each exactly once.
+
+    The claim is a conditional UPDATE, so two beat processes cannot both win a mailing.
+    """
+    from campaigns.mailings.tasks import start_mailing_task
+
+    due = Mailing.objects.filter(
+        status=Mailing.Status.SCHEDULED, scheduled_at__lte=timezone.now()
+    ).values_list("pk", "lane")
+    started = []
+    for mailing_id, lane in due:
+        won = Mailing.objects.filter(
+            pk=mailing_id, status=Mailing.Status.SCHEDULED
+        ).update(status=Mailing.Status.STARTING)
+        if won:
+            start_mailing_task.apply_async((mailing_id,), queue=lane)
+            started.append(mailing_id)
+    return started

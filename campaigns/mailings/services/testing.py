@@ -1,0 +1,49 @@
+"""Send staff a test copy of a mailing, through the worker, in each language it will use."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from campaigns.mailings import transport
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.services.starting import page_languages
+
+
+def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
+    """Render the mailing's page now, once per language, to the user's own address.
+
+    Per-recipient links point at the site (a test copy belongs to no subscriber).
+    Returns the number of messages sent. Safe to run twice.
+    """
+    from cms.email.rendering import render_email
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return 0
+    mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
+    page = mailing.page.specific
+    languages = sorted(page_languages(page)) or [settings.LANGUAGE_CODE]
+    if mailing.languages:
+        languages = [
+            code for code in languages if code in mailing.languages
+        ] or languages
+    base = settings.WAGTAILADMIN_BASE_URL
+    recipient = transport.Recipient(
+        delivery_id=0,
+        email=user.email,
+        name=user.first_name,
+        unsubscribe_url=f"{base}/",
+        preferences_url=f"{base}/",
+    )
+    for language in languages:
+        rendered = render_email(page, language=language, base_url=base)
+        envelope = transport.Envelope(
+            mailing_id=mailing.pk,
+            subject=f"[TEST {language}] {rendered.subject}",
+            html=rendered.html,
+            text=rendered.text,
+            list_id=f"test <mailing-{mailing.pk}.{settings.MESSAGE_ID_DOMAIN}>",
+            track_opens=False,
+            track_clicks=False,
+        )
+        transport.send_single(envelope, [recipient])
+    return len(languages)

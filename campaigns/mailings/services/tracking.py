@@ -1,0 +1,137 @@
+"""Apply a provider's tracking events to deliveries, once each.
+
+The anymail webhook view has already checked the shared secret and the provider's
+signature. Storing the event (unique on the provider's event id) and applying it happen
+in one short transaction of indexed writes, so a replay is a no-op and a hard bounce or
+complaint is suppressed before the provider gets its 200.
+"""
+
+import logging
+from datetime import timedelta
+
+from anymail.signals import AnymailTrackingEvent, EventType
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from campaigns.mailings.models import Delivery, Mailing, TrackingEvent
+from subscribers import crypto
+from subscribers.models import Subscriber, Suppression
+
+logger = logging.getLogger(__name__)
+
+# Delivery status each event moves to, and the timestamp it sets.
+STATUS_EVENTS = {
+    EventType.DELIVERED: (Delivery.Status.DELIVERED, "delivered_at"),
+    EventType.BOUNCED: (Delivery.Status.BOUNCED, "bounced_at"),
+    EventType.REJECTED: (Delivery.Status.FAILED, None),
+    EventType.COMPLAINED: (Delivery.Status.COMPLAINED, "complained_at"),
+}
+ENGAGEMENT_EVENTS = {
+    EventType.OPENED: ("track_opens", "opened_at"),
+    EventType.CLICKED: ("track_clicks", "clicked_at"),
+}
+SUPPRESSING_EVENTS = {
+    EventType.BOUNCED: Suppression.Reason.HARD_BOUNCE,
+    EventType.COMPLAINED: Suppression.Reason.COMPLAINT,
+}
+# A delivered event never overwrites a worse outcome that arrived first.
+FINAL_STATUSES = {
+    Delivery.Status.BOUNCED,
+    Delivery.Status.COMPLAINED,
+    Delivery.Status.FAILED,
+}
+
+
+def find_delivery(event: AnymailTrackingEvent) -> Delivery | None:
+    delivery_id = (event.metadata or {}).get("delivery_id")
+    if delivery_id not in (None, ""):
+        try:
+            return Delivery.objects.filter(pk=int(delivery_id)).first()
+        except (TypeError, ValueError):
+            return None
+    if event.message_id and event.recipient:
+        return (
+            Delivery.objects.filter(
+                esp_message_id=event.message_id,
+                subscriber__email_hash=crypto.lookup_hash(event.recipient),
+            )
+            .order_by("-pk")
+            .first()
+        )
+    return None
+
+
+def is_stale(event: AnymailTrackingEvent) -> bool:
+    if event.timestamp is None:
+        return False
+    age = timezone.now() - event.timestamp
+    return age > timedelta(seconds=settings.TRACKING_MAX_EVENT_AGE) or age < timedelta(
+        minutes=-5
+    )
+
+
+def record_tracking_event(event: AnymailTrackingEvent) -> bool:
+    """Store and apply one event; False for replays, stale or unusable events."""
+    if not event.event_id or event.event_type not in {
+        *STATUS_EVENTS,
+        *ENGAGEMENT_EVENTS,
+    }:
+        return False
+    if is_stale(event):
+        logger.warning("tracking event %s ignored: stale timestamp", event.event_id)
+        return False
+    try:
+        with transaction.atomic():
+            delivery = find_delivery(event)
+            TrackingEvent.objects.create(
+                esp_event_id=event.event_id[:255],
+                event_type=event.event_type,
+                delivery=delivery,
+                occurred_at=event.timestamp or timezone.now(),
+                processed=True,
+            )
+            if delivery is not None:
+                apply_to_delivery(delivery, event)
+            suppress_if_needed(event, delivery)
+    except IntegrityError:
+        return False  # seen before: replays are applied once
+    return True
+
+
+def apply_to_delivery(delivery: Delivery, event: AnymailTrackingEvent) -> None:
+    when = event.timestamp or timezone.now()
+    if event.event_type in STATUS_EVENTS:
+        status, stamp = STATUS_EVENTS[event.event_type]
+        updates = {"status": status}
+        if stamp:
+            updates[stamp] = when
+        if event.event_type == EventType.REJECTED:
+            updates["error"] = (event.description or "rejected by provider")[:255]
+        rows = Delivery.objects.filter(pk=delivery.pk)
+        if status == Delivery.Status.DELIVERED:
+            rows = rows.exclude(status__in=FINAL_STATUSES)
+        rows.update(**updates)
+        return
+    flag, stamp = ENGAGEMENT_EVENTS[event.event_type]
+    if getattr(Mailing.objects.only(flag).get(pk=delivery.mailing_id), flag):
+        Delivery.objects.filter(pk=delivery.pk, **{f"{stamp}__isnull": True}).update(
+            **{stamp: when}
+        )
+
+
+def suppress_if_needed(event: AnymailTrackingEvent, delivery: Delivery | None) -> None:
+    reason = SUPPRESSING_EVENTS.get(event.event_type)
+    if reason is None:
+        return
+    if event.recipient:
+        email_hash = crypto.lookup_hash(event.recipient)
+    elif delivery is not None and delivery.subscriber_id:
+        email_hash = Subscriber.objects.values_list("email_hash", flat=True).get(
+            pk=delivery.subscriber_id
+        )
+    else:
+        return
+    Suppression.objects.get_or_create(
+        email_hash=email_hash, defaults={"reason": reason}
+    )

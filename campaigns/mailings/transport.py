@@ -1,0 +1,243 @@
+"""Hand rendered messages to the configured e-mail backend, in batches where it can.
+
+A rendition carries the placeholders of cms.email.rendering (%%UNSUBSCRIBE_URL%% ...).
+Providers with batch sending and per-recipient merge data (Mailgun) get the body once
+per call with the placeholders turned into the provider's merge syntax; any other
+backend (SMTP, the file outbox) gets one message per recipient over one connection.
+"""
+
+import email.utils
+import smtplib
+from dataclasses import dataclass
+
+import requests
+from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from .exceptions import TransientSendError
+
+# Provider name -> how a per-recipient value is written in a batch body, and the
+# backend that sends such batches.
+BATCH_MERGE_SYNTAX = {"mailgun": "%recipient.{}%"}
+BATCH_BACKENDS = {"mailgun": "campaigns.mailings.backends.MailgunBatchBackend"}
+PLACEHOLDERS = {
+    "%%UNSUBSCRIBE_URL%%": "unsubscribe_url",
+    "%%PREFERENCES_URL%%": "preferences_url",
+    "%%NAME%%": "name",
+}
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    email: str
+    name: str
+    unsubscribe_url: str
+    preferences_url: str
+
+    def merge_values(self) -> dict[str, str]:
+        return {
+            "unsubscribe_url": self.unsubscribe_url,
+            "preferences_url": self.preferences_url,
+            "name": self.name,
+        }
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What is the same for every recipient of one language of one mailing."""
+
+    mailing_id: int
+    subject: str
+    html: str
+    text: str
+    list_id: str
+    track_opens: bool
+    track_clicks: bool
+
+
+@dataclass
+class BatchResult:
+    sent: dict[int, str]  # delivery id -> provider message id
+    failed: dict[int, str]  # delivery id -> reason (permanent, not retried)
+
+
+def single_line(value: str) -> str:
+    """Header values never carry CR/LF from page titles or names."""
+    return " ".join(value.splitlines()).strip()
+
+
+def message_id_for(delivery_id: int, mailing_id: int) -> str:
+    domain = settings.MESSAGE_ID_DOMAIN
+    return f"<d{delivery_id}.m{mailing_id}@{domain}>"
+
+
+def common_headers(envelope: Envelope) -> dict[str, str]:
+    return {
+        "List-Id": envelope.list_id,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Precedence": "bulk",
+    }
+
+
+def uses_batch_merge() -> bool:
+    return settings.EMAIL_PROVIDER in BATCH_MERGE_SYNTAX
+
+
+def substitute(template: str, values: dict[str, str]) -> str:
+    for placeholder, key in PLACEHOLDERS.items():
+        if placeholder in template:
+            template = template.replace(placeholder, values[key])
+    return template
+
+
+def send(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+    if uses_batch_merge():
+        return _send_batch(envelope, recipients)
+    return send_single(envelope, recipients)
+
+
+def _as_transient(error: Exception) -> TransientSendError | None:
+    if isinstance(error, AnymailRequestsAPIError):
+        if error.status_code in RETRYABLE_STATUS:
+            retry_after = None
+            if error.response is not None:
+                retry_after = _retry_after(error.response.headers.get("Retry-After"))
+            return TransientSendError(
+                f"provider answered {error.status_code}", retry_after=retry_after
+            )
+        return None
+    if isinstance(error, (requests.RequestException, OSError, AnymailAPIError)):
+        if isinstance(error, AnymailAPIError) and not isinstance(
+            error.__cause__, requests.RequestException
+        ):
+            return None
+        return TransientSendError(f"provider unreachable: {type(error).__name__}")
+    return None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        from django.utils import timezone
+
+        return max(0.0, (parsed - timezone.now()).total_seconds())
+
+
+def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+    syntax = BATCH_MERGE_SYNTAX[settings.EMAIL_PROVIDER]
+    merge_tags = {
+        placeholder: syntax.format(key) for placeholder, key in PLACEHOLDERS.items()
+    }
+
+    def to_batch(template: str) -> str:
+        for placeholder, tag in merge_tags.items():
+            template = template.replace(placeholder, tag)
+        return template
+
+    message = EmailMultiAlternatives(
+        connection=get_connection(BATCH_BACKENDS[settings.EMAIL_PROVIDER]),
+        subject=single_line(envelope.subject),
+        body=to_batch(envelope.text),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email for recipient in recipients],
+        headers=common_headers(envelope),
+    )
+    message.attach_alternative(to_batch(envelope.html), "text/html")
+    message.merge_data = {r.email: r.merge_values() for r in recipients}
+    message.merge_headers = {
+        r.email: {
+            "List-Unsubscribe": f"<{r.unsubscribe_url}>",
+            "Message-Id": message_id_for(r.delivery_id, envelope.mailing_id),
+        }
+        for r in recipients
+    }
+    message.merge_metadata = {
+        r.email: {"delivery_id": r.delivery_id} for r in recipients
+    }
+    message.metadata = {"mailing_id": envelope.mailing_id}
+    message.track_opens = envelope.track_opens
+    message.track_clicks = envelope.track_clicks
+    try:
+        message.send()
+    except Exception as error:
+        transient = _as_transient(error)
+        if transient is not None:
+            raise transient from error
+        if isinstance(error, AnymailRequestsAPIError) and error.status_code == 400:
+            return _bisect(envelope, recipients, str(error))
+        raise
+    statuses = message.anymail_status.recipients
+    result = BatchResult(sent={}, failed={})
+    for recipient in recipients:
+        status = statuses.get(recipient.email)
+        if status is not None and status.status in {"rejected", "invalid", "failed"}:
+            result.failed[recipient.delivery_id] = f"provider {status.status}"
+        else:
+            result.sent[recipient.delivery_id] = status.message_id if status else ""
+    return result
+
+
+def _bisect(
+    envelope: Envelope, recipients: list[Recipient], reason: str
+) -> BatchResult:
+    """Mailgun refuses a whole call for one bad address: find it, send the rest."""
+    if len(recipients) == 1:
+        return BatchResult(sent={}, failed={recipients[0].delivery_id: reason[:250]})
+    middle = len(recipients) // 2
+    first = _send_batch(envelope, recipients[:middle])
+    second = _send_batch(envelope, recipients[middle:])
+    return BatchResult(
+        sent={**first.sent, **second.sent}, failed={**first.failed, **second.failed}
+    )
+
+
+def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+    messages = []
+    for recipient in recipients:
+        values = recipient.merge_values()
+        message_id = message_id_for(recipient.delivery_id, envelope.mailing_id)
+        message = EmailMultiAlternatives(
+            subject=single_line(envelope.subject),
+            body=substitute(envelope.text, values),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            headers={
+                **common_headers(envelope),
+                "List-Unsubscribe": f"<{recipient.unsubscribe_url}>",
+                "Message-ID": message_id,
+            },
+        )
+        message.attach_alternative(substitute(envelope.html, values), "text/html")
+        messages.append((recipient, message_id, message))
+    connection = get_connection(fail_silently=False)
+    result = BatchResult(sent={}, failed={})
+    try:
+        connection.open()
+        for recipient, message_id, message in messages:
+            try:
+                connection.send_messages([message])
+            except smtplib.SMTPRecipientsRefused as error:
+                result.failed[recipient.delivery_id] = f"refused: {error.recipients}"[
+                    :250
+                ]
+                continue
+            except (smtplib.SMTPException, OSError) as error:
+                # Keep what went through; the rest goes back to the queue.
+                raise TransientSendError(
+                    f"relay failed: {type(error).__name__}", partial=result
+                ) from error
+            result.sent[recipient.delivery_id] = message_id
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransientSendError(
+            f"relay unreachable: {type(error).__name__}", partial=result
+        ) from error
+    finally:
+        connection.close()
+    return result

@@ -1,0 +1,137 @@
+"""Mailing admin: who may create, review, send, pause and report; checked in views and services."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from campaigns.mailings.exceptions import SendPermissionDenied
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.services import control
+from subscribers.models import ListPermission
+from tests.campaigns.mailing_fixtures import lists, subscribe
+from tests.factories import SuperuserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(response) -> bool:
+    """Wagtail answers a PermissionDenied in its admin with a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response.url == "/admin/"
+    )
+
+
+def sender_of(*allowed, permission="send"):
+    group = Group.objects.create(name=f"senders-{allowed[0].slug}-{permission}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for mailing_list in allowed:
+        ListPermission.objects.create(
+            group=group, mailing_list=mailing_list, permission=permission
+        )
+    user = UserFactory()
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def setup(home_page):
+    legal, outreach = lists(2)
+    subscribe("ana@example.org", [legal], language="es")
+    subscribe("li@example.org", [legal, outreach], language="zh-hans")
+    subscribe("omar@example.org", [outreach], language="ar")
+    return home_page, legal, outreach
+
+
+def test_service_refuses_lists_the_user_cannot_send_to(setup):
+    page, legal, outreach = setup
+    legal_sender = sender_of(legal)
+    control.create_mailing(user=legal_sender, page=page, list_ids=[legal.pk])
+    with pytest.raises(SendPermissionDenied):
+        control.create_mailing(
+            user=legal_sender, page=page, list_ids=[legal.pk, outreach.pk]
+        )
+    viewer = sender_of(outreach, permission="view")
+    with pytest.raises(SendPermissionDenied):
+        control.create_mailing(user=viewer, page=page, list_ids=[outreach.pk])
+    editor = UserFactory()  # may edit pages, holds no send permission
+    with pytest.raises(SendPermissionDenied):
+        control.create_mailing(user=editor, page=page, list_ids=[legal.pk])
+    assert Mailing.objects.count() == 1
+
+
+def test_create_review_and_audience_per_language(client, setup):
+    page, legal, outreach = setup
+    client.force_login(SuperuserFactory())
+    response = client.post(
+        reverse("campaigns_mailings:create"),
+        {"page": page.pk, "lists": [legal.pk, outreach.pk], "lane": "bulk"},
+    )
+    mailing = Mailing.objects.get()
+    assert response.status_code == 302
+    detail = client.get(reverse("campaigns_mailings:detail", args=[mailing.pk]))
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert "Send now to 3 people" in html
+    for language in ("es", "zh-hans", "ar"):
+        assert f"<td>{language}</td><td>1</td>" in html
+
+
+def test_a_sender_of_one_list_cannot_act_on_anothers_mailing(client, setup):
+    page, legal, outreach = setup
+    mailing = control.create_mailing(
+        user=SuperuserFactory(), page=page, list_ids=[outreach.pk]
+    )
+    client.force_login(sender_of(legal))
+    for name in ("detail", "progress", "export_csv"):
+        assert refused(
+            client.get(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
+        )
+    for name in ("send_now", "pause", "resume", "cancel", "send_test"):
+        assert refused(
+            client.post(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
+        )
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+    listing = client.get(reverse("campaigns_mailings:index"))
+    assert listing.status_code == 200
+    assert f'href="/admin/mailings/{mailing.pk}/"' not in listing.content.decode()
+
+
+def test_form_offers_only_sendable_lists(client, setup):
+    _page, legal, outreach = setup
+    client.force_login(sender_of(legal))
+    form = client.get(reverse("campaigns_mailings:create")).context["form"]
+    assert list(form.fields["lists"].queryset) == [legal]
+    client.force_login(UserFactory())
+    assert client.get(reverse("campaigns_mailings:create")).status_code in (302, 403)
+
+
+def test_send_now_schedules_the_start_on_commit_and_not_twice(
+    client, setup, django_capture_on_commit_callbacks
+):
+    page, legal, _ = setup
+    user = sender_of(legal)
+    mailing = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
+    client.force_login(user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("campaigns_mailings:send_now", args=[mailing.pk]))
+    assert len(callbacks) == 1
+    assert Mailing.objects.get().status == Mailing.Status.STARTING
+    client.post(reverse("campaigns_mailings:send_now", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.STARTING
+
+
+def test_report_csv_has_counts_and_no_addresses(client, setup):
+    page, legal, _ = setup
+    mailing = control.create_mailing(
+        user=SuperuserFactory(), page=page, list_ids=[legal.pk]
+    )
+    from campaigns.mailings.services.starting import materialise_deliveries
+
+    materialise_deliveries(mailing, ["en", "es"])
+    client.force_login(SuperuserFactory())
+    body = client.get(
+        reverse("campaigns_mailings:export_csv", args=[mailing.pk])
+    ).content.decode()
+    assert body.splitlines()[0].startswith("dimension,value,queued")
+    assert "language,es,1" in body
+    assert "@" not in body

@@ -1,0 +1,149 @@
+"""Mailgun tracking webhooks through anymail's real view: authenticated, applied once."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+
+import pytest
+
+from campaigns.mailings.models import Delivery, TrackingEvent
+from campaigns.mailings.services.starting import materialise_deliveries
+from subscribers.crypto import lookup_hash
+from subscribers.models import Suppression
+from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
+
+pytestmark = pytest.mark.django_db
+SECRET = "hook-user:hook-pass"
+SIGNING_KEY = "mailgun-signing-key"
+URL = "/anymail/mailgun/tracking/"
+
+
+@pytest.fixture(autouse=True)
+def webhook_settings(settings):
+    settings.ANYMAIL = {
+        "WEBHOOK_SECRET": SECRET,
+        "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY,
+        "MAILGUN_API_KEY": "unused",
+    }
+
+
+@pytest.fixture
+def delivery(home_page):
+    (legal,) = lists(1)
+    subscribe("ana@example.org", [legal], language="es")
+    mailing = sending_mailing(home_page, [legal], languages=("es",))
+    materialise_deliveries(mailing, ["es"])
+    Delivery.objects.update(
+        status="sent", esp_message_id="<batch-1@mg.ona.example.org>"
+    )
+    return Delivery.objects.get()
+
+
+def mailgun_event(event, delivery_id, *, token=None, timestamp=None, **extra):
+    token = token or uuid.uuid4().hex
+    stamp = str(int(timestamp or time.time()))
+    signature = hmac.new(
+        SIGNING_KEY.encode(), (stamp + token).encode(), hashlib.sha256
+    ).hexdigest()
+    data = {
+        "event": event,
+        "timestamp": float(stamp),
+        "id": uuid.uuid4().hex,
+        "recipient": "ana@example.org",
+        "message": {"headers": {"message-id": "batch-1@mg.ona.example.org"}},
+        "user-variables": {"delivery_id": str(delivery_id), "mailing_id": "1"},
+        **extra,
+    }
+    return {
+        "signature": {"token": token, "timestamp": stamp, "signature": signature},
+        "event-data": data,
+    }
+
+
+def post(client, payload, secret=SECRET):
+    auth = "Basic " + base64.b64encode(secret.encode()).decode()
+    return client.post(
+        URL,
+        data=json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+
+
+def test_delivered_event_updates_the_delivery(client, delivery):
+    response = post(client, mailgun_event("delivered", delivery.pk))
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert delivery.delivered_at is not None
+
+
+def test_bad_secret_is_400_and_writes_nothing(client, delivery):
+    response = post(
+        client, mailgun_event("failed", delivery.pk, severity="permanent"), secret="x:y"
+    )
+    assert response.status_code == 400
+    payload = mailgun_event("failed", delivery.pk, severity="permanent")
+    payload["signature"]["signature"] = "0" * 64
+    assert post(client, payload).status_code == 400
+    assert not TrackingEvent.objects.exists()
+    assert not Suppression.objects.exists()
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_replay_is_applied_once(client, delivery):
+    payload = mailgun_event("opened", delivery.pk)
+    delivery.mailing.track_opens = True
+    delivery.mailing.save()
+    assert post(client, payload).status_code == 200
+    first = Delivery.objects.get().opened_at
+    assert post(client, payload).status_code == 200
+    assert TrackingEvent.objects.count() == 1
+    assert Delivery.objects.get().opened_at == first
+
+
+def test_hard_bounce_and_complaint_suppress_at_once(client, delivery):
+    post(
+        client,
+        mailgun_event("failed", delivery.pk, severity="permanent", reason="bounce"),
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "bounced"
+    assert (
+        Suppression.objects.get(email_hash=lookup_hash("ana@example.org")).reason
+        == "hard_bounce"
+    )
+
+    post(client, mailgun_event("complained", delivery.pk))
+    assert Delivery.objects.get().status == "complained"
+    assert Suppression.objects.count() == 1
+
+
+def test_soft_bounce_does_not_suppress(client, delivery):
+    post(
+        client,
+        mailgun_event("failed", delivery.pk, severity="temporary", reason="generic"),
+    )
+    assert not Suppression.objects.exists()
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_opens_and_clicks_only_when_tracking_is_on(client, delivery):
+    post(client, mailgun_event("opened", delivery.pk))
+    post(client, mailgun_event("clicked", delivery.pk, url="https://example.org"))
+    delivery.refresh_from_db()
+    assert delivery.opened_at is None
+    assert delivery.clicked_at is None
+
+
+def test_stale_event_is_rejected(client, delivery):
+    old = time.time() - 30 * 24 * 3600
+    response = post(client, mailgun_event("delivered", delivery.pk, timestamp=old))
+    assert (
+        response.status_code == 200
+    )  # signature fine; the event is simply not applied
+    assert Delivery.objects.get().status == "sent"
+    assert not TrackingEvent.objects.exists()
