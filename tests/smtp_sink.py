@@ -13,7 +13,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.sink.lock:
-            self.sink.envelopes.append((envelope.rcpt_tos, envelope.content))
+            self.sink.count += len(envelope.rcpt_tos)
+            if self.sink.keep:
+                self.sink.envelopes.append((envelope.rcpt_tos, envelope.content))
         return "250 OK"
 
 

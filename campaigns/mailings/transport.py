@@ -215,12 +215,12 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
             },
         )
         message.attach_alternative(substitute(envelope.html, values), "text/html")
-        messages.append((recipient, message_id, message))
+        messages.append((recipient, message))
     connection = get_connection(fail_silently=False)
     result = BatchResult(sent={}, failed={})
     try:
         connection.open()
-        for recipient, message_id, message in messages:
+        for recipient, message in messages:
             try:
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as error:
@@ -233,7 +233,9 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
                 raise TransientSendError(
                     f"relay failed: {type(error).__name__}", partial=result
                 ) from error
-            result.sent[recipient.delivery_id] = message_id
+            # Our Message-ID is derived from the delivery id: nothing to store per row,
+            # so the whole batch is marked sent in one UPDATE.
+            result.sent[recipient.delivery_id] = ""
     except (smtplib.SMTPException, OSError) as error:
         raise TransientSendError(
             f"relay unreachable: {type(error).__name__}", partial=result
