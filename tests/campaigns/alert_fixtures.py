@@ -1,6 +1,6 @@
 """Builders for alert tests: organizers, lists they may send to, an audience."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from subscribers.models import ListPermission
 from tests.campaigns.mailing_fixtures import lists, subscribe
@@ -10,6 +10,7 @@ from tests.factories import UserFactory, build_bulletin_index, build_event_index
 def organizer(username: str, send_lists, *, group_name: str | None = None):
     """A user in a group of their own holding SEND on ``send_lists``."""
     group, _ = Group.objects.get_or_create(name=group_name or f"org-{username}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
     for mailing_list in send_lists:
         ListPermission.objects.get_or_create(
             group=group,

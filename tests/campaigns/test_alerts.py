@@ -120,7 +120,7 @@ def test_two_person_rule_holds_the_alert_until_a_second_person_approves(
     (notice,) = fake_esp.delivered
     assert notice.to == "sam@staff.example.org"
     assert notice.subject.startswith("An alert waits for your approval")
-    assert f"/mailings/{mailing.pk}/" in notice.text
+    assert f"/mailings/alerts/{mailing.pk}/" in notice.text
     fake_esp.delivered.clear()
     assert [m.pk for m in alerts.pending_approvals(second)] == [mailing.pk]
     assert alerts.pending_approvals(author) == []
@@ -233,8 +233,8 @@ def test_update_goes_to_the_same_lists_translated_and_bumps_sequence(
     event.refresh_from_db()
     assert event.ical_sequence == sequence + 1
     assert event.start == new_start
-    ics = __import__("django.test", fromlist=["Client"]).Client().get(
-        f"{event.url}ical/"
+    ics = (
+        __import__("django.test", fromlist=["Client"]).Client().get(f"{event.url}ical/")
     )
     assert f"SEQUENCE:{sequence + 1}" in ics.content.decode()
 
@@ -258,9 +258,7 @@ def test_update_without_field_changes_still_bumps_sequence(home_page, fake_esp):
     assert event.ical_sequence == before + 1
 
 
-def test_cancel_event_marks_it_cancelled_and_sends_a_cancellation(
-    home_page, fake_esp
-):
+def test_cancel_event_marks_it_cancelled_and_sends_a_cancellation(home_page, fake_esp):
     from django.test import Client
 
     alert_site(home_page)

@@ -305,7 +305,7 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
     if mailing is None:
         return 0
     url = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "campaigns_mailings:detail", args=[mailing_id]
+        "campaigns_mailings:alert", args=[mailing_id]
     )
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
