@@ -41,9 +41,12 @@ def test_rally_alert_creates_event_page_and_alert_mailing(home_page, fake_esp):
     mailing = rally(user, [legal.pk, outreach.pk], address_on_rsvp_only=True)
 
     event = EventPage.objects.get(title="Rally at the DHS office")
-    assert event.kind == "rally" and event.live and event.hide_address
+    assert event.kind == "rally"
+    assert event.live
+    assert event.hide_address
     alert = mailing.page.specific
-    assert isinstance(alert, AlertPage) and alert.event_id == event.pk
+    assert isinstance(alert, AlertPage)
+    assert alert.event_id == event.pk
     assert mailing.lane == Mailing.Lane.ALERTS
     assert mailing.send_by == event.start
     assert mailing.status == Mailing.Status.DRAFT
@@ -55,7 +58,8 @@ def test_rally_alert_creates_event_page_and_alert_mailing(home_page, fake_esp):
     grace = rows["grace@example.org"]
     assert grace.subject == "Rally at the DHS office"
     assert "Chicago time" in grace.text
-    assert f"{event.url}ical/" in grace.html and f"{event.url}ical/" in grace.text
+    assert f"{event.url}ical/" in grace.html
+    assert f"{event.url}ical/" in grace.text
     assert f"{event.url}rsvp/" in grace.html
     assert "101 W Ida B Wells" not in grace.html + grace.text, "address on RSVP only"
 
