@@ -309,3 +309,24 @@ def test_cancel_without_notice_sends_nothing(home_page, fake_esp):
     assert alerts.cancel_event(user=user, mailing_id=mailing.pk, notify=False) is None
     assert Mailing.objects.count() == 1
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.CANCELLED
+
+
+def test_demo_organizers_may_alert_outreach_only_and_legal_needs_two(home_page):
+    from django.contrib.auth.models import Group
+
+    from campaigns.demo import load_organizer_permissions
+    from subscribers.demo import load_lists
+    from subscribers.selectors import lists_user_can
+    from tests.factories import UserFactory
+
+    load_lists()
+    load_organizer_permissions()
+    load_organizer_permissions()
+    user = UserFactory(username="organizer")
+    user.groups.add(Group.objects.get(name="Organizers"))
+    assert list(lists_user_can(user, "send").values_list("slug", flat=True)) == [
+        "community-outreach"
+    ]
+    from subscribers.models import MailingList
+
+    assert MailingList.objects.get(slug="legal-protection").two_person_rule
