@@ -330,3 +330,26 @@ def test_demo_organizers_may_alert_outreach_only_and_legal_needs_two(home_page):
     from subscribers.models import MailingList
 
     assert MailingList.objects.get(slug="legal-protection").two_person_rule
+
+
+def test_two_person_rule_cannot_be_bypassed_from_the_mailing_screens(home_page):
+    from campaigns.mailings.exceptions import MailingStateError
+    from campaigns.mailings.services import control
+
+    alert_site(home_page)
+    (legal,) = audience(1)
+    legal.two_person_rule = True
+    legal.save()
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    with pytest.raises(MailingStateError, match="second person"):
+        control.send_now(user=user, mailing_id=mailing.pk)
+    bulk = control.create_mailing(user=user, page=mailing.page, list_ids=[legal.pk])
+    with pytest.raises(MailingStateError, match="second person"):
+        control.schedule(
+            user=user, mailing_id=bulk.pk, when=timezone.now() + timedelta(hours=1)
+        )
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    with pytest.raises(AlertError, match="already sent or is waiting"):
+        alerts.send_alert(user=user, mailing_id=mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == "awaiting"

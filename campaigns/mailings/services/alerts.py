@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from campaigns.mailings.exceptions import AlertError
+from campaigns.mailings.exceptions import AlertError, MailingStateError
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services.control import check_send_permission, create_mailing
 
@@ -205,6 +205,7 @@ def create_event_alert(
 
 
 def needs_second_person(mailing: Mailing) -> bool:
+    """Does a list of this alert carry the two-person rule?"""
     return mailing.lists.filter(two_person_rule=True).exists()
 
 
@@ -220,7 +221,10 @@ def send_alert(*, user, mailing_id: int) -> str:
             send_by=mailing.created_at + ALERT_SEND_WINDOW
         )
     if not needs_second_person(mailing):
-        send_now(user=user, mailing_id=mailing_id)
+        try:
+            send_now(user=user, mailing_id=mailing_id)
+        except MailingStateError as error:
+            raise AlertError(_("This alert was already sent or is waiting.")) from error
         return Mailing.Status.STARTING
     with transaction.atomic():
         won = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.DRAFT).update(
