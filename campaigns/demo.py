@@ -261,3 +261,21 @@ def _load_signatures(campaign: Campaign, page: PetitionPage) -> None:
             threshold=threshold,
             defaults={"reached_at": reached_at, "notified_at": reached_at},
         )
+
+
+def load_organizer_permissions() -> None:
+    """Organizers may alert the Community Outreach list; Legal Protection alerts need a
+    second person. Idempotent."""
+    from subscribers.models import ListPermission
+
+    organizers, _ = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+    outreach = MailingList.objects.filter(slug="community-outreach").first()
+    if outreach is not None:
+        for permission in (
+            ListPermission.Permission.VIEW,
+            ListPermission.Permission.SEND,
+        ):
+            ListPermission.objects.get_or_create(
+                group=organizers, mailing_list=outreach, permission=permission
+            )
+    MailingList.objects.filter(slug="legal-protection").update(two_person_rule=True)

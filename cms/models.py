@@ -188,6 +188,11 @@ class BulletinPage(MailablePageMixin, Page):
 class AlertPage(MailablePageMixin, Page):
     """A short urgent message (a rally in a few hours), optionally about one event."""
 
+    class Kind(models.TextChoices):
+        ALERT = "alert", _("Alert")
+        UPDATE = "update", _("Update")
+        CANCELLATION = "cancellation", _("Cancelled")
+
     message = RichTextField(_("message"), features=RICH_TEXT_FEATURES)
     event = models.ForeignKey(
         "events.EventPage",
@@ -197,11 +202,15 @@ class AlertPage(MailablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.ALERT
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("message"),
         FieldPanel("event"),
+        FieldPanel("kind"),
     ]
     parent_page_types = ["cms.HomePage", "cms.BulletinIndexPage"]
     subpage_types: list[str] = []
@@ -215,23 +224,61 @@ class AlertPage(MailablePageMixin, Page):
         context["linked_event"] = self.linked_event()
         return context
 
+    def email_subject(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.kind == self.Kind.UPDATE:
+            return gettext("Update: %(title)s") % {"title": self.title}
+        if self.kind == self.Kind.CANCELLATION:
+            return gettext("Cancelled: %(title)s") % {"title": self.title}
+        return self.title
+
     def email_preheader(self) -> str:
         from django.utils.html import strip_tags
 
         return " ".join(strip_tags(self.message).split())[:150]
 
+    def event_links(self, event) -> dict[str, str]:
+        """Where the alert's buttons go: the event, its .ics and its RSVP."""
+        url = event.url or "/"
+        if event.cancelled:
+            rsvp = ""
+        elif event.rsvp_mode == event.RsvpMode.INTERNAL:
+            rsvp = f"{url}rsvp/"
+        elif event.rsvp_mode == event.RsvpMode.EXTERNAL:
+            rsvp = event.rsvp_url
+        else:
+            rsvp = url
+        return {"url": url, "ics": f"{url}ical/", "rsvp": rsvp, "map": event.map_url}
+
     def email_sections(self, context, links):
+        """Short and mobile-first: the message, then what, when, where and two buttons."""
         from django.template.loader import render_to_string
+        from django.utils.translation import gettext
 
         from cms.email.text import html_to_text
 
         event = self.linked_event()
+        event_links = self.event_links(event) if event is not None else {}
         html = render_to_string(
-            "email/alert_body.html", {**context, "page": self, "event": event}
+            "email/alert_body.html",
+            {**context, "page": self, "event": event, "links": event_links},
         )
         text = html_to_text(self.message, links)
         if event is not None:
-            text += "\n\n" + event.text_summary(links)
+            lines = [event.title]
+            if event.cancelled:
+                lines[0] = f"[{gettext('Cancelled')}] {event.title}"
+            lines.append(f"{gettext('When')}: {event.when_display()}")
+            where = event.location_text()
+            if where:
+                lines.append(f"{gettext('Where')}: {where}")
+            if event_links["map"]:
+                lines.append(links.cite(gettext("Map"), event_links["map"]))
+            if event_links["rsvp"]:
+                lines.append(links.cite(gettext("I'm coming"), event_links["rsvp"]))
+            lines.append(links.cite(gettext("Add to calendar"), event_links["ics"]))
+            text += "\n\n" + "\n".join(lines)
         return [(html, text)]
 
     class Meta:

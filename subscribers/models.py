@@ -27,6 +27,14 @@ class MailingList(models.Model):
     lead_organisation = models.CharField(
         _("lead organisation"), max_length=160, blank=True
     )
+    two_person_rule = models.BooleanField(
+        _("alerts need a second person's approval"),
+        default=False,
+        help_text=_(
+            "An alert to this list goes out only when a second person allowed to "
+            "send to it approves."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

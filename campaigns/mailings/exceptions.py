@@ -14,3 +14,7 @@ class SendPermissionDenied(PermissionError):
 
 class MailingStateError(ValueError):
     """The mailing is not in a state that allows this action."""
+
+
+class AlertError(ValueError):
+    """An alert cannot be created, sent or changed; the message is for the organizer."""

@@ -17,6 +17,7 @@ class Mailing(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        AWAITING_APPROVAL = "awaiting", _("waiting for a second approval")
         SCHEDULED = "scheduled", _("scheduled")
         STARTING = "starting", _("starting")
         SENDING = "sending", _("sending")
@@ -73,6 +74,14 @@ class Mailing(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,7 @@ import random
 from celery import shared_task
 
 from campaigns.mailings.exceptions import TransientSendError
-from campaigns.mailings.services import sending, starting, testing, upkeep
+from campaigns.mailings.services import alerts, sending, starting, testing, upkeep
 
 
 @shared_task(acks_late=True)
@@ -47,3 +47,9 @@ def keep_mailings_moving_task() -> None:
 def send_test_mailing_task(mailing_id: int, user_id: int) -> None:
     """Send the staff member a test copy in each language; safe to run twice."""
     testing.send_test_mailing(mailing_id=mailing_id, user_id=user_id)
+
+
+@shared_task
+def notify_alert_approvers_task(mailing_id: int) -> None:
+    """E-mail who may approve a held alert; safe to run twice (a second reminder)."""
+    alerts.notify_alert_approvers(mailing_id=mailing_id)

@@ -2,6 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from campaigns.mailings import admin_urls
 from campaigns.mailings.admin_views import create_url_for, sendable_lists
@@ -44,3 +45,60 @@ def page_header_send_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_send_button(page, user, next_url=None, **kwargs):
     yield from _send_as_mailing_buttons(page, user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_rally_alert_menu_item():
+    return SendersMenuItem(
+        _("Rally alert"),
+        reverse("campaigns_mailings:rally_alert"),
+        icon_name="warning",
+        order=240,
+    )
+
+
+def _send_as_alert_buttons(page, user):
+    from wagtail.admin.widgets import Button
+
+    from events.models import EventPage
+
+    if page.live and page.specific_class is EventPage and sendable_lists(user).exists():
+        yield Button(
+            _("Send as alert"),
+            reverse("campaigns_mailings:event_alert", args=[page.pk]),
+            icon_name="warning",
+            priority=41,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_alert_button(page, user, view_name=None, next_url=None):
+    yield from _send_as_alert_buttons(page, user)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_alert_button(page, user, next_url=None, **kwargs):
+    yield from _send_as_alert_buttons(page, user)
+
+
+class PendingAlertsPanel(Component):
+    """Held alerts this user may approve, on their Wagtail dashboard."""
+
+    name = "pending_alerts"
+    order = 50
+    template_name = "campaigns/admin/pending_alerts_panel.html"
+
+    def __init__(self, alerts):
+        self.alerts = alerts
+
+    def get_context_data(self, parent_context):
+        return {"alerts": self.alerts}
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_alerts_panel(request, panels):
+    from campaigns.mailings.services.alerts import pending_approvals
+
+    held = pending_approvals(request.user)
+    if held:
+        panels.append(PendingAlertsPanel(held))

@@ -61,12 +61,35 @@ def _recheck(user, mailing: Mailing) -> None:
     check_send_permission(user, mailing.lists.values_list("pk", flat=True))
 
 
+def held_for_approval(mailing: Mailing) -> bool:
+    """An alert (by lane or by page) to a list under the two-person rule."""
+    from cms.models import AlertPage
+
+    is_alert = (
+        mailing.lane == Mailing.Lane.ALERTS
+        or mailing.page.content_type.model_class() is AlertPage
+    )
+    return is_alert and mailing.lists.filter(two_person_rule=True).exists()
+
+
+def _refuse_if_held(mailing: Mailing) -> None:
+    from django.utils.translation import gettext as _
+
+    if held_for_approval(mailing):
+        raise MailingStateError(
+            _(
+                "This alert needs a second person's approval: send it from its alert screen."
+            )
+        )
+
+
 def send_now(*, user, mailing_id: int) -> None:
     """Start sending at once (the worker does the work; this returns immediately)."""
     from campaigns.mailings.tasks import start_mailing_task
 
     mailing = Mailing.objects.get(pk=mailing_id)
     _recheck(user, mailing)
+    _refuse_if_held(mailing)
     with transaction.atomic():
         won = Mailing.objects.filter(
             pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
@@ -82,6 +105,7 @@ def schedule(*, user, mailing_id: int, when: datetime) -> None:
     """Send at ``when``; a beat task picks it up from the database (no long ETAs)."""
     mailing = Mailing.objects.get(pk=mailing_id)
     _recheck(user, mailing)
+    _refuse_if_held(mailing)
     if when <= timezone.now():
         raise MailingStateError("the time must be in the future")
     won = Mailing.objects.filter(

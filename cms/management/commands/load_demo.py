@@ -18,6 +18,7 @@ class Command(BaseCommand):
             subscribers_demo.load_signup_page(home)
             demo_content.load_pages()
             campaigns_demo.load_petition()
+            campaigns_demo.load_organizer_permissions()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(

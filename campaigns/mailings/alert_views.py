@@ -1,0 +1,222 @@
+"""Admin screens of the organizer flow: compose a rally alert, preview, send, approve,
+update and cancel. Every action is checked again in the service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from campaigns.mailings.admin_views import (
+    SenderRequiredMixin,
+    get_mailing_for,
+    sendable_lists,
+)
+from campaigns.mailings.alert_forms import (
+    AlertUpdateForm,
+    CancelEventForm,
+    EventAlertForm,
+    RallyAlertForm,
+)
+from campaigns.mailings.exceptions import AlertError
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.selectors import audience_size_by_language
+from campaigns.mailings.services import alerts
+
+
+def _get_alert(user, pk: int) -> Mailing:
+    """An alert the user may see: they hold send on every list (or may approve it)."""
+    mailing = get_object_or_404(Mailing.objects.select_related("page"), pk=pk)
+    if mailing.lane != Mailing.Lane.ALERTS:
+        raise Http404
+    return get_mailing_for(user, pk)
+
+
+class AlertFormMixin(SenderRequiredMixin, WagtailAdminTemplateMixin):
+    header_icon = "warning"
+    template_name = "campaigns/admin/alert_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "allowed_lists": sendable_lists(self.request.user),
+        }
+
+    def form_valid(self, form):
+        try:
+            mailing = self.create(form.cleaned_data)
+        except AlertError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        return redirect("campaigns_mailings:alert", mailing.pk)
+
+
+class RallyAlertView(AlertFormMixin, FormView):
+    page_title = gettext_lazy("Rally alert")
+    form_class = RallyAlertForm
+
+    def create(self, data):
+        return alerts.create_rally_alert(
+            user=self.request.user,
+            title=data["title"],
+            what=data["what"],
+            start=data["start"],
+            end=data["end"],
+            venue=data["venue"],
+            address=data["address"],
+            address_on_rsvp_only=data["address_on_rsvp_only"],
+            message=data["message"],
+            list_ids=[lst.pk for lst in data["lists"]],
+        )
+
+
+class EventAlertView(AlertFormMixin, FormView):
+    page_title = gettext_lazy("Send as alert")
+    form_class = EventAlertForm
+
+    def get_context_data(self, **kwargs):
+        from events.models import EventPage
+
+        context = super().get_context_data(**kwargs)
+        context["event"] = get_object_or_404(EventPage, pk=self.kwargs["event_id"])
+        return context
+
+    def create(self, data):
+        return alerts.create_event_alert(
+            user=self.request.user,
+            event_id=self.kwargs["event_id"],
+            message=data["message"],
+            list_ids=[lst.pk for lst in data["lists"]],
+        )
+
+
+class AlertDetailView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "warning"
+    template_name = "campaigns/admin/alert_detail.html"
+
+    def get_page_title(self):
+        return _("Alert: %(title)s") % {"title": self.mailing.page.title}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.mailing = _get_alert(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mailing = self.mailing
+        audience = audience_size_by_language(
+            list_ids=mailing.lists.values_list("pk", flat=True),
+            languages=mailing.languages,
+            zip_prefix=mailing.zip_prefix,
+        )
+        page = mailing.page.specific
+        context.update(
+            mailing=mailing,
+            event=getattr(page, "event", None),
+            audience_total=sum(audience.values()),
+            two_person=alerts.needs_second_person(mailing),
+            can_approve=mailing.status == Mailing.Status.AWAITING_APPROVAL
+            and mailing.created_by_id != self.request.user.pk,
+            update_form=AlertUpdateForm(),
+            cancel_form=CancelEventForm(),
+        )
+        return context
+
+
+def preview(request, pk):
+    """The alert e-mail as it will be sent (English, or ?language=xx)."""
+    from django.conf import settings
+
+    from cms.email.rendering import render_email
+
+    mailing = _get_alert(request.user, pk)
+    language = request.GET.get("language", settings.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    rendered = render_email(mailing.page.specific, language=language)
+    response = HttpResponse(rendered.html)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _act(request, pk: int, action, success: str, target=None):
+    _get_alert(request.user, pk)
+    try:
+        result = action()
+    except AlertError as error:
+        messages.error(request, str(error))
+        return redirect("campaigns_mailings:alert", pk)
+    except PermissionError as error:
+        raise PermissionDenied from error
+    messages.success(request, success)
+    if target is not None and result is not None:
+        return redirect("campaigns_mailings:alert", target(result))
+    return redirect("campaigns_mailings:alert", pk)
+
+
+@require_POST
+def send(request, pk):
+    held = _("The alert waits for a second person's approval; approvers were e-mailed.")
+    return _act(
+        request,
+        pk,
+        lambda: alerts.send_alert(user=request.user, mailing_id=pk),
+        held
+        if alerts.needs_second_person(_get_alert(request.user, pk))
+        else _("The alert is on its way."),
+    )
+
+
+@require_POST
+def approve(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda: alerts.approve_alert(user=request.user, mailing_id=pk),
+        _("Approved: the alert is on its way."),
+    )
+
+
+@require_POST
+def update(request, pk):
+    form = AlertUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what changed and give valid times."))
+        return redirect("campaigns_mailings:alert", pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: alerts.send_update(
+            user=request.user,
+            mailing_id=pk,
+            message=data["message"],
+            changes={k: data[k] for k in ("start", "end", "venue", "address")},
+        ),
+        _("The update was created and sent (or waits for approval)."),
+        target=lambda mailing: mailing.pk,
+    )
+
+
+@require_POST
+def cancel_event(request, pk):
+    form = CancelEventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The message is too long."))
+        return redirect("campaigns_mailings:alert", pk)
+    return _act(
+        request,
+        pk,
+        lambda: alerts.cancel_event(
+            user=request.user,
+            mailing_id=pk,
+            message=form.cleaned_data["message"],
+            notify=form.cleaned_data["notify"],
+        ),
+        _("The event is cancelled on the site and in calendars."),
+        target=lambda mailing: mailing.pk,
+    )

@@ -1,0 +1,452 @@
+"""Rapid-response alerts: an organizer's rally becomes an event, an alert page and a
+mailing on the ``alerts`` lane; the optional two-person rule; updates and cancellations.
+
+Who may alert whom is checked here, before anything is written: an alert goes only to
+lists the user holds the send permission for. Every alert has a send-by time (default:
+the event's start), so neither a late worker nor a database restored from a backup
+after that time sends anything.
+"""
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import linebreaks
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from campaigns.mailings.exceptions import AlertError, MailingStateError
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.services.control import check_send_permission, create_mailing
+
+# An alert with no event still expires: a restored backup must never replay it.
+ALERT_SEND_WINDOW = timedelta(hours=6)
+PENDING = [Mailing.Status.DRAFT, Mailing.Status.AWAITING_APPROVAL]
+
+
+def _event_index():
+    from events.models import EventIndexPage
+
+    index = EventIndexPage.objects.filter(locale=Locale.get_default()).first()
+    if index is None:
+        raise AlertError(_("There is no events page to publish the event under."))
+    return index
+
+
+def _alert_parent():
+    from cms.models import BulletinIndexPage, HomePage
+
+    default = Locale.get_default()
+    parent = (
+        BulletinIndexPage.objects.filter(locale=default).first()
+        or HomePage.objects.filter(locale=default).first()
+    )
+    if parent is None:
+        raise AlertError(_("There is no page to publish the alert under."))
+    return parent
+
+
+def _slug(title: str) -> str:
+    return f"{slugify(title)[:50] or 'alert'}-{secrets.token_hex(3)}"
+
+
+def _publish(page, user) -> None:
+    # The send permission on the lists, checked before, is what authorises an alert:
+    # organizers need no page-tree rights to publish the rally and its alert.
+    page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+
+
+def _check(user, list_ids: list[int]) -> None:
+    if not list_ids:
+        raise AlertError(_("Choose at least one list."))
+    try:
+        check_send_permission(user, list_ids)
+    except PermissionError as error:
+        raise AlertError(
+            _("You may only alert lists you hold the send permission for.")
+        ) from error
+
+
+def _alert_page(*, user, title: str, message: str, event, kind: str, translate_from):
+    """Publish an AlertPage; with ``translate_from``, also in each of its languages."""
+    from cms.models import AlertPage
+
+    parent = _alert_parent()
+    if not " ".join((message or "").split()):
+        raise AlertError(_("Write a short message."))
+    page = AlertPage(
+        title=title,
+        slug=_slug(title),
+        message=linebreaks(message, autoescape=True),
+        event=event,
+        kind=kind,
+    )
+    parent.add_child(instance=page)
+    _publish(page, user)
+    if translate_from is not None:
+        # The organizer's words stay as written; subject prefix and event card
+        # (when, where, buttons) come out in each language the earlier alert had.
+        for earlier in translate_from.get_translations().live().specific():
+            copy = page.copy_for_translation(earlier.locale, copy_parents=True)
+            copy.title = earlier.title
+            _publish(copy, user)
+    return page
+
+
+def _mailing(*, user, page, list_ids, send_by) -> Mailing:
+    return create_mailing(
+        user=user,
+        page=page,
+        list_ids=list_ids,
+        lane=Mailing.Lane.ALERTS,
+        send_by=send_by,
+    )
+
+
+@transaction.atomic
+def create_rally_alert(
+    *,
+    user,
+    title: str,
+    what: str,
+    start: datetime,
+    end: datetime | None = None,
+    venue: str = "",
+    address: str = "",
+    address_on_rsvp_only: bool = False,
+    message: str,
+    list_ids: Iterable[int],
+    send_by: datetime | None = None,
+) -> Mailing:
+    """Publish a rally EventPage and an AlertPage about it; return the draft alert mailing.
+
+    Nothing is written unless the user may send to every list and the input is sound.
+    """
+    from events.kinds import EventKind
+    from events.models import EventPage
+
+    list_ids = list(list_ids)
+    _check(user, list_ids)
+    title = " ".join((title or "").split())
+    if not title:
+        raise AlertError(_("Give the rally a title."))
+    if start <= timezone.now():
+        raise AlertError(_("The start must be in the future."))
+    end = end or start + timedelta(hours=2)
+    if end <= start:
+        raise AlertError(_("The end must be after the start."))
+    if address_on_rsvp_only and not address:
+        raise AlertError(_("Give the address to send to people who RSVP."))
+    event = EventPage(
+        title=title,
+        slug=_slug(title),
+        kind=EventKind.RALLY,
+        start=start,
+        end=end,
+        venue=venue,
+        address=address,
+        hide_address=address_on_rsvp_only,
+        description=linebreaks(what, autoescape=True) if what else "",
+        rsvp_mode=EventPage.RsvpMode.INTERNAL,
+        owner=user,
+    )
+    _event_index().add_child(instance=event)
+    _publish(event, user)
+    page = _alert_page(
+        user=user,
+        title=title,
+        message=message,
+        event=event,
+        kind="alert",
+        translate_from=None,
+    )
+    return _mailing(user=user, page=page, list_ids=list_ids, send_by=send_by or start)
+
+
+@transaction.atomic
+def create_event_alert(
+    *,
+    user,
+    event_id: int,
+    message: str,
+    list_ids: Iterable[int],
+    send_by: datetime | None = None,
+) -> Mailing:
+    """An alert about an existing, published, upcoming event: a draft alert mailing."""
+    from events.models import EventPage
+
+    list_ids = list(list_ids)
+    _check(user, list_ids)
+    event = EventPage.objects.filter(pk=event_id, live=True).first()
+    if event is None:
+        raise AlertError(_("Only a published event can be sent as an alert."))
+    event = event.canonical()
+    if event.cancelled or event.start <= timezone.now():
+        raise AlertError(_("This event has already started or was cancelled."))
+    page = _alert_page(
+        user=user,
+        title=event.title,
+        message=message,
+        event=event,
+        kind="alert",
+        translate_from=None,
+    )
+    return _mailing(
+        user=user, page=page, list_ids=list_ids, send_by=send_by or event.start
+    )
+
+
+def needs_second_person(mailing: Mailing) -> bool:
+    """Does a list of this alert carry the two-person rule?"""
+    return mailing.lists.filter(two_person_rule=True).exists()
+
+
+def send_alert(*, user, mailing_id: int) -> str:
+    """Send a draft alert now, or hold it for a second person; returns the new status."""
+    from campaigns.mailings.services.control import send_now
+    from campaigns.mailings.tasks import notify_alert_approvers_task
+
+    mailing = Mailing.objects.get(pk=mailing_id, lane=Mailing.Lane.ALERTS)
+    _check(user, list(mailing.lists.values_list("pk", flat=True)))
+    if mailing.send_by is None:  # every alert expires; see the module docstring
+        Mailing.objects.filter(pk=mailing_id).update(
+            send_by=mailing.created_at + ALERT_SEND_WINDOW
+        )
+    if not needs_second_person(mailing):
+        try:
+            send_now(user=user, mailing_id=mailing_id)
+        except MailingStateError as error:
+            raise AlertError(_("This alert was already sent or is waiting.")) from error
+        return Mailing.Status.STARTING
+    with transaction.atomic():
+        won = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.DRAFT).update(
+            status=Mailing.Status.AWAITING_APPROVAL
+        )
+        if not won:
+            raise AlertError(_("This alert was already sent or is waiting."))
+        transaction.on_commit(
+            lambda: notify_alert_approvers_task.apply_async(
+                (mailing_id,), queue=Mailing.Lane.ALERTS
+            )
+        )
+    return Mailing.Status.AWAITING_APPROVAL
+
+
+def approve_alert(*, user, mailing_id: int) -> None:
+    """A second authorised person releases a held alert; it starts on the alerts lane."""
+    from campaigns.mailings.tasks import start_mailing_task
+
+    mailing = Mailing.objects.get(pk=mailing_id, lane=Mailing.Lane.ALERTS)
+    _check(user, list(mailing.lists.values_list("pk", flat=True)))
+    if mailing.created_by_id == user.pk:
+        raise AlertError(_("A second person must approve this alert, not its author."))
+    with transaction.atomic():
+        won = Mailing.objects.filter(
+            pk=mailing_id, status=Mailing.Status.AWAITING_APPROVAL
+        ).update(
+            status=Mailing.Status.STARTING,
+            approved_by=user,
+            approved_at=timezone.now(),
+        )
+        if not won:
+            raise AlertError(_("This alert is not waiting for approval."))
+        transaction.on_commit(
+            lambda: start_mailing_task.apply_async(
+                (mailing_id,), queue=Mailing.Lane.ALERTS
+            )
+        )
+
+
+def alert_approvers(mailing: Mailing):
+    """Active users, other than the author, who may send to every list of the alert."""
+    from subscribers.selectors import lists_user_can
+
+    list_ids = set(mailing.lists.values_list("pk", flat=True))
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__list_permissions__mailing_list__in=list_ids)
+        )
+        .exclude(pk=mailing.created_by_id)
+        .distinct()
+    )
+    return [
+        user
+        for user in candidates
+        if list_ids <= set(lists_user_can(user, "send").values_list("pk", flat=True))
+    ]
+
+
+def pending_approvals(user) -> list[Mailing]:
+    """Held alerts this user may approve (not their own), oldest first."""
+    held = (
+        Mailing.objects.filter(status=Mailing.Status.AWAITING_APPROVAL)
+        .exclude(created_by=user)
+        .select_related("page")
+        .order_by("created_at")
+    )
+    return [mailing for mailing in held if user in alert_approvers(mailing)]
+
+
+def notify_alert_approvers(*, mailing_id: int) -> int:
+    """E-mail each possible approver a link to the held alert; safe to run twice
+    (the worst case is a second reminder). Returns the number of messages."""
+    mailing = (
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.AWAITING_APPROVAL)
+        .select_related("page")
+        .first()
+    )
+    if mailing is None:
+        return 0
+    url = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "campaigns_mailings:alert", args=[mailing_id]
+    )
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("An alert waits for your approval: %(title)s") % {
+            "title": mailing.page.title
+        }
+        body = _(
+            "A rapid-response alert needs a second person before it goes out.\n"
+            "Review and approve it here: %(url)s"
+        ) % {"url": url}
+    for approver in alert_approvers(mailing):
+        if not approver.email:
+            continue
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[approver.email],
+        ).send()
+        sent += 1
+    return sent
+
+
+def _previous_alert(mailing_id: int):
+    mailing = Mailing.objects.select_related("page").get(
+        pk=mailing_id, lane=Mailing.Lane.ALERTS
+    )
+    page = mailing.page.specific
+    event = getattr(page, "event", None)
+    if event is None:
+        raise AlertError(_("This alert is not about an event."))
+    return mailing, page, event.canonical()
+
+
+def _bump_sequence(event, before: dict[int, int]) -> None:
+    """Every language's calendar copy gets a higher SEQUENCE, whatever changed."""
+    from events.models import EventPage
+
+    for pk, sequence in before.items():
+        EventPage.objects.filter(pk=pk, ical_sequence__lte=sequence).update(
+            ical_sequence=F("ical_sequence") + 1
+        )
+
+
+def _sequences(event) -> dict[int, int]:
+    from events.models import EventPage
+
+    return dict(
+        EventPage.objects.filter(translation_key=event.translation_key).values_list(
+            "pk", "ical_sequence"
+        )
+    )
+
+
+UPDATABLE = ("start", "end", "venue", "address")
+
+
+@transaction.atomic
+def send_update(
+    *, user, mailing_id: int, message: str, changes: dict | None = None
+) -> Mailing:
+    """Correct an alert: apply the event changes, bump its SEQUENCE, and send an
+    "Update:" alert to the same lists (the two-person rule applies again)."""
+    mailing, page, event = _previous_alert(mailing_id)
+    list_ids = list(mailing.lists.values_list("pk", flat=True))
+    _check(user, list_ids)
+    changes = {k: v for k, v in (changes or {}).items() if k in UPDATABLE and v}
+    if event.cancelled:
+        raise AlertError(_("This event was cancelled."))
+    before = _sequences(event)
+    for translation_page in event.get_translations(inclusive=True).specific():
+        for name, value in changes.items():
+            setattr(translation_page, name, value)
+        if translation_page.end <= translation_page.start:
+            raise AlertError(_("The end must be after the start."))
+        _publish(translation_page, user)
+    _bump_sequence(event, before)
+    event.refresh_from_db()
+    if event.start <= timezone.now():
+        raise AlertError(_("The start must be in the future."))
+    update = _alert_page(
+        user=user,
+        title=event.title,
+        message=message,
+        event=event,
+        kind="update",
+        translate_from=page,
+    )
+    new = _mailing(user=user, page=update, list_ids=list_ids, send_by=event.start)
+    send_alert(user=user, mailing_id=new.pk)
+    return new
+
+
+@transaction.atomic
+def cancel_event(
+    *, user, mailing_id: int, message: str = "", notify: bool = True
+) -> Mailing | None:
+    """Mark the alert's event cancelled (site and feeds, every language), stop alerts
+    about it not sent yet, and with ``notify`` send a cancellation alert to the same
+    lists. Returns that alert's mailing, if any."""
+    mailing, page, event = _previous_alert(mailing_id)
+    list_ids = list(mailing.lists.values_list("pk", flat=True))
+    _check(user, list_ids)
+    if event.cancelled:
+        raise AlertError(_("This event was already cancelled."))
+    before = _sequences(event)
+    for translation_page in event.get_translations(inclusive=True).specific():
+        translation_page.cancelled = True
+        _publish(translation_page, user)
+    _bump_sequence(event, before)
+    unsent = Mailing.objects.filter(
+        lane=Mailing.Lane.ALERTS,
+        status__in=[*PENDING, Mailing.Status.SCHEDULED],
+        page__in=_alerts_about(event),
+    )
+    unsent.update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
+    if not notify:
+        return None
+    cancellation = _alert_page(
+        user=user,
+        title=event.title,
+        message=message or _("This event is cancelled."),
+        event=event,
+        kind="cancellation",
+        translate_from=page,
+    )
+    new = _mailing(
+        user=user,
+        page=cancellation,
+        list_ids=list_ids,
+        send_by=max(event.start, timezone.now() + timedelta(hours=1)),
+    )
+    send_alert(user=user, mailing_id=new.pk)
+    return new
+
+
+def _alerts_about(event):
+    from cms.models import AlertPage
+
+    return AlertPage.objects.filter(event__translation_key=event.translation_key)

@@ -1,0 +1,215 @@
+"""The organizer's screens: one form to a previewed draft alert, send, approve, update,
+cancel; refusals and bad input answered in the page, never a 500 or a partial write."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.mailings.models import Mailing
+from cms.models import AlertPage
+from events.models import EventPage
+from tests.campaigns.alert_fixtures import alert_site, audience, organizer
+from tests.factories import build_event
+
+pytestmark = pytest.mark.django_db
+
+
+def chicago(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.fixture
+def site(home_page):
+    alert_site(home_page)
+    legal, outreach = audience()
+    return legal, outreach
+
+
+def rally_form(lists, **fields):
+    return {
+        "title": "Rally at the DHS office",
+        "what": "Press conference & rally",
+        "start": chicago(timezone.now() + timedelta(hours=3)),
+        "venue": "Federal Plaza",
+        "address": "101 W Ida B Wells Dr",
+        "message": "Join us <b>now</b>.",
+        "lists": [lst.pk for lst in lists],
+        **fields,
+    }
+
+
+def test_organizer_flow_form_preview_send(
+    client, site, django_capture_on_commit_callbacks
+):
+    legal, outreach = site
+    user = organizer("olga", [legal, outreach])
+    client.force_login(user)
+    form = client.get(reverse("campaigns_mailings:rally_alert"))
+    assert form.status_code == 200
+    assert "Address on RSVP only" in form.content.decode()
+
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"), rally_form([legal, outreach])
+    )
+    mailing = Mailing.objects.get()
+    assert response.url == reverse("campaigns_mailings:alert", args=[mailing.pk])
+    detail = client.get(response.url).content.decode()
+    assert "Send the alert to 2 people" in detail
+    preview = client.get(reverse("campaigns_mailings:alert_preview", args=[mailing.pk]))
+    html = preview.content.decode()
+    assert "Join us &lt;b&gt;now&lt;/b&gt;." in html, "organizer text is escaped"
+    assert "Federal Plaza" in html
+    assert "Chicago time" in html
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.STARTING
+    assert len(callbacks) == 1
+
+
+def test_form_offers_only_lists_the_organizer_holds_and_refuses_others(client, site):
+    legal, outreach = site
+    user = organizer("olga", [legal])
+    client.force_login(user)
+    page = client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    assert legal.name in page
+    assert outreach.name not in page
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"), rally_form([legal, outreach])
+    )
+    assert response.status_code == 200
+    assert not Mailing.objects.exists()
+    assert not EventPage.objects.exists()
+
+
+def test_bad_input_is_answered_in_the_users_language(client, site):
+    from wagtail.users.models import UserProfile
+
+    legal, _ = site
+    user = organizer("olga", [legal])
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "es"
+    profile.save()
+    client.force_login(user)
+    past = chicago(timezone.now() - timedelta(hours=1))
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form([legal], start=past),
+    )
+    assert response.status_code == 200
+    assert "futuro" in response.content.decode()
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"), rally_form([legal], start="soon")
+    )
+    assert response.status_code == 200
+    assert not Mailing.objects.exists()
+    assert not EventPage.objects.exists()
+
+
+def test_send_as_alert_on_an_event_page(client, site):
+    legal, _ = site
+    event = build_event(
+        title="Lobby day", start=timezone.now() + timedelta(hours=5), kind="rally"
+    )
+    user = organizer("olga", [legal])
+    client.force_login(user)
+    url = reverse("campaigns_mailings:event_alert", args=[event.pk])
+    from wagtail import hooks
+
+    buttons = [
+        button
+        for hook in hooks.get_hooks("register_page_header_buttons")
+        for button in hook(page=event, user=user, view_name="edit")
+    ]
+    assert url in [button.url for button in buttons]
+    response = client.post(url, {"message": "Come!", "lists": [legal.pk]})
+    mailing = Mailing.objects.get()
+    assert response.url == reverse("campaigns_mailings:alert", args=[mailing.pk])
+    assert mailing.page.specific.event_id == event.pk
+    assert mailing.send_by == event.start
+
+
+def test_pending_alert_on_the_approvers_dashboard_and_approve(
+    client, site, django_capture_on_commit_callbacks
+):
+    legal, outreach = site
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    approver = organizer("sam", [legal], group_name="Organizers")
+    client.force_login(author)
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    mailing = Mailing.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.AWAITING_APPROVAL
+    assert (
+        "Alerts waiting for your approval" not in client.get("/admin/").content.decode()
+    )
+    client.post(reverse("campaigns_mailings:alert_approve", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.AWAITING_APPROVAL
+
+    client.force_login(approver)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Alerts waiting for your approval" in dashboard
+    assert reverse("campaigns_mailings:alert", args=[mailing.pk]) in dashboard
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("campaigns_mailings:alert_approve", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.STARTING
+    assert len(callbacks) == 1
+
+
+def test_update_and_cancel_from_the_alert_screen(
+    client, site, django_capture_on_commit_callbacks
+):
+    legal, _ = site
+    user = organizer("olga", [legal])
+    client.force_login(user)
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    first = Mailing.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("campaigns_mailings:alert_update", args=[first.pk]),
+            {"message": "Moved to the south entrance.", "venue": "South entrance"},
+        )
+    update = Mailing.objects.exclude(pk=first.pk).get()
+    assert response.url == reverse("campaigns_mailings:alert", args=[update.pk])
+    assert update.page.specific.kind == AlertPage.Kind.UPDATE
+    assert EventPage.objects.get().venue == "South entrance"
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_cancel_event", args=[first.pk]),
+            {"message": "", "notify": "on"},
+        )
+    assert EventPage.objects.get().cancelled
+    assert Mailing.objects.count() == 3
+    again = client.post(
+        reverse("campaigns_mailings:alert_cancel_event", args=[first.pk]),
+        {"notify": "on"},
+        follow=True,
+    )
+    assert "already cancelled" in again.content.decode()
+    assert Mailing.objects.count() == 3
+
+
+def test_someone_without_the_lists_cannot_see_or_act(client, site):
+    legal, outreach = site
+    author = organizer("olga", [legal, outreach])
+    outsider = organizer("omar", [outreach])
+    client.force_login(author)
+    client.post(
+        reverse("campaigns_mailings:rally_alert"), rally_form([legal, outreach])
+    )
+    mailing = Mailing.objects.get()
+    client.force_login(outsider)
+    for name in ("alert", "alert_preview"):
+        response = client.get(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
+        assert response.status_code in (302, 403)
+    client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+    assert (
+        client.get(reverse("campaigns_mailings:alert", args=[99999])).status_code == 404
+    )

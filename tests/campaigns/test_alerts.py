@@ -1,0 +1,355 @@
+"""Alert services: permissions, the two-person rule, stale alerts, updates, cancels."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.mailings.exceptions import AlertError
+from campaigns.mailings.models import Delivery, Mailing
+from campaigns.mailings.services import alerts, sending, starting, upkeep
+from cms.models import AlertPage
+from events.models import EventPage
+from tests.campaigns.alert_fixtures import alert_site, audience, organizer
+
+pytestmark = pytest.mark.django_db
+
+
+def rally(user, list_ids, **fields):
+    values = {
+        "title": "Rally at the DHS office",
+        "what": "Press conference and rally",
+        "start": timezone.now() + timedelta(hours=3),
+        "venue": "Federal Plaza",
+        "address": "101 W Ida B Wells Dr",
+        "message": "Join us in three hours.",
+        "list_ids": list_ids,
+    }
+    return alerts.create_rally_alert(user=user, **{**values, **fields})
+
+
+def start_and_send(mailing_id):
+    starting.start_mailing(mailing_id=mailing_id)
+    while sending.send_batch(mailing_id=mailing_id):
+        pass
+
+
+def test_rally_alert_creates_event_page_and_alert_mailing(home_page, fake_esp):
+    alert_site(home_page)
+    legal, outreach = audience()
+    user = organizer("olga", [legal, outreach])
+    mailing = rally(user, [legal.pk, outreach.pk], address_on_rsvp_only=True)
+
+    event = EventPage.objects.get(title="Rally at the DHS office")
+    assert event.kind == "rally"
+    assert event.live
+    assert event.hide_address
+    alert = mailing.page.specific
+    assert isinstance(alert, AlertPage)
+    assert alert.event_id == event.pk
+    assert mailing.lane == Mailing.Lane.ALERTS
+    assert mailing.send_by == event.start
+    assert mailing.status == Mailing.Status.DRAFT
+
+    assert alerts.send_alert(user=user, mailing_id=mailing.pk) == "starting"
+    start_and_send(mailing.pk)
+    rows = {row.to: row for row in fake_esp.delivered}
+    assert sorted(rows) == ["ana@example.org", "grace@example.org"]
+    grace = rows["grace@example.org"]
+    assert grace.subject == "Rally at the DHS office"
+    assert "Chicago time" in grace.text
+    assert f"{event.url}ical/" in grace.html
+    assert f"{event.url}ical/" in grace.text
+    assert f"{event.url}rsvp/" in grace.html
+    assert "101 W Ida B Wells" not in grace.html + grace.text, "address on RSVP only"
+
+
+def test_organizer_cannot_alert_a_list_they_do_not_hold(home_page):
+    alert_site(home_page)
+    legal, outreach = audience()
+    user = organizer("olga", [legal])
+    with pytest.raises(AlertError, match="send permission"):
+        rally(user, [legal.pk, outreach.pk])
+    assert not EventPage.objects.exists(), "nothing written"
+    assert not AlertPage.objects.exists()
+    assert not Mailing.objects.exists()
+
+
+def test_organizer_cannot_send_or_approve_someone_elses_alert_to_other_lists(
+    home_page,
+):
+    alert_site(home_page)
+    legal, outreach = audience()
+    author = organizer("olga", [legal, outreach])
+    mailing = rally(author, [legal.pk, outreach.pk])
+    outsider = organizer("omar", [legal])
+    with pytest.raises(AlertError):
+        alerts.send_alert(user=outsider, mailing_id=mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
+
+
+def test_bad_input_writes_nothing(home_page):
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    with pytest.raises(AlertError, match="future"):
+        rally(user, [legal.pk], start=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(AlertError, match="message"):
+        rally(user, [legal.pk], message="  ")
+    assert not EventPage.objects.exists()
+    assert not Mailing.objects.exists()
+
+
+def test_two_person_rule_holds_the_alert_until_a_second_person_approves(
+    home_page, fake_esp, django_capture_on_commit_callbacks
+):
+    alert_site(home_page)
+    legal, outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal, outreach], group_name="Organizers")
+    second = organizer("sam", [legal, outreach], group_name="Organizers")
+    second.email = "sam@staff.example.org"
+    second.save()
+    partial = organizer("pat", [outreach])
+    mailing = rally(author, [legal.pk, outreach.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        status = alerts.send_alert(user=author, mailing_id=mailing.pk)
+    assert status == Mailing.Status.AWAITING_APPROVAL
+    assert len(callbacks) == 1, "only the approvers' e-mail is queued"
+    assert Mailing.objects.get(pk=mailing.pk).status == "awaiting"
+
+    assert alerts.notify_alert_approvers(mailing_id=mailing.pk) == 1
+    (notice,) = fake_esp.delivered
+    assert notice.to == "sam@staff.example.org"
+    assert notice.subject.startswith("An alert waits for your approval")
+    assert f"/mailings/alerts/{mailing.pk}/" in notice.text
+    fake_esp.delivered.clear()
+    assert [m.pk for m in alerts.pending_approvals(second)] == [mailing.pk]
+    assert alerts.pending_approvals(author) == []
+    assert alerts.pending_approvals(partial) == []
+
+    with pytest.raises(AlertError, match="second person"):
+        alerts.approve_alert(user=author, mailing_id=mailing.pk)
+    with pytest.raises(AlertError, match="send permission"):
+        alerts.approve_alert(user=partial, mailing_id=mailing.pk)
+    assert not fake_esp.delivered
+
+    with django_capture_on_commit_callbacks(execute=False):
+        alerts.approve_alert(user=second, mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.STARTING
+    assert mailing.approved_by == second
+    with pytest.raises(AlertError, match="not waiting"):
+        alerts.approve_alert(user=second, mailing_id=mailing.pk)
+    start_and_send(mailing.pk)
+    assert len(fake_esp.delivered) == 2
+
+
+def test_stale_alert_sends_nothing(home_page, fake_esp):
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk], send_by=timezone.now() + timedelta(minutes=5))
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    Mailing.objects.filter(pk=mailing.pk).update(
+        send_by=timezone.now() - timedelta(seconds=1)
+    )
+    start_and_send(mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.STALE
+    assert not fake_esp.delivered
+    assert not Delivery.objects.filter(mailing=mailing).exists()
+
+
+def test_restored_backup_never_replays_an_alert(home_page, fake_esp):
+    """A backup taken mid-send holds queued deliveries and a SENDING alert; restored
+    after its send-by time, the upkeep and any left-over send task send nothing."""
+    alert_site(home_page)
+    legal, outreach = audience()
+    user = organizer("olga", [legal, outreach])
+    mailing = rally(user, [legal.pk, outreach.pk])
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    starting.start_mailing(mailing_id=mailing.pk)
+    # As restored: mid-send (one claimed, one queued), and the rally has started since.
+    first = Delivery.objects.filter(mailing=mailing).order_by("pk").first()
+    Delivery.objects.filter(pk=first.pk).update(
+        status=Delivery.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(hours=1),
+    )
+    past = timezone.now() - timedelta(minutes=1)
+    Mailing.objects.filter(pk=mailing.pk).update(
+        send_by=past, last_progress_at=past - timedelta(hours=1)
+    )
+    # An alert held for approval in the same backup is not replayed either.
+    held = rally(user, [legal.pk], send_by=past)
+    Mailing.objects.filter(pk=held.pk).update(status=Mailing.Status.STARTING)
+
+    upkeep.keep_mailings_moving(stalled_after=0)
+    sending.send_batch(mailing_id=mailing.pk)
+    starting.start_mailing(mailing_id=held.pk)
+
+    assert not fake_esp.delivered
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.STALE
+    assert Mailing.objects.get(pk=held.pk).status == Mailing.Status.STALE
+    assert not Delivery.objects.filter(
+        mailing=mailing, status=Delivery.Status.QUEUED
+    ).exists()
+
+
+def test_every_alert_has_a_send_by_time(home_page, fake_esp):
+    """Even without an event start, an alert expires (so a restore cannot replay it)."""
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    Mailing.objects.filter(pk=mailing.pk).update(send_by=None)
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.send_by == mailing.created_at + alerts.ALERT_SEND_WINDOW
+
+
+def test_update_goes_to_the_same_lists_translated_and_bumps_sequence(
+    home_page, fake_esp
+):
+    from tests.factories import translate_page
+
+    alert_site(home_page)
+    legal, outreach = audience()
+    user = organizer("olga", [legal, outreach])
+    mailing = rally(user, [legal.pk, outreach.pk])
+    translate_page(mailing.page.specific, "es", title="Manifestación en DHS")
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    start_and_send(mailing.pk)
+    event = mailing.page.specific.event
+    sequence = event.ical_sequence
+    fake_esp.delivered.clear()
+
+    new_start = event.start + timedelta(minutes=30)
+    update = alerts.send_update(
+        user=user,
+        mailing_id=mailing.pk,
+        message="We moved to 5:30.",
+        changes={"start": new_start, "end": new_start + timedelta(hours=2)},
+    )
+    assert set(update.lists.all()) == {legal, outreach}
+    assert update.send_by == new_start
+    event.refresh_from_db()
+    assert event.ical_sequence == sequence + 1
+    assert event.start == new_start
+    ics = (
+        __import__("django.test", fromlist=["Client"]).Client().get(f"{event.url}ical/")
+    )
+    assert f"SEQUENCE:{sequence + 1}" in ics.content.decode()
+
+    start_and_send(update.pk)
+    rows = {row.to: row for row in fake_esp.delivered}
+    assert rows["grace@example.org"].subject == "Update: Rally at the DHS office"
+    assert rows["ana@example.org"].subject.startswith("Actualización")
+    assert "Manifestación en DHS" in rows["ana@example.org"].subject
+    assert "We moved to 5:30." in rows["ana@example.org"].text
+
+
+def test_update_without_field_changes_still_bumps_sequence(home_page, fake_esp):
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    event = mailing.page.specific.event
+    before = event.ical_sequence
+    alerts.send_update(user=user, mailing_id=mailing.pk, message="Bring water.")
+    event.refresh_from_db()
+    assert event.ical_sequence == before + 1
+
+
+def test_cancel_event_marks_it_cancelled_and_sends_a_cancellation(home_page, fake_esp):
+    from django.test import Client
+
+    alert_site(home_page)
+    legal, outreach = audience()
+    user = organizer("olga", [legal, outreach])
+    mailing = rally(user, [legal.pk, outreach.pk])
+    unsent = alerts.create_event_alert(
+        user=user,
+        event_id=mailing.page.specific.event_id,
+        message="Reminder",
+        list_ids=[legal.pk],
+    )
+    event = mailing.page.specific.event
+    before = event.ical_sequence
+
+    cancellation = alerts.cancel_event(
+        user=user, mailing_id=mailing.pk, message="Called off: stay safe."
+    )
+    event.refresh_from_db()
+    assert event.cancelled
+    assert event.ical_sequence > before
+    assert Mailing.objects.get(pk=unsent.pk).status == Mailing.Status.CANCELLED
+    ics = Client().get(f"{event.url}ical/").content.decode()
+    assert "STATUS:CANCELLED" in ics
+    page = Client().get(event.url).content.decode()
+    assert "This event has been cancelled." in page
+
+    start_and_send(cancellation.pk)
+    rows = {row.to: row for row in fake_esp.delivered}
+    assert sorted(rows) == ["ana@example.org", "grace@example.org"]
+    grace = rows["grace@example.org"]
+    assert grace.subject == "Cancelled: Rally at the DHS office"
+    assert "Called off: stay safe." in grace.text
+    assert "I'm coming" not in grace.text
+    with pytest.raises(AlertError, match="already cancelled"):
+        alerts.cancel_event(user=user, mailing_id=mailing.pk)
+
+
+def test_cancel_without_notice_sends_nothing(home_page, fake_esp):
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    assert alerts.cancel_event(user=user, mailing_id=mailing.pk, notify=False) is None
+    assert Mailing.objects.count() == 1
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.CANCELLED
+
+
+def test_demo_organizers_may_alert_outreach_only_and_legal_needs_two(home_page):
+    from django.contrib.auth.models import Group
+
+    from campaigns.demo import load_organizer_permissions
+    from subscribers.demo import load_lists
+    from subscribers.selectors import lists_user_can
+    from tests.factories import UserFactory
+
+    load_lists()
+    load_organizer_permissions()
+    load_organizer_permissions()
+    user = UserFactory(username="organizer")
+    user.groups.add(Group.objects.get(name="Organizers"))
+    assert list(lists_user_can(user, "send").values_list("slug", flat=True)) == [
+        "community-outreach"
+    ]
+    from subscribers.models import MailingList
+
+    assert MailingList.objects.get(slug="legal-protection").two_person_rule
+
+
+def test_two_person_rule_cannot_be_bypassed_from_the_mailing_screens(home_page):
+    from campaigns.mailings.exceptions import MailingStateError
+    from campaigns.mailings.services import control
+
+    alert_site(home_page)
+    (legal,) = audience(1)
+    legal.two_person_rule = True
+    legal.save()
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    with pytest.raises(MailingStateError, match="second person"):
+        control.send_now(user=user, mailing_id=mailing.pk)
+    bulk = control.create_mailing(user=user, page=mailing.page, list_ids=[legal.pk])
+    with pytest.raises(MailingStateError, match="second person"):
+        control.schedule(
+            user=user, mailing_id=bulk.pk, when=timezone.now() + timedelta(hours=1)
+        )
+    alerts.send_alert(user=user, mailing_id=mailing.pk)
+    with pytest.raises(AlertError, match="already sent or is waiting"):
+        alerts.send_alert(user=user, mailing_id=mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == "awaiting"
