@@ -92,14 +92,3 @@ def smtp_sink(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
     yield sink
     sink.stop()
-
-
-@pytest.fixture(autouse=True)
-def fresh_envelopes():
-    """Rolled-back tests reuse mailing and rendition ids on SQLite: never let one test
-    send another's cached envelope."""
-    from campaigns.mailings.services.sending import _envelope
-
-    _envelope.cache_clear()
-    yield
-    _envelope.cache_clear()

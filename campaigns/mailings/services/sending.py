@@ -9,7 +9,6 @@ they are sent again: duplicates are possible only for the batches in flight at t
 
 import logging
 import uuid
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -61,29 +60,24 @@ def release_deliveries(token: str) -> None:
     )
 
 
-@lru_cache(maxsize=64)
-def _envelope(mailing_id: int, language: str, rendition_id: int) -> transport.Envelope:
-    # Keyed by rendition id too, so a process never serves a stale snapshot.
-    rendition = MailingRendition.objects.get(pk=rendition_id)
-    mailing = Mailing.objects.get(pk=mailing_id)
+def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
+    """The mailing's rendered languages, loaded per batch: one query, no process cache,
+    so a worker can never serve a snapshot that a restored database has reused ids for."""
     domain = settings.MESSAGE_ID_DOMAIN
-    return transport.Envelope(
-        mailing_id=mailing_id,
-        subject=rendition.subject,
-        html=rendition.html,
-        text=rendition.text,
-        list_id=f"{settings.WAGTAIL_SITE_NAME} <mailing-{mailing_id}.{domain}>",
-        track_opens=mailing.track_opens,
-        track_clicks=mailing.track_clicks,
-    )
-
-
-def envelopes_for(mailing_id: int) -> dict[str, transport.Envelope]:
-    renditions = MailingRendition.objects.filter(mailing_id=mailing_id).values_list(
-        "language", "pk"
+    renditions = MailingRendition.objects.filter(mailing_id=mailing.pk).values_list(
+        "language", "subject", "html", "text"
     )
     return {
-        language: _envelope(mailing_id, language, pk) for language, pk in renditions
+        language: transport.Envelope(
+            mailing_id=mailing.pk,
+            subject=subject,
+            html=html,
+            text=text,
+            list_id=f"{settings.WAGTAIL_SITE_NAME} <mailing-{mailing.pk}.{domain}>",
+            track_opens=mailing.track_opens,
+            track_clicks=mailing.track_clicks,
+        )
+        for language, subject, html, text in renditions
     }
 
 
@@ -172,7 +166,9 @@ def send_batch(*, mailing_id: int) -> int:
     Safe to run twice and in parallel: rows are claimed before they are sent.
     """
     mailing = (
-        Mailing.objects.filter(pk=mailing_id).only("status", "lane", "send_by").first()
+        Mailing.objects.filter(pk=mailing_id)
+        .only("status", "lane", "send_by", "track_opens", "track_clicks")
+        .first()
     )
     if mailing is None or mailing.status != Mailing.Status.SENDING:
         return 0
@@ -187,7 +183,7 @@ def send_batch(*, mailing_id: int) -> int:
     if token is None:
         finish_if_done(mailing_id=mailing_id)
         return 0
-    envelopes = envelopes_for(mailing_id)
+    envelopes = envelopes_for(mailing)
     handled = 0
     try:
         for language, recipients in load_recipients(token, mailing_id).items():
