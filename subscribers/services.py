@@ -78,10 +78,21 @@ def request_signup(
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
     if pending and _claim_confirmation_slot(subscriber.pk):
+        from cms.celery import publish
+
         from .tasks import send_confirmation_task
 
         args = (subscriber.pk, sorted(pending), page_id, language)
-        transaction.on_commit(lambda: send_confirmation_task.delay(*args))
+
+        def release_slot(subscriber_id=subscriber.pk):
+            # Not queued: let the person's next try send it, instead of a day's wait.
+            Subscriber.objects.filter(pk=subscriber_id).update(
+                confirmation_sent_at=None
+            )
+
+        transaction.on_commit(
+            lambda: publish(send_confirmation_task, *args, on_failure=release_slot)
+        )
     return subscriber
 
 
