@@ -52,3 +52,14 @@ def outbox_dir(tmp_path, settings):
     settings.EMAIL_PROVIDER = "outbox"
     settings.OUTBOX_DIR = folder
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_envelope_cache():
+    """Rolled-back tests reuse mailing and rendition ids: never serve another test's
+    cached envelope (sending._envelope is memoised per process)."""
+    from campaigns.mailings.services import sending
+
+    sending._envelope.cache_clear()
+    yield
+    sending._envelope.cache_clear()

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from wagtail.models import Collection
 
 from campaigns.mailings.models import Mailing
 from campaigns.models import Signature
@@ -141,6 +142,8 @@ def make_user(role, legal):
 
 @pytest.fixture
 def world(home_page):
+    # Transactional tests elsewhere flush the root collection Wagtail's migration made.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     legal = MailingListFactory(name="Legal", slug="legal")
     outreach = MailingListFactory(name="Outreach", slug="outreach")
     ana = subscribe("ana@example.org", [legal])
