@@ -11,3 +11,25 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Mailings live in a sub-package of campaigns, which autodiscovery does not visit.
 app.autodiscover_tasks(["campaigns.mailings"])
+
+
+def publish(task, *args, on_failure=None, **options) -> bool:
+    """Queue a task; if the broker is unreachable, log (task name only) and return
+    False rather than fail the web request whose rows are already committed."""
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    try:
+        if options:
+            task.apply_async(args, **options)
+        else:
+            task.delay(*args)
+    except (OperationalError, OSError) as error:
+        logging.getLogger(__name__).warning(
+            "broker unreachable, %s not queued: %s", task.name, type(error).__name__
+        )
+        if on_failure is not None:
+            on_failure()
+        return False
+    return True

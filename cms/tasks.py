@@ -10,3 +10,13 @@ def send_test_email_task(
     """Send the staff test message (or a page's test e-mail) through the worker; safe
     to run twice."""
     services.send_test_email(user_id=user_id, language=language, page_id=page_id)
+
+
+@shared_task
+def purge_expired_records_task() -> None:
+    """Apply the retention periods (webhook events, person log entries); safe to run
+    twice."""
+    from cms import retention
+
+    retention.purge_tracking_events()
+    retention.purge_person_log_entries()

@@ -1,11 +1,13 @@
 """Admin: RSVPs per event, read-only (people change their RSVP, staff do not)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from events.models import Rsvp
+from subscribers.exports import neutralise
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -18,8 +20,18 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class RsvpIndexView(IndexView):
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # Names come from the public RSVP form: a spreadsheet must not run them.
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return neutralise(value)
+        return value
+
+
 class RsvpViewSet(ModelViewSet):
     model = Rsvp
+    index_view_class = RsvpIndexView
     menu_label = _("RSVPs")
     icon = "date"
     add_to_admin_menu = True

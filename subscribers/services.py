@@ -3,8 +3,9 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -77,10 +78,21 @@ def request_signup(
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
     if pending and _claim_confirmation_slot(subscriber.pk):
+        from cms.celery import publish
+
         from .tasks import send_confirmation_task
 
         args = (subscriber.pk, sorted(pending), page_id, language)
-        transaction.on_commit(lambda: send_confirmation_task.delay(*args))
+
+        def release_slot(subscriber_id=subscriber.pk):
+            # Not queued: let the person's next try send it, instead of a day's wait.
+            Subscriber.objects.filter(pk=subscriber_id).update(
+                confirmation_sent_at=None
+            )
+
+        transaction.on_commit(
+            lambda: publish(send_confirmation_task, *args, on_failure=release_slot)
+        )
     return subscriber
 
 
@@ -250,8 +262,61 @@ def erase_subscriber(*, subscriber_id: int) -> bool:
         email_hash=subscriber.email_hash,
         defaults={"reason": Suppression.Reason.ERASED},
     )
+    # Signatures, RSVPs and any later row found by the same keyed hash go too.
+    for model in hash_keyed_models():
+        model._default_manager.filter(email_hash=subscriber.email_hash).delete()
     subscriber.delete()
     return True
+
+
+def hash_keyed_models() -> list[type[models.Model]]:
+    """Models that hold a person by the keyed hash of their address (not suppressions)."""
+    return [
+        model
+        for model in apps.get_models()
+        if model not in (Subscriber, Suppression)
+        and any(field.name == "email_hash" for field in model._meta.concrete_fields)
+    ]
+
+
+def subscriber_relations() -> list:
+    """Reverse relations from Subscriber to rows about one person (FKs and one-to-ones)."""
+    return [
+        relation
+        for relation in Subscriber._meta.related_objects
+        if relation.one_to_many or relation.one_to_one
+    ]
+
+
+def _row(instance: models.Model) -> dict:
+    row = {}
+    for field in instance._meta.concrete_fields:
+        if field.name == "email_hash" or field.primary_key:
+            continue
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            if isinstance(related, Subscriber):
+                continue
+            row[field.name] = str(related) if related is not None else None
+            continue
+        value = field.value_from_object(instance)
+        row[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return row
+
+
+def _linked_rows(subscriber: Subscriber) -> dict[str, list[dict]]:
+    """Every other row that points at this person, by foreign key or by keyed hash."""
+    linked: dict[str, list[dict]] = {}
+    for relation in subscriber_relations():
+        model = relation.related_model
+        if model is Subscription:
+            continue  # exported above, with list names
+        rows = model._default_manager.filter(**{relation.field.name: subscriber})
+        linked[model._meta.label_lower] = [_row(item) for item in rows]
+    for model in hash_keyed_models():
+        rows = model._default_manager.filter(email_hash=subscriber.email_hash)
+        linked[model._meta.label_lower] = [_row(item) for item in rows]
+    return linked
 
 
 def export_subscriber_data(*, subscriber_id: int) -> dict | None:
@@ -290,6 +355,7 @@ def export_subscriber_data(*, subscriber_id: int) -> dict | None:
             if suppression
             else None
         ),
+        **_linked_rows(subscriber),
     }
 
 

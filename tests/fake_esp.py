@@ -37,6 +37,9 @@ class Faults:
     down_until: float = 0.0  # time.monotonic() until which every call gets 503
     hang_seconds: float = 0.0  # sleep before answering, to trip client timeouts
     fail_next: list[int] = field(default_factory=list)  # statuses for the next calls
+    # A call with one of these gets a 200 whose body is not JSON: anymail raises a
+    # non-transient error, so the sending task crashes (a "poison" recipient).
+    garble_addresses: set[str] = field(default_factory=set)
     reject_addresses: set[str] = field(
         default_factory=set
     )  # 400 for these, like Mailgun
@@ -229,6 +232,16 @@ class FakeMailgun:
                 ]
                 with fake.lock:
                     fake.calls += 1
+                if faults.garble_addresses & set(recipients):
+                    with fake.lock:
+                        fake.failed_calls += 1
+                    garbage = b"<html>upstream proxy error</html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(garbage)))
+                    self.end_headers()
+                    self.wfile.write(garbage)
+                    return None
                 failure = fake._decide_failure(recipients)
                 if failure:
                     status, payload = failure

@@ -7,6 +7,7 @@ backend (SMTP, the file outbox) gets one message per recipient over one connecti
 """
 
 import email.utils
+import html
 import smtplib
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ PLACEHOLDERS = {
     "%%PREFERENCES_URL%%": "preferences_url",
     "%%NAME%%": "name",
 }
+# In the HTML part a subscriber's name is text, never markup: it comes from a public form.
+HTML_PLACEHOLDERS = {**PLACEHOLDERS, "%%NAME%%": "name_html"}
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -42,6 +45,7 @@ class Recipient:
             "unsubscribe_url": self.unsubscribe_url,
             "preferences_url": self.preferences_url,
             "name": self.name,
+            "name_html": html.escape(self.name),
         }
 
 
@@ -86,8 +90,10 @@ def uses_batch_merge() -> bool:
     return settings.EMAIL_PROVIDER in BATCH_MERGE_SYNTAX
 
 
-def substitute(template: str, values: dict[str, str]) -> str:
-    for placeholder, key in PLACEHOLDERS.items():
+def substitute(
+    template: str, values: dict[str, str], placeholders: dict = PLACEHOLDERS
+) -> str:
+    for placeholder, key in placeholders.items():
         if placeholder in template:
             template = template.replace(placeholder, values[key])
     return template
@@ -132,13 +138,10 @@ def _retry_after(value: str | None) -> float | None:
 
 def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     syntax = BATCH_MERGE_SYNTAX[settings.EMAIL_PROVIDER]
-    merge_tags = {
-        placeholder: syntax.format(key) for placeholder, key in PLACEHOLDERS.items()
-    }
 
-    def to_batch(template: str) -> str:
-        for placeholder, tag in merge_tags.items():
-            template = template.replace(placeholder, tag)
+    def to_batch(template: str, placeholders: dict = PLACEHOLDERS) -> str:
+        for placeholder, key in placeholders.items():
+            template = template.replace(placeholder, syntax.format(key))
         return template
 
     message = EmailMultiAlternatives(
@@ -149,7 +152,7 @@ def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         to=[recipient.email for recipient in recipients],
         headers=common_headers(envelope),
     )
-    message.attach_alternative(to_batch(envelope.html), "text/html")
+    message.attach_alternative(to_batch(envelope.html, HTML_PLACEHOLDERS), "text/html")
     message.merge_data = {r.email: r.merge_values() for r in recipients}
     message.merge_headers = {
         r.email: {
@@ -214,7 +217,9 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
                 "Message-ID": message_id,
             },
         )
-        message.attach_alternative(substitute(envelope.html, values), "text/html")
+        message.attach_alternative(
+            substitute(envelope.html, values, HTML_PLACEHOLDERS), "text/html"
+        )
         messages.append((recipient, message))
     connection = get_connection(fail_silently=False)
     result = BatchResult(sent={}, failed={})

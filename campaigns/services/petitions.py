@@ -80,7 +80,11 @@ def record_signature(
             )
             counted = True
         if verify and status == Signature.Status.PENDING:
-            send_signature_verification_task.delay_on_commit(signature_id)
+            from cms.celery import publish
+
+            transaction.on_commit(
+                lambda: publish(send_signature_verification_task, signature_id)
+            )
         wanted = set(list_ids)
         if wanted:
             allowed = wanted & set(page.campaign.offered_list_ids)

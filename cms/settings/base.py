@@ -325,3 +325,13 @@ CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
     "task": "campaigns.tasks.purge_pending_signatures_task",
     "schedule": 6 * 3600,
 }
+
+# --- Retention (issue 8) -----------------------------------------------------------
+# Webhook events (tracking) and the admin's history of person rows (subscriptions,
+# suppressions, RSVPs, signatures) are kept this many days, then deleted daily.
+TRACKING_EVENT_RETENTION_DAYS = env_int("TRACKING_EVENT_RETENTION_DAYS", 30)
+PERSON_LOG_RETENTION_DAYS = env_int("PERSON_LOG_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE["cms-purge-expired-records"] = {
+    "task": "cms.tasks.purge_expired_records_task",
+    "schedule": 24 * 3600,
+}

@@ -201,10 +201,14 @@ def send_batch(*, mailing_id: int) -> int:
         release_deliveries(token)
         note_provider_failure(mailing_id, error)
         raise
-    except Exception:
-        # A poison batch must not sit in "sending": give it back, then surface the error.
-        release_deliveries(token)
-        raise
+    except Exception as error:  # noqa: BLE001 - a crash of any kind may be one poison row
+        # A poison batch must not sit in "sending", nor block its innocent neighbours:
+        # send the rest one by one, and give up on a row after POISON_MAX_ATTEMPTS.
+        try:
+            handled += isolate_poison(token, mailing_id, envelopes, error)
+        except Exception:
+            release_deliveries(token)
+            raise
     # Rows of people erased since the start: nothing to send to them any more.
     Delivery.objects.filter(
         batch_token=token, status=Delivery.Status.SENDING, subscriber=None
@@ -213,6 +217,64 @@ def send_batch(*, mailing_id: int) -> int:
         consecutive_failures=0, last_progress_at=timezone.now()
     )
     return max(handled, 1)
+
+
+POISON_MAX_ATTEMPTS = 3
+
+
+def isolate_poison(
+    token: str, mailing_id: int, envelopes: dict, error: Exception
+) -> int:
+    """After a batch crashed: send its unsent rows one at a time; a row that crashes
+    alone goes back to the queue, or is quarantined (failed) after its third try."""
+    logger.warning(
+        "batch of mailing %s crashed (%s): isolating", mailing_id, type(error).__name__
+    )
+    handled = 0
+    for language, recipients in load_recipients(token, mailing_id).items():
+        unsent = set(
+            Delivery.objects.filter(
+                batch_token=token, status=Delivery.Status.SENDING
+            ).values_list("pk", flat=True)
+        )
+        for recipient in recipients:
+            if recipient.delivery_id not in unsent:
+                continue
+            try:
+                result = transport.send(envelopes[language], [recipient])
+            except TransientSendError:
+                release_deliveries(token)
+                raise
+            except Exception as single:  # noqa: BLE001 - any crash makes the row suspect
+                _quarantine_or_release(recipient.delivery_id, single)
+                continue
+            # Row by row: record_result would mark the whole batch's rows sent.
+            for delivery_id, reason in result.failed.items():
+                Delivery.objects.filter(
+                    pk=delivery_id, status=Delivery.Status.SENDING
+                ).update(status=Delivery.Status.FAILED, error=reason[:255])
+            for delivery_id, message_id in result.sent.items():
+                Delivery.objects.filter(
+                    pk=delivery_id, status=Delivery.Status.SENDING
+                ).update(
+                    status=Delivery.Status.SENT,
+                    sent_at=timezone.now(),
+                    esp_message_id=message_id[:255],
+                )
+            handled += 1
+    return handled
+
+
+def _quarantine_or_release(delivery_id: int, error: Exception) -> None:
+    rows = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING)
+    quarantined = rows.filter(attempts__gte=POISON_MAX_ATTEMPTS).update(
+        status=Delivery.Status.FAILED,
+        error=f"quarantined after {POISON_MAX_ATTEMPTS} tries: {type(error).__name__}",
+    )
+    if quarantined:
+        logger.error("delivery %s quarantined: %s", delivery_id, type(error).__name__)
+    else:
+        rows.update(status=Delivery.Status.QUEUED, claimed_at=None)
 
 
 def lane_of(mailing_id: int) -> str:

@@ -1,0 +1,45 @@
+"""Retention: delete what we no longer need about people once its time is up."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+# Rows about one person whose admin history (who edited it, when) we keep for a while.
+PERSON_MODELS = (
+    "subscribers.subscription",
+    "subscribers.subscriber",
+    "subscribers.suppression",
+    "events.rsvp",
+    "campaigns.signature",
+)
+
+
+def purge_tracking_events(*, now=None) -> int:
+    """Delete provider webhook events older than TRACKING_EVENT_RETENTION_DAYS; safe to
+    run twice. The delivery rows keep their status and times."""
+    from campaigns.mailings.models import TrackingEvent
+
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.TRACKING_EVENT_RETENTION_DAYS
+    )
+    deleted, _ = TrackingEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
+def purge_person_log_entries(*, now=None) -> int:
+    """Delete the admin's log entries about person rows older than
+    PERSON_LOG_RETENTION_DAYS; safe to run twice."""
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.PERSON_LOG_RETENTION_DAYS
+    )
+    types = []
+    for label in PERSON_MODELS:
+        app_label, model = label.split(".")
+        types += ContentType.objects.filter(app_label=app_label, model=model)
+    deleted, _ = ModelLogEntry.objects.filter(
+        content_type__in=types, timestamp__lt=cutoff
+    ).delete()
+    return deleted

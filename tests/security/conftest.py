@@ -1,0 +1,24 @@
+"""Security tests: a private cache (rate limits) and a fresh petition memo per test."""
+
+import uuid
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"security-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def fresh_petition_memo():
+    from campaigns.selectors import forget_petitions
+
+    forget_petitions()
+    yield
+    forget_petitions()

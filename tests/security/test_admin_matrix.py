@@ -1,0 +1,367 @@
+"""Every admin URL as every role: an explicit permission matrix, and never a 500.
+
+The URL list comes from the resolver, so a view added later is walked too; a project
+namespace missing from MATRIX fails the test until someone decides who may see it.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from wagtail.models import Collection
+
+from campaigns.mailings.models import Mailing
+from campaigns.models import Signature
+from events.models import Rsvp
+from subscribers.crypto import lookup_hash
+from subscribers.models import ListPermission, Subscription, Suppression
+from subscribers.tokens import preferences_url
+from tests.campaigns.mailing_fixtures import subscribe
+from tests.factories import (
+    CampaignFactory,
+    MailingListFactory,
+    SuperuserFactory,
+    UserFactory,
+    build_event,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "link_holder", "editor", "organizer", "admin")
+
+# Screens open to anyone: login, logout and password-reset forms, static catalogues.
+PUBLIC_ADMIN = {
+    "wagtailadmin_login",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
+    "javascript_catalog",  # wagtail_localize's jsi18n
+    "admin:login",
+    "admin:logout",
+    "admin:jsi18n",
+}
+
+# Project screens: which logged-in roles may open them (GET). Anyone else is refused.
+# editor: subcommittee member with VIEW on the legal list; organizer: SEND on legal.
+MATRIX = {
+    "campaigns_mailings": {"organizer", "admin"},
+    "cms_outbox": {"admin"},
+    "cms_email_preview": {"admin"},
+    "mailing_lists": {"editor", "admin"},
+    "subscribers_admin": {"editor", "admin"},
+    "suppression": {"admin"},
+    "rsvps": {"admin"},
+    "campaigns_admin": {"admin"},
+}
+# Within an allowed namespace, views that only an admin may use.
+# (A "view" grant lets a subcommittee import into its own lists: see subscribers.admin_views.)
+ADMIN_ONLY_VIEWS = {
+    "mailing_lists": {
+        "add",
+        "edit",
+        "delete",
+        "copy",
+        "history",
+        "history_results",
+        "usage",
+    },
+    "subscribers_admin": {
+        "add",
+        "edit",
+        "copy",
+        "delete",
+        "history",
+        "history_results",
+        "usage",
+    },
+}
+# RSVPs are read-only for everyone, staff admin included.
+NOBODY = {"rsvps": {"add", "edit", "copy", "usage"}}
+# POST-only actions whose GET answers 405 for whoever may use them.
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace
+                    else pattern.namespace
+                )
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), namespace, pattern.name
+
+
+def concrete(route: str, ids: dict) -> str | None:
+    if ".*" in route:
+        return None  # catch-alls
+
+    def value(match):
+        kind, name = match.group(1) or "str", match.group(2)
+        if name in ids:
+            return str(ids[name])
+        return "1" if kind == "int" else "x"
+
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", "auth", path)  # django-admin app_list
+    path = path.replace("^", "").replace("$", "")
+    if "(" in path:
+        path = re.sub(r"\(.*?\)\??", "", path).replace("\\d+", "1").replace("/.*", "/x")
+    return "/" + path
+
+
+def admin_routes():
+    for route, namespace, name in walk(get_resolver().url_patterns):
+        if route.startswith(("admin/", "django-admin/")):
+            yield route, namespace, name
+
+
+def make_user(role, legal):
+    if role == "admin":
+        return SuperuserFactory(username="staff-admin")
+    access = Permission.objects.get(codename="access_admin")
+    group = Group.objects.create(name=f"group-{role}")
+    group.permissions.add(access)
+    ListPermission.objects.create(
+        group=group,
+        mailing_list=legal,
+        permission="view" if role == "editor" else "send",
+    )
+    user = UserFactory(username=role)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def world(home_page):
+    # Transactional tests elsewhere flush the root collection Wagtail's migration made.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
+    legal = MailingListFactory(name="Legal", slug="legal")
+    outreach = MailingListFactory(name="Outreach", slug="outreach")
+    ana = subscribe("ana@example.org", [legal])
+    omar = subscribe("omar@example.org", [outreach])
+    campaign = CampaignFactory(slug="hate-has-no-place")
+    Signature.objects.create(
+        campaign=campaign,
+        name="Ana",
+        email="ana@example.org",
+        email_hash=lookup_hash("ana@example.org"),
+        zip_code="60601",
+        status=Signature.Status.VERIFIED,
+        created_at=timezone.now(),
+        verified_at=timezone.now(),
+    )
+    event = build_event()
+    rsvp = Rsvp.objects.create(
+        event=event,
+        name="Ana",
+        email="ana@example.org",
+        email_hash=lookup_hash("ana@example.org"),
+        status=Rsvp.Status.choices[0][0],
+    )
+    suppression = Suppression.objects.create(
+        email_hash=lookup_hash("gone@example.org"), reason="erased"
+    )
+    legal_mailing = Mailing.objects.create(page=home_page, lane="bulk")
+    legal_mailing.lists.set([legal])
+    other_mailing = Mailing.objects.create(page=home_page, lane="bulk")
+    other_mailing.lists.set([outreach])
+    return {
+        "legal": legal,
+        "outreach": outreach,
+        "home": home_page,
+        "event": event,
+        "campaign": campaign,
+        "rsvp": rsvp,
+        "suppression": suppression,
+        "legal_mailing": legal_mailing,
+        "other_mailing": other_mailing,
+        "legal_subscription": Subscription.objects.get(subscriber=ana),
+        "other_subscription": Subscription.objects.get(subscriber=omar),
+    }
+
+
+def ids_for(namespace, world, *, other=False) -> dict:
+    """Path values: the legal list's objects (or, with other=True, the other list's)."""
+    pk = {
+        "campaigns_mailings": world["other_mailing" if other else "legal_mailing"].pk,
+        "mailing_lists": world["outreach" if other else "legal"].pk,
+        "subscribers_admin": world[
+            "other_subscription" if other else "legal_subscription"
+        ].pk,
+        "suppression": world["suppression"].pk,
+        "rsvps": world["rsvp"].pk,
+        "campaigns_admin": world["campaign"].pk,
+    }.get(namespace, 1)
+    return {
+        "pk": pk,
+        "page_id": world["event"].pk,
+        "parent_page_id": world["home"].pk,
+        "name": "nothing-here.eml",
+    }
+
+
+def outcome(response) -> str:
+    """allow, deny (403 or Wagtail's redirect to login or dashboard), or missing."""
+    code = response.status_code
+    assert code < 500, f"{response.request['PATH_INFO']} answered {code}"
+    location = response.get("Location", "")
+    if code == 403 or (
+        code == 302 and ("/login/" in location or location == "/admin/")
+    ):
+        return "deny"
+    if code in (404, 405, 400):
+        return "missing"
+    return "allow"
+
+
+def client_for(role, users, client):
+    if role in ("anonymous", "link_holder"):
+        return client
+    client.force_login(users[role])
+    return client
+
+
+def expected(role, namespace, name) -> set:
+    key = f"{namespace}:{name}" if namespace else name
+    if key in PUBLIC_ADMIN or name in PUBLIC_ADMIN:
+        return {"allow", "deny", "missing"}  # open to all; only a 500 is wrong
+    if role in ("anonymous", "link_holder"):
+        return {"deny"}
+    if name in NOBODY.get(namespace, ()):
+        return {"deny"}
+    if namespace in MATRIX:
+        if role not in MATRIX[namespace] or (
+            role != "admin" and name in ADMIN_ONLY_VIEWS.get(namespace, ())
+        ):
+            return {"deny", "missing"}
+        return {"allow", "missing"}
+    return {"allow", "deny", "missing"}  # Wagtail's own screens: never a 500
+
+
+@pytest.fixture
+def users(world):
+    return {
+        role: make_user(role, world["legal"])
+        for role in ("editor", "organizer", "admin")
+    }
+
+
+def test_every_admin_url_as_every_role_follows_the_matrix(client, world, users):
+    namespaces = {namespace for _, namespace, _ in admin_routes() if namespace}
+    unknown = {
+        ns
+        for ns in namespaces
+        if ns not in MATRIX and ns != "admin" and not ns.startswith("wagtail")
+    }  # Wagtail's and Django's own screens: their own permissions, never a 500
+    assert not unknown, f"admin namespaces with no row in MATRIX: {unknown}"
+    # A subscriber-link holder carries a valid preferences cookie-less token, nothing else.
+    client.get(preferences_url(world["legal_subscription"].subscriber_id))
+    walked, wrong = 0, []
+    for route, namespace, name in admin_routes():
+        path = concrete(route, ids_for(namespace, world))
+        if path is None:
+            continue
+        for role in ROLES:
+            if name == "wagtailadmin_error_test" and role in users:
+                continue  # Wagtail's deliberate 500, behind its login
+            client.logout()
+            if role in users:
+                client.force_login(users[role])
+            got = outcome(client.get(path))
+            walked += 1
+            if got not in expected(role, namespace, name):
+                wrong.append(f"{role} GET {path} ({namespace}:{name}) -> {got}")
+    assert walked > 1000, walked
+    assert not wrong, "\n".join(wrong)
+
+
+def test_project_screens_open_for_the_roles_that_need_them(client, world, users):
+    screens = {
+        "organizer": [
+            "/admin/mailings/",
+            "/admin/mailings/new/",
+            f"/admin/mailings/{world['legal_mailing'].pk}/",
+            f"/admin/mailings/{world['legal_mailing'].pk}/report.csv",
+        ],
+        "editor": [
+            "/admin/mailing_lists/",
+            "/admin/subscribers_admin/",
+            "/admin/subscribers_admin/export/",
+        ],
+        "admin": [
+            "/admin/outbox/",
+            f"/admin/email-preview/{world['event'].pk}/",
+            "/admin/suppression/",
+            "/admin/rsvps/",
+            f"/admin/campaigns/report/{world['campaign'].pk}/",
+            f"/admin/campaigns/report/{world['campaign'].pk}/signatures.csv",
+        ],
+    }
+    for role, paths in screens.items():
+        client.force_login(users[role])
+        for path in paths:
+            assert client.get(path).status_code == 200, (role, path)
+
+
+def test_list_scoped_roles_cannot_reach_another_lists_objects(client, world, users):
+    other = world["other_mailing"].pk
+    client.force_login(users["organizer"])
+    for path in (
+        f"/admin/mailings/{other}/",
+        f"/admin/mailings/{other}/progress.json",
+        f"/admin/mailings/{other}/report.csv",
+    ):
+        assert outcome(client.get(path)) == "deny", path
+    for action in ("send", "schedule", "pause", "resume", "cancel", "test"):
+        response = client.post(
+            f"/admin/mailings/{other}/{action}/", {"send_at": "2030-01-01T10:00"}
+        )
+        assert outcome(response) == "deny", action
+    world["other_mailing"].refresh_from_db()
+    assert world["other_mailing"].status == Mailing.Status.DRAFT
+    mine = client.get("/admin/mailings/").content.decode()
+    assert f"/admin/mailings/{other}/" not in mine
+
+    client.force_login(users["editor"])
+    listing = client.get("/admin/subscribers_admin/")
+    assert listing.status_code == 200
+    other_sub = world["other_subscription"].pk
+    assert f"/edit/{other_sub}/" not in listing.content.decode()
+    export = b"".join(client.get("/admin/subscribers_admin/export/").streaming_content)
+    assert b"ana@example.org" in export
+    assert b"omar@example.org" not in export
+    # The editor holds "view" only: no mailing may be created on its list.
+    response = client.post(
+        "/admin/mailings/new/",
+        {"page": world["home"].pk, "lists": [world["legal"].pk], "lane": "bulk"},
+    )
+    assert outcome(response) == "deny"
+    assert Mailing.objects.count() == 2
+
+
+def test_admin_post_actions_refuse_anonymous_and_link_holders(client, world):
+    pk = world["legal_mailing"].pk
+    for path in [
+        f"/admin/mailings/{pk}/send/",
+        f"/admin/mailings/{pk}/cancel/",
+        "/admin/mailings/new/",
+        "/admin/outbox/send-test/",
+        f"/admin/email-preview/{world['event'].pk}/send-test/",
+        "/admin/subscribers_admin/import/",
+        f"/admin/suppression/delete/{world['suppression'].pk}/",
+        f"/admin/campaigns/delete/{world['campaign'].pk}/",
+    ]:
+        response = client.post(path, {"lists": [world["legal"].pk]})
+        assert outcome(response) == "deny", path
+    assert Suppression.objects.count() == 1
+    world["legal_mailing"].refresh_from_db()
+    assert world["legal_mailing"].status == Mailing.Status.DRAFT
