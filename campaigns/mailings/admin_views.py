@@ -103,25 +103,36 @@ class MailingCreateView(SenderRequiredMixin, WagtailAdminTemplateMixin, FormView
         return redirect("campaigns_mailings:detail", mailing.pk)
 
 
-class MailingDetailView(WagtailAdminTemplateMixin, TemplateView):
+class MailingScreenMixin(WagtailAdminTemplateMixin):
+    """One mailing's admin screen: loaded (and permission-checked) before anything else."""
+
+    def load_mailing(self, user, pk: int) -> Mailing:
+        return get_mailing_for(user, pk)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.mailing = self.load_mailing(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def audience(self) -> dict[str, int]:
+        """{language: people} the mailing would reach now."""
+        return audience_size_by_language(
+            list_ids=self.mailing.lists.values_list("pk", flat=True),
+            languages=self.mailing.languages,
+            zip_prefix=self.mailing.zip_prefix,
+        )
+
+
+class MailingDetailView(MailingScreenMixin, TemplateView):
     header_icon = "mail"
     template_name = "campaigns/admin/mailing_detail.html"
 
     def get_page_title(self):
         return _("Mailing: %(title)s") % {"title": self.mailing.page.title}
 
-    def dispatch(self, request, *args, **kwargs):
-        self.mailing = get_mailing_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mailing = self.mailing
-        audience = audience_size_by_language(
-            list_ids=mailing.lists.values_list("pk", flat=True),
-            languages=mailing.languages,
-            zip_prefix=mailing.zip_prefix,
-        )
+        audience = self.audience()
         context.update(
             mailing=mailing,
             audience=audience,

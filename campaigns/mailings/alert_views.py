@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.mailings.admin_views import (
+    MailingScreenMixin,
     SenderRequiredMixin,
     get_mailing_for,
     sendable_lists,
@@ -24,7 +25,6 @@ from campaigns.mailings.alert_forms import (
 )
 from campaigns.mailings.exceptions import AlertError
 from campaigns.mailings.models import Mailing
-from campaigns.mailings.selectors import audience_size_by_language
 from campaigns.mailings.services import alerts
 
 
@@ -94,25 +94,20 @@ class EventAlertView(AlertFormMixin, FormView):
         )
 
 
-class AlertDetailView(WagtailAdminTemplateMixin, TemplateView):
+class AlertDetailView(MailingScreenMixin, TemplateView):
     header_icon = "warning"
     template_name = "campaigns/admin/alert_detail.html"
+
+    def load_mailing(self, user, pk: int) -> Mailing:
+        return _get_alert(user, pk)
 
     def get_page_title(self):
         return _("Alert: %(title)s") % {"title": self.mailing.page.title}
 
-    def dispatch(self, request, *args, **kwargs):
-        self.mailing = _get_alert(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mailing = self.mailing
-        audience = audience_size_by_language(
-            list_ids=mailing.lists.values_list("pk", flat=True),
-            languages=mailing.languages,
-            zip_prefix=mailing.zip_prefix,
-        )
+        audience = self.audience()
         page = mailing.page.specific
         context.update(
             mailing=mailing,
