@@ -20,42 +20,50 @@ zip_validator = RegexValidator(
 class PetitionForm(forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
-    name = forms.CharField(label=_("Your name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     zip_code = forms.CharField(
         label=_("ZIP code (optional)"),
         max_length=10,
         required=False,
         validators=[zip_validator],
-    )
-    lists = forms.ModelMultipleChoiceField(
-        label=_("Also keep me informed by e-mail about:"),
-        queryset=MailingList.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    list_language = forms.ChoiceField(
-        label=_("Language for these e-mails"),
-        choices=settings.LANGUAGES,
-        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
+        ),
     )
     # Hidden from people by CSS and aria-hidden; bots fill it in.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, campaign, language: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
+        # The opt-in fields are added only where the campaign offers lists: most
+        # petitions don't, and a burst of signers shouldn't pay for copying them.
         offered = campaign.offered_list_ids
-        self.fields["lists"].queryset = MailingList.objects.filter(pk__in=offered)
-        self.fields["list_language"].initial = language
-        if not offered:
-            del self.fields["lists"]
-            del self.fields["list_language"]
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["zip_code"].widget.attrs.update(
-            autocomplete="postal-code", inputmode="numeric"
-        )
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        if offered:
+            self.fields["lists"] = forms.ModelMultipleChoiceField(
+                label=_("Also keep me informed by e-mail about:"),
+                queryset=MailingList.objects.filter(pk__in=offered),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields["list_language"] = forms.ChoiceField(
+                label=_("Language for these e-mails"),
+                choices=settings.LANGUAGES,
+                initial=language,
+                required=False,
+            )
 
     def clean(self):
         cleaned = super().clean()

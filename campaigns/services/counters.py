@@ -10,7 +10,7 @@ threshold) keeps even a re-crossing (after a correction) from recording it twice
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Counter, Milestone
+from campaigns.models import Campaign, Counter, Milestone, Signature
 from campaigns.models.campaign import normalise_thresholds
 
 
@@ -69,8 +69,6 @@ def record_milestone(
 
     The lead notification is queued on commit for inserted milestones only.
     """
-    from campaigns.tasks import notify_milestone_task
-
     with transaction.atomic():
         milestone, created = Milestone.objects.get_or_create(
             campaign_id=campaign_id,
@@ -80,8 +78,73 @@ def record_milestone(
         )
     if not created:
         return None
-    notify_milestone_task.delay_on_commit(milestone.pk)
+    _announce(milestone.pk)
     return milestone
+
+
+def _announce(milestone_id: int) -> None:
+    """Queue the leads' e-mail once the milestone's transaction commits."""
+    from campaigns.tasks import notify_milestone_task
+
+    notify_milestone_task.delay_on_commit(milestone_id)
+
+
+def sign_and_count(
+    *, campaign_id: int, page_id: int, row: dict, thresholds: list[int], now
+) -> tuple[int | None, bool]:
+    """PostgreSQL: store a verified signature, count it and record any milestone it
+    reaches, all in one statement; returns (new signature id or None, counted).
+
+    Exact for the same reason as ``increment_counter``: the upsert takes the counter
+    row's lock and each statement sees a distinct value; the milestone insert belongs to
+    the statement that reached the threshold and is unique anyway. One statement in
+    autocommit is one transaction, so the signature, its count and the milestone commit
+    together or not at all, and the counter row stays locked only while it commits (not
+    for the three round trips of BEGIN ... UPDATE ... COMMIT). A repeat signer inserts
+    nothing, so nothing is counted and the counter row is not touched.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(row)
+    values = ", ".join(["%s"] * len(row))
+    sql = f"""
+        WITH signed AS (
+            INSERT INTO {quote(Signature._meta.db_table)}
+                (campaign_id, page_id, {columns})
+            VALUES (%s, %s, {values})
+            ON CONFLICT (campaign_id, email_hash) DO NOTHING
+            RETURNING id
+        ), counted AS (
+            INSERT INTO {quote(Counter._meta.db_table)}
+                (campaign_id, kind, value, updated_at)
+            SELECT %s, %s, 1, %s FROM signed
+            ON CONFLICT (campaign_id, kind)
+            DO UPDATE SET value = {quote(Counter._meta.db_table)}.value + 1,
+                          updated_at = EXCLUDED.updated_at
+            RETURNING value
+        ), reached AS (
+            INSERT INTO {quote(Milestone._meta.db_table)}
+                (campaign_id, counter, threshold, reached_at)
+            SELECT %s, %s, threshold, %s
+            FROM counted, unnest(%s::integer[]) AS threshold
+            WHERE threshold = counted.value
+            ON CONFLICT (campaign_id, counter, threshold) DO NOTHING
+            RETURNING id
+        )
+        SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached)
+    """  # noqa: S608 (table and column names are ours; values are parameters)
+    kind = Counter.Kind.SIGNATURES
+    # No atomic block: in autocommit the statement is its own transaction. Inside a
+    # caller's transaction it simply joins it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [campaign_id, page_id, *row.values(), campaign_id, kind, now]
+            + [campaign_id, kind, now, thresholds],
+        )
+        signature_id, milestone_ids = cursor.fetchone()
+    for milestone_id in milestone_ids:
+        _announce(milestone_id)
+    return signature_id, signature_id is not None
 
 
 def record_signup(*, campaign_id: int) -> int:

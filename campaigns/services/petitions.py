@@ -13,7 +13,7 @@ from subscribers import crypto
 from subscribers.models import Subscription
 from subscribers.services import request_signup
 
-from .counters import increment_counter
+from .counters import increment_counter, sign_and_count
 
 VERIFY_SALT = "campaigns.signature-verification"
 VERIFY_MAX_AGE = 14 * 24 * 3600
@@ -51,6 +51,20 @@ def record_signature(
     campaign_id = page.campaign_id
     now = timezone.now()
     verify = page.require_verification
+    wanted = set(list_ids)
+    if not verify and not wanted and connection.vendor == "postgresql":
+        signature_id, counted = sign_and_count(
+            campaign_id=campaign_id,
+            page_id=page.pk,
+            row=_signature_row(normalised, email_hash, name, zip_code, language, now),
+            thresholds=page.campaign.thresholds,
+            now=now,
+        )
+        if signature_id is None:
+            signature_id = Signature.objects.values_list("pk", flat=True).get(
+                campaign_id=campaign_id, email_hash=email_hash
+            )
+        return SignOutcome(signature_id=signature_id, created=counted, counted=counted)
     with transaction.atomic():
         signature_id = _insert_signature(
             campaign_id=campaign_id,
@@ -85,7 +99,6 @@ def record_signature(
             transaction.on_commit(
                 lambda: publish(send_signature_verification_task, signature_id)
             )
-        wanted = set(list_ids)
         if wanted:
             allowed = wanted & set(page.campaign.offered_list_ids)
             if allowed:
@@ -119,28 +132,33 @@ def _insert_signature(
     with no savepoint and no error to recover from.
     """
     table = connection.ops.quote_name(Signature._meta.db_table)
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    row = _signature_row(email, email_hash, name, zip_code, language, now)
+    if not verified:
+        row.update(status=Signature.Status.PENDING, verified_at=None)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (campaign_id, page_id, email, email_hash, name, "  # noqa: S608
-            "zip_code, language, status, created_at, verified_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {table} (campaign_id, page_id, {', '.join(row)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * (len(row) + 2))}) "
             "ON CONFLICT (campaign_id, email_hash) DO NOTHING RETURNING id",
-            [
-                campaign_id,
-                page_id,
-                crypto.encrypt(email),
-                email_hash,
-                crypto.encrypt(name) if name else None,
-                zip_code,
-                language,
-                Signature.Status.VERIFIED if verified else Signature.Status.PENDING,
-                stamp,
-                stamp if verified else None,
-            ],
+            [campaign_id, page_id, *row.values()],
         )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        inserted = cursor.fetchone()
+    return None if inserted is None else int(inserted[0])
+
+
+def _signature_row(email, email_hash, name, zip_code, language, now) -> dict:
+    """A verified signature's columns (after campaign_id and page_id), encrypted."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return {
+        "email": crypto.encrypt(email),
+        "email_hash": email_hash,
+        "name": crypto.encrypt(name) if name else None,
+        "zip_code": zip_code,
+        "language": language,
+        "status": Signature.Status.VERIFIED,
+        "created_at": stamp,
+        "verified_at": stamp,
+    }
 
 
 def verification_token(*, signature_id: int) -> str:
