@@ -5,7 +5,6 @@ from anymail import urls as anymail_urls
 from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib import admin
 from django.http import Http404
 from django.urls import URLPattern, include, path
 from wagtail import urls as wagtail_urls
@@ -34,8 +33,9 @@ anymail_patterns = [
     for p in anymail_urls.urlpatterns
 ]
 
+# Django's own admin is not mounted: Wagtail's admin is the one staff use, and a second
+# login form for the same accounts would be one more door to guard.
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -365,3 +365,10 @@ def test_admin_post_actions_refuse_anonymous_and_link_holders(client, world):
     assert Suppression.objects.count() == 1
     world["legal_mailing"].refresh_from_db()
     assert world["legal_mailing"].status == Mailing.Status.DRAFT
+
+
+def test_django_admin_is_not_mounted(client, world):
+    """One admin, one login form: Django's own admin would be a second door to the
+    same accounts (it had one until hardening unmounted it)."""
+    assert client.get("/django-admin/").status_code == 404
+    assert client.post("/django-admin/login/", {"username": "x"}).status_code == 404
