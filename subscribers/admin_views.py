@@ -1,4 +1,6 @@
-"""Staff import and export of subscribers (CSV), limited to the lists they may view."""
+"""Staff import and export of subscribers (CSV): export from the lists they may view,
+import into the lists they may import into (a separate grant: an import adds confirmed
+subscribers, so seeing a list must not be enough to fill it)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from .selectors import lists_user_can
 
 MAX_UPLOAD = 20 * 1024 * 1024
 VIEW = ListPermission.Permission.VIEW
+IMPORT = ListPermission.Permission.IMPORT
 
 
 class ImportForm(forms.Form):
@@ -33,14 +36,17 @@ class ImportForm(forms.Form):
 
 
 class _ScopedView(View):
+    permission = VIEW
+
     def dispatch(self, request, *args, **kwargs):
-        self.lists = lists_user_can(request.user, VIEW)
+        self.lists = lists_user_can(request.user, self.permission)
         if not self.lists.exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 class ImportView(_ScopedView):
+    permission = IMPORT
     template_name = "subscribers/admin/import.html"
 
     def get(self, request):

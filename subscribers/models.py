@@ -152,10 +152,12 @@ class Suppression(models.Model):
 
 
 class ListPermission(models.Model):
-    """What a staff group may do with one list: see and export it, or send to it."""
+    """What a staff group may do with one list: see and export it, add people to it by
+    import, or send to it. Each is granted on its own."""
 
     class Permission(models.TextChoices):
         VIEW = "view", _("see and export subscribers")
+        IMPORT = "import", _("import subscribers (CSV)")
         SEND = "send", _("send mailings")
 
     group = models.ForeignKey(

@@ -6,7 +6,8 @@ from .models import ListPermission, MailingList, Subscriber, Subscription, Suppr
 
 
 def lists_user_can(user, permission: str) -> QuerySet[MailingList]:
-    """Lists this user holds ``permission`` ("view" or "send") on; superusers: all."""
+    """Lists this user holds ``permission`` ("view", "import" or "send") on; superusers:
+    all."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return MailingList.objects.none()
     if user.is_superuser:

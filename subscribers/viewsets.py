@@ -135,13 +135,14 @@ class SubscriptionIndexView(IndexView):
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
-        buttons.append(
-            HeaderButton(
-                _("Import CSV"),
-                url=reverse("subscribers_admin:import"),
-                icon_name="upload",
+        if lists_user_can(self.request.user, ListPermission.Permission.IMPORT).exists():
+            buttons.append(
+                HeaderButton(
+                    _("Import CSV"),
+                    url=reverse("subscribers_admin:import"),
+                    icon_name="upload",
+                )
             )
-        )
         buttons.append(
             HeaderButton(
                 _("Export CSV"),

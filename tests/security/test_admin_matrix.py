@@ -59,7 +59,7 @@ MATRIX = {
     "campaigns_admin": {"admin"},
 }
 # Within an allowed namespace, views that only an admin may use.
-# (A "view" grant lets a subcommittee import into its own lists: see subscribers.admin_views.)
+# (Importing takes its own "import" grant, which neither list-scoped role holds here.)
 ADMIN_ONLY_VIEWS = {
     "mailing_lists": {
         "add",
@@ -71,6 +71,7 @@ ADMIN_ONLY_VIEWS = {
         "usage",
     },
     "subscribers_admin": {
+        "import",
         "add",
         "edit",
         "copy",

@@ -51,7 +51,10 @@ def legal_staff(lists):
             content_type__app_label="wagtailadmin", codename="access_admin"
         )
     )
-    ListPermission.objects.create(group=group, mailing_list=lists[0], permission="view")
+    for permission in ("view", "import"):
+        ListPermission.objects.create(
+            group=group, mailing_list=lists[0], permission=permission
+        )
     user = UserFactory(username="legal")
     user.groups.add(group)
     return user
@@ -118,6 +121,21 @@ def test_staff_without_list_permission_gets_403(client, people):
         response = client.get(reverse(f"subscribers_admin:{name}"))
         assert response.status_code in (302, 403), name
         assert b"ana@example.org" not in response.content
+
+
+def test_seeing_a_list_does_not_allow_importing_into_it(client, lists, legal_staff):
+    """An import adds confirmed subscribers: it takes its own grant, not "view"."""
+    ListPermission.objects.filter(permission="import").delete()
+    client.force_login(legal_staff)
+    listing = client.get(reverse("subscribers_admin:index"))
+    assert listing.status_code == 200
+    assert reverse("subscribers_admin:import") not in listing.content.decode()
+    # Wagtail answers a refused admin screen with a redirect to the dashboard.
+    assert client.get(reverse("subscribers_admin:import")).status_code in (302, 403)
+    text = "email,name,language,zip,lists\nnew@example.org,New,en,,legal\n"
+    response = client.post(reverse("subscribers_admin:import"), {"file": upload(text)})
+    assert response.status_code in (302, 403)
+    assert not Subscriber.objects.exists(), "nothing imported"
 
 
 def test_search_is_an_exact_address_match(client, people):
