@@ -173,6 +173,9 @@ def send_now(request, pk):
 
 @require_POST
 def schedule(request, pk):
+    # Permission first: someone who may not see this mailing learns nothing, not even
+    # whether their date was valid.
+    get_mailing_for(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a valid date and time."))

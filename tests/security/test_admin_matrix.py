@@ -327,6 +327,9 @@ def test_list_scoped_roles_cannot_reach_another_lists_objects(client, world, use
             f"/admin/mailings/{other}/{action}/", {"send_at": "2030-01-01T10:00"}
         )
         assert outcome(response) == "deny", action
+    # Refused before the form is read: a bad date answers the same refusal.
+    response = client.post(f"/admin/mailings/{other}/schedule/", {"send_at": "soon"})
+    assert outcome(response) == "deny", "schedule with a bad date"
     world["other_mailing"].refresh_from_db()
     assert world["other_mailing"].status == Mailing.Status.DRAFT
     mine = client.get("/admin/mailings/").content.decode()
