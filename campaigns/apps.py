@@ -15,10 +15,16 @@ class CampaignsConfig(AppConfig):
             receivers.count_confirmed_signup,
             dispatch_uid="campaigns.count_confirmed_signup",
         )
-        from django.db.models.signals import m2m_changed, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from .models import Campaign
+        from .models import Campaign, Signature
+
+        post_delete.connect(
+            receivers.uncount_deleted_signature,
+            sender=Signature,
+            dispatch_uid="campaigns.uncount_deleted_signature",
+        )
 
         for signal, sender in (
             (page_published, None),

@@ -13,6 +13,16 @@ def count_confirmed_signup(sender, *, campaign_id: int, **kwargs) -> None:
         record_signup(campaign_id=campaign_id)
 
 
+def uncount_deleted_signature(sender, *, instance, **kwargs) -> None:
+    """A counted signature that is deleted (its signer erased their data) stops counting,
+    in the deleting transaction, so the count stays equal to the signatures kept."""
+    from campaigns.models import Counter, Signature
+    from campaigns.services.counters import uncount
+
+    if instance.status == Signature.Status.VERIFIED:
+        uncount(campaign_id=instance.campaign_id, kind=Counter.Kind.SIGNATURES)
+
+
 def forget_memoised_petitions(sender, **kwargs) -> None:
     """An edited, published or unpublished petition or campaign is seen at once here."""
     from campaigns.selectors import forget_petitions

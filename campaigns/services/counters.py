@@ -149,6 +149,21 @@ def sign_and_count(
     return signature_id, signature_id is not None
 
 
+def uncount(*, campaign_id: int, kind: str) -> None:
+    """Take one back off a counter (a counted signature was deleted); never below zero.
+
+    A plain UPDATE in the caller's transaction: if the counter went with its campaign,
+    there is nothing to correct. Milestones already reached stay: they happened.
+    """
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = GREATEST(value - 1, 0), "  # noqa: S608
+            "updated_at = %s WHERE campaign_id = %s AND kind = %s",
+            [timezone.now(), campaign_id, kind],
+        )
+
+
 def record_signup(*, campaign_id: int) -> int:
     """Count one confirmed signup for a campaign; call inside the confirming transaction."""
     return increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNUPS)

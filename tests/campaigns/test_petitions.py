@@ -176,3 +176,24 @@ def test_expired_unverified_signatures_are_purged_and_counted_ones_kept(petition
     assert purge_pending_signatures() == 0
     schedule = settings.CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"]
     assert schedule["task"] == purge_pending_signatures_task.name
+
+
+def test_a_signer_who_erases_their_data_stops_counting(petition):
+    """The count stays equal to the signatures kept; reached milestones stay."""
+    from subscribers import services
+    from tests.factories import make_subscriber
+
+    sign(petition, "ana.morales@example.org")
+    sign(petition, "li@example.org")
+    campaign_id = petition.campaign_id
+    assert counter_value(campaign_id=campaign_id) == 2
+    ana = make_subscriber("ana.morales@example.org")
+    assert services.erase_subscriber(subscriber_id=ana.pk)
+    assert Signature.objects.filter(campaign_id=campaign_id).count() == 1
+    assert counter_value(campaign_id=campaign_id) == 1
+
+    # A pending (never counted) signature takes nothing off when it goes.
+    pending = Signature.objects.get()
+    Signature.objects.filter(pk=pending.pk).update(status=Signature.Status.PENDING)
+    Signature.objects.filter(pk=pending.pk).delete()
+    assert counter_value(campaign_id=campaign_id) == 1
