@@ -65,13 +65,34 @@ def test_signup_confirm_change_language_and_one_click_unsubscribe(
     assert Subscription.objects.get().status == "unsubscribed"
 
 
+def log_in(browser_page, base_url: str, username: str) -> None:
+    browser_page.goto(f"{base_url}/admin/login/")
+    browser_page.get_by_label("Username").fill(username)
+    browser_page.get_by_label("Password").fill("correct horse battery staple")
+    browser_page.locator("form button[type=submit]").first.click()
+    browser_page.wait_for_url("**/admin/")
+
+
+def translate_segment(browser_page, field: str, translation: str) -> None:
+    """In wagtail-localize's editor, translate the one segment under ``field`` and
+    wait until the server has stored it."""
+    item = browser_page.get_by_role("listitem").filter(
+        has=browser_page.get_by_role("heading", name=field, exact=True)
+    )
+    item.get_by_role("button", name="Translate").click()
+    item.get_by_role("textbox").fill(translation)
+    item.get_by_role("button", name="Save").click()
+    item.get_by_text("Translated manually").wait_for()
+
+
 def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
-    page, live_server, home_page, tmp_path
+    open_page, live_server, home_page, tmp_path
 ):
-    """The bulletin and its translation are built by factories (the editor's own
-    screens belong to Wagtail); the mailing is composed and sent in the browser."""
+    """Staff write the bulletin in Wagtail, translate it with wagtail-localize's editor
+    and send it to two lists; each reader gets it once, in their language."""
+    from cms.models import BulletinPage
     from tests.campaigns.mailing_fixtures import subscribe
-    from tests.factories import SuperuserFactory, build_bulletin, translate_page
+    from tests.factories import SuperuserFactory, build_bulletin_index
     from tests.fake_esp import FakeMailgun
 
     cache.clear()
@@ -81,9 +102,40 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     subscribe("ana@example.org", [legal], language="es")
     subscribe("li@example.org", [outreach], language="en")
     subscribe("both@example.org", [legal, outreach], language="es")
-    bulletin = build_bulletin(title="Know your rights update")
-    translate_page(bulletin, "es", title="Actualización: conozca sus derechos")
+    archive = build_bulletin_index(home_page)
     SuperuserFactory(username="staff", email="staff@ona.example.org")
+    page = open_page()
+
+    log_in(page, live_server.url, "staff")
+    page.goto(f"{live_server.url}/admin/pages/add/cms/bulletinpage/{archive.pk}/")
+    page.get_by_role("textbox", name="Title").fill("Know your rights update")
+    page.get_by_role("button", name="Insert a block").first.click()
+    page.get_by_role("option", name="Heading").click()
+    page.get_by_role("textbox", name="text").fill("Your rights at home")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("created and published").wait_for()
+    bulletin = BulletinPage.objects.get(title="Know your rights update")
+    assert bulletin.live
+
+    page.get_by_role(
+        "button", name="More options for 'Know your rights update'"
+    ).click()
+    page.get_by_role("link", name="Translate this page").click()
+    page.get_by_label("Español").check()
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("heading", name="English to Español translation").wait_for()
+    translate_segment(page, "Title", "Actualización: conozca sus derechos")
+    translate_segment(page, "Heading", "Sus derechos en casa")
+    page.get_by_role("tab", name="Promote").click()
+    translate_segment(page, "Slug", "actualizacion-conozca-sus-derechos")
+    page.get_by_role("button", name="Publish in Español").click()
+    page.get_by_text("Published 'Actualización: conozca sus derechos'").wait_for()
+    spanish = BulletinPage.objects.get(locale__language_code="es")
+    assert spanish.live
+    assert spanish.translation_key == bulletin.translation_key
+    assert spanish.body[0].value["text"] == "Sus derechos en casa"
+
     fake = FakeMailgun(keep_bodies=True).start()
     var_dir = tmp_path / "var" if settings.REDIS_URL else settings.VAR_DIR
     env = worker_env(
@@ -99,11 +151,6 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
         with celery_worker(
             env=env, queues=["default", "bulk", "alerts"], log_path=tmp_path / "w.log"
         ):
-            page.goto(f"{live_server.url}/admin/login/")
-            page.get_by_label("Username").fill("staff")
-            page.get_by_label("Password").fill("correct horse battery staple")
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url("**/admin/")
             page.goto(f"{live_server.url}/admin/mailings/new/?page={bulletin.pk}")
             page.get_by_label("Legal Protection/Services").check()
             page.get_by_label("Community Outreach/Education").check()
@@ -118,5 +165,9 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
         "both@example.org": "Actualización: conozca sus derechos",
         "li@example.org": "Know your rights update",
     }, "one message each, in their own language"
-    spanish = next(r for r in fake.delivered if r.to == "ana@example.org")
-    assert 'lang="es"' in spanish.html
+    assert len(fake.delivered) == 3
+    rows = {row.to: row for row in fake.delivered}
+    assert 'lang="es"' in rows["ana@example.org"].html
+    assert "Sus derechos en casa" in rows["both@example.org"].html
+    assert "Your rights at home" in rows["li@example.org"].html
+    assert "Sus derechos en casa" not in rows["li@example.org"].html
