@@ -302,6 +302,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
         assert rows[spanish].subject == "Manifestación en la oficina de DHS"
         assert "Únase a nosotros en tres horas." in rows[spanish].text
         assert 'lang="es"' in rows[spanish].html
+        assert "hora de Chicago" in rows[spanish].text, "the event card in Spanish"
     assert rows["grace@example.org"].subject == "Rally at the DHS office"
     assert "Join us in three hours." in rows["grace@example.org"].text
     assert "Federal Plaza" in rows["grace@example.org"].html
