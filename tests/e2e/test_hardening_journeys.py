@@ -109,7 +109,9 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     page = open_page()
 
     log_in(page, live_server.url, "staff")
-    page.goto(f"{live_server.url}/admin/pages/add/cms/bulletinpage/{archive.pk}/")
+    page.goto(f"{live_server.url}/admin/pages/{archive.pk}/")
+    page.get_by_role("link", name="Add child page").first.click()
+    page.get_by_role("link", name="Bulletin", exact=True).click()
     page.get_by_role("textbox", name="Title").fill("Know your rights update")
     page.get_by_role("button", name="Insert a block").first.click()
     page.get_by_role("option", name="Heading").click()
@@ -153,7 +155,11 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
         with celery_worker(
             env=env, queues=["default", "bulk", "alerts"], log_path=tmp_path / "w.log"
         ):
-            page.goto(f"{live_server.url}/admin/mailings/new/?page={bulletin.pk}")
+            page.goto(f"{live_server.url}/admin/pages/{bulletin.pk}/edit/")
+            page.get_by_role("navigation", name="Actions").get_by_role(
+                "button", name="Actions", exact=True
+            ).click()
+            page.get_by_role("link", name="Send as mailing").click()
             page.get_by_label("Legal Protection/Services").check()
             page.get_by_label("Community Outreach/Education").check()
             page.get_by_role("button", name="Review the audience").click()
