@@ -129,6 +129,7 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     page.get_by_label("Español").check()
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("heading", name="English to Español translation").wait_for()
+    assert not BulletinPage.objects.get(locale__language_code="es").live
     translate_segment(page, "Title", "Actualización: conozca sus derechos")
     translate_segment(page, "Heading", "Sus derechos en casa")
     page.get_by_role("tab", name="Promote").click()
