@@ -216,7 +216,15 @@ class AlertPage(MailablePageMixin, Page):
     subpage_types: list[str] = []
 
     def linked_event(self):
-        return self.event.localized if self.event_id and self.event.live else None
+        """The event in the active language when published in it, else as published."""
+        if not self.event_id:
+            return None
+        event = self.event
+        if not event.live:
+            # wagtail-localize points a translated alert at the event's translation,
+            # which stays a draft until someone publishes it: use the source event.
+            event = event.canonical()
+        return event.localized if event.live else None
 
     def get_context(self, request, *args, **kwargs):
         mark_cacheable(request)

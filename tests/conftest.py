@@ -25,6 +25,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+@pytest.fixture(autouse=True)
+def _language_does_not_leak():
+    """A request to /es/... leaves Spanish active in this thread (LocaleMiddleware never
+    deactivates it); the next test must start in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """With FAIL_ON_SKIP=1 (CI), a skipped test fails the run, and so does running none."""
     if os.environ.get("FAIL_ON_SKIP") != "1":

@@ -118,6 +118,11 @@ LANGUAGES = [
     ("pl", "Polski"),
 ]
 WAGTAIL_I18N_ENABLED = True
+# "Translate" makes a draft copy; it goes live when staff publish it in the translation
+# editor. Otherwise an English copy would go live at once under /es/ marked lang="es"
+# (instead of the English fallback marked lang="en"), and mailings would count it as
+# Spanish.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Chicago"

@@ -353,3 +353,32 @@ def test_two_person_rule_cannot_be_bypassed_from_the_mailing_screens(home_page):
     with pytest.raises(AlertError, match="already sent or is waiting"):
         alerts.send_alert(user=user, mailing_id=mailing.pk)
     assert Mailing.objects.get(pk=mailing.pk).status == "awaiting"
+
+
+def test_a_translated_alert_keeps_its_event_while_the_event_translation_is_a_draft(
+    home_page,
+):
+    """wagtail-localize points a translated alert at the event's translation, which
+    starts as a draft: the alert shows the published event until that one is live."""
+    from wagtail.models import Locale
+
+    from cms.email.rendering import render_email
+    from tests.factories import build_bulletin_index, build_event, translate_page
+
+    alert_site(home_page)
+    event = build_event(title="Rally at the DHS office", venue="Federal Plaza")
+    alert = AlertPage(title="Rally", slug="rally", message="<p>Join us.</p>")
+    alert.event = event
+    build_bulletin_index(home_page).add_child(instance=alert)
+    alert.save_revision().publish()
+    draft_event = event.copy_for_translation(
+        Locale.objects.get(language_code="es"), copy_parents=True
+    )
+    assert not draft_event.live
+    spanish = translate_page(alert, "es", title="Manifestación", event=draft_event)
+
+    rendered = render_email(spanish, language="es")
+
+    assert spanish.linked_event() == event
+    assert "Federal Plaza" in rendered.html
+    assert "hora de Chicago" in rendered.text

@@ -71,3 +71,34 @@ def test_bulletin_with_every_block_goes_through_wagtail_localize(home_page):
     event_source, _ = TranslationSource.get_or_create_from_instance(event)
     event_source.create_or_update_translation(spanish, fallback=True)
     assert event.get_translation(spanish).specific.kind == "lobby_day"
+
+
+def test_translate_makes_a_draft_so_the_english_fallback_stays_until_it_is_published(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    """'Translate' in the admin must not publish an English copy under /es/ marked
+    lang="es", nor make mailings count it as Spanish: until staff publish the
+    translation, /es/ serves the English page marked lang="en"."""
+    from django.urls import reverse
+
+    from campaigns.mailings.services.starting import page_languages
+    from tests.factories import SuperuserFactory
+
+    bulletin = build_bulletin(title="Know your rights update")
+    spanish = Locale.objects.get(language_code="es")
+    client.force_login(SuperuserFactory(username="staff"))
+
+    with django_capture_on_commit_callbacks(execute=True):  # localize publishes then
+        response = client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[bulletin.pk]),
+            {"locales": [spanish.pk]},
+        )
+
+    assert response.status_code == 302
+    draft = bulletin.get_translation(spanish)
+    assert not draft.live, "a translation goes live when staff publish it"
+    assert set(page_languages(bulletin)) == {"en"}
+    page = client.get(f"/es/bulletins/{bulletin.slug}/")
+    assert page.status_code == 200
+    assert '<article lang="en" dir="ltr">' in page.content.decode()
+    assert "Know your rights update" in page.content.decode()

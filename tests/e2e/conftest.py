@@ -66,3 +66,27 @@ def page(chromium, request):
             path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True
         )
     context.close()
+
+
+@pytest.fixture
+def open_page(chromium, request):
+    """Opens further pages, each in a browser context of its own (a desktop admin, a
+    second person); every one is screenshotted if the test fails."""
+    opened = []
+
+    def open_page(*, width: int = 1280, height: int = 900):
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        browser_page = context.new_page()
+        browser_page.set_default_timeout(15_000)
+        opened.append(browser_page)
+        return browser_page
+
+    yield open_page
+    for index, browser_page in enumerate(opened):
+        if request.node.stash.get(_FAILED, False):
+            ARTIFACTS.mkdir(exist_ok=True)
+            browser_page.screenshot(
+                path=str(ARTIFACTS / f"{request.node.name}-{index}.png"),
+                full_page=True,
+            )
+        browser_page.context.close()

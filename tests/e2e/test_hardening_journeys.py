@@ -1,5 +1,7 @@
-"""Journey: sign up in English, confirm from the e-mail, switch to Polish in the
-preference centre, then leave with the one-click link every mailing carries."""
+"""Browser journeys of issue 8: a subscriber signs up, confirms, switches to Polish and
+leaves in one click; staff write, translate and send a bulletin to two lists; an
+organizer's rally alert goes out after a second organizer approves it. (The petition
+journey is in test_petition.py.)"""
 
 import re
 
@@ -65,13 +67,34 @@ def test_signup_confirm_change_language_and_one_click_unsubscribe(
     assert Subscription.objects.get().status == "unsubscribed"
 
 
+def log_in(browser_page, base_url: str, username: str) -> None:
+    browser_page.goto(f"{base_url}/admin/login/")
+    browser_page.get_by_label("Username").fill(username)
+    browser_page.get_by_label("Password").fill("correct horse battery staple")
+    browser_page.locator("form button[type=submit]").first.click()
+    browser_page.wait_for_url("**/admin/")
+
+
+def translate_segment(browser_page, field: str, translation: str) -> None:
+    """In wagtail-localize's editor, translate the one segment under ``field`` and
+    wait until the server has stored it."""
+    item = browser_page.get_by_role("listitem").filter(
+        has=browser_page.get_by_role("heading", name=field, exact=True)
+    )
+    item.get_by_role("button", name="Translate").click()
+    item.get_by_role("textbox").fill(translation)
+    item.get_by_role("button", name="Save").click()
+    item.get_by_text("Translated manually").wait_for()
+
+
 def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
-    page, live_server, home_page, tmp_path
+    open_page, live_server, home_page, tmp_path
 ):
-    """The bulletin and its translation are built by factories (the editor's own
-    screens belong to Wagtail); the mailing is composed and sent in the browser."""
+    """Staff write the bulletin in Wagtail, translate it with wagtail-localize's editor
+    and send it to two lists; each reader gets it once, in their language."""
+    from cms.models import BulletinPage
     from tests.campaigns.mailing_fixtures import subscribe
-    from tests.factories import SuperuserFactory, build_bulletin, translate_page
+    from tests.factories import SuperuserFactory, build_bulletin_index
     from tests.fake_esp import FakeMailgun
 
     cache.clear()
@@ -81,9 +104,43 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     subscribe("ana@example.org", [legal], language="es")
     subscribe("li@example.org", [outreach], language="en")
     subscribe("both@example.org", [legal, outreach], language="es")
-    bulletin = build_bulletin(title="Know your rights update")
-    translate_page(bulletin, "es", title="Actualización: conozca sus derechos")
+    archive = build_bulletin_index(home_page)
     SuperuserFactory(username="staff", email="staff@ona.example.org")
+    page = open_page()
+
+    log_in(page, live_server.url, "staff")
+    page.goto(f"{live_server.url}/admin/pages/{archive.pk}/")
+    page.get_by_role("link", name="Add child page").first.click()
+    page.get_by_role("link", name="Bulletin", exact=True).click()
+    page.get_by_role("textbox", name="Title").fill("Know your rights update")
+    page.get_by_role("button", name="Insert a block").first.click()
+    page.get_by_role("option", name="Heading").click()
+    page.get_by_role("textbox", name="text").fill("Your rights at home")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("created and published").wait_for()
+    bulletin = BulletinPage.objects.get(title="Know your rights update")
+    assert bulletin.live
+
+    page.get_by_role(
+        "button", name="More options for 'Know your rights update'"
+    ).click()
+    page.get_by_role("link", name="Translate this page").click()
+    page.get_by_label("Español").check()
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("heading", name="English to Español translation").wait_for()
+    assert not BulletinPage.objects.get(locale__language_code="es").live
+    translate_segment(page, "Title", "Actualización: conozca sus derechos")
+    translate_segment(page, "Heading", "Sus derechos en casa")
+    page.get_by_role("tab", name="Promote").click()
+    translate_segment(page, "Slug", "actualizacion-conozca-sus-derechos")
+    page.get_by_role("button", name="Publish in Español").click()
+    page.get_by_text("Published 'Actualización: conozca sus derechos'").wait_for()
+    spanish = BulletinPage.objects.get(locale__language_code="es")
+    assert spanish.live
+    assert spanish.translation_key == bulletin.translation_key
+    assert spanish.body[0].value["text"] == "Sus derechos en casa"
+
     fake = FakeMailgun(keep_bodies=True).start()
     var_dir = tmp_path / "var" if settings.REDIS_URL else settings.VAR_DIR
     env = worker_env(
@@ -99,12 +156,11 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
         with celery_worker(
             env=env, queues=["default", "bulk", "alerts"], log_path=tmp_path / "w.log"
         ):
-            page.goto(f"{live_server.url}/admin/login/")
-            page.get_by_label("Username").fill("staff")
-            page.get_by_label("Password").fill("correct horse battery staple")
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url("**/admin/")
-            page.goto(f"{live_server.url}/admin/mailings/new/?page={bulletin.pk}")
+            page.goto(f"{live_server.url}/admin/pages/{bulletin.pk}/edit/")
+            page.get_by_role("navigation", name="Actions").get_by_role(
+                "button", name="Actions", exact=True
+            ).click()
+            page.get_by_role("link", name="Send as mailing").click()
             page.get_by_label("Legal Protection/Services").check()
             page.get_by_label("Community Outreach/Education").check()
             page.get_by_role("button", name="Review the audience").click()
@@ -118,5 +174,145 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
         "both@example.org": "Actualización: conozca sus derechos",
         "li@example.org": "Know your rights update",
     }, "one message each, in their own language"
-    spanish = next(r for r in fake.delivered if r.to == "ana@example.org")
-    assert 'lang="es"' in spanish.html
+    assert len(fake.delivered) == 3
+    rows = {row.to: row for row in fake.delivered}
+    assert 'lang="es"' in rows["ana@example.org"].html
+    assert "Sus derechos en casa" in rows["both@example.org"].html
+    assert "Your rights at home" in rows["li@example.org"].html
+    assert "Sus derechos en casa" not in rows["li@example.org"].html
+
+
+def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
+    open_page, live_server, home_page, tmp_path
+):
+    """An organizer writes a rally alert, staff translate it into Spanish, the
+    two-person rule holds it until a second organizer approves from the link in their
+    e-mail, and the alerts worker delivers one message per reader, in their language."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.mailings.models import Mailing
+    from cms.models import AlertPage
+    from tests.campaigns.alert_fixtures import alert_site, organizer
+    from tests.campaigns.mailing_fixtures import subscribe
+    from tests.factories import SuperuserFactory
+    from tests.fake_esp import FakeMailgun
+
+    cache.clear()
+    alert_site(home_page)
+    legal = MailingListFactory(name="Legal Protection/Services", slug="legal")
+    outreach = MailingListFactory(name="Community Outreach/Education", slug="outreach")
+    legal.two_person_rule = True
+    legal.save()
+    subscribe("ana@example.org", [legal, outreach], language="es")
+    subscribe("grace@example.org", [legal], language="en")
+    subscribe("luis@example.org", [outreach], language="es")
+    organizer("olga", [legal, outreach], group_name="Organizers")
+    organizer("sam", [legal, outreach], group_name="Organizers")
+    SuperuserFactory(username="staff", email="staff@ona.example.org")
+    start = timezone.localtime(timezone.now() + timedelta(hours=3))
+
+    fake = FakeMailgun(keep_bodies=True).start()
+    var_dir = tmp_path / "var" if settings.REDIS_URL else settings.VAR_DIR
+    env = worker_env(
+        redis_url=settings.REDIS_URL or None,
+        var_dir=var_dir,
+        BASE_URL=live_server.url,
+        EMAIL_PROVIDER="mailgun",
+        ANYMAIL_MAILGUN_API_KEY=fake.anymail_settings()["MAILGUN_API_KEY"],
+        ANYMAIL_MAILGUN_API_URL=fake.api_url,
+        ANYMAIL_MAILGUN_SENDER_DOMAIN=fake.anymail_settings()["MAILGUN_SENDER_DOMAIN"],
+    )
+    try:
+        with celery_worker(env=env, queues=["alerts"], log_path=tmp_path / "w.log"):
+            author = open_page()
+            log_in(author, live_server.url, "olga")
+            author.get_by_role("link", name="Rally alert").click()
+            author.get_by_label("Title").fill("Rally at the DHS office")
+            author.get_by_label("What").fill("Press conference and rally")
+            author.get_by_label("When (Chicago time)").fill(
+                start.strftime("%Y-%m-%d %H:%M")
+            )
+            author.get_by_label("Venue").fill("Federal Plaza")
+            author.get_by_label("Address", exact=True).fill("101 W Ida B Wells Dr")
+            author.get_by_label("Short message").fill("Join us in three hours.")
+            author.get_by_label("Legal Protection/Services").check()
+            author.get_by_label("Community Outreach/Education").check()
+            author.get_by_role("button", name="Preview the alert").click()
+            send = author.get_by_role("button", name="Send the alert to 3 people")
+            send.wait_for()
+            mailing = Mailing.objects.get()
+            assert mailing.lane == "alerts"
+            assert mailing.status == "draft"
+
+            translator = open_page()
+            log_in(translator, live_server.url, "staff")
+            translator.goto(f"{live_server.url}/admin/pages/{mailing.page_id}/edit/")
+            translator.get_by_role("navigation", name="Actions").get_by_role(
+                "button", name="Actions", exact=True
+            ).click()
+            translator.get_by_role("link", name="Translate this page").click()
+            translator.get_by_label("Español").check()
+            translator.get_by_role("button", name="Submit").click()
+            translator.get_by_role(
+                "heading", name="English to Español translation"
+            ).wait_for()
+            translate_segment(translator, "Title", "Manifestación en la oficina de DHS")
+            translate_segment(translator, "Message", "Únase a nosotros en tres horas.")
+            translator.get_by_role("button", name="Publish in Español").click()
+            translator.get_by_text(
+                "Published 'Manifestación en la oficina de DHS'"
+            ).wait_for()
+            assert AlertPage.objects.get(locale__language_code="es").live
+
+            send.click()
+            author.get_by_text("waits for a second person's approval").wait_for()
+            notices = wait_for(
+                lambda: [
+                    r for r in fake.delivered if r.to.endswith("staff.example.org")
+                ],
+                timeout=60,
+                what="the approver's e-mail",
+            )
+            assert [notice.to for notice in notices] == ["sam@staff.example.org"]
+            assert not Mailing.objects.filter(recipients_count__gt=0).exists()
+            link = re.search(r"http://\S+/admin/mailings/alerts/\d+/", notices[0].text)
+
+            approver = open_page()
+            approver.goto(link.group(0))
+            approver.get_by_label("Username").fill("sam")
+            approver.get_by_label("Password").fill("correct horse battery staple")
+            approver.locator("form button[type=submit]").first.click()
+            approver.get_by_role("button", name="Approve and send").click()
+            approver.get_by_text("Approved: the alert is on its way.").wait_for()
+            wait_for(
+                lambda: Mailing.objects.get(pk=mailing.pk).status == "sent",
+                timeout=60,
+                what="the alert to be sent",
+            )
+    finally:
+        fake.stop()
+
+    approvers = sorted(r.to for r in fake.delivered if r.subject.startswith("An alert"))
+    assert approvers == ["sam@staff.example.org", "staff@ona.example.org"], (
+        "everyone else who may send to both lists is asked, never the author"
+    )
+    readers = [r for r in fake.delivered if r.to.endswith("@example.org")]
+    assert sorted(r.to for r in readers) == [
+        "ana@example.org",
+        "grace@example.org",
+        "luis@example.org",
+    ], "one message per reader, however many lists they are on"
+    rows = {row.to: row for row in readers}
+    for spanish in ("ana@example.org", "luis@example.org"):
+        assert rows[spanish].subject == "Manifestación en la oficina de DHS"
+        assert "Únase a nosotros en tres horas." in rows[spanish].text
+        assert 'lang="es"' in rows[spanish].html
+        assert "hora de Chicago" in rows[spanish].text, "the event card in Spanish"
+    assert rows["grace@example.org"].subject == "Rally at the DHS office"
+    assert "Join us in three hours." in rows["grace@example.org"].text
+    assert "Federal Plaza" in rows["grace@example.org"].html
+    mailing.refresh_from_db()
+    assert mailing.approved_by.username == "sam"
+    assert mailing.created_by.username == "olga"
