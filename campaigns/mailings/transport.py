@@ -10,12 +10,15 @@ import email.utils
 import html
 import smtplib
 from dataclasses import dataclass
+from functools import partial
 
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
+from . import mime, relay
 from .exceptions import TransientSendError
 
 # Provider name -> how a per-recipient value is written in a batch body, and the
@@ -202,6 +205,9 @@ def _bisect(
 
 
 def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+    connection = get_connection(fail_silently=False)
+    if type(connection) is SmtpBackend:
+        return _send_smtp(connection, envelope, recipients)
     messages = []
     for recipient in recipients:
         values = recipient.merge_values()
@@ -221,7 +227,6 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
             substitute(envelope.html, values, HTML_PLACEHOLDERS), "text/html"
         )
         messages.append((recipient, message))
-    connection = get_connection(fail_silently=False)
     result = BatchResult(sent={}, failed={})
     try:
         connection.open()
@@ -229,9 +234,7 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
             try:
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as error:
-                result.failed[recipient.delivery_id] = f"refused: {error.recipients}"[
-                    :250
-                ]
+                result.failed[recipient.delivery_id] = _refusal(error)
                 continue
             except (smtplib.SMTPException, OSError) as error:
                 # Keep what went through; the rest goes back to the queue.
@@ -248,3 +251,63 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     finally:
         connection.close()
     return result
+
+
+def _send_smtp(
+    backend: SmtpBackend, envelope: Envelope, recipients: list[Recipient]
+) -> BatchResult:
+    """Django's SMTP connection, fed messages encoded once per batch (mime.Template)."""
+    template = mime.Template.build(
+        subject=single_line(envelope.subject),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=common_headers(envelope),
+        text=envelope.text,
+        html=envelope.html,
+        text_placeholders=PLACEHOLDERS,
+        html_placeholders=HTML_PLACEHOLDERS,
+    )
+    # Every message is prepared before the first goes out, as the old path built its
+    # EmailMessages: a row that cannot be encoded fails the batch before anything is
+    # sent, and isolate_poison finds it without resending its neighbours.
+    prepared = [
+        (
+            recipient,
+            template.prepare(
+                to=recipient.email,
+                headers=[
+                    (
+                        "Message-ID",
+                        message_id_for(recipient.delivery_id, envelope.mailing_id),
+                    ),
+                    ("List-Unsubscribe", f"<{recipient.unsubscribe_url}>"),
+                ],
+                values=recipient.merge_values(),
+            ),
+        )
+        for recipient in recipients
+    ]
+    result = BatchResult(sent={}, failed={})
+    messages = (
+        (recipient, message.to, partial(template.render, message))
+        for recipient, message in prepared
+    )
+    try:
+        backend.open()
+        sent = relay.send_each(backend.connection, template.envelope_from, messages)
+        for recipient, refused in sent:
+            if refused is None:
+                result.sent[recipient.delivery_id] = ""
+            else:
+                result.failed[recipient.delivery_id] = _refusal(refused)
+    except (smtplib.SMTPException, OSError) as error:
+        # Keep what went through; the rest goes back to the queue.
+        raise TransientSendError(
+            f"relay failed: {type(error).__name__}", partial=result
+        ) from error
+    finally:
+        backend.close()
+    return result
+
+
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
+    return f"refused: {error.recipients}"[:250]
