@@ -51,6 +51,8 @@ class _Session(asyncio.Protocol):
                         break
                     end, content = found + 5, self.buffer[: found + 2]
                 replies.append(self._message(content))
+                if self.transport.is_closing():
+                    return
                 del self.buffer[:end]
                 self.in_data, self.scanned = False, 0
                 continue
@@ -79,7 +81,9 @@ class _Session(asyncio.Protocol):
         verb = verb.upper()
         if verb == b"EHLO":
             self._reset()
-            return b"250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 HELP\r\n"
+            if self.sink.pipelining:
+                return b"250-sink.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n"
+            return b"250-sink.test\r\n250 8BITMIME\r\n"
         if verb == b"HELO":
             self._reset()
             return b"250 sink.test\r\n"
@@ -122,6 +126,9 @@ class _Session(asyncio.Protocol):
 
     def _message(self, content: bytearray) -> bytes:
         sink = self.sink
+        if sink.drop_after is not None and sink.count >= sink.drop_after:
+            self.transport.abort()  # a relay going away mid-batch
+            return b""
         with sink.lock:
             sink.count += len(self.rcpt_tos)
             if sink.keep:
@@ -138,6 +145,8 @@ class SmtpSink:
         self.count = 0
         self.keep = True  # benchmarks only count
         self.refuse: set[str] = set()  # RCPT TO these gets 550
+        self.pipelining = True  # offered in the EHLO reply
+        self.drop_after: int | None = None  # drop the connection after N messages
         self.lock = threading.Lock()
         self.port = port or _free_port()
         self.running = False

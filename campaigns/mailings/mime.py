@@ -46,10 +46,12 @@ def encode_piece(text: str) -> bytes:
     encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", CRLF)
     # No line may start with "." (SMTP would need dot-stuffing): a leading dot is
     # written =2E on a line of its own, so the line stays within 76.
-    if b"\r\n." in encoded:
-        encoded = encoded.replace(b"\r\n.", b"\r\n" + _LEADING_DOT)
-    if encoded.startswith(b"."):
-        encoded = _LEADING_DOT + encoded[1:]
+    # A loop, since what follows a =2E line may start with a dot again.
+    if encoded.startswith(b".") or b"\r\n." in encoded:
+        encoded = CRLF + encoded
+        while b"\r\n." in encoded:
+            encoded = encoded.replace(b"\r\n.", b"\r\n" + _LEADING_DOT)
+        encoded = encoded[2:]
     return encoded if text.endswith("\n") else encoded + SOFT_BREAK
 
 
