@@ -58,15 +58,21 @@ def encode_piece(text: str) -> bytes:
 def header_lines(pairs: list[tuple[str, str]]) -> bytes:
     """Header lines for (name, value) pairs, refusing CR/LF as Django's messages do.
 
-    Short ASCII values are written directly; anything else is encoded and folded by the
+    Plain ASCII values are written directly; anything else is encoded and folded by the
     email package the way Django's message() would.
     """
     lines = []
     for name, value in pairs:
         name, value = forbid_multi_line_headers(name, value, "utf-8")
         line = f"{name}: {value}"
-        if "\n" not in value and line.isascii() and len(line) <= 78:
+        if "\n" in value or not line.isascii():
+            lines.append(_HEADERS.fold_binary(name, value))
+        elif len(line) <= 78:
             lines.append(line.encode("ascii") + CRLF)
+        elif " " not in value and "\t" not in value:
+            # One long token (a List-Unsubscribe URL): the email package moves it to
+            # a continuation line; the same, without its folding machinery.
+            lines.append(f"{name}: \r\n {value}\r\n".encode("ascii"))
         else:
             lines.append(_HEADERS.fold_binary(name, value))
     block = b"".join(lines)

@@ -2,8 +2,10 @@
 
 A rendition carries the placeholders of cms.email.rendering (%%UNSUBSCRIBE_URL%% ...).
 Providers with batch sending and per-recipient merge data (Mailgun) get the body once
-per call with the placeholders turned into the provider's merge syntax; any other
-backend (SMTP, the file outbox) gets one message per recipient over one connection.
+per call with the placeholders turned into the provider's merge syntax. Django's SMTP
+backend gets one message per recipient over one connection, each language encoded once
+per batch (mime.Template) and the transactions pipelined (relay.send_each); any other
+backend (the file outbox, the console) gets one EmailMultiAlternatives per recipient.
 """
 
 import email.utils

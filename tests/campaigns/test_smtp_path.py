@@ -12,6 +12,7 @@ from html import escape
 
 import pytest
 from django.core.mail import BadHeaderError
+from django.core.mail.message import forbid_multi_line_headers
 from django.core.management import call_command
 
 from campaigns.mailings import mime, transport
@@ -309,3 +310,18 @@ def test_encoded_pieces_decode_back_and_stay_on_short_lines(text):
     assert all(len(line) <= 76 for line in lines)
     assert not any(line.startswith(b".") for line in lines)
     assert encoded.replace(b"\r\n", b"").isascii()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<https://ona.example.org/u/1/short/>",
+        f"<https://ona.example.org/subscribers/unsubscribe/{'x' * 120}/>",
+        "Office of New Americans and a long list name <mailing-1.ona.example.org>",
+        "Boletín de la Oficina de Nuevos Americanos: recursos para inmigrantes",
+    ],
+)
+def test_header_lines_fold_like_the_email_package(value):
+    name, encoded = forbid_multi_line_headers("List-Id", value, "utf-8")
+    expected = policy.compat32.clone(linesep="\r\n").fold_binary(name, encoded)
+    assert mime.header_lines([("List-Id", value)]) == expected
