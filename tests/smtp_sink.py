@@ -32,6 +32,7 @@ class _Session(asyncio.Protocol):
     def connection_made(self, transport) -> None:
         self.transport = transport
         self.sink.sessions.add(self)
+        self.sink.sessions_seen += 1
         transport.write(b"220 sink.test ESMTP ready\r\n")
 
     def connection_lost(self, exc) -> None:
@@ -151,6 +152,7 @@ class SmtpSink:
         self.port = port or _free_port()
         self.running = False
         self.sessions: set[_Session] = set()
+        self.sessions_seen = 0  # connections accepted so far
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 

@@ -11,6 +11,7 @@ backend (the file outbox, the console) gets one EmailMultiAlternatives per recip
 import email.utils
 import html
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -288,6 +289,40 @@ def _send_smtp(
         )
         for recipient in recipients
     ]
+    connections = max(1, min(settings.MAILING_SMTP_CONNECTIONS, len(prepared) // 50))
+    if connections == 1:
+        return _send_over(backend, template, prepared)
+    # Each connection waits a round trip per message: a few side by side keep the relay
+    # busy. Threads, since the waits release the GIL; each has its own connection.
+    shares = [prepared[n::connections] for n in range(connections)]
+    backends = [backend] + [
+        get_connection(fail_silently=False) for _ in range(connections - 1)
+    ]
+    with ThreadPoolExecutor(connections, thread_name_prefix="smtp") as pool:
+        futures = [
+            pool.submit(_send_over, each, template, share)
+            for each, share in zip(backends, shares, strict=True)
+        ]
+    result, errors = BatchResult(sent={}, failed={}), []
+    for future in futures:
+        try:
+            part = future.result()
+        except TransientSendError as error:
+            errors.append(error)
+            part = error.partial
+        result.sent.update(part.sent)
+        result.failed.update(part.failed)
+    if errors:
+        raise TransientSendError(str(errors[0]), partial=result) from errors[0]
+    return result
+
+
+def _send_over(
+    backend: SmtpBackend,
+    template: mime.Template,
+    prepared: list[tuple[Recipient, mime.Prepared]],
+) -> BatchResult:
+    """Send prepared messages over one connection; a relay failure keeps the part sent."""
     result = BatchResult(sent={}, failed={})
     messages = (
         (recipient, message.to, partial(template.render, message))

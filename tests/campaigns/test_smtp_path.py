@@ -325,3 +325,52 @@ def test_header_lines_fold_like_the_email_package(value):
     name, encoded = forbid_multi_line_headers("List-Id", value, "utf-8")
     expected = policy.compat32.clone(linesep="\r\n").fold_binary(name, encoded)
     assert mime.header_lines([("List-Id", value)]) == expected
+
+
+def test_a_batch_over_several_connections_sends_each_recipient_once(
+    home_page, sink, settings
+):
+    use_smtp(settings, sink)
+    settings.MAILING_SMTP_CONNECTIONS = 3
+    (legal,) = lists(1)
+    for n in range(160):
+        subscribe(f"p{n}@example.org", [legal], language="es", name=f"Núm {n}")
+    mailing = sending_mailing(home_page, [legal], languages=("es",))
+    materialise_deliveries(mailing, ["es"])
+    sink.refuse = {"p7@example.org"}
+
+    assert sending.send_batch(mailing_id=mailing.pk) == 160
+
+    assert sink.sessions_seen == 3
+    received = sorted(rcpt for rcpts, _ in sink.envelopes for rcpt in rcpts)
+    assert received == sorted(
+        {f"p{n}@example.org" for n in range(160)} - {"p7@example.org"}
+    )
+    for message in sink.messages():
+        number = str(message["To"]).removeprefix("p").removesuffix("@example.org")
+        assert f"Hola Núm {number}</p>" in parts(message)[1]
+    assert Delivery.objects.filter(status="sent").count() == 159
+    assert Delivery.objects.get(status="failed").subscriber.email == "p7@example.org"
+
+
+def test_a_connection_failing_among_several_keeps_the_others_work(
+    home_page, sink, settings
+):
+    use_smtp(settings, sink)
+    settings.MAILING_SMTP_CONNECTIONS = 2
+    (legal,) = lists(1)
+    for n in range(120):
+        subscribe(f"p{n}@example.org", [legal])
+    mailing = sending_mailing(home_page, [legal])
+    materialise_deliveries(mailing, ["en"])
+    sink.drop_after = 100
+
+    with pytest.raises(TransientSendError):
+        sending.send_batch(mailing_id=mailing.pk)
+
+    sent = Delivery.objects.filter(status="sent").count()
+    assert sent == sink.count
+    assert Delivery.objects.filter(status="queued").count() == 120 - sent
+    sink.drop_after = None
+    sending.send_batch(mailing_id=mailing.pk)
+    assert sink.count == 120, "each sent once"
