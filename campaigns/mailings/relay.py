@@ -31,7 +31,7 @@ def envelope_address(address: str) -> bytes:
 def send_each(
     smtp: smtplib.SMTP,
     sender: str,
-    messages: Iterable[tuple[Key, bytes, Callable[[], bytes]]],
+    messages: Iterable[tuple[Key, str, Callable[[], bytes]]],
 ) -> Iterator[tuple[Key, smtplib.SMTPRecipientsRefused | None]]:
     """Send (key, address, message) one recipient per transaction; yield each key
     with None once the relay took it, or the refusal of its recipient.

@@ -333,6 +333,8 @@ def _send_over(
         sent = relay.send_each(backend.connection, template.envelope_from, messages)
         for recipient, refused in sent:
             if refused is None:
+                # The Message-ID comes from the delivery id: nothing to store per row,
+                # so the whole batch is marked sent in one UPDATE.
                 result.sent[recipient.delivery_id] = ""
             else:
                 result.failed[recipient.delivery_id] = _refusal(refused)
