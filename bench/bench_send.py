@@ -7,7 +7,7 @@ Needs this machine's PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL; defaul
 It recreates the database named in BENCH_DATABASE_URL, loads the demo content, adds N
 subscribers over the four lists and six languages, then sends the demo bulletin through
 `celery worker --concurrency 2` to the loopback fake Mailgun (batch path) or to a
-loopback aiosmtpd sink (SMTP path), and prints the figures as a Markdown table row.
+loopback SMTP sink (SMTP path), and prints the figures as a Markdown table row.
 """
 
 import argparse

@@ -15,7 +15,8 @@ import uuid
 from anymail.backends.mailgun import EmailBackend, MailgunPayload
 from anymail.utils import EmailAddress, parse_address_list
 
-_PLAIN = re.compile(
+# Plain ASCII local@domain: written as is, with no RFC 5322 parsing.
+PLAIN_ADDRESS = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 
@@ -25,7 +26,7 @@ def parse_recipients(address_list, field=None) -> list[EmailAddress]:
         address_list = [address_list]
     parsed = []
     for address in address_list or []:
-        if isinstance(address, str) and _PLAIN.fullmatch(address):
+        if isinstance(address, str) and PLAIN_ADDRESS.fullmatch(address):
             username, domain = address.rsplit("@", 1)
             parsed.append(EmailAddress(username=username, domain=domain))
         else:

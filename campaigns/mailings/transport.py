@@ -2,20 +2,26 @@
 
 A rendition carries the placeholders of cms.email.rendering (%%UNSUBSCRIBE_URL%% ...).
 Providers with batch sending and per-recipient merge data (Mailgun) get the body once
-per call with the placeholders turned into the provider's merge syntax; any other
-backend (SMTP, the file outbox) gets one message per recipient over one connection.
+per call with the placeholders turned into the provider's merge syntax. Django's SMTP
+backend gets one message per recipient over one connection, each language encoded once
+per batch (mime.Template) and the transactions pipelined (relay.send_each); any other
+backend (the file outbox, the console) gets one EmailMultiAlternatives per recipient.
 """
 
 import email.utils
 import html
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
+from . import mime, relay
 from .exceptions import TransientSendError
 
 # Provider name -> how a per-recipient value is written in a batch body, and the
@@ -202,6 +208,9 @@ def _bisect(
 
 
 def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
+    connection = get_connection(fail_silently=False)
+    if type(connection) is SmtpBackend:
+        return _send_smtp(connection, envelope, recipients)
     messages = []
     for recipient in recipients:
         values = recipient.merge_values()
@@ -221,7 +230,6 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
             substitute(envelope.html, values, HTML_PLACEHOLDERS), "text/html"
         )
         messages.append((recipient, message))
-    connection = get_connection(fail_silently=False)
     result = BatchResult(sent={}, failed={})
     try:
         connection.open()
@@ -229,9 +237,7 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
             try:
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as error:
-                result.failed[recipient.delivery_id] = f"refused: {error.recipients}"[
-                    :250
-                ]
+                result.failed[recipient.delivery_id] = _refusal(error)
                 continue
             except (smtplib.SMTPException, OSError) as error:
                 # Keep what went through; the rest goes back to the queue.
@@ -248,3 +254,99 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     finally:
         connection.close()
     return result
+
+
+def _send_smtp(
+    backend: SmtpBackend, envelope: Envelope, recipients: list[Recipient]
+) -> BatchResult:
+    """Django's SMTP connection, fed messages encoded once per batch (mime.Template)."""
+    template = mime.Template.build(
+        subject=single_line(envelope.subject),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=common_headers(envelope),
+        text=envelope.text,
+        html=envelope.html,
+        text_placeholders=PLACEHOLDERS,
+        html_placeholders=HTML_PLACEHOLDERS,
+    )
+    # Every message is prepared before the first goes out, as the old path built its
+    # EmailMessages: a row that cannot be encoded fails the batch before anything is
+    # sent, and isolate_poison finds it without resending its neighbours.
+    prepared = [
+        (
+            recipient,
+            template.prepare(
+                to=recipient.email,
+                headers=[
+                    (
+                        "Message-ID",
+                        message_id_for(recipient.delivery_id, envelope.mailing_id),
+                    ),
+                    ("List-Unsubscribe", f"<{recipient.unsubscribe_url}>"),
+                ],
+                values=recipient.merge_values(),
+            ),
+        )
+        for recipient in recipients
+    ]
+    connections = max(1, min(settings.MAILING_SMTP_CONNECTIONS, len(prepared) // 50))
+    if connections == 1:
+        return _send_over(backend, template, prepared)
+    # Each connection waits a round trip per message: a few side by side keep the relay
+    # busy. Threads, since the waits release the GIL; each has its own connection.
+    shares = [prepared[n::connections] for n in range(connections)]
+    backends = [backend] + [
+        get_connection(fail_silently=False) for _ in range(connections - 1)
+    ]
+    with ThreadPoolExecutor(connections, thread_name_prefix="smtp") as pool:
+        futures = [
+            pool.submit(_send_over, each, template, share)
+            for each, share in zip(backends, shares, strict=True)
+        ]
+    result, errors = BatchResult(sent={}, failed={}), []
+    for future in futures:
+        try:
+            part = future.result()
+        except TransientSendError as error:
+            errors.append(error)
+            part = error.partial
+        result.sent.update(part.sent)
+        result.failed.update(part.failed)
+    if errors:
+        raise TransientSendError(str(errors[0]), partial=result) from errors[0]
+    return result
+
+
+def _send_over(
+    backend: SmtpBackend,
+    template: mime.Template,
+    prepared: list[tuple[Recipient, mime.Prepared]],
+) -> BatchResult:
+    """Send prepared messages over one connection; a relay failure keeps the part sent."""
+    result = BatchResult(sent={}, failed={})
+    messages = (
+        (recipient, message.to, partial(template.render, message))
+        for recipient, message in prepared
+    )
+    try:
+        backend.open()
+        sent = relay.send_each(backend.connection, template.envelope_from, messages)
+        for recipient, refused in sent:
+            if refused is None:
+                # The Message-ID comes from the delivery id: nothing to store per row,
+                # so the whole batch is marked sent in one UPDATE.
+                result.sent[recipient.delivery_id] = ""
+            else:
+                result.failed[recipient.delivery_id] = _refusal(refused)
+    except (smtplib.SMTPException, OSError) as error:
+        # Keep what went through; the rest goes back to the queue.
+        raise TransientSendError(
+            f"relay failed: {type(error).__name__}", partial=result
+        ) from error
+    finally:
+        backend.close()
+    return result
+
+
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
+    return f"refused: {error.recipients}"[:250]

@@ -268,6 +268,8 @@ MAILING_RATE_LIMIT = env_float("MAILING_RATE_LIMIT", 0)
 MAILING_ALERT_RATE_LIMIT = env_float("MAILING_ALERT_RATE_LIMIT", 0)
 # Send tasks kept in flight per mailing (about the number of worker processes).
 MAILING_PARALLEL_BATCHES = env_int("MAILING_PARALLEL_BATCHES", 2)
+# SMTP connections a batch is sent over side by side (EMAIL_PROVIDER=smtp).
+MAILING_SMTP_CONNECTIONS = env_int("MAILING_SMTP_CONNECTIONS", 2)
 # After this many provider failures in a row a mailing pauses, and probes again later.
 MAILING_PAUSE_AFTER_FAILURES = env_int("MAILING_PAUSE_AFTER_FAILURES", 5)
 MAILING_PROBE_INTERVAL = env_int("MAILING_PROBE_INTERVAL", 30)

@@ -83,7 +83,7 @@ def fake_esp(settings):
 
 @pytest.fixture
 def smtp_sink(settings):
-    """A loopback aiosmtpd sink behind Django's real SMTP backend."""
+    """A loopback SMTP sink (tests/smtp_sink.py) behind Django's real SMTP backend."""
     from tests.smtp_sink import SmtpSink
 
     sink = SmtpSink().start()

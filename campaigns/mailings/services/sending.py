@@ -104,8 +104,14 @@ def load_recipients(
     return grouped
 
 
-def record_result(token: str, language: str, result: transport.BatchResult) -> None:
-    """Mark one language group of a batch sent or failed, in as few UPDATEs as possible."""
+def record_result(
+    token: str, language: str, result: transport.BatchResult, *, complete: bool = True
+) -> None:
+    """Mark one language group of a batch sent or failed, in as few UPDATEs as possible.
+
+    ``complete`` says the result covers every row of the group; a partial result (the
+    relay failed halfway) marks only the rows it names.
+    """
     now = timezone.now()
     by_message_id: dict[str, list[int]] = {}
     for delivery_id, message_id in result.sent.items():
@@ -118,7 +124,7 @@ def record_result(token: str, language: str, result: transport.BatchResult) -> N
         in_flight = Delivery.objects.filter(
             batch_token=token, language=language, status=Delivery.Status.SENDING
         )
-        if len(by_message_id) == 1 and not result.failed:
+        if complete and len(by_message_id) == 1 and not result.failed:
             # The usual case: one provider call, one id for all, no id list to send.
             (message_id,) = by_message_id
             in_flight.update(
@@ -194,7 +200,7 @@ def send_batch(*, mailing_id: int) -> int:
                 )
             except TransientSendError as error:
                 if error.partial is not None:
-                    record_result(token, language, error.partial)
+                    record_result(token, language, error.partial, complete=False)
                 raise
             handled += len(recipients)
     except TransientSendError as error:
