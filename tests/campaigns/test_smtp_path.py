@@ -23,6 +23,7 @@ from campaigns.mailings.services.starting import materialise_deliveries
 from cms.email.rendering import render_email
 from cms.mail import outbox
 from cms.models import BulletinPage
+from tests.aiosmtpd_sink import AiosmtpdSink
 from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
 from tests.smtp_sink import SmtpSink
 
@@ -94,6 +95,14 @@ def sink(settings):
     sink.stop()
 
 
+@pytest.fixture(params=["light", "aiosmtpd"])
+def any_sink(request, settings):
+    """The light sink (with PIPELINING) and aiosmtpd (a third-party server, without)."""
+    sink = (SmtpSink if request.param == "light" else AiosmtpdSink)().start()
+    yield sink
+    sink.stop()
+
+
 def use_smtp(settings, sink: SmtpSink) -> None:
     settings.EMAIL_PROVIDER = "smtp"
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -107,8 +116,9 @@ def parts(message) -> tuple[str, str]:
 
 
 def test_smtp_messages_decode_like_the_per_message_path_in_every_language(
-    demo_envelopes, sink, outbox_dir, settings
+    demo_envelopes, any_sink, outbox_dir, settings
 ):
+    sink = any_sink
     for language, envelope in demo_envelopes.items():
         transport.send_single(envelope, recipients_for(language))
     old = {}
@@ -169,8 +179,9 @@ def mailing_in_six_languages(home_page):
 
 
 def test_send_batch_over_smtp_merges_each_recipient_in_each_language(
-    home_page, sink, settings
+    home_page, any_sink, settings
 ):
+    sink = any_sink
     use_smtp(settings, sink)
     mailing = mailing_in_six_languages(home_page)
 
