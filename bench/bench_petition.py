@@ -103,10 +103,10 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not come up")
 
 
-def gunicorn(app: str, threads: int) -> subprocess.Popen:
+def gunicorn(app: str, threads: int, worker_class: str = "gthread") -> subprocess.Popen:
     return subprocess.Popen(
         [str(Path(PYTHON).with_name("gunicorn")), app, "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "2", "--worker-class", "gthread",
+         f"127.0.0.1:{PORT}", "--workers", "2", "--worker-class", worker_class,
          "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env(),
     )  # fmt: skip
@@ -127,7 +127,9 @@ def wrk(url: str, *, connections: int, duration: int, script: str, extra_env=Non
     return output, figures
 
 
-def baseline(*, threads: int, connections: int, duration: int) -> dict:
+def baseline(
+    *, threads: int, connections: int, duration: int, worker_class: str
+) -> dict:
     """The bare counter view's rate and latency on this machine right now."""
     import psycopg
 
@@ -138,7 +140,7 @@ def baseline(*, threads: int, connections: int, duration: int) -> dict:
         connection.execute(
             "INSERT INTO bench_counter VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
         )
-    server = gunicorn("bench.bare_counter", threads)
+    server = gunicorn("bench.bare_counter", threads, worker_class)
     try:
         url = f"http://127.0.0.1:{PORT}/bump/"
         wait_until_up(url)
@@ -156,6 +158,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["gthread", "sync"]
+    )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -170,7 +175,7 @@ def main() -> int:
     # The page's form posts to its sign endpoint; so does every wrk request.
     action = f"http://127.0.0.1:{PORT}/petitions/{page_id}/sign/"
 
-    server = gunicorn("cms.wsgi", args.threads)
+    server = gunicorn("cms.wsgi", args.threads, args.worker_class)
     try:
         wait_until_up(url)
         token, cookie = csrf(url)
@@ -187,7 +192,10 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     bare = baseline(
-        threads=args.threads, connections=args.connections, duration=args.duration
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.duration,
+        worker_class=args.worker_class,
     )
 
     counter, rows, milestones = map(
@@ -199,7 +207,7 @@ def main() -> int:
     ok = figures["errors_status"] == 0 and figures["errors_other"] == 0 and exact
     report = (
         f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
-        f"({platform.machine()}), load average before {load:.1f}, gunicorn 2 workers x {args.threads} threads, "
+        f"({platform.machine()}), load average before {load:.1f}, gunicorn 2 {args.worker_class} workers x {args.threads} threads, "
         f"wrk {args.connections} connections for {args.duration} s: "
         f"**{rate:.0f} signatures/s**, p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
         f"{figures['completed']} answered, {figures['errors_status']} HTTP errors, "
