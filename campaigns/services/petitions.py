@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,8 +45,6 @@ def record_signature(
     the signature waits (and a verification e-mail is queued on commit) until
     ``verify_signature``. An opt-in goes through ``request_signup`` (source "petition").
     """
-    from campaigns.tasks import send_signature_verification_task
-
     normalised = crypto.normalise_email(email)
     email_hash = crypto.lookup_hash(normalised)
     campaign_id = page.campaign_id
@@ -80,11 +79,9 @@ def record_signature(
             )
             counted = True
         if verify and status == Signature.Status.PENDING:
-            from cms.celery import publish
-
-            transaction.on_commit(
-                lambda: publish(send_signature_verification_task, signature_id)
-            )
+            # A new signature was stamped queued at insert; a repeat only asks again.
+            claimed_at = now if created else None
+            transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
         wanted = set(list_ids)
         if wanted:
             allowed = wanted & set(page.campaign.offered_list_ids)
@@ -123,8 +120,9 @@ def _insert_signature(
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (campaign_id, page_id, email, email_hash, name, "  # noqa: S608
-            "zip_code, language, status, created_at, verified_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "zip_code, language, status, created_at, verified_at, "
+            "verification_queued_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (campaign_id, email_hash) DO NOTHING RETURNING id",
             [
                 campaign_id,
@@ -137,10 +135,58 @@ def _insert_signature(
                 Signature.Status.VERIFIED if verified else Signature.Status.PENDING,
                 stamp,
                 stamp if verified else None,
+                None if verified else stamp,
             ],
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])
+
+
+def _queue_verification(signature_id: int, claimed_at) -> bool:
+    from campaigns.tasks import send_signature_verification_task
+    from cms.celery import publish
+
+    def release():
+        # Not queued: empty is the "still to send" mark the resend task looks for.
+        # Only our own claim is released, never a resend run's.
+        if claimed_at is not None:
+            Signature.objects.filter(
+                pk=signature_id, verification_queued_at=claimed_at
+            ).update(verification_queued_at=None)
+
+    return publish(send_signature_verification_task, signature_id, on_failure=release)
+
+
+def resend_unqueued_verifications(*, limit: int = 500) -> int:
+    """Queue the verification e-mails a broker outage kept from the queue, each once;
+    safe to run twice and in parallel (each row is claimed with a conditional UPDATE).
+
+    Returns how many were queued; stops at the first publish that fails.
+    """
+    now = timezone.now()
+    ids = list(
+        Signature.objects.filter(
+            status=Signature.Status.PENDING,
+            verification_queued_at=None,
+            created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+            created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for signature_id in ids:
+        claimed_at = timezone.now()
+        if not Signature.objects.filter(
+            pk=signature_id,
+            status=Signature.Status.PENDING,
+            verification_queued_at=None,
+        ).update(verification_queued_at=claimed_at):
+            continue  # another run took it, or it was verified meanwhile
+        if not _queue_verification(signature_id, claimed_at):
+            break
+        queued += 1
+    return queued
 
 
 def verification_token(*, signature_id: int) -> str:
