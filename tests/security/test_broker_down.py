@@ -8,9 +8,12 @@ e-mail that could not be queued was never sent.
 """
 
 import socket
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -223,3 +226,33 @@ def test_a_milestone_notice_missed_by_the_broker_is_queued_later(home_page, brok
     broker.queued.clear()
     assert resend_unqueued_emails_task()["milestones"] == 1
     assert [short(name) for name, _ in broker.queued] == ["notify_milestone_task"]
+
+
+def test_two_resend_runs_at_once_queue_each_email_once(client, forms, broker):
+    for n in range(5):
+        post_all(client, forms, email=f"person-{n}@example.org")
+    broker.down = False
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(resend_unqueued_emails_task())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    queued = Counter(repr(item) for item in broker.queued)
+    twice = {item: n for item, n in queued.items() if n > 1}
+    figures = (
+        f"runs {results}; queued {len(broker.queued)} "
+        f"(5 people x 3 e-mails), duplicated {len(twice)}"
+    )
+    assert len(results) == 2, figures
+    assert not twice, figures
+    assert len(queued) == 15, figures
