@@ -28,4 +28,8 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=window)
         return True
+    if count is None:
+        # The cache (Redis) is unreachable: fail open, like the signup limiter, so an
+        # outage never refuses or breaks a signature.
+        return True
     return count <= limit

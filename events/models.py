@@ -399,6 +399,9 @@ class Rsvp(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the confirmation e-mail was handed to the queue; empty while it still has to
+    # be (the broker was down), which the resend beat task looks for.
+    confirmation_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("RSVP")
@@ -408,7 +411,14 @@ class Rsvp(models.Model):
                 fields=["event", "email_hash"], name="one_rsvp_per_person_per_event"
             )
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(confirmation_queued_at=None),
+                name="rsvp_unqueued",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"

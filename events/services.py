@@ -1,5 +1,7 @@
 """Write use-cases for events: RSVPs and their confirmation e-mail."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -27,9 +29,9 @@ def record_rsvp(
 
     Raises ValidationError, with nothing written, when the event is past, cancelled or
     full. Safe to run twice: a second RSVP from the same address returns the first.
+    With the broker down the RSVP is still stored and answered; the resend beat task
+    queues its confirmation later.
     """
-    from events.tasks import send_rsvp_confirmation_task
-
     with transaction.atomic():
         # Lock the event so two last-place RSVPs cannot both be confirmed.
         event = EventPage.objects.select_for_update().get(pk=event_id).canonical()
@@ -54,6 +56,7 @@ def record_rsvp(
                 if not event.waitlist:
                     raise ValidationError(FULL, code="full")
                 status = Rsvp.Status.WAITLISTED
+        claimed_at = timezone.now()
         try:
             with transaction.atomic():
                 rsvp = Rsvp.objects.create(
@@ -63,6 +66,7 @@ def record_rsvp(
                     email_hash=email_hash,
                     language=language,
                     status=status,
+                    confirmation_queued_at=claimed_at,
                 )
         except IntegrityError:
             return Rsvp.objects.get(event=event, email_hash=email_hash)
@@ -77,8 +81,52 @@ def record_rsvp(
                 name=name.strip(),
             )
         transaction.on_commit(bump_generation)
-        transaction.on_commit(lambda: send_rsvp_confirmation_task.delay(rsvp.pk))
+        rsvp_id = rsvp.pk
+        transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
     return rsvp
+
+
+def _queue_confirmation(rsvp_id: int, claimed_at) -> bool:
+    from cms.celery import publish
+    from events.tasks import send_rsvp_confirmation_task
+
+    def release():
+        # Not queued: empty is the "still to send" mark the resend task looks for.
+        # Only our own claim is released, never a resend run's.
+        Rsvp.objects.filter(pk=rsvp_id, confirmation_queued_at=claimed_at).update(
+            confirmation_queued_at=None
+        )
+
+    return publish(send_rsvp_confirmation_task, rsvp_id, on_failure=release)
+
+
+def resend_unqueued_confirmations(*, limit: int = 500) -> int:
+    """Queue the RSVP confirmations a broker outage kept from the queue, each once;
+    safe to run twice and in parallel (each row is claimed with a conditional UPDATE).
+
+    Returns how many were queued; stops at the first publish that fails.
+    """
+    now = timezone.now()
+    ids = list(
+        Rsvp.objects.filter(
+            confirmation_queued_at=None,
+            created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+            created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for rsvp_id in ids:
+        claimed_at = timezone.now()
+        if not Rsvp.objects.filter(pk=rsvp_id, confirmation_queued_at=None).update(
+            confirmation_queued_at=claimed_at
+        ):
+            continue  # another run took it
+        if not _queue_confirmation(rsvp_id, claimed_at):
+            break
+        queued += 1
+    return queued
 
 
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:

@@ -28,9 +28,11 @@ def _over_limit(request) -> bool:
     key = _rate_key(request)
     cache.add(key, 0, RATE_WINDOW)
     try:
-        return cache.incr(key) > RATE_LIMIT
+        count = cache.incr(key)
     except ValueError:
         return False
+    # None: the cache (Redis) is unreachable; fail open rather than refuse an RSVP.
+    return count is not None and count > RATE_LIMIT
 
 
 @never_cache

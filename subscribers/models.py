@@ -112,6 +112,16 @@ class Subscription(models.Model):
     )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     consented_at = models.DateTimeField(_("consent time"), null=True, blank=True)
+    # The signup page whose confirmation link counts towards its campaign; kept so a
+    # confirmation re-queued after a broker outage still counts.
+    signup_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

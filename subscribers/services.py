@@ -16,6 +16,13 @@ from .signals import signup_confirmed, unsubscribed
 # Someone who left can come back by confirming a new signup; a bounce, a complaint,
 # an erasure or a staff block is lifted only by staff.
 SELF_LIFTED = {Suppression.Reason.UNSUBSCRIBED}
+# Sources whose pending subscriptions were asked for by the person (request_signup),
+# so a confirmation is owed; imports, staff and demo rows are not mailed by themselves.
+REQUESTED_SOURCES = [
+    Subscription.Source.SIGNUP,
+    Subscription.Source.PETITION,
+    Subscription.Source.RSVP,
+]
 
 
 def is_suppressed(email: str) -> bool:
@@ -66,47 +73,101 @@ def request_signup(
         subscription, created = Subscription.objects.get_or_create(
             subscriber=subscriber,
             mailing_list=mailing_list,
-            defaults={"status": Subscription.Status.PENDING, "source": source},
+            defaults={
+                "status": Subscription.Status.PENDING,
+                "source": source,
+                "signup_page_id": page_id,
+            },
         )
         if not created and subscription.status == Subscription.Status.UNSUBSCRIBED:
             # Coming back after leaving needs a fresh confirmation.
-            subscription.status, subscription.source = (
+            subscription.status, subscription.source, subscription.signup_page_id = (
                 Subscription.Status.PENDING,
                 source,
+                page_id,
             )
-            subscription.save(update_fields=["status", "source", "updated_at"])
+            subscription.save(
+                update_fields=["status", "source", "signup_page", "updated_at"]
+            )
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
-    if pending and _claim_confirmation_slot(subscriber.pk):
-        from cms.celery import publish
-
-        from .tasks import send_confirmation_task
-
+    claimed_at = _claim_confirmation_slot(subscriber.pk) if pending else None
+    if claimed_at is not None:
         args = (subscriber.pk, sorted(pending), page_id, language)
-
-        def release_slot(subscriber_id=subscriber.pk):
-            # Not queued: let the person's next try send it, instead of a day's wait.
-            Subscriber.objects.filter(pk=subscriber_id).update(
-                confirmation_sent_at=None
-            )
-
-        transaction.on_commit(
-            lambda: publish(send_confirmation_task, *args, on_failure=release_slot)
-        )
+        transaction.on_commit(lambda: _queue_confirmation(args, claimed_at))
     return subscriber
 
 
-def _claim_confirmation_slot(subscriber_id: int) -> bool:
+def _claim_confirmation_slot(subscriber_id: int, *, unqueued_only: bool = False):
+    """Take the subscriber's confirmation slot; the time it was taken, or None."""
     now = timezone.now()
     since = now - timedelta(seconds=settings.SUBSCRIBERS_CONFIRMATION_INTERVAL)
-    # A conditional UPDATE, so two simultaneous signups cannot both send.
-    return bool(
-        Subscriber.objects.filter(pk=subscriber_id)
-        .filter(
-            Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=since)
-        )
-        .update(confirmation_sent_at=now)
+    free = Q(confirmation_sent_at__isnull=True)
+    if not unqueued_only:
+        free |= Q(confirmation_sent_at__lt=since)
+    # A conditional UPDATE, so two simultaneous signups (or two resend runs) cannot
+    # both send.
+    taken = Subscriber.objects.filter(free, pk=subscriber_id).update(
+        confirmation_sent_at=now
     )
+    return now if taken else None
+
+
+def _queue_confirmation(args: tuple, claimed_at) -> bool:
+    from cms.celery import publish
+
+    from .tasks import send_confirmation_task
+
+    def release_slot(subscriber_id=args[0]):
+        # Not queued: empty again is the "still to send" mark that the resend task
+        # (and the person's next try) looks for. Only our own claim is released.
+        Subscriber.objects.filter(
+            pk=subscriber_id, confirmation_sent_at=claimed_at
+        ).update(confirmation_sent_at=None)
+
+    return publish(send_confirmation_task, *args, on_failure=release_slot)
+
+
+def resend_unqueued_confirmations(*, limit: int = 500) -> int:
+    """Queue the confirmations a broker outage kept from the queue, each once; safe to
+    run twice and in parallel (each subscriber's slot is claimed first).
+
+    Returns how many were queued; stops at the first publish that fails.
+    """
+    now = timezone.now()
+    rows = (
+        Subscription.objects.filter(
+            status=Subscription.Status.PENDING,
+            source__in=REQUESTED_SOURCES,
+            subscriber__confirmation_sent_at__isnull=True,
+            updated_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+            updated_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+        )
+        .order_by("updated_at")
+        .values_list(
+            "subscriber_id",
+            "mailing_list_id",
+            "signup_page_id",
+            "subscriber__language",
+        )[: limit * 4]
+    )
+    wanted: dict[int, dict] = {}
+    for subscriber_id, list_id, page_id, language in rows:
+        entry = wanted.setdefault(
+            subscriber_id, {"lists": set(), "page": None, "language": language}
+        )
+        entry["lists"].add(list_id)
+        entry["page"] = page_id or entry["page"]
+    queued = 0
+    for subscriber_id, entry in list(wanted.items())[:limit]:
+        claimed_at = _claim_confirmation_slot(subscriber_id, unqueued_only=True)
+        if claimed_at is None:
+            continue  # another run, or the person's new signup, took it
+        args = (subscriber_id, sorted(entry["lists"]), entry["page"], entry["language"])
+        if not _queue_confirmation(args, claimed_at):
+            break
+        queued += 1
+    return queued
 
 
 def send_confirmation(

@@ -54,8 +54,12 @@ def celery_worker(
     concurrency: int = 1,
     log_path: Path,
     ready_timeout: float = 60,
+    beat: bool = False,
 ):
-    """Start ``celery worker`` in its own process; yield the Popen; stop it afterwards."""
+    """Start ``celery worker`` in its own process; yield the Popen; stop it afterwards.
+
+    With ``beat`` the worker also runs Celery beat (``-B``), on the settings' schedule.
+    """
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     command = [
         sys.executable,
@@ -75,6 +79,10 @@ def celery_worker(
         "--without-mingle",
         "--without-gossip",
     ]
+    if beat:
+        command.append("--beat")
+        # Beat keeps its schedule file under VAR_DIR and cannot create the folder.
+        Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -112,6 +112,9 @@ class Signature(models.Model):
     )
     created_at = models.DateTimeField(_("signed at"))
     verified_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    # When the verification e-mail was handed to the queue; empty while it still has to
+    # be (the broker was down), which the resend beat task looks for.
+    verification_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("signature")
@@ -121,7 +124,14 @@ class Signature(models.Model):
                 fields=["campaign", "email_hash"], name="one_signature_per_address"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status", "verified_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "status", "verified_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending", verification_queued_at=None),
+                name="signature_unqueued",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"

@@ -7,6 +7,9 @@ only one that can insert its milestone, and the unique constraint on (campaign, 
 threshold) keeps even a re-crossing (after a correction) from recording it twice.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -67,7 +70,8 @@ def record_milestone(
 ) -> Milestone | None:
     """Insert a milestone unless it exists; returns it only when this call inserted it.
 
-    The lead notification is queued on commit for inserted milestones only.
+    The lead notification is queued on commit for inserted milestones only; if the
+    broker is down, ``notified_at`` stays empty and the resend beat task queues it.
     """
     with transaction.atomic():
         milestone, created = Milestone.objects.get_or_create(
@@ -83,10 +87,35 @@ def record_milestone(
 
 
 def _announce(milestone_id: int) -> None:
-    """Queue the leads' e-mail once the milestone's transaction commits."""
+    """Queue the leads' e-mail once the milestone's transaction commits; if the broker
+    is down, ``notified_at`` stays empty and renotify_unqueued_milestones queues it."""
     from campaigns.tasks import notify_milestone_task
+    from cms.celery import publish
 
-    notify_milestone_task.delay_on_commit(milestone_id)
+    transaction.on_commit(lambda: publish(notify_milestone_task, milestone_id))
+
+
+def renotify_unqueued_milestones(*, limit: int = 100) -> int:
+    """Queue the lead notification again for recent milestones nobody was told about;
+    safe to run twice (the notification task claims the milestone before sending).
+
+    Returns how many were queued; stops at the first publish that fails.
+    """
+    from campaigns.tasks import notify_milestone_task
+    from cms.celery import publish
+
+    now = timezone.now()
+    ids = Milestone.objects.filter(
+        notified_at=None,
+        reached_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+        reached_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+    ).values_list("pk", flat=True)[:limit]
+    queued = 0
+    for milestone_id in ids:
+        if not publish(notify_milestone_task, milestone_id):
+            break
+        queued += 1
+    return queued
 
 
 def sign_and_count(

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,8 +45,6 @@ def record_signature(
     the signature waits (and a verification e-mail is queued on commit) until
     ``verify_signature``. An opt-in goes through ``request_signup`` (source "petition").
     """
-    from campaigns.tasks import send_signature_verification_task
-
     normalised = crypto.normalise_email(email)
     email_hash = crypto.lookup_hash(normalised)
     campaign_id = page.campaign_id
@@ -94,11 +93,9 @@ def record_signature(
             )
             counted = True
         if verify and status == Signature.Status.PENDING:
-            from cms.celery import publish
-
-            transaction.on_commit(
-                lambda: publish(send_signature_verification_task, signature_id)
-            )
+            # A new signature was stamped queued at insert; a repeat only asks again.
+            claimed_at = now if created else None
+            transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
         if wanted:
             allowed = wanted & set(page.campaign.offered_list_ids)
             if allowed:
@@ -134,7 +131,13 @@ def _insert_signature(
     table = connection.ops.quote_name(Signature._meta.db_table)
     row = _signature_row(email, email_hash, name, zip_code, language, now)
     if not verified:
-        row.update(status=Signature.Status.PENDING, verified_at=None)
+        # Stamped queued at insert: the on-commit publish releases the stamp if the
+        # broker is down, and the resend task looks for exactly that.
+        row.update(
+            status=Signature.Status.PENDING,
+            verified_at=None,
+            verification_queued_at=row["created_at"],
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (campaign_id, page_id, {', '.join(row)}) "  # noqa: S608
@@ -159,6 +162,53 @@ def _signature_row(email, email_hash, name, zip_code, language, now) -> dict:
         "created_at": stamp,
         "verified_at": stamp,
     }
+
+
+def _queue_verification(signature_id: int, claimed_at) -> bool:
+    from campaigns.tasks import send_signature_verification_task
+    from cms.celery import publish
+
+    def release():
+        # Not queued: empty is the "still to send" mark the resend task looks for.
+        # Only our own claim is released, never a resend run's.
+        if claimed_at is not None:
+            Signature.objects.filter(
+                pk=signature_id, verification_queued_at=claimed_at
+            ).update(verification_queued_at=None)
+
+    return publish(send_signature_verification_task, signature_id, on_failure=release)
+
+
+def resend_unqueued_verifications(*, limit: int = 500) -> int:
+    """Queue the verification e-mails a broker outage kept from the queue, each once;
+    safe to run twice and in parallel (each row is claimed with a conditional UPDATE).
+
+    Returns how many were queued; stops at the first publish that fails.
+    """
+    now = timezone.now()
+    ids = list(
+        Signature.objects.filter(
+            status=Signature.Status.PENDING,
+            verification_queued_at=None,
+            created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+            created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for signature_id in ids:
+        claimed_at = timezone.now()
+        if not Signature.objects.filter(
+            pk=signature_id,
+            status=Signature.Status.PENDING,
+            verification_queued_at=None,
+        ).update(verification_queued_at=claimed_at):
+            continue  # another run took it, or it was verified meanwhile
+        if not _queue_verification(signature_id, claimed_at):
+            break
+        queued += 1
+    return queued
 
 
 def verification_token(*, signature_id: int) -> str:

@@ -333,6 +333,19 @@ CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
     "schedule": 6 * 3600,
 }
 
+# --- E-mails the broker missed (issue 8) --------------------------------------------
+# A confirmation, signature verification, RSVP confirmation or milestone notice that
+# could not be queued (Redis down) keeps its row's "not queued" marker; this beat task
+# queues it again once the row is EMAIL_RESEND_GRACE seconds old, for rows younger than
+# EMAIL_RESEND_MAX_AGE seconds.
+EMAIL_RESEND_INTERVAL = env_float("EMAIL_RESEND_INTERVAL", 60)
+EMAIL_RESEND_GRACE = env_int("EMAIL_RESEND_GRACE", 60)
+EMAIL_RESEND_MAX_AGE = env_int("EMAIL_RESEND_MAX_AGE", 3 * 24 * 3600)
+CELERY_BEAT_SCHEDULE["cms-resend-unqueued-emails"] = {
+    "task": "cms.tasks.resend_unqueued_emails_task",
+    "schedule": EMAIL_RESEND_INTERVAL,
+}
+
 # --- Retention (issue 8) -----------------------------------------------------------
 # Webhook events (tracking) and the admin's history of person rows (subscriptions,
 # suppressions, RSVPs, signatures) are kept this many days, then deleted daily.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscribers', '0003_alerts'),
+        ('subscribers', '0004_subscription_signup_page'),
     ]
 
     operations = [
