@@ -90,8 +90,13 @@ class Signature(models.Model):
         PENDING = "pending", _("awaiting e-mail verification")
         VERIFIED = "verified", _("counted")
 
+    # No index of its own: (campaign, email_hash) and (campaign, status, verified_at)
+    # both start with it, and each index is one more write per signature.
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.CASCADE, related_name="signatures"
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        db_index=False,
     )
     page = models.ForeignKey(
         "wagtailcore.Page",

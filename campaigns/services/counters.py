@@ -162,16 +162,22 @@ def sign_and_count(
         SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached)
     """  # noqa: S608 (table and column names are ours; values are parameters)
     kind = Counter.Kind.SIGNATURES
+    params = [campaign_id, page_id, *row.values(), campaign_id, kind, now] + [
+        campaign_id,
+        kind,
+        now,
+        # The thresholds as an array literal: psycopg's list adaptation costs more than
+        # the rest of the parameters together.
+        "{" + ",".join(map(str, thresholds)) + "}",
+    ]
     # No atomic block: in autocommit the statement is its own transaction. Inside a
-    # caller's transaction it simply joins it.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [campaign_id, page_id, *row.values(), campaign_id, kind, now]
-            # The thresholds as an array literal: psycopg's list adaptation costs more
-            # than the rest of the parameters together.
-            + [campaign_id, kind, now, "{" + ",".join(map(str, thresholds)) + "}"],
-        )
+    # caller's transaction it simply joins it. A server-side prepared statement on
+    # psycopg's own cursor: PostgreSQL parses and plans the CTEs once per connection
+    # instead of once per signature (Django's cursors bind on the client and never
+    # prepare).
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(sql, params, prepare=True)
         signature_id, milestone_ids = cursor.fetchone()
     for milestone_id in milestone_ids:
         _announce(milestone_id)
