@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.page_cache import bump_generation
+from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 
 from .models import EventPage, Rsvp
@@ -87,17 +88,11 @@ def record_rsvp(
 
 
 def _queue_confirmation(rsvp_id: int, claimed_at) -> bool:
-    from cms.celery import publish
     from events.tasks import send_rsvp_confirmation_task
 
-    def release():
-        # Not queued: empty is the "still to send" mark the resend task looks for.
-        # Only our own claim is released, never a resend run's.
-        Rsvp.objects.filter(pk=rsvp_id, confirmation_queued_at=claimed_at).update(
-            confirmation_queued_at=None
-        )
-
-    return publish(send_rsvp_confirmation_task, rsvp_id, on_failure=release)
+    return queue_marked(
+        send_rsvp_confirmation_task, Rsvp, rsvp_id, "confirmation_queued_at", claimed_at
+    )
 
 
 def resend_unqueued_confirmations(*, limit: int = 500) -> int:
@@ -106,27 +101,18 @@ def resend_unqueued_confirmations(*, limit: int = 500) -> int:
 
     Returns how many were queued; stops at the first publish that fails.
     """
+    from events.tasks import send_rsvp_confirmation_task
+
     now = timezone.now()
-    ids = list(
+    return requeue_unmarked(
+        send_rsvp_confirmation_task,
         Rsvp.objects.filter(
-            confirmation_queued_at=None,
             created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
             created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        ),
+        "confirmation_queued_at",
+        limit=limit,
     )
-    queued = 0
-    for rsvp_id in ids:
-        claimed_at = timezone.now()
-        if not Rsvp.objects.filter(pk=rsvp_id, confirmation_queued_at=None).update(
-            confirmation_queued_at=claimed_at
-        ):
-            continue  # another run took it
-        if not _queue_confirmation(rsvp_id, claimed_at):
-            break
-        queued += 1
-    return queued
 
 
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:

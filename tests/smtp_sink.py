@@ -149,7 +149,7 @@ class SmtpSink:
         self.pipelining = True  # offered in the EHLO reply
         self.drop_after: int | None = None  # drop the connection after N messages
         self.lock = threading.Lock()
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.running = False
         self.sessions: set[_Session] = set()
         self.sessions_seen = 0  # connections accepted so far
@@ -210,23 +210,22 @@ class SmtpSink:
             ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def main() -> None:  # pragma: no cover - used by bench scripts
+def serve_counting(sink_class) -> None:  # pragma: no cover - used by bench scripts
     """Run a counting sink: prints "<smtp port> <stats port>"; GET / on stats gives JSON."""
     import argparse
     import json
-    import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    sink = SmtpSink(args.port)
+    sink = sink_class(args.port)
     sink.keep = False
     sink.start()
 
@@ -247,7 +246,10 @@ def main() -> None:  # pragma: no cover - used by bench scripts
         stats.serve_forever()
     finally:
         sink.stop()
-        time.sleep(0)
+
+
+def main() -> None:  # pragma: no cover - used by bench scripts
+    serve_counting(SmtpSink)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Counter, PetitionPage, Signature
+from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 from subscribers.models import Subscription
 from subscribers.services import request_signup
@@ -166,17 +167,14 @@ def _signature_row(email, email_hash, name, zip_code, language, now) -> dict:
 
 def _queue_verification(signature_id: int, claimed_at) -> bool:
     from campaigns.tasks import send_signature_verification_task
-    from cms.celery import publish
 
-    def release():
-        # Not queued: empty is the "still to send" mark the resend task looks for.
-        # Only our own claim is released, never a resend run's.
-        if claimed_at is not None:
-            Signature.objects.filter(
-                pk=signature_id, verification_queued_at=claimed_at
-            ).update(verification_queued_at=None)
-
-    return publish(send_signature_verification_task, signature_id, on_failure=release)
+    return queue_marked(
+        send_signature_verification_task,
+        Signature,
+        signature_id,
+        "verification_queued_at",
+        claimed_at,
+    )
 
 
 def resend_unqueued_verifications(*, limit: int = 500) -> int:
@@ -185,30 +183,19 @@ def resend_unqueued_verifications(*, limit: int = 500) -> int:
 
     Returns how many were queued; stops at the first publish that fails.
     """
+    from campaigns.tasks import send_signature_verification_task
+
     now = timezone.now()
-    ids = list(
+    return requeue_unmarked(
+        send_signature_verification_task,
         Signature.objects.filter(
             status=Signature.Status.PENDING,
-            verification_queued_at=None,
             created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
             created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        ),
+        "verification_queued_at",
+        limit=limit,
     )
-    queued = 0
-    for signature_id in ids:
-        claimed_at = timezone.now()
-        if not Signature.objects.filter(
-            pk=signature_id,
-            status=Signature.Status.PENDING,
-            verification_queued_at=None,
-        ).update(verification_queued_at=claimed_at):
-            continue  # another run took it, or it was verified meanwhile
-        if not _queue_verification(signature_id, claimed_at):
-            break
-        queued += 1
-    return queued
 
 
 def verification_token(*, signature_id: int) -> str:
