@@ -1,7 +1,11 @@
-"""Merge translations from a JSON file into the catalogues, then compile them.
+"""Merge translations from JSON files into the catalogues, then compile them.
 
     python bin/po_fill.py translations.json   # {"msgid": {"es": "...", "ar": "...", ...}}
-    python bin/po_fill.py                     # compile only
+    python bin/po_fill.py                     # every locale/translations/*.json
+
+Each piece of work keeps its translations in its own JSON file under
+locale/translations/, so two branches that add strings never conflict there; after a
+merge, `make messages` rebuilds the catalogues from the merged code and every JSON file.
 
 Compiles with polib, so no GNU gettext is needed on the machine.
 """
@@ -17,7 +21,14 @@ FOLDERS = {"es": "es", "hi": "hi", "zh-hans": "zh_Hans", "ar": "ar", "pl": "pl"}
 
 
 def main(argv: list[str]) -> int:
-    table = json.loads(Path(argv[1]).read_text()) if len(argv) > 1 else {}
+    sources = (
+        [Path(argv[1])]
+        if len(argv) > 1
+        else sorted((ROOT / "locale" / "translations").glob("*.json"))
+    )
+    table: dict = {}
+    for source in sources:
+        table.update(json.loads(source.read_text()))
     missing = 0
     for language, folder in FOLDERS.items():
         path = ROOT / "locale" / folder / "LC_MESSAGES" / "django.po"
