@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, Counter, Milestone, Signature
@@ -188,15 +189,12 @@ def uncount(*, campaign_id: int, kind: str) -> None:
     """Take one back off a counter (a counted signature was deleted); never below zero.
 
     A plain UPDATE in the caller's transaction: if the counter went with its campaign,
-    there is nothing to correct. Milestones already reached stay: they happened.
+    there is nothing to correct. Milestones already reached stay: they happened. The
+    ``value > 0`` filter keeps it at zero on every backend (SQLite has no GREATEST).
     """
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET value = GREATEST(value - 1, 0), "  # noqa: S608
-            "updated_at = %s WHERE campaign_id = %s AND kind = %s",
-            [timezone.now(), campaign_id, kind],
-        )
+    Counter.objects.filter(campaign_id=campaign_id, kind=kind, value__gt=0).update(
+        value=F("value") - 1, updated_at=timezone.now()
+    )
 
 
 def record_signup(*, campaign_id: int) -> int:
