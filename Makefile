@@ -18,8 +18,11 @@ setup: $(INSTALLED)
 run: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bin/run
 
+# Test processes side by side (pytest-xdist); each has its own database, broker and cache.
+TEST_PROCESSES ?= 2
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -3,9 +3,14 @@
 Wagtail caches site root paths and the signup form's rate limits live here; neither
 may turn a Redis outage into a 500 (a signup must still be stored). Writes are dropped,
 reads miss, and one warning per call is logged with the error, never with the key.
+
+``clear()`` removes this cache's own keys only. Django's RedisCache flushes the whole
+database, and the cache may share its Redis database with the Celery broker: a clear
+would drop every queued e-mail.
 """
 
 import logging
+import re
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -88,3 +93,20 @@ class FailSoftRedisCache(RedisCache):
             return super().delete_many(keys, version)
         except RedisError as error:
             _warn("delete_many", error)
+
+    def clear(self):
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        try:
+            client = self._cache.get_client(None, write=True)
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.unlink(*batch)
+                    batch = []
+            if batch:
+                client.unlink(*batch)
+            return True
+        except RedisError as error:
+            _warn("clear", error)
+            return False

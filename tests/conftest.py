@@ -3,26 +3,50 @@
 import os
 
 import pytest
-from django.conf import settings
 
+from tests import processes
 from tests.factories import build_home_page
 
 
-def _using_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+def pytest_configure(config):
+    # Before any test starts a process: every process started from here on carries it.
+    processes.mark_this_process_as_owner()
 
 
-def pytest_collection_modifyitems(config, items):
-    # On a bare machine these skip; CI provides both services and fails on any skip.
-    skip_pg = pytest.mark.skip(
-        reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
+@pytest.fixture(scope="session", autouse=True)
+def _no_process_outlives_the_suite():
+    """At the end of the run (of each xdist worker), nothing this process started may
+    still be running: a server or worker left behind is killed and fails the run."""
+    yield
+    left = processes.wait_until_gone(os.getpid(), timeout=15)
+    if left:
+        listing = processes.describe(left)
+        processes.kill_all(left)
+        pytest.fail(
+            "processes started by the tests outlived them:\n" + "\n".join(listing),
+            pytrace=False,
+        )
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    flagged = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
-    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
-    for item in items:
-        if "postgres" in item.keywords and not _using_postgres():
-            item.add_marker(skip_pg)
-        if "redis" in item.keywords and not settings.REDIS_URL:
-            item.add_marker(skip_redis)
+    return bool(flagged) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_task_left_by_an_earlier_test(request):
+    """Tasks published on commit by an earlier test in this process (and never run)
+    would reach the next worker a test starts, naming rows that are gone or reused:
+    each test that commits starts with the lanes' queues empty."""
+    if _is_transactional(request):
+        from tests.workers import purge_queues
+
+        purge_queues()
 
 
 @pytest.fixture(autouse=True)
@@ -33,19 +57,6 @@ def _language_does_not_leak():
 
     yield
     translation.deactivate()
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """With FAIL_ON_SKIP=1 (CI), a skipped test fails the run, and so does running none."""
-    if os.environ.get("FAIL_ON_SKIP") != "1":
-        return
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
-    if skipped:
-        reporter.write_line(f"FAIL_ON_SKIP: {skipped} test(s) skipped", red=True)
-        session.exitstatus = 1
-    elif exitstatus == 5:
-        session.exitstatus = 1
 
 
 @pytest.fixture

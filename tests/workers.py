@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from tests.processes import stop_tree
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -104,13 +106,19 @@ def celery_worker(
             raise RuntimeError(f"worker exited early:\n{log_path.read_text()}")
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        # A warm shutdown first (the pool finishes its task), then nothing survives:
+        # not the pool's children, nor anything orphaned by a test's kill -9.
+        stop_tree(process, grace=20)
+
+
+def purge_queues(queues=None) -> None:
+    """Empty the lanes' queues on this run's broker (Redis or the embedded one)."""
+    from cms.celery import app
+
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in queues or [*settings.CELERY_QUEUES_ALL, "celery"]:
+            channel.queue_purge(queue)
 
 
 def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1):

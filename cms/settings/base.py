@@ -6,6 +6,22 @@ import dj_database_url
 
 from .env import env_bool, env_float, env_int, env_list, env_prefixed, env_str
 
+
+def embedded_broker_options(broker_dir: Path) -> dict:
+    """Celery's filesystem transport in ``broker_dir`` (created if missing)."""
+    for folder in ("queue", "control", "processed"):
+        (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "control_folder": str(broker_dir / "control"),
+        "processed_folder": str(broker_dir / "processed"),
+        "store_processed": False,
+        # Files are polled: look often, so a send starts (and Ctrl-C is noticed) at once.
+        "polling_interval": 0.2,
+    }
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
@@ -171,15 +187,7 @@ else:
     # Embedded broker: messages are files under var/broker, shared by the web
     # process, every worker and beat on this machine. No server needed.
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "store_processed": False,
-    }
-    for folder in ("queue", "control", "processed"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(BROKER_DIR)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

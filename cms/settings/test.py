@@ -1,7 +1,18 @@
 """The test suite: real database and broker from the environment, fast hashing."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY
+from .base import (
+    BASE_DIR,
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    DATABASES,
+    FIELD_ENCRYPTION_KEYS,
+    LOOKUP_HASH_KEY,
+    REDIS_URL,
+    embedded_broker_options,
+)
 from .derived_keys import derive_key
 from .env import env_str
 
@@ -13,3 +24,34 @@ FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
 LOOKUP_HASH_KEY = LOOKUP_HASH_KEY or derive_key(SECRET_KEY, "lookup-hash")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+
+# The tests' files live apart from a dev run's (`make run` uses var/): a newcomer may run
+# both at once, and a test worker must never take a task of the dev run's, or the reverse.
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var" / "test")))
+OUTBOX_DIR = Path(env_str("OUTBOX_DIR", str(VAR_DIR / "outbox")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+BROKER_DIR = VAR_DIR / "broker"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Under pytest-xdist (PYTEST_XDIST_WORKER = "gw0", "gw1", ...) each test process has its
+# own test database (pytest-django), and here its own broker and cache keys: the Celery
+# workers a test starts inherit the variable, so they take only their own process's tasks.
+XDIST_WORKER = env_str("PYTEST_XDIST_WORKER")
+if REDIS_URL:
+    if XDIST_WORKER:
+        CELERY_BROKER_TRANSPORT_OPTIONS = {
+            **CELERY_BROKER_TRANSPORT_OPTIONS,
+            "global_keyprefix": f"test-{XDIST_WORKER}:",
+        }
+        CACHES = {
+            "default": {
+                **CACHES["default"],
+                "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}-{XDIST_WORKER}",
+            }
+        }
+else:
+    if XDIST_WORKER:
+        BROKER_DIR = VAR_DIR / f"broker-{XDIST_WORKER}"
+    CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(BROKER_DIR)

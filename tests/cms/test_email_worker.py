@@ -27,15 +27,17 @@ def test_admin_send_me_a_test_of_a_bulletin_in_arabic(
     var_dir = tmp_path / "var" if settings.REDIS_URL else Path(settings.VAR_DIR)
     env = worker_env(redis_url=settings.REDIS_URL or None, var_dir=var_dir)
 
+    # Queued while no worker runs: nothing may be sent by the web request itself.
+    response = client.post(
+        reverse("cms_email_preview:send_test", args=[bulletin.pk]),
+        {"language": "ar"},
+    )
+    assert response.status_code == 302
+    assert outbox.list_messages() == [], "the web request must not send inline"
+
     with celery_worker(
         env=env, queues=["default"], log_path=tmp_path / "worker.log", ready_timeout=120
     ):
-        response = client.post(
-            reverse("cms_email_preview:send_test", args=[bulletin.pk]),
-            {"language": "ar"},
-        )
-        assert response.status_code == 302
-        assert outbox.list_messages() == [], "the web request must not send inline"
         (name,) = wait_for(
             outbox.list_messages, timeout=90, what="the page test e-mail"
         )

@@ -46,6 +46,9 @@ def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
     )
     var_dir = tmp_path / "var"
     env = worker_env(redis_url=None, var_dir=var_dir)
+    # A private var dir is a private broker already: the worker's settings must not move
+    # it to an xdist worker's own folder.
+    env.pop("PYTEST_XDIST_WORKER", None)
     broker_dir = var_dir / "broker"
     for folder in ("queue", "control", "processed"):
         (broker_dir / folder).mkdir(parents=True, exist_ok=True)
@@ -80,12 +83,13 @@ def test_send_me_a_test_goes_through_worker_and_is_readable_in_admin(
     client.force_login(admin)
     env = worker_env(redis_url=settings.REDIS_URL, var_dir=tmp_path / "var")
 
+    # Queued while no worker runs: nothing may be sent by the web request itself.
+    response = client.post(
+        reverse("cms_outbox:send_test"), {"next": reverse("cms_outbox:index")}
+    )
+    assert response.status_code == 302
+    assert outbox.list_messages() == [], "the web request must not send inline"
     with celery_worker(env=env, queues=["default"], log_path=tmp_path / "worker.log"):
-        response = client.post(
-            reverse("cms_outbox:send_test"), {"next": reverse("cms_outbox:index")}
-        )
-        assert response.status_code == 302
-        assert outbox.list_messages() == [], "the web request must not send inline"
         (name,) = wait_for(outbox.list_messages, timeout=30, what="the test message")
 
     listing = client.get(reverse("cms_outbox:index"))
