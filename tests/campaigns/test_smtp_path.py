@@ -13,7 +13,6 @@ from html import escape
 import pytest
 from django.core.mail import BadHeaderError
 from django.core.mail.message import forbid_multi_line_headers
-from django.core.management import call_command
 
 from campaigns.mailings import mime, transport
 from campaigns.mailings.exceptions import TransientSendError
@@ -51,12 +50,8 @@ HEADERS = (
 
 
 @pytest.fixture
-def demo_envelopes(settings, tmp_path):
+def demo_envelopes(demo_content, settings):
     """The demo February 2017 bulletin rendered in six languages (real e-mail HTML)."""
-    settings.VAR_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with open(tmp_path / "demo.log", "w") as log:
-        call_command("load_demo", stdout=log)
     bulletin = BulletinPage.objects.get(
         slug="february-2017", locale__language_code="en"
     )

@@ -33,15 +33,9 @@ def snapshot() -> dict:
     }
 
 
-def test_load_demo_builds_the_seed_content_and_is_idempotent(
-    monkeypatch, settings, tmp_path
-):
-    settings.VAR_DIR = tmp_path
-    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
-
-    call_command("load_demo", stdout=open(tmp_path / "out1", "w"))
+def test_load_demo_builds_the_seed_content_and_is_idempotent(demo_content):
     first = snapshot()
-    call_command("load_demo", stdout=open(tmp_path / "out2", "w"))
+    call_command("load_demo", stdout=open(demo_content / "out2", "w"))
     second = snapshot()
 
     assert first == second
@@ -62,6 +56,6 @@ def test_load_demo_builds_the_seed_content_and_is_idempotent(
     assert {"ONA staff", "Organizers"} <= set(first["groups"])
     assert ("admin", True) in first["users"]
 
-    password = (tmp_path / "demo-admin-password").read_text().strip()
-    assert f"Admin login: admin / {password}" in (tmp_path / "out2").read_text()
+    password = (demo_content / "demo-admin-password").read_text().strip()
+    assert f"Admin login: admin / {password}" in (demo_content / "out2").read_text()
     assert get_user_model().objects.get(username="admin").check_password(password)

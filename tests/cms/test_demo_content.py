@@ -1,7 +1,6 @@
 """The demo pages built from the seeds: bulletins, the Spanish translation, the events."""
 
 import pytest
-from django.core.management import call_command
 
 from cms.email.rendering import render_email
 from cms.models import BulletinPage
@@ -11,10 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=open(tmp_path / "out", "w"))
+def demo(demo_content):
+    """The demo site, loaded once for this module (tests/conftest.py)."""
+    return demo_content
 
 
 def test_demo_bulletins_events_and_translations(client, demo):

@@ -7,11 +7,9 @@ from subscribers.models import SignupPage
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_signup_page_in_six_languages_idempotent(client, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("load_demo", stdout=open(tmp_path / "out1", "w"))
+def test_demo_signup_page_in_six_languages_idempotent(client, demo_content):
     revisions = Revision.objects.count()
-    call_command("load_demo", stdout=open(tmp_path / "out2", "w"))
+    call_command("load_demo", stdout=open(demo_content / "out2", "w"))
     assert Revision.objects.count() == revisions
     pages = SignupPage.objects.live()
     assert sorted(pages.values_list("locale__language_code", flat=True)) == [
