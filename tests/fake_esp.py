@@ -43,6 +43,11 @@ class Faults:
     reject_addresses: set[str] = field(
         default_factory=set
     )  # 400 for these, like Mailgun
+    # While set to an Event that is not set, every call made once ``hold_after``
+    # recipients were accepted waits for it before answering: a test can hold sends in
+    # flight at a known point, break something, then let them finish.
+    gate: threading.Event | None = None
+    hold_after: int = 0
 
 
 @dataclass
@@ -91,6 +96,7 @@ class FakeMailgun:
         self.delivered: list[Delivered] = []
         self.calls = 0
         self.failed_calls = 0
+        self.held = 0  # calls waiting at the gate
         self.lock = threading.Lock()
         self.random = random.Random(seed)
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -123,6 +129,18 @@ class FakeMailgun:
 
     def go_down(self, seconds: float) -> None:
         self.faults.down_until = time.monotonic() + seconds
+
+    def hold(self, *, after: int = 0) -> None:
+        """Calls made once ``after`` recipients were accepted wait, unanswered, until
+        ``release()``."""
+        self.held = 0
+        self.faults.hold_after = after
+        self.faults.gate = threading.Event()
+
+    def release(self) -> None:
+        gate, self.faults.gate = self.faults.gate, None
+        if gate is not None:
+            gate.set()
 
     def recipients(self) -> list[str]:
         with self.lock:
@@ -221,6 +239,13 @@ class FakeMailgun:
                 if self.headers.get("Authorization") != _basic_auth():
                     return self._answer(401, {"message": "Forbidden"})
                 faults = fake.faults
+                gate = faults.gate
+                if gate is not None:
+                    with fake.lock:
+                        holding = len(fake.delivered) >= faults.hold_after
+                        fake.held += holding
+                    if holding:
+                        gate.wait(timeout=600)
                 if faults.hang_seconds:
                     time.sleep(faults.hang_seconds)
                 if faults.latency:

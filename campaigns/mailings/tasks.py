@@ -3,6 +3,7 @@
 import random
 
 from celery import shared_task
+from django.conf import settings
 
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.services import alerts, sending, starting, testing, upkeep
@@ -23,7 +24,8 @@ def send_batch_task(self, mailing_id: int) -> None:
     try:
         claimed = sending.send_batch(mailing_id=mailing_id)
     except TransientSendError as error:
-        backoff = min(300, 2 ** min(self.request.retries, 8))
+        cap = settings.MAILING_RETRY_BACKOFF_CAP
+        backoff = min(cap, 2 ** min(self.request.retries, 8))
         delay = max(error.retry_after or 0, backoff) * random.uniform(1.0, 1.5)  # noqa: S311 - jitter, not crypto
         raise self.retry(countdown=delay, exc=error, max_retries=None) from error
     if claimed:
