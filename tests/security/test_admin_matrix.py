@@ -266,21 +266,27 @@ def test_every_admin_url_as_every_role_follows_the_matrix(client, world, users):
     assert not unknown, f"admin namespaces with no row in MATRIX: {unknown}"
     # A subscriber-link holder carries a valid preferences cookie-less token, nothing else.
     client.get(preferences_url(world["legal_subscription"].subscriber_id))
+    routes = [
+        (path, namespace, name)
+        for route, namespace, name in admin_routes()
+        if (path := concrete(route, ids_for(namespace, world))) is not None
+    ]
     walked, wrong = 0, []
-    for route, namespace, name in admin_routes():
-        path = concrete(route, ids_for(namespace, world))
-        if path is None:
-            continue
-        for role in ROLES:
+    # One login per role (not per request): the walk is about the answers, and a
+    # session write per GET made it the slowest test of the suite.
+    for role in ROLES:
+        client.logout()
+        if role in users:
+            client.force_login(users[role])
+        for path, namespace, name in routes:
             if name == "wagtailadmin_error_test" and role in users:
                 continue  # Wagtail's deliberate 500, behind its login
-            client.logout()
-            if role in users:
-                client.force_login(users[role])
             got = outcome(client.get(path))
             walked += 1
             if got not in expected(role, namespace, name):
                 wrong.append(f"{role} GET {path} ({namespace}:{name}) -> {got}")
+            if role in users and "_auth_user_id" not in client.session:
+                client.force_login(users[role])  # that screen logged us out
     assert walked > 1000, walked
     assert not wrong, "\n".join(wrong)
 
