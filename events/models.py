@@ -395,6 +395,9 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
                 self.ical_sequence += 1
             self.ical_changed_at = timezone.now()
         self.ical_fingerprint = fingerprint
+        if not self.announced_facts:
+            # Nobody could RSVP before the first save: nothing to tell them yet.
+            self.announced_facts = self.facts()
 
     def reminder_times(self) -> list[tuple[str, datetime]]:
         """(slot, due time) of this event's reminders, earliest first."""

@@ -73,7 +73,10 @@ def announce_event_change(
                 EventPage.objects.filter(pk=event.pk).update(announced_facts=current)
             return None
         EventPage.objects.filter(pk=event.pk).update(announced_facts=current)
-        if event.end <= timezone.now():
+        guests = Rsvp.objects.filter(
+            event=event, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
+        ).values_list("pk", flat=True)
+        if event.end <= timezone.now() or not guests.exists():
             return None
         notice = EventNotice.objects.create(
             event=event,
@@ -85,9 +88,6 @@ def announce_event_change(
             sequence=event.ical_sequence,
             alert_page_id=alert_page_id,
         )
-        guests = Rsvp.objects.filter(
-            event=event, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
-        ).values_list("pk", flat=True)
         GuestMessage.objects.bulk_create(
             [
                 GuestMessage(
