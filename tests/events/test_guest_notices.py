@@ -72,7 +72,9 @@ def test_a_new_place_reaches_each_guest_once_in_their_language(
     assert NEW_ADDRESS not in omar.everything, "waitlisted: the public location only"
     assert "TENTATIVE" in omar.calendars[0][1].decode()
     assert "ACCEPTED" in ana.calendars[0][1].decode()
-    spanish = EventPage.objects.get(translation_key=event.translation_key, locale__language_code="es")
+    spanish = EventPage.objects.get(
+        translation_key=event.translation_key, locale__language_code="es"
+    )
     assert spanish.venue == "Casa Michoacán", "the translation follows the source"
     assert spanish.ical_sequence == 1
 
@@ -132,7 +134,11 @@ def test_reinstating_and_moving_again_each_tell_once(home_page, run_on_commit):
     with run_on_commit():
         publish(event, cancelled=False)
     with run_on_commit():
-        publish(event, start=event.start + timedelta(hours=1), end=event.end + timedelta(hours=1))
+        publish(
+            event,
+            start=event.start + timedelta(hours=1),
+            end=event.end + timedelta(hours=1),
+        )
 
     assert [n.changes for n in EventNotice.objects.order_by("pk")] == [
         ["cancelled"],
@@ -142,7 +148,11 @@ def test_reinstating_and_moving_again_each_tell_once(home_page, run_on_commit):
     assert GuestMessage.objects.count() == 3
     mail.outbox.clear()
     send_guest_messages()
-    assert [e.calendars[0][0] for e in sent_emails()] == ["CANCEL", "REQUEST", "REQUEST"]
+    assert [e.calendars[0][0] for e in sent_emails()] == [
+        "CANCEL",
+        "REQUEST",
+        "REQUEST",
+    ]
 
 
 def test_a_guest_who_cancelled_meanwhile_is_not_told(home_page, run_on_commit):

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def statuses(event) -> dict[str, str]:
-    return {
-        r.email.split("@")[0]: r.status for r in Rsvp.objects.filter(event=event)
-    }
+    return {r.email.split("@")[0]: r.status for r in Rsvp.objects.filter(event=event)}
 
 
 def test_a_cancellation_confirms_the_first_waitlisted_guest_and_tells_both(
@@ -63,7 +61,11 @@ def test_cancelling_a_waitlisted_guest_promotes_nobody(home_page, run_on_commit)
     rsvp(event, "Omar", "omar@example.org", "ar")
     with run_on_commit():
         cancel_rsvp(rsvp_id=luis.pk)
-    assert statuses(event) == {"ana": "confirmed", "luis": "cancelled", "omar": "waitlisted"}
+    assert statuses(event) == {
+        "ana": "confirmed",
+        "luis": "cancelled",
+        "omar": "waitlisted",
+    }
     assert not GuestMessage.objects.filter(kind="promoted").exists()
 
 
@@ -117,7 +119,9 @@ def test_no_change_once_the_event_started_or_when_cancelled(home_page, run_on_co
     with pytest.raises(ValidationError) as error:
         cancel_rsvp(rsvp_id=ana.pk)
     assert error.value.code == "started"
-    assert statuses(event) == {"ana": "confirmed", "bo": "waitlisted"}, "nothing written"
+    assert statuses(event) == {"ana": "confirmed", "bo": "waitlisted"}, (
+        "nothing written"
+    )
 
     other = guest_event(title="Lobby day", capacity=1)
     first = rsvp(other, "Ana", "ana@example.org")
