@@ -49,7 +49,8 @@ def test_a_cancellation_confirms_the_first_waitlisted_guest_and_tells_both(
     assert luis.subject == "Su asistencia está confirmada: Sesión Conozca sus derechos"
     assert PRIVATE_ADDRESS in luis.everything, "confirmed now: the address"
     ((method, raw),) = luis.calendars
-    assert method == "REQUEST" and "PARTSTAT=ACCEPTED" in raw.decode()
+    assert method == "REQUEST"
+    assert "PARTSTAT=ACCEPTED" in raw.decode()
     assert ana_mail.calendars[0][0] == "CANCEL"
     assert PRIVATE_ADDRESS not in ana_mail.everything
 
@@ -173,7 +174,8 @@ def test_fifty_concurrent_cancellations_and_promotions_keep_confirmed_at_capacit
     told = Counter(
         GuestMessage.objects.filter(kind="promoted").values_list("rsvp_id", flat=True)
     )
-    assert set(told) == promoted and set(told.values()) == {1}
+    assert set(told) == promoted
+    assert set(told.values()) == {1}
 
     mail.outbox.clear()
     senders = [
@@ -187,5 +189,6 @@ def test_fifty_concurrent_cancellations_and_promotions_keep_confirmed_at_capacit
     confirmed_mail = Counter(
         e.to for e in sent_emails() if e.subject.startswith("Your RSVP is confirmed")
     )
-    assert len(confirmed_mail) == 25 and set(confirmed_mail.values()) == {1}
+    assert len(confirmed_mail) == 25
+    assert set(confirmed_mail.values()) == {1}
     assert not GuestMessage.objects.exclude(status="sent").exists()
