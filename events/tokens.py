@@ -12,8 +12,9 @@ import re
 
 from django.conf import settings
 
-# ASCII digits only (str.isdigit() accepts other scripts' digits).
-TOKEN = re.compile(r"\A([0-9]{1,18})\.([A-Za-z0-9_-]{24})\Z")
+# ASCII digits only (str.isdigit() accepts other scripts' digits). No dot: Wagtail's
+# page URLs allow only word characters and hyphens in a path segment.
+TOKEN = re.compile(r"\A([0-9]{1,18})-([A-Za-z0-9_-]{24})\Z")
 
 
 class InvalidToken(ValueError):
@@ -27,7 +28,7 @@ def _signature(rsvp_id: int) -> str:
 
 
 def make_cancel_token(rsvp_id: int) -> str:
-    return f"{int(rsvp_id)}.{_signature(int(rsvp_id))}"
+    return f"{int(rsvp_id)}-{_signature(int(rsvp_id))}"
 
 
 def read_cancel_token(token: str) -> int:
