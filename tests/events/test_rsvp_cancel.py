@@ -34,7 +34,9 @@ def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
     event = guest_event(capacity=1)
     ana = rsvp(event, "Ana", "ana@example.org", "es")
     luis = rsvp(event, "Luis", "luis@example.org", "es")
-    email = parse_email(build_guest_email(rsvp=ana, kind=CONFIRMATION).message().as_bytes())
+    email = parse_email(
+        build_guest_email(rsvp=ana, kind=CONFIRMATION).message().as_bytes()
+    )
     (link,) = [word for word in email.text.split() if "/rsvp/cancel/" in word]
     path = link.removeprefix("http://127.0.0.1:8000")
     assert path.startswith("/es/"), "in the guest's language"
