@@ -202,6 +202,10 @@ def test_alert_screen_update_reaches_guests_once_and_the_lists_without_them(
     event = first.page.specific.event
     rsvp(event, "Ana", "ana@example.org", "es")  # on the list and a guest
     rsvp(event, "Bob", "bob@example.org", "en")  # a guest on no list
+    staff = Client()
+    staff.force_login(user)
+    screen = staff.get(f"/admin/mailings/alerts/{first.pk}/").content.decode()
+    assert "also goes to the event's 2 guests" in screen
     sequence = EventPage.objects.get(pk=event.pk).ical_sequence
     mail.outbox.clear()
 
