@@ -75,8 +75,9 @@ def _cancel_page(request, event, *, status=200, **context):
         {"page": event, "event": event, **context},
         status=status,
     )
-    # The URL holds the guest's token: never hand it to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL holds the guest's token: never hand it to another site. (Not
+    # "no-referrer": browsers then post the form with "Origin: null", which CSRF refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

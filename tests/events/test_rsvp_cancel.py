@@ -49,7 +49,7 @@ def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
     assert "Ana" not in body
     assert "ana@example.org" not in body
     assert PRIVATE_ADDRESS not in body
-    assert asked["Referrer-Policy"] == "no-referrer"
+    assert asked["Referrer-Policy"] == "same-origin"
     assert Rsvp.objects.get(pk=ana.pk).status == "confirmed", "a GET changes nothing"
     assert client.post(path).status_code == 403, "CSRF"
 
