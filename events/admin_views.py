@@ -55,6 +55,9 @@ class CheckInIndexView(WagtailAdminTemplateMixin, TemplateView):
         check_permission(request.user)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         from wagtail.models import Locale
 
@@ -81,6 +84,13 @@ class CheckInView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return _("Check-in: %(title)s") % {"title": self.event.title}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("events_checkin:index"), "label": _("Check-in lists")},
+            {"url": "", "label": self.event.title},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
