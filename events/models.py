@@ -483,6 +483,12 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         if location:
             lines.append(location)
         lines.append(links.cite(gettext("Details and RSVP"), self.url or "/"))
+        if not self.cancelled:
+            from events.calendar_links import event_links
+
+            calendar = event_links(self)
+            lines.append(links.cite("Google Calendar", calendar["google"]))
+            lines.append(links.cite("Outlook.com", calendar["outlook"]))
         return "\n".join(lines)
 
     def rsvp_open(self) -> bool:

@@ -118,3 +118,25 @@ def test_the_alert_email_links_google_and_outlook_without_a_hidden_address(home_
     assert "Google Calendar [" in rendered.text
     assert PRIVATE_ADDRESS not in rendered.html + rendered.text
     assert event_links(event)["google"] == google
+
+
+def test_a_bulletins_event_listing_links_each_event_to_google_and_outlook(home_page):
+    from cms.email.rendering import render_email
+    from tests.factories import build_bulletin
+
+    event = guest_event()
+    bulletin = build_bulletin(
+        title="Weekly update",
+        body=[
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            )
+        ],
+    )
+    rendered = render_email(bulletin, language="es")
+    google = next(h for h in links_in(rendered.html) if "calendar.google" in h)
+    assert query(google)["text"] == "Sesión Conozca sus derechos"
+    assert "Google Calendar [" in rendered.text
+    assert "Outlook.com [" in rendered.text
+    assert PRIVATE_ADDRESS not in rendered.html + rendered.text
