@@ -62,8 +62,10 @@ def test_the_door_checks_people_in_on_a_phone(page, live_server, event):
     row = page.locator("li", has_text="Zofia Nowak")
     row.get_by_role("button", name="Check in").click()
     page.locator("#check-in-count", has_text="1 of 2").wait_for()
-    assert page.locator("li", has_text="Zofia Nowak").get_by_role(
-        "button", name="Undo"
-    ).is_visible()
+    assert (
+        page.locator("li", has_text="Zofia Nowak")
+        .get_by_role("button", name="Undo")
+        .is_visible()
+    )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], "no sideways scrolling on a phone"

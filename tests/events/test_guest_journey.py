@@ -149,7 +149,10 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
             "ar": "waitlisted",
         }
         wait_for(
-            lambda: len(outbox_emails(outbox_dir)) == 5,
+            lambda: (
+                {e.to for e in outbox_emails(outbox_dir) if e.calendars}
+                == {"ana@example.org", "luis@example.org", "omar@example.org"}
+            ),
             timeout=90,
             what="three RSVP confirmations",
         )
@@ -180,10 +183,13 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
         for path, body in [(p, b) for p, b in visitor.seen if "/rsvp/" in p]:
             assert not leaks(body.decode()), path
 
-    emails = outbox_emails(outbox_dir)
+    people = {"sam", "luis", "ana", "omar"}
     by_person: dict[str, list] = {}
-    for email in emails:
-        by_person.setdefault(email.to, []).append(email)
+    for email in outbox_emails(outbox_dir):
+        # Only this journey's people: a task another test left in a shared broker
+        # may reach this worker and mail its own (staff) addresses.
+        if email.to.split("@")[0] in people:
+            by_person.setdefault(email.to, []).append(email)
     subjects = {person: [e.subject for e in got] for person, got in by_person.items()}
     assert (
         subjects
