@@ -279,3 +279,5 @@ def load_organizer_permissions() -> None:
                 group=organizers, mailing_list=outreach, permission=permission
             )
     MailingList.objects.filter(slug="legal-protection").update(two_person_rule=True)
+    # Organizers also run the door: the events' check-in lists (names only).
+    organizers.permissions.add(Permission.objects.get(codename="check_in_rsvp"))

@@ -257,7 +257,14 @@ class AlertPage(MailablePageMixin, Page):
             rsvp = event.rsvp_url
         else:
             rsvp = url
-        return {"url": url, "ics": f"{url}ical/", "rsvp": rsvp, "map": event.map_url}
+        links = {"url": url, "ics": f"{url}ical/", "rsvp": rsvp, "map": event.map_url}
+        if not event.cancelled:
+            from events.calendar_links import event_links
+
+            # Public location only: a bulk e-mail never carries a private address.
+            calendar = event_links(event)
+            links.update(google=calendar["google"], outlook=calendar["outlook"])
+        return links
 
     def email_sections(self, context, links):
         """Short and mobile-first: the message, then what, when, where and two buttons."""
@@ -286,6 +293,9 @@ class AlertPage(MailablePageMixin, Page):
             if event_links["rsvp"]:
                 lines.append(links.cite(gettext("I'm coming"), event_links["rsvp"]))
             lines.append(links.cite(gettext("Add to calendar"), event_links["ics"]))
+            if event_links.get("google"):
+                lines.append(links.cite("Google Calendar", event_links["google"]))
+                lines.append(links.cite("Outlook.com", event_links["outlook"]))
             text += "\n\n" + "\n".join(lines)
         return [(html, text)]
 

@@ -1,61 +1,156 @@
-"""iCalendar (RFC 5545) for one event or a feed of events."""
+"""iCalendar (RFC 5545) for one event or a feed, and iTIP (RFC 5546) for one guest.
+
+Every text value is plain text escaped once by the icalendar library: rich text is
+turned into text (entities decoded), never HTML-escaped first. One event has one UID
+and one SEQUENCE in every language: both come from the default-locale page, which
+owns them (``EventPage.SHARED_FIELDS``).
+"""
 
 from collections.abc import Iterable
-from datetime import UTC, date
+from datetime import UTC, date, datetime
+from email.mime.text import MIMEText
+from email.utils import parseaddr
 
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.html import strip_tags
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
+from wagtail.rich_text import expand_db_html
 
 from cms.email.text import Links
+
+PRODID = "-//Office of New Americans//Events//EN"
+_BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "div", "br")
 
 
 def _absolute(path: str) -> str:
     return Links(settings.WAGTAILADMIN_BASE_URL).absolute(path or "/")
 
 
-def event_component(event) -> Event:
-    """A VEVENT whose UID is shared by all translations and stable across edits."""
+def plain_text(html: str) -> str:
+    """Rich text as plain text: paragraphs kept, tags dropped, entities decoded."""
+    if not html:
+        return ""
+    soup = BeautifulSoup(expand_db_html(str(html)), "html.parser")
+    for link in soup.find_all("a", href=True):
+        label = " ".join(link.get_text().split())
+        href = _absolute(link["href"])
+        link.replace_with(f"{label} ({href})" if label and label != href else href)
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    paragraphs, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def shared_bookkeeping(events: Iterable) -> dict:
+    """{translation_key: (sequence, changed_at, first published)} of the source pages,
+    in one query, so every language of a feed carries the source's values."""
+    from wagtail.models import Locale
+
+    from events.models import EventPage
+
+    keys = {event.translation_key for event in events}
+    rows = EventPage.objects.filter(
+        translation_key__in=keys, locale=Locale.get_default()
+    ).values_list(
+        "translation_key", "ical_sequence", "ical_changed_at", "first_published_at"
+    )
+    return {key: (sequence, changed, first) for key, sequence, changed, first in rows}
+
+
+def event_component(
+    event,
+    *,
+    bookkeeping: tuple | None = None,
+    location: str | None = None,
+    stamp: datetime | None = None,
+    cancelled: bool | None = None,
+) -> Event:
+    """A VEVENT whose UID and SEQUENCE are shared by all translations."""
+    if bookkeeping is None:
+        bookkeeping = shared_bookkeeping([event]).get(event.translation_key)
+    sequence, changed_at, created = bookkeeping or (
+        event.ical_sequence,
+        event.ical_changed_at,
+        event.first_published_at,
+    )
     component = Event()
     component.add("uid", event.ical_uid)
-    component.add("sequence", event.ical_sequence)
-    # DTSTAMP changes with each published change, so clients see a newer copy.
-    stamp = event.last_published_at or event.latest_revision_created_at or event.start
-    component.add("dtstamp", stamp.astimezone(UTC))
+    component.add("sequence", sequence)
+    # Every object we make carries a METHOD, so DTSTAMP is when it was made (RFC
+    # 5545 3.8.7.2); when the event itself last changed is LAST-MODIFIED.
+    component.add("dtstamp", stamp or _now())
+    if created:
+        component.add("created", created.astimezone(UTC).replace(microsecond=0))
+    if changed_at:
+        component.add(
+            "last-modified", changed_at.astimezone(UTC).replace(microsecond=0)
+        )
     component.add("dtstart", event.local_start)
     component.add("dtend", event.local_end)
     component.add("summary", event.title)
-    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    location = event.location_text()
+    is_cancelled = event.cancelled if cancelled is None else cancelled
+    component.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    location = event.location_text() if location is None else location
     if location:
         component.add("location", location)
-    description = " ".join(strip_tags(event.description).split())
     url = _absolute(event.url)
+    description = plain_text(event.description)
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
     component.add("categories", [str(event.kind_label)])
     return component
 
 
-def calendar_bytes(events: Iterable, *, name: str) -> bytes:
-    """A VCALENDAR with the events and the VTIMEZONE their times refer to."""
+def _calendar(method: str, events: list, *, name: str | None = None) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", "-//Office of New Americans//Events//EN")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    events = list(events)
-    for event in events:
-        calendar.add_component(event_component(event))
+    calendar.add("method", method)
+    if name is not None:
+        # Not a property icalendar knows: without vText it would go out unescaped.
+        calendar.add("x-wr-calname", vText(name))
+        calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    return calendar
+
+
+def _add_timezones(calendar: Calendar, events: list) -> None:
     # VTIMEZONE covering just the years the events span keeps feeds small.
     years = [e.local_start.year for e in events] + [e.local_end.year for e in events]
     if years:
         calendar.add_missing_timezones(
             first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
         )
+
+
+def calendar_bytes(events: Iterable, *, name: str) -> bytes:
+    """A published VCALENDAR (feed or one event's .ics), public facts only."""
+    events = list(events)
+    calendar = _calendar("PUBLISH", events, name=name)
+    bookkeeping = shared_bookkeeping(events)
+    stamp = _now()
+    for event in events:
+        calendar.add_component(
+            event_component(
+                event, bookkeeping=bookkeeping.get(event.translation_key), stamp=stamp
+            )
+        )
+    _add_timezones(calendar, events)
     return calendar.to_ical()
 
 
@@ -65,3 +160,50 @@ def calendar_response(events: Iterable, *, name: str, filename: str) -> HttpResp
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- iTIP for one guest -----------------------------------------------------------
+PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "cancelled": "DECLINED"}
+
+
+def organizer_address() -> vCalAddress:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(name or settings.WAGTAIL_SITE_NAME)
+    return organizer
+
+
+def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
+    """The iTIP object for one guest: REQUEST (their copy of the event, with the
+    private address when confirmed) or CANCEL (the event, or their place, is gone)."""
+    confirmed = rsvp.status == "confirmed"
+    cancel = method == "CANCEL"
+    calendar = _calendar(method, [event])
+    component = event_component(
+        event,
+        location=event.location_text(include_hidden=confirmed and not cancel),
+        cancelled=True if cancel else None,
+    )
+    component.add("organizer", organizer_address())
+    attendee = vCalAddress(f"mailto:{rsvp.email}")
+    attendee.params["partstat"] = vText(PARTSTAT.get(rsvp.status, "NEEDS-ACTION"))
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    # Nothing to answer: the guest manages their RSVP with the link in the e-mail.
+    attendee.params["rsvp"] = vText("FALSE")
+    component.add("attendee", attendee)
+    calendar.add_component(component)
+    _add_timezones(calendar, [event])
+    return calendar.to_ical()
+
+
+def itip_attachment(event, *, rsvp, method: str) -> MIMEText:
+    """A text/calendar part with ``method=`` in its content type (RFC 6047 2.4)."""
+    part = MIMEText(
+        guest_calendar_bytes(event, rsvp=rsvp, method=method).decode(),
+        "calendar",
+        "utf-8",
+    )
+    part.set_param("method", method)
+    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part

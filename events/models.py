@@ -1,7 +1,7 @@
 """Event pages, their index with filters and feeds, and RSVPs."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
@@ -91,8 +92,24 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
             events=paginate(request, events, per_page=20),
             filters=filters,
             kinds=EventKind.choices,
+            feed=self.feed_links(),
+            kind_feeds=[
+                (label, self.feed_links(kind)) for kind, label in EventKind.choices
+            ],
         )
         return context
+
+    def feed_links(self, kind: str = "") -> dict[str, str]:
+        """webcal://, Google and Outlook.com subscribe links of this listing's feed."""
+        from events.calendar_links import feed_links
+
+        if kind:
+            path = self.url + self.reverse_subpage("kind_feed", args=[kind])
+            name = f"{self.title}: {EventKind(kind).label}"
+        else:
+            path = self.url + self.reverse_subpage("feed")
+            name = self.title
+        return feed_links(path, name=name)
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -124,6 +141,35 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("event listing")
+
+
+# Copied from the default-locale page to each translation on every save and publish.
+SHARED_FIELDS = (
+    "kind",
+    "start",
+    "end",
+    "venue",
+    "address",
+    "hide_address",
+    "online_url",
+    "cancelled",
+    "rsvp_mode",
+    "rsvp_url",
+    "capacity",
+    "waitlist",
+    "rsvp_list_id",
+    "remind_day_before_at",
+    "remind_hours_before",
+    "ical_sequence",
+    "ical_changed_at",
+)
+# Kept from the database row, never from a revision being published.
+BOOKKEEPING_FIELDS = (
+    "ical_sequence",
+    "ical_fingerprint",
+    "ical_changed_at",
+    "announced_facts",
+)
 
 
 class EventPage(MailablePageMixin, RoutablePageMixin, Page):
@@ -171,8 +217,28 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    remind_day_before_at = models.TimeField(
+        _("reminder the day before, at (Chicago time)"),
+        null=True,
+        blank=True,
+        default=time(9, 0),
+        help_text=_("Empty: no reminder the day before."),
+    )
+    remind_hours_before = models.PositiveSmallIntegerField(
+        _("reminder hours before the start"),
+        null=True,
+        blank=True,
+        default=2,
+        help_text=_("Empty: no reminder on the day."),
+    )
+    # Calendar bookkeeping, owned by the default-locale page and copied to its
+    # translations: one SEQUENCE per UID whatever the language.
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     ical_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    ical_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The facts (time, place, cancelled) guests were last told about; a publish that
+    # changes them sends each guest one update (events.notices).
+    announced_facts = models.JSONField(default=dict, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -197,9 +263,23 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
                 FieldPanel("capacity"),
                 FieldPanel("waitlist"),
                 FieldPanel("rsvp_list"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("remind_day_before_at"),
+                        FieldPanel("remind_hours_before"),
+                    ]
+                ),
             ],
             heading=_("RSVP"),
         ),
+    ]
+    # The facts of an event are the same in every language: the default-locale page
+    # owns them and its translations copy them (see SHARED_FIELDS). Venue and address
+    # are place names, not prose: a stale translation must never send people to the
+    # old place.
+    override_translatable_fields = [
+        SynchronizedField("venue"),
+        SynchronizedField("address"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["events.EventIndexPage"]
@@ -223,10 +303,14 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
             )
         if self.capacity == 0:
             errors["capacity"] = _("Leave empty for no limit, or give at least 1.")
+        if self.remind_hours_before is not None and self.remind_hours_before > 72:
+            errors["remind_hours_before"] = _("At most 72 hours.")
         if errors:
             raise ValidationError(errors)
 
     def _fingerprint(self) -> str:
+        # What a calendar shows, in the source language only: a translation's own
+        # title is not a change of the event (one SEQUENCE per UID).
         fields = (
             self.title,
             # Epoch seconds: a revision round-trip may change the offset's spelling.
@@ -241,24 +325,96 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         )
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
+    def facts(self) -> dict:
+        """What guests act on (when, where, whether it happens), as JSON values."""
+        return {
+            "start": int(self.start.timestamp()) if self.start else None,
+            "end": int(self.end.timestamp()) if self.end else None,
+            "venue": self.venue,
+            "address": self.address,
+            "hide_address": self.hide_address,
+            "online_url": self.online_url,
+            "cancelled": self.cancelled,
+        }
+
+    def source_or_none(self) -> "EventPage | None":
+        """The default-locale page this one translates, or None for a source page."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk or not self.translation_key:
+            return None
+        return (
+            EventPage.objects.filter(
+                translation_key=self.translation_key, locale=default
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+
+    def copy_shared_fields(self, source: "EventPage") -> None:
+        for name in SHARED_FIELDS:
+            setattr(self, name, getattr(source, name))
+
+    def with_content_json(self, content):
+        # A revision (or wagtail-localize's snapshot of the source) may predate the
+        # last change of the facts: publishing it must not bring the old time back.
+        obj = super().with_content_json(content)
+        source = self.source_or_none()
+        if source is not None:
+            obj.copy_shared_fields(source)
+        else:
+            for name in BOOKKEEPING_FIELDS:
+                setattr(obj, name, getattr(self, name))
+        return obj
+
     def save(self, *args, **kwargs):
         # A full save is a publish (or a create); revisions save only bookkeeping
-        # fields. SEQUENCE counts the published changes calendars must pick up.
+        # fields. SEQUENCE counts the published changes calendars must pick up and
+        # belongs to the source page; a translation copies it with the other facts.
         if kwargs.get("update_fields") is None:
-            fingerprint = self._fingerprint()
-            stored = (
-                EventPage.objects.filter(pk=self.pk)
-                .values_list("ical_sequence", "ical_fingerprint")
-                .first()
-                if self.pk
-                else None
-            )
-            if stored is not None:
-                self.ical_sequence, self.ical_fingerprint = stored
-            if self.ical_fingerprint and self.ical_fingerprint != fingerprint:
-                self.ical_sequence += 1
-            self.ical_fingerprint = fingerprint
+            source = self.source_or_none()
+            if source is not None:
+                self.copy_shared_fields(source)
+            else:
+                self._count_change()
         return super().save(*args, **kwargs)
+
+    def _count_change(self) -> None:
+        fingerprint = self._fingerprint()
+        stored = (
+            EventPage.objects.filter(pk=self.pk)
+            .values_list(*BOOKKEEPING_FIELDS)
+            .first()
+            if self.pk
+            else None
+        )
+        if stored is not None:
+            for name, value in zip(BOOKKEEPING_FIELDS, stored, strict=True):
+                setattr(self, name, value)
+        if self.ical_fingerprint != fingerprint:
+            if self.ical_fingerprint:
+                self.ical_sequence += 1
+            self.ical_changed_at = timezone.now()
+        self.ical_fingerprint = fingerprint
+        if not self.announced_facts:
+            # Nobody could RSVP before the first save: nothing to tell them yet.
+            self.announced_facts = self.facts()
+
+    def reminder_times(self) -> list[tuple[str, datetime]]:
+        """(slot, due time) of this event's reminders, earliest first."""
+        times = []
+        if self.remind_day_before_at is not None:
+            day = self.local_start.date() - timedelta(days=1)
+            times.append(
+                (
+                    "day_before",
+                    datetime.combine(day, self.remind_day_before_at, tzinfo=CHICAGO),
+                )
+            )
+        if self.remind_hours_before:
+            times.append(
+                ("hours_before", self.start - timedelta(hours=self.remind_hours_before))
+            )
+        return sorted(times, key=lambda item: item[1])
 
     # --- derived values used by templates, e-mails and feeds -------------------
     def canonical(self) -> "EventPage":
@@ -327,6 +483,12 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         if location:
             lines.append(location)
         lines.append(links.cite(gettext("Details and RSVP"), self.url or "/"))
+        if not self.cancelled:
+            from events.calendar_links import event_links
+
+            calendar = event_links(self)
+            lines.append(links.cite("Google Calendar", calendar["google"]))
+            lines.append(links.cite("Outlook.com", calendar["outlook"]))
         return "\n".join(lines)
 
     def rsvp_open(self) -> bool:
@@ -345,9 +507,13 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
 
     # --- views ---------------------------------------------------------------------
     def get_context(self, request, *args, **kwargs):
+        from events.calendar_links import event_links
+
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
         context["places_left"] = self.places_left()
+        # Public location only: the private address is for confirmed guests' e-mail.
+        context["calendar_links"] = event_links(self)
         return context
 
     @path("ical/", name="ics")
@@ -361,6 +527,12 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         from events.views import rsvp_view
 
         return rsvp_view(request, self)
+
+    @path("rsvp/cancel/<str:token>/", name="rsvp_cancel")
+    def rsvp_cancel(self, request, token):
+        from events.views import rsvp_cancel_view
+
+        return rsvp_cancel_view(request, self, token)
 
     # --- e-mail ---------------------------------------------------------------------
     def email_preheader(self) -> str:
@@ -389,6 +561,7 @@ class Rsvp(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waitlist")
+        CANCELLED = "cancelled", _("cancelled")
 
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="rsvps")
     name = EncryptedTextField(_("name"))
@@ -402,10 +575,17 @@ class Rsvp(models.Model):
     # When the confirmation e-mail was handed to the queue; empty while it still has to
     # be (the broker was down), which the resend beat task looks for.
     confirmation_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Place in the waitlist: the earliest is promoted first.
+    waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Raised by every change of status: keys the one message each change is owed.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("RSVP")
         verbose_name_plural = _("RSVPs")
+        permissions = [("check_in_rsvp", _("Can use the check-in list of events"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email_hash"], name="one_rsvp_per_person_per_event"
@@ -422,3 +602,114 @@ class Rsvp(models.Model):
 
     def __str__(self) -> str:
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
+
+
+class EventNotice(models.Model):
+    """One change of an event that its guests are told about (an update or a
+    cancellation), with the organizer's words when it came from the alert screen."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("update")
+        CANCELLATION = "cancellation", _("cancellation")
+
+    event = models.ForeignKey(
+        EventPage, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Which facts changed: "time", "place", "online", "cancelled", "reinstated".
+    changes = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    # The "Update:"/"Cancelled:" alert sent to lists about the same change: its
+    # audience leaves out the guests told here, so nobody gets both.
+    alert_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of event {self.event_id} (#{self.pk})"
+
+
+class EventReminder(models.Model):
+    """A reminder slot of an event, claimed once by the beat task when it falls due."""
+
+    class Slot(models.TextChoices):
+        DAY_BEFORE = "day_before", _("the day before")
+        HOURS_BEFORE = "hours_before", _("hours before")
+
+    event = models.ForeignKey(
+        EventPage, on_delete=models.CASCADE, related_name="reminders"
+    )
+    slot = models.CharField(max_length=16, choices=Slot.choices)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    # False when a later reminder was due at the same time (the worker was down):
+    # only the latest goes out.
+    sent = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slot", "due_at"], name="one_reminder_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot} reminder of event {self.event_id} at {self.due_at}"
+
+
+class GuestMessage(models.Model):
+    """One e-mail owed to one guest (update, cancellation, reminder, promotion...),
+    unique per RSVP and key, claimed before it is sent (queued -> sending -> sent)."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("update")
+        CANCELLATION = "cancellation", _("cancellation")
+        REMINDER = "reminder", _("reminder")
+        PROMOTED = "promoted", _("place confirmed from the waitlist")
+        RSVP_CANCELLED = "rsvp_cancelled", _("RSVP cancelled by the guest")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("not sent")
+        FAILED = "failed", _("failed")
+
+    rsvp = models.ForeignKey(Rsvp, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=40)
+    notice = models.ForeignKey(
+        EventNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reminder = models.ForeignKey(
+        EventReminder,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rsvp", "key"], name="one_guest_message_per_change"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to RSVP #{self.rsvp_id} ({self.status})"

@@ -4,11 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cms.page_cache import bump_generation
@@ -46,31 +44,51 @@ def record_rsvp(
             raise ValidationError(CLOSED, code="closed")
         email_hash = crypto.lookup_hash(email)
         existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
-        if existing is not None:
+        if existing is not None and existing.status != Rsvp.Status.CANCELLED:
             return existing
         status = Rsvp.Status.CONFIRMED
         if event.capacity is not None:
             taken = Rsvp.objects.filter(
                 event=event, status=Rsvp.Status.CONFIRMED
             ).count()
-            if taken >= event.capacity:
+            # Places freed for the waitlist are theirs, first come first served.
+            queue = Rsvp.objects.filter(
+                event=event, status=Rsvp.Status.WAITLISTED
+            ).exists()
+            if taken >= event.capacity or (queue and event.waitlist):
                 if not event.waitlist:
                     raise ValidationError(FULL, code="full")
                 status = Rsvp.Status.WAITLISTED
         claimed_at = timezone.now()
-        try:
-            with transaction.atomic():
-                rsvp = Rsvp.objects.create(
-                    event=event,
-                    name=name.strip(),
-                    email=crypto.normalise_email(email),
-                    email_hash=email_hash,
-                    language=language,
-                    status=status,
-                    confirmation_queued_at=claimed_at,
-                )
-        except IntegrityError:
-            return Rsvp.objects.get(event=event, email_hash=email_hash)
+        waitlisted_at = claimed_at if status == Rsvp.Status.WAITLISTED else None
+        if existing is not None:
+            # They cancelled and changed their mind: the same row, at the back.
+            Rsvp.objects.filter(pk=existing.pk).update(
+                name=name.strip(),
+                language=language,
+                status=status,
+                created_at=claimed_at,
+                waitlisted_at=waitlisted_at,
+                cancelled_at=None,
+                confirmation_queued_at=claimed_at,
+                version=F("version") + 1,
+            )
+            rsvp = Rsvp.objects.get(pk=existing.pk)
+        else:
+            try:
+                with transaction.atomic():
+                    rsvp = Rsvp.objects.create(
+                        event=event,
+                        name=name.strip(),
+                        email=crypto.normalise_email(email),
+                        email_hash=email_hash,
+                        language=language,
+                        status=status,
+                        confirmation_queued_at=claimed_at,
+                        waitlisted_at=waitlisted_at,
+                    )
+            except IntegrityError:
+                return Rsvp.objects.get(event=event, email_hash=email_hash)
         if join_list and event.rsvp_list_id:
             from subscribers.services import request_signup
 
@@ -116,45 +134,13 @@ def resend_unqueued_confirmations(*, limit: int = 500) -> int:
 
 
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
-    """E-mail one RSVP its confirmation, with the hidden address; safe to run twice
-    (the worst case is a second copy)."""
-    from events.ical import calendar_bytes
+    """E-mail one RSVP its confirmation (or waitlist notice) with its calendar copy,
+    the hidden address only when confirmed; safe to run twice (the worst case is a
+    second copy)."""
+    from events.guest_mail import CONFIRMATION, build_guest_email
 
     rsvp = Rsvp.objects.select_related("event").filter(pk=rsvp_id).first()
-    if rsvp is None:
+    if rsvp is None or rsvp.status == Rsvp.Status.CANCELLED:
         return False
-    with translation.override(rsvp.language):
-        event = rsvp.event.localized
-        context = {
-            "rsvp": rsvp,
-            "event": event,
-            "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
-            "location": event.location_text(
-                include_hidden=rsvp.status == Rsvp.Status.CONFIRMED
-            ),
-            "event_url": settings.WAGTAILADMIN_BASE_URL + (event.url or "/"),
-            "postal_address": settings.SENDER_POSTAL_ADDRESS,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        }
-        subject = (
-            _("You are on the waitlist: %(event)s")
-            if context["waitlisted"]
-            else _("Your RSVP is confirmed: %(event)s")
-        ) % {"event": event.title}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("email/rsvp_confirmation.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[rsvp.email],
-        )
-        message.attach_alternative(
-            render_to_string("email/rsvp_confirmation.html", context), "text/html"
-        )
-        if not context["waitlisted"]:
-            message.attach(
-                f"{event.slug}.ics",
-                calendar_bytes([event], name=event.title),
-                "text/calendar",
-            )
-    message.send()
+    build_guest_email(rsvp=rsvp, kind=CONFIRMATION).send()
     return True

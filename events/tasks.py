@@ -7,3 +7,24 @@ from events import services
 def send_rsvp_confirmation_task(rsvp_id: int) -> None:
     """Send one RSVP's confirmation e-mail; safe to run twice."""
     services.send_rsvp_confirmation(rsvp_id=rsvp_id)
+
+
+@shared_task(acks_late=True)
+def send_guest_messages_task() -> None:
+    """Send the guest messages owed (updates, cancellations, reminders, places from
+    the waitlist), each claimed before it is sent; safe to run twice and in parallel.
+    Queues itself again while more wait."""
+    from events.guest_mail import enqueue_sending, send_guest_messages
+
+    limit = 100
+    if send_guest_messages(limit=limit) >= limit:
+        enqueue_sending()
+
+
+@shared_task
+def dispatch_guest_mail_task() -> dict[str, int]:
+    """Beat: claim due reminders in the database and queue the guest-message sender
+    when anything waits; safe to run twice and in parallel."""
+    from events.guest_mail import dispatch_guest_mail
+
+    return dispatch_guest_mail()

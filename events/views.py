@@ -66,3 +66,59 @@ def rsvp_view(request, event):
         form = RsvpForm(list_name=list_name)
     context["form"] = form
     return TemplateResponse(request, "events/rsvp.html", context)
+
+
+def _cancel_page(request, event, *, status=200, **context):
+    response = TemplateResponse(
+        request,
+        "events/rsvp_cancel.html",
+        {"page": event, "event": event, **context},
+        status=status,
+    )
+    # The URL holds the guest's token: never hand it to another site. (Not
+    # "no-referrer": browsers then post the form with "Origin: null", which CSRF refuses.)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def rsvp_cancel_view(request, event, token: str):
+    """ "I can't come any more": GET asks (mail scanners fetch links), POST cancels."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from events.models import Rsvp
+    from events.rsvps import cancel_rsvp
+    from events.tokens import InvalidToken, read_cancel_token
+
+    try:
+        rsvp_id = read_cancel_token(token)
+    except InvalidToken:
+        rsvp_id = None
+    canonical = event.canonical()
+    rsvp = Rsvp.objects.filter(pk=rsvp_id, event=canonical).first()
+    if rsvp is None:
+        return _cancel_page(
+            request, event, status=404, error=_("This link is not valid.")
+        )
+    if rsvp.status == Rsvp.Status.CANCELLED:
+        return _cancel_page(request, event, done=True)
+    if canonical.start <= timezone.now():
+        return _cancel_page(
+            request,
+            event,
+            status=410,
+            error=_("This event has already started: the RSVP can no longer change."),
+        )
+    if request.method == "POST":
+        if _over_limit(request):
+            return _cancel_page(request, event, status=429, rate_limited=True)
+        try:
+            cancel_rsvp(rsvp_id=rsvp.pk)
+        except ValidationError as error:
+            return _cancel_page(request, event, status=410, error=error.messages[0])
+        return redirect(request.path)
+    return _cancel_page(
+        request, event, waitlisted=rsvp.status == Rsvp.Status.WAITLISTED
+    )

@@ -36,11 +36,27 @@ class RsvpViewSet(ModelViewSet):
     icon = "date"
     add_to_admin_menu = True
     menu_order = 300
-    list_display = ["event", "name", "status", "language", "created_at"]
+    list_display = [
+        "event",
+        "name",
+        "status",
+        "language",
+        "created_at",
+        "checked_in_at",
+    ]
     list_filter = ["status"]
     list_export = ["event", "name", "email", "status", "language", "created_at"]
     inspect_view_enabled = True
-    inspect_view_fields = ["event", "name", "email", "status", "language", "created_at"]
+    inspect_view_fields = [
+        "event",
+        "name",
+        "email",
+        "status",
+        "language",
+        "created_at",
+        "cancelled_at",
+        "checked_in_at",
+    ]
     form_fields = ["status"]
 
 

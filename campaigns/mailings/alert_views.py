@@ -109,9 +109,14 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
         mailing = self.mailing
         audience = self.audience()
         page = mailing.page.specific
+        event = getattr(page, "event", None)
+        if event is not None:
+            from events.selectors import guest_counts
+
+            context["guests"] = guest_counts(event)
         context.update(
             mailing=mailing,
-            event=getattr(page, "event", None),
+            event=event,
             audience_total=sum(audience.values()),
             two_person=alerts.needs_second_person(mailing),
             can_approve=mailing.status == Mailing.Status.AWAITING_APPROVAL

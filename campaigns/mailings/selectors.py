@@ -29,11 +29,16 @@ def audience_subscribers(
 
 
 def mailing_audience(mailing: Mailing) -> QuerySet[Subscriber]:
-    return audience_subscribers(
+    from events.selectors import without_told_guests
+
+    audience = audience_subscribers(
         list_ids=mailing.lists.values_list("pk", flat=True),
         languages=mailing.languages,
         zip_prefix=mailing.zip_prefix,
     )
+    # An event's guests hear of an update or cancellation from their own message
+    # (with the calendar update), not a second time from the list alert.
+    return without_told_guests(audience, alert_page_id=mailing.page_id)
 
 
 def audience_size_by_language(**audience) -> dict[str, int]:

@@ -357,6 +357,15 @@ CELERY_BEAT_SCHEDULE["cms-resend-unqueued-emails"] = {
     "schedule": EMAIL_RESEND_INTERVAL,
 }
 
+# --- Event guests (issue 16) -------------------------------------------------------
+# How often beat claims due reminders and queues owed guest messages (updates,
+# cancellations, reminders, places from the waitlist) that are still waiting.
+EVENT_GUEST_MAIL_INTERVAL = env_float("EVENT_GUEST_MAIL_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE["events-dispatch-guest-mail"] = {
+    "task": "events.tasks.dispatch_guest_mail_task",
+    "schedule": EVENT_GUEST_MAIL_INTERVAL,
+}
+
 # --- Retention (issue 8) -----------------------------------------------------------
 # Webhook events (tracking) and the admin's history of person rows (subscriptions,
 # suppressions, RSVPs, signatures) are kept this many days, then deleted daily.

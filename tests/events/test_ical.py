@@ -131,3 +131,184 @@ def test_hidden_address_stays_out_of_feeds(client, home_page):
     feed = client.get(index.url + "feed/").content.decode()
     assert "99 Private Rd" not in feed
     assert "Community hall" in feed
+
+
+# --- issue 16: every .ics parses with two readers, one SEQUENCE per UID ----------
+LANGUAGES = ("en", "es", "hi", "zh-hans", "ar", "pl")
+
+
+def translated_site(home_page):
+    """An event index and two events, each in all six languages."""
+    from tests.events.guests import guest_event
+
+    index = build_event_index()
+    index_titles = {
+        "es": "Eventos",
+        "hi": "कार्यक्रम",
+        "zh-hans": "活动",
+        "ar": "الفعاليات",
+        "pl": "Wydarzenia",
+    }
+    for language, title in index_titles.items():
+        translate_page(index, language, title=title)
+    kyr = guest_event()  # es and ar already
+    rally = build_event(index, title="Rally, march; vigil", kind="rally")
+    for event in (kyr, rally):
+        for language in ("es", "hi", "zh-hans", "ar", "pl"):
+            translate_page(event, language, title=f"{event.title} ({language})")
+    return index, kyr, rally
+
+
+def every_calendar(client, index, events) -> list[tuple[str, bytes]]:
+    """(url, body) of every feed and per-event .ics the site serves, in six languages."""
+    from events.kinds import EventKind
+
+    bodies = []
+    for page in index.get_translations(inclusive=True).live():
+        urls = [page.url + "feed/"] + [
+            f"{page.url}feed/{kind}/" for kind in EventKind.values
+        ]
+        for url in urls:
+            bodies.append((url, parse_ok(client.get(url))))
+    for event in events:
+        for page in event.get_translations(inclusive=True).live():
+            url = page.url + "ical/"
+            bodies.append((url, parse_ok(client.get(url))))
+    return bodies
+
+
+def parse_ok(response) -> bytes:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return response.content
+
+
+def sequences_by_uid(bodies) -> dict[str, set[int]]:
+    """{UID: the SEQUENCE values seen} over (label, .ics) pairs, each read by both
+    parsers."""
+    from tests.events.guests import parse_both
+
+    seen: dict[str, set[int]] = {}
+    for _label, body in bodies:
+        for component in parse_both(body).walk("VEVENT"):
+            seen.setdefault(str(component["UID"]), set()).add(
+                int(component["SEQUENCE"])
+            )
+    return seen
+
+
+def test_every_calendar_in_six_languages_parses_and_shares_one_sequence(
+    client, home_page, run_on_commit
+):
+    from django.core import mail
+
+    from events.guest_mail import CONFIRMATION, build_guest_email, send_guest_messages
+    from tests.events.guests import parse_both, parse_email, publish, rsvp, sent_emails
+
+    index, kyr, rally = translated_site(home_page)
+    assert {
+        p.locale.language_code for p in index.get_translations(inclusive=True)
+    } == set(LANGUAGES)
+    spanish = kyr.get_translations().get(locale__language_code="es").specific
+    guest = rsvp(kyr, "Ana", "ana@example.org", "zh-hans")
+    with run_on_commit():
+        publish(spanish, title="Sesión: conozca sus derechos")  # a translation's edit
+        publish(
+            kyr, start=kyr.start + timedelta(hours=1), end=kyr.end + timedelta(hours=1)
+        )
+    confirmation = parse_email(
+        build_guest_email(rsvp=guest, kind=CONFIRMATION).message().as_bytes()
+    )
+    before_update = every_calendar(client, index, [kyr, rally])
+    send_guest_messages()
+    mail.outbox.clear()
+    with run_on_commit():
+        publish(kyr, venue="Casa Michoacán")
+    send_guest_messages()
+    (update,) = sent_emails()
+    after_update = every_calendar(client, index, [kyr, rally])
+    assert len(after_update) == 6 * 9 + 6 * 2, "six languages: 9 feeds, 2 events"
+
+    assert sequences_by_uid(before_update + confirmation.calendars) == {
+        kyr.ical_uid: {1},
+        rally.ical_uid: {0},
+    }, "one SEQUENCE per UID, whatever the language or the door"
+    assert sequences_by_uid(after_update + update.calendars) == {
+        kyr.ical_uid: {2},
+        rally.ical_uid: {0},
+    }
+    assert (
+        parse_both(update.calendars[0][1])
+        .walk("VEVENT")[0]["SUMMARY"]
+        .startswith("Know Your Rights session (zh-hans)")
+    )
+
+
+def test_text_is_plain_and_escaped_once(client, home_page):
+    import vobject
+
+    index = build_event_index()
+    translate_page(index, "es", title="Eventos, marchas; vigilias")
+    event = build_event(
+        index,
+        title="Rally, march; vigil",
+        venue="Plaza; north side, by the fountain",
+        description=(
+            "<p>The morning&#x27;s rally &amp; march.</p>"
+            '<p>Read <a href="https://example.org/rights">your rights</a>.</p>'
+        ),
+    )
+    translate_page(event, "es", title="Marcha, vigilia; rally")
+    index.refresh_from_db()
+
+    for url in (index.url + "feed/", "/es" + index.url + "feed/", event.url + "ical/"):
+        raw = client.get(url).content.decode()
+        assert "&#x27" not in raw
+        assert "&amp;" not in raw
+        assert "&#" not in raw
+        calendar = vobject.readOne(raw)
+        for component in calendar.vevent_list:
+            if component.uid.value != event.ical_uid:
+                continue
+            description = component.description.value
+            assert "The morning's rally & march." in description
+            assert "your rights (https://example.org/rights)" in description
+            assert component.location.value == "Plaza; north side, by the fountain"
+    spanish_feed = client.get("/es" + index.url + "feed/").content.decode()
+    assert "X-WR-CALNAME:Eventos\\, marchas\\; vigilias" in spanish_feed
+    assert (
+        vobject.readOne(spanish_feed).x_wr_calname.value == "Eventos, marchas; vigilias"
+    )
+    assert "SUMMARY:Marcha\\, vigilia\\; rally" in spanish_feed
+    kind_feed = client.get(index.url + "feed/rally/").content.decode()
+    assert vobject.readOne(kind_feed).x_wr_calname.value == "Events: Rally"
+
+
+def test_dtstamp_is_now_and_last_modified_the_last_change(client, home_page):
+    from datetime import UTC, datetime
+
+    event = build_event(title="Lobby day")
+    before = datetime.now(UTC).replace(microsecond=0)
+    (component,) = vevents(parse(client.get(event.url + "ical/")))
+    event.refresh_from_db()
+    assert component.decoded("DTSTAMP") >= before
+    assert component.decoded("LAST-MODIFIED") == event.ical_changed_at.replace(
+        microsecond=0
+    )
+    assert component.decoded("CREATED") <= component.decoded("DTSTAMP")
+
+
+def test_an_old_translation_revision_cannot_bring_back_the_old_time(client, home_page):
+    event = build_event(title="Lobby day")
+    spanish = translate_page(event, "es", title="Día de cabildeo")
+    stale = spanish.latest_revision
+    publish(
+        event, start=event.start + timedelta(days=1), end=event.end + timedelta(days=1)
+    )
+    stale.publish()  # e.g. a translation edited from an old snapshot
+    spanish.refresh_from_db()
+    assert spanish.start == event.start
+    english = vevents(parse(client.get(event.url + "ical/")))[0]
+    translated = vevents(parse(client.get(spanish.url + "ical/")))[0]
+    assert english.decoded("DTSTART") == translated.decoded("DTSTART")
+    assert int(english["SEQUENCE"]) == int(translated["SEQUENCE"]) == 1

@@ -61,7 +61,10 @@ def test_rsvp_confirms_and_emails_the_hidden_address(
     assert message.to == ["ana@example.org"]
     assert "12 Quiet St" in message.body
     assert "Your RSVP is confirmed" in message.subject
-    assert message.attachments[0][2] == "text/calendar"
+    (invite,) = message.attachments
+    assert invite.get_content_type() == "text/calendar"
+    assert invite.get_param("method") == "REQUEST"
+    assert "12 Quiet St" in invite.get_payload(decode=True).decode()
     assert "12 Quiet St" not in client.get(event.url + "ical/").content.decode()
 
 

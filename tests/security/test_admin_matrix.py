@@ -57,6 +57,9 @@ MATRIX = {
     "suppression": {"admin"},
     "rsvps": {"admin"},
     "campaigns_admin": {"admin"},
+    # Check-in lists: the "Can use the check-in list of events" permission, which
+    # neither list-scoped role holds here.
+    "events_checkin": {"admin"},
 }
 # Within an allowed namespace, views that only an admin may use.
 # (Importing takes its own "import" grant, which neither list-scoped role holds here.)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import linebreaks
@@ -344,24 +344,17 @@ def _previous_alert(mailing_id: int):
     return mailing, page, event.canonical()
 
 
-def _bump_sequence(event, before: dict[int, int]) -> None:
-    """Every language's calendar copy gets a higher SEQUENCE, whatever changed."""
-    from events.models import EventPage
+def _publish_event(event, user) -> None:
+    """Publish the source event; its translations and guests follow (events.notices).
+    Calendars get a higher SEQUENCE even when only the organizer's message is new."""
+    from events.notices import raise_sequence
 
-    for pk, sequence in before.items():
-        EventPage.objects.filter(pk=pk, ical_sequence__lte=sequence).update(
-            ical_sequence=F("ical_sequence") + 1
-        )
-
-
-def _sequences(event) -> dict[int, int]:
-    from events.models import EventPage
-
-    return dict(
-        EventPage.objects.filter(translation_key=event.translation_key).values_list(
-            "pk", "ical_sequence"
-        )
-    )
+    before = event.ical_sequence
+    _publish(event, user)
+    event.refresh_from_db()
+    if event.ical_sequence == before:
+        raise_sequence(event)
+        event.refresh_from_db()
 
 
 UPDATABLE = ("start", "end", "venue", "address")
@@ -379,17 +372,13 @@ def send_update(
     changes = {k: v for k, v in (changes or {}).items() if k in UPDATABLE and v}
     if event.cancelled:
         raise AlertError(_("This event was cancelled."))
-    before = _sequences(event)
-    for translation_page in event.get_translations(inclusive=True).specific():
-        for name, value in changes.items():
-            setattr(translation_page, name, value)
-        if translation_page.end <= translation_page.start:
-            raise AlertError(_("The end must be after the start."))
-        _publish(translation_page, user)
-    _bump_sequence(event, before)
-    event.refresh_from_db()
+    for name, value in changes.items():
+        setattr(event, name, value)
+    if event.end <= event.start:
+        raise AlertError(_("The end must be after the start."))
     if event.start <= timezone.now():
         raise AlertError(_("The start must be in the future."))
+    _publish_event(event, user)
     update = _alert_page(
         user=user,
         title=event.title,
@@ -398,6 +387,7 @@ def send_update(
         kind="update",
         translate_from=page,
     )
+    _tell_guests(event, message, update)
     new = _mailing(user=user, page=update, list_ids=list_ids, send_by=event.start)
     send_alert(user=user, mailing_id=new.pk)
     return new
@@ -415,11 +405,8 @@ def cancel_event(
     _check(user, list_ids)
     if event.cancelled:
         raise AlertError(_("This event was already cancelled."))
-    before = _sequences(event)
-    for translation_page in event.get_translations(inclusive=True).specific():
-        translation_page.cancelled = True
-        _publish(translation_page, user)
-    _bump_sequence(event, before)
+    event.cancelled = True
+    _publish_event(event, user)
     unsent = Mailing.objects.filter(
         lane=Mailing.Lane.ALERTS,
         status__in=[*PENDING, Mailing.Status.SCHEDULED],
@@ -427,6 +414,8 @@ def cancel_event(
     )
     unsent.update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
     if not notify:
+        # The lists hear nothing; the guests still must (their calendars hold it).
+        _tell_guests(event, message, None)
         return None
     cancellation = _alert_page(
         user=user,
@@ -436,6 +425,7 @@ def cancel_event(
         kind="cancellation",
         translate_from=page,
     )
+    _tell_guests(event, message, cancellation)
     new = _mailing(
         user=user,
         page=cancellation,
@@ -444,6 +434,19 @@ def cancel_event(
     )
     send_alert(user=user, mailing_id=new.pk)
     return new
+
+
+def _tell_guests(event, message: str, alert_page) -> None:
+    """Each confirmed and waitlisted guest gets the change once, with a calendar
+    update; the alert to lists leaves them out (campaigns.mailings.selectors)."""
+    from events.notices import announce_event_change
+
+    announce_event_change(
+        event_id=event.pk,
+        message=message,
+        alert_page_id=alert_page.pk if alert_page is not None else None,
+        force=True,
+    )
 
 
 def _alerts_about(event):

@@ -1,0 +1,171 @@
+"""Admin: the check-in list of an event (names only, never an e-mail address) and a
+CSV of attendance counts. Allowed with the "Can use the check-in list of events"
+permission, checked in every view."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from events import rsvps, selectors
+from events.models import EventPage, Rsvp
+from subscribers.exports import neutralise
+
+PERMISSION = "events.check_in_rsvp"
+
+
+def check_permission(user) -> None:
+    if not user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def _event(page_id: int) -> EventPage:
+    return get_object_or_404(EventPage, pk=page_id).canonical()
+
+
+def guest_list(event: EventPage, query: str = "") -> list[dict]:
+    """Confirmed guests by name (decrypted here, never stored in clear), no address."""
+    guests = [
+        {"id": pk, "name": name, "checked_in_at": checked_in_at}
+        for pk, name, checked_in_at in Rsvp.objects.filter(
+            event=event, status=Rsvp.Status.CONFIRMED
+        ).values_list("pk", "name", "checked_in_at")
+    ]
+    if query:
+        needle = query.casefold()
+        guests = [guest for guest in guests if needle in guest["name"].casefold()]
+    return sorted(guests, key=lambda guest: (guest["name"].casefold(), guest["id"]))
+
+
+class CheckInIndexView(WagtailAdminTemplateMixin, TemplateView):
+    page_title = gettext_lazy("Check-in lists")
+    header_icon = "tick"
+    template_name = "events/admin/check_in_index.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        check_permission(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        from wagtail.models import Locale
+
+        context = super().get_context_data(**kwargs)
+        since = timezone.now() - timezone.timedelta(days=2)
+        context["events"] = EventPage.objects.filter(
+            locale=Locale.get_default(),
+            rsvp_mode=EventPage.RsvpMode.INTERNAL,
+            end__gte=since,
+        ).order_by("start")
+        return context
+
+
+class CheckInView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "tick"
+    template_name = "events/admin/check_in.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        check_permission(request.user)
+        self.event = _event(kwargs["page_id"])
+        if request.GET.get("print") == "1":
+            self.template_name = "events/admin/check_in_print.html"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Check-in: %(title)s") % {"title": self.event.title}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("events_checkin:index"), "label": _("Check-in lists")},
+            {"url": "", "label": self.event.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")[:100]
+        context.update(
+            event=self.event,
+            guests=guest_list(self.event, query),
+            query=query,
+            counts=selectors.guest_counts(self.event),
+        )
+        return context
+
+
+@require_POST
+def check_in(request, page_id: int):
+    """Mark one confirmed guest as arrived (present=1) or not (present=0)."""
+    check_permission(request.user)
+    event = _event(page_id)
+    try:
+        rsvp_id = int(request.POST.get("rsvp", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    present = request.POST.get("present") == "1"
+    if not rsvps.set_checked_in(event_id=event.pk, rsvp_id=rsvp_id, present=present):
+        messages.warning(
+            request, _("Nothing changed: the list was already up to date.")
+        )
+    url = reverse("events_checkin:event", args=[event.pk])
+    query = request.POST.get("q", "")[:100]
+    if query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode({"q": query})
+    return redirect(f"{url}#guest-{rsvp_id}")
+
+
+def attendance_csv(request):
+    """Counts per event (no names, no addresses): capacity, confirmed, waitlisted,
+    cancelled and checked in. ``?event=<id>`` for one event."""
+    check_permission(request.user)
+    from wagtail.models import Locale
+
+    events = EventPage.objects.filter(
+        locale=Locale.get_default(), rsvp_mode=EventPage.RsvpMode.INTERNAL
+    ).order_by("-start")
+    chosen = request.GET.get("event", "")
+    if chosen:
+        if not (chosen.isascii() and chosen.isdigit() and len(chosen) < 19):
+            return HttpResponse(_("Unknown event."), status=400)
+        events = events.filter(pk=int(chosen))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="attendance.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Event"),
+            _("Starts"),
+            _("Capacity"),
+            _("Confirmed"),
+            _("Checked in"),
+            _("Waitlisted"),
+            _("Cancelled"),
+        ]
+    )
+    for event in events:
+        counts = selectors.guest_counts(event)
+        writer.writerow(
+            [
+                neutralise(event.title),
+                timezone.localtime(event.start).strftime("%Y-%m-%d %H:%M"),
+                event.capacity if event.capacity is not None else "",
+                counts["confirmed"],
+                counts["checked_in"],
+                counts["waitlisted"],
+                counts["cancelled"],
+            ]
+        )
+    return response

@@ -1,0 +1,250 @@
+"""E-mails to one event guest, in the language they RSVPed in: the RSVP confirmation,
+updates and cancellations, reminders, a place from the waitlist, their own cancellation.
+
+The private address of an event goes only to a confirmed guest (in the text, the
+calendar attachment and the calendar links); a waitlisted guest and everyone else get
+the public location. Owed messages are GuestMessage rows, claimed (queued -> sending)
+with a conditional UPDATE before they are sent, on the alerts lane.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cms.email.text import Links
+
+from . import calendar_links, ical
+from .models import GuestMessage, Rsvp
+from .tokens import make_cancel_token
+
+logger = logging.getLogger(__name__)
+
+CONFIRMATION = "confirmation"
+MAX_ATTEMPTS = 5
+# Attachments: a REQUEST is the guest's copy of the event, a CANCEL takes it away.
+METHODS = {
+    CONFIRMATION: "REQUEST",
+    GuestMessage.Kind.UPDATE: "REQUEST",
+    GuestMessage.Kind.PROMOTED: "REQUEST",
+    GuestMessage.Kind.CANCELLATION: "CANCEL",
+    GuestMessage.Kind.RSVP_CANCELLED: "CANCEL",
+}
+ENDED = (GuestMessage.Kind.CANCELLATION, GuestMessage.Kind.RSVP_CANCELLED)
+
+
+def _subject(kind: str, rsvp: Rsvp, title: str) -> str:
+    values = {"event": title, "title": title}
+    if kind == CONFIRMATION and rsvp.status == Rsvp.Status.WAITLISTED:
+        return _("You are on the waitlist: %(event)s") % values
+    if kind in (CONFIRMATION, GuestMessage.Kind.PROMOTED):
+        return _("Your RSVP is confirmed: %(event)s") % values
+    if kind == GuestMessage.Kind.UPDATE:
+        return _("Update: %(title)s") % values
+    if kind == GuestMessage.Kind.CANCELLATION:
+        return _("Cancelled: %(title)s") % values
+    if kind == GuestMessage.Kind.REMINDER:
+        return _("Reminder: %(title)s") % values
+    return _("Your RSVP is cancelled: %(event)s") % values
+
+
+def _intro(kind: str, rsvp: Rsvp) -> str:
+    name = rsvp.name
+    if kind == CONFIRMATION and rsvp.status == Rsvp.Status.WAITLISTED:
+        return _(
+            "Hello %(name)s, the event is full for now: you are on the waitlist. "
+            "We will write if a place opens."
+        ) % {"name": name}
+    if kind == CONFIRMATION:
+        return _("Hello %(name)s, your RSVP is confirmed.") % {"name": name}
+    if kind == GuestMessage.Kind.PROMOTED:
+        return _(
+            "Good news, %(name)s: a place opened up and your RSVP is now confirmed."
+        ) % {"name": name}
+    if kind == GuestMessage.Kind.UPDATE:
+        return _(
+            "Hello %(name)s, an event you RSVPed to has changed. Here is how it "
+            "stands now."
+        ) % {"name": name}
+    if kind == GuestMessage.Kind.CANCELLATION:
+        return _("Hello %(name)s, this event has been cancelled.") % {"name": name}
+    if kind == GuestMessage.Kind.REMINDER:
+        return _("Hello %(name)s, a reminder: you are coming to this event.") % {
+            "name": name
+        }
+    return _(
+        "Hello %(name)s, your RSVP is cancelled. Thank you for telling us: your "
+        "place goes to the next person on the waitlist."
+    ) % {"name": name}
+
+
+def _change_labels(changes: list[str]) -> list[str]:
+    labels = {
+        "time": _("New time"),
+        "place": _("New place"),
+        "online": _("New online link"),
+        "reinstated": _("The event is back on: it is no longer cancelled."),
+    }
+    return [labels[change] for change in changes if change in labels]
+
+
+def build_guest_email(
+    *, rsvp: Rsvp, kind: str, notice=None, base_url: str | None = None
+) -> EmailMultiAlternatives:
+    """The e-mail for one guest in their language, with its calendar attachment."""
+    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    links = Links(base_url)
+    with translation.override(rsvp.language):
+        event = rsvp.event.localized
+        confirmed = rsvp.status == Rsvp.Status.CONFIRMED
+        ended = kind in ENDED or event.cancelled
+        private = confirmed and not ended
+        still_open = not ended and event.start > timezone.now()
+        cancel_url = ""
+        if still_open and rsvp.status != Rsvp.Status.CANCELLED:
+            token = make_cancel_token(rsvp.pk)
+            cancel_url = links.absolute(f"{event.url}rsvp/cancel/{token}/")
+        context = {
+            "rsvp": rsvp,
+            "event": event,
+            "kind": kind,
+            "subject": _subject(kind, rsvp, event.title),
+            "intro": _intro(kind, rsvp),
+            "changes": _change_labels(notice.changes if notice else []),
+            "message": notice.message if notice else "",
+            "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
+            "ended": ended,
+            "location": event.location_text(include_hidden=private),
+            "private_address": private and event.hide_address and bool(event.address),
+            "event_url": links.absolute(event.url or "/"),
+            "calendar": None
+            if ended
+            else calendar_links.event_links(event, include_hidden=private),
+            "cancel_url": cancel_url,
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "language": rsvp.language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        }
+        message = EmailMultiAlternatives(
+            subject=" ".join(context["subject"].split()),
+            body=render_to_string("email/guest_message.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[rsvp.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(
+            render_to_string("email/guest_message.html", context), "text/html"
+        )
+        method = METHODS.get(kind)
+        if method:
+            message.attach(ical.itip_attachment(event, rsvp=rsvp, method=method))
+    return message
+
+
+# --- the owed messages ------------------------------------------------------------
+def enqueue_sending() -> bool:
+    """Queue the sender on the alerts lane (ids only; it finds its own work). If the
+    broker is down, the beat task queues it later."""
+    from cms.celery import publish
+    from events.tasks import send_guest_messages_task
+
+    return publish(send_guest_messages_task, queue="alerts")
+
+
+def _skip_reason(message: GuestMessage) -> str:
+    rsvp, event = message.rsvp, message.rsvp.event
+    now = timezone.now()
+    if message.kind == GuestMessage.Kind.RSVP_CANCELLED:
+        return ""
+    if rsvp.status == Rsvp.Status.CANCELLED:
+        return "guest cancelled"
+    if message.kind == GuestMessage.Kind.REMINDER:
+        if rsvp.status != Rsvp.Status.CONFIRMED:
+            return "not confirmed"
+        if event.cancelled:
+            return "event cancelled"
+        if event.start <= now:
+            return "event started"
+    if message.kind == GuestMessage.Kind.PROMOTED and event.start <= now:
+        return "event started"
+    if event.end <= now:
+        return "event over"
+    return ""
+
+
+def _send_one(pk: int) -> bool:
+    now = timezone.now()
+    claimed = GuestMessage.objects.filter(
+        pk=pk, status=GuestMessage.Status.QUEUED
+    ).update(
+        status=GuestMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False  # another sender took it
+    message = GuestMessage.objects.select_related("rsvp", "rsvp__event", "notice").get(
+        pk=pk
+    )
+    rows = GuestMessage.objects.filter(pk=pk, status=GuestMessage.Status.SENDING)
+    reason = _skip_reason(message)
+    if reason:
+        rows.update(status=GuestMessage.Status.SKIPPED, error=reason)
+        return True
+    try:
+        build_guest_email(
+            rsvp=message.rsvp, kind=message.kind, notice=message.notice
+        ).send()
+    except Exception as error:  # noqa: BLE001 - any failure: retry later, then give up
+        failed = message.attempts >= MAX_ATTEMPTS
+        rows.update(
+            status=GuestMessage.Status.FAILED if failed else GuestMessage.Status.QUEUED,
+            error=type(error).__name__[:200],
+        )
+        logger.warning(
+            "guest message %s not sent (%s)%s",
+            pk,
+            type(error).__name__,
+            ", gave up" if failed else "",
+        )
+        return True
+    rows.update(status=GuestMessage.Status.SENT, sent_at=timezone.now(), error="")
+    return True
+
+
+def send_guest_messages(*, limit: int = 100) -> int:
+    """Send up to ``limit`` owed guest messages, oldest first, each claimed before it
+    is sent; returns how many were handled. Safe to run twice and in parallel: a
+    message marked sent is never sent again."""
+    ids = list(
+        GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(_send_one(pk) for pk in ids)
+
+
+def release_stale_claims() -> int:
+    """Return to the queue the messages a worker claimed and never finished (it died):
+    at least once, like mailings."""
+    stale = timezone.now() - timedelta(seconds=settings.MAILING_SENDING_TIMEOUT)
+    return GuestMessage.objects.filter(
+        status=GuestMessage.Status.SENDING, claimed_at__lt=stale
+    ).update(status=GuestMessage.Status.QUEUED)
+
+
+def dispatch_guest_mail() -> dict[str, int]:
+    """Beat: claim due reminders, release lost claims, and queue the sender when any
+    guest message waits (also those a broker outage kept from the queue)."""
+    from events.reminders import dispatch_due_reminders
+
+    reminders = dispatch_due_reminders()
+    released = release_stale_claims()
+    waiting = GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED).exists()
+    if waiting:
+        enqueue_sending()
+    return {"reminders": reminders, "released": released, "waiting": int(waiting)}

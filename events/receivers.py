@@ -1,0 +1,27 @@
+"""Signal receivers of events: a published source event keeps its translations'
+facts in step and tells its guests what changed."""
+
+from django.db import transaction
+from wagtail.signals import page_published
+
+from cms.page_cache import bump_generation
+
+
+def event_page_published(sender, instance, **kwargs) -> None:
+    from events import notices
+
+    if instance.source_or_none() is not None:
+        return  # a translation: its facts come from the source page
+    # In the publish's own transaction, so no language shows the old facts after it.
+    notices.sync_translations(instance)
+    event_id = instance.pk
+    transaction.on_commit(lambda: notices.event_published(event_id=event_id))
+    transaction.on_commit(bump_generation)
+
+
+def connect() -> None:
+    from events.models import EventPage
+
+    page_published.connect(
+        event_page_published, sender=EventPage, dispatch_uid="events-page-published"
+    )

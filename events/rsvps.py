@@ -1,0 +1,112 @@
+"""A guest's RSVP after it is made: cancelling it, the waitlist, checking in.
+
+A freed place goes to the first person on the waitlist in the transaction that frees
+it, with the event row locked, so two cancellations at once can never confirm more
+people than the capacity, nor the same person twice. Each promotion owes its guest one
+message (a GuestMessage row, unique per RSVP and change).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from cms.page_cache import bump_generation
+
+from .models import EventPage, GuestMessage, Rsvp
+
+STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
+
+
+def lock_event(event_id: int) -> EventPage:
+    """The event row, locked until the end of the transaction (PostgreSQL; SQLite
+    takes the database lock at BEGIN)."""
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+
+
+def _owe(rsvp: Rsvp, kind: str, key: str) -> None:
+    from events.guest_mail import enqueue_sending
+
+    GuestMessage.objects.get_or_create(rsvp=rsvp, key=key, defaults={"kind": kind})
+    transaction.on_commit(enqueue_sending)
+
+
+def _promote_next(event: EventPage) -> Rsvp | None:
+    """Inside a transaction holding the event lock: confirm the first waitlisted
+    guest if a place is free. Returns them, or None."""
+    if event.cancelled or event.start <= timezone.now():
+        return None
+    if event.capacity is not None:
+        taken = Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED).count()
+        if taken >= event.capacity:
+            return None
+    first = (
+        Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    Rsvp.objects.filter(pk=first.pk, status=Rsvp.Status.WAITLISTED).update(
+        status=Rsvp.Status.CONFIRMED, waitlisted_at=None, version=F("version") + 1
+    )
+    first.refresh_from_db()
+    _owe(first, GuestMessage.Kind.PROMOTED, f"promoted:{first.version}")
+    return first
+
+
+def fill_free_places(*, event_id: int) -> list[int]:
+    """Promote waitlisted guests, first come first served, while places are free
+    (capacity grew, or no limit any more); one transaction per place. Returns the
+    promoted RSVP ids. Safe to run twice and in parallel."""
+    promoted = []
+    while True:
+        with transaction.atomic():
+            rsvp = _promote_next(lock_event(event_id))
+        if rsvp is None:
+            break
+        promoted.append(rsvp.pk)
+    if promoted:
+        bump_generation()
+    return promoted
+
+
+def cancel_rsvp(*, rsvp_id: int) -> Rsvp:
+    """The guest cannot come: free their place, give it to the first on the waitlist
+    (same transaction) and tell both. Safe to run twice: a cancelled RSVP stays as it
+    is. Raises ValidationError, with nothing written, once the event has started."""
+    event_id = Rsvp.objects.values_list("event_id", flat=True).get(pk=rsvp_id)
+    with transaction.atomic():
+        event = lock_event(event_id)
+        rsvp = Rsvp.objects.get(pk=rsvp_id)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            return rsvp
+        if event.start <= timezone.now():
+            raise ValidationError(STARTED, code="started")
+        freed = rsvp.status == Rsvp.Status.CONFIRMED
+        Rsvp.objects.filter(pk=rsvp.pk).update(
+            status=Rsvp.Status.CANCELLED,
+            cancelled_at=timezone.now(),
+            waitlisted_at=None,
+            checked_in_at=None,
+            version=F("version") + 1,
+        )
+        rsvp.refresh_from_db()
+        _owe(rsvp, GuestMessage.Kind.RSVP_CANCELLED, f"cancelled:{rsvp.version}")
+        if freed:
+            _promote_next(event)
+        transaction.on_commit(bump_generation)
+    return rsvp
+
+
+def set_checked_in(*, event_id: int, rsvp_id: int, present: bool) -> bool:
+    """Mark a confirmed guest of this event as arrived (or not). True if it changed."""
+    rows = Rsvp.objects.filter(
+        pk=rsvp_id, event_id=event_id, status=Rsvp.Status.CONFIRMED
+    )
+    if present:
+        return bool(
+            rows.filter(checked_in_at=None).update(checked_in_at=timezone.now())
+        )
+    return bool(rows.exclude(checked_in_at=None).update(checked_in_at=None))

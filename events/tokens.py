@@ -1,0 +1,42 @@
+"""Signed links in guests' e-mails: "I can't come any more" for one RSVP.
+
+The token is a bare HMAC over the RSVP id (no address, nothing to decrypt), so it can
+be checked without a query and does not expire: the page refuses once the event has
+started.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+
+# ASCII digits only (str.isdigit() accepts other scripts' digits). No dot: Wagtail's
+# page URLs allow only word characters and hyphens in a path segment.
+TOKEN = re.compile(r"\A([0-9]{1,18})-([A-Za-z0-9_-]{24})\Z")
+
+
+class InvalidToken(ValueError):
+    """The token was tampered with, truncated or made for something else."""
+
+
+def _signature(rsvp_id: int) -> str:
+    key = hashlib.sha256(f"events.tokens.rsvp-cancel:{settings.SECRET_KEY}".encode())
+    digest = hmac.new(key.digest(), str(rsvp_id).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def make_cancel_token(rsvp_id: int) -> str:
+    return f"{int(rsvp_id)}-{_signature(int(rsvp_id))}"
+
+
+def read_cancel_token(token: str) -> int:
+    """The RSVP id a token was made for; raises InvalidToken."""
+    match = TOKEN.match(token or "")
+    if match is None:
+        raise InvalidToken(token)
+    rsvp_id = int(match[1])
+    if not hmac.compare_digest(match[2].encode(), _signature(rsvp_id).encode()):
+        raise InvalidToken(token)
+    return rsvp_id

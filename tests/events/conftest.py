@@ -1,0 +1,34 @@
+"""Fixtures for event tests."""
+
+import uuid
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Rate limits and the page cache generation live in the cache: a test of its own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"events-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def sender_queued(monkeypatch):
+    """Record the guest-mail sender being queued instead of publishing a Celery task
+    (tests call the sending service themselves)."""
+    calls: list[int] = []
+    monkeypatch.setattr(
+        "events.guest_mail.enqueue_sending", lambda: calls.append(1) or True
+    )
+    return calls
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks, sender_queued):
+    """A context manager that runs what a publish or an RSVP change leaves for after
+    its commit (the guest notices, promotions), the sender's queueing excepted."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,142 @@
+"""Calendar links: webcal:// for every feed, Google Calendar and Outlook.com for every
+event, on pages and in e-mails; the private address only in a confirmed guest's own."""
+
+from datetime import datetime
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from events.calendar_links import event_links, webcal
+from events.guest_mail import CONFIRMATION, build_guest_email
+from events.kinds import EventKind
+from tests.events.guests import PRIVATE_ADDRESS, guest_event, rsvp
+from tests.factories import build_event_index, translate_page
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def query(url: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def links_in(html: str) -> list[str]:
+    import re
+
+    return [unescape(href) for href in re.findall(r'href="([^"]+)"', html)]
+
+
+def test_webcal_keeps_host_and_path():
+    assert webcal("https://ona.example.org/es/events/feed/") == (
+        "webcal://ona.example.org/es/events/feed/"
+    )
+
+
+def test_every_feed_has_webcal_google_and_outlook_links(home_page, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://ona.example.org"
+    index = build_event_index()
+    translate_page(index, "es", title="Eventos")
+    for prefix in ("", "/es"):
+        html = Client().get(f"{prefix}/events/").content.decode()
+        hrefs = links_in(html)
+        feed = f"webcal://ona.example.org{prefix}/events/feed/"
+        assert feed in hrefs
+        for kind in EventKind.values:
+            assert f"webcal://ona.example.org{prefix}/events/feed/{kind}/" in hrefs
+        google = next(h for h in hrefs if h.startswith("https://calendar.google.com"))
+        assert query(google) == {"cid": feed}
+        outlook = next(h for h in hrefs if "addfromweb" in h)
+        assert query(outlook)["url"] == f"https://ona.example.org{prefix}/events/feed/"
+
+
+def test_event_page_links_carry_the_public_facts(home_page):
+    start = datetime(2027, 2, 1, 16, 30, tzinfo=CHICAGO)
+    event = guest_event(start=start, end=start.replace(hour=18))
+    html = Client().get(event.url).content.decode()
+    google = next(h for h in links_in(html) if h.startswith("https://calendar.google"))
+    outlook = next(h for h in links_in(html) if h.startswith("https://outlook.live"))
+
+    values = query(google)
+    assert values["action"] == "TEMPLATE"
+    assert values["text"] == "Know Your Rights session"
+    assert values["dates"] == "20270201T223000Z/20270202T003000Z"
+    assert values["ctz"] == "America/Chicago"
+    assert values["location"].startswith("A community hall in Pilsen")
+    assert "the morning's session is free." in values["details"]
+    assert query(outlook)["startdt"] == "2027-02-01T22:30:00Z"
+    assert query(outlook)["subject"] == "Know Your Rights session"
+    for link in (google, outlook):
+        assert PRIVATE_ADDRESS not in link
+        assert "1 Example St" not in unescape(link)
+    assert PRIVATE_ADDRESS not in html
+
+
+def test_a_cancelled_event_offers_no_new_calendar_entry(home_page):
+    event = guest_event(cancelled=True)
+    html = Client().get(event.url).content.decode()
+    assert "calendar.google.com" not in html
+    assert f"{event.url}ical/" in html, "the .ics still carries the cancellation"
+
+
+def test_guest_emails_link_the_private_address_for_confirmed_guests_only(
+    home_page, sender_queued
+):
+    event = guest_event(capacity=1)
+    confirmed = rsvp(event, "Ana", "ana@example.org", "es")
+    waitlisted = rsvp(event, "Bo", "bo@example.org", "en")
+
+    for guest, private in ((confirmed, True), (waitlisted, False)):
+        email = build_guest_email(rsvp=guest, kind=CONFIRMATION)
+        html = email.alternatives[0][0]
+        google = next(h for h in links_in(html) if "calendar.google" in h)
+        outlook = next(h for h in links_in(html) if "outlook.live" in h)
+        assert (PRIVATE_ADDRESS in query(google)["location"]) is private
+        assert (PRIVATE_ADDRESS in query(outlook)["location"]) is private
+        assert google in email.body, "the text part has the same link"
+
+
+def test_the_alert_email_links_google_and_outlook_without_a_hidden_address(home_page):
+    from cms.email.rendering import render_email
+    from cms.models import AlertPage
+    from tests.factories import build_bulletin_index
+
+    event = guest_event()
+    index = build_bulletin_index(home_page)
+    alert = AlertPage(
+        title="Know your rights tonight", message="<p>Come.</p>", event=event
+    )
+    index.add_child(instance=alert)
+    alert.save_revision().publish()
+
+    rendered = render_email(alert, language="en")
+    google = next(h for h in links_in(rendered.html) if "calendar.google" in h)
+    assert query(google)["text"] == "Know Your Rights session"
+    assert "Google Calendar [" in rendered.text
+    assert PRIVATE_ADDRESS not in rendered.html + rendered.text
+    assert event_links(event)["google"] == google
+
+
+def test_a_bulletins_event_listing_links_each_event_to_google_and_outlook(home_page):
+    from cms.email.rendering import render_email
+    from tests.factories import build_bulletin
+
+    event = guest_event()
+    bulletin = build_bulletin(
+        title="Weekly update",
+        body=[
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            )
+        ],
+    )
+    rendered = render_email(bulletin, language="es")
+    google = next(h for h in links_in(rendered.html) if "calendar.google" in h)
+    assert query(google)["text"] == "Sesión Conozca sus derechos"
+    assert "Google Calendar [" in rendered.text
+    assert "Outlook.com [" in rendered.text
+    assert PRIVATE_ADDRESS not in rendered.html + rendered.text

@@ -1,0 +1,145 @@
+"""The organizers' check-in list: confirmed guests' names only (no e-mail address, no
+private address), check-in marks and a count, a printable version, a CSV of counts;
+allowed with the check-in permission only."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from events.models import Rsvp
+from tests.events.guests import PRIVATE_ADDRESS, guest_event, rsvp
+from tests.factories import SuperuserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def door_keeper():
+    """A volunteer at the door: admin access and the check-in permission, nothing else."""
+    group = Group.objects.create(name="Door")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="check_in_rsvp"),
+    )
+    user = UserFactory(username="door", is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def event(home_page, sender_queued):
+    event = guest_event(capacity=2)
+    rsvp(event, "Zofia Nowak", "zofia@example.org", "pl")
+    rsvp(event, "ana lópez", "ana@example.org", "es")
+    rsvp(event, "Omar Haddad", "omar@example.org", "ar")  # waitlisted
+    return event
+
+
+def test_names_only_with_marks_and_a_count(client, event, door_keeper):
+    client.force_login(door_keeper)
+    url = reverse("events_checkin:event", args=[event.pk])
+
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert body.index("ana lópez") < body.index("Zofia Nowak"), "by name"
+    assert "Omar Haddad" not in body, "confirmed guests only"
+    for private in ("@example.org", PRIVATE_ADDRESS):
+        assert private not in body
+    assert "0 of 2 confirmed guests checked in" in body
+    assert "1 on the waitlist" in body
+
+    zofia = Rsvp.objects.get(email_hash=rsvp(event, "", "zofia@example.org").email_hash)
+    marked = client.post(
+        reverse("events_checkin:mark", args=[event.pk]),
+        {"rsvp": zofia.pk, "present": "1"},
+    )
+    assert marked.status_code == 302
+    assert marked["Location"].endswith(f"#guest-{zofia.pk}")
+    assert "1 of 2 confirmed guests checked in" in client.get(url).content.decode()
+    printable = client.get(url + "?print=1").content.decode()
+    assert "Zofia Nowak" in printable
+    assert "✔" in printable
+    assert "@example.org" not in printable
+    client.post(
+        reverse("events_checkin:mark", args=[event.pk]),
+        {"rsvp": zofia.pk, "present": "0"},
+    )
+    assert Rsvp.objects.get(pk=zofia.pk).checked_in_at is None
+    found = client.get(url, {"q": "ZOF"}).content.decode()
+    assert "Zofia Nowak" in found
+    assert "ana lópez" not in found
+
+
+def test_only_confirmed_guests_of_this_event_can_be_marked(client, event, door_keeper):
+    other = guest_event(title="Lobby day")
+    stranger = rsvp(other, "Kai", "kai@example.org")
+    omar = Rsvp.objects.get(status="waitlisted")
+    client.force_login(door_keeper)
+    mark = reverse("events_checkin:mark", args=[event.pk])
+    for pk in (stranger.pk, omar.pk):
+        client.post(mark, {"rsvp": pk, "present": "1"})
+        assert Rsvp.objects.get(pk=pk).checked_in_at is None
+    assert client.post(mark, {"rsvp": "x", "present": "1"}).status_code == 400
+    assert client.get(mark).status_code == 405
+
+
+def test_attendance_csv_has_counts_and_no_people(client, event, door_keeper):
+    client.force_login(door_keeper)
+    ana = Rsvp.objects.get(email_hash=rsvp(event, "", "ana@example.org").email_hash)
+    client.post(
+        reverse("events_checkin:mark", args=[event.pk]),
+        {"rsvp": ana.pk, "present": "1"},
+    )
+    response = client.get(reverse("events_checkin:attendance_csv"), {"event": event.pk})
+    text = response.content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows[0] == [
+        "Event",
+        "Starts",
+        "Capacity",
+        "Confirmed",
+        "Checked in",
+        "Waitlisted",
+        "Cancelled",
+    ]
+    assert rows[1][0] == "Know Your Rights session"
+    assert rows[1][2:] == ["2", "2", "1", "1", "0"]
+    for private in ("@example.org", "ana", "Zofia", PRIVATE_ADDRESS):
+        assert private not in text
+    bad = client.get(reverse("events_checkin:attendance_csv"), {"event": "١"})
+    assert bad.status_code == 400
+
+
+def test_people_without_the_permission_are_refused(client, event):
+    outsider = UserFactory(username="editor", is_staff=True)
+    outsider.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(outsider)
+    for url in (
+        reverse("events_checkin:index"),
+        reverse("events_checkin:event", args=[event.pk]),
+        reverse("events_checkin:attendance_csv"),
+    ):
+        assert client.get(url).status_code in (302, 403), url
+    ana = Rsvp.objects.filter(status="confirmed").first()
+    response = client.post(
+        reverse("events_checkin:mark", args=[event.pk]),
+        {"rsvp": ana.pk, "present": "1"},
+    )
+    assert response.status_code in (302, 403)
+    assert Rsvp.objects.get(pk=ana.pk).checked_in_at is None
+    client.logout()
+    assert client.get(reverse("events_checkin:index")).status_code == 302
+
+
+def test_index_and_page_header_button(client, event):
+    client.force_login(SuperuserFactory())
+    index = client.get(reverse("events_checkin:index")).content.decode()
+    assert "Know Your Rights session" in index
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[event.pk]))
+    assert reverse("events_checkin:event", args=[event.pk]) in edit.content.decode()

@@ -1,0 +1,301 @@
+"""Guests follow the event: a published change reaches each confirmed and waitlisted
+guest once, in their language, with an iTIP calendar update; the private address only
+for confirmed guests; from the page editor and from the alert screen alike."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from campaigns.mailings.models import Delivery
+from campaigns.mailings.services import alerts, sending, starting
+from events.guest_mail import send_guest_messages
+from events.models import EventNotice, EventPage, GuestMessage, Rsvp
+from events.notices import announce_event_change
+from tests.campaigns.alert_fixtures import alert_site, organizer
+from tests.campaigns.mailing_fixtures import lists, subscribe
+from tests.events.guests import (
+    PRIVATE_ADDRESS,
+    guest_event,
+    publish,
+    rsvp,
+    sent_emails,
+    vevent,
+)
+from tests.factories import translate_page
+
+pytestmark = pytest.mark.django_db
+
+NEW_ADDRESS = "1638 S Blue Island Ave, Chicago, IL 60608"
+
+
+def by_recipient():
+    return {email.to: email for email in sent_emails()}
+
+
+def test_a_new_place_reaches_each_guest_once_in_their_language(
+    home_page, run_on_commit, sender_queued
+):
+    event = guest_event(capacity=2)
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Luis", "luis@example.org", "es")
+    rsvp(event, "Omar", "omar@example.org", "ar")  # waitlisted: capacity 2
+    mail.outbox.clear()
+
+    with run_on_commit():
+        publish(event, venue="Casa Michoacán", address=NEW_ADDRESS)
+    assert sender_queued, "the sender is queued once the change is committed"
+    assert send_guest_messages() == 3
+    assert send_guest_messages() == 0, "a message marked sent is never sent again"
+    assert announce_event_change(event_id=event.pk) is None, "already announced"
+
+    received = by_recipient()
+    assert sorted(received) == [
+        "ana@example.org",
+        "luis@example.org",
+        "omar@example.org",
+    ]
+    ana, luis, omar = (received[f"{n}@example.org"] for n in ("ana", "luis", "omar"))
+    assert ana.subject == "Update: Know Your Rights session"
+    assert luis.subject == "Actualización: Sesión Conozca sus derechos"
+    assert omar.subject.startswith("تحديث")
+    assert "New place" in ana.text
+    assert "Casa Michoacán" in luis.text
+    for guest in (ana, luis, omar):
+        ((method, raw),) = guest.calendars
+        assert method == "REQUEST"
+        component = vevent(raw)
+        assert str(component["UID"]) == event.ical_uid
+        assert int(component["SEQUENCE"]) == 1
+    assert NEW_ADDRESS in ana.everything
+    assert NEW_ADDRESS in luis.everything
+    assert NEW_ADDRESS not in omar.everything, "waitlisted: the public location only"
+    assert "TENTATIVE" in omar.calendars[0][1].decode()
+    assert "ACCEPTED" in ana.calendars[0][1].decode()
+    spanish = EventPage.objects.get(
+        translation_key=event.translation_key, locale__language_code="es"
+    )
+    assert spanish.venue == "Casa Michoacán", "the translation follows the source"
+    assert spanish.ical_sequence == 1
+
+
+def test_text_edits_tell_nobody_and_a_translation_never_raises_the_sequence(
+    home_page, run_on_commit
+):
+    event = guest_event()
+    rsvp(event, "Ana", "ana@example.org", "en")
+    mail.outbox.clear()
+
+    with run_on_commit():
+        spanish = translate_page(event, "es", title="Sesión: conozca sus derechos")
+        publish(event, title="Know Your Rights: a free session")
+
+    event.refresh_from_db()
+    spanish.refresh_from_db()
+    assert not GuestMessage.objects.exists(), "no time or place changed"
+    assert event.ical_sequence == 1, "the English title is what calendars show"
+    assert spanish.ical_sequence == 1, "one SEQUENCE per UID"
+
+
+def test_cancelling_on_the_page_sends_a_cancel_without_the_address(
+    home_page, run_on_commit
+):
+    event = guest_event()
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Luis", "luis@example.org", "es")
+    mail.outbox.clear()
+
+    with run_on_commit():
+        publish(event, cancelled=True)
+    send_guest_messages()
+
+    notice = EventNotice.objects.get()
+    assert notice.kind == "cancellation"
+    assert notice.changes == ["cancelled"]
+    received = by_recipient()
+    ana, luis = received["ana@example.org"], received["luis@example.org"]
+    assert ana.subject == "Cancelled: Know Your Rights session"
+    assert luis.subject == "Cancelado: Sesión Conozca sus derechos"
+    for guest in (ana, luis):
+        ((method, raw),) = guest.calendars
+        assert method == "CANCEL"
+        component = vevent(raw)
+        assert str(component["STATUS"]) == "CANCELLED"
+        assert int(component["SEQUENCE"]) == 1
+        assert PRIVATE_ADDRESS not in guest.everything, "nothing to go to any more"
+        assert "rsvp/cancel/" not in guest.everything
+
+
+def test_reinstating_and_moving_again_each_tell_once(home_page, run_on_commit):
+    event = guest_event()
+    rsvp(event, "Ana", "ana@example.org", "en")
+    with run_on_commit():
+        publish(event, cancelled=True)
+    with run_on_commit():
+        publish(event, cancelled=False)
+    with run_on_commit():
+        publish(
+            event,
+            start=event.start + timedelta(hours=1),
+            end=event.end + timedelta(hours=1),
+        )
+
+    assert [n.changes for n in EventNotice.objects.order_by("pk")] == [
+        ["cancelled"],
+        ["reinstated"],
+        ["time"],
+    ]
+    assert GuestMessage.objects.count() == 3
+    mail.outbox.clear()
+    send_guest_messages()
+    assert [e.calendars[0][0] for e in sent_emails()] == [
+        "CANCEL",
+        "REQUEST",
+        "REQUEST",
+    ]
+
+
+def test_a_guest_who_cancelled_meanwhile_is_not_told(home_page, run_on_commit):
+    from events.rsvps import cancel_rsvp
+
+    event = guest_event()
+    ana = rsvp(event, "Ana", "ana@example.org", "en")
+    with run_on_commit():
+        publish(event, venue="Casa Michoacán")
+    with run_on_commit():
+        cancel_rsvp(rsvp_id=ana.pk)
+    mail.outbox.clear()
+    send_guest_messages()
+    (only,) = sent_emails()
+    assert only.subject == "Your RSVP is cancelled: Know Your Rights session"
+    assert GuestMessage.objects.get(kind="update").status == "skipped"
+
+
+def start_and_send(mailing_id):
+    starting.start_mailing(mailing_id=mailing_id)
+    while sending.send_batch(mailing_id=mailing_id):
+        pass
+
+
+def test_alert_screen_update_reaches_guests_once_and_the_lists_without_them(
+    home_page, run_on_commit
+):
+    from django.utils import timezone
+
+    alert_site(home_page)
+    (outreach,) = lists(1)
+    subscribe("grace@example.org", [outreach], language="en")
+    subscribe("ana@example.org", [outreach], language="es")
+    user = organizer("olga", [outreach])
+    first = alerts.create_rally_alert(
+        user=user,
+        title="Rally at the DHS office",
+        what="Press conference and rally",
+        start=timezone.now() + timedelta(days=2),
+        venue="Federal Plaza",
+        address=PRIVATE_ADDRESS,
+        address_on_rsvp_only=True,
+        message="Join us.",
+        list_ids=[outreach.pk],
+    )
+    event = first.page.specific.event
+    rsvp(event, "Ana", "ana@example.org", "es")  # on the list and a guest
+    rsvp(event, "Bob", "bob@example.org", "en")  # a guest on no list
+    staff = Client()
+    staff.force_login(user)
+    screen = staff.get(f"/admin/mailings/alerts/{first.pk}/").content.decode()
+    assert "also goes to the event's 2 guests" in screen
+    sequence = EventPage.objects.get(pk=event.pk).ical_sequence
+    mail.outbox.clear()
+
+    with run_on_commit():
+        update = alerts.send_update(
+            user=user,
+            mailing_id=first.pk,
+            message="We moved to the north plaza.",
+            changes={"venue": "Federal Plaza, north side"},
+        )
+    start_and_send(update.pk)
+    send_guest_messages()
+
+    delivered = set(
+        Delivery.objects.filter(mailing=update).values_list(
+            "subscriber__email", flat=True
+        )
+    )
+    assert delivered == {"grace@example.org"}, "Ana hears it once, as a guest"
+    received = by_recipient()
+    assert sorted(received) == [
+        "ana@example.org",
+        "bob@example.org",
+        "grace@example.org",
+    ]
+    ana, bob, grace = (received[f"{n}@example.org"] for n in ("ana", "bob", "grace"))
+    assert "We moved to the north plaza." in ana.text
+    assert ana.subject.startswith("Actualización")
+    assert ana.calendars
+    assert bob.calendars
+    assert not grace.calendars
+    assert PRIVATE_ADDRESS in bob.everything
+    assert PRIVATE_ADDRESS in ana.everything
+    assert PRIVATE_ADDRESS not in grace.everything, "a list alert never has it"
+    event.refresh_from_db()
+    assert event.ical_sequence == sequence + 1, "one change, one SEQUENCE"
+    assert int(vevent(bob.calendars[0][1])["SEQUENCE"]) == sequence + 1
+    assert GuestMessage.objects.count() == 2, "the receiver found it already told"
+
+
+def test_alert_screen_cancel_without_list_notice_still_tells_guests(
+    home_page, run_on_commit
+):
+    from django.utils import timezone
+
+    alert_site(home_page)
+    (outreach,) = lists(1)
+    user = organizer("olga", [outreach])
+    first = alerts.create_rally_alert(
+        user=user,
+        title="Rally at the DHS office",
+        what="Rally",
+        start=timezone.now() + timedelta(days=2),
+        message="Join us.",
+        list_ids=[outreach.pk],
+    )
+    event = first.page.specific.event
+    rsvp(event, "Bob", "bob@example.org", "en")
+    mail.outbox.clear()
+    with run_on_commit():
+        assert (
+            alerts.cancel_event(
+                user=user, mailing_id=first.pk, message="Stay safe.", notify=False
+            )
+            is None
+        )
+    send_guest_messages()
+    (bob,) = sent_emails()
+    assert bob.subject == "Cancelled: Rally at the DHS office"
+    assert "Stay safe." in bob.text
+    assert bob.calendars[0][0] == "CANCEL"
+
+
+def test_guests_of_a_past_event_are_not_told(home_page, run_on_commit):
+    event = guest_event()
+    rsvp(event, "Ana", "ana@example.org", "en")
+    EventPage.objects.filter(translation_key=event.translation_key).update(
+        start=event.start - timedelta(days=30), end=event.end - timedelta(days=30)
+    )
+    event.refresh_from_db()
+    with run_on_commit():
+        publish(event, venue="Elsewhere")
+    assert not GuestMessage.objects.exists()
+    assert Rsvp.objects.count() == 1
+
+
+def test_the_page_shows_no_private_address_in_any_language(home_page):
+    event = guest_event()
+    for page in event.get_translations(inclusive=True).live():
+        body = Client().get(page.url).content.decode()
+        assert PRIVATE_ADDRESS not in body
+        assert "1+Example+St" not in body
+        assert "1%20Example%20St" not in body

@@ -1,0 +1,102 @@
+"""The "I can't come any more" link: GET asks, POST frees the place; a bad link is a
+translated 404, a started event a 410, never a 500; the page shows no personal data."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from events.guest_mail import CONFIRMATION, build_guest_email
+from events.models import EventPage, GuestMessage, Rsvp
+from events.tokens import InvalidToken, make_cancel_token, read_cancel_token
+from tests.events.guests import PRIVATE_ADDRESS, guest_event, parse_email, rsvp
+
+pytestmark = pytest.mark.django_db
+
+
+def cancel_url(event, guest) -> str:
+    return f"{event.url}rsvp/cancel/{make_cancel_token(guest.pk)}/"
+
+
+def test_tokens_are_signed_and_strict():
+    token = make_cancel_token(42)
+    assert read_cancel_token(token) == 42
+    signature = token.split("-", 1)[1]
+    for bad in ("", "42", f"43-{signature}", token + "x", "٤٢-" + "a" * 24):
+        with pytest.raises(InvalidToken):
+            read_cancel_token(bad)
+
+
+def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
+    home_page, sender_queued
+):
+    event = guest_event(capacity=1)
+    ana = rsvp(event, "Ana", "ana@example.org", "es")
+    luis = rsvp(event, "Luis", "luis@example.org", "es")
+    email = parse_email(
+        build_guest_email(rsvp=ana, kind=CONFIRMATION).message().as_bytes()
+    )
+    (link,) = [word for word in email.text.split() if "/rsvp/cancel/" in word]
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path.startswith("/es/"), "in the guest's language"
+    client = Client(enforce_csrf_checks=True)
+
+    asked = client.get(path)
+    assert asked.status_code == 200
+    body = asked.content.decode()
+    assert "Ya no puedo asistir" in body
+    assert "Ana" not in body
+    assert "ana@example.org" not in body
+    assert PRIVATE_ADDRESS not in body
+    assert asked["Referrer-Policy"] == "same-origin"
+    assert Rsvp.objects.get(pk=ana.pk).status == "confirmed", "a GET changes nothing"
+    assert client.post(path).status_code == 403, "CSRF"
+
+    token = asked.cookies["csrftoken"].value
+    done = client.post(path, {"csrfmiddlewaretoken": token})
+    assert done.status_code == 302
+    again = client.get(path)
+    assert "Su confirmación de asistencia está cancelada" in again.content.decode()
+    assert Rsvp.objects.get(pk=ana.pk).status == "cancelled"
+    assert Rsvp.objects.get(pk=luis.pk).status == "confirmed"
+    assert set(GuestMessage.objects.values_list("rsvp__pk", "kind")) == {
+        (ana.pk, "rsvp_cancelled"),
+        (luis.pk, "promoted"),
+    }
+    assert client.post(path, {"csrfmiddlewaretoken": token}).status_code == 200
+
+
+def test_bad_links_are_a_translated_404_and_a_started_event_a_410(
+    home_page, sender_queued
+):
+    event = guest_event()
+    other = guest_event(title="Lobby day")
+    ana = rsvp(event, "Ana", "ana@example.org")
+    client = Client()
+    spanish = event.get_translations().get(locale__language_code="es").specific
+
+    bad = client.get(f"{spanish.url}rsvp/cancel/not-a-token/")
+    assert bad.status_code == 404
+    assert "Este enlace no es válido." in bad.content.decode()
+    assert client.get(cancel_url(other, ana)).status_code == 404, "another event"
+    assert client.post(f"{event.url}rsvp/cancel/1-{'A' * 24}/").status_code == 404
+
+    EventPage.objects.filter(translation_key=event.translation_key).update(
+        start=timezone.now() - timedelta(minutes=1)
+    )
+    started = client.post(cancel_url(event, ana))
+    assert started.status_code == 410
+    assert "already started" in started.content.decode()
+    assert Rsvp.objects.get(pk=ana.pk).status == "confirmed"
+
+
+def test_the_waitlist_link_says_leave_the_waitlist(home_page, sender_queued):
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org")
+    bo = rsvp(event, "Bo", "bo@example.org")
+    page = Client().get(cancel_url(event, bo)).content.decode()
+    assert "Take me off the waitlist" in page
+    email = build_guest_email(rsvp=bo, kind=CONFIRMATION)
+    assert "Take me off the waitlist" in email.body
+    assert PRIVATE_ADDRESS not in email.body
