@@ -111,8 +111,9 @@ def _host_allowed(host: str, pattern: str) -> bool:
 def check_site_matches_base_url(app_configs=None, **kwargs):
     """The default Wagtail Site's hostname and port are BASE_URL's (share links,
     page.full_url, sitemaps and feeds are built from the Site)."""
-    if not settings.BASE_URL:
-        return []  # cms.E001 says what to do first
+    parts = urlsplit(settings.BASE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return []  # cms.E001 or cms.E002 says what to fix first
     from wagtail.models import Site
 
     scheme, host, port = base_url_parts()
