@@ -26,13 +26,14 @@ SANDBOX = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; 
 def media_file(path: str) -> Path:
     """The file under MEDIA_ROOT for a URL path, or Http404 (outside the image
     folders, escaping MEDIA_ROOT, missing)."""
-    if not path.startswith(SERVED_FOLDERS):
-        raise Http404
+    root = Path(settings.MEDIA_ROOT).resolve()
     try:
-        full = Path(safe_join(settings.MEDIA_ROOT, path))
+        full = Path(safe_join(root, path)).resolve()
     except SuspiciousFileOperation:
         raise Http404 from None
-    if not full.is_file():
+    # Checked on the resolved path: "images/../documents/x" starts with "images/".
+    relative = full.relative_to(root).as_posix() if full.is_relative_to(root) else ""
+    if not relative.startswith(SERVED_FOLDERS) or not full.is_file():
         raise Http404
     return full
 

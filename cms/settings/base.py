@@ -406,6 +406,8 @@ if MEDIA_STORAGE == "s3":
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # "path" for MinIO and most S3-compatible servers; AWS works with "auto".
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
             # Images in e-mails are opened long after the send: plain public URLs
             # (on AWS_S3_CUSTOM_DOMAIN, e.g. a CDN), never expiring signed ones.
             "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
