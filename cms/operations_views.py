@@ -22,7 +22,7 @@ CHECK_LABELS = {
 
 class OperationsView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Queues and health")
-    header_icon = "pick"
+    header_icon = "tasks"
     template_name = "cms/admin/operations.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -67,6 +67,8 @@ class OperationsView(WagtailAdminTemplateMixin, TemplateView):
 
 
 def _describe(result: dict) -> str:
+    if result.get("error") == "no heartbeat yet":
+        return _("no heartbeat yet")
     if "age_seconds" in result:
         return _("last heartbeat %(seconds)s s ago") % {
             "seconds": result["age_seconds"]

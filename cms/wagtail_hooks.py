@@ -74,6 +74,6 @@ def register_operations_menu_item():
     return OperationsMenuItem(
         _("Queues and health"),
         reverse("cms_operations"),
-        icon_name="pick",
+        icon_name="tasks",
         order=10001,
     )
