@@ -85,6 +85,15 @@ def check_base_url(app_configs=None, **kwargs):
                 id="cms.E003",
             )
         )
+    if parts.port not in (None, 443):
+        errors.append(
+            Error(
+                f"BASE_URL must use https's own port, not {parts.port}: Wagtail builds "
+                "page URLs as http:// on any port but 443.",
+                hint="Serve the site on port 443 behind the proxy.",
+                id="cms.E015",
+            )
+        )
     host = parts.hostname
     if not any(_host_allowed(host, allowed) for allowed in settings.ALLOWED_HOSTS):
         errors.append(

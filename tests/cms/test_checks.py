@@ -90,9 +90,12 @@ def test_site_hostname_does_not_match_base_url(deployable):
     assert cms_problems() == {}
 
 
-def test_site_port_does_not_match_base_url(deployable):
+def test_base_url_on_another_port(deployable):
     use_base_url(deployable, "https://ona.example.org:8443")
-    assert set(cms_problems()) == {"cms.E006"}
+    problems = cms_problems()
+    # The Site cannot say https on 8443 either (Wagtail: http on any port but 443).
+    assert set(problems) == {"cms.E015", "cms.E006"}
+    assert "not 8443" in problems["cms.E015"]
 
 
 def test_no_default_site(deployable):
@@ -258,3 +261,14 @@ def test_production_web_and_worker_refuse_to_start_wrong(tmp_path):
     assert "cms.E002" in web.stderr
     assert worker.returncode != 0
     assert "cms.E002" in worker_stderr
+
+
+def test_page_urls_follow_base_url_once_the_site_is_synced(home_page, settings):
+    """Share links and feeds are built from the Site: after sync_site they are https
+    on BASE_URL's host."""
+    from cms.models import HomePage
+
+    assert HomePage.objects.get(pk=home_page.pk).full_url.startswith("http://localhost")
+    use_base_url(settings, "https://ona.example.org")
+    sync_default_site()
+    assert HomePage.objects.get(pk=home_page.pk).full_url == "https://ona.example.org/"
