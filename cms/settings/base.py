@@ -376,7 +376,7 @@ STARTUP_CHECKS = env_bool("STARTUP_CHECKS", False)
 # score "localhost" (Django's default, the machine's name) as spam.
 EMAIL_HELO_NAME = env_str("EMAIL_HELO_NAME") or helo_name_for(WAGTAILADMIN_BASE_URL)
 # Bounces over plain SMTP: mailings go out with a VERP return path
-# bounces+<signed delivery id>@domain (campaigns/mailings/verp.py), other mail with
+# bounces+<signed delivery id>@domain (campaigns/mailings/identity.py), other mail with
 # BOUNCE_ADDRESS itself; BOUNCE_MAILBOX_URL (imaps://user:password@host/INBOX or
 # pop3s://user:password@host) is read by a beat task every BOUNCE_MAILBOX_INTERVAL
 # seconds, and hard bounces and complaints suppress the address.
