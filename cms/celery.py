@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
@@ -11,6 +12,25 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Mailings live in a sub-package of campaigns, which autodiscovery does not visit.
 app.autodiscover_tasks(["campaigns.mailings"])
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_to_start_wrong(**kwargs) -> None:
+    """Under production settings a misconfigured worker or beat exits at once with the
+    deploy checks' messages (cms/startup.py). SystemExit, since Celery logs and
+    swallows any Exception a signal handler raises."""
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cms.startup import enforce_startup_checks
+
+    try:
+        enforce_startup_checks()
+    except ImproperlyConfigured as error:
+        print(error, file=sys.stderr, flush=True)  # noqa: T201 - before logging is set up
+        raise SystemExit(1) from error
 
 
 def publish(task, *args, on_failure=None, **options) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
+from cms.sites import base_url_host_port
 
 HOME_TITLES = {
     "en": "Chicago Is With You",
@@ -69,8 +70,8 @@ def load_home_page() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first() or Site(
         is_default_site=True
     )
-    site.hostname, site.port, site.root_page = "localhost", 80, home
-    site.site_name = settings.WAGTAIL_SITE_NAME
+    site.hostname, site.port = base_url_host_port()
+    site.root_page, site.site_name = home, settings.WAGTAIL_SITE_NAME
     site.save()
 
     for code, title in HOME_TITLES.items():

@@ -314,3 +314,20 @@ class EmailOutbox(models.Model):
 
     def __str__(self) -> str:
         return "outbox"
+
+
+class Heartbeat(models.Model):
+    """When a periodic process last proved it runs (beat, through a worker), for the
+    health endpoint; one row per name, updated in place."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        permissions = [
+            ("view_operations", _("Can see queue depths and the health of services"))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,17 @@ def clear_page_cache(**kwargs) -> None:
     bump_generation()
 
 
+def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:
+    """anymail's pre_send: ESP messages get our Message-ID and transactional marks."""
+    from cms.mail import hygiene
+
+    hygiene.finalize(message)
+
+
 def connect() -> None:
+    from anymail.signals import pre_send
+
+    pre_send.connect(finalize_provider_message, dispatch_uid="cms-mail-finalize")
     page_published.connect(clear_page_cache, dispatch_uid="page-cache-published")
     page_unpublished.connect(clear_page_cache, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(clear_page_cache, dispatch_uid="page-cache-moved")

@@ -37,3 +37,12 @@ def resend_unqueued_emails_task() -> dict[str, int]:
         "rsvps": events.resend_unqueued_confirmations(),
         "milestones": counters.renotify_unqueued_milestones(),
     }
+
+
+@shared_task
+def beat_heartbeat_task() -> None:
+    """Beat: record that beat and a worker of the default queue are alive; safe to
+    run twice."""
+    from cms.health import record_heartbeat
+
+    record_heartbeat()

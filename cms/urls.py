@@ -48,6 +48,13 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.MEDIA_STORAGE == "local" and settings.MEDIA_SERVE:
+    # Production with uploads on local disk: images served with caching headers.
+    from cms.media import serve_media
+
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media")
+    )
 
 # Pages last: /es/..., /ar/... select the locale; English lives at the root.
 urlpatterns += i18n_patterns(

@@ -53,3 +53,27 @@ def email_preview_button(page, user, view_name, next_url=None):
             icon_name="mail",
             priority=25,
         )
+
+
+@hooks.register("register_admin_urls")
+def register_operations_urls():
+    from cms.operations_views import OperationsView
+
+    return [path("operations/", OperationsView.as_view(), name="cms_operations")]
+
+
+class OperationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from cms.operations_views import VIEW_OPERATIONS
+
+        return request.user.has_perm(VIEW_OPERATIONS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_operations_menu_item():
+    return OperationsMenuItem(
+        _("Queues and health"),
+        reverse("cms_operations"),
+        icon_name="tasks",
+        order=10001,
+    )

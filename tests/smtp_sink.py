@@ -80,6 +80,9 @@ class _Session(asyncio.Protocol):
     def _command(self, line: bytes) -> bytes:
         verb, _, arg = line.partition(b" ")
         verb = verb.upper()
+        if verb in {b"EHLO", b"HELO"}:
+            with self.sink.lock:
+                self.sink.helos.append(arg.decode("ascii", "replace"))
         if verb == b"EHLO":
             self._reset()
             if self.sink.pipelining:
@@ -136,6 +139,7 @@ class _Session(asyncio.Protocol):
                 sink.envelopes.append(
                     (self.rcpt_tos, _STUFFED.sub(b"", bytes(content)))
                 )
+                sink.senders.append(self.mail_from.decode("utf-8", "replace"))
         self._reset()
         return b"250 OK\r\n"
 
@@ -143,6 +147,8 @@ class _Session(asyncio.Protocol):
 class SmtpSink:
     def __init__(self, port: int = 0):
         self.envelopes: list[tuple[list[str], bytes]] = []
+        self.senders: list[str] = []  # MAIL FROM of each kept envelope, in order
+        self.helos: list[str] = []  # what each EHLO/HELO said
         self.count = 0
         self.keep = True  # benchmarks only count
         self.refuse: set[str] = set()  # RCPT TO these gets 550

@@ -30,21 +30,36 @@ def envelope_address(address: str) -> bytes:
 
 def send_each(
     smtp: smtplib.SMTP,
-    sender: str,
+    sender: str | Callable[[Key], str],
     messages: Iterable[tuple[Key, str, Callable[[], bytes]]],
 ) -> Iterator[tuple[Key, smtplib.SMTPRecipientsRefused | None]]:
     """Send (key, address, message) one recipient per transaction; yield each key
     with None once the relay took it, or the refusal of its recipient.
 
-    Anything else the relay answers (sender refused, data refused, a dropped
-    connection) raises the smtplib error, as smtplib's sendmail() does.
+    ``sender`` is the envelope sender of every message, or a function giving each
+    key its own (a VERP return path). Anything else the relay answers (sender
+    refused, data refused, a dropped connection) raises the smtplib error, as
+    smtplib's sendmail() does.
     """
     smtp.ehlo_or_helo_if_needed()
-    mail = b"MAIL FROM:" + envelope_address(sender) + CRLF
+    if callable(sender):
+        sender_of = sender
+
+        def mail(key) -> bytes:
+            return b"MAIL FROM:" + envelope_address(sender(key)) + CRLF
+    else:
+        fixed = b"MAIL FROM:" + envelope_address(sender) + CRLF
+
+        def sender_of(key) -> str:
+            return sender
+
+        def mail(key) -> bytes:
+            return fixed
+
     if not smtp.has_extn("pipelining"):
         for key, address, message in messages:
             try:
-                smtp.sendmail(sender, [address], message())
+                smtp.sendmail(sender_of(key), [address], message())
             except smtplib.SMTPRecipientsRefused as refused:
                 yield key, refused
                 continue
@@ -54,12 +69,12 @@ def send_each(
     current = next(pending, None)
     if current is None:
         return
-    smtp.send(_commands(mail, current[1]))
+    smtp.send(_commands(mail(current[0]), current[1]))
     while current is not None:
         key, address, message = current
         code, reply = smtp.getreply()
         if code != 250:
-            raise smtplib.SMTPSenderRefused(code, reply, sender)
+            raise smtplib.SMTPSenderRefused(code, reply, sender_of(key))
         rcpt_code, rcpt_reply = smtp.getreply()
         data_code, data_reply = smtp.getreply()
         refused = None
@@ -73,7 +88,10 @@ def send_each(
         else:
             raise smtplib.SMTPDataError(data_code, data_reply)
         current = next(pending, None)
-        smtp.send(content + (b"" if current is None else _commands(mail, current[1])))
+        smtp.send(
+            content
+            + (b"" if current is None else _commands(mail(current[0]), current[1]))
+        )
         code, reply = smtp.getreply()
         if refused is None and code != 250:
             raise smtplib.SMTPDataError(code, reply)

@@ -60,3 +60,15 @@ def delivery_counts(mailing_id: int) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+def deliveries_waiting_by_lane() -> dict[str, int]:
+    """Deliveries queued or being sent, per lane (mailings that are still going)."""
+    rows = (
+        Delivery.objects.filter(
+            status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        )
+        .values("mailing__lane")
+        .annotate(count=Count("pk"))
+    )
+    return {row["mailing__lane"]: row["count"] for row in rows}

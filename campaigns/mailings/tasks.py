@@ -55,3 +55,11 @@ def send_test_mailing_task(mailing_id: int, user_id: int) -> None:
 def notify_alert_approvers_task(mailing_id: int) -> None:
     """E-mail who may approve a held alert; safe to run twice (a second reminder)."""
     alerts.notify_alert_approvers(mailing_id=mailing_id)
+
+
+@shared_task
+def process_bounce_mailbox_task() -> dict[str, int]:
+    """Beat: apply and delete what the bounce mailbox holds; safe to run twice."""
+    from campaigns.mailings.services.bounces import process_bounce_mailbox
+
+    return process_bounce_mailbox()

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from . import mime, relay
+from . import identity, mime, relay
 from .exceptions import TransientSendError
 
 # Provider name -> how a per-recipient value is written in a batch body, and the
@@ -89,7 +89,17 @@ def common_headers(envelope: Envelope) -> dict[str, str]:
         "List-Id": envelope.list_id,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Precedence": "bulk",
+        # Out-of-office replies would only fill the bounce mailbox.
+        "X-Auto-Response-Suppress": "OOF, AutoReply",
     }
+
+
+def return_path(recipient: Recipient) -> str | None:
+    """The recipient's signed VERP address (None for test copies or without
+    BOUNCE_ADDRESS)."""
+    if recipient.delivery_id <= 0:
+        return None
+    return identity.verp_address(recipient.delivery_id)
 
 
 def uses_batch_merge() -> bool:
@@ -209,7 +219,7 @@ def _bisect(
 
 def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     connection = get_connection(fail_silently=False)
-    if type(connection) is SmtpBackend:
+    if isinstance(connection, SmtpBackend):
         return _send_smtp(connection, envelope, recipients)
     messages = []
     for recipient in recipients:
@@ -229,6 +239,7 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         message.attach_alternative(
             substitute(envelope.html, values, HTML_PLACEHOLDERS), "text/html"
         )
+        message.envelope_sender = return_path(recipient)
         messages.append((recipient, message))
     result = BatchResult(sent={}, failed={})
     try:
@@ -328,9 +339,14 @@ def _send_over(
         (recipient, message.to, partial(template.render, message))
         for recipient, message in prepared
     )
+    bounce_to = settings.BOUNCE_ADDRESS or template.envelope_from
+
+    def sender(recipient: Recipient) -> str:
+        return return_path(recipient) or bounce_to
+
     try:
         backend.open()
-        sent = relay.send_each(backend.connection, template.envelope_from, messages)
+        sent = relay.send_each(backend.connection, sender, messages)
         for recipient, refused in sent:
             if refused is None:
                 # The Message-ID comes from the delivery id: nothing to store per row,

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
+from cms.mail import hygiene
+
 
 def outbox_dir() -> Path:
     return Path(settings.OUTBOX_DIR)
@@ -29,6 +31,7 @@ class OutboxBackend(BaseEmailBackend):
             name = f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
             # Write then rename, so a reader never sees half a message.
             partial = folder / f".{name}.part"
+            hygiene.finalize(message)
             partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
             os.replace(partial, folder / name)
             sent += 1

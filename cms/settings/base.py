@@ -4,7 +4,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_float, env_int, env_list, env_prefixed, env_str
+from .env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_prefixed,
+    env_str,
+    helo_name_for,
+)
 
 
 def embedded_broker_options(broker_dir: Path) -> dict:
@@ -159,8 +167,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Office of New Americans")
-# Absolute links in e-mails and admin notifications start with this.
-WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails and admin notifications start with this. BASE_URL keeps
+# what the environment said (empty when unset), for the deploy checks (cms/checks.py).
+BASE_URL = env_str("BASE_URL").strip().rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -220,7 +230,8 @@ OUTBOX_DIR = Path(env_str("OUTBOX_DIR", str(VAR_DIR / "outbox")))
 if EMAIL_PROVIDER == "outbox":
     EMAIL_BACKEND = "cms.mail.outbox.OutboxBackend"
 elif EMAIL_PROVIDER == "smtp":
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend with our EHLO name and bounce address (cms/mail/smtp.py).
+    EMAIL_BACKEND = "cms.mail.smtp.EmailBackend"
 elif EMAIL_PROVIDER == "console":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
@@ -375,3 +386,96 @@ CELERY_BEAT_SCHEDULE["cms-purge-expired-records"] = {
     "task": "cms.tasks.purge_expired_records_task",
     "schedule": 24 * 3600,
 }
+
+# --- Production, deliverability and operations (issue 14) ---------------------------
+# Deploy checks (cms/checks.py) also run when a web or worker process starts where this
+# is on (production): a process configured wrong refuses to start.
+STARTUP_CHECKS = env_bool("STARTUP_CHECKS", False)
+
+# The name our SMTP client gives in EHLO: a relay passes it on in Received, and filters
+# score "localhost" (Django's default, the machine's name) as spam.
+EMAIL_HELO_NAME = env_str("EMAIL_HELO_NAME") or helo_name_for(WAGTAILADMIN_BASE_URL)
+# Bounces over plain SMTP: mailings go out with a VERP return path
+# bounces+<signed delivery id>@domain (campaigns/mailings/identity.py), other mail with
+# BOUNCE_ADDRESS itself; BOUNCE_MAILBOX_URL (imaps://user:password@host/INBOX or
+# pop3s://user:password@host) is read by a beat task every BOUNCE_MAILBOX_INTERVAL
+# seconds, and hard bounces and complaints suppress the address.
+BOUNCE_ADDRESS = env_str("BOUNCE_ADDRESS")
+BOUNCE_MAILBOX_URL = env_str("BOUNCE_MAILBOX_URL")
+BOUNCE_MAILBOX_INTERVAL = env_float("BOUNCE_MAILBOX_INTERVAL", 300)
+BOUNCE_MAILBOX_BATCH = env_int("BOUNCE_MAILBOX_BATCH", 200)
+if BOUNCE_MAILBOX_URL:
+    CELERY_BEAT_SCHEDULE["campaigns-process-bounce-mailbox"] = {
+        "task": "campaigns.mailings.tasks.process_bounce_mailbox_task",
+        "schedule": BOUNCE_MAILBOX_INTERVAL,
+    }
+
+# Uploaded media (images, documents). MEDIA_STORAGE=local keeps them under MEDIA_ROOT
+# and, with MEDIA_SERVE on, the app serves /media/images/ itself (cms/media.py; or let
+# the reverse proxy do it and set MEDIA_SERVE=off). MEDIA_STORAGE=s3 puts them in an
+# S3-compatible bucket through django-storages.
+MEDIA_STORAGE = env_str(
+    "MEDIA_STORAGE", "s3" if env_str("AWS_STORAGE_BUCKET_NAME") else "local"
+).lower()
+MEDIA_SERVE = env_bool("MEDIA_SERVE", MEDIA_STORAGE == "local")
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 7 * 24 * 3600)
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # "path" for MinIO and most S3-compatible servers; AWS works with "auto".
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            # Images in e-mails are opened long after the send: plain public URLs
+            # (on AWS_S3_CUSTOM_DOMAIN, e.g. a CDN), never expiring signed ones.
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "default_acl": env_str("AWS_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "location": env_str("AWS_LOCATION"),
+            "object_parameters": {
+                "CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"
+            },
+        },
+    }
+# Documents always go through Wagtail's view, which honours collection privacy; a
+# redirect to the bucket would hand out a permanent public URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Health: /health/ answers load balancers before any other middleware (no host check,
+# no HTTPS redirect, no page cache). Beat writes a heartbeat every
+# BEAT_HEARTBEAT_INTERVAL seconds; older than HEALTH_BEAT_MAX_AGE counts as down.
+MIDDLEWARE.insert(0, "cms.health.HealthMiddleware")
+BEAT_HEARTBEAT_INTERVAL = env_float("BEAT_HEARTBEAT_INTERVAL", 60)
+HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 300)
+CELERY_BEAT_SCHEDULE["cms-beat-heartbeat"] = {
+    "task": "cms.tasks.beat_heartbeat_task",
+    "schedule": BEAT_HEARTBEAT_INTERVAL,
+}
+# Shares one Redis between deployments (staging and production) or test runs.
+if REDIS_URL and env_str("CELERY_BROKER_KEY_PREFIX"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env_str(
+        "CELERY_BROKER_KEY_PREFIX"
+    )
+
+# Logs: LOG_FORMAT=json writes one JSON object per line (production's default).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+LOGGING["formatters"]["json"] = {"()": "cms.observability.JsonFormatter"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# Errors to Sentry (or a compatible service) when SENTRY_DSN is set; personal data is
+# scrubbed before anything leaves the process (cms/observability.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0)
+if SENTRY_DSN:
+    from cms.observability import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -1,6 +1,8 @@
 """Small readers for settings that come from the environment (12-factor)."""
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -38,3 +40,13 @@ def env_prefixed(prefix: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if key.startswith(prefix) and len(key) > len(prefix)
     }
+
+
+def helo_name_for(url: str) -> str:
+    """The host of ``url`` as an EHLO argument (an address literal in brackets)."""
+    host = urlsplit(url).hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[{host}]"

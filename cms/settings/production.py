@@ -1,21 +1,24 @@
-"""Production: secrets only from the environment, HTTPS everywhere, static files hashed."""
+"""Production: secrets only from the environment, HTTPS everywhere, static files hashed.
+
+Whatever else a deployment needs (BASE_URL, encryption keys, the webhook secret, a
+real Message-ID domain) is verified by the checks in cms/checks.py: `manage.py check
+--deploy`, and every web, worker and beat process when it starts (STARTUP_CHECKS).
+"""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int
+from .base import LOGGING, MIDDLEWARE, STORAGES
+from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
+STARTUP_CHECKS = env_bool("STARTUP_CHECKS", True)
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 SECRET_KEY = os.environ["SECRET_KEY"]
-if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:  # noqa: F405
-    raise ImproperlyConfigured(
-        "Set FIELD_ENCRYPTION_KEYS and LOOKUP_HASH_KEY in the environment."
-    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -28,14 +31,28 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# The origin of BASE_URL is trusted for CSRF unless the environment lists others.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
+    [BASE_URL] if BASE_URL.startswith("https://") else []  # noqa: F405
+)
 
-# WhiteNoise serves the collected, hashed static files right after SecurityMiddleware.
-MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves the collected, hashed static files (where it always stood: just
+# before SecurityMiddleware, after the page cache and the health answer).
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# One JSON object per log line, for the log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "json").lower()
+LOGGING["handlers"]["console"]["formatter"] = (
+    "json" if LOG_FORMAT == "json" else "plain"
+)

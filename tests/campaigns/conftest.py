@@ -83,12 +83,13 @@ def fake_esp(settings):
 
 @pytest.fixture
 def smtp_sink(settings):
-    """A loopback SMTP sink (tests/smtp_sink.py) behind Django's real SMTP backend."""
+    """A loopback SMTP sink (tests/smtp_sink.py) behind our SMTP backend (Django's, with
+    our EHLO name and bounce address: cms/mail/smtp.py)."""
     from tests.smtp_sink import SmtpSink
 
     sink = SmtpSink().start()
     settings.EMAIL_PROVIDER = "smtp"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cms.mail.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
     yield sink
     sink.stop()

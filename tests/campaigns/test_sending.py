@@ -46,10 +46,11 @@ def test_batch_send_merges_per_recipient_bits_and_headers(fake_esp, audience, se
         rows["ana@example.org"].headers["List-Unsubscribe-Post"]
         == "List-Unsubscribe=One-Click"
     )
+    first_list = mailing.lists.order_by("pk").first()
     assert (
         rows["ana@example.org"]
         .headers["List-Id"]
-        .endswith(f"<mailing-{mailing.pk}.{settings.MESSAGE_ID_DOMAIN}>")
+        .endswith(f"<list-{first_list.pk}.{settings.MESSAGE_ID_DOMAIN}>")
     )
     message_id = rows["omar@example.org"].headers["Message-Id"]
     assert message_id.endswith(f"@{settings.MESSAGE_ID_DOMAIN}>")

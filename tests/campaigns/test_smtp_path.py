@@ -100,7 +100,7 @@ def any_sink(request, settings):
 
 def use_smtp(settings, sink: SmtpSink) -> None:
     settings.EMAIL_PROVIDER = "smtp"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cms.mail.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
 
 

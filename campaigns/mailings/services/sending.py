@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.mailings import throttle, transport
+from campaigns.mailings import identity, throttle, transport
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
 from subscribers.tokens import preferences_url, unsubscribe_url
@@ -63,7 +63,7 @@ def release_deliveries(token: str) -> None:
 def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
     """The mailing's rendered languages, loaded per batch: one query, no process cache,
     so a worker can never serve a snapshot that a restored database has reused ids for."""
-    domain = settings.MESSAGE_ID_DOMAIN
+    list_id = identity.list_id_for(mailing)
     renditions = MailingRendition.objects.filter(mailing_id=mailing.pk).values_list(
         "language", "subject", "html", "text"
     )
@@ -73,7 +73,7 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
             subject=subject,
             html=html,
             text=text,
-            list_id=f"{settings.WAGTAIL_SITE_NAME} <mailing-{mailing.pk}.{domain}>",
+            list_id=list_id,
             track_opens=mailing.track_opens,
             track_clicks=mailing.track_clicks,
         )

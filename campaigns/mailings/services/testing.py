@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from campaigns.mailings import transport
+from campaigns.mailings import identity, transport
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services.starting import page_languages
 
@@ -41,7 +41,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
             subject=f"[TEST {language}] {rendered.subject}",
             html=rendered.html,
             text=rendered.text,
-            list_id=f"test <mailing-{mailing.pk}.{settings.MESSAGE_ID_DOMAIN}>",
+            list_id=identity.list_id_for(mailing),
             track_opens=False,
             track_clicks=False,
         )

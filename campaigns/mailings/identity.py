@@ -1,0 +1,76 @@
+"""How a mailing's messages name themselves: a lasting List-Id per list, and a signed
+VERP return path per delivery.
+
+List-Id (RFC 2919) is what readers' filters key on, so it must not change from one
+mailing to the next: it is derived from the list's id, which never changes (a name or
+slug may). A mailing to several lists carries the id of its first list (the oldest,
+lowest id).
+
+VERP: with BOUNCE_ADDRESS = bounces@example.org, the delivery 42 goes out with the
+envelope sender ``bounces+d42-<signature>@example.org``. A bounce comes back to that
+address, and the signature (HMAC of the delivery id under SECRET_KEY) proves that we
+made it: an address without a valid signature is never trusted, so nobody can suppress
+an address by mailing our bounce box a forged report.
+"""
+
+import base64
+import hmac
+import re
+from email.utils import quote
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+from campaigns.mailings.models import Mailing
+
+_SALT = "campaigns.mailings.verp"
+_SIGNATURE_LENGTH = 16  # base32 characters: 80 bits
+VERP_TOKEN = re.compile(r"\+d(\d{1,18})-([a-z2-7]{16})@", re.IGNORECASE)
+# Characters a List-Id description may hold unquoted (RFC 5322 atext and spaces).
+_ATEXT = re.compile(r"[\w !#$%&'*+/=?^`{|}~-]*")
+
+
+def list_id(list_pk: int, name: str) -> str:
+    """``"Name" <list-7.example.org>``: the lasting List-Id of one list."""
+    name = " ".join(name.split())
+    phrase = name if _ATEXT.fullmatch(name) else f'"{quote(name)}"'
+    return f"{phrase} <list-{list_pk}.{settings.MESSAGE_ID_DOMAIN}>"
+
+
+def list_id_for(mailing: Mailing) -> str:
+    """The List-Id of a mailing: its first (lowest id) list's, or the site's."""
+    first = mailing.lists.order_by("pk").values_list("pk", "name").first()
+    if first is None:  # a mailing always has lists; a bare one still gets a stable id
+        return list_id(0, settings.WAGTAIL_SITE_NAME)
+    return list_id(*first)
+
+
+def _signature(delivery_id: int, secret: str) -> str:
+    digest = salted_hmac(
+        _SALT, str(delivery_id), secret=secret, algorithm="sha256"
+    ).digest()
+    return base64.b32encode(digest).decode("ascii")[:_SIGNATURE_LENGTH].lower()
+
+
+def verp_address(delivery_id: int) -> str | None:
+    """The signed return path of one delivery, or None without BOUNCE_ADDRESS."""
+    bounce = settings.BOUNCE_ADDRESS
+    if not bounce or "@" not in bounce:
+        return None
+    local, domain = bounce.rsplit("@", 1)
+    signature = _signature(delivery_id, settings.SECRET_KEY)
+    return f"{local}+d{delivery_id}-{signature}@{domain}"
+
+
+def delivery_id_from(text: str) -> int | None:
+    """The delivery id of a signed VERP address found in ``text``, else None.
+
+    Unsigned, tampered or foreign tokens give None. Keys in SECRET_KEY_FALLBACKS are
+    accepted too, so bounces of mail sent before a key rotation still count.
+    """
+    for match in VERP_TOKEN.finditer(text or ""):
+        delivery_id, signature = int(match.group(1)), match.group(2).lower()
+        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+            if hmac.compare_digest(signature, _signature(delivery_id, secret)):
+                return delivery_id
+    return None

@@ -1,0 +1,275 @@
+"""System checks that keep a deployment from running wrong.
+
+Deploy checks (``manage.py check --deploy``, and every web, worker and beat process at
+start under production settings: cms/startup.py) refuse what the first production run
+got wrong: http or missing links in e-mails, a Wagtail Site on another host than
+BASE_URL, provider webhooks without their secret, Message-IDs on "localhost". The key
+checks run always: no process may touch personal data without its keys.
+"""
+
+import base64
+import binascii
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+NOT_AN_ESP = {"outbox", "smtp", "console"}
+# Names that mean "this machine" or "this private network", never a sending domain.
+LOCAL_NAMES = {"localhost", "localdomain", "local", "internal", "lan", "home", "corp"}
+LOCAL_SUFFIXES = (
+    ".localhost",
+    ".local",
+    ".localdomain",
+    ".internal",
+    ".lan",
+    ".home",
+    ".home.arpa",
+    ".corp",
+    ".invalid",
+)
+
+
+def is_local_name(name: str) -> bool:
+    """True for names no one else can resolve: localhost, one label, .local, an IP."""
+    name = (name or "").strip().strip("[]").rstrip(".").lower()
+    if not name:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return True
+    return name in LOCAL_NAMES or "." not in name or name.endswith(LOCAL_SUFFIXES)
+
+
+def base_url_parts() -> tuple[str, str, int]:
+    """(scheme, host, port) of BASE_URL, the port filled in from the scheme."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.scheme, (parts.hostname or ""), port
+
+
+@register(Tags.security, deploy=True)
+def check_base_url(app_configs=None, **kwargs):
+    if not settings.BASE_URL:
+        return [
+            Error(
+                "BASE_URL is not set: e-mails would link to "
+                f"{settings.WAGTAILADMIN_BASE_URL}.",
+                hint="Set BASE_URL to the site's public https address, e.g. "
+                "BASE_URL=https://ona.example.org",
+                id="cms.E001",
+            )
+        ]
+    parts = urlsplit(settings.BASE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return [
+            Error(
+                f"BASE_URL must be an https address, not {settings.BASE_URL!r}: "
+                "one-click unsubscribe (RFC 8058) and the big mailbox providers "
+                "require https links.",
+                hint="e.g. BASE_URL=https://ona.example.org",
+                id="cms.E002",
+            )
+        ]
+    errors = []
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        errors.append(
+            Error(
+                f"BASE_URL must be the site's origin only, not {settings.BASE_URL!r}.",
+                hint="Drop the path: pages and e-mail links add their own.",
+                id="cms.E003",
+            )
+        )
+    if parts.port not in (None, 443):
+        errors.append(
+            Error(
+                f"BASE_URL must use https's own port, not {parts.port}: Wagtail builds "
+                "page URLs as http:// on any port but 443.",
+                hint="Serve the site on port 443 behind the proxy.",
+                id="cms.E015",
+            )
+        )
+    host = parts.hostname
+    if not any(_host_allowed(host, allowed) for allowed in settings.ALLOWED_HOSTS):
+        errors.append(
+            Error(
+                f"BASE_URL's host {host!r} is not in ALLOWED_HOSTS: every link in "
+                "every e-mail would answer 400.",
+                hint=f"Add it: ALLOWED_HOSTS={host}",
+                id="cms.E004",
+            )
+        )
+    return errors
+
+
+def _host_allowed(host: str, pattern: str) -> bool:
+    pattern = pattern.lower()
+    if pattern == "*":
+        return True
+    if pattern.startswith("."):
+        return host == pattern[1:] or host.endswith(pattern)
+    return host == pattern
+
+
+@register(Tags.security, deploy=True)
+def check_site_matches_base_url(app_configs=None, **kwargs):
+    """The default Wagtail Site's hostname and port are BASE_URL's (share links,
+    page.full_url, sitemaps and feeds are built from the Site)."""
+    parts = urlsplit(settings.BASE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return []  # cms.E001 or cms.E002 says what to fix first
+    from wagtail.models import Site
+
+    scheme, host, port = base_url_parts()
+    hint = "Run `manage.py sync_site` to set the default Site from BASE_URL."
+    try:
+        site = Site.objects.filter(is_default_site=True).first()
+    except DatabaseError:
+        return [
+            Warning(
+                "Could not read the Wagtail Site (database unreachable or not "
+                "migrated yet), so it was not compared with BASE_URL.",
+                hint="Run migrate and `manage.py sync_site`, then check again.",
+                id="cms.W001",
+            )
+        ]
+    if site is None:
+        return [Error("There is no default Wagtail Site.", hint=hint, id="cms.E005")]
+    if site.hostname.lower() != host or site.port != port:
+        return [
+            Error(
+                f"The default Wagtail Site is {site.hostname}:{site.port}, but BASE_URL "
+                f"is {settings.BASE_URL}: share links and page URLs would point "
+                "elsewhere.",
+                hint=hint,
+                id="cms.E006",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_webhook_secret(app_configs=None, **kwargs):
+    provider = settings.EMAIL_PROVIDER
+    if provider in NOT_AN_ESP:
+        return []
+    secret = settings.ANYMAIL.get("WEBHOOK_SECRET", "")
+    if not secret or ":" not in secret:
+        return [
+            Error(
+                f"EMAIL_PROVIDER={provider} but ANYMAIL_WEBHOOK_SECRET is not set (as "
+                "user:password): tracking webhooks could not be authenticated, so "
+                "bounces and complaints would never suppress anyone.",
+                hint='Generate one with `python -c "import secrets; print(secrets.'
+                "token_urlsafe(16) + ':' + secrets.token_urlsafe(16))\"` and give "
+                "the same credentials to the provider's webhook URL.",
+                id="cms.E007",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_sender_names(app_configs=None, **kwargs):
+    errors = []
+    if is_local_name(settings.MESSAGE_ID_DOMAIN):
+        errors.append(
+            Error(
+                f"MESSAGE_ID_DOMAIN is {settings.MESSAGE_ID_DOMAIN!r}, a local name: "
+                "Message-ID and List-Id must be on a domain you own.",
+                hint="Set MESSAGE_ID_DOMAIN (or DEFAULT_FROM_EMAIL) to your sending "
+                "domain, e.g. MESSAGE_ID_DOMAIN=ona.example.org",
+                id="cms.E008",
+            )
+        )
+    if settings.EMAIL_PROVIDER == "smtp" and is_local_name(settings.EMAIL_HELO_NAME):
+        errors.append(
+            Error(
+                f"EMAIL_HELO_NAME is {settings.EMAIL_HELO_NAME!r}: a relay passes the "
+                "EHLO name on, and spam filters score local names.",
+                hint="Set EMAIL_HELO_NAME to this server's public name (the one its "
+                "address's PTR record gives), or set BASE_URL.",
+                id="cms.E009",
+            )
+        )
+    if settings.EMAIL_PROVIDER == "smtp" and not settings.BOUNCE_ADDRESS:
+        errors.append(
+            Warning(
+                "EMAIL_PROVIDER=smtp without BOUNCE_ADDRESS: bounces go to the From "
+                "address and no hard bounce ever suppresses anyone.",
+                hint="Set BOUNCE_ADDRESS and BOUNCE_MAILBOX_URL (docs/deliverability.md).",
+                id="cms.W002",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_media_storage(app_configs=None, **kwargs):
+    if settings.MEDIA_STORAGE == "local":
+        return []
+    if settings.MEDIA_STORAGE != "s3":
+        return [
+            Error(
+                f"MEDIA_STORAGE={settings.MEDIA_STORAGE!r} is not one of local, s3.",
+                id="cms.E010",
+            )
+        ]
+    if not settings.STORAGES["default"]["OPTIONS"].get("bucket_name"):
+        return [
+            Error(
+                "MEDIA_STORAGE=s3 but AWS_STORAGE_BUCKET_NAME is not set.",
+                id="cms.E011",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_encryption_keys(app_configs=None, **kwargs):
+    """Always on: personal data is encrypted at rest, so no process runs without keys."""
+    errors = []
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEYS is not set: subscribers' addresses and names "
+                "are encrypted at rest with it.",
+                hint="Generate a key with `manage.py generate_encryption_key` and set "
+                "FIELD_ENCRYPTION_KEYS=<key> (newest first when rotating).",
+                id="cms.E012",
+            )
+        )
+    for position, key in enumerate(keys, start=1):
+        if not _is_aes256_key(key):
+            errors.append(
+                Error(
+                    f"FIELD_ENCRYPTION_KEYS entry {position} is not a base64 32-byte "
+                    "key.",
+                    hint="Generate one with `manage.py generate_encryption_key`.",
+                    id="cms.E013",
+                )
+            )
+    if not settings.LOOKUP_HASH_KEY:
+        errors.append(
+            Error(
+                "LOOKUP_HASH_KEY is not set: addresses are found by a keyed hash.",
+                hint="Set LOOKUP_HASH_KEY to a long random value, once: it is never "
+                "rotated.",
+                id="cms.E014",
+            )
+        )
+    return errors
+
+
+def _is_aes256_key(text: str) -> bool:
+    try:
+        raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == 32

@@ -1,0 +1,20 @@
+"""How many tasks wait in each lane's queue, read from the broker itself."""
+
+from django.conf import settings
+from kombu.exceptions import ChannelError
+
+
+def queue_depths() -> dict[str, int]:
+    """Messages waiting per queue (default, bulk, alerts); a queue never declared
+    or emptied counts 0. Raises the broker's error if it is unreachable."""
+    from cms.celery import app
+
+    depths = {}
+    with app.connection_for_read() as connection:
+        channel = connection.default_channel
+        for name in settings.CELERY_QUEUES_ALL:
+            try:
+                depths[name] = channel.queue_declare(queue=name, passive=True)[1]
+            except ChannelError:
+                depths[name] = 0
+    return depths

@@ -1,0 +1,274 @@
+"""Deploy checks: each misconfiguration fails with its own clear message, the documented
+production settings pass, and a production process refuses to start wrong."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from wagtail.models import Site
+
+from cms.sites import sync_default_site
+from tests.cms.test_settings import ROOT, production_env
+from tests.workers import current_database_url
+
+pytestmark = pytest.mark.django_db
+GOOD_KEY = "m0pF1WXh3g8kq0yq8QHc0kC8e7q2d1Vx6Kz3QbqZb4E"
+
+
+def cms_problems() -> dict[str, str]:
+    """Our checks' findings (id -> message); Django's own are tested by Django."""
+    return {
+        message.id: message.msg
+        for message in checks.run_checks(include_deployment_checks=True)
+        if message.id and message.id.startswith("cms.")
+    }
+
+
+def use_base_url(settings, url: str) -> None:
+    settings.BASE_URL = url
+    settings.WAGTAILADMIN_BASE_URL = url or "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def deployable(settings, home_page):
+    """Settings as the README's production section has them, Site synced."""
+    use_base_url(settings, "https://ona.example.org")
+    settings.ALLOWED_HOSTS = ["ona.example.org"]
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.ANYMAIL = {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "hook:secret"}
+    settings.MESSAGE_ID_DOMAIN = "ona.example.org"
+    settings.EMAIL_HELO_NAME = "ona.example.org"
+    settings.FIELD_ENCRYPTION_KEYS = [GOOD_KEY]
+    settings.LOOKUP_HASH_KEY = "2mBq7Yv9pL1sX4cN8rT0wZ6uH3jK5fD2"
+    sync_default_site()
+    assert cms_problems() == {}
+    return settings
+
+
+def test_base_url_unset(deployable):
+    use_base_url(deployable, "")
+    problems = cms_problems()
+    assert set(problems) == {"cms.E001"}
+    assert "BASE_URL is not set" in problems["cms.E001"]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://ona.example.org", "ona.example.org", "https://"]
+)
+def test_base_url_not_https(deployable, url):
+    use_base_url(deployable, url)
+    problems = cms_problems()
+    assert set(problems) == {"cms.E002"}
+    assert "must be an https address" in problems["cms.E002"]
+
+
+def test_base_url_with_a_path(deployable):
+    use_base_url(deployable, "https://ona.example.org/news")
+    assert set(cms_problems()) == {"cms.E003"}
+
+
+def test_base_url_host_not_allowed(deployable):
+    deployable.ALLOWED_HOSTS = ["other.example.org"]
+    problems = cms_problems()
+    assert set(problems) == {"cms.E004"}
+    assert "'ona.example.org' is not in ALLOWED_HOSTS" in problems["cms.E004"]
+
+
+def test_site_hostname_does_not_match_base_url(deployable):
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
+    problems = cms_problems()
+    assert set(problems) == {"cms.E006"}
+    assert "localhost:80" in problems["cms.E006"]
+    assert "https://ona.example.org" in problems["cms.E006"]
+
+    sync_default_site()  # what `manage.py sync_site` does
+    assert cms_problems() == {}
+
+
+def test_base_url_on_another_port(deployable):
+    use_base_url(deployable, "https://ona.example.org:8443")
+    problems = cms_problems()
+    # The Site cannot say https on 8443 either (Wagtail: http on any port but 443).
+    assert set(problems) == {"cms.E015", "cms.E006"}
+    assert "not 8443" in problems["cms.E015"]
+
+
+def test_no_default_site(deployable):
+    Site.objects.all().delete()
+    assert set(cms_problems()) == {"cms.E005"}
+
+
+def test_esp_without_webhook_secret(deployable):
+    deployable.ANYMAIL = {"MAILGUN_API_KEY": "key"}
+    problems = cms_problems()
+    assert set(problems) == {"cms.E007"}
+    assert "ANYMAIL_WEBHOOK_SECRET is not set" in problems["cms.E007"]
+    deployable.ANYMAIL = {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "no-colon"}
+    assert set(cms_problems()) == {"cms.E007"}
+
+
+def test_no_webhook_secret_needed_without_an_esp(deployable):
+    deployable.ANYMAIL = {}
+    deployable.EMAIL_PROVIDER = "smtp"
+    deployable.BOUNCE_ADDRESS = "bounces@ona.example.org"
+    assert cms_problems() == {}
+
+
+@pytest.mark.parametrize(
+    "domain", ["localhost", "ona", "ona.local", "mail.internal", "127.0.0.1", ""]
+)
+def test_message_id_domain_is_a_local_name(deployable, domain):
+    deployable.MESSAGE_ID_DOMAIN = domain
+    problems = cms_problems()
+    assert set(problems) == {"cms.E008"}
+    assert "a local name" in problems["cms.E008"]
+
+
+def test_ehlo_name_is_a_local_name(deployable):
+    deployable.EMAIL_PROVIDER = "smtp"
+    deployable.BOUNCE_ADDRESS = "bounces@ona.example.org"
+    deployable.EMAIL_HELO_NAME = "localhost"
+    assert set(cms_problems()) == {"cms.E009"}
+
+
+def test_smtp_without_a_bounce_address_warns(deployable):
+    deployable.EMAIL_PROVIDER = "smtp"
+    deployable.BOUNCE_ADDRESS = ""
+    problems = cms_problems()
+    assert set(problems) == {"cms.W002"}
+    assert "no hard bounce ever suppresses anyone" in problems["cms.W002"]
+
+
+def test_encryption_keys_missing(deployable):
+    deployable.FIELD_ENCRYPTION_KEYS = []
+    deployable.LOOKUP_HASH_KEY = ""
+    assert set(cms_problems()) == {"cms.E012", "cms.E014"}
+
+
+def test_encryption_key_malformed(deployable):
+    deployable.FIELD_ENCRYPTION_KEYS = [GOOD_KEY, "too-short"]
+    problems = cms_problems()
+    assert set(problems) == {"cms.E013"}
+    assert "entry 2" in problems["cms.E013"]
+
+
+def test_key_checks_run_without_deploy(deployable):
+    deployable.FIELD_ENCRYPTION_KEYS = []
+    found = {message.id for message in checks.run_checks()}
+    assert "cms.E012" in found
+    assert "cms.E001" not in found  # deploy checks wait for --deploy
+
+
+def test_s3_media_without_a_bucket(deployable):
+    deployable.MEDIA_STORAGE = "s3"
+    deployable.STORAGES = {
+        **deployable.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": ""},
+        },
+    }
+    assert set(cms_problems()) == {"cms.E011"}
+
+
+def test_check_deploy_command_prints_the_message_and_hint(deployable):
+    use_base_url(deployable, "http://ona.example.org")
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check", deploy=True)
+    assert "(cms.E002) BASE_URL must be an https address" in str(failure.value)
+    assert "HINT: e.g. BASE_URL=https://ona.example.org" in str(failure.value)
+
+
+# --- The documented production settings, in real processes ---------------------------
+
+
+def documented_env(tmp_path, **extra) -> dict[str, str]:
+    """The README's production variables (Mailgun), against this run's database."""
+    return production_env(
+        tmp_path,
+        DATABASE_URL=current_database_url(),
+        BASE_URL="https://ona.example.org",
+        CSRF_TRUSTED_ORIGINS="https://ona.example.org",
+        EMAIL_PROVIDER="mailgun",
+        ANYMAIL_MAILGUN_API_KEY="key-from-env",
+        ANYMAIL_MAILGUN_SENDER_DOMAIN="mg.example.org",
+        ANYMAIL_WEBHOOK_SECRET="hook-user:hook-password",
+        DEFAULT_FROM_EMAIL="Office of New Americans <news@mg.example.org>",
+        **extra,
+    )
+
+
+def manage(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documented_production_settings_pass_check_deploy(tmp_path, home_page):
+    env = documented_env(tmp_path)
+    failed = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert failed.returncode != 0
+    assert "cms.E006" in failed.stderr  # the Site still says localhost
+
+    synced = manage(env, "sync_site")
+    assert synced.returncode == 0, synced.stderr
+    assert "https://ona.example.org" in synced.stdout
+
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_web_and_worker_refuse_to_start_wrong(tmp_path):
+    env = production_env(tmp_path, BASE_URL="http://ona.example.org")
+    # Both at once: each is mostly Django's start-up.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool", "solo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        web = subprocess.run(
+            [sys.executable, "-c", "import cms.wsgi"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        _, worker_stderr = worker.communicate(timeout=120)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+    assert web.returncode != 0
+    assert "Refusing to start: the deploy checks failed." in web.stderr
+    assert "cms.E002" in web.stderr
+    assert worker.returncode != 0
+    assert "cms.E002" in worker_stderr
+
+
+def test_page_urls_follow_base_url_once_the_site_is_synced(home_page, settings):
+    """Share links and feeds are built from the Site: after sync_site they are https
+    on BASE_URL's host."""
+    from cms.models import HomePage
+
+    assert HomePage.objects.get(pk=home_page.pk).full_url.startswith("http://localhost")
+    use_base_url(settings, "https://ona.example.org")
+    sync_default_site()
+    assert HomePage.objects.get(pk=home_page.pk).full_url == "https://ona.example.org/"

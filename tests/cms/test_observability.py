@@ -1,0 +1,172 @@
+"""Structured logs, and error reports to Sentry without personal data: the real SDK
+posts to a loopback server speaking Sentry's envelope endpoint."""
+
+import gzip
+import json
+import logging
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cms.observability import JsonFormatter, scrub_event
+from tests.cms.test_settings import ROOT, production_env
+
+
+class SentryIngest:
+    """Loopback stand-in for Sentry's ingest API: stores every envelope it gets."""
+
+    def __init__(self):
+        self.envelopes: list[list[dict]] = []
+        ingest = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                return
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                items = [json.loads(line) for line in body.splitlines() if line.strip()]
+                ingest.envelopes.append(items)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def dsn(self) -> str:
+        return f"http://publickey@127.0.0.1:{self.server.server_address[1]}/42"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+REPORTER = """
+import logging, django
+django.setup()
+import sentry_sdk
+
+def send_to(email, name):
+    token = "t0k3n-abcdefghijklmnopqrstuvwxyz"
+    raise ValueError(f"relay refused {email}")
+
+logging.getLogger("campaigns").warning("retrying mail to ana@example.org")
+try:
+    send_to("ana@example.org", "Ana Pérez")
+except ValueError:
+    sentry_sdk.capture_exception()
+logging.getLogger("campaigns").error("could not reach li@example.org")
+sentry_sdk.flush(timeout=10)
+"""
+
+
+def test_sentry_reports_errors_without_personal_data(tmp_path):
+    with SentryIngest() as ingest:
+        result = subprocess.run(
+            [sys.executable, "-c", REPORTER],
+            cwd=ROOT,
+            env=production_env(
+                tmp_path,
+                BASE_URL="https://ona.example.org",
+                SENTRY_DSN=ingest.dsn,
+                SENTRY_ENVIRONMENT="test",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+    events = [
+        item
+        for envelope in ingest.envelopes
+        for item in envelope
+        if isinstance(item, dict) and ("exception" in item or "logentry" in item)
+    ]
+    assert len(events) >= 2, ingest.envelopes
+    sent = json.dumps(ingest.envelopes)
+    assert "ValueError" in sent
+    assert "relay refused [email]" in sent
+    assert "could not reach [email]" in sent
+    for secret in ("example.org", "Ana P", "t0k3n", "127.0.0.1"):
+        assert secret not in sent.replace(ingest.dsn, ""), secret
+    assert '"vars"' not in sent, "local variables stay in the process"
+    assert all(event.get("environment") == "test" for event in events)
+
+
+def test_scrubbing_drops_tokens_query_and_cookies_from_requests():
+    event = {
+        "request": {
+            "url": "https://ona.example.org/subscribers/unsubscribe/eyJzIjo0Mn0:1tAbc:xyzSignature123/",
+            "query_string": "email=ana@example.org",
+            "cookies": {"sessionid": "secret"},
+            "data": {"email": "ana@example.org"},
+        },
+        "user": {"ip_address": "203.0.113.9"},
+        "message": "signup from ana@example.org",
+    }
+    scrubbed = scrub_event(event)
+    assert scrubbed["request"] == {
+        "url": "https://ona.example.org/subscribers/unsubscribe/[Filtered]/"
+    }
+    assert "user" not in scrubbed
+    assert scrubbed["message"] == "signup from [email]"
+
+
+def test_json_log_lines():
+    formatter = JsonFormatter()
+    record = logging.LogRecord(
+        "campaigns.mailings",
+        logging.WARNING,
+        __file__,
+        1,
+        "mailing %s paused",
+        (7,),
+        None,
+    )
+    record.mailing_id = 7
+    record.request = object()  # not a plain value: left out
+    line = json.loads(formatter.format(record))
+    assert line["message"] == "mailing 7 paused"
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "campaigns.mailings"
+    assert line["mailing_id"] == 7
+    assert "request" not in line
+    assert line["time"].endswith("+00:00")
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "cms", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    assert "RuntimeError: boom" in json.loads(formatter.format(record))["exception"]
+
+
+def test_production_logs_one_json_object_per_line(tmp_path):
+    script = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('campaigns').warning('mailing %s paused', 4, "
+        "extra={'mailing_id': 4})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(tmp_path, BASE_URL="https://ona.example.org"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line]
+    (entry,) = [line for line in lines if line["logger"] == "campaigns"]
+    assert entry["message"] == "mailing 4 paused"
+    assert entry["mailing_id"] == 4
