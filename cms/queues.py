@@ -13,8 +13,11 @@ def queue_depths() -> dict[str, int]:
     with app.connection_for_read() as connection:
         channel = connection.default_channel
         for name in settings.CELERY_QUEUES_ALL:
+            # Not passive: kombu's passive check asks Redis EXISTS without the broker's
+            # global key prefix and finds no queue. Declaring a queue is a no-op on the
+            # Redis and file transports; the count comes from a prefixed LLEN.
             try:
-                depths[name] = channel.queue_declare(queue=name, passive=True)[1]
+                depths[name] = channel.queue_declare(queue=name)[1]
             except ChannelError:
                 depths[name] = 0
     return depths
