@@ -147,6 +147,9 @@ def web_server(private_redis, tmp_path, outbox_dir):
                 "2",
                 "--timeout",
                 "60",
+                # gunicorn 27's control socket has one default path per user: two
+                # servers at once (xdist) would fight over it.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
