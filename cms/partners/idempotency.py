@@ -35,7 +35,9 @@ def _request_hash(request) -> str:
 
 
 def _valid_key(key: str | None) -> bool:
-    return bool(key) and len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
+    return (
+        bool(key) and len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
+    )
 
 
 def run_once(
@@ -76,8 +78,7 @@ def run_once(
             return JsonResponse(
                 {
                     "detail": _(
-                        "This Idempotency-Key was already used for a different "
-                        "request."
+                        "This Idempotency-Key was already used for a different request."
                     ),
                     "code": "idempotency_key_reused",
                 },

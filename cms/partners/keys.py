@@ -22,7 +22,7 @@ from subscribers.selectors import lists_user_can
 
 from .models import Action, ApiKey
 
-TOKEN_PREFIX = "ona"
+TOKEN_PREFIX = "ona"  # noqa: S105 (the visible start of every key, not a secret)
 # last_used_at is written at most this often per key, not once per request.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
@@ -88,7 +88,9 @@ def create_api_key(
     actions = [action for action in Action.values if action in set(actions)]
     list_ids = [item.pk for item in lists]
     export_ids = [item.pk for item in export_lists]
-    check_scope(user=user, actions=actions, list_ids=list_ids, export_list_ids=export_ids)
+    check_scope(
+        user=user, actions=actions, list_ids=list_ids, export_list_ids=export_ids
+    )
     if not user.has_perm("partners.add_apikey"):
         raise PermissionDenied
     prefix = secrets.token_hex(6)

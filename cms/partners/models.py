@@ -157,6 +157,9 @@ class IdempotencyRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.api_key_id} · {self.key}"
+
 
 class PartnerConsent(models.Model):
     """A partner's statement that a person agreed to join a list, kept with the

@@ -23,7 +23,11 @@ def _milestones(campaign_id: int, counter: str | None = None) -> list[dict]:
     if counter:
         rows = rows.filter(counter=counter)
     return [
-        {"counter": row.counter, "threshold": row.threshold, "reached_at": row.reached_at}
+        {
+            "counter": row.counter,
+            "threshold": row.threshold,
+            "reached_at": row.reached_at,
+        }
         for row in rows.order_by("reached_at", "threshold")
     ]
 
@@ -131,7 +135,9 @@ def event_summary(event: EventPage) -> dict:
 
 def people_on_list(*, list_id: int, page: int) -> tuple[list[dict], int]:
     """One page of the people confirmed on a list and not suppressed, and the total."""
-    suppressed = Suppression.objects.filter(email_hash=OuterRef("subscriber__email_hash"))
+    suppressed = Suppression.objects.filter(
+        email_hash=OuterRef("subscriber__email_hash")
+    )
     rows = (
         Subscription.objects.filter(
             Q(mailing_list_id=list_id) & Q(status=Subscription.Status.CONFIRMED)

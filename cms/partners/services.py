@@ -70,7 +70,9 @@ def log_personal_data_read(
 
 
 @transaction.atomic
-def export_people(*, api_key: ApiKey, list_id: int, page: int) -> tuple[list[dict], int]:
+def export_people(
+    *, api_key: ApiKey, list_id: int, page: int
+) -> tuple[list[dict], int]:
     """One page of a list's confirmed people, for a key allowed to export that list;
     the read is logged in the same transaction."""
     people, total = selectors.people_on_list(list_id=list_id, page=page)

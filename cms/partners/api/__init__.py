@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from cms.partners.ratelimit import WINDOW
+
 from .common import PartnerKeyAuth, RateLimited
 from .resources import router
-from cms.partners.ratelimit import WINDOW
 
 DESCRIPTION = """
 The coalition's partners push signups, signatures and RSVPs into the platform and
@@ -91,7 +92,10 @@ def rate_limited(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     response = _error(
-        request, 401, _("Send a valid API key: Authorization: Bearer <key>."), "unauthorized"
+        request,
+        401,
+        _("Send a valid API key: Authorization: Bearer <key>."),
+        "unauthorized",
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -99,7 +103,9 @@ def unauthorized(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return _error(request, 403, str(exc) or _("This API key may not do that."), "forbidden")
+    return _error(
+        request, 403, str(exc) or _("This API key may not do that."), "forbidden"
+    )
 
 
 @api.exception_handler(Http404)
@@ -116,7 +122,11 @@ def invalid_request(request, exc):
         )
         errors.setdefault(location or "request", []).append(str(error.get("msg", "")))
     return _error(
-        request, 400, _("Please correct the errors in the request."), "invalid", errors=errors
+        request,
+        400,
+        _("Please correct the errors in the request."),
+        "invalid",
+        errors=errors,
     )
 
 

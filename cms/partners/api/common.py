@@ -98,7 +98,8 @@ def language_error(language: str) -> dict[str, list[str]] | None:
     if language and language not in LANGUAGE_CODES:
         return {
             "person.languages_spoken": [
-                _("Use one of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}
+                _("Use one of: %(codes)s.")
+                % {"codes": ", ".join(sorted(LANGUAGE_CODES))}
             ]
         }
     return None

@@ -96,7 +96,9 @@ def get_list(request, list_id: int):
     """One list's counts."""
     require(request.auth, Action.READ_AGGREGATES)
     in_scope(request.auth.list_ids, list_id)
-    return selectors.list_summaries(selectors.scoped_lists(request.auth).filter(pk=list_id))[0]
+    return selectors.list_summaries(
+        selectors.scoped_lists(request.auth).filter(pk=list_id)
+    )[0]
 
 
 @router.get(
@@ -269,7 +271,10 @@ def sign_petition(
             return invalid(error)
         if body.lists:
             require(key, Action.SIGNUP)
-            if not set(body.lists) <= key.list_ids or not page.campaign.offered_list_ids:
+            if (
+                not set(body.lists) <= key.list_ids
+                or not page.campaign.offered_list_ids
+            ):
                 return invalid({"lists": [_("That list does not exist.")]})
         form = PetitionForm(
             {**fields, "lists": body.lists, "list_language": language},
@@ -365,9 +370,15 @@ def rsvp_event(
         if body.join_list and list_name:
             require(key, Action.SIGNUP)
             if canonical.rsvp_list_id not in key.list_ids:
-                raise PermissionDenied(_("This API key may not add people to that list."))
+                raise PermissionDenied(
+                    _("This API key may not add people to that list.")
+                )
         form = RsvpForm(
-            {"name": fields["name"], "email": fields["email"], "join_list": body.join_list},
+            {
+                "name": fields["name"],
+                "email": fields["email"],
+                "join_list": body.join_list,
+            },
             list_name=list_name,
         )
         if not form.is_valid():
@@ -381,7 +392,10 @@ def rsvp_event(
                 join_list=form.cleaned_data.get("join_list", False),
             )
         except ValidationError as error:
-            return 409, {"detail": " ".join(error.messages), "code": error.code or "closed"}
+            return 409, {
+                "detail": " ".join(error.messages),
+                "code": error.code or "closed",
+            }
         return accepted()
 
     return run_once(request, api_key=key, key=idempotency_key, handler=handle)

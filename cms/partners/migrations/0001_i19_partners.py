@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0006_signature_campaign_index_redundant'),
         ('events', '0002_rsvp_confirmation_queued_at'),
-        ('subscribers', '0006_i19_partners'),
+        ('subscribers', '0006_i19_partner_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

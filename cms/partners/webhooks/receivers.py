@@ -41,7 +41,9 @@ def _token() -> str:
     return uuid.uuid4().hex
 
 
-def on_signature_counted(sender, *, campaign_id: int, signature_id: int, page_id=None, **kwargs):
+def on_signature_counted(
+    sender, *, campaign_id: int, signature_id: int, page_id=None, **kwargs
+):
     if not services.listening(EventType.SIGNATURE_COUNTED):
         return
     _later(

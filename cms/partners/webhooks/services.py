@@ -61,7 +61,9 @@ def _listeners() -> list[Listener]:
             endpoint_id=endpoint.pk,
             event_types=frozenset(endpoint.event_types or []),
             list_ids=frozenset(item.pk for item in endpoint.api_key.lists.all()),
-            campaign_ids=frozenset(item.pk for item in endpoint.api_key.campaigns.all()),
+            campaign_ids=frozenset(
+                item.pk for item in endpoint.api_key.campaigns.all()
+            ),
             event_ids=frozenset(item.pk for item in endpoint.api_key.events.all()),
         )
         for endpoint in endpoints
@@ -261,7 +263,9 @@ def send_delivery(*, delivery_id: int) -> bool:
 
     attempts = delivery.attempts  # already counted by the claim
     if attempts > len(settings.PARTNER_WEBHOOK_RETRY_SCHEDULE):
-        rows.update(status=Status.FAILED, last_status_code=status_code, last_error=error)
+        rows.update(
+            status=Status.FAILED, last_status_code=status_code, last_error=error
+        )
     else:
         rows.update(
             status=Status.PENDING,
