@@ -92,7 +92,9 @@ def build_world() -> World:
     campaign_b = CampaignFactory(name="Private drive", slug="private-drive")
     start = timezone.now() + timedelta(days=7)
     return World(
-        list_a=MailingListFactory(name="Community Outreach/Education", slug="community"),
+        list_a=MailingListFactory(
+            name="Community Outreach/Education", slug="community"
+        ),
         list_b=MailingListFactory(name="Legal Protection/Services", slug="legal"),
         campaign_a=campaign_a,
         campaign_b=campaign_b,

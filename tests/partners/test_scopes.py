@@ -104,7 +104,9 @@ def written(world, side: str, name: str, email: str) -> bool:
         ).exists()
     if name == "sign":
         campaign = world.campaign_a if side == "a" else world.campaign_b
-        return Signature.objects.filter(campaign=campaign, email_hash=email_hash).exists()
+        return Signature.objects.filter(
+            campaign=campaign, email_hash=email_hash
+        ).exists()
     event = world.event_a if side == "a" else world.event_b
     return Rsvp.objects.filter(event=event, email_hash=email_hash).exists()
 

@@ -113,6 +113,20 @@ def not_found(request, exc):
     return _error(request, 404, _("Not found."), "not_found")
 
 
+def _message(error: dict) -> str:
+    """pydantic's English message, in the partner's language for the usual cases."""
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.endswith("too_long"):
+        return _("This value is too long.")
+    if kind.endswith("too_short"):
+        return _("This value is too short.")
+    if kind.endswith(("_type", "_parsing")):
+        return _("This value has the wrong type.")
+    return _("This value is not valid.")
+
+
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc):
     errors: dict[str, list[str]] = {}
@@ -120,7 +134,7 @@ def invalid_request(request, exc):
         location = ".".join(
             str(part) for part in error.get("loc", ()) if part not in ("body", "query")
         )
-        errors.setdefault(location or "request", []).append(str(error.get("msg", "")))
+        errors.setdefault(location or "request", []).append(_message(error))
     return _error(
         request,
         400,
