@@ -177,6 +177,8 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Seconds an idle worker waits before looking at the folder again.
+        "polling_interval": env_float("CELERY_BROKER_POLLING_INTERVAL", 1.0),
     }
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
