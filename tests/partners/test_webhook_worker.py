@@ -84,7 +84,10 @@ def test_thirty_percent_5xx_still_delivers_every_event_once_per_endpoint(
                 {
                     "person": person("ana@example.org", language="es"),
                     "lists": [world.list_a.pk],
-                    "consent": {"statement": "Sí", "given_at": timezone.now().isoformat()},
+                    "consent": {
+                        "statement": "Sí",
+                        "given_at": timezone.now().isoformat(),
+                    },
                 },
                 token,
             )
@@ -122,9 +125,7 @@ def test_thirty_percent_5xx_still_delivers_every_event_once_per_endpoint(
         assert set(accepted) == sent
         assert len(sent) == expected
         assert set(accepted.values()) == {1}, "each webhook-id accepted exactly once"
-        kinds = sorted(
-            payload["type"] for payload in receiver.payloads[path].values()
-        )
+        kinds = sorted(payload["type"] for payload in receiver.payloads[path].values())
         assert kinds.count("signature.counted") == SIGNATURES
         assert {
             "milestone.reached",
