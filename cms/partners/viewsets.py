@@ -43,7 +43,10 @@ class ApiKeyCreateView(CreateView):
                 "title": _("API key created"),
                 "object": self.object,
                 "secret": self.token,
-                "what": _("API key"),
+                "notice": _(
+                    "Copy this API key now: it is shown only once. We keep only a "
+                    "keyed hash of it."
+                ),
                 "next_url": reverse("partners_keys:index"),
                 "usage": "Authorization: Bearer " + self.token,
             },
@@ -122,7 +125,10 @@ class WebhookEndpointCreateView(CreateView):
                 "title": _("Webhook endpoint created"),
                 "object": self.object,
                 "secret": self.secret,
-                "what": _("signing secret"),
+                "notice": _(
+                    "Copy this signing secret now: it is shown only once. The "
+                    "partner's receiver needs it to check every webhook."
+                ),
                 "next_url": reverse("partners_webhooks:index"),
             },
         )
