@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import requests
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -133,26 +134,64 @@ def record_event(
                 data=payload,
                 occurred_at=now,
                 next_attempt_at=now,
+                created_at=now,
+                # Stamped queued at insert: the publish below releases the stamp if
+                # the broker is down, and the beat sweep looks for exactly that.
+                queued_at=now,
             )
         )
-    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        WebhookDelivery.objects.filter(
-            event_key=event_key,
-            endpoint_id__in=[listener.endpoint_id for listener in matching],
-            status=Status.PENDING,
-            queued_at=None,
-        ).values_list("pk", flat=True)
-    )
-    queue_deliveries(ids)
+    ids = _insert_new(rows)
+    for delivery_id in ids:
+        if not _publish(delivery_id, now):
+            break
     return ids
+
+
+def _insert_new(rows: list[WebhookDelivery]) -> list[int]:
+    """Insert the deliveries an event does not have yet, in one statement; their ids.
+
+    ``ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite 3.35+): a second
+    recording of the same event inserts and returns nothing, with no error to recover
+    from and one round trip on a hot path (a burst of signatures).
+    """
+    fields = [
+        field
+        for field in WebhookDelivery._meta.concrete_fields
+        if not field.primary_key
+    ]
+    quote = connection.ops.quote_name
+    values, params = [], []
+    for row in rows:
+        values.append("(" + ", ".join(["%s"] * len(fields)) + ")")
+        params += [
+            field.get_db_prep_save(getattr(row, field.attname), connection)
+            for field in fields
+        ]
+    sql = (
+        f"INSERT INTO {quote(WebhookDelivery._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES {', '.join(values)} "
+        "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def _publish(delivery_id: int, stamp) -> bool:
+    from cms.partners.tasks import send_webhook_task
+
+    def release():
+        WebhookDelivery.objects.filter(pk=delivery_id, queued_at=stamp).update(
+            queued_at=None
+        )
+
+    return publish(send_webhook_task, delivery_id, on_failure=release)
 
 
 def queue_deliveries(delivery_ids: list[int]) -> int:
     """Hand deliveries to the broker, each once (claimed by a conditional UPDATE);
     with the broker down they stay unqueued for the beat sweep. Returns how many."""
-    from cms.partners.tasks import send_webhook_task
-
     queued = 0
     for delivery_id in delivery_ids:
         stamp = timezone.now()
@@ -161,13 +200,7 @@ def queue_deliveries(delivery_ids: list[int]) -> int:
         ).update(queued_at=stamp)
         if not claimed:
             continue
-
-        def release(delivery_id=delivery_id, stamp=stamp):
-            WebhookDelivery.objects.filter(pk=delivery_id, queued_at=stamp).update(
-                queued_at=None
-            )
-
-        if not publish(send_webhook_task, delivery_id, on_failure=release):
+        if not _publish(delivery_id, stamp):
             break
         queued += 1
     return queued
