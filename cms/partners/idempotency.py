@@ -8,6 +8,7 @@ request that failed rolled its record back with its writes, so a retry runs afre
 """
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -28,7 +29,9 @@ class _AlreadyAnswered(Exception):
 
 
 def _request_hash(request) -> str:
-    digest = hashlib.sha256()
+    # Keyed: the body holds a person's address, and anything stored about a person is
+    # hashed with a key (see subscribers.crypto).
+    digest = hmac.new(settings.LOOKUP_HASH_KEY.encode(), digestmod=hashlib.sha256)
     digest.update(f"{request.method} {request.path}\n".encode())
     digest.update(request.body)
     return digest.hexdigest()

@@ -60,7 +60,22 @@ def strict_csp(view):
     return wrapper
 
 
-api = NinjaAPI(
+class PartnerAPI(NinjaAPI):
+    """Builds the OpenAPI document once per process: it is public, and generating it
+    costs far more than any request it describes."""
+
+    _schemas: dict = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return self._schemas[key]
+
+
+api = PartnerAPI(
     title="ONA partner API",
     version="1",
     description=DESCRIPTION,
