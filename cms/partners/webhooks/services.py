@@ -36,6 +36,7 @@ MEMO_SECONDS = 5.0
 _memo: dict[str, tuple[float, list]] = {}
 _memo_lock = threading.Lock()
 Status = WebhookDelivery.Status
+CLOCK_SKEW = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,10 @@ def send_delivery(*, delivery_id: int) -> bool:
     receiver accepted it (any 2xx).
     """
     now = timezone.now()
+    # Due, give or take the clock difference between the web and worker hosts; the
+    # condition only keeps a duplicate message from jumping a backoff.
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
+        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now + CLOCK_SKEW
     ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
