@@ -50,17 +50,20 @@ page = build_petition_page(build_home_page(), campaign, slug="bench")
 staff = SuperuserFactory(username="bench")
 key, _token = keys.create_api_key(user=staff, name="Bench", partner="Bench partner",
     actions=["sign"], campaigns=[campaign])
-endpoint, _secret = create_endpoint(user=staff, api_key=key,
-    url="http://127.0.0.1:%d/hooks", event_types=["signature.counted",
-    "milestone.reached"])
-endpoint.active = False
-endpoint.save()
-print("URL", page.url, page.pk, endpoint.pk)
+ids = []
+for url in %r:
+    endpoint, _secret = create_endpoint(user=staff, api_key=key, url=url,
+        event_types=["signature.counted", "milestone.reached"])
+    endpoint.active = False
+    endpoint.save()
+    ids.append(endpoint.pk)
+print("URL", page.url, page.pk, *ids)
 """
 TOGGLE = """
 import django; django.setup()
 from cms.partners.models import WebhookEndpoint
-WebhookEndpoint.objects.filter(pk=%d).update(active=%s, url=%r)
+WebhookEndpoint.objects.update(active=False)
+WebhookEndpoint.objects.filter(pk=%r).update(active=True)
 """
 CHECK = """
 import django; django.setup()
@@ -72,7 +75,7 @@ print("CHECK", Counter.objects.get(kind="signatures").value, Signature.objects.c
       deliveries.count(), deliveries.filter(attempts__gt=0).count(),
       deliveries.aggregate(n=Sum("attempts"))["n"] or 0,
       deliveries.filter(status="succeeded").count(),
-      int(WebhookEndpoint.objects.get().paused_until is not None))
+      int(WebhookEndpoint.objects.filter(paused_until__isnull=False).exists()))
 """
 
 
@@ -214,9 +217,11 @@ def main() -> int:
     }
     fresh_database()
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
-    path, page_id, endpoint_id = re.search(
-        r"URL (\S+) (\d+) (\d+)", run(PYTHON, "-c", SETUP % hole.port)
+    path, page_id, live_id, dead_id = re.search(
+        r"URL (\S+) (\d+) (\d+) (\d+)",
+        run(PYTHON, "-c", SETUP % [urls["live receiver"], urls["dead receiver"]]),
     ).groups()
+    endpoint_ids = {"live receiver": int(live_id), "dead receiver": int(dead_id)}
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -244,9 +249,7 @@ def main() -> int:
         token, cookie = csrf(url)
         for round_number in range(args.rounds):
             for phase in phases:
-                active = phase != "no endpoint"
-                target = urls.get(phase, urls["dead receiver"])
-                run(PYTHON, "-c", TOGGLE % (int(endpoint_id), active, target))
+                run(PYTHON, "-c", TOGGLE % endpoint_ids.get(phase))
                 # Each process keeps its endpoint list up to 5 s (webhooks/services).
                 time.sleep(6)
                 _output, figures = wrk(
@@ -300,7 +303,7 @@ def main() -> int:
         f"recorded {deliveries} for {with_endpoint} signatures answered with the "
         f"endpoint on (plus those in flight when wrk stopped, and milestones); "
         f"attempted {attempted} ({attempts} HTTP attempts, {succeeded} delivered, "
-        f"{live.count} received live), endpoint at the end "
+        f"{live.count} received by the live receiver), dead endpoint "
         f"{'paused' if paused else 'not paused'}; counter {counter} = {rows} rows "
         f"({'exact' if exact else 'NOT EXACT'})."
     )

@@ -165,6 +165,13 @@ def test_a_down_receiver_never_blocks_the_request_and_pauses_its_endpoint(
     assert second.next_attempt_at == endpoint.paused_until
     queued.clear()
     assert webhooks.send_due() == 0
+    # While paused, new events are recorded but not even queued: they wait for the
+    # sweep after the pause.
+    webhooks.forget_endpoints()  # other processes see the pause within 5 s
+    sign(client, world, token, "cy@example.org", django_capture_on_commit_callbacks)
+    assert queued == []
+    third = WebhookDelivery.objects.latest("pk")
+    assert (third.queued_at, third.next_attempt_at) == (None, endpoint.paused_until)
 
 
 def test_only_endpoints_in_scope_hear_of_an_event_and_people_only_with_export(

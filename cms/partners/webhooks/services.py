@@ -46,6 +46,7 @@ class Listener:
     list_ids: frozenset[int]
     campaign_ids: frozenset[int]
     event_ids: frozenset[int]
+    paused_until: object = None  # a datetime while its receiver is unreachable
 
 
 def _listeners() -> list[Listener]:
@@ -67,6 +68,7 @@ def _listeners() -> list[Listener]:
                 item.pk for item in endpoint.api_key.campaigns.all()
             ),
             event_ids=frozenset(item.pk for item in endpoint.api_key.events.all()),
+            paused_until=endpoint.paused_until,
         )
         for endpoint in endpoints
     ]
@@ -121,8 +123,13 @@ def record_event(
     if not matching:
         return []
     now = timezone.now()
-    rows = []
+    rows, waiting = [], set()
     for listener in matching:
+        # A receiver known to be unreachable: its deliveries wait unqueued for the
+        # beat sweep after the pause, instead of each costing a worker a round trip.
+        paused = listener.paused_until is not None and listener.paused_until > now
+        if paused:
+            waiting.add(listener.endpoint_id)
         payload = dict(data)
         if list_ids is not None:
             payload["lists"] = sorted(listener.list_ids & set(list_ids))
@@ -134,22 +141,23 @@ def record_event(
                 message_id=f"msg_{uuid.uuid4().hex}",
                 data=payload,
                 occurred_at=now,
-                next_attempt_at=now,
                 created_at=now,
                 # Stamped queued at insert: the publish below releases the stamp if
                 # the broker is down, and the beat sweep looks for exactly that.
-                queued_at=now,
+                queued_at=None if paused else now,
+                next_attempt_at=listener.paused_until if paused else now,
             )
         )
-    ids = _insert_new(rows)
-    for delivery_id in ids:
-        if not _publish(delivery_id, now):
+    inserted = _insert_new(rows)
+    for delivery_id, endpoint_id in inserted:
+        if endpoint_id not in waiting and not _publish(delivery_id, now):
             break
-    return ids
+    return [delivery_id for delivery_id, _endpoint in inserted]
 
 
-def _insert_new(rows: list[WebhookDelivery]) -> list[int]:
-    """Insert the deliveries an event does not have yet, in one statement; their ids.
+def _insert_new(rows: list[WebhookDelivery]) -> list[tuple[int, int]]:
+    """Insert the deliveries an event does not have yet, in one statement; their
+    (id, endpoint id) pairs.
 
     ``ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite 3.35+): a second
     recording of the same event inserts and returns nothing, with no error to recover
@@ -172,11 +180,11 @@ def _insert_new(rows: list[WebhookDelivery]) -> list[int]:
         f"INSERT INTO {quote(WebhookDelivery._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES {', '.join(values)} "
-        "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id"
+        "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id, endpoint_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [int(row[0]) for row in cursor.fetchall()]
+        return [(int(row[0]), int(row[1])) for row in cursor.fetchall()]
 
 
 def _publish(delivery_id: int, stamp) -> bool:
