@@ -7,9 +7,10 @@ from cms.partners.webhooks import services as webhooks
 
 
 @shared_task(acks_late=True)
-def send_webhook_task(delivery_id: int) -> None:
-    """POST one webhook delivery; safe to run twice (the row is claimed first)."""
-    webhooks.send_delivery(delivery_id=delivery_id)
+def send_webhooks_task(delivery_ids: list[int]) -> None:
+    """POST a batch of webhook deliveries of one endpoint; safe to run twice (each row
+    is claimed before it is sent)."""
+    webhooks.send_batch(delivery_ids=delivery_ids)
 
 
 @shared_task

@@ -369,8 +369,8 @@ PARTNER_API_BAD_KEYS_PER_MINUTE = env_int("PARTNER_API_BAD_KEYS_PER_MINUTE", 30)
 # A retried POST with the same Idempotency-Key is answered from its record this long.
 PARTNER_IDEMPOTENCY_HOURS = env_int("PARTNER_IDEMPOTENCY_HOURS", 24)
 # Outgoing webhooks: seconds between attempts after a failure (one entry per retry),
-# the HTTP timeout, how often beat looks for due deliveries, and when a claimed
-# delivery is presumed lost with its worker.
+# the HTTP timeout, how often beat queues due deliveries (requests only record them),
+# and when a claimed delivery is presumed lost with its worker.
 PARTNER_WEBHOOK_RETRY_SCHEDULE = [
     float(value)
     for value in env_list(
@@ -378,7 +378,7 @@ PARTNER_WEBHOOK_RETRY_SCHEDULE = [
     )
 ]
 PARTNER_WEBHOOK_TIMEOUT = env_float("PARTNER_WEBHOOK_TIMEOUT", 5)
-PARTNER_WEBHOOK_SWEEP_SECONDS = env_float("PARTNER_WEBHOOK_SWEEP_SECONDS", 5)
+PARTNER_WEBHOOK_SWEEP_SECONDS = env_float("PARTNER_WEBHOOK_SWEEP_SECONDS", 2)
 PARTNER_WEBHOOK_SENDING_TIMEOUT = env_int("PARTNER_WEBHOOK_SENDING_TIMEOUT", 60)
 # Plain http:// receivers are refused unless this is on (development and tests).
 PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", False)

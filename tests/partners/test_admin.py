@@ -96,9 +96,18 @@ def test_staff_grant_only_lists_they_may_see(client, world):
 
 
 def test_endpoint_secret_is_shown_once_and_deliveries_can_be_resent(
-    client, world, django_capture_on_commit_callbacks
+    client, world, monkeypatch
 ):
+    from cms.partners.webhooks import services as webhooks
+
     from .conftest import make_key
+
+    queued = []
+    monkeypatch.setattr(
+        webhooks,
+        "publish",
+        lambda task, ids, on_failure=None: queued.extend(ids) or True,
+    )
 
     key, _token = make_key(world)
     client.force_login(world.staff)
@@ -136,10 +145,10 @@ def test_endpoint_secret_is_shown_once_and_deliveries_can_be_resent(
     assert index.status_code == 200
     assert "signature.counted" in index.content.decode()
     assert client.get(reverse("partners_deliveries:add")).status_code in (302, 403)
-    with django_capture_on_commit_callbacks():
-        client.post(reverse("partners_deliveries:resend", args=[delivery.pk]))
+    client.post(reverse("partners_deliveries:resend", args=[delivery.pk]))
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 0)
+    assert queued == [delivery.pk]
     assert client.get(reverse("partners_reads:index")).status_code == 200
 
 

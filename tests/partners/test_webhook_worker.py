@@ -135,5 +135,5 @@ def test_thirty_percent_5xx_still_delivers_every_event_once_per_endpoint(
         } <= set(kinds)
     assert receiver.accepted_ids("/tenant-b") == {}
     assert WebhookDelivery.objects.exclude(status="succeeded").count() == 0
-    assert "cms.partners.tasks.send_webhook_task" in log
+    assert "cms.partners.tasks.send_webhooks_task" in log
     assert "@example.org" not in log, "task arguments and logs carry ids only"

@@ -1,13 +1,14 @@
 """Recording events for partner endpoints and delivering them, with retries.
 
 The request that causes an event only inserts delivery rows (ids, no personal data)
-after its own transaction commits, and hands their ids to the broker: it never waits
-for a receiver. A worker sends each delivery (claimed with a conditional UPDATE, so
-twice-queued never means twice-sent), and failures wait in the row for their next
-attempt, which beat queues (no long Celery countdowns, see DESIGN.md). A receiver
-that cannot be reached pauses its endpoint, so its backlog waits instead of holding
-workers on timeouts. Delivery is at-least-once: a worker lost between the POST and
-marking it sent means the receiver sees that webhook-id again.
+after its own transaction commits: one INSERT, no broker call, never a wait for a
+receiver. Beat (every PARTNER_WEBHOOK_SWEEP_SECONDS) queues the due deliveries in
+batches per endpoint, and a worker sends each (claimed with a conditional UPDATE, so
+twice-queued never means twice-sent). Failures wait in the row for their next attempt
+(no long Celery countdowns, see DESIGN.md). A receiver that cannot be reached pauses
+its endpoint, so its backlog waits instead of holding workers on timeouts. Delivery is
+at-least-once: a worker lost between the POST and marking it sent means the receiver
+sees that webhook-id again.
 """
 
 import logging
@@ -37,6 +38,10 @@ _memo: dict[str, tuple[float, list]] = {}
 _memo_lock = threading.Lock()
 Status = WebhookDelivery.Status
 CLOCK_SKEW = timedelta(seconds=2)
+# Deliveries per task, and how long one task may spend on them: a slow receiver with
+# PARTNER_WEBHOOK_TIMEOUT per request must not run into Celery's time limit.
+BATCH_SIZE = 50
+BATCH_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -123,13 +128,9 @@ def record_event(
     if not matching:
         return []
     now = timezone.now()
-    rows, waiting = [], set()
+    rows = []
     for listener in matching:
-        # A receiver known to be unreachable: its deliveries wait unqueued for the
-        # beat sweep after the pause, instead of each costing a worker a round trip.
         paused = listener.paused_until is not None and listener.paused_until > now
-        if paused:
-            waiting.add(listener.endpoint_id)
         payload = dict(data)
         if list_ids is not None:
             payload["lists"] = sorted(listener.list_ids & set(list_ids))
@@ -142,22 +143,15 @@ def record_event(
                 data=payload,
                 occurred_at=now,
                 created_at=now,
-                # Stamped queued at insert: the publish below releases the stamp if
-                # the broker is down, and the beat sweep looks for exactly that.
-                queued_at=None if paused else now,
+                # A receiver known to be unreachable: wait for the end of its pause.
                 next_attempt_at=listener.paused_until if paused else now,
             )
         )
-    inserted = _insert_new(rows)
-    for delivery_id, endpoint_id in inserted:
-        if endpoint_id not in waiting and not _publish(delivery_id, now):
-            break
-    return [delivery_id for delivery_id, _endpoint in inserted]
+    return _insert_new(rows)
 
 
-def _insert_new(rows: list[WebhookDelivery]) -> list[tuple[int, int]]:
-    """Insert the deliveries an event does not have yet, in one statement; their
-    (id, endpoint id) pairs.
+def _insert_new(rows: list[WebhookDelivery]) -> list[int]:
+    """Insert the deliveries an event does not have yet, in one statement; their ids.
 
     ``ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite 3.35+): a second
     recording of the same event inserts and returns nothing, with no error to recover
@@ -180,39 +174,39 @@ def _insert_new(rows: list[WebhookDelivery]) -> list[tuple[int, int]]:
         f"INSERT INTO {quote(WebhookDelivery._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES {', '.join(values)} "
-        "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id, endpoint_id"
+        "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(row[0]), int(row[1])) for row in cursor.fetchall()]
-
-
-def _publish(delivery_id: int, stamp) -> bool:
-    from cms.partners.tasks import send_webhook_task
-
-    def release():
-        WebhookDelivery.objects.filter(pk=delivery_id, queued_at=stamp).update(
-            queued_at=None
-        )
-
-    return publish(send_webhook_task, delivery_id, on_failure=release)
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def queue_deliveries(delivery_ids: list[int]) -> int:
-    """Hand deliveries to the broker, each once (claimed by a conditional UPDATE);
-    with the broker down they stay unqueued for the beat sweep. Returns how many."""
-    queued = 0
-    for delivery_id in delivery_ids:
-        stamp = timezone.now()
-        claimed = WebhookDelivery.objects.filter(
-            pk=delivery_id, status=Status.PENDING, queued_at=None
-        ).update(queued_at=stamp)
-        if not claimed:
-            continue
-        if not _publish(delivery_id, stamp):
-            break
-        queued += 1
-    return queued
+    """Hand these deliveries to the broker as one task, each at most once (claimed with
+    a conditional UPDATE); with the broker down they stay unqueued for the next sweep.
+    Returns how many were queued."""
+    from cms.partners.tasks import send_webhooks_task
+
+    stamp = timezone.now()
+    WebhookDelivery.objects.filter(
+        pk__in=delivery_ids, status=Status.PENDING, queued_at=None
+    ).update(queued_at=stamp)
+    claimed = list(
+        WebhookDelivery.objects.filter(pk__in=delivery_ids, queued_at=stamp)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not claimed:
+        return 0
+
+    def release():
+        WebhookDelivery.objects.filter(pk__in=claimed, queued_at=stamp).update(
+            queued_at=None
+        )
+
+    return (
+        len(claimed) if publish(send_webhooks_task, claimed, on_failure=release) else 0
+    )
 
 
 def _url_allowed(url: str) -> bool:
@@ -331,9 +325,10 @@ def send_delivery(*, delivery_id: int) -> bool:
     return False
 
 
-def send_due(*, limit: int = 200) -> int:
-    """Beat: queue the deliveries whose next attempt is due, and put back those whose
-    worker or message was lost; safe to run twice. Returns how many were queued."""
+def send_due(*, limit: int = 2000, batch: int = BATCH_SIZE) -> int:
+    """Beat: queue the deliveries whose attempt is due, in batches per endpoint, and
+    put back those whose worker or message was lost; safe to run twice. Returns how
+    many were queued."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.PARTNER_WEBHOOK_SENDING_TIMEOUT)
     WebhookDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
@@ -347,10 +342,32 @@ def send_due(*, limit: int = 200) -> int:
             status=Status.PENDING, queued_at=None, next_attempt_at__lte=now
         )
         .exclude(endpoint__paused_until__gt=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "endpoint_id")[:limit]
     )
-    return queue_deliveries(list(due))
+    by_endpoint: dict[int, list[int]] = {}
+    for delivery_id, endpoint_id in due:
+        by_endpoint.setdefault(endpoint_id, []).append(delivery_id)
+    queued = 0
+    for ids in by_endpoint.values():
+        for start in range(0, len(ids), batch):
+            queued += queue_deliveries(ids[start : start + batch])
+    return queued
+
+
+def send_batch(*, delivery_ids: list[int], budget: float = BATCH_SECONDS) -> int:
+    """Send a batch of queued deliveries, one after another, for at most ``budget``
+    seconds; what is left goes back to the sweep. Returns how many were accepted."""
+    started = time.monotonic()
+    accepted = 0
+    for index, delivery_id in enumerate(delivery_ids):
+        if time.monotonic() - started > budget:
+            WebhookDelivery.objects.filter(
+                pk__in=delivery_ids[index:], status=Status.PENDING
+            ).update(queued_at=None)
+            break
+        accepted += send_delivery(delivery_id=delivery_id)
+    return accepted
 
 
 def resend_delivery(*, delivery_id: int) -> bool:
