@@ -6,12 +6,12 @@ with one whose receiver never answers.
 
 Needs PostgreSQL and Redis on loopback (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults
 below) and wrk (apt-get install wrk). It recreates the database, starts gunicorn (2
-gthread workers) and one Celery worker, a "black hole" receiver (accepts connections,
-never answers: every delivery waits for PARTNER_WEBHOOK_TIMEOUT) and a live receiver
-(answers 204), and signs one petition through its public form with wrk, alternating
-the three phases. Then it checks
-the counter, counts the deliveries recorded and attempted, and appends the figures to
-bench/RESULTS.md (not with --smoke).
+gthread workers) and one Celery worker with beat (which queues the deliveries), a live
+receiver (answers 204) and a "black hole" (accepts connections, never answers: every
+attempt waits for PARTNER_WEBHOOK_TIMEOUT), and signs one petition through its public
+form with wrk, alternating the three phases. Then it checks the counter, counts the
+deliveries recorded and attempted, and appends the figures to bench/RESULTS.md (not
+with --smoke).
 """
 
 import argparse
@@ -236,7 +236,8 @@ def main() -> int:
     )  # fmt: skip
     worker = start(
         [PYTHON, "-m", "celery", "-A", "cms", "worker", "--queues", "default",
-         "--concurrency", "2", "--loglevel", "WARNING"],
+         "--concurrency", "2", "--loglevel", "WARNING", "--beat",
+         "--schedule", str(Path(var_dir) / "beat-schedule")],
         values,
     )  # fmt: skip
     phases: dict[str, list[dict]] = {
@@ -296,7 +297,7 @@ def main() -> int:
     report = (
         f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
         f"({platform.machine()}), load average before {load:.1f}; gunicorn 2 gthread "
-        f"workers x 2 threads, one Celery worker (2 processes), wrk "
+        f"workers x 2 threads, one Celery worker (2 processes) with beat, wrk "
         f"{args.connections} connections, {args.rounds} rounds of {args.duration} s "
         f"per phase, alternating. {summary('no endpoint')}; "
         f"{summary('live receiver')}; {summary('dead receiver')}. Deliveries "
