@@ -67,14 +67,13 @@ WebhookEndpoint.objects.filter(pk=%r).update(active=True)
 """
 CHECK = """
 import django; django.setup()
-from django.db.models import Sum
 from campaigns.models import Counter, Signature
 from cms.partners.models import WebhookDelivery, WebhookEndpoint
-deliveries = WebhookDelivery.objects.all()
+rows = WebhookDelivery.objects
 print("CHECK", Counter.objects.get(kind="signatures").value, Signature.objects.count(),
-      deliveries.count(), deliveries.filter(attempts__gt=0).count(),
-      deliveries.aggregate(n=Sum("attempts"))["n"] or 0,
-      deliveries.filter(status="succeeded").count(),
+      rows.count(), rows.filter(status="succeeded").count(),
+      rows.filter(last_error__contains="Timeout").count(),
+      rows.filter(status="cancelled").count(), rows.filter(status="pending").count(),
       int(WebhookEndpoint.objects.filter(paused_until__isnull=False).exists()))
 """
 
@@ -268,8 +267,11 @@ def main() -> int:
                 phases[phase].append(figures)
                 print(phase, figures)
         time.sleep(1)  # requests in flight when wrk stopped commit
-        counter, rows, deliveries, attempted, attempts, succeeded, paused = map(
-            int, re.search(r"CHECK ([\d ]+)", run(PYTHON, "-c", CHECK)).group(1).split()
+        counter, rows, deliveries, succeeded, timeouts, cancelled, waiting, paused = (
+            map(
+                int,
+                re.search(r"CHECK ([\d ]+)", run(PYTHON, "-c", CHECK)).group(1).split(),
+            )
         )
     finally:
         stop(server)
@@ -301,11 +303,14 @@ def main() -> int:
         f"{args.connections} connections, {args.rounds} rounds of {args.duration} s "
         f"per phase, alternating. {summary('no endpoint')}; "
         f"{summary('live receiver')}; {summary('dead receiver')}. Deliveries "
-        f"recorded {deliveries} for {with_endpoint} signatures answered with the "
-        f"endpoint on (plus those in flight when wrk stopped, and milestones); "
-        f"attempted {attempted} ({attempts} HTTP attempts, {succeeded} delivered, "
-        f"{live.count} received by the live receiver), dead endpoint "
-        f"{'paused' if paused else 'not paused'}; counter {counter} = {rows} rows "
+        f"recorded {deliveries} for {with_endpoint} signatures answered with an "
+        f"endpoint on (plus those in flight when wrk stopped, and milestones): "
+        f"{succeeded} delivered to the live receiver ({live.count} received), "
+        f"{timeouts} attempts at the dead one timed out before it paused, "
+        f"{waiting} waiting for its pause to end, {cancelled} cancelled (the bench "
+        f"switched their endpoint off before a worker reached them); "
+        f"dead endpoint {'paused' if paused else 'not paused'}; counter {counter} = "
+        f"{rows} rows "
         f"({'exact' if exact else 'NOT EXACT'})."
     )
     print(report)
