@@ -2,14 +2,13 @@
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from cms.embed import EmbedTokenMixin
 from subscribers.models import MailingList
 
 EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
-EMBED_TOKEN_MAX_AGE = 6 * 3600
 LINE_BREAK_FIELDS = ("name", "email", "zip_code")
 
 zip_validator = RegexValidator(
@@ -79,32 +78,16 @@ class PetitionForm(forms.Form):
         return bool(self.data.get(self.add_prefix("website")))
 
 
-class EmbeddedPetitionForm(PetitionForm):
-    """The widget's form carries a signed, expiring token instead of the CSRF cookie.
+class EmbeddedPetitionForm(EmbedTokenMixin, PetitionForm):
+    """The widget's form carries a signed, expiring token instead of the CSRF cookie
+    (see cms.embed)."""
 
-    A partner site frames the widget, and browsers withhold SameSite cookies from
-    third-party frames, so the cookie-based CSRF check could never pass there.
-    """
-
-    form_token = forms.CharField(widget=forms.HiddenInput)
+    embed_salt = EMBED_TOKEN_SALT
+    embed_expired_message = _(
+        "This form has expired. Please reload the page and sign again."
+    )
 
     def __init__(self, *args, page_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.page_id = page_id
-        self.fields["form_token"].initial = signing.TimestampSigner(
-            salt=EMBED_TOKEN_SALT
-        ).sign(str(page_id))
-
-    def clean_form_token(self):
-        token = self.cleaned_data["form_token"]
-        try:
-            value = signing.TimestampSigner(salt=EMBED_TOKEN_SALT).unsign(
-                token, max_age=EMBED_TOKEN_MAX_AGE
-            )
-        except signing.BadSignature:
-            value = None
-        if value != str(self.page_id):
-            raise forms.ValidationError(
-                _("This form has expired. Please reload the page and sign again.")
-            )
-        return token
+        self.add_embed_token(page_id)

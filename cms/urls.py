@@ -11,6 +11,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.partners.api import api as partner_api
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,6 +42,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("petitions/", include("campaigns.urls")),
+    # The partner API (cms/partners): keys, not sessions; no language prefix.
+    path("api/v1/", partner_api.urls),
     # Provider webhooks (tracking): authenticated by anymail's WEBHOOK_SECRET + signature.
     path("anymail/", include((anymail_patterns, anymail_urls.app_name))),
 ]

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from cms.embed import EmbedTokenMixin
+
 from .models import MailingList
 
 # Names go into e-mail headers and CSV files: no line breaks or control characters.
@@ -100,6 +102,17 @@ class SignupForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class EmbeddedSignupForm(EmbedTokenMixin, SignupForm):
+    """The signup form in a partner's frame: a signed token instead of the CSRF cookie
+    (see cms.embed)."""
+
+    embed_salt = "subscribers.embed-form"
+
+    def __init__(self, *args, page_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_embed_token(page_id)
 
 
 class PreferencesForm(forms.Form):

@@ -100,6 +100,7 @@ class Subscription(models.Model):
         PETITION = "petition", _("petition")
         RSVP = "rsvp", _("event RSVP")
         DEMO = "demo", _("demo data")
+        PARTNER = "partner", _("partner API")
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="subscriptions"

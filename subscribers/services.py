@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import crypto
 from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
-from .signals import signup_confirmed, unsubscribed
+from .signals import signup_confirmed, subscriptions_confirmed, unsubscribed
 
 # Someone who left can come back by confirming a new signup; a bounce, a complaint,
 # an erasure or a staff block is lifted only by staff.
@@ -22,6 +22,7 @@ REQUESTED_SOURCES = [
     Subscription.Source.SIGNUP,
     Subscription.Source.PETITION,
     Subscription.Source.RSVP,
+    Subscription.Source.PARTNER,
 ]
 
 
@@ -96,6 +97,58 @@ def request_signup(
         args = (subscriber.pk, sorted(pending), page_id, language)
         transaction.on_commit(lambda: _queue_confirmation(args, claimed_at))
     return subscriber
+
+
+@transaction.atomic
+def record_consented_signup(
+    *,
+    email: str,
+    language: str,
+    list_ids: Iterable[int],
+    consented_at,
+    source: str = Subscription.Source.PARTNER,
+    name: str = "",
+    zip_code: str = "",
+) -> tuple[Subscriber | None, list[int]]:
+    """Confirm people at once whose consent a trusted partner collected and vouches for.
+
+    Any suppression refuses it, even a global unsubscribe (which only the person lifts,
+    by confirming a signup themselves); a list the person left stays left. Returns the
+    subscriber and the lists confirmed by this call, or (None, []) when suppressed.
+    """
+    email_hash = crypto.lookup_hash(email)
+    if Suppression.objects.filter(email_hash=email_hash).exists():
+        return None, []
+    subscriber = (
+        Subscriber.objects.select_for_update().filter(email_hash=email_hash).first()
+    )
+    if subscriber is None:
+        subscriber = Subscriber.for_email(email, language=language, zip_code=zip_code)
+        subscriber.name = name or None
+        subscriber.save()
+    confirmed = []
+    for mailing_list in MailingList.objects.filter(pk__in=list(list_ids)):
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            defaults={
+                "status": Subscription.Status.CONFIRMED,
+                "source": source,
+                "consented_at": consented_at,
+            },
+        )
+        if created:
+            confirmed.append(mailing_list.pk)
+        elif subscription.status == Subscription.Status.PENDING:
+            subscription.status = Subscription.Status.CONFIRMED
+            subscription.consented_at = consented_at
+            subscription.save(update_fields=["status", "consented_at", "updated_at"])
+            confirmed.append(mailing_list.pk)
+    if confirmed:
+        subscriptions_confirmed.send(
+            sender=Subscriber, subscriber_id=subscriber.pk, list_ids=confirmed
+        )
+    return subscriber, confirmed
 
 
 def _claim_confirmation_slot(subscriber_id: int, *, unqueued_only: bool = False):
@@ -200,16 +253,22 @@ def confirm_subscription(
     subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
     if subscriber is None:
         return None
-    confirmed = Subscription.objects.filter(
+    pending = Subscription.objects.filter(
         subscriber=subscriber,
         mailing_list_id__in=list(list_ids),
         status=Subscription.Status.PENDING,
-    ).update(
+    )
+    # The subscriber row is locked: the lists read here are the ones updated below.
+    confirmed_lists = sorted(pending.values_list("mailing_list_id", flat=True))
+    confirmed = pending.update(
         status=Subscription.Status.CONFIRMED,
         consented_at=timezone.now(),
         updated_at=timezone.now(),
     )
     if confirmed:
+        subscriptions_confirmed.send(
+            sender=Subscriber, subscriber_id=subscriber.pk, list_ids=confirmed_lists
+        )
         Suppression.objects.filter(
             email_hash=subscriber.email_hash, reason__in=SELF_LIFTED
         ).delete()

@@ -8,3 +8,8 @@ signup_confirmed = Signal()
 #: list_ids (None for everything) and mailing_id (the mailing whose link was used, or
 #: None). Mailing reports can count these.
 unsubscribed = Signal()
+
+#: Sent inside the transaction that moves subscriptions to confirmed (a confirmation
+#: link, or a partner's recorded consent). Arguments: subscriber_id, list_ids (the
+#: lists confirmed just now). Partner webhooks listen (cms.partners).
+subscriptions_confirmed = Signal()

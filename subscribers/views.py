@@ -2,18 +2,23 @@
 
 import json
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cms.embed import frame_ancestors_policy
+
 from . import ratelimit, services, tokens
-from .forms import EraseForm, PreferencesForm, SignupForm
+from .forms import EmbeddedSignupForm, EraseForm, PreferencesForm, SignupForm
 from .models import SignupPage, Subscriber, Subscription
 
 
@@ -43,41 +48,117 @@ def _use_language(request, subscriber: Subscriber | None) -> None:
     request.LANGUAGE_CODE = language
 
 
+def handle_signup_post(request: HttpRequest, page: SignupPage, form) -> str:
+    """Check and record a posted signup form the same way for every door (the page,
+    the embedded form): "limited", "invalid" or "done"."""
+    if ratelimit.ip_limited(request, group="signup"):
+        return "limited"
+    if not form.is_valid():
+        return "invalid"
+    data = form.cleaned_data
+    # Bots and repeated submissions get the same answer as everyone else, so the
+    # page never tells whether an address is known, suppressed or throttled.
+    if not form.is_bot and not ratelimit.address_limited(
+        request, group="signup", email=data["email"]
+    ):
+        services.request_signup(
+            email=data["email"],
+            language=data["language"],
+            list_ids=[item.pk for item in data["lists"]],
+            source=Subscription.Source.SIGNUP,
+            name=data["name"],
+            zip_code=data["zip_code"],
+            page_id=page.pk,
+        )
+    return "done"
+
+
+def _too_many(request) -> HttpResponse:
+    return _message(
+        request,
+        status=429,
+        title=_("Too many attempts"),
+        text=_("Please wait a little and try again."),
+    )
+
+
 def serve_signup_page(request: HttpRequest, page: SignupPage) -> HttpResponse:
     lists = page.offered_lists()
     context = page.get_context(request)
     template = page.get_template(request)
     if request.method == "POST":
-        if ratelimit.ip_limited(request, group="signup"):
-            return _message(
-                request,
-                status=429,
-                title=_("Too many attempts"),
-                text=_("Please wait a little and try again."),
-            )
         form = SignupForm(request.POST, lists=lists)
-        if not form.is_valid():
+        outcome = handle_signup_post(request, page, form)
+        if outcome == "limited":
+            return _too_many(request)
+        if outcome == "invalid":
             return TemplateResponse(
                 request, template, {**context, "form": form}, status=400
-            )
-        data = form.cleaned_data
-        # Bots and repeated submissions get the same answer as everyone else, so the
-        # page never tells whether an address is known, suppressed or throttled.
-        if not form.is_bot and not ratelimit.address_limited(
-            request, group="signup", email=data["email"]
-        ):
-            services.request_signup(
-                email=data["email"],
-                language=data["language"],
-                list_ids=[item.pk for item in data["lists"]],
-                source=Subscription.Source.SIGNUP,
-                name=data["name"],
-                zip_code=data["zip_code"],
-                page_id=page.pk,
             )
         return TemplateResponse(request, template, {**context, "done": True})
     form = SignupForm(lists=lists, initial={"language": translation.get_language()})
     return TemplateResponse(request, template, {**context, "form": form})
+
+
+def _visitor_translation(request, page: SignupPage) -> SignupPage:
+    """The page in the visitor's language (URL prefix, else their browser's), when it
+    is translated; otherwise the page itself, inside the visitor's own chrome."""
+    language = translation.get_language_from_path(request.path_info)
+    if not language:
+        language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    translated = (
+        SignupPage.objects.live()
+        .filter(
+            translation_key=page.translation_key,
+            locale__language_code=translation.get_language(),
+        )
+        .first()
+    )
+    return translated or page
+
+
+@csrf_exempt  # EmbeddedSignupForm checks its own signed token instead.
+@xframe_options_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The signup form partner sites frame: same answers and limits as the page."""
+    page = _visitor_translation(
+        request, get_object_or_404(SignupPage.objects.live(), pk=page_id)
+    )
+    lists = page.offered_lists()
+    template = "subscribers/signup_embed.html"
+    context = {
+        "page": page,
+        "page_url": page.get_full_url(request) or "",
+        "form_action": reverse("subscribers:embed", args=[page_id]),
+    }
+    status = 200
+    if request.method == "POST":
+        form = EmbeddedSignupForm(request.POST, lists=lists, page_id=page_id)
+        outcome = handle_signup_post(request, page, form)
+        if outcome == "done":
+            context["done"] = True
+        elif outcome == "limited":
+            status = 429
+            context["form_error"] = _("Please wait a little and try again.")
+            form = EmbeddedSignupForm(lists=lists, page_id=page_id)
+        else:
+            status = 400
+        context["form"] = form
+    else:
+        context["form"] = EmbeddedSignupForm(
+            lists=lists,
+            page_id=page_id,
+            initial={"language": translation.get_language()},
+        )
+    response = TemplateResponse(request, template, context, status=status)
+    response["Content-Security-Policy"] = frame_ancestors_policy(
+        settings.SIGNUP_FRAME_ANCESTORS
+    )
+    return response
 
 
 @never_cache

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Counter, Milestone, Signature
 from campaigns.models.campaign import normalise_thresholds
+from campaigns.signals import milestone_reached
 
 
 def _add(*, campaign_id: int, kind: str, by: int) -> int | None:
@@ -83,17 +84,20 @@ def record_milestone(
         )
     if not created:
         return None
-    _announce(milestone.pk)
+    _announce(milestone.pk, campaign_id)
     return milestone
 
 
-def _announce(milestone_id: int) -> None:
+def _announce(milestone_id: int, campaign_id: int) -> None:
     """Queue the leads' e-mail once the milestone's transaction commits; if the broker
     is down, ``notified_at`` stays empty and renotify_unqueued_milestones queues it."""
     from campaigns.tasks import notify_milestone_task
     from cms.celery import publish
 
     transaction.on_commit(lambda: publish(notify_milestone_task, milestone_id))
+    milestone_reached.send(
+        sender=Milestone, milestone_id=milestone_id, campaign_id=campaign_id
+    )
 
 
 def renotify_unqueued_milestones(*, limit: int = 100) -> int:
@@ -181,7 +185,7 @@ def sign_and_count(
         cursor.execute(sql, params, prepare=True)
         signature_id, milestone_ids = cursor.fetchone()
     for milestone_id in milestone_ids:
-        _announce(milestone_id)
+        _announce(milestone_id, campaign_id)
     return signature_id, signature_id is not None
 
 

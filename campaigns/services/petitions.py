@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Counter, PetitionPage, Signature
+from campaigns.signals import signature_counted
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 from subscribers.models import Subscription
@@ -64,6 +65,8 @@ def record_signature(
             signature_id = Signature.objects.values_list("pk", flat=True).get(
                 campaign_id=campaign_id, email_hash=email_hash
             )
+        else:
+            _counted(campaign_id, signature_id, page.pk)
         return SignOutcome(signature_id=signature_id, created=counted, counted=counted)
     with transaction.atomic():
         signature_id = _insert_signature(
@@ -93,6 +96,7 @@ def record_signature(
                 thresholds=page.campaign.thresholds,
             )
             counted = True
+            _counted(campaign_id, signature_id, page.pk)
         if verify and status == Signature.Status.PENDING:
             # A new signature was stamped queued at insert; a repeat only asks again.
             claimed_at = now if created else None
@@ -109,6 +113,15 @@ def record_signature(
                     zip_code=zip_code,
                 )
     return SignOutcome(signature_id=signature_id, created=created, counted=counted)
+
+
+def _counted(campaign_id: int, signature_id: int, page_id: int | None) -> None:
+    signature_counted.send(
+        sender=Signature,
+        campaign_id=campaign_id,
+        signature_id=signature_id,
+        page_id=page_id,
+    )
 
 
 def _insert_signature(
@@ -220,19 +233,21 @@ def verify_signature(*, signature_id: int) -> bool:
     Returns True only for the call that counted it.
     """
     with transaction.atomic():
-        campaign_id = (
+        row = (
             Signature.objects.filter(pk=signature_id)
-            .values_list("campaign_id", flat=True)
+            .values_list("campaign_id", "page_id")
             .first()
         )
-        if campaign_id is None:
+        if row is None:
             return False
+        campaign_id, page_id = row
         claimed = Signature.objects.filter(
             pk=signature_id, status=Signature.Status.PENDING
         ).update(status=Signature.Status.VERIFIED, verified_at=timezone.now())
         if not claimed:
             return False
         increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNATURES)
+        _counted(campaign_id, signature_id, page_id)
     return True
 
 

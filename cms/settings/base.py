@@ -26,7 +26,7 @@ def embedded_broker_options(broker_dir: Path) -> dict:
         "processed_folder": str(broker_dir / "processed"),
         "store_processed": False,
         # Files are polled: look often, so a send starts (and Ctrl-C is noticed) at once.
-        "polling_interval": 0.2,
+        "polling_interval": env_float("CELERY_BROKER_POLLING_INTERVAL", 0.2),
     }
 
 
@@ -479,3 +479,40 @@ if SENTRY_DSN:
         environment=SENTRY_ENVIRONMENT,
         traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
     )
+
+# --- Partner API, outgoing webhooks and embeds (issue 19) ----------------------------
+# /api/v1/ (cms/partners): keys per partner, idempotent POSTs, Standard Webhooks out.
+INSTALLED_APPS += ["ninja", "cms.partners"]
+# Requests per minute per API key, unless staff set the key's own limit.
+PARTNER_API_RATE_PER_MINUTE = env_int("PARTNER_API_RATE_PER_MINUTE", 600)
+# Failed authentications per client address per minute (keys are long and random:
+# this only keeps a scanner from costing us a query per guess).
+PARTNER_API_BAD_KEYS_PER_MINUTE = env_int("PARTNER_API_BAD_KEYS_PER_MINUTE", 30)
+# A retried POST with the same Idempotency-Key is answered from its record this long.
+PARTNER_IDEMPOTENCY_HOURS = env_int("PARTNER_IDEMPOTENCY_HOURS", 24)
+# Outgoing webhooks: seconds between attempts after a failure (one entry per retry),
+# the HTTP timeout, how often beat queues due deliveries (requests only record them),
+# and when a claimed delivery is presumed lost with its worker.
+PARTNER_WEBHOOK_RETRY_SCHEDULE = [
+    float(value)
+    for value in env_list(
+        "PARTNER_WEBHOOK_RETRY_SCHEDULE", ["5", "300", "1800", "7200", "18000", "36000"]
+    )
+]
+PARTNER_WEBHOOK_TIMEOUT = env_float("PARTNER_WEBHOOK_TIMEOUT", 5)
+PARTNER_WEBHOOK_SWEEP_SECONDS = env_float("PARTNER_WEBHOOK_SWEEP_SECONDS", 2)
+PARTNER_WEBHOOK_SENDING_TIMEOUT = env_int("PARTNER_WEBHOOK_SENDING_TIMEOUT", 60)
+# Plain http:// receivers are refused unless this is on (development and tests).
+PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", False)
+PARTNER_WEBHOOK_RETENTION_DAYS = env_int("PARTNER_WEBHOOK_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE["partners-send-due-webhooks"] = {
+    "task": "cms.partners.tasks.send_due_webhooks_task",
+    "schedule": PARTNER_WEBHOOK_SWEEP_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["partners-purge-old-records"] = {
+    "task": "cms.partners.tasks.purge_partner_records_task",
+    "schedule": 3600.0,
+}
+# Partner sites allowed to frame the embeddable signup form (/subscribers/embed/<id>/);
+# by default the same origins as the petition widget.
+SIGNUP_FRAME_ANCESTORS = env_list("SIGNUP_FRAME_ANCESTORS", PETITION_FRAME_ANCESTORS)

@@ -12,3 +12,5 @@ FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
     derive_key(SECRET_KEY, "field-encryption")
 ]
 LOOKUP_HASH_KEY = LOOKUP_HASH_KEY or derive_key(SECRET_KEY, "lookup-hash")
+# Loopback webhook receivers speak plain http.
+PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", True)

@@ -14,7 +14,7 @@ from .base import (
     embedded_broker_options,
 )
 from .derived_keys import derive_key
-from .env import env_str
+from .env import env_bool, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
@@ -55,3 +55,6 @@ else:
     if XDIST_WORKER:
         BROKER_DIR = VAR_DIR / f"broker-{XDIST_WORKER}"
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(BROKER_DIR)
+
+# Loopback webhook receivers speak plain http.
+PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", True)

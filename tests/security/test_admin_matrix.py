@@ -60,6 +60,12 @@ MATRIX = {
     # Check-in lists: the "Can use the check-in list of events" permission, which
     # neither list-scoped role holds here.
     "events_checkin": {"admin"},
+    # Partner keys, webhook endpoints and their logs (cms.partners): staff with the
+    # partners model permissions; here the administrator.
+    "partners_keys": {"admin"},
+    "partners_webhooks": {"admin"},
+    "partners_deliveries": {"admin"},
+    "partners_reads": {"admin"},
 }
 # Within an allowed namespace, views that only an admin may use.
 # (Importing takes its own "import" grant, which neither list-scoped role holds here.)
@@ -85,7 +91,12 @@ ADMIN_ONLY_VIEWS = {
     },
 }
 # RSVPs are read-only for everyone, staff admin included.
-NOBODY = {"rsvps": {"add", "edit", "copy", "usage"}}
+NOBODY = {
+    "rsvps": {"add", "edit", "copy", "usage"},
+    # Logs the platform writes: looked at, never added or edited.
+    "partners_deliveries": {"add", "edit"},
+    "partners_reads": {"add", "edit"},
+}
 # POST-only actions whose GET answers 405 for whoever may use them.
 
 

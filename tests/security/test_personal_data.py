@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from campaigns.mailings.models import Delivery
 from campaigns.models import Signature
+from cms.partners.models import PartnerConsent
 from events.models import Rsvp
 from subscribers import services
 from subscribers.models import Subscriber, Subscription, Suppression
@@ -58,6 +59,13 @@ def person(home_page):
         email=EMAIL,
         email_hash=subscriber.email_hash,
         status=Rsvp.Status.choices[0][0],
+    )
+    PartnerConsent.objects.create(
+        subscriber=subscriber,
+        mailing_list=legal,
+        partner="The Resurrection Project",
+        statement="Yes, e-mail me news.",
+        given_at=timezone.now(),
     )
     Suppression.objects.create(email_hash=subscriber.email_hash, reason="complaint")
     # Someone else, who must be untouched by María's export and erase.

@@ -1,0 +1,93 @@
+"""Staff forms for keys and webhook endpoints."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
+
+from events.models import EventPage
+from subscribers.models import ListPermission
+from subscribers.selectors import lists_user_can
+
+from . import keys
+from .models import Action, ApiKey, EventType, WebhookEndpoint
+
+
+class ApiKeyForm(WagtailAdminModelForm):
+    actions = forms.MultipleChoiceField(
+        label=_("Allowed actions"),
+        choices=Action.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = [
+            "name",
+            "partner",
+            "actions",
+            "lists",
+            "export_lists",
+            "campaigns",
+            "events",
+            "rate_limit_per_minute",
+        ]
+        widgets = {
+            "lists": forms.CheckboxSelectMultiple,
+            "export_lists": forms.CheckboxSelectMultiple,
+            "campaigns": forms.CheckboxSelectMultiple,
+            "events": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = lists_user_can(self.for_user, ListPermission.Permission.VIEW)
+        self.fields["lists"].queryset = visible
+        self.fields["export_lists"].queryset = visible
+        # RSVPs and counts are shared by an event's translations: grant the original.
+        self.fields["events"].queryset = (
+            EventPage.objects.filter(locale=Locale.get_default())
+            .live()
+            .order_by("-start")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            keys.check_scope(
+                user=self.for_user,
+                actions=cleaned.get("actions") or [],
+                list_ids=[item.pk for item in cleaned.get("lists") or []],
+                export_list_ids=[item.pk for item in cleaned.get("export_lists") or []],
+            )
+        except PermissionDenied as error:
+            raise forms.ValidationError(str(error) or _("Not allowed.")) from None
+        return cleaned
+
+
+class WebhookEndpointForm(WagtailAdminModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    event_types = forms.MultipleChoiceField(
+        label=_("Event types"),
+        choices=EventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["api_key", "url", "description", "event_types", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["api_key"].queryset = ApiKey.objects.filter(revoked_at=None)
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith("https://") and not (
+            settings.PARTNER_WEBHOOK_ALLOW_HTTP and url.startswith("http://")
+        ):
+            raise forms.ValidationError(_("Use an https:// address."))
+        return url

@@ -1,0 +1,162 @@
+"""Request and response bodies, with OSDI's names where they fit.
+
+OSDI (the Open Supporter Data Interface, as Action Network speaks it) nests a person
+in each signature, attendance and signup: ``given_name``, ``family_name``,
+``email_addresses``, ``postal_addresses`` and ``languages_spoken``. We keep one name
+per person, so the two name parts are joined on the way in and exports give ``name``.
+"""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class EmailAddress(Schema):
+    address: str = Field(max_length=254, examples=["ana@example.org"])
+    primary: bool = True
+
+
+class PostalAddress(Schema):
+    postal_code: str = Field("", max_length=10, examples=["60608"])
+
+
+class PersonIn(Schema):
+    given_name: str = Field("", max_length=100, examples=["Ana"])
+    family_name: str = Field("", max_length=100, examples=["García"])
+    email_addresses: list[EmailAddress] = Field(min_length=1, max_length=1)
+    postal_addresses: list[PostalAddress] = Field(default_factory=list, max_length=1)
+    languages_spoken: list[str] = Field(
+        default_factory=list,
+        max_length=1,
+        description="One of en, es, hi, zh-hans, ar, pl: the language of our e-mails.",
+        examples=[["es"]],
+    )
+
+
+class ConsentIn(Schema):
+    statement: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The words the person agreed to, as the partner showed them.",
+    )
+    given_at: datetime = Field(description="When the person agreed (ISO 8601).")
+
+
+class SignupIn(Schema):
+    person: PersonIn
+    lists: list[int] = Field(min_length=1, max_length=50, description="List ids.")
+    consent: ConsentIn | None = Field(
+        None,
+        description=(
+            "Only with the signup_confirmed scope: the person is recorded as "
+            "confirmed with this consent instead of being asked by e-mail."
+        ),
+    )
+
+
+class SignatureIn(Schema):
+    person: PersonIn
+    lists: list[int] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Optional opt-in to lists the campaign offers (double opt-in).",
+    )
+
+
+class AttendanceIn(Schema):
+    person: PersonIn
+    join_list: bool = Field(False, description="Also join the event's list, if any.")
+
+
+class Accepted(Schema):
+    status: str = Field(examples=["accepted"])
+    detail: str
+
+
+class Error(Schema):
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+
+
+class Milestone(Schema):
+    counter: str = Field(examples=["signatures"])
+    threshold: int
+    reached_at: datetime
+
+
+class ListOut(Schema):
+    id: int
+    name: str
+    description: str
+    total_confirmed: int
+    total_pending: int
+    confirmed_by_language: dict[str, int]
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    goal: int
+    total_signatures: int
+    total_signups: int
+    milestones: list[Milestone]
+
+
+class Target(Schema):
+    name: str
+
+
+class PetitionOut(Schema):
+    id: int
+    title: str
+    petition_text: str
+    target: list[Target]
+    language: str
+    campaign: int
+    total_signatures: int
+    goal: int
+    browser_url: str
+    milestones: list[Milestone]
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    start_date: datetime
+    end_date: datetime
+    status: str = Field(examples=["confirmed", "cancelled"])
+    capacity: int | None
+    total_accepted: int
+    total_waitlisted: int
+    places_left: int | None
+    rsvp_open: bool
+    browser_url: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email_addresses: list[EmailAddress]
+    postal_addresses: list[PostalAddress]
+    languages_spoken: list[str]
+    subscribed_at: datetime | None
+
+
+class PeoplePage(Schema):
+    page: int
+    per_page: int
+    total_pages: int
+    total_records: int
+    people: list[PersonOut]
+
+
+class KeyOut(Schema):
+    name: str
+    partner: str
+    actions: list[str]
+    lists: list[int]
+    export_lists: list[int]
+    campaigns: list[int]
+    events: list[int]
+    rate_limit_per_minute: int

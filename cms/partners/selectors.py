@@ -1,0 +1,169 @@
+"""Read queries for the partner API: counts by default, people only for exports."""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+
+from campaigns.models import Campaign, Counter, Milestone, PetitionPage
+from campaigns.selectors import counter_value
+from events.models import EventPage, Rsvp
+from subscribers.models import MailingList, Subscription, Suppression
+from subscribers.selectors import list_counts
+
+from .models import ApiKey
+
+PEOPLE_PER_PAGE = 100
+
+
+def _absolute(url: str | None) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + (url or "/")
+
+
+def _milestones(campaign_id: int, counter: str | None = None) -> list[dict]:
+    rows = Milestone.objects.filter(campaign_id=campaign_id)
+    if counter:
+        rows = rows.filter(counter=counter)
+    return [
+        {
+            "counter": row.counter,
+            "threshold": row.threshold,
+            "reached_at": row.reached_at,
+        }
+        for row in rows.order_by("reached_at", "threshold")
+    ]
+
+
+def scoped_lists(key: ApiKey):
+    """The lists this key may work with."""
+    return MailingList.objects.filter(pk__in=key.list_ids).order_by("name")
+
+
+def list_summaries(lists) -> list[dict]:
+    """Counts per list: confirmed and pending, and confirmed per language."""
+    counts = list_counts(lists)
+    summaries = []
+    for mailing_list in lists:
+        by_status = counts.get(mailing_list.pk, {})
+        confirmed = by_status.get(Subscription.Status.CONFIRMED, {})
+        summaries.append(
+            {
+                "id": mailing_list.pk,
+                "name": mailing_list.name,
+                "description": mailing_list.description,
+                "total_confirmed": sum(confirmed.values()),
+                "total_pending": sum(
+                    by_status.get(Subscription.Status.PENDING, {}).values()
+                ),
+                "confirmed_by_language": dict(sorted(confirmed.items())),
+            }
+        )
+    return summaries
+
+
+def scoped_campaigns(key: ApiKey):
+    return Campaign.objects.filter(pk__in=key.campaign_ids).order_by("name")
+
+
+def campaign_summary(campaign: Campaign) -> dict:
+    """A campaign's counters, goal and milestones."""
+    return {
+        "id": campaign.pk,
+        "title": campaign.name,
+        "goal": campaign.goal,
+        "total_signatures": counter_value(campaign_id=campaign.pk),
+        "total_signups": counter_value(
+            campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS
+        ),
+        "milestones": _milestones(campaign.pk),
+    }
+
+
+def scoped_petitions(key: ApiKey):
+    """Live petition pages (every translation) of the key's campaigns."""
+    return (
+        PetitionPage.objects.live()
+        .filter(campaign_id__in=key.campaign_ids)
+        .select_related("campaign", "locale")
+        .order_by("pk")
+    )
+
+
+def petition_summary(page: PetitionPage) -> dict:
+    """A petition with its campaign's signature count, goal and milestones."""
+    count = counter_value(campaign_id=page.campaign_id)
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "petition_text": page.statement,
+        "target": [{"name": page.target}],
+        "language": page.locale.language_code,
+        "campaign": page.campaign_id,
+        "total_signatures": count,
+        "goal": page.campaign.goal_for(count),
+        "browser_url": _absolute(page.url),
+        "milestones": _milestones(page.campaign_id, Counter.Kind.SIGNATURES),
+    }
+
+
+def scoped_events(key: ApiKey):
+    """Live events of the key, with their translations (RSVPs are shared)."""
+    keys = EventPage.objects.filter(pk__in=key.event_ids).values("translation_key")
+    return EventPage.objects.live().filter(translation_key__in=keys).order_by("start")
+
+
+def event_summary(event: EventPage) -> dict:
+    """An event's times, status and attendance counts (never the hidden address)."""
+    canonical = event.canonical()
+    counts = dict(
+        Rsvp.objects.filter(event=canonical)
+        .values_list("status")
+        .annotate(total=Count("pk"))
+    )
+    return {
+        "id": event.pk,
+        "title": event.title,
+        "start_date": event.start,
+        "end_date": event.end,
+        "status": "cancelled" if event.cancelled else "confirmed",
+        "capacity": canonical.capacity,
+        "total_accepted": counts.get(Rsvp.Status.CONFIRMED, 0),
+        "total_waitlisted": counts.get(Rsvp.Status.WAITLISTED, 0),
+        "places_left": event.places_left(),
+        "rsvp_open": canonical.rsvp_open(),
+        "browser_url": _absolute(event.url),
+    }
+
+
+def people_on_list(*, list_id: int, page: int) -> tuple[list[dict], int]:
+    """One page of the people confirmed on a list and not suppressed, and the total."""
+    suppressed = Suppression.objects.filter(
+        email_hash=OuterRef("subscriber__email_hash")
+    )
+    rows = (
+        Subscription.objects.filter(
+            Q(mailing_list_id=list_id) & Q(status=Subscription.Status.CONFIRMED)
+        )
+        .exclude(Exists(suppressed))
+        .select_related("subscriber")
+        .order_by("pk")
+    )
+    total = rows.count()
+    start = (page - 1) * PEOPLE_PER_PAGE
+    people = [
+        person_data(row.subscriber, subscribed_at=row.consented_at)
+        for row in rows[start : start + PEOPLE_PER_PAGE]
+    ]
+    return people, total
+
+
+def person_data(subscriber, *, subscribed_at=None) -> dict:
+    """A subscriber as OSDI-style JSON: for exports and export-scoped webhooks only."""
+    return {
+        "id": subscriber.pk,
+        "name": subscriber.name or "",
+        "email_addresses": [{"address": subscriber.email, "primary": True}],
+        "postal_addresses": (
+            [{"postal_code": subscriber.zip_code}] if subscriber.zip_code else []
+        ),
+        "languages_spoken": [subscriber.language],
+        "subscribed_at": subscribed_at,
+    }

@@ -1,0 +1,1 @@
+"""Outgoing webhooks, signed per Standard Webhooks (https://www.standardwebhooks.com/)."""

@@ -1,0 +1,53 @@
+"""The JSON a receiver gets: ``{"type", "timestamp", "data"}``, ids only, plus the
+person for a confirmed signup on a list the key may export (built at send time, never
+stored, and logged as a personal-data read)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from subscribers.models import Subscriber, Subscription
+
+from ..models import ApiKey, EventType, PersonalDataRead, WebhookDelivery
+
+
+def _person(delivery: WebhookDelivery, key: ApiKey) -> dict | None:
+    from ..selectors import person_data
+    from ..services import log_personal_data_read
+
+    exportable = set(delivery.data.get("lists") or []) & key.export_list_ids
+    if not exportable:
+        return None
+    subscriber = Subscriber.objects.filter(pk=delivery.data.get("subscriber")).first()
+    if subscriber is None:
+        return None  # erased since
+    still_on = sorted(
+        subscriber.subscriptions.filter(
+            mailing_list_id__in=exportable, status=Subscription.Status.CONFIRMED
+        ).values_list("mailing_list_id", flat=True)
+    )
+    if not still_on:
+        return None  # left the list since
+    log_personal_data_read(
+        api_key=key,
+        list_id=still_on[0],
+        channel=PersonalDataRead.Channel.WEBHOOK,
+        records=1,
+    )
+    return person_data(subscriber)
+
+
+def body(delivery: WebhookDelivery, key: ApiKey) -> bytes:
+    data = dict(delivery.data)
+    if delivery.event_type == EventType.SUBSCRIPTION_CONFIRMED:
+        person = _person(delivery, key)
+        if person is not None:
+            data["person"] = person
+    payload = {
+        "type": delivery.event_type,
+        "timestamp": delivery.occurred_at.isoformat(),
+        "data": data,
+    }
+    return json.dumps(
+        payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).encode()

@@ -1,0 +1,170 @@
+"""Staff create keys and endpoints (secrets shown once), revoke keys, read the logs and
+resend deliveries; nobody grants what they could not see themselves."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.urls import reverse
+
+from cms.partners.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from subscribers.models import ListPermission
+from tests.factories import UserFactory
+
+from .conftest import auth
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r"ona_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")
+
+
+def key_form(world, **overrides) -> dict:
+    data = {
+        "name": "Sign-in sheets",
+        "partner": "The Resurrection Project",
+        "actions": ["sign", "read_aggregates"],
+        "lists": [world.list_a.pk],
+        "export_lists": [],
+        "campaigns": [world.campaign_a.pk],
+        "events": [world.event_a.pk],
+        "rate_limit_per_minute": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_key_is_shown_once_and_stored_hashed(client, world):
+    client.force_login(world.staff)
+    response = client.post(reverse("partners_keys:add"), key_form(world))
+    assert response.status_code == 200
+    html = response.content.decode()
+    token = TOKEN.search(html).group(0)
+    assert "shown only once" in html
+    assert (
+        "no-store" in response["Cache-Control"]
+        or "max-age=0" in response["Cache-Control"]
+    )
+    key = ApiKey.objects.get()
+    assert key.created_by == world.staff
+    assert token not in str(ApiKey.objects.values().get())
+    # It works at once, and no admin page shows it again.
+    assert client.get("/api/v1/key/", **auth(token)).status_code == 200
+    for url in (
+        reverse("partners_keys:index"),
+        reverse("partners_keys:edit", args=[key.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert token not in page.content.decode()
+
+    # Revoking asks first, then refuses the key at once.
+    assert client.get(reverse("partners_keys:revoke", args=[key.pk])).status_code == 200
+    client.post(reverse("partners_keys:revoke", args=[key.pk]))
+    assert ApiKey.objects.get().revoked_at is not None
+    assert client.get("/api/v1/key/", **auth(token)).status_code == 401
+
+
+def test_staff_grant_only_lists_they_may_see(client, world):
+    group = Group.objects.create(name="Outreach")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "partners"],
+            codename__in=["access_admin", "add_apikey", "change_apikey", "view_apikey"],
+        )
+    )
+    ListPermission.objects.create(
+        group=group, mailing_list=world.list_a, permission="view"
+    )
+    user = UserFactory(username="outreach")
+    user.groups.add(group)
+    client.force_login(user)
+
+    refused = client.post(
+        reverse("partners_keys:add"), key_form(world, lists=[world.list_b.pk])
+    )
+    assert refused.status_code == 200  # the form again, with the error
+    assert ApiKey.objects.count() == 0
+    # Adding people as confirmed needs the import grant too.
+    refused = client.post(
+        reverse("partners_keys:add"), key_form(world, actions=["signup_confirmed"])
+    )
+    assert ApiKey.objects.count() == 0
+    assert "import permission" in refused.content.decode()
+    accepted = client.post(reverse("partners_keys:add"), key_form(world))
+    assert TOKEN.search(accepted.content.decode())
+    assert ApiKey.objects.count() == 1
+
+
+def test_endpoint_secret_is_shown_once_and_deliveries_can_be_resent(
+    client, world, monkeypatch
+):
+    from cms.partners.webhooks import services as webhooks
+
+    from .conftest import make_key
+
+    queued = []
+    monkeypatch.setattr(
+        webhooks,
+        "publish",
+        lambda task, ids, on_failure=None: queued.extend(ids) or True,
+    )
+
+    key, _token = make_key(world)
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("partners_webhooks:add"),
+        {
+            "api_key": key.pk,
+            "url": "https://partner.example.org/hooks",
+            "description": "",
+            "event_types": ["signature.counted", "milestone.reached"],
+            "active": "on",
+        },
+    )
+    secret = re.search(r"whsec_[A-Za-z0-9+/=]{44}", response.content.decode()).group(0)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret == secret  # decrypted for signing; encrypted at rest
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM partners_webhookendpoint")
+        stored = bytes(cursor.fetchone()[0])
+    assert secret.encode() not in stored
+    page = client.get(reverse("partners_webhooks:edit", args=[endpoint.pk]))
+    assert secret not in page.content.decode()
+
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_type="signature.counted",
+        event_key="signature.counted:1",
+        message_id="msg_1",
+        data={"signature": 1},
+        occurred_at=endpoint.created_at,
+        status=WebhookDelivery.Status.FAILED,
+        attempts=7,
+    )
+    index = client.get(reverse("partners_deliveries:index"))
+    assert index.status_code == 200
+    assert "signature.counted" in index.content.decode()
+    assert client.get(reverse("partners_deliveries:add")).status_code in (302, 403)
+    client.post(reverse("partners_deliveries:resend", args=[delivery.pk]))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+    assert queued == [delivery.pk]
+    assert client.get(reverse("partners_reads:index")).status_code == 200
+
+
+def test_plain_http_endpoints_are_refused_unless_allowed(client, world, settings):
+    from .conftest import make_key
+
+    settings.PARTNER_WEBHOOK_ALLOW_HTTP = False
+    key, _token = make_key(world)
+    client.force_login(world.staff)
+    client.post(
+        reverse("partners_webhooks:add"),
+        {
+            "api_key": key.pk,
+            "url": "http://partner.example.org/hooks",
+            "event_types": ["signature.counted"],
+            "active": "on",
+        },
+    )
+    assert WebhookEndpoint.objects.count() == 0

@@ -1,0 +1,329 @@
+"""Writes through the API obey the public forms' rules: idempotency, limits, suppression,
+consent, validation in the partner's language, capacity and waitlist."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Counter, Signature
+from cms.partners.models import Action, IdempotencyRecord, PartnerConsent
+from events.models import Rsvp
+from subscribers import services as subscriber_services
+from subscribers.models import Subscriber, Subscription, Suppression
+
+from .conftest import auth, make_key, person, post
+
+pytestmark = pytest.mark.django_db
+
+
+def signatures_path(world) -> str:
+    return f"/api/v1/petitions/{world.petition_a.pk}/signatures/"
+
+
+def test_a_retried_post_creates_nothing_new_and_gets_the_first_answer(
+    client, world, django_capture_on_commit_callbacks
+):
+    _key, token = make_key(world)
+    body = {"person": person("ana@example.org", language="es")}
+    with django_capture_on_commit_callbacks():
+        first = post(client, signatures_path(world), body, token, key="sheet-17-row-3")
+        again = post(client, signatures_path(world), body, token, key="sheet-17-row-3")
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Signature.objects.count() == 1
+    assert Counter.objects.get(campaign=world.campaign_a, kind="signatures").value == 1
+    assert IdempotencyRecord.objects.count() == 1
+
+    # The same key for a different request is refused, and changes nothing.
+    other = {"person": person("bo@example.org")}
+    reused = post(client, signatures_path(world), other, token, key="sheet-17-row-3")
+    assert reused.status_code == 422
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert Signature.objects.count() == 1
+
+
+def test_every_post_needs_an_idempotency_key(client, world):
+    _key, token = make_key(world)
+    response = client.post(
+        signatures_path(world),
+        {"person": person("ana@example.org")},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="pl",
+        **auth(token),
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "header.Idempotency-Key": ["To pole jest wymagane."]
+    }
+    too_long = post(
+        client,
+        signatures_path(world),
+        {"person": person("a@example.org")},
+        token,
+        key="k" * 256,
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["code"] == "idempotency_key_missing"
+    assert Signature.objects.count() == 0
+
+
+def test_a_failed_request_leaves_no_record_so_a_retry_runs(client, world, monkeypatch):
+    from cms.partners.api import resources
+
+    _key, token = make_key(world)
+    calls = []
+
+    def broken(**kwargs):
+        calls.append(kwargs)
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(resources, "record_signature", broken)
+    client.raise_request_exception = False
+    body = {"person": person("ana@example.org")}
+    assert (
+        post(client, signatures_path(world), body, token, key="k1").status_code == 500
+    )
+    assert IdempotencyRecord.objects.count() == 0
+    monkeypatch.undo()
+    assert (
+        post(client, signatures_path(world), body, token, key="k1").status_code == 202
+    )
+    assert Signature.objects.count() == 1
+
+
+def test_each_key_has_its_own_rate_limit(client, world, settings):
+    key, token = make_key(world)
+    key.rate_limit_per_minute = 3
+    key.save()
+    _other, other_token = make_key(world)
+    statuses = [
+        client.get("/api/v1/lists/", **auth(token)).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    limited = client.get("/api/v1/lists/", **auth(token))
+    assert limited["Retry-After"] == "60"
+    assert limited.json()["code"] == "rate_limited"
+    # Another partner's key is not held up.
+    assert client.get("/api/v1/lists/", **auth(other_token)).status_code == 200
+    settings.PARTNER_API_RATE_PER_MINUTE = 2
+    assert [
+        client.get("/api/v1/key/", **auth(other_token)).status_code for _ in range(3)
+    ][-1] == 429
+
+
+def test_guessing_keys_is_throttled_per_client(client, world, settings):
+    settings.PARTNER_API_BAD_KEYS_PER_MINUTE = 2
+    statuses = [
+        client.get("/api/v1/lists/", **auth(f"ona_{n}_guess")).status_code
+        for n in range(4)
+    ]
+    assert statuses == [401, 401, 429, 429]
+
+
+def test_suppressed_addresses_are_never_resubscribed(
+    client, world, django_capture_on_commit_callbacks
+):
+    _key, token = make_key(world)
+    subscriber_services.suppress(email="gone@example.org", reason="complaint")
+    left = Subscriber.for_email("left@example.org")
+    left.save()
+    subscriber_services.unsubscribe(subscriber_id=left.pk)  # left everything
+    body_for = lambda email, **extra: {  # noqa: E731
+        "person": person(email),
+        "lists": [world.list_a.pk],
+        **extra,
+    }
+    consent = {"statement": "Sign me up", "given_at": timezone.now().isoformat()}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        answers = [
+            post(client, "/api/v1/people/", body_for("gone@example.org"), token),
+            post(
+                client,
+                "/api/v1/people/",
+                body_for("GONE@example.org", consent=consent),
+                token,
+            ),
+            post(
+                client,
+                "/api/v1/people/",
+                body_for("left@example.org", consent=consent),
+                token,
+            ),
+        ]
+    # The same answer as for anyone, and nothing stored or mailed.
+    assert [answer.status_code for answer in answers] == [202, 202, 202]
+    assert len({answer.content for answer in answers}) == 1
+    assert not Subscriber.objects.with_email("gone@example.org").exists()
+    assert not Subscription.objects.filter(subscriber=left).exists()
+    assert PartnerConsent.objects.count() == 0
+    assert callbacks == []
+    assert Suppression.objects.count() == 2
+
+
+def test_consent_path_records_confirmed_with_the_partners_statement(client, world):
+    key, token = make_key(world)
+    given_at = timezone.now() - timedelta(days=2)
+    response = post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org", language="es"),
+            "lists": [world.list_a.pk],
+            "consent": {
+                "statement": "Sí, quiero recibir noticias del grupo de la comunidad.",
+                "given_at": given_at.isoformat(),
+            },
+        },
+        token,
+    )
+    assert response.status_code == 202
+    subscription = Subscription.objects.get()
+    assert subscription.status == "confirmed"
+    assert subscription.source == "partner"
+    assert subscription.consented_at == given_at
+    consent = PartnerConsent.objects.get()
+    assert consent.statement.startswith("Sí, quiero")
+    assert (consent.api_key, consent.partner, consent.given_at) == (
+        key,
+        "The Resurrection Project",
+        given_at,
+    )
+    # The person's own "download my data" shows it; erasing them erases it.
+    exported = subscriber_services.export_subscriber_data(
+        subscriber_id=subscription.subscriber_id
+    )
+    assert exported["partners.partnerconsent"][0]["statement"].startswith("Sí")
+    subscriber_services.erase_subscriber(subscriber_id=subscription.subscriber_id)
+    assert PartnerConsent.objects.count() == 0
+
+
+def test_consent_path_needs_its_own_scope(client, world):
+    _key, token = make_key(world, [Action.SIGNUP])
+    response = post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org"),
+            "lists": [world.list_a.pk],
+            "consent": {"statement": "yes", "given_at": timezone.now().isoformat()},
+        },
+        token,
+    )
+    assert response.status_code == 403
+    assert Subscriber.objects.count() == 0
+
+
+def test_errors_come_in_the_partners_language_and_write_nothing(client, world):
+    _key, token = make_key(world)
+    bad = {
+        "person": {
+            "given_name": "Ana\nBcc: x@example.org",
+            "email_addresses": [{"address": "not-an-address"}],
+            "postal_addresses": [{"postal_code": "606"}],
+            "languages_spoken": ["es"],
+        },
+        "lists": [world.list_a.pk, world.list_b.pk],
+    }
+    response = post(client, "/api/v1/people/", bad, token, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {
+        "person.given_name",
+        "person.email_addresses",
+        "person.postal_addresses",
+        "lists",
+    }
+    assert errors["person.email_addresses"] == [
+        "Introduzca una dirección de correo electrónico válida."
+    ]
+    assert response["Content-Language"] == "es"
+    assert Subscriber.objects.count() == 0
+
+    unknown_language = post(
+        client,
+        signatures_path(world),
+        {"person": person("ana@example.org", language="xx")},
+        token,
+    )
+    assert unknown_language.status_code == 400
+    assert "person.languages_spoken" in unknown_language.json()["errors"]
+
+    for raw in (b"{not json", '{"person": "\xff"}'.encode("latin-1"), b"[]"):
+        response = client.post(
+            signatures_path(world),
+            raw,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="raw",
+            **auth(token),
+        )
+        assert response.status_code == 400, raw
+    assert Signature.objects.count() == 0
+
+
+def test_rsvps_obey_capacity_and_waitlist(client, world):
+    _key, token = make_key(world)
+    event = world.event_a
+    event.capacity, event.waitlist = 1, True
+    event.save_revision().publish()
+    path = f"/api/v1/events/{event.pk}/attendances/"
+    first = post(client, path, {"person": person("one@example.org")}, token)
+    second = post(client, path, {"person": person("two@example.org")}, token)
+    assert first.status_code == second.status_code == 202
+    assert first.content == second.content  # nobody learns who was waitlisted
+    assert sorted(Rsvp.objects.values_list("status", flat=True)) == [
+        "confirmed",
+        "waitlisted",
+    ]
+    counts = client.get(f"/api/v1/events/{event.pk}/", **auth(token)).json()
+    assert (counts["total_accepted"], counts["total_waitlisted"]) == (1, 1)
+    assert counts["places_left"] == 0
+
+    event.waitlist = False
+    event.save_revision().publish()
+    full = post(
+        client,
+        path,
+        {"person": person("three@example.org")},
+        token,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert full.status_code == 409
+    assert full.json()["code"] == "full"
+    assert full.json()["detail"] == "Lo sentimos, este evento está lleno."
+    assert Rsvp.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_retries_write_once(live_server, world):
+    """Two copies of one POST at the same moment (a client that timed out and retried):
+    one signature, both answered 202."""
+    import requests
+
+    _key, token = make_key(world)
+    url = live_server.url + signatures_path(world)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send():
+        barrier.wait(timeout=30)
+        answers.append(
+            requests.post(
+                url,
+                json={"person": person("ana@example.org")},
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "same"},
+                timeout=60,
+            )
+        )
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answer.status_code for answer in answers) == [202, 202]
+    assert Signature.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1

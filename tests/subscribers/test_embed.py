@@ -1,0 +1,176 @@
+"""The embeddable signup form: framed only by allowed origins, in the visitor's language,
+with the same answers and the same limits as the signup page itself."""
+
+import re
+import uuid
+
+import pytest
+
+from subscribers.models import SignupPage, Subscriber, Subscription
+from subscribers.services import suppress
+from tests.factories import MailingListFactory, translate_page
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"embed-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def lists():
+    return [
+        MailingListFactory(name="Legal Protection/Services", slug="legal"),
+        MailingListFactory(name="Community Outreach/Education", slug="outreach"),
+    ]
+
+
+@pytest.fixture
+def signup_page(home_page, lists):
+    page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
+    page.save_revision().publish()
+    return page
+
+
+def embed_url(page, prefix: str = "") -> str:
+    return f"{prefix}/subscribers/embed/{page.pk}/"
+
+
+def token_for(client, url: str, **headers) -> str:
+    return TOKEN.search(client.get(url, **headers).content.decode()).group(1)
+
+
+def data(offered, token: str, **overrides) -> dict:
+    values = {
+        "form_token": token,
+        "email": "ana@example.org",
+        "name": "Ana",
+        "zip_code": "60608",
+        "language": "es",
+        "lists": [offered[0].pk],
+        "website": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_framed_only_by_allowed_origins(client, signup_page, settings):
+    settings.SIGNUP_FRAME_ANCESTORS = [
+        "https://resurrectionproject.org",
+        "https://evil.example; script-src *",
+    ]
+    response = client.get(embed_url(signup_page))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == (
+        "frame-ancestors 'self' https://resurrectionproject.org"
+    )
+    assert "X-Frame-Options" not in response
+    assert response["Cache-Control"].startswith("max-age=0")
+    # The page itself is still not frameable.
+    assert client.get(signup_page.url)["X-Frame-Options"] == "DENY"
+
+
+def test_in_the_visitors_language(client, signup_page):
+    translate_page(signup_page, "es", title="Únase a nosotros")
+    by_browser = client.get(embed_url(signup_page), HTTP_ACCEPT_LANGUAGE="es")
+    html = by_browser.content.decode()
+    assert '<html lang="es"' in html
+    assert "Únase a nosotros" in html
+    assert "Correo electrónico" in html or "correo electrónico" in html
+    assert 'action="/es/subscribers/embed/' in html
+
+    by_prefix = client.get(embed_url(signup_page, "/ar"), HTTP_ACCEPT_LANGUAGE="es")
+    html = by_prefix.content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert "Join us" in html  # no Arabic translation: English content, Arabic chrome
+
+
+def test_signs_up_without_a_csrf_cookie_like_the_page(
+    client, signup_page, lists, django_capture_on_commit_callbacks
+):
+    token = token_for(client, embed_url(signup_page))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(embed_url(signup_page), data(lists, token))
+    assert response.status_code == 200
+    assert "Thank you. Please check your e-mail." in response.content.decode()
+    subscription = Subscription.objects.get()
+    assert (subscription.status, subscription.source) == ("pending", "signup")
+    assert subscription.signup_page_id == signup_page.pk
+    assert subscription.subscriber.language == "es"
+    assert len(callbacks) == 1  # the confirmation e-mail, through the worker
+
+
+def test_same_answer_for_known_suppressed_and_bots(client, signup_page, lists):
+    token = token_for(client, embed_url(signup_page))
+    suppress(email="gone@example.org", reason="complaint")
+    answers = [
+        client.post(embed_url(signup_page), data(lists, token)).content,
+        client.post(embed_url(signup_page), data(lists, token)).content,
+        client.post(
+            embed_url(signup_page), data(lists, token, email="gone@example.org")
+        ).content,
+        client.post(
+            embed_url(signup_page),
+            data(lists, token, email="bot@example.org", website="http://spam"),
+        ).content,
+    ]
+    assert len(set(answers)) == 1
+    assert Subscriber.objects.count() == 1
+
+
+def test_bad_token_or_input_writes_nothing(client, signup_page, lists):
+    token = token_for(client, embed_url(signup_page))
+    for values in (
+        data(lists, "forged:token"),
+        data(lists, ""),
+        data(lists, token, email="not-an-address"),
+        data(lists, token, lists=[99999]),
+    ):
+        response = client.post(embed_url(signup_page), values)
+        assert response.status_code == 400
+    # A token for another page is worthless here, and so is a petition widget's.
+    other = SignupPage(title="Other", slug="other")
+    signup_page.get_parent().add_child(instance=other)
+    other.save_revision().publish()
+    assert (
+        client.post(
+            embed_url(signup_page), data(lists, token_for(client, embed_url(other)))
+        ).status_code
+        == 400
+    )
+    assert Subscriber.objects.count() == 0
+
+
+def test_shares_the_signup_pages_limits(client, signup_page, lists, settings):
+    settings.SUBSCRIBERS_RATE_PER_IP = "2/h"
+    token = token_for(client, embed_url(signup_page))
+    page_post = client.post(
+        signup_page.url,
+        {**data(lists, ""), "email": "one@example.org"},
+    )
+    assert page_post.status_code == 200
+    assert (
+        client.post(
+            embed_url(signup_page), data(lists, token, email="two@example.org")
+        ).status_code
+        == 200
+    )
+    limited = client.post(
+        embed_url(signup_page), data(lists, token, email="three@example.org")
+    )
+    assert limited.status_code == 429
+    assert client.post(signup_page.url, data(lists, "")).status_code == 429
+    assert Subscriber.objects.count() == 2
+
+
+def test_unpublished_or_unknown_pages_are_404(client, signup_page):
+    signup_page.unpublish()
+    assert client.get(embed_url(signup_page)).status_code == 404
+    assert client.get("/subscribers/embed/999999/").status_code == 404
