@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
+from cms.languages import localized_url
 from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
 from cms.page_cache import mark_cacheable
 from events.kinds import EventKind
@@ -87,8 +88,10 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
         events, filters = self.filtered_events(request.GET)
+        events = paginate(request, events, per_page=20)
+        self.set_reader_urls(events)
         context.update(
-            events=paginate(request, events, per_page=20),
+            events=events,
             filters=filters,
             kinds=EventKind.choices,
         )
@@ -326,7 +329,7 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         location = self.location_text()
         if location:
             lines.append(location)
-        lines.append(links.cite(gettext("Details and RSVP"), self.url or "/"))
+        lines.append(links.cite(gettext("Details and RSVP"), localized_url(self)))
         return "\n".join(lines)
 
     def rsvp_open(self) -> bool:

@@ -118,6 +118,8 @@ def resend_unqueued_confirmations(*, limit: int = 500) -> int:
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
     """E-mail one RSVP its confirmation, with the hidden address; safe to run twice
     (the worst case is a second copy)."""
+    from cms.bidi import isolate_numbers_text
+    from cms.languages import localized_url
     from events.ical import calendar_bytes
 
     rsvp = Rsvp.objects.select_related("event").filter(pk=rsvp_id).first()
@@ -132,7 +134,7 @@ def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
             "location": event.location_text(
                 include_hidden=rsvp.status == Rsvp.Status.CONFIRMED
             ),
-            "event_url": settings.WAGTAILADMIN_BASE_URL + (event.url or "/"),
+            "event_url": settings.WAGTAILADMIN_BASE_URL + localized_url(event),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "site_name": settings.WAGTAIL_SITE_NAME,
         }
@@ -143,7 +145,9 @@ def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
         ) % {"event": event.title}
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string("email/rsvp_confirmation.txt", context),
+            body=isolate_numbers_text(
+                render_to_string("email/rsvp_confirmation.txt", context), rsvp.language
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[rsvp.email],
         )

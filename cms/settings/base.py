@@ -355,3 +355,34 @@ CELERY_BEAT_SCHEDULE["cms-purge-expired-records"] = {
     "task": "cms.tasks.purge_expired_records_task",
     "schedule": 24 * 3600,
 }
+
+# --- Machine translation (issue 13) ------------------------------------------------
+# Drafts for the alert screen and the localize editor, through wagtail-localize's
+# machine-translator interface. Off unless chosen: "libretranslate" (self-hosted, so no
+# text leaves the office; recommended) or "deepl". Drafts stay marked as machine-made.
+MACHINE_TRANSLATOR = env_str("MACHINE_TRANSLATOR", "").lower()
+if MACHINE_TRANSLATOR == "libretranslate":
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        "OPTIONS": {
+            "LIBRETRANSLATE_URL": env_str(
+                "LIBRETRANSLATE_URL", "http://127.0.0.1:5000"
+            ).rstrip("/"),
+            "API_KEY": env_str("LIBRETRANSLATE_API_KEY", ""),
+            "TIMEOUT": env_float("MACHINE_TRANSLATOR_TIMEOUT", 20),
+        },
+    }
+elif MACHINE_TRANSLATOR == "deepl":
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {
+            "AUTH_KEY": env_str("DEEPL_AUTH_KEY", ""),
+            "TIMEOUT": env_float("MACHINE_TRANSLATOR_TIMEOUT", 20),
+        },
+    }
+elif MACHINE_TRANSLATOR:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "MACHINE_TRANSLATOR must be empty, 'libretranslate' or 'deepl'."
+    )
