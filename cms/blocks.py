@@ -152,7 +152,7 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     def render_text(self, value, links):
         label = dict(ResourceCategory.CHOICES).get(value["category"], "")
         lines = [f"{value['organisation']} ({label})", wrap(value["description"])]
-        phone, web = gettext("Phone"), gettext("Web")
+        phone, web = gettext("Phone"), gettext("Website")
         if value["phone"]:
             lines.append(f"{phone}: {value['phone']}")
         if value["web_address"]:

@@ -95,10 +95,15 @@ class AlertFormMixin(SenderRequiredMixin, WagtailAdminTemplateMixin):
                 messages.success(
                     self.request,
                     _(
-                        "%(tool)s drafted %(count)s languages. Read them over: they are "
+                        "%(tool)s drafted: %(languages)s. Read them over: they stay "
                         "marked as machine translations until you change them."
                     )
-                    % {"tool": drafted.tool_name, "count": len(drafted.texts)},
+                    % {
+                        "tool": drafted.tool_name,
+                        "languages": ", ".join(
+                            language_label(code) for code in drafted.texts
+                        ),
+                    },
                 )
         # A fresh unbound-looking form: no errors shown for fields not filled in yet.
         initial = {
