@@ -9,6 +9,7 @@ answer 500 or a wrong API key's 403 like the real server.
 """
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,6 +58,17 @@ class State:
 
 
 def translate(text: str, target: str) -> str:
+    """Line by line, as LibreTranslate keeps an HTML string's <br> where they were."""
+    lines = re.split(r"(<br\s*/?>)", text)
+    return "".join(
+        line if index % 2 else _translate_line(line, target)
+        for index, line in enumerate(lines)
+    )
+
+
+def _translate_line(text: str, target: str) -> str:
+    if not text.strip():
+        return text
     known = PHRASEBOOK.get(text, {}).get(target)
     return known if known is not None else f"[{target}] {text}"
 
