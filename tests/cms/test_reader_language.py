@@ -137,3 +137,19 @@ def test_admin_email_preview_names_languages(client, site):
     assert "简体中文 (Simplified Chinese)" in html
     assert ">zh-hans<" not in html
     assert "no published translation in this language" in html
+
+
+def test_the_switcher_costs_one_query_per_tree_level(site, django_assert_max_num_queries):
+    from cms.languages import localized_urls
+
+    bulletin = site["bulletin"]
+    translate_page(bulletin, "es", title="Recursos")
+    localized_urls(bulletin)  # the site's root paths are cached from here on
+    with django_assert_max_num_queries(3):  # its translations, its parent's, the parent
+        urls = localized_urls(bulletin)
+    assert urls == {
+        "en": "/bulletins/resources/",
+        "es": "/es/bulletins/resources/",
+        **{code: f"/{code}/bulletins/resources/" for code in LANGUAGES[2:]},
+    }
+    assert urls == {code: localized_url(bulletin, code) for code in LANGUAGES}
