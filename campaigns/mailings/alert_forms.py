@@ -90,6 +90,10 @@ class TranslationsMixin(forms.Form):
                     self[f"{field}_{language}"] for field in self.translated_fields
                 ],
                 "machine": self[f"machine_{language}"],
+                "filled": any(
+                    self[f"{field}_{language}"].value()
+                    for field in self.translated_fields
+                ),
             }
             for language in OTHER_LANGUAGES
         ]

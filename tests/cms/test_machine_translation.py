@@ -34,7 +34,9 @@ def libretranslate(settings):
     fake.stop()
 
 
-def test_drafts_keep_line_breaks_and_skip_the_source_language(home_page, libretranslate):
+def test_drafts_keep_line_breaks_and_skip_the_source_language(
+    home_page, libretranslate
+):
     drafted = draft_translations(
         texts={"message": "Stand with our neighbors.\nBring water.", "title": ""},
         source_language="en",
@@ -140,7 +142,9 @@ def test_settings_pick_the_translator_from_the_environment():
 
     assert off.stdout.strip() == "None"
     assert "LibreTranslator" in libre.stdout
-    assert "'LIBRETRANSLATE_URL': 'http://translate.office.internal:5000'" in libre.stdout
+    assert (
+        "'LIBRETRANSLATE_URL': 'http://translate.office.internal:5000'" in libre.stdout
+    )
     assert "'API_KEY': 'k'" in libre.stdout
     assert wrong.returncode != 0
     assert "MACHINE_TRANSLATOR must be" in wrong.stderr

@@ -139,7 +139,9 @@ def test_admin_email_preview_names_languages(client, site):
     assert "no published translation in this language" in html
 
 
-def test_the_switcher_costs_one_query_per_tree_level(site, django_assert_max_num_queries):
+def test_the_switcher_costs_one_query_per_tree_level(
+    site, django_assert_max_num_queries
+):
     from cms.languages import localized_urls
 
     bulletin = site["bulletin"]

@@ -60,7 +60,9 @@ def surfaces(home_page, legal):
     forget_petitions()
     event = build_event(title="Know Your Rights", rsvp_mode="internal", rsvp_list=legal)
     subscriber = make_subscriber("ana@example.org", language="en")
-    subscriber.subscriptions.create(mailing_list=legal, status="confirmed", source="staff")
+    subscriber.subscriptions.create(
+        mailing_list=legal, status="confirmed", source="staff"
+    )
     return {
         "home": "/",
         "signup": "/join/",
