@@ -275,15 +275,18 @@ def test_every_public_page_in_six_languages_at_phone_and_desktop_width(
                     browser_page, site, where, name, language, content_language
                 )
     # The Arabic e-mail (a translated page, and one in English inside Arabic chrome).
-    browser_page.set_viewport_size({"width": WIDTHS[1], "height": 900})
     for page in (site["update"], site["bulletin"]):
         browser_page.set_content(render_email(page, language="ar").html)
-        if browser_page.locator("html").get_attribute("dir") != "rtl":
-            problems.append(f"Arabic e-mail of {page.slug}: not right to left")
-        for paragraph in browser_page.locator("p", has_text="312").all():
-            shown = paragraph.evaluate(VISUAL_ORDER)
-            if PHONE not in shown:
-                problems.append(f"Arabic e-mail of {page.slug}: shows {shown!r}")
+        for width in WIDTHS:
+            browser_page.set_viewport_size({"width": width, "height": 900})
+            where = f"Arabic e-mail of {page.slug} at {width}px"
+            found = browser_page.evaluate(MEASURE)
+            if found["scrollWidth"] > found["innerWidth"] or found["dir"] != "rtl":
+                problems.append(f"{where}: {found}")
+            for paragraph in browser_page.locator("p", has_text="312").all():
+                shown = paragraph.evaluate(VISUAL_ORDER)
+                if PHONE not in shown:
+                    problems.append(f"{where}: shows {shown!r}")
     assert problems == [], "\n".join(problems)
 
 
