@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 
 from .env import env_bool, env_float, env_int, env_list, env_prefixed, env_str
 
@@ -123,7 +124,24 @@ WAGTAIL_I18N_ENABLED = True
 # (instead of the English fallback marked lang="en"), and mailings would count it as
 # Spanish.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The admin names content languages as "العربية (Arabic)": the language's own name, then
+# its name in the staff member's admin language (issue 13). Public pages keep the own
+# names of LANGUAGES.
+def _admin_language_name(name: str, english: str) -> str:
+    from django.utils.translation import gettext
+
+    translated = gettext(english)
+    return name if translated == name else f"{name} ({translated})"
+
+
+WAGTAIL_CONTENT_LANGUAGES = [
+    (code, lazy(_admin_language_name, str)(name, english))
+    for (code, name), english in zip(
+        LANGUAGES,
+        ["English", "Spanish", "Hindi", "Simplified Chinese", "Arabic", "Polish"],
+        strict=True,
+    )
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True

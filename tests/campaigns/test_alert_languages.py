@@ -255,3 +255,46 @@ def test_translator_failure_is_a_clear_message_not_a_500(client, home_page, sett
     assert response.status_code == 200
     assert "LibreTranslate did not answer." in response.content.decode()
     assert fake.requests, "the translator was asked"
+
+
+@pytest.mark.django_db
+def test_an_update_in_an_earlier_language_marks_the_organizers_words_as_english(
+    home_page,
+):
+    from campaigns.mailings.services import alerts
+
+    alert_site(home_page)
+    (outreach,) = lists(1)
+    user = organizer("olga", [outreach])
+    mailing = alerts.create_rally_alert(
+        user=user,
+        title=TITLE,
+        what=WHAT,
+        start=timezone.now() + timedelta(hours=3),
+        message=MESSAGE,
+        list_ids=[outreach.pk],
+        translations={
+            "ar": {
+                "title": "مسيرة",
+                "what": "",
+                "message": "انضموا إلينا.",
+                "machine_tool": "",
+            }
+        },
+    )
+
+    update = alerts.send_update(user=user, mailing_id=mailing.pk, message="Moved to 7.")
+
+    arabic = AlertPage.objects.get(
+        translation_key=update.page.translation_key, locale__language_code="ar"
+    )
+    assert arabic.title == "مسيرة"
+    assert arabic.message == '<div lang="en" dir="ltr"><p>Moved to 7.</p></div>'
+    html = render_email_for(arabic)
+    assert '<div lang="en" dir="ltr">' in html
+
+
+def render_email_for(page) -> str:
+    from cms.email.rendering import render_email
+
+    return render_email(page, language="ar").html

@@ -26,6 +26,7 @@ from wagtail.models import Locale
 from campaigns.mailings.exceptions import AlertError, MailingStateError
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services.control import check_send_permission, create_mailing
+from cms.bidi import direction
 
 # An alert with no event still expires: a restored backup must never replay it.
 ALERT_SEND_WINDOW = timedelta(hours=6)
@@ -97,6 +98,12 @@ def _alert_page(*, user, title: str, message: str, event, kind: str, translate_f
         for earlier in translate_from.get_translations().live().specific():
             copy = page.copy_for_translation(earlier.locale, copy_parents=True)
             copy.title = earlier.title
+            # The words are the organizer's, in the default language: say so, so
+            # they read left to right (and are spoken as such) inside Arabic.
+            source = settings.LANGUAGE_CODE
+            copy.message = (
+                f'<div lang="{source}" dir="{direction(source)}">{page.message}</div>'
+            )
             _publish(copy, user)
     return page
 
