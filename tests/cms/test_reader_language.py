@@ -155,3 +155,29 @@ def test_the_switcher_costs_one_query_per_tree_level(
         **{code: f"/{code}/bulletins/resources/" for code in LANGUAGES[2:]},
     }
     assert urls == {code: localized_url(bulletin, code) for code in LANGUAGES}
+
+
+def test_an_untranslated_petition_keeps_the_signers_language(client, site, settings):
+    from campaigns.selectors import forget_petitions
+    from tests.factories import CampaignFactory, build_petition_page
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    petition = build_petition_page(site["home"], CampaignFactory())
+    forget_petitions()
+    path = f"/ar{petition.url}"
+
+    page = client.get(path).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    assert action.endswith("?lang=ar")
+    answer = client.post(
+        action.replace("&amp;", "&"), {"name": "Layla", "email": "layla@example.org"}
+    )
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{path}?signed=1#signed"
+    thanks = client.get(f"{path}?signed=1").content.decode()
+    assert '<html lang="ar" dir="rtl">' in thanks
+    assert f'value="http://localhost{path}"' in thanks, "the link to share keeps /ar/"
+    forget_petitions()
