@@ -124,6 +124,8 @@ WAGTAIL_I18N_ENABLED = True
 # (instead of the English fallback marked lang="en"), and mailings would count it as
 # Spanish.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
+
 # The admin names content languages as "العربية (Arabic)": the language's own name, then
 # its name in the staff member's admin language (issue 13). Public pages keep the own
 # names of LANGUAGES.
