@@ -128,7 +128,9 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     page.get_by_role("link", name="Translate this page").click()
     page.get_by_label("Español").check()
     page.get_by_role("button", name="Submit").click()
-    page.get_by_role("heading", name="English to Español translation").wait_for()
+    page.get_by_role(
+        "heading", name="English to Español (Spanish) translation"
+    ).wait_for()
     assert not BulletinPage.objects.get(locale__language_code="es").live
     translate_segment(page, "Title", "Actualización: conozca sus derechos")
     translate_segment(page, "Heading", "Sus derechos en casa")
@@ -257,7 +259,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             translator.get_by_label("Español").check()
             translator.get_by_role("button", name="Submit").click()
             translator.get_by_role(
-                "heading", name="English to Español translation"
+                "heading", name="English to Español (Spanish) translation"
             ).wait_for()
             translate_segment(translator, "Title", "Manifestación en la oficina de DHS")
             translate_segment(translator, "Message", "Únase a nosotros en tres horas.")
