@@ -178,6 +178,9 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
         content = element_attrs(html, "content")
         assert (content["lang"], content["dir"]) == ("en", "ltr"), "English, marked"
         view = f"{settings.WAGTAILADMIN_BASE_URL}/{language}/bulletins/"
+        with translation.override(language):
+            office = translation.gettext("Office of New Americans")
+        assert office in html, "the masthead names the office in the reader's language"
         if language != "en":
             assert f'href="{view}' in html, "view in browser keeps the prefix"
             for msgid in chrome:
