@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from subscribers.forms import ListChoiceField
 from subscribers.models import MailingList
 
 EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
@@ -51,9 +52,9 @@ class PetitionForm(forms.Form):
         # petitions don't, and a burst of signers shouldn't pay for copying them.
         offered = campaign.offered_list_ids
         if offered:
-            self.fields["lists"] = forms.ModelMultipleChoiceField(
+            self.fields["lists"] = ListChoiceField(
                 label=_("Also keep me informed by e-mail about:"),
-                queryset=MailingList.objects.filter(pk__in=offered),
+                queryset=MailingList.objects.filter(pk__in=offered).with_translations(),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )

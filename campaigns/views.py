@@ -23,6 +23,7 @@ from campaigns.forms import EmbeddedPetitionForm, PetitionForm
 from campaigns.models import PetitionPage
 from campaigns.services import petitions
 from cms.embed import frame_ancestors_policy
+from cms.languages import LANGUAGE_CODES, localized_url, reader_language
 from subscribers import crypto
 
 SIGNED_STATES = {"1", "check", "verified"}
@@ -55,7 +56,7 @@ def _context(request, page: PetitionPage, *, form, embed: bool) -> dict:
     context = page.get_context(request) if not embed else {"page": page}
     if embed:
         context.update(selectors.petition_summary(campaign=page.campaign))
-    url = page.get_full_url(request) or ""
+    url = _full_url(request, page, embed=embed)
     signed = request.GET.get("signed", "")
     context.update(
         form=form,
@@ -63,15 +64,48 @@ def _context(request, page: PetitionPage, *, form, embed: bool) -> dict:
         signed=signed if signed in SIGNED_STATES else "",
         page_url=url,
         share_links=share_links(url=url, title=page.title),
-        form_action=reverse(
-            "campaigns:embed" if embed else "campaigns:sign", args=[page.pk]
-        ),
+        form_action=_form_action(page, embed=embed),
     )
     return context
 
 
+def _reader_language(page: PetitionPage, *, embed: bool) -> str:
+    """The page's visitor reads in the URL's language; a partner's widget in the page's."""
+    if embed:
+        return page.locale.language_code
+    return reader_language()
+
+
+def _page_path(page: PetitionPage) -> str:
+    """The petition's path under the reader's language prefix, translated or not."""
+    if page.locale.language_code == reader_language():
+        # The memoised page carries its URL; page.url (no request) reads the cached
+        # site root paths instead of looking the site up for every signature.
+        return getattr(page, "memo_url", None) or page.url
+    return localized_url(page)
+
+
+def _full_url(request, page: PetitionPage, *, embed: bool) -> str:
+    if embed:
+        return page.get_full_url(request) or ""
+    parts = page.get_url_parts(request)
+    return (parts[1] if parts else "") + _page_path(page)
+
+
+def _form_action(page: PetitionPage, *, embed: bool) -> str:
+    if embed:
+        return reverse("campaigns:embed", args=[page.pk])
+    action = reverse("campaigns:sign", args=[page.pk])
+    language = reader_language()
+    # The sign URL has no language prefix: a reader of an untranslated petition
+    # says which language to answer in.
+    if language != page.locale.language_code:
+        action += "?" + urlencode({"lang": language})
+    return action
+
+
 def _form(page: PetitionPage, data=None, *, embed: bool):
-    language = page.locale.language_code
+    language = _reader_language(page, embed=embed)
     if embed:
         return EmbeddedPetitionForm(
             data, campaign=page.campaign, language=language, page_id=page.pk
@@ -85,9 +119,7 @@ def _sign(request, page: PetitionPage, *, embed: bool, template: str):
     if embed:
         base = reverse("campaigns:embed", args=[page.pk])
     else:
-        # The memoised page carries its URL; page.url (no request) reads the cached
-        # site root paths instead of looking the site up for every signature.
-        base = getattr(page, "memo_url", None) or page.url
+        base = _page_path(page)
     thanks = "check" if page.require_verification else "1"
     done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
 
@@ -123,7 +155,7 @@ def _sign(request, page: PetitionPage, *, embed: bool, template: str):
             email=data["email"],
             name=data["name"],
             zip_code=data["zip_code"],
-            language=page.locale.language_code,
+            language=_reader_language(page, embed=embed),
             list_ids=[item.pk for item in data.get("lists") or []],
             list_language=data.get("list_language") or "",
         )
@@ -151,7 +183,10 @@ def sign_petition(request, page_id: int):
     page = selectors.live_petition(page_id=page_id)
     if page is None:
         raise Http404
-    _use_language(request, page.locale.language_code)
+    language = request.GET.get("lang", "")
+    if language not in LANGUAGE_CODES:
+        language = page.locale.language_code
+    _use_language(request, language)
     response = _sign(request, page, embed=False, template=page.get_template(request))
     response["Cache-Control"] = "no-store"
     return response
@@ -207,7 +242,7 @@ def verify_signature(request, token: str):
             petitions.verify_signature(signature_id=signature.pk)
             if page is not None and page.live:
                 return HttpResponseRedirect(
-                    f"{page.get_url(request)}?signed=verified#signed"
+                    f"{localized_url(page, signature.language)}?signed=verified#signed"
                 )
             response = TemplateResponse(
                 request, "campaigns/verify_signature.html", {"verified": True}

@@ -17,6 +17,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Locale
 
+from cms.bidi import tel_href
 from cms.email.text import Links, html_to_text, wrap
 from events.kinds import EventKind
 
@@ -117,11 +118,6 @@ class ResourceCategory:
     ]
 
 
-def tel_href(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return f"tel:{digits}"
-
-
 class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     organisation = blocks.CharBlock(label=_("organisation"), max_length=200)
     category = blocks.ChoiceBlock(
@@ -156,7 +152,7 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     def render_text(self, value, links):
         label = dict(ResourceCategory.CHOICES).get(value["category"], "")
         lines = [f"{value['organisation']} ({label})", wrap(value["description"])]
-        phone, web = gettext("Phone"), gettext("Web")
+        phone, web = gettext("Phone"), gettext("Website")
         if value["phone"]:
             lines.append(f"{phone}: {value['phone']}")
         if value["web_address"]:
@@ -186,7 +182,9 @@ class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
     def href(value) -> str:
         page = value.get("page")
         if page is not None:
-            return page.specific.localized.url or ""
+            from cms.languages import localized_url
+
+            return localized_url(page.specific)
         return value.get("url") or ""
 
     def clean(self, value):

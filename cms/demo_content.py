@@ -1,5 +1,7 @@
 """Demo bulletins from the seeds: the Feb 2017 bulletin (English and Spanish) and the
-ONA resource flyer, plus the seed events. Idempotent: a second run adds no revisions."""
+ONA resource flyer (English, with machine-drafted Arabic, Hindi, Chinese and Polish
+translations, marked as such), plus the seed events. Idempotent: a second run adds no
+revisions."""
 
 import datetime
 
@@ -7,6 +9,8 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection, Locale
 
+from cms.demo_translations import FLYER_EN, FLYER_TRANSLATIONS, MACHINE_TOOL
+from cms.machine_translation import mark_machine_drafted
 from cms.models import BulletinIndexPage, BulletinPage
 from events import demo as events_demo
 
@@ -247,8 +251,11 @@ FEB_ES = {
 }
 
 
-def flyer_body() -> list[dict]:
-    def resource(ident, organisation, category, phone, web, description):
+def flyer_body(text: dict | None = None) -> list[dict]:
+    """The resources flyer's body in one language (``text``: FLYER_EN or a translation)."""
+    text = text or FLYER_EN
+
+    def resource(ident, organisation, category, phone, web):
         return (
             ident,
             "resource",
@@ -257,58 +264,43 @@ def flyer_body() -> list[dict]:
                 "category": category,
                 "phone": phone,
                 "web_address": web,
-                "description": description,
+                "description": text[ident],
             },
         )
+
+    def heading(ident):
+        return (ident, "heading", {"text": text[ident], "level": "h2"})
 
     return _blocks(
         (
             "mayor",
             "quote",
-            {
-                "quote": "I want to make Chicago the most immigrant-friendly city in the "
-                "world.",
-                "attribution": "Mayor Rahm Emanuel",
-            },
+            {"quote": text["quote"], "attribution": "Mayor Rahm Emanuel"},
         ),
-        (
-            "intro",
-            "paragraph",
-            "<p>All Chicago residents, regardless of immigration status, can use City "
-            "services. The Chicago Is With You Task Force makes sure that all immigrants "
-            "and refugees know their rights and resources.</p>",
-        ),
-        ("h-legal", "heading", {"text": "Legal help for immigrants", "level": "h2"}),
+        ("intro", "paragraph", text["intro"]),
+        heading("h-legal"),
         resource(
             "nijc",
             "Heartland Alliance's National Immigrant Justice Center",
             "legal",
             "312-660-1370",
             "https://www.immigrantjustice.org/",
-            "Free legal consultations and representation for immigrants.",
         ),
-        (
-            "h-rights",
-            "heading",
-            {"text": "Knowing your rights as an immigrant", "level": "h2"},
-        ),
+        heading("h-rights"),
         resource(
             "trp",
             "The Resurrection Project",
             "rights",
             "312-666-3062",
             "https://www.resurrectionproject.org/",
-            "Every person has legal rights in the United States, including undocumented "
-            "immigrants. Educational materials and trainings.",
         ),
-        ("h-health", "heading", {"text": "Mental health care", "level": "h2"}),
+        heading("h-health"),
         resource(
             "lurie",
             "Lurie Children's Hospital",
             "health",
             "",
             "https://www.luriechildrens.org/youarenotalone",
-            "Mental healthcare and well-being services for the immigrant community.",
         ),
         resource(
             "sass",
@@ -316,53 +308,27 @@ def flyer_body() -> list[dict]:
             "health",
             "1-800-345-9049",
             "",
-            "Direct services for children and adolescents.",
         ),
         resource(
-            "cdph",
-            "Chicago Department of Public Health",
-            "health",
-            "312-744-1906",
-            "",
-            "Mental health services for adults across the city. Clinicians speak "
-            "Spanish and English, with translation in other languages.",
+            "cdph", "Chicago Department of Public Health", "health", "312-744-1906", ""
         ),
-        ("h-safety", "heading", {"text": "Public safety", "level": "h2"}),
-        (
-            "police",
-            "paragraph",
-            "<p>As a welcoming city, Chicago does not conduct immigration enforcement, and "
-            "the Police Department will not ask about the immigration status of crime "
-            "victims, witnesses, or other people who ask for help. Call 911 for "
-            "emergencies and 311 for city services.</p>",
-        ),
+        heading("h-safety"),
+        ("police", "paragraph", text["police"]),
         resource(
             "cchr",
             "Chicago Commission on Human Relations",
             "safety",
             "312-744-4874",
             "https://www.cityofchicago.org/cchr",
-            "If you have been the victim of a hate crime, call 911 immediately, or call "
-            "the Commission.",
         ),
-        (
-            "h-id",
-            "heading",
-            {"text": "Municipal identification program", "level": "h2"},
-        ),
-        (
-            "id",
-            "paragraph",
-            "<p>The City Clerk's Office offers identification to all Chicagoans, "
-            "regardless of citizenship status, accepted for all City services and many "
-            "private facilities.</p>",
-        ),
+        heading("h-id"),
+        ("id", "paragraph", text["id"]),
         (
             "more",
             "call_to_action",
             {
-                "text": "Questions? Call 311 or visit the Office of New Americans.",
-                "label": "Office of New Americans",
+                "text": text["more"],
+                "label": text["more-label"],
                 "page": None,
                 "url": "https://www.cityofchicago.org/newamericans",
             },
@@ -443,14 +409,35 @@ def load_pages() -> None:
             "body": february_2017_body("es", events, docs),
         },
     )
-    _bulletin(
+    flyer = _bulletin(
         index,
         "resources-for-immigrants-and-refugees",
         {
-            "title": "Resources for Chicago immigrants and refugees",
+            "title": FLYER_EN["title"],
             "date": datetime.date(2017, 1, 30),
-            "summary": "Legal help, Know Your Rights, mental health care, public safety "
-            "and the municipal ID: who to call.",
+            "summary": FLYER_EN["summary"],
             "body": flyer_body(),
         },
     )
+    for language, text in FLYER_TRANSLATIONS.items():
+        translation = load_translation(
+            flyer,
+            language,
+            {
+                "title": text["title"],
+                "summary": text["summary"],
+                "body": flyer_body(text),
+            },
+        )
+        mark_machine_drafted(translation, tool_name=MACHINE_TOOL)
+
+
+def load_translation(page, language: str, fields: dict):
+    """Publish ``page``'s translation in ``language`` with ``fields``; idempotent."""
+    locale = Locale.objects.get(language_code=language)
+    translation = page.get_translation_or_none(locale) or page.copy_for_translation(
+        locale, copy_parents=True
+    )
+    translation = translation.specific
+    _publish(translation, fields)
+    return translation

@@ -13,6 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from cms.email.rendering import render_email
+from cms.languages import language_choices
 from cms.models import MailablePageMixin
 from cms.tasks import send_test_email_task
 
@@ -51,7 +52,7 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             page=self.page,
             language=self.language,
-            languages=settings.LANGUAGES,
+            languages=language_choices(),
             rendered=render_email(draft, language=self.language),
         )
         return context

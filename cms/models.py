@@ -15,8 +15,59 @@ from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock
 from cms.page_cache import mark_cacheable
 
 
-class HomePage(Page):
-    """The site's front page, one per locale."""
+class TranslationFallbackMixin:
+    """An index whose children fall back to the default locale's when untranslated.
+
+    /es/bulletins/some-bulletin/ serves the English bulletin (marked lang="en") when it
+    has no Spanish translation yet, so a link shared in Spanish never dead-ends.
+    """
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            fallback = self.fallback_child(path_components[:1])
+            if fallback is None:
+                raise
+            if len(path_components) > 1:
+                return fallback.route(request, path_components[1:])
+            return RouteResult(fallback)
+
+    def fallback_child(self, components):
+        if not components or self.locale_id == Locale.get_default().pk:
+            return None
+        source = self.get_translation_or_none(Locale.get_default())
+        if source is None:
+            return None
+        child = source.get_children().live().filter(slug=components[0]).first()
+        if child is None:
+            return None
+        translation = child.get_translation_or_none(self.locale)
+        if translation is not None and translation.live:
+            return None  # it has its own URL here; a wrong slug stays a 404
+        return child.specific
+
+    def set_reader_urls(self, children) -> None:
+        """Give each listed child the URL a reader of the active language follows: its
+        own when it is in that language, else the child under this index's URL there."""
+        from cms.languages import localized_url, reader_language
+
+        language = reader_language()
+        base = localized_url(self, language)
+        locale_id = (
+            Locale.objects.filter(language_code=language)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        for child in children:
+            child.reader_url = (
+                child.url if child.locale_id == locale_id else f"{base}{child.slug}/"
+            )
+
+
+class HomePage(TranslationFallbackMixin, Page):
+    """The site's front page, one per locale; serves untranslated children under its
+    own prefix (``/ar/join/`` is the English signup page in Arabic chrome)."""
 
     intro = RichTextField(
         _("introduction"),
@@ -32,7 +83,7 @@ class HomePage(Page):
         from subscribers.models import MailingList
 
         context = super().get_context(request, *args, **kwargs)
-        context["mailing_lists"] = MailingList.objects.all()
+        context["mailing_lists"] = MailingList.objects.with_translations()
         return context
 
     class Meta:
@@ -67,39 +118,6 @@ class MailablePageMixin:
     def email_sections(self, context: dict, links) -> list[tuple[str, str]]:
         """(HTML, text) pairs, one per section of the e-mail body, in order."""
         raise NotImplementedError
-
-
-class TranslationFallbackMixin:
-    """An index whose children fall back to the default locale's when untranslated.
-
-    /es/bulletins/some-bulletin/ serves the English bulletin (marked lang="en") when it
-    has no Spanish translation yet, so a link shared in Spanish never dead-ends.
-    """
-
-    def route(self, request, path_components):
-        try:
-            return super().route(request, path_components)
-        except Http404:
-            fallback = self.fallback_child(path_components[:1])
-            if fallback is None:
-                raise
-            if len(path_components) > 1:
-                return fallback.route(request, path_components[1:])
-            return RouteResult(fallback)
-
-    def fallback_child(self, components):
-        if not components or self.locale_id == Locale.get_default().pk:
-            return None
-        source = self.get_translation_or_none(Locale.get_default())
-        if source is None:
-            return None
-        child = source.get_children().live().filter(slug=components[0]).first()
-        if child is None:
-            return None
-        translation = child.get_translation_or_none(self.locale)
-        if translation is not None and translation.live:
-            return None  # it has its own URL here; a wrong slug stays a 404
-        return child.specific
 
 
 def paginate(request, queryset, per_page: int = 10):
@@ -137,6 +155,7 @@ class BulletinIndexPage(TranslationFallbackMixin, Page):
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
         context["bulletins"] = paginate(request, self.bulletins())
+        self.set_reader_urls(context["bulletins"])
         return context
 
     class Meta:
@@ -247,8 +266,11 @@ class AlertPage(MailablePageMixin, Page):
         return " ".join(strip_tags(self.message).split())[:150]
 
     def event_links(self, event) -> dict[str, str]:
-        """Where the alert's buttons go: the event, its .ics and its RSVP."""
-        url = event.url or "/"
+        """Where the alert's buttons go: the event, its .ics and its RSVP, each under
+        the reader's language prefix."""
+        from cms.languages import localized_url
+
+        url = localized_url(event)
         if event.cancelled:
             rsvp = ""
         elif event.rsvp_mode == event.RsvpMode.INTERNAL:
@@ -331,3 +353,30 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class MachineDraft(models.Model):
+    """A page translation written by a machine translator that no person has edited.
+
+    Readers are told (on the page and, where chosen, in the e-mail) until an editor
+    saves the page in the editor, which deletes this row.
+    """
+
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="machine_draft",
+        verbose_name=_("page"),
+    )
+    tool_name = models.CharField(_("translated with"), max_length=100)
+    tell_readers = models.BooleanField(
+        _("tell readers it was translated by machine"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("machine-drafted translation")
+        verbose_name_plural = _("machine-drafted translations")
+
+    def __str__(self) -> str:
+        return f"{self.page_id} ({self.tool_name})"

@@ -77,3 +77,19 @@ def register_operations_menu_item():
         icon_name="tasks",
         order=10001,
     )
+
+
+@hooks.register("after_edit_page")
+def clear_machine_draft_mark(request, page):
+    """A person saved the page in the editor: it is no longer a machine draft."""
+    from cms.machine_translation import clear_machine_draft
+
+    clear_machine_draft(page)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def register_reader_page_links(features):
+    """Page links in rich text keep the reader's language prefix (after Wagtail's own)."""
+    from cms.rich_text import ReaderPageLinkHandler
+
+    features.register_link_type(ReaderPageLinkHandler)

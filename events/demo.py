@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from wagtail.models import Locale
 
+from cms.demo_translations import MACHINE_TOOL
+from cms.machine_translation import mark_machine_drafted
 from events.models import EventIndexPage, EventPage
 from subscribers.models import MailingList
 
@@ -110,6 +112,38 @@ SPANISH_TITLES = {
 }
 
 
+# Machine-drafted (no person has reviewed them): marked so readers are told.
+MACHINE_DRAFTED = {
+    "know-your-rights-session": {
+        "ar": {
+            "title": "جلسة «اعرف حقوقك»",
+            "venue": "قاعة مجتمعية في بيلسن",
+            "description": "<p>لكل شخص حقوق قانونية في الولايات المتحدة، بما في ذلك "
+            "المهاجرون غير الموثقين. مجانية وسرية، مع مترجمين فوريين.</p>",
+        },
+        "hi": {
+            "title": "अपने अधिकार जानें सत्र",
+            "venue": "पिल्सेन में एक सामुदायिक हॉल",
+            "description": "<p>संयुक्त राज्य अमेरिका में हर व्यक्ति के कानूनी अधिकार हैं, "
+            "बिना दस्तावेज़ वाले आप्रवासियों सहित। निःशुल्क, गोपनीय, दुभाषियों के "
+            "साथ।</p>",
+        },
+        "zh-hans": {
+            "title": "“了解您的权利”讲座",
+            "venue": "皮尔森社区的一个活动厅",
+            "description": "<p>在美国，每个人都享有法律权利，包括无证移民。免费、保密，"
+            "并提供口译。</p>",
+        },
+        "pl": {
+            "title": "Spotkanie „Poznaj swoje prawa”",
+            "venue": "Sala społeczności w dzielnicy Pilsen",
+            "description": "<p>Każda osoba w Stanach Zjednoczonych ma prawa, także "
+            "imigranci bez dokumentów. Bezpłatnie, poufnie, z tłumaczami.</p>",
+        },
+    }
+}
+
+
 def _changed(page, fields: dict) -> bool:
     return any(getattr(page, name) != value for name, value in fields.items())
 
@@ -170,4 +204,11 @@ def load_events(home) -> dict[str, EventPage]:
             if translation is None:
                 translation = event.copy_for_translation(spanish)
             _publish(translation.specific, {"title": SPANISH_TITLES[slug]})
+        for code, fields in MACHINE_DRAFTED.get(slug, {}).items():
+            locale = Locale.objects.get(language_code=code)
+            translation = event.get_translation_or_none(locale)
+            if translation is None:
+                translation = event.copy_for_translation(locale)
+            _publish(translation.specific, fields)
+            mark_machine_drafted(translation, tool_name=MACHINE_TOOL)
     return events

@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
+from cms.languages import localized_url
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp
@@ -108,7 +110,7 @@ def build_guest_email(
         cancel_url = ""
         if still_open and rsvp.status != Rsvp.Status.CANCELLED:
             token = make_cancel_token(rsvp.pk)
-            cancel_url = links.absolute(f"{event.url}rsvp/cancel/{token}/")
+            cancel_url = links.absolute(f"{localized_url(event)}rsvp/cancel/{token}/")
         context = {
             "rsvp": rsvp,
             "event": event,
@@ -121,7 +123,7 @@ def build_guest_email(
             "ended": ended,
             "location": event.location_text(include_hidden=private),
             "private_address": private and event.hide_address and bool(event.address),
-            "event_url": links.absolute(event.url or "/"),
+            "event_url": links.absolute(localized_url(event)),
             "calendar": None
             if ended
             else calendar_links.event_links(event, include_hidden=private),
@@ -133,7 +135,10 @@ def build_guest_email(
         }
         message = EmailMultiAlternatives(
             subject=" ".join(context["subject"].split()),
-            body=render_to_string("email/guest_message.txt", context),
+            # Phone numbers, times and ZIPs keep their order inside right-to-left text.
+            body=isolate_numbers_text(
+                render_to_string("email/guest_message.txt", context), rsvp.language
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[rsvp.email],
             headers={"Auto-Submitted": "auto-generated"},

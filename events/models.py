@@ -21,6 +21,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
+from cms.languages import localized_url
 from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
 from cms.page_cache import mark_cacheable
 from events.kinds import EventKind
@@ -88,8 +89,10 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
         events, filters = self.filtered_events(request.GET)
+        events = paginate(request, events, per_page=20)
+        self.set_reader_urls(events)
         context.update(
-            events=paginate(request, events, per_page=20),
+            events=events,
             filters=filters,
             kinds=EventKind.choices,
             feed=self.feed_links(),
@@ -103,11 +106,12 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         """webcal://, Google and Outlook.com subscribe links of this listing's feed."""
         from events.calendar_links import feed_links
 
+        base = localized_url(self)  # the reader's language prefix, translated or not
         if kind:
-            path = self.url + self.reverse_subpage("kind_feed", args=[kind])
+            path = base + self.reverse_subpage("kind_feed", args=[kind])
             name = f"{self.title}: {EventKind(kind).label}"
         else:
-            path = self.url + self.reverse_subpage("feed")
+            path = base + self.reverse_subpage("feed")
             name = self.title
         return feed_links(path, name=name)
 
@@ -482,7 +486,7 @@ class EventPage(MailablePageMixin, RoutablePageMixin, Page):
         location = self.location_text()
         if location:
             lines.append(location)
-        lines.append(links.cite(gettext("Details and RSVP"), self.url or "/"))
+        lines.append(links.cite(gettext("Details and RSVP"), localized_url(self)))
         if not self.cancelled:
             from events.calendar_links import event_links
 

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from cms.languages import localized_url
 from events.forms import RsvpForm
 from events.services import record_rsvp
 
@@ -38,7 +39,7 @@ def _over_limit(request) -> bool:
 @never_cache
 def rsvp_view(request, event):
     canonical = event.canonical()
-    list_name = canonical.rsvp_list.name if canonical.rsvp_list_id else ""
+    list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     context = {"page": event, "event": event, "sent": request.GET.get("sent") == "1"}
     if request.method == "POST":
         form = RsvpForm(request.POST, list_name=list_name)
@@ -46,7 +47,7 @@ def rsvp_view(request, event):
             context.update(form=form, rate_limited=True)
             return TemplateResponse(request, "events/rsvp.html", context, status=429)
         if form.is_bot:
-            return redirect(event.url + "rsvp/?sent=1")
+            return redirect(localized_url(event) + "rsvp/?sent=1")
         if form.is_valid():
             try:
                 record_rsvp(
@@ -61,7 +62,7 @@ def rsvp_view(request, event):
             else:
                 # The same answer whether the address was new, known or waitlisted:
                 # the e-mail tells the person, the page tells nobody else.
-                return redirect(event.url + "rsvp/?sent=1")
+                return redirect(localized_url(event) + "rsvp/?sent=1")
     else:
         form = RsvpForm(list_name=list_name)
     context["form"] = form

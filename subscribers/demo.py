@@ -2,7 +2,13 @@
 
 from django.utils import timezone
 
-from .models import MailingList, SignupPage, Subscriber, Subscription
+from .models import (
+    MailingList,
+    MailingListTranslation,
+    SignupPage,
+    Subscriber,
+    Subscription,
+)
 
 TASK_FORCE_LISTS = [
     {
@@ -78,12 +84,106 @@ def demo_email(name: str) -> str:
     return ".".join(ascii_name.split()) + "@example.org"
 
 
+# (name, description) of each list in the other five languages.
+LIST_TRANSLATIONS = {
+    "legal-protection": {
+        "es": (
+            "Protección y Servicios Legales",
+            "Consultas legales gratuitas, sesiones Conozca sus derechos y novedades "
+            "sobre casos judiciales que afectan a inmigrantes y refugiados.",
+        ),
+        "hi": (
+            "कानूनी सुरक्षा/सेवाएँ",
+            "निःशुल्क कानूनी परामर्श, अपने अधिकार जानें सत्र और आप्रवासियों व "
+            "शरणार्थियों को प्रभावित करने वाले अदालती मामलों की जानकारी।",
+        ),
+        "zh-hans": (
+            "法律保护/服务",
+            "免费法律咨询、“了解您的权利”讲座，以及影响移民和难民的法庭案件的最新消息。",
+        ),
+        "ar": (
+            "الحماية والخدمات القانونية",
+            "استشارات قانونية مجانية، وجلسات «اعرف حقوقك»، ومستجدات القضايا التي تمس "
+            "المهاجرين واللاجئين.",
+        ),
+        "pl": (
+            "Ochrona prawna/usługi prawne",
+            "Bezpłatne konsultacje prawne, spotkania „Poznaj swoje prawa” i informacje "
+            "o sprawach sądowych dotyczących imigrantów i uchodźców.",
+        ),
+    },
+    "community-outreach": {
+        "es": (
+            "Alcance y Educación Comunitaria",
+            "Materiales educativos, capacitaciones y eventos comunitarios.",
+        ),
+        "hi": ("सामुदायिक संपर्क/शिक्षा", "शैक्षिक सामग्री, प्रशिक्षण और सामुदायिक कार्यक्रम।"),
+        "zh-hans": ("社区外展/教育", "教育材料、培训和社区活动。"),
+        "ar": (
+            "التواصل المجتمعي والتثقيف",
+            "مواد تعليمية ودورات تدريبية وفعاليات مجتمعية.",
+        ),
+        "pl": (
+            "Działania w społeczności/edukacja",
+            "Materiały edukacyjne, szkolenia i wydarzenia społeczne.",
+        ),
+    },
+    "mental-health": {
+        "es": (
+            "Salud Mental y Bienestar",
+            "Atención de salud mental y servicios de bienestar para la comunidad "
+            "inmigrante.",
+        ),
+        "hi": (
+            "मानसिक स्वास्थ्य/कल्याण",
+            "आप्रवासी समुदाय के लिए मानसिक स्वास्थ्य देखभाल और कल्याण सेवाएँ।",
+        ),
+        "zh-hans": ("心理健康/福祉", "为移民社区提供心理健康和福祉服务。"),
+        "ar": (
+            "الصحة النفسية والرفاه",
+            "خدمات الرعاية الصحية النفسية والرفاه لمجتمع المهاجرين.",
+        ),
+        "pl": (
+            "Zdrowie psychiczne/dobrostan",
+            "Opieka psychologiczna i usługi wspierające dobrostan społeczności "
+            "imigrantów.",
+        ),
+    },
+    "employer-communications": {
+        "es": (
+            "Comunicación con Empleadores y Capacitación en Diversidad",
+            "Orientación para empleadores y capacitación en diversidad.",
+        ),
+        "hi": (
+            "नियोक्ता संचार/विविधता प्रशिक्षण",
+            "नियोक्ताओं के लिए मार्गदर्शन और विविधता प्रशिक्षण।",
+        ),
+        "zh-hans": ("雇主沟通/多元化培训", "为雇主提供指导和多元化培训。"),
+        "ar": (
+            "التواصل مع أصحاب العمل والتدريب على التنوع",
+            "إرشادات لأصحاب العمل وتدريب على التنوع.",
+        ),
+        "pl": (
+            "Komunikacja z pracodawcami/szkolenia z różnorodności",
+            "Wskazówki dla pracodawców i szkolenia z różnorodności.",
+        ),
+    },
+}
+
+
 def load_lists() -> list[MailingList]:
+    """The four task-force lists, named in all six languages; idempotent."""
     lists = []
     for spec in TASK_FORCE_LISTS:
         mailing_list, _ = MailingList.objects.update_or_create(
             slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
         )
+        for language, (name, description) in LIST_TRANSLATIONS[spec["slug"]].items():
+            MailingListTranslation.objects.update_or_create(
+                mailing_list=mailing_list,
+                language=language,
+                defaults={"name": name, "description": description},
+            )
         lists.append(mailing_list)
     return lists
 

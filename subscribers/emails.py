@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.bidi import isolate_numbers_text
+
 from . import tokens
 from .models import MailingList, Subscriber
 
@@ -17,7 +19,7 @@ def send_confirmation_email(
         context = {
             "site_name": settings.WAGTAIL_SITE_NAME,
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
-            "lists": MailingList.objects.filter(pk__in=list_ids),
+            "lists": MailingList.objects.filter(pk__in=list_ids).with_translations(),
             "confirm_url": tokens.confirm_url(
                 subscriber_id=subscriber.pk,
                 list_ids=list_ids,
@@ -28,7 +30,9 @@ def send_confirmation_email(
         }
         message = EmailMultiAlternatives(
             subject=_("Please confirm your subscription"),
-            body=render_to_string("email/subscribers/confirm.txt", context),
+            body=isolate_numbers_text(
+                render_to_string("email/subscribers/confirm.txt", context), language
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
         )

@@ -28,8 +28,10 @@ MAX_ID = 2**63 - 1
 
 
 class ListChoiceField(forms.ModelMultipleChoiceField):
+    """Lists by their name in the reader's language; ids checked before any query."""
+
     def label_from_instance(self, obj: MailingList) -> str:
-        return obj.name
+        return obj.display_name
 
     def _check_values(self, value):
         for pk in value:
@@ -94,7 +96,7 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lists"].queryset = (
             lists if lists is not None else MailingList.objects.all()
-        )
+        ).with_translations()
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
@@ -121,7 +123,7 @@ class PreferencesForm(forms.Form):
     )
     lists = ListChoiceField(
         label=_("Lists"),
-        queryset=MailingList.objects.all(),
+        queryset=MailingList.objects.with_translations(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={

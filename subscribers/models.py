@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -18,8 +20,18 @@ from . import crypto
 from .fields import EncryptedTextField
 
 
-class MailingList(models.Model):
-    """A task-force subcommittee list (or any list staff add)."""
+class MailingListQuerySet(models.QuerySet):
+    def with_translations(self) -> "MailingListQuerySet":
+        """Prefetch the names in every language: one query for any number of lists."""
+        return self.prefetch_related("translations")
+
+
+class MailingList(ClusterableModel):
+    """A task-force subcommittee list (or any list staff add).
+
+    ``name`` and ``description`` are in the default language; readers see
+    ``display_name`` and ``display_description``, in their language where staff gave one.
+    """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -37,6 +49,20 @@ class MailingList(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MailingListQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("lead_organisation"),
+        InlinePanel(
+            "translations",
+            heading=_("Name and description in other languages"),
+            label=_("Translation"),
+        ),
+    ]
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("mailing list")
@@ -44,6 +70,53 @@ class MailingList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        """``field`` ("name" or "description") in ``language`` (default: active)."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        if language != settings.LANGUAGE_CODE:
+            # .all() reads the prefetch cache when with_translations() filled it.
+            for item in self.translations.all():
+                if item.language == language and getattr(item, field):
+                    return getattr(item, field)
+        return getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.translated("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.translated("description")
+
+
+class MailingListTranslation(models.Model):
+    """A list's name and description in one more language."""
+
+    mailing_list = ParentalKey(
+        MailingList, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[item for item in settings.LANGUAGES if item[0] != "en"],
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("language"), FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("list name translation")
+        verbose_name_plural = _("list name translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing_list", "language"], name="one_list_name_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_list_id}/{self.language}: {self.name}"
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -92,16 +92,23 @@ def read_preferences_token(token: str) -> int:
     return subscriber_id
 
 
-def unsubscribe_url(subscriber_id: int, *, mailing_id: int | None = None) -> str:
-    """Absolute one-click unsubscribe link (GET asks, POST unsubscribes; RFC 8058)."""
+def unsubscribe_url(
+    subscriber_id: int, *, mailing_id: int | None = None, language: str | None = None
+) -> str:
+    """Absolute one-click unsubscribe link (GET asks, POST unsubscribes; RFC 8058),
+    under the reader's ``language`` prefix when given."""
     return _absolute(
-        "subscribers:unsubscribe", make_unsubscribe_token(subscriber_id, mailing_id)
+        "subscribers:unsubscribe",
+        make_unsubscribe_token(subscriber_id, mailing_id),
+        language,
     )
 
 
-def preferences_url(subscriber_id: int) -> str:
+def preferences_url(subscriber_id: int, *, language: str | None = None) -> str:
     """Absolute signed link to the subscriber's preference centre; no login needed."""
-    return _absolute("subscribers:preferences", make_preferences_token(subscriber_id))
+    return _absolute(
+        "subscribers:preferences", make_preferences_token(subscriber_id), language
+    )
 
 
 def make_confirm_token(

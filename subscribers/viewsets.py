@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,8 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+
+from cms.languages import language_choices, language_label
 
 from . import crypto
 from .admin_views import ExportView, ImportView
@@ -35,7 +36,9 @@ class CountsColumn(Column):
         total = sum(by_language.values())
         if not total:
             return "0"
-        detail = ", ".join(f"{code} {n}" for code, n in sorted(by_language.items()))
+        detail = ", ".join(
+            f"{language_label(code)} {n}" for code, n in sorted(by_language.items())
+        )
         return f"{total} ({detail})"
 
 
@@ -62,7 +65,6 @@ class MailingListViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 210
     menu_label = _("Mailing lists")
-    form_fields = ["name", "slug", "description", "lead_organisation"]
     index_view_class = MailingListIndexView
     list_display = [
         "name",
@@ -103,7 +105,7 @@ class SubscriptionFilterSet(WagtailFilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         field_name="subscriber__language",
-        choices=settings.LANGUAGES,
+        choices=language_choices,
     )
 
     class Meta:
@@ -197,7 +199,7 @@ class SubscriptionViewSet(ModelViewSet):
         Column(
             "language",
             label=_("Language"),
-            accessor="subscriber.get_language_display",
+            accessor=lambda row: language_label(row.subscriber.language),
         ),
         Column("mailing_list", label=_("List")),
         Column("status", label=_("Status"), accessor="get_status_display"),

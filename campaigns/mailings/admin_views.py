@@ -18,7 +18,12 @@ from campaigns.mailings import reports
 from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
 from campaigns.mailings.forms import MailingForm, ScheduleForm
 from campaigns.mailings.models import Mailing
-from campaigns.mailings.selectors import audience_size_by_language, delivery_counts
+from campaigns.mailings.selectors import (
+    audience_by_delivery,
+    audience_size_by_language,
+    delivery_counts,
+    reader_languages,
+)
 from campaigns.mailings.services import control
 from campaigns.mailings.tasks import send_test_mailing_task
 
@@ -139,6 +144,9 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             audience_total=sum(audience.values()),
             counts=delivery_counts(mailing.pk),
             by_language=reports.by_language(mailing),
+            reader_languages=reader_languages(mailing, audience_by_delivery(mailing))
+            if mailing.recipients_count
+            else [],
             by_list=reports.by_list(mailing),
             statuses=reports.STATUS_ORDER,
             bars=reports.chart_bars(reports.sent_per_minute(mailing)),

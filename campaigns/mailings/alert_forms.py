@@ -1,12 +1,139 @@
-"""Admin forms of the organizer flow: a rally alert on one screen, updates, cancels."""
+"""Admin forms of the organizer flow: a rally alert on one screen, in six languages,
+updates and cancels."""
+
+import hashlib
+import json
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from cms import bidi
+from cms.languages import language_label
 from subscribers.models import MailingList
 
 MESSAGE_HELP = _("A few sentences: people read this on a phone.")
+# Every language but the one the organizer writes in (the site's default).
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+MACHINE_SALT = "campaigns.alerts.machine-draft"
+
+
+def _digest(texts: dict[str, str]) -> str:
+    canonical = json.dumps(
+        {key: " ".join((value or "").split()) for key, value in sorted(texts.items())}
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def sign_machine_draft(texts: dict[str, str], tool_name: str) -> str:
+    """A token saying "a machine wrote exactly these texts", checked on submit."""
+    return signing.dumps({"d": _digest(texts), "t": tool_name}, salt=MACHINE_SALT)
+
+
+def machine_tool_for(texts: dict[str, str], token: str) -> str:
+    """The tool that wrote ``texts`` if nobody changed them since; else ""."""
+    if not token:
+        return ""
+    try:
+        payload = signing.loads(token, salt=MACHINE_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(payload, dict) or payload.get("d") != _digest(texts):
+        return ""
+    return str(payload.get("t", ""))[:100]
+
+
+class TranslationsMixin(forms.Form):
+    """Optional fields per language beside the organizer's own, and the machine marks.
+
+    ``translated_fields`` names the fields that get a copy per language.
+    """
+
+    translated_fields: tuple[str, ...] = ()
+    machine_note = forms.BooleanField(
+        label=_("Tell readers when their language was translated by machine"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for language in OTHER_LANGUAGES:
+            name = language_label(language)
+            attrs = {"lang": language, "dir": bidi.direction(language)}
+            for field in self.translated_fields:
+                source = self.fields[field]
+                widget = (
+                    forms.Textarea(attrs={**attrs, "rows": 3})
+                    if isinstance(source.widget, forms.Textarea)
+                    else forms.TextInput(attrs=attrs)
+                )
+                self.fields[f"{field}_{language}"] = forms.CharField(
+                    label=f"{source.label} · {name}",
+                    max_length=source.max_length,
+                    required=False,
+                    widget=widget,
+                )
+            self.fields[f"machine_{language}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
+
+    def language_groups(self) -> list[dict]:
+        """The per-language fields grouped for the template: one fieldset each."""
+        return [
+            {
+                "code": language,
+                "name": language_label(language),
+                "fields": [
+                    self[f"{field}_{language}"] for field in self.translated_fields
+                ],
+                "machine": self[f"machine_{language}"],
+                "filled": any(
+                    self[f"{field}_{language}"].value()
+                    for field in self.translated_fields
+                ),
+            }
+            for language in OTHER_LANGUAGES
+        ]
+
+    def main_fields(self):
+        hidden = (
+            {
+                f"{field}_{language}"
+                for field in self.translated_fields
+                for language in OTHER_LANGUAGES
+            }
+            | {f"machine_{language}" for language in OTHER_LANGUAGES}
+            | {"machine_note"}
+        )
+        return [self[name] for name in self.fields if name not in hidden]
+
+    def source_texts(self, data=None) -> dict[str, str]:
+        data = data if data is not None else self.cleaned_data
+        return {field: data.get(field) or "" for field in self.translated_fields}
+
+    def language_texts(self, language: str, data=None) -> dict[str, str]:
+        data = data if data is not None else self.cleaned_data
+        return {
+            field: (data.get(f"{field}_{language}") or "").strip()
+            for field in self.translated_fields
+        }
+
+    def translations(self) -> dict[str, dict]:
+        """{language: {field: text, ..., "machine_tool": tool or ""}} of the languages
+        the organizer (or the machine) filled in."""
+        result = {}
+        for language in OTHER_LANGUAGES:
+            texts = self.language_texts(language)
+            if not any(texts.values()):
+                continue
+            tool = machine_tool_for(
+                texts, self.cleaned_data.get(f"machine_{language}", "")
+            )
+            result[language] = {**texts, "machine_tool": tool}
+        return result
 
 
 class ListsMixin(forms.Form):
@@ -22,7 +149,9 @@ class ListsMixin(forms.Form):
         self.fields["lists"].queryset = allowed_lists
 
 
-class RallyAlertForm(ListsMixin):
+class RallyAlertForm(TranslationsMixin, ListsMixin):
+    translated_fields = ("title", "what", "message")
+
     title = forms.CharField(label=_("Title"), max_length=120)
     what = forms.CharField(
         label=_("What"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
@@ -52,7 +181,9 @@ class RallyAlertForm(ListsMixin):
     field_order = ["title", "what", "start", "end", "venue", "address"]
 
 
-class EventAlertForm(ListsMixin):
+class EventAlertForm(TranslationsMixin, ListsMixin):
+    translated_fields = ("message",)
+
     message = forms.CharField(
         label=_("Short message"),
         widget=forms.Textarea(attrs={"rows": 4}),

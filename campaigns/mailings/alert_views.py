@@ -1,6 +1,7 @@
 """Admin screens of the organizer flow: compose a rally alert, preview, send, approve,
 update and cancel. Every action is checked again in the service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -18,14 +19,19 @@ from campaigns.mailings.admin_views import (
     sendable_lists,
 )
 from campaigns.mailings.alert_forms import (
+    OTHER_LANGUAGES,
     AlertUpdateForm,
     CancelEventForm,
     EventAlertForm,
     RallyAlertForm,
+    sign_machine_draft,
 )
 from campaigns.mailings.exceptions import AlertError
 from campaigns.mailings.models import Mailing
+from campaigns.mailings.selectors import reader_languages
 from campaigns.mailings.services import alerts
+from cms import machine_translation
+from cms.languages import LANGUAGE_CODES, language_label
 
 
 def _get_alert(user, pk: int) -> Mailing:
@@ -46,9 +52,73 @@ class AlertFormMixin(SenderRequiredMixin, WagtailAdminTemplateMixin):
             "allowed_lists": sendable_lists(self.request.user),
         }
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["translator"] = machine_translation.translator_name()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "translate":
+            return self.draft_by_machine(self.get_form())
+        return super().post(request, *args, **kwargs)
+
+    def draft_by_machine(self, form):
+        """Fill the empty languages with the translator's draft; nothing is saved."""
+        data = form.data.copy()
+        source = form.source_texts(data)
+        empty = [
+            language
+            for language in OTHER_LANGUAGES
+            if not any(form.language_texts(language, data).values())
+        ]
+        if not any(text.strip() for text in source.values()):
+            messages.error(self.request, _("Write the message first."))
+        elif not empty:
+            messages.info(self.request, _("Every language already has its text."))
+        else:
+            try:
+                drafted = machine_translation.draft_translations(
+                    texts=source,
+                    source_language=settings.LANGUAGE_CODE,
+                    languages=empty,
+                )
+            except machine_translation.MachineTranslationError as error:
+                messages.error(self.request, str(error))
+            else:
+                for language, texts in drafted.texts.items():
+                    full = {field: texts.get(field, "") for field in source}
+                    for field, text in full.items():
+                        data[f"{field}_{language}"] = text
+                    data[f"machine_{language}"] = sign_machine_draft(
+                        full, drafted.tool_name
+                    )
+                messages.success(
+                    self.request,
+                    _(
+                        "%(tool)s drafted: %(languages)s. Read them over: they stay "
+                        "marked as machine translations until you change them."
+                    )
+                    % {
+                        "tool": drafted.tool_name,
+                        "languages": ", ".join(
+                            language_label(code) for code in drafted.texts
+                        ),
+                    },
+                )
+        # A fresh unbound-looking form: no errors shown for fields not filled in yet.
+        initial = {
+            key: data.getlist(key) if key == "lists" else data.get(key)
+            for key in data
+            if key not in ("csrfmiddlewaretoken", "action")
+        }
+        form = self.get_form_class()(
+            initial=initial, allowed_lists=sendable_lists(self.request.user)
+        )
+        return self.render_to_response(self.get_context_data(form=form))
+
     def form_valid(self, form):
         try:
-            mailing = self.create(form.cleaned_data)
+            mailing = self.create(form.cleaned_data, translations=form.translations())
         except AlertError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
@@ -59,7 +129,7 @@ class RallyAlertView(AlertFormMixin, FormView):
     page_title = gettext_lazy("Rally alert")
     form_class = RallyAlertForm
 
-    def create(self, data):
+    def create(self, data, translations):
         return alerts.create_rally_alert(
             user=self.request.user,
             title=data["title"],
@@ -71,6 +141,8 @@ class RallyAlertView(AlertFormMixin, FormView):
             address_on_rsvp_only=data["address_on_rsvp_only"],
             message=data["message"],
             list_ids=[lst.pk for lst in data["lists"]],
+            translations=translations,
+            machine_note=data["machine_note"],
         )
 
 
@@ -85,12 +157,14 @@ class EventAlertView(AlertFormMixin, FormView):
         context["event"] = get_object_or_404(EventPage, pk=self.kwargs["event_id"])
         return context
 
-    def create(self, data):
+    def create(self, data, translations):
         return alerts.create_event_alert(
             user=self.request.user,
             event_id=self.kwargs["event_id"],
             message=data["message"],
             list_ids=[lst.pk for lst in data["lists"]],
+            translations=translations,
+            machine_note=data["machine_note"],
         )
 
 
@@ -114,10 +188,16 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
             from events.selectors import guest_counts
 
             context["guests"] = guest_counts(event)
+        preview_language = self.request.GET.get("language", settings.LANGUAGE_CODE)
+        if preview_language not in LANGUAGE_CODES:
+            preview_language = settings.LANGUAGE_CODE
         context.update(
             mailing=mailing,
             event=event,
             audience_total=sum(audience.values()),
+            reader_languages=reader_languages(mailing, audience),
+            preview_language=preview_language,
+            preview_language_name=language_label(preview_language),
             two_person=alerts.needs_second_person(mailing),
             can_approve=mailing.status == Mailing.Status.AWAITING_APPROVAL
             and mailing.created_by_id != self.request.user.pk,
@@ -129,8 +209,6 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
 
 def preview(request, pk):
     """The alert e-mail as it will be sent (English, or ?language=xx)."""
-    from django.conf import settings
-
     from cms.email.rendering import render_email
 
     mailing = _get_alert(request.user, pk)

@@ -6,6 +6,7 @@ from wagtail.models import Page
 
 from campaigns.mailings.models import Mailing
 from campaigns.models import Campaign
+from cms.languages import language_choices
 from subscribers.models import MailingList
 
 
@@ -45,6 +46,7 @@ class MailingForm(forms.Form):
     def __init__(self, *args, allowed_lists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lists"].queryset = allowed_lists
+        self.fields["languages"].choices = language_choices()
 
 
 class ScheduleForm(forms.Form):

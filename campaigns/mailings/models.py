@@ -108,7 +108,13 @@ class MailingRendition(models.Model):
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="renditions"
     )
+    # The readers' language: fixed text, dates and direction are theirs.
     language = models.CharField(max_length=10)
+    # The language of the content those readers got: their own, or the default one
+    # when the page has no translation in theirs.
+    content_language = models.CharField(max_length=10, blank=True, default="")
+    # Set when that content was a machine translation no person had edited.
+    machine_tool = models.CharField(max_length=100, blank=True, default="")
     revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -72,3 +72,65 @@ def deliveries_waiting_by_lane() -> dict[str, int]:
         .annotate(count=Count("pk"))
     )
     return {row["mailing__lane"]: row["count"] for row in rows}
+
+
+def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
+    """One row per language of the audience: its readers, and the content they get
+    (their own translation, a machine draft of it, or the default language's text).
+
+    From the snapshot once the mailing started, else from the live translations.
+    """
+    from django.conf import settings
+
+    from cms.languages import language_label
+    from cms.machine_translation import machine_mark
+
+    from .models import MailingRendition
+
+    renditions = {
+        row["language"]: row
+        for row in MailingRendition.objects.filter(mailing=mailing).values(
+            "language", "content_language", "machine_tool"
+        )
+    }
+    live = {}
+    if not renditions:
+        page = mailing.page.specific
+        for translation in page.get_translations(inclusive=True).live():
+            live[translation.locale.language_code] = translation
+    rows = []
+    for code, _name in settings.LANGUAGES:
+        people = audience.get(code, 0)
+        if code in renditions:
+            content = renditions[code]["content_language"] or code
+            tool = renditions[code]["machine_tool"]
+        elif not renditions:
+            page = live.get(code)
+            content = code if page is not None else settings.LANGUAGE_CODE
+            mark = machine_mark(page) if page is not None else None
+            tool = mark.tool_name if mark else ""
+        else:
+            continue
+        rows.append(
+            {
+                "code": code,
+                "name": language_label(code),
+                "people": people,
+                "content_language": content,
+                "content_name": language_label(content),
+                "translated": content == code,
+                "machine_tool": tool,
+            }
+        )
+    return rows
+
+
+def audience_by_delivery(mailing: Mailing) -> dict[str, int]:
+    """{language: people} of a started mailing, from its deliveries."""
+    rows = (
+        Delivery.objects.filter(mailing=mailing)
+        .order_by()
+        .values("language")
+        .annotate(people=Count("pk"))
+    )
+    return {row["language"]: row["people"] for row in rows}

@@ -1,5 +1,10 @@
 """Render a mailable page as an e-mail: subject, preheader, HTML and text, per language.
 
+The one entry point for every e-mail of a page: the admin previews, test copies and the
+mailing snapshot all call ``render_email``, so what staff preview in a language is what
+its readers get. ``language`` is the reader's: the fixed text (header, footer, buttons,
+dates) and the direction are always theirs; the content is the page's live translation
+in that language, else the default-locale page, marked with its own lang and dir.
 Rendered once per language per mailing; only the per-recipient placeholders below are
 replaced per message by the sender.
 """
@@ -14,7 +19,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from cms import bidi
 from cms.email.text import Links
+from cms.languages import localized_url
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
@@ -33,6 +40,9 @@ class RenderedEmail:
     preheader: str
     html: str
     text: str
+    language: str = ""
+    content_language: str = ""
+    machine_tool: str = ""  # set when the content is a machine draft
 
 
 def content_page(page, language: str):
@@ -62,37 +72,37 @@ def absolutize(html: str, links: Links) -> str:
     return _URL_ATTRIBUTE.sub(replace, html)
 
 
-def page_path(page) -> str:
-    parts = page.get_url_parts()
-    return parts[2] if parts else "/"
-
-
 def render_email(page, *, language: str, base_url: str | None = None) -> RenderedEmail:
-    """The e-mail of a mailable page in ``language``, with per-recipient placeholders."""
+    """The e-mail of a mailable page for readers of ``language``, with placeholders."""
+    from cms.machine_translation import machine_mark
+
     base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
     links = Links(base_url)
     with translation.override(language):
         page = content_page(page, language)
         content_language = page.locale.language_code
-        view_url = links.absolute(page_path(page))
+        mark = (
+            machine_mark(page) if content_language != settings.LANGUAGE_CODE else None
+        )
         date = getattr(page, "date", None)
         context = {
             "page": page,
             "language": language,
-            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "direction": bidi.direction(language),
             "content_language": content_language,
-            "content_direction": "rtl"
-            if translation.get_language_info(content_language)["bidi"]
-            else "ltr",
+            "content_direction": bidi.direction(content_language),
             "subject": page.email_subject(),
             "preheader": page.email_preheader(),
             "date": formats.date_format(date, "DATE_FORMAT") if date else "",
-            "view_url": view_url,
+            "view_url": links.absolute(localized_url(page, language)),
             "base_url": base_url,
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            # The office's name as the site header shows it in this language (a
+            # custom SITE_NAME without a catalogue entry stays as written).
+            "site_name": _(settings.WAGTAIL_SITE_NAME),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "unsubscribe_url": UNSUBSCRIBE_URL,
             "preferences_url": PREFERENCES_URL,
+            "machine_tool": mark.tool_name if mark and mark.tell_readers else "",
         }
         sections = page.email_sections(context, links)
         html = render_to_string(
@@ -104,7 +114,10 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
         subject=context["subject"],
         preheader=context["preheader"],
         html=html,
-        text=text,
+        text=bidi.isolate_numbers_text(text, language),
+        language=language,
+        content_language=content_language,
+        machine_tool=mark.tool_name if mark else "",
     )
 
 
@@ -120,6 +133,8 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
     ]
     if context["date"]:
         head.append(context["date"])
+    if context["machine_tool"]:
+        head += ["", machine_note(context["machine_tool"])]
     foot = [
         "-- ",
         context["site_name"],
@@ -131,3 +146,10 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
     if links.urls:
         parts.append(f"{links_heading}:\n{links.listing()}")
     return "\n\n".join(parts) + "\n"
+
+
+def machine_note(tool_name: str) -> str:
+    """The reader-language note on a machine-translated message."""
+    return _(
+        "This message was translated by machine (%(tool)s) and may contain mistakes."
+    ) % {"tool": tool_name}

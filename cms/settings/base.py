@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 
 from .env import (
     env_bool,
@@ -147,7 +148,26 @@ WAGTAIL_I18N_ENABLED = True
 # (instead of the English fallback marked lang="en"), and mailings would count it as
 # Spanish.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+
+
+# The admin names content languages as "العربية (Arabic)": the language's own name, then
+# its name in the staff member's admin language (issue 13). Public pages keep the own
+# names of LANGUAGES.
+def _admin_language_name(name: str, english: str) -> str:
+    from django.utils.translation import gettext
+
+    translated = gettext(english)
+    return name if translated == name else f"{name} ({translated})"
+
+
+WAGTAIL_CONTENT_LANGUAGES = [
+    (code, lazy(_admin_language_name, str)(name, english))
+    for (code, name), english in zip(
+        LANGUAGES,
+        ["English", "Spanish", "Hindi", "Simplified Chinese", "Arabic", "Polish"],
+        strict=True,
+    )
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
@@ -516,3 +536,35 @@ CELERY_BEAT_SCHEDULE["partners-purge-old-records"] = {
 # Partner sites allowed to frame the embeddable signup form (/subscribers/embed/<id>/);
 # by default the same origins as the petition widget.
 SIGNUP_FRAME_ANCESTORS = env_list("SIGNUP_FRAME_ANCESTORS", PETITION_FRAME_ANCESTORS)
+
+
+# --- Machine translation (issue 13) ------------------------------------------------
+# Drafts for the alert screen and the localize editor, through wagtail-localize's
+# machine-translator interface. Off unless chosen: "libretranslate" (self-hosted, so no
+# text leaves the office; recommended) or "deepl". Drafts stay marked as machine-made.
+MACHINE_TRANSLATOR = env_str("MACHINE_TRANSLATOR", "").lower()
+if MACHINE_TRANSLATOR == "libretranslate":
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        "OPTIONS": {
+            "LIBRETRANSLATE_URL": env_str(
+                "LIBRETRANSLATE_URL", "http://127.0.0.1:5000"
+            ).rstrip("/"),
+            "API_KEY": env_str("LIBRETRANSLATE_API_KEY", ""),
+            "TIMEOUT": env_float("MACHINE_TRANSLATOR_TIMEOUT", 20),
+        },
+    }
+elif MACHINE_TRANSLATOR == "deepl":
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {
+            "AUTH_KEY": env_str("DEEPL_AUTH_KEY", ""),
+            "TIMEOUT": env_float("MACHINE_TRANSLATOR_TIMEOUT", 20),
+        },
+    }
+elif MACHINE_TRANSLATOR:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "MACHINE_TRANSLATOR must be empty, 'libretranslate' or 'deepl'."
+    )

@@ -72,8 +72,12 @@ def test_create_review_and_audience_per_language(client, setup):
     html = detail.content.decode()
     assert detail.status_code == 200
     assert "Send now to 3 people" in html
-    for language in ("es", "zh-hans", "ar"):
-        assert f"<td>{language}</td><td>1</td>" in html
+    for name in (
+        "Español (Spanish)",
+        "简体中文 (Simplified Chinese)",
+        "العربية (Arabic)",
+    ):
+        assert f"<td>{name}</td><td>1</td>" in html
 
 
 def test_a_sender_of_one_list_cannot_act_on_anothers_mailing(client, setup):

@@ -1,6 +1,7 @@
 """The demo pages built from the seeds: bulletins, the Spanish translation, the events."""
 
 import pytest
+from wagtail.models import Locale
 
 from cms.email.rendering import render_email
 from cms.models import BulletinPage
@@ -22,7 +23,9 @@ def test_demo_bulletins_events_and_translations(client, demo):
     spanish = BulletinPage.objects.get(
         translation_key=february.translation_key, locale__language_code="es"
     )
-    flyer = BulletinPage.objects.get(slug="resources-for-immigrants-and-refugees")
+    flyer = BulletinPage.objects.get(
+        slug="resources-for-immigrants-and-refugees", locale__language_code="en"
+    )
     events = EventPage.objects.filter(locale__language_code="en")
 
     assert {block.block_type for block in february.body} >= {
@@ -68,3 +71,48 @@ def test_demo_bulletin_renders_as_email_in_each_language(demo, language):
     assert "312-660-1370" in rendered.text
     expected = "Recursos y noticias" if language == "es" else "Important resources"
     assert rendered.subject.startswith(expected)
+
+
+MACHINE_DRAFTED_LANGUAGES = ["ar", "hi", "zh-hans", "pl"]
+
+
+def test_demo_has_a_bulletin_and_an_event_in_arabic_hindi_chinese_and_polish(
+    client, demo
+):
+    """Machine-drafted translations, marked so in the data and for readers (issue 13)."""
+    from cms.machine_translation import machine_mark
+
+    flyer = BulletinPage.objects.get(
+        slug="resources-for-immigrants-and-refugees", locale__language_code="en"
+    )
+    session = EventPage.objects.get(
+        slug="know-your-rights-session", locale__language_code="en"
+    )
+    for page in (flyer, session):
+        translations = {
+            p.locale.language_code: p.specific for p in page.get_translations().live()
+        }
+        assert set(MACHINE_DRAFTED_LANGUAGES) <= set(translations), page.slug
+        for language in MACHINE_DRAFTED_LANGUAGES:
+            translation = translations[language]
+            assert translation.title != page.title, (page.slug, language)
+            mark = machine_mark(translation)
+            assert mark is not None, (page.slug, language)
+            assert mark.tell_readers
+            html = client.get(translation.url).content.decode()
+            assert f'<html lang="{language}"' in html
+            assert 'class="machine-note"' in html, (page.slug, language)
+            assert translation.title in html
+        assert machine_mark(page) is None, "the English original is not a draft"
+
+    arabic = flyer.get_translation(Locale.objects.get(language_code="ar"))
+    body = client.get(arabic.url).content.decode()
+    assert 'dir="rtl"' in body
+    assert "المساعدة القانونية للمهاجرين" in body
+    assert '<span dir="ltr">312-660-1370</span>' in body
+    assert 'href="tel:+13126601370"' in body
+    # The Spanish translation of February was written by people: no machine mark.
+    february_es = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="es"
+    )
+    assert machine_mark(february_es) is None

@@ -103,10 +103,12 @@ def test_css_is_inlined_and_every_url_is_absolute(bulletin):
         assert url.startswith(
             ("https://ona.example.org/", "https://", "%%", "mailto:", "tel:")
         ), url
-    view = "https://ona.example.org/bulletins/immigration-quick-update/"
+    # Links keep the Spanish reader's prefix, translated or not (issue 13).
+    view = "https://ona.example.org/es/bulletins/immigration-quick-update/"
     assert view in parsed.urls, "view in browser link"
-    assert "https://ona.example.org/bulletins/" in parsed.urls
-    assert "https://ona.example.org/events/leadership-summit/" in parsed.urls
+    assert "https://ona.example.org/bulletins/" in parsed.urls, "as the author typed it"
+    assert "https://ona.example.org/es/events/leadership-summit/" in parsed.urls
+    assert "https://ona.example.org/events/leadership-summit/" not in parsed.urls
 
 
 def test_arabic_email_is_right_to_left_with_arabic_fixed_text(bulletin):

@@ -128,7 +128,9 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
     page.get_by_role("link", name="Translate this page").click()
     page.get_by_label("Español").check()
     page.get_by_role("button", name="Submit").click()
-    page.get_by_role("heading", name="English to Español translation").wait_for()
+    page.get_by_role(
+        "heading", name="English to Español (Spanish) translation"
+    ).wait_for()
     assert not BulletinPage.objects.get(locale__language_code="es").live
     translate_segment(page, "Title", "Actualización: conozca sus derechos")
     translate_segment(page, "Heading", "Sus derechos en casa")
@@ -229,14 +231,15 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             author = open_page()
             log_in(author, live_server.url, "olga")
             author.get_by_role("link", name="Rally alert").click()
-            author.get_by_label("Title").fill("Rally at the DHS office")
-            author.get_by_label("What").fill("Press conference and rally")
+            # By id: each language has its own "Title · ..." field too (issue 13).
+            author.locator("#id_title").fill("Rally at the DHS office")
+            author.locator("#id_what").fill("Press conference and rally")
             author.get_by_label("When (Chicago time)").fill(
                 start.strftime("%Y-%m-%d %H:%M")
             )
             author.get_by_label("Venue").fill("Federal Plaza")
             author.get_by_label("Address", exact=True).fill("101 W Ida B Wells Dr")
-            author.get_by_label("Short message").fill("Join us in three hours.")
+            author.locator("#id_message").fill("Join us in three hours.")
             author.get_by_label("Legal Protection/Services").check()
             author.get_by_label("Community Outreach/Education").check()
             author.get_by_role("button", name="Preview the alert").click()
@@ -256,7 +259,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             translator.get_by_label("Español").check()
             translator.get_by_role("button", name="Submit").click()
             translator.get_by_role(
-                "heading", name="English to Español translation"
+                "heading", name="English to Español (Spanish) translation"
             ).wait_for()
             translate_segment(translator, "Title", "Manifestación en la oficina de DHS")
             translate_segment(translator, "Message", "Únase a nosotros en tres horas.")

@@ -70,8 +70,8 @@ def test_list_index_counts_by_status_and_language(client, people):
     response = client.get(reverse("mailing_lists:index"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "1 (es 1)" in body
-    assert "1 (hi 1)" in body
+    assert "1 (Español (Spanish) 1)" in body, "languages by name (issue 13)"
+    assert "1 (हिन्दी (Hindi) 1)" in body
 
 
 def test_subcommittee_sees_and_exports_only_its_list(client, people, legal_staff):

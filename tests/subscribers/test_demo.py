@@ -25,4 +25,5 @@ def test_demo_signup_page_in_six_languages_idempotent(client, demo_content):
     body = arabic.content.decode()
     assert 'dir="rtl"' in body
     assert "انضم إلى قوائمنا" in body
-    assert "Legal Protection/Services" in body
+    assert "الحماية والخدمات القانونية" in body, "the list's Arabic name (issue 13)"
+    assert "Legal Protection/Services" not in body

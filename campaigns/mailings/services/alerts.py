@@ -26,6 +26,7 @@ from wagtail.models import Locale
 from campaigns.mailings.exceptions import AlertError, MailingStateError
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services.control import check_send_permission, create_mailing
+from cms.bidi import direction
 
 # An alert with no event still expires: a restored backup must never replay it.
 ALERT_SEND_WINDOW = timedelta(hours=6)
@@ -97,8 +98,82 @@ def _alert_page(*, user, title: str, message: str, event, kind: str, translate_f
         for earlier in translate_from.get_translations().live().specific():
             copy = page.copy_for_translation(earlier.locale, copy_parents=True)
             copy.title = earlier.title
+            # The words are the organizer's, in the default language: say so, so
+            # they read left to right (and are spoken as such) inside Arabic.
+            source = settings.LANGUAGE_CODE
+            copy.message = (
+                f'<div lang="{source}" dir="{direction(source)}">{page.message}</div>'
+            )
             _publish(copy, user)
     return page
+
+
+def _publish_translation(
+    page, language: str, fields: dict, *, user, machine_tool: str, machine_note: bool
+):
+    """Publish ``page`` in ``language`` with ``fields``; mark it when a machine wrote it."""
+    from cms.machine_translation import mark_machine_drafted
+
+    locale = Locale.objects.get(language_code=language)
+    copy = page.get_translation_or_none(locale)
+    if copy is None:
+        copy = page.copy_for_translation(locale, copy_parents=True)
+    copy = copy.specific
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    _publish(copy, user)
+    if machine_tool:
+        mark_machine_drafted(copy, tool_name=machine_tool, tell_readers=machine_note)
+    return copy
+
+
+def _translate_alert(
+    *, user, alert, event, translations: dict, machine_note: bool, translate_event: bool
+) -> None:
+    """The organizer's (or the machine's) words in each language they gave.
+
+    The alert page gets the translated title and message; a rally created here also
+    gets its event translated (title and what), so the event card and the event's
+    page read in that language too.
+    """
+    for language, texts in (translations or {}).items():
+        if language == settings.LANGUAGE_CODE or language not in dict(
+            settings.LANGUAGES
+        ):
+            continue
+        message = " ".join((texts.get("message") or "").split())
+        if not message:
+            continue  # a title alone would leave the message in English: keep English
+        tool = texts.get("machine_tool", "")
+        title = " ".join((texts.get("title") or "").split())
+        if event is not None and translate_event:
+            event_fields = {"title": title or event.title}
+            if texts.get("what"):
+                event_fields["description"] = linebreaks(texts["what"], autoescape=True)
+            _publish_translation(
+                event,
+                language,
+                event_fields,
+                user=user,
+                machine_tool=tool,
+                machine_note=machine_note,
+            )
+        if not title and event is not None:
+            translated_event = event.get_translation_or_none(
+                Locale.objects.get(language_code=language)
+            )
+            title = translated_event.title if translated_event is not None else ""
+        _publish_translation(
+            alert,
+            language,
+            {
+                "title": title or alert.title,
+                "message": linebreaks(texts["message"], autoescape=True),
+            },
+            user=user,
+            machine_tool=tool,
+            machine_note=machine_note,
+        )
 
 
 def _mailing(*, user, page, list_ids, send_by) -> Mailing:
@@ -125,8 +200,12 @@ def create_rally_alert(
     message: str,
     list_ids: Iterable[int],
     send_by: datetime | None = None,
+    translations: dict | None = None,
+    machine_note: bool = True,
 ) -> Mailing:
-    """Publish a rally EventPage and an AlertPage about it; return the draft alert mailing.
+    """Publish a rally EventPage and an AlertPage about it, each in every language
+    ``translations`` gives ({language: {title, what, message, machine_tool}}); return
+    the draft alert mailing.
 
     Nothing is written unless the user may send to every list and the input is sound.
     """
@@ -168,6 +247,14 @@ def create_rally_alert(
         kind="alert",
         translate_from=None,
     )
+    _translate_alert(
+        user=user,
+        alert=page,
+        event=event,
+        translations=translations,
+        machine_note=machine_note,
+        translate_event=True,
+    )
     return _mailing(user=user, page=page, list_ids=list_ids, send_by=send_by or start)
 
 
@@ -179,8 +266,11 @@ def create_event_alert(
     message: str,
     list_ids: Iterable[int],
     send_by: datetime | None = None,
+    translations: dict | None = None,
+    machine_note: bool = True,
 ) -> Mailing:
-    """An alert about an existing, published, upcoming event: a draft alert mailing."""
+    """An alert about an existing, published, upcoming event: a draft alert mailing,
+    with the message in each language ``translations`` gives."""
     from events.models import EventPage
 
     list_ids = list(list_ids)
@@ -198,6 +288,14 @@ def create_event_alert(
         event=event,
         kind="alert",
         translate_from=None,
+    )
+    _translate_alert(
+        user=user,
+        alert=page,
+        event=event,
+        translations=translations,
+        machine_note=machine_note,
+        translate_event=False,
     )
     return _mailing(
         user=user, page=page, list_ids=list_ids, send_by=send_by or event.start

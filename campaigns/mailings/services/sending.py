@@ -97,8 +97,10 @@ def load_recipients(
                 delivery_id=delivery_id,
                 email=email,
                 name=name or "",
-                unsubscribe_url=unsubscribe_url(subscriber_id, mailing_id=mailing_id),
-                preferences_url=preferences_url(subscriber_id),
+                unsubscribe_url=unsubscribe_url(
+                    subscriber_id, mailing_id=mailing_id, language=language
+                ),
+                preferences_url=preferences_url(subscriber_id, language=language),
             )
         )
     return grouped

@@ -22,13 +22,16 @@ def page_languages(page) -> dict[str, object]:
     }
 
 
-def materialise_deliveries(mailing: Mailing, languages: list[str]) -> int:
+def materialise_deliveries(mailing: Mailing, languages: list[str] | None = None) -> int:
     """INSERT ... SELECT one queued row per recipient, in the database, in one statement.
 
-    Each recipient gets their own language when the page has it, else the default one.
-    ON CONFLICT makes a second run add nothing.
+    Each row carries the recipient's own language (one of ``languages``, by default
+    every site language; anything else reads the default one): the e-mail's fixed text
+    is always in it, the content where the page is translated. ON CONFLICT makes a
+    second run add nothing.
     """
     default = settings.LANGUAGE_CODE
+    languages = list(languages or [code for code, _name in settings.LANGUAGES])
     rows = (
         mailing_audience(mailing)
         .order_by()
@@ -55,7 +58,8 @@ def materialise_deliveries(mailing: Mailing, languages: list[str]) -> int:
 def render_snapshot(
     mailing: Mailing, pages: dict[str, object], languages: set[str]
 ) -> None:
-    """Render the live revision once per language used; later edits change nothing sent."""
+    """Render the live revision once per reader language; later edits change nothing
+    sent. A language the page lacks gets the default-language content in its chrome."""
     from cms.email.rendering import render_email
 
     base_url = settings.WAGTAILADMIN_BASE_URL
@@ -68,6 +72,8 @@ def render_snapshot(
             mailing=mailing,
             language=language,
             defaults={
+                "content_language": rendered.content_language,
+                "machine_tool": rendered.machine_tool[:100],
                 "revision": revision,
                 "subject": rendered.subject[:255],
                 "preheader": rendered.preheader[:255],
@@ -96,7 +102,7 @@ def start_mailing(*, mailing_id: int) -> int:
     if settings.LANGUAGE_CODE not in pages:
         pages[settings.LANGUAGE_CODE] = page  # the page itself is the fallback
     with transaction.atomic():
-        count = materialise_deliveries(mailing, sorted(pages))
+        count = materialise_deliveries(mailing)
         languages = set(
             Delivery.objects.filter(mailing=mailing)
             .values_list("language", flat=True)

@@ -5,11 +5,13 @@ from django.contrib.auth import get_user_model
 
 from campaigns.mailings import identity, transport
 from campaigns.mailings.models import Mailing
+from campaigns.mailings.selectors import audience_size_by_language
 from campaigns.mailings.services.starting import page_languages
 
 
 def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
-    """Render the mailing's page now, once per language, to the user's own address.
+    """Render the mailing's page now, once per language its readers have (else once per
+    translation), to the user's own address: exactly what each language group gets.
 
     Per-recipient links point at the site (a test copy belongs to no subscriber).
     Returns the number of messages sent. Safe to run twice.
@@ -21,11 +23,13 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
         return 0
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     page = mailing.page.specific
-    languages = sorted(page_languages(page)) or [settings.LANGUAGE_CODE]
-    if mailing.languages:
-        languages = [
-            code for code in languages if code in mailing.languages
-        ] or languages
+    readers = audience_size_by_language(
+        list_ids=mailing.lists.values_list("pk", flat=True),
+        languages=mailing.languages,
+        zip_prefix=mailing.zip_prefix,
+    )
+    languages = sorted(readers) or sorted(page_languages(page))
+    languages = languages or [settings.LANGUAGE_CODE]
     base = settings.WAGTAILADMIN_BASE_URL
     recipient = transport.Recipient(
         delivery_id=0,

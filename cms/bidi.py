@@ -1,0 +1,125 @@
+"""Bidirectional text: numbers, phone numbers and links keep their order in any script.
+
+In right-to-left text the Unicode bidi algorithm treats digits after Arabic letters as
+Arabic numbers and the separators between them as neutral, so ``الهاتف: 312-660-1370``
+shows as ``1370-660-312``. Every web page, e-mail HTML and text part isolates such runs
+through this one module: ``<span dir="ltr">`` in HTML (browsers give ``dir`` elements
+``unicode-bidi: isolate``; older mail engines still embed them left to right) and the
+Unicode isolates LRI ... PDI in text parts of right-to-left languages.
+"""
+
+import re
+
+from django.utils import translation
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+
+LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+# Two or more digit groups joined by one separator: phone numbers, dates, ZIP+4,
+# "(202) 224-3121", "+1 312 660 1370". A lone number needs no isolation.
+_GROUP = r"(?:\(\d+\)|\d+)"
+NUMBER_RUN = re.compile(
+    rf"(?<![\w&#])[+]?{_GROUP}(?:[ \u00a0.\-/\u2010\u2011\u2013]{_GROUP})+(?![\w])"
+)
+# URLs and addresses are left whole: a mark inside one would break the link.
+_LINK_OR_NUMBER = re.compile(
+    rf"(?P<link>(?:https?|webcal)://\S+|mailto:\S+|tel:\S+|[^\s<>]+@[^\s<>]+|%%\w+%%)"
+    rf"|(?P<number>{NUMBER_RUN.pattern})"
+)
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW_TEXT_TAGS = ("<script", "<style", "<title")
+
+
+def is_rtl(language: str | None = None) -> bool:
+    """Is ``language`` (default: the active one) written right to left?"""
+    if language is None:
+        return translation.get_language_bidi()
+    try:
+        return translation.get_language_info(language)["bidi"]
+    except KeyError:
+        return False
+
+
+def direction(language: str | None = None) -> str:
+    return "rtl" if is_rtl(language) else "ltr"
+
+
+def ltr_html(value) -> SafeString:
+    """``value`` (escaped unless already safe) isolated left to right."""
+    return mark_safe(f'<span dir="ltr">{conditional_escape(value)}</span>')  # noqa: S308
+
+
+def isolate_numbers_html(value) -> SafeString:
+    """Escaped text, or safe HTML, with every run of digit groups isolated LTR.
+
+    Only text between tags is touched: attributes (``href="tel:..."``) and entities
+    stay as they were.
+    """
+    html = str(conditional_escape(value))
+    if not any(ch.isdigit() for ch in html):
+        return mark_safe(html)  # noqa: S308
+    parts = _TAG.split(html)
+    raw = False
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            lowered = part.lower()
+            if lowered.startswith(_RAW_TEXT_TAGS):
+                raw = True
+            elif lowered.startswith(("</script", "</style", "</title")):
+                raw = False
+            continue
+        if not raw and part:
+            parts[index] = _isolate(part, '<span dir="ltr">', "</span>")
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def isolate_numbers_text(text: str, language: str | None = None) -> str:
+    """Plain text with digit-group runs wrapped in LRI ... PDI, for RTL languages only.
+
+    Left-to-right readers get the text unchanged: their clients need no isolates and
+    some old ones show them as boxes.
+    """
+    if not is_rtl(language):
+        return text
+    return _isolate(text, LRI, PDI)
+
+
+def _isolate(text: str, before: str, after: str) -> str:
+    def replace(match):
+        number = match.group("number")
+        return f"{before}{number}{after}" if number else match.group(0)
+
+    return _LINK_OR_NUMBER.sub(replace, text)
+
+
+def e164(phone: str, *, country_code: str = "1") -> str:
+    """The number in E.164 (``+13126601370``) for ``tel:`` links; short codes as dialled.
+
+    Ten digits (or eleven starting with the country code) are North American numbers;
+    ``+`` or ``00`` starts an international one; 311 or 911 stay as they are.
+    """
+    text = phone.strip()
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    if text.startswith("+"):
+        return f"+{digits}" if digits else ""
+    if digits.startswith("00") and len(digits) > 4:
+        return f"+{digits[2:]}"
+    if country_code == "1":
+        if len(digits) == 10:
+            return f"+1{digits}"
+        if len(digits) == 11 and digits.startswith("1"):
+            return f"+{digits}"
+    return digits
+
+
+def tel_href(phone: str) -> str:
+    number = e164(phone)
+    return f"tel:{number}" if number else ""
+
+
+def html_lang_attrs(language: str | None = None) -> SafeString:
+    """``lang="…" dir="…"`` for an element holding text in ``language`` (default: active)."""
+    language = language or translation.get_language() or "en"
+    return mark_safe(f'lang="{escape(language)}" dir="{direction(language)}"')  # noqa: S308

@@ -1,0 +1,108 @@
+"""The reader's language, everywhere: language names for staff, and links that keep the
+reader's language prefix whether or not the page they point to is translated.
+
+A page without a translation in the reader's language is served under that language's
+prefix as the English page (``/ar/bulletins/<english slug>/``, see
+``TranslationFallbackMixin``), so a reader who follows a link never drops out of their
+language's navigation, footer and direction.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def language_label(code: str) -> str:
+    """``العربية (Arabic)``: the language's own name, then its name in the active language."""
+    try:
+        info = translation.get_language_info(code)
+    except KeyError:
+        return code
+    native = dict(settings.LANGUAGES).get(code) or info["name_local"]
+    translated = gettext(info["name"])
+    return native if native == translated else f"{native} ({translated})"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """settings.LANGUAGES with staff-readable labels, for admin forms and filters."""
+    return [(code, language_label(code)) for code in LANGUAGE_CODES]
+
+
+def reader_language(language: str | None = None) -> str:
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+@cache
+def _prefix(language: str) -> str:
+    return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+
+
+def localized_url(page, language: str | None = None) -> str:
+    """Site-relative URL of ``page`` for a reader of ``language`` (default: active).
+
+    The page's live translation when there is one; else the default-locale page under
+    the reader's prefix, built from its parent's URL in that language.
+    """
+    language = reader_language(language)
+    if page.locale.language_code == language:
+        return page.url or _prefix(language)
+    translated = (
+        page.get_translations()
+        .filter(locale__language_code=language, live=True)
+        .first()
+    )
+    if translated is not None:
+        return translated.url or _prefix(language)
+    if page.locale.language_code != settings.LANGUAGE_CODE:
+        source = (
+            page.get_translations()
+            .filter(locale__language_code=settings.LANGUAGE_CODE, live=True)
+            .first()
+        )
+        # Only the default locale's pages are served under other prefixes.
+        return localized_url(source, language) if source else page.url or "/"
+    if page.depth <= 2:  # a site's home page (or the root)
+        return _prefix(language)
+    parent = page.get_parent()
+    return f"{localized_url(parent, language)}{page.slug}/"
+
+
+def localized_urls(page) -> dict[str, str]:
+    """``localized_url`` of ``page`` in every language, in two queries per tree level."""
+    if page.depth <= 2:  # the root, or a site's home page: the language's own root
+        return {code: _prefix(code) for code in LANGUAGE_CODES}
+    translations = {
+        item.locale.language_code: item
+        for item in page.get_translations(inclusive=True)
+        .live()
+        .select_related("locale")
+    }
+    urls = {code: item.url for code, item in translations.items() if item.url}
+    missing = [code for code in LANGUAGE_CODES if code not in urls]
+    if missing:
+        source = translations.get(settings.LANGUAGE_CODE)
+        if source is None:
+            fallback = dict.fromkeys(missing, page.url or "/")
+        else:
+            parents = (
+                {code: _prefix(code) for code in LANGUAGE_CODES}
+                if source.depth == 3  # a child of a site's home page
+                else localized_urls(source.get_parent())
+            )
+            fallback = {code: f"{parents[code]}{source.slug}/" for code in missing}
+        urls.update(fallback)
+    return urls
+
+
+def switch_language_urls(page, current: str) -> list[dict]:
+    """The language switcher of a page: every language, the page as readers there get it."""
+    urls = localized_urls(page)
+    return [
+        {"code": code, "name": name, "url": urls[code], "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]

@@ -1,0 +1,90 @@
+"""Template tools for the reader's language and direction (web pages and e-mails).
+
+{{ resource.phone|ltr }}             a value that always reads left to right
+{{ page.message|richtext|bidi }}     numbers in free text keep their order
+<a href="{{ phone|tel_href }}">      tel: link in E.164
+<span {% lang_attrs %}>              lang and dir of the reader's language
+{% localized_url page %}             the page's link that keeps the reader's prefix
+{{ code|language_name }}             "العربية (Arabic)" for staff
+"""
+
+from django import template
+
+from cms import bidi, languages
+
+register = template.Library()
+
+
+@register.filter
+def ltr(value):
+    return bidi.ltr_html(value) if value not in (None, "") else ""
+
+
+@register.filter(name="bidi")
+def isolate_numbers(value):
+    return bidi.isolate_numbers_html(value) if value not in (None, "") else ""
+
+
+@register.filter
+def tel_href(value):
+    return bidi.tel_href(str(value or ""))
+
+
+@register.filter
+def text_direction(language):
+    return bidi.direction(str(language))
+
+
+@register.simple_tag
+def lang_attrs(language=None):
+    return bidi.html_lang_attrs(language)
+
+
+@register.simple_tag
+def localized_url(page, language=None):
+    if page is None:
+        return ""
+    return languages.localized_url(page, language)
+
+
+@register.filter
+def language_name(code):
+    return languages.language_label(str(code))
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Every language, each pointing at this page as its readers get it (page views)."""
+    page = context.get("page")
+    if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale"):
+        return {"languages": []}
+    return {
+        "languages": languages.switch_language_urls(page, languages.reader_language())
+    }
+
+
+@register.inclusion_tag("includes/content_language_note.html")
+def content_language_note(page):
+    """Tells the reader when the page is not in their language, or a machine's draft."""
+    from django.conf import settings
+
+    from cms.machine_translation import machine_mark
+
+    language = languages.reader_language()
+    content = page.locale.language_code
+    mark = machine_mark(page) if content != settings.LANGUAGE_CODE else None
+    original = None
+    if mark is not None and mark.tell_readers:
+        source = (
+            page.get_translations()
+            .filter(locale__language_code=settings.LANGUAGE_CODE, live=True)
+            .first()
+        )
+        original = source.url if source is not None else None
+    return {
+        "untranslated": content != language,
+        "machine_tool": mark.tool_name if mark and mark.tell_readers else "",
+        "original_url": original,
+        "language": language,
+        "direction": text_direction(language),
+    }

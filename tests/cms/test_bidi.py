@@ -1,0 +1,85 @@
+"""Bidirectional text: numbers and links keep their order inside right-to-left text."""
+
+import pytest
+from django.template import Context, Template
+from django.utils.safestring import mark_safe
+
+from cms import bidi
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("الهاتف: 312-660-1370", ["312-660-1370"]),
+        ("اتصل (202) 224-3121 الآن", ["(202) 224-3121"]),
+        ("1-800-345-9049 أو +1 312 660 1370", ["1-800-345-9049", "+1 312 660 1370"]),
+        ("10/02/2017 و 2017-02-10", ["10/02/2017", "2017-02-10"]),
+        ("الرمز البريدي 60602-1234.", ["60602-1234"]),
+        ("اتصل بالرقم 911 أو 311", []),  # a lone number keeps its order by itself
+    ],
+)
+def test_runs_of_digit_groups_are_found(text, runs):
+    assert [m.group(0) for m in bidi.NUMBER_RUN.finditer(text)] == runs
+
+
+def test_html_isolation_wraps_text_runs_only():
+    html = mark_safe(
+        '<p>اتصل <a href="tel:+13126601370" title="312-660-1370">312-660-1370</a>'
+        " &#8212; https://example.org/2017-02-10/ ana@example.org</p>"
+    )
+
+    out = bidi.isolate_numbers_html(html)
+
+    assert out == (
+        '<p>اتصل <a href="tel:+13126601370" title="312-660-1370">'
+        '<span dir="ltr">312-660-1370</span></a>'
+        " &#8212; https://example.org/2017-02-10/ ana@example.org</p>"
+    ), "attributes, entities, links and addresses stay whole"
+
+
+def test_plain_text_is_escaped_before_isolation():
+    out = bidi.isolate_numbers_html('<script>alert("312-660-1370")</script>')
+    assert "<script>" not in out
+    assert '<span dir="ltr">312-660-1370</span>' in out
+
+
+def test_text_parts_get_unicode_isolates_in_right_to_left_languages_only():
+    text = "الهاتف: 312-660-1370\n[1] https://example.org/2017-02-10/"
+
+    arabic = bidi.isolate_numbers_text(text, "ar")
+    polish = bidi.isolate_numbers_text(text, "pl")
+
+    assert arabic == (
+        f"الهاتف: {bidi.LRI}312-660-1370{bidi.PDI}\n[1] https://example.org/2017-02-10/"
+    )
+    assert polish == text
+
+
+@pytest.mark.parametrize(
+    ("phone", "href"),
+    [
+        ("312-660-1370", "tel:+13126601370"),
+        ("(202) 224-3121", "tel:+12022243121"),
+        ("1-800-345-9049", "tel:+18003459049"),
+        ("+48 22 123 45 67", "tel:+48221234567"),
+        ("0048 22 123 45 67", "tel:+48221234567"),
+        ("311", "tel:311"),
+        ("٣١٢-٦٦٠-١٣٧٠", ""),  # not ASCII digits: no link rather than a wrong one
+        ("", ""),
+    ],
+)
+def test_tel_links_are_e164(phone, href):
+    assert bidi.tel_href(phone) == href
+
+
+def test_template_filters():
+    template = Template(
+        "{% load reader %}<a href='{{ phone|tel_href }}'>{{ phone|ltr }}</a>"
+        "<p {% lang_attrs 'ar' %}>{{ text|bidi }}</p>{{ 'ar'|language_name }}"
+    )
+    html = template.render(Context({"phone": "312-660-1370", "text": "<b> 1-2"}))
+    assert html == (
+        "<a href='tel:+13126601370'><span dir=\"ltr\">312-660-1370</span></a>"
+        '<p lang="ar" dir="rtl">&lt;b&gt; <span dir="ltr">1-2</span></p>'
+        "العربية (Arabic)"
+    )

@@ -1,0 +1,183 @@
+"""Staying in one's language: every link a reader follows keeps their prefix, translated
+or not; staff see language names, not codes."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from cms.languages import language_label, localized_url
+from tests.factories import (
+    SuperuserFactory,
+    build_bulletin,
+    build_bulletin_index,
+    build_event,
+    build_event_index,
+    translate_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "es", "hi", "zh-hans", "ar", "pl"]
+
+
+def prefix(language: str) -> str:
+    return "" if language == "en" else f"/{language}"
+
+
+@pytest.fixture
+def site(home_page):
+    bulletins = build_bulletin_index(home_page)
+    events = build_event_index(home_page)
+    event = build_event(events, title="Know Your Rights", rsvp_mode="internal")
+    bulletin = build_bulletin(
+        bulletins,
+        title="Resources",
+        slug="resources",
+        body=[
+            (
+                "paragraph",
+                f'<p>Come to <a linktype="page" id="{event.pk}">the session</a>.</p>',
+            ),
+            (
+                "call_to_action",
+                {"text": "", "label": "RSVP", "page": event.pk, "url": ""},
+            ),
+        ],
+    )
+    return {"bulletin": bulletin, "event": event, "home": home_page}
+
+
+def test_language_names_for_staff():
+    with translation.override("en"):
+        assert language_label("ar") == "العربية (Arabic)"
+        assert language_label("zh-hans") == "简体中文 (Simplified Chinese)"
+        assert language_label("en") == "English"
+    with translation.override("es"):
+        assert language_label("pl") == "Polski (Polaco)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_archives_link_untranslated_bulletins_under_the_readers_prefix(
+    client, site, language
+):
+    archive = client.get(f"/{language}/bulletins/").content.decode()
+    link = f'href="/{language}/bulletins/resources/"'
+    assert link in archive
+    assert 'href="/bulletins/resources/"' not in archive
+
+    page = client.get(f"/{language}/bulletins/resources/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert '<article lang="en" dir="ltr">' in html, "English content, marked English"
+    event_path = f"/{language}/events/{site['event'].slug}/"
+    assert f'href="{event_path}"' in html, "rich text and buttons keep the prefix"
+    assert f'href="{site["event"].url}"' not in html
+
+
+def test_event_listing_rsvp_and_its_redirect_keep_the_prefix(client, site):
+    event = site["event"]
+    listing = client.get("/ar/events/").content.decode()
+    assert f'href="/ar/events/{event.slug}/"' in listing
+
+    page = client.get(f"/ar/events/{event.slug}/").content.decode()
+    assert f'href="/ar/events/{event.slug}/rsvp/"' in page
+    assert f'href="/ar/events/{event.slug}/ical/"' in page
+
+    answer = client.post(
+        f"/ar/events/{event.slug}/rsvp/",
+        {"name": "Layla", "email": "layla@example.org"},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/ar/events/{event.slug}/rsvp/?sent=1"
+    thanks = client.get(answer["Location"]).content.decode()
+    assert f'href="/ar/events/{event.slug}/"' in thanks  # "Back to the event"
+
+
+def test_a_translated_page_links_to_its_translation(client, site):
+    spanish = translate_page(site["bulletin"], "es", title="Recursos")
+    assert localized_url(site["bulletin"], "es") == spanish.url
+    assert localized_url(spanish, "en") == site["bulletin"].url
+    assert localized_url(spanish, "ar") == "/ar/bulletins/resources/"
+    archive = client.get("/es/bulletins/").content.decode()
+    assert f'href="{spanish.url}"' in archive
+
+
+def test_pages_under_the_home_page_fall_back_too(client, site):
+    from subscribers.models import SignupPage
+
+    signup = site["home"].add_child(instance=SignupPage(title="Join", slug="join"))
+    signup.save_revision().publish()
+
+    assert localized_url(signup, "pl") == "/pl/join/"
+    page = client.get("/pl/join/")
+    assert page.status_code == 200
+    assert '<html lang="pl" dir="ltr">' in page.content.decode()
+    assert client.get("/pl/no-such-page/").status_code == 404
+
+
+def test_the_language_switcher_offers_every_language_of_this_page(client, site):
+    html = client.get("/ar/bulletins/resources/").content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    links = re.findall(r'<a href="([^"]+)" lang="([^"]+)"', switcher)
+    assert links == [
+        (f"{prefix(code)}/bulletins/resources/", code) for code in LANGUAGES
+    ]
+    assert 'lang="ar" hreflang="ar" aria-current="page"' in switcher
+
+
+def test_admin_email_preview_names_languages(client, site):
+    client.force_login(SuperuserFactory())
+    url = reverse("cms_email_preview:preview", args=[site["bulletin"].pk])
+    html = client.get(url + "?language=ar").content.decode()
+    assert "العربية (Arabic)" in html
+    assert "简体中文 (Simplified Chinese)" in html
+    assert ">zh-hans<" not in html
+    assert "no published translation in this language" in html
+
+
+def test_the_switcher_costs_one_query_per_tree_level(
+    site, django_assert_max_num_queries
+):
+    from cms.languages import localized_urls
+
+    bulletin = site["bulletin"]
+    translate_page(bulletin, "es", title="Recursos")
+    localized_urls(bulletin)  # the site's root paths are cached from here on
+    with django_assert_max_num_queries(3):  # its translations, its parent's, the parent
+        urls = localized_urls(bulletin)
+    assert urls == {
+        "en": "/bulletins/resources/",
+        "es": "/es/bulletins/resources/",
+        **{code: f"/{code}/bulletins/resources/" for code in LANGUAGES[2:]},
+    }
+    assert urls == {code: localized_url(bulletin, code) for code in LANGUAGES}
+
+
+def test_an_untranslated_petition_keeps_the_signers_language(client, site, settings):
+    from campaigns.selectors import forget_petitions
+    from tests.factories import CampaignFactory, build_petition_page
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    petition = build_petition_page(site["home"], CampaignFactory())
+    forget_petitions()
+    path = f"/ar{petition.url}"
+
+    page = client.get(path).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    assert action.endswith("?lang=ar")
+    answer = client.post(
+        action.replace("&amp;", "&"), {"name": "Layla", "email": "layla@example.org"}
+    )
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{path}?signed=1#signed"
+    thanks = client.get(f"{path}?signed=1").content.decode()
+    assert '<html lang="ar" dir="rtl">' in thanks
+    assert f'value="http://localhost{path}"' in thanks, "the link to share keeps /ar/"
+    forget_petitions()
