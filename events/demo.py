@@ -112,31 +112,28 @@ SPANISH_TITLES = {
 }
 
 
-# Machine-drafted (no person has reviewed them): marked so readers are told.
+# Machine-drafted (no person has reviewed them): marked so readers are told. No venue:
+# it follows the English event in every language, like the time and the address.
 MACHINE_DRAFTED = {
     "know-your-rights-session": {
         "ar": {
             "title": "جلسة «اعرف حقوقك»",
-            "venue": "قاعة مجتمعية في بيلسن",
             "description": "<p>لكل شخص حقوق قانونية في الولايات المتحدة، بما في ذلك "
             "المهاجرون غير الموثقين. مجانية وسرية، مع مترجمين فوريين.</p>",
         },
         "hi": {
             "title": "अपने अधिकार जानें सत्र",
-            "venue": "पिल्सेन में एक सामुदायिक हॉल",
             "description": "<p>संयुक्त राज्य अमेरिका में हर व्यक्ति के कानूनी अधिकार हैं, "
             "बिना दस्तावेज़ वाले आप्रवासियों सहित। निःशुल्क, गोपनीय, दुभाषियों के "
             "साथ।</p>",
         },
         "zh-hans": {
             "title": "“了解您的权利”讲座",
-            "venue": "皮尔森社区的一个活动厅",
             "description": "<p>在美国，每个人都享有法律权利，包括无证移民。免费、保密，"
             "并提供口译。</p>",
         },
         "pl": {
             "title": "Spotkanie „Poznaj swoje prawa”",
-            "venue": "Sala społeczności w dzielnicy Pilsen",
             "description": "<p>Każda osoba w Stanach Zjednoczonych ma prawa, także "
             "imigranci bez dokumentów. Bezpłatnie, poufnie, z tłumaczami.</p>",
         },

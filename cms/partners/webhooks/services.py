@@ -176,13 +176,8 @@ def _insert_new(rows: list[WebhookDelivery]) -> list[int]:
         f"VALUES {', '.join(values)} "
         "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id"
     )
+    # Committed durably like everything else: a partner's event is not lost to a crash.
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The event's own row (a signature...) was committed durably already;
-            # this one need not wait for its own WAL flush, which would double the
-            # disk waits of a petition burst. A database crash in the next few
-            # hundred milliseconds could lose the delivery, never corrupt anything.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(sql, params)
         return [int(row[0]) for row in cursor.fetchall()]
 
