@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from cms.names import PersonNameField
 from subscribers.models import MailingList
 
 EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
@@ -20,11 +21,7 @@ zip_validator = RegexValidator(
 class PetitionForm(forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    name = PersonNameField(label=_("Your name"))
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,

@@ -8,10 +8,11 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"security-{uuid.uuid4().hex}",
+            "LOCATION": f"security-{alias}-{uuid.uuid4().hex}",
         }
+        for alias in ("default", "ratelimit")
     }
 
 
