@@ -15,7 +15,7 @@ import ipaddress
 import logging
 from dataclasses import dataclass
 
-from anymail.exceptions import AnymailConfigurationError
+from anymail.exceptions import AnymailAPIError, AnymailConfigurationError
 from anymail.utils import get_anymail_setting
 from anymail.webhooks import (
     amazon_ses,
@@ -52,25 +52,41 @@ MALFORMED = (
     OverflowError,
     UnicodeError,
     binascii.Error,
+    AnymailAPIError,  # Amazon SES: "unparsable SNS message"
 )
 
 
-class SafeParsing:
-    """Mixed into anymail's view: a malformed body is a 400; a failure while applying
-    well-formed events stays a 500, so the provider retries."""
+class _Malformed(Exception):
+    pass
 
-    def post(self, request, *args, **kwargs):
+
+class SafeParsing:
+    """Mixed into anymail's view: a body that fails to validate or parse for want of
+    the expected shape is a 400; a failure while applying well-formed events stays a
+    500, so the provider retries."""
+
+    def dispatch(self, request, *args, **kwargs):
         try:
-            self.run_validators(request)
-            events = list(self.parse_events(request))
-        except MALFORMED as error:
+            return super().dispatch(request, *args, **kwargs)
+        except _Malformed as error:
             logger.warning(
-                "%s webhook: malformed body (%s)", self.esp_name, type(error).__name__
+                "%s webhook: malformed body (%s)",
+                self.esp_name,
+                type(error.__cause__).__name__,
             )
             return HttpResponseBadRequest()
-        for event in events:
-            self.signal.send(sender=self.__class__, event=event, esp_name=self.esp_name)
-        return HttpResponse()
+
+    def run_validators(self, request):
+        try:
+            super().run_validators(request)
+        except MALFORMED as error:
+            raise _Malformed from error
+
+    def parse_events(self, request):
+        try:
+            return list(super().parse_events(request))
+        except MALFORMED as error:
+            raise _Malformed from error
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,13 @@ def fresh_petition_memo():
     forget_petitions()
     yield
     forget_petitions()
+
+
+@pytest.fixture
+def production(settings):
+    """cms.settings.production over the test settings (see tests/security/production.py);
+    make requests with ``https_client()``."""
+    from tests.security.production import apply_production
+
+    apply_production(settings)
+    return settings
