@@ -372,11 +372,10 @@ def test_password_guessing_locks_the_name_and_the_client(production, home_page):
 def test_lockout_page_is_translated(rf, home_page):
     """The admin answers anonymous visitors in English (unprefixed URLs use the default
     language); a staff member whose admin language is Spanish reads Spanish."""
+    from django.contrib.auth.models import AnonymousUser
     from django.utils import translation
 
     from cms.logins import lockout_response
-
-    from django.contrib.auth.models import AnonymousUser
 
     request = rf.post("/admin/login/")
     request.user = AnonymousUser()
