@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.names import PersonNameField
+from subscribers.forms import ListChoiceField
 from subscribers.models import MailingList
 
 EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
@@ -49,7 +50,9 @@ class PetitionForm(forms.Form):
         # petitions don't, and a burst of signers shouldn't pay for copying them.
         offered = campaign.offered_list_ids
         if offered:
-            self.fields["lists"] = forms.ModelMultipleChoiceField(
+            # ListChoiceField: an id past the column's range is a form error, not
+            # a database overflow (found by the fuzz test).
+            self.fields["lists"] = ListChoiceField(
                 label=_("Also keep me informed by e-mail about:"),
                 queryset=MailingList.objects.filter(pk__in=offered),
                 required=False,

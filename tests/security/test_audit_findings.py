@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.management import call_command
 from freezegun import freeze_time
 
 from campaigns.models import Signature
@@ -367,6 +368,10 @@ def test_password_guessing_locks_the_name_and_the_client(production, home_page):
     # An honest colleague elsewhere signs in normally.
     colleague = https_client(REMOTE_ADDR="198.51.100.62")
     assert login(colleague, "editor", "another-passphrase-43").status_code == 302
+    # An administrator can lift the name's lock before the cool-off ends.
+    call_command("unlock_sign_in", "organizer", stdout=io.StringIO())
+    assert login(elsewhere, "organizer", "the-right-passphrase-42").status_code == 302
+    assert login(guesser, "organizer", "the-right-passphrase-42").status_code == 429
 
 
 def test_lockout_page_is_translated(rf, home_page):

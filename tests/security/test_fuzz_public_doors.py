@@ -271,6 +271,7 @@ def test_raw_bodies_and_content_types(doors):
     assert set(made) == set(forms)
 
 
+WEBHOOK_EXAMPLES = 315  # per provider: 2,205 in all
 PROVIDER_KEYS = {
     "postmark": [
         "RecordType",
@@ -347,12 +348,14 @@ def signed_mandrill(payload) -> tuple[bytes, str]:
     ).decode()
 
 
-def test_provider_webhooks(doors, settings):
+@pytest.mark.parametrize("provider", sorted(PROVIDER_KEYS))
+def test_provider_webhooks(doors, settings, provider):
     """Authenticated (and, where the provider signs, correctly signed) calls with
     payloads in the provider's vocabulary but any shape: the parsers and the tracking
     service see them all."""
     from cms.webhooks import PROVIDERS
 
+    settings.EMAIL_PROVIDER = provider
     settings.ANYMAIL = {
         "WEBHOOK_SECRET": SECRET,
         "MAILGUN_WEBHOOK_SIGNING_KEY": KEY,
@@ -361,13 +364,12 @@ def test_provider_webhooks(doors, settings):
     }
     auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
     client = HttpsClient(raise_request_exception=False)
+    url = "/anymail/" + PROVIDERS[provider].path
     made = []
 
-    @examples(max_examples=2200, **FUZZ)
-    @given(data=st.data(), provider=st.sampled_from(sorted(PROVIDER_KEYS)))
-    def post(data, provider):
-        settings.EMAIL_PROVIDER = provider
-        payload = data.draw(provider_payload(provider))
+    @examples(max_examples=WEBHOOK_EXAMPLES, **FUZZ)
+    @given(payload=provider_payload(provider))
+    def post(payload):
         headers = {"HTTP_AUTHORIZATION": auth}
         content_type = "application/json"
         if provider == "mailgun":
@@ -378,18 +380,13 @@ def test_provider_webhooks(doors, settings):
         else:
             body = json.dumps(payload).encode()
         response = client.generic(
-            "POST",
-            "/anymail/" + PROVIDERS[provider].path,
-            body,
-            content_type=content_type,
-            **headers,
+            "POST", url, body, content_type=content_type, **headers
         )
         assert response.status_code in (200, 400), (provider, response.status_code)
         made.append(provider)
 
     post()
-    assert len(made) >= 2200
-    assert set(made) == set(PROVIDER_KEYS)
+    assert len(made) >= WEBHOOK_EXAMPLES
 
 
 def test_links_in_emails(doors):
