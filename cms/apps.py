@@ -7,6 +7,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site and e-mail")
 
     def ready(self):
-        from cms import receivers
+        from cms import receivers, webhooks  # noqa: F401 (webhooks: its deploy check)
 
         receivers.connect()

@@ -34,6 +34,7 @@ from anymail.webhooks import (
     unisender_go,
 )
 from django.conf import settings
+from django.core import checks
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 
@@ -173,6 +174,23 @@ def missing_settings(provider: str) -> list[str]:
         setting = f"{esp_name}_{name}".upper().replace(" ", "_")
         missing.append(f"ANYMAIL_{setting}")
     return missing
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_tracking_webhook(app_configs=None, **kwargs):
+    """``check --deploy``: the configured provider's webhook is closed for want of a
+    setting (its bounces and complaints would never suppress anyone)."""
+    missing = missing_settings(settings.EMAIL_PROVIDER)
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"The {settings.EMAIL_PROVIDER} tracking webhook stays closed (404) "
+            f"until {', '.join(missing)} is set: bounces and complaints would not "
+            "suppress anyone.",
+            id="cms.W150",
+        )
+    ]
 
 
 def _from_allowed_network(request) -> bool:

@@ -133,6 +133,26 @@ def test_a_webhook_without_its_secret_or_signing_key_is_closed(production, setti
     assert not Suppression.objects.exists()
 
 
+def test_check_deploy_warns_while_the_webhook_is_closed(settings):
+    from django.core.checks import run_checks
+
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.ANYMAIL = {"MAILGUN_API_KEY": "api-key"}
+    found = [
+        message.id
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == "cms.W150"
+    ]
+    assert found == ["cms.W150"]
+    settings.ANYMAIL = {
+        "MAILGUN_API_KEY": "api-key",
+        "WEBHOOK_SECRET": SECRET,
+        "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY,
+    }
+    messages = run_checks(include_deployment_checks=True)
+    assert "cms.W150" not in {message.id for message in messages}
+
+
 def mailgun_bounce(*, key: str = SIGNING_KEY, token: str = "t" * 50) -> dict:
     import hashlib
     import hmac
