@@ -51,8 +51,8 @@ def production_env(static_root, var_dir, **extra) -> dict[str, str]:
     env = worker_env(redis_url=settings.REDIS_URL or None, var_dir=var_dir)
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
-        SECRET_KEY="proxy-test-" + "s" * 40,
-        # The test rows were written under the test keys.
+        # Links and rows were made under the test run's keys.
+        SECRET_KEY=settings.SECRET_KEY,
         FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         LOOKUP_HASH_KEY=settings.LOOKUP_HASH_KEY,
         ALLOWED_HOSTS="127.0.0.1",
@@ -104,12 +104,16 @@ def server(static_root, tmp_path_factory):
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
         try:
-            return requests.get(base + "/", headers=proxied("192.0.2.1"), timeout=5).ok
+            answer = requests.get(base + "/", headers=proxied("192.0.2.1"), timeout=5)
+            return answer.status_code < 500
         except requests.RequestException:
             return False
 
     try:
-        wait_for(up, timeout=90, what="gunicorn to answer", interval=0.3)
+        try:
+            wait_for(up, timeout=90, what="gunicorn to answer", interval=0.3)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
         yield base, log, namespace
     finally:
         process.terminate()
