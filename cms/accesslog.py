@@ -53,12 +53,10 @@ class RedactTokensFilter(logging.Filter):
 
 
 def _client(environ) -> str:
-    """A keyed hash of the client in place of its address (correlates, identifies
-    nobody)."""
     try:
-        from cms.ratelimit import keyed_hash
+        from cms.ratelimit import client_log_id
 
-        return "c-" + keyed_hash("log", environ.get("REMOTE_ADDR", ""))[:12]
+        return client_log_id(environ)
     except Exception:  # noqa: BLE001 (Django not set up: say nothing)
         return "-"
 

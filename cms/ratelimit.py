@@ -52,12 +52,13 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
     return address
 
 
-def _client_ip(request):
+def _client_ip(meta):
+    """From request.META (or a WSGI environ: the same keys)."""
     hops = settings.TRUSTED_PROXY_COUNT
     if hops > 0:
         forwarded = [
             part
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
         if forwarded:
@@ -67,18 +68,18 @@ def _client_ip(request):
             address = _parse_ip(candidate)
             if address is not None:
                 return address
-    return _parse_ip(request.META.get("REMOTE_ADDR", ""))
+    return _parse_ip(meta.get("REMOTE_ADDR", ""))
 
 
 def client_address(request) -> str:
     """The visitor's IP address as text ("unknown" if there is none to be had)."""
-    address = _client_ip(request)
+    address = _client_ip(request.META)
     return str(address) if address is not None else "unknown"
 
 
 def client_network(request) -> str:
     """What one client holds: its IPv4 address, or its IPv6 /64."""
-    address = _client_ip(request)
+    address = _client_ip(request.META)
     if address is None:
         return "unknown"
     if isinstance(address, ipaddress.IPv6Address):
@@ -106,6 +107,12 @@ def keyed_hash(purpose: str, value: str) -> str:
 def client_id(request) -> str:
     """The keyed hash of the client's network (for limiters and django-axes)."""
     return keyed_hash("client", client_network(request))
+
+
+def client_log_id(environ) -> str:
+    """A short keyed hash of the client for a log line: correlates, names nobody."""
+    address = _client_ip(environ)
+    return "c-" + keyed_hash("log", str(address) if address else "unknown")[:12]
 
 
 def mailbox(email: str) -> str:
