@@ -13,7 +13,11 @@ from cms import logins, webhooks
 # login form for the same accounts would be one more door to guard.
 urlpatterns = [
     # Before Wagtail's own: the same views, with limits (cms/logins.py).
-    path("admin/password_reset/", logins.ThrottledPasswordResetView.as_view()),
+    path(
+        "admin/password_reset/",
+        logins.ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path(
         "documents/authenticate_with_password/<int:restriction_id>/",
         logins.limit_password_posts(document_views.authenticate_with_password),
