@@ -120,7 +120,11 @@ class PasswordHashingCapMiddleware:
             or request.resolver_match.url_name not in HASHING_VIEWS
         ):
             return None
-        slot = _take_slot()
+        try:
+            slot = _take_slot()
+        except OSError as error:  # no slot folder: better uncapped than no sign-in
+            logger.warning("sign-in hashing cap off: %s", error)
+            return None
         if slot is None:
             logger.info("sign-in busy: every password hashing slot is taken")
             response = render(
