@@ -125,7 +125,7 @@ def phase(base: str, *, seconds: float, guessers: int) -> dict:
         else ordered[-1],
         "pages": len(ordered),
         "checked": tally.get(200, 0),  # a guess that was hashed gets the form back
-        "busy": tally.get(503, 0),
+        "busy": tally.get(429, 0),
     }
 
 
@@ -173,7 +173,7 @@ def main() -> None:
     print(table)
     if args.record:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        host = f"{platform.node()}: {platform.processor() or platform.machine()}"
+        host = f"{os.cpu_count()} cores ({platform.machine()})"
         with RESULTS.open("a") as out:
             out.write(
                 f"\n### Admin password guessing vs public pages ({stamp})\n\n"

@@ -98,7 +98,7 @@ def _take_slot():
 
 class PasswordHashingCapMiddleware:
     """At most LOGIN_HASH_CONCURRENCY sign-in POSTs at once per machine; beyond that,
-    503 "busy" without hashing anything."""
+    429 "busy" (a warning in the log, not a server error) without hashing anything."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,7 +131,7 @@ class PasswordHashingCapMiddleware:
                 request,
                 "cms/login_busy.html",
                 {"title": _("Sign-in is busy")},
-                status=503,
+                status=429,
             )
             response["Retry-After"] = "5"
             return response

@@ -437,7 +437,7 @@ def test_sign_in_beyond_the_hashing_cap_is_busy_without_hashing(
     with (tmp_path / "slot-0").open("ab") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         busy = login(https_client(), "organizer", "the-right-passphrase-42")
-    assert busy.status_code == 503
+    assert busy.status_code == 429
     assert busy["Retry-After"]
     assert not hashed
     done = login(https_client(), "organizer", "the-right-passphrase-42")
