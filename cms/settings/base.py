@@ -468,6 +468,12 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": _CSP_REPORT,
     }
 }
+# No Gravatar in the admin: it hands each staff member's e-mail hash to a third party
+# on every page (and the admin's policy allows images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's call to wagtail.org for new releases (staff browsers talk to us
+# only); upgrades are checked with pip-audit and the release notes.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 CSP_ADMIN_DIRECTIVES = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'"],
