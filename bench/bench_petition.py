@@ -55,8 +55,8 @@ def env() -> dict[str, str]:
         DATABASE_URL=DATABASE_URL,
         DATABASE_CONN_MAX_AGE="600",
         REDIS_URL=REDIS_URL,
-        PETITION_RATE_PER_CLIENT="0",  # every request comes from one loopback address
-        PETITION_RATE_PER_ADDRESS="0",
+        RATE_LIMIT_PETITION_PER_CLIENT="0",  # every request comes from one loopback address
+        RATE_LIMIT_PETITION_PER_ADDRESS="0",
         LOG_LEVEL="WARNING",
         VAR_DIR=tempfile.mkdtemp(prefix="bench-var-"),
         PYTHONPATH=str(ROOT),

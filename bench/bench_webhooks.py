@@ -86,8 +86,9 @@ def env(var_dir: str) -> dict[str, str]:
         DATABASE_URL=DATABASE_URL,
         DATABASE_CONN_MAX_AGE="600",
         REDIS_URL=REDIS_URL,
-        PETITION_RATE_PER_CLIENT="0",  # every request comes from one loopback address
-        PETITION_RATE_PER_ADDRESS="0",
+        # every request comes from one loopback address
+        RATE_LIMIT_PETITION_PER_CLIENT="off",
+        RATE_LIMIT_PETITION_PER_ADDRESS="off",
         PARTNER_WEBHOOK_ALLOW_HTTP="1",
         LOG_LEVEL="WARNING",
         VAR_DIR=var_dir,

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.names import PersonNameField
 from subscribers.forms import ListChoiceField
 from subscribers.models import MailingList
 
@@ -20,11 +21,7 @@ zip_validator = RegexValidator(
 class PetitionForm(forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    name = PersonNameField(label=_("Your name"))
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -52,6 +49,8 @@ class PetitionForm(forms.Form):
         # petitions don't, and a burst of signers shouldn't pay for copying them.
         offered = campaign.offered_list_ids
         if offered:
+            # ListChoiceField: an id past the column's range is a form error, not
+            # a database overflow (found by the fuzz test).
             self.fields["lists"] = ListChoiceField(
                 label=_("Also keep me informed by e-mail about:"),
                 queryset=MailingList.objects.filter(pk__in=offered).with_translations(),

@@ -7,6 +7,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site and e-mail")
 
     def ready(self):
-        from cms import checks, receivers  # noqa: F401 - checks register themselves
+        from cms import checks, receivers, webhooks  # noqa: F401 - checks register themselves
 
         receivers.connect()

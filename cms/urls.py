@@ -1,51 +1,36 @@
-import functools
-import logging
-
-from anymail import urls as anymail_urls
-from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.http import Http404
-from django.urls import URLPattern, include, path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as document_views
 
+from cms import logins, webhooks
 from cms.partners.api import api as partner_api
-
-logger = logging.getLogger(__name__)
-
-
-def _configured_only(view):
-    """A webhook of a provider we have no keys for is a 404, not a 500 per anonymous POST."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except AnymailConfigurationError:
-            logger.warning("webhook for an unconfigured provider: %s", request.path)
-            raise Http404 from None
-
-    return wrapper
-
-
-anymail_patterns = [
-    URLPattern(p.pattern, _configured_only(p.callback), p.default_args, p.name)
-    for p in anymail_urls.urlpatterns
-]
 
 # Django's own admin is not mounted: Wagtail's admin is the one staff use, and a second
 # login form for the same accounts would be one more door to guard.
 urlpatterns = [
+    # Before Wagtail's own: the same views, with limits (cms/logins.py).
+    path(
+        "admin/password_reset/",
+        logins.ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        logins.limit_password_posts(document_views.authenticate_with_password),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("petitions/", include("campaigns.urls")),
     # The partner API (cms/partners): keys, not sessions; no language prefix.
     path("api/v1/", partner_api.urls),
-    # Provider webhooks (tracking): authenticated by anymail's WEBHOOK_SECRET + signature.
-    path("anymail/", include((anymail_patterns, anymail_urls.app_name))),
+    # The configured provider's tracking webhook only (cms/webhooks.py).
+    path("anymail/<path:rest>", webhooks.tracking_webhook, name="tracking_webhook"),
 ]
 
 if settings.DEBUG:
@@ -63,6 +48,16 @@ elif settings.MEDIA_STORAGE == "local" and settings.MEDIA_SERVE:
 # Pages last: /es/..., /ar/... select the locale; English lives at the root.
 urlpatterns += i18n_patterns(
     path("subscribers/", include("subscribers.urls")),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        logins.limit_password_posts(wagtail_views.authenticate_with_password),
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+# Error pages that never read the request body (cms/errors.py).
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

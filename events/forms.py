@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cms.names import PersonNameField
+
 
 class RsvpForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=100)
+    name = PersonNameField(label=_("Your name"))
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
     join_list = forms.BooleanField(label="", required=False)
     # Humans never see this field; bots that fill every input do.

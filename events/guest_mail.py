@@ -56,33 +56,29 @@ def _subject(kind: str, rsvp: Rsvp, title: str) -> str:
 
 
 def _intro(kind: str, rsvp: Rsvp) -> str:
-    name = rsvp.name
+    # No name: nobody confirmed this address, and whoever filled in the form typed the
+    # name; official mail must not carry a stranger's words (SECURITY.md).
     if kind == CONFIRMATION and rsvp.status == Rsvp.Status.WAITLISTED:
         return _(
-            "Hello %(name)s, the event is full for now: you are on the waitlist. "
-            "We will write if a place opens."
-        ) % {"name": name}
+            "Hello, the event is full for now: you are on the waitlist. We will write "
+            "if a place opens."
+        )
     if kind == CONFIRMATION:
-        return _("Hello %(name)s, your RSVP is confirmed.") % {"name": name}
+        return _("Hello, your RSVP is confirmed.")
     if kind == GuestMessage.Kind.PROMOTED:
-        return _(
-            "Good news, %(name)s: a place opened up and your RSVP is now confirmed."
-        ) % {"name": name}
+        return _("Good news: a place opened up and your RSVP is now confirmed.")
     if kind == GuestMessage.Kind.UPDATE:
         return _(
-            "Hello %(name)s, an event you RSVPed to has changed. Here is how it "
-            "stands now."
-        ) % {"name": name}
+            "Hello, an event you RSVPed to has changed. Here is how it stands now."
+        )
     if kind == GuestMessage.Kind.CANCELLATION:
-        return _("Hello %(name)s, this event has been cancelled.") % {"name": name}
+        return _("Hello, this event has been cancelled.")
     if kind == GuestMessage.Kind.REMINDER:
-        return _("Hello %(name)s, a reminder: you are coming to this event.") % {
-            "name": name
-        }
+        return _("Hello, a reminder: you are coming to this event.")
     return _(
-        "Hello %(name)s, your RSVP is cancelled. Thank you for telling us: your "
-        "place goes to the next person on the waitlist."
-    ) % {"name": name}
+        "Hello, your RSVP is cancelled. Thank you for telling us: your place goes to "
+        "the next person on the waitlist."
+    )
 
 
 def _change_labels(changes: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from cms import ratelimit
 from cms.page_cache import bump_generation
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
@@ -27,7 +28,9 @@ def record_rsvp(
     """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
 
     Raises ValidationError, with nothing written, when the event is past, cancelled or
-    full. Safe to run twice: a second RSVP from the same address returns the first.
+    full (also for an address that has a place: the answer must not tell). Safe to run
+    twice: a second RSVP from the same address returns the first. E-mails stay within
+    the address's daily allowance (cms.ratelimit.allow_confirmation_mail).
     With the broker down the RSVP is still stored and answered; the resend beat task
     queues its confirmation later.
     """
@@ -36,28 +39,30 @@ def record_rsvp(
         event = EventPage.objects.select_for_update().get(pk=event_id).canonical()
         if event.pk != event_id:
             event = EventPage.objects.select_for_update().get(pk=event.pk)
-        if event.rsvp_mode != EventPage.RsvpMode.INTERNAL:
-            raise ValidationError(NO_RSVP, code="no_rsvp")
-        if event.cancelled:
-            raise ValidationError(CANCELLED, code="cancelled")
-        if event.start <= timezone.now():
-            raise ValidationError(CLOSED, code="closed")
+        refusal = _refusal(event)
+        if refusal is not None:
+            # Before looking the address up: a full event answers a guest and a
+            # stranger alike (the guest's confirmation e-mail is what tells).
+            raise refusal
         email_hash = crypto.lookup_hash(email)
+        # One allowance per submission, for its confirmation and any list opt-in.
+        mail_allowed = ratelimit.allow_confirmation_mail(email)
         existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
         if existing is not None and existing.status != Rsvp.Status.CANCELLED:
+            if mail_allowed:
+                # Asking again sends the confirmation again (a lost e-mail), within
+                # the address's daily allowance.
+                existing_id = existing.pk
+                transaction.on_commit(lambda: _queue_confirmation(existing_id, None))
             return existing
         status = Rsvp.Status.CONFIRMED
         if event.capacity is not None:
-            taken = Rsvp.objects.filter(
-                event=event, status=Rsvp.Status.CONFIRMED
-            ).count()
-            # Places freed for the waitlist are theirs, first come first served.
+            # Places freed for the waitlist are theirs, first come first served. (A
+            # full event without a waitlist was refused above, whoever asked.)
             queue = Rsvp.objects.filter(
                 event=event, status=Rsvp.Status.WAITLISTED
             ).exists()
-            if taken >= event.capacity or (queue and event.waitlist):
-                if not event.waitlist:
-                    raise ValidationError(FULL, code="full")
+            if _taken(event) >= event.capacity or (queue and event.waitlist):
                 status = Rsvp.Status.WAITLISTED
         claimed_at = timezone.now()
         waitlisted_at = claimed_at if status == Rsvp.Status.WAITLISTED else None
@@ -98,11 +103,40 @@ def record_rsvp(
                 list_ids=[event.rsvp_list_id],
                 source="rsvp",
                 name=name.strip(),
+                send_confirmation=mail_allowed,
             )
         transaction.on_commit(bump_generation)
-        rsvp_id = rsvp.pk
-        transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
+        if mail_allowed:
+            rsvp_id = rsvp.pk
+            transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
     return rsvp
+
+
+def _taken(event: EventPage) -> int:
+    return Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED).count()
+
+
+def _refusal(event: EventPage) -> ValidationError | None:
+    if event.rsvp_mode != EventPage.RsvpMode.INTERNAL:
+        return ValidationError(NO_RSVP, code="no_rsvp")
+    if event.cancelled:
+        return ValidationError(CANCELLED, code="cancelled")
+    if event.start <= timezone.now():
+        return ValidationError(CLOSED, code="closed")
+    if (
+        event.capacity is not None
+        and not event.waitlist
+        and _taken(event) >= event.capacity
+    ):
+        return ValidationError(FULL, code="full")
+    return None
+
+
+def rsvp_refusal(*, event_id: int) -> ValidationError | None:
+    """Why the event takes no RSVP now (past, cancelled, full...), the same for every
+    address; None when it takes them. For answers that must match record_rsvp's."""
+    event = EventPage.objects.get(pk=event_id).canonical()
+    return _refusal(event)
 
 
 def _queue_confirmation(rsvp_id: int, claimed_at) -> bool:

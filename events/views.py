@@ -1,39 +1,15 @@
 """The public RSVP form of an event page (a sub-route: never in the page cache)."""
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from cms import ratelimit
 from cms.languages import localized_url
 from events.forms import RsvpForm
-from events.services import record_rsvp
-
-RATE_LIMIT = 10  # RSVP posts per client per hour: plenty for a family, dull for a bot
-RATE_WINDOW = 3600
-
-
-def _rate_key(request) -> str:
-    # A keyed hash of the client address lives only in the cache, never in a table.
-    client = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()
-    return f"rsvp-rate:{digest[:32]}"
-
-
-def _over_limit(request) -> bool:
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        return False
-    # None: the cache (Redis) is unreachable; fail open rather than refuse an RSVP.
-    return count is not None and count > RATE_LIMIT
+from events.services import record_rsvp, rsvp_refusal
 
 
 @never_cache
@@ -41,30 +17,43 @@ def rsvp_view(request, event):
     canonical = event.canonical()
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     context = {"page": event, "event": event, "sent": request.GET.get("sent") == "1"}
+    sent = redirect(localized_url(event) + "rsvp/?sent=1")
     if request.method == "POST":
         form = RsvpForm(request.POST, list_name=list_name)
-        if _over_limit(request):
+        if not ratelimit.client_allowed(request, "rsvp"):
             context.update(form=form, rate_limited=True)
             return TemplateResponse(request, "events/rsvp.html", context, status=429)
         if form.is_bot:
-            return redirect(localized_url(event) + "rsvp/?sent=1")
+            return sent
         if form.is_valid():
             try:
-                record_rsvp(
-                    event_id=event.pk,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    language=translation.get_language() or "en",
-                    join_list=form.cleaned_data.get("join_list", False),
-                )
+                if ratelimit.address_allowed(form.cleaned_data["email"], "rsvp"):
+                    record_rsvp(
+                        event_id=event.pk,
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        language=translation.get_language() or "en",
+                        join_list=form.cleaned_data.get("join_list", False),
+                    )
+                else:
+                    # Too many RSVPs for this address: nothing is written, and the
+                    # answer is the one anybody would get now.
+                    refusal = rsvp_refusal(event_id=event.pk)
+                    if refusal is not None:
+                        raise refusal
             except ValidationError as error:
-                form.add_error(None, error)
+                if error.code == "full":
+                    context["full"] = True
+                else:
+                    form.add_error(None, error)
             else:
                 # The same answer whether the address was new, known or waitlisted:
                 # the e-mail tells the person, the page tells nobody else.
-                return redirect(localized_url(event) + "rsvp/?sent=1")
+                return sent
     else:
         form = RsvpForm(list_name=list_name)
+        refusal = rsvp_refusal(event_id=event.pk)
+        context["full"] = refusal is not None and refusal.code == "full"
     context["form"] = form
     return TemplateResponse(request, "events/rsvp.html", context)
 
@@ -113,7 +102,7 @@ def rsvp_cancel_view(request, event, token: str):
             error=_("This event has already started: the RSVP can no longer change."),
         )
     if request.method == "POST":
-        if _over_limit(request):
+        if not ratelimit.client_allowed(request, "rsvp"):
             return _cancel_page(request, event, status=429, rate_limited=True)
         try:
             cancel_rsvp(rsvp_id=rsvp.pk)

@@ -1,4 +1,4 @@
-"""The subscriber e-mails this app sends itself (double opt-in)."""
+"""The subscriber e-mails this app sends itself (double opt-in, a new preferences link)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -38,5 +38,28 @@ def send_confirmation_email(
         )
         message.attach_alternative(
             render_to_string("email/subscribers/confirm.html", context), "text/html"
+        )
+    message.send()
+
+
+def send_preferences_link_email(*, subscriber: Subscriber) -> None:
+    with translation.override(subscriber.language):
+        context = {
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "preferences_url": tokens.preferences_url(
+                subscriber.pk, language=subscriber.language
+            ),
+            "valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS,
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Your link to your preferences"),
+            body=render_to_string("email/subscribers/preferences_link.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[subscriber.email],
+        )
+        message.attach_alternative(
+            render_to_string("email/subscribers/preferences_link.html", context),
+            "text/html",
         )
     message.send()

@@ -8,19 +8,13 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.names import PersonNameField
 
 from .models import MailingList
 
-# Names go into e-mail headers and CSV files: no line breaks or control characters.
+# Imported names go into e-mail headers and CSV files: no line breaks or control
+# characters (names typed into forms follow cms.names).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def no_control_characters(value: str) -> None:
-    if CONTROL_CHARACTERS.search(value):
-        raise forms.ValidationError(
-            _("Please use a single line without special characters."),
-            code="control_characters",
-        )
 
 
 # Largest BigAutoField value: anything else would overflow SQLite's integer and 500.
@@ -51,13 +45,7 @@ class SignupForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    name = forms.CharField(
-        label=_("Name (optional)"),
-        max_length=100,
-        required=False,
-        validators=[no_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    name = PersonNameField(label=_("Name (optional)"), required=False)
     zip_code = forms.CharField(
         label=_("ZIP code (optional)"),
         max_length=10,

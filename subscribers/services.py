@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms import ratelimit
+
 from . import crypto
 from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
 from .signals import signup_confirmed, subscriptions_confirmed, unsubscribed
@@ -49,13 +51,16 @@ def request_signup(
     name: str = "",
     zip_code: str = "",
     page_id: int | None = None,
+    send_confirmation: bool | None = None,
 ) -> Subscriber | None:
     """Record a wish to join lists as pending subscriptions; never duplicates rows.
 
     Queues one confirmation e-mail (through the worker, at most one per address per
-    SUBSCRIBERS_CONFIRMATION_INTERVAL). Returns the subscriber, or None when the
-    address is suppressed (callers answer the same either way, so nobody learns
-    whether an address is known).
+    SUBSCRIBERS_CONFIRMATION_INTERVAL, and within the mailbox's daily allowance of
+    confirmation e-mails). A caller that already took the allowance for the same
+    submission passes ``send_confirmation`` (True: take none; False: send none).
+    Returns the subscriber, or None when the address is suppressed (callers answer
+    the same either way, so nobody learns whether an address is known).
     """
     email_hash = crypto.lookup_hash(email)
     if _blocking_suppression(email_hash):
@@ -93,7 +98,10 @@ def request_signup(
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
     claimed_at = _claim_confirmation_slot(subscriber.pk) if pending else None
-    if claimed_at is not None:
+    if claimed_at is not None and send_confirmation is None:
+        send_confirmation = ratelimit.allow_confirmation_mail(email)
+    # Refused: the slot stays taken (not "unqueued"), so no resend run sends it later.
+    if claimed_at is not None and send_confirmation:
         args = (subscriber.pk, sorted(pending), page_id, language)
         transaction.on_commit(lambda: _queue_confirmation(args, claimed_at))
     return subscriber
@@ -237,6 +245,32 @@ def send_confirmation(
     send_confirmation_email(
         subscriber=subscriber, list_ids=list_ids, page_id=page_id, language=language
     )
+    return True
+
+
+def request_preferences_link(*, subscriber_id: int) -> bool:
+    """Queue a fresh preferences link to the subscriber's own address, within its
+    daily allowance; True when queued. Nothing is shown to whoever asked."""
+    from cms.celery import publish
+
+    from .tasks import send_preferences_link_task
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or _blocking_suppression(subscriber.email_hash):
+        return False
+    if not ratelimit.allow_confirmation_mail(subscriber.email):
+        return False
+    return publish(send_preferences_link_task, subscriber.pk)
+
+
+def send_preferences_link(*, subscriber_id: int) -> bool:
+    """E-mail the subscriber a preferences link made now; safe to run twice."""
+    from .emails import send_preferences_link_email
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or _blocking_suppression(subscriber.email_hash):
+        return False
+    send_preferences_link_email(subscriber=subscriber)
     return True
 
 

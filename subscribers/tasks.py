@@ -17,6 +17,12 @@ def send_confirmation_task(
 
 
 @shared_task
+def send_preferences_link_task(subscriber_id: int) -> None:
+    """E-mail a subscriber a fresh preferences link; safe to run twice (a second one)."""
+    services.send_preferences_link(subscriber_id=subscriber_id)
+
+
+@shared_task
 def purge_unconfirmed_task() -> None:
     """Beat: delete signups left unconfirmed too long; safe to run twice."""
     services.purge_unconfirmed()

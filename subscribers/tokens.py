@@ -2,13 +2,17 @@
 
 Unsubscribe and preference tokens are a bare HMAC over ids, so a 100,000-recipient
 send signs every footer without touching the database. They carry ids only, never an
-address, and do not expire: a year-old bulletin must still unsubscribe in one click.
+address. An unsubscribe token never expires: a year-old bulletin must still
+unsubscribe in one click. A preference token opens the person's data (download,
+erase), so it carries the day it was made and expires after
+SUBSCRIBERS_PREFERENCES_LINK_DAYS; every mailing carries a fresh one.
 """
 
 import base64
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,11 +25,21 @@ CONFIRM_SALT = "subscribers.confirm"
 # ASCII only: str.isdigit() accepts other scripts' digits, and compare_digest refuses
 # non-ASCII text with a TypeError (found by the fuzz test).
 UNSUBSCRIBE_TOKEN = re.compile(r"\A([0-9]{1,18})\.([0-9]{1,18})\.([A-Za-z0-9_-]{24})\Z")
-PREFERENCES_TOKEN = re.compile(r"\A([0-9]{1,18})\.([A-Za-z0-9_-]{24})\Z")
+PREFERENCES_TOKEN = re.compile(r"\A([0-9]{1,18})\.([0-9]{1,6})\.([A-Za-z0-9_-]{24})\Z")
+# Before links expired they carried no day; a genuine one now reads as expired.
+UNDATED_PREFERENCES_TOKEN = re.compile(r"\A([0-9]{1,18})\.([A-Za-z0-9_-]{24})\Z")
 
 
 class InvalidToken(ValueError):
     """The token was tampered with, truncated or made for something else."""
+
+
+class ExpiredToken(InvalidToken):
+    """A genuine token past its age; ``subscriber_id`` says whose it was."""
+
+    def __init__(self, subscriber_id: int):
+        super().__init__(subscriber_id)
+        self.subscriber_id = subscriber_id
 
 
 @dataclass(frozen=True)
@@ -78,17 +92,32 @@ def read_unsubscribe_token(token: str) -> UnsubscribeToken:
     return UnsubscribeToken(subscriber_id=subscriber_id, mailing_id=mailing_id or None)
 
 
-def make_preferences_token(subscriber_id: int) -> str:
-    message = str(int(subscriber_id))
+def _today() -> int:
+    return int(time.time() // 86400)
+
+
+def make_preferences_token(subscriber_id: int, *, day: int | None = None) -> str:
+    message = f"{int(subscriber_id)}.{_today() if day is None else int(day)}"
     return f"{message}.{_signature('preferences', message)}"
 
 
 def read_preferences_token(token: str) -> int:
+    """The subscriber id; raises ExpiredToken for a genuine link past its age and
+    InvalidToken for anything else."""
     match = PREFERENCES_TOKEN.match(token)
     if match is None:
+        undated = UNDATED_PREFERENCES_TOKEN.match(token)
+        if undated is None:
+            raise InvalidToken(token)
+        _verify("preferences", str(int(undated[1])), undated[2])
+        raise ExpiredToken(int(undated[1]))
+    subscriber_id, day = int(match[1]), int(match[2])
+    _verify("preferences", f"{subscriber_id}.{day}", match[3])
+    age = _today() - day
+    if age < -1:  # made in the future: not by us
         raise InvalidToken(token)
-    subscriber_id = int(match[1])
-    _verify("preferences", str(subscriber_id), match[2])
+    if age >= settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS:
+        raise ExpiredToken(subscriber_id)
     return subscriber_id
 
 
@@ -105,7 +134,8 @@ def unsubscribe_url(
 
 
 def preferences_url(subscriber_id: int, *, language: str | None = None) -> str:
-    """Absolute signed link to the subscriber's preference centre; no login needed."""
+    """Absolute signed link to the subscriber's preference centre, made today (it
+    expires); no login needed."""
     return _absolute(
         "subscribers:preferences", make_preferences_token(subscriber_id), language
     )

@@ -15,9 +15,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cms.embed import frame_ancestors_policy
+from cms import ratelimit
+from cms.embed import allow_framing_by
 
-from . import ratelimit, services, tokens
+from . import services, tokens
 from .forms import EmbeddedSignupForm, EraseForm, PreferencesForm, SignupForm
 from .models import SignupPage, Subscriber, Subscription
 
@@ -51,16 +52,14 @@ def _use_language(request, subscriber: Subscriber | None) -> None:
 def handle_signup_post(request: HttpRequest, page: SignupPage, form) -> str:
     """Check and record a posted signup form the same way for every door (the page,
     the embedded form): "limited", "invalid" or "done"."""
-    if ratelimit.ip_limited(request, group="signup"):
+    if not ratelimit.client_allowed(request, "signup"):
         return "limited"
     if not form.is_valid():
         return "invalid"
     data = form.cleaned_data
     # Bots and repeated submissions get the same answer as everyone else, so the
     # page never tells whether an address is known, suppressed or throttled.
-    if not form.is_bot and not ratelimit.address_limited(
-        request, group="signup", email=data["email"]
-    ):
+    if not form.is_bot and ratelimit.address_allowed(data["email"], "signup"):
         services.request_signup(
             email=data["email"],
             language=data["language"],
@@ -155,9 +154,7 @@ def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
             initial={"language": translation.get_language()},
         )
     response = TemplateResponse(request, template, context, status=status)
-    response["Content-Security-Policy"] = frame_ancestors_policy(
-        settings.SIGNUP_FRAME_ANCESTORS
-    )
+    allow_framing_by(response, settings.SIGNUP_FRAME_ANCESTORS)
     return response
 
 
@@ -217,7 +214,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _bad_link(request)
     subscriber = Subscriber.objects.filter(pk=parsed.subscriber_id).first()
     _use_language(request, subscriber)
+    # No link into the preference centre here: this link sits in every message's
+    # headers, where forwards and archives carry it. The owner can have a fresh
+    # preferences link e-mailed to the address instead.
     context = {"token": token}
+    if request.method == "POST" and request.POST.get("action") == "send_link":
+        return _send_preferences_link(request, parsed.subscriber_id)
     if request.method == "POST":
         services.unsubscribe(
             subscriber_id=parsed.subscriber_id, mailing_id=parsed.mailing_id
@@ -225,9 +227,29 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         context["done"] = True
     elif subscriber is None:
         context["done"] = True
-    if subscriber is not None:
-        context["preferences_url"] = tokens.preferences_path(subscriber.pk)
     return render(request, "subscribers/unsubscribe.html", context)
+
+
+def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
+    """Mail a fresh preferences link to the link's owner; the page says the same
+    whether or not we still hold the address."""
+    if not ratelimit.client_allowed(request, "link-request"):
+        return _message(
+            request,
+            status=429,
+            title=_("Too many attempts"),
+            text=_("Please wait a little and try again."),
+        )
+    services.request_preferences_link(subscriber_id=subscriber_id)
+    return _message(
+        request,
+        status=200,
+        title=_("Check your e-mail"),
+        text=_(
+            "If we still hold this address, we have sent it a new link to your "
+            "preferences. It can take a few minutes to arrive."
+        ),
+    )
 
 
 @never_cache
@@ -235,6 +257,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber_id = tokens.read_preferences_token(token)
+    except tokens.ExpiredToken as expired:
+        _use_language(
+            request, Subscriber.objects.filter(pk=expired.subscriber_id).first()
+        )
+        if request.method == "POST" and request.POST.get("action") == "send_link":
+            return _send_preferences_link(request, expired.subscriber_id)
+        context = {"valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS}
+        return render(request, "subscribers/link_expired.html", context, status=410)
     except tokens.InvalidToken:
         _use_language(request, None)
         return _bad_link(request)

@@ -1,6 +1,7 @@
 """Shared fixtures. Services come from the environment: DATABASE_URL and REDIS_URL."""
 
 import os
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -50,6 +51,24 @@ def _no_task_left_by_an_earlier_test(request):
         from tests.workers import purge_queues
 
         purge_queues()
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limits(settings):
+    """Every test counts its own rate limits and login failures (cms/ratelimit.py puts
+    the namespace into every key), even on a Redis other tests share."""
+    settings.RATELIMIT_NAMESPACE = uuid.uuid4().hex
+
+
+@pytest.fixture
+def rate_limit(settings):
+    """Set one of settings.RATE_LIMITS for this test: rate_limit("rsvp.client", "3/1h")."""
+
+    def set_limit(name: str, rate: str) -> None:
+        assert name in settings.RATE_LIMITS, name
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, name: rate}
+
+    return set_limit
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import Counter, PetitionPage, Signature
 from campaigns.signals import signature_counted
+from cms import ratelimit
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 from subscribers.models import Subscription
@@ -44,8 +45,9 @@ def record_signature(
     """Store one signature per address per campaign and count it; signing again is a no-op.
 
     Without verification the campaign's counter moves in this same transaction; with it,
-    the signature waits (and a verification e-mail is queued on commit) until
-    ``verify_signature``. An opt-in goes through ``request_signup`` (source "petition").
+    the signature waits (and a verification e-mail is queued on commit, within the
+    address's daily allowance) until ``verify_signature``. An opt-in goes through
+    ``request_signup`` (source "petition").
     """
     normalised = crypto.normalise_email(email)
     email_hash = crypto.lookup_hash(normalised)
@@ -97,21 +99,28 @@ def record_signature(
             )
             counted = True
             _counted(campaign_id, signature_id, page.pk)
-        if verify and status == Signature.Status.PENDING:
+        verifying = verify and status == Signature.Status.PENDING
+        allowed = wanted & set(page.campaign.offered_list_ids) if wanted else set()
+        # One allowance per submission, for its verification and list confirmation.
+        # Refused, a new signature stays stamped queued, so no resend run sends it;
+        # signing again another day asks again.
+        mail_allowed = (verifying or bool(allowed)) and (
+            ratelimit.allow_confirmation_mail(normalised)
+        )
+        if verifying and mail_allowed:
             # A new signature was stamped queued at insert; a repeat only asks again.
             claimed_at = now if created else None
             transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
-        if wanted:
-            allowed = wanted & set(page.campaign.offered_list_ids)
-            if allowed:
-                request_signup(
-                    email=normalised,
-                    language=list_language or language,
-                    list_ids=sorted(allowed),
-                    source=Subscription.Source.PETITION,
-                    name=name,
-                    zip_code=zip_code,
-                )
+        if allowed:
+            request_signup(
+                email=normalised,
+                language=list_language or language,
+                list_ids=sorted(allowed),
+                source=Subscription.Source.PETITION,
+                name=name,
+                zip_code=zip_code,
+                send_confirmation=mail_allowed,
+            )
     return SignOutcome(signature_id=signature_id, created=created, counted=counted)
 
 

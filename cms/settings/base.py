@@ -1,8 +1,10 @@
 """Settings shared by every environment; everything variable comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.functional import lazy
 
 from .env import (
@@ -10,7 +12,9 @@ from .env import (
     env_float,
     env_int,
     env_list,
+    env_networks,
     env_prefixed,
+    env_rate,
     env_str,
     helo_name_for,
 )
@@ -69,8 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
+SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    SECURITY_MIDDLEWARE,
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -289,7 +294,15 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Link tokens and addresses never reach a log line (cms/accesslog.py).
+    "filters": {"redact": {"()": "cms.accesslog.RedactTokensFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -342,14 +355,12 @@ TRACKING_MAX_EVENT_AGE = env_int("TRACKING_MAX_EVENT_AGE", 7 * 24 * 3600)
 # after SUBSCRIBERS_PENDING_DAYS by the beat task below.
 SUBSCRIBERS_CONFIRM_MAX_AGE = env_int("SUBSCRIBERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 SUBSCRIBERS_PENDING_DAYS = env_int("SUBSCRIBERS_PENDING_DAYS", 14)
+# A preferences link (data download, erase) works this many days; each mailing sends
+# a fresh one, and an expired one offers to e-mail a new link to its owner.
+SUBSCRIBERS_PREFERENCES_LINK_DAYS = env_int("SUBSCRIBERS_PREFERENCES_LINK_DAYS", 60)
 SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int(
     "SUBSCRIBERS_CONFIRMATION_INTERVAL", 24 * 3600
 )
-# django-ratelimit rates ("count/period"); keys are hashed before they reach the cache.
-SUBSCRIBERS_RATE_PER_IP = env_str("SUBSCRIBERS_RATE_PER_IP", "20/h")
-SUBSCRIBERS_RATE_PER_ADDRESS = env_str("SUBSCRIBERS_RATE_PER_ADDRESS", "5/h")
-RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
-RATELIMIT_FAIL_OPEN = True
 CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
     "task": "subscribers.tasks.purge_unconfirmed_task",
     "schedule": 3600.0,
@@ -365,10 +376,6 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # --- Petitions (campaigns) ------------------------------------------------------
 # Partner sites allowed to frame the petition widget, e.g. "https://partner.example.org".
 PETITION_FRAME_ANCESTORS = env_list("PETITION_FRAME_ANCESTORS")
-# Sign attempts per window: generous per client, since a rally shares one carrier IP.
-PETITION_RATE_WINDOW = env_int("PETITION_RATE_WINDOW", 600)
-PETITION_RATE_PER_CLIENT = env_int("PETITION_RATE_PER_CLIENT", 60)
-PETITION_RATE_PER_ADDRESS = env_int("PETITION_RATE_PER_ADDRESS", 5)
 # Never-verified signatures are personal data we no longer need once their link expires.
 CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
     "task": "campaigns.tasks.purge_pending_signatures_task",
@@ -568,3 +575,121 @@ elif MACHINE_TRANSLATOR:
     raise ImproperlyConfigured(
         "MACHINE_TRANSLATOR must be empty, 'libretranslate' or 'deepl'."
     )
+
+# --- Public doors: client address, rate limits, login throttling (issue 15) ---------
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx, a load
+# balancer, a CDN: count each). 0 = clients connect directly and REMOTE_ADDR is theirs.
+# Every limiter and the login lockout read the client through cms/ratelimit.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# "count/period" (s, m, h, d), "0" for no limit. Per client, sized for a crowd: at a
+# rally hundreds of phones share one carrier address, so the ceiling per client is
+# high; per address (normalised: case, +tags, Gmail dots) it is low, and silent.
+RATE_LIMITS = {
+    "signup.client": env_rate("RATE_LIMIT_SIGNUP_PER_CLIENT", "300/10m"),
+    "signup.address": env_rate("RATE_LIMIT_SIGNUP_PER_ADDRESS", "5/1h"),
+    "petition.client": env_rate("RATE_LIMIT_PETITION_PER_CLIENT", "1000/10m"),
+    "petition.address": env_rate("RATE_LIMIT_PETITION_PER_ADDRESS", "5/10m"),
+    "rsvp.client": env_rate("RATE_LIMIT_RSVP_PER_CLIENT", "300/10m"),
+    "rsvp.address": env_rate("RATE_LIMIT_RSVP_PER_ADDRESS", "5/1h"),
+    # Verification and confirmation e-mails to one address, across petitions, signups
+    # and RSVPs (one form submission counts once, whatever it sends).
+    "confirmation-mail.address": env_rate(
+        "RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS", "1/1d"
+    ),
+    "password-reset.client": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_CLIENT", "20/1h"),
+    "password-reset.address": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", "3/1d"),
+    "page-password.client": env_rate("RATE_LIMIT_PAGE_PASSWORD_PER_CLIENT", "30/10m"),
+    "link-request.client": env_rate("RATE_LIMIT_LINK_REQUEST_PER_CLIENT", "60/1h"),
+}
+# Counters and lockouts live in the broker's Redis (no eviction: a flood of cached
+# pages must not evict them), under keyed hashes that expire with their window.
+CACHES["ratelimit"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ona") + "-rl",
+}
+if not REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+    }
+# Part of every keyed hash; the tests give each test its own.
+RATELIMIT_NAMESPACE = env_str("RATELIMIT_NAMESPACE", "")
+
+# Provider webhooks answer only calls from these networks (CIDR, comma-separated),
+# when set: the provider's published ranges (cms/webhooks.py).
+WEBHOOK_ALLOWED_NETWORKS = env_networks("WEBHOOK_ALLOWED_NETWORKS")
+
+# Admin login (django-axes): lock after LOGIN_FAILURE_LIMIT wrong passwords, by
+# username and by client separately, for LOGIN_LOCKOUT_MINUTES.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "cms.logins.FailSoftAxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Axes sees keyed hashes, never an address or a username (its cache keys are plain
+# SHA-256 of what it is given).
+AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_id"
+AXES_USERNAME_CALLABLE = "cms.logins.username_id"
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password hashes computed at once on one machine across all web processes (login
+# and page-login POSTs); a guess beyond that is answered "busy" at once, so guesses
+# never hold every web worker. 0 = no cap.
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
+LOGIN_SLOT_DIR = Path(env_str("LOGIN_SLOT_DIR", str(VAR_DIR / "login-slots")))
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
+MIDDLEWARE += [
+    "cms.logins.PasswordHashingCapMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Content-Security-Policy (django-csp, cms/csp.py): strict on public pages; the admin
+# keeps Wagtail's inline scripts and styles working. CSP_REPORT_URI collects reports.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index(SECURITY_MIDDLEWARE) + 1, "cms.csp.SiteCSPMiddleware"
+)
+_CSP_REPORT = [env_str("CSP_REPORT_URI")] if env_str("CSP_REPORT_URI") else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "report-uri": _CSP_REPORT,
+    }
+}
+# No Gravatar in the admin: it hands each staff member's e-mail hash to a third party
+# on every page (and the admin's policy allows images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's call to wagtail.org for new releases (staff browsers talk to us
+# only); upgrades are checked with pip-audit and the release notes.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+    "report-uri": _CSP_REPORT,
+}

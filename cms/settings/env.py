@@ -2,7 +2,10 @@
 
 import ipaddress
 import os
+import re
 from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -50,3 +53,46 @@ def helo_name_for(url: str) -> str:
     except ValueError:
         return host
     return f"[{host}]"
+
+
+RATE = re.compile(r"\A\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*\Z")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """("count/period") -> (count, seconds); "0/..." or "off" means no limit (0, 0)."""
+    if text.strip().lower() in {"0", "off", "none"}:
+        return 0, 0
+    match = RATE.match(text)
+    if match is None:
+        raise ValueError(
+            f"{text!r} is not a rate: write count/period, e.g. 300/10m, 5/1h, 1/1d"
+        )
+    count, multiple, unit = int(match[1]), int(match[2] or 1), match[3]
+    return count, multiple * UNITS[unit]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit from the environment, checked at start-up so a typo cannot
+    silently switch a limit off."""
+    value = os.environ.get(name) or default
+    try:
+        parse_rate(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+    return value
+
+
+def env_networks(name: str) -> list[str]:
+    """IP networks (CIDR), comma-separated; checked at start-up."""
+    import ipaddress
+
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not a network"
+            ) from None
+    return networks

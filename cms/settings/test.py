@@ -46,10 +46,10 @@ if REDIS_URL:
             "global_keyprefix": f"test-{XDIST_WORKER}:",
         }
         CACHES = {
-            "default": {
-                **CACHES["default"],
-                "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}-{XDIST_WORKER}",
-            }
+            alias: {**config, "KEY_PREFIX": f"{config['KEY_PREFIX']}-{XDIST_WORKER}"}
+            if "KEY_PREFIX" in config
+            else config
+            for alias, config in CACHES.items()
         }
 else:
     if XDIST_WORKER:
@@ -58,3 +58,7 @@ else:
 
 # Loopback webhook receivers speak plain http.
 PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", True)
+
+# Browsers in the end-to-end tests sign in from parallel threads; the cap on password
+# hashing has tests of its own that switch it on.
+LOGIN_HASH_CONCURRENCY = 0

@@ -37,8 +37,11 @@ def petition(home_page, campaign):
 @pytest.fixture
 def no_rate_limits(settings):
     """A load test comes from one address: switch the per-client limit off."""
-    settings.PETITION_RATE_PER_CLIENT = 0
-    settings.PETITION_RATE_PER_ADDRESS = 0
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "petition.client": "0",
+        "petition.address": "0",
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -84,7 +84,7 @@ def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
                 action,
                 data={
                     "csrfmiddlewaretoken": tokens[index],
-                    "name": f"Signer {index}",
+                    "name": "Ana Signer",
                     "email": emails[index],
                     "zip_code": "60608",
                     "website": "",

@@ -177,8 +177,8 @@ def test_post_with_csrf_token_is_accepted(petition):
     assert Signature.objects.count() == 1
 
 
-def test_rate_limit_per_client_answers_429_in_words(client, petition, settings):
-    settings.PETITION_RATE_PER_CLIENT = 3
+def test_rate_limit_per_client_answers_429_in_words(client, petition, rate_limit):
+    rate_limit("petition.client", "3/10m")
     for index in range(3):
         assert post(client, petition, email=f"p{index}@example.org").status_code == 302
     response = post(client, petition, email="p9@example.org")
@@ -189,8 +189,10 @@ def test_rate_limit_per_client_answers_429_in_words(client, petition, settings):
     assert post(other, petition, email="p9@example.org").status_code == 302
 
 
-def test_rate_limit_per_address_is_silent(client, petition, settings):
-    settings.PETITION_RATE_PER_ADDRESS = 1
+def test_rate_limit_per_address_is_silent(
+    client, petition, rate_limit, django_capture_on_commit_callbacks
+):
+    rate_limit("petition.address", "1/10m")
     petition.require_verification = True
     petition.save_revision().publish()
     from campaigns.tasks import send_signature_verification_task
@@ -198,14 +200,16 @@ def test_rate_limit_per_address_is_silent(client, petition, settings):
     sent = []
     send_signature_verification_task.delay = sent.append
     try:
-        responses = [
-            post(client, petition, email="target@example.org") for _ in range(3)
-        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            responses = [
+                post(client, petition, email="target@example.org") for _ in range(3)
+            ]
     finally:
         del send_signature_verification_task.delay
     assert {r.status_code for r in responses} == {302}
     assert {r["Location"] for r in responses} == {f"{petition.url}?signed=check#signed"}
     assert Signature.objects.count() == 1
+    assert len(sent) == 1
 
 
 def test_timeline_shows_milestones_with_localised_dates(client, petition):
@@ -288,10 +292,10 @@ def test_widget_framing_headers_allow_only_configured_ancestors(
     ]
     response = client.get(reverse("campaigns:embed", args=[petition.pk]))
     assert response.status_code == 200
-    assert (
-        response["Content-Security-Policy"]
-        == "frame-ancestors 'self' https://partner.example.org"
-    )
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://partner.example.org;" in policy
+    assert "evil" not in policy
+    assert "script-src 'self'" in policy  # the site's strict policy, not a bare one
     assert "X-Frame-Options" not in response
     body = response.content.decode()
     assert '<progress max="100" value="0"' in body
@@ -301,7 +305,7 @@ def test_widget_framing_headers_allow_only_configured_ancestors(
 
     page_response = client.get(petition.url)
     assert page_response["X-Frame-Options"] == "DENY"
-    assert "Content-Security-Policy" not in page_response
+    assert "frame-ancestors 'none'" in page_response["Content-Security-Policy"]
 
 
 def test_widget_signs_with_its_token_and_stays_in_the_frame(petition):

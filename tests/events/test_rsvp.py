@@ -173,7 +173,8 @@ def test_csrf_is_enforced(home_page):
     assert Rsvp.objects.count() == 1
 
 
-def test_rate_limit_answers_429(client, home_page):
+def test_rate_limit_answers_429(client, home_page, rate_limit):
+    rate_limit("rsvp.client", "10/1h")
     event = rsvp_event()
     for n in range(10):
         assert post(client, event, email=f"p{n}@example.org").status_code == 302

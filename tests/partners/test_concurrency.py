@@ -39,7 +39,9 @@ def test_one_hundred_concurrent_api_signatures_count_exactly(tmp_path):
     errors: list[BaseException] = []
 
     with gunicorn_server(
-        var_dir=tmp_path / "var", PETITION_RATE_PER_ADDRESS="0"
+        var_dir=tmp_path / "var",
+        RATE_LIMIT_PETITION_PER_ADDRESS="off",
+        RATE_LIMIT_PETITION_PER_CLIENT="off",
     ) as base:
         url = f"{base}/api/v1/petitions/{world.petition_a.pk}/signatures/"
         sessions = [requests.Session() for _ in jobs]

@@ -8,10 +8,11 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"security-{uuid.uuid4().hex}",
+            "LOCATION": f"security-{alias}-{uuid.uuid4().hex}",
         }
+        for alias in ("default", "ratelimit")
     }
 
 
@@ -22,3 +23,13 @@ def fresh_petition_memo():
     forget_petitions()
     yield
     forget_petitions()
+
+
+@pytest.fixture
+def production(settings):
+    """cms.settings.production over the test settings (see tests/security/production.py);
+    make requests with ``https_client()``."""
+    from tests.security.production import apply_production
+
+    apply_production(settings)
+    return settings

@@ -30,8 +30,12 @@ def row_counts() -> tuple[int, int, int]:
 
 @pytest.fixture
 def signup_url(home_page, settings):
-    settings.SUBSCRIBERS_RATE_PER_IP = "100000/h"
-    settings.SUBSCRIBERS_RATE_PER_ADDRESS = "100000/h"
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "signup.client": "0",
+        "signup.address": "0",
+        "confirmation-mail.address": "0",
+    }
     cache.clear()
     MailingListFactory(slug="legal")
     page = home_page.add_child(instance=SignupPage(title="Join", slug="join"))

@@ -141,8 +141,8 @@ def test_csrf_is_required_on_signup(signup_page, lists):
     assert not Subscriber.objects.exists()
 
 
-def test_per_ip_limit(client, signup_page, lists, settings):
-    settings.SUBSCRIBERS_RATE_PER_IP = "3/h"
+def test_per_ip_limit(client, signup_page, lists, rate_limit):
+    rate_limit("signup.client", "3/1h")
     codes = [
         client.post(
             signup_page.url, form_data(lists, email=f"p{n}@example.org")
@@ -153,8 +153,8 @@ def test_per_ip_limit(client, signup_page, lists, settings):
     assert Subscriber.objects.count() == 3
 
 
-def test_per_address_limit_is_silent(client, signup_page, lists, settings):
-    settings.SUBSCRIBERS_RATE_PER_ADDRESS = "2/h"
+def test_per_address_limit_is_silent(client, signup_page, lists, rate_limit):
+    rate_limit("signup.address", "2/1h")
     for list_ in lists:
         client.post(signup_page.url, form_data(lists, lists=[list_.pk]))
     third = client.post(signup_page.url, form_data(lists, lists=[lists[0].pk]))
@@ -313,11 +313,12 @@ def test_signups_are_stored_when_the_rate_limit_cache_is_down(
     if settings.REDIS_URL:
         assert settings.CACHES["default"]["BACKEND"] == "cms.cache.FailSoftRedisCache"
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "cms.cache.FailSoftRedisCache",
             # Nothing listens on port 1: every cache call fails to connect.
             "LOCATION": "redis://127.0.0.1:1/0",
         }
+        for alias in ("default", "ratelimit")
     }
     response = client.post(signup_page.url, form_data(lists))
     assert response.status_code == 200

@@ -7,7 +7,7 @@ complaint is suppressed before the provider gets its 200.
 """
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from anymail.signals import AnymailTrackingEvent, EventType
 from django.conf import settings
@@ -47,9 +47,12 @@ def find_delivery(event: AnymailTrackingEvent) -> Delivery | None:
     delivery_id = (event.metadata or {}).get("delivery_id")
     if delivery_id not in (None, ""):
         try:
-            return Delivery.objects.filter(pk=int(delivery_id)).first()
-        except (TypeError, ValueError):
+            delivery_id = int(delivery_id)
+        except (TypeError, ValueError, OverflowError):
             return None
+        if not 0 < delivery_id < 2**63:  # past the column's range: no such row
+            return None
+        return Delivery.objects.filter(pk=delivery_id).first()
     if event.message_id and event.recipient:
         return (
             Delivery.objects.filter(
@@ -71,8 +74,31 @@ def is_stale(event: AnymailTrackingEvent) -> bool:
     )
 
 
+def _text(value) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value if isinstance(value, str) and value else None
+
+
+def normalise_event(event: AnymailTrackingEvent) -> AnymailTrackingEvent:
+    """The event with every field this module reads in the type it expects; a
+    provider (or a forger with the secret) may put anything in a JSON body."""
+    event.event_id = _text(event.event_id)
+    event.recipient = _text(event.recipient)
+    event.message_id = _text(event.message_id)
+    event.description = _text(event.description)
+    if not isinstance(event.metadata, dict):
+        event.metadata = {}
+    if not isinstance(event.timestamp, datetime):
+        event.timestamp = None
+    elif timezone.is_naive(event.timestamp):
+        event.timestamp = timezone.make_aware(event.timestamp, UTC)
+    return event
+
+
 def record_tracking_event(event: AnymailTrackingEvent) -> bool:
     """Store and apply one event; False for replays, stale or unusable events."""
+    event = normalise_event(event)
     if not event.event_id or event.event_type not in {
         *STATUS_EVENTS,
         *ENGAGEMENT_EVENTS,

@@ -3,25 +3,22 @@ same services as the public pages, and answer; reads are counts unless exported.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 
-from campaigns import ratelimit as petition_limits
 from campaigns.forms import PetitionForm
 from campaigns.selectors import live_petition
 from campaigns.services.petitions import record_signature
+from cms import ratelimit
 from cms.partners import selectors, services
 from cms.partners.idempotency import run_once
 from cms.partners.models import Action
 from events.forms import RsvpForm
 from events.models import EventPage
 from events.services import record_rsvp
-from subscribers import crypto
-from subscribers import ratelimit as signup_limits
 from subscribers.forms import SignupForm
 from subscribers.models import Subscription
 from subscribers.services import request_signup
@@ -152,7 +149,7 @@ def signup_person(
             return invalid({"consent.given_at": [_("This time is in the future.")]})
         data = form.cleaned_data
         list_ids = [item.pk for item in data["lists"]]
-        if signup_limits.address_limited(request, group="signup", email=data["email"]):
+        if not ratelimit.address_allowed(data["email"], "signup"):
             return accepted()
         if body.consent:
             services.record_partner_signup(
@@ -284,12 +281,7 @@ def sign_petition(
         if not form.is_valid():
             return invalid(form_errors(form))
         data = form.cleaned_data
-        if petition_limits.hit(
-            "petition-address",
-            crypto.lookup_hash(data["email"])[:32],
-            limit=settings.PETITION_RATE_PER_ADDRESS,
-            window=settings.PETITION_RATE_WINDOW,
-        ):
+        if ratelimit.address_allowed(data["email"], "petition"):
             record_signature(
                 page=page,
                 email=data["email"],

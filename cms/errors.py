@@ -1,0 +1,75 @@
+"""Error pages that never fail themselves.
+
+Django's default error views are wrapped in ``requires_csrf_token``, which reads
+``request.POST``; a POST whose body cannot be decoded (``charset=utf-16``, say) raises
+again inside the 400 page and ends as a 500. These views read nothing from the body,
+answer in the visitor's language, and fall back to plain text if a template breaks.
+"""
+
+import logging
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _page(request, status: int, title: str, text: str) -> HttpResponse:
+    try:
+        body = render_to_string(
+            "error.html", {"title": title, "text": text, "status": status}, request
+        )
+    except Exception:  # the error page must not fail in turn
+        logger.exception("error page %s could not be rendered", status)
+        body = f"{status} {title}"
+        return HttpResponse(body, status=status, content_type="text/plain")
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    return _page(
+        request,
+        400,
+        _("Bad request"),
+        _("We could not read what your browser sent. Please go back and try again."),
+    )
+
+
+def permission_denied(request, exception=None):
+    return _page(
+        request,
+        403,
+        _("Not allowed"),
+        _("You do not have permission to see this page."),
+    )
+
+
+def page_not_found(request, exception=None):
+    return _page(
+        request,
+        404,
+        _("Page not found"),
+        _("This page does not exist, or it has moved."),
+    )
+
+
+def server_error(request):
+    return _page(
+        request,
+        500,
+        _("Something went wrong"),
+        _("Sorry, something went wrong on our side. Please try again in a moment."),
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _page(
+        request,
+        403,
+        _("This form has expired"),
+        _(
+            "Please go back, reload the page and send the form again. If it happens "
+            "again, allow cookies for this site."
+        ),
+    )

@@ -1,0 +1,181 @@
+"""Staff sign-in under attack: django-axes lockouts, and a cap on password hashing.
+
+Each sign-in attempt costs a full password hash (PBKDF2, about a second of CPU), on
+the same web processes that serve the public pages. django-axes locks a username or
+a client after LOGIN_FAILURE_LIMIT failures; guesses spread over many usernames and
+addresses are not locked, so at most LOGIN_HASH_CONCURRENCY sign-in POSTs per machine
+may run at once, and the next one is told "busy" at once instead of queueing for a
+web worker.
+"""
+
+import functools
+import logging
+
+from axes.handlers.cache import AxesCacheHandler
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from wagtail.admin.views import account
+
+from cms import ratelimit
+from cms.ratelimit import keyed_hash
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no cap
+    fcntl = None
+
+logger = logging.getLogger(__name__)
+
+# Views whose POST checks a password (Wagtail's admin and front-end sign-in).
+HASHING_VIEWS = {"wagtailadmin_login", "wagtailcore_login"}
+
+
+def username_id(request, credentials=None) -> str | None:
+    """The keyed hash of the username typed: django-axes keys its lockouts on it."""
+    username = None
+    if credentials:
+        username = credentials.get("username")
+    if username is None and request is not None:
+        try:
+            username = request.POST.get("username")
+        except Exception:  # noqa: BLE001 (an unreadable body has no username)
+            username = None
+    if not username:
+        return None
+    return keyed_hash("username", str(username).strip().casefold())
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets, in the visitor's language (429)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "cms/login_locked.html",
+        {"minutes": minutes, "title": _("Sign-in paused")},
+        status=429,
+    )
+
+
+class _FailSoftCounts:
+    """The limiters' cache for axes, looked up on each call (settings may change), with
+    "Redis unreachable" (None) read as no count: fail open."""
+
+    def __getattr__(self, name):
+        return getattr(ratelimit.counter_cache(), name)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            value = ratelimit.counter_cache().incr(key, delta, version)
+        except ValueError:  # expired between add and incr
+            return delta
+        return 0 if value is None else value
+
+
+class FailSoftAxesCacheHandler(AxesCacheHandler):
+    """django-axes' cache handler that lets sign-in work while Redis is down."""
+
+    def __init__(self):
+        super().__init__()
+        self.cache = _FailSoftCounts()
+
+
+def _take_slot():
+    folder = settings.LOGIN_SLOT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(settings.LOGIN_HASH_CONCURRENCY):
+        # One lock file per slot; flock is per open file and dies with the process.
+        handle = (folder / f"slot-{index}").open("ab")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return handle
+    return None
+
+
+class PasswordHashingCapMiddleware:
+    """At most LOGIN_HASH_CONCURRENCY sign-in POSTs at once per machine; beyond that,
+    429 "busy" (a warning in the log, not a server error) without hashing anything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            slot = getattr(request, "_login_hash_slot", None)
+            if slot is not None:
+                slot.close()  # closing releases the lock
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            request.method != "POST"
+            or fcntl is None
+            or settings.LOGIN_HASH_CONCURRENCY <= 0
+            or request.resolver_match is None
+            or request.resolver_match.url_name not in HASHING_VIEWS
+        ):
+            return None
+        try:
+            slot = _take_slot()
+        except OSError as error:  # no slot folder: better uncapped than no sign-in
+            logger.warning("sign-in hashing cap off: %s", error)
+            return None
+        if slot is None:
+            logger.info("sign-in busy: every password hashing slot is taken")
+            response = render(
+                request,
+                "cms/login_busy.html",
+                {"title": _("Sign-in is busy")},
+                status=429,
+            )
+            response["Retry-After"] = "5"
+            return response
+        request._login_hash_slot = slot
+        return None
+
+
+def _too_many(request):
+    return render(
+        request,
+        "error.html",
+        {
+            "title": _("Too many attempts"),
+            "text": _("Please wait a little and try again."),
+        },
+        status=429,
+    )
+
+
+class ThrottledPasswordResetView(account.PasswordResetView):
+    """Wagtail's password reset, limited per client and per mailbox: a reset e-mail
+    is a mail anyone can make us send to a staff address."""
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.client_allowed(request, "password-reset"):
+            return _too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not ratelimit.address_allowed(form.cleaned_data["email"], "password-reset"):
+            # The page a sent reset shows: it never says whether an account exists.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def limit_password_posts(view):
+    """Limit POSTs to a page or document password form per client (they guess)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not ratelimit.client_allowed(
+            request, "page-password"
+        ):
+            return _too_many(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,195 @@
+"""Who the client is and how often it may knock: the one module every limiter uses.
+
+- ``client_address``: the visitor's IP address behind ``TRUSTED_PROXY_COUNT`` reverse
+  proxies (each appends the address it was reached from to X-Forwarded-For, so the
+  client is that many entries from the right; whatever stands further left was
+  written by the client and is ignored).
+- ``keyed_hash``: HMAC-SHA256 under a key derived from SECRET_KEY for this purpose
+  only. A plain hash of an IPv4 address or a known e-mail address is undone by hashing
+  every candidate; without the key that is impossible, and these hashes never match
+  the database's address lookup hashes either. Nothing else about a client or an
+  address reaches the cache.
+- ``mailbox``: an e-mail address normalised for limits only (case, +tags, Gmail
+  dots), so ``a+1@`` and ``a+2@`` share one allowance; stored addresses keep their form.
+- ``allow``: a fixed-window counter in the ``ratelimit`` cache (the broker's Redis,
+  which never evicts). It fails open: a Redis outage must not refuse a signup.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import time
+import unicodedata
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import caches
+
+from cms.settings.env import parse_rate
+
+logger = logging.getLogger(__name__)
+
+# Providers that deliver a.b.c@ and abc@ to the same mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+# An IPv6 visitor usually holds a whole /64: limiting single addresses inside it
+# would be no limit at all.
+IPV6_PREFIX = 64
+
+
+def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [2001:db8::1]:443
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # 203.0.113.7:5555
+        text = text.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _client_ip(meta):
+    """From request.META (or a WSGI environ: the same keys)."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            part
+            for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if forwarded:
+            # Fewer entries than proxies: the request skipped the outer ones; the
+            # leftmost entry is the nearest to the client we can know.
+            candidate = forwarded[-hops] if len(forwarded) >= hops else forwarded[0]
+            address = _parse_ip(candidate)
+            if address is not None:
+                return address
+    return _parse_ip(meta.get("REMOTE_ADDR", ""))
+
+
+def client_address(request) -> str:
+    """The visitor's IP address as text ("unknown" if there is none to be had)."""
+    address = _client_ip(request.META)
+    return str(address) if address is not None else "unknown"
+
+
+def client_network(request) -> str:
+    """What one client holds: its IPv4 address, or its IPv6 /64."""
+    address = _client_ip(request.META)
+    if address is None:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
+    return str(address)
+
+
+@cache
+def _derived_key(secret: str) -> bytes:
+    return hmac.new(
+        secret.encode(), b"cms.ratelimit keyed hash", hashlib.sha256
+    ).digest()
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC of ``value`` for ``purpose``: the only form in which a client or an address
+    may be cached; 128 bits, hex."""
+    message = "\x1f".join((settings.RATELIMIT_NAMESPACE, purpose, value))
+    digest = hmac.new(
+        _derived_key(settings.SECRET_KEY), message.encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:32]
+
+
+def client_id(request) -> str:
+    """The keyed hash of the client's network (for limiters and django-axes)."""
+    return keyed_hash("client", client_network(request))
+
+
+def client_log_id(environ) -> str:
+    """A short keyed hash of the client for a log line: correlates, names nobody."""
+    address = _client_ip(environ)
+    return "c-" + keyed_hash("log", str(address) if address else "unknown")[:12]
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, for limits only: lower case, no +tag, no dots
+    where the provider ignores them, the domain in its ASCII form."""
+    text = unicodedata.normalize("NFKC", str(email)).strip().casefold()
+    local, at, domain = text.rpartition("@")
+    if not at or not local:
+        return text
+    domain = domain.rstrip(".")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def address_id(email: str) -> str:
+    """The keyed hash of the mailbox an address reaches."""
+    return keyed_hash("address", mailbox(email))
+
+
+def counter_cache():
+    """The cache that holds counters: the "ratelimit" alias (the broker's Redis, no
+    eviction), or "default" where a deployment or a test defines only that one."""
+    return caches["ratelimit" if "ratelimit" in settings.CACHES else "default"]
+
+
+@cache
+def _parsed(rate: str) -> tuple[int, int]:
+    return parse_rate(rate)
+
+
+def allow(limit: str, key: str) -> bool:
+    """Count one attempt against ``settings.RATE_LIMITS[limit]`` for ``key`` (a keyed
+    hash); True while the window has room. Fails open when the cache is down."""
+    count, window = _parsed(settings.RATE_LIMITS[limit])
+    return allow_count(limit, key, count=count, window=window)
+
+
+def allow_count(limit: str, key: str, *, count: int, window: int) -> bool:
+    """``allow`` with the rate given here (a partner key's own limit, say): at most
+    ``count`` attempts per ``window`` seconds for ``key``; 0 means no limit."""
+    if count <= 0:
+        return True
+    store = counter_cache()
+    # Aligned windows: the key names its window, so a counter never outlives it.
+    name = f"rl:{limit}:{int(time.time() // window)}:{key}"
+    if store.add(name, 1, timeout=window + 1):
+        return True
+    try:
+        used = store.incr(name)
+    except ValueError:  # expired between add and incr: a fresh window
+        store.add(name, 1, timeout=window + 1)
+        return True
+    if used is None:  # Redis unreachable (FailSoftRedisCache): let it through
+        return True
+    if used == count + 1:
+        logger.info("rate limit reached: %s", limit)
+    return used <= count
+
+
+def client_allowed(request, door: str) -> bool:
+    """One attempt at ``door`` by this client (limit ``<door>.client``)."""
+    return allow(f"{door}.client", client_id(request))
+
+
+def address_allowed(email: str, door: str) -> bool:
+    """One attempt at ``door`` for this mailbox (limit ``<door>.address``)."""
+    return allow(f"{door}.address", address_id(email))
+
+
+def allow_confirmation_mail(email: str) -> bool:
+    """Take this mailbox's allowance of verification/confirmation e-mails (petitions,
+    signups, RSVPs, preference links); False when it is used up for the day."""
+    return address_allowed(email, "confirmation-mail")

@@ -1,0 +1,227 @@
+"""The e-mail provider's tracking webhook: one door, locked twice, that never 500s.
+
+Only the webhook of the provider named by EMAIL_PROVIDER answers; every other
+``/anymail/...`` path is a 404, so nobody can post Postmark bounces to a Mailgun
+deployment. It needs anymail's shared secret (HTTP basic auth, WEBHOOK_SECRET) and,
+for providers that sign their calls, the signing key as well: without them the
+webhook is closed (404, and an error in the log). WEBHOOK_ALLOWED_NETWORKS can pin
+the provider's published address ranges too, which matters most for providers that
+do not sign (Postmark, Brevo, SparkPost, Mailjet, Amazon SES through SNS).
+A body anymail cannot parse is a 400, not a 500.
+"""
+
+import binascii
+import ipaddress
+import logging
+from dataclasses import dataclass
+
+from anymail.exceptions import AnymailAPIError, AnymailConfigurationError
+from anymail.utils import get_anymail_setting
+from anymail.webhooks import (
+    amazon_ses,
+    brevo,
+    mailersend,
+    mailgun,
+    mailjet,
+    mailtrap,
+    mandrill,
+    postal,
+    postmark,
+    resend,
+    sendgrid,
+    sendinblue,
+    sparkpost,
+    unisender_go,
+)
+from django.conf import settings
+from django.core import checks
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
+
+from cms.ratelimit import client_address
+
+logger = logging.getLogger(__name__)
+
+# What a body that is not what the provider sends raises inside anymail's parsers.
+MALFORMED = (
+    ValueError,  # JSONDecodeError, bad dates and numbers
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    OverflowError,
+    UnicodeError,
+    binascii.Error,
+    AnymailAPIError,  # Amazon SES: "unparsable SNS message"
+)
+
+
+class _Malformed(Exception):
+    pass
+
+
+class SafeParsing:
+    """Mixed into anymail's view: a body that fails to validate or parse for want of
+    the expected shape is a 400; a failure while applying well-formed events stays a
+    500, so the provider retries."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except _Malformed as error:
+            logger.warning(
+                "%s webhook: malformed body (%s)",
+                self.esp_name,
+                type(error.__cause__).__name__,
+            )
+            return HttpResponseBadRequest()
+
+    def run_validators(self, request):
+        try:
+            super().run_validators(request)
+        except MALFORMED as error:
+            raise _Malformed from error
+
+    def parse_events(self, request):
+        try:
+            return list(super().parse_events(request))
+        except MALFORMED as error:
+            raise _Malformed from error
+
+
+@dataclass(frozen=True)
+class Provider:
+    path: str  # under /anymail/, as anymail's own urls name it
+    view_class: type
+    # (anymail setting, esp name) of the provider's signing key; None: it signs nothing
+    signing: tuple[str, str] | None = None
+
+
+PROVIDERS = {
+    "amazon_ses": Provider(
+        "amazon_ses/tracking/", amazon_ses.AmazonSESTrackingWebhookView
+    ),
+    "brevo": Provider("brevo/tracking/", brevo.BrevoTrackingWebhookView),
+    "sendinblue": Provider(
+        "sendinblue/tracking/", sendinblue.SendinBlueTrackingWebhookView
+    ),
+    "mailersend": Provider(
+        "mailersend/tracking/",
+        mailersend.MailerSendTrackingWebhookView,
+        ("signing_secret", "MailerSend"),
+    ),
+    "mailgun": Provider(
+        "mailgun/tracking/",
+        mailgun.MailgunTrackingWebhookView,
+        ("webhook_signing_key", "Mailgun"),
+    ),
+    "mailjet": Provider("mailjet/tracking/", mailjet.MailjetTrackingWebhookView),
+    "mailtrap": Provider(
+        "mailtrap/tracking/",
+        mailtrap.MailtrapTrackingWebhookView,
+        ("tracking_secret", "Mailtrap"),
+    ),
+    "mandrill": Provider(
+        "mandrill/", mandrill.MandrillCombinedWebhookView, ("webhook_key", "Mandrill")
+    ),
+    "postal": Provider(
+        "postal/tracking/", postal.PostalTrackingWebhookView, ("webhook_key", "Postal")
+    ),
+    "postmark": Provider("postmark/tracking/", postmark.PostmarkTrackingWebhookView),
+    "resend": Provider(
+        "resend/tracking/",
+        resend.ResendTrackingWebhookView,
+        ("signing_secret", "Resend"),
+    ),
+    "sendgrid": Provider(
+        "sendgrid/tracking/",
+        sendgrid.SendGridTrackingWebhookView,
+        ("tracking_webhook_verification_key", "SendGrid"),
+    ),
+    "sparkpost": Provider(
+        "sparkpost/tracking/", sparkpost.SparkPostTrackingWebhookView
+    ),
+    "unisender_go": Provider(
+        "unisender_go/tracking/",
+        unisender_go.UnisenderGoTrackingWebhookView,
+        ("api_key", "Unisender Go"),
+    ),
+}
+VIEWS = {
+    name: csrf_exempt(
+        type(
+            f"Safe{entry.view_class.__name__}", (SafeParsing, entry.view_class), {}
+        ).as_view()
+    )
+    for name, entry in PROVIDERS.items()
+}
+
+
+def _setting(name: str, esp_name: str | None = None) -> str:
+    value = get_anymail_setting(name, esp_name=esp_name, default=None, allow_bare=True)
+    return value if isinstance(value, str) else ""
+
+
+def missing_settings(provider: str) -> list[str]:
+    """The anymail settings the provider's webhook still needs (empty: it is ready)."""
+    entry = PROVIDERS.get(provider)
+    if entry is None:
+        return []
+    missing = [] if _setting("webhook_secret") else ["ANYMAIL_WEBHOOK_SECRET"]
+    if entry.signing and not _setting(*entry.signing):
+        name, esp_name = entry.signing
+        setting = f"{esp_name}_{name}".upper().replace(" ", "_")
+        missing.append(f"ANYMAIL_{setting}")
+    return missing
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_tracking_webhook(app_configs=None, **kwargs):
+    """``check --deploy``: the configured provider's webhook is closed for want of a
+    setting (its bounces and complaints would never suppress anyone)."""
+    missing = missing_settings(settings.EMAIL_PROVIDER)
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"The {settings.EMAIL_PROVIDER} tracking webhook stays closed (404) "
+            f"until {', '.join(missing)} is set: bounces and complaints would not "
+            "suppress anyone.",
+            id="cms.W150",
+        )
+    ]
+
+
+def _from_allowed_network(request) -> bool:
+    networks = getattr(settings, "WEBHOOK_ALLOWED_NETWORKS", [])
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
+
+
+@csrf_exempt
+def tracking_webhook(request, rest: str):
+    """Route /anymail/<rest> to the configured provider's tracking view, or 404."""
+    provider = settings.EMAIL_PROVIDER
+    entry = PROVIDERS.get(provider)
+    if entry is None or rest != entry.path:
+        raise Http404
+    missing = missing_settings(provider)
+    if missing:
+        logger.error("%s webhook closed: set %s", provider, ", ".join(missing))
+        raise Http404
+    if not _from_allowed_network(request):
+        logger.warning(
+            "%s webhook: call from outside WEBHOOK_ALLOWED_NETWORKS", provider
+        )
+        return HttpResponse(status=403)
+    try:
+        return VIEWS[provider](request)
+    except AnymailConfigurationError:
+        logger.error("%s webhook closed: anymail settings incomplete", provider)
+        raise Http404 from None

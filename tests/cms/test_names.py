@@ -1,0 +1,55 @@
+"""cms/names.py: a name is a name in any of our languages, and never a message."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cms.names import PersonNameField, validate_person_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ana",
+        "María-José O’Neil",
+        "J. R. Okafor",
+        "D'Angelo",
+        "李小龍",
+        "玛丽·居里",
+        "अनीता शर्मा",
+        "क्षत्रिय",  # conjuncts: virama marks
+        "سارا محمدی",
+        "مه\u200cلقا",  # ZWNJ inside a Persian name
+        "Łukasz Żółć",
+        "Nguyễn Thị Minh Khai",
+    ],
+)
+def test_names_in_our_languages_pass(name):
+    validate_person_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hello ICE notice: confirm status at https://ona-verify.example/",
+        "ICE notice confirm status at ona-verify.example",
+        "visit www ona",
+        "ana@example.org",
+        "Call 312 555 0100",
+        "Ana\nBcc",
+        "Ana\u202e",  # bidi override
+        "<b>Ana</b>",
+        "...",
+        "- '",
+    ],
+)
+def test_messages_links_and_digits_fail(name):
+    with pytest.raises(ValidationError):
+        validate_person_name(name)
+
+
+def test_field_normalises_spaces_and_keeps_the_length_limit():
+    field = PersonNameField()
+    assert field.clean("  Ana    María  ") == "Ana María"
+    with pytest.raises(ValidationError):
+        field.clean("A" * 101)
+    assert PersonNameField(required=False).clean("") == ""

@@ -1,0 +1,127 @@
+"""cms/ratelimit.py: the client behind trusted proxies, keyed hashes, mailboxes, windows."""
+
+import pytest
+from django.test import RequestFactory
+
+from cms import ratelimit
+from cms.settings.env import parse_rate
+
+factory = RequestFactory()
+
+
+def request(remote="203.0.113.9", forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return factory.get("/", **extra)
+
+
+@pytest.mark.parametrize(
+    ("hops", "remote", "forwarded", "client"),
+    [
+        # No proxy: X-Forwarded-For is whatever the client wrote, and ignored.
+        (0, "203.0.113.9", "198.51.100.1", "203.0.113.9"),
+        # One proxy: it appended the address it saw; anything left of it is forged.
+        (1, "10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        (1, "10.0.0.2", "6.6.6.6, 198.51.100.1", "198.51.100.1"),
+        (1, "10.0.0.2", "6.6.6.6,198.51.100.1 ", "198.51.100.1"),
+        # CDN + nginx: the CDN appended the client, nginx appended the CDN.
+        (2, "10.0.0.2", "6.6.6.6, 198.51.100.1, 192.0.2.50", "198.51.100.1"),
+        # Fewer entries than proxies (the outer one was skipped): the leftmost.
+        (2, "10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        # Missing or garbage header: the proxy's own address, never the garbage.
+        (1, "10.0.0.2", None, "10.0.0.2"),
+        (1, "10.0.0.2", "not-an-ip", "10.0.0.2"),
+        (1, "10.0.0.2", "<script>", "10.0.0.2"),
+        # Ports, brackets, IPv4-mapped IPv6.
+        (1, "10.0.0.2", "198.51.100.1:4711", "198.51.100.1"),
+        (1, "10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
+        (0, "::ffff:198.51.100.7", None, "198.51.100.7"),
+        (0, "", None, "unknown"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(
+    settings, hops, remote, forwarded, client
+):
+    settings.TRUSTED_PROXY_COUNT = hops
+    assert ratelimit.client_address(request(remote, forwarded)) == client
+
+
+def test_an_ipv6_client_is_its_64(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    first = request("2001:db8:1:2::1")
+    same_home = request("2001:db8:1:2:ffff::9")
+    neighbour = request("2001:db8:1:3::1")
+    assert ratelimit.client_network(first) == "2001:db8:1:2::/64"
+    assert ratelimit.client_id(first) == ratelimit.client_id(same_home)
+    assert ratelimit.client_id(first) != ratelimit.client_id(neighbour)
+
+
+@pytest.mark.parametrize(
+    ("address", "box"),
+    [
+        ("Ana@Example.org", "ana@example.org"),
+        ("ana+petition@example.org", "ana@example.org"),
+        ("a.n.a+1@gmail.com", "ana@gmail.com"),
+        ("ANA@googlemail.com", "ana@gmail.com"),
+        ("a.n.a@example.org", "a.n.a@example.org"),  # dots matter elsewhere
+        ("ana@bücher.example", "ana@xn--bcher-kva.example"),
+        (" ana@example.org. ", "ana@example.org"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_mailbox_normalises_for_limits_only(address, box):
+    assert ratelimit.mailbox(address) == box
+
+
+def test_keyed_hashes_depend_on_the_secret_and_the_purpose(settings):
+    first = ratelimit.keyed_hash("client", "198.51.100.1")
+    assert first == ratelimit.keyed_hash("client", "198.51.100.1")
+    assert first != ratelimit.keyed_hash("address", "198.51.100.1")
+    settings.SECRET_KEY = "another-secret"
+    assert first != ratelimit.keyed_hash("client", "198.51.100.1")
+    assert len(first) == 32
+    assert "198" not in first
+
+
+def test_windows_count_and_close(settings, rate_limit):
+    rate_limit("signup.client", "3/1h")
+    assert [ratelimit.allow("signup.client", "k") for _ in range(5)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert ratelimit.allow("signup.client", "another") is True
+    rate_limit("signup.client", "0")
+    assert all(ratelimit.allow("signup.client", "k") for _ in range(10))
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("300/10m", (300, 600)),
+        ("5/h", (5, 3600)),
+        ("1/1d", (1, 86400)),
+        ("20/30s", (20, 30)),
+        ("0", (0, 0)),
+        ("off", (0, 0)),
+    ],
+)
+def test_rates_parse(text, parsed):
+    assert parse_rate(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["", "5", "5/", "5/10x", "five/h", "-1/h"])
+def test_bad_rates_stop_the_start(text, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cms.settings.env import env_rate
+
+    monkeypatch.setenv("RATE_LIMIT_TEST", text)
+    if text == "":
+        assert env_rate("RATE_LIMIT_TEST", "1/h") == "1/h"  # unset: the default
+        return
+    with pytest.raises(ImproperlyConfigured):
+        env_rate("RATE_LIMIT_TEST", "1/h")
