@@ -11,6 +11,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,6 +54,7 @@ if settings.DEBUG:
 # Pages last: /es/..., /ar/... select the locale; English lives at the root.
 urlpatterns += i18n_patterns(
     path("subscribers/", include("subscribers.urls")),
+    path("search/", cms_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -62,10 +62,23 @@ class MailingListViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 210
     menu_label = _("Mailing lists")
-    form_fields = ["name", "slug", "description", "lead_organisation"]
+    form_fields = [
+        "name",
+        "slug",
+        "description",
+        "lead_organisation",
+        "two_person_rule",
+    ]
     index_view_class = MailingListIndexView
     list_display = [
         "name",
+        Column(
+            "two_person_rule",
+            label=_("Alerts need a second person"),
+            accessor=lambda mailing_list: (
+                _("yes") if mailing_list.two_person_rule else ""
+            ),
+        ),
         CountsColumn(Subscription.Status.CONFIRMED),
         CountsColumn(Subscription.Status.PENDING),
         CountsColumn(Subscription.Status.UNSUBSCRIBED),

@@ -1,0 +1,82 @@
+"""The public site's way-finding: the header menu, the feed links and the other-language
+links of pages that are not Wagtail pages (search results).
+
+The menu lives on each locale's home page (a StreamField that wagtail-localize
+translates with the page), so staff manage it in Wagtail and readers get it in their
+language. Each link points at a page and shows that page's translation when it is live.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.models import Locale, Page, Site
+
+
+class MenuLinkBlock(blocks.StructBlock):
+    """One link of the header menu: a page, and an optional shorter label."""
+
+    page = blocks.PageChooserBlock(label=_("Page"))
+    label = blocks.CharBlock(
+        label=_("Label"),
+        max_length=40,
+        required=False,
+        help_text=_("Empty: the page's title in the reader's language."),
+    )
+
+    class Meta:
+        icon = "link"
+        label = _("Menu link")
+        description = _("A link in the header of every page.")
+        preview_value = {"label": "Take action"}
+
+
+def home_for_request(request) -> Page | None:
+    """The home page in the active language (its live translation), or None."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return None
+    return site.root_page.localized.specific
+
+
+def _link(page: Page, label: str, request) -> dict | None:
+    page = page.localized
+    url = page.get_url(request)
+    if not page.live or not url:
+        return None
+    return {"label": label or page.title, "url": url, "page_id": page.pk}
+
+
+def menu_links(request) -> list[dict]:
+    """[{label, url, current}] for the header: the home page's menu, or, while that is
+    empty, its live children marked "Show in menus"."""
+    home = home_for_request(request)
+    if home is None:
+        return []
+    links = []
+    menu = getattr(home, "menu", None)
+    if menu:
+        for child in menu:
+            page = child.value.get("page")
+            if page is not None:
+                links.append(_link(page, child.value.get("label") or "", request))
+    else:
+        for page in home.get_children().live().in_menu():
+            links.append(_link(page, "", request))
+    path = getattr(request, "path", "")
+    home_url = home.get_url(request)
+    found = [link for link in links if link is not None]
+    for link in found:
+        link["current"] = link["url"] != home_url and path.startswith(link["url"])
+    return found
+
+
+def bulletin_index_for_locale(locale: Locale | None = None):
+    """The live bulletin archive of the locale (else of the default locale), or None."""
+    from cms.models import BulletinIndexPage
+
+    locale = locale or Locale.get_active()
+    found = BulletinIndexPage.objects.live().filter(locale=locale).first()
+    if found is None:
+        found = (
+            BulletinIndexPage.objects.live().filter(locale=Locale.get_default()).first()
+        )
+    return found
