@@ -165,13 +165,35 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
         return "\n".join(lines)
 
 
+def validate_action_link(value: str) -> None:
+    """A web address, or a phone (tel:) or e-mail (mailto:) link: calls to action often
+    ask people to call, and a URL field alone refused the demo's own "Call" button."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator, validate_email
+
+    if value.startswith("tel:"):
+        digits = [char for char in value[4:] if char.isdigit()]
+        if len(digits) < 3 or any(c not in "+0123456789-(). " for c in value[4:]):
+            raise ValidationError(_("Enter a phone link like tel:+13127441906."))
+    elif value.startswith("mailto:"):
+        validate_email(value[7:])
+    else:
+        URLValidator()(value)
+
+
 class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
     text = blocks.TextBlock(label=capfirst(_("text")), max_length=600, required=False)
     label = blocks.CharBlock(label=capfirst(_("button label")), max_length=80)
     page = blocks.PageChooserBlock(
         label=capfirst(_("page on this site")), required=False
     )
-    url = blocks.URLBlock(label=capfirst(_("or a web address")), required=False)
+    url = blocks.CharBlock(
+        label=capfirst(_("or a web address")),
+        required=False,
+        max_length=500,
+        validators=[validate_action_link],
+        help_text=_("A web address, or tel:+1… to call, or mailto:… to write."),
+    )
 
     class Meta:
         icon = "pick"

@@ -13,18 +13,18 @@ NEXT_EVENTS = 3
 OPEN_PETITIONS = 3
 
 
-def localized_pages(model, locale: Locale):
+def localized_pages(model, locale: Locale, default: Locale | None = None):
     """Live pages of ``model`` in ``locale``, plus default-locale ones not translated."""
     own = model.objects.live().filter(locale=locale)
-    default = Locale.get_default()
+    default = default or Locale.get_default()
     if locale.pk == default.pk:
-        return own
+        return own.select_related("locale")
     untranslated = (
         model.objects.live()
         .filter(locale=default)
         .exclude(translation_key__in=own.values("translation_key"))
     )
-    return own | untranslated
+    return (own | untranslated).select_related("locale")
 
 
 def front_door(locale: Locale) -> dict:
@@ -35,25 +35,30 @@ def front_door(locale: Locale) -> dict:
     from events.models import EventIndexPage, EventPage
     from subscribers.models import SignupPage
 
+    default = Locale.get_default()
+
+    def pages(model):
+        return localized_pages(model, locale, default)
+
     petitions = list(
-        localized_pages(PetitionPage, locale)
+        pages(PetitionPage)
         .select_related("campaign")
         .order_by("path")[:OPEN_PETITIONS]
     )
     return {
-        "latest_bulletin": localized_pages(BulletinPage, locale)
+        "latest_bulletin": pages(BulletinPage)
         .order_by("-date", "-first_published_at")
         .first(),
-        "bulletin_index": localized_pages(BulletinIndexPage, locale).first(),
+        "bulletin_index": pages(BulletinIndexPage).first(),
         "next_events": list(
-            localized_pages(EventPage, locale)
+            pages(EventPage)
             .filter(end__gte=timezone.now(), cancelled=False)
             .order_by("start")[:NEXT_EVENTS]
         ),
-        "event_index": localized_pages(EventIndexPage, locale).first(),
+        "event_index": pages(EventIndexPage).first(),
         "petitions": [
             {"page": page, **petition_summary(campaign=page.campaign)}
             for page in petitions
         ],
-        "join_page": localized_pages(SignupPage, locale).order_by("path").first(),
+        "join_page": pages(SignupPage).order_by("path").first(),
     }

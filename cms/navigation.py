@@ -37,12 +37,15 @@ def home_for_request(request) -> Page | None:
     return site.root_page.localized.specific
 
 
-def _link(page: Page, label: str, request) -> dict | None:
-    page = page.localized
-    url = page.get_url(request)
-    if not page.live or not url:
-        return None
-    return {"label": label or page.title, "url": url, "page_id": page.pk}
+def localize(pages: list[Page], locale: Locale) -> list[Page]:
+    """Each page's live translation in ``locale`` when it has one, in one query."""
+    translated = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            locale=locale, translation_key__in=[page.translation_key for page in pages]
+        )
+    }
+    return [translated.get(page.translation_key, page) for page in pages]
 
 
 def menu_links(request) -> list[dict]:
@@ -51,22 +54,30 @@ def menu_links(request) -> list[dict]:
     home = home_for_request(request)
     if home is None:
         return []
-    links = []
     menu = getattr(home, "menu", None)
     if menu:
-        for child in menu:
-            page = child.value.get("page")
-            if page is not None:
-                links.append(_link(page, child.value.get("label") or "", request))
+        chosen = [
+            (child.value["page"], child.value.get("label") or "")
+            for child in menu
+            if child.value.get("page") is not None
+        ]
     else:
-        for page in home.get_children().live().in_menu():
-            links.append(_link(page, "", request))
+        chosen = [(page, "") for page in home.get_children().live().in_menu()]
+    pages = localize([page for page, _label in chosen], home.locale)
     path = getattr(request, "path", "")
     home_url = home.get_url(request)
-    found = [link for link in links if link is not None]
-    for link in found:
-        link["current"] = link["url"] != home_url and path.startswith(link["url"])
-    return found
+    links = []
+    for page, (_original, label) in zip(pages, chosen, strict=True):
+        url = page.get_url(request)
+        if page.live and url:
+            links.append(
+                {
+                    "label": label or page.title,
+                    "url": url,
+                    "current": url != home_url and path.startswith(url),
+                }
+            )
+    return links
 
 
 def bulletin_index_for_locale(locale: Locale | None = None):

@@ -145,8 +145,9 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
             is_awaiting=awaiting,
             went_out=mailing.status in WENT_OUT,
             can_approve=awaiting and mailing.created_by_id != self.request.user.pk,
-            update_form=AlertUpdateForm(),
-            cancel_form=CancelEventForm(),
+            # Both forms have a "message": distinct ids keep each label on its field.
+            update_form=AlertUpdateForm(auto_id="update-%s"),
+            cancel_form=CancelEventForm(auto_id="cancel-%s"),
         )
         return context
 

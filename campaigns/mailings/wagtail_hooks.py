@@ -142,3 +142,19 @@ def send_as_mailing_primary_button(page, user):
     url = send_as_mailing_url(page, user)
     if url and issubclass(page.specific_class or object, MailablePageMixin):
         yield (20, _("Send as mailing"), url, "mail")
+
+
+@hooks.register("after_publish_page")
+def offer_to_send_after_publishing(request, page):
+    """Publishing a bulletin is usually the step before sending it: offer that next."""
+    from wagtail.admin import messages
+
+    from cms.models import MailablePageMixin
+
+    url = send_as_mailing_url(page, request.user)
+    if url and isinstance(page.specific, MailablePageMixin):
+        messages.success(
+            request,
+            _("“%(title)s” is live. Send it to your lists?") % {"title": page.title},
+            buttons=[messages.button(url, _("Send as mailing"))],
+        )

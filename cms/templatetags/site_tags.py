@@ -42,6 +42,14 @@ def site_contact(context):
     return SiteContact.for_request(request) if request is not None else None
 
 
+@register.simple_tag
+def live_translations(page) -> list:
+    """The page's other live translations with their locales, in one query."""
+    if page is None or not getattr(page, "pk", None):
+        return []
+    return list(page.get_translations().live().select_related("locale"))
+
+
 @register.simple_tag(takes_context=True)
 def other_languages(context) -> list[dict]:
     """[{code, name, url}] of this non-page URL (search...) in the other languages."""

@@ -128,7 +128,6 @@ def multilingual_site(home) -> dict:
         translate_page(events, code, title=TITLES["events"][code])
         translate_page(petition, code, title=PETITION_TITLES[code])
         translate_page(join, code, title=TITLES["join"][code])
-        translate_page(event, code)
     translate_page(
         bulletin,
         "es",

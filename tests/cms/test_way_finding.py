@@ -159,7 +159,7 @@ def test_search_words_keep_every_script_and_drop_syntax():
 
 
 @settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
