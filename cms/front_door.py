@@ -41,9 +41,7 @@ def front_door(locale: Locale) -> dict:
         return localized_pages(model, locale, default)
 
     petitions = list(
-        pages(PetitionPage)
-        .select_related("campaign")
-        .order_by("path")[:OPEN_PETITIONS]
+        pages(PetitionPage).select_related("campaign").order_by("path")[:OPEN_PETITIONS]
     )
     return {
         "latest_bulletin": pages(BulletinPage)

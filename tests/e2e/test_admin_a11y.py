@@ -56,7 +56,9 @@ def screens(home_page):
         )
         outreach = MailingListFactory(name="Community Outreach/Education", slug="out")
         for n, language in enumerate(["es", "es", "en", "zh-hans", "ar", "pl"]):
-            subscribe(f"p{n}@example.org", [legal, outreach][n % 2 :], language=language)
+            subscribe(
+                f"p{n}@example.org", [legal, outreach][n % 2 :], language=language
+            )
         admin = SuperuserFactory(username="staff")
         bulletin = build_bulletin(title="March bulletin", summary="News for March.")
         sent = control.create_mailing(
@@ -118,7 +120,10 @@ def test_new_admin_screens_have_no_serious_accessibility_violations(
 
     check("dashboard", "/admin/", context="document")
     check("mailings", reverse("campaigns_mailings:index"))
-    check("mailing report", reverse("campaigns_mailings:detail", args=[screens["sent"].pk]))
+    check(
+        "mailing report",
+        reverse("campaigns_mailings:detail", args=[screens["sent"].pk]),
+    )
     charts = page.locator(".report-charts img")
     assert charts.count() == 3
     for index in range(3):

@@ -62,12 +62,16 @@ def confirmation(browser_page, question: str):
     per_list = browser_page.get_by_role("table", name="People per list")
     assert per_language.get_by_role("row", name="Spanish 2").is_visible()
     assert per_language.get_by_role("row", name="Simplified Chinese 1").is_visible()
-    assert per_list.get_by_role("row", name="Community Outreach/Education 3").is_visible()
+    assert per_list.get_by_role(
+        "row", name="Community Outreach/Education 3"
+    ).is_visible()
     assert per_list.get_by_role("row", name="Legal Protection/Services 2").is_visible()
     return browser_page
 
 
-def test_mass_actions_confirm_and_do_nothing_when_dismissed(open_page, live_server, world):
+def test_mass_actions_confirm_and_do_nothing_when_dismissed(
+    open_page, live_server, world
+):
     page = open_page()
     log_in(page, live_server.url, "olga")
     mailing, alert = world["mailing"], world["alert"]

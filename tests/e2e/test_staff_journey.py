@@ -98,7 +98,9 @@ def test_write_and_send_the_next_bulletin_from_the_last_one(
         ANYMAIL_MAILGUN_SENDER_DOMAIN=fake.anymail_settings()["MAILGUN_SENDER_DOMAIN"],
     )
     try:
-        with celery_worker(env=env, queues=["default", "bulk"], log_path=tmp_path / "w"):
+        with celery_worker(
+            env=env, queues=["default", "bulk"], log_path=tmp_path / "w"
+        ):
             journey_after(page, live_server.url, actions)
             wait_for(lambda: len(fake.delivered) >= 2, timeout=90, what="the send")
     finally:

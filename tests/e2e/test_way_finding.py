@@ -48,7 +48,9 @@ def test_a_newcomer_finds_their_way_in_every_language(page, live_server, home_pa
                 assert page.locator("html").get_attribute("lang") == language
                 page.goto(home)
             else:
-                response = page.request.get(live_server.url + link.get_attribute("href"))
+                response = page.request.get(
+                    live_server.url + link.get_attribute("href")
+                )
                 assert response.status == 200, (language, label)
                 body = response.text()
                 assert f'<html lang="{language}"' in body
