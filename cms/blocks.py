@@ -6,6 +6,7 @@ and a plain-text rendering (``render_text``). Web-only blocks (embeds, maps, for
 must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 """
 
+from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -181,17 +182,29 @@ def validate_action_link(value: str) -> None:
         URLValidator()(value)
 
 
+class ActionLinkBlock(blocks.URLBlock):
+    """A URL block that also takes tel: and mailto: links. Still a URL block, so
+    wagtail-localize offers it as a link to override, not as text to translate."""
+
+    def __init__(self, required=True, help_text=None, max_length=500, **kwargs):
+        super().__init__(required=required, help_text=help_text, **kwargs)
+        self.field = forms.CharField(
+            required=required,
+            help_text=help_text,
+            max_length=max_length,
+            validators=[validate_action_link],
+        )
+
+
 class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
     text = blocks.TextBlock(label=capfirst(_("text")), max_length=600, required=False)
     label = blocks.CharBlock(label=capfirst(_("button label")), max_length=80)
     page = blocks.PageChooserBlock(
         label=capfirst(_("page on this site")), required=False
     )
-    url = blocks.CharBlock(
+    url = ActionLinkBlock(
         label=capfirst(_("or a web address")),
         required=False,
-        max_length=500,
-        validators=[validate_action_link],
         help_text=_("A web address, or tel:+1… to call, or mailto:… to write."),
     )
 

@@ -80,14 +80,21 @@ def menu_links(request) -> list[dict]:
     return links
 
 
-def bulletin_index_for_locale(locale: Locale | None = None):
-    """The live bulletin archive of the locale (else of the default locale), or None."""
+def bulletin_index_for_language(language_code: str | None = None):
+    """The live bulletin archive in this language (else the default one), or None.
+
+    By language code: a page outside Wagtail's tree (a token page) may render with no
+    locale rows at all, and must not fail for a feed link."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
     from cms.models import BulletinIndexPage
 
-    locale = locale or Locale.get_active()
-    found = BulletinIndexPage.objects.live().filter(locale=locale).first()
-    if found is None:
-        found = (
-            BulletinIndexPage.objects.live().filter(locale=Locale.get_default()).first()
-        )
-    return found
+    wanted = language_code or get_language() or settings.LANGUAGE_CODE
+    archives = BulletinIndexPage.objects.live().filter(
+        locale__language_code__in={wanted, settings.LANGUAGE_CODE}
+    )
+    found = {
+        page.locale.language_code: page for page in archives.select_related("locale")
+    }
+    return found.get(wanted) or found.get(settings.LANGUAGE_CODE)

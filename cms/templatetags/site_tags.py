@@ -22,9 +22,9 @@ def bulletin_feeds(context) -> dict | None:
         routablepageurl,
     )
 
-    from cms.navigation import bulletin_index_for_locale
+    from cms.navigation import bulletin_index_for_language
 
-    index = bulletin_index_for_locale()
+    index = bulletin_index_for_language()
     if index is None:
         return None
     return {
@@ -36,10 +36,14 @@ def bulletin_feeds(context) -> dict | None:
 
 @register.simple_tag(takes_context=True)
 def site_contact(context):
+    from wagtail.models import Site
+
     from cms.models import SiteContact
 
     request = context.get("request")
-    return SiteContact.for_request(request) if request is not None else None
+    site = Site.find_for_request(request) if request is not None else None
+    # No Wagtail site (a bare token page in tests): the defaults, unsaved.
+    return SiteContact.for_site(site) if site is not None else SiteContact()
 
 
 @register.simple_tag
