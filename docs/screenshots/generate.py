@@ -129,9 +129,11 @@ def add_mailings() -> None:
     statuses = ["delivered"] * 930 + ["sent"] * 40 + ["bounced"] * 18
     statuses += ["complained"] * 3 + ["failed"] * 9
     rows = list(Delivery.objects.filter(mailing=sent).order_by("pk"))
-    for index, row in enumerate(rows):
-        minute = index * 18 // len(rows)
-        minute += 3 if minute >= 9 else 0  # the provider slowed us down: a pause
+    # Throttled sending with a ramp-up, and a pause when the provider slowed us down.
+    minutes = [m for m in range(21) if m not in (9, 10, 11)]
+    weights = [min(1 + m, 6) + rng.random() for m in range(len(minutes))]
+    for row in rows:
+        minute = rng.choices(minutes, weights=weights)[0]
         row.sent_at = start + timedelta(minutes=minute, seconds=rng.randint(0, 59))
         row.status = rng.choice(statuses)
         if row.status == "delivered":
@@ -208,9 +210,9 @@ def photograph(base: str) -> None:
     sent = Mailing.objects.get(status=Mailing.Status.SENT)
     campaign = Campaign.objects.get()
     shots = [
-        ("mailing-report.png", f"/admin/mailings/{sent.pk}/", 2600),
-        ("campaign-report.png", f"/admin/campaigns/report/{campaign.pk}/", 1900),
-        ("dashboard.png", "/admin/", 2200),
+        ("mailing-report.png", f"/admin/mailings/{sent.pk}/", 2000),
+        ("campaign-report.png", f"/admin/campaigns/report/{campaign.pk}/", 1500),
+        ("dashboard.png", "/admin/", 1500),
     ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
