@@ -11,13 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns import selectors
 from campaigns.models import Campaign, Counter, Milestone
+from cms.admin_ui import AdminScreenMixin
 
 VIEW_PERMISSIONS = ("campaigns.view_campaign", "campaigns.change_campaign")
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 240, 32
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,40 +25,7 @@ def _check(user) -> None:
         raise PermissionDenied
 
 
-def chart(points: list[tuple], milestones: list[Milestone]) -> dict | None:
-    """SVG coordinates for the count over time, with each milestone marked on it."""
-    if not points:
-        return None
-    start, end = points[0][0], points[-1][0]
-    span = max((end - start).total_seconds(), 1)
-    top = max(points[-1][1], *(m.threshold for m in milestones), 1)
-    inner_w, inner_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
-
-    def xy(when, value) -> tuple[float, float]:
-        offset = min(max((when - start).total_seconds(), 0), span)
-        x = CHART_PAD + inner_w * offset / span
-        y = CHART_HEIGHT - CHART_PAD - inner_h * value / top
-        return round(x, 1), round(y, 1)
-
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "polyline": " ".join(f"{x},{y}" for x, y in (xy(*p) for p in points)),
-        "marks": [
-            {
-                "milestone": m,
-                "x": xy(m.reached_at, m.threshold)[0],
-                "y": xy(m.reached_at, m.threshold)[1],
-            }
-            for m in milestones
-        ],
-        "start": start,
-        "end": end,
-        "top": top,
-    }
-
-
-class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
+class CampaignReportView(AdminScreenMixin, TemplateView):
     header_icon = "tasks"
     template_name = "campaigns/admin/report.html"
     page_title = gettext_lazy("Campaign report")
@@ -72,12 +38,8 @@ class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.campaign.name
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("campaigns_admin:index"), "label": _("Campaigns")},
-            {"url": "", "label": self.campaign.name},
-        ]
+    def get_parent_crumbs(self):
+        return [(_("Campaigns"), reverse("campaigns_admin:index"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,9 +51,6 @@ class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
         milestones = list(
             Milestone.objects.filter(campaign=campaign).order_by("reached_at")
         )
-        signature_milestones = [
-            m for m in milestones if m.counter == Counter.Kind.SIGNATURES
-        ]
         context.update(
             campaign=campaign,
             counters=[
@@ -100,14 +59,22 @@ class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
             ],
             goal=campaign.goal_for(counters[Counter.Kind.SIGNATURES]),
             milestones=milestones,
-            chart=chart(
-                selectors.count_over_time(campaign_id=campaign.pk),
-                signature_milestones,
-            ),
+            has_signatures=counters[Counter.Kind.SIGNATURES] > 0,
+            chart_url=reverse("campaigns_admin:signatures_chart", args=[campaign.pk]),
             by_zip=selectors.signatures_by_zip(campaign_id=campaign.pk)[:50],
             export_url=reverse("campaigns_admin:export_signatures", args=[campaign.pk]),
         )
         return context
+
+
+def signatures_chart(request, pk: int):
+    """The report's chart: signatures over time with milestones, as an SVG image."""
+    from campaigns.charts import signatures_over_time
+    from cms.charts import svg_response
+
+    _check(request.user)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    return svg_response(signatures_over_time(campaign))
 
 
 def formula_safe(value: str) -> str:

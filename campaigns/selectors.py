@@ -107,3 +107,34 @@ def count_over_time(*, campaign_id: int) -> list[tuple]:
         running += row["total"]
         points.append((row["bucket"], running))
     return points
+
+
+def nearest_milestones(*, limit: int = 5) -> list[dict]:
+    """Campaigns with a live petition, nearest their next signature milestone first:
+    [{campaign, count, next, to_go, percent}] (percent of the way from the last one)."""
+    campaigns = list(Campaign.objects.filter(petition_pages__live=True).distinct())
+    values = dict(
+        Counter.objects.filter(
+            campaign__in=campaigns, kind=Counter.Kind.SIGNATURES
+        ).values_list("campaign_id", "value")
+    )
+    rows = []
+    for campaign in campaigns:
+        count = values.get(campaign.pk, 0)
+        thresholds = campaign.thresholds
+        upcoming = [threshold for threshold in thresholds if threshold > count]
+        if not upcoming:
+            continue
+        target = upcoming[0]
+        previous = max((t for t in thresholds if t <= count), default=0)
+        rows.append(
+            {
+                "campaign": campaign,
+                "count": count,
+                "next": target,
+                "to_go": target - count,
+                "percent": round((count - previous) * 100 / (target - previous)),
+            }
+        )
+    rows.sort(key=lambda row: (row["to_go"] / row["next"], row["to_go"]))
+    return rows[:limit]

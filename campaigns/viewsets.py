@@ -55,6 +55,11 @@ class CampaignViewSet(ModelViewSet):
                 name="report",
             ),
             path(
+                "report/<int:pk>/signatures.svg",
+                admin_views.signatures_chart,
+                name="signatures_chart",
+            ),
+            path(
                 "report/<int:pk>/signatures.csv",
                 admin_views.export_signatures,
                 name="export_signatures",

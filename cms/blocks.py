@@ -6,10 +6,12 @@ and a plain-text rendering (``render_text``). Web-only blocks (embeds, maps, for
 must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 """
 
+from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -40,9 +42,9 @@ class EmailBlockMixin:
 
 
 class HeadingBlock(EmailBlockMixin, blocks.StructBlock):
-    text = blocks.CharBlock(label=_("text"), max_length=200)
+    text = blocks.CharBlock(label=capfirst(_("text")), max_length=200)
     level = blocks.ChoiceBlock(
-        label=_("level"),
+        label=capfirst(_("level")),
         choices=[("h2", _("Section heading")), ("h3", _("Sub-heading"))],
         default="h2",
     )
@@ -82,9 +84,9 @@ class ParagraphBlock(EmailBlockMixin, blocks.RichTextBlock):
 
 
 class NewsItemBlock(EmailBlockMixin, blocks.StructBlock):
-    title = blocks.CharBlock(label=_("title"), max_length=200)
-    summary = blocks.TextBlock(label=_("summary"), max_length=1200)
-    link = blocks.URLBlock(label=_("read more link"), required=False)
+    title = blocks.CharBlock(label=capfirst(_("title")), max_length=200)
+    summary = blocks.TextBlock(label=capfirst(_("summary")), max_length=1200)
+    link = blocks.URLBlock(label=capfirst(_("read more link")), required=False)
 
     class Meta:
         icon = "doc-full"
@@ -119,13 +121,13 @@ class ResourceCategory:
 
 
 class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
-    organisation = blocks.CharBlock(label=_("organisation"), max_length=200)
+    organisation = blocks.CharBlock(label=capfirst(_("organisation")), max_length=200)
     category = blocks.ChoiceBlock(
-        label=_("category"), choices=ResourceCategory.CHOICES, default="other"
+        label=capfirst(_("category")), choices=ResourceCategory.CHOICES, default="other"
     )
-    phone = blocks.CharBlock(label=_("phone"), max_length=40, required=False)
-    web_address = blocks.URLBlock(label=_("web address"), required=False)
-    description = blocks.TextBlock(label=_("description"), max_length=1200)
+    phone = blocks.CharBlock(label=capfirst(_("phone")), max_length=40, required=False)
+    web_address = blocks.URLBlock(label=capfirst(_("web address")), required=False)
+    description = blocks.TextBlock(label=capfirst(_("description")), max_length=1200)
 
     class Meta:
         icon = "help"
@@ -160,11 +162,47 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
         return "\n".join(lines)
 
 
+def validate_action_link(value: str) -> None:
+    """A web address, or a phone (tel:) or e-mail (mailto:) link: calls to action often
+    ask people to call, and a URL field alone refused the demo's own "Call" button."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator, validate_email
+
+    if value.startswith("tel:"):
+        digits = [char for char in value[4:] if char.isdigit()]
+        if len(digits) < 3 or any(c not in "+0123456789-(). " for c in value[4:]):
+            raise ValidationError(_("Enter a phone link like tel:+13127441906."))
+    elif value.startswith("mailto:"):
+        validate_email(value[7:])
+    else:
+        URLValidator()(value)
+
+
+class ActionLinkBlock(blocks.URLBlock):
+    """A URL block that also takes tel: and mailto: links. Still a URL block, so
+    wagtail-localize offers it as a link to override, not as text to translate."""
+
+    def __init__(self, required=True, help_text=None, max_length=500, **kwargs):
+        super().__init__(required=required, help_text=help_text, **kwargs)
+        self.field = forms.CharField(
+            required=required,
+            help_text=help_text,
+            max_length=max_length,
+            validators=[validate_action_link],
+        )
+
+
 class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
-    text = blocks.TextBlock(label=_("text"), max_length=600, required=False)
-    label = blocks.CharBlock(label=_("button label"), max_length=80)
-    page = blocks.PageChooserBlock(label=_("page on this site"), required=False)
-    url = blocks.URLBlock(label=_("or a web address"), required=False)
+    text = blocks.TextBlock(label=capfirst(_("text")), max_length=600, required=False)
+    label = blocks.CharBlock(label=capfirst(_("button label")), max_length=80)
+    page = blocks.PageChooserBlock(
+        label=capfirst(_("page on this site")), required=False
+    )
+    url = ActionLinkBlock(
+        label=capfirst(_("or a web address")),
+        required=False,
+        help_text=_("A web address, or tel:+1… to call, or mailto:… to write."),
+    )
 
     class Meta:
         icon = "pick"
@@ -212,20 +250,32 @@ class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
 
 
 class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
-    title = blocks.CharBlock(label=_("title"), max_length=200, required=False)
-    events = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="events.EventPage"),
-        label=_("chosen events"),
+    """Upcoming events by default, so a new bulletin's listing fills itself."""
+
+    title = blocks.CharBlock(
+        label=capfirst(_("title")),
+        max_length=200,
         required=False,
-        default=[],
+        default=_("Upcoming events"),
     )
     kinds = blocks.MultipleChoiceBlock(
-        label=_("or upcoming events of these kinds"),
+        label=_("Upcoming events of these kinds"),
         choices=EventKind.choices,
         required=False,
+        help_text=_("Empty: every kind."),
     )
     limit = blocks.IntegerBlock(
-        label=_("at most"), min_value=1, max_value=20, default=5
+        label=capfirst(_("at most")), min_value=1, max_value=20, default=5
+    )
+    events = blocks.ListBlock(
+        blocks.PageChooserBlock(page_type="events.EventPage"),
+        label=_("Only these events"),
+        required=False,
+        default=[],
+        help_text=_(
+            "Leave empty to list the next upcoming events when the bulletin is read "
+            "or sent; choose events to list exactly those instead."
+        ),
     )
 
     class Meta:
@@ -234,7 +284,7 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
         email_template = "email/blocks/event_listing_block.html"
         preview_value = {"title": "Upcoming events", "kinds": [], "limit": 5}
         description = _(
-            "Chosen events, or the upcoming events of some kinds, in the reader's language."
+            "The next upcoming events (or the events you choose), in the reader's language."
         )
         label = _("Event listing")
 
@@ -288,15 +338,17 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
 class DocumentFileBlock(blocks.StructBlock):
     language = blocks.ChoiceBlock(
-        label=_("language"), choices=settings.LANGUAGES, default="en"
+        label=capfirst(_("language")), choices=settings.LANGUAGES, default="en"
     )
-    document = DocumentChooserBlock(label=_("document"))
+    document = DocumentChooserBlock(label=capfirst(_("document")))
 
 
 class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
-    title = blocks.CharBlock(label=_("title"), max_length=200)
-    description = blocks.TextBlock(label=_("description"), required=False)
-    files = blocks.ListBlock(DocumentFileBlock(), label=_("one file per language"))
+    title = blocks.CharBlock(label=capfirst(_("title")), max_length=200)
+    description = blocks.TextBlock(label=capfirst(_("description")), required=False)
+    files = blocks.ListBlock(
+        DocumentFileBlock(), label=capfirst(_("one file per language"))
+    )
 
     class Meta:
         icon = "doc-full-inverse"
@@ -341,13 +393,15 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
 
 
 class ImageBlock(EmailBlockMixin, blocks.StructBlock):
-    image = ImageChooserBlock(label=_("image"))
+    image = ImageChooserBlock(label=capfirst(_("image")))
     alt_text = blocks.CharBlock(
-        label=_("alternative text"),
+        label=capfirst(_("alternative text")),
         max_length=250,
         help_text=_("What the image shows, for people who cannot see it."),
     )
-    caption = blocks.CharBlock(label=_("caption"), max_length=250, required=False)
+    caption = blocks.CharBlock(
+        label=capfirst(_("caption")), max_length=250, required=False
+    )
 
     class Meta:
         icon = "image"
@@ -370,9 +424,9 @@ class ImageBlock(EmailBlockMixin, blocks.StructBlock):
 
 
 class QuoteBlock(EmailBlockMixin, blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("quote"), max_length=1500)
+    quote = blocks.TextBlock(label=capfirst(_("quote")), max_length=1500)
     attribution = blocks.CharBlock(
-        label=_("attribution"), max_length=200, required=False
+        label=capfirst(_("attribution")), max_length=200, required=False
     )
 
     class Meta:

@@ -133,3 +133,64 @@ def load_staff() -> tuple[str, str]:
     user.save()
     user.groups.add(staff)
     return ADMIN_USERNAME, password
+
+
+# Short labels for the header menu; the other links show their page's title.
+MENU_LABELS = {
+    "take-action": {
+        "en": "Take action",
+        "es": "Actúe",
+        "hi": "कार्रवाई करें",
+        "zh-hans": "采取行动",
+        "ar": "اتخذ إجراءً",
+        "pl": "Działaj",
+    },
+    "join": {
+        "en": "Join",
+        "es": "Únase",
+        "hi": "जुड़ें",
+        "zh-hans": "加入",
+        "ar": "انضم",
+        "pl": "Dołącz",
+    },
+}
+
+
+def load_menu() -> None:
+    """The header menu of every home page: Bulletins, Events, Take action, Join.
+
+    Needs the demo pages; each link names the English page, which every language's
+    header shows in its own translation. Idempotent: reruns add no revisions.
+    """
+    from campaigns.models import PetitionPage
+    from cms.models import BulletinIndexPage
+    from events.models import EventIndexPage
+    from subscribers.models import SignupPage
+
+    home = HomePage.objects.get(locale__language_code="en")
+    targets = [
+        ("bulletins", BulletinIndexPage.objects.child_of(home).first(), None),
+        ("events", EventIndexPage.objects.child_of(home).first(), None),
+        ("take-action", PetitionPage.objects.child_of(home).first(), "take-action"),
+        ("join", SignupPage.objects.child_of(home).filter(slug="join").first(), "join"),
+    ]
+    for page in [home, *home.get_translations()]:
+        page = page.specific
+        code = page.locale.language_code
+        menu = [
+            {
+                "type": "link",
+                "id": f"menu-{name}",
+                "value": {
+                    "page": target.pk,
+                    "label": MENU_LABELS[label][code] if label else "",
+                },
+            }
+            for name, target, label in targets
+            if target is not None
+        ]
+        if page.live and not page.has_unpublished_changes:
+            if page.menu.get_prep_value() == menu:
+                continue
+        page.menu = menu
+        page.save_revision().publish()

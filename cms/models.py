@@ -1,17 +1,21 @@
 """Editorial pages of the site: home, bulletins and their archive, alerts."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock
+from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock, tel_href
+from cms.navigation import MenuLinkBlock
 from cms.page_cache import mark_cacheable
 
 
@@ -75,15 +79,27 @@ class HomePage(TranslationFallbackMixin, Page):
         features=["bold", "italic", "link", "ol", "ul"],
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    menu = StreamField(
+        [("link", MenuLinkBlock())],
+        verbose_name=_("main menu"),
+        blank=True,
+        help_text=_(
+            "The links in the header of every page, in this order. Translate the home "
+            "page to translate the menu. Empty: the pages marked “Show in menus”."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("menu")]
 
     max_count_per_parent = 1
 
     def get_context(self, request, *args, **kwargs):
+        from cms.front_door import front_door
         from subscribers.models import MailingList
 
         context = super().get_context(request, *args, **kwargs)
         context["mailing_lists"] = MailingList.objects.with_translations()
+        context.update(front_door(self.locale))
         return context
 
     class Meta:
@@ -124,8 +140,8 @@ def paginate(request, queryset, per_page: int = 10):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-class BulletinIndexPage(TranslationFallbackMixin, Page):
-    """The public archive of bulletins in one language, newest first."""
+class BulletinIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
+    """The public archive of bulletins in one language, newest first, and its feeds."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -158,6 +174,20 @@ class BulletinIndexPage(TranslationFallbackMixin, Page):
         self.set_reader_urls(context["bulletins"])
         return context
 
+    @path("feed/", name="feed")
+    def rss_feed(self, request):
+        from cms.feeds import BulletinRssFeed
+
+        mark_cacheable(request)
+        return BulletinRssFeed()(request, index=self)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed(self, request):
+        from cms.feeds import BulletinAtomFeed
+
+        mark_cacheable(request)
+        return BulletinAtomFeed()(request, index=self)
+
     class Meta:
         verbose_name = _("bulletin archive")
 
@@ -182,7 +212,12 @@ class BulletinPage(MailablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
     parent_page_types = ["cms.BulletinIndexPage"]
     subpage_types: list[str] = []
 
@@ -324,6 +359,54 @@ class AlertPage(MailablePageMixin, Page):
     class Meta:
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
+
+
+@register_setting(icon="mail")
+class SiteContact(BaseSiteSetting):
+    """How the public reaches the office: shown in the footer of every page."""
+
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        default="311",
+        help_text=_("Shown as a link that dials it on a phone."),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    postal_address = models.CharField(
+        _("postal address"),
+        max_length=250,
+        blank=True,
+        help_text=_("Empty: the sender's postal address from the e-mail footer."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A page that explains in full what you keep and never ask."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("postal_address")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("privacy_page"),
+    ]
+
+    class Meta:
+        verbose_name = _("contact details")
+
+    @property
+    def address(self) -> str:
+        return self.postal_address or settings.SENDER_POSTAL_ADDRESS
+
+    @property
+    def tel_href(self) -> str:
+        return tel_href(self.phone) if self.phone else ""
 
 
 class EmailOutbox(models.Model):

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as document_views
 
 from cms import logins, webhooks
+from cms import views as cms_views
 from cms.partners.api import api as partner_api
 
 # Django's own admin is not mounted: Wagtail's admin is the one staff use, and a second
@@ -52,6 +53,7 @@ urlpatterns += i18n_patterns(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         logins.limit_password_posts(wagtail_views.authenticate_with_password),
     ),
+    path("search/", cms_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -3,6 +3,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from cms import admin_urls
 from cms.admin_views import BROWSE_OUTBOX
@@ -39,20 +40,109 @@ def register_email_preview_urls():
     ]
 
 
-@hooks.register("register_page_header_buttons")
-def email_preview_button(page, user, view_name, next_url=None):
-    from wagtail.admin.widgets import Button
-
+def email_preview_url(page, user) -> str | None:
+    """Where a mailable page's "E-mail preview and test" goes, if it has one."""
     from cms.models import MailablePageMixin
 
     model = page.specific_class
     if model is not None and issubclass(model, MailablePageMixin):
-        yield Button(
-            _("E-mail preview and test"),
-            reverse("cms_email_preview:preview", args=[page.pk]),
-            icon_name="mail",
-            priority=25,
+        return reverse("cms_email_preview:preview", args=[page.pk])
+    return None
+
+
+@hooks.register("register_page_header_buttons")
+def email_preview_button(page, user, view_name, next_url=None):
+    from wagtail.admin.widgets import Button
+
+    url = email_preview_url(page, user)
+    # The editor shows it as a primary header button (cms/templatetags/admin_tags.py).
+    if url and view_name != "edit":
+        yield Button(_("E-mail preview and test"), url, icon_name="mail", priority=25)
+
+
+@hooks.register("insert_global_admin_css")
+def project_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("register_page_editor_primary_buttons")
+def email_preview_primary_button(page, user):
+    url = email_preview_url(page, user)
+    if url and page.permissions_for_user(user).can_edit():
+        yield (10, _("E-mail preview and test"), url, "mail")
+
+
+@hooks.register("register_admin_urls")
+def register_bulletin_urls():
+    from cms.bulletin_views import NextBulletinView
+
+    return [
+        path(
+            "bulletins/next/",
+            NextBulletinView.as_view(),
+            name="cms_next_bulletin",
         )
+    ]
+
+
+def _next_bulletin_button(page, user):
+    from wagtail.admin.widgets import Button
+
+    from cms.models import BulletinIndexPage, BulletinPage
+
+    model = page.specific_class
+    if model is BulletinIndexPage and page.permissions_for_user(user).can_add_subpage():
+        yield Button(
+            _("New bulletin from the last one"),
+            reverse("cms_next_bulletin"),
+            icon_name="copy",
+            priority=5,
+        )
+    elif model is BulletinPage and page.live:
+        if page.get_parent().permissions_for_user(user).can_add_subpage():
+            yield Button(
+                _("New bulletin from this one"),
+                reverse("cms_next_bulletin") + f"?from={page.pk}",
+                icon_name="copy",
+                priority=45,
+            )
+
+
+@hooks.register("register_page_header_buttons")
+def next_bulletin_header_button(page, user, view_name=None, next_url=None):
+    yield from _next_bulletin_button(page, user)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def next_bulletin_listing_button(page, user, next_url=None, **kwargs):
+    yield from _next_bulletin_button(page, user)
+
+
+class NextBulletinPanel(Component):
+    """One click from the dashboard to a draft of the next bulletin."""
+
+    name = "next_bulletin"
+    order = 50
+    template_name = "cms/admin/next_bulletin_panel.html"
+
+    def __init__(self, source):
+        self.source = source
+
+    def get_context_data(self, parent_context):
+        return {"source": self.source, "csrf_token": parent_context.get("csrf_token")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_next_bulletin_panel(request, panels):
+    from cms.bulletin_views import can_start_from
+    from cms.services import last_bulletin
+
+    source = last_bulletin()
+    if can_start_from(request.user, source):
+        panels.append(NextBulletinPanel(source))
 
 
 @hooks.register("register_admin_urls")

@@ -56,6 +56,7 @@ class MailingList(ClusterableModel):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("lead_organisation"),
+        FieldPanel("two_person_rule"),
         InlinePanel(
             "translations",
             heading=_("Name and description in other languages"),

@@ -54,3 +54,74 @@ def sendable_subscribers(list_ids: list[int]) -> QuerySet[Subscriber]:
         status=Subscription.Status.CONFIRMED,
     )
     return Subscriber.objects.filter(Exists(on_lists)).exclude(Exists(suppressed))
+
+
+def signups_per_week(lists, *, weeks: int = 12, now=None) -> dict:
+    """Confirmed signups per list per week (by consent time), the last ``weeks`` weeks
+    up to this one: {"weeks": [week start], "lists": [(list, [count per week])]}."""
+    from datetime import timedelta
+
+    from django.db.models.functions import TruncWeek
+    from django.utils import timezone
+
+    now = timezone.localtime(now or timezone.now())
+    this_week = (now - timedelta(days=now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    rows = (
+        Subscription.objects.filter(
+            mailing_list__in=lists,
+            status=Subscription.Status.CONFIRMED,
+            consented_at__gte=starts[0],
+        )
+        .annotate(week=TruncWeek("consented_at"))
+        .order_by()
+        .values("mailing_list_id", "week")
+        .annotate(total=Count("pk"))
+    )
+    counts: dict[tuple[int, object], int] = {}
+    for row in rows:
+        week = timezone.localtime(row["week"]).date()
+        counts[(row["mailing_list_id"], week)] = row["total"]
+    return {
+        "weeks": starts,
+        "lists": [
+            (
+                mailing_list,
+                [counts.get((mailing_list.pk, start.date()), 0) for start in starts],
+            )
+            for mailing_list in lists.order_by("name")
+        ],
+    }
+
+
+def signups_this_week(lists, *, now=None) -> list[dict]:
+    """Per list: people who confirmed in the last seven days, and who signed up and
+    have not confirmed yet, for the dashboard."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    since = (now or timezone.now()) - timedelta(days=7)
+    rows = lists.order_by("name").annotate(
+        confirmed=Count(
+            "subscriptions",
+            filter=Q(
+                subscriptions__status=Subscription.Status.CONFIRMED,
+                subscriptions__consented_at__gte=since,
+            ),
+        ),
+        waiting=Count(
+            "subscriptions",
+            filter=Q(
+                subscriptions__status=Subscription.Status.PENDING,
+                subscriptions__created_at__gte=since,
+            ),
+        ),
+    )
+    return [
+        {"list": row, "confirmed": row.confirmed, "waiting": row.waiting}
+        for row in rows
+    ]

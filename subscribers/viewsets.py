@@ -68,6 +68,13 @@ class MailingListViewSet(ModelViewSet):
     index_view_class = MailingListIndexView
     list_display = [
         "name",
+        Column(
+            "two_person_rule",
+            label=_("Alerts need a second person"),
+            accessor=lambda mailing_list: (
+                _("yes") if mailing_list.two_person_rule else ""
+            ),
+        ),
         CountsColumn(Subscription.Status.CONFIRMED),
         CountsColumn(Subscription.Status.PENDING),
         CountsColumn(Subscription.Status.UNSUBSCRIBED),

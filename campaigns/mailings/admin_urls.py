@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/test/", views.send_test, name="send_test"),
     path("<int:pk>/progress.json", views.progress, name="progress"),
     path("<int:pk>/report.csv", views.export_csv, name="export_csv"),
+    path("<int:pk>/charts/<str:name>.svg", views.chart, name="chart"),
     path("alerts/new/", alert_views.RallyAlertView.as_view(), name="rally_alert"),
     path(
         "alerts/event/<int:event_id>/",

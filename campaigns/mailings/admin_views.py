@@ -5,27 +5,40 @@ Every action re-checks, in the service, that the user may send to every list.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from campaigns.mailings import reports
+from campaigns.mailings import charts as mailing_charts
+from campaigns.mailings import confirm, reports
 from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
 from campaigns.mailings.forms import MailingForm, ScheduleForm
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.selectors import (
+    KIND_CHOICES,
     audience_by_delivery,
     audience_size_by_language,
     delivery_counts,
+    handed_over,
+    mailing_breakdown,
+    mailing_kinds,
     reader_languages,
 )
 from campaigns.mailings.services import control
 from campaigns.mailings.tasks import send_test_mailing_task
+from cms import charts
+from cms.admin_ui import AdminScreenMixin, crumb
+
+
+def local_datetime(value) -> str:
+    """A time as staff read it: local date and time with the zone (Chicago time)."""
+    from cms.templatetags.admin_tags import with_zone
+
+    return with_zone(value)
 
 
 def sendable_lists(user):
@@ -56,25 +69,64 @@ class SenderRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class MailingIndexView(SenderRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+def mailings_crumb():
+    return crumb(gettext_lazy("Mailings"), "campaigns_mailings:index")
+
+
+NOT_STARTED = {
+    Mailing.Status.DRAFT,
+    Mailing.Status.AWAITING_APPROVAL,
+    Mailing.Status.SCHEDULED,
+}
+
+
+class MailingIndexView(SenderRequiredMixin, AdminScreenMixin, TemplateView):
     page_title = gettext_lazy("Mailings")
     header_icon = "mail"
     template_name = "campaigns/admin/mailing_index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["mailings"] = [
-            (mailing, delivery_counts(mailing.pk))
-            for mailing in visible_mailings(self.request.user)
-        ]
+        mailings = visible_mailings(self.request.user)
+        kinds = mailing_kinds(mailings)
+        chosen = self.request.GET.get("kind", "")
+        if chosen not in dict(KIND_CHOICES):
+            chosen = ""
+        rows = []
+        for mailing in mailings:
+            kind, kind_label = kinds[mailing.pk]
+            if chosen and kind != chosen:
+                continue
+            estimate = None
+            if mailing.status in NOT_STARTED:
+                estimate = sum(
+                    audience_size_by_language(
+                        list_ids=[lst.pk for lst in mailing.lists.all()],
+                        languages=mailing.languages,
+                        zip_prefix=mailing.zip_prefix,
+                    ).values()
+                )
+            rows.append(
+                {
+                    "mailing": mailing,
+                    "kind": kind,
+                    "kind_label": kind_label,
+                    "sent": handed_over(delivery_counts(mailing.pk)),
+                    "estimate": estimate,
+                }
+            )
+        context.update(rows=rows, kind_choices=KIND_CHOICES, chosen_kind=chosen)
         return context
 
 
-class MailingCreateView(SenderRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class MailingCreateView(SenderRequiredMixin, AdminScreenMixin, FormView):
     page_title = gettext_lazy("New mailing")
     header_icon = "mail"
     template_name = "campaigns/admin/mailing_form.html"
     form_class = MailingForm
+
+    def get_parent_crumbs(self):
+        return [mailings_crumb()]
 
     def get_initial(self):
         page_id = self.request.GET.get("page")
@@ -108,8 +160,11 @@ class MailingCreateView(SenderRequiredMixin, WagtailAdminTemplateMixin, FormView
         return redirect("campaigns_mailings:detail", mailing.pk)
 
 
-class MailingScreenMixin(WagtailAdminTemplateMixin):
+class MailingScreenMixin(AdminScreenMixin):
     """One mailing's admin screen: loaded (and permission-checked) before anything else."""
+
+    def get_parent_crumbs(self):
+        return [mailings_crumb()]
 
     def load_mailing(self, user, pk: int) -> Mailing:
         return get_mailing_for(user, pk)
@@ -137,19 +192,22 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mailing = self.mailing
-        audience = self.audience()
+        breakdown = mailing_breakdown(mailing)
         context.update(
             mailing=mailing,
-            audience=audience,
-            audience_total=sum(audience.values()),
-            counts=delivery_counts(mailing.pk),
-            by_language=reports.by_language(mailing),
+            breakdown=breakdown,
+            by_audience_language=[
+                (confirm.language_name(code), people)
+                for code, people in breakdown["by_language"]
+            ],
+            audience_total=breakdown["total"],
+            audience_phrase=confirm.audience_phrase(breakdown),
+            sent_so_far=handed_over(delivery_counts(mailing.pk)),
+            report=reports.report_tables(mailing),
+            has_sends=reports.has_sends(mailing),
             reader_languages=reader_languages(mailing, audience_by_delivery(mailing))
             if mailing.recipients_count
             else [],
-            by_list=reports.by_list(mailing),
-            statuses=reports.STATUS_ORDER,
-            bars=reports.chart_bars(reports.sent_per_minute(mailing)),
             schedule_form=ScheduleForm(),
             is_live=mailing.status in {Mailing.Status.STARTING, Mailing.Status.SENDING},
         )
@@ -157,7 +215,7 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
 
 
 def _act(request, pk: int, action, success: str):
-    get_mailing_for(request.user, pk)
+    mailing = get_mailing_for(request.user, pk)
     try:
         action()
     except SendPermissionDenied as error:
@@ -166,11 +224,46 @@ def _act(request, pk: int, action, success: str):
         messages.error(request, str(error))
     else:
         messages.success(request, success)
+    if mailing.lane == Mailing.Lane.ALERTS:
+        return redirect("campaigns_mailings:alert", pk)
     return redirect("campaigns_mailings:detail", pk)
+
+
+def confirm_mailing(
+    request, mailing: Mailing, *, title, question, label, notes=(), **values
+):
+    """The confirmation screen of a mailing's mass action."""
+    breakdown = mailing_breakdown(mailing)
+    return confirm.confirmation(
+        request,
+        title=title,
+        question=question % {"audience": confirm.audience_phrase(breakdown), **values},
+        breakdown=breakdown,
+        confirm_label=label,
+        back_url=reverse("campaigns_mailings:detail", args=[mailing.pk]),
+        parents=[
+            mailings_crumb(),
+            (
+                _("Mailing: %(title)s") % {"title": mailing.page.title},
+                reverse("campaigns_mailings:detail", args=[mailing.pk]),
+            ),
+        ],
+        outgoing=[(_("Page"), mailing.page.title)],
+        notes=notes,
+    )
 
 
 @require_POST
 def send_now(request, pk):
+    mailing = get_mailing_for(request.user, pk)
+    if not confirm.is_confirmed(request):
+        return confirm_mailing(
+            request,
+            mailing,
+            title=_("Send this mailing now?"),
+            question=_("Send it now to %(audience)s?"),
+            label=_("Yes, send now"),
+        )
     return _act(
         request,
         pk,
@@ -183,17 +276,32 @@ def send_now(request, pk):
 def schedule(request, pk):
     # Permission first: someone who may not see this mailing learns nothing, not even
     # whether their date was valid.
-    get_mailing_for(request.user, pk)
+    mailing = get_mailing_for(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a valid date and time."))
         return redirect("campaigns_mailings:detail", pk)
     when = form.cleaned_data["send_at"]
+    if not confirm.is_confirmed(request):
+        return confirm_mailing(
+            request,
+            mailing,
+            title=_("Schedule this mailing?"),
+            question=_("Send it at %(when)s to %(audience)s?"),
+            when=local_datetime(when),
+            label=_("Yes, schedule it"),
+            notes=[
+                _(
+                    "The audience is counted again when sending starts: people who "
+                    "join or leave before then are counted then."
+                )
+            ],
+        )
     return _act(
         request,
         pk,
         lambda: control.schedule(user=request.user, mailing_id=pk, when=when),
-        _("The mailing is scheduled."),
+        _("The mailing is scheduled for %(when)s.") % {"when": local_datetime(when)},
     )
 
 
@@ -260,6 +368,21 @@ def export_csv(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="mailing-{pk}-report.csv"'
     return response
+
+
+CHARTS = {
+    "per-minute": mailing_charts.sends_per_minute,
+    "by-language": mailing_charts.status_by_language,
+    "by-list": mailing_charts.status_by_list,
+}
+
+
+def chart(request, pk, name):
+    """One chart of the mailing's report, as an SVG image."""
+    mailing = get_mailing_for(request.user, pk)
+    if name not in CHARTS:
+        raise Http404
+    return charts.svg_response(CHARTS[name](mailing))
 
 
 def create_url_for(page_id: int) -> str:

@@ -144,9 +144,27 @@ class ListsMixin(forms.Form):
         help_text=_("Only lists you may send to are shown."),
     )
 
-    def __init__(self, *args, allowed_lists, **kwargs):
+    def __init__(self, *args, allowed_lists, author=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lists"].queryset = allowed_lists
+        field = self.fields["lists"]
+        field.queryset = allowed_lists
+        if author is not None:
+            field.label_from_instance = lambda mailing_list: _list_label(
+                author, mailing_list
+            )
+            if allowed_lists.filter(two_person_rule=True).exists():
+                field.help_text = _(
+                    "Only lists you may send to are shown. An alert to a list marked "
+                    "“needs a second person's approval” waits until someone else "
+                    "approves it."
+                )
+
+
+def _list_label(author, mailing_list) -> str:
+    from campaigns.mailings.services.alerts import approval_note
+
+    note = approval_note(author, mailing_list)
+    return f"{mailing_list.name} — {note}" if note else mailing_list.name
 
 
 class RallyAlertForm(TranslationsMixin, ListsMixin):

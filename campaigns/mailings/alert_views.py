@@ -6,16 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from campaigns.mailings import confirm
 from campaigns.mailings.admin_views import (
     MailingScreenMixin,
     SenderRequiredMixin,
     get_mailing_for,
+    local_datetime,
+    mailings_crumb,
     sendable_lists,
 )
 from campaigns.mailings.alert_forms import (
@@ -28,10 +31,20 @@ from campaigns.mailings.alert_forms import (
 )
 from campaigns.mailings.exceptions import AlertError
 from campaigns.mailings.models import Mailing
-from campaigns.mailings.selectors import reader_languages
+from campaigns.mailings.selectors import mailing_breakdown, reader_languages
 from campaigns.mailings.services import alerts
 from cms import machine_translation
+from cms.admin_ui import AdminScreenMixin
 from cms.languages import LANGUAGE_CODES, language_label
+
+# An alert that went out can be corrected or its event called off; before that, the
+# draft is sent (or discarded) and a held one approved (or withdrawn).
+WENT_OUT = {
+    Mailing.Status.STARTING,
+    Mailing.Status.SENDING,
+    Mailing.Status.PAUSED,
+    Mailing.Status.SENT,
+}
 
 
 def _get_alert(user, pk: int) -> Mailing:
@@ -42,14 +55,18 @@ def _get_alert(user, pk: int) -> Mailing:
     return get_mailing_for(user, pk)
 
 
-class AlertFormMixin(SenderRequiredMixin, WagtailAdminTemplateMixin):
+class AlertFormMixin(SenderRequiredMixin, AdminScreenMixin):
     header_icon = "warning"
     template_name = "campaigns/admin/alert_form.html"
+
+    def get_parent_crumbs(self):
+        return [mailings_crumb()]
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "allowed_lists": sendable_lists(self.request.user),
+            "author": self.request.user,
         }
 
     def get_context_data(self, **kwargs):
@@ -181,7 +198,7 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mailing = self.mailing
-        audience = self.audience()
+        breakdown = mailing_breakdown(mailing)
         page = mailing.page.specific
         event = getattr(page, "event", None)
         if event is not None:
@@ -191,18 +208,30 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
         preview_language = self.request.GET.get("language", settings.LANGUAGE_CODE)
         if preview_language not in LANGUAGE_CODES:
             preview_language = settings.LANGUAGE_CODE
+        two_person = alerts.needs_second_person(mailing)
+        awaiting = mailing.status == Mailing.Status.AWAITING_APPROVAL
         context.update(
             mailing=mailing,
+            kind=page.get_kind_display() if hasattr(page, "get_kind_display") else "",
             event=event,
-            audience_total=sum(audience.values()),
-            reader_languages=reader_languages(mailing, audience),
+            audience_total=breakdown["total"],
+            audience_phrase=confirm.audience_phrase(breakdown),
+            reader_languages=reader_languages(mailing, dict(breakdown["by_language"])),
             preview_language=preview_language,
             preview_language_name=language_label(preview_language),
-            two_person=alerts.needs_second_person(mailing),
-            can_approve=mailing.status == Mailing.Status.AWAITING_APPROVAL
-            and mailing.created_by_id != self.request.user.pk,
-            update_form=AlertUpdateForm(),
-            cancel_form=CancelEventForm(),
+            two_person=two_person,
+            approvers=[
+                alerts.display_name(user) for user in alerts.alert_approvers(mailing)
+            ]
+            if two_person
+            else [],
+            is_draft=mailing.status == Mailing.Status.DRAFT,
+            is_awaiting=awaiting,
+            went_out=mailing.status in WENT_OUT,
+            can_approve=awaiting and mailing.created_by_id != self.request.user.pk,
+            # Both forms have a "message": distinct ids keep each label on its field.
+            update_form=AlertUpdateForm(auto_id="update-%s"),
+            cancel_form=CancelEventForm(auto_id="cancel-%s"),
         )
         return context
 
@@ -236,21 +265,99 @@ def _act(request, pk: int, action, success: str, target=None):
     return redirect("campaigns_mailings:alert", pk)
 
 
+def _confirm_alert(
+    request, mailing, *, title, question, label, outgoing, notes=(), danger=False
+):
+    """The confirmation screen of an alert action: who gets it and what it says."""
+    breakdown = mailing_breakdown(mailing)
+    alert_url = reverse("campaigns_mailings:alert", args=[mailing.pk])
+    return confirm.confirmation(
+        request,
+        title=title,
+        question=question % {"audience": confirm.audience_phrase(breakdown)},
+        breakdown=breakdown,
+        confirm_label=label,
+        back_url=alert_url,
+        parents=[
+            mailings_crumb(),
+            (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
+        ],
+        outgoing=outgoing,
+        notes=notes,
+        danger=danger,
+    )
+
+
+def _held_note(user, mailing) -> list[str]:
+    if not alerts.needs_second_person(mailing):
+        return []
+    approvers = [
+        alerts.display_name(person)
+        for person in alerts.approvers_for(
+            mailing.lists.values_list("pk", flat=True), author_id=user.pk
+        )
+    ]
+    return [
+        _(
+            "A list of this alert needs a second person's approval: it goes out when "
+            "one of them approves (%(names)s)."
+        )
+        % {"names": ", ".join(approvers) or "-"}
+    ]
+
+
+def _message_of(page) -> str:
+    from django.utils.html import strip_tags
+
+    return "\n".join(
+        line.strip()
+        for line in strip_tags(page.message.replace("</p>", "</p>\n")).splitlines()
+        if line.strip()
+    )
+
+
 @require_POST
 def send(request, pk):
+    mailing = _get_alert(request.user, pk)
+    if not confirm.is_confirmed(request):
+        page = mailing.page.specific
+        return _confirm_alert(
+            request,
+            mailing,
+            title=_("Send this alert?"),
+            question=_("Send this alert to %(audience)s?"),
+            label=_("Yes, send the alert"),
+            outgoing=[
+                (_("Subject"), page.email_subject()),
+                (_("Message"), _message_of(page)),
+            ],
+            notes=_held_note(request.user, mailing),
+        )
     held = _("The alert waits for a second person's approval; approvers were e-mailed.")
     return _act(
         request,
         pk,
         lambda: alerts.send_alert(user=request.user, mailing_id=pk),
-        held
-        if alerts.needs_second_person(_get_alert(request.user, pk))
-        else _("The alert is on its way."),
+        held if alerts.needs_second_person(mailing) else _("The alert is on its way."),
     )
 
 
 @require_POST
 def approve(request, pk):
+    mailing = _get_alert(request.user, pk)
+    if not confirm.is_confirmed(request):
+        page = mailing.page.specific
+        return _confirm_alert(
+            request,
+            mailing,
+            title=_("Approve and send this alert?"),
+            question=_("Approve this alert and send it now to %(audience)s?"),
+            label=_("Yes, approve and send"),
+            outgoing=[
+                (_("Subject"), page.email_subject()),
+                (_("Message"), _message_of(page)),
+            ],
+        )
     return _act(
         request,
         pk,
@@ -259,13 +366,45 @@ def approve(request, pk):
     )
 
 
+def _changes_text(data) -> str:
+    lines = []
+    if data.get("start"):
+        lines.append(_("New start: %(when)s") % {"when": local_datetime(data["start"])})
+    if data.get("end"):
+        lines.append(_("New end: %(when)s") % {"when": local_datetime(data["end"])})
+    if data.get("venue"):
+        lines.append(_("New venue: %(venue)s") % {"venue": data["venue"]})
+    if data.get("address"):
+        lines.append(_("New address: %(address)s") % {"address": data["address"]})
+    return "\n".join(lines) or _("No change to the time or place.")
+
+
 @require_POST
 def update(request, pk):
+    mailing = _get_alert(request.user, pk)
     form = AlertUpdateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write what changed and give valid times."))
         return redirect("campaigns_mailings:alert", pk)
     data = form.cleaned_data
+    if not confirm.is_confirmed(request):
+        page = mailing.page.specific
+        return _confirm_alert(
+            request,
+            mailing,
+            title=_("Send this update?"),
+            question=_("Send this update to %(audience)s?"),
+            label=_("Yes, send the update"),
+            outgoing=[
+                (_("Subject"), _("Update: %(title)s") % {"title": page.title}),
+                (_("Message"), data["message"]),
+                (
+                    _("Changes to the event (every language, and calendars)"),
+                    _changes_text(data),
+                ),
+            ],
+            notes=_held_note(request.user, mailing),
+        )
     return _act(
         request,
         pk,
@@ -282,18 +421,52 @@ def update(request, pk):
 
 @require_POST
 def cancel_event(request, pk):
+    mailing = _get_alert(request.user, pk)
     form = CancelEventForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The message is too long."))
         return redirect("campaigns_mailings:alert", pk)
+    data = form.cleaned_data
+    if not confirm.is_confirmed(request):
+        page = mailing.page.specific
+        if data["notify"]:
+            question = _("Cancel the event and tell %(audience)s?")
+            outgoing = [
+                (_("Subject"), _("Cancelled: %(title)s") % {"title": page.title}),
+                (_("Message"), data["message"] or _("This event is cancelled.")),
+            ]
+            notes = _held_note(request.user, mailing)
+        else:
+            question = _(
+                "Cancel the event without telling anyone? (%(audience)s would have been told.)"
+            )
+            outgoing = []
+            notes = []
+        notes = [
+            _(
+                "The event is marked cancelled at once, in every language, on the site and "
+                "in calendars; alerts about it that have not gone out are stopped."
+            ),
+            *notes,
+        ]
+        return _confirm_alert(
+            request,
+            mailing,
+            title=_("Cancel this event?"),
+            question=question,
+            label=_("Yes, cancel the event"),
+            outgoing=outgoing,
+            notes=notes,
+            danger=True,
+        )
     return _act(
         request,
         pk,
         lambda: alerts.cancel_event(
             user=request.user,
             mailing_id=pk,
-            message=form.cleaned_data["message"],
-            notify=form.cleaned_data["notify"],
+            message=data["message"],
+            notify=data["notify"],
         ),
         _("The event is cancelled on the site and in calendars."),
         target=lambda mailing: mailing.pk,

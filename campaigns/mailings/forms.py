@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput, AdminPageChooser
 from wagtail.models import Page
@@ -51,3 +52,14 @@ class MailingForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     send_at = forms.DateTimeField(label=_("Send at"), widget=AdminDateTimeInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The time typed is read in the admin's active time zone: say which one.
+        now = timezone.localtime()
+        self.fields["send_at"].help_text = _(
+            "Time zone: %(zone)s (%(abbreviation)s)"
+        ) % {
+            "zone": timezone.get_current_timezone_name(),
+            "abbreviation": now.strftime("%Z"),
+        }

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncMinute
@@ -43,32 +44,54 @@ def by_list(mailing: Mailing) -> dict[str, dict[str, int]]:
     return dict(sorted(table.items()))
 
 
-def sent_per_minute(mailing: Mailing) -> list[tuple[str, int]]:
-    rows = (
+def sent_per_minute(mailing: Mailing) -> list[tuple[datetime, int]]:
+    """(minute, messages sent in it) for every minute from the first send to the last,
+    quiet minutes included (a pause shows as a gap, not as nothing)."""
+    rows = dict(
         Delivery.objects.filter(mailing=mailing, sent_at__isnull=False)
         .annotate(minute=TruncMinute("sent_at"))
         .order_by("minute")
         .values("minute")
         .annotate(n=Count("pk"))
+        .values_list("minute", "n")
     )
-    return [(row["minute"].strftime("%H:%M"), row["n"]) for row in rows]
-
-
-def chart_bars(series: list[tuple[str, int]], *, height: int = 120) -> list[dict]:
-    """Bars for an inline SVG chart (no JavaScript, no third-party script)."""
-    peak = max((n for _, n in series), default=0) or 1
-    width = 24
+    if not rows:
+        return []
+    first, last = min(rows), max(rows)
+    minutes = int((last - first).total_seconds() // 60) + 1
     return [
-        {
-            "x": index * (width + 4),
-            "y": height - round(n / peak * height),
-            "h": round(n / peak * height),
-            "w": width,
-            "label": label,
-            "n": n,
-        }
-        for index, (label, n) in enumerate(series)
+        (first + timedelta(minutes=step), rows.get(first + timedelta(minutes=step), 0))
+        for step in range(minutes)
     ]
+
+
+def has_sends(mailing: Mailing) -> bool:
+    return Delivery.objects.filter(mailing=mailing, sent_at__isnull=False).exists()
+
+
+def report_tables(mailing: Mailing) -> dict:
+    """Counts by language and by list, with only the statuses that occur, for tables."""
+    by_lang = by_language(mailing)
+    by_lst = by_list(mailing)
+    seen = {
+        status
+        for table in (by_lang, by_lst)
+        for row in table.values()
+        for status in row
+    }
+    statuses = [status for status in STATUS_ORDER if status in seen]
+    labels = dict(Delivery.Status.choices)
+    return {
+        "statuses": [(status, labels[status]) for status in statuses],
+        "by_language": [
+            (code, [row.get(status, 0) for status in statuses])
+            for code, row in by_lang.items()
+        ],
+        "by_list": [
+            (name, [row.get(status, 0) for status in statuses])
+            for name, row in by_lst.items()
+        ],
+    }
 
 
 def csv_report(mailing: Mailing) -> str:

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from subscribers.models import Subscriber, Subscription, Suppression
 
@@ -50,6 +52,15 @@ def audience_size_by_language(**audience) -> dict[str, int]:
         .annotate(people=Count("pk"))
     )
     return {row["language"]: row["people"] for row in rows}
+
+
+# Statuses of messages the provider has taken (whatever happened to them next).
+HANDED_OVER = ("sent", "delivered", "bounced", "complained")
+
+
+def handed_over(counts: dict[str, int]) -> int:
+    """Messages sent so far, from ``delivery_counts``: later tracking statuses count."""
+    return sum(counts.get(status, 0) for status in HANDED_OVER)
 
 
 def delivery_counts(mailing_id: int) -> dict[str, int]:
@@ -134,3 +145,135 @@ def audience_by_delivery(mailing: Mailing) -> dict[str, int]:
         .annotate(people=Count("pk"))
     )
     return {row["language"]: row["people"] for row in rows}
+
+
+def audience_breakdown(
+    *, list_ids: Iterable[int], languages: Iterable[str] = (), zip_prefix: str = ""
+) -> dict:
+    """Who a send would reach now: people in total, per language and per list (a
+    person on two of the lists counts under both lists, once in the total)."""
+    from subscribers.models import MailingList
+
+    list_ids = list(list_ids)
+    audience = audience_subscribers(
+        list_ids=list_ids, languages=languages, zip_prefix=zip_prefix
+    )
+    by_language = dict(
+        audience.order_by()
+        .values("language")
+        .annotate(people=Count("pk"))
+        .values_list("language", "people")
+    )
+    per_list = dict(
+        Subscription.objects.filter(
+            mailing_list_id__in=list_ids,
+            status=Subscription.Status.CONFIRMED,
+            subscriber__in=audience,
+        )
+        .order_by()
+        .values("mailing_list_id")
+        .annotate(people=Count("pk"))
+        .values_list("mailing_list_id", "people")
+    )
+    lists = MailingList.objects.filter(pk__in=list_ids).order_by("name")
+    return {
+        "total": sum(by_language.values()),
+        "by_language": sorted(by_language.items(), key=lambda item: -item[1]),
+        "by_list": [
+            (mailing_list, per_list.get(mailing_list.pk, 0)) for mailing_list in lists
+        ],
+    }
+
+
+def mailing_breakdown(mailing: Mailing) -> dict:
+    return audience_breakdown(
+        list_ids=mailing.lists.values_list("pk", flat=True),
+        languages=mailing.languages,
+        zip_prefix=mailing.zip_prefix,
+    )
+
+
+KIND_CHOICES = [
+    ("alert", _("Alert")),
+    ("update", _("Alert update")),
+    ("cancellation", _("Cancellation")),
+    ("bulletin", _("Bulletin")),
+    ("event", _("Event")),
+    ("other", _("Other page")),
+]
+
+
+def mailing_kinds(mailings) -> dict[int, tuple[str, str]]:
+    """{mailing id: (kind, label)}: an alert, its update or cancellation, a bulletin...
+    in two queries whatever the number of mailings."""
+    from cms.models import AlertPage, BulletinPage
+    from events.models import EventPage
+
+    labels = dict(KIND_CHOICES)
+    alert_kinds = dict(
+        AlertPage.objects.filter(pk__in=[m.page_id for m in mailings]).values_list(
+            "pk", "kind"
+        )
+    )
+    by_model = {BulletinPage: "bulletin", EventPage: "event"}
+    kinds = {}
+    for mailing in mailings:
+        if mailing.page_id in alert_kinds:
+            kind = alert_kinds[mailing.page_id]
+        else:
+            model = ContentType.objects.get_for_id(
+                mailing.page.content_type_id
+            ).model_class()
+            kind = by_model.get(model, "other")
+        kinds[mailing.pk] = (kind, labels.get(kind, labels["other"]))
+    return kinds
+
+
+def sends_in_progress(mailings) -> list[dict]:
+    """Of these mailings, those starting, sending, paused or scheduled, with progress:
+    [{mailing, sent, total, percent}], sending first, then by scheduled time."""
+    active = [
+        mailing
+        for mailing in mailings
+        if mailing.status
+        in {
+            Mailing.Status.STARTING,
+            Mailing.Status.SENDING,
+            Mailing.Status.PAUSED,
+            Mailing.Status.SCHEDULED,
+        }
+    ]
+    done = dict(
+        Delivery.objects.filter(
+            mailing__in=active,
+            status__in=HANDED_OVER,
+        )
+        .order_by()
+        .values("mailing_id")
+        .annotate(n=Count("pk"))
+        .values_list("mailing_id", "n")
+    )
+    rows = []
+    for mailing in active:
+        total = mailing.recipients_count
+        sent = done.get(mailing.pk, 0)
+        rows.append(
+            {
+                "mailing": mailing,
+                "sent": sent,
+                "total": total,
+                "percent": round(sent * 100 / total) if total else 0,
+            }
+        )
+    order = {
+        Mailing.Status.SENDING: 0,
+        Mailing.Status.STARTING: 1,
+        Mailing.Status.PAUSED: 2,
+    }
+    return sorted(
+        rows,
+        key=lambda row: (
+            order.get(row["mailing"].status, 3),
+            row["mailing"].scheduled_at or row["mailing"].created_at,
+        ),
+    )

@@ -25,21 +25,26 @@ def register_mailings_menu_item():
     )
 
 
+def send_as_mailing_url(page, user) -> str | None:
+    """Where "Send as mailing" goes for this page and user, if they may send it."""
+    if page.live and page.depth > 1 and sendable_lists(user).exists():
+        return create_url_for(page.pk)
+    return None
+
+
 def _send_as_mailing_buttons(page, user, **kwargs):
     from wagtail.admin.widgets import Button
 
-    if page.live and page.depth > 1 and sendable_lists(user).exists():
-        yield Button(
-            _("Send as mailing"),
-            create_url_for(page.pk),
-            icon_name="mail",
-            priority=40,
-        )
+    url = send_as_mailing_url(page, user)
+    if url:
+        yield Button(_("Send as mailing"), url, icon_name="mail", priority=40)
 
 
 @hooks.register("register_page_header_buttons")
 def page_header_send_button(page, user, view_name=None, next_url=None):
-    yield from _send_as_mailing_buttons(page, user)
+    # The editor shows it as a primary header button (cms/templatetags/admin_tags.py).
+    if view_name != "edit":
+        yield from _send_as_mailing_buttons(page, user)
 
 
 @hooks.register("register_page_listing_more_buttons")
@@ -85,7 +90,7 @@ class PendingAlertsPanel(Component):
     """Held alerts this user may approve, on their Wagtail dashboard."""
 
     name = "pending_alerts"
-    order = 50
+    order = 30
     template_name = "campaigns/admin/pending_alerts_panel.html"
 
     def __init__(self, alerts):
@@ -95,6 +100,32 @@ class PendingAlertsPanel(Component):
         return {"alerts": self.alerts}
 
 
+class SendsPanel(Component):
+    """Mailings sending or scheduled, with progress bars, on the Wagtail dashboard."""
+
+    name = "sends_in_progress"
+    order = 40
+    template_name = "campaigns/admin/sends_panel.html"
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {"rows": self.rows}
+
+
+@hooks.register("construct_homepage_panels")
+def add_sends_panel(request, panels):
+    from campaigns.mailings.admin_views import visible_mailings
+    from campaigns.mailings.selectors import sends_in_progress
+
+    if not sendable_lists(request.user).exists():
+        return
+    rows = sends_in_progress(visible_mailings(request.user))
+    if rows:
+        panels.append(SendsPanel(rows))
+
+
 @hooks.register("construct_homepage_panels")
 def add_pending_alerts_panel(request, panels):
     from campaigns.mailings.services.alerts import pending_approvals
@@ -102,3 +133,28 @@ def add_pending_alerts_panel(request, panels):
     held = pending_approvals(request.user)
     if held:
         panels.append(PendingAlertsPanel(held))
+
+
+@hooks.register("register_page_editor_primary_buttons")
+def send_as_mailing_primary_button(page, user):
+    from cms.models import MailablePageMixin
+
+    url = send_as_mailing_url(page, user)
+    if url and issubclass(page.specific_class or object, MailablePageMixin):
+        yield (20, _("Send as mailing"), url, "mail")
+
+
+@hooks.register("after_publish_page")
+def offer_to_send_after_publishing(request, page):
+    """Publishing a bulletin is usually the step before sending it: offer that next."""
+    from wagtail.admin import messages
+
+    from cms.models import MailablePageMixin
+
+    url = send_as_mailing_url(page, request.user)
+    if url and isinstance(page.specific, MailablePageMixin):
+        messages.success(
+            request,
+            _("“%(title)s” is live. Send it to your lists?") % {"title": page.title},
+            buttons=[messages.button(url, _("Send as mailing"))],
+        )

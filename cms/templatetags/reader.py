@@ -53,13 +53,17 @@ def language_name(code):
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
-def language_switcher(context):
-    """Every language, each pointing at this page as its readers get it (page views)."""
+def language_switcher(context, label=""):
+    """Every language, each pointing at this page as its readers get it; on a view that
+    is not a page (search...), this URL under each language's prefix."""
     page = context.get("page")
     if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale"):
-        return {"languages": []}
+        from cms.templatetags.site_tags import other_languages
+
+        return {"languages": other_languages(context), "label": label}
     return {
-        "languages": languages.switch_language_urls(page, languages.reader_language())
+        "languages": languages.switch_language_urls(page, languages.reader_language()),
+        "label": label,
     }
 
 

@@ -4,8 +4,10 @@ import csv
 import io
 
 import pytest
+from defusedxml import ElementTree
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from campaigns.admin_views import formula_safe
 from campaigns.services.petitions import record_signature
@@ -52,10 +54,23 @@ def test_report_shows_counters_chart_milestones_and_zips(client, signed, campaig
     body = response.content.decode()
     assert response.status_code == 200
     assert "<td data-counter>13</td>" in body
-    assert "<polyline" in body
-    assert body.count("<circle") == 1  # the 10-signature milestone, marked
+    chart_url = reverse("campaigns_admin:signatures_chart", args=[campaign.pk])
+    assert f'<img src="{chart_url}"' in body
     assert "<td>60623</td><td>8</td>" in body
     assert "s1@example.org" not in body
+
+    chart = client.get(chart_url)
+    assert chart["Content-Type"] == "image/svg+xml"
+    svg = chart.content.decode()
+    root = ElementTree.fromstring(chart.content)  # well-formed XML
+    assert root.tag.endswith("svg")
+    assert "<script" not in svg, "no script in the admin, not even pygal's own"
+    assert "Signatures over time" in svg
+    assert svg.count("10 reached on") == 1, "the 10-signature milestone, marked once"
+    axis = [text for text in root.iter() if text.tag.endswith("text")]
+    assert any(node.text == "0" for node in axis), "a y axis that starts at zero"
+    today = formats.date_format(timezone.localtime(), "SHORT_DATE_FORMAT")
+    assert today in svg, "the range ends today"
 
 
 def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaign):

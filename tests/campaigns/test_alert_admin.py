@@ -64,7 +64,20 @@ def test_organizer_flow_form_preview_send(
     assert "Chicago time" in html
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+        question = client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk])
+        )
+    assert "Send this alert to 2 people in 2 languages on 2 lists?" in (
+        question.content.decode()
+    ), "the first press only asks, naming the audience"
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+    assert not callbacks
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
     assert Mailing.objects.get().status == Mailing.Status.STARTING
     assert len(callbacks) == 1
 
@@ -143,12 +156,18 @@ def test_pending_alert_on_the_approvers_dashboard_and_approve(
     client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
     mailing = Mailing.objects.get()
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
     assert Mailing.objects.get().status == Mailing.Status.AWAITING_APPROVAL
     assert (
         "Alerts waiting for your approval" not in client.get("/admin/").content.decode()
     )
-    client.post(reverse("campaigns_mailings:alert_approve", args=[mailing.pk]))
+    client.post(
+        reverse("campaigns_mailings:alert_approve", args=[mailing.pk]),
+        {"confirmed": "1"},
+    )
     assert Mailing.objects.get().status == Mailing.Status.AWAITING_APPROVAL
 
     client.force_login(approver)
@@ -156,7 +175,10 @@ def test_pending_alert_on_the_approvers_dashboard_and_approve(
     assert "Alerts waiting for your approval" in dashboard
     assert reverse("campaigns_mailings:alert", args=[mailing.pk]) in dashboard
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("campaigns_mailings:alert_approve", args=[mailing.pk]))
+        client.post(
+            reverse("campaigns_mailings:alert_approve", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
     assert Mailing.objects.get().status == Mailing.Status.STARTING
     assert len(callbacks) == 1
 
@@ -172,7 +194,11 @@ def test_update_and_cancel_from_the_alert_screen(
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
             reverse("campaigns_mailings:alert_update", args=[first.pk]),
-            {"message": "Moved to the south entrance.", "venue": "South entrance"},
+            {
+                "message": "Moved to the south entrance.",
+                "venue": "South entrance",
+                "confirmed": "1",
+            },
         )
     update = Mailing.objects.exclude(pk=first.pk).get()
     assert response.url == reverse("campaigns_mailings:alert", args=[update.pk])
@@ -182,13 +208,13 @@ def test_update_and_cancel_from_the_alert_screen(
     with django_capture_on_commit_callbacks(execute=False):
         client.post(
             reverse("campaigns_mailings:alert_cancel_event", args=[first.pk]),
-            {"message": "", "notify": "on"},
+            {"message": "", "notify": "on", "confirmed": "1"},
         )
     assert EventPage.objects.get().cancelled
     assert Mailing.objects.count() == 3
     again = client.post(
         reverse("campaigns_mailings:alert_cancel_event", args=[first.pk]),
-        {"notify": "on"},
+        {"notify": "on", "confirmed": "1"},
         follow=True,
     )
     assert "already cancelled" in again.content.decode()
@@ -208,7 +234,10 @@ def test_someone_without_the_lists_cannot_see_or_act(client, site):
     for name in ("alert", "alert_preview"):
         response = client.get(reverse(f"campaigns_mailings:{name}", args=[mailing.pk]))
         assert response.status_code in (302, 403)
-    client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+    client.post(
+        reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+        {"confirmed": "1"},
+    )
     assert Mailing.objects.get().status == Mailing.Status.DRAFT
     assert (
         client.get(reverse("campaigns_mailings:alert", args=[99999])).status_code == 404

@@ -78,7 +78,10 @@ def test_rally_alert_through_two_people_and_a_real_worker(home_page, tmp_path):
                 title="Manifestación en la oficina de DHS",
                 message="<p>Únase a nosotros en tres horas.</p>",
             )
-            client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+            client.post(
+                reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+                {"confirmed": "1"},
+            )
             notice = wait_for(
                 lambda: fake.delivered, timeout=60, what="the approvers' e-mail"
             )[0]
@@ -86,7 +89,10 @@ def test_rally_alert_through_two_people_and_a_real_worker(home_page, tmp_path):
             assert not Mailing.objects.filter(recipients_count__gt=0).exists()
 
             client.force_login(approver)
-            client.post(reverse("campaigns_mailings:alert_approve", args=[mailing.pk]))
+            client.post(
+                reverse("campaigns_mailings:alert_approve", args=[mailing.pk]),
+                {"confirmed": "1"},
+            )
             wait_for(
                 lambda: Mailing.objects.get(pk=mailing.pk).status == "sent",
                 timeout=60,

@@ -340,7 +340,8 @@ def test_two_person_rule_cannot_be_bypassed_from_the_mailing_screens(home_page):
     (legal,) = audience(1)
     legal.two_person_rule = True
     legal.save()
-    user = organizer("olga", [legal])
+    user = organizer("olga", [legal], group_name="Organizers")
+    organizer("sam", [legal], group_name="Organizers")
     mailing = rally(user, [legal.pk])
     with pytest.raises(MailingStateError, match="second person"):
         control.send_now(user=user, mailing_id=mailing.pk)

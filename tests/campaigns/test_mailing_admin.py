@@ -72,12 +72,13 @@ def test_create_review_and_audience_per_language(client, setup):
     html = detail.content.decode()
     assert detail.status_code == 200
     assert "Send now to 3 people" in html
+    assert "3 people in 3 languages on 2 lists" in html
     for name in (
         "Español (Spanish)",
         "简体中文 (Simplified Chinese)",
         "العربية (Arabic)",
     ):
-        assert f"<td>{name}</td><td>1</td>" in html
+        assert f"<td>{name}</td><td>1</td>" in html, "language names, not codes"
 
 
 def test_a_sender_of_one_list_cannot_act_on_anothers_mailing(client, setup):
@@ -116,11 +117,19 @@ def test_send_now_schedules_the_start_on_commit_and_not_twice(
     user = sender_of(legal)
     mailing = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
     client.force_login(user)
+    url = reverse("campaigns_mailings:send_now", args=[mailing.pk])
     with django_capture_on_commit_callbacks() as callbacks:
-        client.post(reverse("campaigns_mailings:send_now", args=[mailing.pk]))
+        question = client.post(url)
+    assert "Send it now to 2 people in 2 languages on 1 list?" in (
+        question.content.decode()
+    )
+    assert not callbacks, "the first press only asks"
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(url, {"confirmed": "1"})
     assert len(callbacks) == 1
     assert Mailing.objects.get().status == Mailing.Status.STARTING
-    client.post(reverse("campaigns_mailings:send_now", args=[mailing.pk]))
+    client.post(url, {"confirmed": "1"})
     assert Mailing.objects.get().status == Mailing.Status.STARTING
 
 

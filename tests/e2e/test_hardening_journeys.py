@@ -159,14 +159,12 @@ def test_staff_sends_a_bulletin_with_its_spanish_translation_to_two_lists(
             env=env, queues=["default", "bulk", "alerts"], log_path=tmp_path / "w.log"
         ):
             page.goto(f"{live_server.url}/admin/pages/{bulletin.pk}/edit/")
-            page.get_by_role("navigation", name="Actions").get_by_role(
-                "button", name="Actions", exact=True
-            ).click()
             page.get_by_role("link", name="Send as mailing").click()
             page.get_by_label("Legal Protection/Services").check()
             page.get_by_label("Community Outreach/Education").check()
             page.get_by_role("button", name="Review the audience").click()
             page.get_by_role("button", name="Send now to 3 people").click()
+            page.get_by_role("button", name="Yes, send now").click()
             wait_for(lambda: len(fake.delivered) >= 3, timeout=90, what="the send")
     finally:
         fake.stop()
@@ -270,6 +268,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             assert AlertPage.objects.get(locale__language_code="es").live
 
             send.click()
+            author.get_by_role("button", name="Yes, send the alert").click()
             author.get_by_text("waits for a second person's approval").wait_for()
             notices = wait_for(
                 lambda: [
@@ -288,6 +287,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             approver.get_by_label("Password").fill("correct horse battery staple")
             approver.locator("form button[type=submit]").first.click()
             approver.get_by_role("button", name="Approve and send").click()
+            approver.get_by_role("button", name="Yes, approve and send").click()
             approver.get_by_text("Approved: the alert is on its way.").wait_for()
             wait_for(
                 lambda: Mailing.objects.get(pk=mailing.pk).status == "sent",

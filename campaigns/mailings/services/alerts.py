@@ -214,6 +214,7 @@ def create_rally_alert(
 
     list_ids = list(list_ids)
     _check(user, list_ids)
+    check_second_person(user, list_ids)
     title = " ".join((title or "").split())
     if not title:
         raise AlertError(_("Give the rally a title."))
@@ -275,6 +276,7 @@ def create_event_alert(
 
     list_ids = list(list_ids)
     _check(user, list_ids)
+    check_second_person(user, list_ids)
     event = EventPage.objects.filter(pk=event_id, live=True).first()
     if event is None:
         raise AlertError(_("Only a published event can be sent as an alert."))
@@ -313,7 +315,9 @@ def send_alert(*, user, mailing_id: int) -> str:
     from campaigns.mailings.tasks import notify_alert_approvers_task
 
     mailing = Mailing.objects.get(pk=mailing_id, lane=Mailing.Lane.ALERTS)
-    _check(user, list(mailing.lists.values_list("pk", flat=True)))
+    list_ids = list(mailing.lists.values_list("pk", flat=True))
+    _check(user, list_ids)
+    check_second_person(user, list_ids)
     if mailing.send_by is None:  # every alert expires; see the module docstring
         Mailing.objects.filter(pk=mailing_id).update(
             send_by=mailing.created_at + ALERT_SEND_WINDOW
@@ -363,11 +367,11 @@ def approve_alert(*, user, mailing_id: int) -> None:
         )
 
 
-def alert_approvers(mailing: Mailing):
-    """Active users, other than the author, who may send to every list of the alert."""
+def approvers_for(list_ids: Iterable[int], *, author_id: int | None) -> list:
+    """Active users, other than the author, who may send to every one of the lists."""
     from subscribers.selectors import lists_user_can
 
-    list_ids = set(mailing.lists.values_list("pk", flat=True))
+    list_ids = set(list_ids)
     candidates = (
         get_user_model()
         .objects.filter(is_active=True)
@@ -375,14 +379,138 @@ def alert_approvers(mailing: Mailing):
             Q(is_superuser=True)
             | Q(groups__list_permissions__mailing_list__in=list_ids)
         )
-        .exclude(pk=mailing.created_by_id)
+        .exclude(pk=author_id)
         .distinct()
+        .order_by("first_name", "last_name", "username")
     )
     return [
         user
         for user in candidates
         if list_ids <= set(lists_user_can(user, "send").values_list("pk", flat=True))
     ]
+
+
+def alert_approvers(mailing: Mailing):
+    """Active users, other than the author, who may send to every list of the alert."""
+    return approvers_for(
+        mailing.lists.values_list("pk", flat=True), author_id=mailing.created_by_id
+    )
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def check_second_person(user, list_ids: Iterable[int]) -> None:
+    """Refuse, before anything is written, an alert to a list under the two-person rule
+    when nobody but its author could ever approve it; the message says who could be
+    given the right, and who can give it."""
+    from subscribers.models import MailingList
+
+    list_ids = list(list_ids)
+    ruled = list(
+        MailingList.objects.filter(pk__in=list_ids, two_person_rule=True).order_by(
+            "name"
+        )
+    )
+    if not ruled or approvers_for(list_ids, author_id=user.pk):
+        return
+    raise AlertError(no_approver_message(user, ruled, list_ids))
+
+
+def approval_note(user, mailing_list) -> str:
+    """How the alert form marks a list under the two-person rule: who may approve."""
+    if not mailing_list.two_person_rule:
+        return ""
+    approvers = [
+        display_name(person)
+        for person in approvers_for([mailing_list.pk], author_id=user.pk)
+    ]
+    if not approvers:
+        return _("needs a second person's approval, and nobody else may give it yet")
+    shown = ", ".join(approvers[:3])
+    if len(approvers) > 3:
+        shown = _("%(names)s and %(count)s more") % {
+            "names": shown,
+            "count": len(approvers) - 3,
+        }
+    return _("needs a second person's approval (%(names)s may approve)") % {
+        "names": shown
+    }
+
+
+def no_approver_message(user, ruled_lists, list_ids) -> str:
+    """Why the alert cannot go out, and how to fix it: whom to give the right."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Count
+
+    from subscribers.models import ListPermission
+
+    names = ", ".join(f"“{mailing_list.name}”" for mailing_list in ruled_lists)
+    parts = [
+        _(
+            "Nobody else may approve an alert to %(lists)s (two-person rule), so this "
+            "alert could never go out."
+        )
+        % {"lists": names}
+    ]
+    sending_groups = (
+        Group.objects.filter(
+            list_permissions__permission=ListPermission.Permission.SEND,
+            list_permissions__mailing_list__in=list_ids,
+        )
+        .annotate(lists=Count("list_permissions__mailing_list", distinct=True))
+        .filter(lists=len(set(list_ids)))
+        .order_by("name")
+    )
+    groups = ", ".join(group.name for group in sending_groups)
+    if groups:
+        parts.append(
+            _(
+                "Add a second person to a group that may send to these lists (%(groups)s) "
+                "under Settings → Users, then ask them to approve."
+            )
+            % {"groups": groups}
+        )
+    else:
+        parts.append(
+            _(
+                "Give a second person's group the “send mailings” permission on these "
+                "lists under Settings → Groups, then ask them to approve."
+            )
+        )
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    staff = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions=access_admin)
+            | Q(user_permissions=access_admin)
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    people = [display_name(person) for person in staff[:6]]
+    if people:
+        parts.append(
+            _("People with admin access who could be given the right: %(people)s.")
+            % {"people": ", ".join(people)}
+        )
+    else:
+        parts.append(
+            _(
+                "Nobody else has admin access yet: add a colleague under Settings → Users."
+            )
+        )
+    if user.is_superuser:
+        parts.append(_("As an administrator, you can do this yourself."))
+    else:
+        parts.append(_("An administrator (a superuser) can do this for you."))
+    return " ".join(str(part) for part in parts)
 
 
 def pending_approvals(user) -> list[Mailing]:
@@ -467,6 +595,7 @@ def send_update(
     mailing, page, event = _previous_alert(mailing_id)
     list_ids = list(mailing.lists.values_list("pk", flat=True))
     _check(user, list_ids)
+    check_second_person(user, list_ids)
     changes = {k: v for k, v in (changes or {}).items() if k in UPDATABLE and v}
     if event.cancelled:
         raise AlertError(_("This event was cancelled."))
@@ -501,6 +630,8 @@ def cancel_event(
     mailing, page, event = _previous_alert(mailing_id)
     list_ids = list(mailing.lists.values_list("pk", flat=True))
     _check(user, list_ids)
+    if notify:
+        check_second_person(user, list_ids)
     if event.cancelled:
         raise AlertError(_("This event was already cancelled."))
     event.cancelled = True

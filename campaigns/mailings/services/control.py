@@ -153,6 +153,7 @@ def cancel(*, user, mailing_id: int) -> int:
         pk=mailing_id,
         status__in=[
             Mailing.Status.DRAFT,
+            Mailing.Status.AWAITING_APPROVAL,
             Mailing.Status.SCHEDULED,
             Mailing.Status.STARTING,
             Mailing.Status.SENDING,

@@ -19,6 +19,7 @@ class Command(BaseCommand):
             demo_content.load_pages()
             campaigns_demo.load_petition()
             campaigns_demo.load_organizer_permissions()
+            demo.load_menu()
             username, password = demo.load_staff()
         self.stdout.write(
             self.style.SUCCESS(

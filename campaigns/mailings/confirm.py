@@ -1,0 +1,111 @@
+"""The confirmation step of every mass action (send now, schedule, send an alert,
+approve it, send an update, cancel an event).
+
+An action's first POST only renders a confirmation screen that names the audience
+(people, per language and per list) and what will go out; the action runs when that
+screen is submitted with ``confirmed=1``. Leaving the screen ("No, go back") does
+nothing. It is plain HTML: no script, so it works under a strict Content-Security-Policy.
+"""
+
+from django.http import HttpRequest
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+
+from cms.admin_ui import AdminScreenMixin
+from cms.languages import language_label
+
+CONFIRM_FIELD = "confirmed"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    return request.POST.get(CONFIRM_FIELD) == "1"
+
+
+def number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def language_name(code: str) -> str:
+    """The staff-readable name, as everywhere in the admin (cms.languages)."""
+    return language_label(code)
+
+
+def audience_phrase(breakdown: dict) -> str:
+    """ "2,314 people in 4 languages on 2 lists"."""
+    total = breakdown["total"]
+    languages = len([code for code, people in breakdown["by_language"] if people])
+    lists = len(breakdown["by_list"])
+    people = ngettext("%(count)s person", "%(count)s people", total) % {
+        "count": number(total)
+    }
+    in_languages = ngettext(
+        "in %(count)s language", "in %(count)s languages", languages
+    ) % {"count": number(languages)}
+    on_lists = ngettext("on %(count)s list", "on %(count)s lists", lists) % {
+        "count": number(lists)
+    }
+    return _("%(people)s %(languages)s %(lists)s") % {
+        "people": people,
+        "languages": in_languages,
+        "lists": on_lists,
+    }
+
+
+def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The first POST's fields, carried as hidden inputs to the confirmed POST."""
+    skip = {"csrfmiddlewaretoken", CONFIRM_FIELD}
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in skip
+        for value in values
+    ]
+
+
+class ConfirmView(AdminScreenMixin, TemplateView):
+    template_name = "campaigns/admin/confirm_action.html"
+    header_icon = "warning"
+    parents: tuple = ()
+
+    def get_parent_crumbs(self):
+        return list(self.parents)
+
+    def post(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+
+def confirmation(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    breakdown: dict,
+    confirm_label: str,
+    back_url: str,
+    parents: list[tuple[str, str]],
+    outgoing: list[tuple[str, str]] = (),
+    notes: list[str] = (),
+    danger: bool = False,
+):
+    """The confirmation screen: ``question`` names the audience, ``outgoing`` lists
+    (label, text) of what goes out, ``notes`` anything the sender must know first."""
+    context = {
+        "question": question,
+        "breakdown": breakdown,
+        "by_language": [
+            (language_name(code), people) for code, people in breakdown["by_language"]
+        ],
+        "outgoing": list(outgoing),
+        "notes": list(notes),
+        "confirm_label": confirm_label,
+        "back_url": back_url,
+        "fields": carried_fields(request),
+        "action_url": request.path,
+        "danger": danger,
+    }
+    view = ConfirmView.as_view(
+        page_title=title, parents=tuple(parents), extra_context=context
+    )
+    return view(request)

@@ -1,0 +1,59 @@
+"""RSS 2.0 and Atom feeds of the bulletins, one per language (Django's syndication).
+
+Served by each bulletin archive (``/bulletins/feed/``, ``/es/boletines/feed/atom/``...),
+so a feed lists what that archive lists: the language's bulletins, and the default
+language's ones not translated yet.
+"""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+FEED_ITEMS = 20
+
+
+class BulletinRssFeed(Feed):
+    def get_object(self, request, *args, index=None, **kwargs):
+        self.request = request
+        return index
+
+    def title(self, index):
+        return f"{index.title} · {_('Office of New Americans')}"
+
+    def link(self, index):
+        return index.get_url(self.request)
+
+    def description(self, index):
+        intro = " ".join(strip_tags(index.intro).split())
+        return intro or _("Bulletins with news and resources for immigrants.")
+
+    def feed_url(self, index):
+        return self.request.path
+
+    def items(self, index):
+        return index.bulletins()[:FEED_ITEMS]
+
+    def item_title(self, bulletin):
+        return bulletin.title
+
+    def item_description(self, bulletin):
+        return bulletin.summary or bulletin.title
+
+    def item_link(self, bulletin):
+        return bulletin.get_url(self.request)
+
+    def item_pubdate(self, bulletin):
+        # The bulletin's own date (the day it speaks for), at midnight local time.
+        return timezone.make_aware(datetime.combine(bulletin.date, time.min))
+
+    def item_updateddate(self, bulletin):
+        return bulletin.last_published_at
+
+
+class BulletinAtomFeed(BulletinRssFeed):
+    feed_type = Atom1Feed
+    subtitle = BulletinRssFeed.description

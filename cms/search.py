@@ -1,0 +1,80 @@
+"""Site search over bulletins and events, in the reader's language.
+
+Wagtail's database search backend: PostgreSQL's full-text search when the site runs on
+PostgreSQL, SQLite's FTS5 otherwise. A page not translated into the reader's language
+is found in the default language, as the archives list it.
+"""
+
+import unicodedata
+
+from django.db.models import Q
+from wagtail.models import Locale, Page
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 50
+MAX_WORDS = 12
+
+
+def search_words(query: str) -> str:
+    """The words of a query, without punctuation or symbols: the full-text engines
+    read quotes, brackets and operators as syntax (SQLite's FTS5 fails on a stray
+    quote). Letters, digits and combining marks (Devanagari vowel signs) stay."""
+    kept = "".join(
+        " " if unicodedata.category(char)[0] in "PSCZ" else char
+        for char in query[:MAX_QUERY_LENGTH]
+    )
+    return " ".join(kept.split()[:MAX_WORDS])
+
+
+def searchable_models():
+    from cms.models import BulletinPage
+    from events.models import EventPage
+
+    return (BulletinPage, EventPage)
+
+
+def search_pages(query: str, *, locale: Locale) -> list[Page]:
+    """Live bulletins and events matching ``query``, best first; each story once, in
+    ``locale`` when translated there, else in the default locale."""
+    query = search_words(query)
+    if not query:
+        return []
+    default = Locale.get_default()
+    locales = {locale.pk, default.pk}
+    candidates = (
+        Page.objects.live()
+        .type(*searchable_models())
+        .filter(Q(locale_id__in=locales))
+        .specific()
+        .search(query, operator="and")
+    )
+    hits = list(candidates[: MAX_RESULTS * 2])
+    if locale.pk == default.pk:
+        return hits[:MAX_RESULTS]
+    translated = set(
+        Page.objects.live()
+        .filter(
+            locale=locale, translation_key__in=[hit.translation_key for hit in hits]
+        )
+        .values_list("translation_key", flat=True)
+    )
+    results = [
+        hit
+        for hit in hits
+        if hit.locale_id == locale.pk or hit.translation_key not in translated
+    ]
+    return results[:MAX_RESULTS]
+
+
+def describe(page) -> dict:
+    """What a result shows: its page, a kind label and one line about it."""
+    from django.utils import formats
+    from django.utils.translation import gettext
+
+    from events.models import EventPage
+
+    if isinstance(page, EventPage):
+        return {"page": page, "label": page.kind_label, "blurb": page.when_display()}
+    date = formats.date_format(page.date, "DATE_FORMAT")
+    blurb = f"{date} · {page.summary}" if page.summary else date
+    return {"page": page, "label": gettext("Bulletin"), "blurb": blurb}

@@ -1,0 +1,36 @@
+"""Template filters of the project's admin screens."""
+
+from django import template
+from django.utils import formats, timezone
+
+register = template.Library()
+
+
+@register.filter
+def with_zone(value) -> str:
+    """Local date and time with the zone's abbreviation: "Dec. 3, 2026, 6 p.m. CST"."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}"
+
+
+@register.simple_tag(takes_context=True)
+def page_editor_buttons(context, page) -> list:
+    """The page editor's primary header buttons: "E-mail preview and test" and "Send
+    as mailing" on pages that can be mailed, visible rather than in the ... menu."""
+    from wagtail import hooks
+    from wagtail.admin.widgets.button import HeaderButton
+
+    request = context.get("request")
+    if page is None or request is None or not page.pk:
+        return []
+    found = [
+        found
+        for hook in hooks.get_hooks("register_page_editor_primary_buttons")
+        for found in hook(page=page, user=request.user)
+    ]
+    return [
+        HeaderButton(label, url, icon_name=icon)
+        for _priority, label, url, icon in sorted(found, key=lambda item: item[0])
+    ]

@@ -1,0 +1,71 @@
+"""Template tags of the public site's frame: menu, feeds, contact, other languages."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    from cms.navigation import menu_links
+
+    return menu_links(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def bulletin_feeds(context) -> dict | None:
+    """Absolute-path URLs of this language's bulletin feeds, for <link rel=alternate>."""
+    from wagtail.contrib.routable_page.templatetags.wagtailroutablepage_tags import (
+        routablepageurl,
+    )
+
+    from cms.navigation import bulletin_index_for_language
+
+    index = bulletin_index_for_language()
+    if index is None:
+        return None
+    return {
+        "title": index.title,
+        "rss": routablepageurl(context, index, "feed"),
+        "atom": routablepageurl(context, index, "atom_feed"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def site_contact(context):
+    from wagtail.models import Site
+
+    from cms.models import SiteContact
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    # No Wagtail site (a bare token page in tests): the defaults, unsaved.
+    return SiteContact.for_site(site) if site is not None else SiteContact()
+
+
+@register.simple_tag
+def live_translations(page) -> list:
+    """The page's other live translations with their locales, in one query."""
+    if page is None or not getattr(page, "pk", None):
+        return []
+    return list(page.get_translations().live().select_related("locale"))
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context) -> list[dict]:
+    """[{code, name, url}] of this non-page URL (search...) in the other languages."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    path = request.get_full_path()
+    links = [
+        {"code": code, "name": name, "url": translate_url(path, code)}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+    # A URL outside the language prefixes (/petitions/...) has no other versions.
+    return [link for link in links if link["url"] != path]

@@ -1,0 +1,31 @@
+"""Public views that are not Wagtail pages: site search."""
+
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from cms.search import MAX_QUERY_LENGTH, describe, search_pages
+
+PER_PAGE = 10
+
+
+def search(request):
+    """Bulletins and events matching ?q=, in the language of the URL (/es/search/)."""
+    query = request.GET.get("q", "")
+    context = {"query": query, "max_length": MAX_QUERY_LENGTH}
+    if len(query) > MAX_QUERY_LENGTH:
+        context["error"] = _(
+            "Please search with fewer words (at most %(max)s characters)."
+        ) % {"max": MAX_QUERY_LENGTH}
+        return TemplateResponse(request, "cms/search_results.html", context, status=400)
+    query = query.strip()
+    if query:
+        results = [
+            describe(page) for page in search_pages(query, locale=Locale.get_active())
+        ]
+        context["results"] = Paginator(results, PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["result_count"] = len(results)
+    return TemplateResponse(request, "cms/search_results.html", context)

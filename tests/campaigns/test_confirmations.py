@@ -1,0 +1,282 @@
+"""Every mass action asks first, naming the audience per language and per list, and
+does nothing until confirmed; the two-person rule is shown and, when nobody else could
+approve, refused before anything is written."""
+
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.mailings.exceptions import AlertError
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.services import alerts, control
+from cms.models import AlertPage
+from events.models import EventPage
+from subscribers.models import ListPermission
+from tests.campaigns.alert_fixtures import alert_site, organizer
+from tests.campaigns.mailing_fixtures import subscribe
+from tests.factories import MailingListFactory, SuperuserFactory, build_bulletin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lists(home_page):
+    alert_site(home_page)
+    legal = MailingListFactory(name="Legal Protection/Services", slug="legal")
+    outreach = MailingListFactory(name="Community Outreach/Education", slug="outreach")
+    subscribe("ana@example.org", [legal, outreach], language="es")
+    subscribe("luis@example.org", [outreach], language="es")
+    subscribe("grace@example.org", [legal], language="en")
+    subscribe("wei@example.org", [outreach], language="zh-hans")
+    return legal, outreach
+
+
+def rally(user, list_ids):
+    return alerts.create_rally_alert(
+        user=user,
+        title="Rally at the DHS office",
+        what="Press conference and rally",
+        start=timezone.now() + timedelta(hours=3),
+        venue="Federal Plaza",
+        message="Join us in three hours.",
+        list_ids=list_ids,
+    )
+
+
+def test_send_now_and_schedule_ask_first_with_the_audience(client, lists):
+    legal, outreach = lists
+    user = SuperuserFactory()
+    bulletin = build_bulletin(title="March bulletin")
+    mailing = control.create_mailing(
+        user=user, page=bulletin, list_ids=[legal.pk, outreach.pk]
+    )
+    client.force_login(user)
+
+    asked = client.post(reverse("campaigns_mailings:send_now", args=[mailing.pk]))
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Send it now to 4 people in 3 languages on 2 lists?" in html
+    assert "<td>Spanish</td><td>2</td>" in html
+    assert "<td>Legal Protection/Services</td><td>2</td>" in html
+    assert "<td>Community Outreach/Education</td><td>3</td>" in html
+    assert 'name="confirmed" value="1"' in html
+    back = reverse("campaigns_mailings:detail", args=[mailing.pk])
+    assert f'href="{back}"' in html, "going back does nothing"
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+
+    when = timezone.localtime(timezone.now() + timedelta(days=1))
+    asked = client.post(
+        reverse("campaigns_mailings:schedule", args=[mailing.pk]),
+        {"send_at": when.strftime("%Y-%m-%d %H:%M")},
+    )
+    html = asked.content.decode()
+    assert "to 4 people in 3 languages on 2 lists?" in html
+    assert when.strftime("%Z") in html, "the time with its zone"
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+
+    client.post(
+        reverse("campaigns_mailings:schedule", args=[mailing.pk]),
+        {"send_at": when.strftime("%Y-%m-%d %H:%M"), "confirmed": "1"},
+    )
+    assert Mailing.objects.get().status == Mailing.Status.SCHEDULED
+
+
+def test_alert_actions_ask_first_and_show_what_goes_out(
+    client, lists, django_capture_on_commit_callbacks
+):
+    legal, outreach = lists
+    user = organizer("olga", [legal, outreach])
+    client.force_login(user)
+    mailing = rally(user, [legal.pk, outreach.pk])
+    screen = client.get(reverse("campaigns_mailings:alert", args=[mailing.pk]))
+    html = screen.content.decode()
+    assert "Send update" not in html, "a draft shows only what a draft can do"
+    assert "Cancel event" not in html
+    assert "Discard this alert" in html
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        asked = client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+    assert "Send this alert to 4 people in 3 languages on 2 lists?" in (
+        asked.content.decode()
+    )
+    assert "Join us in three hours." in asked.content.decode()
+    assert not callbacks
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+    assert Mailing.objects.get().status == Mailing.Status.STARTING
+
+    html = client.get(reverse("campaigns_mailings:alert", args=[mailing.pk])).content
+    assert b"Send update" in html
+    assert b"Cancel event" in html
+
+    update = {"message": "Moved to the south entrance.", "venue": "South entrance"}
+    asked = client.post(
+        reverse("campaigns_mailings:alert_update", args=[mailing.pk]), update
+    ).content.decode()
+    assert "Send this update to 4 people in 3 languages on 2 lists?" in asked
+    assert "Update: Rally at the DHS office" in asked
+    assert "New venue: South entrance" in asked
+    assert 'name="venue" value="South entrance"' in asked, "carried to the confirmation"
+    assert EventPage.objects.get().venue == "Federal Plaza"
+    assert Mailing.objects.count() == 1
+
+    cancel = {"message": "Called off: stay safe.", "notify": "on"}
+    asked = client.post(
+        reverse("campaigns_mailings:alert_cancel_event", args=[mailing.pk]), cancel
+    ).content.decode()
+    assert "Cancel the event and tell 4 people in 3 languages on 2 lists?" in asked
+    assert "Cancelled: Rally at the DHS office" in asked
+    assert "Called off: stay safe." in asked, "the message that will go out"
+    assert not EventPage.objects.get().cancelled
+    assert Mailing.objects.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_cancel_event", args=[mailing.pk]),
+            {**cancel, "confirmed": "1"},
+        )
+    assert EventPage.objects.get().cancelled
+    assert AlertPage.objects.filter(kind="cancellation").count() == 1
+
+
+def test_the_alert_form_marks_lists_that_need_a_second_person(client, lists):
+    legal, outreach = lists
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal, outreach], group_name="Organizers")
+    second = organizer("sam", [legal], group_name="Organizers")
+    second.first_name, second.last_name = "Sam", "Rivera"
+    second.save()
+    client.force_login(author)
+
+    html = unescape(
+        client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    )
+
+    assert (
+        "Legal Protection/Services — needs a second person's approval "
+        "(Sam Rivera may approve)" in html
+    )
+    assert "Community Outreach/Education</label>" in html
+    assert "Community Outreach/Education —" not in html
+
+
+def test_an_alert_nobody_else_could_approve_is_refused_before_anything_is_written(
+    client, lists
+):
+    legal, outreach = lists
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal, outreach], group_name="Organizers")
+    colleague = organizer("pat", [outreach], group_name="Outreach team")
+    colleague.first_name, colleague.last_name = "Pat", "Lee"
+    colleague.save()
+    client.force_login(author)
+    form = unescape(
+        client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    )
+    assert "nobody else may give it yet" in form
+
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        {
+            "title": "Rally at the DHS office",
+            "what": "Press conference",
+            "start": timezone.localtime(timezone.now() + timedelta(hours=3)).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "message": "Join us.",
+            "lists": [legal.pk],
+        },
+    )
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Nobody else may approve an alert to “Legal Protection/Services”" in html
+    assert "(Organizers)" in html, "the group that holds the right"
+    assert "Pat Lee" in html, "who could be given the right"
+    assert "An administrator" in html, "and who can give it"
+    assert not EventPage.objects.exists()
+    assert not AlertPage.objects.exists()
+    assert not Mailing.objects.exists()
+
+
+def test_sending_is_refused_when_the_only_approver_lost_the_right(lists):
+    legal, outreach = lists
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    second = organizer("sam", [legal], group_name="Legal team")
+    mailing = rally(author, [legal.pk])
+    ListPermission.objects.filter(group__name="Legal team").delete()
+    second.refresh_from_db()
+
+    with pytest.raises(AlertError, match="Nobody else may approve"):
+        alerts.send_alert(user=author, mailing_id=mailing.pk)
+    assert Mailing.objects.get().status == Mailing.Status.DRAFT
+
+    admin = SuperuserFactory(username="boss")
+    assert alerts.approvers_for([legal.pk], author_id=author.pk) == [admin]
+    assert alerts.send_alert(user=author, mailing_id=mailing.pk) == "awaiting"
+
+
+def test_groups_get_list_permissions_in_the_group_editor(client, lists):
+    legal, outreach = lists
+    group = Group.objects.create(name="Legal team")
+    client.force_login(SuperuserFactory())
+    edit = reverse("wagtailusers_groups:edit", args=[group.pk])
+    html = client.get(edit).content.decode()
+    assert "Mailing lists" in html
+    assert 'aria-label="send mailings: Legal Protection/Services"' in html
+
+    response = client.post(
+        edit,
+        {
+            "name": "Legal team",
+            "list_permissions-send": [legal.pk],
+            "list_permissions-view": [legal.pk, outreach.pk],
+            **_empty_page_permissions(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    granted = set(group.list_permissions.values_list("permission", "mailing_list"))
+    assert granted == {("send", legal.pk), ("view", legal.pk), ("view", outreach.pk)}
+
+    client.post(
+        edit,
+        {
+            "name": "Legal team",
+            "list_permissions-view": [legal.pk],
+            **_empty_page_permissions(),
+        },
+    )
+    assert set(group.list_permissions.values_list("permission", "mailing_list")) == {
+        ("view", legal.pk)
+    }
+
+
+def _empty_page_permissions() -> dict:
+    """The management forms Wagtail's group editor expects from its other panels."""
+    data = {}
+    for prefix in (
+        "page_permissions",
+        "collection_permissions",
+        "document_permissions",
+        "image_permissions",
+    ):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data

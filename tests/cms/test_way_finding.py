@@ -1,0 +1,169 @@
+"""The public site's way-finding: header menu, home page front door, footer, search and
+the bulletin feeds, in each language. The six-language site takes a few seconds to
+build, so each test below checks several things on one build."""
+
+import feedparser
+import pytest
+from django.test import Client
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.models import Locale, Site
+
+from campaigns.services.petitions import record_signature
+from cms.models import SiteContact
+from cms.navigation import menu_links
+from cms.search import search_pages
+from tests.cms.site_builders import LANGUAGES, SPANISH_WORD, TITLES, multilingual_site
+from tests.factories import build_event, translate_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(home_page, django_capture_on_commit_callbacks):
+    # Search indexing waits for the commit: run those callbacks as a commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        return multilingual_site(home_page)
+
+
+def test_menu_front_door_footer_and_feed_links(site, rf):
+    for code in ("en", "es", "ar"):
+        with translation.override(code):
+            links = menu_links(rf.get("/" if code == "en" else f"/{code}/"))
+        assert [link["label"] for link in links] == [
+            TITLES["bulletins"][code],
+            TITLES["events"][code],
+            TITLES["take-action"][code],
+            TITLES["join"][code] if code != "en" else "Join our lists",
+        ], "the home page's menu, in the reader's language"
+        prefix = "" if code == "en" else f"/{code}"
+        assert links[0]["url"] == f"{prefix}/bulletins/"
+
+    record_signature(page=site["petition"], email="ana@example.org", language="es")
+    past = build_event(site["events"], title="Last year's lobby day")
+    past.start = past.start.replace(year=past.start.year - 2)
+    past.end = past.start.replace(hour=23)
+    past.save_revision().publish()
+    contact = SiteContact.for_site(Site.objects.get(is_default_site=True))
+    contact.phone = "312-744-1906"
+    contact.email = "newamericans@example.org"
+    contact.save()
+
+    html = Client().get("/es/").content.decode()
+
+    assert '<nav class="main-nav"' in html
+    assert 'href="/es/join/"' in html, "a join call to action"
+    assert "Actualización: conozca sus derechos" in html, "the latest bulletin"
+    assert "Know Your Rights session" in html, "the next event"
+    assert "Last year's lobby day" not in html
+    assert "El odio no tiene lugar en Chicago" in html, "the open petition"
+    assert "1 firma" in html, "with its count"
+    head, footer = html[: html.index("</head>")], html[html.index("<footer") :]
+    assert (
+        'type="application/rss+xml" title="Boletines (RSS)" href="/es/bulletins/feed/"'
+        in head
+    )
+    assert 'type="application/atom+xml"' in head
+    with translation.override("es"):
+        promise = translation.gettext(
+            "We never ask about immigration status, and we never share your information."
+        )
+    assert promise in footer
+    assert 'href="tel:3127441906"' in footer
+    assert "mailto:newamericans@example.org" in footer
+    assert 'hreflang="pl"' in footer, "the language switcher"
+    assert 'href="/es/bulletins/feed/"' in footer
+
+    home = site["home"]
+    home.menu = "[]"
+    home.save_revision().publish()
+    site["events"].show_in_menus = True
+    site["events"].save_revision().publish()
+    with translation.override("en"):
+        labels = [link["label"] for link in menu_links(rf.get("/"))]
+    assert labels == ["Events"], "an empty menu: the pages marked Show in menus"
+
+
+def test_feeds_and_search_in_every_language(site, django_capture_on_commit_callbacks):
+    client = Client()
+    for code in LANGUAGES:
+        prefix = "" if code == "en" else f"/{code}"
+        for path in ("feed/", "feed/atom/"):
+            response = client.get(f"{prefix}/bulletins/{path}")
+            assert response.status_code == 200
+            feed = feedparser.parse(response.content)
+            assert not feed.bozo, (code, path, feed.get("bozo_exception"))
+            titles = [entry.title for entry in feed.entries]
+            expected = (
+                "Actualización: conozca sus derechos"
+                if code == "es"
+                else "Know your rights update"  # untranslated: the English one
+            )
+            assert titles == [expected]
+            assert feed.feed.language == code
+
+    spanish = Locale.objects.get(language_code="es")
+    english = Locale.objects.get(language_code="en")
+    polish = Locale.objects.get(language_code="pl")
+    found = [page.title for page in search_pages(SPANISH_WORD, locale=spanish)]
+    assert found == ["Actualización: conozca sus derechos"]
+    assert search_pages(SPANISH_WORD, locale=english) == []
+    assert [p.title for p in search_pages("warrant", locale=english)] == [
+        "Know your rights update"
+    ]
+    assert [p.title for p in search_pages("session", locale=spanish)] == [
+        "Know Your Rights session"
+    ], "events too, each story once"
+    assert [p.title for p in search_pages("warrant", locale=polish)] == [
+        "Know your rights update"
+    ], "not translated yet: found in English"
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_page(site["bulletin"], "pl", title="Znaj swoje prawa")
+    assert [p.title for p in search_pages("warrant", locale=polish)] == [
+        "Znaj swoje prawa"
+    ], "once translated, the Polish one only"
+
+    html = client.get("/es/search/", {"q": SPANISH_WORD}).content.decode()
+    assert "Actualización: conozca sus derechos" in html
+    assert client.get("/es/search/").status_code == 200
+    assert client.get("/es/search/", {"q": "   "}).status_code == 200
+    too_long = client.get("/es/search/", {"q": "a" * 201})
+    assert too_long.status_code == 400
+    assert "200" in too_long.content.decode()
+    odd = client.get("/search/", {"q": "\"'<script>) OR 1=1 --"})
+    assert odd.status_code == 200
+    assert "<script>)" not in odd.content.decode()
+
+
+def test_search_backend_follows_the_database():
+    """PostgreSQL's full-text search on PostgreSQL; SQLite's FTS5 on SQLite."""
+    from django.db import connection
+    from wagtail.search.backends import get_search_backend
+
+    expected = {
+        "postgresql": "PostgresSearchBackend",
+        "sqlite": "SQLiteSearchBackend",
+    }[connection.vendor]
+    assert type(get_search_backend()).__name__ == expected
+
+
+def test_search_words_keep_every_script_and_drop_syntax():
+    from cms.search import search_words
+
+    assert search_words('"guardería" OR (1=1) --') == "guardería OR 1 1"
+    assert search_words("नफ़रत की") == "नफ़रत की", "Devanagari vowel signs stay"
+    assert search_words("仇恨，芝加哥！") == "仇恨 芝加哥"
+    assert search_words("لا مكان؟") == "لا مكان"
+    assert search_words("* ' \" ^ :") == ""
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=st.text(max_size=60))
+def test_any_query_gets_an_answer_never_an_error(home_page, query):
+    response = Client().get("/es/search/", {"q": query})
+    assert response.status_code == 200
