@@ -38,18 +38,15 @@ def redact(text: str) -> str:
     return EMAIL.sub("<address>", TOKEN_PATHS.sub(r"\1<token>", text))
 
 
-class RedactTokensFilter(logging.Filter):
-    """A logging filter that redacts each record's message (see ``redact``)."""
+class RedactingFormatter(logging.Formatter):
+    """A log formatter whose lines carry no link tokens or addresses (see ``redact``).
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 (a broken record is logged as it is)
-            return True
-        redacted = redact(message)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        return True
+    It redacts what it writes, never the record itself: other handlers (Sentry's,
+    which scrubs on its own) still see the record as it was logged.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def _client(environ) -> str:

@@ -7,3 +7,7 @@ line or GUNICORN_CMD_ARGS as usual.
 
 accesslog = "-"
 logger_class = "cms.accesslog.RedactingGunicornLogger"
+
+# gunicorn 27's control socket has one default path per user (~/.gunicorn/): two servers
+# run by the same user would fight over it, and nothing here uses it.
+control_socket_disable = True

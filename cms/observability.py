@@ -11,6 +11,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
+from cms.accesslog import RedactingFormatter, redact
+
 # Attributes every LogRecord has; anything else came in through ``extra=``.
 _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()
@@ -33,8 +35,9 @@ SCRUBBED_FIELDS = [
 ]
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message, and simple extras."""
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per record: time, level, logger, message, and simple extras;
+    link tokens and addresses redacted like every log line."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -54,7 +57,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return redact(json.dumps(entry, ensure_ascii=False))
 
 
 def scrub(value):

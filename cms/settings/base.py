@@ -292,18 +292,15 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Link tokens and addresses never reach a log line (cms/accesslog.py, and the JSON
+    # formatter of cms/observability.py).
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    },
-    # Link tokens and addresses never reach a log line (cms/accesslog.py).
-    "filters": {"redact": {"()": "cms.accesslog.RedactTokensFilter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact"],
+        "plain": {
+            "()": "cms.accesslog.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -40,7 +40,11 @@ def deployable(settings, home_page):
     use_base_url(settings, "https://ona.example.org")
     settings.ALLOWED_HOSTS = ["ona.example.org"]
     settings.EMAIL_PROVIDER = "mailgun"
-    settings.ANYMAIL = {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "hook:secret"}
+    settings.ANYMAIL = {
+        "MAILGUN_API_KEY": "key",
+        "WEBHOOK_SECRET": "hook:secret",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+    }
     settings.MESSAGE_ID_DOMAIN = "ona.example.org"
     settings.EMAIL_HELO_NAME = "ona.example.org"
     settings.FIELD_ENCRYPTION_KEYS = [GOOD_KEY]
@@ -106,9 +110,14 @@ def test_no_default_site(deployable):
 def test_esp_without_webhook_secret(deployable):
     deployable.ANYMAIL = {"MAILGUN_API_KEY": "key"}
     problems = cms_problems()
-    assert set(problems) == {"cms.E007"}
+    # E007: production refuses to start; W150 (cms/webhooks.py): the webhook is closed.
+    assert set(problems) == {"cms.E007", "cms.W150"}
     assert "ANYMAIL_WEBHOOK_SECRET is not set" in problems["cms.E007"]
-    deployable.ANYMAIL = {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "no-colon"}
+    deployable.ANYMAIL = {
+        "MAILGUN_API_KEY": "key",
+        "WEBHOOK_SECRET": "no-colon",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+    }
     assert set(cms_problems()) == {"cms.E007"}
 
 
@@ -198,6 +207,7 @@ def documented_env(tmp_path, **extra) -> dict[str, str]:
         ANYMAIL_MAILGUN_API_KEY="key-from-env",
         ANYMAIL_MAILGUN_SENDER_DOMAIN="mg.example.org",
         ANYMAIL_WEBHOOK_SECRET="hook-user:hook-password",
+        ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY="signing-key-from-env",
         DEFAULT_FROM_EMAIL="Office of New Americans <news@mg.example.org>",
         **extra,
     )

@@ -71,7 +71,7 @@ def test_framed_only_by_allowed_origins(client, signup_page, settings):
     policy = response["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://resurrectionproject.org;" in policy
     assert "evil.example" not in policy
-    assert "default-src 'self'" in policy, "the site's strict policy, framed"
+    assert "script-src 'self'" in policy, "the site's strict policy, framed"
     assert "X-Frame-Options" not in response
     assert response["Cache-Control"].startswith("max-age=0")
     # The page itself is still not frameable.
