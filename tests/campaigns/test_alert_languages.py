@@ -139,7 +139,10 @@ def test_organizer_sends_a_rally_alert_in_six_languages_with_a_machine_draft(
     with celery_worker(
         env=env, queues=["alerts"], log_path=tmp_path / "worker.log", ready_timeout=120
     ):
-        client.post(reverse("campaigns_mailings:alert_send", args=[mailing.pk]))
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
         wait_for(
             lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
             timeout=90,

@@ -60,7 +60,7 @@ def test_send_now_and_schedule_ask_first_with_the_audience(client, lists):
     html = asked.content.decode()
     assert asked.status_code == 200
     assert "Send it now to 4 people in 3 languages on 2 lists?" in html
-    assert "<td>Spanish</td><td>2</td>" in html
+    assert "<td>Español (Spanish)</td><td>2</td>" in html
     assert "<td>Legal Protection/Services</td><td>2</td>" in html
     assert "<td>Community Outreach/Education</td><td>3</td>" in html
     assert 'name="confirmed" value="1"' in html

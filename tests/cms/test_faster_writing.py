@@ -101,7 +101,7 @@ def test_only_people_who_may_add_bulletins_can_start_one(client, last):
     assert response.status_code in (302, 403)
     assert BulletinPage.objects.count() == 2
 
-    editors = Group.objects.create(name="Editors")
+    editors = Group.objects.create(name="Bulletin writers")
     editors.permissions.add(Permission.objects.get(codename="access_admin"))
     GroupPagePermission.objects.create(
         group=editors,

@@ -70,7 +70,7 @@ def test_menu_front_door_footer_and_feed_links(site, rf):
             "We never ask about immigration status, and we never share your information."
         )
     assert promise in footer
-    assert 'href="tel:3127441906"' in footer
+    assert 'href="tel:+13127441906"' in footer, "E.164, as every tel: link"
     assert "mailto:newamericans@example.org" in footer
     assert 'hreflang="pl"' in footer, "the language switcher"
     assert 'href="/es/bulletins/feed/"' in footer

@@ -137,7 +137,10 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
             },
         )
         alert = Mailing.objects.get()
-        staff.post(reverse("campaigns_mailings:alert_send", args=[alert.pk]))
+        staff.post(
+            reverse("campaigns_mailings:alert_send", args=[alert.pk]),
+            {"confirmed": "1"},
+        )
         wait_for(lambda: mailings_sent() == 1, timeout=90, what="the first alert")
 
         rsvp_by_form(visitor, event, "Ana", "ana@example.org")
@@ -163,6 +166,7 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
                 "message": "We moved to Casa Michoacán.",
                 "venue": "Casa Michoacán",
                 "address": NEW_ADDRESS,
+                "confirmed": "1",
             },
         )
         wait_for(
@@ -172,7 +176,7 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
         )
         staff.post(
             reverse("campaigns_mailings:alert_cancel_event", args=[alert.pk]),
-            {"message": "Called off: stay safe.", "notify": "on"},
+            {"message": "Called off: stay safe.", "notify": "on", "confirmed": "1"},
         )
         wait_for(
             lambda: sent_guest_messages() == 6 and mailings_sent() == 3,
