@@ -61,7 +61,9 @@ def confirmation(browser_page, question: str):
     per_language = browser_page.get_by_role("table", name="People per language")
     per_list = browser_page.get_by_role("table", name="People per list")
     assert per_language.get_by_role("row", name="Español (Spanish) 2").is_visible()
-    assert per_language.get_by_role("row", name="简体中文 (Simplified Chinese) 1").is_visible()
+    assert per_language.get_by_role(
+        "row", name="简体中文 (Simplified Chinese) 1"
+    ).is_visible()
     assert per_list.get_by_role(
         "row", name="Community Outreach/Education 3"
     ).is_visible()
