@@ -1,9 +1,10 @@
-"""The frame every public page draws (header menu, feed links, footer contact), kept in
-the cache per site and language.
+"""The frame every public page draws (header menu, feed links, footer contact), and the
+bulletins' bodies (cms/templatetags/page_fragments.py), kept in the cache per site and
+language.
 
 Rebuilding it costs five or six queries on every uncached page, yet it changes only
 when pages are published, unpublished, moved or deleted, or when the contact details,
-sites or locales change. Its entries share one stamp: any of those changes replaces
+sites, locales, documents or images change. Its entries share one stamp: any of those changes replaces
 the stamp, and the next request of each site and language rebuilds the fragments (a few
 queries, never a page render). The page cache (cms/page_cache.py) is separate.
 Values are plain data (labels and URLs), never model instances.
@@ -36,8 +37,9 @@ def _stamp(request) -> str:
     return stamp
 
 
-def fragment(request, name: str, language: str, build):
-    """``build()``'s value for this site and language, from the cache when it has it."""
+def fragment(request, name: str, language: str, build, *, fresh=None):
+    """``build()``'s value for this site and language, from the cache when it has it
+    (and ``fresh(value)`` says it still is, when given)."""
     from wagtail.models import Site
 
     if request is None:
@@ -45,7 +47,7 @@ def fragment(request, name: str, language: str, build):
     site = Site.find_for_request(request)
     key = f"frame-cache:{_stamp(request)}:{name}:{getattr(site, 'pk', 0)}:{language}"
     value = cache.get(key)
-    if value is None:
+    if value is None or (fresh is not None and not fresh(value)):
         value = build()
         cache.set(key, value, SECONDS)
     return value
@@ -59,8 +61,16 @@ def _forget_on_change(sender, instance, **kwargs) -> None:
     if isinstance(instance, SiteContact) and kwargs.get("created"):
         return  # made on first read (for_site) with the defaults the footer showed
     # Not by sender: a page's signals carry its own class (HomePage, EventPage...).
-    if isinstance(instance, (Page, Locale, Site, SiteContact)):
+    if isinstance(instance, (Page, Locale, Site, SiteContact, *_linked_media())):
         forget()
+
+
+def _linked_media() -> tuple[type, ...]:
+    # A cached bulletin body links to documents and images (cms/templatetags/page_fragments.py).
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    return (get_document_model(), get_image_model())
 
 
 def connect() -> None:

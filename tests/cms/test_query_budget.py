@@ -114,3 +114,27 @@ def test_a_bulletin_moved_to_another_slug_is_found_there(client, demo):
     bulletin.save_revision().publish()
     assert uncached_get(client, path).status_code == 404
     assert uncached_get(client, "/bulletins/february-2017-renamed/").status_code == 200
+
+
+def test_a_republished_bulletin_body_shows_on_the_next_request(client, demo):
+    path = PAGES["bulletin"][0]
+    uncached_get(client, path)  # its body is now cached
+    bulletin = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="en"
+    )
+    body = list(bulletin.body.raw_data)
+    body.insert(0, {"type": "paragraph", "value": "<p>Fresh paragraph</p>"})
+    bulletin.body = body
+    bulletin.save_revision().publish()
+    assert "Fresh paragraph" in uncached_get(client, path).content.decode()
+
+
+def test_an_event_renamed_shows_in_the_bulletins_listing_at_once(client, demo):
+    path = PAGES["bulletin"][0]
+    assert "Know Your Rights session" in uncached_get(client, path).content.decode()
+    event = EventPage.objects.get(
+        slug="know-your-rights-session", locale__language_code="en"
+    )
+    event.title = "Know your rights, renamed"
+    event.save_revision().publish()
+    assert "Know your rights, renamed" in uncached_get(client, path).content.decode()
