@@ -10,6 +10,7 @@ queries, never a page render). The page cache (cms/page_cache.py) is separate.
 Values are plain data (labels and URLs), never model instances.
 """
 
+import functools
 import uuid
 
 from django.core.cache import cache
@@ -54,23 +55,26 @@ def fragment(request, name: str, language: str, build, *, fresh=None):
 
 
 def _forget_on_change(sender, instance, **kwargs) -> None:
-    from wagtail.models import Locale, Page, Site
-
     from cms.models import SiteContact
 
     if isinstance(instance, SiteContact) and kwargs.get("created"):
         return  # made on first read (for_site) with the defaults the footer showed
     # Not by sender: a page's signals carry its own class (HomePage, EventPage...).
-    if isinstance(instance, (Page, Locale, Site, SiteContact, *_linked_media())):
+    if isinstance(instance, _framing_models()):
         forget()
 
 
-def _linked_media() -> tuple[type, ...]:
-    # A cached bulletin body links to documents and images (cms/templatetags/page_fragments.py).
+@functools.cache
+def _framing_models() -> tuple[type, ...]:
+    """What the frame and the cached bodies show: pages, sites, locales, the contact
+    details, and the documents and images a bulletin links to."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
+    from wagtail.models import Locale, Page, Site
 
-    return (get_document_model(), get_image_model())
+    from cms.models import SiteContact
+
+    return (Page, Locale, Site, SiteContact, get_document_model(), get_image_model())
 
 
 def connect() -> None:
