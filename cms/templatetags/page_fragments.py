@@ -6,7 +6,7 @@ stamp. An event-listing block shows other pages' live state (the upcoming events
 kept apart, until its first event ends or five minutes pass, whichever comes first
 (a publish of an event replaces the stamp too). A preview is never cached.
 
-    {% load page_fragments %}{% stream_body page.body %}
+    {% load page_fragments %}{% stream_body page %}
 """
 
 import time
