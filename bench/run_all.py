@@ -1,7 +1,7 @@
 """Run every bench/bench_*.py script in turn; each appends its own figures to RESULTS.md.
 
-    .venv/bin/python bench/run_all.py            # the real runs
-    .venv/bin/python bench/run_all.py --smoke    # each in its smoke mode: nothing recorded
+.venv/bin/python bench/run_all.py            # the real runs
+.venv/bin/python bench/run_all.py --smoke    # each in its smoke mode: nothing recorded
 """
 
 import subprocess
