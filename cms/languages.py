@@ -114,11 +114,22 @@ def _urls_in_every_language(page, known: dict) -> dict[str, str]:
             parents = (
                 {code: _prefix(code) for code in LANGUAGE_CODES}
                 if source.depth == 3  # a child of a site's home page
-                else _urls_in_every_language(source.get_parent(), known)
+                else _urls_in_every_language(_parent_of(source, page, known), known)
             )
             fallback = {code: f"{parents[code]}{source.slug}/" for code in missing}
         urls.update(fallback)
     return urls
+
+
+def _parent_of(source, page, known: dict):
+    """``source.get_parent()``, without a query when it is among the translations
+    already fetched (the default-locale version of the routed page's parent)."""
+    parent = getattr(page, "_cached_parent_obj", None)
+    if parent is not None and source is not page:
+        candidate = known.get(parent.translation_key, {}).get(settings.LANGUAGE_CODE)
+        if candidate is not None and candidate.path == source.path[: -source.steplen]:
+            return candidate
+    return source.get_parent()
 
 
 def switch_language_urls(page, current: str) -> list[dict]:
