@@ -30,6 +30,7 @@ os.environ.setdefault(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ona_bench_alert"
 )
 from bench import bench_send  # noqa: E402 - after the database default is set
+from bench._smoke import isolate_keys  # noqa: E402
 
 bench_send.REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 LIMIT = 900  # seconds: the whole run is bounded
@@ -90,7 +91,15 @@ def main() -> int:
     parser.add_argument("--bulletin", type=int, default=100_000)
     parser.add_argument("--alert", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="keep last run's database")
+    parser.add_argument(
+        "--smoke", action="store_true", help="300 + 20 recipients, keys of its own"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        # CI's check that this still runs (tests/bench/test_smoke.py): tiny, and on
+        # the Redis it is given without flushing it.
+        args.bulletin, args.alert = 300, 20
+        isolate_keys()
     began = time.monotonic()
     print("# load average at start: {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
 
@@ -119,7 +128,8 @@ def main() -> int:
     from subscribers.selectors import sendable_subscribers
     from tests.campaigns.bulk_audience import bulk_subscribers
 
-    redis.Redis.from_url(bench_send.REDIS_URL).flushdb()  # this run's own Redis db
+    if not args.smoke:
+        redis.Redis.from_url(bench_send.REDIS_URL).flushdb()  # this run's own Redis db
     bulletin_lists = list(MailingList.objects.order_by("pk")[:3])
     responders, _ = MailingList.objects.get_or_create(
         slug="bench-rally-responders", defaults={"name": "Bench rally responders"}
@@ -137,8 +147,9 @@ def main() -> int:
 
     processes = []
     try:
-        bulk_sink, bulk_port, bulk_stats = bench_send.start_sink("http")
-        alert_sink, alert_port, alert_stats = bench_send.start_sink("http")
+        # The HTTP path: the fake Mailgun (the sink argument names an SMTP server).
+        bulk_sink, bulk_port, bulk_stats = bench_send.start_sink("http", "light")
+        alert_sink, alert_port, alert_stats = bench_send.start_sink("http", "light")
         processes += [bulk_sink, alert_sink]
         logs = ROOT / "var" / "bench"
         processes.append(

@@ -46,7 +46,7 @@ def start(env: dict[str, str], *, cap: int) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "3", "--timeout", "120",
-         "--log-level", "warning"],
+         "--log-level", "warning", "--no-control-socket"],
         cwd=ROOT,
         env={**env, "LOGIN_HASH_CONCURRENCY": str(cap)},
         start_new_session=True,

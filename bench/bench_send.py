@@ -112,7 +112,15 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database from last run"
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="200 recipients, Redis keys of its own"
+    )
     args = parser.parse_args()
+    if args.smoke:  # CI's check that this still runs (tests/bench/test_smoke.py)
+        from bench._smoke import isolate_keys
+
+        args.recipients = 200
+        isolate_keys()
 
     if not args.reuse:
         recreate_database()

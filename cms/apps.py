@@ -7,6 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site and e-mail")
 
     def ready(self):
-        from cms import checks, receivers, webhooks  # noqa: F401 - checks register themselves
+        from cms import checks, frame_cache, receivers, request_memo, webhooks  # noqa: F401 - checks register themselves
 
         receivers.connect()
+        frame_cache.connect()
+        request_memo.connect()

@@ -8,6 +8,7 @@ must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -297,23 +298,31 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
         """
         from events.models import EventPage
 
-        live = EventPage.objects.live()
+        live = EventPage.objects.live().select_related("locale")
+        default, active = Locale.get_default(), Locale.get_active()
         chosen = [page.pk for page in value.get("events") or [] if page is not None]
         if chosen:
-            found = live.in_bulk(chosen)
+            keys = EventPage.objects.filter(pk__in=chosen).values("translation_key")
+            rows = live.filter(Q(pk__in=chosen) | Q(translation_key__in=keys))
+        else:
+            upcoming = live.filter(locale=default, end__gte=timezone.now())
+            if value.get("kinds"):
+                upcoming = upcoming.filter(kind__in=value["kinds"])
+            keys = upcoming.order_by("start").values("translation_key")[
+                : value.get("limit") or 5
+            ]
+            rows = live.filter(locale=default, translation_key__in=keys)
+        # One query: the listed events and their translations in the active language.
+        rows = list(rows | live.filter(locale=active, translation_key__in=keys))
+        translated = {row.translation_key: row for row in rows if row.locale == active}
+        if chosen:
+            found = {row.pk: row for row in rows}
             events = [found[pk] for pk in chosen if pk in found]
         else:
-            queryset = live.filter(locale=Locale.get_default(), end__gte=timezone.now())
-            if value.get("kinds"):
-                queryset = queryset.filter(kind__in=value["kinds"])
-            events = list(queryset.order_by("start")[: value.get("limit") or 5])
-        active = Locale.get_active()
-        translated = {
-            event.translation_key: event
-            for event in live.filter(
-                locale=active, translation_key__in=[e.translation_key for e in events]
+            events = sorted(
+                (row for row in rows if row.locale_id == default.pk),
+                key=lambda row: row.start,
             )
-        }
         return [translated.get(event.translation_key, event) for event in events]
 
     def get_context(self, value, parent_context=None):

@@ -73,15 +73,35 @@ def localized_url(page, language: str | None = None) -> str:
 
 
 def localized_urls(page) -> dict[str, str]:
-    """``localized_url`` of ``page`` in every language, in two queries per tree level."""
+    """``localized_url`` of ``page`` in every language, in one query when the page
+    came from routing (its parents are known), one more per unknown tree level."""
     if page.depth <= 2:  # the root, or a site's home page: the language's own root
         return {code: _prefix(code) for code in LANGUAGE_CODES}
-    translations = {
-        item.locale.language_code: item
-        for item in page.get_translations(inclusive=True)
-        .live()
-        .select_related("locale")
-    }
+    keys, parent = {page.translation_key}, getattr(page, "_cached_parent_obj", None)
+    while parent is not None and parent.depth > 2:
+        keys.add(parent.translation_key)
+        parent = getattr(parent, "_cached_parent_obj", None)
+    return _urls_in_every_language(page, _live_translations(keys))
+
+
+def _live_translations(keys) -> dict:
+    """{translation key: {language code: live page}} for these translation keys."""
+    from wagtail.models import Page
+
+    found = {key: {} for key in keys}
+    for item in (
+        Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+    ):
+        found[item.translation_key][item.locale.language_code] = item
+    return found
+
+
+def _urls_in_every_language(page, known: dict) -> dict[str, str]:
+    if page.depth <= 2:
+        return {code: _prefix(code) for code in LANGUAGE_CODES}
+    if page.translation_key not in known:
+        known.update(_live_translations({page.translation_key}))
+    translations = known[page.translation_key]
     urls = {code: item.url for code, item in translations.items() if item.url}
     missing = [code for code in LANGUAGE_CODES if code not in urls]
     if missing:
@@ -89,14 +109,27 @@ def localized_urls(page) -> dict[str, str]:
         if source is None:
             fallback = dict.fromkeys(missing, page.url or "/")
         else:
+            if source.pk == page.pk:
+                source = page  # the routed page knows its parent without a query
             parents = (
                 {code: _prefix(code) for code in LANGUAGE_CODES}
                 if source.depth == 3  # a child of a site's home page
-                else localized_urls(source.get_parent())
+                else _urls_in_every_language(_parent_of(source, page, known), known)
             )
             fallback = {code: f"{parents[code]}{source.slug}/" for code in missing}
         urls.update(fallback)
     return urls
+
+
+def _parent_of(source, page, known: dict):
+    """``source.get_parent()``, without a query when it is among the translations
+    already fetched (the default-locale version of the routed page's parent)."""
+    parent = getattr(page, "_cached_parent_obj", None)
+    if parent is not None and source is not page:
+        candidate = known.get(parent.translation_key, {}).get(settings.LANGUAGE_CODE)
+        if candidate is not None and candidate.path == source.path[: -source.steplen]:
+            return candidate
+    return source.get_parent()
 
 
 def switch_language_urls(page, current: str) -> list[dict]:

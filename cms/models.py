@@ -17,6 +17,7 @@ from wagtail.url_routing import RouteResult
 from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock, tel_href
 from cms.navigation import MenuLinkBlock
 from cms.page_cache import mark_cacheable
+from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
 
 
 class TranslationFallbackMixin:
@@ -58,18 +59,22 @@ class TranslationFallbackMixin:
 
         language = reader_language()
         base = localized_url(self, language)
-        locale_id = (
-            Locale.objects.filter(language_code=language)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        try:
+            locale_id = Locale.objects.get_for_language(language).pk
+        except (Locale.DoesNotExist, LookupError):
+            locale_id = None
         for child in children:
             child.reader_url = (
                 child.url if child.locale_id == locale_id else f"{base}{child.slug}/"
             )
 
 
-class HomePage(TranslationFallbackMixin, Page):
+class HomePage(
+    TranslationFallbackMixin,
+    TypedChildRouteMixin,
+    OneQueryViewRestrictionsMixin,
+    Page,
+):
     """The site's front page, one per locale; serves untranslated children under its
     own prefix (``/ar/join/`` is the English signup page in Arabic chrome)."""
 
@@ -140,7 +145,13 @@ def paginate(request, queryset, per_page: int = 10):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-class BulletinIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
+class BulletinIndexPage(
+    TranslationFallbackMixin,
+    RoutablePageMixin,
+    TypedChildRouteMixin,
+    OneQueryViewRestrictionsMixin,
+    Page,
+):
     """The public archive of bulletins in one language, newest first, and its feeds."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -149,6 +160,10 @@ class BulletinIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.BulletinPage", "cms.AlertPage"]
     max_count_per_parent = 1
+
+    @property
+    def child_page_model(self):
+        return BulletinPage
 
     def bulletins(self):
         """Live bulletins of this locale plus untranslated ones of the default locale."""
@@ -192,7 +207,7 @@ class BulletinIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         verbose_name = _("bulletin archive")
 
 
-class BulletinPage(MailablePageMixin, Page):
+class BulletinPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     """One bulletin: news items, resources, documents, calls to action and events."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -239,7 +254,7 @@ class BulletinPage(MailablePageMixin, Page):
         verbose_name_plural = _("bulletins")
 
 
-class AlertPage(MailablePageMixin, Page):
+class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     """A short urgent message (a rally in a few hours), optionally about one event."""
 
     class Kind(models.TextChoices):

@@ -50,7 +50,21 @@ def localize(pages: list[Page], locale: Locale) -> list[Page]:
 
 def menu_links(request) -> list[dict]:
     """[{label, url, current}] for the header: the home page's menu, or, while that is
-    empty, its live children marked "Show in menus"."""
+    empty, its live children marked "Show in menus". Cached with the page frame."""
+    from django.utils.translation import get_language
+
+    from cms.frame_cache import fragment
+
+    entries = fragment(request, "menu", get_language(), lambda: menu_entries(request))
+    path = getattr(request, "path", "")
+    return [
+        {"label": label, "url": url, "current": not is_home and path.startswith(url)}
+        for label, url, is_home in entries
+    ]
+
+
+def menu_entries(request) -> list[tuple[str, str, bool]]:
+    """(label, url, is the home page's URL) of each live menu link."""
     home = home_for_request(request)
     if home is None:
         return []
@@ -64,20 +78,13 @@ def menu_links(request) -> list[dict]:
     else:
         chosen = [(page, "") for page in home.get_children().live().in_menu()]
     pages = localize([page for page, _label in chosen], home.locale)
-    path = getattr(request, "path", "")
     home_url = home.get_url(request)
-    links = []
+    entries = []
     for page, (_original, label) in zip(pages, chosen, strict=True):
         url = page.get_url(request)
         if page.live and url:
-            links.append(
-                {
-                    "label": label or page.title,
-                    "url": url,
-                    "current": url != home_url and path.startswith(url),
-                }
-            )
-    return links
+            entries.append((str(label or page.title), url, url == home_url))
+    return entries
 
 
 def bulletin_index_for_language(language_code: str | None = None):

@@ -24,13 +24,20 @@ from cms.email.text import wrap
 from cms.languages import localized_url
 from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
 from cms.page_cache import mark_cacheable
+from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
 from events.kinds import EventKind
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
+class EventIndexPage(
+    TranslationFallbackMixin,
+    RoutablePageMixin,
+    TypedChildRouteMixin,
+    OneQueryViewRestrictionsMixin,
+    Page,
+):
     """Upcoming events by default; filters by kind and month; the past archive; feeds."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -40,9 +47,13 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
     subpage_types = ["events.EventPage"]
     max_count_per_parent = 1
 
+    @property
+    def child_page_model(self):
+        return EventPage
+
     def events(self):
         """Live events of this locale plus untranslated ones of the default locale."""
-        own = EventPage.objects.child_of(self).live()
+        own = EventPage.objects.child_of(self).live().select_related("locale")
         default = Locale.get_default()
         source = (
             None
@@ -54,6 +65,7 @@ class EventIndexPage(TranslationFallbackMixin, RoutablePageMixin, Page):
         untranslated = (
             EventPage.objects.child_of(source)
             .live()
+            .select_related("locale")
             .exclude(translation_key__in=own.values("translation_key"))
         )
         return own | untranslated
@@ -176,7 +188,9 @@ BOOKKEEPING_FIELDS = (
 )
 
 
-class EventPage(MailablePageMixin, RoutablePageMixin, Page):
+class EventPage(
+    MailablePageMixin, RoutablePageMixin, OneQueryViewRestrictionsMixin, Page
+):
     """A rally, lobby day, training, webinar... with its RSVP and calendar entry."""
 
     class RsvpMode(models.TextChoices):

@@ -119,3 +119,12 @@ def outbox_dir(tmp_path, settings):
     settings.EMAIL_PROVIDER = "outbox"
     settings.OUTBOX_DIR = folder
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_frame():
+    """Menus, feed links and contact details cached by an earlier test (whose database
+    rows are gone, rolled back without a signal) must not reach this test's pages."""
+    from cms.frame_cache import forget
+
+    forget()

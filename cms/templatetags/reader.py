@@ -57,14 +57,19 @@ def language_switcher(context, label=""):
     """Every language, each pointing at this page as its readers get it; on a view that
     is not a page (search...), this URL under each language's prefix."""
     page = context.get("page")
-    if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale"):
+    if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale_id"):
         from cms.templatetags.site_tags import other_languages
 
         return {"languages": other_languages(context), "label": label}
-    return {
-        "languages": languages.switch_language_urls(page, languages.reader_language()),
-        "label": label,
-    }
+    # Drawn twice (header and footer): worked out once per request.
+    request = context.get("request")
+    memo = getattr(request, "_language_switcher", {}) if request is not None else {}
+    key = (page.pk, languages.reader_language())
+    if key not in memo:
+        memo[key] = languages.switch_language_urls(page, key[1])
+        if request is not None:
+            request._language_switcher = memo
+    return {"languages": memo[key], "label": label}
 
 
 @register.inclusion_tag("includes/content_language_note.html")

@@ -17,7 +17,19 @@ def main_menu(context) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def bulletin_feeds(context) -> dict | None:
-    """Absolute-path URLs of this language's bulletin feeds, for <link rel=alternate>."""
+    """Absolute-path URLs of this language's bulletin feeds, for <link rel=alternate>.
+    Cached with the page frame."""
+    from cms.frame_cache import fragment
+
+    return fragment(
+        context.get("request"),
+        "feeds",
+        get_language(),
+        lambda: _bulletin_feeds(context),
+    )
+
+
+def _bulletin_feeds(context) -> dict | None:
     from wagtail.contrib.routable_page.templatetags.wagtailroutablepage_tags import (
         routablepageurl,
     )
@@ -35,15 +47,31 @@ def bulletin_feeds(context) -> dict | None:
 
 
 @register.simple_tag(takes_context=True)
-def site_contact(context):
+def site_contact(context) -> dict:
+    """The footer's contact details (SiteContact), as plain values cached with the
+    page frame: phone, tel_href, email, address and privacy_url (in this language)."""
+    from cms.frame_cache import fragment
+
+    request = context.get("request")
+    return fragment(request, "contact", get_language(), lambda: _contact(request))
+
+
+def _contact(request) -> dict:
     from wagtail.models import Site
 
     from cms.models import SiteContact
 
-    request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     # No Wagtail site (a bare token page in tests): the defaults, unsaved.
-    return SiteContact.for_site(site) if site is not None else SiteContact()
+    contact = SiteContact.for_site(site) if site is not None else SiteContact()
+    privacy = contact.privacy_page
+    return {
+        "phone": contact.phone,
+        "tel_href": contact.tel_href,
+        "email": contact.email,
+        "address": contact.address,
+        "privacy_url": privacy.localized.get_url(request) if privacy else "",
+    }
 
 
 @register.simple_tag

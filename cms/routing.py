@@ -1,0 +1,62 @@
+"""Cheaper routing and privacy checks for the public pages (issue 18: an uncached page
+within ten queries).
+
+Wagtail finds each child by slug as a plain Page and then loads its specific row (two
+queries per level), and checks view restrictions with one query for the ancestors and
+another for the restrictions. Here a child whose model is known is asked of that model
+directly (one query), and the restrictions come in one query.
+"""
+
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from wagtail.models import Page, PageViewRestriction
+
+from cms.request_memo import attach_locale
+
+# (parent id, slug) -> the specific model its child had last time, in this process.
+# Only a guess: the query below checks it, and a wrong guess costs one query.
+_child_models: dict[tuple[int, str], type[Page]] = {}
+REMEMBERED_CHILDREN = 5000
+
+
+class TypedChildRouteMixin:
+    """Routes to a child in one query when its model is known (remembered from an
+    earlier request, or the index's ``child_page_model``), else as Wagtail does and
+    remembers the model. Goes before ``Page`` in the bases."""
+
+    child_page_model: type[Page] | None = None
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        slug = path_components[0]
+        model = _child_models.get((self.pk, slug)) or self.child_page_model
+        child = None
+        if model is not None:
+            child = model.objects.child_of(self).filter(slug=slug).first()
+        if child is None:
+            try:
+                child = self.get_children().get(slug=slug).specific
+            except Page.DoesNotExist as error:
+                raise Http404 from error
+            if len(_child_models) >= REMEMBERED_CHILDREN:
+                _child_models.clear()
+            _child_models[(self.pk, slug)] = type(child)
+        child._cached_parent_obj = self  # treebeard's get_parent() reads it
+        attach_locale(child)
+        return child.route(request, path_components[1:])
+
+
+class OneQueryViewRestrictionsMixin:
+    """``get_view_restrictions`` as Wagtail defines it (the page's and its ancestors',
+    an alias answering for the page it aliases) in one query."""
+
+    def get_view_restrictions(self):
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        checked = (
+            Page.objects.filter(path__in=paths)
+            .annotate(checked_id=Coalesce("alias_of_id", "id"))
+            .values("checked_id")
+        )
+        return PageViewRestriction.objects.filter(page_id__in=checked)
