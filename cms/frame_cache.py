@@ -13,12 +13,12 @@ Values are plain data (labels and URLs), never model instances.
 import functools
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 STAMP_KEY = "frame-cache:stamp"
-SECONDS = 3600
 
 
 def forget(**kwargs) -> None:
@@ -50,7 +50,7 @@ def fragment(request, name: str, language: str, build, *, fresh=None):
     value = cache.get(key)
     if value is None or (fresh is not None and not fresh(value)):
         value = build()
-        cache.set(key, value, SECONDS)
+        cache.set(key, value, settings.FRAME_CACHE_SECONDS)
     return value
 
 

@@ -370,6 +370,10 @@ INSTALLED_APPS += ["wagtail.contrib.routable_page"]
 # a hit skips every other middleware yet replays the headers they set on the original.
 MIDDLEWARE.insert(0, "cms.page_cache.PageCacheMiddleware")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Header, footer and bulletin bodies (cms/frame_cache.py). Without Redis the cache is
+# per process: a single dev server sees every change at once, but several web processes
+# would each keep their own copy, so there it lives only briefly.
+FRAME_CACHE_SECONDS = env_int("FRAME_CACHE_SECONDS", 3600 if REDIS_URL else 30)
 
 # --- Petitions (campaigns) ------------------------------------------------------
 # Partner sites allowed to frame the petition widget, e.g. "https://partner.example.org".
