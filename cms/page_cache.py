@@ -43,8 +43,9 @@ IGNORED_PARAMETERS = frozenset(
 MAX_VALUE_LENGTH = 32
 # A render holds its URL's lock at most this long (a crashed worker frees it).
 LOCK_SECONDS = 10
-# How long a request without a stale copy waits for another's render, polling.
-WAIT_SECONDS = 2.0
+# At most how long a request without a stale copy waits for another's render, polling
+# (a sync worker waits idle meanwhile).
+WAIT_SECONDS = 1.0
 POLL_SECONDS = 0.02
 # Stale copies outlive their freshness by this much, to be served while one re-renders.
 STALE_SECONDS = 120
@@ -168,12 +169,18 @@ class PageCacheMiddleware:
             cache.delete(lock)
 
     def _wait_for_render(self, cache, path_key, key):
+        """The fresh copy once the render that holds the lock stores it; None when
+        the lock goes without one (a purge came mid-render, or the answer was not
+        storable) or the wait is over: the caller then renders."""
+        lock = key + ":lock"
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
-            found = cache.get_many([path_key, key])
+            found = cache.get_many([path_key, key, lock])
             if _is_fresh(found.get(key), found.get(path_key)):
                 return found[key]
+            if lock not in found:
+                return None
         return None
 
     def _render_and_store(self, request, cache, query, path_key, key, version):

@@ -131,4 +131,30 @@ def purge_page(page) -> None:
     """A page was published, unpublished, moved or deleted: purge what shows it."""
     if not purging():
         return
+    if page.specific_class._meta.model_name == "eventpage":
+        forget_places_urls(page.translation_key)
     purge_urls(full_urls(page, affected_paths(page)))
+
+
+def _places_key(translation_key) -> str:
+    return f"places-urls:{translation_key}"
+
+
+def places_urls(event) -> list[str]:
+    """The event's places fragment in every language. Kept in the page cache between
+    RSVPs (working it out takes a dozen queries, at every RSVP of a storm); a publish,
+    move or deletion of the event forgets it."""
+    from cms.page_cache import STALE_SECONDS, fresh_seconds, page_cache
+
+    key = _places_key(event.translation_key)
+    urls = page_cache().get(key)
+    if urls is None:
+        urls = full_urls(event, page_paths(event, suffixes=["places/"]))
+        page_cache().set(key, urls, fresh_seconds() + STALE_SECONDS)
+    return urls
+
+
+def forget_places_urls(translation_key) -> None:
+    from cms.page_cache import page_cache
+
+    page_cache().delete(_places_key(translation_key))

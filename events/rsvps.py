@@ -22,12 +22,11 @@ STARTED = gettext_lazy("This event has already started: the RSVP can no longer c
 def purge_places(event_id: int) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
     language, shows the count (the cached event page does not)."""
-    from cms.page_urls import full_urls, page_paths, purging
+    from cms.page_urls import places_urls, purging
 
     if not purging():
         return
-    event = EventPage.objects.get(pk=event_id)
-    purge_urls(full_urls(event, page_paths(event, suffixes=["places/"])))
+    purge_urls(places_urls(EventPage.objects.get(pk=event_id)))
 
 
 def purge_places_on_commit(event_id: int) -> None:
