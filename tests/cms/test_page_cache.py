@@ -92,6 +92,23 @@ def test_publish_and_unpublish_show_at_once(
     assert gone.status_code == 404
 
 
+def test_a_new_slug_leaves_no_copy_at_the_old_url(
+    client, home_page, page_cache, django_capture_on_commit_callbacks
+):
+    bulletin = build_bulletin(title="Rally today")
+    old_url = bulletin.url
+    client.get(old_url)
+    assert client.get(old_url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin.slug = "rally-moved"
+        bulletin.save_revision().publish()
+
+    moved = client.get(old_url)
+    assert moved.status_code == 301, "Wagtail's redirect, not the cached copy"
+    assert moved["Location"] == "/bulletins/rally-moved/"
+
+
 def test_a_publish_shows_in_every_language_listing_feed_and_home(
     client, home_page, page_cache
 ):
