@@ -215,7 +215,8 @@ def storm_main(args) -> int:
         server = start_server(env, port, args.threads)
         try:
             csrf = asyncio.run(storm.csrf_pair(port))
-            for name, share in (("GETs only", 0.0), ("7 % RSVP POSTs", 0.07)):
+            mixed = f"{args.post_share:.0%} RSVP POSTs"
+            for name, share in (("GETs only", 0.0), (mixed, args.post_share)):
                 for path in storm.GET_PATHS.values():
                     get(f"http://127.0.0.1:{port}{path}")
                 before = count_rsvps(env)
@@ -252,6 +253,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--storm", action="store_true")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--post-share", type=float, default=0.07)
     args = parser.parse_args()
     if args.storm:
         return storm_main(args)
