@@ -1,6 +1,13 @@
 """Requests/s and p99 for the bulletin and event pages over HTTP (gunicorn, 2 workers).
 
     REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/bench_pages.py [--seconds 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x REDIS_URL=redis://127.0.0.1:6379/4 \
+        .venv/bin/python bench/bench_pages.py --storm [--seconds 20]
+
+``--storm``: the storm after a rally alert (bench/storm.py) on PostgreSQL (a throwaway
+database next to DATABASE_URL's, dropped after) with the Redis page cache: GETs over
+the rally, its places fragment, home, listing and a bulletin, with 7 % RSVP POSTs and
+then with none, for comparison.
 
 Builds a throwaway SQLite demo site under /tmp, starts gunicorn on 127.0.0.1 with two
 sync workers, loads it with wrk (Debian's `wrk`, loopback, 2 threads, 32 connections),
@@ -19,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -105,14 +113,16 @@ def wrk(url: str, seconds: int) -> tuple[float, str]:
     return rps, p99
 
 
-def manage_shell(env: dict, code: str) -> None:
-    subprocess.run(
+def manage_shell(env: dict, code: str) -> str:
+    return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=env,
         check=True,
         timeout=120,
-    )
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def check_publish_shows_at_once(env: dict, base: str) -> list[str]:
@@ -140,11 +150,110 @@ def check_publish_shows_at_once(env: dict, base: str) -> list[str]:
     ]
 
 
+def throwaway_database(database_url: str) -> str:
+    """A new empty database on DATABASE_URL's server; its URL."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(database_url)
+    name = f"{parts.path.lstrip('/') or 'ona'}_storm_{os.getpid()}"
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def drop_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(database_url)
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
+def forget_redis_keys(redis_url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.unlink(*keys[start : start + 1000])
+
+
+def count_rsvps(env: dict) -> int:
+    from bench import storm
+
+    # The last line: the shell first says how many models it imported.
+    return int(manage_shell(env, storm.COUNT_RSVPS).split()[-1])
+
+
+def storm_main(args) -> int:
+    import asyncio
+
+    from bench import storm
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not redis_url or not database_url.startswith("postgres"):
+        sys.exit("--storm needs REDIS_URL and a PostgreSQL DATABASE_URL")
+    prefix = f"bench-{os.getpid()}"
+    url = throwaway_database(database_url)
+    rows, load = [], [os.getloadavg()]
+    try:
+        var_dir, env = build_site(
+            DATABASE_URL=url,
+            CACHE_KEY_PREFIX=prefix,
+            CELERY_BROKER_KEY_PREFIX=f"{prefix}:",
+            PAGE_CACHE_SECONDS="300",
+            # One client address for every guest here: the per-client limit is not
+            # what is measured.
+            RATE_LIMIT_RSVP_PER_CLIENT="1000000/10m",
+        )
+        manage_shell(env, storm.OPEN_THE_RALLY)
+        port = free_port()
+        server = start_server(env, port, args.threads)
+        try:
+            csrf = asyncio.run(storm.csrf_pair(port))
+            mixed = f"{args.post_share:.0%} RSVP POSTs"
+            for name, share in (("GETs only", 0.0), (mixed, args.post_share)):
+                for path in storm.GET_PATHS.values():
+                    get(f"http://127.0.0.1:{port}{path}")
+                before = count_rsvps(env)
+                result = storm.storm(
+                    port, args.seconds, share, args.connections, csrf, prefix
+                )
+                stored = count_rsvps(env) - before
+                load.append(os.getloadavg())
+                rows.append(storm.describe(name, result, stored))
+                print(name, result, f"stored={stored}", file=sys.stderr)
+        finally:
+            stop(server)
+        shutil.rmtree(var_dir, ignore_errors=True)
+    finally:
+        drop_database(url)
+        forget_redis_keys(redis_url, prefix)
+    print(
+        f"gunicorn: 2 workers x {args.threads} thread(s); Python load generator, "
+        f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
+        "Redis page cache"
+    )
+    print("| run | requests | req/s | p50 | p99 | cache hits of GETs | RSVPs |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+    print("load average (1, 5, 15 min) before and after each run: ", end="")
+    print(", ".join("/".join(f"{value:.2f}" for value in sample) for sample in load))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     # 1 = gunicorn's sync worker (no keep-alive); more = gthread workers with keep-alive.
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--storm", action="store_true")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--post-share", type=float, default=0.07)
     parser.add_argument(
         "--smoke", action="store_true", help="1 s runs; Python load without wrk"
     )
@@ -155,6 +264,9 @@ def main() -> int:
 
         args.seconds = 1
         isolate_keys()
+        if args.storm:  # a short run still has to carry some RSVPs
+            args.connections, args.post_share = 4, 0.3
+            return storm_main(args)
         if not has_wrk():
 
             def load(url: str, seconds: int) -> tuple[float, str]:
@@ -162,6 +274,8 @@ def main() -> int:
                 assert not figures["errors_status"] + figures["errors_other"], figures
                 return figures["rate"], f"{figures['p99_us'] / 1000:.1f}ms"
 
+    elif args.storm:
+        return storm_main(args)
     elif not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install -y wrk")
     redis_url = os.environ.get("REDIS_URL", "")

@@ -102,6 +102,7 @@ class HomePage(
         from cms.front_door import front_door
         from subscribers.models import MailingList
 
+        mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
         context["mailing_lists"] = MailingList.objects.with_translations()
         context.update(front_door(self.locale))
@@ -183,11 +184,14 @@ class BulletinIndexPage(
         return (own | untranslated).order_by("-date", "-first_published_at")
 
     def get_context(self, request, *args, **kwargs):
-        mark_cacheable(request)
+        mark_cacheable(request, query=("page",))
         context = super().get_context(request, *args, **kwargs)
         context["bulletins"] = paginate(request, self.bulletins())
         self.set_reader_urls(context["bulletins"])
         return context
+
+    def get_cached_paths(self):
+        return ["/", "feed/", "feed/atom/"]
 
     @path("feed/", name="feed")
     def rss_feed(self, request):

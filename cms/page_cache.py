@@ -1,37 +1,138 @@
-"""A whole-page cache for anonymous visitors of public pages, cleared on every publish.
+"""A whole-page cache for anonymous visitors of public pages, cleared page by page.
 
 An alert to 100,000 people sends thousands of clicks to one page within minutes. Pages
-opt in with ``mark_cacheable(request)``; each cached copy is stamped with a generation
-number that every publish, unpublish, move, delete or RSVP bumps, so a change shows at
-once in every process. It needs a cache shared by all processes (Redis): with the
-per-process default cache ``PAGE_CACHE_SECONDS`` stays 0 and pages are always rendered.
+opt in with ``mark_cacheable(request, query=...)``, naming the query parameters they
+read; a request with any other parameter is served but never stored, so a crawler's
+random query strings cannot fill the cache.
+
+Invalidation is by path. Each path has a version token (``path:`` keys); an entry is
+fresh while it carries its path's current token and is younger than
+``PAGE_CACHE_SECONDS``. ``purge_paths()`` gives the paths new tokens: it is what the
+in-app frontend-cache backend (``cms.frontend_cache``) calls with the URLs a change
+affects (``cms.page_urls``), so a publish clears only the pages it changes.
+
+No stampede: on a miss one request per URL renders (a short lock taken with
+``cache.add``); the others serve the stale copy when there is one, or wait briefly for
+the fresh one. The cache is its own alias, ``CACHES["pages"]``: shared Redis in
+production; a per-process cache (or none, ``PAGE_CACHE_SECONDS=0``) without Redis.
 """
 
 import hashlib
+import time
+import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 
-GENERATION_KEY = "page-cache:generation"
+# Added by newsletters and social sites; no page reads them, so they never split the cache.
+IGNORED_PARAMETERS = frozenset(
+    {
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "fbclid",
+        "gclid",
+        "mc_cid",
+        "mc_eid",
+    }
+)
+# A longer value is no filter or page number any page understands: not stored.
+MAX_VALUE_LENGTH = 32
+# A render holds its URL's lock at most this long (a crashed worker frees it).
+LOCK_SECONDS = 10
+# At most how long a request without a stale copy waits for another's render, polling
+# (a sync worker waits idle meanwhile).
+WAIT_SECONDS = 1.0
+POLL_SECONDS = 0.02
+# Stale copies outlive their freshness by this much, to be served while one re-renders.
+STALE_SECONDS = 120
 
 
-def mark_cacheable(request) -> None:
+def page_cache():
+    return caches["pages"]
+
+
+def fresh_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0)
+
+
+def mark_cacheable(request, query: tuple[str, ...] = ()) -> None:
+    """This response may be stored when the request's query parameters (besides the
+    ignored tracking ones) are all in ``query``, the parameters the page reads."""
     if request is not None:
         request.page_cacheable = True
+        request.page_cache_query = frozenset(query)
 
 
-def bump_generation() -> None:
-    """Invalidate every cached page at once."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _key(request) -> str:
-    raw = f"{request.get_host()}{request.get_full_path()}".encode()
-    return "page-cache:" + hashlib.sha256(raw).hexdigest()[:32]
+def version_key(path: str) -> str:
+    return "path:" + _digest(path)
+
+
+def _normalised_query(request) -> list[tuple[str, str]] | None:
+    """Sorted (name, value) pairs without the ignored parameters; None when a name is
+    repeated or a value is too long to be anything a page reads."""
+    pairs = []
+    for name, values in request.GET.lists():
+        if name in IGNORED_PARAMETERS:
+            continue
+        if len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
+            return None
+        pairs.append((name, values[0]))
+    return sorted(pairs)
+
+
+def _entry_key(request, query: list[tuple[str, str]] | None) -> str:
+    raw = f"{request.get_host()}{request.path}?{query!r}"
+    return "entry:" + _digest(raw)
+
+
+def purge_paths(paths) -> None:
+    """Every cached copy of these paths (any host, any query string) becomes stale."""
+    seconds = fresh_seconds()
+    if not seconds:
+        return
+    timeout = seconds + STALE_SECONDS
+    page_cache().set_many(
+        {version_key(path): uuid.uuid4().hex for path in set(paths)}, timeout
+    )
+
+
+def _replay(entry, label: str) -> HttpResponse:
+    response = HttpResponse(entry["content"])
+    # Headers set below this middleware (X-Frame-Options, Content-Language...) were
+    # stored with the body and are replayed.
+    for header, value in entry["headers"]:
+        response[header] = value
+    response["X-Page-Cache"] = label
+    return response
+
+
+def _is_fresh(entry, version) -> bool:
+    return (
+        entry is not None
+        and version is not None
+        and entry["version"] == version
+        and entry["fresh_until"] > time.time()
+    )
+
+
+def _storable(request, response, query) -> bool:
+    return (
+        getattr(request, "page_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and query is not None
+        and {name for name, _ in query} <= request.page_cache_query
+    )
 
 
 class PageCacheMiddleware:
@@ -39,38 +140,75 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        seconds = fresh_seconds()
         if (
             not seconds
             or request.method != "GET"
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return self.get_response(request)
-        key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY, 0)
-        cached = found.get(key)
-        if cached is not None and cached[0] == generation:
-            response = HttpResponse(cached[1])
-            # Headers set below this middleware (X-Frame-Options, Content-Language...)
-            # were stored with the body and are replayed.
-            for header, value in cached[2]:
-                response[header] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+        cache = page_cache()
+        query = _normalised_query(request)
+        path_key = version_key(request.path)
+        key = _entry_key(request, query)
+        found = cache.get_many([path_key, key])
+        version, entry = found.get(path_key), found.get(key)
+        if _is_fresh(entry, version):
+            return _replay(entry, "hit")
+        lock = key + ":lock"
+        if not cache.add(lock, 1, LOCK_SECONDS):
+            if entry is not None:
+                return _replay(entry, "stale")
+            fresh = self._wait_for_render(cache, path_key, key)
+            if fresh is not None:
+                return _replay(fresh, "hit")
+            return self.get_response(request)  # the render is slow: do our own
+        try:
+            return self._render_and_store(request, cache, query, path_key, key, version)
+        finally:
+            cache.delete(lock)
+
+    def _wait_for_render(self, cache, path_key, key):
+        """The fresh copy once the render that holds the lock stores it; None when
+        the lock goes without one (a purge came mid-render, or the answer was not
+        storable) or the wait is over: the caller then renders."""
+        lock = key + ":lock"
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            found = cache.get_many([path_key, key, lock])
+            if _is_fresh(found.get(key), found.get(path_key)):
+                return found[key]
+            if lock not in found:
+                return None
+        return None
+
+    def _render_and_store(self, request, cache, query, path_key, key, version):
+        seconds = fresh_seconds()
         response = self.get_response(request)
-        if (
-            getattr(request, "page_cacheable", False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            headers = [
-                (header, value)
-                for header, value in response.items()
-                if header.lower() not in {"set-cookie", "x-page-cache"}
-            ]
-            cache.set(key, (generation, response.content, headers), seconds)
-            response["X-Page-Cache"] = "miss"
+        if not _storable(request, response, query):
+            if getattr(request, "page_cacheable", False):
+                response["X-Page-Cache"] = "pass"
+            return response
+        if version is None:
+            # Taken after the render: if a purge gave the path a token meanwhile, add()
+            # fails and this copy, rendered before the change, is not stored.
+            version = uuid.uuid4().hex
+            if not cache.add(path_key, version, seconds + STALE_SECONDS):
+                return response
+        elif cache.get(path_key) != version:
+            return response  # purged while rendering: this copy may predate the change
+        headers = [
+            (header, value)
+            for header, value in response.items()
+            if header.lower() not in {"set-cookie", "x-page-cache"}
+        ]
+        entry = {
+            "version": version,
+            "fresh_until": time.time() + seconds,
+            "content": response.content,
+            "headers": headers,
+        }
+        cache.set(key, entry, seconds + STALE_SECONDS)
+        response["X-Page-Cache"] = "miss"
         return response

@@ -1,14 +1,27 @@
-"""Signal receivers of the site: any change to the page tree clears the page cache."""
+"""Signal receivers of the site: a change to a page purges the URLs that show it."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import pre_delete
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+    pre_page_move,
+)
 
-from cms.page_cache import bump_generation
+from cms.page_urls import full_urls, page_paths, purge_page, purge_urls, purging
 
 
-def clear_page_cache(**kwargs) -> None:
-    bump_generation()
+def purge_changed_page(instance, **kwargs) -> None:
+    purge_page(instance)
+
+
+def purge_old_urls(instance_before, **kwargs) -> None:
+    """A new slug: the copies cached at the old URLs go too (its children's old URLs
+    expire with PAGE_CACHE_SECONDS)."""
+    if purging():
+        purge_urls(full_urls(instance_before, page_paths(instance_before)))
 
 
 def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:
@@ -22,9 +35,13 @@ def connect() -> None:
     from anymail.signals import pre_send
 
     pre_send.connect(finalize_provider_message, dispatch_uid="cms-mail-finalize")
-    page_published.connect(clear_page_cache, dispatch_uid="page-cache-published")
-    page_unpublished.connect(clear_page_cache, dispatch_uid="page-cache-unpublished")
-    post_page_move.connect(clear_page_cache, dispatch_uid="page-cache-moved")
-    post_delete.connect(
-        clear_page_cache, sender=Page, dispatch_uid="page-cache-deleted"
+    page_published.connect(purge_changed_page, dispatch_uid="page-cache-published")
+    page_unpublished.connect(purge_changed_page, dispatch_uid="page-cache-unpublished")
+    page_slug_changed.connect(purge_old_urls, dispatch_uid="page-cache-slug-changed")
+    # Before a move the old URLs and listing, after it the new ones.
+    pre_page_move.connect(purge_changed_page, dispatch_uid="page-cache-moving")
+    post_page_move.connect(purge_changed_page, dispatch_uid="page-cache-moved")
+    # Before: the URLs of a deleted page can no longer be worked out after.
+    pre_delete.connect(
+        purge_changed_page, sender=Page, dispatch_uid="page-cache-deleted"
     )

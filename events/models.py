@@ -98,7 +98,7 @@ class EventIndexPage(
         return events, {"past": past, "kind": kind, "month": month}
 
     def get_context(self, request, *args, **kwargs):
-        mark_cacheable(request)
+        mark_cacheable(request, query=("page", "kind", "month", "when"))
         context = super().get_context(request, *args, **kwargs)
         events, filters = self.filtered_events(request.GET)
         events = paginate(request, events, per_page=20)
@@ -126,6 +126,9 @@ class EventIndexPage(
             path = base + self.reverse_subpage("feed")
             name = self.title
         return feed_links(path, name=name)
+
+    def get_cached_paths(self):
+        return ["/", "feed/", *(f"feed/{kind}/" for kind in EventKind.values)]
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -529,10 +532,26 @@ class EventPage(
 
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
-        context["places_left"] = self.places_left()
+        # No places left here: the cached page fetches them from places/ (below).
         # Public location only: the private address is for confirmed guests' e-mail.
         context["calendar_links"] = event_links(self)
         return context
+
+    def get_cached_paths(self):
+        return ["/", "ical/", "places/"]
+
+    @path("places/", name="places")
+    def places(self, request):
+        """The RSVP state with the places left: a fragment the cached page fills in
+        (events/static/js/places.js), cached apart and purged by every RSVP."""
+        from django.template.response import TemplateResponse
+
+        mark_cacheable(request)
+        return TemplateResponse(
+            request,
+            "events/includes/places.html",
+            {"page": self, "places_left": self.places_left()},
+        )
 
     @path("ical/", name="ics")
     def ics(self, request):

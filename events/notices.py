@@ -11,8 +11,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cms.page_cache import bump_generation
-
 from .models import SHARED_FIELDS, EventNotice, EventPage, GuestMessage, Rsvp
 from .rsvps import fill_free_places, lock_event
 
@@ -109,7 +107,6 @@ def event_published(*, event_id: int) -> None:
     places the new capacity frees to the waitlist. Safe to run twice."""
     announce_event_change(event_id=event_id)
     fill_free_places(event_id=event_id)
-    bump_generation()
 
 
 def raise_sequence(event: EventPage) -> None:

@@ -4,8 +4,6 @@ facts in step and tells its guests what changed."""
 from django.db import transaction
 from wagtail.signals import page_published
 
-from cms.page_cache import bump_generation
-
 
 def event_page_published(sender, instance, **kwargs) -> None:
     from events import notices
@@ -16,7 +14,7 @@ def event_page_published(sender, instance, **kwargs) -> None:
     notices.sync_translations(instance)
     event_id = instance.pk
     transaction.on_commit(lambda: notices.event_published(event_id=event_id))
-    transaction.on_commit(bump_generation)
+    # The page cache: cms.receivers purges the event in every language, its listings.
 
 
 def connect() -> None:

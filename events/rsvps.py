@@ -12,11 +12,31 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cms.page_cache import bump_generation
+from cms.page_urls import purge_urls
 
 from .models import EventPage, GuestMessage, Rsvp
 
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
+
+
+def purge_places(event_id: int) -> None:
+    """Places were taken or freed: only the event's "places left" fragment, in every
+    language, shows the count (the cached event page does not)."""
+    from cms.page_urls import places_urls, purging
+
+    if not purging():
+        return
+    purge_urls(places_urls(EventPage.objects.get(pk=event_id)))
+
+
+def purge_places_on_commit(event_id: int) -> None:
+    """After the transaction: its queries stay out of the event lock, and nobody can
+    cache the count from before the change."""
+
+    def purge_places_after_commit():
+        purge_places(event_id)
+
+    transaction.on_commit(purge_places_after_commit)
 
 
 def lock_event(event_id: int) -> EventPage:
@@ -68,7 +88,7 @@ def fill_free_places(*, event_id: int) -> list[int]:
             break
         promoted.append(rsvp.pk)
     if promoted:
-        bump_generation()
+        purge_places(event_id)
     return promoted
 
 
@@ -96,7 +116,7 @@ def cancel_rsvp(*, rsvp_id: int) -> Rsvp:
         _owe(rsvp, GuestMessage.Kind.RSVP_CANCELLED, f"cancelled:{rsvp.version}")
         if freed:
             _promote_next(event)
-        transaction.on_commit(bump_generation)
+        purge_places_on_commit(event_id)
     return rsvp
 
 

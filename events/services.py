@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cms import ratelimit
-from cms.page_cache import bump_generation
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 
 from .models import EventPage, Rsvp
+from .rsvps import purge_places_on_commit
 
 CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started.")
 CANCELLED = gettext_lazy("This event has been cancelled.")
@@ -105,7 +105,7 @@ def record_rsvp(
                 name=name.strip(),
                 send_confirmation=mail_allowed,
             )
-        transaction.on_commit(bump_generation)
+        purge_places_on_commit(event.pk)
         if mail_allowed:
             rsvp_id = rsvp.pk
             transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))

@@ -55,6 +55,8 @@ def rsvp_view(request, event):
         refusal = rsvp_refusal(event_id=event.pk)
         context["full"] = refusal is not None and refusal.code == "full"
     context["form"] = form
+    # Never cached: readers without JavaScript see the places left here.
+    context["places_left"] = canonical.places_left()
     return TemplateResponse(request, "events/rsvp.html", context)
 
 

@@ -365,11 +365,36 @@ CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
 }
 # --- Pages and events -------------------------------------------------------------
 INSTALLED_APPS += ["wagtail.contrib.routable_page"]
-# Whole-page cache for anonymous visitors (cms/page_cache.py); needs the shared Redis
-# cache so a publish clears it in every process, hence off without REDIS_URL. First, so
+# Whole-page cache for anonymous visitors (cms/page_cache.py), in its own cache alias:
+# PAGE_CACHE_URL (default: REDIS_URL, own key prefix; better a Redis database of its own
+# with maxmemory-policy volatile-lru or allkeys-lru, every entry has a TTL). It must be
+# shared by all processes so a purge shows in each, hence off without Redis. First, so
 # a hit skips every other middleware yet replays the headers they set on the original.
 MIDDLEWARE.insert(0, "cms.page_cache.PageCacheMiddleware")
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", REDIS_URL)
+if PAGE_CACHE_URL:
+    CACHES["pages"] = {
+        "BACKEND": "cms.cache.FailSoftRedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ona") + "-pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+    }
+# Seconds a cached page stays fresh (0: no page cache).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if PAGE_CACHE_URL else 0)
+# A change purges the URLs it affects (cms/page_urls.py) through Wagtail's frontend
+# cache: our page cache, and a Varnish/CDN answering HTTP PURGE when
+# FRONTEND_CACHE_PURGE_URL is set. The URLs come in every language already.
+WAGTAILFRONTENDCACHE = {"pages": {"BACKEND": "cms.frontend_cache.PageCacheBackend"}}
+if env_str("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
+    }
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 # Header, footer and bulletin bodies (cms/frame_cache.py). Without Redis the cache is
 # per process: a single dev server sees every change at once, but several web processes
 # would each keep their own copy, so there it lives only briefly.

@@ -14,7 +14,7 @@ from .base import (
     embedded_broker_options,
 )
 from .derived_keys import derive_key
-from .env import env_bool, env_str
+from .env import env_bool, env_int, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
@@ -24,6 +24,9 @@ FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
 LOOKUP_HASH_KEY = LOOKUP_HASH_KEY or derive_key(SECRET_KEY, "lookup-hash")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+# Off unless a test turns it on (tests/cms/test_page_cache.py): pages at the same paths
+# come and go from test to test, and a copy left by one must not answer the next.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 
 # The tests' files live apart from a dev run's (`make run` uses var/): a newcomer may run
 # both at once, and a test worker must never take a task of the dev run's, or the reverse.

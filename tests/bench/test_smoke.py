@@ -8,6 +8,7 @@ the HTTP ones load their server from Python threads instead of skipping.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
-def run_smoke(script: str, *, env: dict[str, str], timeout: int = 600) -> str:
+def run_smoke(script: str, *args: str, env: dict[str, str], timeout: int = 600) -> str:
     results_before = RESULTS.read_bytes()
     finished = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), "--smoke"],
+        [sys.executable, str(ROOT / "bench" / script), "--smoke", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -91,6 +92,19 @@ def test_pages_benchmark_serves_the_pages_over_http():
     if settings.REDIS_URL:
         assert "| bulletin | cached |" in out, out
         assert "unpublish then GET: 404" in out, out
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
+    out = run_smoke("bench_pages.py", "--storm", env=postgres_env)
+    assert "| GETs only |" in out, out
+    assert "RSVP POSTs |" in out, out
+    sent, accepted, stored = map(
+        int, re.search(r"(\d+) sent, (\d+) accepted, (\d+) stored", out).groups()
+    )
+    assert sent > 0, out
+    assert stored == accepted, out
 
 
 def test_login_flood_benchmark_measures_both_caps():

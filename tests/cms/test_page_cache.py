@@ -1,19 +1,59 @@
-"""The anonymous page cache: hits are fast, and a publish or unpublish shows at once."""
+"""The anonymous page cache: hits are fast, a publish shows on the next request on every
+page that shows the change (translations, listings, home), an RSVP changes only the
+places left, crawlers' query strings store nothing."""
+
+import threading
+import time
+import urllib.request
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.test import Client
+from django.test.signals import template_rendered
 
-from tests.factories import SuperuserFactory, build_bulletin, build_event
+from events.models import EventPage
+from tests.factories import (
+    SuperuserFactory,
+    build_bulletin,
+    build_event,
+    build_event_index,
+    translate_page,
+)
 
 pytestmark = pytest.mark.django_db
 
+BACKENDS = {
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-test",
+    },
+    "redis": {"BACKEND": "cms.cache.FailSoftRedisCache", "KEY_PREFIX": "pages-test"},
+}
 
-@pytest.fixture
-def page_cache(settings):
+
+def use_page_cache(settings, backend: str):
+    config = dict(BACKENDS[backend])
+    if backend == "redis":
+        config["LOCATION"] = settings.REDIS_URL
+    settings.CACHES = {**settings.CACHES, "pages": config}
     settings.PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
+    caches["pages"].clear()
+    return caches["pages"]
+
+
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def page_cache(request, settings):
+    """The page cache on, in a per-process cache (bare world) or in Redis."""
+    yield use_page_cache(settings, request.param)
+    caches["pages"].clear()
+
+
+def stored_keys(cache) -> int:
+    """How many keys the page cache holds."""
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):
+        return len(cache._cache)
+    client = cache._cache.get_client(None)
+    return sum(1 for _ in client.scan_iter(match=f"{cache.key_prefix}:*"))
 
 
 def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
@@ -26,6 +66,11 @@ def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
     assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
     assert second["X-Content-Type-Options"] == "nosniff"
     assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_home_page_is_cached_like_the_rest(client, home_page, page_cache):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
 
 
 def test_publish_and_unpublish_show_at_once(
@@ -47,21 +92,213 @@ def test_publish_and_unpublish_show_at_once(
     assert gone.status_code == 404
 
 
-def test_staff_forms_and_queries_bypass_or_separate_the_cache(
+def test_a_new_slug_leaves_no_copy_at_the_old_url(
+    client, home_page, page_cache, django_capture_on_commit_callbacks
+):
+    bulletin = build_bulletin(title="Rally today")
+    old_url = bulletin.url
+    client.get(old_url)
+    assert client.get(old_url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin.slug = "rally-moved"
+        bulletin.save_revision().publish()
+
+    moved = client.get(old_url)
+    assert moved.status_code == 301, "Wagtail's redirect, not the cached copy"
+    assert moved["Location"] == "/bulletins/rally-moved/"
+
+
+def test_a_publish_shows_in_every_language_listing_feed_and_home(
     client, home_page, page_cache
 ):
+    """The English bulletin is served under /es/ until translated, and listed by the
+    Spanish archive and home page: its publish purges them all, not only its own URL."""
+    translate_page(home_page, "es")
+    bulletin = build_bulletin(title="Know your rights")
+    urls = [
+        bulletin.url,
+        f"/es{bulletin.url}",
+        "/bulletins/",
+        "/es/bulletins/",
+        "/bulletins/feed/",
+        "/",
+        "/es/",
+    ]
+    for url in urls:
+        client.get(url)
+    assert {client.get(url)["X-Page-Cache"] for url in urls} == {"hit"}
+
+    bulletin.title = "Know your rights: new hotline"
+    bulletin.save_revision().publish()
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "new hotline" in response.content.decode(), url
+
+
+def test_an_event_publish_shows_on_its_translation(client, home_page, page_cache):
+    event = build_event(title="Rally", venue="Federal Plaza")
+    spanish = translate_page(event, "es", title="Manifestación")
+    for _ in range(2):
+        client.get(spanish.url)
+    assert client.get(spanish.url)["X-Page-Cache"] == "hit"
+
+    event.venue = "Daley Plaza"
+    event.save_revision().publish()
+
+    assert "Daley Plaza" in client.get(spanish.url).content.decode()
+
+
+def test_other_pages_stay_cached_after_a_publish(client, home_page, page_cache):
+    event = build_event(title="Lobby day")
+    bulletin = build_bulletin(title="March bulletin")
+    client.get(event.url)
+    bulletin.title = "March bulletin, corrected"
+    bulletin.save_revision().publish()
+    assert client.get(event.url)["X-Page-Cache"] == "hit"
+
+
+def test_an_rsvp_changes_the_places_left_on_the_next_request(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+    reader, guest = Client(), Client()
+    page = reader.get(event.url)
+    assert f'data-places="{event.url}places/"' in page.content.decode()
+    assert "5 places left" in reader.get(event.url + "places/").content.decode()
+    assert reader.get(event.url + "places/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        guest.post(
+            event.url + "rsvp/",
+            {"name": "Ana", "email": "ana@example.org", "website": ""},
+        )
+
+    places = reader.get(event.url + "places/")
+    assert "4 places left" in places.content.decode()
+    assert reader.get(event.url)["X-Page-Cache"] == "hit", "the page itself stays"
+    assert "4 places left" in Client().get(event.url + "rsvp/").content.decode()
+
+
+def test_crawler_query_strings_store_nothing(client, home_page, page_cache):
+    bulletin = build_bulletin()
+    client.get(bulletin.url)
+    before = stored_keys(page_cache)
+
+    for number in range(20):
+        response = client.get(f"{bulletin.url}?x{number}={number}")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "pass"
+    client.get("/bulletins/?page=1&page=2")
+    client.get("/bulletins/?page=" + "9" * 40)
+
+    assert stored_keys(page_cache) == before
+
+
+def test_listing_parameters_are_keyed_and_tracking_ones_ignored(
+    client, home_page, page_cache
+):
+    build_bulletin()
+    build_event_index()
+    assert client.get("/bulletins/?page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/bulletins/?page=1&utm_source=alert")["X-Page-Cache"] == "hit"
+    assert client.get("/events/?kind=rally")["X-Page-Cache"] == "miss"
+    assert client.get("/events/?kind=rally")["X-Page-Cache"] == "hit"
+    assert client.get("/?page=1")["X-Page-Cache"] == "pass", "home reads no page"
+
+
+def test_staff_and_forms_bypass_the_cache(client, home_page, page_cache):
     event = build_event(title="Lobby day", rsvp_mode="internal")
     client.get(event.url)
     form = client.get(event.url + "rsvp/")
     assert "X-Page-Cache" not in form, "a page with a CSRF token is never cached"
-    assert client.get(event.url + "?x=1")["X-Page-Cache"] == "miss"
 
     client.force_login(SuperuserFactory())
     assert "X-Page-Cache" not in client.get(event.url)
 
 
-def test_cache_is_off_by_default_without_a_shared_cache(client, home_page, settings):
+def test_cache_is_off_with_zero_seconds(client, home_page, settings):
     settings.PAGE_CACHE_SECONDS = 0
     bulletin = build_bulletin()
     client.get(bulletin.url)
     assert "X-Page-Cache" not in client.get(bulletin.url)
+
+
+@pytest.mark.redis
+def test_every_entry_has_a_time_to_live(client, home_page, settings):
+    page_cache = use_page_cache(settings, "redis")
+    build_bulletin()
+    client.get("/bulletins/")
+    redis = page_cache._cache.get_client(None)
+    keys = list(redis.scan_iter(match=f"{page_cache.key_prefix}:*"))
+    assert keys
+    assert all(0 < redis.ttl(key) for key in keys)
+    page_cache.clear()
+
+
+def test_event_places_fragment_is_a_listed_cached_path(home_page):
+    event = EventPage.objects.get(pk=build_event(rsvp_mode="internal").pk)
+    assert "places/" in event.get_cached_paths()
+
+
+def fetch_at_once(url: str, count: int) -> list[tuple[int, str, str]]:
+    """``count`` real HTTP requests released together: (status, X-Page-Cache, body)."""
+    barrier = threading.Barrier(count)
+    answers = []
+
+    def fetch():
+        barrier.wait()
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 loopback
+            answers.append(
+                (
+                    response.status,
+                    response.headers.get("X-Page-Cache", ""),
+                    response.read().decode(),
+                )
+            )
+
+    threads = [threading.Thread(target=fetch) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_one_render_per_page_however_many_ask_at_once(
+    live_server, home_page, page_cache
+):
+    bulletin = build_bulletin(title="Rally at noon")
+    url = live_server.url + bulletin.url
+    renders = []
+    lock = threading.Lock()
+
+    def count_render(sender, template, **kwargs):
+        if template.name == "cms/bulletin_page.html":
+            with lock:
+                renders.append(template.name)
+            # Hold the render so that every request arrives while it runs.
+            time.sleep(0.3)
+
+    template_rendered.connect(count_render)
+    try:
+        cold = fetch_at_once(url, 8)
+        cold_renders = len(renders)
+        bulletin.title = "Rally moved to Daley Plaza"
+        bulletin.save_revision().publish()
+        after_publish = fetch_at_once(url, 8)
+        then = fetch_at_once(url, 1)
+    finally:
+        template_rendered.disconnect(count_render)
+
+    assert {status for status, _, _ in cold + after_publish} == {200}
+    assert cold_renders == 1, "eight readers of a cold page: one render"
+    assert len(renders) == 2, "eight readers after a publish: one render"
+    assert sorted(label for _, label, _ in cold) == ["hit"] * 7 + ["miss"]
+    labels = sorted(label for _, label, _ in after_publish)
+    assert labels.count("miss") == 1
+    assert set(labels) <= {"miss", "stale", "hit"}
+    assert "Daley Plaza" in then[0][2]
+    assert then[0][1] == "hit"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 
 from events.guest_mail import CONFIRMATION, build_guest_email
 from events.models import Rsvp
@@ -69,3 +70,22 @@ def test_the_door_checks_people_in_on_a_phone(page, live_server, event):
     )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], "no sideways scrolling on a phone"
+
+
+def test_the_cached_event_page_fills_in_the_places_left(
+    page, live_server, event, settings
+):
+    """The page comes from the page cache; its script fetches the places fragment,
+    which an RSVP refreshes without purging the page."""
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    try:
+        url = live_server.url + event.url
+        page.goto(url)
+        page.get_by_text("2 places left").wait_for()
+        rsvp(event, "Ana", "ana@example.org")
+        response = page.reload()
+        assert response.headers["x-page-cache"] == "hit"
+        page.get_by_text("1 place left").wait_for()
+    finally:
+        caches["pages"].clear()

@@ -7,12 +7,13 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def private_cache(settings):
-    """Rate limits and the page cache generation live in the cache: a test of its own."""
+    """Rate limits and cached pages live in caches: a test of its own."""
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"events-{uuid.uuid4().hex}",
+            "LOCATION": f"events-{alias}-{uuid.uuid4().hex}",
         }
+        for alias in ("default", "pages")
     }
 
 

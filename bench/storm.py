@@ -1,0 +1,165 @@
+"""The storm after a rally alert, for ``bench/bench_pages.py --storm``.
+
+A Python load generator (asyncio, one connection per request as gunicorn's sync workers
+close each): ~93 % GETs spread over the rally event, its places fragment (what the
+page's script fetches), the home page, the events listing and a bulletin, and ~7 % RSVP
+POSTs to the rally, a new address each, with one CSRF cookie and token. Reports req/s,
+p50/p99, the page cache's answers and the RSVPs sent, accepted and stored.
+"""
+
+import asyncio
+import random
+import re
+import time
+import urllib.parse
+
+GET_PATHS = {
+    "event": "/events/press-conference-and-rally-dhs/",
+    "places": "/events/press-conference-and-rally-dhs/places/",
+    "home": "/",
+    "listing": "/events/",
+    "bulletin": "/bulletins/february-2017/",
+}
+RSVP_PATH = GET_PATHS["event"] + "rsvp/"
+# The demo's rally is in 2017: the storm moves it to next week with RSVPs open here,
+# room for everyone, published like an editor would.
+OPEN_THE_RALLY = """
+from datetime import timedelta
+from django.utils import timezone
+from events.models import EventPage
+event = EventPage.objects.get(slug="press-conference-and-rally-dhs", locale__language_code="en")
+event.start = timezone.now() + timedelta(days=7)
+event.end = event.start + timedelta(hours=2)
+event.rsvp_mode = "internal"
+event.capacity = 1_000_000
+event.waitlist = True
+event.save_revision().publish()
+"""
+COUNT_RSVPS = """
+from events.models import Rsvp
+print(Rsvp.objects.filter(event__slug="press-conference-and-rally-dhs").count())
+"""
+
+
+def _head(host: str, path: str) -> bytes:
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+        "User-Agent: storm\r\n\r\n"
+    ).encode()
+
+
+def _post(host: str, path: str, form: dict, cookie: str) -> bytes:
+    body = urllib.parse.urlencode(form).encode()
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nCookie: csrftoken={cookie}\r\n"
+        "User-Agent: storm\r\n\r\n"
+    ).encode() + body
+
+
+async def _exchange(port: int, raw: bytes) -> tuple[int, str, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    data = await reader.read()
+    writer.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    label = ""
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "x-page-cache":
+            label = value.strip()
+    return status, label, body
+
+
+async def csrf_pair(port: int) -> tuple[str, str]:
+    """(cookie, form token) from the RSVP form, reused by every POST."""
+    raw = _head(f"127.0.0.1:{port}", RSVP_PATH)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    data = (await reader.read()).decode()
+    writer.close()
+    cookie = re.search(r"csrftoken=([^;\s]+)", data).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', data).group(1)
+    return cookie, token
+
+
+async def _run(port, seconds, post_share, connections, csrf, run_id) -> dict:
+    host = f"127.0.0.1:{port}"
+    cookie, token = csrf
+    latencies, post_latencies, labels, statuses = [], [], {}, {}
+    sent = {"rsvp": 0, "rsvp_ok": 0, "get": 0}
+    counter = iter(range(10**9))
+    deadline = time.monotonic() + seconds
+
+    async def client():
+        paths = list(GET_PATHS.values())
+        while time.monotonic() < deadline:
+            is_post = random.random() < post_share  # noqa: S311 not security
+            if is_post:
+                number = next(counter)
+                form = {
+                    "name": "Ana Storm",  # names have no digits
+                    "email": f"storm-{run_id}-{number}@example.org",
+                    "website": "",
+                    "csrfmiddlewaretoken": token,
+                }
+                raw = _post(host, RSVP_PATH, form, cookie)
+            else:
+                raw = _head(host, random.choice(paths))  # noqa: S311
+            started = time.perf_counter()
+            try:
+                status, label, _ = await _exchange(port, raw)
+            except OSError:
+                status, label = 0, ""
+            latencies.append(time.perf_counter() - started)
+            if is_post:
+                post_latencies.append(latencies[-1])
+            statuses[status] = statuses.get(status, 0) + 1
+            if is_post:
+                sent["rsvp"] += 1
+                sent["rsvp_ok"] += status == 302
+            else:
+                sent["get"] += 1
+                labels[label or "none"] = labels.get(label or "none", 0) + 1
+
+    began = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    post_latencies.sort()
+    total = len(latencies)
+    return {
+        "requests": total,
+        "rps": total / elapsed,
+        "p50_ms": latencies[total // 2] * 1000,
+        "p99_ms": latencies[min(total - 1, int(total * 0.99))] * 1000,
+        "post_p50_ms": post_latencies[len(post_latencies) // 2] * 1000
+        if post_latencies
+        else 0,
+        "labels": labels,
+        "statuses": statuses,
+        **sent,
+    }
+
+
+def storm(port, seconds, post_share, connections, csrf, run_id) -> dict:
+    return asyncio.run(_run(port, seconds, post_share, connections, csrf, run_id))
+
+
+def describe(name: str, result: dict, stored: int | None) -> str:
+    gets = max(result["get"], 1)
+    hits = result["labels"].get("hit", 0)
+    stale = result["labels"].get("stale", 0)
+    rsvps = (
+        f"{result['rsvp']} sent, {result['rsvp_ok']} accepted, {stored} stored"
+        if result["rsvp"]
+        else "none"
+    )
+    return (
+        f"| {name} | {result['requests']:,} | {result['rps']:,.0f} | "
+        f"{result['p50_ms']:.0f} ms | {result['p99_ms']:.0f} ms | "
+        f"{100 * hits / gets:.1f} % (+{100 * stale / gets:.1f} % stale) | {rsvps} |"
+    )

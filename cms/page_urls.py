@@ -1,0 +1,160 @@
+"""Which URLs a change shows on, and purging them from every cache at once.
+
+A page shows in every language: its translations, and (for a default-locale page) the
+copy served under each other language's prefix until it is translated. Its parent
+listing shows it, with the listing's feeds (``get_cached_paths``), in every language
+too, because listings fall back to untranslated default-locale pages. The home page
+lists the latest bulletin, the next events, petitions and the join page, and the menu.
+The URLs go to Wagtail's frontend cache (``WAGTAILFRONTENDCACHE``): our page cache and,
+when configured, the proxy in front.
+
+What a change of one page does not purge (the menu in other pages' headers, the footer
+contact, event listings inside bulletins, petition counts on the home page) is fresh
+again within ``PAGE_CACHE_SECONDS``.
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+
+# Page types the home page shows (cms.front_door) or links from its menu.
+HOME_LISTS = {
+    "bulletinpage",
+    "bulletinindexpage",
+    "eventpage",
+    "eventindexpage",
+    "petitionpage",
+    "signuppage",
+    "homepage",
+}
+
+
+def _root_url(page) -> str:
+    parts = page.get_url_parts()
+    if parts is not None and parts[1]:
+        return parts[1]
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def _join(url: str, suffix: str) -> str:
+    return url + suffix.lstrip("/")
+
+
+def language_paths(page) -> set[str]:
+    """Site-relative URLs of ``page`` for readers of every language, live or not (an
+    unpublished page's copies must go too)."""
+    from cms.languages import localized_urls
+
+    paths = set(localized_urls(page).values())
+    for translation in page.get_translations(inclusive=True):
+        if translation.url:
+            paths.add(translation.url)
+    if page.depth > 2 and page.locale.language_code == settings.LANGUAGE_CODE:
+        parent = page.get_parent()
+        if parent is not None:
+            paths.update(
+                f"{url}{page.slug}/" for url in localized_urls(parent).values()
+            )
+    return paths
+
+
+def page_paths(page, suffixes=None) -> set[str]:
+    """``language_paths`` with each of the page's cached sub-paths (feeds...)."""
+    page = page.specific_deferred
+    suffixes = suffixes if suffixes is not None else page.get_cached_paths()
+    return {_join(url, suffix) for url in language_paths(page) for suffix in suffixes}
+
+
+def affected_paths(page) -> set[str]:
+    """Site-relative URLs whose content changes when ``page`` is published,
+    unpublished, moved or deleted."""
+    page = page.specific_deferred
+    paths = page_paths(page)
+    parent = page.get_parent()
+    if parent is not None and parent.depth >= 2:
+        paths |= page_paths(parent)
+    if page.specific_class._meta.model_name in HOME_LISTS or page.show_in_menus:
+        from cms.languages import LANGUAGE_CODES
+
+        paths |= {
+            "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
+            for code in LANGUAGE_CODES
+        }
+    paths |= _pages_showing(page)
+    return paths
+
+
+def _pages_showing(page) -> set[str]:
+    """Other pages that repeat this page's facts: the alerts about an event."""
+    from cms.models import AlertPage
+
+    if page.specific_class._meta.model_name != "eventpage":
+        return set()
+    paths = set()
+    alerts = AlertPage.objects.live().filter(
+        event__translation_key=page.translation_key
+    )
+    for alert in alerts:
+        paths |= page_paths(alert)
+    return paths
+
+
+def full_urls(page, paths) -> list[str]:
+    root = _root_url(page)
+    return sorted(path if "://" in path else root + path for path in paths)
+
+
+def purge_urls(urls: list[str]) -> None:
+    """Purge now and, inside a transaction, once more when it commits: a request in
+    between may have cached what the transaction had not yet changed."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    if not urls:
+        return
+    purge_urls_from_cache(urls)
+    if connection.in_atomic_block:
+
+        def purge_after_commit():
+            purge_urls_from_cache(urls)
+
+        transaction.on_commit(purge_after_commit)
+
+
+def purging() -> bool:
+    """False when nothing caches pages (no page cache, no proxy): skip the queries."""
+    from cms.page_cache import fresh_seconds
+
+    backends = getattr(settings, "WAGTAILFRONTENDCACHE", {})
+    return bool(fresh_seconds()) or any(name != "pages" for name in backends)
+
+
+def purge_page(page) -> None:
+    """A page was published, unpublished, moved or deleted: purge what shows it."""
+    if not purging():
+        return
+    if page.specific_class._meta.model_name == "eventpage":
+        forget_places_urls(page.translation_key)
+    purge_urls(full_urls(page, affected_paths(page)))
+
+
+def _places_key(translation_key) -> str:
+    return f"places-urls:{translation_key}"
+
+
+def places_urls(event) -> list[str]:
+    """The event's places fragment in every language. Kept in the page cache between
+    RSVPs (working it out takes a dozen queries, at every RSVP of a storm); a publish,
+    move or deletion of the event forgets it."""
+    from cms.page_cache import STALE_SECONDS, fresh_seconds, page_cache
+
+    key = _places_key(event.translation_key)
+    urls = page_cache().get(key)
+    if urls is None:
+        urls = full_urls(event, page_paths(event, suffixes=["places/"]))
+        page_cache().set(key, urls, fresh_seconds() + STALE_SECONDS)
+    return urls
+
+
+def forget_places_urls(translation_key) -> None:
+    from cms.page_cache import page_cache
+
+    page_cache().delete(_places_key(translation_key))
