@@ -2,6 +2,7 @@
 page that shows the change (translations, listings, home), an RSVP changes only the
 places left, crawlers' query strings store nothing."""
 
+import os
 import threading
 import time
 import urllib.request
@@ -27,7 +28,11 @@ BACKENDS = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages-test",
     },
-    "redis": {"BACKEND": "cms.cache.FailSoftRedisCache", "KEY_PREFIX": "pages-test"},
+    # Each test process its own keys: two processes share the Redis database.
+    "redis": {
+        "BACKEND": "cms.cache.FailSoftRedisCache",
+        "KEY_PREFIX": f"pages-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+    },
 }
 
 
