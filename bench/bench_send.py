@@ -81,6 +81,22 @@ def sink_count(stats_url: str) -> int:
         return json.loads(response.read())["delivered"]
 
 
+def sender_cpu_seconds(workers) -> float:
+    """User + system CPU of the worker processes and their pool children so far."""
+    import psutil
+
+    total = 0.0
+    for worker in workers:
+        try:
+            process = psutil.Process(worker.pid)
+            for each in [process, *process.children(recursive=True)]:
+                times = each.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def peak_rss_mb(pid: int) -> dict[int, float]:
     pids = [pid] + [
         int(p)
@@ -111,6 +127,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database from last run"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (concurrency 2 each)"
     )
     parser.add_argument(
         "--smoke", action="store_true", help="200 recipients, Redis keys of its own"
@@ -176,30 +195,38 @@ def main() -> int:
             "EMAIL_PORT": str(port),
         }
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cms",
-            "worker",
-            "--queues",
-            "bulk",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=base_env(MAILING_PARALLEL_BATCHES="4", **transport_env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cms",
+                "worker",
+                "--queues",
+                "bulk",
+                "--concurrency",
+                "2",
+                "--hostname",
+                f"bench{number}@%h",
+                "--loglevel",
+                "WARNING",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=base_env(
+                MAILING_PARALLEL_BATCHES=str(4 * args.workers), **transport_env
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for number in range(args.workers)
+    ]
     try:
-        time.sleep(6)  # worker boot
+        time.sleep(6 + 2 * args.workers)  # worker boot
+        cpu_before = sender_cpu_seconds(workers)
         mailing = Mailing.objects.create(
             page=page, lane="bulk", status=Mailing.Status.STARTING
         )
@@ -218,11 +245,17 @@ def main() -> int:
             if time.monotonic() - started > 900:
                 raise SystemExit("timed out")
         elapsed = time.monotonic() - started
+        load = os.getloadavg()
+        cpu_ms = 1000 * (sender_cpu_seconds(workers) - cpu_before) / audience
         time.sleep(1)
-        rss = peak_rss_mb(worker.pid)
+        rss = {}
+        for worker in workers:
+            rss.update(peak_rss_mb(worker.pid))
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
 
     # Queries per 1,000 messages: one 1,000-recipient batch measured in this process.
     from django.conf import settings
@@ -260,6 +293,8 @@ def main() -> int:
         f" | {audience:,} | {elapsed:.1f} s | {rate:,.0f} msg/s | "
         f"{worst:.0f} MB (per process: {', '.join(f'{v:.0f}' for v in rss.values())}) | "
         f"{len(queries)} | start (materialise + render): {materialised:.1f} s |"
+        f" workers: {args.workers} | sender CPU {cpu_ms:.3f} ms/msg |"
+        f" load {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} |"
     )
     return 0
 

@@ -136,6 +136,7 @@ def test_send_benchmark_sends_a_mailing(postgres_env):
     out = run_smoke("bench_send.py", env=postgres_env)
     assert "| http |" in out, out
     assert "msg/s" in out, out
+    assert re.search(r"sender CPU \d+\.\d+ ms/msg", out), out
 
 
 @pytest.mark.postgres
