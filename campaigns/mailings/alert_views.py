@@ -316,6 +316,11 @@ def _message_of(page) -> str:
     )
 
 
+def _alert_outgoing(page) -> list:
+    """What the alert itself says, shown before it is sent or approved."""
+    return [(_("Subject"), page.email_subject()), (_("Message"), _message_of(page))]
+
+
 @require_POST
 def send(request, pk):
     mailing = _get_alert(request.user, pk)
@@ -327,10 +332,7 @@ def send(request, pk):
             title=_("Send this alert?"),
             question=_("Send this alert to %(audience)s?"),
             label=_("Yes, send the alert"),
-            outgoing=[
-                (_("Subject"), page.email_subject()),
-                (_("Message"), _message_of(page)),
-            ],
+            outgoing=_alert_outgoing(page),
             notes=_held_note(request.user, mailing),
         )
     held = _("The alert waits for a second person's approval; approvers were e-mailed.")
@@ -353,10 +355,7 @@ def approve(request, pk):
             title=_("Approve and send this alert?"),
             question=_("Approve this alert and send it now to %(audience)s?"),
             label=_("Yes, approve and send"),
-            outgoing=[
-                (_("Subject"), page.email_subject()),
-                (_("Message"), _message_of(page)),
-            ],
+            outgoing=_alert_outgoing(page),
         )
     return _act(
         request,
