@@ -163,8 +163,10 @@ def allow_count(limit: str, key: str, *, count: int, window: int) -> bool:
     if count <= 0:
         return True
     store = counter_cache()
-    # Aligned windows: the key names its window, so a counter never outlives it.
-    name = f"rl:{limit}:{int(time.time() // window)}:{key}"
+    # Aligned windows: the key names its window, so a counter never outlives it. The
+    # namespace keeps deployments (and tests) sharing one Redis apart, whatever the key.
+    namespace = settings.RATELIMIT_NAMESPACE
+    name = f"rl:{namespace}:{limit}:{int(time.time() // window)}:{key}"
     if store.add(name, 1, timeout=window + 1):
         return True
     try:

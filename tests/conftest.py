@@ -32,6 +32,34 @@ def _no_process_outlives_the_suite():
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_cache_entry_from_an_earlier_run():
+    """On a shared Redis, an earlier run's cached pages, frames and counters (same
+    prefixes: same xdist worker names) would outlive it by minutes and meet tests that
+    expect a fresh render. Each worker starts with its own prefixes empty; nothing
+    else in that Redis is touched (RedisCache.clear() would flush the whole database)."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return
+    import redis
+
+    for config in settings.CACHES.values():
+        prefix = config.get("KEY_PREFIX")
+        location = config.get("LOCATION")
+        if not prefix or not isinstance(location, str):
+            continue
+        if not location.startswith(("redis://", "rediss://", "unix://")):
+            continue
+        client = redis.Redis.from_url(location)
+        try:
+            doomed = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            for start in range(0, len(doomed), 500):
+                client.delete(*doomed[start : start + 500])
+        finally:
+            client.close()
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     flagged = marker is not None and (

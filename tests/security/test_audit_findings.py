@@ -685,7 +685,7 @@ def test_limiter_keys_are_keyed_hashes(production, world, settings):
         )
     store = counter_cache()._cache  # LocMemCache internals: the keys as stored
     keys = " ".join(store.keys())
-    assert "rl:rsvp.client" in keys
+    assert f"rl:{settings.RATELIMIT_NAMESPACE}:rsvp.client:" in keys
     for address in addresses:
         assert address not in keys
         for text in (address, f"ip:{address}", f"{address}@example.org"):

@@ -233,7 +233,7 @@ def test_redis_holds_no_client_address(server):
     dump = b"\n".join(
         key + b"=" + (client.dump(key) or b"") for key in client.scan_iter(count=1000)
     )
-    assert b"rl:rsvp.client" in dump, "the limiters wrote here"
+    assert b":rsvp.client:" in dump, "the limiters wrote here"
     assert b"axes-" in dump, "django-axes wrote here"
     candidates = []
     for address in addresses:
