@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from cms.page_urls import purge_urls
 
 from .models import EventPage, GuestMessage, Rsvp
+from .signals import rsvp_confirmed
 
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
 
@@ -73,6 +74,7 @@ def _promote_next(event: EventPage) -> Rsvp | None:
     )
     first.refresh_from_db()
     _owe(first, GuestMessage.Kind.PROMOTED, f"promoted:{first.version}")
+    rsvp_confirmed.send(sender=Rsvp, rsvp_id=first.pk, event_id=event.pk)
     return first
 
 

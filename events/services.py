@@ -1,13 +1,15 @@
 """Write use-cases for events: RSVPs and their confirmation e-mail."""
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from wagtail.models import Locale
 
 from cms import ratelimit
 from cms.requeue import queue_marked, requeue_unmarked
@@ -15,6 +17,7 @@ from subscribers import crypto
 
 from .models import EventPage, Rsvp
 from .rsvps import purge_places_on_commit
+from .signals import rsvp_confirmed
 
 CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started.")
 CANCELLED = gettext_lazy("This event has been cancelled.")
@@ -33,83 +36,157 @@ def record_rsvp(
     the address's daily allowance (cms.ratelimit.allow_confirmation_mail).
     With the broker down the RSVP is still stored and answered; the resend beat task
     queues its confirmation later.
+
+    The decision (places, waitlist, a repeat) is taken with the event row locked, so two
+    last-place RSVPs cannot both be confirmed. On PostgreSQL that is one call to
+    ``events_claim_rsvp`` (migration 0004), in autocommit unless a list opt-in must be
+    written with it: the lock lasts one round trip, not a dozen.
     """
-    with transaction.atomic():
-        # Lock the event so two last-place RSVPs cannot both be confirmed.
-        event = EventPage.objects.select_for_update().get(pk=event_id).canonical()
-        if event.pk != event_id:
-            event = EventPage.objects.select_for_update().get(pk=event.pk)
-        refusal = _refusal(event)
-        if refusal is not None:
-            # Before looking the address up: a full event answers a guest and a
-            # stranger alike (the guest's confirmation e-mail is what tells).
-            raise refusal
-        email_hash = crypto.lookup_hash(email)
+    event_id, list_id = _canonical_event(event_id)
+    name = name.strip()
+    email_hash = crypto.lookup_hash(email)
+    claimed_at = timezone.now()
+    in_one_call = connection.vendor == "postgresql"
+    writes_more = join_list and list_id is not None
+    with transaction.atomic() if writes_more or not in_one_call else nullcontext():
+        claim = _claim_in_postgres if in_one_call else _claim_in_python
+        outcome, rsvp_id, status = claim(
+            event_id=event_id,
+            name=name,
+            email=email,
+            email_hash=email_hash,
+            language=language,
+            now=claimed_at,
+        )
+        if outcome in REFUSALS:
+            raise ValidationError(REFUSALS[outcome], code=outcome)
         # One allowance per submission, for its confirmation and any list opt-in.
         mail_allowed = ratelimit.allow_confirmation_mail(email)
-        existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
-        if existing is not None and existing.status != Rsvp.Status.CANCELLED:
+        if outcome == "existing":
             if mail_allowed:
                 # Asking again sends the confirmation again (a lost e-mail), within
                 # the address's daily allowance.
-                existing_id = existing.pk
-                transaction.on_commit(lambda: _queue_confirmation(existing_id, None))
-            return existing
-        status = Rsvp.Status.CONFIRMED
-        if event.capacity is not None:
-            # Places freed for the waitlist are theirs, first come first served. (A
-            # full event without a waitlist was refused above, whoever asked.)
-            queue = Rsvp.objects.filter(
-                event=event, status=Rsvp.Status.WAITLISTED
-            ).exists()
-            if _taken(event) >= event.capacity or (queue and event.waitlist):
-                status = Rsvp.Status.WAITLISTED
-        claimed_at = timezone.now()
-        waitlisted_at = claimed_at if status == Rsvp.Status.WAITLISTED else None
-        if existing is not None:
-            # They cancelled and changed their mind: the same row, at the back.
-            Rsvp.objects.filter(pk=existing.pk).update(
-                name=name.strip(),
+                transaction.on_commit(lambda: _queue_confirmation(rsvp_id, None))
+        else:
+            if writes_more:
+                from subscribers.services import request_signup
+
+                request_signup(
+                    email=email,
+                    language=language,
+                    list_ids=[list_id],
+                    source="rsvp",
+                    name=name,
+                    send_confirmation=mail_allowed,
+                )
+            if status == Rsvp.Status.CONFIRMED:
+                rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
+            purge_places_on_commit(event_id)
+            if mail_allowed:
+                transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
+    return Rsvp.objects.get(pk=rsvp_id)
+
+
+REFUSALS = {
+    "no_rsvp": NO_RSVP,
+    "cancelled": CANCELLED,
+    "closed": CLOSED,
+    "full": FULL,
+}
+
+
+def _canonical_event(event_id: int) -> tuple[int, int | None]:
+    """The default-locale event's id and its opt-in list (RSVPs and places are shared
+    by all translations); EventPage.DoesNotExist for no event."""
+    event = EventPage.objects.only("locale_id", "translation_key", "rsvp_list_id").get(
+        pk=event_id
+    )
+    if event.locale_id != Locale.get_default().pk:
+        source = (
+            EventPage.objects.filter(
+                translation_key=event.translation_key,
+                locale_id=Locale.get_default().pk,
+            )
+            .only("rsvp_list_id")
+            .first()
+        )
+        if source is not None:
+            event = source
+    return event.pk, event.rsvp_list_id
+
+
+def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
+    """events_claim_rsvp: refusal, repeat or new place, in one round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT outcome, rsvp_id, rsvp_status "
+            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s)",
+            [
+                event_id,
+                crypto.encrypt(name),
+                crypto.encrypt(crypto.normalise_email(email)),
+                email_hash,
+                language,
+                now,
+            ],
+        )
+        outcome, rsvp_id, status = cursor.fetchone()
+    if outcome == "missing":
+        raise EventPage.DoesNotExist(f"no event {event_id}")
+    return outcome, rsvp_id, status
+
+
+def _claim_in_python(*, event_id, name, email, email_hash, language, now):
+    """The same decision as events_claim_rsvp, inside the caller's transaction (on
+    SQLite, which holds the database's write lock from BEGIN)."""
+    event = EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+    refusal = _refusal(event)
+    if refusal is not None:
+        # Before looking the address up: a full event answers a guest and a
+        # stranger alike (the guest's confirmation e-mail is what tells).
+        return refusal.code, None, None
+    existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
+    if existing is not None and existing.status != Rsvp.Status.CANCELLED:
+        return "existing", existing.pk, existing.status
+    status = Rsvp.Status.CONFIRMED
+    if event.capacity is not None:
+        # Places freed for the waitlist are theirs, first come first served. (A
+        # full event without a waitlist was refused above, whoever asked.)
+        queue = Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)
+        if _taken(event) >= event.capacity or (event.waitlist and queue.exists()):
+            status = Rsvp.Status.WAITLISTED
+    waitlisted_at = now if status == Rsvp.Status.WAITLISTED else None
+    if existing is not None:
+        # They cancelled and changed their mind: the same row, at the back.
+        Rsvp.objects.filter(pk=existing.pk).update(
+            name=name,
+            language=language,
+            status=status,
+            created_at=now,
+            waitlisted_at=waitlisted_at,
+            cancelled_at=None,
+            confirmation_queued_at=now,
+            version=F("version") + 1,
+        )
+        return "returned", existing.pk, status
+    try:
+        with transaction.atomic():
+            rsvp = Rsvp.objects.create(
+                event=event,
+                name=name,
+                email=crypto.normalise_email(email),
+                email_hash=email_hash,
                 language=language,
                 status=status,
-                created_at=claimed_at,
+                confirmation_queued_at=now,
                 waitlisted_at=waitlisted_at,
-                cancelled_at=None,
-                confirmation_queued_at=claimed_at,
-                version=F("version") + 1,
             )
-            rsvp = Rsvp.objects.get(pk=existing.pk)
-        else:
-            try:
-                with transaction.atomic():
-                    rsvp = Rsvp.objects.create(
-                        event=event,
-                        name=name.strip(),
-                        email=crypto.normalise_email(email),
-                        email_hash=email_hash,
-                        language=language,
-                        status=status,
-                        confirmation_queued_at=claimed_at,
-                        waitlisted_at=waitlisted_at,
-                    )
-            except IntegrityError:
-                return Rsvp.objects.get(event=event, email_hash=email_hash)
-        if join_list and event.rsvp_list_id:
-            from subscribers.services import request_signup
-
-            request_signup(
-                email=email,
-                language=language,
-                list_ids=[event.rsvp_list_id],
-                source="rsvp",
-                name=name.strip(),
-                send_confirmation=mail_allowed,
-            )
-        purge_places_on_commit(event.pk)
-        if mail_allowed:
-            rsvp_id = rsvp.pk
-            transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
-    return rsvp
+    except IntegrityError:
+        existing_id, existing_status = Rsvp.objects.values_list("pk", "status").get(
+            event=event, email_hash=email_hash
+        )
+        return "existing", existing_id, existing_status
+    return "created", rsvp.pk, status
 
 
 def _taken(event: EventPage) -> int:

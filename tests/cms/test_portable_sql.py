@@ -59,6 +59,13 @@ RAW_SQL_MODULES = {
         "tests/partners/test_webhooks.py::test_event_changes_rsvps_and_milestones_become_events",
         "tests/partners/test_webhooks.py::test_a_delivery_is_signed_per_standard_webhooks",
     ],
+    # events_claim_rsvp() on PostgreSQL (one round trip under the event lock).
+    "events/services.py": [
+        "test_an_rsvp_past_capacity_is_waitlisted",
+        "tests/events/test_rsvp.py::test_past_capacity_goes_to_the_waitlist_or_is_refused",
+        "tests/events/test_waitlist.py::test_cancelling_then_coming_back_goes_to_the_back",
+        "tests/events/test_rsvp_concurrency.py::test_forty_at_once_fill_ten_places_and_queue_the_rest",
+    ],
     # SELECT 1, the readiness probe.
     "cms/health.py": [
         "tests/cms/test_health.py::test_ready_when_every_service_answers_and_beat_is_recent"

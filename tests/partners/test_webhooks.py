@@ -272,6 +272,35 @@ def test_event_changes_rsvps_and_milestones_become_events(
     assert milestone.data["threshold"] == 2
 
 
+def test_a_waitlisted_guest_is_announced_when_promoted(
+    world, receiver, queued, django_capture_on_commit_callbacks
+):
+    """rsvp.confirmed follows the place, not the row: not for a waitlisted guest,
+    then once when a cancellation gives them the place."""
+    from events.models import EventPage
+    from events.rsvps import cancel_rsvp
+    from events.services import record_rsvp
+
+    endpoint_for(world, receiver, "/hooks")
+    event = world.event_a
+    EventPage.objects.filter(pk=event.pk).update(capacity=1, waitlist=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = record_rsvp(
+            event_id=event.pk, name="Ana", email="ana@example.org", language="en"
+        )
+        second = record_rsvp(
+            event_id=event.pk, name="Li", email="li@example.org", language="zh-hans"
+        )
+    assert second.status == "waitlisted"
+    announced = WebhookDelivery.objects.filter(event_type="rsvp.confirmed")
+    assert [d.data["attendance"] for d in announced] == [first.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_rsvp(rsvp_id=first.pk)
+    assert sorted(d.data["attendance"] for d in announced.all()) == sorted(
+        [first.pk, second.pk]
+    )
+
+
 def test_lost_claims_and_messages_are_sent_again(world, receiver, queued, settings):
     endpoint, _token = endpoint_for(world, receiver, "/hooks")
     ids = webhooks.record_event(

@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published
 
 from campaigns.signals import milestone_reached, signature_counted
+from events.signals import rsvp_confirmed
 from subscribers.signals import subscriptions_confirmed
 
 from ..models import ApiKey, EventType, WebhookEndpoint
@@ -80,19 +81,15 @@ def on_milestone_reached(sender, *, milestone_id: int, campaign_id: int, **kwarg
     transaction.on_commit(record, robust=True)
 
 
-def on_rsvp_saved(sender, *, instance, **kwargs):
-    from events.models import Rsvp
-
-    if instance.status != Rsvp.Status.CONFIRMED:
-        return
+def on_rsvp_confirmed(sender, *, rsvp_id, event_id, **kwargs):
     if not services.listening(EventType.RSVP_CONFIRMED):
         return
     # Unique per RSVP: a waitlisted guest promoted later is announced then, once.
     _later(
         event_type=EventType.RSVP_CONFIRMED,
-        event_key=f"rsvp.confirmed:{instance.pk}",
-        data={"event": instance.event_id, "attendance": instance.pk},
-        event_id=instance.event_id,
+        event_key=f"rsvp.confirmed:{rsvp_id}",
+        data={"event": event_id, "attendance": rsvp_id},
+        event_id=event_id,
     )
 
 
@@ -140,7 +137,7 @@ def forget_endpoints(sender, **kwargs):
 
 
 def connect() -> None:
-    from events.models import EventPage, Rsvp
+    from events.models import EventPage
 
     subscriptions_confirmed.connect(
         on_subscriptions_confirmed, dispatch_uid="partners.subscriptions_confirmed"
@@ -151,7 +148,7 @@ def connect() -> None:
     milestone_reached.connect(
         on_milestone_reached, dispatch_uid="partners.milestone_reached"
     )
-    post_save.connect(on_rsvp_saved, sender=Rsvp, dispatch_uid="partners.rsvp")
+    rsvp_confirmed.connect(on_rsvp_confirmed, dispatch_uid="partners.rsvp")
     page_published.connect(
         on_event_published, sender=EventPage, dispatch_uid="partners.event_published"
     )
