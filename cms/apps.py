@@ -7,8 +7,16 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site and e-mail")
 
     def ready(self):
-        from cms import checks, frame_cache, receivers, request_memo, webhooks  # noqa: F401 - checks register themselves
+        from cms import (  # noqa: F401 - checks register themselves
+            checks,
+            frame_cache,
+            receivers,
+            request_memo,
+            site_lookup,
+            webhooks,
+        )
 
         receivers.connect()
         frame_cache.connect()
         request_memo.connect()
+        site_lookup.connect()

@@ -140,6 +140,13 @@ def _places_key(translation_key) -> str:
     return f"places-urls:{translation_key}"
 
 
+def cached_places_urls(translation_key) -> list[str] | None:
+    """``places_urls`` of the event with this translation key, if it is kept."""
+    from cms.page_cache import page_cache
+
+    return page_cache().get(_places_key(translation_key))
+
+
 def places_urls(event) -> list[str]:
     """The event's places fragment in every language. Kept in the page cache between
     RSVPs (working it out takes a dozen queries, at every RSVP of a storm); a publish,

@@ -20,22 +20,26 @@ from .signals import rsvp_confirmed
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
 
 
-def purge_places(event_id: int) -> None:
+def purge_places(event_id: int, translation_key=None) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
-    language, shows the count (the cached event page does not)."""
-    from cms.page_urls import places_urls, purging
+    language, shows the count (the cached event page does not). With the event's
+    translation key, usually no query: its places URLs are kept between RSVPs."""
+    from cms.page_urls import cached_places_urls, places_urls, purging
 
     if not purging():
         return
-    purge_urls(places_urls(EventPage.objects.get(pk=event_id)))
+    urls = cached_places_urls(translation_key) if translation_key else None
+    if urls is None:
+        urls = places_urls(EventPage.objects.get(pk=event_id))
+    purge_urls(urls)
 
 
-def purge_places_on_commit(event_id: int) -> None:
+def purge_places_on_commit(event_id: int, translation_key=None) -> None:
     """After the transaction: its queries stay out of the event lock, and nobody can
     cache the count from before the change."""
 
     def purge_places_after_commit():
-        purge_places(event_id)
+        purge_places(event_id, translation_key)
 
     transaction.on_commit(purge_places_after_commit)
 

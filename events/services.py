@@ -26,7 +26,13 @@ NO_RSVP = gettext_lazy("This event does not take RSVPs here.")
 
 
 def record_rsvp(
-    *, event_id: int, name: str, email: str, language: str, join_list: bool = False
+    *,
+    event_id: int,
+    name: str,
+    email: str,
+    language: str,
+    join_list: bool = False,
+    event: EventPage | None = None,
 ) -> Rsvp:
     """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
 
@@ -42,7 +48,12 @@ def record_rsvp(
     ``events_claim_rsvp`` (migration 0004), in autocommit unless a list opt-in must be
     written with it: the lock lasts one round trip, not a dozen.
     """
-    event_id, list_id = _canonical_event(event_id)
+    if event is not None and event.pk == event_id:
+        # The caller's page (the RSVP view routed to it): no query to find it again.
+        event = event.canonical()
+    else:
+        event = _canonical_event(event_id)
+    event_id, list_id = event.pk, event.rsvp_list_id
     name = name.strip()
     email_hash = crypto.lookup_hash(email)
     claimed_at = timezone.now()
@@ -81,7 +92,7 @@ def record_rsvp(
                 )
             if status == Rsvp.Status.CONFIRMED:
                 rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
-            purge_places_on_commit(event_id)
+            purge_places_on_commit(event_id, event.translation_key)
             if mail_allowed:
                 transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
     return Rsvp.objects.get(pk=rsvp_id)
@@ -95,24 +106,23 @@ REFUSALS = {
 }
 
 
-def _canonical_event(event_id: int) -> tuple[int, int | None]:
-    """The default-locale event's id and its opt-in list (RSVPs and places are shared
-    by all translations); EventPage.DoesNotExist for no event."""
-    event = EventPage.objects.only("locale_id", "translation_key", "rsvp_list_id").get(
-        pk=event_id
-    )
+def _canonical_event(event_id: int) -> EventPage:
+    """The default-locale event (RSVPs and places are shared by all translations),
+    with only what an RSVP needs; EventPage.DoesNotExist for no event."""
+    fields = ("locale_id", "translation_key", "rsvp_list_id")
+    event = EventPage.objects.only(*fields).get(pk=event_id)
     if event.locale_id != Locale.get_default().pk:
         source = (
             EventPage.objects.filter(
                 translation_key=event.translation_key,
                 locale_id=Locale.get_default().pk,
             )
-            .only("rsvp_list_id")
+            .only(*fields)
             .first()
         )
         if source is not None:
             event = source
-    return event.pk, event.rsvp_list_id
+    return event
 
 
 def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):

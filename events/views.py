@@ -29,7 +29,8 @@ def rsvp_view(request, event):
             try:
                 if ratelimit.address_allowed(form.cleaned_data["email"], "rsvp"):
                     record_rsvp(
-                        event_id=event.pk,
+                        event_id=canonical.pk,
+                        event=canonical,
                         name=form.cleaned_data["name"],
                         email=form.cleaned_data["email"],
                         language=translation.get_language() or "en",

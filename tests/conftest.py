@@ -33,6 +33,17 @@ def _no_process_outlives_the_suite():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _urls_loaded_before_any_frozen_clock():
+    """The URLconf is imported on its first use; the partner API's schemas (pydantic,
+    through django-ninja) cannot be built while freezegun has replaced datetime. A test
+    that first reverses a URL under freeze_time, when it happens to run first in its
+    process, would fail for that reason alone: load the URLs before any test."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_cache_entry_from_an_earlier_run():
     """On a shared Redis, an earlier run's cached pages, frames and counters (same
     prefixes: same xdist worker names) would outlive it by minutes and meet tests that

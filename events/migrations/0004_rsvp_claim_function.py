@@ -30,8 +30,9 @@ DECLARE
     found_status varchar;
     new_status varchar := 'confirmed';
     new_id integer;
-    -- The moment the place was decided (the lock's order, unlike p_now, taken before
-    -- the wait): the waitlist is served in this order.
+    -- The moment the place was decided: the caller's clock (p_now, read before the
+    -- call) plus the time this call waited for the lock, so the stamps follow the
+    -- lock's order and stay on the application's clock (tests freeze it).
     decided timestamptz;
 BEGIN
     SELECT e.rsvp_mode, e.cancelled, e.start, e.capacity, e.waitlist INTO ev
@@ -64,7 +65,7 @@ BEGIN
             new_status := 'waitlisted';
         END IF;
     END IF;
-    decided := clock_timestamp();
+    decided := p_now + (clock_timestamp() - statement_timestamp());
     SELECT r.id, r.status INTO found_id, found_status FROM events_rsvp r
      WHERE r.event_id = p_event AND r.email_hash = p_email_hash;
     IF found_id IS NOT NULL AND found_status <> 'cancelled' THEN
