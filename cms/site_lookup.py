@@ -4,7 +4,8 @@ Wagtail looks the site up for every request it routes (``Site.find_for_request``
 query with a CASE ranking and the root page joined). On this 2-core machine that query
 costs ~5 ms of CPU, a seventh of an uncached render or an RSVP, for an answer that
 changes when an administrator edits the sites. Here the answer is kept per (hostname,
-port) for ``SITE_LOOKUP_SECONDS`` (0: off). A Site or Page saved or deleted in this
+port) for ``SITE_LOOKUP_SECONDS`` (0, the default: off; the test suite's servers run on
+databases flushed under them, which no signal reports). A Site or Page saved or deleted in this
 process forgets every answer at once; other processes see the change within those
 seconds. Only the lookup is shared: each request gets its own copy of the Site, so no
 request can change another's.

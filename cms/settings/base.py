@@ -400,8 +400,10 @@ WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 # would each keep their own copy, so there it lives only briefly.
 FRAME_CACHE_SECONDS = env_int("FRAME_CACHE_SECONDS", 3600 if REDIS_URL else 30)
 # Seconds each process remembers which Wagtail Site answers a host (cms/site_lookup.py):
-# a change of the sites shows in other processes within this time. 0: look up each time.
-SITE_LOOKUP_SECONDS = env_int("SITE_LOOKUP_SECONDS", 10)
+# a change of the sites shows in other processes within this time. Off (0) unless set:
+# a database restored or rewritten under running processes (no signal tells them)
+# would be routed with the sites they remember until the time runs out.
+SITE_LOOKUP_SECONDS = env_int("SITE_LOOKUP_SECONDS", 0)
 
 # --- Petitions (campaigns) ------------------------------------------------------
 # Partner sites allowed to frame the petition widget, e.g. "https://partner.example.org".

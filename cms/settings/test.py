@@ -27,9 +27,6 @@ ALLOWED_HOSTS = ["*"]
 # Off unless a test turns it on (tests/cms/test_page_cache.py): pages at the same paths
 # come and go from test to test, and a copy left by one must not answer the next.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
-# Test databases roll back and flush under running servers, which no signal reports: a
-# remembered site could outlive its rows. tests/cms/test_site_lookup.py turns it on.
-SITE_LOOKUP_SECONDS = env_int("SITE_LOOKUP_SECONDS", 0)
 
 # The tests' files live apart from a dev run's (`make run` uses var/): a newcomer may run
 # both at once, and a test worker must never take a task of the dev run's, or the reverse.
