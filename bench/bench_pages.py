@@ -198,6 +198,7 @@ def storm_main(args) -> int:
     if not redis_url or not database_url.startswith("postgres"):
         sys.exit("--storm needs REDIS_URL and a PostgreSQL DATABASE_URL")
     prefix = f"bench-{os.getpid()}"
+    run_storm = storm.storm_with_wrk if shutil.which("wrk") else storm.storm
     url = throwaway_database(database_url)
     rows, load = [], [os.getloadavg()]
     try:
@@ -206,11 +207,13 @@ def storm_main(args) -> int:
             CACHE_KEY_PREFIX=prefix,
             CELERY_BROKER_KEY_PREFIX=f"{prefix}:",
             PAGE_CACHE_SECONDS="300",
+            DATABASE_CONN_MAX_AGE="600",  # persistent connections, as in production
             # One client address for every guest here: the per-client limit is not
             # what is measured.
             RATE_LIMIT_RSVP_PER_CLIENT="1000000/10m",
         )
-        manage_shell(env, storm.OPEN_THE_RALLY)
+        opened = manage_shell(env, storm.OPEN_THE_RALLY)
+        storm.for_event(int(re.search(r"EVENT (\d+)", opened).group(1)))
         port = free_port()
         server = start_server(env, port, args.threads)
         try:
@@ -220,7 +223,7 @@ def storm_main(args) -> int:
                 for path in storm.GET_PATHS.values():
                     get(f"http://127.0.0.1:{port}{path}")
                 before = count_rsvps(env)
-                result = storm.storm(
+                result = run_storm(
                     port, args.seconds, share, args.connections, csrf, prefix
                 )
                 stored = count_rsvps(env) - before
@@ -234,7 +237,8 @@ def storm_main(args) -> int:
         drop_database(url)
         forget_redis_keys(redis_url, prefix)
     print(
-        f"gunicorn: 2 workers x {args.threads} thread(s); Python load generator, "
+        f"gunicorn: 2 workers x {args.threads} thread(s); "
+        f"{'wrk' if run_storm is storm.storm_with_wrk else 'Python load generator'}, "
         f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
         "Redis page cache"
     )

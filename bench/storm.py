@@ -1,26 +1,39 @@
 """The storm after a rally alert, for ``bench/bench_pages.py --storm``.
 
-A Python load generator (asyncio, one connection per request as gunicorn's sync workers
-close each): ~93 % GETs spread over the rally event, its places fragment (what the
+wrk with bench/storm.lua where it is installed, else a Python load generator (asyncio,
+one connection per request as gunicorn's sync workers close each): ~93 % GETs spread over the rally event, its places fragment (what the
 page's script fetches), the home page, the events listing and a bulletin, and ~7 % RSVP
 POSTs to the rally, a new address each, with one CSRF cookie and token. Reports req/s,
 p50/p99, the page cache's answers and the RSVPs sent, accepted and stored.
 """
 
 import asyncio
+import os
 import random
 import re
+import subprocess
 import time
 import urllib.parse
+from pathlib import Path
 
+EVENT_PATH = "/events/press-conference-and-rally-dhs/"
 GET_PATHS = {
-    "event": "/events/press-conference-and-rally-dhs/",
-    "places": "/events/press-conference-and-rally-dhs/places/",
+    "event": EVENT_PATH,
+    "places": "/_events/{event_id}/places/",  # what the page's script fetches
     "home": "/",
     "listing": "/events/",
     "bulletin": "/bulletins/february-2017/",
 }
-RSVP_PATH = GET_PATHS["event"] + "rsvp/"
+RSVP_PATH = "/_events/{event_id}/rsvp/"  # where the page's RSVP form posts
+
+
+def for_event(event_id: int) -> None:
+    """Fill in the rally's id (printed by OPEN_THE_RALLY)."""
+    global RSVP_PATH
+    GET_PATHS["places"] = GET_PATHS["places"].format(event_id=event_id)
+    RSVP_PATH = RSVP_PATH.format(event_id=event_id)
+
+
 # The demo's rally is in 2017: the storm moves it to next week with RSVPs open here,
 # room for everyone, published like an editor would.
 OPEN_THE_RALLY = """
@@ -34,6 +47,7 @@ event.rsvp_mode = "internal"
 event.capacity = 1_000_000
 event.waitlist = True
 event.save_revision().publish()
+print("EVENT", event.pk)
 """
 COUNT_RSVPS = """
 from events.models import Rsvp
@@ -147,6 +161,41 @@ async def _run(port, seconds, post_share, connections, csrf, run_id) -> dict:
 
 def storm(port, seconds, post_share, connections, csrf, run_id) -> dict:
     return asyncio.run(_run(port, seconds, post_share, connections, csrf, run_id))
+
+
+def storm_with_wrk(port, seconds, post_share, connections, csrf, run_id) -> dict:
+    """The same mix from wrk (bench/storm.lua): keep-alive connections, and a load
+    generator that takes far less of the two cores than the Python one."""
+    cookie, token = csrf
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+         "-s", str(Path(__file__).with_name("storm.lua")), f"http://127.0.0.1:{port}/"],
+        env={**os.environ, "STORM_GETS": " ".join(GET_PATHS.values()),
+             "RSVP_PATH": RSVP_PATH, "POST_SHARE": str(post_share),
+             "CSRF_TOKEN": token, "CSRF_COOKIE": cookie, "RUN_ID": run_id},
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    figures = {
+        key: int(value)
+        for key, value in re.findall(r"(\w+)=(\d+)", output.split("STORM", 1)[1])
+    }
+    posts = figures["posts"]
+    labels = {
+        name: figures[name]
+        for name in ("hit", "stale", "miss", "none")
+        if figures[name]
+    }
+    return {
+        "requests": figures["completed"],
+        "rps": figures["completed"] / (figures["duration_us"] / 1e6),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "labels": labels,
+        "statuses": {"not 200/302": figures["not_ok"] + figures["errors_other"]},
+        "rsvp": posts,
+        "rsvp_ok": figures["posts_ok"],
+        "get": figures["completed"] - posts,
+    }
 
 
 def describe(name: str, result: dict, stored: int | None) -> str:

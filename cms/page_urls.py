@@ -131,9 +131,12 @@ def purge_page(page) -> None:
     """A page was published, unpublished, moved or deleted: purge what shows it."""
     if not purging():
         return
+    urls = full_urls(page, affected_paths(page))
     if page.specific_class._meta.model_name == "eventpage":
+        # Its places fragment shows whether RSVPs are open, and the waitlist.
         forget_places_urls(page.translation_key)
-    purge_urls(full_urls(page, affected_paths(page)))
+        urls += places_urls(page)
+    purge_urls(urls)
 
 
 def _places_key(translation_key) -> str:
@@ -148,17 +151,31 @@ def cached_places_urls(translation_key) -> list[str] | None:
 
 
 def places_urls(event) -> list[str]:
-    """The event's places fragment in every language. Kept in the page cache between
-    RSVPs (working it out takes a dozen queries, at every RSVP of a storm); a publish,
-    move or deletion of the event forgets it."""
+    """The event's places fragment (events.views.places_by_id) in every language.
+    Kept in the page cache between RSVPs, so a storm of RSVPs purges without a query;
+    a publish, move or deletion of the event forgets it."""
     from cms.page_cache import STALE_SECONDS, fresh_seconds, page_cache
 
     key = _places_key(event.translation_key)
     urls = page_cache().get(key)
     if urls is None:
-        urls = full_urls(event, page_paths(event, suffixes=["places/"]))
+        urls = full_urls(event, _places_paths(event))
         page_cache().set(key, urls, fresh_seconds() + STALE_SECONDS)
     return urls
+
+
+def _places_paths(event) -> set[str]:
+    from django.urls import reverse
+    from django.utils import translation
+
+    from cms.languages import LANGUAGE_CODES
+
+    event_id = event.specific_deferred.canonical().pk
+    paths = set()
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            paths.add(reverse("events:places", args=[event_id]))
+    return paths
 
 
 def forget_places_urls(translation_key) -> None:

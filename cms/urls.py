@@ -54,6 +54,8 @@ urlpatterns += i18n_patterns(
         logins.limit_password_posts(wagtail_views.authenticate_with_password),
     ),
     path("search/", cms_views.search, name="search"),
+    # An underscore, like Wagtail's _util/: no page slug can shadow it.
+    path("_events/", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

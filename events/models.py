@@ -532,26 +532,23 @@ class EventPage(
 
         mark_cacheable(request)
         context = super().get_context(request, *args, **kwargs)
-        # No places left here: the cached page fetches them from places/ (below).
+        # No places left here: the cached page fetches them (events.views.places_by_id).
         # Public location only: the private address is for confirmed guests' e-mail.
         context["calendar_links"] = event_links(self)
         return context
 
     def get_cached_paths(self):
-        return ["/", "ical/", "places/"]
+        # The places fragment is cached at its plain URL (events/urls.py) instead.
+        return ["/", "ical/"]
 
     @path("places/", name="places")
     def places(self, request):
-        """The RSVP state with the places left: a fragment the cached page fills in
-        (events/static/js/places.js), cached apart and purged by every RSVP."""
-        from django.template.response import TemplateResponse
+        """The places fragment at the page's own URL, for pages cached before the
+        fragment moved to its plain URL (events.views.places_by_id): never cached here,
+        so never stale."""
+        from events.views import places_fragment
 
-        mark_cacheable(request)
-        return TemplateResponse(
-            request,
-            "events/includes/places.html",
-            {"page": self, "places_left": self.places_left()},
-        )
+        return places_fragment(request, self, self.canonical())
 
     @path("ical/", name="ics")
     def ics(self, request):

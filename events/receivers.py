@@ -17,9 +17,32 @@ def event_page_published(sender, instance, **kwargs) -> None:
     # The page cache: cms.receivers purges the event in every language, its listings.
 
 
+def forget_memoised_events(sender, **kwargs) -> None:
+    """A published, unpublished, moved or restricted page is seen at once here."""
+    from events.selectors import forget_rsvp_events
+
+    forget_rsvp_events()
+
+
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_unpublished
+
     from events.models import EventPage
 
     page_published.connect(
         event_page_published, sender=EventPage, dispatch_uid="events-page-published"
     )
+    for signal, sender in (
+        (page_published, None),
+        (page_unpublished, None),
+        (post_delete, Page),
+        (post_save, PageViewRestriction),
+        (post_delete, PageViewRestriction),
+    ):
+        signal.connect(
+            forget_memoised_events,
+            sender=sender,
+            dispatch_uid=f"events.forget_rsvp_events.{id(signal)}.{id(sender)}",
+        )

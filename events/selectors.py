@@ -1,8 +1,43 @@
 """Read queries about event guests, shared by the alerts pipeline and the admin."""
 
+import threading
+import time
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .models import EventPage, GuestMessage, Rsvp
+
+# A crowd RSVPs to the same event dozens of times a second: each process keeps what an
+# RSVP needs to know of it (live, default locale, view restrictions) a few seconds
+# instead of two queries per RSVP. Publishing, unpublishing or a changed restriction
+# clears this process's copy at once (receivers.py); other processes catch up within
+# RSVP_EVENT_MEMO_SECONDS. Places, cancellation and the start time are not taken from
+# here: events_claim_rsvp reads them under the event's lock.
+RSVP_EVENT_MEMO_SECONDS = 5.0
+_rsvp_event_memo: dict[int, tuple[float, EventPage | None, list]] = {}
+_memo_lock = threading.Lock()
+
+
+def rsvp_event(*, event_id: int) -> tuple[EventPage | None, list]:
+    """(the live default-locale event with this id, or None; its view restrictions)."""
+    now = time.monotonic()
+    cached = _rsvp_event_memo.get(event_id)
+    if cached is not None and now - cached[0] < RSVP_EVENT_MEMO_SECONDS:
+        return cached[1], cached[2]
+    event = EventPage.objects.live().filter(pk=event_id).first()
+    restrictions = []
+    if event is not None and event.canonical().pk != event.pk:
+        event = None  # a translation's id: RSVPs belong to the default-locale event
+    if event is not None:
+        restrictions = list(event.get_view_restrictions())
+    with _memo_lock:
+        _rsvp_event_memo[event_id] = (now, event, restrictions)
+    return event, restrictions
+
+
+def forget_rsvp_events() -> None:
+    with _memo_lock:
+        _rsvp_event_memo.clear()
 
 
 def told_by_guest_mail(*, alert_page_id: int, email_hash) -> QuerySet:

@@ -1,28 +1,93 @@
-"""The public RSVP form of an event page (a sub-route: never in the page cache)."""
+"""The public RSVP form of an event and its places left (never in the page cache,
+except the places fragment, which every RSVP purges).
+
+Each is served twice: as a sub-route of the event page (``rsvp/``, ``places/``: the
+URLs in e-mails and bookmarks) and at a plain URL with the event's id (events/urls.py),
+which the page's form and script use so a crowd's requests skip the page tree.
+"""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
-from cms.languages import localized_url
+from cms.page_cache import mark_cacheable
 from events.forms import RsvpForm
+from events.models import EventPage
+from events.selectors import rsvp_event
 from events.services import record_rsvp, rsvp_refusal
 
 
 @never_cache
 def rsvp_view(request, event):
-    canonical = event.canonical()
+    """The ``rsvp/`` sub-route of an event page (routed by Wagtail)."""
+    return _rsvp(request, event.canonical(), reader_page=lambda: event)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rsvp_by_id(request, event_id: int):
+    """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
+    canonical = _public_event(request, event_id, memoised=request.method == "POST")
+    return _rsvp(request, canonical, reader_page=lambda: canonical.localized)
+
+
+@require_GET
+def places_by_id(request, event_id: int):
+    """The RSVP state with the places left, for the cached event page's script
+    (cms/static/js/places.js). Cached apart, and purged by every RSVP."""
+    canonical = _public_event(request, event_id)
+    if not canonical.get_view_restrictions().exists():
+        mark_cacheable(request)
+    return places_fragment(request, canonical.localized, canonical)
+
+
+def places_fragment(request, page: EventPage, canonical: EventPage):
+    return TemplateResponse(
+        request,
+        "events/includes/places.html",
+        {"page": page, "canonical": canonical, "places_left": canonical.places_left()},
+    )
+
+
+def _public_event(request, event_id: int, *, memoised: bool = False) -> EventPage:
+    """The live default-locale event with this id, if this reader may see it; 404 for
+    anything else (a draft, a translation's id, a private event). ``memoised``: the
+    process's copy of the last few seconds will do (for recording an RSVP, whose rules
+    are checked again under the event's lock), not for a page that gets cached."""
+    if memoised:
+        event, restrictions = rsvp_event(event_id=event_id)
+    else:
+        event = EventPage.objects.live().filter(pk=event_id).first()
+        if event is not None and event.canonical().pk != event.pk:
+            event = None
+        restrictions = event.get_view_restrictions() if event is not None else []
+    if event is None:
+        raise Http404
+    for restriction in restrictions:
+        if not restriction.accept_request(request):
+            raise Http404
+    return event
+
+
+def _rsvp(request, canonical: EventPage, *, reader_page):
+    """Show the form (GET) or record an RSVP (POST). ``reader_page()`` is the event in
+    the reader's language, wanted only for a page shown, not to record an RSVP."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
-    context = {"page": event, "event": event, "sent": request.GET.get("sent") == "1"}
-    sent = redirect(localized_url(event) + "rsvp/?sent=1")
+    sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
+    full = False
     if request.method == "POST":
         form = RsvpForm(request.POST, list_name=list_name)
         if not ratelimit.client_allowed(request, "rsvp"):
-            context.update(form=form, rate_limited=True)
-            return TemplateResponse(request, "events/rsvp.html", context, status=429)
+            return _rsvp_page(
+                request, canonical, reader_page(), form=form, status=429,
+                rate_limited=True,
+            )  # fmt: skip
         if form.is_bot:
             return sent
         if form.is_valid():
@@ -39,12 +104,12 @@ def rsvp_view(request, event):
                 else:
                     # Too many RSVPs for this address: nothing is written, and the
                     # answer is the one anybody would get now.
-                    refusal = rsvp_refusal(event_id=event.pk)
+                    refusal = rsvp_refusal(event_id=canonical.pk)
                     if refusal is not None:
                         raise refusal
             except ValidationError as error:
                 if error.code == "full":
-                    context["full"] = True
+                    full = True
                 else:
                     form.add_error(None, error)
             else:
@@ -53,12 +118,24 @@ def rsvp_view(request, event):
                 return sent
     else:
         form = RsvpForm(list_name=list_name)
-        refusal = rsvp_refusal(event_id=event.pk)
-        context["full"] = refusal is not None and refusal.code == "full"
-    context["form"] = form
-    # Never cached: readers without JavaScript see the places left here.
-    context["places_left"] = canonical.places_left()
-    return TemplateResponse(request, "events/rsvp.html", context)
+        refusal = rsvp_refusal(event_id=canonical.pk)
+        full = refusal is not None and refusal.code == "full"
+    return _rsvp_page(
+        request, canonical, reader_page(), form=form, full=full,
+        sent=request.GET.get("sent") == "1",
+    )  # fmt: skip
+
+
+def _rsvp_page(request, canonical, event, *, form, status=200, **context):
+    context.update(
+        page=event,
+        event=event,
+        canonical=canonical,
+        form=form,
+        # Never cached: readers without JavaScript see the places left here.
+        places_left=canonical.places_left(),
+    )
+    return TemplateResponse(request, "events/rsvp.html", context, status=status)
 
 
 def _cancel_page(request, event, *, status=200, **context):

@@ -24,3 +24,35 @@ def test_clearing_the_cache_keeps_queued_tasks_and_other_keys():
         assert client.get(foreign) == b"an e-mail waiting to be sent"
     finally:
         client.delete(foreign)
+
+
+def test_one_redis_client_serves_every_call_and_thread():
+    """Django builds a redis.Redis per cache call; ours keeps one per pool, shared by
+    threads (the pool hands each command its own connection)."""
+    import threading
+
+    backend = cache._cache
+    first = backend.get_client(write=True)
+    assert backend.get_client(write=False) is first
+
+    results, errors = [], []
+
+    def work(number):
+        try:
+            for step in range(50):
+                key = f"client-reuse:{number}:{step}"
+                cache.set(key, step)
+                results.append(cache.get(key) == step)
+                cache.delete(key)
+        except Exception as error:  # noqa: BLE001 reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 400
+    assert all(results)
+    assert backend.get_client() is first

@@ -169,22 +169,45 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
     home_page, page_cache, django_capture_on_commit_callbacks
 ):
     event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+    places_url = f"/_events/{event.pk}/places/"
     reader, guest = Client(), Client()
     page = reader.get(event.url)
-    assert f'data-places="{event.url}places/"' in page.content.decode()
-    assert "5 places left" in reader.get(event.url + "places/").content.decode()
-    assert reader.get(event.url + "places/")["X-Page-Cache"] == "hit"
+    assert f'data-places="{places_url}"' in page.content.decode()
+    assert "5 places left" in reader.get(places_url).content.decode()
+    assert reader.get(places_url)["X-Page-Cache"] == "hit"
+    assert reader.get("/es" + places_url)["X-Page-Cache"] == "miss"
 
     with django_capture_on_commit_callbacks(execute=True):
-        guest.post(
-            event.url + "rsvp/",
+        answer = guest.post(
+            f"/_events/{event.pk}/rsvp/",
             {"name": "Ana", "email": "ana@example.org", "website": ""},
         )
+    assert answer.status_code == 302
 
-    places = reader.get(event.url + "places/")
+    places = reader.get(places_url)
+    assert places["X-Page-Cache"] != "hit"
     assert "4 places left" in places.content.decode()
+    spanish = reader.get("/es" + places_url)
+    assert spanish["X-Page-Cache"] != "hit", "purged in every language"
+    assert "4" in spanish.content.decode()
     assert reader.get(event.url)["X-Page-Cache"] == "hit", "the page itself stays"
     assert "4 places left" in Client().get(event.url + "rsvp/").content.decode()
+    assert "4 places left" in Client().get(event.url + "places/").content.decode()
+
+
+def test_publishing_an_event_refreshes_its_places_fragment(home_page, page_cache):
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+    places_url = f"/_events/{event.pk}/places/"
+    client = Client()
+    assert "5 places left" in client.get(places_url).content.decode()
+    assert client.get(places_url)["X-Page-Cache"] == "hit"
+
+    event.cancelled = True
+    event.save_revision().publish()
+
+    answer = client.get(places_url)
+    assert "RSVPs are closed." in answer.content.decode()
+    assert answer["X-Page-Cache"] == "miss"
 
 
 def test_crawler_query_strings_store_nothing(client, home_page, page_cache):
@@ -243,9 +266,15 @@ def test_every_entry_has_a_time_to_live(client, home_page, settings):
     page_cache.clear()
 
 
-def test_event_places_fragment_is_a_listed_cached_path(home_page):
+def test_event_places_fragment_is_cached_at_its_plain_url_only(home_page):
+    from cms.page_urls import places_urls
+
     event = EventPage.objects.get(pk=build_event(rsvp_mode="internal").pk)
-    assert "places/" in event.get_cached_paths()
+    assert "places/" not in event.get_cached_paths()
+    urls = places_urls(event)
+    assert len(urls) == 6
+    assert any(url.endswith(f"/_events/{event.pk}/places/") for url in urls)
+    assert any(url.endswith(f"/zh-hans/_events/{event.pk}/places/") for url in urls)
 
 
 def fetch_at_once(url: str, count: int) -> list[tuple[int, str, str]]:

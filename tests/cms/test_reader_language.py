@@ -84,17 +84,27 @@ def test_event_listing_rsvp_and_its_redirect_keep_the_prefix(client, site):
     assert f'href="/ar/events/{event.slug}/"' in listing
 
     page = client.get(f"/ar/events/{event.slug}/").content.decode()
-    assert f'href="/ar/events/{event.slug}/rsvp/"' in page
+    assert f'href="/ar/_events/{event.pk}/rsvp/"' in page
     assert f'href="/ar/events/{event.slug}/ical/"' in page
 
+    form = client.get(f"/ar/_events/{event.pk}/rsvp/").content.decode()
+    assert f'action="/ar/_events/{event.pk}/rsvp/"' in form
     answer = client.post(
-        f"/ar/events/{event.slug}/rsvp/",
+        f"/ar/_events/{event.pk}/rsvp/",
         {"name": "Layla", "email": "layla@example.org"},
     )
     assert answer.status_code == 302
-    assert answer["Location"] == f"/ar/events/{event.slug}/rsvp/?sent=1"
+    assert answer["Location"] == f"/ar/_events/{event.pk}/rsvp/?sent=1"
     thanks = client.get(answer["Location"]).content.decode()
     assert f'href="/ar/events/{event.slug}/"' in thanks  # "Back to the event"
+    assert '<html lang="ar" dir="rtl">' in thanks
+
+    # The page's own rsvp/ (links in e-mails) answers the same way.
+    again = client.post(
+        f"/ar/events/{event.slug}/rsvp/",
+        {"name": "Layla", "email": "layla@example.org"},
+    )
+    assert again["Location"] == f"/ar/_events/{event.pk}/rsvp/?sent=1"
 
 
 def test_a_translated_page_links_to_its_translation(client, site):

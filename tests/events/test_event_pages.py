@@ -96,9 +96,12 @@ def test_event_page_shows_chicago_time_map_link_and_rsvp(client, home_page):
     html = client.get(event.url).content.decode()
     assert "March 4, 2027, 9 a.m. – 1 p.m. (Chicago time)" in html
     assert "openstreetmap.org/search?query=1901+W+Carroll+Ave" in html
-    assert f'data-places="{event.url}places/"' in html
+    assert f'data-places="/_events/{event.pk}/places/"' in html
+    assert (
+        "200 places left" in client.get(f"/_events/{event.pk}/places/").content.decode()
+    )
     assert "200 places left" in client.get(event.url + "places/").content.decode()
-    assert event.url + "rsvp/" in html
+    assert f'href="/_events/{event.pk}/rsvp/"' in html
     assert event.url + "ical/" in html
 
 

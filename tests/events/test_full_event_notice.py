@@ -23,7 +23,7 @@ def test_a_full_event_with_a_waitlist_offers_it(home_page):
     html = Client().get(event.url + "places/").content.decode()
     assert "0 places left" not in html
     assert "This event is full. Join the waitlist" in html
-    assert f'href="{event.url}rsvp/">Join the waitlist</a>' in html
+    assert f'href="/_events/{event.pk}/rsvp/">Join the waitlist</a>' in html
     form = Client().get(event.url + "rsvp/").content.decode()
     assert "This event is full. Join the waitlist" in form
 
@@ -33,6 +33,6 @@ def test_a_full_event_without_a_waitlist_says_it_is_full(home_page):
     fill(event)
     html = Client().get(event.url + "places/").content.decode()
     assert "This event is full." in html
-    assert f'href="{event.url}rsvp/"' not in html
+    assert f'href="/_events/{event.pk}/rsvp/"' not in html
     form = Client().get(event.url + "rsvp/").content.decode()
     assert "Sorry, this event is full." in form

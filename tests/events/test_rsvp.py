@@ -206,3 +206,37 @@ def test_no_list_opt_in_without_the_box(client, home_page):
     post(client, event)
     assert not Subscription.objects.exists()
     assert EventPage.objects.get(pk=event.pk).places_left() is None
+
+
+def test_the_plain_rsvp_url_answers_only_for_a_public_live_event(client, home_page):
+    """/_events/<id>/rsvp/ skips the page tree, not the page's rules: a draft, a
+    translation's id or a private event is a 404, a GET-only URL refuses other verbs."""
+    from wagtail.models import PageViewRestriction
+
+    event = build_event(rsvp_mode="internal")
+    assert client.get(f"/_events/{event.pk}/rsvp/").status_code == 200
+    assert client.get(f"/_events/{event.pk + 999}/rsvp/").status_code == 404
+    assert client.put(f"/_events/{event.pk}/rsvp/").status_code == 405
+    assert client.post(f"/_events/{event.pk}/places/").status_code == 405
+
+    PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    for url in (f"/_events/{event.pk}/rsvp/", f"/_events/{event.pk}/places/"):
+        assert client.get(url).status_code == 404
+    answer = client.post(
+        f"/_events/{event.pk}/rsvp/", {"name": "Ana", "email": "ana@example.org"}
+    )
+    assert answer.status_code == 404
+    assert not Rsvp.objects.exists()
+
+    PageViewRestriction.objects.all().delete()
+    event.unpublish()
+    assert client.get(f"/_events/{event.pk}/places/").status_code == 404
+
+
+def test_a_translations_id_is_not_an_event_of_its_own(client, home_page):
+    event = build_event(rsvp_mode="internal")
+    spanish = translate_page(event, "es")
+    assert client.get(f"/_events/{spanish.pk}/places/").status_code == 404
+    assert client.get(f"/es/_events/{event.pk}/places/").status_code == 200
