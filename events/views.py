@@ -33,7 +33,7 @@ def rsvp_view(request, event):
 @require_http_methods(["GET", "POST"])
 def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
-    canonical = _public_event(request, event_id, memoised=request.method == "POST")
+    canonical, _ = _public_event(request, event_id, memoised=request.method == "POST")
     return _rsvp(request, canonical, reader_page=lambda: canonical.localized)
 
 
@@ -41,10 +41,12 @@ def rsvp_by_id(request, event_id: int):
 def places_by_id(request, event_id: int):
     """The RSVP state with the places left, for the cached event page's script
     (cms/static/js/places.js). Cached apart, and purged by every RSVP."""
-    canonical = _public_event(request, event_id)
-    if not canonical.get_view_restrictions().exists():
+    canonical, restricted = _public_event(request, event_id)
+    if not restricted:
         mark_cacheable(request)
-    return places_fragment(request, canonical.localized, canonical)
+    # The fragment shows only facts the translations share with the default-locale
+    # event (their sync keeps them equal), so no query for the reader's translation.
+    return places_fragment(request, canonical, canonical)
 
 
 def places_fragment(request, page: EventPage, canonical: EventPage):
@@ -55,24 +57,27 @@ def places_fragment(request, page: EventPage, canonical: EventPage):
     )
 
 
-def _public_event(request, event_id: int, *, memoised: bool = False) -> EventPage:
+def _public_event(
+    request, event_id: int, *, memoised: bool = False
+) -> tuple[EventPage, bool]:
     """The live default-locale event with this id, if this reader may see it; 404 for
     anything else (a draft, a translation's id, a private event). ``memoised``: the
     process's copy of the last few seconds will do (for recording an RSVP, whose rules
-    are checked again under the event's lock), not for a page that gets cached."""
+    are checked again under the event's lock), not for a page that gets cached.
+    Returns the event and whether it has view restrictions."""
     if memoised:
         event, restrictions = rsvp_event(event_id=event_id)
     else:
         event = EventPage.objects.live().filter(pk=event_id).first()
         if event is not None and event.canonical().pk != event.pk:
             event = None
-        restrictions = event.get_view_restrictions() if event is not None else []
+        restrictions = list(event.get_view_restrictions()) if event else []
     if event is None:
         raise Http404
     for restriction in restrictions:
         if not restriction.accept_request(request):
             raise Http404
-    return event
+    return event, bool(restrictions)
 
 
 def _rsvp(request, canonical: EventPage, *, reader_page):
