@@ -103,8 +103,9 @@ def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
     sent, accepted, stored = map(
         int, re.search(r"(\d+) sent, (\d+) accepted, (\d+) stored", out).groups()
     )
-    assert sent > 0, out
-    assert stored == accepted, out
+    assert accepted > 0, out
+    # Every accepted RSVP is stored; wrk may stop with a few sent and not yet answered.
+    assert accepted <= stored <= sent, out
 
 
 def test_login_flood_benchmark_measures_both_caps():
