@@ -18,18 +18,22 @@ _rsvp_event_memo: dict[int, tuple[float, EventPage | None, list]] = {}
 _memo_lock = threading.Lock()
 
 
-def rsvp_event(*, event_id: int) -> tuple[EventPage | None, list]:
+def public_event(*, event_id: int) -> tuple[EventPage | None, list]:
     """(the live default-locale event with this id, or None; its view restrictions)."""
+    event = EventPage.objects.live().filter(pk=event_id).first()
+    if event is None or event.canonical().pk != event.pk:
+        # None, or a translation's id: RSVPs belong to the default-locale event.
+        return None, []
+    return event, list(event.get_view_restrictions())
+
+
+def rsvp_event(*, event_id: int) -> tuple[EventPage | None, list]:
+    """``public_event``, as this process saw it within RSVP_EVENT_MEMO_SECONDS."""
     now = time.monotonic()
     cached = _rsvp_event_memo.get(event_id)
     if cached is not None and now - cached[0] < RSVP_EVENT_MEMO_SECONDS:
         return cached[1], cached[2]
-    event = EventPage.objects.live().filter(pk=event_id).first()
-    restrictions = []
-    if event is not None and event.canonical().pk != event.pk:
-        event = None  # a translation's id: RSVPs belong to the default-locale event
-    if event is not None:
-        restrictions = list(event.get_view_restrictions())
+    event, restrictions = public_event(event_id=event_id)
     with _memo_lock:
         _rsvp_event_memo[event_id] = (now, event, restrictions)
     return event, restrictions

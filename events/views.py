@@ -19,7 +19,7 @@ from cms import ratelimit
 from cms.page_cache import mark_cacheable
 from events.forms import RsvpForm
 from events.models import EventPage
-from events.selectors import rsvp_event
+from events.selectors import public_event, rsvp_event
 from events.services import record_rsvp, rsvp_refusal
 
 
@@ -65,13 +65,8 @@ def _public_event(
     process's copy of the last few seconds will do (for recording an RSVP, whose rules
     are checked again under the event's lock), not for a page that gets cached.
     Returns the event and whether it has view restrictions."""
-    if memoised:
-        event, restrictions = rsvp_event(event_id=event_id)
-    else:
-        event = EventPage.objects.live().filter(pk=event_id).first()
-        if event is not None and event.canonical().pk != event.pk:
-            event = None
-        restrictions = list(event.get_view_restrictions()) if event else []
+    lookup = rsvp_event if memoised else public_event
+    event, restrictions = lookup(event_id=event_id)
     if event is None:
         raise Http404
     for restriction in restrictions:
