@@ -133,7 +133,13 @@ def purge_page(page) -> None:
         return
     urls = full_urls(page, affected_paths(page))
     if page.specific_class._meta.model_name == "eventpage":
-        # Its places fragment shows whether RSVPs are open, and the waitlist.
+        from events.selectors import forget_public_events
+
+        # Its places fragment shows whether RSVPs are open, and the waitlist. Its
+        # render takes the event from a per-process copy: forgotten first (here and
+        # at commit, ahead of the purge's own), or a render right after the purge
+        # could store the event as it was.
+        forget_public_events()
         forget_places_urls(page.translation_key)
         urls += places_urls(page)
     purge_urls(urls)

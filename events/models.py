@@ -438,9 +438,13 @@ class EventPage(
         return sorted(times, key=lambda item: item[1])
 
     # --- derived values used by templates, e-mails and feeds -------------------
+    # Set on an instance already checked to be the default-locale page (by
+    # events.selectors.public_event), so canonical() costs no locale query.
+    known_canonical = False
+
     def canonical(self) -> "EventPage":
         """The default-locale page: RSVPs and capacity are shared by all translations."""
-        if self.locale_id == Locale.get_default().pk:
+        if self.known_canonical or self.locale_id == Locale.get_default().pk:
             return self
         source = self.get_translation_or_none(Locale.get_default())
         return source.specific if source is not None else self

@@ -18,10 +18,11 @@ def event_page_published(sender, instance, **kwargs) -> None:
 
 
 def forget_memoised_events(sender, **kwargs) -> None:
-    """A published, unpublished, moved or restricted page is seen at once here."""
-    from events.selectors import forget_rsvp_events
+    """A published, unpublished, deleted or restricted page is seen at once, in every
+    process that shares the cache."""
+    from events.selectors import forget_public_events
 
-    forget_rsvp_events()
+    forget_public_events()
 
 
 def connect() -> None:
@@ -44,5 +45,5 @@ def connect() -> None:
         signal.connect(
             forget_memoised_events,
             sender=sender,
-            dispatch_uid=f"events.forget_rsvp_events.{id(signal)}.{id(sender)}",
+            dispatch_uid=f"events.forget_public_events.{id(signal)}.{id(sender)}",
         )

@@ -2,19 +2,26 @@
 
 import threading
 import time
+import uuid
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .models import EventPage, GuestMessage, Rsvp
 
-# A crowd RSVPs to the same event dozens of times a second: each process keeps what an
-# RSVP needs to know of it (live, default locale, view restrictions) a few seconds
-# instead of two queries per RSVP. Publishing, unpublishing or a changed restriction
-# clears this process's copy at once (receivers.py); other processes catch up within
-# RSVP_EVENT_MEMO_SECONDS. Places, cancellation and the start time are not taken from
-# here: events_claim_rsvp reads them under the event's lock.
-RSVP_EVENT_MEMO_SECONDS = 5.0
-_rsvp_event_memo: dict[int, tuple[float, EventPage | None, list]] = {}
+# A crowd RSVPs to the same event dozens of times a second, and its page's script asks
+# for the places left after each RSVP: each process keeps what both need to know of the
+# event (live, default locale, view restrictions) instead of three queries per request.
+# The copy is checked against a generation token in the shared cache (one GET): a
+# publish, unpublish, deletion or changed restriction gives the token a new value, so
+# every process sees the change on its next request. Without a shared cache (the
+# embedded default) other processes catch up within MEMO_SECONDS. Places, cancellation
+# and the start time are never taken from here: events_claim_rsvp reads them under the
+# event's lock, and the places count is always queried.
+MEMO_SECONDS = 5.0
+GENERATION_KEY = "events:public-lookup-generation"
+_memo: dict[int, tuple[str | None, float, EventPage | None, list]] = {}
 _memo_lock = threading.Lock()
 
 
@@ -24,24 +31,40 @@ def public_event(*, event_id: int) -> tuple[EventPage | None, list]:
     if event is None or event.canonical().pk != event.pk:
         # None, or a translation's id: RSVPs belong to the default-locale event.
         return None, []
+    event.known_canonical = True
     return event, list(event.get_view_restrictions())
 
 
-def rsvp_event(*, event_id: int) -> tuple[EventPage | None, list]:
-    """``public_event``, as this process saw it within RSVP_EVENT_MEMO_SECONDS."""
+def memoised_public_event(*, event_id: int) -> tuple[EventPage | None, list]:
+    """``public_event`` as this process last saw it, while no change came since."""
+    # Read before the query: a change committed meanwhile leaves this copy behind.
+    generation = cache.get(GENERATION_KEY)
     now = time.monotonic()
-    cached = _rsvp_event_memo.get(event_id)
-    if cached is not None and now - cached[0] < RSVP_EVENT_MEMO_SECONDS:
-        return cached[1], cached[2]
+    cached = _memo.get(event_id)
+    if (
+        cached is not None
+        and cached[0] == generation
+        and now - cached[1] < MEMO_SECONDS
+    ):
+        return cached[2], cached[3]
     event, restrictions = public_event(event_id=event_id)
     with _memo_lock:
-        _rsvp_event_memo[event_id] = (now, event, restrictions)
+        _memo[event_id] = (generation, now, event, restrictions)
     return event, restrictions
 
 
-def forget_rsvp_events() -> None:
+def forget_public_events() -> None:
+    """Events changed: every process looks them up again, now and once the change
+    commits (a lookup in between may have read the rows from before it)."""
+    _new_generation()
+    if connection.in_atomic_block:
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     with _memo_lock:
-        _rsvp_event_memo.clear()
+        _memo.clear()
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def told_by_guest_mail(*, alert_page_id: int, email_hash) -> QuerySet:

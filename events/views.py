@@ -19,7 +19,7 @@ from cms import ratelimit
 from cms.page_cache import mark_cacheable
 from events.forms import RsvpForm
 from events.models import EventPage
-from events.selectors import public_event, rsvp_event
+from events.selectors import memoised_public_event
 from events.services import record_rsvp, rsvp_refusal
 
 
@@ -33,7 +33,7 @@ def rsvp_view(request, event):
 @require_http_methods(["GET", "POST"])
 def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
-    canonical, _ = _public_event(request, event_id, memoised=request.method == "POST")
+    canonical, _ = _public_event(request, event_id)
     return _rsvp(request, canonical, reader_page=lambda: canonical.localized)
 
 
@@ -57,16 +57,12 @@ def places_fragment(request, page: EventPage, canonical: EventPage):
     )
 
 
-def _public_event(
-    request, event_id: int, *, memoised: bool = False
-) -> tuple[EventPage, bool]:
+def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     """The live default-locale event with this id, if this reader may see it; 404 for
-    anything else (a draft, a translation's id, a private event). ``memoised``: the
-    process's copy of the last few seconds will do (for recording an RSVP, whose rules
-    are checked again under the event's lock), not for a page that gets cached.
-    Returns the event and whether it has view restrictions."""
-    lookup = rsvp_event if memoised else public_event
-    event, restrictions = lookup(event_id=event_id)
+    anything else (a draft, a translation's id, a private event). Returns the event
+    (the process's copy, shared by its threads: read only) and whether it has view
+    restrictions."""
+    event, restrictions = memoised_public_event(event_id=event_id)
     if event is None:
         raise Http404
     for restriction in restrictions:

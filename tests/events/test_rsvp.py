@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import EventPage, Rsvp
@@ -233,6 +234,29 @@ def test_the_plain_rsvp_url_answers_only_for_a_public_live_event(client, home_pa
     PageViewRestriction.objects.all().delete()
     event.unpublish()
     assert client.get(f"/_events/{event.pk}/places/").status_code == 404
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request(client, home_page):
+    """Each process keeps its lookup of a public event; a change anywhere gives the
+    shared generation token a new value, and the next request looks the event up
+    again even though this process's own copy was never cleared."""
+    from events import selectors
+
+    event = build_event(rsvp_mode="internal")
+    places = f"/_events/{event.pk}/places/"
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(places).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(places).status_code == 200
+    assert len(again) < len(first)  # the lookup came from the process's copy
+
+    # Another process unpublishes: the row changes and no signal runs here.
+    EventPage.objects.filter(pk=event.pk).update(live=False)
+    assert client.get(places).status_code == 200  # this copy, still current here
+    assert selectors._memo  # never cleared in this process
+    cache.set(selectors.GENERATION_KEY, "set by another process", None)
+    assert client.get(places).status_code == 404
+    assert client.post(places.replace("places", "rsvp"), {}).status_code == 404
 
 
 def test_a_translations_id_is_not_an_event_of_its_own(client, home_page):
