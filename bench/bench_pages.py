@@ -63,12 +63,14 @@ def get(url: str) -> tuple[int, str, str]:
         return error.code, "", ""
 
 
-def start_server(env: dict, port: int, threads: int) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, threads: int, workers: int = 2
+) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "cms.wsgi",
         "--workers",
-        "2",
+        str(workers),
         "--bind",
         f"127.0.0.1:{port}",
         "--threads",
@@ -215,7 +217,7 @@ def storm_main(args) -> int:
         opened = manage_shell(env, storm.OPEN_THE_RALLY)
         storm.for_event(int(re.search(r"EVENT (\d+)", opened).group(1)))
         port = free_port()
-        server = start_server(env, port, args.threads)
+        server = start_server(env, port, args.threads, args.workers)
         try:
             csrf = asyncio.run(storm.csrf_pair(port))
             mixed = f"{args.post_share:.0%} RSVP POSTs"
@@ -237,7 +239,7 @@ def storm_main(args) -> int:
         drop_database(url)
         forget_redis_keys(redis_url, prefix)
     print(
-        f"gunicorn: 2 workers x {args.threads} thread(s); "
+        f"gunicorn: {args.workers} workers x {args.threads} thread(s); "
         f"{'wrk' if run_storm is storm.storm_with_wrk else 'Python load generator'}, "
         f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
         "Redis page cache"
@@ -255,6 +257,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     # 1 = gunicorn's sync worker (no keep-alive); more = gthread workers with keep-alive.
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--storm", action="store_true")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--post-share", type=float, default=0.07)
@@ -293,7 +296,7 @@ def main() -> int:
         for mode, seconds in modes:
             mode_env = {**env, "PAGE_CACHE_SECONDS": seconds}
             port = free_port()
-            server = start_server(mode_env, port, args.threads)
+            server = start_server(mode_env, port, args.threads, args.workers)
             base = f"http://127.0.0.1:{port}"
             try:
                 for name, path in PAGES.items():
@@ -307,7 +310,7 @@ def main() -> int:
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     print(
-        f"gunicorn: 2 workers x {args.threads} thread(s); wrk -t2 -c32 -d{args.seconds}s"
+        f"gunicorn: {args.workers} workers x {args.threads} thread(s); wrk -t2 -c32 -d{args.seconds}s"
     )
     print("| page | page cache | requests/s | p99 |")
     print("| --- | --- | --- | --- |")

@@ -1,7 +1,7 @@
 """Signal receivers of the site: a change to a page purges the URLs that show it."""
 
-from django.db.models.signals import pre_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -24,6 +24,20 @@ def purge_old_urls(instance_before, **kwargs) -> None:
         purge_urls(full_urls(instance_before, page_paths(instance_before)))
 
 
+def purge_restricted_pages(instance, **kwargs) -> None:
+    """A page made private (or public again): its copies, and those of the pages under
+    it, must not be served to anybody from the cache. Restricted pages are never
+    stored, so after this they are rendered, and refused, per request."""
+    if not purging():
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # the page itself is being deleted: pre_delete purged it
+        return
+    purge_page(page)
+    for descendant in page.get_descendants().specific(defer=True).iterator():
+        purge_urls(full_urls(descendant, page_paths(descendant)))
+
+
 def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:
     """anymail's pre_send: ESP messages get our Message-ID and transactional marks."""
     from cms.mail import hygiene
@@ -41,6 +55,12 @@ def connect() -> None:
     # Before a move the old URLs and listing, after it the new ones.
     pre_page_move.connect(purge_changed_page, dispatch_uid="page-cache-moving")
     post_page_move.connect(purge_changed_page, dispatch_uid="page-cache-moved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            purge_restricted_pages,
+            sender=PageViewRestriction,
+            dispatch_uid=f"page-cache-restriction-{signal is post_save}",
+        )
     # Before: the URLs of a deleted page can no longer be worked out after.
     pre_delete.connect(
         purge_changed_page, sender=Page, dispatch_uid="page-cache-deleted"

@@ -97,6 +97,33 @@ def test_publish_and_unpublish_show_at_once(
     assert gone.status_code == 404
 
 
+def test_a_page_made_private_is_no_longer_served_from_the_cache(
+    client, home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """Neither the page nor the pages under it: a copy stored while they were public
+    must not reach anybody once a password or login protects them."""
+    from wagtail.models import PageViewRestriction
+
+    index = build_event_index()
+    event = build_event(index, title="Closed strategy meeting")
+    for url in (index.url, event.url):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=index, restriction_type=PageViewRestriction.LOGIN
+        )
+    for url in (index.url, event.url, "/es" + event.url):
+        answer = client.get(url)
+        assert answer.status_code == 302, url  # to the login page
+        assert "Closed strategy meeting" not in answer.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert "Closed strategy meeting" in client.get(event.url).content.decode()
+
+
 def test_a_new_slug_leaves_no_copy_at_the_old_url(
     client, home_page, page_cache, django_capture_on_commit_callbacks
 ):
