@@ -95,7 +95,11 @@ def record_rsvp(
             purge_places_on_commit(event_id, event.translation_key)
             if mail_allowed:
                 transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
-    return Rsvp.objects.get(pk=rsvp_id)
+    # What the claim returned, the other fields loaded only if read: the RSVP view
+    # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
+    return Rsvp.from_db(
+        Rsvp.objects.db, ["id", "event_id", "status"], [rsvp_id, event_id, status]
+    )
 
 
 REFUSALS = {
