@@ -24,6 +24,7 @@ urlpatterns = [
         "documents/authenticate_with_password/<int:restriction_id>/",
         logins.limit_password_posts(document_views.authenticate_with_password),
     ),
+    path("favicon.ico", cms_views.favicon),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,7 @@
 """Public views that are not Wagtail pages: site search."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
@@ -29,3 +30,10 @@ def search(request):
         )
         context["result_count"] = len(results)
     return TemplateResponse(request, "cms/search_results.html", context)
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -75,6 +75,23 @@ VISUAL_ORDER = """(element) => {
 }"""
 
 
+# Links in a row ("Google · Outlook.com · download"), on screen: in a right-to-left
+# page each one sits left of the one before it on the same line.
+LINKS_OUT_OF_ORDER = """(element) => {
+    const boxes = [...element.querySelectorAll('a')].map((a) => a.getClientRects()[0]);
+    const wrong = [];
+    for (let i = 1; i < boxes.length; i++) {
+        const [before, after] = [boxes[i - 1], boxes[i]];
+        const sameLine = Math.abs(before.top - after.top) < 4;
+        if (sameLine && after.left > before.left) wrong.push(i);
+    }
+    return wrong;
+}"""
+
+# Right-to-left rows of links, per page.
+LINK_ROWS = {"event listing": [".kind-feeds li", "main p:has(a[href^='webcal'])"]}
+
+
 def prefixed(language: str, path: str) -> str:
     return path if language == "en" else f"/{language}{path}"
 
@@ -315,6 +332,14 @@ def check_page(browser_page, site, where, name, language, content_language):
             shown = visual_text(browser_page, selector)
             if PHONE not in shown:
                 problems.append(f"{where}: {selector} shows {shown!r}")
+        for selector in LINK_ROWS.get(name, []):
+            for row in browser_page.locator(selector).all():
+                if row.evaluate(LINKS_OUT_OF_ORDER):
+                    problems.append(f"{where}: links out of order in {selector}")
+        if name == "event" and "(.ics)" not in visual_text(
+            browser_page, "a[href$='ical/']"
+        ):
+            problems.append(f"{where}: the calendar link does not show (.ics)")
         if (
             name == "petition"
             and browser_page.locator("#share-url").get_attribute("dir") != "ltr"
