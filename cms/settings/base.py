@@ -177,6 +177,8 @@ WAGTAIL_CONTENT_LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
+# Formats Django's own locales lack (cms/formats: Hindi and Arabic date-times).
+FORMAT_MODULE_PATH = ["cms.formats"]
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------

@@ -158,3 +158,23 @@ def test_translated_event_pages_and_missing_translation_fallback(
     assert f"Lobby ({language})" in listing
     assert "Webinar" in listing
     assert client.get(f"/{language}/events/no-such-event/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "Jan. 15, 2027, 6 p.m. – 7:30 p.m."),
+        ("hi", "15 जनवरी 2027, 18:00 – 19:30"),
+        ("ar", "15 يناير، 2027، 6:00 م – 7:30 م"),
+        ("es", "15 de enero de 2027 a las 18:00 – 19:30"),
+    ],
+)
+def test_event_times_read_in_each_languages_own_pattern(home_page, language, shown):
+    """Not an English pattern with translated month names ("जनवरी. 15, 2027"), and
+    Hindi evening times not written like morning ones."""
+    from django.utils import translation
+
+    start = datetime(2027, 1, 15, 18, 0, tzinfo=ZoneInfo("America/Chicago"))
+    event = build_event(start=start, end=start + timedelta(minutes=90))
+    with translation.override(language):
+        assert event.when_display().startswith(shown)
