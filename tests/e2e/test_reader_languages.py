@@ -5,6 +5,8 @@ screen (measured from the glyphs' positions, not the markup)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from campaigns.services.petitions import record_signature, verification_token
 from cms.email.rendering import render_email
@@ -307,6 +309,20 @@ def test_every_public_page_in_six_languages_at_phone_and_desktop_width(
                 shown = paragraph.evaluate(VISUAL_ORDER)
                 if PHONE not in shown:
                     problems.append(f"{where}: shows {shown!r}")
+            calendar_rows = browser_page.locator("p:has(a[href*='calendar.google'])")
+            for row in calendar_rows.all():
+                if row.evaluate(LINKS_OUT_OF_ORDER):
+                    problems.append(f"{where}: calendar links out of order")
+            if page == site["bulletin"]:
+                if not calendar_rows.count():
+                    problems.append(f"{where}: no event with calendar links")
+                with translation.override("ar"):
+                    zone = gettext("Chicago time")
+                time_row = browser_page.locator("p[dir=rtl]", has_text=zone)
+                if not time_row.count():
+                    problems.append(
+                        f"{where}: the event's time is not its own RTL line"
+                    )
     assert problems == [], "\n".join(problems)
 
 
