@@ -1,28 +1,23 @@
 """Read queries for campaign pages, widgets and reports."""
 
-import threading
-import time
-
 from django.db.models import Count
 from django.db.models.functions import TruncDay, TruncHour
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage, Signature
+from cms.process_memo import ProcessMemo
 
 # A burst of signers asks for the same page hundreds of times a second: each process
-# keeps it a few seconds instead of querying it per signature. Publishing, unpublishing
-# or editing the campaign clears this process's copy at once (receivers.py); other
-# processes catch up within PETITION_MEMO_SECONDS.
-PETITION_MEMO_SECONDS = 5.0
-_petition_memo: dict[int, tuple[float, PetitionPage | None]] = {}
-_memo_lock = threading.Lock()
+# keeps it instead of querying it per signature. Publishing, unpublishing or editing
+# the campaign is seen by every process on its next request (cms.process_memo).
+_petitions = ProcessMemo("campaigns:petitions")
 
 
 def live_petition(*, page_id: int) -> PetitionPage | None:
-    """The live petition page with its campaign and locale, or None; briefly memoised."""
-    now = time.monotonic()
-    cached = _petition_memo.get(page_id)
-    if cached is not None and now - cached[0] < PETITION_MEMO_SECONDS:
-        return cached[1]
+    """The live petition page with its campaign and locale, or None; memoised."""
+    return _petitions.get(page_id, lambda: _load_live_petition(page_id))
+
+
+def _load_live_petition(page_id: int) -> PetitionPage | None:
     page = (
         PetitionPage.objects.live()
         .select_related("campaign", "locale")
@@ -32,15 +27,12 @@ def live_petition(*, page_id: int) -> PetitionPage | None:
     if page is not None:
         page.campaign.offered_list_ids  # noqa: B018 (loaded now, kept with the page)
         page.memo_url = page.url
-    with _memo_lock:
-        _petition_memo[page_id] = (now, page)
     return page
 
 
 def forget_petitions() -> None:
-    """Drop this process's memoised petitions (after an edit, or between tests)."""
-    with _memo_lock:
-        _petition_memo.clear()
+    """Petitions or their campaigns changed: every process looks them up again."""
+    _petitions.forget()
 
 
 def counter_value(*, campaign_id: int, kind: str = Counter.Kind.SIGNATURES) -> int:

@@ -1,28 +1,19 @@
 """Read queries about event guests, shared by the alerts pipeline and the admin."""
 
-import threading
-import time
-import uuid
-
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from cms.process_memo import ProcessMemo
 
 from .models import EventPage, GuestMessage, Rsvp
 
 # A crowd RSVPs to the same event dozens of times a second, and its page's script asks
 # for the places left after each RSVP: each process keeps what both need to know of the
 # event (live, default locale, view restrictions) instead of three queries per request.
-# The copy is checked against a generation token in the shared cache (one GET): a
-# publish, unpublish, deletion or changed restriction gives the token a new value, so
-# every process sees the change on its next request. Without a shared cache (the
-# embedded default) other processes catch up within MEMO_SECONDS. Places, cancellation
-# and the start time are never taken from here: events_claim_rsvp reads them under the
-# event's lock, and the places count is always queried.
-MEMO_SECONDS = 5.0
-GENERATION_KEY = "events:public-lookup-generation"
-_memo: dict[int, tuple[str | None, float, EventPage | None, list]] = {}
-_memo_lock = threading.Lock()
+# A publish, unpublish, deletion or changed restriction is seen by every process on its
+# next request (cms.process_memo). Places, cancellation and the start time are never
+# taken from here: events_claim_rsvp reads them under the event's lock, and the places
+# count is always queried.
+_public_events = ProcessMemo("events:public")
 
 
 def public_event(*, event_id: int) -> tuple[EventPage | None, list]:
@@ -37,34 +28,12 @@ def public_event(*, event_id: int) -> tuple[EventPage | None, list]:
 
 def memoised_public_event(*, event_id: int) -> tuple[EventPage | None, list]:
     """``public_event`` as this process last saw it, while no change came since."""
-    # Read before the query: a change committed meanwhile leaves this copy behind.
-    generation = cache.get(GENERATION_KEY)
-    now = time.monotonic()
-    cached = _memo.get(event_id)
-    if (
-        cached is not None
-        and cached[0] == generation
-        and now - cached[1] < MEMO_SECONDS
-    ):
-        return cached[2], cached[3]
-    event, restrictions = public_event(event_id=event_id)
-    with _memo_lock:
-        _memo[event_id] = (generation, now, event, restrictions)
-    return event, restrictions
+    return _public_events.get(event_id, lambda: public_event(event_id=event_id))
 
 
 def forget_public_events() -> None:
-    """Events changed: every process looks them up again, now and once the change
-    commits (a lookup in between may have read the rows from before it)."""
-    _new_generation()
-    if connection.in_atomic_block:
-        transaction.on_commit(_new_generation)
-
-
-def _new_generation() -> None:
-    with _memo_lock:
-        _memo.clear()
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    """Events changed: every process looks them up again."""
+    _public_events.forget()
 
 
 def told_by_guest_mail(*, alert_page_id: int, email_hash) -> QuerySet:

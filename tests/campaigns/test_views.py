@@ -87,6 +87,24 @@ def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
     assert Signature.objects.count() == 0
 
 
+def test_an_unpublish_in_another_process_stops_signatures_on_the_next_request(
+    client, petition
+):
+    """Each process keeps the petition it looked up; another process's unpublish gives
+    the shared token a new value, and the next signature here is refused."""
+    from django.core.cache import cache
+
+    from campaigns import selectors
+    from campaigns.models import PetitionPage
+
+    assert post(client, petition).status_code == 302
+    PetitionPage.objects.filter(pk=petition.pk).update(live=False)  # no signal here
+    assert post(client, petition, email="b@example.org").status_code == 302
+    cache.set(selectors._petitions.token_key, "set by another process", None)
+    assert post(client, petition, email="c@example.org").status_code == 404
+    assert Signature.objects.count() == 2
+
+
 def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition):
     first = post(client, petition)
     second = post(client, petition, email="Katarzyna.Nowak@example.org")

@@ -253,8 +253,8 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(client, home
     # Another process unpublishes: the row changes and no signal runs here.
     EventPage.objects.filter(pk=event.pk).update(live=False)
     assert client.get(places).status_code == 200  # this copy, still current here
-    assert selectors._memo  # never cleared in this process
-    cache.set(selectors.GENERATION_KEY, "set by another process", None)
+    assert selectors._public_events._copies  # never cleared in this process
+    cache.set(selectors._public_events.token_key, "set by another process", None)
     assert client.get(places).status_code == 404
     assert client.post(places.replace("places", "rsvp"), {}).status_code == 404
 
