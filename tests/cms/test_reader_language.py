@@ -192,3 +192,13 @@ def test_an_untranslated_petition_keeps_the_signers_language(client, site, setti
     assert '<html lang="ar" dir="rtl">' in thanks
     assert f'value="http://localhost{path}"' in thanks, "the link to share keeps /ar/"
     forget_petitions()
+
+
+def test_english_cards_on_the_arabic_home_page_are_marked_left_to_right(client, site):
+    """An untranslated bulletin's title and summary keep their own direction (its
+    closing full stop stays at its end), the date around them is the reader's."""
+    translate_page(site["home"], "ar")
+    html = client.get("/ar/").content.decode()
+    card = re.search(r'<article class="card"[^>]*>.*?</article>', html, re.S).group(0)
+    assert card.startswith('<article class="card" lang="en" dir="ltr">')
+    assert re.search(r'<p class="date" lang="ar" dir="rtl">', card)
