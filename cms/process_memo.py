@@ -45,11 +45,7 @@ class ProcessMemo:
         if connection.in_atomic_block:
             transaction.on_commit(self._new_token)
 
-    def forget_here(self) -> None:
-        """Only this process's copies (between tests)."""
+    def _new_token(self) -> None:
         with self._lock:
             self._copies.clear()
-
-    def _new_token(self) -> None:
-        self.forget_here()
         cache.set(self.token_key, uuid.uuid4().hex, None)

@@ -1,8 +1,9 @@
-"""Public views that are not Wagtail pages: site search."""
+"""Public views that are not Wagtail pages: site search, the favicon redirect."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -34,6 +35,4 @@ def search(request):
 
 def favicon(request):
     """Browsers and crawlers ask for /favicon.ico whatever the page links."""
-    from django.templatetags.static import static
-
     return HttpResponsePermanentRedirect(static("favicon.svg"))
