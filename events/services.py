@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
 
 from cms import ratelimit
+from cms.prepared import prepared_cursor
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 
@@ -130,8 +131,9 @@ def _canonical_event(event_id: int) -> EventPage:
 
 
 def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
-    """events_claim_rsvp: refusal, repeat or new place, in one round trip."""
-    with connection.cursor() as cursor:
+    """events_claim_rsvp: refusal, repeat or new place, in one round trip, as a
+    prepared statement (cms/prepared.py)."""
+    with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT outcome, rsvp_id, rsvp_status "
             "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s)",
@@ -143,6 +145,7 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
                 language,
                 now,
             ],
+            prepare=True,
         )
         outcome, rsvp_id, status = cursor.fetchone()
     if outcome == "missing":

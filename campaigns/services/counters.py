@@ -17,6 +17,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Counter, Milestone, Signature
 from campaigns.models.campaign import normalise_thresholds
 from campaigns.signals import milestone_reached
+from cms.prepared import prepared_cursor
 
 
 def _add(*, campaign_id: int, kind: str, by: int) -> int | None:
@@ -176,12 +177,10 @@ def sign_and_count(
         "{" + ",".join(map(str, thresholds)) + "}",
     ]
     # No atomic block: in autocommit the statement is its own transaction. Inside a
-    # caller's transaction it simply joins it. A server-side prepared statement on
-    # psycopg's own cursor: PostgreSQL parses and plans the CTEs once per connection
-    # instead of once per signature (Django's cursors bind on the client and never
-    # prepare).
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+    # caller's transaction it simply joins it. A server-side prepared statement
+    # (cms/prepared.py): PostgreSQL parses and plans the CTEs once per connection
+    # instead of once per signature, and no value is quoted into the SQL text.
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params, prepare=True)
         signature_id, milestone_ids = cursor.fetchone()
     for milestone_id in milestone_ids:
