@@ -28,7 +28,26 @@ def _asset_origins(*urls: str) -> tuple[str, ...]:
     return tuple(origins)
 
 
+# What a view sets on a response to change its policy (django-csp's decorators, and
+# cms.embed.allow_framing_by).
+PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace")
+
+
 class SiteCSPMiddleware(CSPMiddleware):
+    def process_response(self, request, response):
+        if (
+            300 <= response.status_code < 400
+            and not response.streaming
+            and not response.content
+            and not any(getattr(response, name, None) for name in PER_RESPONSE)
+        ):
+            # A redirect with no body: the browser renders nothing of it, so the
+            # site's policy would guard nothing. Building one was ~6 % of a
+            # signature's Python time (every signature and RSVP answers with a
+            # redirect). A view's own policy (the framed widget's) is still sent.
+            return response
+        return super().process_response(request, response)
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
