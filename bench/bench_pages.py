@@ -244,8 +244,11 @@ def storm_main(args) -> int:
         f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
         "Redis page cache"
     )
-    print("| run | requests | req/s | p50 | p99 | cache hits of GETs | RSVPs |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| run | requests | req/s | p50 | p99 | cache hits of page GETs "
+        "| of places fragment GETs | of all GETs | RSVPs |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
     print("load average (1, 5, 15 min) before and after each run: ", end="")
     print(", ".join("/".join(f"{value:.2f}" for value in sample) for sample in load))

@@ -25,6 +25,9 @@ GET_PATHS = {
     "bulletin": "/bulletins/february-2017/",
 }
 RSVP_PATH = "/_events/{event_id}/rsvp/"  # where the page's RSVP form posts
+# How the places fragment's body begins (templates/events/includes/places.html): its
+# answers are counted apart from the pages', as every RSVP purges it on purpose.
+FRAGMENT_START = b'<div class="rsvp-state"'
 
 
 def for_event(event_id: int) -> None:
@@ -125,9 +128,9 @@ async def _run(port, seconds, post_share, connections, csrf, run_id) -> dict:
                 raw = _head(host, random.choice(paths))  # noqa: S311
             started = time.perf_counter()
             try:
-                status, label, _ = await _exchange(port, raw)
+                status, label, body = await _exchange(port, raw)
             except OSError:
-                status, label = 0, ""
+                status, label, body = 0, "", b""
             latencies.append(time.perf_counter() - started)
             if is_post:
                 post_latencies.append(latencies[-1])
@@ -137,7 +140,10 @@ async def _run(port, seconds, post_share, connections, csrf, run_id) -> dict:
                 sent["rsvp_ok"] += status == 302
             else:
                 sent["get"] += 1
-                labels[label or "none"] = labels.get(label or "none", 0) + 1
+                label = label or "none"
+                if body.startswith(FRAGMENT_START):
+                    label = "places_" + ("miss" if label == "none" else label)
+                labels[label] = labels.get(label, 0) + 1
 
     began = time.monotonic()
     await asyncio.gather(*(client() for _ in range(connections)))
@@ -172,7 +178,8 @@ def storm_with_wrk(port, seconds, post_share, connections, csrf, run_id) -> dict
          "-s", str(Path(__file__).with_name("storm.lua")), f"http://127.0.0.1:{port}/"],
         env={**os.environ, "STORM_GETS": " ".join(GET_PATHS.values()),
              "RSVP_PATH": RSVP_PATH, "POST_SHARE": str(post_share),
-             "CSRF_TOKEN": token, "CSRF_COOKIE": cookie, "RUN_ID": run_id},
+             "CSRF_TOKEN": token, "CSRF_COOKIE": cookie, "RUN_ID": run_id,
+             "FRAGMENT_START": FRAGMENT_START.decode()},
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout  # fmt: skip
     figures = {
@@ -182,7 +189,7 @@ def storm_with_wrk(port, seconds, post_share, connections, csrf, run_id) -> dict
     posts = figures["posts"]
     labels = {
         name: figures[name]
-        for name in ("hit", "stale", "miss", "none")
+        for name in ("hit", "stale", "miss", "none", *PLACES_LABELS)
         if figures[name]
     }
     return {
@@ -198,10 +205,17 @@ def storm_with_wrk(port, seconds, post_share, connections, csrf, run_id) -> dict
     }
 
 
+PLACES_LABELS = ("places_hit", "places_stale", "places_miss")
+
+
 def describe(name: str, result: dict, stored: int | None) -> str:
+    labels = result["labels"]
+    places = {label: labels.get(label, 0) for label in PLACES_LABELS}
     gets = max(result["get"], 1)
-    hits = result["labels"].get("hit", 0)
-    stale = result["labels"].get("stale", 0)
+    pages = max(result["get"] - sum(places.values()), 1)
+    fragments = max(sum(places.values()), 1)
+    hits = labels.get("hit", 0) + places["places_hit"]
+    stale = labels.get("stale", 0) + places["places_stale"]
     rsvps = (
         f"{result['rsvp']} sent, {result['rsvp_ok']} accepted, {stored} stored"
         if result["rsvp"]
@@ -210,5 +224,8 @@ def describe(name: str, result: dict, stored: int | None) -> str:
     return (
         f"| {name} | {result['requests']:,} | {result['rps']:,.0f} | "
         f"{result['p50_ms']:.0f} ms | {result['p99_ms']:.0f} ms | "
+        f"{100 * labels.get('hit', 0) / pages:.1f} % | "
+        f"{100 * places['places_hit'] / fragments:.0f} % "
+        f"(+{100 * places['places_stale'] / fragments:.0f} % stale) | "
         f"{100 * hits / gets:.1f} % (+{100 * stale / gets:.1f} % stale) | {rsvps} |"
     )
