@@ -13,6 +13,8 @@ contact, event listings inside bulletins, petition counts on the home page) is f
 again within ``PAGE_CACHE_SECONDS``.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -123,8 +125,7 @@ def purging() -> bool:
     """False when nothing caches pages (no page cache, no proxy): skip the queries."""
     from cms.page_cache import fresh_seconds
 
-    backends = getattr(settings, "WAGTAILFRONTENDCACHE", {})
-    return bool(fresh_seconds()) or any(name != "pages" for name in backends)
+    return bool(fresh_seconds()) or proxy_purging()
 
 
 def purge_page(page) -> None:
@@ -171,17 +172,30 @@ def places_urls(event) -> list[str]:
 
 
 def _places_paths(event) -> set[str]:
+    return set(places_paths(event.specific_deferred.canonical().pk))
+
+
+@lru_cache(maxsize=1024)
+def places_paths(event_id: int) -> tuple[str, ...]:
+    """The paths of the places fragment of the default-locale event with this id, in
+    every language (a fact of the URLconf, so kept per process)."""
     from django.urls import reverse
     from django.utils import translation
 
     from cms.languages import LANGUAGE_CODES
 
-    event_id = event.specific_deferred.canonical().pk
-    paths = set()
+    paths = []
     for code in LANGUAGE_CODES:
         with translation.override(code):
-            paths.add(reverse("events:places", args=[event_id]))
-    return paths
+            paths.append(reverse("events:places", args=[event_id]))
+    return tuple(paths)
+
+
+def proxy_purging() -> bool:
+    """True when a CDN or proxy is purged too (WAGTAILFRONTENDCACHE lists more than
+    our own page cache): it needs full URLs, and goes through Wagtail."""
+    backends = getattr(settings, "WAGTAILFRONTENDCACHE", {})
+    return any(name != "pages" for name in backends)
 
 
 def forget_places_urls(translation_key) -> None:

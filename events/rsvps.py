@@ -22,11 +22,25 @@ STARTED = gettext_lazy("This event has already started: the RSVP can no longer c
 
 def purge_places(event_id: int, translation_key=None) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
-    language, shows the count (the cached event page does not). With the event's
-    translation key, usually no query: its places URLs are kept between RSVPs."""
-    from cms.page_urls import cached_places_urls, places_urls, purging
+    language, shows the count (the cached event page does not). ``event_id`` is the
+    default-locale event's. With our page cache alone, one Redis call on paths known
+    from the id; with a CDN or proxy too, the full URLs through Wagtail's purge (with
+    the event's translation key, usually no query: they are kept between RSVPs)."""
+    from cms.page_cache import purge_paths
+    from cms.page_urls import (
+        cached_places_urls,
+        places_paths,
+        places_urls,
+        proxy_purging,
+        purging,
+    )
 
     if not purging():
+        return
+    if not proxy_purging():
+        # What cms.frontend_cache.PageCacheBackend would do with the URLs, without
+        # looking them up or building them: the page cache keys on paths only.
+        purge_paths(places_paths(event_id))
         return
     urls = cached_places_urls(translation_key) if translation_key else None
     if urls is None:

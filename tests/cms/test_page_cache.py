@@ -2,6 +2,7 @@
 page that shows the change (translations, listings, home), an RSVP changes only the
 places left, crawlers' query strings store nothing."""
 
+import http.server
 import os
 import threading
 import time
@@ -220,6 +221,63 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
     assert reader.get(event.url)["X-Page-Cache"] == "hit", "the page itself stays"
     assert "4 places left" in Client().get(event.url + "rsvp/").content.decode()
     assert "4 places left" in Client().get(event.url + "places/").content.decode()
+
+
+class PurgeRecorder(http.server.BaseHTTPRequestHandler):
+    """A CDN's purge endpoint (Wagtail's HTTPBackend sends PURGE <path>, Host: site)."""
+
+    def do_PURGE(self):
+        self.server.purged.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    """A proxy in front, purged over HTTP on 127.0.0.1 next to our own page cache."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    server.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        **settings.WAGTAILFRONTENDCACHE,
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        },
+    }
+    yield server.purged
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("with_cdn", [False, True])
+def test_an_rsvp_purges_the_places_fragment_from_the_cdn_too(
+    home_page, page_cache, request, with_cdn, django_capture_on_commit_callbacks
+):
+    """Without a proxy an RSVP purges our cache by path alone (one Redis call); with
+    one, the proxy hears of every language's fragment as well."""
+    purged = request.getfixturevalue("cdn") if with_cdn else []
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+    places_url = f"/_events/{event.pk}/places/"
+    reader = Client()
+    assert "5 places left" in reader.get(places_url).content.decode()
+    assert reader.get(places_url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            f"/_events/{event.pk}/rsvp/",
+            {"name": "Ana", "email": "ana@example.org", "website": ""},
+        )
+
+    assert "4 places left" in reader.get(places_url).content.decode()
+    if with_cdn:
+        paths = {path for _host, path in purged}
+        assert {places_url, "/es" + places_url, "/ar" + places_url} <= paths
+        assert {host for host, _path in purged} == {"localhost"}
 
 
 def test_publishing_an_event_refreshes_its_places_fragment(home_page, page_cache):
