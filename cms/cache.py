@@ -108,6 +108,27 @@ class FailSoftRedisCache(RedisCache):
             # RATELIMIT_FAIL_OPEN, lets the request through.
             return None
 
+    def count_in_window(self, key, timeout: int, version=None) -> int | None:
+        """One more against the counter ``key``, which lives ``timeout`` seconds from
+        its first count; the new count, or None while Redis is unreachable.
+
+        One round trip where ``add`` then ``incr`` took two for every count after the
+        first: ``SET key 0 EX timeout NX`` then ``INCR key`` in MULTI/EXEC, so the
+        counter can never exist without its expiry (a key that lost it would never
+        reset). The stored value stays a plain integer, as ``get`` and ``incr`` read
+        it."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        try:
+            with client.pipeline(transaction=True) as pipe:
+                pipe.set(key, 0, ex=timeout, nx=True)
+                pipe.incr(key)
+                _created, used = pipe.execute()
+        except RedisError as error:
+            _warn("count_in_window", error)
+            return None
+        return int(used)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().set_many(data, timeout, version)

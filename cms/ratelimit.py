@@ -167,18 +167,29 @@ def allow_count(limit: str, key: str, *, count: int, window: int) -> bool:
     # namespace keeps deployments (and tests) sharing one Redis apart, whatever the key.
     namespace = settings.RATELIMIT_NAMESPACE
     name = f"rl:{namespace}:{limit}:{int(time.time() // window)}:{key}"
-    if store.add(name, 1, timeout=window + 1):
-        return True
-    try:
-        used = store.incr(name)
-    except ValueError:  # expired between add and incr: a fresh window
-        store.add(name, 1, timeout=window + 1)
-        return True
+    count_in_window = getattr(store, "count_in_window", None)
+    if count_in_window is not None:
+        # Redis (cms.cache.FailSoftRedisCache): one round trip per attempt.
+        used = count_in_window(name, window + 1)
+    else:
+        used = _add_then_incr(store, name, window)
     if used is None:  # Redis unreachable (FailSoftRedisCache): let it through
         return True
     if used == count + 1:
         logger.info("rate limit reached: %s", limit)
     return used <= count
+
+
+def _add_then_incr(store, name: str, window: int) -> int | None:
+    """The count after this attempt, in any Django cache (a per-process one without
+    Redis)."""
+    if store.add(name, 1, timeout=window + 1):
+        return 1
+    try:
+        return store.incr(name)
+    except ValueError:  # expired between add and incr: a fresh window
+        store.add(name, 1, timeout=window + 1)
+        return 1
 
 
 def client_allowed(request, door: str) -> bool:

@@ -56,3 +56,21 @@ def test_one_redis_client_serves_every_call_and_thread():
     assert len(results) == 400
     assert all(results)
     assert backend.get_client() is first
+
+
+def test_a_window_counter_counts_and_keeps_its_first_expiry():
+    """cms.ratelimit's counters: SET NX EX then INCR in one MULTI/EXEC round trip."""
+    key = "window-counter-test"
+    cache.delete(key)
+    try:
+        assert [cache.count_in_window(key, 60) for _ in range(3)] == [1, 2, 3]
+        client = cache._cache.get_client(write=True)
+        stored = cache.make_and_validate_key(key)
+        assert 0 < client.ttl(stored) <= 60
+        assert cache.count_in_window(key, 600) == 4
+        assert client.ttl(stored) <= 60, "a later count never extends the window"
+        # Still the plain integer Django's own get and incr read.
+        assert cache.get(key) == 4
+        assert cache.incr(key) == 5
+    finally:
+        cache.delete(key)

@@ -128,3 +128,18 @@ def test_bad_rates_stop_the_start(text, monkeypatch):
         return
     with pytest.raises(ImproperlyConfigured):
         env_rate("RATE_LIMIT_TEST", "1/h")
+
+
+def test_limits_let_everyone_through_while_redis_is_unreachable(settings, rate_limit):
+    """A Redis outage must not refuse a signup: the counter fails open."""
+    from tests.smtp_sink import free_port
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "cms.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        },
+    }
+    rate_limit("signup.client", "1/1h")
+    assert all(ratelimit.allow("signup.client", "k") for _ in range(3))
