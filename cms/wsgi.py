@@ -9,8 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
 # A threaded worker's request waits on Redis and PostgreSQL a dozen times; each time
 # its answer is back, the thread waits for the GIL, which another thread may keep for
-# the whole switch interval (5 ms by default). At 0.5 ms an RSVP burst's throughput
-# rose by about a third (bench/RESULTS.md); a page-heavy mix did not change.
+# the whole switch interval (5 ms by default). py-spy showed RSVP threads spending
+# most of their time in Redis and PostgreSQL calls while the GIL was free 70 % of the
+# time; with 0.5 ms (and the lean chain) an RSVP burst ran ~10 % faster
+# (bench/RESULTS.md).
 sys.setswitchinterval(float(os.environ.get("WSGI_SWITCH_INTERVAL_MS", "0.5")) / 1000)
 
 # The crowd's form POSTs skip the middleware they do not need (cms/lean_posts.py).
