@@ -204,11 +204,3 @@ def test_an_rsvp_in_spanish_through_the_lean_chain(
     assert 'lang="es"' in crowded.text
     assert crowded.headers["x-frame-options"] == "DENY"
     assert Rsvp.objects.count() == 1
-
-
-def test_web_processes_hand_the_gil_over_every_half_millisecond():
-    import sys
-
-    import cms.wsgi  # noqa: F401 (importing the application sets it)
-
-    assert sys.getswitchinterval() == pytest.approx(0.0005)
