@@ -117,6 +117,12 @@ def test_the_lean_paths_are_the_sign_and_rsvp_urls_in_every_language():
         assert not is_lean(other), other
 
 
+def post_form(path: str, fields: dict, cookies: dict, token: str = "") -> Answer:
+    """The form POSTed with the CSRF cookie, and with its token when given."""
+    data = {**fields, "csrfmiddlewaretoken": token} if token else fields
+    return call("POST", path, data=data, cookies=cookies)
+
+
 @pytest.fixture
 def lean_requests(monkeypatch) -> list[str]:
     """The paths the lean handler answered."""
@@ -141,13 +147,11 @@ def test_a_signature_through_the_lean_chain(home_page, rate_limit, lean_requests
     assert lean_requests == []  # the page's GET took the full chain
     fields = {"name": "Ana Lima", "email": "ana@example.org", "website": ""}
 
-    refused = call("POST", sign, data=fields, cookies=cookies)
+    refused = post_form(sign, fields, cookies)
     assert refused.status_code == 403  # no token: the CSRF check is still there
     assert Signature.objects.count() == 0
 
-    signed = call(
-        "POST", sign, data={**fields, "csrfmiddlewaretoken": token}, cookies=cookies
-    )
+    signed = post_form(sign, fields, cookies, token)
     assert signed.status_code == 302
     assert signed.headers["location"].endswith("?signed=1#signed")
     assert signed.headers["x-content-type-options"] == "nosniff"
@@ -158,12 +162,7 @@ def test_a_signature_through_the_lean_chain(home_page, rate_limit, lean_requests
     assert lean_requests == [sign, sign]
 
     rate_limit("petition.client", "1/10m")
-    crowded = call(
-        "POST",
-        sign,
-        data={**fields, "email": "bo@example.org", "csrfmiddlewaretoken": token},
-        cookies=cookies,
-    )
+    crowded = post_form(sign, {**fields, "email": "bo@example.org"}, cookies, token)
     # The page shown again, with its policy and framing header, in the page's words.
     assert crowded.status_code == 429
     assert "Too many signatures from this connection" in crowded.text
@@ -183,10 +182,8 @@ def test_an_rsvp_in_spanish_through_the_lean_chain(
     fields = {"name": "Ana", "email": "ana@example.org", "website": ""}
     rate_limit("rsvp.client", "1/1h")  # one RSVP from this connection
 
-    assert call("POST", rsvp, data=fields, cookies=cookies).status_code == 403
-    answer = call(
-        "POST", rsvp, data={**fields, "csrfmiddlewaretoken": token}, cookies=cookies
-    )
+    assert post_form(rsvp, fields, cookies).status_code == 403
+    answer = post_form(rsvp, fields, cookies, token)
     assert answer.status_code == 302
     assert answer.headers["location"] == rsvp + "?sent=1"
     assert answer.headers["content-language"] == "es"
@@ -194,12 +191,7 @@ def test_an_rsvp_in_spanish_through_the_lean_chain(
     assert stored.language == "es"
     assert lean_requests == [rsvp, rsvp]
 
-    crowded = call(
-        "POST",
-        rsvp,
-        data={**fields, "email": "bo@example.org", "csrfmiddlewaretoken": token},
-        cookies=cookies,
-    )
+    crowded = post_form(rsvp, {**fields, "email": "bo@example.org"}, cookies, token)
     assert crowded.status_code == 429
     assert 'lang="es"' in crowded.text
     assert crowded.headers["x-frame-options"] == "DENY"
