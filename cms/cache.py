@@ -46,10 +46,38 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+# KEYS: the watched keys, then the ones always set, then the conditional ones; ARGV:
+# how many watched, how many always set, the expiry in seconds (0: none), then one
+# value per key (for a watched key, "" stands for "absent").
+SET_UNLESS_CHANGED = """
+local watched, always, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local unchanged = true
+for i = 1, watched do
+  local now = redis.call('GET', KEYS[i])
+  local expected = ARGV[3 + i]
+  if (expected == '' and now) or (expected ~= '' and now ~= expected) then
+    unchanged = false
+    break
+  end
+end
+local last = #KEYS
+if not unchanged then last = watched + always end
+for i = watched + 1, last do
+  if ttl > 0 then
+    redis.call('SET', KEYS[i], ARGV[3 + i], 'EX', ttl)
+  else
+    redis.call('SET', KEYS[i], ARGV[3 + i])
+  end
+end
+return unchanged and 1 or 0
+"""
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._set_unless_changed = None
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
@@ -128,6 +156,35 @@ class FailSoftRedisCache(RedisCache):
             _warn("count_in_window", error)
             return None
         return int(used)
+
+    def set_many_unless_changed(
+        self, watched, always, if_unchanged, timeout=DEFAULT_TIMEOUT, version=None
+    ) -> bool:
+        """Set ``always``, and ``if_unchanged`` too when every key of ``watched`` still
+        holds its value there (None: absent), in one atomic step (a Lua script, one
+        round trip). True when ``if_unchanged`` was set; False too while Redis is
+        unreachable."""
+        serializer = self._cache._serializer
+        ttl = self.get_backend_timeout(timeout)
+        groups = (watched, always, if_unchanged)
+        keys, values = [], []
+        for group in groups:
+            for key, value in group.items():
+                keys.append(self.make_and_validate_key(key, version=version))
+                values.append(b"" if value is None else serializer.dumps(value))
+        client = self._cache.get_client(None, write=True)
+        try:
+            if self._set_unless_changed is None:
+                self._set_unless_changed = client.register_script(SET_UNLESS_CHANGED)
+            done = self._set_unless_changed(
+                keys=keys,
+                args=[len(watched), len(always), ttl or 0, *values],
+                client=client,
+            )
+        except RedisError as error:
+            _warn("set_many_unless_changed", error)
+            return False
+        return bool(done)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         try:

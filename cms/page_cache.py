@@ -18,6 +18,7 @@ production; a per-process cache (or none, ``PAGE_CACHE_SECONDS=0``) without Redi
 """
 
 import hashlib
+import threading
 import time
 import uuid
 
@@ -49,6 +50,10 @@ WAIT_SECONDS = 1.0
 POLL_SECONDS = 0.02
 # Stale copies outlive their freshness by this much, to be served while one re-renders.
 STALE_SECONDS = 120
+# How many times a refill tries again when another purge overtook it.
+REFILL_ATTEMPTS = 3
+# Makes a purge and a refill's compare-and-set atomic in a per-process cache.
+_LOCAL_SWAP = threading.Lock()
 
 
 def page_cache():
@@ -89,8 +94,11 @@ def _normalised_query(request) -> list[tuple[str, str]] | None:
 
 
 def _entry_key(request, query: list[tuple[str, str]] | None) -> str:
-    raw = f"{request.get_host()}{request.path}?{query!r}"
-    return "entry:" + _digest(raw)
+    return _entry_key_for(request.get_host(), request.path, query)
+
+
+def _entry_key_for(host: str, path: str, query) -> str:
+    return "entry:" + _digest(f"{host}{path}?{query!r}")
 
 
 def purge_paths(paths) -> None:
@@ -99,9 +107,80 @@ def purge_paths(paths) -> None:
     if not seconds:
         return
     timeout = seconds + STALE_SECONDS
-    page_cache().set_many(
-        {version_key(path): uuid.uuid4().hex for path in set(paths)}, timeout
-    )
+    tokens = {version_key(path): uuid.uuid4().hex for path in set(paths)}
+    cache = page_cache()
+    if hasattr(cache, "set_many_unless_changed"):
+        cache.set_many(tokens, timeout)
+    else:
+        with _LOCAL_SWAP:
+            cache.set_many(tokens, timeout)
+
+
+def purge_and_refill(
+    host: str, paths, renderer, attempts: int = REFILL_ATTEMPTS
+) -> int:
+    """``purge_paths(paths)``, and in the same step fresh copies of those this host's
+    readers had cached (without a query string), so that after a change the next
+    readers get a hit: the process that made the change renders, once, instead of the
+    first reader of each path while the others get the stale copy. ``renderer()``
+    returns ``render(language)``, which gives the new body in a copy's language (its
+    ``Content-Language``), or None; the stored headers are kept. Returns how many
+    copies were stored.
+
+    Call it after the change is committed. The tokens are read before ``renderer()``
+    is called, and what it shows must be read after; the new copies are stored only if
+    no other purge came between. A change committed after that read purges after its
+    commit, so no copy is ever fresh with an older state. When another purge came
+    (two RSVPs at once), it tries again with the new tokens, ``attempts`` times in
+    all, and then leaves a plain purge.
+    """
+    seconds = fresh_seconds()
+    if not seconds:
+        return 0
+    cache = page_cache()
+    keys = [(version_key(path), _entry_key_for(host, path, [])) for path in set(paths)]
+    for _attempt in range(attempts):
+        found = cache.get_many([key for pair in keys for key in pair])
+        tokens = {path_key: uuid.uuid4().hex for path_key, _ in keys}
+        copies = _fresh_copies(keys, found, tokens, renderer(), seconds)
+        watched = {path_key: found.get(path_key) for path_key in tokens}
+        if _set_many_unless_changed(cache, watched, tokens, copies, seconds):
+            return len(copies)
+    return 0
+
+
+def _fresh_copies(keys, found, tokens, render, seconds) -> dict:
+    copies = {}
+    for path_key, key in keys:
+        version, entry = found.get(path_key), found.get(key)
+        if version is None or entry is None:
+            continue  # never read here, or fully expired: the first reader renders
+        headers = dict(entry["headers"])
+        content = render(headers.get("Content-Language"))
+        if content is None:
+            continue
+        if "Content-Length" in headers:
+            headers["Content-Length"] = str(len(content))
+        copies[key] = {
+            "version": tokens[path_key],
+            "fresh_until": time.time() + seconds,
+            "content": content,
+            "headers": list(headers.items()),
+        }
+    return copies
+
+
+def _set_many_unless_changed(cache, watched, always, if_unchanged, seconds) -> bool:
+    timeout = seconds + STALE_SECONDS
+    if hasattr(cache, "set_many_unless_changed"):  # Redis: one atomic script
+        return cache.set_many_unless_changed(watched, always, if_unchanged, timeout)
+    # A per-process cache: purge_paths takes the same lock, and only a purge or a
+    # first render (a token where there was none) changes a token.
+    with _LOCAL_SWAP:
+        now = cache.get_many(list(watched))
+        unchanged = all(now.get(key) == value for key, value in watched.items())
+        cache.set_many({**always, **(if_unchanged if unchanged else {})}, timeout)
+    return unchanged
 
 
 def _replay(entry, label: str) -> HttpResponse:

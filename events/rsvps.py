@@ -20,12 +20,15 @@ from .signals import rsvp_confirmed
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
 
 
-def purge_places(event_id: int, translation_key=None) -> None:
+def purge_places(event_id: int, translation_key=None, *, host=None) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
     language, shows the count (the cached event page does not). ``event_id`` is the
-    default-locale event's. With our page cache alone, one Redis call on paths known
-    from the id; with a CDN or proxy too, the full URLs through Wagtail's purge (with
-    the event's translation key, usually no query: they are kept between RSVPs)."""
+    default-locale event's. With our page cache alone, the paths are known from the
+    id; with a CDN or proxy too, the full URLs go through Wagtail's purge (with the
+    event's translation key, usually no query: they are kept between RSVPs). Given
+    the ``host`` the change came through, the fragments its readers have cached are
+    re-rendered here, in the same step as our cache's purge (``refill_places``: two
+    Redis round trips and the count); without, a plain purge (one)."""
     from cms.page_cache import purge_paths
     from cms.page_urls import (
         cached_places_urls,
@@ -40,20 +43,66 @@ def purge_places(event_id: int, translation_key=None) -> None:
     if not proxy_purging():
         # What cms.frontend_cache.PageCacheBackend would do with the URLs, without
         # looking them up or building them: the page cache keys on paths only.
+        if host:
+            refill_places(event_id, host)
+        else:
+            purge_paths(places_paths(event_id))
+    else:
+        urls = cached_places_urls(translation_key) if translation_key else None
+        if urls is None:
+            urls = places_urls(EventPage.objects.get(pk=event_id))
+        purge_urls(urls)
+        if host:
+            refill_places(event_id, host)
+
+
+def refill_places(event_id: int, host: str) -> int:
+    """Purge the event's places fragments and re-render, once, in the process that
+    changed the places, those this host's readers have cached: at a rally the page's
+    script asks for them many times a second, and each would otherwise find its copy
+    purged, and render it again or get the stale copy. Returns how many were stored."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from cms.languages import LANGUAGE_CODES
+    from cms.page_cache import purge_and_refill, purge_paths
+    from cms.page_urls import places_paths
+
+    from .selectors import memoised_public_event
+
+    event, restrictions = memoised_public_event(event_id=event_id)
+    if event is None or restrictions:
+        # Such fragments are never cached (events.views.places_by_id).
         purge_paths(places_paths(event_id))
-        return
-    urls = cached_places_urls(translation_key) if translation_key else None
-    if urls is None:
-        urls = places_urls(EventPage.objects.get(pk=event_id))
-    purge_urls(urls)
+        return 0
+
+    def renderer():
+        places_left = []  # read once per attempt, when the first copy asks
+
+        def render(language):
+            if language not in LANGUAGE_CODES:
+                return None
+            if not places_left:
+                places_left.append(event.places_left())
+            with translation.override(language):
+                context = {
+                    "page": event,
+                    "canonical": event,
+                    "places_left": places_left[0],
+                }
+                return render_to_string("events/includes/places.html", context).encode()
+
+        return render
+
+    return purge_and_refill(host, places_paths(event_id), renderer)
 
 
-def purge_places_on_commit(event_id: int, translation_key=None) -> None:
+def purge_places_on_commit(event_id: int, translation_key=None, *, host=None) -> None:
     """After the transaction: its queries stay out of the event lock, and nobody can
     cache the count from before the change."""
 
     def purge_places_after_commit():
-        purge_places(event_id, translation_key)
+        purge_places(event_id, translation_key, host=host)
 
     transaction.on_commit(purge_places_after_commit)
 

@@ -34,6 +34,7 @@ def record_rsvp(
     language: str,
     join_list: bool = False,
     event: EventPage | None = None,
+    host: str | None = None,
 ) -> Rsvp:
     """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
 
@@ -48,6 +49,9 @@ def record_rsvp(
     last-place RSVPs cannot both be confirmed. On PostgreSQL that is one call to
     ``events_claim_rsvp`` (migration 0004), in autocommit unless a list opt-in must be
     written with it: the lock lasts one round trip, not a dozen.
+
+    ``host`` is the site's host the RSVP came through: its readers' cached places
+    fragments are re-rendered after the commit (events.rsvps.refill_places).
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -93,7 +97,7 @@ def record_rsvp(
                 )
             if status == Rsvp.Status.CONFIRMED:
                 rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
-            purge_places_on_commit(event_id, event.translation_key)
+            purge_places_on_commit(event_id, event.translation_key, host=host)
             if mail_allowed:
                 transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
     # What the claim returned, the other fields loaded only if read: the RSVP view

@@ -96,6 +96,7 @@ def _rsvp(request, canonical: EventPage, *, reader_page):
                         email=form.cleaned_data["email"],
                         language=translation.get_language() or "en",
                         join_list=form.cleaned_data.get("join_list", False),
+                        host=request.get_host(),
                     )
                 else:
                     # Too many RSVPs for this address: nothing is written, and the

@@ -74,3 +74,37 @@ def test_a_window_counter_counts_and_keeps_its_first_expiry():
         assert cache.incr(key) == 5
     finally:
         cache.delete(key)
+
+
+def test_a_conditional_set_happens_only_while_the_watched_keys_hold():
+    """cms.page_cache.purge_and_refill's step: the new tokens always, the fresh copies
+    only if no purge came since the tokens were read (one Lua script)."""
+    keys = ["cas-token", "cas-absent", "cas-copy"]
+    cache.delete_many(keys)
+    try:
+        cache.set("cas-token", "t1", 60)
+        watched = {"cas-token": "t1", "cas-absent": None}
+        assert cache.set_many_unless_changed(
+            watched, {"cas-token": "t2"}, {"cas-copy": {"body": b"fresh"}}, 30
+        )
+        assert cache.get_many(keys) == {
+            "cas-token": "t2",
+            "cas-copy": {"body": b"fresh"},
+        }
+        client = cache._cache.get_client(write=True)
+        assert 0 < client.ttl(cache.make_and_validate_key("cas-copy")) <= 30
+
+        # Watched "t1", but another purge wrote "t2": only the tokens are set.
+        assert not cache.set_many_unless_changed(
+            watched, {"cas-token": "t3"}, {"cas-copy": {"body": b"old"}}, 30
+        )
+        assert cache.get("cas-token") == "t3"
+        assert cache.get("cas-copy") == {"body": b"fresh"}
+
+        cache.set("cas-absent", 1, 60)  # an absent key that appeared also counts
+        assert not cache.set_many_unless_changed(
+            {"cas-token": "t3", "cas-absent": None}, {}, {"cas-copy": 2}, 30
+        )
+        assert cache.get("cas-copy") == {"body": b"fresh"}
+    finally:
+        cache.delete_many(keys)

@@ -196,6 +196,9 @@ def test_other_pages_stay_cached_after_a_publish(client, home_page, page_cache):
 def test_an_rsvp_changes_the_places_left_on_the_next_request(
     home_page, page_cache, django_capture_on_commit_callbacks
 ):
+    """The RSVP's own request re-renders the fragments its host's readers had cached,
+    in their languages, so the next reader gets a hit with the new count; a language
+    nobody read stays uncached, and the page itself is not touched."""
     event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
     places_url = f"/_events/{event.pk}/places/"
     reader, guest = Client(), Client()
@@ -213,14 +216,78 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
     assert answer.status_code == 302
 
     places = reader.get(places_url)
-    assert places["X-Page-Cache"] != "hit"
+    assert places["X-Page-Cache"] == "hit", "re-rendered by the RSVP's request"
     assert "4 places left" in places.content.decode()
     spanish = reader.get("/es" + places_url)
-    assert spanish["X-Page-Cache"] != "hit", "purged in every language"
-    assert "4" in spanish.content.decode()
+    assert spanish["X-Page-Cache"] == "hit"
+    assert spanish["Content-Language"] == "es"
+    assert "Quedan 4 lugares" in spanish.content.decode()
+    assert reader.get("/pl" + places_url)["X-Page-Cache"] == "miss", "never read"
     assert reader.get(event.url)["X-Page-Cache"] == "hit", "the page itself stays"
     assert "4 places left" in Client().get(event.url + "rsvp/").content.decode()
     assert "4 places left" in Client().get(event.url + "places/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["", "/es", "/ar", "/zh-hans"])
+def test_a_refilled_fragment_is_the_one_a_reader_would_render(
+    home_page, page_cache, language, django_capture_on_commit_callbacks
+):
+    """Byte for byte, with the headers a render through the whole stack gives (the
+    length too: "10 places" is longer than "9 places")."""
+    from cms.page_cache import purge_paths
+
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=10)
+    places_url = f"{language}/_events/{event.pk}/places/"
+    reader = Client()
+    reader.get(places_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            f"/_events/{event.pk}/rsvp/",
+            {"name": "Ana", "email": "ana@example.org", "website": ""},
+        )
+    refilled = reader.get(places_url)
+    purge_paths([places_url])
+    rendered = reader.get(places_url)
+
+    assert (refilled["X-Page-Cache"], rendered["X-Page-Cache"]) == ("hit", "miss")
+    assert refilled.content == rendered.content
+    for header in ("Content-Length", "Content-Language", "Content-Type", "Vary"):
+        assert refilled.get(header) == rendered.get(header), header
+    assert int(refilled["Content-Length"]) == len(refilled.content)
+
+
+def test_a_refill_overtaken_by_a_later_change_is_never_served_fresh(
+    home_page, page_cache
+):
+    """A copy rendered from what was read before another change committed and purged
+    is not stored: the purge still happens, and the next reader renders the newer
+    state. Without such a change the copy is stored, and is a hit."""
+    from cms.page_cache import purge_and_refill, purge_paths
+
+    path = build_bulletin(title="Any").url
+    reader = Client()
+    assert reader.get(path)["X-Page-Cache"] == "miss"
+
+    def render_then_another_change_lands(language):
+        purge_paths([path])  # the other change's purge, after its commit
+        return b"what was read before it"
+
+    def overtaken_every_time():
+        return render_then_another_change_lands
+
+    assert purge_and_refill("testserver", [path], overtaken_every_time) == 0
+    answer = reader.get(path)
+    assert answer["X-Page-Cache"] == "miss"
+    assert b"what was read before it" not in answer.content
+    assert b"Any" in answer.content
+
+    reader.get(path)
+    overtaken_once = iter([render_then_another_change_lands, lambda language: b"new"])
+    assert purge_and_refill("testserver", [path], overtaken_once.__next__) == 1
+    assert reader.get(path).content == b"new", "the second attempt stored it"
+
+    assert purge_and_refill("elsewhere.example", [path], lambda: None) == 0
+    assert reader.get(path)["X-Page-Cache"] == "miss", "purged for every host"
 
 
 class PurgeRecorder(http.server.BaseHTTPRequestHandler):
