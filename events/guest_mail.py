@@ -137,7 +137,10 @@ def build_guest_email(
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[rsvp.email],
-            headers={"Auto-Submitted": "auto-generated"},
+            headers={
+                "Auto-Submitted": "auto-generated",
+                "Content-Language": rsvp.language,
+            },
         )
         message.attach_alternative(
             render_to_string("email/guest_message.html", context), "text/html"

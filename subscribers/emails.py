@@ -35,6 +35,7 @@ def send_confirmation_email(
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
+            headers={"Content-Language": language},
         )
         message.attach_alternative(
             render_to_string("email/subscribers/confirm.html", context), "text/html"
@@ -57,6 +58,7 @@ def send_preferences_link_email(*, subscriber: Subscriber) -> None:
             body=render_to_string("email/subscribers/preferences_link.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
+            headers={"Content-Language": subscriber.language},
         )
         message.attach_alternative(
             render_to_string("email/subscribers/preferences_link.html", context),

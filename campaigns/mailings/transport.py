@@ -66,6 +66,7 @@ class Envelope:
     list_id: str
     track_opens: bool
     track_clicks: bool
+    language: str = ""  # the readers' language code, for Content-Language
 
 
 @dataclass
@@ -85,13 +86,17 @@ def message_id_for(delivery_id: int, mailing_id: int) -> str:
 
 
 def common_headers(envelope: Envelope) -> dict[str, str]:
-    return {
+    headers = {
         "List-Id": envelope.list_id,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Precedence": "bulk",
         # Out-of-office replies would only fill the bounce mailbox.
         "X-Auto-Response-Suppress": "OOF, AutoReply",
     }
+    if envelope.language:
+        # Screen readers and mail clients pick the voice and spelling from it.
+        headers["Content-Language"] = envelope.language
+    return headers
 
 
 def return_path(recipient: Recipient) -> str | None:

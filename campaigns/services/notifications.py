@@ -19,6 +19,7 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
         body=render_to_string(f"email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
+        headers={"Content-Language": translation.get_language()},
     )
     message.attach_alternative(
         render_to_string(f"email/{template}.html", context), "text/html"

@@ -33,6 +33,7 @@ def send_test_email(
             body=render_to_string("email/test_message.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
+            headers={"Content-Language": language},
         )
         message.attach_alternative(
             render_to_string("email/test_message.html", context), "text/html"
@@ -67,6 +68,7 @@ def _send_page_test(*, user, language: str, page_id: int) -> bool:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        headers={"Content-Language": language},
     )
     message.attach_alternative(html, "text/html")
     message.send()

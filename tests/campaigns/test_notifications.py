@@ -92,6 +92,7 @@ def test_verification_mail_is_in_the_signers_language_with_a_working_link(
     (message,) = messages()
     assert message["To"] == "zhang.min@example.org"
     assert message["Subject"].strip() == "请确认您的签名：Hate has no place in Chicago"
+    assert message["Content-Language"] == "zh-hans"
     text, html = outbox.body_parts(message)
     link = next(line for line in text.splitlines() if "/petitions/verify/" in line)
     assert "zhang" not in link

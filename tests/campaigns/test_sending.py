@@ -52,6 +52,9 @@ def test_batch_send_merges_per_recipient_bits_and_headers(fake_esp, audience, se
         .headers["List-Id"]
         .endswith(f"<list-{first_list.pk}.{settings.MESSAGE_ID_DOMAIN}>")
     )
+    # Each reader's language, for screen readers and mail clients.
+    assert rows["ana@example.org"].headers["Content-Language"] == "es"
+    assert rows["li@example.org"].headers["Content-Language"] == "en"
     message_id = rows["omar@example.org"].headers["Message-Id"]
     assert message_id.endswith(f"@{settings.MESSAGE_ID_DOMAIN}>")
     assert "%%" not in rows["li@example.org"].text

@@ -46,6 +46,7 @@ HEADERS = (
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
     "Precedence",
+    "Content-Language",
 )
 
 
@@ -66,6 +67,7 @@ def demo_envelopes(demo_content, settings):
             list_id=f"Office of New Americans <mailing-7.{settings.MESSAGE_ID_DOMAIN}>",
             track_opens=False,
             track_clicks=False,
+            language=language,
         )
     return envelopes
 
@@ -135,6 +137,7 @@ def test_smtp_messages_decode_like_the_per_message_path_in_every_language(
         before = old[to]
         for header in HEADERS:
             assert str(new[header]) == str(before[header]), (to, header)
+        assert new["Content-Language"] in LANGUAGES, to
         assert new["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert new.get_content_type() == "multipart/alternative"
         assert parts(new) == parts(before), to

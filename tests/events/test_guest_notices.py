@@ -2,6 +2,8 @@
 guest once, in their language, with an iTIP calendar update; the private address only
 for confirmed guests; from the page editor and from the alert screen alike."""
 
+import email
+import email.policy
 from datetime import timedelta
 
 import pytest
@@ -62,6 +64,9 @@ def test_a_new_place_reaches_each_guest_once_in_their_language(
     assert omar.subject.startswith("تحديث")
     assert "New place" in ana.text
     assert "Casa Michoacán" in luis.text
+    for guest, language in ((ana, "en"), (luis, "es"), (omar, "ar")):
+        headers = email.message_from_bytes(guest.raw, policy=email.policy.default)
+        assert headers["Content-Language"] == language
     for guest in (ana, luis, omar):
         ((method, raw),) = guest.calendars
         assert method == "REQUEST"

@@ -101,7 +101,9 @@ def test_the_confirmation_email_names_lists_in_the_readers_language(
         subscriber=subscriber, list_ids=[legal.pk], page_id=None, language=language
     )
     (name,) = outbox.list_messages()
-    text, html = outbox.body_parts(outbox.read_message(name))
+    message = outbox.read_message(name)
+    assert message["Content-Language"] == language
+    text, html = outbox.body_parts(message)
     assert NAMES[language][0] in text
     assert NAMES[language][0] in html
     if language != "en":

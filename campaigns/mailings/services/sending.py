@@ -76,6 +76,7 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
             list_id=list_id,
             track_opens=mailing.track_opens,
             track_clicks=mailing.track_clicks,
+            language=language,
         )
         for language, subject, html, text in renditions
     }

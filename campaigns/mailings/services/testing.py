@@ -48,6 +48,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
             list_id=identity.list_id_for(mailing),
             track_opens=False,
             track_clicks=False,
+            language=language,
         )
         transport.send_single(envelope, [recipient])
     return len(languages)
