@@ -21,6 +21,7 @@ import hashlib
 import threading
 import time
 import uuid
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import caches
@@ -109,11 +110,8 @@ def purge_paths(paths) -> None:
     timeout = seconds + STALE_SECONDS
     tokens = {version_key(path): uuid.uuid4().hex for path in set(paths)}
     cache = page_cache()
-    if hasattr(cache, "set_many_unless_changed"):
+    with nullcontext() if _shared(cache) else _LOCAL_SWAP:
         cache.set_many(tokens, timeout)
-    else:
-        with _LOCAL_SWAP:
-            cache.set_many(tokens, timeout)
 
 
 def purge_and_refill(
@@ -161,18 +159,29 @@ def _fresh_copies(keys, found, tokens, render, seconds) -> dict:
             continue
         if "Content-Length" in headers:
             headers["Content-Length"] = str(len(content))
-        copies[key] = {
-            "version": tokens[path_key],
-            "fresh_until": time.time() + seconds,
-            "content": content,
-            "headers": list(headers.items()),
-        }
+        copies[key] = _entry(tokens[path_key], content, list(headers.items()), seconds)
     return copies
+
+
+def _entry(version: str, content: bytes, headers: list, seconds: int) -> dict:
+    """A stored copy: fresh for ``seconds`` while its path's token is ``version``."""
+    return {
+        "version": version,
+        "fresh_until": time.time() + seconds,
+        "content": content,
+        "headers": headers,
+    }
+
+
+def _shared(cache) -> bool:
+    """Redis (cms.cache.FailSoftRedisCache), where a script makes the compare-and-set
+    atomic; else a per-process cache, where _LOCAL_SWAP does."""
+    return hasattr(cache, "set_many_unless_changed")
 
 
 def _set_many_unless_changed(cache, watched, always, if_unchanged, seconds) -> bool:
     timeout = seconds + STALE_SECONDS
-    if hasattr(cache, "set_many_unless_changed"):  # Redis: one atomic script
+    if _shared(cache):
         return cache.set_many_unless_changed(watched, always, if_unchanged, timeout)
     # A per-process cache: purge_paths takes the same lock, and only a purge or a
     # first render (a token where there was none) changes a token.
@@ -282,12 +291,7 @@ class PageCacheMiddleware:
             for header, value in response.items()
             if header.lower() not in {"set-cookie", "x-page-cache"}
         ]
-        entry = {
-            "version": version,
-            "fresh_until": time.time() + seconds,
-            "content": response.content,
-            "headers": headers,
-        }
+        entry = _entry(version, response.content, headers, seconds)
         cache.set(key, entry, seconds + STALE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return response

@@ -61,6 +61,8 @@ def refill_places(event_id: int, host: str) -> int:
     changed the places, those this host's readers have cached: at a rally the page's
     script asks for them many times a second, and each would otherwise find its copy
     purged, and render it again or get the stale copy. Returns how many were stored."""
+    from functools import cache
+
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -77,19 +79,13 @@ def refill_places(event_id: int, host: str) -> int:
         return 0
 
     def renderer():
-        places_left = []  # read once per attempt, when the first copy asks
+        places_left = cache(event.places_left)  # once per attempt, if a copy asks
 
         def render(language):
             if language not in LANGUAGE_CODES:
                 return None
-            if not places_left:
-                places_left.append(event.places_left())
+            context = {"page": event, "canonical": event, "places_left": places_left()}
             with translation.override(language):
-                context = {
-                    "page": event,
-                    "canonical": event,
-                    "places_left": places_left[0],
-                }
                 return render_to_string("events/includes/places.html", context).encode()
 
         return render
