@@ -8,8 +8,11 @@ from cms.process_memo import ProcessMemo
 
 # A burst of signers asks for the same page hundreds of times a second: each process
 # keeps it instead of querying it per signature. Publishing, unpublishing or editing
-# the campaign is seen by every process on its next request (cms.process_memo).
-_petitions = ProcessMemo("campaigns:petitions")
+# the campaign is seen by every process on its next request (cms.process_memo). The
+# token is a database row, so a signature checks it in its own statement
+# (``petition_copy``, campaigns.services.counters.sign_and_count).
+_petitions = ProcessMemo("campaigns:petitions", in_database=True)
+PETITIONS_TOKEN = _petitions.token_key
 
 
 def live_petition(*, page_id: int) -> PetitionPage | None:
@@ -30,9 +33,26 @@ def _load_live_petition(page_id: int) -> PetitionPage | None:
     return page
 
 
+def petition_copy(*, page_id: int) -> tuple[object, PetitionPage | None] | None:
+    """(token, page) as this process last looked the petition up, without checking the
+    token now; None when it has no recent copy. A write acting on the page checks the
+    token where it writes (``petition_is_current`` or in its own statement)."""
+    return _petitions.copy(page_id)
+
+
+def petition_is_current(token) -> bool:
+    """No petition or campaign changed since a copy was checked against ``token``."""
+    return _petitions.is_current(token)
+
+
 def forget_petitions() -> None:
     """Petitions or their campaigns changed: every process looks them up again."""
     _petitions.forget()
+
+
+def clear_petition_copies() -> None:
+    """This process forgets its copies (tests: rolled-back rows reuse page ids)."""
+    _petitions.clear_copies()
 
 
 def counter_value(*, campaign_id: int, kind: str = Counter.Kind.SIGNATURES) -> int:

@@ -113,8 +113,26 @@ def _form(page: PetitionPage, data=None, *, embed: bool):
     return PetitionForm(data, campaign=page.campaign, language=language)
 
 
-def _sign(request, page: PetitionPage, *, embed: bool, template: str):
-    """Bind the form, call record_signature, and redirect to the thank-you state."""
+def _sign(
+    request,
+    page: PetitionPage,
+    *,
+    embed: bool,
+    template: str,
+    copy_token: tuple[str, object] | None = None,
+):
+    """Bind the form, call record_signature, and redirect to the thank-you state.
+
+    With ``copy_token`` the page is this process's copy from an earlier request: every
+    answer first makes sure the petition has not changed since (record_signature does
+    it in its statement), or raises ``StalePetition`` having written nothing.
+    """
+
+    def answer(response):
+        if copy_token is not None and not selectors.petition_is_current(copy_token[1]):
+            raise petitions.StalePetition
+        return response
+
     form = _form(page, request.POST, embed=embed)
     if embed:
         base = reverse("campaigns:embed", args=[page.pk])
@@ -130,13 +148,13 @@ def _sign(request, page: PetitionPage, *, embed: bool, template: str):
             "Too many signatures from this connection. Please wait a few minutes "
             "and try again."
         )
-        return TemplateResponse(request, template, context, status=429)
+        return answer(TemplateResponse(request, template, context, status=429))
     if form.is_bot:
-        return done
+        return answer(done)
     if not form.is_valid():
         context = _context(request, page, form=form, embed=embed)
         context["form_error"] = _("Please correct the errors below.")
-        return TemplateResponse(request, template, context, status=400)
+        return answer(TemplateResponse(request, template, context, status=400))
 
     data = form.cleaned_data
     if ratelimit.address_allowed(data["email"], "petition"):
@@ -148,8 +166,10 @@ def _sign(request, page: PetitionPage, *, embed: bool, template: str):
             language=_reader_language(page, embed=embed),
             list_ids=[item.pk for item in data.get("lists") or []],
             list_language=data.get("list_language") or "",
+            copy_token=copy_token,
         )
-    return done
+        return done
+    return answer(done)
 
 
 def serve_petition(request, page: PetitionPage, *args, **kwargs):
@@ -169,15 +189,36 @@ def sign_petition(request, page_id: int):
     """The page's form posts here, past Wagtail's routing, so a burst of signers is cheap.
 
     Same checks and answers as a POST to the page itself (CSRF, honeypot, limits).
+    A burst signs on this process's copy of the petition, checked in the signing
+    statement itself; if the petition changed since, it is looked up again first.
     """
+    copy = selectors.petition_copy(page_id=page_id)
+    if copy is not None and copy[1] is not None:
+        token, page = copy
+        try:
+            return _sign_posted(
+                request, page, copy_token=(selectors.PETITIONS_TOKEN, token)
+            )
+        except petitions.StalePetition:
+            pass  # nothing was written: sign on the petition as it is now
     page = selectors.live_petition(page_id=page_id)
     if page is None:
         raise Http404
+    return _sign_posted(request, page)
+
+
+def _sign_posted(request, page: PetitionPage, *, copy_token=None):
     language = request.GET.get("lang", "")
     if language not in LANGUAGE_CODES:
         language = page.locale.language_code
     _use_language(request, language)
-    response = _sign(request, page, embed=False, template=page.get_template(request))
+    response = _sign(
+        request,
+        page,
+        embed=False,
+        template=page.get_template(request),
+        copy_token=copy_token,
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -482,3 +482,21 @@ class MachineDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} ({self.tool_name})"
+
+
+class MemoToken(models.Model):
+    """The shared token of a per-process memo kept in the database (cms.process_memo).
+
+    A change rewrites it in its own transaction, so it commits (or rolls back) with the
+    change; a statement that must not act on a stale copy can check it in the same
+    round trip (campaigns.services.counters.sign_and_count).
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.name

@@ -125,10 +125,23 @@ def renotify_unqueued_milestones(*, limit: int = 100) -> int:
 
 
 def sign_and_count(
-    *, campaign_id: int, page_id: int, row: dict, thresholds: list[int], now
+    *,
+    campaign_id: int,
+    page_id: int,
+    row: dict,
+    thresholds: list[int],
+    now,
+    token: tuple[str, object] | None,
 ) -> tuple[int | None, bool]:
     """PostgreSQL: store a verified signature, count it and record any milestone it
-    reaches, all in one statement; returns (new signature id or None, counted).
+    reaches, all in one statement; returns (new signature id or None, fresh).
+
+    ``token`` is (name, value) of the memo token (cms.models.MemoToken) the caller's
+    copy of the petition was checked against, or None for a page looked up for this
+    request. The statement inserts only while the row still holds that value: if the
+    petition or its campaign changed since, nothing is written and ``fresh`` is False,
+    so the caller looks the petition up again. This saves the round trip of checking
+    the token before signing.
 
     Exact for the same reason as ``increment_counter``: the upsert takes the counter
     row's lock and each statement sees a distinct value; the milestone insert belongs to
@@ -138,14 +151,21 @@ def sign_and_count(
     for the three round trips of BEGIN ... UPDATE ... COMMIT). A repeat signer inserts
     nothing, so nothing is counted and the counter row is not touched.
     """
+    from cms.models import MemoToken
+
     quote = connection.ops.quote_name
     columns = ", ".join(row)
     values = ", ".join(["%s"] * len(row))
     sql = f"""
-        WITH signed AS (
+        WITH fresh AS (
+            SELECT FROM (SELECT 1) AS one
+            WHERE %s::text IS NULL
+               OR (SELECT value FROM {quote(MemoToken._meta.db_table)} WHERE name = %s)
+                  IS NOT DISTINCT FROM %s::bigint
+        ), signed AS (
             INSERT INTO {quote(Signature._meta.db_table)}
                 (campaign_id, page_id, {columns})
-            VALUES (%s, %s, {values})
+            SELECT %s, %s, {values} FROM fresh
             ON CONFLICT (campaign_id, email_hash) DO NOTHING
             RETURNING id
         ), counted AS (
@@ -165,10 +185,22 @@ def sign_and_count(
             ON CONFLICT (campaign_id, counter, threshold) DO NOTHING
             RETURNING id
         )
-        SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached)
+        SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached),
+               EXISTS (SELECT FROM fresh)
     """  # noqa: S608 (table and column names are ours; values are parameters)
     kind = Counter.Kind.SIGNATURES
-    params = [campaign_id, page_id, *row.values(), campaign_id, kind, now] + [
+    name, value = token or (None, None)
+    params = [
+        name,
+        name,
+        value,
+        campaign_id,
+        page_id,
+        *row.values(),
+        campaign_id,
+        kind,
+        now,
+    ] + [
         campaign_id,
         kind,
         now,
@@ -182,10 +214,10 @@ def sign_and_count(
     # instead of once per signature, and no value is quoted into the SQL text.
     with prepared_cursor() as cursor:
         cursor.execute(sql, params, prepare=True)
-        signature_id, milestone_ids = cursor.fetchone()
+        signature_id, milestone_ids, fresh = cursor.fetchone()
     for milestone_id in milestone_ids:
         _announce(milestone_id, campaign_id)
-    return signature_id, signature_id is not None
+    return signature_id, fresh
 
 
 def uncount(*, campaign_id: int, kind: str) -> None:

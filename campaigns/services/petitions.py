@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
+from campaigns import selectors
 from campaigns.models import Counter, PetitionPage, Signature
 from campaigns.signals import signature_counted
 from cms import ratelimit
@@ -21,6 +22,11 @@ from .counters import increment_counter, sign_and_count
 
 VERIFY_SALT = "campaigns.signature-verification"
 VERIFY_MAX_AGE = 14 * 24 * 3600
+
+
+class StalePetition(Exception):
+    """The copy of the petition the caller signed on changed since it was checked:
+    nothing was written; look the petition up again and sign on what is there now."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ def record_signature(
     zip_code: str = "",
     list_ids: Iterable[int] = (),
     list_language: str = "",
+    copy_token: tuple[str, object] | None = None,
 ) -> SignOutcome:
     """Store one signature per address per campaign and count it; signing again is a no-op.
 
@@ -48,6 +55,12 @@ def record_signature(
     the signature waits (and a verification e-mail is queued on commit, within the
     address's daily allowance) until ``verify_signature``. An opt-in goes through
     ``request_signup`` (source "petition").
+
+    ``copy_token``: (name, value) of the memo token a process's copy of ``page`` was
+    checked against on an earlier request (campaigns.selectors.petition_copy), or None
+    when ``page`` was looked up for this one. A copy is checked before anything is
+    written (in the signing statement itself on PostgreSQL's fast path); a changed
+    petition raises ``StalePetition`` with nothing written.
     """
     normalised = crypto.normalise_email(email)
     email_hash = crypto.lookup_hash(normalised)
@@ -56,13 +69,17 @@ def record_signature(
     verify = page.require_verification
     wanted = set(list_ids)
     if not verify and not wanted and connection.vendor == "postgresql":
-        signature_id, counted = sign_and_count(
+        signature_id, fresh = sign_and_count(
             campaign_id=campaign_id,
             page_id=page.pk,
             row=_signature_row(normalised, email_hash, name, zip_code, language, now),
             thresholds=page.campaign.thresholds,
             now=now,
+            token=copy_token,
         )
+        if not fresh:
+            raise StalePetition
+        counted = signature_id is not None
         if signature_id is None:
             signature_id = Signature.objects.values_list("pk", flat=True).get(
                 campaign_id=campaign_id, email_hash=email_hash
@@ -70,6 +87,8 @@ def record_signature(
         else:
             _counted(campaign_id, signature_id, page.pk)
         return SignOutcome(signature_id=signature_id, created=counted, counted=counted)
+    if copy_token is not None and not selectors.petition_is_current(copy_token[1]):
+        raise StalePetition
     with transaction.atomic():
         signature_id = _insert_signature(
             campaign_id=campaign_id,

@@ -47,11 +47,11 @@ def no_rate_limits(settings):
 @pytest.fixture(autouse=True)
 def fresh_petition_memo():
     """Rolled-back tests reuse page ids: never let one test see another's petition."""
-    from campaigns.selectors import forget_petitions
+    from campaigns.selectors import clear_petition_copies
 
-    forget_petitions()
+    clear_petition_copies()
     yield
-    forget_petitions()
+    clear_petition_copies()
 
 
 @pytest.fixture

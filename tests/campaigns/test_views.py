@@ -87,22 +87,87 @@ def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
     assert Signature.objects.count() == 0
 
 
+def another_process_changed_petitions() -> None:
+    """What forget_petitions does in another process: a new token, this process's
+    copies untouched."""
+    from campaigns import selectors
+    from cms.models import MemoToken
+
+    MemoToken.objects.update_or_create(
+        name=selectors.PETITIONS_TOKEN, defaults={"value": 424242}
+    )
+
+
 def test_an_unpublish_in_another_process_stops_signatures_on_the_next_request(
     client, petition
 ):
     """Each process keeps the petition it looked up; another process's unpublish gives
     the shared token a new value, and the next signature here is refused."""
-    from django.core.cache import cache
-
-    from campaigns import selectors
     from campaigns.models import PetitionPage
 
     assert post(client, petition).status_code == 302
     PetitionPage.objects.filter(pk=petition.pk).update(live=False)  # no signal here
     assert post(client, petition, email="b@example.org").status_code == 302
-    cache.set(selectors._petitions.token_key, "set by another process", None)
+    another_process_changed_petitions()
     assert post(client, petition, email="c@example.org").status_code == 404
+    assert post(client, petition, email="c@example.org", website="bot").status_code == (
+        404
+    )
     assert Signature.objects.count() == 2
+
+
+def test_a_signature_on_a_stale_copy_follows_the_petition_as_it_is_now(
+    client, petition
+):
+    """Verification switched on in another process: the copy here still says off, the
+    signature is checked against the token before anything is written (in the signing
+    statement on PostgreSQL) and is stored pending, not counted."""
+    from campaigns.models import PetitionPage
+
+    assert post(client, petition).status_code == 302
+    PetitionPage.objects.filter(pk=petition.pk).update(require_verification=True)
+    another_process_changed_petitions()
+    response = post(client, petition, email="b@example.org")
+    assert response.status_code == 302
+    assert "signed=check" in response["Location"]
+    assert list(Signature.objects.order_by("pk").values_list("status", flat=True)) == [
+        Signature.Status.VERIFIED,
+        Signature.Status.PENDING,
+    ]
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+@pytest.mark.postgres
+def test_a_burst_signs_on_the_copy_without_reading_the_token_first(client, petition):
+    """On PostgreSQL the token is checked inside the signing statement: after the first
+    signature, a signature sends nothing but that statement (prepared statements are
+    not in Django's query log, so an empty log means no token read and no lookup)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(client, petition)
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, petition, email="b@example.org")
+    assert response.status_code == 302
+    assert [query["sql"] for query in queries.captured_queries] == []
+    assert counter_value(campaign_id=petition.campaign_id) == 2
+
+
+def test_a_change_rolled_back_never_passes_a_copy_read_inside_it(petition):
+    from django.db import transaction
+
+    from campaigns import selectors
+
+    with transaction.atomic():
+        selectors.forget_petitions()
+        selectors.live_petition(page_id=petition.pk)  # read inside, token of the change
+        transaction.set_rollback(True)
+    token, page = selectors.petition_copy(page_id=petition.pk)
+    assert page.pk == petition.pk
+    assert not selectors.petition_is_current(token)
+    selectors.live_petition(page_id=petition.pk)
+    token, _page = selectors.petition_copy(page_id=petition.pk)
+    assert selectors.petition_is_current(token)
 
 
 def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition):

@@ -83,11 +83,11 @@ def private_cache(settings):
             "LOCATION": f"portable-sql-{id(settings)}",
         }
     }
-    from campaigns.selectors import forget_petitions
+    from campaigns.selectors import clear_petition_copies
 
-    forget_petitions()
+    clear_petition_copies()
     yield
-    forget_petitions()
+    clear_petition_copies()
 
 
 def test_every_raw_sql_module_is_registered():

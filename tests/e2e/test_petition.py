@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def private_state(settings):
     """Rate-limit counters and the petition memo must not leak between runs or tests."""
-    from campaigns.selectors import forget_petitions
+    from campaigns.selectors import clear_petition_copies
 
     settings.CACHES = {
         "default": {
@@ -24,9 +24,9 @@ def private_state(settings):
             "LOCATION": f"e2e-petition-{uuid.uuid4().hex}",
         }
     }
-    forget_petitions()
+    clear_petition_copies()
     yield
-    forget_petitions()
+    clear_petition_copies()
 
 
 @pytest.fixture

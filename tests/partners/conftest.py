@@ -37,12 +37,12 @@ def private_cache(settings):
 def fresh_memos():
     """Rolled-back tests reuse ids: never let one test see another's endpoints or
     petitions."""
-    from campaigns.selectors import forget_petitions
+    from campaigns.selectors import clear_petition_copies
 
-    forget_petitions()
+    clear_petition_copies()
     forget_endpoints()
     yield
-    forget_petitions()
+    clear_petition_copies()
     forget_endpoints()
 
 

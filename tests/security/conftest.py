@@ -18,11 +18,11 @@ def private_cache(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_petition_memo():
-    from campaigns.selectors import forget_petitions
+    from campaigns.selectors import clear_petition_copies
 
-    forget_petitions()
+    clear_petition_copies()
     yield
-    forget_petitions()
+    clear_petition_copies()
 
 
 @pytest.fixture
