@@ -7,6 +7,7 @@ only one that can insert its milestone, and the unique constraint on (campaign, 
 threshold) keeps even a re-crossing (after a correction) from recording it twice.
 """
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -124,39 +125,16 @@ def renotify_unqueued_milestones(*, limit: int = 100) -> int:
     return queued
 
 
-def sign_and_count(
-    *,
-    campaign_id: int,
-    page_id: int,
-    row: dict,
-    thresholds: list[int],
-    now,
-    token: tuple[str, object] | None,
-) -> tuple[int | None, bool]:
-    """PostgreSQL: store a verified signature, count it and record any milestone it
-    reaches, all in one statement; returns (new signature id or None, fresh).
-
-    ``token`` is (name, value) of the memo token (cms.models.MemoToken) the caller's
-    copy of the petition was checked against, or None for a page looked up for this
-    request. The statement inserts only while the row still holds that value: if the
-    petition or its campaign changed since, nothing is written and ``fresh`` is False,
-    so the caller looks the petition up again. This saves the round trip of checking
-    the token before signing.
-
-    Exact for the same reason as ``increment_counter``: the upsert takes the counter
-    row's lock and each statement sees a distinct value; the milestone insert belongs to
-    the statement that reached the threshold and is unique anyway. One statement in
-    autocommit is one transaction, so the signature, its count and the milestone commit
-    together or not at all, and the counter row stays locked only while it commits (not
-    for the three round trips of BEGIN ... UPDATE ... COMMIT). A repeat signer inserts
-    nothing, so nothing is counted and the counter row is not touched.
-    """
+@functools.cache
+def _sign_sql(names: tuple[str, ...]) -> str:
+    """The text of sign_and_count's statement for these signature columns, built once
+    per process (the prepared plan is reused by the text)."""
     from cms.models import MemoToken
 
     quote = connection.ops.quote_name
-    columns = ", ".join(row)
-    values = ", ".join(["%s"] * len(row))
-    sql = f"""
+    columns = ", ".join(names)
+    values = ", ".join(["%s"] * len(names))
+    return f"""
         WITH fresh AS (
             SELECT FROM (SELECT 1) AS one
             WHERE %s::text IS NULL
@@ -188,6 +166,36 @@ def sign_and_count(
         SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached),
                EXISTS (SELECT FROM fresh)
     """  # noqa: S608 (table and column names are ours; values are parameters)
+
+
+def sign_and_count(
+    *,
+    campaign_id: int,
+    page_id: int,
+    row: dict,
+    thresholds: list[int],
+    now,
+    token: tuple[str, object] | None,
+) -> tuple[int | None, bool]:
+    """PostgreSQL: store a verified signature, count it and record any milestone it
+    reaches, all in one statement; returns (new signature id or None, fresh).
+
+    ``token`` is (name, value) of the memo token (cms.models.MemoToken) the caller's
+    copy of the petition was checked against, or None for a page looked up for this
+    request. The statement inserts only while the row still holds that value: if the
+    petition or its campaign changed since, nothing is written and ``fresh`` is False,
+    so the caller looks the petition up again. This saves the round trip of checking
+    the token before signing.
+
+    Exact for the same reason as ``increment_counter``: the upsert takes the counter
+    row's lock and each statement sees a distinct value; the milestone insert belongs to
+    the statement that reached the threshold and is unique anyway. One statement in
+    autocommit is one transaction, so the signature, its count and the milestone commit
+    together or not at all, and the counter row stays locked only while it commits (not
+    for the three round trips of BEGIN ... UPDATE ... COMMIT). A repeat signer inserts
+    nothing, so nothing is counted and the counter row is not touched.
+    """
+    sql = _sign_sql(tuple(row))
     kind = Counter.Kind.SIGNATURES
     name, value = token or (None, None)
     params = [
