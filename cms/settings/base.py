@@ -302,9 +302,13 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "filters": {"quiet_sweeps": {"()": "cms.quiet_sweeps.QuietRoutineSweeps"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # The beat's sweeps every few seconds, "received" and "succeeded" each time.
+        "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
+        "celery.app.trace": {"filters": ["quiet_sweeps"]},
         "django.db.backends": {"level": "WARNING"},
         # Both log every page save at INFO: noise in a terminal running web and workers.
         "django_tasks": {"level": "WARNING"},

@@ -1,0 +1,39 @@
+"""Keep the beat's frequent sweeps out of the INFO log.
+
+Beat runs a few sweeps every 2 to 60 seconds (due webhooks, due mailings, the
+heartbeat ...); almost always they find nothing to do, yet Celery logs every run twice
+at INFO ("received", "succeeded"). In a terminal running ``make run`` that was two lines
+every two seconds, burying what matters. This filter drops exactly those two lines for
+exactly those tasks; the work they queue (send batches, webhook posts) and any failure
+(logged at ERROR) still appear.
+"""
+
+import logging
+
+# Sweeps scheduled this often or more are routine; slower ones (purges) stay logged.
+ROUTINE_SECONDS = 60
+
+
+def routine_sweeps(schedule: dict) -> frozenset[str]:
+    """The task names beat runs at least once a ``ROUTINE_SECONDS``."""
+    return frozenset(
+        entry["task"]
+        for entry in schedule.values()
+        if isinstance(entry.get("schedule"), int | float)
+        and entry["schedule"] <= ROUTINE_SECONDS
+    )
+
+
+class QuietRoutineSweeps(logging.Filter):
+    """For Celery's ``celery.worker.strategy`` and ``celery.app.trace`` loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO or not isinstance(record.args, dict):
+            return True
+        return record.args.get("name") not in _routine()
+
+
+def _routine() -> frozenset[str]:
+    from django.conf import settings
+
+    return routine_sweeps(settings.CELERY_BEAT_SCHEDULE)

@@ -1,0 +1,53 @@
+"""The beat's frequent sweeps leave no INFO lines; real work and failures still do."""
+
+import logging
+
+from celery.app import trace
+from django.conf import settings
+
+from cms.quiet_sweeps import routine_sweeps
+
+WEBHOOK_SWEEP = "cms.partners.tasks.send_due_webhooks_task"
+MAILING_SWEEP = "campaigns.mailings.tasks.dispatch_due_mailings_task"
+SEND_BATCH = "campaigns.mailings.tasks.send_batch_task"
+
+
+def celery_log(logger: str, message: str, task: str, level: int = logging.INFO):
+    """A line as Celery's worker writes it: the message's fields in one dict."""
+    context = {
+        "id": "0f1e",
+        "name": task,
+        "runtime": 0.004,
+        "return_value": None,
+        "description": "raised unexpected",
+        "exc": "OperationalError()",
+    }
+    logging.getLogger(logger).log(level, message, context)
+
+
+def test_the_sweeps_beat_runs_every_few_seconds_are_routine_and_purges_are_not():
+    routine = routine_sweeps(settings.CELERY_BEAT_SCHEDULE)
+    assert {WEBHOOK_SWEEP, MAILING_SWEEP, "cms.tasks.beat_heartbeat_task"} <= routine
+    assert "cms.tasks.purge_expired_records_task" not in routine
+    assert "subscribers.tasks.purge_unconfirmed_task" not in routine
+
+
+def test_a_routine_sweep_logs_nothing_at_info_but_work_and_failures_do(caplog):
+    caplog.set_level(logging.INFO)
+    celery_log("celery.worker.strategy", trace.LOG_RECEIVED, WEBHOOK_SWEEP)
+    celery_log("celery.app.trace", trace.LOG_SUCCESS, WEBHOOK_SWEEP)
+    celery_log("celery.app.trace", trace.LOG_SUCCESS, MAILING_SWEEP)
+    celery_log("celery.worker.strategy", trace.LOG_RECEIVED, SEND_BATCH)
+    celery_log("celery.app.trace", trace.LOG_SUCCESS, SEND_BATCH)
+    celery_log(
+        "celery.app.trace", trace.LOG_FAILURE, WEBHOOK_SWEEP, level=logging.ERROR
+    )
+    lines = [record.getMessage() for record in caplog.records]
+    assert [line.split("[")[0] for line in lines] == [
+        f"Task {SEND_BATCH}",
+        f"Task {SEND_BATCH}",
+        f"Task {WEBHOOK_SWEEP}",
+    ]
+    assert "received" in lines[0]
+    assert "succeeded" in lines[1]
+    assert caplog.records[2].levelno == logging.ERROR
