@@ -4,26 +4,13 @@ Served by gunicorn exactly like the project (``gunicorn bench.bare_counter``), s
 petition figures can be read against what this machine does at the same moment.
 """
 
-import os
-
-import dj_database_url
-import django
-from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 
-settings.configure(
-    DEBUG=False,
-    SECRET_KEY="bench-only",  # noqa: S106
-    ALLOWED_HOSTS=["127.0.0.1"],
-    ROOT_URLCONF=__name__,
-    MIDDLEWARE=[],
-    DATABASES={
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)
-    },
-)
-django.setup()
+from bench._bare_django import configure
+
+configure(__name__)
 
 
 def bump(request):

@@ -19,27 +19,16 @@ import hashlib
 import hmac
 import os
 
-import dj_database_url
-import django
-from django.conf import settings
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-settings.configure(
-    DEBUG=False,
-    SECRET_KEY="bench-only",  # noqa: S106
-    ALLOWED_HOSTS=["127.0.0.1"],
-    ROOT_URLCONF=__name__,
-    MIDDLEWARE=[],
-    DATABASES={
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)
-    },
-)
-django.setup()
+from bench._bare_django import configure
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+configure(__name__)
+
 
 KEY = AESGCM(b"\x01" * 32)
 HASH_KEY = b"\x02" * 32
