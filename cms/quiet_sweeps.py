@@ -5,7 +5,7 @@ heartbeat ...); almost always they find nothing to do, yet Celery logs every run
 at INFO ("received", "succeeded"). In a terminal running ``make run`` that was two lines
 every two seconds, burying what matters. This filter drops exactly those two lines for
 exactly those tasks; the work they queue (send batches, webhook posts) and any failure
-(logged at ERROR) still appear.
+(logged at ERROR) still appear. ``LOG_ROUTINE_SWEEPS=1`` shows every run again.
 """
 
 import logging
@@ -36,4 +36,6 @@ class QuietRoutineSweeps(logging.Filter):
 def _routine() -> frozenset[str]:
     from django.conf import settings
 
+    if settings.LOG_ROUTINE_SWEEPS:  # someone is watching beat: show every run
+        return frozenset()
     return routine_sweeps(settings.CELERY_BEAT_SCHEDULE)

@@ -291,6 +291,8 @@ LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY")
 
 # --- Logging: ids only, never addresses (see DESIGN.md privacy rules) -----------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Log every run of the beat's frequent sweeps too (cms/quiet_sweeps.py); off by default.
+LOG_ROUTINE_SWEEPS = env_bool("LOG_ROUTINE_SWEEPS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -51,3 +51,12 @@ def test_a_routine_sweep_logs_nothing_at_info_but_work_and_failures_do(caplog):
     assert "received" in lines[0]
     assert "succeeded" in lines[1]
     assert caplog.records[2].levelno == logging.ERROR
+
+
+def test_log_routine_sweeps_shows_every_run_again(caplog, settings):
+    settings.LOG_ROUTINE_SWEEPS = True
+    caplog.set_level(logging.INFO)
+    celery_log("celery.app.trace", trace.LOG_SUCCESS, WEBHOOK_SWEEP)
+    assert [record.getMessage().split("[")[0] for record in caplog.records] == [
+        f"Task {WEBHOOK_SWEEP}"
+    ]

@@ -56,6 +56,7 @@ def test_a_reminder_due_while_the_worker_was_down_goes_once_when_it_returns(
         redis_url=settings.REDIS_URL or None,
         var_dir=tmp_path / "var",
         EVENT_GUEST_MAIL_INTERVAL="1",
+        LOG_ROUTINE_SWEEPS="1",  # each beat run shows in the log, counted below
     )
 
     def reminders() -> list:
