@@ -4,10 +4,12 @@ Beat runs a few sweeps every 2 to 60 seconds (due webhooks, due mailings, the
 heartbeat ...); almost always they find nothing to do, yet Celery logs every run twice
 at INFO ("received", "succeeded"). In a terminal running ``make run`` that was two lines
 every two seconds, burying what matters. This filter drops exactly those two lines for
-exactly those tasks; the work they queue (send batches, webhook posts) and any failure
+exactly those tasks, unless the run reports that it did something (a return value with
+a count above zero); the work they queue (send batches, webhook posts) and any failure
 (logged at ERROR) still appear. ``LOG_ROUTINE_SWEEPS=1`` shows every run again.
 """
 
+import ast
 import logging
 
 # Sweeps scheduled this often or more are routine; slower ones (purges) stay logged.
@@ -30,7 +32,23 @@ class QuietRoutineSweeps(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno > logging.INFO or not isinstance(record.args, dict):
             return True
-        return record.args.get("name") not in _routine()
+        if record.args.get("name") not in _routine():
+            return True
+        # A run that reports what it did ({'confirmations': 3, ...}) stays in the log.
+        return "return_value" in record.args and not _did_nothing(
+            record.args["return_value"]
+        )
+
+
+def _did_nothing(return_value) -> bool:
+    """Celery logs the repr of the return value: None, or counts that are all zero."""
+    try:
+        value = ast.literal_eval(str(return_value))
+    except (ValueError, SyntaxError):
+        return False
+    if isinstance(value, dict):
+        return not any(value.values())
+    return not value
 
 
 def _routine() -> frozenset[str]:

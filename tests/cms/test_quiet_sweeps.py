@@ -60,3 +60,22 @@ def test_log_routine_sweeps_shows_every_run_again(caplog, settings):
     assert [record.getMessage().split("[")[0] for record in caplog.records] == [
         f"Task {WEBHOOK_SWEEP}"
     ]
+
+
+def test_a_sweep_that_did_something_keeps_its_line(caplog):
+    caplog.set_level(logging.INFO)
+    resend = "cms.tasks.resend_unqueued_emails_task"
+    for counts in (
+        "{'confirmations': 0, 'rsvps': 0}",
+        "{'confirmations': 2, 'rsvps': 0}",
+    ):
+        context = {
+            "id": "0f1e",
+            "name": resend,
+            "runtime": 0.01,
+            "return_value": counts,
+        }
+        logging.getLogger("celery.app.trace").info(trace.LOG_SUCCESS, context)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Task {resend}[0f1e] succeeded in 0.01s: {{'confirmations': 2, 'rsvps': 0}}"
+    ]
