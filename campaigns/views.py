@@ -118,14 +118,15 @@ def _sign(
     page: PetitionPage,
     *,
     embed: bool,
-    template: str,
+    template: str | None = None,
     copy_token: tuple[str, object] | None = None,
 ):
-    """Bind the form, call record_signature, and redirect to the thank-you state.
+    """Clean the submission, call record_signature, and redirect to the thank-you state.
 
     With ``copy_token`` the page is this process's copy from an earlier request: every
     answer first makes sure the petition has not changed since (record_signature does
     it in its statement), or raises ``StalePetition`` having written nothing.
+    ``template`` (the page's by default) is only needed to show an error.
     """
 
     def answer(response):
@@ -133,7 +134,12 @@ def _sign(
             raise petitions.StalePetition
         return response
 
-    form = _form(page, request.POST, embed=embed)
+    def error_page(form, message: str, status: int):
+        context = _context(request, page, form=form, embed=embed)
+        context["form_error"] = message
+        page_template = template or page.get_template(request)
+        return answer(TemplateResponse(request, page_template, context, status=status))
+
     if embed:
         base = reverse("campaigns:embed", args=[page.pk])
     else:
@@ -141,26 +147,32 @@ def _sign(
     thanks = "check" if page.require_verification else "1"
     done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
 
-    if not ratelimit.client_allowed(request, "petition"):
-        form = _form(page, embed=embed)
-        context = _context(request, page, form=form, embed=embed)
-        context["form_error"] = _(
+    if not _limit_allows(request, "client", ratelimit.client_allowed, request):
+        message = _(
             "Too many signatures from this connection. Please wait a few minutes "
             "and try again."
         )
-        return answer(TemplateResponse(request, template, context, status=429))
-    if form.is_bot:
-        return answer(done)
-    if not form.is_valid():
-        context = _context(request, page, form=form, embed=embed)
-        context["form_error"] = _("Please correct the errors below.")
-        return answer(TemplateResponse(request, template, context, status=400))
+        return error_page(_form(page, embed=embed), message, 429)
+    # The common case (the page's own form, no lists offered) is cleaned without
+    # building a form; any error builds one for its messages.
+    data = None
+    if not embed and not page.campaign.offered_list_ids:
+        if request.POST.get("website"):
+            return answer(done)
+        data = PetitionForm.clean_without_form(request.POST)
+    if data is None:
+        form = _form(page, request.POST, embed=embed)
+        if form.is_bot:
+            return answer(done)
+        if not form.is_valid():
+            return error_page(form, _("Please correct the errors below."), 400)
+        data = form.cleaned_data
 
-    data = form.cleaned_data
-    if ratelimit.address_allowed(data["email"], "petition"):
+    email = data["email"]
+    if _limit_allows(request, "address", ratelimit.address_allowed, email):
         petitions.record_signature(
             page=page,
-            email=data["email"],
+            email=email,
             name=data["name"],
             zip_code=data["zip_code"],
             language=_reader_language(page, embed=embed),
@@ -170,6 +182,15 @@ def _sign(
         )
         return done
     return answer(done)
+
+
+def _limit_allows(request, who: str, allowed, key) -> bool:
+    """``allowed(key, "petition")``, taken once per request: a signature retried on a
+    fresh copy of the petition (StalePetition) is the same attempt, not a second one."""
+    taken = request.__dict__.setdefault("_petition_limits", {})
+    if who not in taken:
+        taken[who] = allowed(key, "petition")
+    return taken[who]
 
 
 def serve_petition(request, page: PetitionPage, *args, **kwargs):
@@ -212,13 +233,7 @@ def _sign_posted(request, page: PetitionPage, *, copy_token=None):
     if language not in LANGUAGE_CODES:
         language = page.locale.language_code
     _use_language(request, language)
-    response = _sign(
-        request,
-        page,
-        embed=False,
-        template=page.get_template(request),
-        copy_token=copy_token,
-    )
+    response = _sign(request, page, embed=False, copy_token=copy_token)
     response["Cache-Control"] = "no-store"
     return response
 

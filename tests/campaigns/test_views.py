@@ -137,6 +137,23 @@ def test_a_signature_on_a_stale_copy_follows_the_petition_as_it_is_now(
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
 
+def test_a_signature_retried_on_a_fresh_copy_takes_the_limits_once(
+    client, petition, rate_limit
+):
+    """A signature on a stale copy is signed again on the petition as it is now: the
+    same attempt, so the client's and the address's allowance are taken once."""
+    rate_limit("petition.client", "2/10m")
+    rate_limit("petition.address", "1/10m")
+    assert post(client, petition).status_code == 302
+    another_process_changed_petitions()
+    response = post(client, petition, email="b@example.org")
+    assert response.status_code == 302
+    assert Signature.objects.count() == 2
+    assert counter_value(campaign_id=petition.campaign_id) == 2
+    # Both allowances are now used up, once each.
+    assert post(client, petition, email="c@example.org").status_code == 429
+
+
 @pytest.mark.postgres
 def test_a_burst_signs_on_the_copy_without_reading_the_token_first(client, petition):
     """On PostgreSQL the token is checked inside the signing statement: after the first

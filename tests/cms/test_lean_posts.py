@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaigns.models import Signature
-from cms.lean_posts import NEEDED, lean_middleware, lean_paths
+from cms.lean_posts import (
+    LOCALE,
+    NEEDED,
+    UNPREFIXED_LANGUAGE,
+    UnprefixedLanguageMiddleware,
+    lean_middleware,
+    lean_paths,
+)
 from events.models import Rsvp
 from tests.factories import CampaignFactory, build_event, build_petition_page
 
@@ -91,6 +98,52 @@ def test_the_lean_chain_keeps_exactly_what_a_public_form_post_needs():
         assert dropped not in chain
 
 
+def test_the_sign_chain_has_the_default_language_step_in_place_of_locale():
+    chain = lean_middleware()
+    sign_chain = lean_middleware(unprefixed=True)
+    assert sign_chain == [
+        UNPREFIXED_LANGUAGE if path == LOCALE else path for path in chain
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"},
+        {"HTTP_ACCEPT_LANGUAGE": "ar"},
+        {"HTTP_COOKIE": "django_language=pl"},
+        {"HTTP_ACCEPT_LANGUAGE": "zh-hans", "HTTP_COOKIE": "django_language=hi"},
+    ],
+)
+@pytest.mark.parametrize("view_language", [None, "pl", "ar"])
+@pytest.mark.parametrize("status", [200, 302, 403, 404])
+def test_the_default_language_step_settles_what_locale_middleware_would(
+    rf, headers, view_language, status
+):
+    """For the sign URL (no prefix), the same active language, request.LANGUAGE_CODE,
+    Content-Language and Vary as LocaleMiddleware, whatever the browser asks for and
+    whichever language the view turns to."""
+    from django.http import HttpResponse
+    from django.middleware.locale import LocaleMiddleware
+
+    def outcome(middleware_class):
+        seen = {}
+
+        def view(request):
+            seen.update(active=translation.get_language(), code=request.LANGUAGE_CODE)
+            if view_language:
+                translation.activate(view_language)
+            return HttpResponse(status=status)
+
+        request = rf.post(reverse("campaigns:sign", args=[12]), **headers)
+        response = middleware_class(view)(request)
+        translation.deactivate()
+        return seen, response.get("Content-Language"), response.get("Vary")
+
+    assert outcome(UnprefixedLanguageMiddleware) == outcome(LocaleMiddleware)
+
+
 def test_no_lean_chain_without_the_csrf_check(settings):
     settings.MIDDLEWARE = [
         path for path in settings.MIDDLEWARE if "csrf" not in path.lower()
@@ -129,14 +182,14 @@ def lean_requests(monkeypatch) -> list[str]:
     from cms.wsgi import application
 
     seen = []
-    handler = application.lean_application
-    chain = handler._middleware_chain
+    for handler in (application.lean_application, application.sign_application):
+        chain = handler._middleware_chain
 
-    def spy(request):
-        seen.append(request.path)
-        return chain(request)
+        def spy(request, chain=chain):
+            seen.append(request.path)
+            return chain(request)
 
-    monkeypatch.setattr(handler, "_middleware_chain", spy)
+        monkeypatch.setattr(handler, "_middleware_chain", spy)
     return seen
 
 
