@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS floor_signature (
     email bytea NOT NULL, email_hash varchar(64) NOT NULL, name bytea,
     created_at timestamptz NOT NULL, UNIQUE (campaign_id, email_hash));
 """
+BARE_COUNTER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, value bigint);
+INSERT INTO bench_counter VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+"""
 CHECK = """
 import django; django.setup()
 from campaigns.models import Counter, Milestone, Signature
@@ -174,12 +178,7 @@ def baseline(
     import psycopg
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, value bigint)"
-        )
-        connection.execute(
-            "INSERT INTO bench_counter VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
-        )
+        connection.execute(BARE_COUNTER_SCHEMA)
     server = gunicorn("bench.bare_counter", threads, worker_class)
     try:
         url = f"http://127.0.0.1:{PORT}/bump/"
@@ -194,9 +193,16 @@ def baseline(
 
 
 def floor(
-    *, threads: int, connections: int, duration: int, worker_class: str, csrf_env: dict
+    *,
+    threads: int,
+    connections: int,
+    duration: int,
+    worker_class: str,
+    csrf_env: dict,
+    sign_path: str,
 ) -> dict[str, dict]:
-    """The floor views (bench/petition_floor.py), each POSTed the petition's form."""
+    """The floor views (bench/petition_floor.py), each POSTed the petition's form, then
+    the floor's sign view behind the project's stack (bench/petition_stack_floor.py)."""
     import psycopg
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
@@ -216,10 +222,100 @@ def floor(
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The floor's sign view again, behind the project's WSGI application and URLs.
+    server = gunicorn("bench.petition_stack_floor", threads, worker_class)
+    try:
+        wait_until_up(f"http://127.0.0.1:{PORT}/")
+        _output, figures["stack"] = wrk(
+            f"http://127.0.0.1:{PORT}{sign_path}",
+            connections=connections,
+            duration=duration,
+            script="petition.lua",
+            extra_env={**csrf_env, "EMAIL_PREFIX": f"fstack{int(time.time())}"},
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     return figures
 
 
+# What --instructions counts (bench/sign_driver.py): the petition's own view, the
+# floor's sign view behind the project's stack, the floor's sign view on a bare Django,
+# and the bare counter view the acceptance bar is measured against.
+INSTRUCTION_TARGETS = (
+    ("petition", "cms.wsgi", "/petitions/{page_id}/sign/"),
+    ("stack", "bench.petition_stack_floor", "/petitions/{page_id}/sign/"),
+    ("floor", "bench.petition_floor", "/sign/"),
+    ("bare", "bench.bare_counter", "/bump/"),
+)
+
+
+def instructions_per_signature(app: str, path: str, count: int) -> float:
+    """Instructions this process executes per signature (callgrind's Ir), counted
+    only around ``count`` signatures after a warm-up (bench/sign_driver.py)."""
+    out = Path(tempfile.mkdtemp(prefix="bench-callgrind-")) / "callgrind.out"
+    driver = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+         f"--callgrind-out-file={out}", PYTHON, str(ROOT / "bench" / "sign_driver.py"),
+         app, path, str(count)],
+        cwd=ROOT, env=env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+
+    def step(expected: str, switch: str) -> None:
+        line = driver.stdout.readline().strip()
+        if line != expected:
+            driver.kill()
+            raise RuntimeError(f"{app} {path}: {line or 'no answer'}")
+        subprocess.run(
+            ["callgrind_control", "--instr=" + switch, str(driver.pid)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        driver.stdin.write("\n")
+        driver.stdin.flush()
+
+    try:
+        step("READY", "on")
+        step("DONE", "off")
+        driver.stdin.close()
+        if driver.wait(timeout=120) != 0:
+            raise RuntimeError(f"{app} {path}: the driver failed")
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return int(totals.group(1)) / count
+
+
+def instructions(count: int) -> int:
+    """``--instructions``: the three counts and their ratios, nothing recorded."""
+    if not shutil.which("valgrind"):
+        print("valgrind is missing: apt-get install -y valgrind")
+        return 1
+    import psycopg
+
+    fresh_database()
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
+    page_id = re.search(r"URL (\S+) (\d+)", run(PYTHON, "-c", SETUP)).group(2)
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute(FLOOR_SCHEMA)
+        connection.execute(BARE_COUNTER_SCHEMA)
+    counts = {
+        name: instructions_per_signature(app, path.format(page_id=page_id), count)
+        for name, app, path in INSTRUCTION_TARGETS
+    }
+    for name, value in counts.items():
+        print(
+            f"INSTRUCTIONS {name}: {value / 1e6:.2f} M per signature "
+            f"({value / counts['bare']:.2f} x the bare counter view's; the database "
+            "server's work is not in these counts)"
+        )
+    return 0
+
+
 def main() -> int:
+    global SMOKE
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
@@ -234,14 +330,25 @@ def main() -> int:
         help="also POST the floor views (bench/petition_floor.py); implies --no-record",
     )
     parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="count instructions per signature over N signatures in-process under "
+        "callgrind (petition, stack floor, floor) instead of timing over HTTP",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="1 s runs, 4 connections, nothing recorded; Python load without wrk",
     )
     args = parser.parse_args()
     args.no_record = args.no_record or args.floor
+    if args.instructions:
+        if args.smoke:
+            SMOKE = True
+            isolate_keys()
+        return instructions(args.instructions)
     if args.smoke:  # CI's check that this still runs (tests/bench/test_smoke.py)
-        global SMOKE
         SMOKE = True
         args.duration, args.connections, args.no_record = 1, 4, True
         isolate_keys()
@@ -311,6 +418,7 @@ def main() -> int:
             duration=args.duration,
             worker_class=args.worker_class,
             csrf_env=csrf_env,
+            sign_path=f"/petitions/{page_id}/sign/",
         )
         for step, step_figures in {**steps, "petition": figures}.items():
             print(

@@ -121,8 +121,22 @@ def test_petition_benchmark_signs_and_counts_exactly(postgres_env):
     assert "signatures/s" in out, out
     assert "(exact)" in out, out
     # The floor views pass the petition page's CSRF token: no 403 among their answers.
-    for step in ("bump", "csrf", "sign", "petition"):
+    for step in ("bump", "csrf", "sign", "stack", "petition"):
         assert re.search(rf"FLOOR {step}: [1-9]\d*/s .* 0 HTTP errors", out), out
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_petition_instruction_counts_cover_the_four_views(postgres_env):
+    """Under callgrind (valgrind, a Debian package like wrk): every view signed and
+    counted, and the petition costs more than the floor it is measured against."""
+    out = run_smoke("bench_petition.py", "--instructions", "10", env=postgres_env)
+    counts = {
+        name: float(value)
+        for name, value in re.findall(r"INSTRUCTIONS (\w+): ([\d.]+) M", out)
+    }
+    assert set(counts) == {"petition", "stack", "floor", "bare"}, out
+    assert counts["petition"] > counts["stack"] > counts["floor"] > counts["bare"] > 0
 
 
 @pytest.mark.postgres

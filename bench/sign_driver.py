@@ -1,0 +1,71 @@
+"""Signs N times through a WSGI application in this process, for an instruction count.
+
+    python bench/sign_driver.py APP_MODULE PATH N
+
+Run by ``bench/bench_petition.py --instructions`` under callgrind with counting off;
+it prints READY after a warm-up and waits for a line on stdin (counting is switched on
+meanwhile), signs N times with a new address each, prints DONE and waits for a second
+line before exiting (counting switched off). What is counted is this process's own
+instructions for N signatures: deterministic where wall-clock figures on a shared
+machine are not, and free of the database server's and the load generator's share.
+"""
+
+import importlib
+import io
+import os
+import sys
+import time
+from urllib.parse import urlencode
+
+WARM_UP = 50
+
+
+def main() -> int:
+    app_module, path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    application = importlib.import_module(app_module).application
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    secret = _get_new_csrf_string()
+    token = _mask_cipher_secret(secret)
+    tag = f"{os.getpid()}-{int(time.time())}"
+
+    def sign(number: int) -> str:
+        body = urlencode(
+            {"csrfmiddlewaretoken": token, "name": "Bench Signer",
+             "zip_code": "60608", "website": "",
+             "email": f"i-{tag}-{number}@example.org"}
+        ).encode()  # fmt: skip
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "",
+            "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8765",
+            "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1:8765",
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_REFERER": "http://127.0.0.1:8765/",
+            "HTTP_COOKIE": f"csrftoken={secret}", "wsgi.url_scheme": "http",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+        }  # fmt: skip
+        seen = []
+        chunks = application(environ, lambda status, headers, *_: seen.append(status))
+        try:
+            b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        return seen[0]
+
+    for number in range(WARM_UP):
+        status = sign(number)
+        if not status.startswith(("200", "302")):  # the bare counter answers 200
+            print(f"FAILED {app_module} {path}: {status}", flush=True)
+            return 1
+    print("READY", flush=True)
+    sys.stdin.readline()
+    for number in range(WARM_UP, WARM_UP + count):
+        sign(number)
+    print("DONE", flush=True)
+    sys.stdin.readline()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
