@@ -207,32 +207,50 @@ def floor(
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
         connection.execute(FLOOR_SCHEMA)
-    server = gunicorn("bench.petition_floor", threads, worker_class)
+    load = {
+        "threads": threads,
+        "worker_class": worker_class,
+        "connections": connections,
+        "duration": duration,
+        "csrf_env": csrf_env,
+    }
+    steps = {step: f"/{step}/" for step in ("bump", "csrf", "sign")}
+    return {
+        **post_form(app="bench.petition_floor", up_path="/bump/", steps=steps, **load),
+        **post_form(
+            app="bench.petition_stack_floor",
+            up_path="/",
+            steps={"stack": sign_path},
+            **load,
+        ),
+    }
+
+
+def post_form(
+    *,
+    app: str,
+    up_path: str,
+    steps: dict[str, str],
+    threads: int,
+    worker_class: str,
+    connections: int,
+    duration: int,
+    csrf_env: dict,
+) -> dict[str, dict]:
+    """wrk POSTs the petition's form to each of ``steps`` (name: path) in turn, served
+    by gunicorn ``app``; the figures by step."""
+    server = gunicorn(app, threads, worker_class)
     figures = {}
     try:
-        wait_until_up(f"http://127.0.0.1:{PORT}/bump/")
-        for step in ("bump", "csrf", "sign"):
+        wait_until_up(f"http://127.0.0.1:{PORT}{up_path}")
+        for step, path in steps.items():
             _output, figures[step] = wrk(
-                f"http://127.0.0.1:{PORT}/{step}/",
+                f"http://127.0.0.1:{PORT}{path}",
                 connections=connections,
                 duration=duration,
                 script="petition.lua",
                 extra_env={**csrf_env, "EMAIL_PREFIX": f"f{step}{int(time.time())}"},
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    # The floor's sign view again, behind the project's WSGI application and URLs.
-    server = gunicorn("bench.petition_stack_floor", threads, worker_class)
-    try:
-        wait_until_up(f"http://127.0.0.1:{PORT}/")
-        _output, figures["stack"] = wrk(
-            f"http://127.0.0.1:{PORT}{sign_path}",
-            connections=connections,
-            duration=duration,
-            script="petition.lua",
-            extra_env={**csrf_env, "EMAIL_PREFIX": f"fstack{int(time.time())}"},
-        )
     finally:
         server.terminate()
         server.wait(timeout=30)
