@@ -102,6 +102,13 @@ def fresh_database() -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def fresh_petition() -> tuple[str, str]:
+    """A fresh database, migrated, with one petition: its (path, page id)."""
+    fresh_database()
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
+    return re.search(r"URL (\S+) (\d+)", run(PYTHON, "-c", SETUP)).groups()
+
+
 def csrf(url: str) -> tuple[str, str]:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -313,9 +320,7 @@ def instructions(count: int) -> int:
         return 1
     import psycopg
 
-    fresh_database()
-    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
-    page_id = re.search(r"URL (\S+) (\d+)", run(PYTHON, "-c", SETUP)).group(2)
+    _path, page_id = fresh_petition()
     with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
         connection.execute(FLOOR_SCHEMA)
         connection.execute(BARE_COUNTER_SCHEMA)
@@ -375,9 +380,7 @@ def main() -> int:
         return 1
 
     load = os.getloadavg()[0]  # the machine is shared: say how busy it was
-    fresh_database()
-    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0")
-    path, page_id = re.search(r"URL (\S+) (\d+)", run(PYTHON, "-c", SETUP)).groups()
+    path, page_id = fresh_petition()
     url = f"http://127.0.0.1:{PORT}{path}"
     # The page's form posts to its sign endpoint; so does every wrk request.
     action = f"http://127.0.0.1:{PORT}/petitions/{page_id}/sign/"

@@ -21,6 +21,7 @@ import ipaddress
 import logging
 import time
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -192,21 +193,21 @@ def _add_then_incr(store, name: str, window: int) -> int | None:
         return 1
 
 
-def _limit_is_off(limit: str) -> bool:
-    return _parsed(settings.RATE_LIMITS[limit])[0] <= 0
+def _allow_keyed(limit: str, key: Callable[[], str]) -> bool:
+    """``allow`` with the key computed only when the limit is on: hashing one for a
+    limit switched off (0) would cost every request."""
+    count, window = _parsed(settings.RATE_LIMITS[limit])
+    return count <= 0 or allow_count(limit, key(), count=count, window=window)
 
 
 def client_allowed(request, door: str) -> bool:
     """One attempt at ``door`` by this client (limit ``<door>.client``)."""
-    limit = f"{door}.client"
-    # A limit switched off (0) needs no key: hashing one costs every request.
-    return _limit_is_off(limit) or allow(limit, client_id(request))
+    return _allow_keyed(f"{door}.client", lambda: client_id(request))
 
 
 def address_allowed(email: str, door: str) -> bool:
     """One attempt at ``door`` for this mailbox (limit ``<door>.address``)."""
-    limit = f"{door}.address"
-    return _limit_is_off(limit) or allow(limit, address_id(email))
+    return _allow_keyed(f"{door}.address", lambda: address_id(email))
 
 
 def allow_confirmation_mail(email: str) -> bool:
