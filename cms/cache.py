@@ -73,11 +73,33 @@ return unchanged and 1 or 0
 """
 
 
+# KEYS: counters, in the order they are checked; ARGV: each one's limit, then its
+# window in seconds. Counts one attempt against each, as count_in_window does, and
+# stops after the first one past its limit; returns the counts taken.
+COUNT_IN_TURN = """
+local counts = {}
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2 * i], 'NX')
+  local used = redis.call('INCR', KEYS[i])
+  counts[i] = used
+  if used > tonumber(ARGV[2 * i - 1]) then break end
+end
+return counts
+"""
+# KEYS[1]: a counter; takes back one attempt if the counter still exists (its window
+# may be over: a new window is never made to start below zero).
+UNCOUNT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._set_unless_changed = None
+        self._scripts = {}
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
@@ -156,6 +178,40 @@ class FailSoftRedisCache(RedisCache):
             _warn("count_in_window", error)
             return None
         return int(used)
+
+    def _script(self, client, source: str):
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts.setdefault(source, client.register_script(source))
+        return script
+
+    def count_in_windows(self, counters, version=None) -> list[int] | None:
+        """``count_in_window`` for several counters in one round trip, in order,
+        stopping after the first past its limit: ``counters`` is a list of (key,
+        limit, window seconds). Returns the counts taken (fewer than the counters
+        when one stopped it), or None while Redis is unreachable."""
+        keys, args = [], []
+        for key, limit, timeout in counters:
+            keys.append(self.make_and_validate_key(key, version=version))
+            args += [limit, timeout]
+        client = self._cache.get_client(None, write=True)
+        try:
+            counts = self._script(client, COUNT_IN_TURN)(
+                keys=keys, args=args, client=client
+            )
+        except RedisError as error:
+            _warn("count_in_windows", error)
+            return None
+        return [int(used) for used in counts]
+
+    def uncount(self, key, version=None) -> None:
+        """One attempt fewer on the counter ``key``, if it still exists."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        try:
+            self._script(client, UNCOUNT)(keys=[key], client=client)
+        except RedisError as error:
+            _warn("uncount", error)
 
     def set_many_unless_changed(
         self, watched, always, if_unchanged, timeout=DEFAULT_TIMEOUT, version=None

@@ -164,10 +164,7 @@ def allow_count(limit: str, key: str, *, count: int, window: int) -> bool:
     if count <= 0:
         return True
     store = counter_cache()
-    # Aligned windows: the key names its window, so a counter never outlives it. The
-    # namespace keeps deployments (and tests) sharing one Redis apart, whatever the key.
-    namespace = settings.RATELIMIT_NAMESPACE
-    name = f"rl:{namespace}:{limit}:{int(time.time() // window)}:{key}"
+    name = _counter_name(limit, key, window)
     count_in_window = getattr(store, "count_in_window", None)
     if count_in_window is not None:
         # Redis (cms.cache.FailSoftRedisCache): one round trip per attempt.
@@ -176,9 +173,70 @@ def allow_count(limit: str, key: str, *, count: int, window: int) -> bool:
         used = _add_then_incr(store, name, window)
     if used is None:  # Redis unreachable (FailSoftRedisCache): let it through
         return True
+    _log_reached(limit, used, count)
+    return used <= count
+
+
+def _counter_name(limit: str, key: str, window: int) -> str:
+    # Aligned windows: the key names its window, so a counter never outlives it. The
+    # namespace keeps deployments (and tests) sharing one Redis apart, whatever the key.
+    namespace = settings.RATELIMIT_NAMESPACE
+    return f"rl:{namespace}:{limit}:{int(time.time() // window)}:{key}"
+
+
+def first_refused(*attempts: tuple[str, Callable[[], str]]) -> str | None:
+    """One attempt at each ``(limit, key())`` in turn, as ``allow`` would count them
+    one after the other: the name of the first limit refused (the later ones are not
+    counted), or None when all allowed. Keys are computed only for limits that are on.
+    On Redis the whole turn is one round trip (a crowd's RSVP takes three limits); it
+    fails open like ``allow``."""
+    counters = []
+    for limit, key in attempts:
+        count, window = _parsed(settings.RATE_LIMITS[limit])
+        if count > 0:
+            counters.append((limit, _counter_name(limit, key(), window), count, window))
+    store = counter_cache()
+    count_in_windows = getattr(store, "count_in_windows", None)
+    if count_in_windows is None:
+        for limit, name, count, window in counters:
+            used = _add_then_incr(store, name, window)
+            if used is not None and used > count:
+                _log_reached(limit, used, count)
+                return limit
+        return None
+    used_counts = count_in_windows(
+        [(name, count, window + 1) for _limit, name, count, window in counters]
+    )
+    for (limit, _name, count, _window), used in zip(
+        counters, used_counts or (), strict=False
+    ):
+        if used > count:
+            _log_reached(limit, used, count)
+            return limit
+    return None
+
+
+def give_back(limit: str, key: str) -> None:
+    """Take back one attempt counted at ``limit`` for ``key`` (an allowance taken for
+    something that then did not happen), in the current window."""
+    count, window = _parsed(settings.RATE_LIMITS[limit])
+    if count <= 0:
+        return
+    store = counter_cache()
+    name = _counter_name(limit, key, window)
+    uncount = getattr(store, "uncount", None)
+    if uncount is not None:
+        uncount(name)
+        return
+    try:
+        store.decr(name)
+    except ValueError:  # the window is over: nothing to take back
+        pass
+
+
+def _log_reached(limit: str, used: int, count: int) -> None:
     if used == count + 1:
         logger.info("rate limit reached: %s", limit)
-    return used <= count
 
 
 def _add_then_incr(store, name: str, window: int) -> int | None:
@@ -208,6 +266,10 @@ def client_allowed(request, door: str) -> bool:
 def address_allowed(email: str, door: str) -> bool:
     """One attempt at ``door`` for this mailbox (limit ``<door>.address``)."""
     return _allow_keyed(f"{door}.address", lambda: address_id(email))
+
+
+# The daily allowance of verification/confirmation e-mails per mailbox.
+CONFIRMATION_MAIL = "confirmation-mail.address"
 
 
 def allow_confirmation_mail(email: str) -> bool:

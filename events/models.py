@@ -527,8 +527,7 @@ class EventPage(
         canonical = self.canonical()
         if canonical.capacity is None:
             return None
-        taken = canonical.rsvps.filter(status=Rsvp.Status.CONFIRMED).count()
-        return max(canonical.capacity - taken, 0)
+        return max(canonical.capacity - confirmed_count(canonical.pk), 0)
 
     # --- views ---------------------------------------------------------------------
     def get_context(self, request, *args, **kwargs):
@@ -640,6 +639,20 @@ class Rsvp(models.Model):
 
     def __str__(self) -> str:
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
+
+
+def confirmed_count(event_id: int) -> int:
+    """The event's confirmed RSVPs. Hand-written: every RSVP at a rally re-renders the
+    places left with it, and the ORM's count() compiled the same query each time for
+    more than the statement's own round trip (an index scan on (event, status))."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM events_rsvp WHERE event_id = %s AND status = %s",
+            [event_id, Rsvp.Status.CONFIRMED.value],
+        )
+        return cursor.fetchone()[0]
 
 
 class EventNotice(models.Model):

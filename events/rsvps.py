@@ -20,7 +20,9 @@ from .signals import rsvp_confirmed
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
 
 
-def purge_places(event_id: int, translation_key=None, *, host=None) -> None:
+def purge_places(
+    event_id: int, translation_key=None, *, host=None, public_event=None
+) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
     language, shows the count (the cached event page does not). ``event_id`` is the
     default-locale event's. With our page cache alone, the paths are known from the
@@ -28,7 +30,8 @@ def purge_places(event_id: int, translation_key=None, *, host=None) -> None:
     event's translation key, usually no query: they are kept between RSVPs). Given
     the ``host`` the change came through, the fragments its readers have cached are
     re-rendered here, in the same step as our cache's purge (``refill_places``: two
-    Redis round trips and the count); without, a plain purge (one)."""
+    Redis round trips and the count); without, a plain purge (one). ``public_event``:
+    see ``refill_places``."""
     from cms.page_cache import purge_paths
     from cms.page_urls import (
         cached_places_urls,
@@ -44,7 +47,7 @@ def purge_places(event_id: int, translation_key=None, *, host=None) -> None:
         # What cms.frontend_cache.PageCacheBackend would do with the URLs, without
         # looking them up or building them: the page cache keys on paths only.
         if host:
-            refill_places(event_id, host)
+            refill_places(event_id, host, public_event=public_event)
         else:
             purge_paths(places_paths(event_id))
     else:
@@ -53,14 +56,18 @@ def purge_places(event_id: int, translation_key=None, *, host=None) -> None:
             urls = places_urls(EventPage.objects.get(pk=event_id))
         purge_urls(urls)
         if host:
-            refill_places(event_id, host)
+            refill_places(event_id, host, public_event=public_event)
 
 
-def refill_places(event_id: int, host: str) -> int:
+def refill_places(event_id: int, host: str, *, public_event=None) -> int:
     """Purge the event's places fragments and re-render, once, in the process that
     changed the places, those this host's readers have cached: at a rally the page's
     script asks for them many times a second, and each would otherwise find its copy
-    purged, and render it again or get the stale copy. Returns how many were stored."""
+    purged, and render it again or get the stale copy. Returns how many were stored.
+
+    ``public_event``: the caller's copy of the event from
+    ``memoised_public_event``, found this request without view restrictions (the RSVP
+    view's); it saves looking it up again (a Redis round trip)."""
     from functools import cache
 
     from django.template.loader import render_to_string
@@ -72,7 +79,10 @@ def refill_places(event_id: int, host: str) -> int:
 
     from .selectors import memoised_public_event
 
-    event, restrictions = memoised_public_event(event_id=event_id)
+    if public_event is not None and public_event.pk == event_id:
+        event, restrictions = public_event, []
+    else:
+        event, restrictions = memoised_public_event(event_id=event_id)
     if event is None or restrictions:
         # Such fragments are never cached (events.views.places_by_id).
         purge_paths(places_paths(event_id))
@@ -93,12 +103,14 @@ def refill_places(event_id: int, host: str) -> int:
     return purge_and_refill(host, places_paths(event_id), renderer)
 
 
-def purge_places_on_commit(event_id: int, translation_key=None, *, host=None) -> None:
+def purge_places_on_commit(
+    event_id: int, translation_key=None, *, host=None, public_event=None
+) -> None:
     """After the transaction: its queries stay out of the event lock, and nobody can
     cache the count from before the change."""
 
     def purge_places_after_commit():
-        purge_places(event_id, translation_key, host=host)
+        purge_places(event_id, translation_key, host=host, public_event=public_event)
 
     transaction.on_commit(purge_places_after_commit)
 

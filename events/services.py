@@ -35,6 +35,8 @@ def record_rsvp(
     join_list: bool = False,
     event: EventPage | None = None,
     host: str | None = None,
+    public_event: EventPage | None = None,
+    mail_allowed: bool | None = None,
 ) -> Rsvp:
     """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
 
@@ -51,7 +53,10 @@ def record_rsvp(
     written with it: the lock lasts one round trip, not a dozen.
 
     ``host`` is the site's host the RSVP came through: its readers' cached places
-    fragments are re-rendered after the commit (events.rsvps.refill_places).
+    fragments are re-rendered after the commit (events.rsvps.refill_places), with
+    ``public_event`` when the caller has the process's public copy of the event.
+    ``mail_allowed``: the address's confirmation allowance when the caller took it
+    already (and gives it back if this raises); None takes it here.
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -77,7 +82,8 @@ def record_rsvp(
         if outcome in REFUSALS:
             raise ValidationError(REFUSALS[outcome], code=outcome)
         # One allowance per submission, for its confirmation and any list opt-in.
-        mail_allowed = ratelimit.allow_confirmation_mail(email)
+        if mail_allowed is None:
+            mail_allowed = ratelimit.allow_confirmation_mail(email)
         if outcome == "existing":
             if mail_allowed:
                 # Asking again sends the confirmation again (a lost e-mail), within
@@ -97,7 +103,9 @@ def record_rsvp(
                 )
             if status == Rsvp.Status.CONFIRMED:
                 rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
-            purge_places_on_commit(event_id, event.translation_key, host=host)
+            purge_places_on_commit(
+                event_id, event.translation_key, host=host, public_event=public_event
+            )
             if mail_allowed:
                 transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
     # What the claim returned, the other fields loaded only if read: the RSVP view

@@ -6,6 +6,8 @@ URLs in e-mails and bookmarks) and at a plain URL with the event's id (events/ur
 which the page's form and script use so a crowd's requests skip the page tree.
 """
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -33,8 +35,13 @@ def rsvp_view(request, event):
 @require_http_methods(["GET", "POST"])
 def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
-    canonical, _ = _public_event(request, event_id)
-    return _rsvp(request, canonical, reader_page=lambda: canonical.localized)
+    canonical, restricted = _public_event(request, event_id)
+    return _rsvp(
+        request,
+        canonical,
+        reader_page=lambda: canonical.localized,
+        public_event=None if restricted else canonical,
+    )
 
 
 @require_GET
@@ -71,32 +78,47 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     return event, bool(restrictions)
 
 
-def _rsvp(request, canonical: EventPage, *, reader_page):
+def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
     """Show the form (GET) or record an RSVP (POST). ``reader_page()`` is the event in
-    the reader's language, wanted only for a page shown, not to record an RSVP."""
+    the reader's language, wanted only for a page shown, not to record an RSVP.
+    ``public_event``: the process's copy of the event, when it has no view
+    restrictions (events.rsvps.refill_places)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
     full = False
     if request.method == "POST":
         form = RsvpForm(request.POST, list_name=list_name)
-        if not ratelimit.client_allowed(request, "rsvp"):
-            return _rsvp_page(
-                request, canonical, reader_page(), form=form, status=429,
-                rate_limited=True,
-            )  # fmt: skip
-        if form.is_bot:
-            return sent
-        if form.is_valid():
+        is_bot = form.is_bot
+        if is_bot or not form.is_valid():
+            if not ratelimit.client_allowed(request, "rsvp"):
+                return _rate_limited(request, canonical, reader_page(), form)
+            if is_bot:
+                return sent
+        else:
+            email = form.cleaned_data["email"]
+            address = cache(lambda: ratelimit.address_id(email))
+            # The client's, the address's and the address's confirmation e-mail
+            # allowances, in that order and one Redis round trip: a crowd's every RSVP
+            # takes all three.
+            refused = ratelimit.first_refused(
+                ("rsvp.client", lambda: ratelimit.client_id(request)),
+                ("rsvp.address", address),
+                (ratelimit.CONFIRMATION_MAIL, address),
+            )
+            if refused == "rsvp.client":
+                return _rate_limited(request, canonical, reader_page(), form)
             try:
-                if ratelimit.address_allowed(form.cleaned_data["email"], "rsvp"):
+                if refused != "rsvp.address":
                     record_rsvp(
                         event_id=canonical.pk,
                         event=canonical,
                         name=form.cleaned_data["name"],
-                        email=form.cleaned_data["email"],
+                        email=email,
                         language=translation.get_language() or "en",
                         join_list=form.cleaned_data.get("join_list", False),
                         host=request.get_host(),
+                        public_event=public_event,
+                        mail_allowed=refused is None,
                     )
                 else:
                     # Too many RSVPs for this address: nothing is written, and the
@@ -105,6 +127,9 @@ def _rsvp(request, canonical: EventPage, *, reader_page):
                     if refusal is not None:
                         raise refusal
             except ValidationError as error:
+                if refused is None:
+                    # Nothing written, no e-mail: the allowance is not used up.
+                    ratelimit.give_back(ratelimit.CONFIRMATION_MAIL, address())
                 if error.code == "full":
                     full = True
                 else:
@@ -121,6 +146,12 @@ def _rsvp(request, canonical: EventPage, *, reader_page):
         request, canonical, reader_page(), form=form, full=full,
         sent=request.GET.get("sent") == "1",
     )  # fmt: skip
+
+
+def _rate_limited(request, canonical, event, form):
+    return _rsvp_page(
+        request, canonical, event, form=form, status=429, rate_limited=True
+    )
 
 
 def _rsvp_page(request, canonical, event, *, form, status=200, **context):

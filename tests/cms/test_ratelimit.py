@@ -101,6 +101,50 @@ def test_windows_count_and_close(settings, rate_limit):
     assert all(ratelimit.allow("signup.client", "k") for _ in range(10))
 
 
+def test_limits_taken_in_turn_stop_at_the_first_refused(rate_limit):
+    """``first_refused`` counts as ``allow`` would, one limit after the other: a
+    refused limit is counted, the ones after it are not, and a limit switched off is
+    not even keyed."""
+    rate_limit("rsvp.client", "3/1h")
+    rate_limit("rsvp.address", "1/1h")
+    rate_limit(ratelimit.CONFIRMATION_MAIL, "2/1d")
+
+    def turn(client, address):
+        return ratelimit.first_refused(
+            ("rsvp.client", lambda: client),
+            ("rsvp.address", lambda: address),
+            (ratelimit.CONFIRMATION_MAIL, lambda: address),
+        )
+
+    assert turn("c", "a") is None
+    assert turn("c", "a") == "rsvp.address"
+    assert turn("c", "b") is None
+    assert turn("c", "d") == "rsvp.client"
+
+    assert ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "a"), "counted once of two"
+    assert not ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "a")
+    assert ratelimit.allow("rsvp.address", "d"), "not counted behind a refusal"
+    assert not ratelimit.allow("rsvp.client", "c")
+
+    rate_limit("rsvp.address", "0")
+    unkeyed = ("rsvp.address", lambda: pytest.fail("keyed a limit that is off"))
+    assert ratelimit.first_refused(unkeyed, ("rsvp.client", lambda: "e")) is None
+
+
+def test_an_allowance_given_back_can_be_taken_again(rate_limit):
+    rate_limit(ratelimit.CONFIRMATION_MAIL, "1/1d")
+    assert ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "g")
+    ratelimit.give_back(ratelimit.CONFIRMATION_MAIL, "g")
+    assert ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "g")
+    assert not ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "g")
+
+    ratelimit.give_back(ratelimit.CONFIRMATION_MAIL, "never-counted")
+    assert ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "never-counted")
+    assert not ratelimit.allow(ratelimit.CONFIRMATION_MAIL, "never-counted"), (
+        "a give-back never leaves a counter below zero"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "parsed"),
     [
@@ -143,3 +187,6 @@ def test_limits_let_everyone_through_while_redis_is_unreachable(settings, rate_l
     }
     rate_limit("signup.client", "1/1h")
     assert all(ratelimit.allow("signup.client", "k") for _ in range(3))
+    turn = (("signup.client", lambda: "k"), ("signup.client", lambda: "k"))
+    assert all(ratelimit.first_refused(*turn) is None for _ in range(3))
+    ratelimit.give_back("signup.client", "k")

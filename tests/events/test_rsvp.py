@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cms import ratelimit
 from events.models import EventPage, Rsvp
 from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers.models import Subscription
@@ -183,6 +184,39 @@ def test_rate_limit_answers_429(client, home_page, rate_limit):
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert Rsvp.objects.count() == 10
+
+
+def test_a_refused_rsvp_leaves_the_address_its_confirmation_email(
+    client, home_page, rate_limit, django_capture_on_commit_callbacks
+):
+    """The view takes the confirmation allowance with the other limits, before the
+    claim: a refusal (full) gives it back, so the next RSVP is still confirmed."""
+    rate_limit(ratelimit.CONFIRMATION_MAIL, "1/1d")
+    full = rsvp_event(title="Lobby day", capacity=1, waitlist=False)
+    record_rsvp(event_id=full.pk, name="B", email="b@example.org", language="en")
+    refused = post(client, full, email="ana@example.org")
+    assert "Sorry, this event is full." in refused.content.decode()
+
+    event = rsvp_event(title="Know Your Rights session")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert post(client, event, email="ana@example.org").status_code == 302
+
+    assert len(callbacks) == 2, "places purge and the confirmation task"
+    assert not ratelimit.allow_confirmation_mail("ana@example.org"), "used up now"
+
+
+def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate_limit):
+    """Limits are taken in turn: past the address's RSVP limit, its confirmation
+    allowance is not counted."""
+    rate_limit("rsvp.address", "1/1h")
+    rate_limit(ratelimit.CONFIRMATION_MAIL, "2/1d")
+    event = rsvp_event()
+    assert post(client, event, email="ana@example.org").status_code == 302
+    assert post(client, event, email="ana@example.org").status_code == 302
+
+    assert Rsvp.objects.count() == 1
+    assert ratelimit.allow_confirmation_mail("ana@example.org"), "one of two used"
+    assert not ratelimit.allow_confirmation_mail("ana@example.org")
 
 
 def test_list_opt_in_requests_a_pending_signup_from_source_rsvp(client, home_page):
