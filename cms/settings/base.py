@@ -209,6 +209,9 @@ BROKER_DIR = VAR_DIR / "broker"
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    if REDIS_URL.startswith("redis://"):
+        # kombu's own, with one Redis client per pool instead of one per message.
+        CELERY_BROKER_TRANSPORT = "cms.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than any task runs; scheduled sends never rely on ETAs (see DESIGN.md).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
