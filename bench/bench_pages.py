@@ -190,6 +190,39 @@ def count_rsvps(env: dict) -> int:
     return int(manage_shell(env, storm.COUNT_RSVPS).split()[-1])
 
 
+def storm_instructions(env: dict, count: int) -> None:
+    """``--storm --instructions N``: what a worker executes (callgrind's Ir, in-process,
+    bench/sign_driver.py) for a cached GET and for an RSVP, and what that ratio means
+    for the storm's bar. The database server's, Redis's and wrk's shares are not in
+    these counts."""
+    from bench import storm
+    from bench.bench_petition import instructions_per_signature
+
+    if not shutil.which("valgrind"):
+        sys.exit("valgrind is missing: apt-get install -y valgrind")
+    places = storm.GET_PATHS["places"]
+
+    def per_round(path: str, read_path: str) -> float:
+        return instructions_per_signature(
+            "cms.wsgi", path, count, environ=env, read_path=read_path
+        )
+
+    page = per_round("-", storm.EVENT_PATH)
+    fragment = per_round("-", places)
+    # Each RSVP after a reader's GET of the fragment, as in the storm: the RSVP then
+    # re-renders the cached copy (events.rsvps.refill_places).
+    rsvp = per_round(storm.RSVP_PATH, places) - fragment
+    ratio = rsvp / ((page + fragment) / 2)
+    share = 1 / (0.93 + 0.07 * ratio)
+    print(f"INSTRUCTIONS cached event page GET: {page / 1e6:.2f} M")
+    print(f"INSTRUCTIONS cached places fragment GET: {fragment / 1e6:.2f} M")
+    print(
+        f"INSTRUCTIONS RSVP POST: {rsvp / 1e6:.2f} M ({ratio:.1f} x a cached GET; "
+        f"with 7 % RSVPs a worker's instructions allow {share:.0%} of the GET-only "
+        "rate; the bar (within 20 %) needs an RSVP at most 4.6 x a cached GET)"
+    )
+
+
 def storm_main(args) -> int:
     import asyncio
 
@@ -216,6 +249,10 @@ def storm_main(args) -> int:
         )
         opened = manage_shell(env, storm.OPEN_THE_RALLY)
         storm.for_event(int(re.search(r"EVENT (\d+)", opened).group(1)))
+        if args.instructions:
+            storm_instructions(env, args.instructions)
+            shutil.rmtree(var_dir, ignore_errors=True)
+            return 0
         port = free_port()
         server = start_server(env, port, args.threads, args.workers)
         try:
@@ -264,6 +301,13 @@ def main() -> int:
     parser.add_argument("--storm", action="store_true")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--post-share", type=float, default=0.07)
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="with --storm: count instructions in-process under callgrind (valgrind) "
+        "for N cached GETs and N RSVPs instead of the HTTP runs; nothing recorded",
+    )
     parser.add_argument(
         "--smoke", action="store_true", help="1 s runs; Python load without wrk"
     )

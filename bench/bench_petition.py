@@ -275,15 +275,18 @@ INSTRUCTION_TARGETS = (
 )
 
 
-def instructions_per_signature(app: str, path: str, count: int) -> float:
+def instructions_per_signature(
+    app: str, path: str, count: int, *, environ=None, read_path=None
+) -> float:
     """Instructions this process executes per signature (callgrind's Ir), counted
-    only around ``count`` signatures after a warm-up (bench/sign_driver.py)."""
+    only around ``count`` signatures after a warm-up (bench/sign_driver.py), in
+    ``environ`` (this benchmark's by default); ``read_path``: a GET before each."""
     out = Path(tempfile.mkdtemp(prefix="bench-callgrind-")) / "callgrind.out"
     driver = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no",
          f"--callgrind-out-file={out}", PYTHON, str(ROOT / "bench" / "sign_driver.py"),
-         app, path, str(count)],
-        cwd=ROOT, env=env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+         app, path, str(count), *([read_path] if read_path else [])],
+        cwd=ROOT, env=environ or env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
 

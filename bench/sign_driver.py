@@ -1,6 +1,6 @@
 """Signs N times through a WSGI application in this process, for an instruction count.
 
-    python bench/sign_driver.py APP_MODULE PATH N
+    python bench/sign_driver.py APP_MODULE PATH N [READ_PATH]
 
 Run by ``bench/bench_petition.py --instructions`` under callgrind with counting off;
 it prints READY after a warm-up and waits for a line on stdin (counting is switched on
@@ -8,6 +8,10 @@ meanwhile), signs N times with a new address each, prints DONE and waits for a s
 line before exiting (counting switched off). What is counted is this process's own
 instructions for N signatures: deterministic where wall-clock figures on a shared
 machine are not, and free of the database server's and the load generator's share.
+
+With READ_PATH, each round GETs it first, as a reader would between RSVPs (the storm's
+``--instructions``: the places fragment each RSVP re-renders is then cached); with
+PATH ``-``, a round is that GET alone, to subtract.
 """
 
 import importlib
@@ -22,6 +26,7 @@ WARM_UP = 50
 
 def main() -> int:
     app_module, path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    read_path = sys.argv[4] if len(sys.argv) > 4 else None
     application = importlib.import_module(app_module).application
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
@@ -29,7 +34,30 @@ def main() -> int:
     token = _mask_cipher_secret(secret)
     tag = f"{os.getpid()}-{int(time.time())}"
 
+    def read() -> str:
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": read_path, "QUERY_STRING": "",
+            "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8765",
+            "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1:8765",
+            "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+        }  # fmt: skip
+        return answer(environ)
+
+    def answer(environ) -> str:
+        seen = []
+        chunks = application(environ, lambda status, headers, *_: seen.append(status))
+        try:
+            b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        return seen[0]
+
     def sign(number: int) -> str:
+        if read_path is not None:
+            status = read()
+            if path == "-" or not status.startswith("200"):
+                return status
         body = urlencode(
             {"csrfmiddlewaretoken": token, "name": "Bench Signer",
              "zip_code": "60608", "website": "",
@@ -45,13 +73,7 @@ def main() -> int:
             "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr,
         }  # fmt: skip
-        seen = []
-        chunks = application(environ, lambda status, headers, *_: seen.append(status))
-        try:
-            b"".join(chunks)
-        finally:
-            getattr(chunks, "close", lambda: None)()
-        return seen[0]
+        return answer(environ)
 
     for number in range(WARM_UP):
         status = sign(number)

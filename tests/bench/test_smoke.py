@@ -108,6 +108,23 @@ def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
     assert accepted <= stored <= sent, out
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_storm_instruction_counts_cover_gets_and_rsvps(postgres_env):
+    """Under callgrind: both cached GETs and the RSVP counted, the RSVP dearer."""
+    out = run_smoke(
+        "bench_pages.py", "--storm", "--instructions", "5", env=postgres_env
+    )
+    counts = [
+        float(value) for value in re.findall(r"INSTRUCTIONS [\w ]+?: ([\d.]+) M", out)
+    ]
+    assert len(counts) == 3, out
+    page, fragment, rsvp = counts
+    assert rsvp > page > 0, out
+    assert rsvp > fragment > 0, out
+    assert re.search(r"allow \d+% of the GET-only rate", out), out
+
+
 def test_login_flood_benchmark_measures_both_caps():
     out = run_smoke("bench_login_flood.py", env=sqlite_env())
     assert "| 0 |" in out, out
