@@ -389,6 +389,30 @@ def test_provider_webhooks(doors, settings, provider):
     assert len(made) >= WEBHOOK_EXAMPLES
 
 
+def test_a_nul_in_a_tracking_event_is_dropped_not_a_500(doors, settings):
+    """PostgreSQL text cannot hold NUL: found by the fuzzer above (Postmark, "ID":
+    "\\x00"), which answered 500 on PostgreSQL."""
+    from campaigns.mailings.models import TrackingEvent
+
+    settings.EMAIL_PROVIDER = "postmark"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+    client = HttpsClient(raise_request_exception=False)
+    for event_id in ("\x00", "nul-\x00-inside"):
+        body = {
+            "RecordType": "Bounce", "Type": "HardBounce", "TypeCode": 1,
+            "ID": event_id, "MessageID": "m\x00", "Email": "a\x00@example.org",
+            "Description": "no\x00such mailbox",
+        }  # fmt: skip
+        response = client.generic(
+            "POST", "/anymail/postmark/tracking/", json.dumps(body).encode(),
+            content_type="application/json", HTTP_AUTHORIZATION=auth,
+        )  # fmt: skip
+        assert response.status_code == 200, event_id
+    stored = list(TrackingEvent.objects.values_list("esp_event_id", flat=True))
+    assert stored == ["nul--inside"], "a lone NUL is no ID: ignored"
+
+
 def test_links_in_emails(doors):
     """Confirmation, unsubscribe, preferences and verification links with forged,
     truncated and foreign tokens, each action."""

@@ -77,7 +77,11 @@ def is_stale(event: AnymailTrackingEvent) -> bool:
 def _text(value) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    return value if isinstance(value, str) and value else None
+    if not isinstance(value, str):
+        return None
+    # PostgreSQL text cannot hold NUL, and no provider sends one: a body that does
+    # would fail the insert (a 500) instead of being stored or ignored.
+    return value.replace("\x00", "") or None
 
 
 def normalise_event(event: AnymailTrackingEvent) -> AnymailTrackingEvent:
