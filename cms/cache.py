@@ -98,7 +98,6 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self._set_unless_changed = None
         self._scripts = {}
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -230,9 +229,7 @@ class FailSoftRedisCache(RedisCache):
                 values.append(b"" if value is None else serializer.dumps(value))
         client = self._cache.get_client(None, write=True)
         try:
-            if self._set_unless_changed is None:
-                self._set_unless_changed = client.register_script(SET_UNLESS_CHANGED)
-            done = self._set_unless_changed(
+            done = self._script(client, SET_UNLESS_CHANGED)(
                 keys=keys,
                 args=[len(watched), len(always), ttl or 0, *values],
                 client=client,
