@@ -2,6 +2,8 @@
 the bulletin feeds, in each language. The six-language site takes a few seconds to
 build, so each test below checks several things on one build."""
 
+from datetime import timedelta
+
 import feedparser
 import pytest
 from django.test import Client
@@ -43,7 +45,7 @@ def test_menu_front_door_footer_and_feed_links(site, rf):
     record_signature(page=site["petition"], email="ana@example.org", language="es")
     past = build_event(site["events"], title="Last year's lobby day")
     past.start = past.start.replace(year=past.start.year - 2)
-    past.end = past.start.replace(hour=23)
+    past.end = past.start + timedelta(hours=2)
     past.save_revision().publish()
     contact = SiteContact.for_site(Site.objects.get(is_default_site=True))
     contact.phone = "312-744-1906"
