@@ -12,6 +12,10 @@ machine are not, and free of the database server's and the load generator's shar
 With READ_PATH, each round GETs it first, as a reader would between RSVPs (the storm's
 ``--instructions``: the places fragment each RSVP re-renders is then cached); with
 PATH ``-``, a round is that GET alone, to subtract.
+
+With ``SIGN_DRIVER_PROFILE=FILE`` in the environment, the counted rounds also run
+under cProfile and its statistics go to FILE (for where the instructions go; the
+profiler's own overhead makes small functions look dearer).
 """
 
 import importlib
@@ -82,8 +86,17 @@ def main() -> int:
             return 1
     print("READY", flush=True)
     sys.stdin.readline()
+    profile_to = os.environ.get("SIGN_DRIVER_PROFILE")
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     for number in range(WARM_UP, WARM_UP + count):
         sign(number)
+    if profile_to:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
     print("DONE", flush=True)
     sys.stdin.readline()
     return 0

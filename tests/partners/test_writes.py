@@ -327,3 +327,47 @@ def test_two_racing_retries_write_once(live_server, world):
     assert sorted(answer.status_code for answer in answers) == [202, 202]
     assert Signature.objects.count() == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["given_name", "family_name", "address", "postal_code", "language", "statement"],
+)
+def test_a_nul_anywhere_in_a_body_is_a_400_in_the_partners_language(
+    client, world, field, django_capture_on_commit_callbacks
+):
+    """PostgreSQL's text cannot hold a NUL: the consent statement reached the insert
+    and answered 500. Every text a partner sends is checked before anything is
+    written, on both databases."""
+    _key, token = make_key(world)
+    someone = person("ana@example.org", language="es")
+    consent = {"statement": "Sí", "given_at": timezone.now().isoformat()}
+    if field == "address":
+        someone["email_addresses"] = [{"address": "an\x00a@example.org"}]
+    elif field == "postal_code":
+        someone["postal_addresses"] = [{"postal_code": "606\x0008"}]
+    elif field == "language":
+        someone["languages_spoken"] = ["e\x00s"]
+    elif field == "statement":
+        consent["statement"] = "S\x00í"
+    else:
+        someone[field] = "A\x00na"
+    doors = [
+        (signatures_path(world), {"person": someone}),
+        ("/api/v1/people/", {"person": someone, "lists": [world.list_a.pk]}),
+        (f"/api/v1/events/{world.event_a.pk}/attendances/", {"person": someone}),
+    ]
+    doors[1][1]["consent"] = consent
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            post(client, path, body, token, HTTP_ACCEPT_LANGUAGE="pl")
+            for path, body in doors
+            if field != "statement" or "consent" in body
+        ]
+    for answer in answers:
+        assert answer.status_code == 400, answer.content
+        assert "Znaki null są niedozwolone." in str(answer.json()["errors"].values())
+    assert not Signature.objects.exists()
+    assert not Subscriber.objects.exists()
+    assert not Rsvp.objects.exists()
+    assert not IdempotencyRecord.objects.exists()

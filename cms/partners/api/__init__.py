@@ -137,6 +137,8 @@ def _message(error: dict) -> str:
         return _("This value is too long.")
     if kind.endswith("too_short"):
         return _("This value is too short.")
+    if kind == "string_pattern_mismatch":  # the only pattern: schemas.Text's
+        return _("Null characters are not allowed.")
     if kind.endswith(("_type", "_parsing")):
         return _("This value has the wrong type.")
     return _("This value is not valid.")
