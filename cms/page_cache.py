@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from contextlib import nullcontext
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -78,7 +79,29 @@ def _digest(text: str) -> str:
 
 
 def version_key(path: str) -> str:
+    """The token that says whether a copy of ``path`` is fresh. An event's places
+    fragment is one token for its six languages' paths: their copies show the same
+    count and always change together, so an RSVP purges (and watches) one key, not
+    six."""
+    if path.endswith(PLACES_END) and PLACES_MARK in path:
+        path = _without_language(path)
     return "path:" + _digest(path)
+
+
+# events.views.places_by_id's URL, /<language>/_events/<id>/places/ (events/urls.py).
+PLACES_MARK, PLACES_END = "/_events/", "/places/"
+
+
+def _without_language(path: str) -> str:
+    first, _slash, rest = path[1:].partition("/")
+    return "/" + rest if first in _language_codes() else path
+
+
+@lru_cache(maxsize=1)
+def _language_codes() -> frozenset[str]:
+    from cms.languages import LANGUAGE_CODES
+
+    return frozenset(LANGUAGE_CODES)
 
 
 def _normalised_query(request) -> list[tuple[str, str]] | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from cms.page_urls import purge_urls
 
 from .models import EventPage, GuestMessage, Rsvp
+from .places import places_html
 from .signals import rsvp_confirmed
 
 STARTED = gettext_lazy("This event has already started: the RSVP can no longer change.")
@@ -70,7 +71,6 @@ def refill_places(event_id: int, host: str, *, public_event=None) -> int:
     view's); it saves looking it up again (a Redis round trip)."""
     from functools import cache
 
-    from django.template.loader import render_to_string
     from django.utils import translation
 
     from cms.languages import LANGUAGE_CODES
@@ -94,9 +94,8 @@ def refill_places(event_id: int, host: str, *, public_event=None) -> int:
         def render(language):
             if language not in LANGUAGE_CODES:
                 return None
-            context = {"page": event, "canonical": event, "places_left": places_left()}
             with translation.override(language):
-                return render_to_string("events/includes/places.html", context).encode()
+                return places_html(event, event, places_left()).encode()
 
         return render
 

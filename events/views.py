@@ -9,7 +9,7 @@ which the page's form and script use so a crowd's requests skip the page tree.
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +21,7 @@ from cms import ratelimit
 from cms.page_cache import mark_cacheable
 from events.forms import RsvpForm
 from events.models import EventPage
+from events.places import places_html
 from events.selectors import memoised_public_event
 from events.services import record_rsvp, rsvp_refusal
 
@@ -57,11 +58,7 @@ def places_by_id(request, event_id: int):
 
 
 def places_fragment(request, page: EventPage, canonical: EventPage):
-    return TemplateResponse(
-        request,
-        "events/includes/places.html",
-        {"page": page, "canonical": canonical, "places_left": canonical.places_left()},
-    )
+    return HttpResponse(places_html(page, canonical, canonical.places_left()))
 
 
 def _public_event(request, event_id: int) -> tuple[EventPage, bool]:

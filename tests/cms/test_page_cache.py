@@ -228,6 +228,34 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
     assert "4 places left" in Client().get(event.url + "places/").content.decode()
 
 
+def test_the_places_fragment_is_one_token_in_every_language(home_page, page_cache):
+    """Its six copies show the same count and change together: one token for them
+    all (an RSVP purges and watches one key, not six). Nothing else is grouped: a
+    page's translations, and other events' fragments, keep their own."""
+    from cms.page_cache import purge_paths, version_key
+    from cms.page_urls import places_paths
+
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+    other = build_event(title="Lobby day", slug="lobby-day", rsvp_mode="internal")
+    assert len({version_key(path) for path in places_paths(event.pk)}) == 1
+    assert len(places_paths(event.pk)) == 6
+    assert version_key(places_paths(event.pk)[0]) != version_key(
+        places_paths(other.pk)[0]
+    )
+    assert version_key("/es/events/") != version_key("/events/")
+    assert version_key("/es/_events/") != version_key("/_events/")
+
+    reader = Client()
+    for prefix in ("", "/es", "/ar"):
+        reader.get(f"{prefix}/_events/{event.pk}/places/")
+        reader.get(f"{prefix}/_events/{other.pk}/places/")
+    purge_paths([f"/pl/_events/{event.pk}/places/"])
+    for prefix in ("", "/es", "/ar"):
+        purged = reader.get(f"{prefix}/_events/{event.pk}/places/")
+        kept = reader.get(f"{prefix}/_events/{other.pk}/places/")
+        assert (purged["X-Page-Cache"], kept["X-Page-Cache"]) == ("miss", "hit")
+
+
 @pytest.mark.parametrize("language", ["", "/es", "/ar", "/zh-hans"])
 def test_a_refilled_fragment_is_the_one_a_reader_would_render(
     home_page, page_cache, language, django_capture_on_commit_callbacks
