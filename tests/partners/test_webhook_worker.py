@@ -107,7 +107,9 @@ def test_thirty_percent_5xx_still_delivers_every_event_once_per_endpoint(
                     == 2 * expected
                 )
 
-            wait_for(all_delivered, timeout=90, interval=0.3, what="every delivery")
+            # About 30 s alone; a deadline, not a target: once, on a loaded 2-core
+            # CI machine beside the other test worker, 90 s was not enough.
+            wait_for(all_delivered, timeout=180, interval=0.3, what="every delivery")
         log = (tmp_path / "w.log").read_text()
     finally:
         receiver.stop()
