@@ -104,3 +104,40 @@ def test_a_generated_client_signs_a_petition_and_reads_its_count(
     assert petition.total_signatures == 1
     assert petition.title == world.petition_a.title
     assert Signature.objects.get().language == "es"
+
+
+@pytest.mark.django_db
+def test_every_text_a_partner_sends_refuses_nul(client):
+    """Guard for new fields: each string in a request body of the published document
+    carries schemas.Text's pattern (or is a date-time), so none can carry a NUL to
+    PostgreSQL (test_writes: a NUL is a 400)."""
+    document = client.get("/api/v1/schema/").json()
+    schemas = document["components"]["schemas"]
+    bodies = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for path in document["paths"].values()
+        for operation in path.values()
+        if "requestBody" in operation
+    }
+    assert len(bodies) == 3, bodies  # signatures, people, attendances
+
+    seen, texts = set(), []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if reference and reference not in seen:
+                seen.add(reference)
+                walk(schemas[reference.rsplit("/", 1)[-1]], reference)
+            if node.get("type") == "string" and node.get("format") != "date-time":
+                texts.append((where, node.get("pattern")))
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    for body in bodies:
+        walk({"$ref": body}, body)
+    assert len(texts) >= 6, texts  # names, address, postal code, language, statement
+    assert all(pattern == "^[^\\x00]*$" for _where, pattern in texts), texts
