@@ -143,6 +143,10 @@ def purge_page(page) -> None:
         forget_public_events()
         forget_places_urls(page.translation_key)
         urls += places_urls(page)
+        # Its thank-you page after an RSVP shows its title and time (not purged by
+        # RSVPs, so not in places_urls).
+        canonical_id = page.specific_deferred.canonical().pk
+        urls += full_urls(page, set(rsvp_paths(canonical_id)))
     purge_urls(urls)
 
 
@@ -179,6 +183,17 @@ def _places_paths(event) -> set[str]:
 def places_paths(event_id: int) -> tuple[str, ...]:
     """The paths of the places fragment of the default-locale event with this id, in
     every language (a fact of the URLconf, so kept per process)."""
+    return _plain_paths("events:places", event_id)
+
+
+@lru_cache(maxsize=1024)
+def rsvp_paths(event_id: int) -> tuple[str, ...]:
+    """The same for the RSVP form's plain URL, whose thank-you state (``?sent=1``,
+    the same for everyone) is cached: a publish of the event purges it."""
+    return _plain_paths("events:rsvp", event_id)
+
+
+def _plain_paths(name: str, event_id: int) -> tuple[str, ...]:
     from django.urls import reverse
     from django.utils import translation
 
@@ -187,7 +202,7 @@ def places_paths(event_id: int) -> tuple[str, ...]:
     paths = []
     for code in LANGUAGE_CODES:
         with translation.override(code):
-            paths.append(reverse("events:places", args=[event_id]))
+            paths.append(reverse(name, args=[event_id]))
     return tuple(paths)
 
 

@@ -135,14 +135,18 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
                 # The same answer whether the address was new, known or waitlisted:
                 # the e-mail tells the person, the page tells nobody else.
                 return sent
+    elif request.GET.get("sent") == "1":
+        # The thank-you page every RSVP is redirected to: the same for everyone, so
+        # nothing is looked up or counted, and at the plain URL of an event without
+        # view restrictions it is cached (a publish of the event purges it).
+        if public_event is not None:
+            mark_cacheable(request, query=("sent",))
+        return _rsvp_page(request, canonical, reader_page(), form=None, sent=True)
     else:
         form = RsvpForm(list_name=list_name)
         refusal = rsvp_refusal(event_id=canonical.pk)
         full = refusal is not None and refusal.code == "full"
-    return _rsvp_page(
-        request, canonical, reader_page(), form=form, full=full,
-        sent=request.GET.get("sent") == "1",
-    )  # fmt: skip
+    return _rsvp_page(request, canonical, reader_page(), form=form, full=full)
 
 
 def _rate_limited(request, canonical, event, form):
@@ -152,14 +156,10 @@ def _rate_limited(request, canonical, event, form):
 
 
 def _rsvp_page(request, canonical, event, *, form, status=200, **context):
-    context.update(
-        page=event,
-        event=event,
-        canonical=canonical,
-        form=form,
+    context.update(page=event, event=event, canonical=canonical, form=form)
+    if not context.get("sent"):
         # Never cached: readers without JavaScript see the places left here.
-        places_left=canonical.places_left(),
-    )
+        context["places_left"] = canonical.places_left()
     return TemplateResponse(request, "events/rsvp.html", context, status=status)
 
 

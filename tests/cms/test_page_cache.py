@@ -228,6 +228,53 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
     assert "4 places left" in Client().get(event.url + "places/").content.decode()
 
 
+def test_the_thank_you_page_after_an_rsvp_is_cached_until_the_event_changes(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """Every RSVP is redirected to it and it is the same for everyone: a hit without a
+    query, untouched by later RSVPs, fresh again on the event's next publish. The
+    form itself (a CSRF token) is never stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=5)
+
+    def rsvp(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return Client().post(
+                f"/es/_events/{event.pk}/rsvp/",
+                {"name": "Ana", "email": email, "website": ""},
+            )
+
+    answer = rsvp("ana@example.org")
+    assert answer.status_code == 302
+    sent_url = answer["Location"]
+    assert sent_url == f"/es/_events/{event.pk}/rsvp/?sent=1"
+    assert Client().get(sent_url)["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(sent_url)
+    assert again["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert again["Content-Language"] == "es"
+    assert "Rally" in again.content.decode()
+
+    rsvp("bo@example.org")
+    assert Client().get(sent_url)["X-Page-Cache"] == "hit", "RSVPs leave it"
+
+    event.title = "Rally, moved to City Hall"
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    moved = Client().get(sent_url)
+    assert moved["X-Page-Cache"] == "miss"
+    assert "Rally, moved to City Hall" in moved.content.decode()
+
+    form_url = f"/es/_events/{event.pk}/rsvp/"
+    for _ in range(2):
+        form = Client().get(form_url)
+        assert "csrfmiddlewaretoken" in form.content.decode()
+        assert form.get("X-Page-Cache") != "hit"
+
+
 def test_the_places_fragment_is_one_token_in_every_language(home_page, page_cache):
     """Its six copies show the same count and change together: one token for them
     all (an RSVP purges and watches one key, not six). Nothing else is grouped: a
