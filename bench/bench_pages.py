@@ -209,6 +209,8 @@ def storm_instructions(env: dict, count: int) -> None:
 
     page = per_round("-", storm.EVENT_PATH)
     fragment = per_round("-", places)
+    # Where a browser goes after its RSVP (wrk does not follow the redirect).
+    thanks = per_round("-", storm.RSVP_PATH + "?sent=1")
     # Each RSVP after a reader's GET of the fragment, as in the storm: the RSVP then
     # re-renders the cached copy (events.rsvps.refill_places).
     rsvp = per_round(storm.RSVP_PATH, places) - fragment
@@ -216,6 +218,10 @@ def storm_instructions(env: dict, count: int) -> None:
     share = 1 / (0.93 + 0.07 * ratio)
     print(f"INSTRUCTIONS cached event page GET: {page / 1e6:.2f} M")
     print(f"INSTRUCTIONS cached places fragment GET: {fragment / 1e6:.2f} M")
+    print(
+        f"INSTRUCTIONS thank-you page GET after an RSVP: {thanks / 1e6:.2f} M "
+        "(a browser's next request; not in the wrk storm)"
+    )
     print(
         f"INSTRUCTIONS RSVP POST: {rsvp / 1e6:.2f} M ({ratio:.1f} x a cached GET; "
         f"with 7 % RSVPs a worker's instructions allow {share:.0%} of the GET-only "

@@ -38,9 +38,12 @@ def main() -> int:
     token = _mask_cipher_secret(secret)
     tag = f"{os.getpid()}-{int(time.time())}"
 
+    read_path_info, _mark, read_query = (read_path or "").partition("?")
+
     def read() -> str:
         environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": read_path, "QUERY_STRING": "",
+            "REQUEST_METHOD": "GET", "PATH_INFO": read_path_info,
+            "QUERY_STRING": read_query,
             "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8765",
             "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1:8765",
             "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",

@@ -111,17 +111,19 @@ def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_storm_instruction_counts_cover_gets_and_rsvps(postgres_env):
-    """Under callgrind: both cached GETs and the RSVP counted, the RSVP dearer."""
+    """Under callgrind: both cached GETs, the thank-you page and the RSVP counted, the
+    RSVP dearer."""
     out = run_smoke(
         "bench_pages.py", "--storm", "--instructions", "5", env=postgres_env
     )
     counts = [
-        float(value) for value in re.findall(r"INSTRUCTIONS [\w ]+?: ([\d.]+) M", out)
+        float(value) for value in re.findall(r"INSTRUCTIONS [\w -]+?: ([\d.]+) M", out)
     ]
-    assert len(counts) == 3, out
-    page, fragment, rsvp = counts
+    assert len(counts) == 4, out
+    page, fragment, thanks, rsvp = counts
     assert rsvp > page > 0, out
     assert rsvp > fragment > 0, out
+    assert rsvp > thanks > 0, out
     assert re.search(r"allow \d+% of the GET-only rate", out), out
 
 
