@@ -78,6 +78,10 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+# events.views.places_by_id's URL, /<language>/_events/<id>/places/ (events/urls.py).
+PLACES_MARK, PLACES_END = "/_events/", "/places/"
+
+
 def version_key(path: str) -> str:
     """The token that says whether a copy of ``path`` is fresh. An event's places
     fragment is one token for its six languages' paths: their copies show the same
@@ -86,10 +90,6 @@ def version_key(path: str) -> str:
     if path.endswith(PLACES_END) and PLACES_MARK in path:
         path = _without_language(path)
     return "path:" + _digest(path)
-
-
-# events.views.places_by_id's URL, /<language>/_events/<id>/places/ (events/urls.py).
-PLACES_MARK, PLACES_END = "/_events/", "/places/"
 
 
 def _without_language(path: str) -> str:
