@@ -21,6 +21,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from cms import mail_tokens
+
 CONFIRM_SALT = "subscribers.confirm"
 # ASCII only: str.isdigit() accepts other scripts' digits, and compare_digest refuses
 # non-ASCII text with a TypeError (found by the fuzz test).
@@ -144,18 +146,31 @@ def preferences_url(subscriber_id: int, *, language: str | None = None) -> str:
 def make_confirm_token(
     *, subscriber_id: int, list_ids: list[int], page_id: int | None
 ) -> str:
-    payload = {"s": subscriber_id, "l": sorted(list_ids), "p": page_id}
-    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+    lists = "-".join(str(int(pk)) for pk in sorted(list_ids)) or "0"
+    return mail_tokens.dumps(
+        CONFIRM_SALT, str(int(subscriber_id)), lists, str(int(page_id or 0))
+    )
 
 
 def read_confirm_token(token: str) -> dict:
     """The confirmation payload; raises SignatureExpired or BadSignature."""
-    payload = signing.loads(
-        token, salt=CONFIRM_SALT, max_age=settings.SUBSCRIBERS_CONFIRM_MAX_AGE
-    )
-    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+    max_age = settings.SUBSCRIBERS_CONFIRM_MAX_AGE
+    if ":" in token:
+        # Mailed before the compact format (a django.core.signing token): honoured
+        # for its age, so nobody's pending link breaks on an upgrade.
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+        if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+            raise signing.BadSignature("malformed payload")
+        return payload
+    fields = mail_tokens.loads(CONFIRM_SALT, token, max_age=max_age)
+    if len(fields) != 3:
         raise signing.BadSignature("malformed payload")
-    return payload
+    subscriber, lists, page = fields
+    return {
+        "s": int(subscriber),
+        "l": [int(pk) for pk in lists.split("-") if pk != "0"],
+        "p": int(page) or None,
+    }
 
 
 def confirm_url(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import Counter, PetitionPage, Signature
 from campaigns.signals import signature_counted
-from cms import ratelimit
+from cms import mail_tokens, ratelimit
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 from subscribers.models import Subscription
@@ -241,16 +241,28 @@ def resend_unqueued_verifications(*, limit: int = 500) -> int:
 
 def verification_token(*, signature_id: int) -> str:
     """A signed, expiring token naming one signature; carries no address."""
-    return signing.dumps(signature_id, salt=VERIFY_SALT, compress=True)
+    return mail_tokens.dumps(VERIFY_SALT, str(int(signature_id)))
+
+
+def _signature_id(token: str) -> int:
+    if ":" in token:
+        # Mailed before the compact format (a django.core.signing token): honoured
+        # for its age, so no pending signer's link breaks on an upgrade.
+        signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+        if not isinstance(signature_id, int):
+            raise signing.BadSignature("malformed payload")
+        return signature_id
+    fields = mail_tokens.loads(VERIFY_SALT, token, max_age=VERIFY_MAX_AGE)
+    if len(fields) != 1 or "-" in fields[0]:
+        raise signing.BadSignature("malformed payload")
+    return int(fields[0])
 
 
 def signature_for_token(token: str) -> Signature | None:
     """The signature a verification token names, or None if it is bad or expired."""
     try:
-        signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+        signature_id = _signature_id(token)
     except signing.BadSignature:
-        return None
-    if not isinstance(signature_id, int):
         return None
     return Signature.objects.filter(pk=signature_id).first()
 
