@@ -1,4 +1,5 @@
-"""Demo translations of the resources flyer into Arabic, Hindi, Chinese and Polish.
+"""Demo translations of the resources flyer into Spanish, Arabic, Hindi, Chinese and
+Polish (the six languages the City published it in).
 
 Machine-drafted (no person has reviewed them), so ``load_demo`` marks each published
 translation with ``MachineDraft`` and readers see a note saying so. Organisation names
@@ -41,6 +42,40 @@ FLYER_EN = {
 }
 
 FLYER_TRANSLATIONS = {
+    "es": {
+        "title": "Recursos para inmigrantes y refugiados de Chicago",
+        "summary": "Ayuda legal, Conozca sus derechos, salud mental, seguridad pública "
+        "y la identificación municipal: a quién llamar.",
+        "quote": "Quiero que Chicago sea la ciudad más acogedora del mundo para los "
+        "inmigrantes.",
+        "intro": "<p>Todos los residentes de Chicago, sin importar su estatus migratorio, "
+        "pueden usar los servicios de la Ciudad. El Grupo de Trabajo Chicago está contigo "
+        "se asegura de que todos los inmigrantes y refugiados conozcan sus derechos y "
+        "recursos.</p>",
+        "h-legal": "Ayuda legal para inmigrantes",
+        "nijc": "Consultas y representación legal gratuitas para inmigrantes.",
+        "h-rights": "Conozca sus derechos como inmigrante",
+        "trp": "Toda persona tiene derechos legales en los Estados Unidos, incluidos los "
+        "inmigrantes indocumentados. Materiales educativos y capacitaciones.",
+        "h-health": "Salud mental",
+        "lurie": "Servicios de salud mental y bienestar para la comunidad inmigrante.",
+        "sass": "Servicios directos para niños y adolescentes.",
+        "cdph": "Servicios de salud mental para adultos en toda la ciudad. El personal "
+        "clínico habla español e inglés, con traducción a otros idiomas.",
+        "h-safety": "Seguridad pública",
+        "police": "<p>Como ciudad acogedora, Chicago no aplica las leyes de inmigración, y "
+        "el Departamento de Policía no preguntará por el estatus migratorio de las "
+        "víctimas de delitos, los testigos ni otras personas que pidan ayuda. Llame al "
+        "911 en emergencias y al 311 para servicios de la Ciudad.</p>",
+        "cchr": "Si ha sido víctima de un crimen de odio, llame al 911 de inmediato o "
+        "llame a la Comisión.",
+        "h-id": "Programa de identificación municipal",
+        "id": "<p>La Oficina del Secretario Municipal ofrece una identificación a todos "
+        "los residentes de Chicago, sin importar su ciudadanía, aceptada en todos los "
+        "servicios de la Ciudad y en muchos establecimientos privados.</p>",
+        "more": "¿Preguntas? Llame al 311 o visite la Oficina de Nuevos Estadounidenses.",
+        "more-label": "Oficina de Nuevos Estadounidenses",
+    },
     "ar": {
         "title": "موارد للمهاجرين واللاجئين في شيكاغو",
         "summary": "المساعدة القانونية، واعرف حقوقك، ورعاية الصحة النفسية، والسلامة "

@@ -105,10 +105,22 @@ def seed_events() -> list[dict]:
     ]
 
 
-SPANISH_TITLES = {
-    "press-conference-and-rally-dhs": "Conferencia de prensa y manifestación en el "
-    "Departamento de Seguridad Nacional",
-    "know-your-rights-session": "Sesión Conozca sus derechos",
+# The Spanish pages carry the whole text, not only the title: a Spanish reader must
+# not meet English prose on a page marked lang="es".
+SPANISH = {
+    "press-conference-and-rally-dhs": {
+        "title": "Conferencia de prensa y manifestación en el Departamento de "
+        "Seguridad Nacional",
+        "description": "<p>Únase a Arab American Action Network, Asian Americans "
+        "Advancing Justice y otros para continuar la resistencia a las órdenes "
+        "ejecutivas.</p>",
+    },
+    "know-your-rights-session": {
+        "title": "Sesión Conozca sus derechos",
+        "description": "<p>Toda persona tiene derechos legales en los Estados Unidos, "
+        "incluidos los inmigrantes indocumentados. Gratuita, confidencial, con "
+        "intérpretes.</p>",
+    },
 }
 
 
@@ -196,11 +208,11 @@ def load_events(home) -> dict[str, EventPage]:
             event = index.add_child(instance=EventPage(slug=slug, **spec))
         _publish(event, spec)
         events[slug] = event
-        if slug in SPANISH_TITLES:
+        if slug in SPANISH:
             translation = event.get_translation_or_none(spanish)
             if translation is None:
                 translation = event.copy_for_translation(spanish)
-            _publish(translation.specific, {"title": SPANISH_TITLES[slug]})
+            _publish(translation.specific, SPANISH[slug])
         for code, fields in MACHINE_DRAFTED.get(slug, {}).items():
             locale = Locale.objects.get(language_code=code)
             translation = event.get_translation_or_none(locale)

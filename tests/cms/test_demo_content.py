@@ -116,3 +116,37 @@ def test_demo_has_a_bulletin_and_an_event_in_arabic_hindi_chinese_and_polish(
         slug="february-2017", locale__language_code="es"
     )
     assert machine_mark(february_es) is None
+
+
+def test_no_translated_demo_event_shows_english_prose(client, demo):
+    """A Spanish (or any) reader meets the event's text in their language: the page
+    says lang="es", so English left in it would also be read aloud wrongly."""
+    originals = {
+        page.translation_key: page
+        for page in EventPage.objects.filter(locale__language_code="en")
+    }
+    translated = EventPage.objects.live().exclude(locale__language_code="en")
+    assert {page.locale.language_code for page in translated} >= {
+        "es",
+        *MACHINE_DRAFTED_LANGUAGES,
+    }
+    for page in translated:
+        english = originals[page.translation_key]
+        assert page.title != english.title, (page.slug, page.locale)
+        assert page.description != english.description, (page.slug, page.locale)
+        html = client.get(page.url).content.decode()
+        assert str(english.description) not in html, (page.slug, page.locale)
+
+
+def test_every_demo_bulletin_is_listed_in_spanish(client, demo):
+    """Both demo bulletins exist in Spanish (the City published the resources flyer
+    in all six languages): the Spanish listing falls back to no English item (one
+    would be marked lang="en"). In the other four the February bulletin, a run of
+    forwarded English partner news, is listed in English and marked so."""
+    listing = client.get("/es/bulletins/").content.decode()
+    main = listing.split("<main", 1)[1].split("</main>", 1)[0]
+    assert main.count("<h2><a href=") == 2
+    assert "Recursos para inmigrantes y refugiados de Chicago" in main
+    assert 'lang="en"' not in main
+    polish = client.get("/pl/bulletins/").content.decode()
+    assert '<li lang="en" dir="ltr">' in polish.split("<main", 1)[1]

@@ -39,6 +39,9 @@ def test_a_newcomer_finds_their_way_in_every_language(page, live_server, home_pa
         home = live_server.url + ("/" if language == "en" else f"/{language}/")
         assert page.goto(home).status == 200
         assert page.locator("html").get_attribute("lang") == language
+        assert _switcher_weights(page) == {
+            code: "700" if code == language else "400" for code in LANGUAGES
+        }, "the reader's own language stands out in the switcher"
         menu = page.get_by_role("navigation", name=_main_menu_name(page))
         for label, heading in destinations(language).items():
             link = menu.get_by_role("link", name=label, exact=True)
@@ -76,3 +79,12 @@ def test_a_newcomer_finds_their_way_in_every_language(page, live_server, home_pa
 
 def _main_menu_name(page) -> str:
     return page.locator("nav.main-nav").get_attribute("aria-label")
+
+
+def _switcher_weights(page) -> dict[str, str]:
+    """Each header switcher link's language -> its computed font weight."""
+    return page.evaluate(
+        """() => Object.fromEntries(
+            [...document.querySelectorAll("header .language-switcher a")].map(
+                (a) => [a.lang, getComputedStyle(a).fontWeight]))"""
+    )
