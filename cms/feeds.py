@@ -13,6 +13,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from cms.languages import site_name
+
 FEED_ITEMS = 20
 
 
@@ -22,7 +24,7 @@ class BulletinRssFeed(Feed):
         return index
 
     def title(self, index):
-        return f"{index.title} · {_('Office of New Americans')}"
+        return f"{index.title} · {site_name()}"
 
     def link(self, index):
         return index.get_url(self.request)

@@ -11,9 +11,17 @@ from functools import cache
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# SITE_NAME's default, kept in the catalogues so every language has the office's name.
+DEFAULT_SITE_NAME = gettext_noop("Office of New Americans")
+
+
+def site_name() -> str:
+    """The office's name (SITE_NAME) in the active language: the web header, feeds and
+    every e-mail say the same. A SITE_NAME the catalogues do not hold stays as written."""
+    return gettext(settings.WAGTAIL_SITE_NAME)
 
 
 def language_label(code: str) -> str:

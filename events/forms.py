@@ -8,7 +8,11 @@ from cms.names import PersonNameField
 
 class RsvpForm(forms.Form):
     name = PersonNameField(label=_("Your name"))
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     join_list = forms.BooleanField(label="", required=False)
     # Humans never see this field; bots that fill every input do.
     website = forms.CharField(

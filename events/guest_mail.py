@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
-from cms.languages import localized_url
+from cms.languages import localized_url, site_name
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp
@@ -125,7 +125,7 @@ def build_guest_email(
             else calendar_links.event_links(event, include_hidden=private),
             "cancel_url": cancel_url,
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": site_name(),
             "language": rsvp.language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
         }

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cms.bidi import isolate_numbers_text
+from cms.languages import site_name
 
 from . import tokens
 from .models import MailingList, Subscriber
@@ -17,7 +18,7 @@ def send_confirmation_email(
 ) -> None:
     with translation.override(language):
         context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": site_name(),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "lists": MailingList.objects.filter(pk__in=list_ids).with_translations(),
             "confirm_url": tokens.confirm_url(
@@ -46,7 +47,7 @@ def send_confirmation_email(
 def send_preferences_link_email(*, subscriber: Subscriber) -> None:
     with translation.override(subscriber.language):
         context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": site_name(),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "preferences_url": tokens.preferences_url(
                 subscriber.pk, language=subscriber.language

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Counter, Milestone, Signature
+from cms.languages import site_name
 from subscribers.services import is_suppressed
 
 from .petitions import verification_token
@@ -69,7 +70,7 @@ def notify_milestone(*, milestone_id: int) -> bool:
                     "campaign": milestone.campaign,
                     "count": count,
                     "report_url": settings.WAGTAILADMIN_BASE_URL + report_path,
-                    "site_name": settings.WAGTAIL_SITE_NAME,
+                    "site_name": site_name(),
                 },
                 to=leads,
             )
@@ -108,7 +109,7 @@ def send_signature_verification(*, signature_id: int) -> bool:
             context={
                 "petition": title,
                 "link": link,
-                "site_name": settings.WAGTAIL_SITE_NAME,
+                "site_name": site_name(),
                 "postal_address": settings.SENDER_POSTAL_ADDRESS,
             },
             to=[signature.email],

@@ -21,7 +21,7 @@ from wagtail.models import Locale
 
 from cms import bidi
 from cms.email.text import Links
-from cms.languages import localized_url
+from cms.languages import localized_url, site_name
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
@@ -96,9 +96,7 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
             "date": formats.date_format(date, "DATE_FORMAT") if date else "",
             "view_url": links.absolute(localized_url(page, language)),
             "base_url": base_url,
-            # The office's name as the site header shows it in this language (a
-            # custom SITE_NAME without a catalogue entry stays as written).
-            "site_name": _(settings.WAGTAIL_SITE_NAME),
+            "site_name": site_name(),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "unsubscribe_url": UNSUBSCRIBE_URL,
             "preferences_url": PREFERENCES_URL,

@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.languages import site_name
+
 
 def send_test_email(
     *, user_id: int, language: str = "en", page_id: int | None = None
@@ -23,11 +25,11 @@ def send_test_email(
         return _send_page_test(user=user, language=language, page_id=page_id)
     with translation.override(language):
         context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": site_name(),
             "base_url": settings.WAGTAILADMIN_BASE_URL,
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
         }
-        subject = _("Test message from %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+        subject = _("Test message from %(site)s") % {"site": site_name()}
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("email/test_message.txt", context),

@@ -6,6 +6,7 @@
 <span {% lang_attrs %}>              lang and dir of the reader's language
 {% localized_url page %}             the page's link that keeps the reader's prefix
 {{ code|language_name }}             "العربية (Arabic)" for staff
+{% site_name %}                       the office's name in the reader's language
 """
 
 from django import template
@@ -13,6 +14,11 @@ from django import template
 from cms import bidi, languages
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_name() -> str:
+    return languages.site_name()
 
 
 @register.filter

@@ -72,7 +72,9 @@ def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
     log = (tmp_path / "worker.log").read_text()
     assert "filesystem" in log
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
-    assert outbox_subjects() == ["Mensaje de prueba de Office of New Americans"]
+    assert outbox_subjects() == [
+        "Mensaje de prueba de Oficina de Nuevos Estadounidenses"
+    ]
 
 
 @pytest.mark.redis
