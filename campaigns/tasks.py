@@ -3,19 +3,16 @@
 from celery import shared_task
 
 from campaigns.services import notifications, petitions
+from cms.celery import MAIL_TASK_OPTIONS
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=6
-)
+@shared_task(**MAIL_TASK_OPTIONS)
 def notify_milestone_task(milestone_id: int) -> None:
     """E-mail the leads about one milestone; safe to run twice (the row is claimed)."""
     notifications.notify_milestone(milestone_id=milestone_id)
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=6
-)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_signature_verification_task(signature_id: int) -> None:
     """E-mail a pending signer their verification link; sends nothing once verified."""
     notifications.send_signature_verification(signature_id=signature_id)

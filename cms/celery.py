@@ -1,11 +1,25 @@
 """The Celery app. Settings come from Django settings prefixed CELERY_."""
 
 import os
+import smtplib
 
 from celery import Celery
 from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+
+# A task that sends one person one e-mail retries while the mail server or the ESP is
+# down (SMTP and anymail's HTTP errors are OSErrors), for up to about 17 minutes, not
+# when the server refused the address for good. acks_late: a worker that dies
+# mid-send hands the message to another. Each of these tasks is safe to run twice.
+MAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "dont_autoretry_for": (smtplib.SMTPRecipientsRefused,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 10,
+}
 
 app = Celery("cms")
 app.config_from_object("django.conf:settings", namespace="CELERY")

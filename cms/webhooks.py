@@ -11,6 +11,7 @@ A body anymail cannot parse is a 400, not a 500.
 """
 
 import binascii
+import errno
 import ipaddress
 import logging
 from dataclasses import dataclass
@@ -87,6 +88,12 @@ class SafeParsing:
         try:
             return list(super().parse_events(request))
         except MALFORMED as error:
+            raise _Malformed from error
+        except OSError as error:
+            # datetime.fromtimestamp() on a time past the platform's range (Mandrill's
+            # "ts"): no provider sends one. Any other OSError stays a 500, retried.
+            if error.errno != errno.EOVERFLOW:
+                raise
             raise _Malformed from error
 
 

@@ -1,9 +1,10 @@
 from celery import shared_task
 
+from cms.celery import MAIL_TASK_OPTIONS
 from events import services
 
 
-@shared_task
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_rsvp_confirmation_task(rsvp_id: int) -> None:
     """Send one RSVP's confirmation e-mail; safe to run twice."""
     services.send_rsvp_confirmation(rsvp_id=rsvp_id)

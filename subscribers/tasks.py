@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from cms.celery import MAIL_TASK_OPTIONS
+
 from . import services
 
 
-@shared_task
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_confirmation_task(
     subscriber_id: int, list_ids: list[int], page_id: int | None, language: str
 ) -> None:
@@ -16,7 +18,7 @@ def send_confirmation_task(
     )
 
 
-@shared_task
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_preferences_link_task(subscriber_id: int) -> None:
     """E-mail a subscriber a fresh preferences link; safe to run twice (a second one)."""
     services.send_preferences_link(subscriber_id=subscriber_id)

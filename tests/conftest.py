@@ -167,3 +167,28 @@ def _fresh_page_frame():
     from cms.frame_cache import forget
 
     forget()
+
+
+@pytest.fixture
+def private_queue():
+    """Route the partner, subscriber, campaign and event tasks to a queue of this
+    test's own, so a worker it starts never picks up another test's messages."""
+    from cms.celery import app
+
+    def route(routes) -> None:
+        app.conf.task_routes = routes
+        app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
+
+    name = f"test-private-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_routes
+    route(
+        {
+            "cms.partners.tasks.*": {"queue": name},
+            "subscribers.tasks.*": {"queue": name},
+            "campaigns.tasks.*": {"queue": name},
+            "events.tasks.*": {"queue": name},
+        }
+    )
+    yield name
+    route(previous)

@@ -46,31 +46,6 @@ def fresh_memos():
     forget_endpoints()
 
 
-@pytest.fixture
-def private_queue():
-    """Route the partner, subscriber and campaign tasks to a queue of this test's own,
-    so a worker it starts never picks up another test's messages."""
-    from cms.celery import app
-
-    def route(routes) -> None:
-        app.conf.task_routes = routes
-        app.amqp.flush_routes()
-        app.amqp.router = app.amqp.Router()
-
-    name = f"test-partners-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_routes
-    route(
-        {
-            "cms.partners.tasks.*": {"queue": name},
-            "subscribers.tasks.*": {"queue": name},
-            "campaigns.tasks.*": {"queue": name},
-            "events.tasks.*": {"queue": name},
-        }
-    )
-    yield name
-    route(previous)
-
-
 @dataclass
 class World:
     """Two of everything: the keys' scopes hold the A side only."""

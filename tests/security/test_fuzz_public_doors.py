@@ -389,6 +389,29 @@ def test_provider_webhooks(doors, settings, provider):
     assert len(made) >= WEBHOOK_EXAMPLES
 
 
+def test_a_time_past_the_platforms_range_is_a_400_not_a_500(doors, settings):
+    """Found by the fuzzer above (Mandrill, "ts": 6.77e16): datetime.fromtimestamp()
+    raised OSError (EOVERFLOW) inside anymail's parser, a 500 the provider would
+    retry for ever."""
+    settings.EMAIL_PROVIDER = "mandrill"
+    settings.ANYMAIL = {
+        "WEBHOOK_SECRET": SECRET,
+        "MANDRILL_WEBHOOK_KEY": KEY,
+        "MANDRILL_WEBHOOK_URL": "https://testserver/anymail/mandrill/",
+    }
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+    client = HttpsClient(raise_request_exception=False)
+    for stamp in (6.77680361916768e16, 10**17, -(10**17), 1_700_000_000):
+        payload = [{"event": "hard_bounce", "ts": stamp, "_id": "x", "msg": {}}]
+        body, signature = signed_mandrill(payload)
+        response = client.generic(
+            "POST", "/anymail/mandrill/", body,
+            content_type="application/x-www-form-urlencoded",
+            HTTP_AUTHORIZATION=auth, HTTP_X_MANDRILL_SIGNATURE=signature,
+        )  # fmt: skip
+        assert response.status_code == (200 if stamp == 1_700_000_000 else 400), stamp
+
+
 def test_a_nul_in_a_tracking_event_is_dropped_not_a_500(doors, settings):
     """PostgreSQL text cannot hold NUL: found by the fuzzer above (Postmark, "ID":
     "\\x00"), which answered 500 on PostgreSQL."""
