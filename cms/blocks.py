@@ -456,7 +456,7 @@ class QuoteBlock(EmailBlockMixin, blocks.StructBlock):
 
 class DividerBlock(EmailBlockMixin, blocks.StaticBlock):
     class Meta:
-        icon = "horizontalrule"
+        icon = "minus"
         template = "blocks/divider_block.html"
         email_template = "email/blocks/divider_block.html"
         admin_text = _("A line between two sections.")

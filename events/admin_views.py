@@ -48,7 +48,7 @@ def guest_list(event: EventPage, query: str = "") -> list[dict]:
 
 class CheckInIndexView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Check-in lists")
-    header_icon = "tick"
+    header_icon = "calendar-check"
     template_name = "events/admin/check_in_index.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -72,7 +72,7 @@ class CheckInIndexView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class CheckInView(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "tick"
+    header_icon = "calendar-check"
     template_name = "events/admin/check_in.html"
 
     def dispatch(self, request, *args, **kwargs):

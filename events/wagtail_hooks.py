@@ -26,7 +26,10 @@ class CheckInMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_check_in_menu_item():
     return CheckInMenuItem(
-        _("Check-in"), reverse("events_checkin:index"), icon_name="tick", order=310
+        _("Check-in"),
+        reverse("events_checkin:index"),
+        icon_name="calendar-check",
+        order=310,
     )
 
 
@@ -44,6 +47,6 @@ def page_header_check_in_button(page, user, view_name=None, next_url=None):
         yield Button(
             _("Check-in list"),
             reverse("events_checkin:event", args=[page.pk]),
-            icon_name="tick",
+            icon_name="calendar-check",
             priority=42,
         )
