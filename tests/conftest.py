@@ -177,6 +177,7 @@ def private_queue():
 
     def route(routes) -> None:
         app.conf.task_routes = routes
+        # Celery builds its router once, at the first publish: rebuild it.
         app.amqp.flush_routes()
         app.amqp.router = app.amqp.Router()
 

@@ -55,25 +55,6 @@ def fresh_petition_memo():
 
 
 @pytest.fixture
-def private_queue():
-    """Route campaign tasks to a queue of this test's own, so a worker it starts never
-    picks up messages other tests left in the broker (and vice versa)."""
-    from cms.celery import app
-
-    def route(routes) -> None:
-        app.conf.task_routes = routes
-        # Celery builds its router once, at the first publish: rebuild it.
-        app.amqp.flush_routes()
-        app.amqp.router = app.amqp.Router()
-
-    name = f"test-campaigns-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_routes
-    route({"campaigns.tasks.*": {"queue": name}})
-    yield name
-    route(previous)
-
-
-@pytest.fixture
 def fake_esp(settings):
     """The loopback fake Mailgun, wired into anymail's real Mailgun backend."""
     fake = FakeMailgun(keep_bodies=True).start()
