@@ -495,7 +495,11 @@ class EventPage(
             parts.append(gettext("address sent to people who RSVP"))
         if self.online_url:
             parts.append(self.online_url)
-        return ", ".join(parts)
+        # The reader's own comma (Arabic "،", Chinese "，") between the parts.
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            text = gettext("%(first)s, %(then)s") % {"first": text, "then": part}
+        return text
 
     def text_summary(self, links) -> str:
         """The event as a few lines of plain text, for e-mail text parts."""

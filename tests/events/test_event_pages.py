@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
 from events.models import EventPage
@@ -178,3 +178,24 @@ def test_event_times_read_in_each_languages_own_pattern(home_page, language, sho
     event = build_event(start=start, end=start + timedelta(minutes=90))
     with translation.override(language):
         assert event.when_display().startswith(shown)
+
+
+@pytest.mark.parametrize(
+    ("language", "comma"), [("en", ", "), ("es", ", "), ("ar", "، "), ("zh-hans", "，")]
+)
+def test_a_place_reads_with_the_readers_own_comma(client, home_page, language, comma):
+    event = build_event(
+        venue="Parish hall",
+        address="12 Quiet St",
+        hide_address=True,
+        rsvp_mode="internal",
+    )
+    with translation.override(language):
+        hint = translation.gettext("address sent to people who RSVP")
+        assert event.location_text() == f"Parish hall{comma}{hint}"
+        assert event.location_text(include_hidden=True) == (
+            f"Parish hall{comma}12 Quiet St"
+        )
+    prefix = "" if language == "en" else f"/{language}"
+    listing = client.get(f"{prefix}/events/").content.decode()
+    assert f"Parish hall{comma}{hint}" in listing
