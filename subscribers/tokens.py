@@ -8,8 +8,6 @@ erase), so it carries the day it was made and expires after
 SUBSCRIBERS_PREFERENCES_LINK_DAYS; every mailing carries a fresh one.
 """
 
-import base64
-import hashlib
 import hmac
 import re
 import time
@@ -50,16 +48,8 @@ class UnsubscribeToken:
     mailing_id: int | None
 
 
-@cache
-def _key(purpose: str, secret: str) -> bytes:
-    return hashlib.sha256(f"subscribers.tokens.{purpose}:{secret}".encode()).digest()
-
-
 def _signature(purpose: str, message: str) -> str:
-    digest = hmac.new(
-        _key(purpose, settings.SECRET_KEY), message.encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()
+    return mail_tokens.short_signature(f"subscribers.tokens.{purpose}", message)
 
 
 @cache
