@@ -25,16 +25,15 @@ def purge_expired_records_task() -> None:
 @shared_task
 def resend_unqueued_emails_task() -> dict[str, int]:
     """Beat: queue the e-mails a broker outage kept from the queue (confirmations,
-    signature verifications, RSVP confirmations, milestone notices), each once; safe
-    to run twice and in parallel."""
+    signature verifications, milestone notices), each once; safe to run twice and in
+    parallel. (RSVP confirmations are owed guest messages: events.tasks'
+    dispatch_guest_mail_task queues their sender.)"""
     from campaigns.services import counters, petitions
-    from events import services as events
     from subscribers import services as subscribers
 
     return {
         "confirmations": subscribers.resend_unqueued_confirmations(),
         "verifications": petitions.resend_unqueued_verifications(),
-        "rsvps": events.resend_unqueued_confirmations(),
         "milestones": counters.renotify_unqueued_milestones(),
     }
 

@@ -8,6 +8,7 @@ with a conditional UPDATE before they are sent, on the alerts lane.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,7 +28,9 @@ from .tokens import make_cancel_token
 
 logger = logging.getLogger(__name__)
 
-CONFIRMATION = "confirmation"
+CONFIRMATION = GuestMessage.Kind.CONFIRMATION
+# Tries of one message the mail server or ESP answered with an error; while either
+# is unreachable, nothing is counted and the messages wait (mail_down).
 MAX_ATTEMPTS = 5
 # Attachments: a REQUEST is the guest's copy of the event, a CANCEL takes it away.
 METHODS = {
@@ -153,12 +156,13 @@ def build_guest_email(
 
 # --- the owed messages ------------------------------------------------------------
 def enqueue_sending() -> bool:
-    """Queue the sender on the alerts lane (ids only; it finds its own work). If the
-    broker is down, the beat task queues it later."""
-    from cms.celery import publish
+    """Queue the sender on the alerts lane, unless one is queued and has not started
+    (cms.wakeup): it finds its own work, so a crowd's RSVPs queue it once, not once
+    each. If the broker is down, the beat task queues it later."""
+    from cms.wakeup import wake
     from events.tasks import send_guest_messages_task
 
-    return publish(send_guest_messages_task, queue="alerts")
+    return wake(send_guest_messages_task, queue="alerts")
 
 
 def _skip_reason(message: GuestMessage) -> str:
@@ -182,7 +186,26 @@ def _skip_reason(message: GuestMessage) -> str:
     return ""
 
 
-def _send_one(pk: int) -> bool:
+SENT, TAKEN, SKIPPED, FAILED, MAIL_DOWN = "sent", "taken", "skipped", "failed", "down"
+
+
+def mail_down(error: Exception) -> bool:
+    """The mail server or ESP did not answer, or is overloaded: every message would
+    fail alike, so the sender stops and the messages wait (the beat wakes it again
+    within a minute). Not when it answered that this message is refused."""
+    response = getattr(error, "response", None)  # anymail's HTTP errors
+    if response is not None:
+        return response.status_code == 429 or response.status_code >= 500
+    if isinstance(
+        error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+    ):
+        return False
+    # Connection refused or reset, timeouts, SMTPServerDisconnected, no HTTP answer.
+    return isinstance(error, OSError)
+
+
+def _send_one(pk: int) -> str:
+    """Claim, then send or skip, one owed message; returns what became of it."""
     now = timezone.now()
     claimed = GuestMessage.objects.filter(
         pk=pk, status=GuestMessage.Status.QUEUED
@@ -190,7 +213,7 @@ def _send_one(pk: int) -> bool:
         status=GuestMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
-        return False  # another sender took it
+        return TAKEN  # another sender took it
     message = GuestMessage.objects.select_related("rsvp", "rsvp__event", "notice").get(
         pk=pk
     )
@@ -198,16 +221,20 @@ def _send_one(pk: int) -> bool:
     reason = _skip_reason(message)
     if reason:
         rows.update(status=GuestMessage.Status.SKIPPED, error=reason)
-        return True
+        return SKIPPED
     try:
         build_guest_email(
             rsvp=message.rsvp, kind=message.kind, notice=message.notice
         ).send()
     except Exception as error:  # noqa: BLE001 - any failure: retry later, then give up
-        failed = message.attempts >= MAX_ATTEMPTS
+        down = mail_down(error)
+        refused = isinstance(error, smtplib.SMTPRecipientsRefused)
+        failed = not down and (refused or message.attempts >= MAX_ATTEMPTS)
         rows.update(
             status=GuestMessage.Status.FAILED if failed else GuestMessage.Status.QUEUED,
             error=type(error).__name__[:200],
+            # Waiting for the server is not this message's failure.
+            attempts=F("attempts") - 1 if down else F("attempts"),
         )
         logger.warning(
             "guest message %s not sent (%s)%s",
@@ -215,21 +242,28 @@ def _send_one(pk: int) -> bool:
             type(error).__name__,
             ", gave up" if failed else "",
         )
-        return True
+        return MAIL_DOWN if down else FAILED
     rows.update(status=GuestMessage.Status.SENT, sent_at=timezone.now(), error="")
-    return True
+    return SENT
 
 
 def send_guest_messages(*, limit: int = 100) -> int:
     """Send up to ``limit`` owed guest messages, oldest first, each claimed before it
-    is sent; returns how many were handled. Safe to run twice and in parallel: a
-    message marked sent is never sent again."""
+    is sent; returns how many were handled. Stops at the first that finds the mail
+    server down (the beat wakes the sender again). Safe to run twice and in parallel:
+    a message marked sent is never sent again."""
     ids = list(
         GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(_send_one(pk) for pk in ids)
+    handled = 0
+    for pk in ids:
+        outcome = _send_one(pk)
+        if outcome == MAIL_DOWN:
+            break
+        handled += outcome != TAKEN
+    return handled
 
 
 def release_stale_claims() -> int:

@@ -613,9 +613,6 @@ class Rsvp(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-    # When the confirmation e-mail was handed to the queue; empty while it still has to
-    # be (the broker was down), which the resend beat task looks for.
-    confirmation_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Place in the waitlist: the earliest is promoted first.
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -632,14 +629,7 @@ class Rsvp(models.Model):
                 fields=["event", "email_hash"], name="one_rsvp_per_person_per_event"
             )
         ]
-        indexes = [
-            models.Index(fields=["event", "status"]),
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(confirmation_queued_at=None),
-                name="rsvp_unqueued",
-            ),
-        ]
+        indexes = [models.Index(fields=["event", "status"])]
 
     def __str__(self) -> str:
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
@@ -719,10 +709,11 @@ class EventReminder(models.Model):
 
 
 class GuestMessage(models.Model):
-    """One e-mail owed to one guest (update, cancellation, reminder, promotion...),
-    unique per RSVP and key, claimed before it is sent (queued -> sending -> sent)."""
+    """One e-mail owed to one guest (confirmation, update, cancellation, reminder,
+    promotion...), unique per RSVP and key, claimed before it is sent (queued -> sending -> sent)."""
 
     class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("RSVP confirmation")
         UPDATE = "update", _("update")
         CANCELLATION = "cancellation", _("cancellation")
         REMINDER = "reminder", _("reminder")

@@ -1,9 +1,7 @@
 """Write use-cases for events: RSVPs and their confirmation e-mail."""
 
 from contextlib import nullcontext
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -13,10 +11,10 @@ from wagtail.models import Locale
 
 from cms import ratelimit
 from cms.prepared import prepared_cursor
-from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 
-from .models import EventPage, Rsvp
+from . import guest_mail
+from .models import EventPage, GuestMessage, Rsvp
 from .rsvps import purge_places_on_commit
 from .signals import rsvp_confirmed
 
@@ -38,25 +36,29 @@ def record_rsvp(
     public_event: EventPage | None = None,
     mail_allowed: bool | None = None,
 ) -> Rsvp:
-    """Record an RSVP (confirmed, or waitlisted when full) and queue its confirmation.
+    """Record an RSVP (confirmed, or waitlisted when full) and owe its confirmation.
 
     Raises ValidationError, with nothing written, when the event is past, cancelled or
     full (also for an address that has a place: the answer must not tell). Safe to run
     twice: a second RSVP from the same address returns the first. E-mails stay within
     the address's daily allowance (cms.ratelimit.allow_confirmation_mail).
-    With the broker down the RSVP is still stored and answered; the resend beat task
-    queues its confirmation later.
+
+    The confirmation is a GuestMessage row written with the RSVP (events.guest_mail
+    sends it); the sender is queued after the commit unless one is already waiting
+    (cms.wakeup), so a crowd's RSVPs queue it once, not once each. With the broker down
+    the RSVP is still stored and answered; the beat queues the sender later.
 
     The decision (places, waitlist, a repeat) is taken with the event row locked, so two
     last-place RSVPs cannot both be confirmed. On PostgreSQL that is one call to
-    ``events_claim_rsvp`` (migration 0004), in autocommit unless a list opt-in must be
-    written with it: the lock lasts one round trip, not a dozen.
+    ``events_claim_rsvp`` (migrations 0004, 0005), in autocommit unless a list opt-in
+    must be written with it: the lock lasts one round trip, not a dozen.
 
     ``host`` is the site's host the RSVP came through: its readers' cached places
     fragments are re-rendered after the commit (events.rsvps.refill_places), with
     ``public_event`` when the caller has the process's public copy of the event.
     ``mail_allowed``: the address's confirmation allowance when the caller took it
-    already (and gives it back if this raises); None takes it here.
+    already (and gives it back if this raises); None takes it here, and gives it back
+    when the RSVP is refused.
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -69,26 +71,36 @@ def record_rsvp(
     claimed_at = timezone.now()
     in_one_call = connection.vendor == "postgresql"
     writes_more = join_list and list_id is not None
+    took_allowance = mail_allowed is None
+    if took_allowance:
+        # One allowance per submission, for its confirmation and any list opt-in.
+        mail_allowed = ratelimit.allow_confirmation_mail(email)
     with transaction.atomic() if writes_more or not in_one_call else nullcontext():
         claim = _claim_in_postgres if in_one_call else _claim_in_python
-        outcome, rsvp_id, status = claim(
-            event_id=event_id,
-            name=name,
-            email=email,
-            email_hash=email_hash,
-            language=language,
-            now=claimed_at,
-        )
-        if outcome in REFUSALS:
-            raise ValidationError(REFUSALS[outcome], code=outcome)
-        # One allowance per submission, for its confirmation and any list opt-in.
-        if mail_allowed is None:
-            mail_allowed = ratelimit.allow_confirmation_mail(email)
+        try:
+            outcome, rsvp_id, status = claim(
+                event_id=event_id,
+                name=name,
+                email=email,
+                email_hash=email_hash,
+                language=language,
+                now=claimed_at,
+                owe=mail_allowed,
+            )
+            if outcome in REFUSALS:
+                raise ValidationError(REFUSALS[outcome], code=outcome)
+        except (ValidationError, EventPage.DoesNotExist):
+            if took_allowance and mail_allowed:
+                # Nothing written, no e-mail: the allowance is not used up.
+                ratelimit.give_back(
+                    ratelimit.CONFIRMATION_MAIL, ratelimit.address_id(email)
+                )
+            raise
         if outcome == "existing":
             if mail_allowed:
                 # Asking again sends the confirmation again (a lost e-mail), within
                 # the address's daily allowance.
-                transaction.on_commit(lambda: _queue_confirmation(rsvp_id, None))
+                _owe_confirmation_again(rsvp_id, claimed_at)
         else:
             if writes_more:
                 from subscribers.services import request_signup
@@ -106,12 +118,20 @@ def record_rsvp(
             purge_places_on_commit(
                 event_id, event.translation_key, host=host, public_event=public_event
             )
-            if mail_allowed:
-                transaction.on_commit(lambda: _queue_confirmation(rsvp_id, claimed_at))
+        if mail_allowed:
+            transaction.on_commit(guest_mail.enqueue_sending)
     # What the claim returned, the other fields loaded only if read: the RSVP view
     # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
     return Rsvp.from_db(
         Rsvp.objects.db, ["id", "event_id", "status"], [rsvp_id, event_id, status]
+    )
+
+
+def _owe_confirmation_again(rsvp_id: int, now) -> None:
+    GuestMessage.objects.get_or_create(
+        rsvp_id=rsvp_id,
+        key=f"confirmation:again:{int(now.timestamp() * 1e6)}",
+        defaults={"kind": GuestMessage.Kind.CONFIRMATION},
     )
 
 
@@ -142,13 +162,13 @@ def _canonical_event(event_id: int) -> EventPage:
     return event
 
 
-def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
-    """events_claim_rsvp: refusal, repeat or new place, in one round trip, as a
-    prepared statement (cms/prepared.py)."""
+def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe):
+    """events_claim_rsvp: refusal, repeat or new place (and, if ``owe``, its owed
+    confirmation), in one round trip, as a prepared statement (cms/prepared.py)."""
     with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT outcome, rsvp_id, rsvp_status "
-            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s)",
+            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s)",
             [
                 event_id,
                 crypto.encrypt(name),
@@ -156,6 +176,7 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
                 email_hash,
                 language,
                 now,
+                bool(owe),
             ],
             prepare=True,
         )
@@ -165,9 +186,28 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
     return outcome, rsvp_id, status
 
 
-def _claim_in_python(*, event_id, name, email, email_hash, language, now):
+def _claim_in_python(*, event_id, name, email, email_hash, language, now, owe):
     """The same decision as events_claim_rsvp, inside the caller's transaction (on
     SQLite, which holds the database's write lock from BEGIN)."""
+    outcome, rsvp_id, status = _decide_in_python(
+        event_id=event_id,
+        name=name,
+        email=email,
+        email_hash=email_hash,
+        language=language,
+        now=now,
+    )
+    if owe and outcome in ("created", "returned"):
+        version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
+        GuestMessage.objects.get_or_create(
+            rsvp_id=rsvp_id,
+            key=f"confirmation:{version}",
+            defaults={"kind": GuestMessage.Kind.CONFIRMATION},
+        )
+    return outcome, rsvp_id, status
+
+
+def _decide_in_python(*, event_id, name, email, email_hash, language, now):
     event = EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
     refusal = _refusal(event)
     if refusal is not None:
@@ -194,7 +234,6 @@ def _claim_in_python(*, event_id, name, email, email_hash, language, now):
             created_at=now,
             waitlisted_at=waitlisted_at,
             cancelled_at=None,
-            confirmation_queued_at=now,
             version=F("version") + 1,
         )
         return "returned", existing.pk, status
@@ -207,7 +246,6 @@ def _claim_in_python(*, event_id, name, email, email_hash, language, now):
                 email_hash=email_hash,
                 language=language,
                 status=status,
-                confirmation_queued_at=now,
                 waitlisted_at=waitlisted_at,
             )
     except IntegrityError:
@@ -245,38 +283,11 @@ def rsvp_refusal(*, event_id: int) -> ValidationError | None:
     return _refusal(event)
 
 
-def _queue_confirmation(rsvp_id: int, claimed_at) -> bool:
-    from events.tasks import send_rsvp_confirmation_task
-
-    return queue_marked(
-        send_rsvp_confirmation_task, Rsvp, rsvp_id, "confirmation_queued_at", claimed_at
-    )
-
-
-def resend_unqueued_confirmations(*, limit: int = 500) -> int:
-    """Queue the RSVP confirmations a broker outage kept from the queue, each once;
-    safe to run twice and in parallel (each row is claimed with a conditional UPDATE).
-
-    Returns how many were queued; stops at the first publish that fails.
-    """
-    from events.tasks import send_rsvp_confirmation_task
-
-    now = timezone.now()
-    return requeue_unmarked(
-        send_rsvp_confirmation_task,
-        Rsvp.objects.filter(
-            created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
-            created_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
-        ),
-        "confirmation_queued_at",
-        limit=limit,
-    )
-
-
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:
     """E-mail one RSVP its confirmation (or waitlist notice) with its calendar copy,
-    the hidden address only when confirmed; safe to run twice (the worst case is a
-    second copy)."""
+    the hidden address only when confirmed, now and without a GuestMessage row (the
+    confirmation tasks queued before migration 0005); safe to run twice (the worst
+    case is a second copy)."""
     from events.guest_mail import CONFIRMATION, build_guest_email
 
     rsvp = Rsvp.objects.select_related("event").filter(pk=rsvp_id).first()

@@ -6,17 +6,22 @@ from events import services
 
 @shared_task(**MAIL_TASK_OPTIONS)
 def send_rsvp_confirmation_task(rsvp_id: int) -> None:
-    """Send one RSVP's confirmation e-mail; safe to run twice."""
+    """Send one RSVP's confirmation e-mail; safe to run twice. Only for the tasks
+    queued before migration 0005 (a confirmation is an owed GuestMessage since): a
+    worker must not drop them as unknown after an upgrade."""
     services.send_rsvp_confirmation(rsvp_id=rsvp_id)
 
 
 @shared_task(acks_late=True)
 def send_guest_messages_task() -> None:
-    """Send the guest messages owed (updates, cancellations, reminders, places from
-    the waitlist), each claimed before it is sent; safe to run twice and in parallel.
-    Queues itself again while more wait."""
+    """Send the guest messages owed (confirmations, updates, cancellations,
+    reminders, places from the waitlist), each claimed before it is sent; safe to run
+    twice and in parallel. Queues itself again while more wait."""
+    from cms.wakeup import awake
     from events.guest_mail import enqueue_sending, send_guest_messages
 
+    # Before looking for rows: a row written from now on queues the next run.
+    awake(send_guest_messages_task)
     limit = 100
     if send_guest_messages(limit=limit) >= limit:
         enqueue_sending()

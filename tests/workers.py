@@ -114,11 +114,15 @@ def celery_worker(
 def purge_queues(queues=None) -> None:
     """Empty the lanes' queues on this run's broker (Redis or the embedded one)."""
     from cms.celery import app
+    from cms.wakeup import awake
+    from events.tasks import send_guest_messages_task
 
     with app.connection_for_write() as connection:
         channel = connection.default_channel
         for queue in queues or [*settings.CELERY_QUEUES_ALL, "celery"]:
             channel.queue_purge(queue)
+    # The sender purged with its queue must not be taken for one still waiting.
+    awake(send_guest_messages_task)
 
 
 def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1):

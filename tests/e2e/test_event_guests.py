@@ -21,7 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def event(home_page, monkeypatch):
     # No worker here: e-mails are not queued (nothing left in a shared broker).
     monkeypatch.setattr("events.guest_mail.enqueue_sending", lambda: True)
-    monkeypatch.setattr("events.services._queue_confirmation", lambda *args: True)
     event = guest_event(capacity=2)
     return event
 

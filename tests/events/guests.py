@@ -38,7 +38,13 @@ def guest_event(**fields):
 
 
 def rsvp(event, name: str, email: str, language: str = "en") -> Rsvp:
-    return record_rsvp(event_id=event.pk, name=name, email=email, language=language)
+    """An RSVP whose confirmation has gone out, as it has moments after (the owed
+    message's sender runs on the alerts lane)."""
+    from events.guest_mail import send_guest_messages
+
+    guest = record_rsvp(event_id=event.pk, name=name, email=email, language=language)
+    send_guest_messages()
+    return guest
 
 
 def publish(page, **fields):

@@ -118,7 +118,12 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
     env = worker_env(redis_url=settings.REDIS_URL or None, var_dir=var_dir)
 
     def sent_guest_messages() -> int:
-        return GuestMessage.objects.filter(status="sent").count()
+        """Sent after the confirmations: the updates and cancellations."""
+        return (
+            GuestMessage.objects.filter(status="sent")
+            .exclude(kind=GuestMessage.Kind.CONFIRMATION)
+            .count()
+        )
 
     def mailings_sent() -> int:
         return Mailing.objects.filter(status="sent").count()

@@ -2,6 +2,7 @@
 broker outage left waiting, a claim lost with its worker is released, a failing
 provider is retried and then given up on, each recorded on the row."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -11,30 +12,42 @@ from django.utils import timezone
 
 from events.guest_mail import (
     dispatch_guest_mail,
+    mail_down,
     release_stale_claims,
     send_guest_messages,
 )
 from events.models import GuestMessage
 from events.rsvps import cancel_rsvp
 from tests.events.guests import guest_event, rsvp
+from tests.fake_esp import FakeMailgun
 
 pytestmark = pytest.mark.django_db
 
 
-class BrokenProvider(BaseEmailBackend):
+class RefusingProvider(BaseEmailBackend):
+    """The server answers, and refuses this message."""
+
     def send_messages(self, email_messages):
-        raise OSError("provider unreachable")
+        raise smtplib.SMTPDataError(554, b"5.7.1 Message rejected")
+
+
+class UnreachableProvider(BaseEmailBackend):
+    calls = 0
+
+    def send_messages(self, email_messages):
+        UnreachableProvider.calls += 1
+        raise ConnectionRefusedError(111, "Connection refused")
 
 
 @pytest.fixture
 def owed(home_page, run_on_commit):
     event = guest_event(capacity=1)
-    ana = rsvp(event, "Ana", "ana@example.org")
+    ana = rsvp(event, "Ana", "ana@example.org")  # each confirmation sent
     rsvp(event, "Bo", "bo@example.org")
     with run_on_commit():
         cancel_rsvp(rsvp_id=ana.pk)  # Ana's acknowledgement, Bo's promotion
     mail.outbox.clear()
-    return GuestMessage.objects.all()
+    return GuestMessage.objects.exclude(kind=GuestMessage.Kind.CONFIRMATION)
 
 
 def test_the_beat_queues_the_sender_while_messages_wait(owed, sender_queued):
@@ -59,12 +72,67 @@ def test_a_claim_lost_with_its_worker_is_released_and_sent_once(owed, settings):
     assert len(mail.outbox) == 2
 
 
-def test_a_failing_provider_is_retried_then_given_up(owed, settings):
-    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.BrokenProvider"
+def test_a_refused_message_is_retried_then_given_up(owed, settings):
+    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.RefusingProvider"
     for _ in range(5):
         send_guest_messages()
     assert set(owed.values_list("status", "attempts", "error")) == {
-        ("failed", 5, "OSError")
+        ("failed", 5, "SMTPDataError")
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_guest_messages() == 0, "given up: recorded, not retried for ever"
+
+
+def test_an_unreachable_server_stops_the_round_and_costs_no_attempt(owed, settings):
+    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.UnreachableProvider"
+    UnreachableProvider.calls = 0
+    for _ in range(12):  # more rounds than MAX_ATTEMPTS: nothing is given up
+        assert send_guest_messages() == 0
+    assert UnreachableProvider.calls == 12, "one try per round, not one per message"
+    assert set(owed.values_list("status", "attempts")) == {("queued", 0)}
+    assert "ConnectionRefusedError" in set(owed.values_list("error", flat=True))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_guest_messages() == 2, "the server is back: every message goes"
+    assert set(owed.values_list("status", "attempts", "error")) == {("sent", 1, "")}
+
+
+@pytest.mark.parametrize(
+    ("error", "down"),
+    [
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no")}), False),
+        (ValueError("a bug of ours"), False),
+    ],
+)
+def test_mail_down_tells_an_absent_server_from_a_refusal(error, down):
+    assert mail_down(error) is down
+
+
+@pytest.fixture
+def fake_mailgun(settings):
+    """The loopback fake Mailgun behind anymail's real Mailgun backend."""
+    fake = FakeMailgun().start()
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+    settings.ANYMAIL = fake.anymail_settings()
+    yield fake
+    fake.stop()
+
+
+def test_an_esp_that_is_busy_is_waited_for_and_a_refused_address_counted(
+    owed, fake_mailgun
+):
+    fake_mailgun.faults.fail_next = [503, 429]
+    assert send_guest_messages() == 0, "503: the round stops"
+    assert send_guest_messages() == 0, "429: the round stops"
+    assert set(owed.values_list("status", "attempts")) == {("queued", 0)}
+    fake_mailgun.faults.reject_addresses = {"ana@example.org"}  # Mailgun's 400
+    assert send_guest_messages() == 2
+    assert sorted(owed.values_list("status", "attempts")) == [
+        ("queued", 1),  # Ana's, refused once: tried again, up to MAX_ATTEMPTS
+        ("sent", 1),  # Bo's, after Ana's refusal in the same round
+    ]
+    assert fake_mailgun.recipients() == ["bo@example.org"]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def guest(event, name: str, email: str, status: str = "confirmed") -> Rsvp:
-    """An RSVP made two days ago (written directly: no confirmation to queue)."""
+    """An RSVP made two days ago (written directly: no confirmation owed)."""
     row = Rsvp.objects.create(
         event=event,
         name=name,
@@ -25,7 +25,6 @@ def guest(event, name: str, email: str, status: str = "confirmed") -> Rsvp:
         email_hash=crypto.lookup_hash(email),
         language="es",
         status=status,
-        confirmation_queued_at=timezone.now(),
     )
     Rsvp.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(days=2))
     return row

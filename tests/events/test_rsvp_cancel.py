@@ -61,6 +61,8 @@ def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
     assert Rsvp.objects.get(pk=ana.pk).status == "cancelled"
     assert Rsvp.objects.get(pk=luis.pk).status == "confirmed"
     assert set(GuestMessage.objects.values_list("rsvp__pk", "kind")) == {
+        (ana.pk, "confirmation"),
+        (luis.pk, "confirmation"),  # "you are on the waitlist"
         (ana.pk, "rsvp_cancelled"),
         (luis.pk, "promoted"),
     }

@@ -1,6 +1,6 @@
 """Many RSVPs to one event at once (PostgreSQL: events_claim_rsvp, one round trip under
 the event lock): never more confirmed than the capacity, the waitlist in arrival order,
-one row per address, and each new RSVP's confirmation queued once."""
+one row per address, and each new RSVP's confirmation owed once."""
 
 import threading
 from collections import Counter
@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from events.models import Rsvp
+from events.models import GuestMessage, Rsvp
 from events.services import record_rsvp
 from tests.events.guests import guest_event
 
@@ -18,13 +18,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def queued(monkeypatch):
-    """The confirmations handed to the queue, by RSVP id (no broker needed)."""
-    calls: list[int] = []
-    monkeypatch.setattr(
-        "events.services._queue_confirmation",
-        lambda rsvp_id, claimed_at: calls.append(rsvp_id) or True,
-    )
-    return calls
+    """The confirmations owed, by RSVP id (the sender's wake-up needs no broker here)."""
+    monkeypatch.setattr("events.guest_mail.enqueue_sending", lambda: True)
+
+    def owed() -> list[int]:
+        return list(
+            GuestMessage.objects.filter(kind="confirmation").values_list(
+                "rsvp_id", flat=True
+            )
+        )
+
+    return owed
 
 
 def all_at_once(addresses, event):
@@ -75,7 +79,7 @@ def test_forty_at_once_fill_ten_places_and_queue_the_rest(home_page, queued):
     assert last_confirmed < min(waiting.values_list("pk", flat=True))
     assert {row.email for row in rows} == set(addresses)
     assert set(rows.values_list("language", flat=True)) == {"es"}
-    created = Counter(queued)
+    created = Counter(queued())
     assert set(created) == set(rows.values_list("pk", flat=True))
     # A repeat may ask for its confirmation again (a lost e-mail), never more.
     assert sum(created.values()) <= 45
@@ -94,4 +98,4 @@ def test_thirty_at_once_for_ten_places_without_waitlist(home_page, queued):
     rows = Rsvp.objects.filter(event=event)
     assert rows.count() == 10, "a refusal writes nothing"
     assert set(rows.values_list("status", flat=True)) == {"confirmed"}
-    assert sorted(queued) == sorted(rows.values_list("pk", flat=True))
+    assert sorted(queued()) == sorted(rows.values_list("pk", flat=True))
