@@ -186,17 +186,10 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe)
     return outcome, rsvp_id, status
 
 
-def _claim_in_python(*, event_id, name, email, email_hash, language, now, owe):
+def _claim_in_python(*, owe, **rsvp):
     """The same decision as events_claim_rsvp, inside the caller's transaction (on
     SQLite, which holds the database's write lock from BEGIN)."""
-    outcome, rsvp_id, status = _decide_in_python(
-        event_id=event_id,
-        name=name,
-        email=email,
-        email_hash=email_hash,
-        language=language,
-        now=now,
-    )
+    outcome, rsvp_id, status = _decide_in_python(**rsvp)
     if owe and outcome in ("created", "returned"):
         version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
         GuestMessage.objects.get_or_create(
