@@ -635,18 +635,34 @@ class Rsvp(models.Model):
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
 
 
+class EventPlaces(models.Model):
+    """How many of an event's RSVPs are confirmed, kept by the database itself:
+    triggers on events_rsvp (migration 0006) count every insert, change of status and
+    delete, whoever makes it (an RSVP, a cancellation, the admin, a cascade). The
+    claim and the places fragment read it instead of counting the rows, which cost
+    2.7 ms at 10,000 RSVPs, for every RSVP, under the event's lock."""
+
+    event = models.OneToOneField(
+        EventPage, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    confirmed = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.confirmed} confirmed at {self.event_id}"
+
+
 def confirmed_count(event_id: int) -> int:
-    """The event's confirmed RSVPs. Hand-written: every RSVP at a rally re-renders the
-    places left with it, and the ORM's count() compiled the same query each time for
-    more than the statement's own round trip (an index scan on (event, status))."""
+    """The event's confirmed RSVPs (EventPlaces). Hand-written: every RSVP at a rally
+    re-renders the places left with it, and the ORM compiled the same query each time
+    for more than the statement's own round trip."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM events_rsvp WHERE event_id = %s AND status = %s",
-            [event_id, Rsvp.Status.CONFIRMED.value],
+            "SELECT confirmed FROM events_eventplaces WHERE event_id = %s", [event_id]
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 class EventNotice(models.Model):

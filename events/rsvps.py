@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cms.page_urls import purge_urls
 
-from .models import EventPage, GuestMessage, Rsvp
+from .models import EventPage, GuestMessage, Rsvp, confirmed_count
 from .places import places_html
 from .signals import rsvp_confirmed
 
@@ -133,8 +133,7 @@ def _promote_next(event: EventPage) -> Rsvp | None:
     if event.cancelled or event.start <= timezone.now():
         return None
     if event.capacity is not None:
-        taken = Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED).count()
-        if taken >= event.capacity:
+        if confirmed_count(event.pk) >= event.capacity:
             return None
     first = (
         Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)

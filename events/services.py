@@ -14,7 +14,7 @@ from cms.prepared import prepared_cursor
 from subscribers import crypto
 
 from . import guest_mail
-from .models import EventPage, GuestMessage, Rsvp
+from .models import EventPage, GuestMessage, Rsvp, confirmed_count
 from .rsvps import purge_places_on_commit
 from .signals import rsvp_confirmed
 
@@ -250,7 +250,7 @@ def _decide_in_python(*, event_id, name, email, email_hash, language, now):
 
 
 def _taken(event: EventPage) -> int:
-    return Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED).count()
+    return confirmed_count(event.pk)
 
 
 def _refusal(event: EventPage) -> ValidationError | None:

@@ -239,6 +239,24 @@ def test_production_smoke(tmp_path):
             assert one_click.status_code == 200
 
             check_static_files(get)
+            # A guest RSVPs in Arabic: the owed confirmation reaches the relay through
+            # the alerts lane's worker, in Arabic, right to left, links on BASE_URL.
+            confirmation = rsvp_in_arabic(origin, proxy, sink, len(messages))
+            assert confirmation["To"] == "layla@example.org"
+            assert confirmation["Content-Language"] == "ar"
+            html = confirmation.get_body(("html",)).get_content()
+            assert re.search(r'<html[^>]*dir="rtl"', html)
+            text = confirmation.get_body(("plain",)).get_content()
+            cancel = f"{BASE_URL}/ar/events/know-your-rights-session/rsvp/cancel/"
+            assert cancel in text, "the guest's own cancel link, on BASE_URL"
+            assert all(
+                url.startswith(f"{BASE_URL}/")
+                for url in URL_IN_TEXT.findall(text)
+                if "calendar.google.com" not in url and "outlook." not in url
+            ), text
+            assert "text/calendar" in {
+                part.get_content_type() for part in confirmation.walk()
+            }
             # Load balancers probe by address over plain http.
             health = wait_for(
                 lambda: (
@@ -266,6 +284,42 @@ def test_production_smoke(tmp_path):
     finally:
         sink.stop()
         forget_keys(env["CACHE_KEY_PREFIX"])
+
+
+def rsvp_in_arabic(origin: str, proxy: dict, sink: SmtpSink, before: int):
+    """Fill in the demo event's RSVP form as a browser behind the TLS proxy would
+    (its CSRF cookie is Secure: sent back by hand, with an https Referer); returns
+    the confirmation e-mail the relay received."""
+    form_path = "/ar/events/know-your-rights-session/rsvp/"
+    page = requests.get(origin + form_path, headers=proxy, timeout=20)
+    assert page.status_code == 200, page.status_code
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    action = re.search(r'action="(/ar/_events/\d+/rsvp/)"', page.text)[1]
+    answer = requests.post(
+        origin + action,
+        data={
+            "csrfmiddlewaretoken": token,
+            "name": "ليلى",
+            "email": "layla@example.org",
+            "website": "",
+        },
+        headers={
+            **proxy,
+            "Cookie": f"csrftoken={page.cookies['csrftoken']}",
+            "Referer": f"{BASE_URL}{form_path}",
+        },
+        allow_redirects=False,
+        timeout=20,
+    )
+    assert answer.status_code == 302, (answer.status_code, answer.text[-2000:])
+    assert answer.headers["Location"].endswith("/rsvp/?sent=1")
+    wait_for(
+        lambda: sink.count > before,
+        timeout=60,
+        what="the RSVP's confirmation at the relay",
+        interval=0.25,
+    )
+    return message_from_bytes(sink.envelopes[before][1], policy=policy.strict)
 
 
 def forget_keys(prefix: str) -> None:
