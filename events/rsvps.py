@@ -120,10 +120,17 @@ def lock_event(event_id: int) -> EventPage:
     return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
 
 
+def owe_message(rsvp_id: int, kind: str, key: str) -> None:
+    """Record the message a guest is owed for one change (once per key)."""
+    GuestMessage.objects.get_or_create(
+        rsvp_id=rsvp_id, key=key, defaults={"kind": kind}
+    )
+
+
 def _owe(rsvp: Rsvp, kind: str, key: str) -> None:
     from events.guest_mail import enqueue_sending
 
-    GuestMessage.objects.get_or_create(rsvp=rsvp, key=key, defaults={"kind": kind})
+    owe_message(rsvp.pk, kind, key)
     transaction.on_commit(enqueue_sending)
 
 

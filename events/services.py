@@ -15,7 +15,7 @@ from subscribers import crypto
 
 from . import guest_mail
 from .models import EventPage, GuestMessage, Rsvp, confirmed_count
-from .rsvps import purge_places_on_commit
+from .rsvps import owe_message, purge_places_on_commit
 from .signals import rsvp_confirmed
 
 CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started.")
@@ -100,7 +100,11 @@ def record_rsvp(
             if mail_allowed:
                 # Asking again sends the confirmation again (a lost e-mail), within
                 # the address's daily allowance.
-                _owe_confirmation_again(rsvp_id, claimed_at)
+                owe_message(
+                    rsvp_id,
+                    GuestMessage.Kind.CONFIRMATION,
+                    f"confirmation:again:{int(claimed_at.timestamp() * 1e6)}",
+                )
         else:
             if writes_more:
                 from subscribers.services import request_signup
@@ -124,14 +128,6 @@ def record_rsvp(
     # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
     return Rsvp.from_db(
         Rsvp.objects.db, ["id", "event_id", "status"], [rsvp_id, event_id, status]
-    )
-
-
-def _owe_confirmation_again(rsvp_id: int, now) -> None:
-    GuestMessage.objects.get_or_create(
-        rsvp_id=rsvp_id,
-        key=f"confirmation:again:{int(now.timestamp() * 1e6)}",
-        defaults={"kind": GuestMessage.Kind.CONFIRMATION},
     )
 
 
@@ -192,11 +188,7 @@ def _claim_in_python(*, owe, **rsvp):
     outcome, rsvp_id, status = _decide_in_python(**rsvp)
     if owe and outcome in ("created", "returned"):
         version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
-        GuestMessage.objects.get_or_create(
-            rsvp_id=rsvp_id,
-            key=f"confirmation:{version}",
-            defaults={"kind": GuestMessage.Kind.CONFIRMATION},
-        )
+        owe_message(rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}")
     return outcome, rsvp_id, status
 
 

@@ -63,7 +63,7 @@ RAW_SQL_MODULES = {
         "tests/partners/test_webhooks.py::test_a_delivery_is_signed_per_standard_webhooks",
     ],
     # events_claim_rsvp() on PostgreSQL (one round trip under the event lock).
-    # confirmed_count(): the places left, counted at each RSVP's re-render.
+    # confirmed_count(): the places left (EventPlaces), read at each RSVP's re-render.
     "events/models.py": [
         "tests/cms/test_page_cache.py::test_an_rsvp_changes_the_places_left_on_the_next_request",
         "tests/events/test_event_pages.py::test_event_page_shows_chicago_time_map_link_and_rsvp",
