@@ -255,6 +255,8 @@ def storm_main(args) -> int:
         )
         opened = manage_shell(env, storm.OPEN_THE_RALLY)
         storm.for_event(int(re.search(r"EVENT (\d+)", opened).group(1)))
+        if args.rsvps_before:
+            manage_shell(env, storm.RSVPS_BEFORE % args.rsvps_before)
         if args.instructions:
             storm_instructions(env, args.instructions)
             shutil.rmtree(var_dir, ignore_errors=True)
@@ -285,7 +287,7 @@ def storm_main(args) -> int:
         f"gunicorn: {args.workers} workers x {args.threads} thread(s); "
         f"{'wrk' if run_storm is storm.storm_with_wrk else 'Python load generator'}, "
         f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
-        "Redis page cache"
+        f"Redis page cache; {args.rsvps_before:,} RSVPs stored before the runs"
     )
     print(
         "| run | requests | req/s | p50 | p99 | cache hits of page GETs "
@@ -307,6 +309,14 @@ def main() -> int:
     parser.add_argument("--storm", action="store_true")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--post-share", type=float, default=0.07)
+    parser.add_argument(
+        "--rsvps-before",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --storm: N confirmed RSVPs stored on the rally before the runs "
+        "(a rally hours after its alert)",
+    )
     parser.add_argument(
         "--instructions",
         type=int,

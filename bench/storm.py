@@ -52,6 +52,30 @@ event.waitlist = True
 event.save_revision().publish()
 print("EVENT", event.pk)
 """
+# A rally some hours after its alert: RSVPs already stored (confirmed, a new address
+# each), and the table analysed as autovacuum would have by then. %d: how many.
+RSVPS_BEFORE = """
+from django.db import connection
+from events.models import EventPage, Rsvp
+from subscribers import crypto
+event = EventPage.objects.get(slug="press-conference-and-rally-dhs", locale__language_code="en")
+count = %d
+for start in range(0, count, 1000):
+    Rsvp.objects.bulk_create(
+        Rsvp(
+            event=event,
+            name=f"Earlier guest {n}",
+            email=f"earlier-{n}@example.org",
+            email_hash=crypto.lookup_hash(f"earlier-{n}@example.org"),
+            language="en",
+            status=Rsvp.Status.CONFIRMED,
+        )
+        for n in range(start, min(start + 1000, count))
+    )
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE events_rsvp")
+print("STORED", Rsvp.objects.filter(event=event).count())
+"""
 COUNT_RSVPS = """
 from events.models import Rsvp
 print(Rsvp.objects.filter(event__slug="press-conference-and-rally-dhs").count())

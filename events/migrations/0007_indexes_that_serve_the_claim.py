@@ -2,14 +2,16 @@
 
 ``events_rsvp.event_id`` had its own index beside ``(event_id, email_hash)`` (unique)
 and ``(event_id, status)``. The claim function's statements are planned once per
-connection (PL/pgSQL keeps a generic plan), and planned while the event had no RSVP
-the lone ``event_id`` index looks as good as the composite ones: the plan then looks up
-"this address's RSVP" and "anyone waitlisted" by reading every RSVP of the event and
-filtering, so each RSVP at a rally cost more than the one before (the claim's time
-per RSVP doubled within 4,000 RSVPs, bench/RESULTS.md). Without that index the address
-is looked up by the unique index. "Anyone waitlisted" gets a partial index of its own
-(the waitlist in its order, which also answers "who is first"): planned on an empty
-table, the unique index looks as good for it as ``(event_id, status)`` and was chosen.
+connection (PL/pgSQL keeps a generic plan), and planned while the table has no
+statistics yet (a new site's first rally, until autovacuum analyses it; every storm
+benchmark) the lone ``event_id`` index looks as good as the composite ones: the plan
+then looks up "this address's RSVP" and "anyone waitlisted" by reading every RSVP of
+the event and filtering, so each RSVP cost more than the one before (the claim's time
+per RSVP grew from 0.7 ms to 3.8-5.3 ms within 4,000 RSVPs, bench/RESULTS.md).
+Without that index the address is looked up by the unique index. "Anyone waitlisted"
+gets a partial index of its own (the waitlist in its order, which also answers "who is
+first"): without statistics the unique index looks as good for it as
+``(event_id, status)``, and was chosen. Now the plans do not depend on statistics.
 
 ``events_guestmessage.rsvp_id`` is served by ``(rsvp_id, key)`` (unique) in the same
 way; ``notice_id`` and ``reminder_id`` are empty on most messages (confirmations,
