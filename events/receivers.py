@@ -25,16 +25,43 @@ def forget_memoised_events(sender, **kwargs) -> None:
     forget_public_events()
 
 
+def free_erased_places(sender, *, email_hash: str, **kwargs) -> None:
+    """A person erased themselves (or was erased): the places they held at upcoming
+    events go to those events' waitlists, as a cancellation's would (nobody is told
+    about the erased RSVP: its row and its messages are gone), and the places left
+    shown are purged. After the erasure commits; its answer does not wait on it."""
+    from events.models import Rsvp
+    from events.rsvps import fill_free_places, purge_places
+
+    event_ids = sorted(
+        set(
+            Rsvp.objects.filter(
+                email_hash=email_hash, status=Rsvp.Status.CONFIRMED
+            ).values_list("event_id", flat=True)
+        )
+    )
+
+    def give_the_places_on():
+        for event_id in event_ids:
+            if not fill_free_places(event_id=event_id):
+                purge_places(event_id)  # (a promotion purges them itself)
+
+    if event_ids:
+        transaction.on_commit(give_the_places_on, robust=True)
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_unpublished
 
     from events.models import EventPage
+    from subscribers.signals import person_erasing
 
     page_published.connect(
         event_page_published, sender=EventPage, dispatch_uid="events-page-published"
     )
+    person_erasing.connect(free_erased_places, dispatch_uid="events-person-erasing")
     for signal, sender in (
         (page_published, None),
         (page_unpublished, None),

@@ -13,3 +13,8 @@ unsubscribed = Signal()
 #: link, or a partner's recorded consent). Arguments: subscriber_id, list_ids (the
 #: lists confirmed just now). Partner webhooks listen (cms.partners).
 subscriptions_confirmed = Signal()
+
+#: Sent inside the transaction that erases a person, before their rows are deleted.
+#: Argument: email_hash. Apps that hold rows by that hash act on what goes with them
+#: (events gives a freed place to its waitlist after the commit).
+person_erasing = Signal()

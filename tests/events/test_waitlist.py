@@ -192,3 +192,53 @@ def test_fifty_concurrent_cancellations_and_promotions_keep_confirmed_at_capacit
     assert len(confirmed_mail) == 25
     assert set(confirmed_mail.values()) == {1}
     assert not GuestMessage.objects.exclude(status="sent").exists()
+
+
+def test_an_erased_guest_s_place_goes_to_the_first_waitlisted_guest(
+    home_page, run_on_commit
+):
+    """Erasing oneself frees one's place like a cancellation: the first on the
+    waitlist is confirmed and told (in their language); the erased guest is not."""
+    from subscribers.services import erase_subscriber
+    from tests.factories import make_subscriber
+
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Luis", "luis@example.org", "es")
+    rsvp(event, "Omar", "omar@example.org", "ar")
+    ana = make_subscriber("ana@example.org")
+    mail.outbox.clear()
+
+    with run_on_commit():
+        assert erase_subscriber(subscriber_id=ana.pk)
+    send_guest_messages()
+
+    assert statuses(event) == {"luis": "confirmed", "omar": "waitlisted"}
+    (told,) = sent_emails()
+    assert told.to == "luis@example.org"
+    assert told.subject == "Su asistencia está confirmada: Sesión Conozca sus derechos"
+    assert PRIVATE_ADDRESS in told.everything
+
+
+def test_an_erased_guest_s_place_shows_as_free_on_the_next_request(
+    home_page, run_on_commit, settings
+):
+    from django.test import Client
+
+    from subscribers.services import erase_subscriber
+    from tests.cms.test_page_cache import use_page_cache
+    from tests.factories import make_subscriber
+
+    use_page_cache(settings, "locmem")
+    event = guest_event(capacity=2, waitlist=False)
+    rsvp(event, "Ana", "ana@example.org")
+    rsvp(event, "Bo", "bo@example.org")
+    places = f"/_events/{event.pk}/places/"
+    reader = Client()
+    assert "This event is full." in reader.get(places).content.decode()
+    assert reader.get(places)["X-Page-Cache"] == "hit"
+
+    with run_on_commit():
+        erase_subscriber(subscriber_id=make_subscriber("ana@example.org").pk)
+
+    assert "1 place left" in reader.get(places).content.decode()
