@@ -336,6 +336,7 @@ def main() -> int:
         isolate_keys()
         if args.storm:  # a short run still has to carry some RSVPs
             args.connections, args.post_share = 4, 0.3
+            args.rsvps_before = args.rsvps_before or 20  # and store some before
             return storm_main(args)
         if not has_wrk():
 

@@ -100,6 +100,7 @@ def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
     out = run_smoke("bench_pages.py", "--storm", env=postgres_env)
     assert "| GETs only |" in out, out
     assert "RSVP POSTs |" in out, out
+    assert "20 RSVPs stored before the runs" in out, out
     sent, accepted, stored = map(
         int, re.search(r"(\d+) sent, (\d+) accepted, (\d+) stored", out).groups()
     )
