@@ -9,6 +9,7 @@ with a conditional UPDATE before they are sent, on the alerts lane.
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -252,18 +253,33 @@ def send_guest_messages(*, limit: int = 100) -> int:
     is sent; returns how many were handled. Stops at the first that finds the mail
     server down (the beat wakes the sender again). Safe to run twice and in parallel:
     a message marked sent is never sent again."""
+    handled, _more = send_owed_for(limit=limit, seconds=None)
+    return handled
+
+
+def send_owed_for(*, limit: int, seconds: float | None) -> tuple[int, bool]:
+    """``send_guest_messages``, stopping too once ``seconds`` have passed (after at
+    least one message). Returns (handled, more): ``more`` when it stopped at its limit
+    or its time with messages left to send, not when the mail server is down.
+
+    The sender runs on the alerts lane, whose one worker a rally alert must find free:
+    a crowd's confirmations go out in turns of about ``seconds``, and an alert queued
+    meanwhile waits for the end of a turn, not for a hundred messages."""
+    deadline = None if seconds is None else time.monotonic() + seconds
     ids = list(
         GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     handled = 0
-    for pk in ids:
+    for done, pk in enumerate(ids, start=1):
         outcome = _send_one(pk)
         if outcome == MAIL_DOWN:
-            break
+            return handled, False
         handled += outcome != TAKEN
-    return handled
+        if deadline is not None and time.monotonic() >= deadline:
+            return handled, done < len(ids) or len(ids) == limit
+    return handled, len(ids) == limit
 
 
 def release_stale_claims() -> int:

@@ -17,13 +17,17 @@ def send_guest_messages_task() -> None:
     """Send the guest messages owed (confirmations, updates, cancellations,
     reminders, places from the waitlist), each claimed before it is sent; safe to run
     twice and in parallel. Queues itself again while more wait."""
+    from django.conf import settings
+
     from cms.wakeup import awake
-    from events.guest_mail import enqueue_sending, send_guest_messages
+    from events.guest_mail import enqueue_sending, send_owed_for
 
     # Before looking for rows: a row written from now on queues the next run.
     awake(send_guest_messages_task)
-    limit = 100
-    if send_guest_messages(limit=limit) >= limit:
+    _handled, more = send_owed_for(
+        limit=100, seconds=settings.EVENT_GUEST_MAIL_TURN_SECONDS
+    )
+    if more:  # at the back of the lane: an alert queued meanwhile goes first
         enqueue_sending()
 
 

@@ -442,6 +442,9 @@ CELERY_BEAT_SCHEDULE["cms-resend-unqueued-emails"] = {
 # How often beat claims due reminders and queues owed guest messages (updates,
 # cancellations, reminders, places from the waitlist) that are still waiting.
 EVENT_GUEST_MAIL_INTERVAL = env_float("EVENT_GUEST_MAIL_INTERVAL", 60)
+# The guest-mail sender shares the alerts lane's worker with rally alerts: it sends
+# for about this long, then queues itself again behind whatever came meanwhile.
+EVENT_GUEST_MAIL_TURN_SECONDS = env_float("EVENT_GUEST_MAIL_TURN_SECONDS", 1)
 CELERY_BEAT_SCHEDULE["events-dispatch-guest-mail"] = {
     "task": "events.tasks.dispatch_guest_mail_task",
     "schedule": EVENT_GUEST_MAIL_INTERVAL,

@@ -60,6 +60,26 @@ def test_twenty_rsvps_queue_the_sender_once_until_it_starts(home_page):
     assert waiting_in("alerts") == (2 if settings.REDIS_URL else 22)
 
 
+def test_the_sender_gives_the_alerts_lane_back_after_its_turn(home_page, settings):
+    """It shares the alerts worker with rally alerts: after its turn it queues itself
+    again, at the back, behind an alert published meanwhile; done, it does not."""
+    event = guest_event(capacity=None)
+    for n in range(3):
+        rsvp(event, n)
+    sent = GuestMessage.objects.filter(status="sent")
+    settings.EVENT_GUEST_MAIL_TURN_SECONDS = 0  # a turn of one message
+    queued = waiting_in("alerts")
+
+    send_guest_messages_task()  # in this process, as the worker runs it
+    assert sent.count() == 1
+    assert waiting_in("alerts") == queued + 1, "queued again for the other two"
+
+    settings.EVENT_GUEST_MAIL_TURN_SECONDS = 60
+    send_guest_messages_task()
+    assert sent.count() == 3
+    assert waiting_in("alerts") == queued + 1, "nothing left: not queued again"
+
+
 def test_a_guest_who_comes_back_is_owed_a_new_confirmation(home_page, rate_limit):
     rate_limit("confirmation-mail.address", "0")  # no daily allowance in the way
     event = guest_event(capacity=None)
