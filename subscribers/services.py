@@ -13,7 +13,12 @@ from cms import ratelimit
 
 from . import crypto
 from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
-from .signals import signup_confirmed, subscriptions_confirmed, unsubscribed
+from .signals import (
+    person_erasing,
+    signup_confirmed,
+    subscriptions_confirmed,
+    unsubscribed,
+)
 
 # Someone who left can come back by confirming a new signup; a bounce, a complaint,
 # an erasure or a staff block is lifted only by staff.
@@ -408,22 +413,19 @@ def update_preferences(
 @transaction.atomic
 def erase_subscriber(*, subscriber_id: int) -> bool:
     """Hard-delete a person and their subscriptions; only a hashed suppression stays."""
-    from .signals import person_erasing
-
-    with transaction.atomic():
-        subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-        if subscriber is None:
-            return False
-        # An earlier bounce or complaint reason is kept: it matters more for sending.
-        Suppression.objects.get_or_create(
-            email_hash=subscriber.email_hash,
-            defaults={"reason": Suppression.Reason.ERASED},
-        )
-        person_erasing.send(sender=Subscriber, email_hash=subscriber.email_hash)
-        # Signatures, RSVPs and any later row found by the same keyed hash go too.
-        for model in hash_keyed_models():
-            model._default_manager.filter(email_hash=subscriber.email_hash).delete()
-        subscriber.delete()
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return False
+    # An earlier bounce or complaint reason is kept: it matters more for sending.
+    Suppression.objects.get_or_create(
+        email_hash=subscriber.email_hash,
+        defaults={"reason": Suppression.Reason.ERASED},
+    )
+    person_erasing.send(sender=Subscriber, email_hash=subscriber.email_hash)
+    # Signatures, RSVPs and any later row found by the same keyed hash go too.
+    for model in hash_keyed_models():
+        model._default_manager.filter(email_hash=subscriber.email_hash).delete()
+    subscriber.delete()
     return True
 
 
