@@ -13,6 +13,11 @@ at a steady pace it sends the alert through the organizer's service (what the Se
 button calls) and prints: seconds from that call to the first and the last alert message
 accepted by the fake provider, the bulletin's pace before, during and after the alert,
 and the bulletin's time start to end alone (sent first) and with the alert.
+
+``--guests N``: just before the alert, N people RSVP to a rally, and the alert is sent
+once the alerts worker is sending their confirmations (they share its lane): the alert's
+first message then says how long it waited for the guest-mail sender's turn
+(EVENT_GUEST_MAIL_TURN_SECONDS, in the environment the workers inherit).
 Bounded (15 minutes at most); the workers and fakes it started are stopped.
 """
 
@@ -34,6 +39,48 @@ from bench._smoke import isolate_keys  # noqa: E402
 
 bench_send.REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 LIMIT = 900  # seconds: the whole run is bounded
+ALERT_DOMAIN = "example.org"  # tests/campaigns/bulk_audience.py's addresses
+GUEST_DOMAIN = "guests.example.org"
+
+
+def delivered_to(stats_url: str, domain: str) -> int:
+    """Messages the fake provider accepted for addresses at ``domain``."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(stats_url, timeout=5) as response:  # noqa: S310
+        return json.loads(response.read())["by_domain"].get(domain, 0)
+
+
+def open_rally_for_rsvps():
+    """The demo's rally, next week, RSVPs open to everyone (as bench/storm.py)."""
+    from django.utils import timezone
+
+    from events.models import EventPage
+
+    rally = EventPage.objects.get(
+        slug="press-conference-and-rally-dhs", locale__language_code="en"
+    )
+    rally.start = timezone.now() + timedelta(days=7)
+    rally.end = rally.start + timedelta(hours=2)
+    rally.rsvp_mode, rally.capacity, rally.waitlist = "internal", None, False
+    rally.save_revision().publish()
+    return rally
+
+
+def rsvp_crowd(rally, count: int) -> None:
+    """``count`` new people RSVP, each owed a confirmation in their language."""
+    from events.services import record_rsvp
+
+    languages = ["en", "es", "hi", "zh-hans", "ar", "pl"]
+    run = int(time.time())
+    for n in range(count):
+        record_rsvp(
+            event_id=rally.pk,
+            name=f"Guest {n}",
+            email=f"guest{run}-{n}@{GUEST_DOMAIN}",
+            language=languages[n % len(languages)],
+        )
 
 
 def mailgun_env(port: int) -> dict[str, str]:
@@ -92,6 +139,13 @@ def main() -> int:
     parser.add_argument("--alert", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="keep last run's database")
     parser.add_argument(
+        "--guests",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N RSVPs just before the alert: it is sent while their confirmations are",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="300 + 20 recipients, keys of its own"
     )
     args = parser.parse_args()
@@ -99,6 +153,7 @@ def main() -> int:
         # CI's check that this still runs (tests/bench/test_smoke.py): tiny, and on
         # the Redis it is given without flushing it.
         args.bulletin, args.alert = 300, 20
+        args.guests = args.guests or 5
         isolate_keys()
     began = time.monotonic()
     print("# load average at start: {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
@@ -144,6 +199,7 @@ def main() -> int:
         bulk_subscribers(args.alert - have, [responders], prefix=f"rally{have}-")
     print(f"# audiences ready in {time.monotonic() - t:.1f}s")
     organizer = get_user_model().objects.filter(is_superuser=True).first()
+    rally = open_rally_for_rsvps() if args.guests else None
 
     processes = []
     try:
@@ -208,14 +264,24 @@ def main() -> int:
         at_send = sent_of(base)
         pace_before = (at_send - mark) / (time.monotonic() - mark_at)
 
+        guests_at_send = 0
+        if args.guests:
+            rsvp_crowd(rally, args.guests)
+            wait_until(
+                lambda: delivered_to(alert_stats, GUEST_DOMAIN) > 0,
+                "the guests' first confirmation",
+            )
+            guests_at_send = delivered_to(alert_stats, GUEST_DOMAIN)
         sent_at = time.monotonic()
         alerts.send_alert(user=organizer, mailing_id=alert.pk)
         first = last = None
+        guests_at_first = 0
         while last is None:
-            count = bench_send.sink_count(alert_stats)
+            count = delivered_to(alert_stats, ALERT_DOMAIN)
             now = time.monotonic()
             if first is None and count > 0:
                 first = now - sent_at
+                guests_at_first = delivered_to(alert_stats, GUEST_DOMAIN)
             if count >= args.alert:
                 last = now - sent_at
             if now - began > LIMIT:
@@ -253,6 +319,13 @@ def main() -> int:
         f"(+{with_alert_seconds - alone_seconds:.1f} s) "
         f"| {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} |"
     )
+    if args.guests:
+        turn = os.environ.get("EVENT_GUEST_MAIL_TURN_SECONDS", "1 (default)")
+        print(
+            f"- {args.guests} RSVPs just before the alert (guest-mail turns of {turn} s):"
+            f" {guests_at_send} of their confirmations accepted when it was sent,"
+            f" {guests_at_first} by its first message"
+        )
     return 0
 
 

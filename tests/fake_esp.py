@@ -9,6 +9,7 @@ and outages. Runs in a thread for tests, or as a process for benchmarks:
 """
 
 import argparse
+import collections
 import hashlib
 import json
 import random
@@ -94,6 +95,8 @@ class FakeMailgun:
         self.faults = Faults()
         self.keep_bodies = keep_bodies
         self.delivered: list[Delivered] = []
+        # Messages per recipient domain: two audiences sent to one fake, told apart.
+        self.by_domain: collections.Counter[str] = collections.Counter()
         self.calls = 0
         self.failed_calls = 0
         self.held = 0  # calls waiting at the gate
@@ -192,6 +195,7 @@ class FakeMailgun:
             )
         with self.lock:
             self.delivered.extend(rows)
+            self.by_domain.update(row.to.rpartition("@")[2] for row in rows)
         return message_id
 
     def _handler(self):
@@ -221,6 +225,7 @@ class FakeMailgun:
                             "failed_calls": fake.failed_calls,
                             "delivered": len(fake.delivered),
                             "distinct": len({row.to for row in fake.delivered}),
+                            "by_domain": dict(fake.by_domain),
                             "first_at": fake.delivered[0].received_at
                             if fake.delivered
                             else None,

@@ -183,3 +183,4 @@ def test_alert_benchmark_sends_an_alert_under_a_bulletin(postgres_env):
     out = run_smoke("bench_alert.py", env=postgres_env)
     assert "first alert message" in out, out
     assert "| 20 |" in out, out  # the alert's recipients
+    assert "- 5 RSVPs just before the alert" in out, out
