@@ -21,3 +21,17 @@ def queue_depths() -> dict[str, int]:
             except ChannelError:
                 depths[name] = 0
     return depths
+
+
+def others_waiting(name: str) -> bool:
+    """Whether any task waits in this queue (the caller's own run is not in it any
+    more); False when the broker cannot tell."""
+    from kombu.exceptions import OperationalError
+
+    from cms.celery import app
+
+    try:
+        with app.connection_for_read() as connection:
+            return connection.default_channel.queue_declare(queue=name)[1] > 0
+    except (ChannelError, OperationalError, OSError):
+        return False

@@ -3,16 +3,18 @@
 A crowd's RSVPs each owe an e-mail. Publishing one Celery task per RSVP cost the web
 worker 2.2 M instructions each, more than the rest of the RSVP's own work
 (bench/RESULTS.md). The owed e-mails are rows in the database and their sender claims
-them itself, so one queued sender serves every row written before it starts: a web
-process publishes only when no sender is waiting in the queue.
+them itself, so one sender serves every row written before it looks: a web process
+publishes only when no sender is waiting in the queue or working.
 
-"Waiting" is a flag in the shared cache (Redis), set with SET NX by whoever publishes
-and cleared by the sender as its first step, *before* it looks for rows. A row
-committed before the flag was found set is therefore committed before the sender's
-search; a row committed after the sender cleared it publishes again. A flag left by a
-publish that failed is cleared at once; one left by a process that died between the
-two steps expires after ``WAKE_SECONDS``, and the beat tasks that sweep for owed rows
-run within a minute regardless.
+"Waiting or working" is a flag in the shared cache (Redis), set with SET NX by whoever
+publishes and cleared by the sender (``awake``) when its turn is over, *before* it
+looks for rows once more (and queues itself again if any wait). A row committed while
+the flag was set is therefore committed before that last look; a row committed after
+the sender cleared it publishes again. One sender at a time also keeps the lane fair:
+the guest-mail sender queues itself behind whatever was published during its turn (a
+rally alert). A flag left by a publish that failed is cleared at once; one left by a
+process that died expires after ``WAKE_SECONDS``, and the beat tasks that sweep for
+owed rows run within a minute regardless.
 
 Without Redis (the embedded setup) the cache is each process's own, so nothing can be
 shared: every call publishes, as before.
@@ -62,8 +64,9 @@ def wake(task, **options) -> bool:
 
 
 def awake(task) -> None:
-    """Called by ``task`` first, before it looks for work: from now on, the next row
-    written queues another run. (Also after emptying its queue by hand.)"""
+    """Called by ``task`` when its turn is over, before it looks for work once more:
+    from now on, the next row written queues another run. (Also after emptying its
+    queue by hand.)"""
     flag = _flag(task)
     if flag is not None:
         _forget(*flag)

@@ -156,14 +156,15 @@ def build_guest_email(
 
 
 # --- the owed messages ------------------------------------------------------------
-def enqueue_sending() -> bool:
-    """Queue the sender on the alerts lane, unless one is queued and has not started
+def enqueue_sending(**options) -> bool:
+    """Queue the sender on the alerts lane, unless one is queued or sending
     (cms.wakeup): it finds its own work, so a crowd's RSVPs queue it once, not once
-    each. If the broker is down, the beat task queues it later."""
+    each. If the broker is down, the beat task queues it later. ``options``: Celery's
+    (a countdown)."""
     from cms.wakeup import wake
     from events.tasks import send_guest_messages_task
 
-    return wake(send_guest_messages_task, queue="alerts")
+    return wake(send_guest_messages_task, queue="alerts", **options)
 
 
 def _skip_reason(message: GuestMessage) -> str:
@@ -253,14 +254,18 @@ def send_guest_messages(*, limit: int = 100) -> int:
     is sent; returns how many were handled. Stops at the first that finds the mail
     server down (the beat wakes the sender again). Safe to run twice and in parallel:
     a message marked sent is never sent again."""
-    handled, _more = send_owed_for(limit=limit, seconds=None)
+    handled, _stopped = send_owed_for(limit=limit, seconds=None)
     return handled
 
 
-def send_owed_for(*, limit: int, seconds: float | None) -> tuple[int, bool]:
+# Why send_owed_for stopped.
+DONE, MORE, DOWN = "done", "more", "down"
+
+
+def send_owed_for(*, limit: int, seconds: float | None) -> tuple[int, str]:
     """``send_guest_messages``, stopping too once ``seconds`` have passed (after at
-    least one message). Returns (handled, more): ``more`` when it stopped at its limit
-    or its time with messages left to send, not when the mail server is down.
+    least one message). Returns (handled, why it stopped): MORE when it stopped at its
+    limit or its time with messages left, DOWN when the mail server is down, else DONE.
 
     The sender runs on the alerts lane, whose one worker a rally alert must find free:
     a crowd's confirmations go out in turns of about ``seconds``, and an alert queued
@@ -275,11 +280,15 @@ def send_owed_for(*, limit: int, seconds: float | None) -> tuple[int, bool]:
     for done, pk in enumerate(ids, start=1):
         outcome = _send_one(pk)
         if outcome == MAIL_DOWN:
-            return handled, False
+            return handled, DOWN
         handled += outcome != TAKEN
         if deadline is not None and time.monotonic() >= deadline:
-            return handled, done < len(ids) or len(ids) == limit
-    return handled, len(ids) == limit
+            return handled, MORE if done < len(ids) or len(ids) == limit else DONE
+    return handled, MORE if len(ids) == limit else DONE
+
+
+def anything_owed() -> bool:
+    return GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED).exists()
 
 
 def release_stale_claims() -> int:
@@ -298,7 +307,7 @@ def dispatch_guest_mail() -> dict[str, int]:
 
     reminders = dispatch_due_reminders()
     released = release_stale_claims()
-    waiting = GuestMessage.objects.filter(status=GuestMessage.Status.QUEUED).exists()
+    waiting = anything_owed()
     if waiting:
         enqueue_sending()
     return {"reminders": reminders, "released": released, "waiting": int(waiting)}

@@ -19,16 +19,31 @@ def send_guest_messages_task() -> None:
     twice and in parallel. Queues itself again while more wait."""
     from django.conf import settings
 
+    from cms.queues import others_waiting
     from cms.wakeup import awake
-    from events.guest_mail import enqueue_sending, send_owed_for
+    from events import guest_mail
 
-    # Before looking for rows: a row written from now on queues the next run.
-    awake(send_guest_messages_task)
-    _handled, more = send_owed_for(
-        limit=100, seconds=settings.EVENT_GUEST_MAIL_TURN_SECONDS
-    )
-    if more:  # at the back of the lane: an alert queued meanwhile goes first
-        enqueue_sending()
+    turn = settings.EVENT_GUEST_MAIL_TURN_SECONDS
+    if others_waiting("alerts"):
+        # A rally alert's tasks (or anything else) wait on the lane: they go first,
+        # this looks again in a turn's time.
+        awake(send_guest_messages_task)
+        guest_mail.enqueue_sending(countdown=turn)
+        return
+    # One sender at a time, queued or running (cms.wakeup's flag stays set through
+    # the turn, so rows written meanwhile queue nothing): after its turn it queues
+    # itself at the back of the lane, behind an alert published meanwhile.
+    try:
+        _handled, stopped = guest_mail.send_owed_for(limit=100, seconds=turn)
+    finally:
+        # From now on the next row written queues another run; the rows written
+        # during the turn are looked for after this, so none is left waiting.
+        awake(send_guest_messages_task)
+    if stopped == guest_mail.MORE or (
+        stopped == guest_mail.DONE and guest_mail.anything_owed()
+    ):
+        guest_mail.enqueue_sending()
+    # (DOWN: the beat wakes it within a minute, not this worker in a loop.)
 
 
 @shared_task
