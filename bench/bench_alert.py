@@ -301,6 +301,13 @@ def main() -> int:
         wait_until(lambda: sent_of(base) >= audience, "the bulletin to finish")
         ended = time.monotonic()
         with_alert_seconds = ended - t0
+        guests_done = None
+        if args.guests:
+            wait_until(
+                lambda: delivered_to(alert_stats, GUEST_DOMAIN) >= args.guests,
+                "every guest's confirmation",
+            )
+            guests_done = time.monotonic() - sent_at
         pace_after = (audience - at_last) / (ended - last_at) if ended > last_at else 0
         load = os.getloadavg()
     finally:
@@ -331,7 +338,7 @@ def main() -> int:
         print(
             f"- {args.guests} RSVPs just before the alert (guest-mail turns of {turn} s):"
             f" {guests_at_send} of their confirmations accepted when it was sent,"
-            f" {guests_at_first} by its first message"
+            f" {guests_at_first} by its first message, all {guests_done:.1f} s after it"
         )
     return 0
 
