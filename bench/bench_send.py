@@ -76,9 +76,13 @@ def start_sink(transport: str, sink: str) -> tuple[subprocess.Popen, int, str]:
     return process, port, stats
 
 
-def sink_count(stats_url: str) -> int:
+def sink_stats(stats_url: str) -> dict:
     with urllib.request.urlopen(stats_url, timeout=5) as response:  # noqa: S310 - loopback
-        return json.loads(response.read())["delivered"]
+        return json.loads(response.read())
+
+
+def sink_count(stats_url: str) -> int:
+    return sink_stats(stats_url)["delivered"]
 
 
 def sender_cpu_seconds(workers) -> float:
