@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
 from cms.languages import localized_url, site_name
+from cms.mail.sender import from_address
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp
@@ -139,7 +140,7 @@ def build_guest_email(
             body=isolate_numbers_text(
                 render_to_string("email/guest_message.txt", context), rsvp.language
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[rsvp.email],
             headers={
                 "Auto-Submitted": "auto-generated",

@@ -167,7 +167,9 @@ PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "cancelled": "DE
 
 
 def organizer_address() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    from cms.mail.sender import from_address
+
+    name, address = parseaddr(from_address())
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(name or settings.WAGTAIL_SITE_NAME)
     return organizer

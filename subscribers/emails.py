@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cms.bidi import isolate_numbers_text
 from cms.languages import site_name
+from cms.mail.sender import from_address
 
 from . import tokens
 from .models import MailingList, Subscriber
@@ -34,7 +35,7 @@ def send_confirmation_email(
             body=isolate_numbers_text(
                 render_to_string("email/subscribers/confirm.txt", context), language
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[subscriber.email],
             headers={"Content-Language": language},
         )
@@ -57,7 +58,7 @@ def send_preferences_link_email(*, subscriber: Subscriber) -> None:
         message = EmailMultiAlternatives(
             subject=_("Your link to your preferences"),
             body=render_to_string("email/subscribers/preferences_link.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[subscriber.email],
             headers={"Content-Language": subscriber.language},
         )

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
+from cms.mail.sender import from_address
+
 from . import identity, mime, relay
 from .exceptions import TransientSendError
 
@@ -169,7 +171,7 @@ def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         connection=get_connection(BATCH_BACKENDS[settings.EMAIL_PROVIDER]),
         subject=single_line(envelope.subject),
         body=to_batch(envelope.text),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(envelope.language),
         to=[recipient.email for recipient in recipients],
         headers=common_headers(envelope),
     )
@@ -233,7 +235,7 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         message = EmailMultiAlternatives(
             subject=single_line(envelope.subject),
             body=substitute(envelope.text, values),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(envelope.language),
             to=[recipient.email],
             headers={
                 **common_headers(envelope),
@@ -278,7 +280,7 @@ def _send_smtp(
     """Django's SMTP connection, fed messages encoded once per batch (mime.Template)."""
     template = mime.Template.build(
         subject=single_line(envelope.subject),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(envelope.language),
         headers=common_headers(envelope),
         text=envelope.text,
         html=envelope.html,

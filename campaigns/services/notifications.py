@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Counter, Milestone, Signature
 from cms.languages import site_name
+from cms.mail.sender import from_address
 from subscribers.services import is_suppressed
 
 from .petitions import verification_token
@@ -18,7 +19,7 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(),
         to=to,
         headers={"Content-Language": translation.get_language()},
     )

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cms.languages import site_name
+from cms.mail.sender import from_address
 
 
 def send_test_email(
@@ -33,7 +34,7 @@ def send_test_email(
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("email/test_message.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[user.email],
             headers={"Content-Language": language},
         )
@@ -68,7 +69,7 @@ def _send_page_test(*, user, language: str, page_id: int) -> bool:
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(language),
         to=[user.email],
         headers={"Content-Language": language},
     )

@@ -8,11 +8,13 @@ headers and text, in every language, and be well-formed on the wire.
 import binascii
 import smtplib
 from email import message_from_bytes, policy
+from email.utils import parseaddr
 from html import escape
 
 import pytest
 from django.core.mail import BadHeaderError
 from django.core.mail.message import forbid_multi_line_headers
+from django.utils import translation
 
 from campaigns.mailings import mime, transport
 from campaigns.mailings.exceptions import TransientSendError
@@ -20,10 +22,12 @@ from campaigns.mailings.models import Delivery
 from campaigns.mailings.services import sending
 from campaigns.mailings.services.starting import materialise_deliveries
 from cms.email.rendering import render_email
+from cms.languages import site_name
 from cms.mail import outbox
 from cms.models import BulletinPage
 from tests.aiosmtpd_sink import AiosmtpdSink
 from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
+from tests.cms.test_sender_name import decoded_sender
 from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +142,11 @@ def test_smtp_messages_decode_like_the_per_message_path_in_every_language(
         for header in HEADERS:
             assert str(new[header]) == str(before[header]), (to, header)
         assert new["Content-Language"] in LANGUAGES, to
+        # The office's name in the reader's language, at the configured address.
+        name, address = decoded_sender(dict(new.raw_items())["From"])
+        with translation.override(str(new["Content-Language"])):
+            assert name == site_name(), to
+        assert address == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         assert new["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert new.get_content_type() == "multipart/alternative"
         assert parts(new) == parts(before), to

@@ -27,6 +27,7 @@ from campaigns.mailings.exceptions import AlertError, MailingStateError
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services.control import check_send_permission, create_mailing
 from cms.bidi import direction
+from cms.mail.sender import from_address
 
 # An alert with no event still expires: a restored backup must never replay it.
 ALERT_SEND_WINDOW = timedelta(hours=6)
@@ -552,7 +553,7 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
         EmailMessage(
             subject=subject,
             body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[approver.email],
         ).send()
         sent += 1
