@@ -29,8 +29,9 @@ def free_erased_places(sender, *, email_hash: str, **kwargs) -> None:
     """A person erased themselves (or was erased): the places they held at upcoming
     events go to those events' waitlists, as a cancellation's would (nobody is told
     about the erased RSVP: its row and its messages are gone), and the places left
-    shown are purged. After the erasure commits; its answer does not wait on it."""
-    from events.models import Rsvp
+    shown are purged. After the erasure commits; its answer does not wait on it.
+    Sent inside the erasure's transaction, before its deletes."""
+    from events.models import EventPlaces, Rsvp
     from events.rsvps import fill_free_places, purge_places
 
     event_ids = sorted(
@@ -39,6 +40,17 @@ def free_erased_places(sender, *, email_hash: str, **kwargs) -> None:
                 email_hash=email_hash, status=Rsvp.Status.CONFIRMED
             ).values_list("event_id", flat=True)
         )
+    )
+    # The deletes that follow lower each event's count (its places row) in the order
+    # of the RSVP ids, which is the order the person RSVPed in: two erasures at once,
+    # of people who RSVPed to the same events in another order, would each hold one
+    # row and wait for the other's. Locked here first, in one order for everybody.
+    # (PostgreSQL; SQLite locks the whole database for a write transaction.)
+    list(
+        EventPlaces.objects.select_for_update()
+        .filter(event_id__in=event_ids)
+        .order_by("event_id")
+        .values_list("event_id", flat=True)
     )
 
     def give_the_places_on():
