@@ -12,6 +12,7 @@ import smtplib
 import time
 from datetime import timedelta
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
@@ -190,6 +191,10 @@ def _skip_reason(message: GuestMessage) -> str:
 
 
 SENT, TAKEN, SKIPPED, FAILED, MAIL_DOWN = "sent", "taken", "skipped", "failed", "down"
+# The ESP's answers that say nothing about the message: too many requests, or our
+# account or its settings (a wrong API key, sending domain or region) are wrong. Every
+# message would get the same, so they wait, untouched, until it is put right.
+ESP_NOT_READY = (401, 403, 404, 429)
 
 
 def mail_down(error: Exception) -> bool:
@@ -198,13 +203,30 @@ def mail_down(error: Exception) -> bool:
     within a minute). Not when it answered that this message is refused."""
     response = getattr(error, "response", None)  # anymail's HTTP errors
     if response is not None:
-        return response.status_code == 429 or response.status_code >= 500
+        return response.status_code in ESP_NOT_READY or response.status_code >= 500
     if isinstance(
         error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
     ):
         return False
     # Connection refused or reset, timeouts, SMTPServerDisconnected, no HTTP answer.
     return isinstance(error, OSError)
+
+
+def refused_for_good(error: Exception) -> bool:
+    """The server answered that this message will never be taken (an SMTP 5xx, an
+    ESP's 4xx other than "too many" or "timeout", every recipient rejected): trying
+    again would only be refused again. A 4xx SMTP answer is a "try later"."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return True
+    response = getattr(error, "response", None)  # anymail's HTTP errors
+    if response is not None:
+        code = response.status_code
+        return 400 <= code < 500 and code not in (408, *ESP_NOT_READY)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
 
 
 def _send_one(pk: int) -> str:
@@ -231,8 +253,9 @@ def _send_one(pk: int) -> str:
         ).send()
     except Exception as error:  # noqa: BLE001 - any failure: retry later, then give up
         down = mail_down(error)
-        refused = isinstance(error, smtplib.SMTPRecipientsRefused)
-        failed = not down and (refused or message.attempts >= MAX_ATTEMPTS)
+        failed = not down and (
+            refused_for_good(error) or message.attempts >= MAX_ATTEMPTS
+        )
         rows.update(
             status=GuestMessage.Status.FAILED if failed else GuestMessage.Status.QUEUED,
             error=type(error).__name__[:200],

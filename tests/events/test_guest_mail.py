@@ -6,6 +6,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from events.guest_mail import (
     dispatch_guest_mail,
     mail_down,
+    refused_for_good,
     release_stale_claims,
     send_guest_messages,
 )
@@ -25,10 +27,17 @@ pytestmark = pytest.mark.django_db
 
 
 class RefusingProvider(BaseEmailBackend):
-    """The server answers, and refuses this message."""
+    """The server answers, and refuses this message for good."""
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPDataError(554, b"5.7.1 Message rejected")
+
+
+class BusyProvider(BaseEmailBackend):
+    """The server answers "try again later" (an SMTP 4xx) to this message."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
 
 
 class UnreachableProvider(BaseEmailBackend):
@@ -72,15 +81,28 @@ def test_a_claim_lost_with_its_worker_is_released_and_sent_once(owed, settings):
     assert len(mail.outbox) == 2
 
 
-def test_a_refused_message_is_retried_then_given_up(owed, settings):
-    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.RefusingProvider"
-    for _ in range(5):
+def test_a_message_told_to_wait_is_retried_then_given_up(owed, settings):
+    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.BusyProvider"
+    for _ in range(4):
         send_guest_messages()
+    assert set(owed.values_list("status", "attempts")) == {("queued", 4)}
+    send_guest_messages()
     assert set(owed.values_list("status", "attempts", "error")) == {
         ("failed", 5, "SMTPDataError")
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_guest_messages() == 0, "given up: recorded, not retried for ever"
+
+
+def test_a_message_refused_for_good_is_not_tried_again(owed, settings):
+    settings.EMAIL_BACKEND = "tests.events.test_guest_mail.RefusingProvider"
+    assert send_guest_messages() == 2
+    assert set(owed.values_list("status", "attempts", "error")) == {
+        ("failed", 1, "SMTPDataError")
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_guest_messages() == 0
+    assert not mail.outbox
 
 
 def test_an_unreachable_server_stops_the_round_and_costs_no_attempt(owed, settings):
@@ -111,6 +133,25 @@ def test_mail_down_tells_an_absent_server_from_a_refusal(error, down):
     assert mail_down(error) is down
 
 
+@pytest.mark.parametrize(
+    ("error", "for_good"),
+    [
+        (smtplib.SMTPDataError(554, b"rejected"), True),
+        (smtplib.SMTPDataError(451, b"try later"), False),
+        (
+            smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}),
+            True,
+        ),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"greylisted")}), False),
+        (AnymailRecipientsRefused("every recipient rejected"), True),
+        (ConnectionRefusedError(111, "refused"), False),
+        (ValueError("a bug of ours"), False),
+    ],
+)
+def test_refused_for_good_tells_a_final_no_from_a_try_later(error, for_good):
+    assert refused_for_good(error) is for_good
+
+
 @pytest.fixture
 def fake_mailgun(settings):
     """The loopback fake Mailgun behind anymail's real Mailgun backend."""
@@ -125,14 +166,18 @@ def fake_mailgun(settings):
 def test_an_esp_that_is_busy_is_waited_for_and_a_refused_address_counted(
     owed, fake_mailgun
 ):
-    fake_mailgun.faults.fail_next = [503, 429]
+    fake_mailgun.faults.fail_next = [503, 429, 401]
     assert send_guest_messages() == 0, "503: the round stops"
     assert send_guest_messages() == 0, "429: the round stops"
+    assert send_guest_messages() == 0, "401 (a wrong API key): the round stops"
     assert set(owed.values_list("status", "attempts")) == {("queued", 0)}
     fake_mailgun.faults.reject_addresses = {"ana@example.org"}  # Mailgun's 400
     assert send_guest_messages() == 2
-    assert sorted(owed.values_list("status", "attempts")) == [
-        ("queued", 1),  # Ana's, refused once: tried again, up to MAX_ATTEMPTS
-        ("sent", 1),  # Bo's, after Ana's refusal in the same round
+    assert sorted(owed.values_list("status", "attempts", "error")) == [
+        ("failed", 1, "AnymailRequestsAPIError"),  # Ana's: a 400 is final
+        ("sent", 1, ""),  # Bo's, after Ana's refusal in the same round
     ]
+    assert fake_mailgun.recipients() == ["bo@example.org"]
+    fake_mailgun.faults.reject_addresses = set()
+    assert send_guest_messages() == 0, "a refused address is not tried again"
     assert fake_mailgun.recipients() == ["bo@example.org"]
