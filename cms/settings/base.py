@@ -228,6 +228,8 @@ else:
     # Embedded broker: messages are files under var/broker, shared by the web
     # process, every worker and beat on this machine. No server needed.
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's, with each message written whole before a worker can take it.
+    CELERY_BROKER_TRANSPORT = "cms.file_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(BROKER_DIR)
     CACHES = {
         "default": {

@@ -11,7 +11,9 @@ SETTINGS_PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], "
     "'db_name': str(settings.DATABASES['default']['NAME']), "
-    "'broker': settings.CELERY_BROKER_URL, 'email': settings.EMAIL_BACKEND, "
+    "'broker': settings.CELERY_BROKER_URL, "
+    "'transport': getattr(settings, 'CELERY_BROKER_TRANSPORT', None), "
+    "'email': settings.EMAIL_BACKEND, "
     "'debug': settings.DEBUG, 'anymail': settings.ANYMAIL}))"
 )
 
@@ -40,6 +42,8 @@ def test_bare_machine_defaults_are_embedded(tmp_path):
     assert found["db"] == "django.db.backends.sqlite3"
     assert found["db_name"] == str(tmp_path / "db.sqlite3")
     assert found["broker"] == "filesystem://"
+    # Messages written whole before a worker can take one (tests/cms/test_file_broker.py).
+    assert found["transport"] == "cms.file_broker:Transport"
     assert found["email"] == "cms.mail.outbox.OutboxBackend"
     assert found["debug"] is True
 
