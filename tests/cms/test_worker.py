@@ -70,7 +70,9 @@ def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
         )
 
     log = (tmp_path / "worker.log").read_text()
-    assert "filesystem" in log
+    # The embedded files broker: kombu's filesystem transport, written whole
+    # (cms/file_broker.py).
+    assert "Connected to cms.file_broker:Transport://" in log
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
     assert outbox_subjects() == [
         "Mensaje de prueba de Oficina de Nuevos Estadounidenses"
