@@ -7,6 +7,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import admin_views
 from campaigns.models import Campaign
+from cms import url_converters  # noqa: F401 - registers <id:...>
 
 
 class CampaignViewSet(ModelViewSet):
@@ -50,17 +51,17 @@ class CampaignViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path(
-                "report/<int:pk>/",
+                "report/<id:pk>/",
                 admin_views.CampaignReportView.as_view(),
                 name="report",
             ),
             path(
-                "report/<int:pk>/signatures.svg",
+                "report/<id:pk>/signatures.svg",
                 admin_views.signatures_chart,
                 name="signatures_chart",
             ),
             path(
-                "report/<int:pk>/signatures.csv",
+                "report/<id:pk>/signatures.csv",
                 admin_views.export_signatures,
                 name="export_signatures",
             ),

@@ -4,13 +4,18 @@ Django's default error views are wrapped in ``requires_csrf_token``, which reads
 ``request.POST``; a POST whose body cannot be decoded (``charset=utf-16``, say) raises
 again inside the 400 page and ends as a 500. These views read nothing from the body,
 answer in the visitor's language, and fall back to plain text if a template breaks.
+With DEBUG on (``make run``), Django's debug page for the 400 reads the body too:
+``BodySafeExceptionReporter`` shows it as empty instead of failing with a 500.
 """
 
 import logging
 
-from django.http import HttpResponse
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.debug import ExceptionReporter
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +78,24 @@ def csrf_failure(request, reason=""):
             "again, allow cookies for this site."
         ),
     )
+
+
+class BodySafeExceptionReporter(ExceptionReporter):
+    """The debug page and error e-mails, for a request whose body Django cannot decode
+    (``charset=utf-16``, a broken multipart boundary): shown with no POST data and no
+    files, instead of the same error raised again inside the report (a 500 for what
+    was a 400)."""
+
+    def get_traceback_data(self):
+        if self.request is not None:
+            try:
+                self.request.POST  # noqa: B018 - parsed here, or known unreadable
+            except (
+                BadRequest,
+                SuspiciousOperation,
+                MultiPartParserError,
+                UnreadablePostError,
+            ):
+                # What Django itself does when it cannot parse a body: read as empty.
+                self.request._mark_post_parse_error()
+        return super().get_traceback_data()

@@ -7,7 +7,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as document_views
 
-from cms import logins, webhooks
+from cms import (
+    logins,
+    url_converters,  # noqa: F401 - registers <id:...>
+    webhooks,
+)
 from cms import views as cms_views
 from cms.partners.api import api as partner_api
 
@@ -21,7 +25,7 @@ urlpatterns = [
         name="wagtailadmin_password_reset",
     ),
     path(
-        "documents/authenticate_with_password/<int:restriction_id>/",
+        "documents/authenticate_with_password/<id:restriction_id>/",
         logins.limit_password_posts(document_views.authenticate_with_password),
     ),
     path("favicon.ico", cms_views.favicon),
@@ -51,7 +55,7 @@ elif settings.MEDIA_STORAGE == "local" and settings.MEDIA_SERVE:
 urlpatterns += i18n_patterns(
     path("subscribers/", include("subscribers.urls")),
     path(
-        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
         logins.limit_password_posts(wagtail_views.authenticate_with_password),
     ),
     path("search/", cms_views.search, name="search"),

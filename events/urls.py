@@ -7,10 +7,11 @@ These carry the default-locale event's id; the language comes from the URL's pre
 
 from django.urls import path
 
+from cms import url_converters  # noqa: F401 - registers <id:...>
 from events import views
 
 app_name = "events"
 urlpatterns = [
-    path("<int:event_id>/rsvp/", views.rsvp_by_id, name="rsvp"),
-    path("<int:event_id>/places/", views.places_by_id, name="places"),
+    path("<id:event_id>/rsvp/", views.rsvp_by_id, name="rsvp"),
+    path("<id:event_id>/places/", views.places_by_id, name="places"),
 ]

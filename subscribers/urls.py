@@ -1,5 +1,7 @@
 from django.urls import path
 
+from cms import url_converters  # noqa: F401 - registers <id:...>
+
 from . import views
 
 app_name = "subscribers"
@@ -7,5 +9,5 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
-    path("embed/<int:page_id>/", views.embed_signup, name="embed"),
+    path("embed/<id:page_id>/", views.embed_signup, name="embed"),
 ]

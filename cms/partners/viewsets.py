@@ -11,6 +11,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms import url_converters  # noqa: F401 - registers <id:...>
+
 from . import admin_views, keys
 from .admin_forms import ApiKeyForm, WebhookEndpointForm
 from .models import ApiKey, PersonalDataRead, WebhookDelivery, WebhookEndpoint
@@ -97,7 +99,7 @@ class ApiKeyViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("revoke/<int:pk>/", admin_views.revoke_key, name="revoke"),
+            path("revoke/<id:pk>/", admin_views.revoke_key, name="revoke"),
         ]
 
 
@@ -218,7 +220,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("resend/<int:pk>/", admin_views.resend_delivery, name="resend"),
+            path("resend/<id:pk>/", admin_views.resend_delivery, name="resend"),
         ]
 
 

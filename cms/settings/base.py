@@ -692,6 +692,8 @@ AXES_VERBOSE = False
 LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
 LOGIN_SLOT_DIR = Path(env_str("LOGIN_SLOT_DIR", str(VAR_DIR / "login-slots")))
 CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
+# The debug page (DEBUG on) survives a body it cannot decode (cms/errors.py).
+DEFAULT_EXCEPTION_REPORTER = "cms.errors.BodySafeExceptionReporter"
 MIDDLEWARE += [
     "cms.logins.PasswordHashingCapMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
