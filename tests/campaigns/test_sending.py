@@ -127,6 +127,32 @@ def test_provider_down_pauses_the_mailing_then_probe_resumes(
     assert len(fake_esp.delivered) == 3
 
 
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_a_refused_account_pauses_the_mailing_and_loses_no_recipient(
+    fake_esp, audience, settings, status
+):
+    """A wrong API key, sending domain or region: every call is refused alike. The
+    mailing pauses with the reason, as for an outage; no row is failed or quarantined
+    as a poison recipient, and once the settings are right the probe sends them all."""
+    mailing, _ = audience
+    settings.MAILING_PAUSE_AFTER_FAILURES = 3
+    settings.MAILING_PROBE_INTERVAL = 0
+    fake_esp.faults.fail_next = [status] * 3
+    for _ in range(3):
+        with pytest.raises(TransientSendError):
+            sending.send_batch(mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.PAUSED
+    assert f"provider refused our account ({status})" in mailing.paused_reason
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+    assert fake_esp.recipients() == []
+
+    upkeep.keep_mailings_moving()
+    sending.send_batch(mailing_id=mailing.pk)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(fake_esp.delivered) == 3
+
+
 def test_sweeper_requeues_claims_of_a_dead_worker(fake_esp, audience):
     mailing, _ = audience
     token = sending.claim_deliveries(mailing_id=mailing.pk, limit=2)
