@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
 from cms.languages import localized_url, site_name
+from cms.mail.esp import ACCOUNT_REFUSED_STATUS
 from cms.mail.sender import from_address
 
 from . import calendar_links, ical
@@ -192,9 +193,9 @@ def _skip_reason(message: GuestMessage) -> str:
 
 SENT, TAKEN, SKIPPED, FAILED, MAIL_DOWN = "sent", "taken", "skipped", "failed", "down"
 # The ESP's answers that say nothing about the message: too many requests, or our
-# account or its settings (a wrong API key, sending domain or region) are wrong. Every
-# message would get the same, so they wait, untouched, until it is put right.
-ESP_NOT_READY = (401, 403, 404, 429)
+# account refused (cms.mail.esp). Every message would get the same, so they wait,
+# untouched, until it passes or is put right.
+ESP_NOT_READY = (*sorted(ACCOUNT_REFUSED_STATUS), 429)
 
 
 def mail_down(error: Exception) -> bool:

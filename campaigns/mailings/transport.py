@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
+from cms.mail.esp import ACCOUNT_REFUSED_STATUS
 from cms.mail.sender import from_address
 
 from . import identity, mime, relay
@@ -38,10 +39,6 @@ PLACEHOLDERS = {
 # In the HTML part a subscriber's name is text, never markup: it comes from a public form.
 HTML_PLACEHOLDERS = {**PLACEHOLDERS, "%%NAME%%": "name_html"}
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
-# The provider refuses our account, not the message (a wrong API key, sending domain or
-# region): every batch would get the same. Waited out like an outage (the mailing
-# pauses and is probed) instead of failing every recipient as a poison row.
-ACCOUNT_REFUSED_STATUS = {401, 403, 404}
 
 
 @dataclass(frozen=True)
@@ -135,6 +132,8 @@ def send(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
 def _as_transient(error: Exception) -> TransientSendError | None:
     if isinstance(error, AnymailRequestsAPIError):
         if error.status_code in ACCOUNT_REFUSED_STATUS:
+            # Waited out like an outage (the mailing pauses and is probed), not a
+            # poison batch whose every recipient would be tried alone and failed.
             return TransientSendError(
                 f"provider refused our account ({error.status_code}): check the API "
                 "key, sending domain and region"
