@@ -65,10 +65,12 @@ def race(transport, folder) -> tuple[list[int], list[Exception]]:
     return taken, errors
 
 
-def test_a_reader_takes_every_message_whole_and_in_order(tmp_path):
+def test_a_reader_takes_every_message_whole(tmp_path):
     taken, errors = race(file_broker.Transport, tmp_path)
     assert errors == []
-    assert taken == list(range(MESSAGES))
+    # Each once. (Order is kombu's: by millisecond, so two messages written within
+    # the same millisecond may come either way; CI saw 15 before 14.)
+    assert sorted(taken) == list(range(MESSAGES))
     assert list(tmp_path.iterdir()) == [], "no partial file left behind"
 
 
