@@ -8,11 +8,9 @@ with a conditional UPDATE before they are sent, on the alerts lane.
 """
 
 import logging
-import smtplib
 import time
 from datetime import timedelta
 
-from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
 from cms.languages import localized_url, site_name
-from cms.mail.esp import ACCOUNT_REFUSED_STATUS
+from cms.mail.esp import mail_down, refused_for_good
 from cms.mail.sender import from_address
 
 from . import calendar_links, ical
@@ -192,42 +190,6 @@ def _skip_reason(message: GuestMessage) -> str:
 
 
 SENT, TAKEN, SKIPPED, FAILED, MAIL_DOWN = "sent", "taken", "skipped", "failed", "down"
-# The ESP's answers that say nothing about the message: too many requests, or our
-# account refused (cms.mail.esp). Every message would get the same, so they wait,
-# untouched, until it passes or is put right.
-ESP_NOT_READY = (*sorted(ACCOUNT_REFUSED_STATUS), 429)
-
-
-def mail_down(error: Exception) -> bool:
-    """The mail server or ESP did not answer, or is overloaded: every message would
-    fail alike, so the sender stops and the messages wait (the beat wakes it again
-    within a minute). Not when it answered that this message is refused."""
-    response = getattr(error, "response", None)  # anymail's HTTP errors
-    if response is not None:
-        return response.status_code in ESP_NOT_READY or response.status_code >= 500
-    if isinstance(
-        error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
-    ):
-        return False
-    # Connection refused or reset, timeouts, SMTPServerDisconnected, no HTTP answer.
-    return isinstance(error, OSError)
-
-
-def refused_for_good(error: Exception) -> bool:
-    """The server answered that this message will never be taken (an SMTP 5xx, an
-    ESP's 4xx other than "too many" or "timeout", every recipient rejected): trying
-    again would only be refused again. A 4xx SMTP answer is a "try later"."""
-    if isinstance(error, AnymailRecipientsRefused):
-        return True
-    response = getattr(error, "response", None)  # anymail's HTTP errors
-    if response is not None:
-        code = response.status_code
-        return 400 <= code < 500 and code not in (408, *ESP_NOT_READY)
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _text in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
-    return False
 
 
 def _send_one(pk: int) -> str:

@@ -108,6 +108,9 @@ class _Session(asyncio.Protocol):
             address = match.group(1).decode("utf-8", "replace")
             if address in self.sink.refuse:
                 return b"550 5.1.1 Recipient refused\r\n"
+            if address in self.sink.greylist_once:
+                self.sink.greylist_once.discard(address)
+                return b"450 4.2.0 Greylisted, try again later\r\n"
             self.rcpt_tos.append(address)
             return b"250 OK\r\n"
         if verb == b"DATA":
@@ -152,6 +155,7 @@ class SmtpSink:
         self.count = 0
         self.keep = True  # benchmarks only count
         self.refuse: set[str] = set()  # RCPT TO these gets 550
+        self.greylist_once: set[str] = set()  # 450 the first time, then accepted
         self.pipelining = True  # offered in the EHLO reply
         self.drop_after: int | None = None  # drop the connection after N messages
         self.lock = threading.Lock()

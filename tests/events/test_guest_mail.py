@@ -11,10 +11,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from cms.mail.esp import mail_down, refused_for_good
 from events.guest_mail import (
     dispatch_guest_mail,
-    mail_down,
-    refused_for_good,
     release_stale_claims,
     send_guest_messages,
 )
