@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -57,6 +58,21 @@ def wait_until_serving(process, base: str, log_path: Path) -> requests.Response:
                 f"(silent for {now - last_growth:.0f}s):\n{tail(log_path)}"
             )
         time.sleep(0.5)
+
+
+def alerts_workers(process) -> list:
+    """The alerts lane's Celery worker process (not its keep-running wrapper)."""
+    found = []
+    for member in run_processes(process).values():
+        try:
+            command = member.cmdline()
+        except psutil.NoSuchProcess:
+            continue
+        runs_celery = any(part.endswith("celery") for part in command[:3])
+        wrapper = any(part.endswith("keep-running") for part in command)
+        if runs_celery and not wrapper and "alerts" in command:
+            found.append(member)
+    return found
 
 
 def run_processes(process) -> dict:
@@ -149,6 +165,20 @@ def test_make_run_serves_site_and_admin_and_ctrl_c_stops_everything(running_plat
     assert f"{base}\r\n" in text, "links in e-mails of this run reach this port"
 
     assert len(run_processes(process)) >= 5  # run, honcho, web, 2 workers, beat
+
+    # A worker that dies by itself (here the kernel's OOM killer, as it were) is
+    # started again, and the rest keep running: honcho alone would stop them all.
+    (alerts,) = alerts_workers(process)
+    alerts.kill()
+    wait_for(
+        lambda: [p for p in alerts_workers(process) if p.pid != alerts.pid],
+        timeout=60,
+        what="the alerts worker started again",
+    )
+    assert "keep-running: celery exited by itself (status 137)" in log_path.read_text()
+    assert get(base + "/").status_code == 200
+    assert process.poll() is None
+
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does in a terminal
     process.wait(timeout=60)
     wait_for(
