@@ -33,4 +33,32 @@ class RsvpForm(forms.Form):
 
     @property
     def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
+        return is_bot(self.data)
+
+    @classmethod
+    def clean_without_form(cls, data, *, offers_list: bool) -> dict | None:
+        """The cleaned data of a valid submission, or None where the form would find
+        an error (build it then, for its messages). ``offers_list``: the form has the
+        ``join_list`` box (it was given a ``list_name``).
+
+        The same fields and checks as ``is_valid``, run on the class's own fields: a
+        rally's crowd need not pay for deep-copying four fields and binding them per
+        RSVP (Django copies fields so a form may change its own; cleaning changes none
+        of them, and the box's label is the only thing ``__init__`` changes).
+        """
+        cleaned = {}
+        for name, field in cls.base_fields.items():
+            if name == "join_list" and not offers_list:
+                continue
+            try:
+                cleaned[name] = field.clean(
+                    field.widget.value_from_datadict(data, {}, name)
+                )
+            except forms.ValidationError:
+                return None
+        return cleaned
+
+
+def is_bot(data) -> bool:
+    """Humans leave the hidden field empty (checked before cleaning strips it)."""
+    return bool(data.get("website"))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
 from cms.page_cache import mark_cacheable
-from events.forms import RsvpForm
+from events.forms import RsvpForm, is_bot
 from events.models import EventPage
 from events.places import places_html
 from events.selectors import memoised_public_event
@@ -84,15 +84,30 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
     full = False
     if request.method == "POST":
-        form = RsvpForm(request.POST, list_name=list_name)
-        is_bot = form.is_bot
-        if is_bot or not form.is_valid():
+        bot = is_bot(request.POST)
+        # A crowd's valid RSVPs are cleaned without building the form; it is built
+        # where it is shown (an error, the limit, the event full).
+        cleaned = None
+        if not bot:
+            cleaned = RsvpForm.clean_without_form(
+                request.POST, offers_list=bool(list_name)
+            )
+        form = None
+        if cleaned is None:
+            form = RsvpForm(request.POST, list_name=list_name)
+            if not bot and form.is_valid():
+                cleaned = form.cleaned_data
+
+        def shown_form():
+            return form or RsvpForm(request.POST, list_name=list_name)
+
+        if cleaned is None:
             if not ratelimit.client_allowed(request, "rsvp"):
                 return _rate_limited(request, canonical, reader_page(), form)
-            if is_bot:
+            if bot:
                 return sent
         else:
-            email = form.cleaned_data["email"]
+            email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))
             # The client's, the address's and the address's confirmation e-mail
             # allowances, in that order and one Redis round trip: a crowd's every RSVP
@@ -103,16 +118,16 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
                 (ratelimit.CONFIRMATION_MAIL, address),
             )
             if refused == "rsvp.client":
-                return _rate_limited(request, canonical, reader_page(), form)
+                return _rate_limited(request, canonical, reader_page(), shown_form())
             try:
                 if refused != "rsvp.address":
                     record_rsvp(
                         event_id=canonical.pk,
                         event=canonical,
-                        name=form.cleaned_data["name"],
+                        name=cleaned["name"],
                         email=email,
                         language=translation.get_language() or "en",
-                        join_list=form.cleaned_data.get("join_list", False),
+                        join_list=cleaned.get("join_list", False),
                         host=request.get_host(),
                         public_event=public_event,
                         mail_allowed=refused is None,
@@ -127,6 +142,7 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
                 if refused is None:
                     # Nothing written, no e-mail: the allowance is not used up.
                     ratelimit.give_back(ratelimit.CONFIRMATION_MAIL, address())
+                form = shown_form()
                 if error.code == "full":
                     full = True
                 else:
