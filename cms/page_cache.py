@@ -251,11 +251,22 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._answer(request)
+        if request.method == "HEAD" and not response.streaming:
+            # Django leaves the body to the server, and gunicorn sends none for HEAD
+            # but logs a warning for each: the headers (Content-Length included) stay.
+            response.content = b""
+        return response
+
+    def _answer(self, request):
         seconds = fresh_seconds()
         if (
             not seconds
-            or request.method != "GET"
+            or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
+            # SecurityMiddleware, below, sends plain HTTP to HTTPS: a copy must not
+            # answer first (it was stored from an HTTPS request).
+            or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
         ):
             return self.get_response(request)
         cache = page_cache()

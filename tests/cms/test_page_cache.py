@@ -74,6 +74,73 @@ def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
     assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
+def test_plain_http_is_sent_to_https_even_when_the_page_is_cached(
+    client, home_page, page_cache, settings
+):
+    """Behind a proxy that passes port 80 through, a stored copy must not answer a
+    plain HTTP request that SecurityMiddleware would send to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    bulletin = build_bulletin(title="February bulletin")
+    # The proxy passes the Host header as it came (the test client would add ":80").
+    host = {"HTTP_HOST": "testserver"}
+    over_https = {**host, "HTTP_X_FORWARDED_PROTO": "https"}
+    assert client.get(bulletin.url, **over_https)["X-Page-Cache"] == "miss"
+    assert client.get(bulletin.url, **over_https)["X-Page-Cache"] == "hit"
+
+    plain = client.get(bulletin.url, **host)
+
+    assert plain.status_code == 301
+    assert plain["Location"] == f"https://testserver{bulletin.url}"
+    assert "X-Page-Cache" not in plain
+
+
+def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
+    """What a WSGI server gets from the project's application (the test client takes
+    a HEAD body away itself, gunicorn does not)."""
+    import io
+    import sys
+
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    environ = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+    }  # fmt: skip
+    # As the test client does: the test's transaction keeps its connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        body = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def test_head_is_answered_from_the_cache_without_a_body(home_page, page_cache):
+    bulletin = build_bulletin(title="February bulletin")
+    _status, got, page = wsgi_answer("GET", bulletin.url)
+
+    status, headers, body = wsgi_answer("HEAD", bulletin.url)
+
+    assert status == "200 OK"
+    assert body == b""
+    assert headers["X-Page-Cache"] == "hit", "a flood of HEADs renders nothing"
+    assert headers["Content-Length"] == str(len(page)) == got["Content-Length"]
+
+
 def test_the_home_page_is_cached_like_the_rest(client, home_page, page_cache):
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
