@@ -272,6 +272,19 @@ def address_allowed(email: str, door: str) -> bool:
 CONFIRMATION_MAIL = "confirmation-mail.address"
 
 
+# An RSVP's confirmation (the event's details, its calendar invitation, for some
+# events its address) has its own allowance per mailbox and event: sharing the daily
+# one above, a guest who joined a list or RSVPed to another event that day was told
+# "we sent you the details" and got nothing. Per event, a stranger can still make our
+# forms write to a mailbox only about once per open event.
+RSVP_MAIL = "rsvp-mail.address"
+
+
+def rsvp_mail_key(address: str, event_id: int) -> str:
+    """The RSVP_MAIL key for ``address`` (an ``address_id``) at one event."""
+    return f"{address}:{event_id}"
+
+
 def allow_confirmation_mail(email: str) -> bool:
     """Take this mailbox's allowance of verification/confirmation e-mails (petitions,
     signups, RSVPs, preference links); False when it is used up for the day."""

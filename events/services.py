@@ -41,7 +41,7 @@ def record_rsvp(
     Raises ValidationError, with nothing written, when the event is past, cancelled or
     full (also for an address that has a place: the answer must not tell). Safe to run
     twice: a second RSVP from the same address returns the first. E-mails stay within
-    the address's daily allowance (cms.ratelimit.allow_confirmation_mail).
+    the address's daily allowance for this event (cms.ratelimit.RSVP_MAIL).
 
     The confirmation is a GuestMessage row written with the RSVP (events.guest_mail
     sends it); the sender is queued after the commit unless one is already waiting
@@ -74,7 +74,7 @@ def record_rsvp(
     took_allowance = mail_allowed is None
     if took_allowance:
         # One allowance per submission, for its confirmation and any list opt-in.
-        mail_allowed = ratelimit.allow_confirmation_mail(email)
+        mail_allowed = ratelimit.allow(RSVP_MAIL, _mail_key(email, event_id))
     with transaction.atomic() if writes_more or not in_one_call else nullcontext():
         claim = _claim_in_postgres if in_one_call else _claim_in_python
         try:
@@ -92,9 +92,7 @@ def record_rsvp(
         except (ValidationError, EventPage.DoesNotExist):
             if took_allowance and mail_allowed:
                 # Nothing written, no e-mail: the allowance is not used up.
-                ratelimit.give_back(
-                    ratelimit.CONFIRMATION_MAIL, ratelimit.address_id(email)
-                )
+                ratelimit.give_back(RSVP_MAIL, _mail_key(email, event_id))
             raise
         if outcome == "existing":
             if mail_allowed:
@@ -137,6 +135,13 @@ REFUSALS = {
     "closed": CLOSED,
     "full": FULL,
 }
+
+
+RSVP_MAIL = ratelimit.RSVP_MAIL
+
+
+def _mail_key(email: str, event_id: int) -> str:
+    return ratelimit.rsvp_mail_key(ratelimit.address_id(email), event_id)
 
 
 def _canonical_event(event_id: int) -> EventPage:

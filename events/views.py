@@ -110,12 +110,13 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
             email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))
             # The client's, the address's and the address's confirmation e-mail
-            # allowances, in that order and one Redis round trip: a crowd's every RSVP
-            # takes all three.
+            # allowance for this event, in that order and one Redis round trip: a
+            # crowd's every RSVP takes all three.
+            mail_key = cache(lambda: ratelimit.rsvp_mail_key(address(), canonical.pk))
             refused = ratelimit.first_refused(
                 ("rsvp.client", lambda: ratelimit.client_id(request)),
                 ("rsvp.address", address),
-                (ratelimit.CONFIRMATION_MAIL, address),
+                (ratelimit.RSVP_MAIL, mail_key),
             )
             if refused == "rsvp.client":
                 return _rate_limited(request, canonical, reader_page(), shown_form())
@@ -141,7 +142,7 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
             except ValidationError as error:
                 if refused is None:
                     # Nothing written, no e-mail: the allowance is not used up.
-                    ratelimit.give_back(ratelimit.CONFIRMATION_MAIL, address())
+                    ratelimit.give_back(ratelimit.RSVP_MAIL, mail_key())
                 form = shown_form()
                 if error.code == "full":
                     full = True

@@ -640,9 +640,13 @@ RATE_LIMITS = {
     "rsvp.client": env_rate("RATE_LIMIT_RSVP_PER_CLIENT", "300/10m"),
     "rsvp.address": env_rate("RATE_LIMIT_RSVP_PER_ADDRESS", "5/1h"),
     # Verification and confirmation e-mails to one address, across petitions, signups
-    # and RSVPs (one form submission counts once, whatever it sends).
+    # and preference links (one form submission counts once, whatever it sends).
     "confirmation-mail.address": env_rate(
         "RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS", "1/1d"
+    ),
+    # RSVP confirmations, per address and event (the first, and one "send it again").
+    "rsvp-mail.address": env_rate(
+        "RATE_LIMIT_RSVP_MAILS_PER_ADDRESS_AND_EVENT", "2/1d"
     ),
     "password-reset.client": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_CLIENT", "20/1h"),
     "password-reset.address": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", "3/1d"),

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms import ratelimit
-from events.models import EventPage, Rsvp
+from events.models import EventPage, GuestMessage, Rsvp
 from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers.models import Subscription
 from tests.factories import MailingListFactory, build_event, translate_page
@@ -191,32 +191,67 @@ def test_a_refused_rsvp_leaves_the_address_its_confirmation_email(
 ):
     """The view takes the confirmation allowance with the other limits, before the
     claim: a refusal (full) gives it back, so the next RSVP is still confirmed."""
-    rate_limit(ratelimit.CONFIRMATION_MAIL, "1/1d")
-    full = rsvp_event(title="Lobby day", capacity=1, waitlist=False)
-    record_rsvp(event_id=full.pk, name="B", email="b@example.org", language="en")
-    refused = post(client, full, email="ana@example.org")
+    rate_limit(ratelimit.RSVP_MAIL, "1/1d")
+    event = rsvp_event(title="Lobby day", capacity=1, waitlist=False)
+    record_rsvp(event_id=event.pk, name="B", email="b@example.org", language="en")
+    refused = post(client, event, email="ana@example.org")
     assert "Sorry, this event is full." in refused.content.decode()
 
-    event = rsvp_event(title="Know Your Rights session")
+    Rsvp.objects.all().delete()  # a place frees up: Ana's allowance is still there
     with django_capture_on_commit_callbacks() as callbacks:
         assert post(client, event, email="ana@example.org").status_code == 302
 
     assert len(callbacks) == 2, "places purge and the confirmation task"
-    assert not ratelimit.allow_confirmation_mail("ana@example.org"), "used up now"
+    assert not rsvp_mail_allowed("ana@example.org", event), "used up now"
+
+
+def rsvp_mail(email: str, event) -> str:
+    return ratelimit.rsvp_mail_key(ratelimit.address_id(email), event.pk)
+
+
+def rsvp_mail_allowed(email: str, event) -> bool:
+    return ratelimit.allow(ratelimit.RSVP_MAIL, rsvp_mail(email, event))
+
+
+def test_a_guest_who_had_other_mail_today_still_gets_the_confirmation(
+    client, home_page, rate_limit
+):
+    """The tester's case: signed up to a list (its confirmation e-mail used the
+    address's daily allowance), then RSVPed, and again to a second event: each RSVP
+    owes its confirmation, since each has its own allowance per event."""
+    from subscribers.services import request_signup
+
+    rate_limit(ratelimit.CONFIRMATION_MAIL, "1/1d")
+    request_signup(
+        email="layla@example.org",
+        language="ar",
+        list_ids=[MailingListFactory().pk],
+        source="signup",
+    )
+    assert not ratelimit.allow_confirmation_mail("layla@example.org"), "used today"
+    first, second = rsvp_event(title="Rally"), rsvp_event(title="Lobby day")
+
+    for event in (first, second):
+        assert post(client, event, email="layla@example.org").status_code == 302
+
+    owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
+    assert sorted(owed.values_list("rsvp__event_id", flat=True)) == sorted(
+        [first.pk, second.pk]
+    )
 
 
 def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate_limit):
     """Limits are taken in turn: past the address's RSVP limit, its confirmation
     allowance is not counted."""
     rate_limit("rsvp.address", "1/1h")
-    rate_limit(ratelimit.CONFIRMATION_MAIL, "2/1d")
+    rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event()
     assert post(client, event, email="ana@example.org").status_code == 302
     assert post(client, event, email="ana@example.org").status_code == 302
 
     assert Rsvp.objects.count() == 1
-    assert ratelimit.allow_confirmation_mail("ana@example.org"), "one of two used"
-    assert not ratelimit.allow_confirmation_mail("ana@example.org")
+    assert rsvp_mail_allowed("ana@example.org", event), "one of two used"
+    assert not rsvp_mail_allowed("ana@example.org", event)
 
 
 def test_list_opt_in_requests_a_pending_signup_from_source_rsvp(client, home_page):
