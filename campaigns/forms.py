@@ -25,7 +25,7 @@ class PetitionForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     zip_code = forms.CharField(
         label=_("ZIP code (optional)"),

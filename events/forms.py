@@ -11,7 +11,7 @@ class RsvpForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     join_list = forms.BooleanField(label="", required=False)
     # Humans never see this field; bots that fill every input do.

@@ -82,7 +82,7 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
     restrictions (events.rsvps.refill_places)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
-    full = False
+    full = refused_for_good = False
     if request.method == "POST":
         bot = is_bot(request.POST)
         # A crowd's valid RSVPs are cleaned without building the form; it is built
@@ -148,6 +148,8 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
                     full = True
                 else:
                     form.add_error(None, error)
+                    # Cancelled, over, or no RSVPs taken: the event says no for good.
+                    refused_for_good = True
             else:
                 # The same answer whether the address was new, known or waitlisted:
                 # the e-mail tells the person, the page tells nobody else.
@@ -163,7 +165,16 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
         form = RsvpForm(list_name=list_name)
         refusal = rsvp_refusal(event_id=canonical.pk)
         full = refusal is not None and refusal.code == "full"
-    return _rsvp_page(request, canonical, reader_page(), form=form, full=full)
+    # A submission with errors is bad input (400), as at the signup and petition forms;
+    # an event that takes no more RSVPs is gone for them (410).
+    status = 200
+    if refused_for_good:
+        status = 410
+    elif form.is_bound and form.errors:
+        status = 400
+    return _rsvp_page(
+        request, canonical, reader_page(), form=form, full=full, status=status
+    )
 
 
 def _rate_limited(request, canonical, event, form):

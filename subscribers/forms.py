@@ -43,7 +43,7 @@ class SignupForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     name = PersonNameField(label=_("Name (optional)"), required=False)
     zip_code = forms.CharField(

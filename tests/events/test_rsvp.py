@@ -129,9 +129,9 @@ def test_after_the_event_started_or_cancelled_is_a_validation_error(client, home
     past_response = post(client, past)
     cancelled_response = post(client, cancelled)
 
-    assert past_response.status_code == 200
+    assert past_response.status_code == 410
     assert "RSVPs for this event are closed" in past_response.content.decode()
-    assert cancelled_response.status_code == 200
+    assert cancelled_response.status_code == 410
     assert "This event has been cancelled." in cancelled_response.content.decode()
     assert not Rsvp.objects.exists()
 
@@ -156,9 +156,9 @@ def test_length_limits_and_bad_addresses_are_form_errors(client, home_page):
     event = rsvp_event()
     too_long = post(client, event, name="x" * 101)
     bad_email = post(client, event, email="not-an-address")
-    assert too_long.status_code == 200
+    assert too_long.status_code == 400
     assert "at most 100 characters" in too_long.content.decode()
-    assert bad_email.status_code == 200
+    assert bad_email.status_code == 400
     assert "Enter a valid email address." in bad_email.content.decode()
     assert not Rsvp.objects.exists()
 
