@@ -1,5 +1,7 @@
 """Public views that are not Wagtail pages: site search, the favicon redirect."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
@@ -10,11 +12,14 @@ from wagtail.models import Locale
 from cms.search import MAX_QUERY_LENGTH, describe, search_pages
 
 PER_PAGE = 10
+# Control characters (NUL included) are not words anyone searches for; shown back in
+# the page's title and field they make invalid HTML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def search(request):
     """Bulletins and events matching ?q=, in the language of the URL (/es/search/)."""
-    query = request.GET.get("q", "")
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = _(

@@ -169,3 +169,14 @@ def test_search_words_keep_every_script_and_drop_syntax():
 def test_any_query_gets_an_answer_never_an_error(home_page, query):
     response = Client().get("/es/search/", {"q": query})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x7f", "\u2028"])
+def test_control_characters_are_not_shown_back(home_page, control):
+    """?q=%00 was written into the page's title and search field as it came."""
+    response = Client().get("/ar/search/", {"q": f"guarder{control}ía"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert control not in html
+    assert "guarder ía" in html

@@ -199,3 +199,21 @@ def test_a_place_reads_with_the_readers_own_comma(client, home_page, language, c
     prefix = "" if language == "en" else f"/{language}"
     listing = client.get(f"{prefix}/events/").content.decode()
     assert f"Parish hall{comma}{hint}" in listing
+
+
+def test_an_english_address_keeps_its_order_on_an_arabic_page(client, home_page):
+    """In a right-to-left paragraph "400 S State St, Chicago" showed as "S State St,
+    Chicago ... 400": the venue and address are isolated (<bdi>), so each takes the
+    direction of its own first letter, whatever the page's."""
+    event = build_event(
+        venue="Harold Washington Library",
+        address="400 S State St, Chicago, IL 60605",
+        rsvp_mode="none",
+    )
+    arabic = translate_page(event, "ar", title="ورشة اعرف حقوقك")
+
+    html = client.get(arabic.url).content.decode()
+
+    assert 'dir="rtl"' in html
+    assert "<bdi>Harold Washington Library</bdi>" in html
+    assert "<bdi>400 S State St, Chicago, IL 60605</bdi>" in html
