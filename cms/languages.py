@@ -16,6 +16,10 @@ from django.utils.translation import gettext, gettext_noop
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # SITE_NAME's default, kept in the catalogues so every language has the office's name.
 DEFAULT_SITE_NAME = gettext_noop("Office of New Americans")
+# Django's form label suffix (":") and the endings after which it adds none (":?.!"),
+# translated again in our catalogues, which come before Django's: its Chinese one keeps
+# the ASCII colon and does not know "：", so a label ending in "：" got "：:".
+LABEL_SUFFIX_ENTRIES = (gettext_noop(":"), gettext_noop(":?.!"))
 
 
 def site_name() -> str:

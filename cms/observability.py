@@ -120,3 +120,12 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> Non
         before_send_transaction=scrub_event,
         before_breadcrumb=scrub_breadcrumb,
     )
+
+
+class OneLineWarning(logging.Filter):
+    """Log the record as a WARNING without its traceback (expected refusals)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

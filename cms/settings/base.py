@@ -184,7 +184,8 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static")))
-STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
+# cms/static is the cms app's own static folder (found by the app finder): listed in
+# STATICFILES_DIRS too, every collectstatic warned of each file found twice.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -309,7 +310,10 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
-    "filters": {"quiet_sweeps": {"()": "cms.quiet_sweeps.QuietRoutineSweeps"}},
+    "filters": {
+        "quiet_sweeps": {"()": "cms.quiet_sweeps.QuietRoutineSweeps"},
+        "one_line": {"()": "cms.observability.OneLineWarning"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -317,6 +321,9 @@ LOGGING = {
         "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
         "celery.app.trace": {"filters": ["quiet_sweeps"]},
         "django.db.backends": {"level": "WARNING"},
+        # A request for a host we do not serve (scanners send thousands) is answered
+        # 400; it is worth a line, not an ERROR with a traceback (an alert in Sentry).
+        "django.security.DisallowedHost": {"filters": ["one_line"]},
         # Both log every page save at INFO: noise in a terminal running web and workers.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
