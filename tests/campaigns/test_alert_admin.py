@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.mailings.alert_forms import AlertUpdateForm
 from campaigns.mailings.models import Mailing
 from cms.models import AlertPage
 from events.models import EventPage
@@ -242,3 +243,36 @@ def test_someone_without_the_lists_cannot_see_or_act(client, site):
     assert (
         client.get(reverse("campaigns_mailings:alert", args=[99999])).status_code == 404
     )
+
+
+def test_alert_times_are_the_browsers_own_picker_in_chicago_time(client, site):
+    """Wagtail's picker rewrote a time it could not read (12/05/2026 5:30 PM) to the
+    current time on blur; the browser's datetime-local only sends a whole time."""
+    import re
+
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    page = client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    for name in ("start", "end"):
+        tag = re.search(rf'<input[^>]*id="id_{name}"[^>]*>', page).group(0)
+        assert 'type="datetime-local"' in tag
+        assert "w-date" not in tag, "no Wagtail date picker on it"
+    assert "Chicago time (America/Chicago)" in page, "the zone, in the help text"
+
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            start=start.strftime("%Y-%m-%dT%H:%M"),
+            end=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    )
+    event = EventPage.objects.get()
+    assert (event.start, event.end) == (start, start + timedelta(hours=1))
+
+    update = AlertUpdateForm()
+    for name in ("start", "end"):
+        assert 'type="datetime-local"' in str(update[name]), "an update's times too"
