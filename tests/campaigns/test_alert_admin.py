@@ -276,3 +276,91 @@ def test_alert_times_are_the_browsers_own_picker_in_chicago_time(client, site):
     update = AlertUpdateForm()
     for name in ("start", "end"):
         assert 'type="datetime-local"' in str(update[name]), "an update's times too"
+
+
+def _discard(client, mailing):
+    return client.post(
+        reverse("campaigns_mailings:cancel", args=[mailing.pk]), follow=True
+    ).content.decode()
+
+
+def test_discarding_a_draft_rally_alert_takes_its_pages_off_the_site(client, site):
+    """A rally alert publishes its event and alert page at once (the mailing renders
+    from live pages); discarding the draft must not leave the rally on the site."""
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            title_es="Mitin en la oficina de DHS",
+            what_es="Conferencia de prensa",
+            message_es="Únase a nosotros.",
+        ),
+    )
+    mailing = Mailing.objects.get()
+    event = EventPage.objects.get(locale__language_code="en")
+    assert EventPage.objects.live().count() == 2, "English and Spanish, before"
+    assert AlertPage.objects.live().count() == 2
+    assert client.get(event.url).status_code == 200
+
+    screen = _discard(client, mailing)
+
+    assert "the alert and its event are off the site" in screen
+    assert Mailing.objects.get().status == Mailing.Status.CANCELLED
+    assert not EventPage.objects.live().exists()
+    assert not AlertPage.objects.live().exists()
+    assert client.get(event.url).status_code == 404
+
+
+def test_discarding_an_alert_about_an_existing_event_leaves_the_event(client, site):
+    legal, _ = site
+    event = build_event(title="Lobby day", start=timezone.now() + timedelta(hours=5))
+    client.force_login(organizer("olga", [legal]))
+    client.post(
+        reverse("campaigns_mailings:event_alert", args=[event.pk]),
+        {"message": "Come!", "lists": [legal.pk]},
+    )
+
+    screen = _discard(client, Mailing.objects.get())
+
+    assert "the event it was about stays published" in screen
+    assert not AlertPage.objects.live().exists()
+    assert EventPage.objects.get(pk=event.pk).live
+
+
+def test_discarding_a_rally_people_rsvped_to_keeps_the_event_and_says_so(client, site):
+    from events.services import record_rsvp
+
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    event = EventPage.objects.get()
+    record_rsvp(event_id=event.pk, name="Ana", email="ana@example.org", language="es")
+
+    screen = _discard(client, Mailing.objects.get())
+
+    assert "stays published, since people have RSVPed" in screen
+    assert "Rally at the DHS office" in screen
+    assert EventPage.objects.get().live, "its guests would not be told otherwise"
+    assert not AlertPage.objects.live().exists()
+
+
+def test_cancelling_an_alert_that_went_out_leaves_its_pages(
+    client, site, django_capture_on_commit_callbacks
+):
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    mailing = Mailing.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+
+    _discard(client, mailing)
+
+    assert Mailing.objects.get().status == Mailing.Status.CANCELLED
+    assert EventPage.objects.get().live, "people were sent its link"
+    assert AlertPage.objects.get().live
