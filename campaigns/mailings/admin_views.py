@@ -253,7 +253,7 @@ def confirm_mailing(
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def send_now(request, pk):
     mailing = get_mailing_for(request.user, pk)
     if not confirm.is_confirmed(request):
@@ -272,7 +272,7 @@ def send_now(request, pk):
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def schedule(request, pk):
     # Permission first: someone who may not see this mailing learns nothing, not even
     # whether their date was valid.
