@@ -623,7 +623,11 @@ class Rsvp(models.Model):
 
     # No index of its own: the two below start with it (migration 0007 says why).
     event = models.ForeignKey(
-        EventPage, on_delete=models.CASCADE, related_name="rsvps", db_index=False
+        EventPage,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        db_index=False,
     )
     name = EncryptedTextField(_("name"))
     email = EncryptedTextField(_("e-mail address"))
@@ -632,7 +636,7 @@ class Rsvp(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Place in the waitlist: the earliest is promoted first.
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

@@ -52,3 +52,33 @@ def test_event_editor_names_the_time_zone_of_start_and_end(client, home_page):
     profile.current_time_zone = "Europe/Warsaw"
     profile.save()
     assert "Time zone: Europe/Warsaw" in client.get(edit).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "event", "created_at"),
+    [("es", "Evento", "Creado el"), ("ar", "فعالية", "وقت الإنشاء")],
+)
+def test_rsvp_columns_are_in_the_staff_members_language(
+    client, home_page, language, event, created_at
+):
+    import re
+
+    from wagtail.users.models import UserProfile
+
+    vigil = build_event(title="Vigil", rsvp_mode="internal")
+    record_rsvp(event_id=vigil.pk, name="Ana", email="ana@example.org", language="es")
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+
+    html = client.get(reverse("rsvps:index")).content.decode()
+    headers = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S)
+    ]
+    assert event in headers
+    assert created_at in headers
+    assert "Event" not in headers
+    assert "Created at" not in headers
