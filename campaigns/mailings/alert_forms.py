@@ -3,10 +3,12 @@ updates and cancels."""
 
 import hashlib
 import json
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import bidi
@@ -20,6 +22,26 @@ MACHINE_SALT = "campaigns.alerts.machine-draft"
 CHICAGO_TIME_HELP = _(
     "Chicago time (America/Chicago), whatever time zone your computer is set to."
 )
+
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+class ChicagoDateTimeField(forms.DateTimeField):
+    """A time typed and shown in Chicago time, as the labels say.
+
+    The Wagtail admin reads form times in the time zone of the organizer's account,
+    which they may have set to another (their own) zone: the rally would then be
+    published hours off, with "Chicago time" written above the field.
+    """
+
+    def to_python(self, value):
+        with timezone.override(CHICAGO):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(CHICAGO):
+            return super().prepare_value(value)
 
 
 def chicago_time_input() -> forms.DateTimeInput:
@@ -188,12 +210,12 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
     what = forms.CharField(
         label=_("What"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
-    start = forms.DateTimeField(
+    start = ChicagoDateTimeField(
         label=_("When (Chicago time)"),
         widget=chicago_time_input(),
         help_text=CHICAGO_TIME_HELP,
     )
-    end = forms.DateTimeField(
+    end = ChicagoDateTimeField(
         label=_("Ends"),
         widget=chicago_time_input(),
         required=False,
@@ -232,13 +254,13 @@ class AlertUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=600,
     )
-    start = forms.DateTimeField(
+    start = ChicagoDateTimeField(
         label=_("New start (Chicago time)"),
         widget=chicago_time_input(),
         required=False,
         help_text=CHICAGO_TIME_HELP,
     )
-    end = forms.DateTimeField(
+    end = ChicagoDateTimeField(
         label=_("New end"),
         widget=chicago_time_input(),
         required=False,

@@ -364,3 +364,28 @@ def test_cancelling_an_alert_that_went_out_leaves_its_pages(
     assert Mailing.objects.get().status == Mailing.Status.CANCELLED
     assert EventPage.objects.get().live, "people were sent its link"
     assert AlertPage.objects.get().live
+
+
+def test_alert_times_are_chicago_time_whatever_the_accounts_time_zone(client, site):
+    """The admin reads form times in the account's time zone; the alert's fields say
+    Chicago time, so they are read as Chicago time."""
+    from zoneinfo import ZoneInfo
+
+    from wagtail.users.models import UserProfile
+
+    legal, _ = site
+    user = organizer("olga", [legal])
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "Europe/Warsaw"
+    profile.save()
+    client.force_login(user)
+    chicago_zone = ZoneInfo("America/Chicago")
+    start = (timezone.now() + timedelta(days=2)).astimezone(chicago_zone)
+    start = start.replace(second=0, microsecond=0)
+
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form([legal], start=start.strftime("%Y-%m-%dT%H:%M")),
+    )
+
+    assert EventPage.objects.get().start == start
