@@ -19,12 +19,10 @@ MESSAGE_HELP = _("A few sentences: people read this on a phone.")
 # Every language but the one the organizer writes in (the site's default).
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 MACHINE_SALT = "campaigns.alerts.machine-draft"
+CHICAGO = ZoneInfo("America/Chicago")
 CHICAGO_TIME_HELP = _(
     "Chicago time (America/Chicago), whatever time zone your computer is set to."
 )
-
-
-CHICAGO = ZoneInfo("America/Chicago")
 
 
 class ChicagoDateTimeField(forms.DateTimeField):

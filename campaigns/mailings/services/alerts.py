@@ -10,6 +10,7 @@ after that time sends anything.
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +33,9 @@ from campaigns.mailings.services.control import (
 )
 from cms.bidi import direction
 from cms.mail.sender import from_address
+
+if TYPE_CHECKING:
+    from events.models import EventPage
 
 # An alert with no event still expires: a restored backup must never replay it.
 ALERT_SEND_WINDOW = timedelta(hours=6)
@@ -328,7 +332,7 @@ def _unpublish(page, user) -> None:
 
 
 @transaction.atomic
-def discard_alert(*, user, mailing_id: int):
+def discard_alert(*, user, mailing_id: int) -> "EventPage | None":
     """Cancel an alert; if nobody got it yet, unpublish the pages it published.
 
     An alert publishes its page (and a rally alert its event) at once, since the
