@@ -278,6 +278,9 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     kind = models.CharField(
         _("kind"), max_length=16, choices=Kind.choices, default=Kind.ALERT
     )
+    # A rally alert publishes its own event; discarding the alert before anyone got
+    # it unpublishes that event too, never an existing one it was merely about.
+    event_created_here = models.BooleanField(default=False, editable=False)
 
     content_panels = [
         *Page.content_panels,

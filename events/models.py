@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,17 @@ from events.kinds import EventKind
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
+
+
+def _time_zone_help() -> str:
+    # Wagtail reads and shows these times in the editor's own time zone (their
+    # account setting, Chicago unless they changed it), so name it where it is typed.
+    return gettext("Time zone: %(zone)s") % {
+        "zone": timezone.get_current_timezone_name()
+    }
+
+
+TIME_ZONE_HELP = lazy(_time_zone_help, str)()
 
 
 class EventIndexPage(
@@ -264,7 +276,12 @@ class EventPage(
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel(
+            [
+                FieldPanel("start", help_text=TIME_ZONE_HELP),
+                FieldPanel("end", help_text=TIME_ZONE_HELP),
+            ]
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("venue"),
@@ -606,7 +623,11 @@ class Rsvp(models.Model):
 
     # No index of its own: the two below start with it (migration 0007 says why).
     event = models.ForeignKey(
-        EventPage, on_delete=models.CASCADE, related_name="rsvps", db_index=False
+        EventPage,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        db_index=False,
     )
     name = EncryptedTextField(_("name"))
     email = EncryptedTextField(_("e-mail address"))
@@ -615,7 +636,7 @@ class Rsvp(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Place in the waitlist: the earliest is promoted first.
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

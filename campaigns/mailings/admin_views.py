@@ -28,7 +28,7 @@ from campaigns.mailings.selectors import (
     mailing_kinds,
     reader_languages,
 )
-from campaigns.mailings.services import control
+from campaigns.mailings.services import alerts, control
 from campaigns.mailings.tasks import send_test_mailing_task
 from cms import charts
 from cms.admin_ui import AdminScreenMixin, crumb
@@ -253,7 +253,7 @@ def confirm_mailing(
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def send_now(request, pk):
     mailing = get_mailing_for(request.user, pk)
     if not confirm.is_confirmed(request):
@@ -272,7 +272,7 @@ def send_now(request, pk):
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def schedule(request, pk):
     # Permission first: someone who may not see this mailing learns nothing, not even
     # whether their date was valid.
@@ -327,12 +327,42 @@ def resume(request, pk):
 
 @require_POST
 def cancel(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda: control.cancel(user=request.user, mailing_id=pk),
-        _("Cancelled."),
-    )
+    mailing = get_mailing_for(request.user, pk)
+    if mailing.lane != Mailing.Lane.ALERTS or mailing.status not in alerts.PENDING:
+        return _act(
+            request,
+            pk,
+            lambda: control.cancel(user=request.user, mailing_id=pk),
+            _("Cancelled."),
+        )
+    try:
+        kept_event = alerts.discard_alert(user=request.user, mailing_id=pk)
+    except SendPermissionDenied as error:
+        raise PermissionDenied from error
+    except MailingStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _discarded_message(mailing, kept_event))
+    return redirect("campaigns_mailings:alert", pk)
+
+
+def _discarded_message(mailing: Mailing, kept_event) -> str:
+    event = mailing.page.specific.event
+    if kept_event is not None:
+        return _(
+            "Discarded: the alert is off the site. Its event “%(title)s” stays "
+            "published, since people have RSVPed or another alert is about it: to "
+            "call it off, tick “cancelled” on the event's page and publish."
+        ) % {"title": kept_event.title}
+    if event is None:
+        return _("Discarded: the alert is off the site.")
+    event.refresh_from_db()
+    if event.live:
+        return _(
+            "Discarded: the alert is off the site; the event it was about stays "
+            "published."
+        )
+    return _("Discarded: the alert and its event are off the site.")
 
 
 @require_POST

@@ -3,12 +3,13 @@ updates and cancels."""
 
 import hashlib
 import json
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateTimeInput
 
 from cms import bidi
 from cms.languages import language_label
@@ -18,6 +19,39 @@ MESSAGE_HELP = _("A few sentences: people read this on a phone.")
 # Every language but the one the organizer writes in (the site's default).
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 MACHINE_SALT = "campaigns.alerts.machine-draft"
+CHICAGO = ZoneInfo("America/Chicago")
+CHICAGO_TIME_HELP = _(
+    "Chicago time (America/Chicago), whatever time zone your computer is set to."
+)
+
+
+class ChicagoDateTimeField(forms.DateTimeField):
+    """A time typed and shown in Chicago time, as the labels say.
+
+    The Wagtail admin reads form times in the time zone of the organizer's account,
+    which they may have set to another (their own) zone: the rally would then be
+    published hours off, with "Chicago time" written above the field.
+    """
+
+    def to_python(self, value):
+        with timezone.override(CHICAGO):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(CHICAGO):
+            return super().prepare_value(value)
+
+
+def chicago_time_input() -> forms.DateTimeInput:
+    """The browser's own date and time picker.
+
+    Wagtail's AdminDateTimeInput replaces a time it cannot parse (12/05/2026 5:30 PM)
+    with the current time on blur, so an alert went out for the wrong time without a
+    word. The browser's picker only lets a whole date and time through.
+    """
+    return forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+    )
 
 
 def _digest(texts: dict[str, str]) -> str:
@@ -174,14 +208,16 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
     what = forms.CharField(
         label=_("What"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
-    start = forms.DateTimeField(
-        label=_("When (Chicago time)"), widget=AdminDateTimeInput()
+    start = ChicagoDateTimeField(
+        label=_("When (Chicago time)"),
+        widget=chicago_time_input(),
+        help_text=CHICAGO_TIME_HELP,
     )
-    end = forms.DateTimeField(
+    end = ChicagoDateTimeField(
         label=_("Ends"),
-        widget=AdminDateTimeInput(),
+        widget=chicago_time_input(),
         required=False,
-        help_text=_("Empty: two hours after the start."),
+        help_text=_("Chicago time. Empty: two hours after the start."),
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -216,11 +252,17 @@ class AlertUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=600,
     )
-    start = forms.DateTimeField(
-        label=_("New start (Chicago time)"), widget=AdminDateTimeInput(), required=False
+    start = ChicagoDateTimeField(
+        label=_("New start (Chicago time)"),
+        widget=chicago_time_input(),
+        required=False,
+        help_text=CHICAGO_TIME_HELP,
     )
-    end = forms.DateTimeField(
-        label=_("New end"), widget=AdminDateTimeInput(), required=False
+    end = ChicagoDateTimeField(
+        label=_("New end"),
+        widget=chicago_time_input(),
+        required=False,
+        help_text=_("Chicago time."),
     )
     venue = forms.CharField(label=_("New venue"), max_length=200, required=False)
     address = forms.CharField(label=_("New address"), max_length=300, required=False)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from campaigns.mailings import confirm
@@ -321,7 +320,7 @@ def _alert_outgoing(page) -> list:
     return [(_("Subject"), page.email_subject()), (_("Message"), _message_of(page))]
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:alert", _get_alert)
 def send(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
@@ -344,7 +343,7 @@ def send(request, pk):
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:alert", _get_alert)
 def approve(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
@@ -378,7 +377,7 @@ def _changes_text(data) -> str:
     return "\n".join(lines) or _("No change to the time or place.")
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:alert", _get_alert)
 def update(request, pk):
     mailing = _get_alert(request.user, pk)
     form = AlertUpdateForm(request.POST)
@@ -418,7 +417,7 @@ def update(request, pk):
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:alert", _get_alert)
 def cancel_event(request, pk):
     mailing = _get_alert(request.user, pk)
     form = CancelEventForm(request.POST)

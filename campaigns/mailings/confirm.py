@@ -7,7 +7,10 @@ screen is submitted with ``confirmed=1``. Leaving the screen ("No, go back") doe
 nothing. It is plain HTML: no script, so it works under a strict Content-Security-Policy.
 """
 
-from django.http import HttpRequest
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +20,30 @@ from cms.admin_ui import AdminScreenMixin
 from cms.languages import language_label
 
 CONFIRM_FIELD = "confirmed"
+
+
+def post_only(back_to: str, load):
+    """Like require_POST, but a GET of an action's URL goes to the mailing's (or the
+    alert's) own page, ``back_to`` with its pk, for whoever ``load(user, pk)`` lets
+    see it (others are refused as by the action itself).
+
+    The confirmation screen is the answer to a POST at the action's URL, so a reload
+    from the address bar or a Back onto it is a GET there; that gave a blank 405.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, pk, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                load(request.user, pk)
+                return redirect(back_to, pk)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, pk, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def is_confirmed(request: HttpRequest) -> bool:

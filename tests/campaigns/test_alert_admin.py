@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.mailings.alert_forms import AlertUpdateForm
 from campaigns.mailings.models import Mailing
 from cms.models import AlertPage
 from events.models import EventPage
@@ -242,3 +243,149 @@ def test_someone_without_the_lists_cannot_see_or_act(client, site):
     assert (
         client.get(reverse("campaigns_mailings:alert", args=[99999])).status_code == 404
     )
+
+
+def test_alert_times_are_the_browsers_own_picker_in_chicago_time(client, site):
+    """Wagtail's picker rewrote a time it could not read (12/05/2026 5:30 PM) to the
+    current time on blur; the browser's datetime-local only sends a whole time."""
+    import re
+
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    page = client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    for name in ("start", "end"):
+        tag = re.search(rf'<input[^>]*id="id_{name}"[^>]*>', page).group(0)
+        assert 'type="datetime-local"' in tag
+        assert "w-date" not in tag, "no Wagtail date picker on it"
+    assert "Chicago time (America/Chicago)" in page, "the zone, in the help text"
+
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            start=start.strftime("%Y-%m-%dT%H:%M"),
+            end=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    )
+    event = EventPage.objects.get()
+    assert (event.start, event.end) == (start, start + timedelta(hours=1))
+
+    update = AlertUpdateForm()
+    for name in ("start", "end"):
+        assert 'type="datetime-local"' in str(update[name]), "an update's times too"
+
+
+def _discard(client, mailing):
+    return client.post(
+        reverse("campaigns_mailings:cancel", args=[mailing.pk]), follow=True
+    ).content.decode()
+
+
+def test_discarding_a_draft_rally_alert_takes_its_pages_off_the_site(client, site):
+    """A rally alert publishes its event and alert page at once (the mailing renders
+    from live pages); discarding the draft must not leave the rally on the site."""
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            title_es="Mitin en la oficina de DHS",
+            what_es="Conferencia de prensa",
+            message_es="Únase a nosotros.",
+        ),
+    )
+    mailing = Mailing.objects.get()
+    event = EventPage.objects.get(locale__language_code="en")
+    assert EventPage.objects.live().count() == 2, "English and Spanish, before"
+    assert AlertPage.objects.live().count() == 2
+    assert client.get(event.url).status_code == 200
+
+    screen = _discard(client, mailing)
+
+    assert "the alert and its event are off the site" in screen
+    assert Mailing.objects.get().status == Mailing.Status.CANCELLED
+    assert not EventPage.objects.live().exists()
+    assert not AlertPage.objects.live().exists()
+    assert client.get(event.url).status_code == 404
+
+
+def test_discarding_an_alert_about_an_existing_event_leaves_the_event(client, site):
+    legal, _ = site
+    event = build_event(title="Lobby day", start=timezone.now() + timedelta(hours=5))
+    client.force_login(organizer("olga", [legal]))
+    client.post(
+        reverse("campaigns_mailings:event_alert", args=[event.pk]),
+        {"message": "Come!", "lists": [legal.pk]},
+    )
+
+    screen = _discard(client, Mailing.objects.get())
+
+    assert "the event it was about stays published" in screen
+    assert not AlertPage.objects.live().exists()
+    assert EventPage.objects.get(pk=event.pk).live
+
+
+def test_discarding_a_rally_people_rsvped_to_keeps_the_event_and_says_so(client, site):
+    from events.services import record_rsvp
+
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    event = EventPage.objects.get()
+    record_rsvp(event_id=event.pk, name="Ana", email="ana@example.org", language="es")
+
+    screen = _discard(client, Mailing.objects.get())
+
+    assert "stays published, since people have RSVPed" in screen
+    assert "Rally at the DHS office" in screen
+    assert EventPage.objects.get().live, "its guests would not be told otherwise"
+    assert not AlertPage.objects.live().exists()
+
+
+def test_cancelling_an_alert_that_went_out_leaves_its_pages(
+    client, site, django_capture_on_commit_callbacks
+):
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    mailing = Mailing.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+
+    _discard(client, mailing)
+
+    assert Mailing.objects.get().status == Mailing.Status.CANCELLED
+    assert EventPage.objects.get().live, "people were sent its link"
+    assert AlertPage.objects.get().live
+
+
+def test_alert_times_are_chicago_time_whatever_the_accounts_time_zone(client, site):
+    """The admin reads form times in the account's time zone; the alert's fields say
+    Chicago time, so they are read as Chicago time."""
+    from zoneinfo import ZoneInfo
+
+    from wagtail.users.models import UserProfile
+
+    legal, _ = site
+    user = organizer("olga", [legal])
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "Europe/Warsaw"
+    profile.save()
+    client.force_login(user)
+    chicago_zone = ZoneInfo("America/Chicago")
+    start = (timezone.now() + timedelta(days=2)).astimezone(chicago_zone)
+    start = start.replace(second=0, microsecond=0)
+
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form([legal], start=start.strftime("%Y-%m-%dT%H:%M")),
+    )
+
+    assert EventPage.objects.get().start == start

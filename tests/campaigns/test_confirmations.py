@@ -280,3 +280,28 @@ def _empty_page_permissions() -> dict:
             }
         )
     return data
+
+
+def test_a_get_of_an_action_goes_back_to_its_page_not_a_blank_405(client, lists):
+    """Back or an address-bar reload onto a confirmation screen is a GET of the
+    action's URL: it lands on the mailing's (or alert's) page and does nothing."""
+    legal, outreach = lists
+    user = SuperuserFactory()
+    bulletin = build_bulletin(title="March bulletin")
+    mailing = control.create_mailing(user=user, page=bulletin, list_ids=[legal.pk])
+    alert = rally(user, [legal.pk])
+    client.force_login(user)
+
+    detail = reverse("campaigns_mailings:detail", args=[mailing.pk])
+    for name in ("send_now", "schedule"):
+        url = reverse(f"campaigns_mailings:{name}", args=[mailing.pk])
+        assert client.get(url)["Location"] == detail
+        assert client.put(url).status_code == 405
+    alert_page = reverse("campaigns_mailings:alert", args=[alert.pk])
+    for name in ("alert_send", "alert_approve", "alert_update", "alert_cancel_event"):
+        url = reverse(f"campaigns_mailings:{name}", args=[alert.pk])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == alert_page
+    assert client.get(alert_page).status_code == 200
+    assert {m.status for m in Mailing.objects.all()} == {Mailing.Status.DRAFT}

@@ -233,7 +233,7 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
             author.locator("#id_title").fill("Rally at the DHS office")
             author.locator("#id_what").fill("Press conference and rally")
             author.get_by_label("When (Chicago time)").fill(
-                start.strftime("%Y-%m-%d %H:%M")
+                start.strftime("%Y-%m-%dT%H:%M")
             )
             author.get_by_label("Venue").fill("Federal Plaza")
             author.get_by_label("Address", exact=True).fill("101 W Ida B Wells Dr")

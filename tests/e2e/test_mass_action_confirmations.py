@@ -134,7 +134,7 @@ def test_an_alert_nobody_else_could_approve_is_refused(open_page, live_server, w
     page.locator("#id_title").fill("Vigil at City Hall")
     page.locator("#id_what").fill("Candlelight vigil")
     start = timezone.localtime(timezone.now() + timedelta(hours=3))
-    page.get_by_label("When (Chicago time)").fill(start.strftime("%Y-%m-%d %H:%M"))
+    page.get_by_label("When (Chicago time)").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_message").fill("Join us tonight.")
     rapid_box.check()
     page.get_by_role("button", name="Preview the alert").click()

@@ -35,3 +35,50 @@ def test_staff_see_rsvps_and_cannot_add_or_edit(client, home_page):
 
 def test_outsiders_cannot_see_rsvps(client, home_page):
     assert client.get(reverse("rsvps:index")).status_code == 302
+
+
+def test_event_editor_names_the_time_zone_of_start_and_end(client, home_page):
+    """Wagtail reads the times in the editor's account time zone; the help says which."""
+    from wagtail.users.models import UserProfile
+
+    event = build_event(title="Vigil")
+    user = SuperuserFactory()
+    client.force_login(user)
+    edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    page = client.get(edit).content.decode()
+    assert page.count("Time zone: America/Chicago") == 2, "under start and end"
+
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "Europe/Warsaw"
+    profile.save()
+    assert "Time zone: Europe/Warsaw" in client.get(edit).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "event", "created_at"),
+    [("es", "Evento", "Creado el"), ("ar", "فعالية", "وقت الإنشاء")],
+)
+def test_rsvp_columns_are_in_the_staff_members_language(
+    client, home_page, language, event, created_at
+):
+    import re
+
+    from wagtail.users.models import UserProfile
+
+    vigil = build_event(title="Vigil", rsvp_mode="internal")
+    record_rsvp(event_id=vigil.pk, name="Ana", email="ana@example.org", language="es")
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+
+    html = client.get(reverse("rsvps:index")).content.decode()
+    headers = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S)
+    ]
+    assert event in headers
+    assert created_at in headers
+    assert "Event" not in headers
+    assert "Created at" not in headers

@@ -10,6 +10,7 @@ after that time sends anything.
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,9 +26,16 @@ from wagtail.models import Locale
 
 from campaigns.mailings.exceptions import AlertError, MailingStateError
 from campaigns.mailings.models import Mailing
-from campaigns.mailings.services.control import check_send_permission, create_mailing
+from campaigns.mailings.services.control import (
+    cancel,
+    check_send_permission,
+    create_mailing,
+)
 from cms.bidi import direction
 from cms.mail.sender import from_address
+
+if TYPE_CHECKING:
+    from events.models import EventPage
 
 # An alert with no event still expires: a restored backup must never replay it.
 ALERT_SEND_WINDOW = timedelta(hours=6)
@@ -77,7 +85,16 @@ def _check(user, list_ids: list[int]) -> None:
         ) from error
 
 
-def _alert_page(*, user, title: str, message: str, event, kind: str, translate_from):
+def _alert_page(
+    *,
+    user,
+    title: str,
+    message: str,
+    event,
+    kind: str,
+    translate_from,
+    event_created_here: bool = False,
+):
     """Publish an AlertPage; with ``translate_from``, also in each of its languages."""
     from cms.models import AlertPage
 
@@ -90,6 +107,7 @@ def _alert_page(*, user, title: str, message: str, event, kind: str, translate_f
         message=linebreaks(message, autoescape=True),
         event=event,
         kind=kind,
+        event_created_here=event_created_here,
     )
     parent.add_child(instance=page)
     _publish(page, user)
@@ -248,6 +266,7 @@ def create_rally_alert(
         event=event,
         kind="alert",
         translate_from=None,
+        event_created_here=True,
     )
     _translate_alert(
         user=user,
@@ -303,6 +322,49 @@ def create_event_alert(
     return _mailing(
         user=user, page=page, list_ids=list_ids, send_by=send_by or event.start
     )
+
+
+def _unpublish(page, user) -> None:
+    # As in _publish: the send permission on the lists is what authorised the pages.
+    from wagtail.actions.unpublish_page import UnpublishPageAction
+
+    UnpublishPageAction(page, user=user).execute(skip_permission_checks=True)
+
+
+@transaction.atomic
+def discard_alert(*, user, mailing_id: int) -> "EventPage | None":
+    """Cancel an alert; if nobody got it yet, unpublish the pages it published.
+
+    An alert publishes its page (and a rally alert its event) at once, since the
+    mailing is rendered from live pages, so a discarded draft left a rally on the
+    home page and in the feeds. The event goes only if this alert created it, nobody
+    has RSVPed and no other published alert is about it. Returns the event left
+    public for one of those reasons, else None.
+    """
+    from cms.models import AlertPage
+    from events.selectors import guest_counts
+
+    mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+    unsent = mailing.status in PENDING
+    cancel(user=user, mailing_id=mailing_id)
+    if not unsent:
+        return None  # people were sent these pages: they stay
+    alert = mailing.page.specific
+    for page in alert.get_translations(inclusive=True).live():
+        _unpublish(page, user)
+    event = alert.event if alert.event_created_here else None
+    if event is None or not event.live:
+        return None
+    event = event.canonical()
+    guests = guest_counts(event)
+    about_it = AlertPage.objects.live().filter(
+        event__translation_key=event.translation_key
+    )
+    if guests["confirmed"] or guests["waitlisted"] or about_it.exists():
+        return event
+    for page in event.get_translations(inclusive=True).live():
+        _unpublish(page, user)
+    return None
 
 
 def needs_second_person(mailing: Mailing) -> bool:
