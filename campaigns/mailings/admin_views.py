@@ -3,6 +3,7 @@
 Every action re-checks, in the service, that the user may send to every list.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -27,6 +28,7 @@ from campaigns.mailings.selectors import (
     mailing_breakdown,
     mailing_kinds,
     reader_languages,
+    translations_behind,
 )
 from campaigns.mailings.services import alerts, control
 from campaigns.mailings.tasks import send_test_mailing_task
@@ -209,6 +211,9 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             if mailing.recipients_count
             else [],
             schedule_form=ScheduleForm(),
+            stale_translations=stale_translation_notes(mailing)
+            if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
+            else [],
             is_live=mailing.status in {Mailing.Status.STARTING, Mailing.Status.SENDING},
         )
         return context
@@ -229,11 +234,31 @@ def _act(request, pk: int, action, success: str):
     return redirect("campaigns_mailings:detail", pk)
 
 
+def stale_translation_notes(mailing: Mailing) -> list[str]:
+    """A warning when some of the page's translations predate its last publish."""
+    behind = translations_behind(mailing.page)
+    if not behind:
+        return []
+    return [
+        _(
+            "The %(source)s page was published after its translation into "
+            "%(languages)s: those readers would get the translation as it was before. "
+            "Update it first (Translate › Sync translated pages, then publish), or "
+            "send it as it is."
+        )
+        % {
+            "source": confirm.language_name(settings.LANGUAGE_CODE),
+            "languages": ", ".join(confirm.language_name(code) for code in behind),
+        }
+    ]
+
+
 def confirm_mailing(
     request, mailing: Mailing, *, title, question, label, notes=(), **values
 ):
     """The confirmation screen of a mailing's mass action."""
     breakdown = mailing_breakdown(mailing)
+    notes = [*stale_translation_notes(mailing), *notes]
     return confirm.confirmation(
         request,
         title=title,

@@ -136,6 +136,34 @@ def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
     return rows
 
 
+def translations_behind(page) -> list[str]:
+    """Language codes of the page's live translations last published before the
+    default-language page they translate was last published: their readers would get
+    the text as it was then (wagtail-localize updates a translation only when someone
+    syncs and publishes it). Empty when the default-language page is not live."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    default = Locale.get_default()
+    published = {
+        translation.locale_id: (
+            translation.locale.language_code,
+            translation.last_published_at,
+        )
+        for translation in page.get_translations(inclusive=True)
+        .live()
+        .select_related("locale")
+        .only("locale", "last_published_at")
+    }
+    _code, source_published = published.pop(default.pk, (None, None))
+    if source_published is None:
+        return []
+    behind = {
+        code for code, at in published.values() if at is None or at < source_published
+    }
+    return [code for code, _name in settings.LANGUAGES if code in behind]
+
+
 def audience_by_delivery(mailing: Mailing) -> dict[str, int]:
     """{language: people} of a started mailing, from its deliveries."""
     rows = (

@@ -305,3 +305,34 @@ def test_a_get_of_an_action_goes_back_to_its_page_not_a_blank_405(client, lists)
         assert response["Location"] == alert_page
     assert client.get(alert_page).status_code == 200
     assert {m.status for m in Mailing.objects.all()} == {Mailing.Status.DRAFT}
+
+
+def test_translations_older_than_the_page_are_named_before_sending(client, lists):
+    """The tester's case: an image added to the English bulletin and published; the
+    Spanish and Arabic translations still had the old text, and nothing said so."""
+    from tests.factories import translate_page
+
+    legal, outreach = lists
+    user = SuperuserFactory()
+    bulletin = build_bulletin(title="March bulletin")
+    spanish = translate_page(bulletin, "es", title="Boletín de marzo")
+    translate_page(bulletin, "ar", title="نشرة مارس")
+    mailing = control.create_mailing(user=user, page=bulletin, list_ids=[legal.pk])
+    client.force_login(user)
+    send_now = reverse("campaigns_mailings:send_now", args=[mailing.pk])
+    detail = reverse("campaigns_mailings:detail", args=[mailing.pk])
+    assert "stale-translations" not in client.get(detail).content.decode()
+    assert "was published after its translation" not in unescape(
+        client.post(send_now).content.decode()
+    )
+
+    bulletin.save_revision().publish()  # the English page changes
+    spanish.save_revision().publish()  # Spanish is brought up to date, Arabic is not
+
+    asked = unescape(client.post(send_now).content.decode())
+    shown = unescape(client.get(detail).content.decode())
+    note = "The English page was published after its translation into العربية (Arabic):"
+    assert note in asked
+    assert note in shown
+    assert "Spanish" not in asked.split("translation into")[1].split("</p>")[0]
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
