@@ -2,9 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateTimeInput, AdminPageChooser
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page
 
+from campaigns.mailings.alert_forms import chicago_time_input
 from campaigns.mailings.models import Mailing
 from campaigns.models import Campaign
 from cms.languages import language_choices
@@ -51,7 +52,9 @@ class MailingForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    send_at = forms.DateTimeField(label=_("Send at"), widget=AdminDateTimeInput())
+    # The browser's own picker (alert_forms.chicago_time_input): Wagtail's replaced a
+    # time it could not read with "now", and a scheduled bulletin would go out at once.
+    send_at = forms.DateTimeField(label=_("Send at"), widget=chicago_time_input())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -336,3 +336,26 @@ def test_translations_older_than_the_page_are_named_before_sending(client, lists
     assert note in shown
     assert "Spanish" not in asked.split("translation into")[1].split("</p>")[0]
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
+
+
+def test_the_send_time_is_the_browsers_own_picker(client, lists):
+    """Wagtail's picker turned a time it could not read into "now"; the browser's
+    datetime-local sends a whole ISO time, which schedules the mailing unchanged."""
+    legal, _outreach = lists
+    user = SuperuserFactory()
+    mailing = control.create_mailing(
+        user=user, page=build_bulletin(title="April bulletin"), list_ids=[legal.pk]
+    )
+    client.force_login(user)
+    page = client.get(reverse("campaigns_mailings:detail", args=[mailing.pk]))
+    assert 'type="datetime-local"' in page.content.decode()
+
+    when = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
+    client.post(
+        reverse("campaigns_mailings:schedule", args=[mailing.pk]),
+        {"send_at": when.strftime("%Y-%m-%dT%H:%M"), "confirmed": "1"},
+    )
+
+    assert Mailing.objects.get(pk=mailing.pk).scheduled_at == when
