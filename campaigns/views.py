@@ -152,7 +152,9 @@ def _sign(
             "Too many signatures from this connection. Please wait a few minutes "
             "and try again."
         )
-        return error_page(_form(page, embed=embed), message, 429)
+        return ratelimit.retry_after(
+            error_page(_form(page, embed=embed), message, 429), "petition.client"
+        )
     # The common case (the page's own form, no lists offered) is cleaned without
     # building a form; any error builds one for its messages.
     data = None

@@ -139,7 +139,11 @@ class PasswordHashingCapMiddleware:
         return None
 
 
-def _too_many(request):
+def _too_many(request, limit: str):
+    return ratelimit.retry_after(_too_many_page(request), limit)
+
+
+def _too_many_page(request):
     return render(
         request,
         "error.html",
@@ -157,7 +161,7 @@ class ThrottledPasswordResetView(account.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         if not ratelimit.client_allowed(request, "password-reset"):
-            return _too_many(request)
+            return _too_many(request, "password-reset.client")
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -175,7 +179,7 @@ def limit_password_posts(view):
         if request.method == "POST" and not ratelimit.client_allowed(
             request, "page-password"
         ):
-            return _too_many(request)
+            return _too_many(request, "page-password.client")
         return view(request, *args, **kwargs)
 
     return wrapper

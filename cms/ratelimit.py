@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import time
 import unicodedata
 from collections.abc import Callable
@@ -232,6 +233,15 @@ def give_back(limit: str, key: str) -> None:
         store.decr(name)
     except ValueError:  # the window is over: nothing to take back
         pass
+
+
+def retry_after(response, limit: str):
+    """``response`` (a 429 for ``limit``) with Retry-After: the seconds until the
+    limit's window ends (windows are aligned, _counter_name), when its count is reset."""
+    _count, window = _parsed(settings.RATE_LIMITS[limit])
+    if window:
+        response["Retry-After"] = str(max(1, math.ceil(window - time.time() % window)))
+    return response
 
 
 def _log_reached(limit: str, used: int, count: int) -> None:

@@ -178,8 +178,9 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
 
 
 def _rate_limited(request, canonical, event, form):
-    return _rsvp_page(
-        request, canonical, event, form=form, status=429, rate_limited=True
+    return ratelimit.retry_after(
+        _rsvp_page(request, canonical, event, form=form, status=429, rate_limited=True),
+        "rsvp.client",
     )
 
 
@@ -236,7 +237,10 @@ def rsvp_cancel_view(request, event, token: str):
         )
     if request.method == "POST":
         if not ratelimit.client_allowed(request, "rsvp"):
-            return _cancel_page(request, event, status=429, rate_limited=True)
+            return ratelimit.retry_after(
+                _cancel_page(request, event, status=429, rate_limited=True),
+                "rsvp.client",
+            )
         try:
             cancel_rsvp(rsvp_id=rsvp.pk)
         except ValidationError as error:

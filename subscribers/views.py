@@ -89,7 +89,7 @@ def serve_signup_page(request: HttpRequest, page: SignupPage) -> HttpResponse:
         form = SignupForm(request.POST, lists=lists)
         outcome = handle_signup_post(request, page, form)
         if outcome == "limited":
-            return _too_many(request)
+            return ratelimit.retry_after(_too_many(request), "signup.client")
         if outcome == "invalid":
             return TemplateResponse(
                 request, template, {**context, "form": form}, status=400
@@ -155,6 +155,8 @@ def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     response = TemplateResponse(request, template, context, status=status)
     allow_framing_by(response, settings.SIGNUP_FRAME_ANCESTORS)
+    if status == 429:
+        ratelimit.retry_after(response, "signup.client")
     return response
 
 
@@ -234,11 +236,14 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
     """Mail a fresh preferences link to the link's owner; the page says the same
     whether or not we still hold the address."""
     if not ratelimit.client_allowed(request, "link-request"):
-        return _message(
-            request,
-            status=429,
-            title=_("Too many attempts"),
-            text=_("Please wait a little and try again."),
+        return ratelimit.retry_after(
+            _message(
+                request,
+                status=429,
+                title=_("Too many attempts"),
+                text=_("Please wait a little and try again."),
+            ),
+            "link-request.client",
         )
     services.request_preferences_link(subscriber_id=subscriber_id)
     return _message(

@@ -54,6 +54,10 @@ def queued(monkeypatch):
         sent.append((task.name.rsplit(".", 1)[-1], args))
         return True
 
+    # cms.wakeup holds its own reference (from cms.celery import publish): patched
+    # there too, and first (imported while the real one is in place), or its first
+    # import during this test would keep the fake for every later test in the process.
+    monkeypatch.setattr("cms.wakeup.publish", publish)
     monkeypatch.setattr("cms.celery.publish", publish)
     return sent
 
