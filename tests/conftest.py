@@ -193,3 +193,16 @@ def private_queue():
     )
     yield name
     route(previous)
+
+
+@pytest.fixture
+def fake_mailgun(settings):
+    """The loopback fake Mailgun behind anymail's real Mailgun backend."""
+    from tests.fake_esp import FakeMailgun
+
+    fake = FakeMailgun().start()
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+    settings.ANYMAIL = fake.anymail_settings()
+    yield fake
+    fake.stop()

@@ -8,19 +8,8 @@ import pytest
 from cms.celery import RefusedForGood
 from subscribers.tasks import send_preferences_link_task
 from tests.factories import make_subscriber
-from tests.fake_esp import FakeMailgun
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake_mailgun(settings):
-    fake = FakeMailgun().start()
-    settings.EMAIL_PROVIDER = "mailgun"
-    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
-    settings.ANYMAIL = fake.anymail_settings()
-    yield fake
-    fake.stop()
 
 
 def test_an_address_the_esp_rejects_is_tried_once(fake_mailgun, home_page):

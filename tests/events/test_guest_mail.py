@@ -20,7 +20,6 @@ from events.guest_mail import (
 from events.models import GuestMessage
 from events.rsvps import cancel_rsvp
 from tests.events.guests import guest_event, rsvp
-from tests.fake_esp import FakeMailgun
 
 pytestmark = pytest.mark.django_db
 
@@ -149,17 +148,6 @@ def test_mail_down_tells_an_absent_server_from_a_refusal(error, down):
 )
 def test_refused_for_good_tells_a_final_no_from_a_try_later(error, for_good):
     assert refused_for_good(error) is for_good
-
-
-@pytest.fixture
-def fake_mailgun(settings):
-    """The loopback fake Mailgun behind anymail's real Mailgun backend."""
-    fake = FakeMailgun().start()
-    settings.EMAIL_PROVIDER = "mailgun"
-    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
-    settings.ANYMAIL = fake.anymail_settings()
-    yield fake
-    fake.stop()
 
 
 def test_an_esp_that_is_busy_is_waited_for_and_a_refused_address_counted(
