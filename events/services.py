@@ -74,7 +74,7 @@ def record_rsvp(
     took_allowance = mail_allowed is None
     if took_allowance:
         # One allowance per submission, for its confirmation and any list opt-in.
-        mail_allowed = ratelimit.allow(RSVP_MAIL, _mail_key(email, event_id))
+        mail_allowed = ratelimit.allow(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
     with transaction.atomic() if writes_more or not in_one_call else nullcontext():
         claim = _claim_in_postgres if in_one_call else _claim_in_python
         try:
@@ -92,7 +92,7 @@ def record_rsvp(
         except (ValidationError, EventPage.DoesNotExist):
             if took_allowance and mail_allowed:
                 # Nothing written, no e-mail: the allowance is not used up.
-                ratelimit.give_back(RSVP_MAIL, _mail_key(email, event_id))
+                ratelimit.give_back(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
             raise
         if outcome == "existing":
             if mail_allowed:
@@ -135,9 +135,6 @@ REFUSALS = {
     "closed": CLOSED,
     "full": FULL,
 }
-
-
-RSVP_MAIL = ratelimit.RSVP_MAIL
 
 
 def _mail_key(email: str, event_id: int) -> str:

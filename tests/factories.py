@@ -160,3 +160,15 @@ def build_petition_page(home, campaign, **fields):
     )
     page.save_revision().publish()
     return page
+
+
+def posted(values: dict):
+    """A form submission (QueryDict) of ``values``, leaving out those that are None: a
+    field the browser did not send."""
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        if value is not None:
+            data[name] = value
+    return data

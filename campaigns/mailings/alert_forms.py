@@ -25,23 +25,6 @@ CHICAGO_TIME_HELP = _(
 )
 
 
-class ChicagoDateTimeField(forms.DateTimeField):
-    """A time typed and shown in Chicago time, as the labels say.
-
-    The Wagtail admin reads form times in the time zone of the organizer's account,
-    which they may have set to another (their own) zone: the rally would then be
-    published hours off, with "Chicago time" written above the field.
-    """
-
-    def to_python(self, value):
-        with timezone.override(CHICAGO):
-            return super().to_python(value)
-
-    def prepare_value(self, value):
-        with timezone.override(CHICAGO):
-            return super().prepare_value(value)
-
-
 def chicago_time_input() -> forms.DateTimeInput:
     """The browser's own date and time picker.
 
@@ -52,6 +35,26 @@ def chicago_time_input() -> forms.DateTimeInput:
     return forms.DateTimeInput(
         attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
     )
+
+
+class ChicagoDateTimeField(forms.DateTimeField):
+    """A time typed and shown in Chicago time, as the labels say.
+
+    The Wagtail admin reads form times in the time zone of the organizer's account,
+    which they may have set to another (their own) zone: the rally would then be
+    published hours off, with "Chicago time" written above the field. Shown in the
+    browser's own picker (``chicago_time_input``).
+    """
+
+    widget = chicago_time_input()
+
+    def to_python(self, value):
+        with timezone.override(CHICAGO):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(CHICAGO):
+            return super().prepare_value(value)
 
 
 def _digest(texts: dict[str, str]) -> str:
@@ -210,12 +213,10 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
     )
     start = ChicagoDateTimeField(
         label=_("When (Chicago time)"),
-        widget=chicago_time_input(),
         help_text=CHICAGO_TIME_HELP,
     )
     end = ChicagoDateTimeField(
         label=_("Ends"),
-        widget=chicago_time_input(),
         required=False,
         help_text=_("Chicago time. Empty: two hours after the start."),
     )
@@ -254,13 +255,11 @@ class AlertUpdateForm(forms.Form):
     )
     start = ChicagoDateTimeField(
         label=_("New start (Chicago time)"),
-        widget=chicago_time_input(),
         required=False,
         help_text=CHICAGO_TIME_HELP,
     )
     end = ChicagoDateTimeField(
         label=_("New end"),
-        widget=chicago_time_input(),
         required=False,
         help_text=_("Chicago time."),
     )

@@ -1,11 +1,11 @@
 """The petition form's shortcut for a burst of signers agrees with the form itself."""
 
-from django.http import QueryDict
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from campaigns.forms import PetitionForm
 from campaigns.models import Campaign
+from tests.factories import posted
 
 FIELDS = ("name", "email", "zip_code", "website")
 # Text that reaches every check: scripts, digits, line breaks, "@", dots, spaces.
@@ -30,14 +30,6 @@ VALUES = st.one_of(
         ]
     ),
 )
-
-
-def posted(values: dict) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is not None:
-            data[name] = value
-    return data
 
 
 @settings(

@@ -1,11 +1,11 @@
 """The RSVP form's shortcut for a rally's crowd agrees with the form itself."""
 
 import pytest
-from django.http import QueryDict
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from events.forms import RsvpForm, is_bot
+from tests.factories import posted
 
 FIELDS = ("name", "email", "join_list", "website")
 # Text that reaches every check: scripts, digits, line breaks, "@", dots, spaces, the
@@ -32,14 +32,6 @@ VALUES = st.one_of(
         ]
     ),
 )
-
-
-def posted(values: dict) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is not None:
-            data[name] = value
-    return data
 
 
 @pytest.mark.parametrize("list_name", ["", "Legal Protection/Services"])
