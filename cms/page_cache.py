@@ -138,15 +138,15 @@ def purge_paths(paths) -> None:
 
 
 def purge_and_refill(
-    host: str, paths, renderer, attempts: int = REFILL_ATTEMPTS
+    host: str, paths, renderer, attempts: int = REFILL_ATTEMPTS, *, known=None
 ) -> int:
     """``purge_paths(paths)``, and in the same step fresh copies of those this host's
     readers had cached (without a query string), so that after a change the next
     readers get a hit: the process that made the change renders, once, instead of the
     first reader of each path while the others get the stale copy. ``renderer()``
     returns ``render(language)``, which gives the new body in a copy's language (its
-    ``Content-Language``), or None; the stored headers are kept. Returns how many
-    copies were stored.
+    ``Content-Language``) and the number of the state it shows, ``(body, number)``,
+    or None; the stored headers are kept. Returns how many copies were stored.
 
     Call it after the change is committed. The tokens are read before ``renderer()``
     is called, and what it shows must be read after; the new copies are stored only if
@@ -154,6 +154,18 @@ def purge_and_refill(
     commit, so no copy is ever fresh with an older state. When another purge came
     (two RSVPs at once), it tries again with the new tokens, ``attempts`` times in
     all, and then leaves a plain purge.
+
+    Numbers: where the caller numbers the states it shows in the order of their
+    commits (events.EventPlaces.changes), each copy a refill stores records the
+    number it shows, which is then the number of the refill that set the path's
+    current token. ``known`` is ``(render, number)`` for the state the caller's own
+    change just committed: when the copies prove that the current tokens were set by
+    the refill of an earlier state, every purge so far was of a change no later than
+    it, so ``known`` is shown without calling ``renderer()`` (which would read the
+    state again); when they were set by the refill of a later state, that refill
+    came after this change committed and shows it: nothing is left to do. A purge
+    without a number (a publish, a reader's first render) proves nothing, and
+    ``renderer()`` is called as without ``known``.
     """
     seconds = fresh_seconds()
     if not seconds:
@@ -162,12 +174,34 @@ def purge_and_refill(
     keys = [(version_key(path), _entry_key_for(host, path, [])) for path in set(paths)]
     for _attempt in range(attempts):
         found = cache.get_many([key for pair in keys for key in pair])
+        set_by = _refilled_numbers(keys, found) if known is not None else None
+        if set_by is not None and set_by[0] >= known[1]:
+            return 0
         tokens = {path_key: uuid.uuid4().hex for path_key, _ in keys}
-        copies = _fresh_copies(keys, found, tokens, renderer(), seconds)
+        render = known[0] if set_by is not None and set_by[1] < known[1] else None
+        copies = _fresh_copies(keys, found, tokens, render or renderer(), seconds)
         watched = {path_key: found.get(path_key) for path_key in tokens}
         if _set_many_unless_changed(cache, watched, tokens, copies, seconds):
             return len(copies)
     return 0
+
+
+def _refilled_numbers(keys, found) -> tuple[int, int] | None:
+    """(lowest, highest) number of the refills that set the current tokens of these
+    paths, when each path has a fresh copy that says it; else None."""
+    numbers = {}
+    for path_key, key in keys:
+        version, entry = found.get(path_key), found.get(key)
+        if (
+            version is not None
+            and entry is not None
+            and entry["version"] == version
+            and entry.get("change") is not None
+        ):
+            numbers[path_key] = entry["change"]
+    if not numbers or len(numbers) < len({path_key for path_key, _ in keys}):
+        return None
+    return min(numbers.values()), max(numbers.values())
 
 
 def _fresh_copies(keys, found, tokens, render, seconds) -> dict:
@@ -177,22 +211,29 @@ def _fresh_copies(keys, found, tokens, render, seconds) -> dict:
         if version is None or entry is None:
             continue  # never read here, or fully expired: the first reader renders
         headers = dict(entry["headers"])
-        content = render(headers.get("Content-Language"))
-        if content is None:
+        rendered = render(headers.get("Content-Language"))
+        if rendered is None:
             continue
+        content, change = rendered
         if "Content-Length" in headers:
             headers["Content-Length"] = str(len(content))
-        copies[key] = _entry(tokens[path_key], content, list(headers.items()), seconds)
+        copies[key] = _entry(
+            tokens[path_key], content, list(headers.items()), seconds, change
+        )
     return copies
 
 
-def _entry(version: str, content: bytes, headers: list, seconds: int) -> dict:
-    """A stored copy: fresh for ``seconds`` while its path's token is ``version``."""
+def _entry(
+    version: str, content: bytes, headers: list, seconds: int, change=None
+) -> dict:
+    """A stored copy: fresh for ``seconds`` while its path's token is ``version``;
+    ``change``: the number of the state a refill showed (``purge_and_refill``)."""
     return {
         "version": version,
         "fresh_until": time.time() + seconds,
         "content": content,
         "headers": headers,
+        "change": change,
     }
 
 

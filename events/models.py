@@ -550,6 +550,15 @@ class EventPage(
             return None
         return max(canonical.capacity - confirmed_count(canonical.pk), 0)
 
+    def places_now(self) -> tuple[int | None, int | None]:
+        """(places left, the number of that state: EventPlaces.changes), in one
+        query; (None, None) for an event without a capacity (nothing to count)."""
+        canonical = self.canonical()
+        if canonical.capacity is None:
+            return None, None
+        confirmed, change = places_state(canonical.pk)
+        return max(canonical.capacity - confirmed, 0), change
+
     # --- views ---------------------------------------------------------------------
     def get_context(self, request, *args, **kwargs):
         from events.calendar_links import event_links
@@ -679,9 +688,26 @@ class EventPlaces(models.Model):
         EventPage, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     confirmed = models.IntegerField(default=0)
+    # How many times ``confirmed`` changed (the same triggers, migration 0009): the
+    # order of the states the places fragment can show, so a re-render knows whether
+    # a cached copy shows a later state than its own (events.rsvps.refill_places).
+    changes = models.BigIntegerField(db_default=0)
 
     def __str__(self) -> str:
         return f"{self.confirmed} confirmed at {self.event_id}"
+
+
+def places_state(event_id: int) -> tuple[int, int]:
+    """(confirmed RSVPs, EventPlaces.changes) of the event, in one statement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT confirmed, changes FROM events_eventplaces WHERE event_id = %s",
+            [event_id],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, 0)
 
 
 def confirmed_count(event_id: int) -> int:

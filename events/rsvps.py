@@ -22,7 +22,7 @@ STARTED = gettext_lazy("This event has already started: the RSVP can no longer c
 
 
 def purge_places(
-    event_id: int, translation_key=None, *, host=None, public_event=None
+    event_id: int, translation_key=None, *, host=None, public_event=None, places=None
 ) -> None:
     """Places were taken or freed: only the event's "places left" fragment, in every
     language, shows the count (the cached event page does not). ``event_id`` is the
@@ -30,8 +30,8 @@ def purge_places(
     id; with a CDN or proxy too, the full URLs go through Wagtail's purge (with the
     event's translation key, usually no query: they are kept between RSVPs). Given
     the ``host`` the change came through, the fragments its readers have cached are
-    re-rendered here, in the same step as our cache's purge (``refill_places``: two
-    Redis round trips and the count); without, a plain purge (one). ``public_event``:
+    re-rendered here, in the same step as our cache's purge (``refill_places``);
+    without, a plain purge (one Redis round trip). ``public_event`` and ``places``:
     see ``refill_places``."""
     from cms.page_cache import purge_paths
     from cms.page_urls import (
@@ -48,7 +48,7 @@ def purge_places(
         # What cms.frontend_cache.PageCacheBackend would do with the URLs, without
         # looking them up or building them: the page cache keys on paths only.
         if host:
-            refill_places(event_id, host, public_event=public_event)
+            refill_places(event_id, host, public_event=public_event, places=places)
         else:
             purge_paths(places_paths(event_id))
     else:
@@ -57,10 +57,10 @@ def purge_places(
             urls = places_urls(EventPage.objects.get(pk=event_id))
         purge_urls(urls)
         if host:
-            refill_places(event_id, host, public_event=public_event)
+            refill_places(event_id, host, public_event=public_event, places=places)
 
 
-def refill_places(event_id: int, host: str, *, public_event=None) -> int:
+def refill_places(event_id: int, host: str, *, public_event=None, places=None) -> int:
     """Purge the event's places fragments and re-render, once, in the process that
     changed the places, those this host's readers have cached: at a rally the page's
     script asks for them many times a second, and each would otherwise find its copy
@@ -68,7 +68,10 @@ def refill_places(event_id: int, host: str, *, public_event=None) -> int:
 
     ``public_event``: the caller's copy of the event from
     ``memoised_public_event``, found this request without view restrictions (the RSVP
-    view's); it saves looking it up again (a Redis round trip)."""
+    view's); it saves looking it up again (a Redis round trip). ``places``: (places
+    left, EventPlaces.changes) as the caller's own change left them, read under the
+    event's lock (events_claim_rsvp): shown without counting again unless a purge the
+    copies cannot place came since (cms.page_cache.purge_and_refill)."""
     from functools import cache
 
     from django.utils import translation
@@ -88,28 +91,40 @@ def refill_places(event_id: int, host: str, *, public_event=None) -> int:
         purge_paths(places_paths(event_id))
         return 0
 
-    def renderer():
-        places_left = cache(event.places_left)  # once per attempt, if a copy asks
-
+    def renders(state):
         def render(language):
             if language not in LANGUAGE_CODES:
                 return None
+            places_left, change = state()
             with translation.override(language):
-                return places_html(event, event, places_left()).encode()
+                return places_html(event, event, places_left).encode(), change
 
         return render
 
-    return purge_and_refill(host, places_paths(event_id), renderer)
+    def renderer():
+        # Counted once per attempt, if a copy asks.
+        return renders(cache(lambda: event.places_now()))
+
+    known = None
+    if places is not None:
+        known = renders(lambda: places), places[1]
+    return purge_and_refill(host, places_paths(event_id), renderer, known=known)
 
 
 def purge_places_on_commit(
-    event_id: int, translation_key=None, *, host=None, public_event=None
+    event_id: int, translation_key=None, *, host=None, public_event=None, places=None
 ) -> None:
     """After the transaction: its queries stay out of the event lock, and nobody can
     cache the count from before the change."""
 
     def purge_places_after_commit():
-        purge_places(event_id, translation_key, host=host, public_event=public_event)
+        purge_places(
+            event_id,
+            translation_key,
+            host=host,
+            public_event=public_event,
+            places=places,
+        )
 
     transaction.on_commit(purge_places_after_commit)
 

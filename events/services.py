@@ -14,7 +14,7 @@ from cms.prepared import prepared_cursor
 from subscribers import crypto
 
 from . import guest_mail
-from .models import EventPage, GuestMessage, Rsvp, confirmed_count
+from .models import EventPage, GuestMessage, Rsvp, confirmed_count, places_state
 from .rsvps import owe_message, purge_places_on_commit
 from .signals import rsvp_confirmed
 
@@ -78,7 +78,7 @@ def record_rsvp(
     with transaction.atomic() if writes_more or not in_one_call else nullcontext():
         claim = _claim_in_postgres if in_one_call else _claim_in_python
         try:
-            outcome, rsvp_id, status = claim(
+            outcome, rsvp_id, status, places = claim(
                 event_id=event_id,
                 name=name,
                 email=email,
@@ -117,9 +117,17 @@ def record_rsvp(
                 )
             if status == Rsvp.Status.CONFIRMED:
                 rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
-            purge_places_on_commit(
-                event_id, event.translation_key, host=host, public_event=public_event
-            )
+                # A place taken: the fragments that show the places left change. (A
+                # waitlisted guest takes none; an event without a capacity shows no
+                # count: neither changes what any fragment shows.)
+                if places[0] is not None:
+                    purge_places_on_commit(
+                        event_id,
+                        event.translation_key,
+                        host=host,
+                        public_event=public_event,
+                        places=places,
+                    )
         if mail_allowed:
             transaction.on_commit(guest_mail.enqueue_sending)
     # What the claim returned, the other fields loaded only if read: the RSVP view
@@ -162,10 +170,13 @@ def _canonical_event(event_id: int) -> EventPage:
 
 def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe):
     """events_claim_rsvp: refusal, repeat or new place (and, if ``owe``, its owed
-    confirmation), in one round trip, as a prepared statement (cms/prepared.py)."""
+    confirmation), in one round trip, as a prepared statement (cms/prepared.py).
+    Returns (outcome, RSVP id, its status, places) where places, for a new or
+    returned RSVP, is (places left or None without a capacity, EventPlaces.changes)
+    after it."""
     with prepared_cursor() as cursor:
         cursor.execute(
-            "SELECT outcome, rsvp_id, rsvp_status "
+            "SELECT outcome, rsvp_id, rsvp_status, places_left, places_changes "
             "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s)",
             [
                 event_id,
@@ -178,20 +189,29 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe)
             ],
             prepare=True,
         )
-        outcome, rsvp_id, status = cursor.fetchone()
+        outcome, rsvp_id, status, places_left, change = cursor.fetchone()
     if outcome == "missing":
         raise EventPage.DoesNotExist(f"no event {event_id}")
-    return outcome, rsvp_id, status
+    return outcome, rsvp_id, status, (places_left, change)
 
 
 def _claim_in_python(*, owe, **rsvp):
     """The same decision as events_claim_rsvp, inside the caller's transaction (on
     SQLite, which holds the database's write lock from BEGIN)."""
     outcome, rsvp_id, status = _decide_in_python(**rsvp)
-    if owe and outcome in ("created", "returned"):
-        version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
-        owe_message(rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}")
-    return outcome, rsvp_id, status
+    places = (None, None)
+    if outcome in ("created", "returned"):
+        if owe:
+            version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
+            owe_message(
+                rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}"
+            )
+        event_id = rsvp["event_id"]
+        capacity = EventPage.objects.values_list("capacity", flat=True).get(pk=event_id)
+        if capacity is not None:
+            confirmed, change = places_state(event_id)
+            places = (max(capacity - confirmed, 0), change)
+    return outcome, rsvp_id, status, places
 
 
 def _decide_in_python(*, event_id, name, email, email_hash, language, now):

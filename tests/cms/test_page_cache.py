@@ -412,7 +412,7 @@ def test_a_refill_overtaken_by_a_later_change_is_never_served_fresh(
 
     def render_then_another_change_lands(language):
         purge_paths([path])  # the other change's purge, after its commit
-        return b"what was read before it"
+        return b"what was read before it", None
 
     def overtaken_every_time():
         return render_then_another_change_lands
@@ -424,12 +424,119 @@ def test_a_refill_overtaken_by_a_later_change_is_never_served_fresh(
     assert b"Any" in answer.content
 
     reader.get(path)
-    overtaken_once = iter([render_then_another_change_lands, lambda language: b"new"])
+    overtaken_once = iter(
+        [render_then_another_change_lands, lambda language: (b"new", None)]
+    )
     assert purge_and_refill("testserver", [path], overtaken_once.__next__) == 1
     assert reader.get(path).content == b"new", "the second attempt stored it"
 
     assert purge_and_refill("elsewhere.example", [path], lambda: None) == 0
     assert reader.get(path)["X-Page-Cache"] == "miss", "purged for every host"
+
+
+def rsvp_on_hold(event, email: str, capture):
+    """An RSVP committed, with its after-commit steps (the places refill) held back:
+    run them with ``run(steps)``."""
+    with capture(execute=False) as steps:
+        answer = Client().post(
+            f"/_events/{event.pk}/rsvp/",
+            {"name": "Guest", "email": email, "website": ""},
+        )
+    assert answer.status_code == 302
+    return steps
+
+
+def run(steps) -> list[str]:
+    """Run held after-commit steps; the statements they sent about the places."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        for step in steps:
+            step()
+    return [q["sql"] for q in queries if "events_eventplaces" in q["sql"]]
+
+
+def places_shown(event, reader) -> tuple[str, str]:
+    answer = reader.get(f"/es/_events/{event.pk}/places/")
+    return answer["X-Page-Cache"], answer.content.decode()
+
+
+def test_an_rsvp_shows_its_own_count_without_counting_again(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """The claim returns the places left and the number of that state (events
+    migration 0009); once the cached copies say which state their token came with,
+    the RSVP's refill shows its own count, and the next reader's hit is what a render
+    from the database gives."""
+    from cms.page_cache import purge_paths
+
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=10)
+    reader = Client()
+    reader.get(f"/es/_events/{event.pk}/places/")
+    first = run(
+        rsvp_on_hold(event, "ana@example.org", django_capture_on_commit_callbacks)
+    )
+    assert len(first) == 1, "the copies were a reader's: the refill counts"
+    assert places_shown(event, reader) == ("hit", places_shown_text(event, 9))
+
+    second = run(
+        rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks)
+    )
+    assert second == [], "the copies came with the last refill: nothing to count"
+    hit = reader.get(f"/es/_events/{event.pk}/places/")
+    purge_paths([f"/es/_events/{event.pk}/places/"])
+    rendered = reader.get(f"/es/_events/{event.pk}/places/")
+    assert (hit["X-Page-Cache"], rendered["X-Page-Cache"]) == ("hit", "miss")
+    assert hit.content == rendered.content
+    assert "8" in hit.content.decode()
+
+
+def places_shown_text(event, places_left: int) -> str:
+    from django.utils import translation
+
+    from events.places import places_html
+
+    with translation.override("es"):
+        return places_html(event, event, places_left)
+
+
+def test_a_change_the_copies_cannot_place_is_counted_again(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """A place freed by hand in the admin after an RSVP's claim, purged without a
+    number before the RSVP's refill: the refill cannot know its own count is behind,
+    so it counts, and the copy shows both changes."""
+    from events.models import Rsvp
+    from events.rsvps import purge_places
+
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=10)
+    reader = Client()
+    reader.get(f"/es/_events/{event.pk}/places/")
+    run(rsvp_on_hold(event, "ana@example.org", django_capture_on_commit_callbacks))
+    held = rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks)
+    ana = Rsvp.objects.filter(event=event).order_by("pk").first()
+    Rsvp.objects.filter(pk=ana.pk).update(status=Rsvp.Status.CANCELLED)  # by hand
+    purge_places(event.pk)  # as events.receivers does after such a change
+    assert len(run(held)) == 1
+    assert places_shown(event, reader) == ("hit", places_shown_text(event, 9))
+
+
+def test_a_refill_of_an_earlier_state_leaves_the_later_one(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """Two RSVPs at once, the second's refill first: the first's refill finds copies
+    of a later state than its own (they show its place too) and leaves them, without
+    counting; were it to store its own, the count would go back up."""
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=10)
+    reader = Client()
+    reader.get(f"/es/_events/{event.pk}/places/")
+    run(rsvp_on_hold(event, "ana@example.org", django_capture_on_commit_callbacks))
+    earlier = rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks)
+    run(rsvp_on_hold(event, "cy@example.org", django_capture_on_commit_callbacks))
+    assert places_shown(event, reader) == ("hit", places_shown_text(event, 7))
+    assert run(earlier) == []
+    assert places_shown(event, reader) == ("hit", places_shown_text(event, 7))
 
 
 class PurgeRecorder(http.server.BaseHTTPRequestHandler):

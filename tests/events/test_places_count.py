@@ -107,3 +107,27 @@ def test_the_event_deleted_takes_its_count(home_page):
     EventPage.objects.get(pk=kyr.pk).delete()
     assert not EventPlaces.objects.filter(event_id=kyr.pk).exists()
     assert counted() == rows() == {}
+
+
+def test_each_change_of_the_count_is_numbered(home_page):
+    """EventPlaces.changes (migration 0009) rises with every change of the confirmed
+    count, whoever makes it, and not when only the waitlist moves: it orders the
+    states the places fragment shows (cms.page_cache.purge_and_refill)."""
+    kyr = guest_event(capacity=1, waitlist=True)
+
+    def number() -> int:
+        return EventPlaces.objects.get(event_id=kyr.pk).changes
+
+    ana = rsvp(kyr, "Ana", "ana@example.org")
+    first = number()
+    assert first >= 1
+    bo = rsvp(kyr, "Bo", "bo@example.org")  # waitlisted
+    rsvp(kyr, "Cy", "cy@example.org")  # waitlisted
+    assert number() == first, "the waitlist alone shows no new count"
+    cancel_rsvp(rsvp_id=ana.pk)  # Ana's place freed, then Bo's: two changes
+    assert number() == first + 2
+    Rsvp.objects.filter(pk=bo.pk).update(status=Rsvp.Status.WAITLISTED)  # the admin
+    assert number() == first + 3
+    Rsvp.objects.filter(event=kyr, status=Rsvp.Status.WAITLISTED).delete()
+    assert number() == first + 3, "no confirmed row went"
+    assert counted() == rows() == {}
