@@ -64,16 +64,9 @@ def _context(request, page: PetitionPage, *, form, embed: bool) -> dict:
         signed=signed if signed in SIGNED_STATES else "",
         page_url=url,
         share_links=share_links(url=url, title=page.title),
-        form_action=_form_action(page, embed=embed),
+        form_action=request.path if embed else _form_action(page),
     )
     return context
-
-
-def _reader_language(page: PetitionPage, *, embed: bool) -> str:
-    """The page's visitor reads in the URL's language; a partner's widget in the page's."""
-    if embed:
-        return page.locale.language_code
-    return reader_language()
 
 
 def _page_path(page: PetitionPage) -> str:
@@ -86,15 +79,13 @@ def _page_path(page: PetitionPage) -> str:
 
 
 def _full_url(request, page: PetitionPage, *, embed: bool) -> str:
-    if embed:
+    if embed and page.locale.language_code == reader_language():
         return page.get_full_url(request) or ""
     parts = page.get_url_parts(request)
     return (parts[1] if parts else "") + _page_path(page)
 
 
-def _form_action(page: PetitionPage, *, embed: bool) -> str:
-    if embed:
-        return reverse("campaigns:embed", args=[page.pk])
+def _form_action(page: PetitionPage) -> str:
     action = reverse("campaigns:sign", args=[page.pk])
     language = reader_language()
     # The sign URL has no language prefix: a reader of an untranslated petition
@@ -105,7 +96,7 @@ def _form_action(page: PetitionPage, *, embed: bool) -> str:
 
 
 def _form(page: PetitionPage, data=None, *, embed: bool):
-    language = _reader_language(page, embed=embed)
+    language = reader_language()
     if embed:
         return EmbeddedPetitionForm(
             data, campaign=page.campaign, language=language, page_id=page.pk
@@ -141,7 +132,8 @@ def _sign(
         return answer(TemplateResponse(request, page_template, context, status=status))
 
     if embed:
-        base = reverse("campaigns:embed", args=[page.pk])
+        # The widget's own URL, language prefix and all: the thanks stay in its language.
+        base = request.path
     else:
         base = _page_path(page)
     thanks = "check" if page.require_verification else "1"
@@ -177,7 +169,7 @@ def _sign(
             email=email,
             name=data["name"],
             zip_code=data["zip_code"],
-            language=_reader_language(page, embed=embed),
+            language=reader_language(),
             list_ids=[item.pk for item in data.get("lists") or []],
             list_language=data.get("list_language") or "",
             copy_token=copy_token,
@@ -241,7 +233,7 @@ def _sign_posted(request, page: PetitionPage, *, copy_token=None):
 
 
 def _use_language(request, language: str) -> None:
-    """Answer in the petition's language (not the URL's, which has no prefix here).
+    """Answer in ``language``: the petition's, where the URL has no prefix to say.
 
     Activated for the rest of the request, so LocaleMiddleware's Content-Language
     header agrees with the page; it activates afresh on the next request.
@@ -255,10 +247,23 @@ def _use_language(request, language: str) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def embed_petition(request, page_id: int):
-    """The widget partner sites frame: count, progress bar and the sign form."""
+    """The widget partner sites frame: count, progress bar and the sign form.
+
+    Under a language prefix (``/ar/petitions/embed/<id>/``) it speaks that language,
+    showing the petition's translation when there is one; without one, the page's
+    language, as it always did for the partners who framed it so.
+    """
     page = get_object_or_404(PetitionPage.objects.live().specific(), pk=page_id)
     template = "campaigns/petition_embed.html"
-    _use_language(request, page.locale.language_code)
+    language = translation.get_language_from_path(request.path_info)
+    if language:
+        page = (
+            page.get_translations(inclusive=True)
+            .live()
+            .filter(locale__language_code=language)
+            .first()
+        ) or page
+    _use_language(request, language or page.locale.language_code)
     if request.method == "POST":
         response = _sign(request, page, embed=True, template=template)
     else:

@@ -10,6 +10,7 @@ web worker.
 
 import functools
 import logging
+import math
 
 from axes.handlers.cache import AxesCacheHandler
 from django.conf import settings
@@ -48,14 +49,21 @@ def username_id(request, credentials=None) -> str | None:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The page a locked-out sign-in gets, in the visitor's language (429)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
+    """The page a locked-out sign-in gets, in the visitor's language (429), with
+    Retry-After: the seconds the pause lasts from now."""
+    seconds = settings.AXES_COOLOFF_TIME.total_seconds()
+    response = render(
         request,
         "cms/login_locked.html",
-        {"minutes": minutes, "title": _("Sign-in paused")},
+        {"minutes": int(seconds // 60), "title": _("Sign-in paused")},
         status=429,
     )
+    # The whole cool-off is exact, not just safe: axes answers this only to a failed
+    # attempt, and every failed attempt, during the lockout too
+    # (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, on by default), restarts the
+    # cool-off of its counters.
+    response["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response
 
 
 class _FailSoftCounts:

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as document_views
 
+from campaigns import views as campaigns_views
 from cms import (
     logins,
     url_converters,  # noqa: F401 - registers <id:...>
@@ -61,6 +62,9 @@ urlpatterns += i18n_patterns(
     path("search/", cms_views.search, name="search"),
     # An underscore, like Wagtail's _util/: no page slug can shadow it.
     path("_events/", include("events.urls")),
+    # The petition widget in a language of the partner's choosing; the unprefixed URL
+    # is campaigns.urls' (above, so it comes first), in the petition's own language.
+    path("petitions/embed/<id:page_id>/", campaigns_views.embed_petition),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -190,7 +190,8 @@ class SubscriptionViewSet(ModelViewSet):
     icon = "group"
     add_to_admin_menu = True
     menu_order = 220
-    menu_label = _("Subscribers")
+    # No menu_label: Wagtail's default is the page's own title, "Subscriptions" (a
+    # row per person and list), which a "Subscribers" label contradicted.
     form_fields = ["status"]
     index_view_class = SubscriptionIndexView
     # Every view that loads one row loads it from the user's own lists only.

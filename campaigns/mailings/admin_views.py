@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
@@ -30,7 +30,7 @@ from campaigns.mailings.selectors import (
     reader_languages,
     translations_behind,
 )
-from campaigns.mailings.services import alerts, control
+from campaigns.mailings.services import alerts, control, testing
 from campaigns.mailings.tasks import send_test_mailing_task
 from cms import charts
 from cms.admin_ui import AdminScreenMixin, crumb
@@ -392,15 +392,22 @@ def _discarded_message(mailing: Mailing, kept_event) -> str:
 
 @require_POST
 def send_test(request, pk):
-    get_mailing_for(request.user, pk)
+    mailing = get_mailing_for(request.user, pk)
     if not request.user.email:
         messages.error(request, _("Your account has no e-mail address to send to."))
     else:
         send_test_mailing_task.delay(pk, request.user.pk)
+        # One message per language: "a test copy" undersold a mailing in three.
+        count = len(testing.languages_for_test_copies(mailing))
         messages.success(
             request,
-            _("A test copy is on its way to %(email)s.")
-            % {"email": request.user.email},
+            ngettext(
+                "A test copy is on its way to %(email)s.",
+                "%(count)s test copies, one per language, are on their way to "
+                "%(email)s.",
+                count,
+            )
+            % {"count": count, "email": request.user.email},
         )
     return redirect("campaigns_mailings:detail", pk)
 

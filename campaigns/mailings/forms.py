@@ -54,7 +54,11 @@ class MailingForm(forms.Form):
 class ScheduleForm(forms.Form):
     # The browser's own picker (alert_forms.chicago_time_input): Wagtail's replaced a
     # time it could not read with "now", and a scheduled bulletin would go out at once.
-    send_at = forms.DateTimeField(label=_("Send at"), widget=chicago_time_input())
+    # Not marked required: "Send now" beside it needs no time, though an asterisk said
+    # it did. Scheduling without one is still refused (clean_send_at).
+    send_at = forms.DateTimeField(
+        label=_("Send at"), widget=chicago_time_input(), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,3 +70,11 @@ class ScheduleForm(forms.Form):
             "zone": timezone.get_current_timezone_name(),
             "abbreviation": now.strftime("%Z"),
         }
+
+    def clean_send_at(self):
+        when = self.cleaned_data["send_at"]
+        if when is None:
+            raise forms.ValidationError(
+                self.fields["send_at"].error_messages["required"], code="required"
+            )
+        return when

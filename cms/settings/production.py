@@ -9,6 +9,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.static_headers import add_security_headers
+
 from .base import *  # noqa: F403
 from .base import LOGGING, MIDDLEWARE, STORAGES
 from .env import env_bool, env_int, env_list, env_str
@@ -43,6 +45,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
+# Answered before SecurityMiddleware, static files get its headers from here.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers
 
 STORAGES = {
     **STORAGES,

@@ -2,6 +2,7 @@
 does nothing until confirmed; the two-person rule is shown and, when nobody else could
 approve, refused before anything is written."""
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -359,3 +360,30 @@ def test_the_send_time_is_the_browsers_own_picker(client, lists):
     )
 
     assert Mailing.objects.get(pk=mailing.pk).scheduled_at == when
+
+
+def test_the_send_time_is_not_marked_required_but_a_schedule_needs_one(client, lists):
+    """ "Send now" needs no time, so the field carries no asterisk (nor a required
+    attribute); a schedule posted without a time is still refused."""
+    legal, _outreach = lists
+    user = SuperuserFactory()
+    mailing = control.create_mailing(
+        user=user, page=build_bulletin(title="April bulletin"), list_ids=[legal.pk]
+    )
+    client.force_login(user)
+    html = client.get(
+        reverse("campaigns_mailings:detail", args=[mailing.pk])
+    ).content.decode()
+    label = re.search(r'<label[^>]*for="id_send_at"[^>]*>(.*?)</label>', html, re.S)
+    assert label.group(1).strip() == "Send at"
+    field = re.search(r'<input[^>]*name="send_at"[^>]*>', html).group(0)
+    assert " required" not in field
+
+    url = reverse("campaigns_mailings:schedule", args=[mailing.pk])
+    for data in ({"send_at": ""}, {"send_at": "", "confirmed": "1"}, {}):
+        answer = client.post(url, data, follow=True)
+        assert "Give a valid date and time." in answer.content.decode()
+        assert "Schedule this mailing?" not in answer.content.decode()
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT
+    assert mailing.scheduled_at is None

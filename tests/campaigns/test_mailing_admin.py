@@ -148,3 +148,38 @@ def test_report_csv_has_counts_and_no_addresses(client, setup):
     assert body.splitlines()[0].startswith("dimension,value,queued")
     assert "language,es,1" in body
     assert "@" not in body
+
+
+def test_test_copy_message_counts_the_copies_it_sends(client, setup):
+    """One test copy goes out per language, all to the staff member's own address."""
+    page, legal, outreach = setup
+    user = SuperuserFactory()
+    client.force_login(user)
+    three = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk, outreach.pk]
+    )
+    url = reverse("campaigns_mailings:send_test", args=[three.pk])
+    answer = client.post(url, follow=True).content.decode()
+    assert f"3 test copies, one per language, are on their way to {user.email}." in (
+        answer
+    )
+    assert "A test copy" not in answer
+
+    (english,) = lists(1)
+    subscribe("kasia@example.org", [english], language="en")
+    one = control.create_mailing(user=user, page=page, list_ids=[english.pk])
+    url = reverse("campaigns_mailings:send_test", args=[one.pk])
+    answer = client.post(url, follow=True).content.decode()
+    assert f"A test copy is on its way to {user.email}." in answer
+
+    # Polish has a form for 2-4 of a thing.
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "pl"
+    profile.save()
+    url = reverse("campaigns_mailings:send_test", args=[three.pk])
+    answer = client.post(url, follow=True).content.decode()
+    assert f"3 kopie testowe, po jednej na język, są w drodze do {user.email}." in (
+        answer
+    )

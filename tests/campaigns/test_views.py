@@ -1,5 +1,7 @@
 """The public petition page, its widget and verification links, through HTTP."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -466,3 +468,61 @@ def test_widget_speaks_the_petitions_language(client, petition):
     assert '<html lang="ar" dir="rtl">' in body
     assert "وقِّع العريضة" in body
     assert response["Content-Language"] == "ar"
+
+
+SIGN_THE_PETITION = {
+    "es": "Firme la petición",
+    "hi": "याचिका पर हस्ताक्षर करें",
+    "zh-hans": "签署请愿",
+    "ar": "وقِّع العريضة",
+    "pl": "Podpisz petycję",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SIGN_THE_PETITION))
+def test_widget_speaks_the_language_of_its_prefix(client, petition, language):
+    """A partner picks the widget's language with the URL's prefix; the petition is
+    untranslated here, so its text stays English inside the language's chrome."""
+    url = f"/{language}/petitions/embed/{petition.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in body
+    assert SIGN_THE_PETITION[language] in body
+    assert response["Content-Language"] == language
+    assert f'action="{url}"' in body
+    # The title links to the petition in the same language.
+    assert f'/{language}/{petition.slug}/" target="_blank"' in body
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+def test_widget_under_a_prefix_signs_in_that_language(petition):
+    client = Client(enforce_csrf_checks=True)
+    url = f"/es/petitions/embed/{petition.pk}/"
+    page = client.get(url).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    response = client.post(url, {**VALID, "form_token": token})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?signed=1#signed"
+    assert Signature.objects.get().language == "es"
+    thanks = client.get(response["Location"])
+    assert '<html lang="es" dir="ltr">' in thanks.content.decode()
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_widget_under_a_prefix_shows_the_petitions_translation(client, petition):
+    arabic = petition.copy_for_translation(
+        Locale.objects.get(language_code="ar"), copy_parents=True
+    )
+    arabic.title = "لا مكان للكراهية في شيكاغو"
+    arabic.save_revision().publish()
+    response = client.get(f"/ar/petitions/embed/{petition.pk}/")
+    body = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in body
+    assert "لا مكان للكراهية في شيكاغو" in body
+    assert "Hate has no place in Chicago" not in body
+    # The unprefixed URL still speaks the petition's own language.
+    english = client.get(f"/petitions/embed/{petition.pk}/")
+    assert '<html lang="en" dir="ltr">' in english.content.decode()
+    assert "Hate has no place in Chicago" in english.content.decode()

@@ -29,6 +29,7 @@ def paths(number: str) -> list[str]:
         f"/es/_events/{number}/rsvp/",
         f"/_events/{number}/rsvp/?sent=1",
         f"/petitions/embed/{number}/",
+        f"/ar/petitions/embed/{number}/",
         f"/subscribers/embed/{number}/",
         f"/es/subscribers/embed/{number}/",
         f"/documents/authenticate_with_password/{number}/",

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -271,3 +273,46 @@ def test_bad_list_filter_is_not_a_500(client, people, value):
     export = client.get(reverse("subscribers_admin:export"), {"mailing_list": value})
     assert export.status_code == 200
     assert export_rows(export) == []
+
+
+def menu_labels(html: str) -> dict[str, str]:
+    """{url: label} of the admin sidebar's menu items (Wagtail draws it from JSON)."""
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        html,
+        re.S,
+    )
+    found = {}
+
+    def walk(value):
+        if isinstance(value, dict):
+            if "url" in value and "label" in value:
+                found[value["url"]] = value["label"]
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(props.group(1)))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Subscriptions"), ("es", "Suscripciones"), ("ar", "الاشتراكات")],
+)
+def test_menu_item_and_page_title_agree(client, people, language, expected):
+    """The page lists subscriptions (a row per person and list): its menu item says so."""
+    from wagtail.users.models import UserProfile
+
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+    url = reverse("subscribers_admin:index")
+    html = client.get(url).content.decode()
+    title = re.search(r"<title>(.*?) - ", html).group(1)
+    assert title == expected
+    assert menu_labels(html)[url] == title

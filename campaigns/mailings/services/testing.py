@@ -9,6 +9,18 @@ from campaigns.mailings.selectors import audience_size_by_language
 from campaigns.mailings.services.starting import page_languages
 
 
+def languages_for_test_copies(mailing: Mailing) -> list[str]:
+    """The languages a test copy of ``mailing`` goes out in, one message each: its
+    readers' languages, else those of the page's translations, else the default."""
+    readers = audience_size_by_language(
+        list_ids=mailing.lists.values_list("pk", flat=True),
+        languages=mailing.languages,
+        zip_prefix=mailing.zip_prefix,
+    )
+    languages = sorted(readers) or sorted(page_languages(mailing.page.specific))
+    return languages or [settings.LANGUAGE_CODE]
+
+
 def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     """Render the mailing's page now, once per language its readers have (else once per
     translation), to the user's own address: exactly what each language group gets.
@@ -23,13 +35,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
         return 0
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     page = mailing.page.specific
-    readers = audience_size_by_language(
-        list_ids=mailing.lists.values_list("pk", flat=True),
-        languages=mailing.languages,
-        zip_prefix=mailing.zip_prefix,
-    )
-    languages = sorted(readers) or sorted(page_languages(page))
-    languages = languages or [settings.LANGUAGE_CODE]
+    languages = languages_for_test_copies(mailing)
     base = settings.WAGTAILADMIN_BASE_URL
     recipient = transport.Recipient(
         delivery_id=0,
