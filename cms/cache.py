@@ -73,18 +73,23 @@ return unchanged and 1 or 0
 """
 
 
-# KEYS: counters, in the order they are checked; ARGV: each one's limit, then its
-# window in seconds. Counts one attempt against each, as count_in_window does, and
-# stops after the first one past its limit; returns the counts taken.
+# KEYS: counters, in the order they are checked, then keys only read; ARGV: how many
+# counters, then each one's limit and its window in seconds. Counts one attempt
+# against each, as count_in_window does, and stops after the first one past its
+# limit; returns the counts taken and the values of the keys read (false: absent).
 COUNT_IN_TURN = """
-local counts = {}
-for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2 * i], 'NX')
+local counters = tonumber(ARGV[1])
+local counts, values = {}, {}
+for i = 1, counters do
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2 * i + 1], 'NX')
   local used = redis.call('INCR', KEYS[i])
   counts[i] = used
-  if used > tonumber(ARGV[2 * i - 1]) then break end
+  if used > tonumber(ARGV[2 * i]) then break end
 end
-return counts
+for i = counters + 1, #KEYS do
+  values[i - counters] = redis.call('GET', KEYS[i])
+end
+return {counts, values}
 """
 # KEYS[1]: a counter; takes back one attempt if the counter still exists (its window
 # may be over: a new window is never made to start below zero).
@@ -195,19 +200,27 @@ class FailSoftRedisCache(RedisCache):
         stopping after the first past its limit: ``counters`` is a list of (key,
         limit, window seconds). Returns the counts taken (fewer than the counters
         when one stopped it), or None while Redis is unreachable."""
-        keys, args = [], []
+        return self.count_in_windows_and_read(counters, [], version)[0]
+
+    def count_in_windows_and_read(
+        self, counters, read_keys, version=None
+    ) -> tuple[list[int] | None, list[bytes | None]]:
+        """``count_in_windows``, and in the same round trip the raw values of
+        ``read_keys``: full Redis keys, of any cache on this Redis database (None:
+        absent, or Redis unreachable)."""
+        keys, args = [], [len(counters)]
         for key, limit, timeout in counters:
             keys.append(self.make_and_validate_key(key, version=version))
             args += [limit, timeout]
         client = self._cache.get_client(None, write=True)
         try:
-            counts = self._script(client, COUNT_IN_TURN)(
-                keys=keys, args=args, client=client
+            counts, values = self._script(client, COUNT_IN_TURN)(
+                keys=keys + list(read_keys), args=args, client=client
             )
         except RedisError as error:
             _warn("count_in_windows", error)
-            return None
-        return [int(used) for used in counts]
+            return None, [None] * len(read_keys)
+        return [int(used) for used in counts], [value or None for value in values]
 
     def uncount(self, key, version=None) -> None:
         """One attempt fewer on the counter ``key``, if it still exists."""

@@ -27,6 +27,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from cms.settings.env import parse_rate
 
@@ -191,30 +192,56 @@ def first_refused(*attempts: tuple[str, Callable[[], str]]) -> str | None:
     counted), or None when all allowed. Keys are computed only for limits that are on.
     On Redis the whole turn is one round trip (a crowd's RSVP takes three limits); it
     fails open like ``allow``."""
+    return first_refused_and_read(None, *attempts)[0]
+
+
+def first_refused_and_read(
+    read: tuple[str, str] | None, *attempts: tuple[str, Callable[[], str]]
+) -> tuple[str | None, object]:
+    """``first_refused``, and the value of ``read``, ``(cache alias, key)``, as that
+    cache's ``get`` gives it: in the same round trip when that cache lives in the
+    counters' Redis database (an RSVP checks its event's memo token with its limits),
+    else with a ``get`` of its own. Returns (the first limit refused or None, the
+    value or None)."""
     counters = []
     for limit, key in attempts:
         count, window = _parsed(settings.RATE_LIMITS[limit])
         if count > 0:
             counters.append((limit, _counter_name(limit, key(), window), count, window))
     store = counter_cache()
-    count_in_windows = getattr(store, "count_in_windows", None)
+    reader = caches[read[0]] if read is not None else None
+    count_in_windows = getattr(store, "count_in_windows_and_read", None)
     if count_in_windows is None:
+        value = reader.get(read[1]) if reader is not None else None
         for limit, name, count, window in counters:
             used = _add_then_incr(store, name, window)
             if used is not None and used > count:
                 _log_reached(limit, used, count)
-                return limit
-        return None
-    used_counts = count_in_windows(
-        [(name, count, window + 1) for _limit, name, count, window in counters]
+                return limit, value
+        return None, value
+    together = reader is not None and _same_database(store, reader)
+    used_counts, values = count_in_windows(
+        [(name, count, window + 1) for _limit, name, count, window in counters],
+        [reader.make_key(read[1])] if together else [],
     )
+    value = None
+    if together:
+        if values[0] is not None:
+            value = reader._cache._serializer.loads(values[0])
+    elif reader is not None:
+        value = reader.get(read[1])
     for (limit, _name, count, _window), used in zip(
         counters, used_counts or (), strict=False
     ):
         if used > count:
             _log_reached(limit, used, count)
-            return limit
-    return None
+            return limit, value
+    return None, value
+
+
+def _same_database(store, reader) -> bool:
+    """Whether two Redis caches' keys live in one Redis database (the same URLs)."""
+    return isinstance(reader, RedisCache) and store._servers == reader._servers
 
 
 def give_back(limit: str, key: str) -> None:

@@ -31,6 +31,21 @@ def memoised_public_event(*, event_id: int) -> tuple[EventPage | None, list]:
     return _public_events.get(event_id, lambda: public_event(event_id=event_id))
 
 
+def public_event_copy(*, event_id: int):
+    """(token, (event, restrictions)) of this process's copy, its token *not* read
+    now (ProcessMemo.copy), or None; the caller compares the token with the one at
+    ``PUBLIC_EVENTS_TOKEN`` (cache alias, key) where it acts."""
+    return _public_events.copy(event_id)
+
+
+PUBLIC_EVENTS_TOKEN = ("default", _public_events.token_key)
+
+
+def public_event_is_current(token) -> bool:
+    """Whether no event changed since a copy with this token was taken."""
+    return _public_events.is_current(token)
+
+
 def forget_public_events() -> None:
     """Events changed: every process looks them up again."""
     _public_events.forget()

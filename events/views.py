@@ -19,29 +19,48 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
 from cms.page_cache import mark_cacheable
+from events import selectors
 from events.forms import RsvpForm, is_bot
 from events.models import EventPage
 from events.places import places_html
-from events.selectors import memoised_public_event
 from events.services import record_rsvp, rsvp_refusal
 
 
 @never_cache
 def rsvp_view(request, event):
     """The ``rsvp/`` sub-route of an event page (routed by Wagtail)."""
-    return _rsvp(request, event.canonical(), reader_page=lambda: event)
+    return _rsvp(request, event.canonical(), reader_page=lambda canonical: event)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
-    canonical, restricted = _public_event(request, event_id)
+    copy = None
+    if request.method == "POST":
+        # A crowd's RSVP takes the process's copy of the event as it is and checks
+        # its token in the round trip that counts its limits (_rsvp).
+        copy = selectors.public_event_copy(event_id=event_id)
+    if copy is not None and copy[1][0] is not None and not copy[1][1]:
+        # (Only a copy of a public event without restrictions: one that became
+        # restricted is refused once its token says so; a missing or restricted
+        # one is looked up as every other request does.)
+        token, (canonical, _restrictions) = copy
+        restricted = False
+
+        def look_again():
+            return _public_event(request, event_id)
+
+        recheck = (token, look_again)
+    else:
+        canonical, restricted = _public_event(request, event_id)
+        recheck = None
     return _rsvp(
         request,
         canonical,
-        reader_page=lambda: canonical.localized,
+        reader_page=lambda canonical: canonical.localized,
         public_event=None if restricted else canonical,
+        recheck=recheck,
     )
 
 
@@ -66,7 +85,11 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     anything else (a draft, a translation's id, a private event). Returns the event
     (the process's copy, shared by its threads: read only) and whether it has view
     restrictions."""
-    event, restrictions = memoised_public_event(event_id=event_id)
+    event, restrictions = selectors.memoised_public_event(event_id=event_id)
+    return _accepted(request, event, restrictions)
+
+
+def _accepted(request, event, restrictions) -> tuple[EventPage, bool]:
     if event is None:
         raise Http404
     for restriction in restrictions:
@@ -75,11 +98,16 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     return event, bool(restrictions)
 
 
-def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
-    """Show the form (GET) or record an RSVP (POST). ``reader_page()`` is the event in
-    the reader's language, wanted only for a page shown, not to record an RSVP.
-    ``public_event``: the process's copy of the event, when it has no view
-    restrictions (events.rsvps.refill_places)."""
+def _rsvp(
+    request, canonical: EventPage, *, reader_page, public_event=None, recheck=None
+):
+    """Show the form (GET) or record an RSVP (POST). ``reader_page(canonical)`` is the
+    event in the reader's language, wanted only for a page shown, not to record an
+    RSVP. ``public_event``: the process's copy of the event, when it has no view
+    restrictions (events.rsvps.refill_places). ``recheck``: (token, look_again) when
+    ``canonical`` is that copy taken without reading its token: the token is read with
+    the limits, and when it changed, ``look_again()`` gives the event as it is now
+    (or raises Http404)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
     full = refused_for_good = False
@@ -102,8 +130,12 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
             return form or RsvpForm(request.POST, list_name=list_name)
 
         if cleaned is None:
+            if recheck is not None and not selectors.public_event_is_current(
+                recheck[0]
+            ):
+                canonical, _restricted = recheck[1]()  # gone or restricted: 404
             if not ratelimit.client_allowed(request, "rsvp"):
-                return _rate_limited(request, canonical, reader_page(), form)
+                return _rate_limited(request, canonical, reader_page(canonical), form)
             if bot:
                 return sent
         else:
@@ -113,13 +145,21 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
             # allowance for this event, in that order and one Redis round trip: a
             # crowd's every RSVP takes all three.
             mail_key = cache(lambda: ratelimit.rsvp_mail_key(address(), canonical.pk))
-            refused = ratelimit.first_refused(
+            refused, token = ratelimit.first_refused_and_read(
+                selectors.PUBLIC_EVENTS_TOKEN if recheck is not None else None,
                 ("rsvp.client", lambda: ratelimit.client_id(request)),
                 ("rsvp.address", address),
                 (ratelimit.RSVP_MAIL, mail_key),
             )
+            if recheck is not None and token != recheck[0]:
+                # The event changed since this process's copy (a publish, a new
+                # restriction): as it is now, or 404. The limits counted already.
+                canonical, restricted = recheck[1]()
+                public_event = None if restricted else canonical
             if refused == "rsvp.client":
-                return _rate_limited(request, canonical, reader_page(), shown_form())
+                return _rate_limited(
+                    request, canonical, reader_page(canonical), shown_form()
+                )
             try:
                 if refused != "rsvp.address":
                     record_rsvp(
@@ -160,7 +200,9 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
         # view restrictions it is cached (a publish of the event purges it).
         if public_event is not None:
             mark_cacheable(request, query=("sent",))
-        return _rsvp_page(request, canonical, reader_page(), form=None, sent=True)
+        return _rsvp_page(
+            request, canonical, reader_page(canonical), form=None, sent=True
+        )
     else:
         form = RsvpForm(list_name=list_name)
         refusal = rsvp_refusal(event_id=canonical.pk)
@@ -173,7 +215,7 @@ def _rsvp(request, canonical: EventPage, *, reader_page, public_event=None):
     elif form.is_bound and form.errors:
         status = 400
     return _rsvp_page(
-        request, canonical, reader_page(), form=form, full=full, status=status
+        request, canonical, reader_page(canonical), form=form, full=full, status=status
     )
 
 

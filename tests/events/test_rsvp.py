@@ -333,3 +333,34 @@ def test_a_translations_id_is_not_an_event_of_its_own(client, home_page):
     spanish = translate_page(event, "es")
     assert client.get(f"/_events/{spanish.pk}/places/").status_code == 404
     assert client.get(f"/es/_events/{event.pk}/places/").status_code == 200
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_crowd_s_rsvp_checks_the_process_s_copy_with_its_limits(
+    client, home_page, valid
+):
+    """An RSVP at the plain URL takes the process's copy of the event without
+    reading its token first: the token comes back with the limits' round trip (in
+    Redis, one script), and an event changed since (unpublished here by another
+    process) is looked up again: 404, nothing written. A submission with errors checks
+    the token on its own."""
+    from events import selectors
+
+    event = build_event(rsvp_mode="internal")
+    rsvp = f"/_events/{event.pk}/rsvp/"
+    assert client.get(f"/_events/{event.pk}/places/").status_code == 200
+    assert selectors.public_event_copy(event_id=event.pk) is not None
+    data = {"name": "Ana", "email": "ana@example.org", "website": ""}
+    if not valid:
+        data["email"] = "not an address"
+    EventPage.objects.filter(pk=event.pk).update(live=False)
+    cache.set(selectors._public_events.token_key, "set by another process", None)
+    assert selectors.public_event_copy(event_id=event.pk) is not None, "kept here"
+    assert client.post(rsvp, data).status_code == 404
+    assert not Rsvp.objects.exists()
+
+    EventPage.objects.filter(pk=event.pk).update(live=True)
+    cache.set(selectors._public_events.token_key, "and again", None)
+    answer = client.post(rsvp, data)
+    assert answer.status_code == (302 if valid else 400)
+    assert Rsvp.objects.count() == (1 if valid else 0)
