@@ -25,6 +25,14 @@ CHICAGO_TIME_HELP = _(
 )
 
 
+class WholeDateTimeInput(forms.DateTimeInput):
+    """The browser's picker, with a script that stops a form sent with the picker
+    half filled in (js/whole_times.js): the browser sends such a field empty."""
+
+    class Media:
+        js = ["js/whole_times.js"]
+
+
 def chicago_time_input() -> forms.DateTimeInput:
     """The browser's own date and time picker.
 
@@ -32,9 +40,7 @@ def chicago_time_input() -> forms.DateTimeInput:
     with the current time on blur, so an alert went out for the wrong time without a
     word. The browser's picker only lets a whole date and time through.
     """
-    return forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-    )
+    return WholeDateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ChicagoDateTimeField(forms.DateTimeField):

@@ -319,3 +319,50 @@ def test_organizer_sends_a_rally_alert_approved_by_a_second_organizer(
     mailing.refresh_from_db()
     assert mailing.approved_by.username == "sam"
     assert mailing.created_by.username == "olga"
+
+
+def test_a_half_typed_end_stops_the_alert_at_the_field(
+    open_page, live_server, home_page
+):
+    """A date typed into the end without its time is sent empty by the browser (the
+    form is novalidate): the rally would have ended two hours after its start without
+    a word. The form stops at the field with the browser's message, posts nothing,
+    and goes on once the time is whole."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.models import AlertPage
+    from tests.campaigns.alert_fixtures import alert_site, organizer
+
+    cache.clear()
+    alert_site(home_page)
+    outreach = MailingListFactory(name="Community Outreach/Education", slug="outreach")
+    organizer("olga", [outreach], group_name="Organizers")
+    start = timezone.localtime(timezone.now() + timedelta(hours=3))
+    pages_before = AlertPage.objects.count()
+
+    author = open_page()
+    log_in(author, live_server.url, "olga")
+    author.get_by_role("link", name="Rally alert").click()
+    form_url = author.url
+    author.locator("#id_title").fill("Rally at the DHS office")
+    author.locator("#id_what").fill("Press conference and rally")
+    author.get_by_label("When (Chicago time)").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    end = author.locator("#id_end")
+    end.focus()
+    author.keyboard.type(start.strftime("%m%d%Y"))  # the date, not its time
+    assert end.evaluate("input => input.validity.badInput")
+    author.locator("#id_message").fill("Join us in three hours.")
+    author.get_by_label("Community Outreach/Education").check()
+    author.get_by_role("button", name="Preview the alert").click()
+    author.wait_for_timeout(1000)  # a post, had one left, would have navigated by now
+    assert author.url == form_url
+    assert end.evaluate("input => input.validationMessage")
+    assert author.get_by_role("button", name="Send the alert to 0 people").count() == 0
+    assert AlertPage.objects.count() == pages_before
+
+    end.fill((start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    author.get_by_role("button", name="Preview the alert").click()
+    author.get_by_role("button", name=re.compile(r"^Send the alert")).wait_for()
+    assert author.url != form_url

@@ -1,0 +1,18 @@
+// A date typed without its time (or any half-typed value) leaves a datetime-local
+// input empty as far as the form is concerned. The admin's forms are sent with
+// novalidate (the server's errors are shown in the page's language), so an optional
+// time such as a rally's end went out empty and the server used its default
+// (start + 2 hours) without a word. Such a submission stops at the field, with the
+// browser's own message.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const inputs = event.target.querySelectorAll('input[type="datetime-local"]');
+    const half = Array.from(inputs).find((input) => input.validity.badInput);
+    if (half) {
+      event.preventDefault();
+      half.reportValidity();
+    }
+  },
+  true,
+);
