@@ -1,5 +1,6 @@
-"""Static files carry a page's HSTS and nosniff headers: WhiteNoise answers them before
-SecurityMiddleware runs, so production hands it the headers itself."""
+"""Static files are answered as pages are by SecurityMiddleware: WhiteNoise sits right
+after it, so plain HTTP is redirected and HSTS, nosniff, Referrer-Policy and
+Cross-Origin-Opener-Policy are a page's."""
 
 import pytest
 
@@ -24,8 +25,13 @@ def test_a_static_file_carries_the_headers_a_page_does(static_root, home_page):
     assert stylesheet.status_code == 200
     assert b"color: #222" in b"".join(stylesheet.streaming_content)
     assert page["Strict-Transport-Security"].startswith("max-age=31536000")
-    for header in ("Strict-Transport-Security", "X-Content-Type-Options"):
-        assert stylesheet[header] == page[header]
+    for header in (
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert stylesheet[header] == page[header], header
     assert stylesheet["X-Content-Type-Options"] == "nosniff"
 
 
@@ -41,3 +47,13 @@ def test_the_static_headers_follow_the_hsts_settings(static_root, production):
     stylesheet = https_client().get("/static/css/site.css")
     assert "Strict-Transport-Security" not in stylesheet
     assert stylesheet["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_static_file_over_plain_http_goes_to_https(static_root):
+    """Behind a proxy that passes port 80 through, as a page does (WhiteNoise answered
+    before SecurityMiddleware and served it over plain HTTP)."""
+    from django.test import Client
+
+    answer = Client().get("/static/css/site.css")
+    assert answer.status_code == 301
+    assert answer["Location"] == "https://testserver/static/css/site.css"
