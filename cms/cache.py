@@ -73,6 +73,36 @@ return unchanged and 1 or 0
 """
 
 
+# KEYS: a path's version token, the token its last numbered refill set, that
+# refill's number, then the copies; ARGV: the caller's number, the new token, the
+# expiry in seconds, then one value per copy ("" for a copy the caller cannot
+# write). -1: no record behind the current token, or a copy exists the caller cannot
+# write (it must read and decide); -2: a later number is shown; else how many copies
+# were written (only those that exist: a copy nobody read is left to its reader).
+REFILL_IF_LATER = """
+local token = redis.call('GET', KEYS[1])
+local set_with = redis.call('GET', KEYS[2])
+local set_by = redis.call('GET', KEYS[3])
+if not token or not set_with or not set_by or token ~= set_with then return -1 end
+if tonumber(set_by) >= tonumber(ARGV[1]) then return -2 end
+for i = 4, #KEYS do
+  if ARGV[i] == '' and redis.call('EXISTS', KEYS[i]) == 1 then return -1 end
+end
+local ttl = ARGV[3]
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl)
+redis.call('SET', KEYS[3], ARGV[1], 'EX', ttl)
+local written = 0
+for i = 4, #KEYS do
+  if ARGV[i] ~= '' and redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('SET', KEYS[i], ARGV[i], 'EX', ttl)
+    written = written + 1
+  end
+end
+return written
+"""
+
+
 # KEYS: counters, in the order they are checked, then keys only read; ARGV: how many
 # counters, then each one's limit and its window in seconds. Counts one attempt
 # against each, as count_in_window does, and stops after the first one past its
@@ -257,6 +287,34 @@ class FailSoftRedisCache(RedisCache):
             _warn("set_many_unless_changed", error)
             return False
         return bool(done)
+
+    def refill_if_later(
+        self, path_key, numbers_keys, number, token, copies, timeout, version=None
+    ) -> int | None:
+        """cms.page_cache's refill of ``path_key``'s copies in one script
+        (REFILL_IF_LATER): ``copies`` maps each copy's key to its new value, or None
+        for one the caller cannot write. The copies written; 0 when a later number is
+        shown; None when the script cannot decide, or Redis is unreachable."""
+        serializer = self._cache._serializer
+        keys = [
+            self.make_and_validate_key(key, version=version)
+            for key in (path_key, *numbers_keys, *copies)
+        ]
+        values = [
+            b"" if value is None else serializer.dumps(value)
+            for value in copies.values()
+        ]
+        client = self._cache.get_client(None, write=True)
+        try:
+            written = self._script(client, REFILL_IF_LATER)(
+                keys=keys, args=[number, token, timeout, *values], client=client
+            )
+        except RedisError as error:
+            _warn("refill_if_later", error)
+            return None
+        if written == -1:
+            return None
+        return max(written, 0)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         try:

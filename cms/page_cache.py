@@ -18,9 +18,9 @@ production; a per-process cache (or none, ``PAGE_CACHE_SECONDS=0``) without Redi
 """
 
 import hashlib
+import secrets
 import threading
 import time
-import uuid
 from contextlib import nullcontext
 from functools import lru_cache
 
@@ -125,16 +125,27 @@ def _entry_key_for(host: str, path: str, query) -> str:
     return "entry:" + _digest(f"{host}{path}?{query!r}")
 
 
+def new_token() -> int:
+    """A path's new version token: random, and an integer, which Django's Redis cache
+    stores as plain digits, so a script can compare it (cms.cache.REFILL_IF_LATER)."""
+    return secrets.randbits(62)
+
+
 def purge_paths(paths) -> None:
     """Every cached copy of these paths (any host, any query string) becomes stale."""
     seconds = fresh_seconds()
     if not seconds:
         return
     timeout = seconds + STALE_SECONDS
-    tokens = {version_key(path): uuid.uuid4().hex for path in set(paths)}
+    tokens = {version_key(path): new_token() for path in set(paths)}
     cache = page_cache()
     with nullcontext() if _shared(cache) else _LOCAL_SWAP:
         cache.set_many(tokens, timeout)
+
+
+def _numbers_keys(path_key: str) -> tuple[str, str]:
+    """Where a numbered refill says which token it set and the number it showed."""
+    return path_key + ":set-with", path_key + ":set-by"
 
 
 def purge_and_refill(
@@ -156,84 +167,144 @@ def purge_and_refill(
     all, and then leaves a plain purge.
 
     Numbers: where the caller numbers the states it shows in the order of their
-    commits (events.EventPlaces.changes), each copy a refill stores records the
-    number it shows, which is then the number of the refill that set the path's
-    current token. ``known`` is ``(render, number)`` for the state the caller's own
-    change just committed: when the copies prove that the current tokens were set by
-    the refill of an earlier state, every purge so far was of a change no later than
-    it, so ``known`` is shown without calling ``renderer()`` (which would read the
-    state again); when they were set by the refill of a later state, that refill
-    came after this change committed and shows it: nothing is left to do. A purge
-    without a number (a publish, a reader's first render) proves nothing, and
-    ``renderer()`` is called as without ``known``.
+    commits (events.EventPlaces.changes), a refill whose copies show one numbered
+    state records, with the path's new token, that it set it and the number
+    (``_numbers_keys``). ``known`` is ``(render, number)`` for the state the caller's
+    own change just committed: when the record says the current token was set by the
+    refill of an earlier state, every purge so far was of a change no later than it,
+    so ``known`` is shown without calling ``renderer()`` (which would read the state
+    again); when by the refill of a later state, that refill came after this change
+    committed and shows it: nothing is left to do. A purge without a number (a
+    publish, a reader's first render) leaves the record behind its token: it proves
+    nothing, and ``renderer()`` is called as without ``known``. In Redis, with the
+    headers of every copy known in this process, that decision and the writes are
+    one script (one round trip, no read first: ``_refill_if_later``).
     """
     seconds = fresh_seconds()
     if not seconds:
         return 0
     cache = page_cache()
     keys = [(version_key(path), _entry_key_for(host, path, [])) for path in set(paths)]
+    if known is not None:
+        written = _refill_if_later(cache, keys, known, seconds)
+        if written is not None:
+            return written
+    path_keys = {path_key for path_key, _ in keys}
+    numbers_keys = [key for path_key in path_keys for key in _numbers_keys(path_key)]
     for _attempt in range(attempts):
-        found = cache.get_many([key for pair in keys for key in pair])
-        set_by = _refilled_numbers(keys, found) if known is not None else None
+        found = cache.get_many([key for pair in keys for key in pair] + numbers_keys)
+        _learn_headers(keys, found)
+        set_by = _refilled_numbers(path_keys, found) if known is not None else None
         if set_by is not None and set_by[0] >= known[1]:
             return 0
-        tokens = {path_key: uuid.uuid4().hex for path_key, _ in keys}
+        tokens = {path_key: new_token() for path_key in path_keys}
         render = known[0] if set_by is not None and set_by[1] < known[1] else None
-        copies = _fresh_copies(keys, found, tokens, render or renderer(), seconds)
+        copies, shown = _fresh_copies(
+            keys, found, tokens, render or renderer(), seconds
+        )
+        records = {}
+        if len(shown) == 1 and None not in shown:
+            for path_key, token in tokens.items():
+                set_with, set_by_key = _numbers_keys(path_key)
+                records.update({set_with: token, set_by_key: next(iter(shown))})
         watched = {path_key: found.get(path_key) for path_key in tokens}
-        if _set_many_unless_changed(cache, watched, tokens, copies, seconds):
+        stored = {**copies, **records}
+        if _set_many_unless_changed(cache, watched, tokens, stored, seconds):
             return len(copies)
     return 0
 
 
-def _refilled_numbers(keys, found) -> tuple[int, int] | None:
+def _refilled_numbers(path_keys, found) -> tuple[int, int] | None:
     """(lowest, highest) number of the refills that set the current tokens of these
-    paths, when each path has a fresh copy that says it; else None."""
-    numbers = {}
-    for path_key, key in keys:
-        version, entry = found.get(path_key), found.get(key)
-        if (
-            version is not None
-            and entry is not None
-            and entry["version"] == version
-            and entry.get("change") is not None
-        ):
-            numbers[path_key] = entry["change"]
-    if not numbers or len(numbers) < len({path_key for path_key, _ in keys}):
+    paths, when each path's record says so; else None."""
+    numbers = []
+    for path_key in path_keys:
+        set_with, set_by = _numbers_keys(path_key)
+        token = found.get(path_key)
+        if token is None or found.get(set_with) != token or found.get(set_by) is None:
+            return None
+        numbers.append(found[set_by])
+    return (min(numbers), max(numbers)) if numbers else None
+
+
+# The headers of the copies this process has refilled, by entry key: a refill in one
+# script writes a copy only when it knows them without reading the copy first.
+_copy_headers: dict[str, list] = {}
+MAX_KNOWN_HEADERS = 4096
+
+
+def _learn_headers(keys, found) -> None:
+    for _path_key, key in keys:
+        entry = found.get(key)
+        if entry is not None:
+            if len(_copy_headers) >= MAX_KNOWN_HEADERS:
+                _copy_headers.clear()
+            _copy_headers[key] = entry["headers"]
+
+
+def _refill_if_later(cache, keys, known, seconds) -> int | None:
+    """``purge_and_refill`` with ``known`` in one Redis script: the copies stored, 0
+    when a later state is shown, or None when the script cannot decide (no record
+    of a numbered refill behind the current token, a copy whose headers this
+    process does not know, or a per-process cache): the caller reads and decides."""
+    path_keys = {path_key for path_key, _ in keys}
+    if not hasattr(cache, "refill_if_later") or len(path_keys) != 1:
         return None
-    return min(numbers.values()), max(numbers.values())
-
-
-def _fresh_copies(keys, found, tokens, render, seconds) -> dict:
+    render, number = known
+    (path_key,) = path_keys
+    token = new_token()
     copies = {}
+    for _path_key, key in keys:
+        headers = _copy_headers.get(key)
+        rendered = None
+        if headers is not None:
+            rendered = render(dict(headers).get("Content-Language"))
+        if rendered is None:
+            copies[key] = None  # refilled only if no reader has it
+            continue
+        copies[key] = _copy(token, rendered[0], headers, seconds)
+    if not any(copies.values()):
+        return None  # nothing known here yet: the read learns the headers
+    return cache.refill_if_later(
+        path_key,
+        _numbers_keys(path_key),
+        number,
+        token,
+        copies,
+        seconds + STALE_SECONDS,
+    )
+
+
+def _fresh_copies(keys, found, tokens, render, seconds) -> tuple[dict, set]:
+    """The new copies of the copies found, and the numbers of the states shown."""
+    copies, shown = {}, set()
     for path_key, key in keys:
         version, entry = found.get(path_key), found.get(key)
         if version is None or entry is None:
             continue  # never read here, or fully expired: the first reader renders
-        headers = dict(entry["headers"])
-        rendered = render(headers.get("Content-Language"))
+        rendered = render(dict(entry["headers"]).get("Content-Language"))
         if rendered is None:
             continue
         content, change = rendered
-        if "Content-Length" in headers:
-            headers["Content-Length"] = str(len(content))
-        copies[key] = _entry(
-            tokens[path_key], content, list(headers.items()), seconds, change
-        )
-    return copies
+        shown.add(change)
+        copies[key] = _copy(tokens[path_key], content, entry["headers"], seconds)
+    return copies, shown
 
 
-def _entry(
-    version: str, content: bytes, headers: list, seconds: int, change=None
-) -> dict:
-    """A stored copy: fresh for ``seconds`` while its path's token is ``version``;
-    ``change``: the number of the state a refill showed (``purge_and_refill``)."""
+def _copy(version, content: bytes, headers: list, seconds: int) -> dict:
+    headers = dict(headers)
+    if "Content-Length" in headers:
+        headers["Content-Length"] = str(len(content))
+    return _entry(version, content, list(headers.items()), seconds)
+
+
+def _entry(version, content: bytes, headers: list, seconds: int) -> dict:
+    """A stored copy: fresh for ``seconds`` while its path's token is ``version``."""
     return {
         "version": version,
         "fresh_until": time.time() + seconds,
         "content": content,
         "headers": headers,
-        "change": change,
     }
 
 
@@ -356,7 +427,7 @@ class PageCacheMiddleware:
         if version is None:
             # Taken after the render: if a purge gave the path a token meanwhile, add()
             # fails and this copy, rendered before the change, is not stored.
-            version = uuid.uuid4().hex
+            version = new_token()
             if not cache.add(path_key, version, seconds + STALE_SECONDS):
                 return response
         elif cache.get(path_key) != version:

@@ -7,13 +7,16 @@ import os
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.test.signals import template_rendered
+from django.utils import translation
 
 from events.models import EventPage
+from events.places import places_html
 from tests.factories import (
     SuperuserFactory,
     build_bulletin,
@@ -434,6 +437,42 @@ def test_a_refill_overtaken_by_a_later_change_is_never_served_fresh(
     assert reader.get(path)["X-Page-Cache"] == "miss", "purged for every host"
 
 
+@contextmanager
+def redis_commands(cache):
+    """The commands Redis receives meanwhile naming ``cache``'s keys (MONITOR; not
+    those a script runs), for a Redis cache; nothing for a per-process one."""
+    seen = []
+    if not hasattr(cache, "refill_if_later"):
+        yield seen
+        return
+    import redis
+    from django.conf import settings
+
+    prefix = cache.key_prefix + ":"
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    ready = threading.Event()
+
+    def watch():
+        with client.monitor() as monitor:
+            ready.set()
+            for event in monitor.listen():
+                if event.get("client_type") == "lua" or prefix not in event["command"]:
+                    continue
+                if prefix + "stop-watching" in event["command"]:
+                    return
+                seen.append(event["command"].split()[0].upper())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    assert ready.wait(5)
+    try:
+        yield seen
+    finally:
+        client.get(prefix + "stop-watching")
+        watcher.join(5)
+        client.close()
+
+
 def rsvp_on_hold(event, email: str, capture):
     """An RSVP committed, with its after-commit steps (the places refill) held back:
     run them with ``run(steps)``."""
@@ -480,10 +519,12 @@ def test_an_rsvp_shows_its_own_count_without_counting_again(
     assert len(first) == 1, "the copies were a reader's: the refill counts"
     assert places_shown(event, reader) == ("hit", places_shown_text(event, 9))
 
-    second = run(
-        rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks)
-    )
+    held = rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks)
+    with redis_commands(page_cache) as sent:
+        second = run(held)
     assert second == [], "the copies came with the last refill: nothing to count"
+    if hasattr(page_cache, "refill_if_later"):
+        assert sent == ["EVALSHA"], "in Redis, one script and no read first"
     hit = reader.get(f"/es/_events/{event.pk}/places/")
     purge_paths([f"/es/_events/{event.pk}/places/"])
     rendered = reader.get(f"/es/_events/{event.pk}/places/")
@@ -499,6 +540,26 @@ def places_shown_text(event, places_left: int) -> str:
 
     with translation.override("es"):
         return places_html(event, event, places_left)
+
+
+def test_a_language_first_read_since_the_last_refill_is_refilled_too(
+    home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """The one-script refill writes only the copies whose headers this process has
+    seen: when a reader has cached another language since, it reads and decides as
+    before, so that language's copy is refilled too instead of left stale."""
+    event = build_event(title="Rally", rsvp_mode="internal", capacity=10)
+    reader = Client()
+    reader.get(f"/es/_events/{event.pk}/places/")
+    run(rsvp_on_hold(event, "ana@example.org", django_capture_on_commit_callbacks))
+    arabic = reader.get(f"/ar/_events/{event.pk}/places/")
+    assert arabic["X-Page-Cache"] == "miss", "first read in Arabic"
+    run(rsvp_on_hold(event, "bo@example.org", django_capture_on_commit_callbacks))
+    for language in ("es", "ar"):
+        answer = reader.get(f"/{language}/_events/{event.pk}/places/")
+        assert answer["X-Page-Cache"] == "hit", language
+        with translation.override(language):
+            assert answer.content.decode() == places_html(event, event, 8)
 
 
 def test_a_change_the_copies_cannot_place_is_counted_again(
