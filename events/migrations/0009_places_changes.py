@@ -5,9 +5,10 @@ counted the places again for it (a query) since it could not tell whether anothe
 change had been shown since its own. The triggers of migration 0006 now also number
 every change of an event's confirmed count (``changes``), and ``events_claim_rsvp``
 returns, with its outcome, the places left (under the event's lock, with the event's
-own capacity; NULL when it has none) and that number. A copy of the fragment records
-the number it shows, so the RSVP's refill uses its own state when no copy shows a later
-one, and stops when one does (events.rsvps.refill_places, cms.page_cache).
+own capacity; NULL when it has none) and that number. The refill that sets the
+fragment's token records the number it showed, so the RSVP's refill shows its own
+state when the record is older, and stops when it is newer (events.rsvps.refill_places,
+cms.page_cache.purge_and_refill).
 """
 
 from django.db import migrations, models
