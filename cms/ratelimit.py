@@ -211,25 +211,27 @@ def first_refused_and_read(
     store = counter_cache()
     reader = caches[read[0]] if read is not None else None
     count_in_windows = getattr(store, "count_in_windows_and_read", None)
+    together = (
+        count_in_windows is not None
+        and reader is not None
+        and _same_database(store, reader)
+    )
+    value = None
+    if reader is not None and not together:
+        value = reader.get(read[1])
     if count_in_windows is None:
-        value = reader.get(read[1]) if reader is not None else None
         for limit, name, count, window in counters:
             used = _add_then_incr(store, name, window)
             if used is not None and used > count:
                 _log_reached(limit, used, count)
                 return limit, value
         return None, value
-    together = reader is not None and _same_database(store, reader)
     used_counts, values = count_in_windows(
         [(name, count, window + 1) for _limit, name, count, window in counters],
         [reader.make_key(read[1])] if together else [],
     )
-    value = None
-    if together:
-        if values[0] is not None:
-            value = reader._cache._serializer.loads(values[0])
-    elif reader is not None:
-        value = reader.get(read[1])
+    if together and values[0] is not None:
+        value = reader._cache._serializer.loads(values[0])
     for (limit, _name, count, _window), used in zip(
         counters, used_counts or (), strict=False
     ):

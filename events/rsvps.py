@@ -103,7 +103,7 @@ def refill_places(event_id: int, host: str, *, public_event=None, places=None) -
 
     def renderer():
         # Counted once per attempt, if a copy asks.
-        return renders(cache(lambda: event.places_now()))
+        return renders(cache(event.places_now))
 
     known = None
     if places is not None:

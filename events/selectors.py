@@ -31,11 +31,18 @@ def memoised_public_event(*, event_id: int) -> tuple[EventPage | None, list]:
     return _public_events.get(event_id, lambda: public_event(event_id=event_id))
 
 
-def public_event_copy(*, event_id: int):
-    """(token, (event, restrictions)) of this process's copy, its token *not* read
-    now (ProcessMemo.copy), or None; the caller compares the token with the one at
-    ``PUBLIC_EVENTS_TOKEN`` (cache alias, key) where it acts."""
-    return _public_events.copy(event_id)
+def unchecked_public_event(*, event_id: int) -> tuple[object, EventPage] | None:
+    """(token, event) of this process's copy of a public event without view
+    restrictions, its token *not* read now (ProcessMemo.copy); None without such a
+    copy. The caller compares the token with the one at ``PUBLIC_EVENTS_TOKEN``
+    (cache alias, key) where it acts."""
+    copy = _public_events.copy(event_id)
+    if copy is None:
+        return None
+    token, (event, restrictions) = copy
+    if event is None or restrictions:
+        return None
+    return token, event
 
 
 PUBLIC_EVENTS_TOKEN = ("default", _public_events.token_key)

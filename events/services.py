@@ -14,7 +14,7 @@ from cms.prepared import prepared_cursor
 from subscribers import crypto
 
 from . import guest_mail
-from .models import EventPage, GuestMessage, Rsvp, confirmed_count, places_state
+from .models import EventPage, GuestMessage, Rsvp, confirmed_count, places_left_now
 from .rsvps import owe_message, purge_places_on_commit
 from .signals import rsvp_confirmed
 
@@ -208,9 +208,7 @@ def _claim_in_python(*, owe, **rsvp):
             )
         event_id = rsvp["event_id"]
         capacity = EventPage.objects.values_list("capacity", flat=True).get(pk=event_id)
-        if capacity is not None:
-            confirmed, change = places_state(event_id)
-            places = (max(capacity - confirmed, 0), change)
+        places = places_left_now(event_id, capacity)
     return outcome, rsvp_id, status, places
 
 

@@ -38,29 +38,22 @@ def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
     copy = None
     if request.method == "POST":
-        # A crowd's RSVP takes the process's copy of the event as it is and checks
-        # its token in the round trip that counts its limits (_rsvp).
-        copy = selectors.public_event_copy(event_id=event_id)
-    if copy is not None and copy[1][0] is not None and not copy[1][1]:
-        # (Only a copy of a public event without restrictions: one that became
-        # restricted is refused once its token says so; a missing or restricted
-        # one is looked up as every other request does.)
-        token, (canonical, _restrictions) = copy
+        # A crowd's RSVP takes the process's copy of a public event as it is and
+        # checks its token in the round trip that counts its limits (_rsvp). A
+        # missing or restricted copy is looked up as every other request does.
+        copy = selectors.unchecked_public_event(event_id=event_id)
+    if copy is not None:
+        copy_token, canonical = copy
         restricted = False
-
-        def look_again():
-            return _public_event(request, event_id)
-
-        recheck = (token, look_again)
     else:
+        copy_token = None
         canonical, restricted = _public_event(request, event_id)
-        recheck = None
     return _rsvp(
         request,
         canonical,
         reader_page=lambda canonical: canonical.localized,
         public_event=None if restricted else canonical,
-        recheck=recheck,
+        copy_token=copy_token,
     )
 
 
@@ -86,10 +79,6 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     (the process's copy, shared by its threads: read only) and whether it has view
     restrictions."""
     event, restrictions = selectors.memoised_public_event(event_id=event_id)
-    return _accepted(request, event, restrictions)
-
-
-def _accepted(request, event, restrictions) -> tuple[EventPage, bool]:
     if event is None:
         raise Http404
     for restriction in restrictions:
@@ -99,15 +88,14 @@ def _accepted(request, event, restrictions) -> tuple[EventPage, bool]:
 
 
 def _rsvp(
-    request, canonical: EventPage, *, reader_page, public_event=None, recheck=None
+    request, canonical: EventPage, *, reader_page, public_event=None, copy_token=None
 ):
     """Show the form (GET) or record an RSVP (POST). ``reader_page(canonical)`` is the
     event in the reader's language, wanted only for a page shown, not to record an
     RSVP. ``public_event``: the process's copy of the event, when it has no view
-    restrictions (events.rsvps.refill_places). ``recheck``: (token, look_again) when
-    ``canonical`` is that copy taken without reading its token: the token is read with
-    the limits, and when it changed, ``look_again()`` gives the event as it is now
-    (or raises Http404)."""
+    restrictions (events.rsvps.refill_places). ``copy_token``: the memo token of that
+    copy when it was taken without reading the token: the token is read with the
+    limits, and when it changed the event is looked up again (or 404)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
     full = refused_for_good = False
@@ -130,10 +118,10 @@ def _rsvp(
             return form or RsvpForm(request.POST, list_name=list_name)
 
         if cleaned is None:
-            if recheck is not None and not selectors.public_event_is_current(
-                recheck[0]
+            if copy_token is not None and not selectors.public_event_is_current(
+                copy_token
             ):
-                canonical, _restricted = recheck[1]()  # gone or restricted: 404
+                canonical, _restricted = _public_event(request, canonical.pk)  # or 404
             if not ratelimit.client_allowed(request, "rsvp"):
                 return _rate_limited(request, canonical, reader_page(canonical), form)
             if bot:
@@ -146,15 +134,15 @@ def _rsvp(
             # crowd's every RSVP takes all three.
             mail_key = cache(lambda: ratelimit.rsvp_mail_key(address(), canonical.pk))
             refused, token = ratelimit.first_refused_and_read(
-                selectors.PUBLIC_EVENTS_TOKEN if recheck is not None else None,
+                selectors.PUBLIC_EVENTS_TOKEN if copy_token is not None else None,
                 ("rsvp.client", lambda: ratelimit.client_id(request)),
                 ("rsvp.address", address),
                 (ratelimit.RSVP_MAIL, mail_key),
             )
-            if recheck is not None and token != recheck[0]:
+            if copy_token is not None and token != copy_token:
                 # The event changed since this process's copy (a publish, a new
                 # restriction): as it is now, or 404. The limits counted already.
-                canonical, restricted = recheck[1]()
+                canonical, restricted = _public_event(request, canonical.pk)
                 public_event = None if restricted else canonical
             if refused == "rsvp.client":
                 return _rate_limited(

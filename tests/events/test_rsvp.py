@@ -349,13 +349,13 @@ def test_a_crowd_s_rsvp_checks_the_process_s_copy_with_its_limits(
     event = build_event(rsvp_mode="internal")
     rsvp = f"/_events/{event.pk}/rsvp/"
     assert client.get(f"/_events/{event.pk}/places/").status_code == 200
-    assert selectors.public_event_copy(event_id=event.pk) is not None
+    assert selectors.unchecked_public_event(event_id=event.pk) is not None
     data = {"name": "Ana", "email": "ana@example.org", "website": ""}
     if not valid:
         data["email"] = "not an address"
     EventPage.objects.filter(pk=event.pk).update(live=False)
     cache.set(selectors._public_events.token_key, "set by another process", None)
-    assert selectors.public_event_copy(event_id=event.pk) is not None, "kept here"
+    assert selectors.unchecked_public_event(event_id=event.pk) is not None, "kept here"
     assert client.post(rsvp, data).status_code == 404
     assert not Rsvp.objects.exists()
 
