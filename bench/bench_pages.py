@@ -18,6 +18,7 @@ everything it started.
 """
 
 import argparse
+import functools
 import os
 import re
 import shutil
@@ -64,11 +65,11 @@ def get(url: str) -> tuple[int, str, str]:
 
 
 def start_server(
-    env: dict, port: int, threads: int, workers: int = 2
+    env: dict, port: int, threads: int, workers: int = 2, app: str = "cms.wsgi"
 ) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "cms.wsgi",
+        app,
         "--workers",
         str(workers),
         "--bind",
@@ -190,6 +191,17 @@ def count_rsvps(env: dict) -> int:
     return int(manage_shell(env, storm.COUNT_RSVPS).split()[-1])
 
 
+def count_floor(database_url: str) -> int:
+    """The floor's RSVPs stored (bench/storm_floor.py), its table made on first call."""
+    import psycopg
+
+    from bench.bench_petition import FLOOR_SCHEMA
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(FLOOR_SCHEMA)
+        return connection.execute("SELECT count(*) FROM floor_signature").fetchone()[0]
+
+
 def storm_instructions(env: dict, count: int) -> None:
     """``--storm --instructions N``: what a worker executes (callgrind's Ir, in-process,
     bench/sign_driver.py) for a cached GET and for an RSVP, and what that ratio means
@@ -261,19 +273,23 @@ def storm_main(args) -> int:
             storm_instructions(env, args.instructions)
             shutil.rmtree(var_dir, ignore_errors=True)
             return 0
+        count = functools.partial(count_rsvps, env)
+        app = "cms.wsgi"
+        if args.floor:
+            app, count = "bench.storm_floor", functools.partial(count_floor, url)
         port = free_port()
-        server = start_server(env, port, args.threads, args.workers)
+        server = start_server(env, port, args.threads, args.workers, app)
         try:
             csrf = asyncio.run(storm.csrf_pair(port))
             mixed = f"{args.post_share:.0%} RSVP POSTs"
             for name, share in (("GETs only", 0.0), (mixed, args.post_share)):
                 for path in storm.GET_PATHS.values():
                     get(f"http://127.0.0.1:{port}{path}")
-                before = count_rsvps(env)
+                before = count()
                 result = run_storm(
                     port, args.seconds, share, args.connections, csrf, prefix
                 )
-                stored = count_rsvps(env) - before
+                stored = count() - before
                 load.append(os.getloadavg())
                 rows.append(storm.describe(name, result, stored))
                 print(name, result, f"stored={stored}", file=sys.stderr)
@@ -285,6 +301,7 @@ def storm_main(args) -> int:
         forget_redis_keys(redis_url, prefix)
     print(
         f"gunicorn: {args.workers} workers x {args.threads} thread(s); "
+        f"{'RSVPs to the floor view (bench/storm_floor.py); ' if args.floor else ''}"
         f"{'wrk' if run_storm is storm.storm_with_wrk else 'Python load generator'}, "
         f"{args.connections} connections, {args.seconds} s per run; PostgreSQL, "
         f"Redis page cache; {args.rsvps_before:,} RSVPs stored before the runs"
@@ -323,6 +340,12 @@ def main() -> int:
         metavar="N",
         help="with --storm: count instructions in-process under callgrind (valgrind) "
         "for N cached GETs and N RSVPs instead of the HTTP runs; nothing recorded",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="with --storm: RSVPs answered by the floor's view behind the project's "
+        "stack (bench/storm_floor.py) instead of the platform's; GETs unchanged",
     )
     parser.add_argument(
         "--smoke", action="store_true", help="1 s runs; Python load without wrk"

@@ -111,6 +111,20 @@ def test_pages_storm_benchmark_mixes_rsvps_into_the_gets(postgres_env):
 
 @pytest.mark.postgres
 @pytest.mark.redis
+def test_storm_floor_stores_its_rsvps_beside_the_sites_gets(postgres_env):
+    """--floor: the RSVPs go to the floor's view (its own table), the GETs to the site."""
+    out = run_smoke("bench_pages.py", "--storm", "--floor", env=postgres_env)
+    assert "RSVPs to the floor view (bench/storm_floor.py)" in out, out
+    assert "| GETs only |" in out, out
+    sent, accepted, stored = map(
+        int, re.search(r"(\d+) sent, (\d+) accepted, (\d+) stored", out).groups()
+    )
+    assert accepted > 0, out
+    assert accepted <= stored <= sent, out
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_storm_instruction_counts_cover_gets_and_rsvps(postgres_env):
     """Under callgrind: both cached GETs, the thank-you page and the RSVP counted, the
     RSVP dearer."""
