@@ -350,7 +350,7 @@ def resume(request, pk):
     )
 
 
-@require_POST
+@confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def cancel(request, pk):
     mailing = get_mailing_for(request.user, pk)
     if mailing.lane != Mailing.Lane.ALERTS or mailing.status not in alerts.PENDING:
@@ -360,6 +360,10 @@ def cancel(request, pk):
             lambda: control.cancel(user=request.user, mailing_id=pk),
             _("Cancelled."),
         )
+    if not confirm.is_confirmed(request):
+        # Discarding takes the alert's pages (and perhaps its rally) off the site at
+        # once: one click on a red button next to "Send" must not do that.
+        return _confirm_discard(request, mailing)
     try:
         kept_event = alerts.discard_alert(user=request.user, mailing_id=pk)
     except SendPermissionDenied as error:
@@ -369,6 +373,53 @@ def cancel(request, pk):
     else:
         messages.success(request, _discarded_message(mailing, kept_event))
     return redirect("campaigns_mailings:alert", pk)
+
+
+def _confirm_discard(request, mailing: Mailing):
+    draft = mailing.status == Mailing.Status.DRAFT
+    alert = mailing.page.specific
+    event, stays = alerts.event_after_discard(alert)
+    notes = [
+        _(
+            "Nobody has received this alert. It will not be sent, and its page comes "
+            "off the site in every language."
+        )
+    ]
+    if event is not None and not stays:
+        notes.append(
+            _(
+                "Its event “%(title)s” comes off the site too: this alert published "
+                "it, and nobody has RSVPed."
+            )
+            % {"title": event.title}
+        )
+    elif event is not None:
+        notes.append(
+            _("Its event “%(title)s” stays published.") % {"title": event.title}
+        )
+    breakdown = mailing_breakdown(mailing)
+    alert_url = reverse("campaigns_mailings:alert", args=[mailing.pk])
+    question = (
+        _("Discard this alert? It was to go to %(audience)s.")
+        if draft
+        else _("Withdraw this alert? It was to go to %(audience)s.")
+    )
+    return confirm.confirmation(
+        request,
+        title=_("Discard this alert?") if draft else _("Withdraw this alert?"),
+        question=question % {"audience": confirm.audience_phrase(breakdown)},
+        breakdown=breakdown,
+        confirm_label=(
+            _("Yes, discard the alert") if draft else _("Yes, withdraw the alert")
+        ),
+        back_url=alert_url,
+        parents=[
+            mailings_crumb(),
+            (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
+        ],
+        notes=notes,
+        danger=True,
+    )
 
 
 def _discarded_message(mailing: Mailing, kept_event) -> str:

@@ -278,9 +278,24 @@ def test_alert_times_are_the_browsers_own_picker_in_chicago_time(client, site):
         assert 'type="datetime-local"' in str(update[name]), "an update's times too"
 
 
-def _discard(client, mailing):
+def _ask_discard(client, mailing) -> str:
+    """The first press of "Discard": a confirmation screen, nothing changed yet."""
+    status = Mailing.objects.get(pk=mailing.pk).status
+    live = AlertPage.objects.live().count(), EventPage.objects.live().count()
+    asked = client.post(reverse("campaigns_mailings:cancel", args=[mailing.pk]))
+    assert asked.status_code == 200
+    assert Mailing.objects.get(pk=mailing.pk).status == status
+    assert (AlertPage.objects.live().count(), EventPage.objects.live().count()) == live
+    return asked.content.decode()
+
+
+def _discard(client, mailing) -> str:
+    """Discard, confirmed on the screen the first press shows."""
+    assert 'name="confirmed" value="1"' in _ask_discard(client, mailing)
     return client.post(
-        reverse("campaigns_mailings:cancel", args=[mailing.pk]), follow=True
+        reverse("campaigns_mailings:cancel", args=[mailing.pk]),
+        {"confirmed": "1"},
+        follow=True,
     ).content.decode()
 
 
@@ -304,6 +319,10 @@ def test_discarding_a_draft_rally_alert_takes_its_pages_off_the_site(client, sit
     assert AlertPage.objects.live().count() == 2
     assert client.get(event.url).status_code == 200
 
+    asked = _ask_discard(client, mailing)
+    assert "Discard this alert? It was to go to" in asked
+    assert "comes off the site too: this alert published it" in asked
+    assert "Yes, discard the alert" in asked
     screen = _discard(client, mailing)
 
     assert "the alert and its event are off the site" in screen
@@ -322,6 +341,9 @@ def test_discarding_an_alert_about_an_existing_event_leaves_the_event(client, si
         {"message": "Come!", "lists": [legal.pk]},
     )
 
+    asked = _ask_discard(client, Mailing.objects.get())
+    assert "Its event “Lobby day” stays published." in asked
+    assert "comes off the site too" not in asked
     screen = _discard(client, Mailing.objects.get())
 
     assert "the event it was about stays published" in screen
@@ -338,6 +360,8 @@ def test_discarding_a_rally_people_rsvped_to_keeps_the_event_and_says_so(client,
     event = EventPage.objects.get()
     record_rsvp(event_id=event.pk, name="Ana", email="ana@example.org", language="es")
 
+    asked = _ask_discard(client, Mailing.objects.get())
+    assert "Its event “Rally at the DHS office” stays published." in asked
     screen = _discard(client, Mailing.objects.get())
 
     assert "stays published, since people have RSVPed" in screen
@@ -359,7 +383,8 @@ def test_cancelling_an_alert_that_went_out_leaves_its_pages(
             {"confirmed": "1"},
         )
 
-    _discard(client, mailing)
+    # Stopping a send that has started is not a discard: no question asked.
+    client.post(reverse("campaigns_mailings:cancel", args=[mailing.pk]))
 
     assert Mailing.objects.get().status == Mailing.Status.CANCELLED
     assert EventPage.objects.get().live, "people were sent its link"

@@ -341,9 +341,6 @@ def discard_alert(*, user, mailing_id: int) -> "EventPage | None":
     has RSVPed and no other published alert is about it. Returns the event left
     public for one of those reasons, else None.
     """
-    from cms.models import AlertPage
-    from events.selectors import guest_counts
-
     mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
     unsent = mailing.status in PENDING
     cancel(user=user, mailing_id=mailing_id)
@@ -352,19 +349,37 @@ def discard_alert(*, user, mailing_id: int) -> "EventPage | None":
     alert = mailing.page.specific
     for page in alert.get_translations(inclusive=True).live():
         _unpublish(page, user)
-    event = alert.event if alert.event_created_here else None
-    if event is None or not event.live:
+    event, stays = event_after_discard(alert)
+    if event is None or not alert.event_created_here:
         return None
-    event = event.canonical()
-    guests = guest_counts(event)
-    about_it = AlertPage.objects.live().filter(
-        event__translation_key=event.translation_key
-    )
-    if guests["confirmed"] or guests["waitlisted"] or about_it.exists():
+    if stays:
         return event
     for page in event.get_translations(inclusive=True).live():
         _unpublish(page, user)
     return None
+
+
+def event_after_discard(alert) -> "tuple[EventPage | None, bool]":
+    """The live event ``alert`` is about (None without one) and whether discarding the
+    unsent alert leaves it published: always when the alert did not create it; else
+    when people have RSVPed or another published alert is about it. Asked before the
+    discard too, for its confirmation screen."""
+    from cms.models import AlertPage
+    from events.selectors import guest_counts
+
+    event = alert.event
+    if event is None or not event.live:
+        return None, False
+    event = event.canonical()
+    if not alert.event_created_here:
+        return event, True
+    guests = guest_counts(event)
+    about_it = (
+        AlertPage.objects.live()
+        .filter(event__translation_key=event.translation_key)
+        .exclude(translation_key=alert.translation_key)
+    )
+    return event, bool(guests["confirmed"] or guests["waitlisted"] or about_it.exists())
 
 
 def needs_second_person(mailing: Mailing) -> bool:
