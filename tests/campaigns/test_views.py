@@ -492,12 +492,16 @@ def test_widget_speaks_the_language_of_its_prefix(client, petition, language):
     assert SIGN_THE_PETITION[language] in body
     assert response["Content-Language"] == language
     assert f'action="{url}"' in body
-    # The title links to the petition in the same language.
+    # The title links to the petition in the same language, and keeps its own
+    # language and direction (English, left to right) inside the language's chrome.
     assert f'/{language}/{petition.slug}/" target="_blank"' in body
+    assert '<h1 lang="en" dir="ltr"><a ' in body
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
 
 
 def test_widget_under_a_prefix_signs_in_that_language(petition):
+    petition.thank_you = "Thank you from the coalition."
+    petition.save_revision().publish()
     client = Client(enforce_csrf_checks=True)
     url = f"/es/petitions/embed/{petition.pk}/"
     page = client.get(url).content.decode()
@@ -508,6 +512,10 @@ def test_widget_under_a_prefix_signs_in_that_language(petition):
     assert Signature.objects.get().language == "es"
     thanks = client.get(response["Location"])
     assert '<html lang="es" dir="ltr">' in thanks.content.decode()
+    # The untranslated petition's own words are marked English.
+    assert '<p lang="en" dir="ltr">Thank you from the coalition.</p>' in (
+        thanks.content.decode()
+    )
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
 
@@ -522,6 +530,7 @@ def test_widget_under_a_prefix_shows_the_petitions_translation(client, petition)
     assert '<html lang="ar" dir="rtl">' in body
     assert "لا مكان للكراهية في شيكاغو" in body
     assert "Hate has no place in Chicago" not in body
+    assert "<h1><a " in body, "a translation is in the page's own language"
     # The unprefixed URL still speaks the petition's own language.
     english = client.get(f"/petitions/embed/{petition.pk}/")
     assert '<html lang="en" dir="ltr">' in english.content.decode()
