@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
         from cms import (  # noqa: F401 - checks register themselves
             checks,
             frame_cache,
+            logins,
             receivers,
             request_memo,
             site_lookup,
@@ -17,6 +18,7 @@ class CmsConfig(AppConfig):
         )
 
         receivers.connect()
+        logins.connect()
         frame_cache.connect()
         request_memo.connect()
         site_lookup.connect()

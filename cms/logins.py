@@ -6,6 +6,13 @@ a client after LOGIN_FAILURE_LIMIT failures; guesses spread over many usernames 
 addresses are not locked, so at most LOGIN_HASH_CONCURRENCY sign-in POSTs per machine
 may run at once, and the next one is told "busy" at once instead of queueing for a
 web worker.
+
+A lock on a name is also a way to keep its owner out: a handful of wrong guesses
+every quarter of an hour, from anywhere, would lock an organizer out through a whole
+rally. So a browser that has signed in with a name carries a signed cookie saying so
+(a keyed hash of the name, nothing readable), and from such a browser only that
+client's own failures count: a stranger's guesses lock the name on every other
+browser, never on the ones its owner already uses.
 """
 
 import functools
@@ -14,7 +21,9 @@ import math
 
 from axes.handlers.cache import AxesCacheHandler
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.contrib.auth.signals import user_logged_in
+from django.core import signing
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.admin.views import account
@@ -46,6 +55,70 @@ def username_id(request, credentials=None) -> str | None:
     if not username:
         return None
     return keyed_hash("username", str(username).strip().casefold())
+
+
+DEVICE_COOKIE = "staff_device"
+DEVICE_SALT = "cms.logins.known-device"
+DEVICE_NAMES = 5  # names remembered per browser (a shared office computer)
+
+
+def lockout_parameters(request, credentials=None) -> list:
+    """What a failed sign-in counts against and is locked by (AXES_LOCKOUT_PARAMETERS):
+    the name and the client separately; from a browser that has signed in with the
+    name before, the client alone."""
+    if isinstance(request, HttpRequest) and known_device(request, credentials):
+        return ["ip_address"]
+    return ["username", "ip_address"]
+
+
+def known_device(request, credentials=None) -> bool:
+    """Has this browser signed in with the name being tried (within the cookie's
+    LOGIN_DEVICE_DAYS)?"""
+    name = username_id(request, credentials)
+    return name is not None and name in _device_names(request)
+
+
+def _device_names(request) -> list[str]:
+    raw = request.COOKIES.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        names = signing.loads(
+            raw, salt=DEVICE_SALT, max_age=settings.LOGIN_DEVICE_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:  # forged, altered or expired: a new device
+        return []
+    return (
+        [name for name in names if isinstance(name, str)]
+        if isinstance(names, list)
+        else []
+    )
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """user_logged_in: the device cookie is set on this request's response
+    (PasswordHashingCapMiddleware, which wraps every sign-in view)."""
+    if request is not None:
+        request._signed_in_name = username_id(None, {"username": user.get_username()})
+
+
+def _remember_device(request, response) -> None:
+    name = getattr(request, "_signed_in_name", None)
+    if not name:
+        return
+    names = [name, *(other for other in _device_names(request) if other != name)]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps(names[:DEVICE_NAMES], salt=DEVICE_SALT),
+        max_age=settings.LOGIN_DEVICE_DAYS * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def connect() -> None:
+    user_logged_in.connect(note_sign_in, dispatch_uid="cms.logins.note_sign_in")
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -106,18 +179,21 @@ def _take_slot():
 
 class PasswordHashingCapMiddleware:
     """At most LOGIN_HASH_CONCURRENCY sign-in POSTs at once per machine; beyond that,
-    429 "busy" (a warning in the log, not a server error) without hashing anything."""
+    429 "busy" (a warning in the log, not a server error) without hashing anything.
+    A successful sign-in's answer carries the device cookie."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             slot = getattr(request, "_login_hash_slot", None)
             if slot is not None:
                 slot.close()  # closing releases the lock
+        _remember_device(request, response)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if (

@@ -679,7 +679,8 @@ RATELIMIT_NAMESPACE = env_str("RATELIMIT_NAMESPACE", "")
 WEBHOOK_ALLOWED_NETWORKS = env_networks("WEBHOOK_ALLOWED_NETWORKS")
 
 # Admin login (django-axes): lock after LOGIN_FAILURE_LIMIT wrong passwords, by
-# username and by client separately, for LOGIN_LOCKOUT_MINUTES.
+# username and by client separately, for LOGIN_LOCKOUT_MINUTES; from a browser that
+# signed in with the username within LOGIN_DEVICE_DAYS, by client only (cms/logins.py).
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -688,7 +689,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_HANDLER = "cms.logins.FailSoftAxesCacheHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "cms.logins.lockout_parameters"
+LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 90)
 AXES_RESET_ON_SUCCESS = True
 # Axes sees keyed hashes, never an address or a username (its cache keys are plain
 # SHA-256 of what it is given).

@@ -412,6 +412,54 @@ def test_password_guessing_locks_the_name_and_the_client(production, home_page):
     assert not AccessFailureLog.objects.exists()
 
 
+def test_guesses_at_a_name_never_lock_its_owner_out_of_their_own_browser(
+    production, home_page
+):
+    """Wrong guesses at an organizer's name, from anywhere, lock that name; but not in
+    a browser the organizer has signed in from, which a signed cookie remembers."""
+    from cms.logins import DEVICE_COOKIE
+
+    UserFactory(username="organizer", password="the-right-passphrase-42")
+    UserFactory(username="editor", password="another-passphrase-43")
+    owner = https_client(REMOTE_ADDR="198.51.100.70")
+    assert login(owner, "organizer", "the-right-passphrase-42").status_code == 302
+    remembered = owner.cookies[DEVICE_COOKIE]
+    assert remembered["httponly"]
+    assert remembered["secure"]
+    assert "organizer" not in remembered.value, "a keyed hash, signed; no name"
+
+    guesser = https_client(REMOTE_ADDR="203.0.113.70")
+    answers = [login(guesser, "organizer", f"guess-{n}") for n in range(12)]
+    assert answers[-1].status_code == 429
+    # The name is locked on any other browser...
+    new_browser = https_client(REMOTE_ADDR="198.51.100.71")
+    assert login(new_browser, "organizer", "the-right-passphrase-42").status_code == 429
+
+    def browser(cookie: str, address: str):
+        client = https_client(REMOTE_ADDR=address)
+        client.cookies[DEVICE_COOKIE] = cookie
+        return client
+
+    # ...and on one carrying an altered cookie, or one remembered for another name...
+    altered = browser(remembered.value[:-3] + "abc", "198.51.100.72")
+    assert login(altered, "organizer", "the-right-passphrase-42").status_code == 429
+    colleague = https_client(REMOTE_ADDR="198.51.100.73")
+    assert login(colleague, "editor", "another-passphrase-43").status_code == 302
+    theirs = browser(colleague.cookies[DEVICE_COOKIE].value, "198.51.100.73")
+    assert login(theirs, "organizer", "the-right-passphrase-42").status_code == 429
+    # ...but the owner's own browser, from its usual address or a new one, signs in.
+    again = browser(remembered.value, "198.51.100.70")
+    assert login(again, "organizer", "the-right-passphrase-42").status_code == 302
+    assert SESSION_KEY in again.session
+    travelling = browser(remembered.value, "192.0.2.74")
+    assert login(travelling, "organizer", "the-right-passphrase-42").status_code == 302
+    # Guessing from a remembered browser still locks that client.
+    stolen = browser(remembered.value, "203.0.113.75")
+    tries = [login(stolen, "organizer", f"guess-{n}") for n in range(12)]
+    assert tries[-1].status_code == 429
+    assert login(stolen, "organizer", "the-right-passphrase-42").status_code == 429
+
+
 def test_lockout_page_is_translated(rf, home_page):
     """The admin answers anonymous visitors in English (unprefixed URLs use the default
     language); a staff member whose admin language is Spanish reads Spanish."""
