@@ -375,10 +375,32 @@ def cancel(request, pk):
     return redirect("campaigns_mailings:alert", pk)
 
 
+def confirm_alert(
+    request, mailing, *, title, question, label, outgoing, notes=(), danger=False
+):
+    """The confirmation screen of an alert action: who gets it and what it says."""
+    breakdown = mailing_breakdown(mailing)
+    alert_url = reverse("campaigns_mailings:alert", args=[mailing.pk])
+    return confirm.confirmation(
+        request,
+        title=title,
+        question=question % {"audience": confirm.audience_phrase(breakdown)},
+        breakdown=breakdown,
+        confirm_label=label,
+        back_url=alert_url,
+        parents=[
+            mailings_crumb(),
+            (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
+        ],
+        outgoing=outgoing,
+        notes=notes,
+        danger=danger,
+    )
+
+
 def _confirm_discard(request, mailing: Mailing):
     draft = mailing.status == Mailing.Status.DRAFT
-    alert = mailing.page.specific
-    event, stays = alerts.event_after_discard(alert)
+    event, stays = alerts.event_after_discard(mailing.page.specific)
     notes = [
         _(
             "Nobody has received this alert. It will not be sent, and its page comes "
@@ -397,26 +419,17 @@ def _confirm_discard(request, mailing: Mailing):
         notes.append(
             _("Its event “%(title)s” stays published.") % {"title": event.title}
         )
-    breakdown = mailing_breakdown(mailing)
-    alert_url = reverse("campaigns_mailings:alert", args=[mailing.pk])
-    question = (
-        _("Discard this alert? It was to go to %(audience)s.")
-        if draft
-        else _("Withdraw this alert? It was to go to %(audience)s.")
-    )
-    return confirm.confirmation(
+    return confirm_alert(
         request,
+        mailing,
         title=_("Discard this alert?") if draft else _("Withdraw this alert?"),
-        question=question % {"audience": confirm.audience_phrase(breakdown)},
-        breakdown=breakdown,
-        confirm_label=(
-            _("Yes, discard the alert") if draft else _("Yes, withdraw the alert")
+        question=(
+            _("Discard this alert? It was to go to %(audience)s.")
+            if draft
+            else _("Withdraw this alert? It was to go to %(audience)s.")
         ),
-        back_url=alert_url,
-        parents=[
-            mailings_crumb(),
-            (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
-        ],
+        label=_("Yes, discard the alert") if draft else _("Yes, withdraw the alert"),
+        outgoing=[],
         notes=notes,
         danger=True,
     )

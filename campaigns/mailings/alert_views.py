@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -15,6 +14,7 @@ from campaigns.mailings import confirm
 from campaigns.mailings.admin_views import (
     MailingScreenMixin,
     SenderRequiredMixin,
+    confirm_alert,
     get_mailing_for,
     local_datetime,
     mailings_crumb,
@@ -264,29 +264,6 @@ def _act(request, pk: int, action, success: str, target=None):
     return redirect("campaigns_mailings:alert", pk)
 
 
-def _confirm_alert(
-    request, mailing, *, title, question, label, outgoing, notes=(), danger=False
-):
-    """The confirmation screen of an alert action: who gets it and what it says."""
-    breakdown = mailing_breakdown(mailing)
-    alert_url = reverse("campaigns_mailings:alert", args=[mailing.pk])
-    return confirm.confirmation(
-        request,
-        title=title,
-        question=question % {"audience": confirm.audience_phrase(breakdown)},
-        breakdown=breakdown,
-        confirm_label=label,
-        back_url=alert_url,
-        parents=[
-            mailings_crumb(),
-            (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
-        ],
-        outgoing=outgoing,
-        notes=notes,
-        danger=danger,
-    )
-
-
 def _held_note(user, mailing) -> list[str]:
     if not alerts.needs_second_person(mailing):
         return []
@@ -325,7 +302,7 @@ def send(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
         page = mailing.page.specific
-        return _confirm_alert(
+        return confirm_alert(
             request,
             mailing,
             title=_("Send this alert?"),
@@ -348,7 +325,7 @@ def approve(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
         page = mailing.page.specific
-        return _confirm_alert(
+        return confirm_alert(
             request,
             mailing,
             title=_("Approve and send this alert?"),
@@ -387,7 +364,7 @@ def update(request, pk):
     data = form.cleaned_data
     if not confirm.is_confirmed(request):
         page = mailing.page.specific
-        return _confirm_alert(
+        return confirm_alert(
             request,
             mailing,
             title=_("Send this update?"),
@@ -447,7 +424,7 @@ def cancel_event(request, pk):
             ),
             *notes,
         ]
-        return _confirm_alert(
+        return confirm_alert(
             request,
             mailing,
             title=_("Cancel this event?"),
