@@ -1,5 +1,8 @@
 """Admin screens of the site: the e-mail outbox and the "send me a test" action."""
 
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -44,11 +47,25 @@ class OutboxIndexView(OutboxPermissionMixin, WagtailAdminTemplateMixin, Template
                         "name": name,
                         "subject": message["Subject"],
                         "to": message["To"],
-                        "date": message["Date"],
+                        "date": _sent_at(message["Date"]),
+                        "date_header": message["Date"],
                     }
                 )
         context["rows"] = rows
         return context
+
+
+def _sent_at(header):
+    """The Date header as an aware datetime, shown in the site's time zone like every
+    other date in the admin; None when missing or unreadable (the header is shown)."""
+    try:
+        sent = parsedate_to_datetime(str(header)) if header else None
+    except (TypeError, ValueError):
+        return None
+    if sent is not None and sent.tzinfo is None:
+        # "-0000": Django writes UTC that way (EMAIL_USE_LOCALTIME off).
+        sent = sent.replace(tzinfo=UTC)
+    return sent
 
 
 class OutboxMessageView(OutboxPermissionMixin, WagtailAdminTemplateMixin, TemplateView):

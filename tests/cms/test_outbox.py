@@ -1,6 +1,11 @@
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from cms.mail import outbox
 from tests.factories import SuperuserFactory, UserFactory
@@ -48,6 +53,12 @@ def test_admin_outbox_shows_message_with_html_sandboxed(client, outbox_dir):
     detail = client.get(reverse("cms_outbox:message", args=[name]))
 
     assert "Bulletin preview" in listing.content.decode()
+    # The message's date in the site's time zone, as the admin shows dates, not the
+    # raw RFC 2822 header in UTC.
+    sent = parsedate_to_datetime(outbox.read_message(name)["Date"])
+    sent = sent.replace(tzinfo=sent.tzinfo or UTC)  # "-0000" is UTC from Django
+    shown = date_format(timezone.localtime(sent), "DATETIME_FORMAT")
+    assert f">{shown}</time>" in listing.content.decode()
     html = detail.content.decode()
     assert "<iframe" in html
     assert "sandbox" in html
