@@ -254,7 +254,15 @@ def stale_translation_notes(mailing: Mailing) -> list[str]:
 
 
 def confirm_mailing(
-    request, mailing: Mailing, *, title, question, label, notes=(), **values
+    request,
+    mailing: Mailing,
+    *,
+    title,
+    question,
+    label,
+    notes=(),
+    danger=False,
+    **values,
 ):
     """The confirmation screen of a mailing's mass action."""
     breakdown = mailing_breakdown(mailing)
@@ -275,6 +283,7 @@ def confirm_mailing(
         ],
         outgoing=[(_("Page"), mailing.page.title)],
         notes=notes,
+        danger=danger,
     )
 
 
@@ -354,6 +363,9 @@ def resume(request, pk):
 def cancel(request, pk):
     mailing = get_mailing_for(request.user, pk)
     if mailing.lane != Mailing.Lane.ALERTS or mailing.status not in alerts.PENDING:
+        if not confirm.is_confirmed(request):
+            # Final: what has not gone out never will (Pause is the button for "wait").
+            return _confirm_cancel(request, mailing)
         return _act(
             request,
             pk,
@@ -396,6 +408,31 @@ def confirm_alert(
         notes=notes,
         danger=danger,
     )
+
+
+def _confirm_cancel(request, mailing: Mailing):
+    notes = []
+    sent = handed_over(delivery_counts(mailing.pk))
+    if sent:
+        notes.append(
+            _("Messages handed over so far: %(count)s. Nothing more goes out.")
+            % {"count": confirm.number(sent)}
+        )
+    if mailing.status == Mailing.Status.SENDING and mailing.lane != Mailing.Lane.ALERTS:
+        notes.append(_("To stop it for a while instead, go back and pause it."))
+    screen = {
+        "title": _("Cancel this mailing?"),
+        "question": _(
+            "Cancel this mailing? Whoever of %(audience)s has not received it yet "
+            "never will."
+        ),
+        "label": _("Yes, cancel the mailing"),
+        "notes": notes,
+        "danger": True,
+    }
+    if mailing.lane == Mailing.Lane.ALERTS:
+        return confirm_alert(request, mailing, outgoing=[], **screen)
+    return confirm_mailing(request, mailing, **screen)
 
 
 def _confirm_discard(request, mailing: Mailing):

@@ -383,8 +383,11 @@ def test_cancelling_an_alert_that_went_out_leaves_its_pages(
             {"confirmed": "1"},
         )
 
-    # Stopping a send that has started is not a discard: no question asked.
-    client.post(reverse("campaigns_mailings:cancel", args=[mailing.pk]))
+    # Stopping a send that has started is not a discard: it asks as a mailing does.
+    url = reverse("campaigns_mailings:cancel", args=[mailing.pk])
+    assert "Yes, cancel the mailing" in client.post(url).content.decode()
+    assert Mailing.objects.get().status != Mailing.Status.CANCELLED
+    client.post(url, {"confirmed": "1"})
 
     assert Mailing.objects.get().status == Mailing.Status.CANCELLED
     assert EventPage.objects.get().live, "people were sent its link"

@@ -5,9 +5,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from campaigns.mailings.exceptions import SendPermissionDenied
-from campaigns.mailings.models import Mailing
+from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import control
-from subscribers.models import ListPermission
+from subscribers import crypto
+from subscribers.models import ListPermission, Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
 from tests.factories import SuperuserFactory, UserFactory
 
@@ -183,3 +184,29 @@ def test_test_copy_message_counts_the_copies_it_sends(client, setup):
     assert f"3 kopie testowe, po jednej na język, są w drodze do {user.email}." in (
         answer
     )
+
+
+def test_cancelling_a_mailing_asks_first_and_says_what_went_out(client, setup):
+    """Cancelling is final (the rest never goes out), beside Pause: the first press
+    only asks, with what has been handed over so far."""
+    page, legal, _ = setup
+    user = sender_of(legal)
+    mailing = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
+    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENDING)
+    ana = Subscriber.objects.get(email_hash=crypto.lookup_hash("ana@example.org"))
+    Delivery.objects.create(
+        mailing=mailing, subscriber=ana, language="es", status=Delivery.Status.SENT
+    )
+    client.force_login(user)
+    url = reverse("campaigns_mailings:cancel", args=[mailing.pk])
+
+    asked = client.post(url)
+    html = asked.content.decode()
+    assert "Cancel this mailing? Whoever of 2 people in 2 languages on 1 list" in html
+    assert "Messages handed over so far: 1. Nothing more goes out." in html
+    assert "go back and pause it" in html
+    assert Mailing.objects.get().status == Mailing.Status.SENDING
+    assert client.get(url).status_code == 302, "a reload goes to the mailing"
+
+    client.post(url, {"confirmed": "1"})
+    assert Mailing.objects.get().status == Mailing.Status.CANCELLED
