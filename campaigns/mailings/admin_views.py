@@ -262,9 +262,11 @@ def confirm_mailing(
     label,
     notes=(),
     danger=False,
+    sends=True,
     **values,
 ):
-    """The confirmation screen of a mailing's mass action."""
+    """The confirmation screen of a mailing's mass action; ``sends``: the action sends
+    the page (shown under "What goes out")."""
     breakdown = mailing_breakdown(mailing)
     notes = [*stale_translation_notes(mailing), *notes]
     return confirm.confirmation(
@@ -281,7 +283,7 @@ def confirm_mailing(
                 reverse("campaigns_mailings:detail", args=[mailing.pk]),
             ),
         ],
-        outgoing=[(_("Page"), mailing.page.title)],
+        outgoing=[(_("Page"), mailing.page.title)] if sends else [],
         notes=notes,
         danger=danger,
     )
@@ -432,7 +434,7 @@ def _confirm_cancel(request, mailing: Mailing):
     }
     if mailing.lane == Mailing.Lane.ALERTS:
         return confirm_alert(request, mailing, outgoing=[], **screen)
-    return confirm_mailing(request, mailing, **screen)
+    return confirm_mailing(request, mailing, sends=False, **screen)
 
 
 def _confirm_discard(request, mailing: Mailing):

@@ -205,6 +205,7 @@ def test_cancelling_a_mailing_asks_first_and_says_what_went_out(client, setup):
     assert "Cancel this mailing? Whoever of 2 people in 2 languages on 1 list" in html
     assert "Messages handed over so far: 1. Nothing more goes out." in html
     assert "go back and pause it" in html
+    assert "What goes out" not in html, "nothing does"
     assert Mailing.objects.get().status == Mailing.Status.SENDING
     assert client.get(url).status_code == 302, "a reload goes to the mailing"
 
