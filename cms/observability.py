@@ -122,6 +122,16 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> Non
     )
 
 
+class OneLineClientError(logging.Filter):
+    """django.request: an answer in the 400s (bad input, a refused request) is one line
+    at its own level; only server errors keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class OneLineWarning(logging.Filter):
     """Log the record as a WARNING without its traceback (expected refusals)."""
 

@@ -313,6 +313,7 @@ LOGGING = {
     "filters": {
         "quiet_sweeps": {"()": "cms.quiet_sweeps.QuietRoutineSweeps"},
         "one_line": {"()": "cms.observability.OneLineWarning"},
+        "client_error_one_line": {"()": "cms.observability.OneLineClientError"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -324,6 +325,19 @@ LOGGING = {
         # A request for a host we do not serve (scanners send thousands) is answered
         # 400; it is worth a line, not an ERROR with a traceback (an alert in Sentry).
         "django.security.DisallowedHost": {"filters": ["one_line"]},
+        # So is a body anyone can send to a public form: too large, too many fields,
+        # broken multipart (Django logs each as an ERROR with its traceback, so a flood
+        # of them would page whoever watches the errors), or in another charset.
+        **{
+            f"django.security.{name}": {"filters": ["one_line"]}
+            for name in (
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "SuspiciousMultipartForm",
+            )
+        },
+        "django.request": {"filters": ["client_error_one_line"]},
         # Both log every page save at INFO: noise in a terminal running web and workers.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

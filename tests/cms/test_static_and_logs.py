@@ -1,5 +1,5 @@
-"""collectstatic finds each file once, and a request for a host we do not serve is a
-one-line warning, not an ERROR with a traceback."""
+"""collectstatic finds each file once, and a request for a host we do not serve, or a
+bad body at a public form, is a one-line warning, not an ERROR with a traceback."""
 
 import logging
 
@@ -29,6 +29,60 @@ def test_a_foreign_host_is_one_warning_line(caplog, settings):
     ]
     assert record.levelno == logging.WARNING
     assert record.exc_info is None
+
+
+@pytest.mark.django_db
+def test_bad_bodies_at_a_public_form_are_one_line_each(caplog, home_page, settings):
+    """Anyone can POST garbage to a public form: each is a 400 and one warning line,
+    never an ERROR with a traceback (one error-tracker event per request)."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "A" * 32
+    form = "application/x-www-form-urlencoded"
+    bodies = [
+        (f"{form}; charset=utf-16", b"a=b"),
+        ("multipart/form-data", b"no boundary"),
+        (form, b"&".join(b"f%d=1" % n for n in range(100))),
+        (form, b"a=" + b"x" * 20_000),
+    ]
+    with caplog.at_level(logging.INFO):
+        statuses = [
+            client.post("/", body, content_type=kind).status_code
+            for kind, body in bodies
+        ]
+
+    assert statuses == [400, 400, 400, 400]
+    refusals = [r for r in caplog.records if r.name.startswith("django.")]
+    assert {r.name for r in refusals} >= {
+        "django.request",
+        "django.security.TooManyFieldsSent",
+        "django.security.RequestDataTooBig",
+    }
+    assert [(r.name, r.levelno, r.exc_info) for r in refusals] == [
+        (r.name, logging.WARNING, None) for r in refusals
+    ]
+
+
+def test_a_server_error_keeps_its_traceback(caplog, rf):
+    """Only answers below 500 lose their traceback."""
+    from django.http import HttpResponseServerError
+    from django.utils.log import log_response
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        with caplog.at_level(logging.INFO, logger="django.request"):
+            log_response(
+                "Internal Server Error: %s",
+                "/",
+                response=HttpResponseServerError(),
+                request=rf.get("/"),
+                exception=error,
+            )
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
 
 
 @pytest.mark.django_db
