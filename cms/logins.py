@@ -25,6 +25,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core import signing
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.views import account
 
@@ -111,6 +112,9 @@ def _remember_device(request, response) -> None:
         DEVICE_COOKIE,
         signing.dumps(names[:DEVICE_NAMES], salt=DEVICE_SALT),
         max_age=settings.LOGIN_DEVICE_DAYS * 24 * 3600,
+        # Only the admin reads it: public pages (and a CDN in front, which may pass
+        # any request with a cookie) never see it.
+        path=reverse("wagtailadmin_home"),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

@@ -426,6 +426,7 @@ def test_guesses_at_a_name_never_lock_its_owner_out_of_their_own_browser(
     remembered = owner.cookies[DEVICE_COOKIE]
     assert remembered["httponly"]
     assert remembered["secure"]
+    assert remembered["path"] == "/admin/", "public pages never see it"
     assert "organizer" not in remembered.value, "a keyed hash, signed; no name"
 
     guesser = https_client(REMOTE_ADDR="203.0.113.70")
