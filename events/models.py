@@ -27,6 +27,7 @@ from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
 from cms.page_cache import mark_cacheable
 from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
 from events.kinds import EventKind
+from events.page_forms import EventPageForm
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -273,6 +274,7 @@ class EventPage(
     # changes them sends each guest one update (events.notices).
     announced_facts = models.JSONField(default=dict, blank=True, editable=False)
 
+    base_form_class = EventPageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),

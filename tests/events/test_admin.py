@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from events.models import EventPage
 from events.services import record_rsvp
 from tests.factories import SuperuserFactory, build_event
 
@@ -82,3 +83,29 @@ def test_rsvp_columns_are_in_the_staff_members_language(
     assert created_at in headers
     assert "Event" not in headers
     assert "Created at" not in headers
+
+
+@pytest.mark.parametrize("field", ["start", "end"])
+def test_the_event_editor_wants_a_time_not_only_a_date(home_page, field):
+    """A date typed without its time would be read as midnight, without a word."""
+    event = build_event(title="Vigil")
+    form_class = EventPage.get_edit_handler().get_form_class()
+
+    def errors(start: str, end: str) -> dict:
+        form = form_class(
+            {"title": "Vigil", "slug": event.slug, "start": start, "end": end},
+            instance=event,
+            for_user=SuperuserFactory(),
+            parent_page=event.get_parent(),
+        )
+        form.is_valid()
+        return form.errors
+
+    dates = {"start": "2030-12-10 18:00", "end": "2030-12-10 20:00"}
+    half_typed = errors(**{**dates, field: dates[field].split()[0]})
+    assert half_typed[field] == ["Give the time as well as the date."]
+    whole = errors(**dates)
+    assert "start" not in whole
+    assert "end" not in whole
+    midnight = errors(**{**dates, "start": "2030-12-10 00:00"})
+    assert "start" not in midnight, "midnight typed as such is a time"
