@@ -27,7 +27,7 @@ from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
 from cms.page_cache import mark_cacheable
 from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
 from events.kinds import EventKind
-from events.page_forms import EventPageForm
+from events.page_forms import EventPageForm, TypedDateTimeInput
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -280,8 +280,10 @@ class EventPage(
         FieldPanel("kind"),
         FieldRowPanel(
             [
-                FieldPanel("start", help_text=TIME_ZONE_HELP),
-                FieldPanel("end", help_text=TIME_ZONE_HELP),
+                FieldPanel(
+                    "start", widget=TypedDateTimeInput, help_text=TIME_ZONE_HELP
+                ),
+                FieldPanel("end", widget=TypedDateTimeInput, help_text=TIME_ZONE_HELP),
             ]
         ),
         MultiFieldPanel(

@@ -1,19 +1,28 @@
 """The event editor's form: a start or end needs its time, not only its date.
 
-Wagtail's picker fills both, but a date typed by hand without its time is read by
-Django as midnight (``parse_datetime`` accepts a bare ISO date), so a rally typed as
-"2026-12-10" would start at 00:00 without a word. The alert forms refuse it in the
-browser (js/whole_times.js); here the editor's own validation does.
+A date typed by hand without its time became midnight twice over: Wagtail's picker
+completes it to "2026-12-10 00:00" when the field loses focus, and Django's
+``parse_datetime`` reads a bare ISO date as 00:00 anyway; a rally typed so started at
+midnight without a word. Here the picker leaves what was typed alone and the editor's
+validation refuses it (the alert forms refuse it in the browser, js/whole_times.js).
 """
 
 import re
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.widgets import AdminDateTimeInput
 
 TIMED_FIELDS = ("start", "end")
 # A time of day anywhere in the typed value: "18:30", "6:30", "2026-12-10T18:30".
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
+class TypedDateTimeInput(AdminDateTimeInput):
+    """Wagtail's date and time picker, without completing a typed value on blur."""
+
+    def get_config(self):
+        return {**super().get_config(), "validateOnBlur": False}
 
 
 class EventPageForm(WagtailAdminPageForm):

@@ -366,3 +366,45 @@ def test_a_half_typed_end_stops_the_alert_at_the_field(
     author.get_by_role("button", name="Preview the alert").click()
     author.get_by_role("button", name=re.compile(r"^Send the alert")).wait_for()
     assert author.url != form_url
+
+
+def test_a_date_typed_without_its_time_stops_the_event_editor(
+    open_page, live_server, home_page
+):
+    """Wagtail's picker completed a typed date to midnight when the field lost focus,
+    and the event was saved starting at 00:00. The editor's picker keeps what was
+    typed and the save stops at the field; a whole date and time saves."""
+    from django.utils import timezone
+
+    from events.models import EventPage
+    from tests.factories import SuperuserFactory, build_event
+
+    cache.clear()
+    event = build_event(title="Vigil")
+    SuperuserFactory(username="editor")
+    before = EventPage.objects.get(pk=event.pk).start
+
+    editor = open_page()
+    log_in(editor, live_server.url, "editor")
+    editor.goto(f"{live_server.url}/admin/pages/{event.pk}/edit/")
+    start = editor.locator("#id_start")
+    start.fill("2031-01-15")
+    editor.keyboard.press("Tab")
+    assert start.input_value() == "2031-01-15", "not completed to 00:00"
+    editor.get_by_role("button", name="Save draft").click()
+    editor.get_by_text("Give the time as well as the date.").wait_for()
+    assert event.get_latest_revision().as_object().start == before
+
+    assert editor.get_by_text("The end must be after the start.").count() == 0, (
+        "the refusal is the only message"
+    )
+    editor.locator("#id_start").fill("2031-01-15 18:30")
+    editor.locator("#id_end").fill("2031-01-15 20:30")
+    editor.keyboard.press("Tab")
+    with editor.expect_navigation():
+        editor.get_by_role("button", name="Save draft").click()
+    assert editor.get_by_text("Give the time as well as the date.").count() == 0
+    saved = EventPage.objects.get(pk=event.pk).get_latest_revision().as_object()
+    assert timezone.localtime(saved.start).strftime("%Y-%m-%d %H:%M") == (
+        "2031-01-15 18:30"
+    )
