@@ -6,24 +6,17 @@ Both ways on either database (PostgreSQL: the claim function is swapped too)."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from events.models import GuestMessage
 from events.services import record_rsvp
 from tests.factories import build_event
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("events", "0004_rsvp_claim_function")
 AFTER = ("events", "0005_confirmation_as_guest_message")
-
-
-def migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor
 
 
 def test_held_back_confirmations_become_owed_messages(home_page):
@@ -54,8 +47,7 @@ def test_held_back_confirmations_become_owed_messages(home_page):
         old_rsvp("long-gone", created_at=now - timedelta(days=30))
         migrate(AFTER)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
     owed = set(GuestMessage.objects.values_list("rsvp_id", "kind", "key", "status"))
     assert owed == {
@@ -70,8 +62,7 @@ def test_back_to_0004_and_forward_again_the_claim_still_works(home_page):
         migrate(BEFORE)
         migrate(AFTER)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
     rsvp = record_rsvp(
         event_id=event.pk, name="Ana", email="ana@example.org", language="es"
     )

@@ -3,23 +3,16 @@ database: the triggers count and number, the claim (PostgreSQL: a new function w
 two more columns) answers, and going back restores the former count and claim."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from events.models import EventPlaces
 from events.services import record_rsvp
 from tests.factories import build_event
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("events", "0008_rsvp_column_names")
 AFTER = ("events", "0009_places_changes")
-
-
-def migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor
 
 
 def test_back_to_0008_and_forward_again_counts_and_claims(home_page):
@@ -41,8 +34,7 @@ def test_back_to_0008_and_forward_again_counts_and_claims(home_page):
         assert Places.objects.get(event_id=event.pk).confirmed == 2, "0006's count"
         migrate(AFTER)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
     before = EventPlaces.objects.get(event_id=event.pk)
     assert before.confirmed == 2
     record_rsvp(event_id=event.pk, name="Cy", email="cy@example.org", language="es")
