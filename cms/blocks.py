@@ -121,12 +121,25 @@ class ResourceCategory:
     ]
 
 
+class PhoneBlock(blocks.CharBlock):
+    """A phone number, copied into every translation as written. wagtail-localize would
+    offer a plain CharBlock as text to translate, and a translator or a machine
+    translator can turn its digits into Arabic-Indic ones or drop one: the number people
+    call must be the number the office typed."""
+
+    def get_translatable_segments(self, value):
+        return []
+
+    def restore_translated_segments(self, value, segments):
+        return value
+
+
 class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     organisation = blocks.CharBlock(label=capfirst(_("organisation")), max_length=200)
     category = blocks.ChoiceBlock(
         label=capfirst(_("category")), choices=ResourceCategory.CHOICES, default="other"
     )
-    phone = blocks.CharBlock(label=capfirst(_("phone")), max_length=40, required=False)
+    phone = PhoneBlock(label=capfirst(_("phone")), max_length=40, required=False)
     web_address = blocks.URLBlock(label=capfirst(_("web address")), required=False)
     description = blocks.TextBlock(label=capfirst(_("description")), max_length=1200)
 

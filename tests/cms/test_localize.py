@@ -68,6 +68,10 @@ def test_bulletin_with_every_block_goes_through_wagtail_localize(home_page):
         b.block_type for b in bulletin.body
     ]
 
+    assert "312-660-1370" not in strings, "a phone number is not text to translate"
+    resource = next(b for b in translated.body if b.block_type == "resource")
+    assert resource.value["phone"] == "312-660-1370"
+
     event_source, _ = TranslationSource.get_or_create_from_instance(event)
     event_source.create_or_update_translation(spanish, fallback=True)
     assert event.get_translation(spanish).specific.kind == "lobby_day"
