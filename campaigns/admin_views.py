@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from campaigns import selectors
+from campaigns.mailings.admin_views import visible_mailings
+from campaigns.mailings.selectors import delivery_counts, handed_over
 from campaigns.models import Campaign, Counter, Milestone
 from cms.admin_ui import AdminScreenMixin
 
@@ -63,6 +65,10 @@ class CampaignReportView(AdminScreenMixin, TemplateView):
             chart_url=reverse("campaigns_admin:signatures_chart", args=[campaign.pk]),
             by_zip=selectors.signatures_by_zip(campaign_id=campaign.pk)[:50],
             export_url=reverse("campaigns_admin:export_signatures", args=[campaign.pk]),
+            mailings=[
+                {"mailing": mailing, "sent": handed_over(delivery_counts(mailing.pk))}
+                for mailing in visible_mailings(self.request.user, campaign=campaign)
+            ],
         )
         return context
 

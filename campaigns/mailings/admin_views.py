@@ -49,10 +49,13 @@ def sendable_lists(user):
     return lists_user_can(user, "send")
 
 
-def visible_mailings(user):
-    """Mailings whose every list the user may send to (what they could act on)."""
+def visible_mailings(user, *, campaign=None):
+    """Mailings whose every list the user may send to (what they could act on), the
+    newest 200; only the campaign's when one is given."""
     allowed = set(sendable_lists(user).values_list("pk", flat=True))
     mailings = Mailing.objects.select_related("page").prefetch_related("lists")
+    if campaign is not None:
+        mailings = mailings.filter(campaign=campaign)
     return [m for m in mailings[:200] if {lst.pk for lst in m.lists.all()} <= allowed]
 
 
@@ -184,6 +187,15 @@ class MailingScreenMixin(AdminScreenMixin):
         )
 
 
+def campaign_report_url(user, mailing: Mailing) -> str:
+    """The mailing's campaign report, for those who may read it."""
+    from campaigns.admin_views import VIEW_PERMISSIONS
+
+    if mailing.campaign_id and any(user.has_perm(name) for name in VIEW_PERMISSIONS):
+        return reverse("campaigns_admin:report", args=[mailing.campaign_id])
+    return ""
+
+
 class MailingDetailView(MailingScreenMixin, TemplateView):
     header_icon = "mail"
     template_name = "campaigns/admin/mailing_detail.html"
@@ -206,6 +218,7 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             audience_phrase=confirm.audience_phrase(breakdown),
             sent_so_far=handed_over(delivery_counts(mailing.pk)),
             report=reports.report_tables(mailing),
+            campaign_url=campaign_report_url(self.request.user, mailing),
             has_sends=reports.has_sends(mailing),
             reader_languages=reader_languages(mailing, audience_by_delivery(mailing))
             if mailing.recipients_count

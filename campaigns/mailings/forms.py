@@ -37,13 +37,33 @@ class MailingForm(forms.Form):
         max_length=5,
     )
     lane = forms.ChoiceField(
-        label=_("Lane"), choices=Mailing.Lane.choices, initial="bulk"
+        label=_("Lane"),
+        choices=Mailing.Lane.choices,
+        initial="bulk",
+        help_text=_(
+            "Alerts go out ahead of any bulletin being sent: keep them for news that "
+            "cannot wait."
+        ),
     )
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
+        label=_("Campaign"),
+        queryset=Campaign.objects.all(),
+        required=False,
+        help_text=_("The mailing is listed in this campaign's report."),
     )
-    track_opens = forms.BooleanField(label=_("Track opens"), required=False)
-    track_clicks = forms.BooleanField(label=_("Track clicks"), required=False)
+    track_opens = forms.BooleanField(
+        label=_("Track opens"),
+        required=False,
+        help_text=_(
+            "Off unless you need it: readers may not expect it. The report shows how "
+            "many people opened it, per language and list, never who."
+        ),
+    )
+    track_clicks = forms.BooleanField(
+        label=_("Track clicks"),
+        required=False,
+        help_text=_("The report shows how many people clicked a link, the same way."),
+    )
 
     def __init__(self, *args, allowed_lists, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,28 +1,60 @@
-"""Report figures for one mailing: counts by status x language x list, sends over time."""
+"""Report figures for one mailing: counts by status x language x list, sends over time,
+and opens and clicks where the mailing turned tracking on."""
 
 import csv
 import io
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMinute
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.mailings.models import Delivery, Mailing
 from subscribers.models import Subscription
 
-STATUS_ORDER = [choice for choice, _ in Delivery.Status.choices]
+STATUS_ORDER = [choice for choice, _label in Delivery.Status.choices]
+# People who opened or clicked at least once: one per delivery, however many events.
+ENGAGEMENT = [
+    ("opened", "track_opens", "opened_at", _("opened")),
+    ("clicked", "track_clicks", "clicked_at", _("clicked")),
+]
+
+
+def tracked(mailing: Mailing) -> list[tuple[str, str, str]]:
+    """(key, delivery field, label) of what this mailing tracked: a column of zeros
+    for something never tracked would read as nobody opening it."""
+    return [
+        (key, field, label)
+        for key, flag, field, label in ENGAGEMENT
+        if getattr(mailing, flag)
+    ]
+
+
+def _engaged(prefix: str, mailing: Mailing) -> dict[str, Count]:
+    return {
+        key: Count("pk", filter=Q(**{f"{prefix}{field}__isnull": False}))
+        for key, field, _label in tracked(mailing)
+    }
 
 
 def by_language(mailing: Mailing) -> dict[str, dict[str, int]]:
+    """{language: {status or "opened"/"clicked": people}}."""
     rows = (
         Delivery.objects.filter(mailing=mailing)
         .order_by()
         .values("language", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **_engaged("", mailing))
     )
+    return _table(rows, "language", "status", mailing)
+
+
+def _table(rows, dimension: str, status: str, mailing: Mailing):
     table: dict[str, dict[str, int]] = {}
     for row in rows:
-        table.setdefault(row["language"], {})[row["status"]] = row["n"]
+        counts = table.setdefault(row[dimension], {})
+        counts[row[status]] = row["n"]
+        for key, _field, _label in tracked(mailing):
+            counts[key] = counts.get(key, 0) + row[key]
     return dict(sorted(table.items()))
 
 
@@ -35,13 +67,9 @@ def by_list(mailing: Mailing) -> dict[str, dict[str, int]]:
         )
         .order_by()
         .values("mailing_list__name", "subscriber__deliveries__status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **_engaged("subscriber__deliveries__", mailing))
     )
-    table: dict[str, dict[str, int]] = {}
-    for row in rows:
-        name = row["mailing_list__name"]
-        table.setdefault(name, {})[row["subscriber__deliveries__status"]] = row["n"]
-    return dict(sorted(table.items()))
+    return _table(rows, "mailing_list__name", "subscriber__deliveries__status", mailing)
 
 
 def sent_per_minute(mailing: Mailing) -> list[tuple[datetime, int]]:
@@ -70,7 +98,8 @@ def has_sends(mailing: Mailing) -> bool:
 
 
 def report_tables(mailing: Mailing) -> dict:
-    """Counts by language and by list, with only the statuses that occur, for tables."""
+    """Counts by language and by list, with only the statuses that occur, then the
+    opens and clicks the mailing tracked, for tables."""
     by_lang = by_language(mailing)
     by_lst = by_list(mailing)
     seen = {
@@ -79,10 +108,12 @@ def report_tables(mailing: Mailing) -> dict:
         for row in table.values()
         for status in row
     }
-    statuses = [status for status in STATUS_ORDER if status in seen]
     labels = dict(Delivery.Status.choices)
+    columns = [(status, labels[status]) for status in STATUS_ORDER if status in seen]
+    columns += [(key, label) for key, _field, label in tracked(mailing)]
+    statuses = [key for key, _label in columns]
     return {
-        "statuses": [(status, labels[status]) for status in statuses],
+        "statuses": columns,
         "by_language": [
             (code, [row.get(status, 0) for status in statuses])
             for code, row in by_lang.items()
@@ -95,17 +126,24 @@ def report_tables(mailing: Mailing) -> dict:
 
 
 def csv_report(mailing: Mailing) -> str:
-    """Counts only: a report never carries anyone's address."""
+    """Counts only: a report never carries anyone's address. The opened and clicked
+    columns are always there, empty where the mailing did not track them."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["dimension", "value", *STATUS_ORDER])
+    engagement = [key for key, _flag, _field, _label in ENGAGEMENT]
+    writer.writerow(["dimension", "value", *STATUS_ORDER, *engagement])
     for dimension, table in (
         ("language", by_language(mailing)),
         ("list", by_list(mailing)),
     ):
         for value, counts in table.items():
             writer.writerow(
-                [dimension, safe_cell(value), *(counts.get(s, 0) for s in STATUS_ORDER)]
+                [
+                    dimension,
+                    safe_cell(value),
+                    *(counts.get(s, 0) for s in STATUS_ORDER),
+                    *(counts.get(key, "") for key in engagement),
+                ]
             )
     return out.getvalue()
 

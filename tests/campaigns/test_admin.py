@@ -170,3 +170,61 @@ def test_editors_can_add_a_petition_under_the_home_page(client, home_page, campa
     assert page.live
     assert page.campaign == campaign
     assert client.get(page.url).status_code == 200
+
+
+def test_report_lists_the_campaigns_mailings_its_reader_may_send_to(
+    client, home_page, campaign
+):
+    """Choosing a campaign for a mailing shows it on the campaign's report, to those
+    who hold SEND on all its lists (as the mailings screen itself does)."""
+    from campaigns.mailings.models import Delivery
+    from campaigns.mailings.services.starting import materialise_deliveries
+    from tests.campaigns.alert_fixtures import organizer
+    from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
+    from tests.factories import build_bulletin
+
+    legal, outreach = lists(2)
+    subscribe("ana@example.org", [legal], language="es")
+    ours = sending_mailing(
+        build_bulletin(title="Rally recap"), [legal], campaign=campaign
+    )
+    materialise_deliveries(ours, ["es"])
+    Delivery.objects.update(status="sent")
+    sending_mailing(
+        build_bulletin(title="Outreach only"), [outreach], campaign=campaign
+    )
+    sending_mailing(build_bulletin(title="No campaign"), [legal])
+    report = reverse("campaigns_admin:report", args=[campaign.pk])
+
+    client.force_login(SuperuserFactory())
+    body = client.get(report).content.decode()
+    assert "Rally recap" in body
+    assert "Outreach only" in body
+    assert "No campaign" not in body
+    detail = reverse("campaigns_mailings:detail", args=[ours.pk])
+    assert f'<a href="{detail}">Rally recap</a>' in body
+    assert "<td>1</td>" in body, "the one message handed over"
+
+    lead = organizer("lead", [legal])
+    lead.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(lead)
+    body = client.get(report).content.decode()
+    assert "Rally recap" in body
+    assert "Outreach only" not in body, "a list they cannot send to stays hidden"
+
+
+def test_mailing_detail_names_its_campaign_and_tracking(client, home_page, campaign):
+    from tests.campaigns.mailing_fixtures import lists, sending_mailing
+    from tests.factories import build_bulletin
+
+    (legal,) = lists(1)
+    mailing = sending_mailing(
+        build_bulletin(title="Recap"), [legal], campaign=campaign, track_opens=True
+    )
+    client.force_login(SuperuserFactory())
+    body = client.get(
+        reverse("campaigns_mailings:detail", args=[mailing.pk])
+    ).content.decode()
+    report = reverse("campaigns_admin:report", args=[campaign.pk])
+    assert f'<a href="{report}">Hate has no place in Chicago</a>' in body
+    assert '<dd id="mailing-tracking">Opens</dd>' in body

@@ -150,3 +150,59 @@ def test_stale_event_is_rejected(client, delivery):
     )  # signature fine; the event is simply not applied
     assert Delivery.objects.get().status == "sent"
     assert not TrackingEvent.objects.exists()
+
+
+def test_report_counts_the_people_who_opened_and_clicked(client, home_page):
+    """Opens and clicks reach the mailing's report (tables and CSV) by language and
+    list when the mailing tracked them: people, not events."""
+    from django.urls import reverse
+
+    from campaigns.mailings import reports
+    from tests.factories import SuperuserFactory
+
+    legal, outreach = lists(2)
+    subscribe("ana@example.org", [legal, outreach], language="es")
+    subscribe("grace@example.org", [legal], language="en")
+    mailing = sending_mailing(
+        home_page,
+        [legal, outreach],
+        languages=("en", "es"),
+        track_opens=True,
+        track_clicks=True,
+        recipients_count=2,
+    )
+    materialise_deliveries(mailing, ["en", "es"])
+    Delivery.objects.update(
+        status="sent", esp_message_id="<batch-1@mg.ona.example.org>"
+    )
+    ana = Delivery.objects.get(language="es")
+    for event in ("opened", "opened", "clicked"):
+        assert (
+            post(client, mailgun_event(event, ana.pk, url="https://e.org")).status_code
+            == 200
+        )
+
+    tables = reports.report_tables(mailing)
+    assert [key for key, _label in tables["statuses"]] == ["sent", "opened", "clicked"]
+    assert dict(tables["by_language"]) == {"en": [1, 0, 0], "es": [1, 1, 1]}
+    by_list = dict(tables["by_list"])
+    assert by_list[legal.name] == [2, 1, 1]
+    assert by_list[outreach.name] == [1, 1, 1]
+    rows = reports.csv_report(mailing).splitlines()
+    assert rows[0].endswith(",opened,clicked")
+    assert rows[2].startswith("language,es,")
+    assert rows[2].endswith(",1,1")
+
+    client.force_login(SuperuserFactory())
+    page = client.get(reverse("campaigns_mailings:detail", args=[mailing.pk]))
+    assert (
+        '<th scope="col">Opened</th><th scope="col">Clicked</th>'
+        in page.content.decode()
+    )
+
+    untracked = sending_mailing(home_page, [legal], languages=("en",))
+    materialise_deliveries(untracked, ["en"])
+    assert [key for key, _ in reports.report_tables(untracked)["statuses"]] == [
+        "queued"
+    ]
+    assert reports.csv_report(untracked).splitlines()[1].endswith(",,")
