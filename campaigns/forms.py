@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.names import PersonNameField
+from subscribers.addresses import EmailAddressField
 from subscribers.forms import ListChoiceField
 from subscribers.models import MailingList
 
@@ -22,7 +23,7 @@ class PetitionForm(forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
     name = PersonNameField(label=_("Your name"))
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.names import PersonNameField
+from subscribers.addresses import EmailAddressField
 
 
 class RsvpForm(forms.Form):
     name = PersonNameField(label=_("Your name"))
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),

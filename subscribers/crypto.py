@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import os
+import unicodedata
 from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -75,7 +76,22 @@ def is_current(token: bytes) -> bool:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The one form of an address that is stored, hashed and looked up: lower case
+    and, beyond ASCII, the form mail is delivered to (NFKC, and the domain through
+    IDNA as Django's sender writes it), so that an invisible or full-width character
+    cannot make an erased or suppressed address look new (subscribers/addresses.py)."""
+    text = email.strip().lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    try:
+        domain = domain.encode("idna").decode("idna")
+    except UnicodeError:
+        return text  # undeliverable; refused where addresses come in
+    return f"{local}@{domain}".lower()
 
 
 def lookup_hash(email: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.names import PersonNameField
+from subscribers.addresses import EmailAddressField
 
 from .models import MailingList
 
@@ -40,7 +41,7 @@ class ListChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),

@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from subscribers.addresses import validate_mailbox
+
 from . import crypto
 from .forms import CONTROL_CHARACTERS
 from .models import MailingList, Subscriber, Subscription, Suppression
@@ -103,6 +105,7 @@ def _validate(
         return _("e-mail address too long")
     try:
         validate_email(email)
+        validate_mailbox(email)
     except ValidationError:
         return _("not a valid e-mail address")
     name = raw.get("name", "")

@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from cms.languages import language_choices, language_label
+from subscribers.addresses import EmailAddressField
 
 from . import crypto
 from .admin_views import ExportView, ImportView
@@ -230,7 +231,7 @@ subscription_viewset = SubscriptionViewSet()
 class SuppressionForm(forms.ModelForm):
     """Staff add an address to the suppression list; only its keyed hash is kept."""
 
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = EmailAddressField(label=_("E-mail address"), max_length=254)
 
     class Meta:
         model = Suppression

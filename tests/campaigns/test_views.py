@@ -196,6 +196,13 @@ def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition
         second.status_code,
         second["Location"],
     )
+    # Mail to these reaches the same mailbox: a character nobody sees, or a
+    # full-width letter, is not a second signer.
+    for look_alike in (
+        "katarzyna.nowak@exa\u200bmple.org",
+        "katarzyna.nowak@\uff45xample.org",
+    ):
+        assert post(client, petition, email=look_alike).status_code == 302
     assert Signature.objects.count() == 1
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
@@ -213,6 +220,7 @@ def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition
         ({"name": "Ana\r\nBcc: victim@example.org"}, "name"),
         ({"name": "Ana Morales\n"}, "name"),
         ({"email": "ana@example.org\nbcc@example.org"}, "email"),
+        ({"email": "ana@ex\u202eample.org"}, "email"),
         ({"zip_code": "60608\r"}, "zip_code"),
         ({"list_language": "xx"}, "list_language"),
         ({"lists": ["999999"]}, "lists"),

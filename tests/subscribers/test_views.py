@@ -89,6 +89,30 @@ def test_same_answer_for_known_unknown_and_suppressed(client, signup_page, lists
     assert not Subscriber.objects.with_email("gone@example.org").exists()
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "gone@exa\u200bmple.org",  # a zero-width space the sender drops
+        "gone@\uff45xample.org",  # a full-width e the sender folds
+        "GONE@EXAMPLE.ORG ",
+    ],
+)
+def test_an_erased_address_written_another_way_is_still_suppressed(
+    client, signup_page, lists, look_alike, django_capture_on_commit_callbacks
+):
+    """Mail to these reaches gone@example.org (the domain goes out in its IDNA
+    form), so they are that address: no confirmation, no subscriber."""
+    Suppression.objects.create(
+        email_hash=Subscriber.for_email("gone@example.org").email_hash,
+        reason="erased",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup_page.url, form_data(lists, email=look_alike))
+    assert response.status_code == 200
+    assert not Subscriber.objects.exists()
+    assert not mail.outbox
+
+
 def test_resigning_never_duplicates(client, signup_page, lists):
     for _ in range(3):
         client.post(
@@ -103,6 +127,8 @@ def test_resigning_never_duplicates(client, signup_page, lists):
     [
         ({"email": "not-an-address"}, "email"),
         ({"email": "a" * 250 + "@example.org"}, "email"),
+        ({"email": "ana@ex\u202eample.org"}, "email"),  # right-to-left override
+        ({"email": "ana\u200b@example.org"}, "email"),  # zero-width space
         ({"name": "Ana\r\nBcc: x@example.org"}, "name"),
         ({"name": "x" * 101}, "name"),
         ({"lists": [999999]}, "lists"),

@@ -1,0 +1,97 @@
+"""One form for each mailbox: the form mail is delivered to (subscribers/addresses.py)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from subscribers.addresses import EmailAddressField, validate_mailbox
+from subscribers.crypto import lookup_hash, normalise_email
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Ana@Example.org ", "ana@example.org"),
+        ("ana@exa\u200bmple.org", "ana@example.org"),
+        ("ana@\uff45xample.org", "ana@example.org"),
+        ("\uff41na@example.org", "ana@example.org"),
+        ("jurgen@MÜNCHEN.de", "jurgen@münchen.de"),
+        ("ana@xn--mnchen-3ya.de", "ana@xn--mnchen-3ya.de"),
+    ],
+)
+def test_normalise_email_gives_the_form_mail_reaches(typed, stored):
+    assert normalise_email(typed) == stored
+
+
+def test_look_alikes_share_the_lookup_hash(settings):
+    settings.LOOKUP_HASH_KEY = "test-key"
+    hashes = {
+        lookup_hash(email)
+        for email in (
+            "ana@example.org",
+            "ana@exa\u200bmple.org",
+            "ana@\uff45xample.org",
+        )
+    }
+    assert len(hashes) == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ana@ex\u202eample.org",  # shown reversed, and the sender cannot encode it
+        "ana\u200b@example.org",
+        "ana\u2066@example.org",
+        "an\u0007a@example.org",
+    ],
+)
+def test_undeliverable_addresses_are_refused(address):
+    with pytest.raises(ValidationError):
+        validate_mailbox(address)
+    with pytest.raises(ValidationError):
+        EmailAddressField().clean(address)
+
+
+def test_the_field_gives_back_the_stored_form():
+    field = EmailAddressField()
+    assert field.clean("Ana@EXA\u200bMPLE.org") == "ana@example.org"
+    assert field.clean("jose@MÜNCHEN.de") == "jose@münchen.de"
+
+
+@pytest.mark.django_db
+def test_rows_hashed_the_old_way_are_brought_up_to_date():
+    """What migrations subscribers 0008, campaigns 0008 and events 0010 run."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    from subscribers.models import Subscriber
+    from subscribers.rehash import rehash_addresses
+
+    def old_hash(email):
+        key = settings.LOOKUP_HASH_KEY.encode()
+        return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+    plain = Subscriber.objects.create(
+        email="grace@example.org", email_hash=old_hash("grace@example.org")
+    )
+    odd = Subscriber.objects.create(
+        email="ana@\uff45xample.org", email_hash=old_hash("ana@\uff45xample.org")
+    )
+    twin = Subscriber.objects.create(
+        email="grace@exa\u200bmple.org", email_hash=old_hash("grace@exa\u200bmple.org")
+    )
+
+    assert rehash_addresses(Subscriber) == 1
+    odd.refresh_from_db()
+    assert (odd.email, odd.email_hash) == (
+        "ana@example.org",
+        lookup_hash("ana@example.org"),
+    )
+    assert Subscriber.objects.with_email("ana@\uff45xample.org").get() == odd
+    plain.refresh_from_db()
+    assert plain.email_hash == lookup_hash("grace@example.org")
+    twin.refresh_from_db()
+    assert twin.email_hash == old_hash("grace@exa\u200bmple.org"), (
+        "the mailbox already has a row: the twin keeps its hash"
+    )
