@@ -11,6 +11,7 @@ Compiles with polib, so no GNU gettext is needed on the machine.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,12 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"es": "es", "hi": "hi", "zh-hans": "zh_Hans", "ar": "ar", "pl": "pl"}
+
+
+def plural_forms(catalogue: polib.POFile) -> int:
+    header = catalogue.metadata.get("Plural-Forms", "")
+    match = re.search(r"nplurals\s*=\s*(\d+)", header)
+    return int(match.group(1)) if match else 2
 
 
 def main(argv: list[str]) -> int:
@@ -39,6 +46,11 @@ def main(argv: list[str]) -> int:
             if translated is not None:
                 if entry.msgid_plural:
                     forms = translated if isinstance(translated, list) else [translated]
+                    # Django's rules have more forms than people write for some
+                    # languages (Spanish's third, for a million and more; Polish's
+                    # fourth, for fractions); an empty form falls back to English,
+                    # so the missing ones repeat the last form written.
+                    forms = forms + forms[-1:] * (plural_forms(catalogue) - len(forms))
                     entry.msgstr_plural = dict(enumerate(forms))
                 else:
                     entry.msgstr = translated

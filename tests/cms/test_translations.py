@@ -61,3 +61,31 @@ def test_gettext_uses_the_catalogues():
         assert translation.get_language_bidi()
     with translation.override("zh-hans"):
         assert translation.gettext("Subscribers") == "订阅者"
+
+
+@pytest.mark.parametrize("language", FOLDERS)
+def test_every_plural_has_all_the_forms_of_its_language(language):
+    """Django's Spanish rule has three forms and Polish four: a missing one falls
+    back to English for the counts that use it (in Spanish, every count but 1)."""
+    catalogue = polib.pofile(
+        str(LOCALE_DIR / FOLDERS[language] / "LC_MESSAGES" / "django.po")
+    )
+    header = catalogue.metadata["Plural-Forms"]
+    wanted = int(header.split("nplurals=")[1].split(";")[0])
+    short = [
+        entry.msgid
+        for entry in catalogue
+        if entry.msgid_plural
+        and not entry.obsolete
+        and sorted(k for k, v in entry.msgstr_plural.items() if v)
+        != list(range(wanted))
+    ]
+    assert short == [], f"{language}: plural forms missing"
+
+
+def test_a_spanish_count_other_than_one_is_spanish():
+    with translation.override("es"):
+        text = translation.ngettext(
+            "Send now to %(counter)s person", "Send now to %(counter)s people", 10
+        )
+    assert text.startswith("Enviar"), text
