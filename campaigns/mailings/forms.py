@@ -9,14 +9,20 @@ from campaigns.mailings.alert_forms import chicago_time_input
 from campaigns.mailings.models import Mailing
 from campaigns.models import Campaign
 from cms.languages import language_choices
+from cms.models import AlertPage, BulletinPage
+from events.models import EventPage
 from subscribers.models import MailingList
+
+# The page types that have an e-mail form (cms.models.MailablePageMixin).
+MAILABLE_PAGES = [BulletinPage, AlertPage, EventPage]
 
 
 class MailingForm(forms.Form):
     page = forms.ModelChoiceField(
         label=_("Page to send"),
-        queryset=Page.objects.live().specific(),
-        widget=AdminPageChooser(can_choose_root=False),
+        queryset=Page.objects.none(),  # set per form: .type() reads content types
+        widget=AdminPageChooser(target_models=MAILABLE_PAGES, can_choose_root=False),
+        help_text=_("A bulletin, an alert or an event."),
     )
     lists = forms.ModelMultipleChoiceField(
         label=_("Lists"),
@@ -68,6 +74,9 @@ class MailingForm(forms.Form):
     def __init__(self, *args, allowed_lists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lists"].queryset = allowed_lists
+        self.fields["page"].queryset = (
+            Page.objects.live().type(*MAILABLE_PAGES).specific()
+        )
         self.fields["languages"].choices = language_choices()
 
 

@@ -10,7 +10,7 @@ from campaigns.mailings.services import control
 from subscribers import crypto
 from subscribers.models import ListPermission, Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
-from tests.factories import SuperuserFactory, UserFactory
+from tests.factories import SuperuserFactory, UserFactory, build_bulletin
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def setup(home_page):
     subscribe("ana@example.org", [legal], language="es")
     subscribe("li@example.org", [legal, outreach], language="zh-hans")
     subscribe("omar@example.org", [outreach], language="ar")
-    return home_page, legal, outreach
+    return build_bulletin(title="March bulletin"), legal, outreach
 
 
 def test_service_refuses_lists_the_user_cannot_send_to(setup):
@@ -100,6 +100,33 @@ def test_a_sender_of_one_list_cannot_act_on_anothers_mailing(client, setup):
     listing = client.get(reverse("campaigns_mailings:index"))
     assert listing.status_code == 200
     assert f'href="/admin/mailings/{mailing.pk}/"' not in listing.content.decode()
+
+
+def test_only_a_page_with_an_email_form_can_be_mailed(client, setup, home_page):
+    """A home or signup page has no e-mail: chosen, its start failed in the worker
+    and the mailing stayed "starting" for good. The chooser offers bulletins,
+    alerts and events; the form and the service refuse anything else."""
+    from campaigns.mailings.exceptions import MailingStateError
+
+    _page, legal, _ = setup
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_mailings:create")
+    form = client.get(url).context["form"]
+    assert {model.__name__ for model in form.fields["page"].widget.target_models} == {
+        "BulletinPage",
+        "AlertPage",
+        "EventPage",
+    }
+    refused = client.post(
+        url, {"page": home_page.pk, "lists": [legal.pk], "lane": "bulk"}
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["page"]
+    with pytest.raises(MailingStateError):
+        control.create_mailing(
+            user=SuperuserFactory(username="other"), page=home_page, list_ids=[legal.pk]
+        )
+    assert not Mailing.objects.exists()
 
 
 def test_form_offers_only_sendable_lists(client, setup):

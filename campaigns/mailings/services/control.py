@@ -5,9 +5,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
 from campaigns.mailings.models import Delivery, Mailing
+from cms.models import MailablePageMixin as MAILABLE
 from subscribers.models import MailingList
 
 
@@ -40,8 +42,14 @@ def create_mailing(
     """A draft mailing of a published page to the union of lists."""
     list_ids = list(list_ids)
     check_send_permission(user, list_ids)
+    if not isinstance(page.specific, MAILABLE):
+        # A home or signup page has no e-mail form: its start would fail in the
+        # worker and leave the mailing "starting" for good.
+        raise MailingStateError(
+            _("Only a bulletin, an alert or an event can be sent as an e-mail.")
+        )
     if not page.live:
-        raise MailingStateError("only a published page can be mailed")
+        raise MailingStateError(_("Only a published page can be sent."))
     mailing = Mailing.objects.create(
         page=page,
         lane=lane,
