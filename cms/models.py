@@ -146,6 +146,13 @@ def paginate(request, queryset, per_page: int = 10):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def page_query(page) -> str:
+    """The ``page`` value that asks for this page, for the page cache: any other
+    (``?page=02``, a page past the last, not a number) shows a page but is not stored
+    as one more copy of it."""
+    return str(page.number)
+
+
 class BulletinIndexPage(
     TranslationFallbackMixin,
     RoutablePageMixin,
@@ -184,9 +191,9 @@ class BulletinIndexPage(
         return (own | untranslated).order_by("-date", "-first_published_at")
 
     def get_context(self, request, *args, **kwargs):
-        mark_cacheable(request, query=("page",))
         context = super().get_context(request, *args, **kwargs)
         context["bulletins"] = paginate(request, self.bulletins())
+        mark_cacheable(request, query={"page": page_query(context["bulletins"])})
         self.set_reader_urls(context["bulletins"])
         return context
 

@@ -1,9 +1,12 @@
 """A whole-page cache for anonymous visitors of public pages, cleared page by page.
 
 An alert to 100,000 people sends thousands of clicks to one page within minutes. Pages
-opt in with ``mark_cacheable(request, query=...)``, naming the query parameters they
-read; a request with any other parameter is served but never stored, so a crawler's
-random query strings cannot fill the cache.
+opt in with ``mark_cacheable(request, query=...)``, giving each query parameter they
+read with the value they understood it as (the page number shown, the kind filtered
+by). A request with any other parameter, or a value the page did not take as given (a
+page past the last, a month that is no month, ``?page=02``), is answered the same but
+never stored, so a crawler's random query strings cannot fill the cache: only as many
+copies as there are answers can be stored.
 
 Invalidation is by path. Each path has a version token (``path:`` keys); an entry is
 fresh while it carries its path's current token and is younger than
@@ -21,6 +24,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from contextlib import nullcontext
 from functools import lru_cache
 
@@ -66,12 +70,15 @@ def fresh_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
 
 
-def mark_cacheable(request, query: tuple[str, ...] = ()) -> None:
-    """This response may be stored when the request's query parameters (besides the
-    ignored tracking ones) are all in ``query``, the parameters the page reads."""
+def mark_cacheable(request, query: Mapping[str, str] | None = None) -> None:
+    """This response may be stored when each of the request's query parameters
+    (besides the ignored tracking ones) is in ``query``, the parameters the page reads,
+    with exactly the value the page understood it as (its canonical spelling, or None
+    when the page will not have it stored): an answer the page gave to a value it did
+    not understand is one more copy of another answer."""
     if request is not None:
         request.page_cacheable = True
-        request.page_cache_query = frozenset(query)
+        request.page_cache_query = dict(query or {})
 
 
 def _digest(text: str) -> str:
@@ -354,7 +361,7 @@ def _storable(request, response, query) -> bool:
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and query is not None
-        and {name for name, _ in query} <= request.page_cache_query
+        and all(request.page_cache_query.get(name) == value for name, value in query)
     )
 
 

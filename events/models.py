@@ -23,7 +23,12 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.languages import localized_url
-from cms.models import MailablePageMixin, TranslationFallbackMixin, paginate
+from cms.models import (
+    MailablePageMixin,
+    TranslationFallbackMixin,
+    page_query,
+    paginate,
+)
 from cms.page_cache import mark_cacheable
 from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
 from events.kinds import EventKind
@@ -31,6 +36,9 @@ from events.page_forms import EventPageForm, TypedDateTimeInput
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
+# How many years before or after this one the listing's months are stored in the page
+# cache: a month further off is answered but not stored.
+CACHED_MONTH_YEARS = 5
 
 
 def _time_zone_help() -> str:
@@ -111,10 +119,10 @@ class EventIndexPage(
         return events, {"past": past, "kind": kind, "month": month}
 
     def get_context(self, request, *args, **kwargs):
-        mark_cacheable(request, query=("page", "kind", "month", "when"))
         context = super().get_context(request, *args, **kwargs)
         events, filters = self.filtered_events(request.GET)
         events = paginate(request, events, per_page=20)
+        mark_cacheable(request, query=self.cached_query(events, filters))
         self.set_reader_urls(events)
         context.update(
             events=events,
@@ -126,6 +134,27 @@ class EventIndexPage(
             ],
         )
         return context
+
+    @staticmethod
+    def cached_query(events, filters) -> dict[str, str | None]:
+        """The query values this answer is stored under (``cms.page_cache``): the
+        filters as the form and the links spell them. Other values (a kind that is
+        none, ``month=9999-99``, ``when=x``, a page past the last) are answered
+        with the filters understood but not stored."""
+        month = filters["month"]
+        if month:
+            first = datetime.strptime(month, "%Y-%m")
+            years = abs(first.year - timezone.localdate().year)
+            if month != f"{first.year:04d}-{first.month:02d}" or (
+                years > CACHED_MONTH_YEARS
+            ):
+                month = None  # "2025-1", or a month nobody browses
+        return {
+            "page": page_query(events),
+            "kind": filters["kind"],
+            "month": month,
+            "when": "past" if filters["past"] else "upcoming",
+        }
 
     def feed_links(self, kind: str = "") -> dict[str, str]:
         """webcal://, Google and Outlook.com subscribe links of this listing's feed."""

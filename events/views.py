@@ -187,7 +187,7 @@ def _rsvp(
         # nothing is looked up or counted, and at the plain URL of an event without
         # view restrictions it is cached (a publish of the event purges it).
         if public_event is not None:
-            mark_cacheable(request, query=("sent",))
+            mark_cacheable(request, query={"sent": "1"})
         return _rsvp_page(
             request, canonical, reader_page(canonical), form=None, sent=True
         )

@@ -4,16 +4,18 @@ places left, crawlers' query strings store nothing."""
 
 import http.server
 import os
+import secrets
 import threading
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.signals import template_rendered
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events.models import EventPage
 from events.places import places_html
@@ -685,6 +687,91 @@ def test_crawler_query_strings_store_nothing(client, home_page, page_cache):
     client.get("/bulletins/?page=" + "9" * 40)
 
     assert stored_keys(page_cache) == before
+
+
+def listing_with_two_pages():
+    for number in range(11):  # ten a page
+        build_bulletin(title=f"Bulletin {number:02d}", date=date(2025, 1, 1 + number))
+    build_event_index()
+
+
+def random_values(count: int) -> list[str]:
+    """Query strings a crawler (or an attacker) makes up: values no link gives."""
+    this_year = timezone.localdate().year
+    made_up = [
+        lambda: f"page={secrets.token_hex(16)}",
+        lambda: f"page={secrets.randbelow(10**6) + 3}",  # past the last page
+        lambda: f"page=0{secrets.randbelow(2) + 1}",
+        lambda: f"page=-{secrets.randbelow(9) + 1}",
+        lambda: f"month=9999-{secrets.randbelow(90) + 10}",
+        lambda: f"month={this_year + 6 + secrets.randbelow(3000)}-01",
+        lambda: f"month={this_year}-{secrets.randbelow(9) + 1}",  # "2025-3"
+        lambda: f"kind=<script>{secrets.token_hex(4)}",
+        lambda: f"when={secrets.token_hex(4)}",
+        lambda: f"kind=rally&when=past&page={secrets.randbelow(10**6) + 2}",
+    ]
+    return [made_up[number % len(made_up)]() for number in range(count)]
+
+
+def test_made_up_parameter_values_store_nothing(client, home_page, page_cache):
+    listing_with_two_pages()
+    client.get("/bulletins/")
+    client.get("/events/")
+    before = stored_keys(page_cache)
+
+    for query in random_values(50):
+        path = "/bulletins/" if query.startswith("page=") else "/events/"
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 200, query
+        assert response["X-Page-Cache"] == "pass", query
+
+    assert stored_keys(page_cache) == before
+
+
+def test_values_a_link_or_the_filter_form_gives_are_cached(
+    client, home_page, page_cache
+):
+    listing_with_two_pages()
+    month = timezone.localdate().strftime("%Y-%m")
+    for url in [
+        "/bulletins/?page=1",
+        "/bulletins/?page=2",
+        "/events/?kind=&month=",  # the filter form left empty
+        f"/events/?kind=rally&month={month}",
+        "/events/?when=past&kind=webinar&page=1",
+        "/events/?when=upcoming",
+    ]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_made_up_values_are_answered_as_before(client, home_page, page_cache):
+    listing_with_two_pages()
+    build_event(title="Rally at the capitol", kind="rally")
+    build_event(title="Know your rights", kind="know_your_rights")
+
+    past_the_last = client.get("/bulletins/?page=7")
+    assert past_the_last.status_code == 200
+    assert "Bulletin 00" in past_the_last.content.decode(), "the last page"
+    assert "Bulletin 10" not in past_the_last.content.decode()
+    not_a_number = client.get("/bulletins/?page=abc")
+    assert "Bulletin 10" in not_a_number.content.decode(), "the first page"
+    for query in ["kind=<script>", "month=9999-99", "when=x", "month=2999-01"]:
+        answer = client.get(f"/events/?{query}")
+        assert answer.status_code == 200, query
+        text = answer.content.decode()
+        if query == "month=2999-01":
+            assert "No events match." in text, "a month, just never stored"
+        else:
+            assert "Rally at the capitol" in text, query
+            assert "Know your rights" in text, query
+    with_the_cache_off = Client()
+    page_cache.clear()
+    for url in ["/bulletins/?page=7", "/events/?kind=<script>&when=x"]:
+        cached = client.get(url)
+        assert cached["X-Page-Cache"] == "pass"
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            assert with_the_cache_off.get(url).content == cached.content
 
 
 def test_listing_parameters_are_keyed_and_tracking_ones_ignored(
