@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from defusedxml import ElementTree
@@ -228,3 +229,21 @@ def test_mailing_detail_names_its_campaign_and_tracking(client, home_page, campa
     report = reverse("campaigns_admin:report", args=[campaign.pk])
     assert f'<a href="{report}">Hate has no place in Chicago</a>' in body
     assert '<dd id="mailing-tracking">Opens</dd>' in body
+
+
+def test_chart_dates_read_left_to_right_in_the_arabic_admin(client, signed, campaign):
+    """Django's Arabic short date puts a right-to-left mark after each slash; in an
+    SVG text laid out left to right "03/05/2024" showed as "032024/05/"."""
+    from wagtail.users.models import UserProfile
+
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "ar"
+    profile.save()
+    client.force_login(user)
+    chart = client.get(reverse("campaigns_admin:signatures_chart", args=[campaign.pk]))
+    svg = chart.content.decode()
+    assert 'lang="ar"' in client.get(reverse("campaigns_admin:index")).content.decode()
+    assert "\u200f" not in svg
+    assert "\u200e" not in svg
+    assert re.search(r">\d\d/\d\d/\d{4} ", svg), "a date in one left-to-right run"
