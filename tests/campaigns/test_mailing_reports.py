@@ -150,3 +150,20 @@ def test_dashboard_panels(client, sent_mailing):
     assert "Petitions nearest their next milestone" in html
     assert "10: 10 to go" in html
     assert "Write the next bulletin" in html
+
+
+def test_a_senders_mailings_are_listed_behind_200_newer_ones_to_other_lists(
+    client, home_page
+):
+    from campaigns.mailings.admin_views import visible_mailings
+
+    legal, outreach = MailingListFactory(), MailingListFactory()
+    page = build_bulletin(title="Ours")
+    ours = Mailing.objects.create(page=page)
+    ours.lists.set([legal])
+    others = Mailing.objects.bulk_create(Mailing(page=page) for _ in range(201))
+    Mailing.lists.through.objects.bulk_create(
+        Mailing.lists.through(mailing_id=m.pk, mailinglist_id=outreach.pk)
+        for m in others
+    )
+    assert [m.pk for m in visible_mailings(organizer("ana", [legal]))] == [ours.pk]
