@@ -326,5 +326,12 @@ def rsvp_mail_key(address: str, event_id: int) -> str:
 
 def allow_confirmation_mail(email: str) -> bool:
     """Take this mailbox's allowance of verification/confirmation e-mails (petitions,
-    signups, RSVPs, preference links); False when it is used up for the day."""
+    signups); False when it is used up for the day."""
     return address_allowed(email, "confirmation-mail")
+
+
+def allow_preferences_link(email: str) -> bool:
+    """Take this mailbox's allowance of preference links, asked for from a link that
+    reached it (its own: sharing the one above, a person who joined that day was told
+    a link was on its way and got none)."""
+    return address_allowed(email, "preferences-link")

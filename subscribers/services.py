@@ -253,19 +253,27 @@ def send_confirmation(
     return True
 
 
-def request_preferences_link(*, subscriber_id: int) -> bool:
+class LinkRequest:
+    QUEUED = "queued"
+    LIMITED = "limited"  # the address's allowance for today is used
+    NONE = "none"  # no such subscriber, or suppressed: nothing is said
+
+
+def request_preferences_link(*, subscriber_id: int) -> str:
     """Queue a fresh preferences link to the subscriber's own address, within its
-    daily allowance; True when queued. Nothing is shown to whoever asked."""
+    daily allowance; a LinkRequest value."""
     from cms.celery import publish
 
     from .tasks import send_preferences_link_task
 
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or _blocking_suppression(subscriber.email_hash):
-        return False
-    if not ratelimit.allow_confirmation_mail(subscriber.email):
-        return False
-    return publish(send_preferences_link_task, subscriber.pk)
+        return LinkRequest.NONE
+    if not ratelimit.allow_preferences_link(subscriber.email):
+        return LinkRequest.LIMITED
+    if not publish(send_preferences_link_task, subscriber.pk):
+        return LinkRequest.NONE
+    return LinkRequest.QUEUED
 
 
 def send_preferences_link(*, subscriber_id: int) -> bool:

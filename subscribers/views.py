@@ -245,16 +245,20 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
             ),
             "link-request.client",
         )
-    services.request_preferences_link(subscriber_id=subscriber_id)
-    return _message(
-        request,
-        status=200,
-        title=_("Check your e-mail"),
-        text=_(
+    asked = services.request_preferences_link(subscriber_id=subscriber_id)
+    if asked == services.LinkRequest.LIMITED:
+        # Whoever asks holds a link that reached this address: saying so tells them
+        # nothing new, and "we have sent" would be untrue.
+        text = _(
+            "We have already sent this address links to your preferences today. "
+            "Please look for them, in your spam folder too, or ask again tomorrow."
+        )
+    else:
+        text = _(
             "If we still hold this address, we have sent it a new link to your "
             "preferences. It can take a few minutes to arrive."
-        ),
-    )
+        )
+    return _message(request, status=200, title=_("Check your e-mail"), text=text)
 
 
 @never_cache

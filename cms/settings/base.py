@@ -660,10 +660,15 @@ RATE_LIMITS = {
     "petition.address": env_rate("RATE_LIMIT_PETITION_PER_ADDRESS", "5/10m"),
     "rsvp.client": env_rate("RATE_LIMIT_RSVP_PER_CLIENT", "300/10m"),
     "rsvp.address": env_rate("RATE_LIMIT_RSVP_PER_ADDRESS", "5/1h"),
-    # Verification and confirmation e-mails to one address, across petitions, signups
-    # and preference links (one form submission counts once, whatever it sends).
+    # Verification and confirmation e-mails to one address, across petitions and
+    # signups (one form submission counts once, whatever it sends).
     "confirmation-mail.address": env_rate(
         "RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS", "1/1d"
+    ),
+    # Preference links asked for from a link the person already holds: their own
+    # allowance, or someone who joined that day could not reach their preferences.
+    "preferences-link.address": env_rate(
+        "RATE_LIMIT_PREFERENCES_LINKS_PER_ADDRESS", "2/1d"
     ),
     # RSVP confirmations, per address and event (the first, and one "send it again").
     "rsvp-mail.address": env_rate(

@@ -580,6 +580,36 @@ def test_the_unsubscribe_page_has_no_path_into_the_data(
     assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
 
 
+def test_a_preference_link_reaches_someone_who_joined_today(
+    production, world, queued, settings, django_capture_on_commit_callbacks
+):
+    """The signup's confirmation used the address's daily allowance of confirmation
+    e-mails; the preference link asked for from the unsubscribe page has its own, and
+    past it the page no longer claims a link is on its way."""
+    from cms import ratelimit
+    from subscribers.services import request_signup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_signup(
+            email="omar@example.org",
+            list_ids=[world["legal"].pk],
+            language="en",
+            source="form",
+        )
+    omar = Subscriber.objects.with_email("omar@example.org").get()
+    assert not ratelimit.allow_confirmation_mail("omar@example.org"), "used today"
+    link = tokens.unsubscribe_url(omar.pk).removeprefix(settings.WAGTAILADMIN_BASE_URL)
+    client = https_client()
+    for _ in range(2):
+        asked = client.post(link, {"action": "send_link"})
+        assert "we have sent it a new link" in asked.content.decode()
+    sent = ("send_preferences_link_task", (omar.pk,))
+    assert queued.count(sent) == 2
+    third = client.post(link, {"action": "send_link"}).content.decode()
+    assert "We have already sent this address links to your preferences today" in third
+    assert queued.count(sent) == 2
+
+
 def test_preference_links_expire(production, ana, queued):
     with freeze_time(timedelta(days=-61)):
         old = tokens.make_preferences_token(ana.pk)
