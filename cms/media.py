@@ -29,7 +29,8 @@ def media_file(path: str) -> Path:
     root = Path(settings.MEDIA_ROOT).resolve()
     try:
         full = Path(safe_join(root, path)).resolve()
-    except SuspiciousFileOperation:
+    except (SuspiciousFileOperation, ValueError):
+        # ValueError: a NUL byte ("red.png%00.txt"), which no file name can hold.
         raise Http404 from None
     # Checked on the resolved path: "images/../documents/x" starts with "images/".
     relative = full.relative_to(root).as_posix() if full.is_relative_to(root) else ""

@@ -114,6 +114,9 @@ def test_only_image_folders_are_served(client, local_media):
         "/media/images/../secret.txt",
         "/media/images/%2e%2e/secret.txt",
         "/media/secret.txt",
+        # A NUL byte cannot be in a file name (the OS refuses it with a ValueError).
+        "/media/original_images/red.png%00.txt",
+        "/media/images/%00",
     ):
         assert client.get(path).status_code == 404, path
 
