@@ -322,6 +322,9 @@ LOGGING = {
         "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
         "celery.app.trace": {"filters": ["quiet_sweeps"]},
         "django.db.backends": {"level": "WARNING"},
+        # runserver's access lines (`make run`): Django gives them a handler and
+        # formatter of their own, which would write link tokens as they came.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # A request for a host we do not serve (scanners send thousands) is answered
         # 400; it is worth a line, not an ERROR with a traceback (an alert in Sentry).
         "django.security.DisallowedHost": {"filters": ["one_line"]},

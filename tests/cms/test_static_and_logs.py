@@ -1,10 +1,13 @@
 """collectstatic finds each file once, and a request for a host we do not serve, or a
-bad body at a public form, is a one-line warning, not an ERROR with a traceback."""
+bad body at a public form, is a one-line warning, not an ERROR with a traceback; the
+development server's access lines carry no link tokens."""
 
+import io
 import logging
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.servers.basehttp import WSGIRequestHandler
 from django.test import Client
 
 
@@ -83,6 +86,44 @@ def test_a_server_error_keeps_its_traceback(caplog, rf):
     (record,) = [r for r in caplog.records if r.name == "django.request"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None
+
+
+def written_by(logger_name: str, log) -> str:
+    """What the configured handlers write for the records ``log()`` makes on
+    ``logger_name`` (pytest's own capturing handlers left out)."""
+    logger, handlers = logging.getLogger(logger_name), []
+    while logger is not None:
+        handlers += [
+            handler
+            for handler in logger.handlers
+            if isinstance(handler, logging.StreamHandler)
+            and not type(handler).__module__.startswith("_pytest")
+        ]
+        logger = logger.parent if logger.propagate else None
+    assert handlers, f"nothing writes {logger_name}'s records"
+    stream = io.StringIO()
+    previous = [handler.setStream(stream) for handler in handlers]
+    try:
+        log()
+    finally:
+        for handler, old in zip(handlers, previous, strict=True):
+            handler.setStream(old)
+    return stream.getvalue()
+
+
+def test_runserver_access_lines_carry_no_link_tokens():
+    """`make run` serves with runserver, whose access lines go to django.server: they
+    are redacted like every other log line (cms/accesslog.py)."""
+    token = "37.20792.mgluRBBRZ2ybEaKwfgVNrjqU"
+    # The development server's request handler, as it logs a finished request.
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.request = None
+    handler.requestline = f"POST /es/subscribers/preferences/{token}/ HTTP/1.1"
+
+    written = written_by("django.server", lambda: handler.log_request(200, 5120))
+
+    assert "POST /es/subscribers/preferences/<token>/ HTTP/1.1" in written
+    assert token not in written
 
 
 @pytest.mark.django_db
