@@ -338,6 +338,9 @@ LOGGING = {
                 "TooManyFieldsSent",
                 "TooManyFilesSent",
                 "SuspiciousMultipartForm",
+                # A webhook call without the secret or the provider's signature
+                # (anymail's message names the provider and what was wrong).
+                "AnymailWebhookValidationFailure",
             )
         },
         "django.request": {"filters": ["client_error_one_line"]},

@@ -208,6 +208,36 @@ def test_basic_auth_alone_is_not_enough_where_the_provider_signs(production, set
     assert Suppression.objects.get().email_hash == crypto.lookup_hash(VICTIM)
 
 
+def test_forged_webhook_calls_are_one_warning_line_each(production, settings, caplog):
+    """Anyone can post to the webhook: a refused call is one line saying which
+    provider and why, not an ERROR with a traceback (a flood would page the on-call)."""
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.ANYMAIL = {
+        "WEBHOOK_SECRET": SECRET,
+        "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY,
+        "MAILGUN_API_KEY": "key",
+    }
+    client = https_client()
+    url = "/anymail/mailgun/tracking/"
+    with caplog.at_level(logging.INFO):
+        forged = post_json(
+            client, url, mailgun_bounce(key="guessed"), HTTP_AUTHORIZATION=basic_auth()
+        )
+        no_auth = post_json(client, url, mailgun_bounce())
+
+    assert forged.status_code == no_auth.status_code == 400
+    refusals = [
+        r
+        for r in caplog.records
+        if r.name == "django.security.AnymailWebhookValidationFailure"
+    ]
+    assert len(refusals) == 2
+    assert [(r.levelno, r.exc_info) for r in refusals] == [(logging.WARNING, None)] * 2
+    assert all("Mailgun" in r.getMessage() for r in refusals)
+    assert "signature" in refusals[0].getMessage()
+    assert "basic auth" in refusals[1].getMessage()
+
+
 def test_unsigned_provider_needs_the_secret_and_optionally_its_networks(
     production, settings
 ):
