@@ -8,6 +8,7 @@ language's navigation, footer and direction.
 """
 
 from functools import cache
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import translation
@@ -151,3 +152,36 @@ def switch_language_urls(page, current: str) -> list[dict]:
         {"code": code, "name": name, "url": urls[code], "current": code == current}
         for code, name in settings.LANGUAGES
     ]
+
+
+def same_page_in(request, url: str, language: str) -> str:
+    """``url`` (a path of this site under any language's prefix, or none) as readers
+    of ``language`` get it: the page's ``localized_url`` there, sub-route and query
+    kept; a path that is no page keeps its rest under the chosen prefix."""
+    from django.http import Http404
+    from django.utils.encoding import iri_to_uri
+    from wagtail.models import Site
+
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    source = translation.get_language_from_path(path)
+    # "/es/join/" -> "join/"; also "/es-mx/join/", which Django reads as Spanish.
+    rest = path.lstrip("/").partition("/")[2] if source else path.lstrip("/")
+    # "/es//evil.example/" must not become "//evil.example/" (browsers read "\" as "/").
+    rest = rest.lstrip("/\\")
+    source = source or settings.LANGUAGE_CODE
+    target = f"{_prefix(language)}{rest}"
+    site = Site.find_for_request(request)
+    if site is not None:
+        try:
+            with translation.override(source):
+                page = site.root_page.localized.specific.route(
+                    request, [part for part in rest.split("/") if part]
+                )[0]
+        except Http404:
+            page = None
+        page_path = localized_url(page, source) if page is not None else None
+        if page_path and path.startswith(page_path):
+            sub_route = path[len(page_path) :].lstrip("/\\")
+            target = localized_url(page, language) + sub_route
+    return urlunsplit(parts._replace(path=iri_to_uri(target)))

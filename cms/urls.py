@@ -32,7 +32,8 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language form; the site's own switcher is plain links to each language.
+    path("i18n/setlang/", cms_views.set_language, name="set_language"),
     path("petitions/", include("campaigns.urls")),
     # The partner API (cms/partners): keys, not sessions; no language prefix.
     path("api/v1/", partner_api.urls),

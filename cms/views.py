@@ -1,4 +1,5 @@
-"""Public views that are not Wagtail pages: site search, the favicon redirect."""
+"""Public views that are not Wagtail pages: site search, the favicon redirect, Django's
+language form."""
 
 import re
 
@@ -6,9 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from wagtail.models import Locale
 
+from cms.languages import same_page_in
 from cms.search import MAX_QUERY_LENGTH, describe, search_pages
 
 PER_PAGE = 10
@@ -41,3 +46,26 @@ def search(request):
 def favicon(request):
     """Browsers and crawlers ask for /favicon.ico whatever the page links."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def set_language(request):
+    """Django's set_language (the cookie, ``next`` kept to this site), landing on the
+    same page in the language chosen.
+
+    Django's translate_url reads ``/es/join/`` through Wagtail's catch-all as the page
+    "es/join/" and answered ``/ar/es/join/``. Under the chosen language it leaves every
+    path as it is (only paths under that language's own prefix resolve, to themselves),
+    so the page in that language is found here instead.
+    """
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER)
+    if request.method != "POST" or not translation.check_for_language(language or ""):
+        return i18n.set_language(request)
+    with translation.override(language):
+        response = i18n.set_language(request)
+    if response.status_code == 302:
+        location = same_page_in(request, response["Location"], language)
+        if url_has_allowed_host_and_scheme(
+            location, {request.get_host()}, require_https=request.is_secure()
+        ):
+            response["Location"] = location
+    return response

@@ -154,6 +154,10 @@ WAGTAIL_I18N_ENABLED = True
 # (instead of the English fallback marked lang="en"), and mailings would count it as
 # Spanish.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# The cookie Django's language form (/i18n/setlang/) sets: no script of ours reads it.
+# Secure in production, like the session cookie.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 
 # The admin names content languages as "العربية (Arabic)": the language's own name, then

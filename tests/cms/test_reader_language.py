@@ -202,3 +202,57 @@ def test_english_cards_on_the_arabic_home_page_are_marked_left_to_right(client, 
     card = re.search(r'<article class="card"[^>]*>.*?</article>', html, re.S).group(0)
     assert card.startswith('<article class="card" lang="en" dir="ltr">')
     assert re.search(r'<p class="date" lang="ar" dir="rtl">', card)
+
+
+# --- Django's language form (/i18n/setlang/) -------------------------------------------
+
+
+def test_the_language_cookie_is_not_for_scripts_or_other_sites(client, settings):
+    """The site's own switcher is plain links; the cookie Django's form sets (read for
+    unprefixed URLs) is kept from scripts and cross-site requests, and from plain HTTP
+    in production."""
+    from tests.security.production import apply_production, https_client
+
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "ar"
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+    apply_production(settings)
+    response = https_client().post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    assert response.cookies["django_language"]["secure"] is True
+
+
+def test_choosing_a_language_goes_to_the_same_page_in_it(client, site):
+    """``next`` may carry another language's prefix: the reader lands on that page in
+    the language chosen (its translation when there is one), never under two prefixes."""
+    translate_page(site["bulletin"], "es", title="Recursos", slug="recursos")
+    event = site["event"]
+
+    def switch(next_url: str, language: str) -> str:
+        response = client.post(
+            "/i18n/setlang/", {"language": language, "next": next_url}
+        )
+        assert response.status_code == 302
+        return response["Location"]
+
+    assert switch("/es/bulletins/recursos/", "ar") == "/ar/bulletins/resources/"
+    assert switch("/es/bulletins/recursos/", "en") == "/bulletins/resources/"
+    assert switch("/ar/bulletins/resources/", "es") == "/es/bulletins/recursos/"
+    assert switch("/bulletins/resources/?x=1#top", "es") == (
+        "/es/bulletins/recursos/?x=1#top"
+    )
+    assert switch(f"/es/events/{event.slug}/ical/", "ar") == (
+        f"/ar/events/{event.slug}/ical/"
+    )
+    assert switch("/es/", "pl") == "/pl/"
+    assert switch("/es/search/?q=rent", "ar") == "/ar/search/?q=rent"
+    # No page there: the same path under the chosen prefix, never two prefixes.
+    assert switch("/es/join/", "ar") == "/ar/join/"
+    assert switch("/ar/no-such-page/", "en") == "/no-such-page/"
+    # What follows the prefix never becomes another site's address.
+    for sneaky in ("/es//evil.example/", "/es/\\evil.example/", "/es/\t/evil.example/"):
+        location = switch(sneaky, "en").replace("\\", "/")
+        assert location.startswith("/"), sneaky
+        assert not location.startswith("//"), sneaky
