@@ -245,7 +245,7 @@ def _use_language(request, language: str) -> None:
 @csrf_exempt  # EmbeddedPetitionForm checks its own signed token instead.
 @xframe_options_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def embed_petition(request, page_id: int):
     """The widget partner sites frame: count, progress bar and the sign form.
 
@@ -275,7 +275,7 @@ def embed_petition(request, page_id: int):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_signature(request, token: str):
     """GET asks for one click (mail scanners follow links); POST counts the signature."""
     signature = petitions.signature_for_token(token)

@@ -33,7 +33,7 @@ def rsvp_view(request, event):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_by_id(request, event_id: int):
     """The same form at ``/<lang>/_events/<id>/rsvp/``, where the page's form posts."""
     copy = None

@@ -121,7 +121,7 @@ def _visitor_translation(request, page: SignupPage) -> SignupPage:
 @csrf_exempt  # EmbeddedSignupForm checks its own signed token instead.
 @xframe_options_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
     """The signup form partner sites frame: same answers and limits as the page."""
     page = _visitor_translation(
@@ -161,7 +161,7 @@ def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         payload = tokens.read_confirm_token(token)
@@ -207,7 +207,7 @@ def _gone(request) -> HttpResponse:
 
 @csrf_exempt  # RFC 8058: mail clients POST with no cookie, session or CSRF token.
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         parsed = tokens.read_unsubscribe_token(token)
@@ -262,7 +262,7 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber_id = tokens.read_preferences_token(token)

@@ -370,6 +370,9 @@ def test_verify_link_asks_then_counts_once(client, petition):
         args=[verification_token(signature_id=signature_id)],
     )
 
+    # Mail scanners and link checkers ask with HEAD.
+    assert client.head(url).status_code == 200
+    assert client.head(f"/petitions/embed/{petition.pk}/").status_code == 200
     page = client.get(url)
     assert page.status_code == 200
     assert "Tak, policz mój podpis" in page.content.decode()

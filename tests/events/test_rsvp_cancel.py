@@ -42,6 +42,9 @@ def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
     assert path.startswith("/es/"), "in the guest's language"
     client = Client(enforce_csrf_checks=True)
 
+    # Mail scanners and link checkers ask with HEAD.
+    assert client.head(path).status_code == 200
+    assert client.head(f"/es/_events/{event.pk}/rsvp/").status_code == 200
     asked = client.get(path)
     assert asked.status_code == 200
     body = asked.content.decode()

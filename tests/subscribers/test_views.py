@@ -392,3 +392,35 @@ def test_confirm_and_preferences_forms_need_csrf(lists):
     )
     assert Subscription.objects.get().status == "pending"
     assert Subscriber.objects.exists()
+
+
+def test_link_checkers_may_ask_with_head_and_change_nothing(client, lists, home_page):
+    """Mail scanners and link checkers send HEAD for the links in our e-mails; it is
+    answered like GET (headers, no body) and, like GET, changes nothing."""
+    subscriber = make_subscriber("ana@example.org")
+    Subscription.objects.create(
+        subscriber=subscriber,
+        mailing_list=lists[0],
+        status="pending",
+        source="import",
+    )
+    signup = home_page.add_child(instance=SignupPage(title="Join", slug="join"))
+    links = [
+        tokens.confirm_url(
+            subscriber_id=subscriber.pk,
+            list_ids=[lists[0].pk],
+            page_id=None,
+            language="es",
+        ),
+        tokens.unsubscribe_url(subscriber.pk, mailing_id=7),
+        tokens.preferences_url(subscriber.pk, language="ar"),
+    ]
+    for link in links:
+        path = link.removeprefix("http://127.0.0.1:8000")
+        asked = client.head(path)
+        assert asked.status_code == 200, path
+        assert asked.content == b""
+    assert client.head(f"/subscribers/embed/{signup.pk}/").status_code == 200
+    assert client.head("/subscribers/unsubscribe/garbage/").status_code == 400
+    assert Subscription.objects.get().status == "pending"
+    assert not Suppression.objects.exists()
