@@ -8,11 +8,12 @@ started.
 import hmac
 import re
 
-from cms.mail_tokens import short_signature
+from cms.mail_tokens import NUMBER, short_signature
 
-# ASCII digits only (str.isdigit() accepts other scripts' digits). No dot: Wagtail's
+# ASCII digits only (str.isdigit() accepts other scripts' digits), written as we write
+# them (no leading zero: the signature is over the id int() reads). No dot: Wagtail's
 # page URLs allow only word characters and hyphens in a path segment.
-TOKEN = re.compile(r"\A([0-9]{1,18})-([A-Za-z0-9_-]{24})\Z")
+TOKEN = re.compile(rf"\A({NUMBER})-([A-Za-z0-9_-]{{24}})\Z")
 
 
 class InvalidToken(ValueError):

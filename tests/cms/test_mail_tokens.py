@@ -96,6 +96,13 @@ def test_a_token_is_refused_when_tampered_made_for_another_purpose_or_malformed(
         mail_tokens.loads("other purpose", token, max_age=60)
     with pytest.raises(ValueError, match="not a token field"):
         mail_tokens.dumps("purpose", "1.2")
+    # Numbers are written one way only, even under a valid signature.
+    with pytest.raises(ValueError, match="not a token field"):
+        mail_tokens.dumps("purpose", "012")
+    for message in ("012.3-4." + made_at, "12.03-4." + made_at, "12.3-4.0" + made_at):
+        signed = f"{message}.{mail_tokens._signature('purpose', message, 'mail-tokens-test-key')}"
+        with pytest.raises(signing.BadSignature):
+            mail_tokens.loads("purpose", signed, max_age=60)
 
 
 def test_a_token_expires_after_its_age_and_survives_a_key_rotation(fixed_key):
