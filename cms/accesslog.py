@@ -1,8 +1,9 @@
 """Logs carry no secrets and no people: link tokens, addresses and client IPs are
 replaced before a line is written.
 
-A preferences, unsubscribe, confirmation or verification link is a key to someone's
-data or choices; access logs keep them for months in places many people can read.
+A preferences, unsubscribe, confirmation, verification or RSVP-cancel link is a key
+to someone's data or choices; access logs keep them for months in places many people
+can read.
 ``redact`` turns ``/subscribers/preferences/123.20400.AbC.../`` into
 ``/subscribers/preferences/<token>/`` (also in Referer headers, which carry the link
 to the page's own static files). Used by Django's logging (the ``redact`` filter on
@@ -15,7 +16,8 @@ import re
 from gunicorn.glogging import Logger
 
 TOKEN_PATHS = re.compile(
-    r"(/(?:subscribers/(?:confirm|unsubscribe|preferences)|petitions/verify)/)"
+    r"(/(?:subscribers/(?:confirm|unsubscribe|preferences)|petitions/verify"
+    r"|rsvp/cancel)/)"  # an event page's own sub-route: /<lang>/events/<slug>/rsvp/...
     r"[^/?#\s\"']+"
 )
 # An address is looked for inside each run of characters that can be part of one (a

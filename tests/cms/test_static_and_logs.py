@@ -126,6 +126,21 @@ def test_runserver_access_lines_carry_no_link_tokens():
     assert token not in written
 
 
+def test_rsvp_cancel_links_carry_no_token_in_logs():
+    """The RSVP-cancel link lives under its event page's URL, in any language."""
+    from events.tokens import make_cancel_token
+
+    token = make_cancel_token(12)
+    line = f"GET /ar/events/know-your-rights/rsvp/cancel/{token}/ HTTP/1.1"
+
+    written = written_by(
+        "django.server", lambda: logging.getLogger("django.server").info(line)
+    )
+
+    assert "/ar/events/know-your-rights/rsvp/cancel/<token>/" in written
+    assert token not in written
+
+
 @pytest.mark.django_db
 def test_chinese_labels_end_in_one_full_width_colon(client, home_page):
     """Django's Chinese catalogue keeps the ASCII label suffix: "您的姓名:" and, after
