@@ -1,0 +1,36 @@
+"""Django's own form messages that public pages show, in our catalogues.
+
+Django's Hindi catalogue asks for a valid "postal address" where it means an e-mail
+address, garbles the choice message and leaves the length messages in English. A
+msgid in our catalogues wins over Django's (LOCALE_PATHS come first), in every
+language, so each of these is translated in all six (locale/translations). Nothing
+imports this module: it is here for makemessages.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+MESSAGES = [
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter a valid value."),
+    gettext_noop("Enter a list of values."),
+    gettext_noop(
+        "Select a valid choice. %(value)s is not one of the available choices."
+    ),
+    gettext_noop(
+        "Select a valid choice. That choice is not one of the available choices."
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has "
+        "%(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has "
+        "%(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has "
+        "%(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has "
+        "%(show_value)d).",
+        "limit_value",
+    ),
+]
