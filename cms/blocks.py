@@ -22,6 +22,7 @@ from wagtail.models import Locale
 
 from cms.bidi import tel_href
 from cms.email.text import Links, html_to_text, wrap
+from cms.routing import public_pages
 from events.kinds import EventKind
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -304,14 +305,15 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
     @staticmethod
     def resolve_events(value) -> list:
-        """The listed live events, each in the active language where it is translated.
+        """The listed public live events, each in the active language where it is
+        translated.
 
         Two queries whatever the number of events: e-mails render once per language
         per mailing and must stay in milliseconds.
         """
         from events.models import EventPage
 
-        live = EventPage.objects.live().select_related("locale")
+        live = public_pages(EventPage.objects.live()).select_related("locale")
         default, active = Locale.get_default(), Locale.get_active()
         chosen = [page.pk for page in value.get("events") or [] if page is not None]
         if chosen:

@@ -83,3 +83,13 @@ def connect() -> None:
     post_page_move.connect(forget, dispatch_uid="frame-cache-moved")
     post_save.connect(_forget_on_change, dispatch_uid="frame-cache-saved")
     post_delete.connect(_forget_on_change, dispatch_uid="frame-cache-deleted")
+    # A page made private (or public again) leaves (or joins) the event listings kept
+    # in bulletin bodies; Wagtail sends no publish for it.
+    from wagtail.models import PageViewRestriction
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget,
+            sender=PageViewRestriction,
+            dispatch_uid=f"frame-cache-restriction-{signal is post_save}",
+        )

@@ -9,20 +9,24 @@ reader's language is offered in the default language rather than left out.
 from django.utils import timezone
 from wagtail.models import Locale
 
+from cms.routing import public_pages
+
 NEXT_EVENTS = 3
 OPEN_PETITIONS = 3
 
 
 def localized_pages(model, locale: Locale, default: Locale | None = None):
-    """Live pages of ``model`` in ``locale``, plus default-locale ones not translated."""
-    own = model.objects.live().filter(locale=locale)
+    """Public live pages of ``model`` in ``locale``, plus default-locale ones not
+    translated (a restricted translation hides its story in its language)."""
+    live = model.objects.live().filter(locale=locale)
+    own = public_pages(live)
     default = default or Locale.get_default()
     if locale.pk == default.pk:
         return own.select_related("locale")
-    untranslated = (
+    untranslated = public_pages(
         model.objects.live()
         .filter(locale=default)
-        .exclude(translation_key__in=own.values("translation_key"))
+        .exclude(translation_key__in=live.values("translation_key"))
     )
     return (own | untranslated).select_related("locale")
 

@@ -17,7 +17,11 @@ from wagtail.url_routing import RouteResult
 from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock, tel_href
 from cms.navigation import MenuLinkBlock
 from cms.page_cache import mark_cacheable
-from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
+from cms.routing import (
+    OneQueryViewRestrictionsMixin,
+    TypedChildRouteMixin,
+    public_pages,
+)
 
 
 class TranslationFallbackMixin:
@@ -174,16 +178,19 @@ class BulletinIndexPage(
         return BulletinPage
 
     def bulletins(self):
-        """Live bulletins of this locale plus untranslated ones of the default locale."""
-        own = BulletinPage.objects.child_of(self).live()
+        """Public live bulletins of this locale plus untranslated ones of the default
+        locale (a restricted translation hides its story here: its URL is the one
+        readers of this language are sent to)."""
+        live = BulletinPage.objects.child_of(self).live()
+        own = public_pages(live, passed=self)
         default = Locale.get_default()
         if self.locale_id == default.pk:
             return own.order_by("-date", "-first_published_at")
         source = self.get_translation_or_none(default)
         if source is None:
             return own.order_by("-date", "-first_published_at")
-        translated_keys = own.values("translation_key")
-        untranslated = (
+        translated_keys = live.values("translation_key")
+        untranslated = public_pages(
             BulletinPage.objects.child_of(source)
             .live()
             .exclude(translation_key__in=translated_keys)

@@ -34,15 +34,19 @@ def searchable_models():
 
 
 def search_pages(query: str, *, locale: Locale) -> list[Page]:
-    """Live bulletins and events matching ``query``, best first; each story once, in
-    ``locale`` when translated there, else in the default locale."""
+    """Public live bulletins and events matching ``query``, best first; each story
+    once, in ``locale`` when translated there, else in the default locale (a
+    restricted translation hides its story in its language)."""
     query = search_words(query)
     if not query:
         return []
     default = Locale.get_default()
     locales = {locale.pk, default.pk}
+    # Wagtail's public(): a search backend takes filters on indexed fields only (the
+    # path), not public_pages' subquery.
     candidates = (
         Page.objects.live()
+        .public()
         .type(*searchable_models())
         .filter(Q(locale_id__in=locales))
         .specific()

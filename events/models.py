@@ -30,7 +30,11 @@ from cms.models import (
     paginate,
 )
 from cms.page_cache import mark_cacheable
-from cms.routing import OneQueryViewRestrictionsMixin, TypedChildRouteMixin
+from cms.routing import (
+    OneQueryViewRestrictionsMixin,
+    TypedChildRouteMixin,
+    public_pages,
+)
 from events.kinds import EventKind
 from events.page_forms import EventPageForm, TypedDateTimeInput
 from subscribers.fields import EncryptedTextField
@@ -73,8 +77,10 @@ class EventIndexPage(
         return EventPage
 
     def events(self):
-        """Live events of this locale plus untranslated ones of the default locale."""
-        own = EventPage.objects.child_of(self).live().select_related("locale")
+        """Public live events of this locale plus untranslated ones of the default
+        locale (a restricted translation hides its event in its language)."""
+        live = EventPage.objects.child_of(self).live().select_related("locale")
+        own = public_pages(live, passed=self)
         default = Locale.get_default()
         source = (
             None
@@ -83,11 +89,11 @@ class EventIndexPage(
         )
         if source is None:
             return own
-        untranslated = (
+        untranslated = public_pages(
             EventPage.objects.child_of(source)
             .live()
             .select_related("locale")
-            .exclude(translation_key__in=own.values("translation_key"))
+            .exclude(translation_key__in=live.values("translation_key"))
         )
         return own | untranslated
 
