@@ -16,6 +16,7 @@ class CampaignsConfig(AppConfig):
             dispatch_uid="campaigns.count_confirmed_signup",
         )
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from .models import Campaign, Signature
@@ -31,11 +32,14 @@ class CampaignsConfig(AppConfig):
             (page_unpublished, None),
             (post_save, Campaign),
             (m2m_changed, Campaign.default_lists.through),
+            # The memo keeps each petition's view restrictions (selectors.live_petition).
+            (post_save, PageViewRestriction),
+            (post_delete, PageViewRestriction),
         ):
             signal.connect(
                 receivers.forget_memoised_petitions,
                 sender=sender,
-                dispatch_uid=f"campaigns.forget_petitions.{id(signal)}",
+                dispatch_uid=f"campaigns.forget_petitions.{id(signal)}.{id(sender)}",
             )
         # Mailings are a sub-package: connect its receivers and admin hooks explicitly.
         from campaigns.mailings import receivers as mailing_receivers  # noqa: F401

@@ -24,8 +24,8 @@ def uncount_deleted_signature(sender, *, instance, **kwargs) -> None:
 
 
 def forget_memoised_petitions(sender, **kwargs) -> None:
-    """An edited, published or unpublished petition or campaign is seen at once, in
-    every process that shares the cache."""
+    """An edited, published, unpublished or restricted petition or campaign is seen
+    at once, in every process that shares the cache."""
     from campaigns.selectors import forget_petitions
 
     forget_petitions()

@@ -8,15 +8,17 @@ from cms.process_memo import ProcessMemo
 
 # A burst of signers asks for the same page hundreds of times a second: each process
 # keeps it instead of querying it per signature. Publishing, unpublishing or editing
-# the campaign is seen by every process on its next request (cms.process_memo). The
-# token is a database row, so a signature checks it in its own statement
-# (``petition_copy``, campaigns.services.counters.sign_and_count).
+# the campaign, or changing a view restriction, is seen by every process on its next
+# request (cms.process_memo). The token is a database row, so a signature checks it in
+# its own statement (``petition_copy``, campaigns.services.counters.sign_and_count).
 _petitions = ProcessMemo("campaigns:petitions", in_database=True)
 PETITIONS_TOKEN = _petitions.token_key
 
 
 def live_petition(*, page_id: int) -> PetitionPage | None:
-    """The live petition page with its campaign and locale, or None; memoised."""
+    """The live petition page with its campaign and locale, or None; memoised. Its
+    view restrictions (its own and its ancestors') come with it, as
+    ``memo_restrictions``: whoever acts on it refuses a reader they do not accept."""
     return _petitions.get(page_id, lambda: _load_live_petition(page_id))
 
 
@@ -30,6 +32,7 @@ def _load_live_petition(page_id: int) -> PetitionPage | None:
     if page is not None:
         page.campaign.offered_list_ids  # noqa: B018 (loaded now, kept with the page)
         page.memo_url = page.url
+        page.memo_restrictions = list(page.get_view_restrictions())
     return page
 
 

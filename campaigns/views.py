@@ -25,6 +25,7 @@ from campaigns.services import petitions
 from cms import ratelimit
 from cms.embed import allow_framing_by
 from cms.languages import LANGUAGE_CODES, localized_url, reader_language
+from cms.routing import public_pages, refuse_restricted
 
 SIGNED_STATES = {"1", "check", "verified"}
 
@@ -208,7 +209,9 @@ def sign_petition(request, page_id: int):
     statement itself; if the petition changed since, it is looked up again first.
     """
     copy = selectors.petition_copy(page_id=page_id)
-    if copy is not None and copy[1] is not None:
+    # A restricted petition's copy may be stale: its restrictions are checked on the
+    # petition as it is now, below.
+    if copy is not None and copy[1] is not None and not copy[1].memo_restrictions:
         token, page = copy
         try:
             return _sign_posted(
@@ -219,6 +222,7 @@ def sign_petition(request, page_id: int):
     page = selectors.live_petition(page_id=page_id)
     if page is None:
         raise Http404
+    refuse_restricted(request, page.memo_restrictions)
     return _sign_posted(request, page)
 
 
@@ -251,15 +255,16 @@ def embed_petition(request, page_id: int):
 
     Under a language prefix (``/ar/petitions/embed/<id>/``) it speaks that language,
     showing the petition's translation when there is one; without one, the page's
-    language, as it always did for the partners who framed it so.
+    language, as it always did for the partners who framed it so. A petition this
+    visitor may not see (a view restriction) is a 404.
     """
     page = get_object_or_404(PetitionPage.objects.live().specific(), pk=page_id)
+    refuse_restricted(request, page.get_view_restrictions())
     template = "campaigns/petition_embed.html"
     language = translation.get_language_from_path(request.path_info)
     if language:
         page = (
-            page.get_translations(inclusive=True)
-            .live()
+            public_pages(page.get_translations(inclusive=True).live())
             .filter(locale__language_code=language)
             .first()
         ) or page

@@ -6,8 +6,9 @@ queries per level), and checks view restrictions with one query for the ancestor
 another for the restrictions. Here a child whose model is known is asked of that model
 directly (one query), and the restrictions come in one query.
 
-Every public list of pages (archives, feeds, the home page, search, event listings)
-leaves out the pages under a view restriction with ``public_pages`` below.
+Every public list of pages (archives, feeds, the home page, search, event listings) and
+every door that acts on a page by id (embeds, signing, the partner API) leaves out the
+pages under a view restriction with ``public_pages`` and ``refuse_restricted`` below.
 """
 
 from django.db.models import Exists, OuterRef
@@ -80,3 +81,12 @@ def public_pages(queryset, *, passed: Page | None = None):
     if passed is not None:
         restrictions = restrictions.filter(page__depth__gt=passed.depth)
     return queryset.filter(~Exists(restrictions))
+
+
+def refuse_restricted(request, restrictions) -> None:
+    """404 unless this request passed every one of a page's view restrictions (the
+    password given in this session, signed in, in the group): a door past Wagtail's
+    routing answers for a restricted page as for a missing one."""
+    for restriction in restrictions:
+        if request is None or not restriction.accept_request(request):
+            raise Http404

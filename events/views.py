@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
 from cms.page_cache import mark_cacheable
+from cms.routing import refuse_restricted
 from events import selectors
 from events.forms import RsvpForm, is_bot
 from events.models import EventPage
@@ -81,9 +82,7 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     event, restrictions = selectors.memoised_public_event(event_id=event_id)
     if event is None:
         raise Http404
-    for restriction in restrictions:
-        if not restriction.accept_request(request):
-            raise Http404
+    refuse_restricted(request, restrictions)
     return event, bool(restrictions)
 
 

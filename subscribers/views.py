@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms import ratelimit
 from cms.embed import allow_framing_by
+from cms.routing import public_pages, refuse_restricted
 
 from . import services, tokens
 from .forms import EmbeddedSignupForm, EraseForm, PreferencesForm, SignupForm
@@ -108,7 +109,7 @@ def _visitor_translation(request, page: SignupPage) -> SignupPage:
         translation.activate(language)
         request.LANGUAGE_CODE = language
     translated = (
-        SignupPage.objects.live()
+        public_pages(SignupPage.objects.live())
         .filter(
             translation_key=page.translation_key,
             locale__language_code=translation.get_language(),
@@ -123,10 +124,11 @@ def _visitor_translation(request, page: SignupPage) -> SignupPage:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
-    """The signup form partner sites frame: same answers and limits as the page."""
-    page = _visitor_translation(
-        request, get_object_or_404(SignupPage.objects.live(), pk=page_id)
-    )
+    """The signup form partner sites frame: same answers and limits as the page, and
+    404 for a page this visitor may not see (a view restriction)."""
+    page = get_object_or_404(SignupPage.objects.live(), pk=page_id)
+    refuse_restricted(request, page.get_view_restrictions())
+    page = _visitor_translation(request, page)
     lists = page.offered_lists()
     template = "subscribers/signup_embed.html"
     context = {

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage
 from campaigns.selectors import counter_value
+from cms.routing import public_pages
 from events.models import EventPage, Rsvp
 from subscribers.models import MailingList, Subscription, Suppression
 from subscribers.selectors import list_counts
@@ -78,9 +79,9 @@ def campaign_summary(campaign: Campaign) -> dict:
 
 
 def scoped_petitions(key: ApiKey):
-    """Live petition pages (every translation) of the key's campaigns."""
+    """Public live petition pages (every translation) of the key's campaigns."""
     return (
-        PetitionPage.objects.live()
+        public_pages(PetitionPage.objects.live())
         .filter(campaign_id__in=key.campaign_ids)
         .select_related("campaign", "locale")
         .order_by("pk")
@@ -105,9 +106,13 @@ def petition_summary(page: PetitionPage) -> dict:
 
 
 def scoped_events(key: ApiKey):
-    """Live events of the key, with their translations (RSVPs are shared)."""
+    """Public live events of the key, with their translations (RSVPs are shared)."""
     keys = EventPage.objects.filter(pk__in=key.event_ids).values("translation_key")
-    return EventPage.objects.live().filter(translation_key__in=keys).order_by("start")
+    return (
+        public_pages(EventPage.objects.live())
+        .filter(translation_key__in=keys)
+        .order_by("start")
+    )
 
 
 def event_summary(event: EventPage) -> dict:

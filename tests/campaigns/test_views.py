@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from campaigns.forms import EmbeddedPetitionForm
 from campaigns.models import Milestone, Signature
@@ -13,7 +13,7 @@ from campaigns.selectors import counter_value
 from campaigns.services.counters import record_milestone
 from campaigns.services.petitions import record_signature, verification_token
 from subscribers.models import Subscriber
-from tests.factories import MailingListFactory
+from tests.factories import MailingListFactory, SuperuserFactory, translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,43 @@ def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
     petition.unpublish()
     assert post(client, petition).status_code == 404
     assert Signature.objects.count() == 0
+
+
+def test_a_restricted_petition_takes_no_signature_but_from_readers_it_admits(
+    client, petition
+):
+    """Behind a login, the sign endpoint and the widget (any language) answer 404 and
+    store nothing, also for a process that kept the public petition; a signed-in
+    reader signs on the page's form as before; made public again, everybody can."""
+    translate_page(petition, "es", title="El odio no tiene lugar en Chicago")
+    assert post(client, petition).status_code == 302  # this process keeps a copy
+    embed = reverse("campaigns:embed", args=[petition.pk])
+    token = (
+        EmbeddedPetitionForm(campaign=petition.campaign, page_id=petition.pk)
+        .fields["form_token"]
+        .initial
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=petition, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert post(client, petition, email="b@example.org").status_code == 404
+    for url in (embed, f"/es{embed}", f"/petitions/embed/{petition.pk}/"):
+        assert client.get(url).status_code == 404, url
+        signed = client.post(
+            url, {**VALID, "email": "c@example.org", "form_token": token}
+        )
+        assert signed.status_code == 404, url
+    assert Signature.objects.count() == 1
+
+    member = Client()
+    member.force_login(SuperuserFactory(username="member"))
+    assert post(member, petition, email="d@example.org").status_code == 302
+    assert Signature.objects.count() == 2
+
+    restriction.delete()
+    assert post(client, petition, email="e@example.org").status_code == 302
+    assert client.get(embed).status_code == 200
+    assert Signature.objects.count() == 3
 
 
 def another_process_changed_petitions() -> None:

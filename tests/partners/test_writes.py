@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from campaigns.models import Counter, Signature
 from cms.partners.models import Action, IdempotencyRecord, PartnerConsent
@@ -295,6 +296,34 @@ def test_rsvps_obey_capacity_and_waitlist(client, world):
     assert full.json()["code"] == "full"
     assert full.json()["detail"] == "Lo sentimos, este evento está lleno."
     assert Rsvp.objects.count() == 2
+
+
+def test_a_restricted_petition_or_event_is_missing_for_every_key(client, world):
+    """A key acts for nobody who passed a view restriction: signing, RSVPing and
+    reading a restricted petition or event answer 404 and store nothing."""
+    _key, token = make_key(world)
+    petition, event = world.petition_a, world.event_a
+    restrictions = [
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+        for page in (petition, event)
+    ]
+    body = {"person": person("ana@example.org")}
+    attendances = f"/api/v1/events/{event.pk}/attendances/"
+    assert post(client, signatures_path(world), body, token).status_code == 404
+    assert post(client, attendances, body, token).status_code == 404
+    for path in (f"/api/v1/petitions/{petition.pk}/", f"/api/v1/events/{event.pk}/"):
+        assert client.get(path, **auth(token)).status_code == 404, path
+    assert client.get("/api/v1/petitions/", **auth(token)).json() == []
+    assert client.get("/api/v1/events/", **auth(token)).json() == []
+    assert Signature.objects.count() == Rsvp.objects.count() == 0
+
+    for restriction in restrictions:
+        restriction.delete()
+    assert post(client, signatures_path(world), body, token).status_code == 202
+    assert post(client, attendances, body, token).status_code == 202
+    assert Signature.objects.count() == Rsvp.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

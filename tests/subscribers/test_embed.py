@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from subscribers.models import SignupPage, Subscriber, Subscription
 from subscribers.services import suppress
@@ -93,6 +94,29 @@ def test_in_the_visitors_language(client, signup_page):
     html = by_prefix.content.decode()
     assert '<html lang="ar" dir="rtl"' in html
     assert "Join us" in html  # no Arabic translation: English content, Arabic chrome
+
+
+def test_a_restricted_signup_page_is_missing_here_and_stores_nothing(
+    client, home_page, signup_page, lists
+):
+    """The page asks for a password (or a login): the frame shows no form and takes
+    no signup, in any language, also with a token from before the restriction."""
+    translate_page(signup_page, "es", title="Únase a nosotros")
+    token = token_for(client, embed_url(signup_page))
+    for page in (signup_page, home_page):  # the page's own, or an ancestor's
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+        for prefix in ("", "/es"):
+            assert client.get(embed_url(signup_page, prefix)).status_code == 404
+            posted = client.post(embed_url(signup_page, prefix), data(lists, token))
+            assert posted.status_code == 404
+        restriction.delete()
+    assert Subscriber.objects.count() == 0
+
+    assert client.get(embed_url(signup_page)).status_code == 200
+    assert client.post(embed_url(signup_page), data(lists, token)).status_code == 200
+    assert Subscriber.objects.count() == 1
 
 
 def test_signs_up_without_a_csrf_cookie_like_the_page(

@@ -16,6 +16,7 @@ from cms import ratelimit
 from cms.partners import selectors, services
 from cms.partners.idempotency import run_once
 from cms.partners.models import Action
+from cms.routing import public_pages
 from events.forms import RsvpForm
 from events.models import EventPage
 from events.services import record_rsvp
@@ -208,7 +209,8 @@ def get_campaign(request, campaign_id: int):
 
 def _petition(key, petition_id: int):
     page = live_petition(page_id=petition_id)
-    if page is None:
+    # A key acts for nobody who passed a view restriction: a restricted page is missing.
+    if page is None or page.memo_restrictions:
         raise Http404
     in_scope(key.campaign_ids, page.campaign_id)
     return page
@@ -298,10 +300,14 @@ def sign_petition(
 
 # --- events and attendances ------------------------------------------------------------
 def _event(key, event_id: int) -> EventPage:
-    event = EventPage.objects.live().filter(pk=event_id).first()
+    event = public_pages(EventPage.objects.live()).filter(pk=event_id).first()
     if event is None:
         raise Http404
-    in_scope(key.event_ids, event.canonical().pk)
+    canonical = event.canonical()
+    # RSVPs belong to the default-locale event: a restriction there refuses them too.
+    if canonical.pk != event.pk and canonical.get_view_restrictions().exists():
+        raise Http404
+    in_scope(key.event_ids, canonical.pk)
     return event
 
 
