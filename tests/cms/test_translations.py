@@ -89,3 +89,19 @@ def test_a_spanish_count_other_than_one_is_spanish():
             "Send now to %(counter)s person", "Send now to %(counter)s people", 10
         )
     assert text.startswith("Enviar"), text
+
+
+def test_djangos_form_messages_come_from_our_catalogues():
+    """Django's Hindi catalogue asked for a "postal address" (डाक पता) when an e-mail
+    address is wrong and left the length message in English."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    field = forms.EmailField(max_length=20)
+    with translation.override("hi"):
+        with pytest.raises(ValidationError) as wrong:
+            field.clean("not an address")
+        assert wrong.value.messages == ["मान्य ई-मेल पता दर्ज करें।"]
+        with pytest.raises(ValidationError) as long:
+            field.clean("a-long-address@example.org")
+        assert "अधिकतम 20 अक्षर" in " ".join(long.value.messages)
