@@ -14,6 +14,7 @@ from campaigns.models import Campaign, Counter, Milestone, PetitionPage, Signatu
 from cms.demo import ORGANIZERS_GROUP, STAFF_GROUP, publish_if_changed
 from cms.models import HomePage
 from subscribers import crypto
+from subscribers.demo import demo_list
 from subscribers.models import MailingList
 
 SEED_TZ = ZoneInfo("America/New_York")  # the seed's times carry -04:00
@@ -169,7 +170,7 @@ def load_petition() -> PetitionPage:
             "lead_emails": "organizers@ona.example.org",
         },
     )
-    campaign.default_lists.set(MailingList.objects.filter(slug="community-outreach"))
+    campaign.default_lists.set(filter(None, [demo_list("community-outreach")]))
     page = _load_pages(campaign)
     _load_signatures(campaign, page)
     _grant_campaign_permissions()
@@ -269,7 +270,7 @@ def load_organizer_permissions() -> None:
     from subscribers.models import ListPermission
 
     organizers, _ = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
-    outreach = MailingList.objects.filter(slug="community-outreach").first()
+    outreach = demo_list("community-outreach")
     if outreach is not None:
         for permission in (
             ListPermission.Permission.VIEW,
@@ -278,6 +279,8 @@ def load_organizer_permissions() -> None:
             ListPermission.objects.get_or_create(
                 group=organizers, mailing_list=outreach, permission=permission
             )
-    MailingList.objects.filter(slug="legal-protection").update(two_person_rule=True)
+    legal = demo_list("legal-protection")
+    if legal is not None:
+        MailingList.objects.filter(pk=legal.pk).update(two_person_rule=True)
     # Organizers also run the door: the events' check-in lists (names only).
     organizers.permissions.add(Permission.objects.get(codename="check_in_rsvp"))

@@ -6,11 +6,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
-from cms.sites import base_url_host_port
+from cms.sites import base_url_host_port, sync_default_site
 
 HOME_TITLES = {
     "en": "Chicago Is With You",
@@ -50,29 +51,39 @@ def load_locales() -> None:
 
 
 @transaction.atomic
-def load_home_page() -> HomePage:
-    """One home page per locale, the English one the root of the default site."""
+def load_home_page(*, update: bool = True) -> HomePage:
+    """One home page per locale, the English one the root of the default site.
+
+    Without ``update`` (``setup_site``) only what is missing is made: pages that exist
+    keep what staff wrote, and the default site keeps its root page."""
     english = Locale.objects.get(language_code="en")
     root = Page.get_first_root_node() or Page.add_root(title="Root", locale=english)
-    # Wagtail's first migration leaves a placeholder welcome page (and a site on it).
-    placeholders = Page.objects.filter(depth=2).not_type(HomePage)
+    # Wagtail's first migration leaves a placeholder welcome page (and a site on it): a
+    # plain Page with nothing under it. Pages of any other kind are someone's work.
+    placeholders = Page.objects.filter(
+        depth=2, numchild=0, content_type=ContentType.objects.get_for_model(Page)
+    )
     Site.objects.filter(root_page__in=placeholders).delete()
     placeholders.delete()
     home = HomePage.objects.filter(locale=english).first()
-    if home is None:
+    created = home is None
+    if created:
         home = root.add_child(
             instance=HomePage(title=HOME_TITLES["en"], slug="home", locale=english)
         )
-    publish_if_changed(
-        home, title=HOME_TITLES["en"], intro=f"<p>{HOME_INTROS['en']}</p>"
-    )
+    if created or update:
+        publish_if_changed(
+            home, title=HOME_TITLES["en"], intro=f"<p>{HOME_INTROS['en']}</p>"
+        )
 
-    site = Site.objects.filter(is_default_site=True).first() or Site(
-        is_default_site=True
-    )
-    site.hostname, site.port = base_url_host_port()
-    site.root_page, site.site_name = home, settings.WAGTAIL_SITE_NAME
-    site.save()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or update:
+        site = site or Site(is_default_site=True)
+        site.root_page, site.site_name = home, settings.WAGTAIL_SITE_NAME
+        site.hostname, site.port = base_url_host_port()
+        site.save()
+    else:
+        sync_default_site()
 
     for code, title in HOME_TITLES.items():
         if code == "en":
@@ -81,6 +92,8 @@ def load_home_page() -> HomePage:
         translation = home.get_translation_or_none(locale)
         if translation is None:
             translation = home.copy_for_translation(locale)
+        elif not update:
+            continue
         publish_if_changed(
             translation.specific, title=title, intro=f"<p>{HOME_INTROS[code]}</p>"
         )

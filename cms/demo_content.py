@@ -336,21 +336,27 @@ def flyer_body(text: dict | None = None) -> list[dict]:
     )
 
 
-def load_bulletin_index(home) -> BulletinIndexPage:
+def load_bulletin_index(home, *, update: bool = True) -> BulletinIndexPage:
+    """The bulletin index in every language; without ``update`` (``setup_site``) pages
+    that exist keep what staff wrote."""
     english = Locale.objects.get(language_code="en")
     index = BulletinIndexPage.objects.filter(locale=english).first()
-    if index is None:
+    created = index is None
+    if created:
         index = home.add_child(
             instance=BulletinIndexPage(title=INDEX_TITLES["en"], slug="bulletins")
         )
-    _publish(index, {"title": INDEX_TITLES["en"]})
+    if created or update:
+        _publish(index, {"title": INDEX_TITLES["en"]})
     for code, title in INDEX_TITLES.items():
         if code == "en":
             continue
         locale = Locale.objects.get(language_code=code)
-        translation = index.get_translation_or_none(
-            locale
-        ) or index.copy_for_translation(locale)
+        translation = index.get_translation_or_none(locale)
+        if translation is None:
+            translation = index.copy_for_translation(locale)
+        elif not update:
+            continue
         _publish(translation.specific, {"title": title})
     return index
 

@@ -9,7 +9,7 @@ from wagtail.models import Locale
 from cms.demo_translations import MACHINE_TOOL
 from cms.machine_translation import mark_machine_drafted
 from events.models import EventIndexPage, EventPage
-from subscribers.models import MailingList
+from subscribers.demo import demo_list
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -170,24 +170,27 @@ def _publish(page, fields: dict) -> None:
     page.save_revision().publish()
 
 
-def load_event_index(home):
+def load_event_index(home, *, update: bool = True):
+    """The event index in every language; without ``update`` (``setup_site``) pages
+    that exist keep what staff wrote."""
     english = Locale.objects.get(language_code="en")
     index = EventIndexPage.objects.filter(locale=english).first()
-    if index is None:
+    created = index is None
+    if created:
         index = home.add_child(
             instance=EventIndexPage(title=INDEX_TITLES["en"], slug="events")
         )
-    _publish(index, {"title": INDEX_TITLES["en"]})
+    if created or update:
+        _publish(index, {"title": INDEX_TITLES["en"]})
     for code, title in INDEX_TITLES.items():
         if code == "en":
             continue
-        translation = index.get_translation_or_none(
-            Locale.objects.get(language_code=code)
-        )
+        locale = Locale.objects.get(language_code=code)
+        translation = index.get_translation_or_none(locale)
         if translation is None:
-            translation = index.copy_for_translation(
-                Locale.objects.get(language_code=code)
-            )
+            translation = index.copy_for_translation(locale)
+        elif not update:
+            continue
         _publish(translation.specific, {"title": title})
     return index
 
@@ -201,7 +204,7 @@ def load_events(home) -> dict[str, EventPage]:
         spec = dict(spec)
         list_slug = spec.pop("rsvp_list_slug", None)
         if list_slug:
-            spec["rsvp_list"] = MailingList.objects.filter(slug=list_slug).first()
+            spec["rsvp_list"] = demo_list(list_slug)
         slug = spec.pop("slug")
         event = EventPage.objects.child_of(index).filter(slug=slug).first()
         if event is None:

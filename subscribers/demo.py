@@ -171,13 +171,40 @@ LIST_TRANSLATIONS = {
 }
 
 
-def load_lists() -> list[MailingList]:
-    """The four task-force lists, named in all six languages; idempotent."""
+def demo_list(slug: str) -> MailingList | None:
+    """The task-force list ``slug`` stands for: the list with that slug, or else the one
+    with its name (staff may have made it in the admin under a slug of their own)."""
+    spec = next(spec for spec in TASK_FORCE_LISTS if spec["slug"] == slug)
+    return (
+        MailingList.objects.filter(slug=slug).first()
+        or MailingList.objects.filter(name=spec["name"]).first()
+    )
+
+
+def load_lists(*, update: bool = True) -> list[MailingList]:
+    """The four task-force lists, named in all six languages; idempotent.
+
+    A list is found by its slug or its name. Without ``update`` (``setup_site``) a list
+    that exists is left as staff keep it; only missing lists are made."""
     lists = []
     for spec in TASK_FORCE_LISTS:
-        mailing_list, _ = MailingList.objects.update_or_create(
-            slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
-        )
+        mailing_list = demo_list(spec["slug"])
+        if mailing_list is not None and not update:
+            lists.append(mailing_list)
+            continue
+        fields = {k: v for k, v in spec.items() if k != "slug"}
+        if mailing_list is None:
+            mailing_list = MailingList.objects.create(slug=spec["slug"], **fields)
+        else:
+            # Names are unique: one held by another list stays with it.
+            taken = MailingList.objects.filter(name=spec["name"]).exclude(
+                pk=mailing_list.pk
+            )
+            if taken.exists():
+                del fields["name"]
+            for name, value in fields.items():
+                setattr(mailing_list, name, value)
+            mailing_list.save()
         for language, (name, description) in LIST_TRANSLATIONS[spec["slug"]].items():
             MailingListTranslation.objects.update_or_create(
                 mailing_list=mailing_list,
@@ -245,20 +272,24 @@ SIGNUP_INTROS = {
 }
 
 
-def load_signup_page(home) -> SignupPage:
-    """A signup page under the home page, translated into every locale; idempotent."""
+def load_signup_page(home, *, update: bool = True) -> SignupPage:
+    """A signup page under the home page, translated into every locale; idempotent.
+
+    Without ``update`` (``setup_site``) pages that exist keep what staff wrote."""
     from wagtail.models import Locale
 
     from cms.demo import publish_if_changed
 
     page = SignupPage.objects.child_of(home).filter(slug="join").first()
-    if page is None:
+    created = page is None
+    if created:
         page = home.add_child(
             instance=SignupPage(title=SIGNUP_TITLES["en"], slug="join")
         )
-    publish_if_changed(
-        page, title=SIGNUP_TITLES["en"], intro=f"<p>{SIGNUP_INTROS['en']}</p>"
-    )
+    if created or update:
+        publish_if_changed(
+            page, title=SIGNUP_TITLES["en"], intro=f"<p>{SIGNUP_INTROS['en']}</p>"
+        )
     for code, title in SIGNUP_TITLES.items():
         if code == "en":
             continue
@@ -269,6 +300,8 @@ def load_signup_page(home) -> SignupPage:
             translation = page.copy_for_translation(
                 Locale.objects.get(language_code=code)
             )
+        elif not update:
+            continue
         publish_if_changed(
             translation.specific, title=title, intro=f"<p>{SIGNUP_INTROS[code]}</p>"
         )

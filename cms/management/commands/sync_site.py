@@ -13,7 +13,7 @@ class Command(BaseCommand):
         site = sync_default_site()
         if site is None:
             raise CommandError(
-                "There is no default Wagtail Site yet: run migrate (and load_demo "
-                "or create the home page) first."
+                "There is no default Wagtail Site yet: run migrate and setup_site "
+                "first."
             )
         self.stdout.write(f"Default site: {site.root_url}")

@@ -1,0 +1,140 @@
+"""`manage.py setup_site` on the database `migrate` leaves: the project's site in six
+languages, with no demo content, and a second run that changes nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Locale, Page, Revision, Site
+
+from campaigns.models import Campaign
+from cms.models import BulletinIndexPage, HomePage
+from events.models import EventIndexPage, EventPage
+from subscribers.models import (
+    MailingList,
+    MailingListTranslation,
+    SignupPage,
+    Subscriber,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["ar", "en", "es", "hi", "pl", "zh-hans"]
+WELCOME = "Welcome to your new Wagtail site!"
+
+
+def fresh_install() -> None:
+    """The tree Wagtail's migrations make: its welcome page on a site, English only."""
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", locale=english)
+    welcome = Page.objects.filter(depth=2).first() or root.add_child(
+        instance=Page(title=WELCOME, slug="home", locale=english)
+    )
+    Site.objects.get_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": welcome}
+    )
+    assert list(Locale.objects.values_list("language_code", flat=True)) == ["en"]
+    assert [page.specific_class for page in Page.objects.filter(depth=2)] == [Page]
+
+
+def snapshot() -> dict:
+    return {
+        "pages": sorted(
+            Page.objects.values_list(
+                "content_type__model", "locale__language_code", "title", "live"
+            )
+        ),
+        "revisions": Revision.objects.count(),
+        "locales": sorted(Locale.objects.values_list("language_code", flat=True)),
+        "lists": sorted(MailingList.objects.values_list("slug", "name", "description")),
+        "list_names": MailingListTranslation.objects.count(),
+        "sites": list(Site.objects.values_list("hostname", "port", "root_page")),
+        "menus": sorted(
+            (page.locale.language_code, str(page.menu.get_prep_value()))
+            for page in HomePage.objects.all()
+        ),
+    }
+
+
+def setup_site() -> str:
+    out = io.StringIO()
+    call_command("setup_site", stdout=out)
+    return out.getvalue()
+
+
+def test_setup_site_builds_the_six_language_site_once(client):
+    fresh_install()
+
+    said = setup_site()
+    first = snapshot()
+    assert setup_site() == said
+    assert snapshot() == first, "a second run changes nothing"
+
+    assert "createsuperuser" in said
+    assert first["locales"] == LANGUAGES
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific_class is HomePage
+    assert not Page.objects.filter(title=WELCOME).exists()
+    for model in (HomePage, BulletinIndexPage, EventIndexPage, SignupPage):
+        pages = model.objects.live()
+        assert sorted(pages.values_list("locale__language_code", flat=True)) == (
+            LANGUAGES
+        ), model
+        for page in pages:
+            answer = client.get(page.url)
+            assert answer.status_code == 200, page.url
+            assert page.title in answer.content.decode()
+    home = client.get("/").content.decode()
+    assert WELCOME not in home
+    assert "Chicago Is With You" in home
+    for link in ("/bulletins/", "/events/", "/join/"):
+        assert f'href="{link}"' in home, "the header menu links the skeleton"
+    assert 'href="/ar/events/"' in client.get("/ar/").content.decode()
+    for path in ("/search/?q=rights", "/bulletins/feed/", "/es/bulletins/feed/atom/"):
+        assert client.get(path).status_code == 200, path
+
+    assert [name for _, name, _ in first["lists"]] == [
+        "Community Outreach/Education",
+        "Employer Communications/Diversity Training",
+        "Legal Protection/Services",
+        "Mental Health/Well-being",
+    ]
+    assert first["list_names"] == 4 * 5
+    # Nothing of the demo: no people, no accounts, no bulletins, events or campaigns.
+    assert not Subscriber.objects.exists()
+    assert not get_user_model().objects.exists()
+    assert not EventPage.objects.exists()
+    assert not Campaign.objects.exists()
+    assert Page.objects.count() == 6 * 4 + 1
+
+
+def test_setup_site_rerun_keeps_what_staff_changed():
+    fresh_install()
+    setup_site()
+    home = HomePage.objects.get(locale__language_code="en")
+    home.title, home.menu = "Welcome, neighbours", []
+    home.save_revision().publish()
+    events = EventIndexPage.objects.get(locale__language_code="es")
+    events.title = "Calendario"
+    events.save_revision().publish()
+    MailingList.objects.filter(slug="mental-health").update(
+        name="Well-being", description="Ours."
+    )
+    before = snapshot()
+
+    setup_site()
+
+    assert snapshot() == before
+
+
+def test_setup_site_takes_a_list_staff_made_under_another_slug():
+    fresh_install()
+    MailingList.objects.create(name="Legal Protection/Services", slug="legal")
+
+    setup_site()
+
+    assert MailingList.objects.count() == 4
+    assert MailingList.objects.filter(name="Legal Protection/Services").get().slug == (
+        "legal"
+    )
