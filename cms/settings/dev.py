@@ -6,6 +6,7 @@ from .derived_keys import derive_key
 from .env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
+LOAD_DEMO_ALLOWED = True
 # Only for a laptop: production refuses to start without these in the environment.
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [

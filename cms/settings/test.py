@@ -17,6 +17,7 @@ from .derived_keys import derive_key
 from .env import env_bool, env_int, env_str
 
 DEBUG = False
+LOAD_DEMO_ALLOWED = True
 SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
     derive_key(SECRET_KEY, "field-encryption")

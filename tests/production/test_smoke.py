@@ -161,7 +161,11 @@ def test_production_smoke(tmp_path):
         build_home_page()
         sync_default_site(base_url=BASE_URL)
         with Processes() as processes:
-            demo = processes.start([*manage, "load_demo"], env, logs / "load_demo.log")
+            demo = processes.start(
+                [*manage, "load_demo", "--i-know-this-is-production"],
+                env,
+                logs / "load_demo.log",
+            )
             static = processes.start(
                 [*manage, "collectstatic", "--noinput", "-v0"], env, logs / "static.log"
             )

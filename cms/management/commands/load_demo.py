@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from campaigns import demo as campaigns_demo
@@ -9,7 +10,25 @@ from subscribers import demo as subscribers_demo
 class Command(BaseCommand):
     help = "Load the demo content built from ../shared/seeds. Running it twice changes nothing."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--i-know-this-is-production",
+            action="store_true",
+            dest="production",
+            help="load the demo even under production settings",
+        )
+
+    def handle(self, *args, production: bool, **options):
+        # The demo resets a known admin password and adds made-up people to the lists.
+        if not settings.LOAD_DEMO_ALLOWED and not production:
+            raise CommandError(
+                "Refusing to load the demo under production settings "
+                f"({settings.SETTINGS_MODULE}): it gives the '{demo.ADMIN_USERNAME}' "
+                "account a known password and puts made-up subscribers on the lists. "
+                "A new deployment wants 'manage.py setup_site' and 'manage.py "
+                "createsuperuser' instead. To load the demo here anyway, add "
+                "--i-know-this-is-production."
+            )
         with transaction.atomic():
             demo.load_locales()
             home = demo.load_home_page()
