@@ -24,7 +24,10 @@ TOKEN_PATHS = re.compile(
 # "word" between the separators of URLs, headers and log lines): a single pattern for
 # the address (local part, "@" or "%40", domain with a dot) backtracks cubically
 # over a long run of "a@a@a@...", 19 s of a worker's time for one 4,000-byte URL.
-WORD = re.compile(r"[^\s/?&=\"'<>]+")
+# JSON lines escape a line break or tab as "\n", "\t": those separate as the characters
+# themselves do, or "celery@vm." would be glued to the next line's first word and look
+# like an address. Any other backslash (an escaped one among them) stays in the word.
+WORD = re.compile(r"\\[nrt]|(?:[^\s/?&=\"'<>\\]|\\\\|\\(?![nrt]))+")
 # Request headers and environ keys that carry a client's address.
 ADDRESS_ATOMS = {
     "{x-forwarded-for}i",

@@ -9,6 +9,8 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from celery.app.control import W_DUPNODE
+
 from cms.observability import JsonFormatter, scrub_event
 from tests.cms.test_settings import ROOT, production_env
 
@@ -150,6 +152,27 @@ def test_json_log_lines():
             "cms", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
         )
     assert "RuntimeError: boom" in json.loads(formatter.format(record))["exception"]
+
+
+def test_json_log_lines_keep_celery_node_names_but_no_addresses():
+    # Two workers under one name: Celery's warning names the nodes on a line of its
+    # own, and JSON writes that line break as "\n" right after the last name.
+    warning = W_DUPNODE.format("names", "celery@vm, worker1@host")
+    record = logging.LogRecord(
+        "py.warnings", logging.WARNING, __file__, 1, warning, (), None
+    )
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == warning
+
+    for text in (
+        "bounce for ana@example.org.\nretrying",
+        "bounce:\nana@example.org\nretrying",
+        "bounce:\tana.maria+news@mail.example.co.uk.",
+    ):
+        record = logging.LogRecord("cms", logging.INFO, __file__, 1, text, (), None)
+        written = JsonFormatter().format(record)
+        assert "example" not in written, written
+        assert "<address>" in json.loads(written)["message"]
 
 
 def test_production_logs_one_json_object_per_line(tmp_path):
