@@ -3,6 +3,7 @@
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,7 +11,6 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -28,16 +28,28 @@ class OutboxPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def outbox_in_use() -> bool:
+    """Whether e-mail goes to the file outbox. With a real provider the folder holds
+    only what an earlier run left there (addresses included): it is not shown."""
+    return settings.EMAIL_PROVIDER == "outbox"
+
+
 class OutboxIndexView(OutboxPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    page_title = gettext_lazy("E-mail outbox")
     header_icon = "mail"
     template_name = "cms/admin/outbox_index.html"
 
+    def get_page_title(self):
+        return _("E-mail outbox") if outbox_in_use() else _("Test e-mail")
+
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["outbox_in_use"] = outbox_in_use()
+        context["provider"] = settings.EMAIL_PROVIDER
+        if not outbox_in_use():
+            return context
         rows = []
         for name in outbox.list_messages():
             message = outbox.read_message(name)
@@ -83,7 +95,7 @@ class OutboxMessageView(OutboxPermissionMixin, WagtailAdminTemplateMixin, Templa
         ]
 
     def get(self, request, *args, **kwargs):
-        self.message = outbox.read_message(kwargs["name"])
+        self.message = outbox.read_message(kwargs["name"]) if outbox_in_use() else None
         if self.message is None:
             raise Http404
         return super().get(request, *args, **kwargs)

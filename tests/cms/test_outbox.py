@@ -83,3 +83,23 @@ def test_outbox_needs_the_browse_permission(client, outbox_dir):
 def test_send_test_needs_post(client, outbox_dir):
     client.force_login(SuperuserFactory())
     assert client.get(reverse("cms_outbox:send_test")).status_code == 405
+
+
+def test_with_a_real_provider_the_page_offers_the_test_only(
+    client, outbox_dir, settings
+):
+    # Left by an earlier run on the outbox, before the ESP was configured.
+    send_one("Left behind", to="left.behind@example.org")
+    (name,) = outbox.list_messages()
+    settings.EMAIL_PROVIDER = "mailgun"
+    client.force_login(SuperuserFactory())
+
+    page = client.get(reverse("cms_outbox:index")).content.decode()
+
+    assert "Send me a test e-mail" in page
+    assert "Test e-mail" in page
+    assert "mailgun" in page
+    assert "Left behind" not in page
+    assert "left.behind@example.org" not in page
+    detail = client.get(reverse("cms_outbox:message", args=[name]))
+    assert detail.status_code == 404
