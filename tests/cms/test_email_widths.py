@@ -1,0 +1,70 @@
+"""E-mails fit a phone: a fixed-width table (600 px, which Outlook for Windows keeps)
+also says width:100% and max-width, so every other client shrinks it to the screen.
+Measured in Chromium at 390 px in tests/e2e/test_email_layout.py."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from cms.mail.services import send_test_email
+from subscribers.emails import send_confirmation_email, send_preferences_link_email
+from tests.factories import MailingListFactory, SuperuserFactory, make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+TEMPLATES = Path(settings.BASE_DIR) / "templates" / "email"
+FIXED_TABLE = re.compile(r"<table\b[^>]*\bwidth=\"[1-9]\d{2,}\"[^>]*>")
+
+
+def fluid(table: str) -> bool:
+    style = re.search(r'style="([^"]*)"', table)
+    rules = style.group(1).replace(" ", "") if style else ""
+    # The bulletin's container takes both from its stylesheet (templates/email/page.html).
+    return 'class="container"' in table or (
+        "width:100%" in rules and "max-width:" in rules
+    )
+
+
+def sent_html() -> str:
+    (message,) = mail.outbox
+    mail.outbox.clear()
+    ((html, _type),) = message.alternatives
+    return html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_confirmation_preferences_and_test_emails_shrink_to_a_phone(language):
+    mailing_list = MailingListFactory()
+    subscriber = make_subscriber(f"ana-{language}@example.org", language=language)
+    staff = SuperuserFactory(email="staff@example.org")
+    send_confirmation_email(
+        subscriber=subscriber,
+        list_ids=[mailing_list.pk],
+        page_id=None,
+        language=language,
+    )
+    emails = {"confirmation": sent_html()}
+    send_preferences_link_email(subscriber=subscriber)
+    emails["preferences link"] = sent_html()
+    assert send_test_email(user_id=staff.pk, language=language)
+    emails["test message"] = sent_html()
+
+    for name, html in emails.items():
+        tables = FIXED_TABLE.findall(html)
+        assert tables, f"{name}: the Outlook width is still set"
+        assert all(fluid(table) for table in tables), f"{name}: {tables}"
+        assert 'name="viewport"' in html, name
+
+
+def test_no_email_template_has_a_fixed_width_table_alone():
+    fixed = {
+        str(path.relative_to(TEMPLATES)): table
+        for path in TEMPLATES.rglob("*.html")
+        for table in FIXED_TABLE.findall(path.read_text())
+        if not fluid(table)
+    }
+    assert fixed == {}
