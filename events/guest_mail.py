@@ -57,6 +57,8 @@ def _subject(kind: str, rsvp: Rsvp, title: str) -> str:
         return _("Cancelled: %(title)s") % values
     if kind == GuestMessage.Kind.REMINDER:
         return _("Reminder: %(title)s") % values
+    if rsvp.left_waitlist:
+        return _("You have left the waitlist: %(event)s") % values
     return _("Your RSVP is cancelled: %(event)s") % values
 
 
@@ -80,6 +82,8 @@ def _intro(kind: str, rsvp: Rsvp) -> str:
         return _("Hello, this event has been cancelled.")
     if kind == GuestMessage.Kind.REMINDER:
         return _("Hello, a reminder: you are coming to this event.")
+    if rsvp.left_waitlist:
+        return _("Hello, you have left the waitlist. Thank you for telling us.")
     return _(
         "Hello, your RSVP is cancelled. Thank you for telling us: your place goes to "
         "the next person on the waitlist."
@@ -121,7 +125,14 @@ def build_guest_email(
             "changes": _change_labels(notice.changes if notice else []),
             "message": notice.message if notice else "",
             "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
-            "ended": ended,
+            # The waitlist confirmation says so in its first line already.
+            "waitlist_note": rsvp.status == Rsvp.Status.WAITLISTED
+            and not ended
+            and kind != CONFIRMATION,
+            # Only the event's own cancellation is tagged: a guest's cancelled RSVP
+            # is said in the subject and first line, and the event still takes place.
+            "event_cancelled": kind == GuestMessage.Kind.CANCELLATION
+            or event.cancelled,
             "location": event.location_text(include_hidden=private),
             "private_address": private and event.hide_address and bool(event.address),
             "event_url": links.absolute(localized_url(event)),

@@ -712,6 +712,11 @@ class Rsvp(models.Model):
     def __str__(self) -> str:
         return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
 
+    @property
+    def left_waitlist(self) -> bool:
+        """Cancelled while waiting: they gave up a place in the queue, not a seat."""
+        return self.status == self.Status.CANCELLED and self.waitlisted_at is not None
+
 
 class EventPlaces(models.Model):
     """How many of an event's RSVPs are confirmed, kept by the database itself:

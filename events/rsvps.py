@@ -202,10 +202,11 @@ def cancel_rsvp(*, rsvp_id: int) -> Rsvp:
         if event.start <= timezone.now():
             raise ValidationError(STARTED, code="started")
         freed = rsvp.status == Rsvp.Status.CONFIRMED
+        # waitlisted_at stays: their e-mail and the page say they left the waitlist
+        # (Rsvp.left_waitlist); coming back sets it anew.
         Rsvp.objects.filter(pk=rsvp.pk).update(
             status=Rsvp.Status.CANCELLED,
             cancelled_at=timezone.now(),
-            waitlisted_at=None,
             checked_in_at=None,
             version=F("version") + 1,
         )

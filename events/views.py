@@ -256,7 +256,7 @@ def rsvp_cancel_view(request, event, token: str):
             request, event, status=404, error=_("This link is not valid.")
         )
     if rsvp.status == Rsvp.Status.CANCELLED:
-        return _cancel_page(request, event, done=True)
+        return _cancel_page(request, event, done=True, left_waitlist=rsvp.left_waitlist)
     if canonical.start <= timezone.now():
         return _cancel_page(
             request,

@@ -4,13 +4,23 @@ translated 404, a started event a 410, never a 500; the page shows no personal d
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from events.guest_mail import CONFIRMATION, build_guest_email
+from events.guest_mail import CONFIRMATION, build_guest_email, send_guest_messages
 from events.models import EventPage, GuestMessage, Rsvp
+from events.rsvps import cancel_rsvp
 from events.tokens import InvalidToken, make_cancel_token, read_cancel_token
-from tests.events.guests import PRIVATE_ADDRESS, guest_event, parse_email, rsvp
+from tests.events.guests import (
+    PRIVATE_ADDRESS,
+    guest_event,
+    parse_email,
+    publish,
+    rsvp,
+    sent_emails,
+)
+from tests.factories import translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +122,57 @@ def test_the_waitlist_link_says_leave_the_waitlist(home_page, sender_queued):
     email = build_guest_email(rsvp=bo, kind=CONFIRMATION)
     assert "Take me off the waitlist" in email.body
     assert PRIVATE_ADDRESS not in email.body
+
+
+def test_leaving_the_waitlist_is_not_told_as_giving_up_a_place(
+    home_page, run_on_commit
+):
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org")
+    bo = rsvp(event, "Bo", "bo@example.org")
+    mail.outbox.clear()
+    client = Client()
+    with run_on_commit():
+        assert client.post(cancel_url(event, bo)).status_code == 302
+    send_guest_messages()
+
+    page = client.get(cancel_url(event, bo)).content.decode()
+    assert "You have left the waitlist for this event." in page
+    assert "your place goes" not in page
+    (email,) = sent_emails()
+    assert email.subject == "You have left the waitlist: Know Your Rights session"
+    assert email.text.startswith("Hello, you have left the waitlist.")
+    for part in (email.text, email.html):
+        assert "your place goes" not in part
+        assert "Cancelled" not in part, "the event still takes place"
+    assert Rsvp.objects.get(pk=bo.pk).status == "cancelled"
+    assert Rsvp.objects.get(pk=bo.pk).left_waitlist
+
+
+def test_a_cancelled_rsvp_is_not_tagged_as_a_cancelled_event(home_page, run_on_commit):
+    event = guest_event()
+    translate_page(event, "pl", title="Spotkanie „Poznaj swoje prawa”")
+    ana = rsvp(event, "Ana", "ana@example.org", "pl")
+    with run_on_commit():
+        cancel_rsvp(rsvp_id=ana.pk)
+    ana.refresh_from_db()
+    assert not ana.left_waitlist, "they gave up a place"
+    cancelled = parse_email(
+        build_guest_email(rsvp=ana, kind=GuestMessage.Kind.RSVP_CANCELLED)
+        .message()
+        .as_bytes()
+    )
+    assert cancelled.subject == (
+        "Twój zapis został anulowany: Spotkanie „Poznaj swoje prawa”"
+    )
+    assert "Spotkanie „Poznaj swoje prawa”\n" in cancelled.text.replace("\r", "")
+    assert "[Odwołane]" not in cancelled.text
+    assert "Odwołane" not in cancelled.html
+
+    publish(event, cancelled=True)
+    called_off = parse_email(
+        build_guest_email(rsvp=ana, kind=GuestMessage.Kind.CANCELLATION)
+        .message()
+        .as_bytes()
+    )
+    assert "Spotkanie „Poznaj swoje prawa” [Odwołane]" in called_off.text

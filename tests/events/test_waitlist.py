@@ -242,3 +242,17 @@ def test_an_erased_guest_s_place_shows_as_free_on_the_next_request(
         erase_subscriber(subscriber_id=make_subscriber("ana@example.org").pk)
 
     assert "1 place left" in reader.get(places).content.decode()
+
+
+def test_the_waitlist_email_says_waitlist_once_and_an_update_reminds_them(home_page):
+    from events.guest_mail import CONFIRMATION, build_guest_email
+
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org")
+    bo = rsvp(event, "Bo", "bo@example.org")
+    waiting = build_guest_email(rsvp=bo, kind=CONFIRMATION)
+    ((html, _type),) = waiting.alternatives
+    for part in (waiting.body, html.split("<body", 1)[1]):
+        assert part.count("on the waitlist") == 1, part
+    update = build_guest_email(rsvp=bo, kind=GuestMessage.Kind.UPDATE)
+    assert "You are on the waitlist: we will write" in update.body
