@@ -1,13 +1,22 @@
 """E-mails as a phone shows them, in Debian's Chromium at 390 px: the confirmation,
-preferences-link and test e-mails in six languages never scroll sideways."""
+preferences-link and test e-mails in six languages never scroll sideways, and an
+Arabic guest's e-mail shows its calendar links and phone numbers in reading order."""
 
 import pytest
 from django.conf import settings
 from django.core import mail
 
 from cms.mail.services import send_test_email
+from events.guest_mail import CONFIRMATION, build_guest_email
+from events.models import EventNotice, GuestMessage
 from subscribers.emails import send_confirmation_email, send_preferences_link_email
-from tests.e2e.test_reader_languages import MEASURE
+from tests.e2e.test_reader_languages import (
+    LINKS_OUT_OF_ORDER,
+    MEASURE,
+    PHONE,
+    VISUAL_ORDER,
+)
+from tests.events.guests import guest_event, rsvp
 from tests.factories import MailingListFactory, SuperuserFactory, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +60,24 @@ def test_subscriber_and_test_emails_fit_a_phone_in_six_languages(open_page):
             if found["scrollWidth"] > PHONE_WIDTH:
                 too_wide.append(f"{name} in {language}: {found['scrollWidth']}px")
     assert too_wide == []
+
+
+def test_an_arabic_guest_email_reads_in_order(open_page, home_page):
+    event = guest_event(title="Know Your Rights session")
+    omar = rsvp(event, "Omar", "omar@example.org", "ar")
+    notice = EventNotice.objects.create(
+        event=event,
+        kind=EventNotice.Kind.UPDATE,
+        changes=["time"],
+        message=f"للأسئلة اتصلوا على {PHONE}.",
+    )
+    browser_page = open_page(width=PHONE_WIDTH, height=800)
+    for kind in (CONFIRMATION, GuestMessage.Kind.UPDATE):
+        message = build_guest_email(rsvp=omar, kind=kind, notice=notice)
+        ((html, _type),) = message.alternatives
+        browser_page.set_content(html)
+        assert browser_page.evaluate(MEASURE)["scrollWidth"] <= PHONE_WIDTH
+        row = browser_page.locator("p:has(a[href*='calendar.google'])")
+        assert row.evaluate(LINKS_OUT_OF_ORDER) == [], f"{kind}: Outlook.com first"
+    shown = browser_page.locator("p", has_text="للأسئلة").evaluate(VISUAL_ORDER)
+    assert PHONE in shown

@@ -1,0 +1,81 @@
+"""Guest e-mails in Arabic keep their left-to-right pieces in order, with the same
+cms.bidi tools as the bulletin: phone numbers isolated (a dir="ltr" span in HTML, LRI
+... PDI in text), the event's title and place in their own direction, a right-to-left
+mark after each dot of the calendar row, and every URL of the text part on a line of
+its own (after an Arabic label its closing slash would show on the wrong side)."""
+
+import re
+
+import pytest
+
+from cms.bidi import LRI, PDI
+from cms.email.rendering import render_email
+from events.guest_mail import CONFIRMATION, build_guest_email
+from events.models import EventNotice, GuestMessage
+from tests.events.guests import guest_event, rsvp
+from tests.factories import build_bulletin
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "312-660-1370"
+RLM = "&rlm;"
+ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def parts(message) -> tuple[str, str]:
+    ((html, _type),) = message.alternatives
+    return message.body, html
+
+
+def calendar_row(html: str) -> str:
+    (row,) = re.findall(r"<p [^>]*>[^\n]*calendar\.google[^\n]*</p>", html)
+    return row
+
+
+def test_arabic_guest_emails_isolate_numbers_titles_and_the_calendar_row(home_page):
+    event = guest_event(title="Know Your Rights session")
+    omar = rsvp(event, "Omar", "omar@example.org", "ar")
+    notice = EventNotice.objects.create(
+        event=event,
+        kind=EventNotice.Kind.UPDATE,
+        changes=["time"],
+        message=f"للأسئلة اتصلوا على {PHONE}.",
+    )
+    messages = {
+        "confirmation": build_guest_email(rsvp=omar, kind=CONFIRMATION),
+        "update": build_guest_email(
+            rsvp=omar, kind=GuestMessage.Kind.UPDATE, notice=notice
+        ),
+    }
+    for name, message in messages.items():
+        text, html = parts(message)
+        row = calendar_row(html)
+        assert 'lang="ar" dir="rtl"' in row, name
+        assert f">Google</a> ·{RLM} <a" in row, name
+        assert f">Outlook.com</a> ·{RLM} " in row, name
+        assert '<bdi lang="ar" dir="rtl">جلسة اعرف حقوقك</bdi>' in html, name
+        for line in text.splitlines():
+            assert not (ARABIC_LETTER.search(line) and "://" in line), line
+    text, html = parts(messages["update"])
+    assert f'<span dir="ltr">{PHONE}</span>' in html
+    assert f"{LRI}{PHONE}{PDI}" in text
+
+
+def test_the_guest_and_bulletin_calendar_rows_carry_the_same_marks(home_page):
+    event = guest_event()
+    omar = rsvp(event, "Omar", "omar@example.org", "ar")
+    ana = rsvp(event, "Ana", "ana@example.org", "es")
+    bulletin = build_bulletin(
+        body=[
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            )
+        ],
+    )
+    # The bulletin's stylesheet is inlined: its entities come out as characters.
+    assert "·\u200f" in render_email(bulletin, language="ar").html
+    _text, guest_html = parts(build_guest_email(rsvp=omar, kind=CONFIRMATION))
+    assert f"·{RLM}" in calendar_row(guest_html)
+    _text, spanish = parts(build_guest_email(rsvp=ana, kind=CONFIRMATION))
+    assert RLM not in spanish, "left-to-right readers need no marks"
