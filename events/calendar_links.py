@@ -1,9 +1,10 @@
 """Links that put an event or a feed into someone's calendar: webcal:// subscriptions,
 "Add to Google Calendar" and Outlook.com.
 
-Absolute URLs start with BASE_URL, as in e-mails. A link carries the event's public
-location unless ``include_hidden`` is asked for, which only a confirmed guest's own
-e-mail does.
+Absolute URLs start with BASE_URL, as in e-mails. An event's own URL is the one its
+reader gets (``localized_url`` in the active language), as the visible link beside it.
+A link carries the event's public location unless ``include_hidden`` is asked for,
+which only a confirmed guest's own e-mail does.
 """
 
 from datetime import UTC
@@ -12,6 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.conf import settings
 
 from cms.email.text import Links
+from cms.languages import localized_url
 from events.ical import plain_text
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -43,11 +45,10 @@ def feed_links(path: str, *, name: str) -> dict[str, str]:
     }
 
 
-def _details(event) -> str:
+def _details(event, url: str) -> str:
     text = plain_text(event.description)
     if len(text) > DETAILS_LIMIT:
         text = text[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
-    url = absolute(event.url)
     return f"{text}\n\n{url}".strip()
 
 
@@ -56,7 +57,8 @@ def event_links(event, *, include_hidden: bool = False) -> dict[str, str]:
     start = event.start.astimezone(UTC)
     end = event.end.astimezone(UTC)
     location = event.location_text(include_hidden=include_hidden)
-    details = _details(event)
+    url = absolute(localized_url(event))
+    details = _details(event, url)
     google = {
         "action": "TEMPLATE",
         "text": event.title,
@@ -77,5 +79,5 @@ def event_links(event, *, include_hidden: bool = False) -> dict[str, str]:
     return {
         "google": f"{GOOGLE}?{urlencode(google)}",
         "outlook": f"{OUTLOOK}?{urlencode(outlook)}",
-        "ics": absolute(event.url) + "ical/",
+        "ics": url + "ical/",
     }

@@ -13,7 +13,7 @@ from events.calendar_links import event_links, webcal
 from events.guest_mail import CONFIRMATION, build_guest_email
 from events.kinds import EventKind
 from tests.events.guests import PRIVATE_ADDRESS, guest_event, rsvp
-from tests.factories import build_event_index, translate_page
+from tests.factories import build_event, build_event_index, translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,32 @@ def test_a_bulletins_event_listing_links_each_event_to_google_and_outlook(home_p
     assert "Google Calendar [" in rendered.text
     assert "Outlook.com [" in rendered.text
     assert PRIVATE_ADDRESS not in rendered.html + rendered.text
+
+
+@pytest.mark.parametrize("language", ["es", "pl"])
+def test_an_untranslated_event_s_calendar_links_carry_the_reader_s_url(
+    home_page, language
+):
+    from cms.email.rendering import render_email
+    from tests.factories import build_bulletin
+
+    event = build_event(
+        title="Lobby day in Springfield",
+        description="<p>Bring water.</p>",
+        rsvp_mode="internal",
+    )
+    bulletin = build_bulletin(
+        body=[
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            )
+        ],
+    )
+    html = render_email(bulletin, language=language).html
+    (visible,) = [href for href in links_in(html) if href.endswith(event.slug + "/")]
+    assert f"/{language}/" in visible
+    google = next(h for h in links_in(html) if "calendar.google" in h)
+    outlook = next(h for h in links_in(html) if "outlook.live" in h)
+    assert query(google)["details"] == f"Bring water.\n\n{visible}"
+    assert query(outlook)["body"] == f"Bring water.\n\n{visible}"
