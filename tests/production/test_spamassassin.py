@@ -1,6 +1,6 @@
 """What we deliver does not look like spam: a sample of real messages (a bulletin in six
-languages, a rally alert, a signup confirmation, a signature verification, an RSVP
-confirmation), sent through the production SMTP path to a loopback relay, scored by
+languages, a rally alert, a signup confirmation, a signature verification, RSVP
+confirmations in Arabic and Hindi), sent through the production SMTP path to a loopback relay, scored by
 Debian's SpamAssassin (`spamassassin -t -L`: local tests only) as the relay would pass
 them on: with a Received line naming our EHLO. Each must score <= 0.0.
 
@@ -272,6 +272,14 @@ def sample(settings, smtp_sink, home_page):
     )
     events.send_rsvp_confirmation(rsvp_id=rsvp.pk)
     labels.append("RSVP confirmation")
+    # A subject whose only Latin letters are capitals ("RSVP" beside Devanagari)
+    # scored SUBJ_ALL_CAPS.
+    translate_page(event, "hi", title="सामुदायिक बैठक: अपने अधिकार जानें")
+    rsvp = events.record_rsvp(
+        event_id=event.pk, name="Priya Sharma", email="priya@example.net", language="hi"
+    )
+    events.send_rsvp_confirmation(rsvp_id=rsvp.pk)
+    labels.append("RSVP confirmation (hi)")
 
     assert len(smtp_sink.envelopes) == len(labels)
     by_language = {}
@@ -302,6 +310,6 @@ def test_delivered_messages_score_as_ham(sample, tmp_path):
         if points > 0.0
     }
     assert not too_high, "\n\n".join(f"{k}:{v}" for k, v in too_high.items())
-    assert len(found) == 10
+    assert len(found) == 11
     assert control_score > 0.0
     assert "HELO_LOCALHOST" in control_report
