@@ -377,6 +377,9 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
             lines = [event.title]
             if event.cancelled:
                 lines[0] = f"[{gettext('Cancelled')}] {event.title}"
+            if event.description:
+                # The alert form's "What": the organizer wrote it for this e-mail too.
+                lines.append(html_to_text(event.description, links))
             lines.append(f"{gettext('When')}: {event.when_display()}")
             where = event.location_text()
             if where:

@@ -383,3 +383,32 @@ def test_a_translated_alert_keeps_its_event_while_the_event_translation_is_a_dra
     assert spanish.linked_event() == event
     assert "Federal Plaza" in rendered.html
     assert "hora de Chicago" in rendered.text
+
+
+def test_an_alert_email_carries_what_when_where_and_its_calendar_row_in_order(
+    home_page,
+):
+    """The alert form's "What" becomes the event's description: the e-mail shows it
+    (the README promises the message, then what, when, where). In Arabic a
+    right-to-left mark follows each dot of the calendar row, as in bulletins."""
+    from cms.email.rendering import render_email
+    from tests.factories import build_bulletin_index, build_event
+
+    alert_site(home_page)
+    event = build_event(
+        title="Rally at the DHS office",
+        venue="Federal Plaza",
+        description="<p>Bring water and a sign.</p>",
+    )
+    alert = AlertPage(title="Rally", slug="rally-what", message="<p>Join us.</p>")
+    alert.event = event
+    build_bulletin_index(home_page).add_child(instance=alert)
+    alert.save_revision().publish()
+
+    english = render_email(alert, language="en")
+    assert "Bring water and a sign." in english.html
+    assert "Bring water and a sign." in english.text
+    assert english.text.index("Bring water") < english.text.index("When:")
+    arabic = render_email(alert, language="ar").html
+    assert ">Google</a> ·\u200f <a" in arabic
+    assert ">Outlook.com</a>) ·\u200f <a" in arabic
