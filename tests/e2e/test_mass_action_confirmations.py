@@ -149,3 +149,29 @@ def test_an_alert_nobody_else_could_approve_is_refused(open_page, live_server, w
     assert EventPage.objects.count() == events
     assert AlertPage.objects.count() == alert_pages
     assert Mailing.objects.count() == mailings
+
+
+def test_an_organizer_on_a_phone_gets_whole_tap_targets(open_page, live_server, world):
+    """At 390 px the alert's actions and their confirmation are 44 px high."""
+    legal = world["legal"]
+    with transaction.atomic():
+        draft = alerts.create_rally_alert(
+            user=organizer("omar", [legal]),
+            title="Vigil at City Hall",
+            what="A quiet vigil",
+            start=timezone.now() + timedelta(hours=4),
+            venue="City Hall",
+            message="Come in two hours.",
+            list_ids=[legal.pk],
+        )
+    page = open_page(width=390, height=844)
+    log_in(page, live_server.url, "omar")
+    page.goto(f"{live_server.url}/admin/mailings/alerts/{draft.pk}/")
+    for name in ("Send the alert to 2 people", "Discard this alert"):
+        assert page.get_by_role("button", name=name).bounding_box()["height"] >= 44
+    page.get_by_role("button", name="Send the alert to 2 people").click()
+    page.get_by_role("link", name="No, go back").wait_for()
+    assert page.get_by_role("link", name="No, go back").bounding_box()["height"] >= 44
+    confirm = page.locator("form.tap-actions button[type=submit]")
+    assert confirm.bounding_box()["height"] >= 44
+    assert Mailing.objects.get(pk=draft.pk).status == Mailing.Status.DRAFT
