@@ -231,6 +231,10 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             reader_languages=reader_languages(mailing, audience_by_delivery(mailing))
             if mailing.recipients_count
             else [],
+            # Before it goes, from the live translations, as the alert screen shows.
+            coming_languages=reader_languages(mailing, dict(breakdown["by_language"]))
+            if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
+            else [],
             schedule_form=ScheduleForm(),
             stale_translations=stale_translation_notes(mailing)
             if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}

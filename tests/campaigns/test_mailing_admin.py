@@ -238,3 +238,22 @@ def test_cancelling_a_mailing_asks_first_and_says_what_went_out(client, setup):
 
     client.post(url, {"confirmed": "1"})
     assert Mailing.objects.get().status == Mailing.Status.CANCELLED
+
+
+def test_a_draft_says_what_each_language_gets_before_it_goes(client, setup):
+    """As the alert screen does: the bulletin has only English, so its Spanish,
+    Chinese and Arabic readers get its English text in their own language's frame."""
+    page, legal, outreach = setup
+    user = SuperuserFactory()
+    mailing = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk, outreach.pk]
+    )
+    client.force_login(user)
+    html = client.get(reverse("campaigns_mailings:detail", args=[mailing.pk])).content
+    body = html.decode()
+    assert "What each language gets" in body
+    assert 'id="reader-languages"' in body
+    rows = body.split('id="reader-languages"')[1].split("</table>")[0]
+    # Every language but English, as on the alert screen (with its readers, or 0).
+    assert rows.count("English text, their language around it") == 5
+    assert '<td lang="es">Español (Spanish)</td>\n                <td>1</td>' in rows
