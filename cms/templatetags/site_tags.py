@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -90,10 +91,17 @@ def other_languages(context) -> list[dict]:
         return []
     current = get_language()
     path = request.get_full_path()
-    links = [
-        {"code": code, "name": name, "url": translate_url(path, code)}
-        for code, name in settings.LANGUAGES
-        if code != current
-    ]
+    # Resolved in the language of its prefix: a view may answer in another one (the
+    # preferences page, right after the reader chose a new language), and under that
+    # one "/pl/..." resolves to nothing, which emptied the switcher.
+    source = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(source):
+        links = [
+            {"code": code, "name": name, "url": translate_url(path, code)}
+            for code, name in settings.LANGUAGES
+            if code != current
+        ]
     # A URL outside the language prefixes (/petitions/...) has no other versions.
-    return [link for link in links if link["url"] != path]
+    if all(link["url"] == path for link in links):
+        return []
+    return [link for link in links if link["url"] != path or link["code"] == source]

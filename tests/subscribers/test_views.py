@@ -289,6 +289,12 @@ def test_preferences_change_lists_language_and_download(client, lists):
     )
     assert response.status_code == 200
     assert 'lang="pl"' in response.content.decode()
+    # The page answers in Polish under the English address it was opened at: the
+    # switcher still offers it in the other languages, English included.
+    switcher = response.content.decode().split('class="language-switcher"')[1]
+    token = path.split("/")[-2]
+    assert f'href="/es/subscribers/preferences/{token}/"' in switcher
+    assert f'href="/subscribers/preferences/{token}/"' in switcher
     statuses = dict(Subscription.objects.values_list("mailing_list__slug", "status"))
     assert statuses == {"legal": "unsubscribed", "outreach": "confirmed"}
     assert Subscriber.objects.get().language == "pl"
