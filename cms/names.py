@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 100
+MAX_MARKS_IN_A_ROW = 4
 PUNCTUATION = set(" '\u2019\u02bc-\u2010\u2011.\u00b7\u30fb")
 JOINERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ: part of how some scripts are written
 # A domain ("ona-verify.example"), or a scheme or www on its own. Linear in the value's
@@ -32,10 +33,17 @@ def validate_person_name(value: str) -> None:
         # Django runs every validator even after max_length failed: its message says
         # what is wrong, and a megabyte of "name" is not looked through.
         return
+    marks_in_a_row = 0
     for char in value:
         if char in PUNCTUATION or char in JOINERS:
+            marks_in_a_row = 0
             continue
-        if unicodedata.category(char)[0] not in "LM":
+        kind = unicodedata.category(char)[0]
+        marks_in_a_row = marks_in_a_row + 1 if kind == "M" else 0
+        # Hindi, Arabic or Vietnamese put at most three marks on one letter; forty
+        # stacked on one ("Zalgo" text) run over the lines above and below in the
+        # admin, the check-in list and e-mails.
+        if kind not in "LM" or marks_in_a_row > MAX_MARKS_IN_A_ROW:
             raise ValidationError(
                 _("Please use only letters, spaces, apostrophes, hyphens and dots."),
                 code="name_characters",

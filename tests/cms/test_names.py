@@ -21,6 +21,9 @@ from cms.names import PersonNameField, validate_person_name
         "مه\u200cلقا",  # ZWNJ inside a Persian name
         "Łukasz Żółć",
         "Nguyễn Thị Minh Khai",
+        "Nguye\u0302\u0303n",  # decomposed: two marks on one letter
+        "مُحَمَّد",  # Arabic vowel marks, a shadda with its vowel
+        "लक्ष्मीं",  # virama, vowel sign and anusvara
     ],
 )
 def test_names_in_our_languages_pass(name):
@@ -40,6 +43,7 @@ def test_names_in_our_languages_pass(name):
         "<b>Ana</b>",
         "...",
         "- '",
+        "Z" + "\u0336\u0321\u0334\u0358\u0352" * 8 + "a",  # marks stacked on one letter
     ],
 )
 def test_messages_links_and_digits_fail(name):
