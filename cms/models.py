@@ -249,10 +249,18 @@ class BulletinPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("search_pairs"),
         index.FilterField("date"),
     ]
     parent_page_types = ["cms.BulletinIndexPage"]
     subpage_types: list[str] = []
+
+    def search_pairs(self) -> str:
+        """Chinese text as character pairs, for the search (cms/cjk.py)."""
+        from cms import cjk
+
+        body = self.body.stream_block.get_searchable_content(self.body)
+        return cjk.indexed_pairs(self.title, self.summary, *body)
 
     def get_context(self, request, *args, **kwargs):
         mark_cacheable(request)

@@ -10,6 +10,8 @@ import unicodedata
 from django.db.models import Q
 from wagtail.models import Locale, Page
 
+from cms import cjk
+
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
 MAX_WORDS = 12
@@ -37,7 +39,7 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
     """Public live bulletins and events matching ``query``, best first; each story
     once, in ``locale`` when translated there, else in the default locale (a
     restricted translation hides its story in its language)."""
-    query = search_words(query)
+    query = cjk.query_words(search_words(query))
     if not query:
         return []
     default = Locale.get_default()

@@ -358,7 +358,20 @@ class EventPage(
         SynchronizedField("venue"),
         SynchronizedField("address"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("description")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("search_pairs"),
+    ]
+
+    def search_pairs(self) -> str:
+        """Chinese text as character pairs, for the search (cms/cjk.py)."""
+        from django.utils.html import strip_tags
+
+        from cms import cjk
+
+        return cjk.indexed_pairs(self.title, strip_tags(self.description or ""))
+
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []
 

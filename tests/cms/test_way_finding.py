@@ -138,6 +138,26 @@ def test_feeds_and_search_in_every_language(site, django_capture_on_commit_callb
     assert "<script>)" not in odd.content.decode()
 
 
+def test_chinese_is_found_by_a_word_inside_a_sentence(
+    site, django_capture_on_commit_callbacks
+):
+    """A run of Hanzi was one token for both full-text engines: 移民 found nothing in
+    "芝加哥移民和难民资源". Pages are indexed with character pairs too (cms/cjk.py)."""
+    chinese = Locale.objects.get(language_code="zh-hans")
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_page(site["bulletin"], "zh-hans", title="芝加哥移民和难民资源")
+
+    def titles(query):
+        return [page.title for page in search_pages(query, locale=chinese)]
+
+    for query in ("移民", "芝加哥", "难民资源", "芝加哥 移民"):
+        assert titles(query) == ["芝加哥移民和难民资源"], query
+    assert titles("权力") == []
+    assert titles("移 民") == [], "two lone characters are not the word"
+    html = Client().get("/zh-hans/search/", {"q": "移民"}).content.decode()
+    assert "芝加哥移民和难民资源" in html
+
+
 def test_search_backend_follows_the_database():
     """PostgreSQL's full-text search on PostgreSQL; SQLite's FTS5 on SQLite."""
     from django.db import connection

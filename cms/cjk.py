@@ -1,0 +1,37 @@
+"""Chinese (and Japanese, Korean) text for the full-text search, as pairs of characters.
+
+Neither SQLite's FTS5 tokenizer nor PostgreSQL's parser splits Chinese into words: a
+run of Hanzi between punctuation is one token, so 移民 ("immigrant") found nothing in
+"芝加哥移民和难民资源". The usual remedy without a dictionary is overlapping pairs:
+pages carry the pairs of their text as one more indexed field, and a query's run is
+looked up as its pairs ("芝加哥" as 芝加 and 加哥, all required).
+"""
+
+import re
+
+# Han ideographs (with extension A and compatibility forms), kana and Hangul syllables.
+RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+"
+)
+
+
+def pairs(text: str) -> list[str]:
+    """Every overlapping pair of characters in each run (a lone character stays)."""
+    found = []
+    for match in RUN.finditer(text):
+        run = match.group()
+        found.extend(
+            [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+        )
+    return found
+
+
+def indexed_pairs(*texts: str) -> str:
+    """The pairs of all ``texts`` as one string of words, each pair once."""
+    return " ".join(dict.fromkeys(pair for text in texts for pair in pairs(text)))
+
+
+def query_words(words: str) -> str:
+    """A query with each run written as its pairs, the other words as they are."""
+    spaced = RUN.sub(lambda match: f" {' '.join(pairs(match.group()))} ", words)
+    return " ".join(spaced.split())
