@@ -84,6 +84,8 @@ def _intro(kind: str, rsvp: Rsvp) -> str:
         return _("Hello, a reminder: you are coming to this event.")
     if rsvp.left_waitlist:
         return _("Hello, you have left the waitlist. Thank you for telling us.")
+    if not (rsvp.event.capacity and rsvp.event.waitlist):
+        return _("Hello, your RSVP is cancelled. Thank you for telling us.")
     return _(
         "Hello, your RSVP is cancelled. Thank you for telling us: your place goes to "
         "the next person on the waitlist."

@@ -176,3 +176,36 @@ def test_a_cancelled_rsvp_is_not_tagged_as_a_cancelled_event(home_page, run_on_c
         .as_bytes()
     )
     assert "Spotkanie „Poznaj swoje prawa” [Odwołane]" in called_off.text
+
+
+def test_without_a_waitlist_nobody_is_promised_a_place_goes_to_it(
+    home_page, run_on_commit
+):
+    """An event without a capacity (or without a waitlist) has no next person: the
+    page and the e-mail only say the RSVP is cancelled. The waitlisted see "Leave the
+    waitlist" as the page's heading."""
+    event = guest_event(capacity=None)
+    ana = rsvp(event, "Ana", "ana@example.org")
+    client = Client()
+    asking = client.get(cancel_url(event, ana)).content.decode()
+    assert "Press the button to cancel your RSVP." in asking
+    assert "next person on the waitlist" not in asking
+    with run_on_commit():
+        assert client.post(cancel_url(event, ana)).status_code == 302
+    ana.refresh_from_db()
+    email = build_guest_email(rsvp=ana, kind=GuestMessage.Kind.RSVP_CANCELLED)
+    assert email.body.startswith(
+        "Hello, your RSVP is cancelled. Thank you for telling us."
+    )
+    assert "waitlist" not in email.body
+    done = client.get(cancel_url(event, ana)).content.decode()
+    assert "Your RSVP is cancelled. Thank you for telling us." in done
+    assert "next person on the waitlist" not in done
+
+    full = guest_event(title="Lobby day", capacity=1)
+    rsvp(full, "Bo", "bo@example.org")
+    waiting = rsvp(full, "Cy", "cy@example.org")
+    assert (
+        "<h1>Leave the waitlist</h1>"
+        in client.get(cancel_url(full, waiting)).content.decode()
+    )
