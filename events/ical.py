@@ -79,8 +79,10 @@ def event_component(
     location: str | None = None,
     stamp: datetime | None = None,
     cancelled: bool | None = None,
+    url: str | None = None,
 ) -> Event:
-    """A VEVENT whose UID and SEQUENCE are shared by all translations."""
+    """A VEVENT whose UID and SEQUENCE are shared by all translations; ``url`` (site
+    relative) defaults to the event's own."""
     if bookkeeping is None:
         bookkeeping = shared_bookkeeping([event]).get(event.translation_key)
     sequence, changed_at, created = bookkeeping or (
@@ -108,7 +110,7 @@ def event_component(
     location = event.location_text() if location is None else location
     if location:
         component.add("location", location)
-    url = _absolute(event.url)
+    url = _absolute(url or event.url)
     description = plain_text(event.description)
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
@@ -181,10 +183,15 @@ def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
     confirmed = rsvp.status == "confirmed"
     cancel = method == "CANCEL"
     calendar = _calendar(method, [event])
+    from cms.languages import localized_url
+
     component = event_component(
         event,
         location=event.location_text(include_hidden=confirmed and not cancel),
         cancelled=True if cancel else None,
+        # The page as the guest reads it (/es/... for an untranslated event), as the
+        # links of the e-mail it comes with.
+        url=localized_url(event, rsvp.language),
     )
     component.add("organizer", organizer_address())
     attendee = vCalAddress(f"mailto:{rsvp.email}")

@@ -169,3 +169,21 @@ def test_an_untranslated_event_s_calendar_links_carry_the_reader_s_url(
     outlook = next(h for h in links_in(html) if "outlook.live" in h)
     assert query(google)["details"] == f"Bring water.\n\n{visible}"
     assert query(outlook)["body"] == f"Bring water.\n\n{visible}"
+
+
+def test_a_guests_calendar_attachment_links_the_page_they_read(home_page):
+    """An untranslated event's invitation sent to a Spanish guest links /es/..., the
+    page the e-mail's own links point at, not the English one."""
+    from email import message_from_bytes
+
+    from icalendar import Calendar
+
+    event = build_event(title="Lobby day in Springfield", rsvp_mode="internal")
+    ana = rsvp(event, "Ana", "ana@example.org", "es")
+    message = message_from_bytes(
+        build_guest_email(rsvp=ana, kind=CONFIRMATION).message().as_bytes()
+    )
+    (invite,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    (vevent,) = Calendar.from_ical(invite.get_payload(decode=True)).walk("VEVENT")
+    assert urlsplit(str(vevent["url"])).path == f"/es/events/{event.slug}/"
+    assert str(vevent["description"]).endswith(f"/es/events/{event.slug}/")
