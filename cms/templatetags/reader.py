@@ -26,6 +26,11 @@ def ltr(value):
     return bidi.ltr_html(value) if value not in (None, "") else ""
 
 
+@register.filter
+def phone(value):
+    return bidi.phone_html(value) if value not in (None, "") else ""
+
+
 @register.filter(name="bidi")
 def isolate_numbers(value):
     return bidi.isolate_numbers_html(value) if value not in (None, "") else ""

@@ -188,7 +188,10 @@ def test_organizer_sends_a_rally_alert_in_six_languages_with_a_machine_draft(
         assert (note in text) is machine, language
         assert f"/{language}/" in html or language == "en"
     arabic_html = received["ar"][2]
-    assert '<span dir="ltr">312-660-1370</span>' in arabic_html
+    assert (
+        '<span class="nowrap" dir="ltr" style="white-space: nowrap;">312-660-1370</span>'
+        in arabic_html
+    )
     assert "\u2066312-660-1370\u2069" in received["ar"][1]
     assert "office-key" not in (tmp_path / "worker.log").read_text()
 

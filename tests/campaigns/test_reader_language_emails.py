@@ -197,5 +197,9 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
     arabic = next(m for m in messages if m["To"] == "reader-ar@example.org")
     text, html = outbox.body_parts(arabic)
     assert "\u2066312-660-1370\u2069" in text, "isolated in the Arabic text part"
-    assert '<span dir="ltr">312-660-1370</span>' in html
+    # Isolated, and kept on one line (the e-mail's stylesheet, inlined).
+    assert (
+        '<span class="nowrap" dir="ltr" style="white-space: nowrap;">312-660-1370</span>'
+        in html
+    )
     assert 'href="tel:+13126601370"' in html

@@ -32,7 +32,7 @@ def test_html_isolation_wraps_text_runs_only():
 
     assert out == (
         '<p>اتصل <a href="tel:+13126601370" title="312-660-1370">'
-        '<span dir="ltr">312-660-1370</span></a>'
+        '<span dir="ltr" class="nowrap">312-660-1370</span></a>'
         " &#8212; https://example.org/2017-02-10/ ana@example.org</p>"
     ), "attributes, entities, links and addresses stay whole"
 
@@ -40,7 +40,7 @@ def test_html_isolation_wraps_text_runs_only():
 def test_plain_text_is_escaped_before_isolation():
     out = bidi.isolate_numbers_html('<script>alert("312-660-1370")</script>')
     assert "<script>" not in out
-    assert '<span dir="ltr">312-660-1370</span>' in out
+    assert '<span dir="ltr" class="nowrap">312-660-1370</span>' in out
 
 
 def test_text_parts_get_unicode_isolates_in_right_to_left_languages_only():
@@ -74,12 +74,12 @@ def test_tel_links_are_e164(phone, href):
 
 def test_template_filters():
     template = Template(
-        "{% load reader %}<a href='{{ phone|tel_href }}'>{{ phone|ltr }}</a>"
+        "{% load reader %}<a href='{{ phone|tel_href }}'>{{ phone|phone }}</a>"
         "<p {% lang_attrs 'ar' %}>{{ text|bidi }}</p>{{ 'ar'|language_name }}"
     )
     html = template.render(Context({"phone": "312-660-1370", "text": "<b> 1-2"}))
     assert html == (
-        "<a href='tel:+13126601370'><span dir=\"ltr\">312-660-1370</span></a>"
-        '<p lang="ar" dir="rtl">&lt;b&gt; <span dir="ltr">1-2</span></p>'
+        '<a href=\'tel:+13126601370\'><span dir="ltr" class="nowrap">312-660-1370</span></a>'
+        '<p lang="ar" dir="rtl">&lt;b&gt; <span dir="ltr" class="nowrap">1-2</span></p>'
         "العربية (Arabic)"
     )

@@ -333,6 +333,15 @@ def check_page(browser_page, site, where, name, language, content_language):
         problems.append(
             f"{where}: {found['scrollWidth']}px wide in {found['innerWidth']}px"
         )
+    # Phone numbers and other digit runs stay on one line ("(312) 660-" / "1370").
+    broken = browser_page.evaluate(
+        "[...document.querySelectorAll('.nowrap')]"
+        ".filter(e => e.getClientRects().length > 1).map(e => e.textContent)"
+    )
+    if broken:
+        problems.append(f"{where}: numbers broken across lines: {broken}")
+    if name == "bulletin" and not browser_page.locator("a.phone .nowrap").count():
+        problems.append(f"{where}: the resource's phone is not kept on one line")
     direction = "rtl" if language == "ar" else "ltr"
     if (found["lang"], found["dir"]) != (language, direction):
         problems.append(f"{where}: <html lang={found['lang']} dir={found['dir']}>")

@@ -57,7 +57,7 @@ def test_arabic_guest_emails_isolate_numbers_titles_and_the_calendar_row(home_pa
         for line in text.splitlines():
             assert not (ARABIC_LETTER.search(line) and "://" in line), line
     text, html = parts(messages["update"])
-    assert f'<span dir="ltr">{PHONE}</span>' in html
+    assert f'<span dir="ltr" class="nowrap">{PHONE}</span>' in html
     assert f"{LRI}{PHONE}{PDI}" in text
 
 
