@@ -48,6 +48,18 @@ def short_signature(name: str, message: str, secret: str | None = None) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
+def short_signature_matches(name: str, message: str, signature: str) -> bool:
+    """Was ``signature`` made by ``short_signature(name, message)`` under SECRET_KEY or
+    one of SECRET_KEY_FALLBACKS (the keys before a rotation: links already mailed)?"""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        hmac.compare_digest(
+            signature.encode(), short_signature(name, message, secret).encode()
+        )
+        for secret in secrets
+    )
+
+
 def _signature(purpose: str, message: str, secret: str) -> str:
     return short_signature(f"cms.mail_tokens.{purpose}", message, secret)
 

@@ -39,6 +39,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY")
+# After a rotation, the old keys (comma-separated): sessions and the links in e-mails
+# already sent still verify with them; new ones are signed with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 # load_demo resets a known admin password and adds made-up subscribers: only the dev and
 # test settings allow it (production needs --i-know-this-is-production).

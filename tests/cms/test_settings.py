@@ -101,3 +101,28 @@ def test_production_refuses_to_start_without_secrets(tmp_path):
     )
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_a_rotated_secret_key_still_verifies_the_links_it_signed(tmp_path):
+    """SECRET_KEY_FALLBACKS comes from the environment (the README's rotation): an
+    unsubscribe link signed under the old key still opens once a new one signs."""
+    probe_link = (
+        "import sys, django; django.setup(); from subscribers import tokens\n"
+        "if len(sys.argv) == 1:\n    print(tokens.make_unsubscribe_token(7))\n"
+        "else:\n    print(tokens.read_unsubscribe_token(sys.argv[1]).subscriber_id)"
+    )
+
+    def run(*args, **env):
+        return subprocess.run(
+            [sys.executable, "-c", probe_link, *args],
+            cwd=ROOT,
+            env={**production_env(tmp_path), **env},
+            capture_output=True,
+            text=True,
+        )
+
+    old_key = "o" * 20 + "-old-key-Zx8#kq!v3%mW7&rT2^yL9@nB4"
+    token = run(SECRET_KEY=old_key).stdout.strip()
+    assert run(token).returncode != 0, "the new key alone does not open it"
+    rotated = run(token, SECRET_KEY_FALLBACKS=old_key)
+    assert rotated.stdout.strip() == "7", rotated.stderr
