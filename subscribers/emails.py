@@ -57,7 +57,10 @@ def send_preferences_link_email(*, subscriber: Subscriber) -> None:
         }
         message = EmailMultiAlternatives(
             subject=_("Your link to your preferences"),
-            body=render_to_string("email/subscribers/preferences_link.txt", context),
+            body=isolate_numbers_text(
+                render_to_string("email/subscribers/preferences_link.txt", context),
+                subscriber.language,
+            ),
             from_email=from_address(),
             to=[subscriber.email],
             headers={"Content-Language": subscriber.language},
