@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core import mail
 
-from cms.mail.services import send_test_email
-from subscribers.emails import send_confirmation_email, send_preferences_link_email
-from tests.factories import MailingListFactory, SuperuserFactory, make_subscriber
+from tests.factories import MailingListFactory
+from tests.subscribers.link_emails import link_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -29,30 +27,9 @@ def fluid(table: str) -> bool:
     )
 
 
-def sent_html() -> str:
-    (message,) = mail.outbox
-    mail.outbox.clear()
-    ((html, _type),) = message.alternatives
-    return html
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_confirmation_preferences_and_test_emails_shrink_to_a_phone(language):
-    mailing_list = MailingListFactory()
-    subscriber = make_subscriber(f"ana-{language}@example.org", language=language)
-    staff = SuperuserFactory(email="staff@example.org")
-    send_confirmation_email(
-        subscriber=subscriber,
-        list_ids=[mailing_list.pk],
-        page_id=None,
-        language=language,
-    )
-    emails = {"confirmation": sent_html()}
-    send_preferences_link_email(subscriber=subscriber)
-    emails["preferences link"] = sent_html()
-    assert send_test_email(user_id=staff.pk, language=language)
-    emails["test message"] = sent_html()
-
+    emails = link_emails(language, MailingListFactory())
     for name, html in emails.items():
         tables = FIXED_TABLE.findall(html)
         assert tables, f"{name}: the Outlook width is still set"

@@ -180,13 +180,20 @@ def mailgun_bounce(*, key: str = SIGNING_KEY, token: str = "t" * 50) -> dict:
     }
 
 
-def test_basic_auth_alone_is_not_enough_where_the_provider_signs(production, settings):
+@pytest.fixture
+def mailgun_webhook(settings):
+    """Mailgun is the provider, with its webhook's basic auth and signing key set."""
     settings.EMAIL_PROVIDER = "mailgun"
     settings.ANYMAIL = {
         "WEBHOOK_SECRET": SECRET,
         "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY,
         "MAILGUN_API_KEY": "key",
     }
+
+
+def test_basic_auth_alone_is_not_enough_where_the_provider_signs(
+    production, mailgun_webhook
+):
     client = https_client()
     url = "/anymail/mailgun/tracking/"
     forged = mailgun_bounce(key="guessed-key")
@@ -208,15 +215,11 @@ def test_basic_auth_alone_is_not_enough_where_the_provider_signs(production, set
     assert Suppression.objects.get().email_hash == crypto.lookup_hash(VICTIM)
 
 
-def test_forged_webhook_calls_are_one_warning_line_each(production, settings, caplog):
+def test_forged_webhook_calls_are_one_warning_line_each(
+    production, mailgun_webhook, caplog
+):
     """Anyone can post to the webhook: a refused call is one line saying which
     provider and why, not an ERROR with a traceback (a flood would page the on-call)."""
-    settings.EMAIL_PROVIDER = "mailgun"
-    settings.ANYMAIL = {
-        "WEBHOOK_SECRET": SECRET,
-        "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY,
-        "MAILGUN_API_KEY": "key",
-    }
     client = https_client()
     url = "/anymail/mailgun/tracking/"
     with caplog.at_level(logging.INFO):
