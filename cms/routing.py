@@ -87,6 +87,22 @@ def refuse_restricted(request, restrictions) -> None:
     """404 unless this request passed every one of a page's view restrictions (the
     password given in this session, signed in, in the group): a door past Wagtail's
     routing answers for a restricted page as for a missing one."""
+    restrictions = list(restrictions)
+    if restrictions and request is not None:
+        _with_session_and_user(request)
     for restriction in restrictions:
         if request is None or not restriction.accept_request(request):
             raise Http404
+
+
+def _with_session_and_user(request) -> None:
+    """The sign and RSVP doors run a lean middleware stack without sessions
+    (cms/lean_posts.py), and a restriction reads the session (a password given) or the
+    user: read them here, lazily as the middleware would, only for a restricted page."""
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    if not hasattr(request, "session"):
+        SessionMiddleware(lambda _request: None).process_request(request)
+    if not hasattr(request, "user"):
+        AuthenticationMiddleware(lambda _request: None).process_request(request)

@@ -249,3 +249,56 @@ def test_an_rsvp_in_spanish_through_the_lean_chain(
     assert 'lang="es"' in crowded.text
     assert crowded.headers["x-frame-options"] == "DENY"
     assert Rsvp.objects.count() == 1
+
+
+def test_a_password_protected_event_takes_rsvps_only_once_unlocked(
+    home_page, lean_requests
+):
+    """The lean chain has no session: a view restriction reads one (the password given
+    on the page), so a restricted event's RSVP was a 500 for everyone. Now a stranger
+    gets a 404 and stores nothing; a reader who gave the password RSVPs."""
+    from wagtail.models import PageViewRestriction
+
+    event = build_event(rsvp_mode="internal")
+    restriction = PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="rally"
+    )
+    rsvp = reverse("events:rsvp", args=[event.pk])
+    fields = {"name": "Ana", "email": "ana@example.org", "website": ""}
+    # The event's page asks for the password, with a form carrying a CSRF token.
+    token, cookies = form_token(event.url)
+    assert post_form(rsvp, fields, cookies, token).status_code == 404
+    assert not Rsvp.objects.exists()
+
+    unlocked = call(
+        "POST",
+        reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.pk, event.pk]
+        ),
+        data={
+            "password": "rally",
+            "return_url": event.url,
+            "csrfmiddlewaretoken": token,
+        },
+        cookies=cookies,
+    )
+    assert unlocked.status_code == 302
+    cookies["sessionid"] = unlocked.cookies["sessionid"].value
+    answer = post_form(rsvp, fields, cookies, token)
+    assert answer.status_code == 302
+    assert Rsvp.objects.count() == 1
+    assert lean_requests == [rsvp, rsvp]
+
+
+def test_a_petition_for_signed_in_readers_refuses_a_stranger_with_a_404(home_page):
+    from wagtail.models import PageViewRestriction
+
+    petition = build_petition_page(home_page, CampaignFactory(goal=10))
+    token, cookies = form_token(petition.url)
+    PageViewRestriction.objects.create(
+        page=petition, restriction_type=PageViewRestriction.LOGIN
+    )
+    sign = reverse("campaigns:sign", args=[petition.pk])
+    fields = {"name": "Ana Lima", "email": "ana@example.org", "website": ""}
+    assert post_form(sign, fields, cookies, token).status_code == 404
+    assert Signature.objects.count() == 0
