@@ -115,12 +115,13 @@ class EventIndexPage(
         month = params.get("month", "")
         try:
             first = datetime.strptime(month, "%Y-%m").replace(tzinfo=CHICAGO)
-        except ValueError:
-            month = ""
-        else:
+            # December of year 9999 has no following month to end the range at.
             following = first.replace(
                 year=first.year + first.month // 12, month=first.month % 12 + 1
             )
+        except ValueError:
+            month = ""
+        else:
             events = events.filter(start__gte=first, start__lt=following)
         return events, {"past": past, "kind": kind, "month": month}
 

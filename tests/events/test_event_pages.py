@@ -121,6 +121,10 @@ def test_listing_upcoming_by_default_filters_and_past_archive(client, home_page)
     may = client.get(index.url, {"month": f"{far.year}-05"}).content.decode()
     past = client.get(index.url, {"when": "past"}).content.decode()
     junk = client.get(index.url, {"kind": "<script>", "month": "13-2020", "page": "x"})
+    # December 9999 has no month after it to end the range: all events, not a 500.
+    last_month = client.get(index.url, {"month": "9999-12"})
+    assert last_month.status_code == 200
+    assert "Soon rally" in last_month.content.decode()
 
     assert "Old rally" not in upcoming
     assert (
