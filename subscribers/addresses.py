@@ -4,8 +4,10 @@ Django's sender writes a domain in its IDNA form, which drops invisible characte
 folds full-width letters: "exa\u200bmple.org" and "ｅxample.org" are delivered to
 example.org. The address we store, hash and look up is therefore that same form
 (crypto.normalise_email), or an erased or suppressed address comes back as a stranger
-by adding a character nobody sees. What cannot be delivered at all (a right-to-left
-override, a control character) is refused where it comes in, in the reader's language.
+by adding a character nobody sees. The forms go further and refuse every invisible or
+blank character (and what cannot be delivered at all, such as a right-to-left
+override), in the reader's language: folding catches the look-alikes the sender would
+deliver to the same mailbox, refusing the ones it would deliver to a junk domain.
 """
 
 import unicodedata
@@ -16,20 +18,26 @@ from django.core.validators import EmailValidator
 
 from subscribers import crypto
 
-# Control, format (zero-width, bidi overrides), surrogate, private-use and unassigned
-# characters, and separators: none belongs in an address anyone can type to reach.
+# Control, format (zero-width, bidi overrides and isolates), surrogate, private-use and
+# unassigned characters, and separators: none belongs in an address anyone types to
+# reach. Hangul fillers are letters that show as nothing.
 REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def validate_mailbox(value: str) -> None:
-    """Refuse what the sender could not deliver or would deliver elsewhere: such
-    characters in the part before the @, or a domain that has no IDNA form (IDNA itself
-    drops the invisible characters it may, and refuses bidi overrides)."""
+    """Refuse what the sender could not deliver or would deliver elsewhere: invisible
+    or blank characters anywhere (the old IDNA codec Django's sender uses passes bidi
+    isolates, an ideographic space, newer format characters into a domain), and a
+    domain without an IDNA form."""
     invalid = ValidationError(EmailValidator.message, code="invalid")
     text = unicodedata.normalize("NFKC", value)
-    local, _at, domain = text.rpartition("@")
-    if any(unicodedata.category(char) in REFUSED_CATEGORIES for char in local):
+    if any(
+        unicodedata.category(char) in REFUSED_CATEGORIES or char in BLANK_LETTERS
+        for char in text
+    ):
         raise invalid
+    _local, _at, domain = text.rpartition("@")
     if domain.isascii():
         return
     try:
@@ -43,6 +51,16 @@ class EmailAddressField(forms.EmailField):
     form of the address (lower case, the domain as mail reaches it)."""
 
     default_validators = [*forms.EmailField.default_validators, validate_mailbox]
+
+    def run_validators(self, value):
+        # Django's validator and ours often refuse the same address: one message.
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            first = {}
+            for item in error.error_list:
+                first.setdefault(" ".join(item.messages), item)
+            raise ValidationError(list(first.values())) from None
 
     def clean(self, value):
         cleaned = super().clean(value)
