@@ -4,7 +4,8 @@ Neither SQLite's FTS5 tokenizer nor PostgreSQL's parser splits Chinese into word
 run of Hanzi between punctuation is one token, so 移民 ("immigrant") found nothing in
 "芝加哥移民和难民资源". The usual remedy without a dictionary is overlapping pairs:
 pages carry the pairs of their text as one more indexed field, and a query's run is
-looked up as its pairs ("芝加哥" as 芝加 and 加哥, all required).
+looked up as its pairs ("芝加哥" as 芝加 and 加哥, all required); a query of one
+character finds it among the single characters, indexed too.
 """
 
 import re
@@ -27,8 +28,13 @@ def pairs(text: str) -> list[str]:
 
 
 def indexed_pairs(*texts: str) -> str:
-    """The pairs of all ``texts`` as one string of words, each pair once."""
-    return " ".join(dict.fromkeys(pair for text in texts for pair in pairs(text)))
+    """The pairs of all ``texts`` and their single characters, as one string of words,
+    each once: many everyday words are one character (法 "law", 税 "tax")."""
+    words = []
+    for text in texts:
+        words.extend(pairs(text))
+        words.extend(char for match in RUN.finditer(text) for char in match.group())
+    return " ".join(dict.fromkeys(words))
 
 
 def query_words(words: str) -> str:
