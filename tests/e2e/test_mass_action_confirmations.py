@@ -161,7 +161,7 @@ def test_an_organizer_on_a_phone_gets_whole_tap_targets(open_page, live_server, 
             what="A quiet vigil",
             start=timezone.now() + timedelta(hours=4),
             venue="City Hall",
-            message="Come in two hours.",
+            message="Come in two hours. Questions: 312-744-1906.",
             list_ids=[legal.pk],
         )
     page = open_page(width=390, height=844)
@@ -174,4 +174,14 @@ def test_an_organizer_on_a_phone_gets_whole_tap_targets(open_page, live_server, 
     assert page.get_by_role("link", name="No, go back").bounding_box()["height"] >= 44
     confirm = page.locator("form.tap-actions button[type=submit]")
     assert confirm.bounding_box()["height"] >= 44
+    # What goes out, in the organizer's words: the phone number on one line.
+    number = page.locator(".confirm-outgoing .nowrap", has_text="312-744-1906")
+    assert number.evaluate("e => e.getClientRects().length") == 1
     assert Mailing.objects.get(pk=draft.pk).status == Mailing.Status.DRAFT
+
+    sender = open_page(width=390, height=844)
+    log_in(sender, live_server.url, "olga")
+    sender.goto(f"{live_server.url}/admin/mailings/{world['mailing'].pk}/")
+    send = sender.get_by_role("button", name="Send now to 4 people")
+    assert send.bounding_box()["height"] >= 44
+    assert sender.evaluate("document.documentElement.scrollWidth") <= 390
