@@ -39,10 +39,15 @@ def _bad_link(request) -> HttpResponse:
 
 
 def _use_language(request, subscriber: Subscriber | None) -> None:
-    """URL prefix first; else the subscriber's own language; else Accept-Language."""
+    """URL prefix first; else a language asked for (the language switcher's link to
+    the default language, which has no prefix); else the subscriber's own language;
+    else Accept-Language."""
     if translation.get_language_from_path(request.path_info):
         return
-    if subscriber is not None:
+    asked = request.GET.get("language", "")
+    if asked in dict(settings.LANGUAGES):
+        language = asked
+    elif subscriber is not None:
         language = subscriber.language
     else:
         language = translation.get_language_from_request(request)

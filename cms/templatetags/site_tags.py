@@ -104,4 +104,11 @@ def other_languages(context) -> list[dict]:
     # A URL outside the language prefixes (/petitions/...) has no other versions.
     if all(link["url"] == path for link in links):
         return []
-    return [link for link in links if link["url"] != path or link["code"] == source]
+    links = [link for link in links if link["url"] != path or link["code"] == source]
+    for link in links:
+        if link["code"] == settings.LANGUAGE_CODE:
+            # The default language has no prefix, and a link page without one answers
+            # in its owner's language (subscribers.views._use_language): say so.
+            separator = "&" if "?" in link["url"] else "?"
+            link["url"] += f"{separator}language={settings.LANGUAGE_CODE}"
+    return links

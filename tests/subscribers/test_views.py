@@ -294,7 +294,10 @@ def test_preferences_change_lists_language_and_download(client, lists):
     switcher = response.content.decode().split('class="language-switcher"')[1]
     token = path.split("/")[-2]
     assert f'href="/es/subscribers/preferences/{token}/"' in switcher
-    assert f'href="/subscribers/preferences/{token}/"' in switcher
+    english = f"/subscribers/preferences/{token}/?language=en"
+    assert f'href="{english}"' in switcher
+    # Without a prefix the page answers in its owner's language; the link says English.
+    assert '<html lang="en"' in client.get(english).content.decode()
     statuses = dict(Subscription.objects.values_list("mailing_list__slug", "status"))
     assert statuses == {"legal": "unsubscribed", "outreach": "confirmed"}
     assert Subscriber.objects.get().language == "pl"
