@@ -182,8 +182,14 @@ def enqueue_sending(**options) -> bool:
 
 
 def _skip_reason(message: GuestMessage) -> str:
+    from subscribers.services import blocks_all_mail
+
     rsvp, event = message.rsvp, message.rsvp.event
     now = timezone.now()
+    if blocks_all_mail(rsvp.email_hash):
+        # Suppressed addresses are never mailed (DESIGN.md): someone typing an erased
+        # person's address into an RSVP form must not reach them.
+        return "suppressed"
     if message.kind == GuestMessage.Kind.RSVP_CANCELLED:
         return ""
     if rsvp.status == Rsvp.Status.CANCELLED:

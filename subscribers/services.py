@@ -38,6 +38,13 @@ def is_suppressed(email: str) -> bool:
     return Suppression.objects.filter(email_hash=crypto.lookup_hash(email)).exists()
 
 
+def blocks_all_mail(email_hash: str) -> bool:
+    """A bounce, a complaint, an erasure or a staff block: not even a message the
+    person asked for (an RSVP's confirmation) goes to this address. Leaving every
+    list does not block those."""
+    return _blocking_suppression(email_hash)
+
+
 def _blocking_suppression(email_hash: str) -> bool:
     return (
         Suppression.objects.filter(email_hash=email_hash)

@@ -168,3 +168,30 @@ def test_an_esp_that_is_busy_is_waited_for_and_a_refused_address_counted(
     fake_mailgun.faults.reject_addresses = set()
     assert send_guest_messages() == 0, "a refused address is not tried again"
     assert fake_mailgun.recipients() == ["bo@example.org"]
+
+
+def test_a_suppressed_address_gets_no_guest_mail_but_one_who_left_every_list_does(
+    home_page, sender_queued
+):
+    """An erased, bounced or blocked address is never mailed, RSVP or not; leaving
+    every list is not a reason to miss the RSVP one asked for."""
+    from django.core import mail
+
+    from subscribers import crypto
+    from subscribers.models import Suppression
+    from tests.events.guests import guest_event, rsvp
+
+    Suppression.objects.create(
+        email_hash=crypto.lookup_hash("gone@example.org"), reason="erased"
+    )
+    Suppression.objects.create(
+        email_hash=crypto.lookup_hash("left@example.org"), reason="unsubscribed"
+    )
+    event = guest_event(capacity=None)
+    mail.outbox.clear()
+    gone = rsvp(event, "Gone", "gone@example.org")  # its confirmation, if any, sent
+    rsvp(event, "Left", "left@example.org")
+
+    assert [message.to for message in mail.outbox] == [["left@example.org"]]
+    skipped = GuestMessage.objects.get(rsvp=gone)
+    assert (skipped.status, skipped.error) == ("skipped", "suppressed")
