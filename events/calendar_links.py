@@ -56,7 +56,7 @@ def event_links(event, *, include_hidden: bool = False) -> dict[str, str]:
     """ "Add to Google Calendar" and Outlook.com links for one event."""
     start = event.start.astimezone(UTC)
     end = event.end.astimezone(UTC)
-    location = event.location_text(include_hidden=include_hidden)
+    location = event.location_text(include_hidden=include_hidden, for_calendars=True)
     url = absolute(localized_url(event))
     details = _details(event, url)
     google = {

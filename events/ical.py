@@ -107,7 +107,7 @@ def event_component(
     component.add("summary", event.title)
     is_cancelled = event.cancelled if cancelled is None else cancelled
     component.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
-    location = event.location_text() if location is None else location
+    location = event.location_text(for_calendars=True) if location is None else location
     if location:
         component.add("location", location)
     url = _absolute(url or event.url)
@@ -187,7 +187,9 @@ def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
 
     component = event_component(
         event,
-        location=event.location_text(include_hidden=confirmed and not cancel),
+        location=event.location_text(
+            include_hidden=confirmed and not cancel, for_calendars=True
+        ),
         cancelled=True if cancel else None,
         # The page as the guest reads it (/es/... for an untranslated event), as the
         # links of the e-mail it comes with.

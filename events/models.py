@@ -558,13 +558,19 @@ class EventPage(
         query = quote_plus(f"{self.address}, Chicago")
         return f"https://www.openstreetmap.org/search?query={query}"
 
-    def location_text(self, *, include_hidden: bool = False) -> str:
+    def location_text(
+        self, *, include_hidden: bool = False, for_calendars: bool = False
+    ) -> str:
         address = self.address if include_hidden else self.public_address
         parts = [part for part in (self.venue, address) if part]
         if self.hide_address and not include_hidden:
             parts.append(gettext("address sent to people who RSVP"))
         if self.online_url:
             parts.append(self.online_url)
+        if for_calendars:
+            # A calendar's LOCATION is looked up on maps: a plain comma, whatever the
+            # reader's language ("Daley Plaza، 50 W Washington St" found nothing).
+            return ", ".join(parts)
         # The reader's own comma (Arabic "،", Chinese "，") between the parts.
         text = parts[0] if parts else ""
         for part in parts[1:]:

@@ -187,3 +187,16 @@ def test_a_guests_calendar_attachment_links_the_page_they_read(home_page):
     (vevent,) = Calendar.from_ical(invite.get_payload(decode=True)).walk("VEVENT")
     assert urlsplit(str(vevent["url"])).path == f"/es/events/{event.slug}/"
     assert str(vevent["description"]).endswith(f"/es/events/{event.slug}/")
+
+
+def test_calendar_locations_use_a_plain_comma_in_every_language(home_page):
+    """The page shows the reader's comma (Arabic "،"); a calendar's location is looked
+    up on maps, so it keeps a plain one."""
+    from django.utils import translation
+
+    event = build_event(venue="Daley Plaza", address="50 W Washington St")
+    with translation.override("ar"):
+        assert "،" in event.location_text()
+        links = event_links(event)
+    assert query(links["google"])["location"] == "Daley Plaza, 50 W Washington St"
+    assert query(links["outlook"])["location"] == "Daley Plaza, 50 W Washington St"
