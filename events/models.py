@@ -555,7 +555,11 @@ class EventPage(
     def map_url(self) -> str:
         if not self.public_address:
             return ""
-        query = quote_plus(f"{self.address}, Chicago")
+        # Most addresses are typed without the city; one typed with it keeps it once.
+        address = self.address
+        if "chicago" not in address.lower():
+            address = f"{address}, Chicago"
+        query = quote_plus(address)
         return f"https://www.openstreetmap.org/search?query={query}"
 
     def location_text(

@@ -200,3 +200,12 @@ def test_calendar_locations_use_a_plain_comma_in_every_language(home_page):
         links = event_links(event)
     assert query(links["google"])["location"] == "Daley Plaza, 50 W Washington St"
     assert query(links["outlook"])["location"] == "Daley Plaza, 50 W Washington St"
+
+
+def test_the_map_link_names_the_city_once(home_page):
+    typed_without = build_event(address="50 W Washington St")
+    typed_with = build_event(
+        title="Rally at Daley Plaza", address="50 W Washington St, Chicago, IL 60602"
+    )
+    assert query(typed_without.map_url)["query"] == "50 W Washington St, Chicago"
+    assert query(typed_with.map_url)["query"] == "50 W Washington St, Chicago, IL 60602"
