@@ -222,6 +222,15 @@ def _rsvp_page(request, canonical, event, *, form, status=200, **context):
 
 
 def _cancel_page(request, event, *, status=200, **context):
+    from events.models import Rsvp
+
+    # "Your place goes to the next person on the waitlist" only when someone waits.
+    context.setdefault(
+        "someone_waiting",
+        Rsvp.objects.filter(
+            event_id=event.canonical().pk, status=Rsvp.Status.WAITLISTED
+        ).exists(),
+    )
     response = TemplateResponse(
         request,
         "events/rsvp_cancel.html",

@@ -202,10 +202,17 @@ def test_without_a_waitlist_nobody_is_promised_a_place_goes_to_it(
     assert "Your RSVP is cancelled. Thank you for telling us." in done
     assert "next person on the waitlist" not in done
 
+    roomy = guest_event(title="Training", capacity=40)
+    dee = rsvp(roomy, "Dee", "dee@example.org")
+    nobody_waits = client.get(cancel_url(roomy, dee)).content.decode()
+    assert "Press the button to cancel your RSVP." in nobody_waits, "a waitlist, empty"
+
     full = guest_event(title="Lobby day", capacity=1)
-    rsvp(full, "Bo", "bo@example.org")
+    bo = rsvp(full, "Bo", "bo@example.org")
     waiting = rsvp(full, "Cy", "cy@example.org")
     assert (
         "<h1>Leave the waitlist</h1>"
         in client.get(cancel_url(full, waiting)).content.decode()
     )
+    someone_waits = client.get(cancel_url(full, bo)).content.decode()
+    assert "your place goes to the next person on the waitlist" in someone_waits
