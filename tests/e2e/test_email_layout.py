@@ -6,14 +6,14 @@ import pytest
 from django.conf import settings
 
 from events.guest_mail import CONFIRMATION, build_guest_email
-from events.models import EventNotice, GuestMessage
+from events.models import GuestMessage
 from tests.e2e.test_reader_languages import (
     LINKS_OUT_OF_ORDER,
     MEASURE,
     PHONE,
     VISUAL_ORDER,
 )
-from tests.events.guests import guest_event, rsvp
+from tests.events.guests import arabic_guest_with_update
 from tests.factories import MailingListFactory
 from tests.subscribers.link_emails import link_emails
 
@@ -37,14 +37,7 @@ def test_subscriber_and_test_emails_fit_a_phone_in_six_languages(open_page):
 
 
 def test_an_arabic_guest_email_reads_in_order(open_page, home_page):
-    event = guest_event(title="Know Your Rights session")
-    omar = rsvp(event, "Omar", "omar@example.org", "ar")
-    notice = EventNotice.objects.create(
-        event=event,
-        kind=EventNotice.Kind.UPDATE,
-        changes=["time"],
-        message=f"للأسئلة اتصلوا على {PHONE}.",
-    )
+    omar, notice = arabic_guest_with_update(PHONE)
     browser_page = open_page(width=PHONE_WIDTH, height=800)
     for kind in (CONFIRMATION, GuestMessage.Kind.UPDATE):
         message = build_guest_email(rsvp=omar, kind=kind, notice=notice)

@@ -116,3 +116,19 @@ def parse_both(raw: bytes) -> Calendar:
 def vevent(raw: bytes):
     (component,) = parse_both(raw).walk("VEVENT")
     return component
+
+
+def arabic_guest_with_update(phone: str):
+    """Omar, RSVPed in Arabic to the session, and an update to it whose organizer's
+    message holds a phone number: what the bidi tests of guest e-mails render."""
+    from events.models import EventNotice
+
+    event = guest_event(title="Know Your Rights session")
+    omar = rsvp(event, "Omar", "omar@example.org", "ar")
+    notice = EventNotice.objects.create(
+        event=event,
+        kind=EventNotice.Kind.UPDATE,
+        changes=["time"],
+        message=f"للأسئلة اتصلوا على {phone}.",
+    )
+    return omar, notice

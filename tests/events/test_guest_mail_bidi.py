@@ -11,8 +11,8 @@ import pytest
 from cms.bidi import LRI, PDI
 from cms.email.rendering import render_email
 from events.guest_mail import CONFIRMATION, build_guest_email
-from events.models import EventNotice, GuestMessage
-from tests.events.guests import guest_event, rsvp
+from events.models import GuestMessage
+from tests.events.guests import arabic_guest_with_update, guest_event, rsvp
 from tests.factories import build_bulletin
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +33,7 @@ def calendar_row(html: str) -> str:
 
 
 def test_arabic_guest_emails_isolate_numbers_titles_and_the_calendar_row(home_page):
-    event = guest_event(title="Know Your Rights session")
-    omar = rsvp(event, "Omar", "omar@example.org", "ar")
-    notice = EventNotice.objects.create(
-        event=event,
-        kind=EventNotice.Kind.UPDATE,
-        changes=["time"],
-        message=f"للأسئلة اتصلوا على {PHONE}.",
-    )
+    omar, notice = arabic_guest_with_update(PHONE)
     messages = {
         "confirmation": build_guest_email(rsvp=omar, kind=CONFIRMATION),
         "update": build_guest_email(
