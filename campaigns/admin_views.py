@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from campaigns import selectors
 from campaigns.mailings.admin_views import visible_mailings
-from campaigns.mailings.selectors import delivery_counts, handed_over
+from campaigns.mailings.selectors import handed_over_by_mailing
 from campaigns.models import Campaign, Counter, Milestone
 from cms.admin_ui import AdminScreenMixin
 
@@ -22,8 +22,12 @@ VIEW_PERMISSIONS = ("campaigns.view_campaign", "campaigns.change_campaign")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def may_read_reports(user) -> bool:
+    return any(user.has_perm(name) for name in VIEW_PERMISSIONS)
+
+
 def _check(user) -> None:
-    if not any(user.has_perm(name) for name in VIEW_PERMISSIONS):
+    if not may_read_reports(user):
         raise PermissionDenied
 
 
@@ -53,6 +57,8 @@ class CampaignReportView(AdminScreenMixin, TemplateView):
         milestones = list(
             Milestone.objects.filter(campaign=campaign).order_by("reached_at")
         )
+        mailings = visible_mailings(self.request.user, campaign=campaign)
+        sent = handed_over_by_mailing(mailing.pk for mailing in mailings)
         context.update(
             campaign=campaign,
             counters=[
@@ -66,8 +72,8 @@ class CampaignReportView(AdminScreenMixin, TemplateView):
             by_zip=selectors.signatures_by_zip(campaign_id=campaign.pk)[:50],
             export_url=reverse("campaigns_admin:export_signatures", args=[campaign.pk]),
             mailings=[
-                {"mailing": mailing, "sent": handed_over(delivery_counts(mailing.pk))}
-                for mailing in visible_mailings(self.request.user, campaign=campaign)
+                {"mailing": mailing, "sent": sent.get(mailing.pk, 0)}
+                for mailing in mailings
             ],
         )
         return context
