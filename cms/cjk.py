@@ -16,28 +16,20 @@ RUN = re.compile(
 )
 
 
-def pairs(text: str) -> list[str]:
-    """Every overlapping pair of characters in each run (a lone character stays)."""
-    found = []
-    for match in RUN.finditer(text):
-        run = match.group()
-        found.extend(
-            [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-        )
-    return found
+def _run_pairs(run: str) -> list[str]:
+    """Every overlapping pair of characters of one run (a lone character stays)."""
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def indexed_pairs(*texts: str) -> str:
     """The pairs of all ``texts`` and their single characters, as one string of words,
     each once: many everyday words are one character (法 "law", 税 "tax")."""
-    words = []
-    for text in texts:
-        words.extend(pairs(text))
-        words.extend(char for match in RUN.finditer(text) for char in match.group())
+    runs = [run for text in texts for run in RUN.findall(text)]
+    words = [word for run in runs for word in (*_run_pairs(run), *run)]
     return " ".join(dict.fromkeys(words))
 
 
 def query_words(words: str) -> str:
     """A query with each run written as its pairs, the other words as they are."""
-    spaced = RUN.sub(lambda match: f" {' '.join(pairs(match.group()))} ", words)
+    spaced = RUN.sub(lambda match: f" {' '.join(_run_pairs(match.group()))} ", words)
     return " ".join(spaced.split())
