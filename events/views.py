@@ -222,15 +222,6 @@ def _rsvp_page(request, canonical, event, *, form, status=200, **context):
 
 
 def _cancel_page(request, event, *, status=200, **context):
-    from events.models import Rsvp
-
-    # "Your place goes to the next person on the waitlist" only when someone waits.
-    context.setdefault(
-        "someone_waiting",
-        Rsvp.objects.filter(
-            event_id=event.canonical().pk, status=Rsvp.Status.WAITLISTED
-        ).exists(),
-    )
     response = TemplateResponse(
         request,
         "events/rsvp_cancel.html",
@@ -284,6 +275,13 @@ def rsvp_cancel_view(request, event, token: str):
         except ValidationError as error:
             return _cancel_page(request, event, status=410, error=error.messages[0])
         return redirect(request.path)
+    # "Your place goes to the next person on the waitlist" only when someone waits.
+    someone_waiting = Rsvp.objects.filter(
+        event=canonical, status=Rsvp.Status.WAITLISTED
+    ).exists()
     return _cancel_page(
-        request, event, waitlisted=rsvp.status == Rsvp.Status.WAITLISTED
+        request,
+        event,
+        waitlisted=rsvp.status == Rsvp.Status.WAITLISTED,
+        someone_waiting=someone_waiting,
     )
