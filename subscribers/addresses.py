@@ -25,17 +25,27 @@ REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
 BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
+def has_refused_character(text: str) -> bool:
+    return any(
+        unicodedata.category(char) in REFUSED_CATEGORIES or char in BLANK_LETTERS
+        for char in text
+    )
+
+
 def validate_mailbox(value: str) -> None:
     """Refuse what the sender could not deliver or would deliver elsewhere: invisible
     or blank characters anywhere (the old IDNA codec Django's sender uses passes bidi
     isolates, an ideographic space, newer format characters into a domain), and a
     domain without an IDNA form."""
+    if value.isascii():
+        # Within ASCII the refused characters are the controls and the space; NFKC
+        # changes nothing and the domain is its own IDNA form. Nearly every address.
+        if not value.isprintable() or " " in value:
+            raise ValidationError(EmailValidator.message, code="invalid")
+        return
     invalid = ValidationError(EmailValidator.message, code="invalid")
     text = unicodedata.normalize("NFKC", value)
-    if any(
-        unicodedata.category(char) in REFUSED_CATEGORIES or char in BLANK_LETTERS
-        for char in text
-    ):
+    if has_refused_character(text):
         raise invalid
     _local, _at, domain = text.rpartition("@")
     if domain.isascii():

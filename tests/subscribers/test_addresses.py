@@ -2,8 +2,14 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
-from subscribers.addresses import EmailAddressField, validate_mailbox
+from subscribers.addresses import (
+    EmailAddressField,
+    has_refused_character,
+    validate_mailbox,
+)
 from subscribers.crypto import lookup_hash, normalise_email
 
 
@@ -106,3 +112,15 @@ def test_one_message_when_both_checks_refuse_an_address():
     with pytest.raises(ValidationError) as refused:
         EmailAddressField().clean("ana\u200b@example.org")
     assert refused.value.messages == ["Enter a valid email address."]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_shortcut_refuses_what_the_full_scan_refuses(text):
+    """validate_mailbox skips the per-character scan for ASCII: same answer."""
+    address = f"a{text}@example.org"
+    try:
+        validate_mailbox(address)
+        refused = False
+    except ValidationError:
+        refused = True
+    assert refused == has_refused_character(address)
