@@ -431,11 +431,16 @@ def erase_subscriber(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return False
-    # An earlier bounce or complaint reason is kept: it matters more for sending.
-    Suppression.objects.get_or_create(
+    # An earlier bounce, complaint or staff block is kept: it blocks as much. Leaving
+    # every list is not kept: the person could lift it by signing up again, and an
+    # erased address must stay blocked (the unsubscribe page leads here).
+    suppression, _created = Suppression.objects.get_or_create(
         email_hash=subscriber.email_hash,
         defaults={"reason": Suppression.Reason.ERASED},
     )
+    if suppression.reason in SELF_LIFTED:
+        suppression.reason = Suppression.Reason.ERASED
+        suppression.save(update_fields=["reason"])
     person_erasing.send(sender=Subscriber, email_hash=subscriber.email_hash)
     # Signatures, RSVPs and any later row found by the same keyed hash go too.
     for model in hash_keyed_models():

@@ -219,3 +219,34 @@ def test_key_rotation_command(settings):
     assert crypto.is_current(raw_name)
     settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]
     assert Subscriber.objects.get().email == "ana@example.org"
+
+
+def test_erasing_after_leaving_every_list_stays_erased():
+    """The unsubscribe page leads to erasure: leaving first must not leave a
+    suppression the next signup (anyone's) lifts."""
+    legal = MailingListFactory(name="Legal")
+    subscriber = _signup(legal, name="Ana", zip_code="60608")
+    assert services.unsubscribe(subscriber_id=subscriber.pk)
+    assert Suppression.objects.get().reason == Suppression.Reason.UNSUBSCRIBED
+
+    assert services.erase_subscriber(subscriber_id=subscriber.pk)
+
+    assert Suppression.objects.get().reason == Suppression.Reason.ERASED
+    assert services.blocks_all_mail(lookup_hash("ana@example.org"))
+    stranger = services.request_signup(
+        email="ana@example.org",
+        language="en",
+        list_ids=[legal.pk],
+        source=Subscription.Source.SIGNUP,
+        name="Somebody Else",
+    )
+    assert stranger is None
+    assert not Subscriber.objects.exists()
+
+
+def test_erasing_keeps_a_bounce_reason():
+    legal = MailingListFactory(name="Legal")
+    subscriber = _signup(legal)
+    services.suppress(email="ana@example.org", reason=Suppression.Reason.HARD_BOUNCE)
+    assert services.erase_subscriber(subscriber_id=subscriber.pk)
+    assert Suppression.objects.get().reason == Suppression.Reason.HARD_BOUNCE
