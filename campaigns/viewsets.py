@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from campaigns import admin_views
 from campaigns.models import Campaign
 from cms import url_converters  # noqa: F401 - registers <id:...>
+from cms.admin_ui import CopyFormView
 
 
 class CampaignViewSet(ModelViewSet):
@@ -18,6 +19,7 @@ class CampaignViewSet(ModelViewSet):
     add_to_admin_menu = True
     url_prefix = "campaigns"
     url_namespace = "campaigns_admin"
+    copy_view_class = CopyFormView
     form_fields = [
         "name",
         "slug",

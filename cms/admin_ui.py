@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import CopyView
 
 
 class AdminScreenMixin(WagtailAdminTemplateMixin):
@@ -25,3 +26,11 @@ class AdminScreenMixin(WagtailAdminTemplateMixin):
 
 def crumb(label, url_name: str, *args) -> tuple[str, str]:
     return (label, reverse(url_name, args=args))
+
+
+class CopyFormView(CopyView):
+    """Wagtail's copy screen, GET only. Its form posts to the add view; a POST to the
+    copy URL itself would save the form onto the original row (Wagtail's CopyView
+    hands the original to a create form), so it changes the row being "copied"."""
+
+    http_method_names = ["get", "head", "options"]

@@ -67,6 +67,8 @@ class MailingListViewSet(ModelViewSet):
     menu_order = 210
     menu_label = _("Mailing lists")
     index_view_class = MailingListIndexView
+    # A list's copy screen would show any list to whoever may add one.
+    copy_view_enabled = False
     list_display = [
         "name",
         Column(
@@ -195,7 +197,9 @@ class SubscriptionViewSet(ModelViewSet):
     # row per person and list), which a "Subscribers" label contradicted.
     form_fields = ["status"]
     index_view_class = SubscriptionIndexView
-    # Every view that loads one row loads it from the user's own lists only.
+    # Every view that loads one row loads it from the user's own lists only. There is
+    # no copy: one row per person and list, and Wagtail's copy screen loads any row.
+    copy_view_enabled = False
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     history_view_class = ScopedHistoryView
@@ -264,6 +268,7 @@ class SuppressionViewSet(ModelViewSet):
     menu_order = 230
     menu_label = _("Suppressions")
     index_view_class = SuppressionIndexView
+    copy_view_enabled = False  # one row per address
     search_fields = ["email_hash"]
     list_filter = ["reason"]
     list_display = [

@@ -396,3 +396,35 @@ def test_django_admin_is_not_mounted(client, world):
     same accounts (it had one until hardening unmounted it)."""
     assert client.get("/django-admin/").status_code == 404
     assert client.post("/django-admin/login/", {"username": "x"}).status_code == 404
+
+
+def test_no_copy_screen_changes_or_shows_another_lists_row(client, world, users):
+    """Wagtail's copy screen loads any row and saves a POST onto it (found in the
+    privacy audit: a Legal staffer with the subscription model permissions
+    unsubscribed an Outreach member through /copy/<id>/)."""
+    editor = users["editor"]
+    editor.groups.first().permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_subscription", "change_subscription"]
+        )
+    )
+    client.force_login(editor)
+    other = world["other_subscription"]
+    assert client.get(f"/admin/subscribers_admin/copy/{other.pk}/").status_code == 404
+    response = client.post(
+        f"/admin/subscribers_admin/copy/{other.pk}/", {"status": "unsubscribed"}
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == Subscription.Status.CONFIRMED
+
+    # Campaigns keep their copy screen (its form posts to the add view), but a POST to
+    # the copy URL no longer rewrites the original.
+    client.force_login(users["admin"])
+    campaign = world["campaign"]
+    copy_url = f"/admin/campaigns/copy/{campaign.pk}/"
+    assert 'action="/admin/campaigns/new/"' in client.get(copy_url).content.decode()
+    response = client.post(copy_url, {"name": "Renamed", "slug": "renamed"})
+    assert response.status_code == 405
+    campaign.refresh_from_db()
+    assert campaign.slug == "hate-has-no-place"
