@@ -19,6 +19,9 @@ TOKEN_PATHS = re.compile(
     r"(/(?:subscribers/(?:confirm|unsubscribe|preferences)|petitions/verify"
     r"|rsvp/cancel)/)"  # an event page's own sub-route: /<lang>/events/<slug>/rsvp/...
     r"[^/?#\s\"']+"
+    # A staff password-reset link: /admin/password_reset/confirm/<uid>/<token>/ sets
+    # a staff member's password for days; both segments go.
+    r"|(/password_reset/confirm/)[^?#\s\"']+"
 )
 # An address is looked for inside each run of characters that can be part of one (a
 # "word" between the separators of URLs, headers and log lines): a single pattern for
@@ -44,7 +47,11 @@ ADDRESS_ATOMS = {
 
 def redact(text: str) -> str:
     """``text`` with link tokens and e-mail addresses replaced by placeholders."""
-    return WORD.sub(_redact_address, TOKEN_PATHS.sub(r"\1<token>", text))
+    return WORD.sub(_redact_address, TOKEN_PATHS.sub(_token_placeholder, text))
+
+
+def _token_placeholder(path: re.Match) -> str:
+    return (path.group(1) or path.group(2)) + "<token>"
 
 
 def _redact_address(word: re.Match) -> str:

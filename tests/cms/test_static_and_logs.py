@@ -161,3 +161,26 @@ def test_chinese_labels_end_in_one_full_width_colon(client, home_page):
     assert "您的姓名：</label>" in name_label
     assert "消息：</label>" in ending_in_colon
     assert "：:" not in ending_in_colon
+
+
+@pytest.mark.django_db
+def test_staff_password_reset_links_carry_no_token_in_logs():
+    """A reset link sets a staff member's password for days (found in the privacy
+    audit: it was in the access log in clear, and worked from there)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    line = f'"GET /admin/password_reset/confirm/{uid}/{token}/ HTTP/1.1" 302 0'
+
+    written = written_by(
+        "django.server", lambda: logging.getLogger("django.server").info(line)
+    )
+
+    assert "GET /admin/password_reset/confirm/<token> HTTP/1.1" in written
+    assert token not in written
