@@ -107,7 +107,11 @@ class _Session(asyncio.Protocol):
                 return b"501 Syntax: RCPT TO:<address>\r\n"
             address = match.group(1).decode("utf-8", "replace")
             if address in self.sink.refuse:
-                return b"550 5.1.1 Recipient refused\r\n"
+                # As Postfix words it: the reply quotes the address.
+                return (
+                    b"550 5.1.1 <" + match.group(1) + b">: Recipient address "
+                    b"rejected: User unknown\r\n"
+                )
             if address in self.sink.greylist_once:
                 self.sink.greylist_once.discard(address)
                 return b"450 4.2.0 Greylisted, try again later\r\n"

@@ -10,6 +10,7 @@ backend (the file outbox, the console) gets one EmailMultiAlternatives per recip
 
 import email.utils
 import html
+import re
 import smtplib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from cms.mail.sender import from_address
 
 from . import identity, mime, relay
 from .exceptions import TransientSendError
+
+# RFC 3463's class.subject.detail at the start of a reply: 5.1.1 (no such mailbox).
+ENHANCED_STATUS = re.compile(r"[245]\.\d{1,3}\.\d{1,3}\b")
 
 # Provider name -> how a per-recipient value is written in a batch body, and the
 # backend that sends such batches.
@@ -380,4 +384,12 @@ def _send_over(
 
 
 def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
-    return f"refused: {error.recipients}"[:250]
+    """The relay's codes only: its reply names the address (and the refusal is keyed
+    by it), and a delivery row must not hold an address in clear, even after the
+    person is erased (the row stays, without its subscriber)."""
+    codes = []
+    for code, reply in error.recipients.values():
+        text = reply.decode("ascii", "replace") if isinstance(reply, bytes) else reply
+        enhanced = ENHANCED_STATUS.match(str(text))
+        codes.append(f"{code} {enhanced.group()}" if enhanced else str(code))
+    return ("refused: " + ", ".join(codes))[:250]

@@ -206,3 +206,15 @@ def test_report_counts_the_people_who_opened_and_clicked(client, home_page):
         "queued"
     ]
     assert reports.csv_report(untracked).splitlines()[1].endswith(",,")
+
+
+def test_a_rejection_reason_is_stored_without_the_address(client, delivery):
+    """Providers quote the address in their reasons; a delivery row keeps no address
+    in clear (it outlives the person's erasure)."""
+    reason = "Not delivering to previously bounced address ana@example.org"
+    payload = mailgun_event("rejected", delivery.pk, reject={"reason": reason})
+    assert post(client, payload).status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "ana@example.org" not in delivery.error
+    assert delivery.error.startswith("Not delivering to previously bounced address")

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.mailings.models import Delivery, Mailing, TrackingEvent
+from cms.accesslog import redact
 from subscribers import crypto
 from subscribers.models import Subscriber, Suppression
 
@@ -137,7 +138,9 @@ def apply_to_delivery(delivery: Delivery, event: AnymailTrackingEvent) -> None:
         if stamp:
             updates[stamp] = when
         if event.event_type == EventType.REJECTED:
-            updates["error"] = (event.description or "rejected by provider")[:255]
+            # Providers often quote the address in the reason: never stored in clear.
+            reason = redact(event.description or "") or "rejected by provider"
+            updates["error"] = reason[:255]
         rows = Delivery.objects.filter(pk=delivery.pk)
         if status == Delivery.Status.DELIVERED:
             rows = rows.exclude(status__in=FINAL_STATUSES)
