@@ -25,6 +25,7 @@ from campaigns.services import petitions
 from cms import ratelimit
 from cms.embed import allow_framing_by
 from cms.languages import LANGUAGE_CODES, localized_url, reader_language
+from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
 SIGNED_STATES = {"1", "check", "verified"}
@@ -281,6 +282,7 @@ def embed_petition(request, page_id: int):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
 def verify_signature(request, token: str):
     """GET asks for one click (mail scanners follow links); POST counts the signature."""
     signature = petitions.signature_for_token(token)

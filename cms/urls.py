@@ -30,6 +30,7 @@ urlpatterns = [
         logins.limit_password_posts(document_views.authenticate_with_password),
     ),
     path("favicon.ico", cms_views.favicon),
+    path("robots.txt", cms_views.robots),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Django's language form; the site's own switcher is plain links to each language.

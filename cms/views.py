@@ -4,7 +4,7 @@ language form."""
 import re
 
 from django.core.paginator import Paginator
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import translation
@@ -69,3 +69,12 @@ def set_language(request):
         ):
             response["Location"] = location
     return response
+
+
+ROBOTS = "User-agent: *\nDisallow: /admin/\n"
+
+
+def robots(request):
+    """Crawlers keep out of the admin. Pages behind someone's own link are not listed
+    here (a listing would point at them); they answer ``X-Robots-Tag: noindex``."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")

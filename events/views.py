@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
 from cms.page_cache import mark_cacheable
+from cms.private_links import NOINDEX
 from cms.routing import refuse_restricted
 from events import selectors
 from events.forms import RsvpForm, is_bot
@@ -231,7 +232,7 @@ def _cancel_page(request, event, *, status=200, **context):
     # The URL holds the guest's token: never hand it to another site. (Not
     # "no-referrer": browsers then post the form with "Origin: null", which CSRF refuses.)
     response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
+    response["X-Robots-Tag"] = NOINDEX
     return response
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms import ratelimit
 from cms.embed import allow_framing_by
+from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
 from . import services, tokens
@@ -169,6 +170,7 @@ def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         payload = tokens.read_confirm_token(token)
@@ -215,6 +217,7 @@ def _gone(request) -> HttpResponse:
 @csrf_exempt  # RFC 8058: mail clients POST with no cookie, session or CSRF token.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         parsed = tokens.read_unsubscribe_token(token)
@@ -270,6 +273,7 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber_id = tokens.read_preferences_token(token)
