@@ -3,8 +3,10 @@ VERP return path per delivery.
 
 List-Id (RFC 2919) is what readers' filters key on, so it must not change from one
 mailing to the next: it is derived from the list's id, which never changes (a name or
-slug may). A mailing to several lists carries the id of its first list (the oldest,
-lowest id).
+slug may). A mailing to several lists carries the site's own id (list 0): naming one
+of its lists would tell a reader of another list, and anyone who sees the message,
+that they are on a list they never joined, and for this audience a list can say
+something about a person.
 
 VERP: with BOUNCE_ADDRESS = bounces@example.org, the delivery 42 goes out with the
 envelope sender ``bounces+d42-<signature>@example.org``. A bounce comes back to that
@@ -38,11 +40,11 @@ def list_id(list_pk: int, name: str) -> str:
 
 
 def list_id_for(mailing: Mailing) -> str:
-    """The List-Id of a mailing: its first (lowest id) list's, or the site's."""
-    first = mailing.lists.order_by("pk").values_list("pk", "name").first()
-    if first is None:  # a mailing always has lists; a bare one still gets a stable id
-        return list_id(0, settings.WAGTAIL_SITE_NAME)
-    return list_id(*first)
+    """The List-Id of a mailing: its list's when it goes to one, else the site's."""
+    lists = list(mailing.lists.values_list("pk", "name")[:2])
+    if len(lists) == 1:
+        return list_id(*lists[0])
+    return list_id(0, settings.WAGTAIL_SITE_NAME)
 
 
 def _signature(delivery_id: int, secret: str) -> str:
