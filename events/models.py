@@ -358,6 +358,9 @@ class EventPage(
     override_translatable_fields = [
         SynchronizedField("venue"),
         SynchronizedField("address"),
+        # One list for every language (lists translate their own names): offered to
+        # translators it showed as a bare id, "Uses English version".
+        SynchronizedField("rsvp_list", overridable=False),
     ]
     search_fields = [
         *Page.search_fields,

@@ -106,3 +106,23 @@ def test_translate_makes_a_draft_so_the_english_fallback_stays_until_it_is_publi
     assert page.status_code == 200
     assert '<article lang="en" dir="ltr">' in page.content.decode()
     assert "Know your rights update" in page.content.decode()
+
+
+def test_an_event_s_list_is_not_offered_to_translators(home_page):
+    """Found by the staff tester: the translation editor showed "Offer to join this
+    list: 1 — Uses English version", a bare id with nothing to do."""
+    from wagtail_localize.models import OverridableSegment, RelatedObjectSegment
+
+    from tests.factories import MailingListFactory
+
+    event = build_event(title="Know Your Rights training")
+    event.rsvp_list = MailingListFactory(name="Legal")
+    event.save_revision().publish()
+    source, _ = TranslationSource.get_or_create_from_instance(event)
+    assert not RelatedObjectSegment.objects.filter(source=source).exists()
+    overridable = OverridableSegment.objects.filter(source=source)
+    assert not overridable.filter(context__path="rsvp_list").exists()
+    spanish = Locale.objects.get(language_code="es")
+    event.get_parent().specific.copy_for_translation(spanish, copy_parents=True)
+    source.create_or_update_translation(spanish, fallback=True)
+    assert event.get_translation(spanish).specific.rsvp_list_id == event.rsvp_list_id
