@@ -3,8 +3,9 @@
 Deploy checks (``manage.py check --deploy``, and every web, worker and beat process at
 start under production settings: cms/startup.py) refuse what the first production run
 got wrong: http or missing links in e-mails, a Wagtail Site on another host than
-BASE_URL, provider webhooks without their secret, Message-IDs on "localhost". The key
-checks run always: no process may touch personal data without its keys.
+BASE_URL, provider webhooks without their secret, Message-IDs on "localhost", and
+warn of the file outbox standing in for a provider. The key checks run always: no
+process may touch personal data without its keys.
 """
 
 import base64
@@ -172,6 +173,25 @@ def check_webhook_secret(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_outbox_in_production(app_configs=None, **kwargs):
+    """The file outbox is the laptop's default: with DEBUG off it means a deployment
+    that forgot EMAIL_PROVIDER, sending nothing and keeping every message on disk."""
+    if settings.DEBUG or settings.EMAIL_PROVIDER != "outbox":
+        return []
+    return [
+        Warning(
+            "EMAIL_PROVIDER is outbox (the default) with DEBUG off: no e-mail is "
+            "sent; every message, addresses and links included, is written to "
+            f"{settings.OUTBOX_DIR} instead.",
+            hint="Set EMAIL_PROVIDER to your provider (e.g. EMAIL_PROVIDER=mailgun "
+            "with its ANYMAIL_* settings) or to smtp; the outbox is for laptops and "
+            "tests.",
+            id="cms.W003",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)

@@ -43,3 +43,12 @@ def purge_person_log_entries(*, now=None) -> int:
         content_type__in=types, timestamp__lt=cutoff
     ).delete()
     return deleted
+
+
+def purge_outbox(*, now=None) -> int:
+    """Delete file-outbox messages older than OUTBOX_RETENTION_DAYS, whichever provider
+    sends now (an earlier run's files hold addresses too); safe to run twice."""
+    from cms.mail import outbox
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    return outbox.delete_messages_before(cutoff)

@@ -14,12 +14,13 @@ def send_test_email_task(
 
 @shared_task
 def purge_expired_records_task() -> None:
-    """Apply the retention periods (webhook events, person log entries); safe to run
-    twice."""
+    """Apply the retention periods (webhook events, person log entries, the file
+    outbox); safe to run twice."""
     from cms import retention
 
     retention.purge_tracking_events()
     retention.purge_person_log_entries()
+    retention.purge_outbox()
 
 
 @shared_task

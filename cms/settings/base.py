@@ -266,7 +266,8 @@ CELERY_QUEUES_ALL = ["default", "bulk", "alerts"]
 
 # --- E-mail ---------------------------------------------------------------------
 # EMAIL_PROVIDER picks the transport: "outbox" (default, files under var/outbox that
-# staff can browse in the admin), "smtp", "console", or any anymail ESP name
+# administrators can browse in the admin; sends nothing, so `check --deploy` warns of it
+# under production settings: cms.W003), "smtp", "console", or any anymail ESP name
 # ("mailgun", "postmark", "brevo", "amazon_ses", ...). Every ANYMAIL_* variable
 # goes into the ANYMAIL setting without its prefix.
 EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "outbox").lower()
@@ -494,6 +495,8 @@ CELERY_BEAT_SCHEDULE["events-dispatch-guest-mail"] = {
 # suppressions, RSVPs, signatures) are kept this many days, then deleted daily.
 TRACKING_EVENT_RETENTION_DAYS = env_int("TRACKING_EVENT_RETENTION_DAYS", 30)
 PERSON_LOG_RETENTION_DAYS = env_int("PERSON_LOG_RETENTION_DAYS", 90)
+# The file outbox's messages (addresses, venues, link tokens) are kept this many days.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7)
 CELERY_BEAT_SCHEDULE["cms-purge-expired-records"] = {
     "task": "cms.tasks.purge_expired_records_task",
     "schedule": 24 * 3600,

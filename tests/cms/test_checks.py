@@ -153,6 +153,28 @@ def test_smtp_without_a_bounce_address_warns(deployable):
     assert "no hard bounce ever suppresses anyone" in problems["cms.W002"]
 
 
+def test_the_file_outbox_under_production_settings_warns(deployable):
+    """A deployment that forgot EMAIL_PROVIDER sends nothing and keeps every message
+    on disk: `check --deploy` says so (it was silent)."""
+    deployable.EMAIL_PROVIDER = "outbox"  # the default when the variable is unset
+    deployable.ANYMAIL = {}
+    deployable.DEBUG = False
+    problems = cms_problems()
+    assert set(problems) == {"cms.W003"}
+    assert "no e-mail is sent" in problems["cms.W003"]
+    assert str(deployable.OUTBOX_DIR) in problems["cms.W003"]
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check", deploy=True, fail_level="WARNING")
+    assert "(cms.W003) EMAIL_PROVIDER is outbox" in str(failure.value)
+    assert "HINT: Set EMAIL_PROVIDER to your provider" in str(failure.value)
+
+
+def test_the_file_outbox_is_fine_on_a_laptop(deployable):
+    deployable.EMAIL_PROVIDER = "outbox"
+    deployable.DEBUG = True
+    assert cms_problems() == {}
+
+
 def test_encryption_keys_missing(deployable):
     deployable.FIELD_ENCRYPTION_KEYS = []
     deployable.LOOKUP_HASH_KEY = ""

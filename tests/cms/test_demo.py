@@ -54,6 +54,11 @@ def test_load_demo_builds_the_seed_content_and_is_idempotent(demo_content):
     assert all(live for *_, live in first["home_pages"])
     assert first["site_root"] is HomePage
     assert {"ONA staff", "Organizers"} <= set(first["groups"])
+    # The outbox holds everyone's mail: administrators only (SECURITY.md).
+    assert not Group.objects.filter(
+        permissions__codename="browse_outbox",
+        permissions__content_type__app_label="cms",
+    ).exists()
     assert ("admin", True) in first["users"]
 
     password = (demo_content / "demo-admin-password").read_text().strip()

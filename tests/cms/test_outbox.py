@@ -1,4 +1,6 @@
-from datetime import UTC
+import os
+import stat
+from datetime import UTC, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -7,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cms import retention
 from cms.mail import outbox
+from cms.tasks import purge_expired_records_task
 from tests.factories import SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +107,70 @@ def test_with_a_real_provider_the_page_offers_the_test_only(
     assert "left.behind@example.org" not in page
     detail = client.get(reverse("cms_outbox:message", args=[name]))
     assert detail.status_code == 404
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_outbox_files_are_the_owners_alone(outbox_dir):
+    """Every message holds an address, a name, link tokens: 0600 in a 0700 folder
+    (they were 0644, readable by every account on the machine)."""
+    old_umask = os.umask(0o022)  # a usual umask: what the files got before
+    try:
+        send_one("Private")
+    finally:
+        os.umask(old_umask)
+    (name,) = outbox.list_messages()
+    assert mode(outbox_dir) == 0o700
+    assert mode(outbox_dir / name) == 0o600
+
+
+def test_an_outbox_folder_made_before_is_made_private(outbox_dir):
+    outbox_dir.mkdir(parents=True)
+    outbox_dir.chmod(0o755)
+    send_one()
+    assert mode(outbox_dir) == 0o700
+
+
+def age(path, days: float) -> None:
+    then = (timezone.now() - timedelta(days=days)).timestamp()
+    os.utime(path, (then, then))
+
+
+def test_the_daily_retention_task_deletes_old_outbox_files(outbox_dir, settings):
+    settings.OUTBOX_RETENTION_DAYS = 7
+    send_one("Old", to="old@example.org")
+    (old,) = outbox.list_messages()
+    send_one("Recent", to="recent@example.org")
+    (recent,) = set(outbox.list_messages()) - {old}
+    crashed = outbox_dir / ".20270101T000000000000-abc.eml.part"
+    crashed.write_bytes(b"half a message")
+    other = outbox_dir / "notes.txt"  # not ours: left alone
+    other.write_text("x")
+    age(outbox_dir / old, 7.01)
+    age(crashed, 8)
+    age(other, 30)
+    age(outbox_dir / recent, 6.99)
+
+    purge_expired_records_task()  # the beat task, called directly
+
+    assert outbox.list_messages() == [recent]
+    assert not crashed.exists()
+    assert other.exists()
+    assert retention.purge_outbox() == 0, "safe to run twice"
+
+
+def test_the_purge_clears_what_an_earlier_outbox_left(outbox_dir, settings):
+    """Files written before a provider was configured hold addresses too."""
+    send_one("Left behind")
+    (name,) = outbox.list_messages()
+    age(outbox_dir / name, 8)
+    settings.EMAIL_PROVIDER = "mailgun"
+    assert retention.purge_outbox() == 1
+    assert not (outbox_dir / name).exists()
+
+
+def test_the_purge_without_an_outbox_folder(outbox_dir):
+    assert not outbox_dir.exists()
+    assert retention.purge_outbox() == 0
