@@ -1,6 +1,7 @@
 """Retention: delete what we no longer need about people once its time is up."""
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -52,3 +53,10 @@ def purge_outbox(*, now=None) -> int:
 
     cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
     return outbox.delete_messages_before(cutoff)
+
+
+def purge_expired_sessions() -> None:
+    """Delete expired sessions (Django's clearsessions); safe to run twice. A staff
+    session names its user; nothing else deletes it once its cookie is gone."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

@@ -15,12 +15,15 @@ def send_test_email_task(
 @shared_task
 def purge_expired_records_task() -> None:
     """Apply the retention periods (webhook events, person log entries, the file
-    outbox); safe to run twice."""
+    outbox, people who left every list, expired sessions); safe to run twice."""
     from cms import retention
+    from subscribers import services as subscribers
 
     retention.purge_tracking_events()
     retention.purge_person_log_entries()
     retention.purge_outbox()
+    subscribers.purge_unsubscribed()
+    retention.purge_expired_sessions()
 
 
 @shared_task

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cms import ratelimit
@@ -556,6 +556,60 @@ def purge_unconfirmed(*, now=None) -> int:
     _, per_model = Subscriber.objects.filter(
         created_at__lt=cutoff, subscriptions__isnull=True
     ).delete()
+    return per_model.get(Subscriber._meta.label, 0)
+
+
+def purge_unsubscribed(*, now=None, batch_size: int = 500) -> int:
+    """Delete people who left every list SUBSCRIBERS_UNSUBSCRIBED_DAYS ago or more,
+    keeping only a hashed suppression; safe to run twice and beside signups.
+
+    Returns how many subscribers were deleted.
+    """
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.SUBSCRIBERS_UNSUBSCRIBED_DAYS
+    )
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = _lock_departed_batch(cutoff, batch_size=batch_size)
+            if not batch:
+                return deleted
+            deleted += _forget_departed(batch)
+
+
+def _departed(cutoff) -> models.QuerySet:
+    """People with subscriptions, all unsubscribed, none changed since ``cutoff``."""
+    subscriptions = Subscription.objects.filter(subscriber=OuterRef("pk"))
+    still_here = subscriptions.filter(
+        Q(status__in=[Subscription.Status.PENDING, Subscription.Status.CONFIRMED])
+        | Q(updated_at__gte=cutoff)
+    )
+    return Subscriber.objects.filter(Exists(subscriptions)).exclude(Exists(still_here))
+
+
+def _lock_departed_batch(cutoff, *, batch_size: int) -> list[tuple[int, str]]:
+    ids = list(_departed(cutoff).values_list("pk", flat=True)[:batch_size])
+    # Locked as a signup, a confirmation or the preference centre lock them, then read
+    # again: someone who came back meanwhile has a pending or confirmed list now.
+    list(Subscriber.objects.select_for_update().filter(pk__in=ids).values("pk"))
+    return list(_departed(cutoff).filter(pk__in=ids).values_list("pk", "email_hash"))
+
+
+def _forget_departed(batch: list[tuple[int, str]]) -> int:
+    # Whoever left list by list has no suppression yet: it keeps an import or a
+    # partner from adding them back to the lists they left, as their subscriptions
+    # did. They lift it themselves by confirming a new signup (SELF_LIFTED).
+    Suppression.objects.bulk_create(
+        [
+            Suppression(email_hash=email_hash, reason=Suppression.Reason.UNSUBSCRIBED)
+            for _, email_hash in batch
+        ],
+        ignore_conflicts=True,  # an earlier reason (a bounce, a global unsubscribe) stays
+    )
+    # Their subscriptions and partner consents go with them; deliveries keep the
+    # mailing's counts without the link (SET_NULL); RSVPs and signatures are the
+    # events' and petitions' rows, found by hash, and stay.
+    _, per_model = Subscriber.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
     return per_model.get(Subscriber._meta.label, 0)
 
 

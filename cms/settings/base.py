@@ -404,6 +404,9 @@ TRACKING_MAX_EVENT_AGE = env_int("TRACKING_MAX_EVENT_AGE", 7 * 24 * 3600)
 # after SUBSCRIBERS_PENDING_DAYS by the beat task below.
 SUBSCRIBERS_CONFIRM_MAX_AGE = env_int("SUBSCRIBERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 SUBSCRIBERS_PENDING_DAYS = env_int("SUBSCRIBERS_PENDING_DAYS", 14)
+# Someone who left every list is deleted this many days after their last list change
+# (the daily retention task); only the hashed suppression stays.
+SUBSCRIBERS_UNSUBSCRIBED_DAYS = env_int("SUBSCRIBERS_UNSUBSCRIBED_DAYS", 30)
 # A preferences link (data download, erase) works this many days; each mailing sends
 # a fresh one, and an expired one offers to e-mail a new link to its owner.
 SUBSCRIBERS_PREFERENCES_LINK_DAYS = env_int("SUBSCRIBERS_PREFERENCES_LINK_DAYS", 60)
