@@ -1,18 +1,36 @@
-"""Admin: RSVPs per event, read-only (people change their RSVP, staff do not)."""
+"""Admin: RSVPs per event, read-only (people change their RSVP, staff do not).
 
+Scoped like subscribers: a staffer with "view RSVP" sees the RSVPs of the events that
+offer a list they may view (``ListPermission`` "view"), and guests' names, never their
+addresses (as on the check-in list). Administrators see every RSVP with its address,
+and only they may delete one (a guest's erasure request: a guest who joined no list
+has no preferences page to erase from)."""
+
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from events.models import Rsvp
 from subscribers.exports import neutralise
+from subscribers.models import ListPermission
+from subscribers.selectors import lists_user_can
+
+# Fields only an administrator is shown (inspect) or given (export).
+ADDRESS_FIELDS = {"email"}
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action in {"add", "change"}:
+            return False
+        # A "delete RSVP" model permission given to a group is not enough: deleting
+        # bypasses the waitlist and the guest's messages, and is kept for erasure.
+        if action == "delete" and not user.is_superuser:
             return False
         return super().user_has_permission(user, action)
 
@@ -20,7 +38,35 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+def scoped_rsvps(user):
+    """RSVPs to events that offer a list ``user`` may view (all for administrators);
+    the base of every RSVP screen. An event offering no list is an administrator's."""
+    if user.is_superuser:
+        return Rsvp.objects.all()
+    lists = lists_user_can(user, ListPermission.Permission.VIEW)
+    return Rsvp.objects.filter(event__rsvp_list__in=lists)
+
+
+def may_read_guest_addresses(user) -> bool:
+    """Guests' addresses are for administrators: a list grant covers that list's
+    subscribers, not everyone who came to an event offering it."""
+    return user.is_superuser
+
+
+def without_addresses(fields, user) -> list:
+    if may_read_guest_addresses(user):
+        return list(fields)
+    return [field for field in fields if field not in ADDRESS_FIELDS]
+
+
 class RsvpIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.list_export = without_addresses(self.list_export, request.user)
+
+    def get_base_queryset(self):
+        return scoped_rsvps(self.request.user).select_related("event")
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         # Names come from the public RSVP form: a spreadsheet must not run them.
@@ -29,9 +75,33 @@ class RsvpIndexView(IndexView):
         return value
 
 
+class ScopedInspectView(InspectView):
+    def get_fields(self):
+        return without_addresses(super().get_fields(), self.request.user)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            scoped_rsvps(self.request.user), pk=unquote(str(self.pk))
+        )
+
+
+class ScopedDeleteView(DeleteView):
+    def get_queryset(self):
+        return scoped_rsvps(self.request.user)
+
+
+class ScopedHistoryView(HistoryView):
+    def get_base_object_queryset(self):
+        return scoped_rsvps(self.request.user)
+
+
 class RsvpViewSet(ModelViewSet):
     model = Rsvp
     index_view_class = RsvpIndexView
+    # Every view that loads one RSVP loads it from the user's own events only.
+    inspect_view_class = ScopedInspectView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
     menu_label = _("RSVPs")
     icon = "date"
     add_to_admin_menu = True

@@ -47,7 +47,8 @@ PUBLIC_ADMIN = {
 }
 
 # Project screens: which logged-in roles may open them (GET). Anyone else is refused.
-# editor: subcommittee member with VIEW on the legal list; organizer: SEND on legal.
+# editor: subcommittee member with VIEW on the legal list, and the "view RSVP" and
+# "delete RSVP" model permissions; organizer: SEND on legal.
 MATRIX = {
     "campaigns_mailings": {"organizer", "admin"},
     "cms_outbox": {"admin"},
@@ -55,7 +56,8 @@ MATRIX = {
     "mailing_lists": {"editor", "admin"},
     "subscribers_admin": {"editor", "admin"},
     "suppression": {"admin"},
-    "rsvps": {"admin"},
+    # RSVPs of the events offering the legal list, names without addresses.
+    "rsvps": {"editor", "admin"},
     "campaigns_admin": {"admin"},
     # Check-in lists: the "Can use the check-in list of events" permission, which
     # neither list-scoped role holds here.
@@ -89,6 +91,9 @@ ADMIN_ONLY_VIEWS = {
         "history_results",
         "usage",
     },
+    # Deleting an RSVP is an administrator's (an erasure request), whatever model
+    # permission a group holds; the history is behind the same permission.
+    "rsvps": {"delete", "history", "history_results"},
 }
 # RSVPs are read-only for everyone, staff admin included.
 NOBODY = {
@@ -145,6 +150,10 @@ def make_user(role, legal):
     access = Permission.objects.get(codename="access_admin")
     group = Group.objects.create(name=f"group-{role}")
     group.permissions.add(access)
+    if role == "editor":
+        group.permissions.add(
+            *Permission.objects.filter(codename__in=["view_rsvp", "delete_rsvp"])
+        )
     ListPermission.objects.create(
         group=group,
         mailing_list=legal,
@@ -175,13 +184,12 @@ def world(home_page):
         verified_at=timezone.now(),
     )
     event = build_event()
-    rsvp = Rsvp.objects.create(
-        event=event,
-        name="Ana",
-        email="ana@example.org",
-        email_hash=lookup_hash("ana@example.org"),
-        status=Rsvp.Status.choices[0][0],
-    )
+    legal_event = build_event(title="Legal clinic", rsvp_list=legal)
+    know_your_rights = build_event(title="Know Your Rights", rsvp_list=outreach)
+    rsvp = guest(legal_event, "Ana", "ana@example.org")
+    other_rsvp = guest(know_your_rights, "Omar", "omar@example.org")
+    # An event that offers no list belongs to no subcommittee.
+    unlisted_rsvp = guest(event, "Luz", "luz@example.org")
     suppression = Suppression.objects.create(
         email_hash=lookup_hash("gone@example.org"), reason="erased"
     )
@@ -196,12 +204,24 @@ def world(home_page):
         "event": event,
         "campaign": campaign,
         "rsvp": rsvp,
+        "other_rsvp": other_rsvp,
+        "unlisted_rsvp": unlisted_rsvp,
         "suppression": suppression,
         "legal_mailing": legal_mailing,
         "other_mailing": other_mailing,
         "legal_subscription": Subscription.objects.get(subscriber=ana),
         "other_subscription": Subscription.objects.get(subscriber=omar),
     }
+
+
+def guest(event, name: str, email: str) -> Rsvp:
+    return Rsvp.objects.create(
+        event=event,
+        name=name,
+        email=email,
+        email_hash=lookup_hash(email),
+        status=Rsvp.Status.CONFIRMED,
+    )
 
 
 def ids_for(namespace, world, *, other=False) -> dict:
@@ -213,7 +233,7 @@ def ids_for(namespace, world, *, other=False) -> dict:
             "other_subscription" if other else "legal_subscription"
         ].pk,
         "suppression": world["suppression"].pk,
-        "rsvps": world["rsvp"].pk,
+        "rsvps": world["other_rsvp" if other else "rsvp"].pk,
         "campaigns_admin": world["campaign"].pk,
     }.get(namespace, 1)
     return {
@@ -317,6 +337,8 @@ def test_project_screens_open_for_the_roles_that_need_them(client, world, users)
             "/admin/mailing_lists/",
             "/admin/subscribers_admin/",
             "/admin/subscribers_admin/export/",
+            "/admin/rsvps/",
+            f"/admin/rsvps/inspect/{world['rsvp'].pk}/",
         ],
         "admin": [
             "/admin/outbox/",
@@ -370,6 +392,69 @@ def test_list_scoped_roles_cannot_reach_another_lists_objects(client, world, use
     )
     assert outcome(response) == "deny"
     assert Mailing.objects.count() == 2
+
+
+def rsvp_export(client, export_format: str = "csv") -> str:
+    response = client.get(f"/admin/rsvps/?export={export_format}")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else None
+    if export_format == "csv":
+        return (content or response.content).decode()
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(content or response.content)).active
+    return "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+
+def test_rsvp_viewers_see_their_lists_events_without_addresses(client, world, users):
+    """The legal subcommittee reads who comes to the legal list's events, by name only
+    (as on the check-in list): not the guests of outreach's Know Your Rights session
+    nor of an event offering no list, on any screen or by direct URL."""
+    client.force_login(users["editor"])
+    listing = client.get("/admin/rsvps/").content.decode()
+    assert "Ana" in listing
+    assert "Omar" not in listing
+    assert "Luz" not in listing
+    for export_format in ("csv", "xlsx"):
+        export = rsvp_export(client, export_format)
+        assert "Legal clinic" in export
+        assert "Ana" in export
+        assert "@" not in export, export_format
+        assert "E-mail address" not in export
+        assert "Know Your Rights" not in export
+        assert "Luz" not in export
+    inspect = client.get(f"/admin/rsvps/inspect/{world['rsvp'].pk}/")
+    assert inspect.status_code == 200
+    assert "Ana" in inspect.content.decode()
+    assert "ana@example.org" not in inspect.content.decode()
+    for other in ("other_rsvp", "unlisted_rsvp"):
+        path = f"/admin/rsvps/inspect/{world[other].pk}/"
+        assert outcome(client.get(path)) == "missing", other
+
+
+def test_only_an_administrator_deletes_an_rsvp(client, world, users):
+    """People cancel their own RSVP and staff cancel the event; deleting one is an
+    administrator's (an erasure request), even for a group given "delete RSVP"."""
+    client.force_login(users["editor"])
+    assert "/admin/rsvps/delete/" not in client.get("/admin/rsvps/").content.decode()
+    for key, refusal in (("rsvp", "deny"), ("other_rsvp", "missing")):
+        path = f"/admin/rsvps/delete/{world[key].pk}/"
+        assert outcome(client.get(path)) == refusal, (key, "GET")
+        assert outcome(client.post(path)) == refusal, (key, "POST")
+    assert Rsvp.objects.count() == 3
+
+    client.force_login(users["admin"])
+    export = rsvp_export(client)
+    for address in ("ana@example.org", "omar@example.org", "luz@example.org"):
+        assert address in export
+    inspect = client.get(f"/admin/rsvps/inspect/{world['other_rsvp'].pk}/")
+    assert "omar@example.org" in inspect.content.decode()
+    assert "/admin/rsvps/delete/" in client.get("/admin/rsvps/").content.decode()
+    response = client.post(f"/admin/rsvps/delete/{world['other_rsvp'].pk}/")
+    assert response.status_code == 302
+    assert not Rsvp.objects.filter(pk=world["other_rsvp"].pk).exists()
 
 
 def test_admin_post_actions_refuse_anonymous_and_link_holders(client, world):
