@@ -73,14 +73,18 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
 
 
 def describe(page) -> dict:
-    """What a result shows: its page, a kind label and one line about it."""
+    """What a result shows: its page, a kind label and when (both in the reader's
+    language) and its summary (in the page's, which may be the default language)."""
     from django.utils import formats
     from django.utils.translation import gettext
 
     from events.models import EventPage
 
     if isinstance(page, EventPage):
-        return {"page": page, "label": page.kind_label, "blurb": page.when_display()}
-    date = formats.date_format(page.date, "DATE_FORMAT")
-    blurb = f"{date} · {page.summary}" if page.summary else date
-    return {"page": page, "label": gettext("Bulletin"), "blurb": blurb}
+        return {"page": page, "label": page.kind_label, "when": page.when_display()}
+    return {
+        "page": page,
+        "label": gettext("Bulletin"),
+        "when": formats.date_format(page.date, "DATE_FORMAT"),
+        "summary": page.summary,
+    }

@@ -2,6 +2,7 @@
 the bulletin feeds, in each language. The six-language site takes a few seconds to
 build, so each test below checks several things on one build."""
 
+import re
 from datetime import timedelta
 
 import feedparser
@@ -200,3 +201,31 @@ def test_control_characters_are_not_shown_back(home_page, control):
     assert response.status_code == 200
     assert control not in html
     assert "guarder ía" in html
+
+
+def result_cards(html: str) -> list[str]:
+    return re.findall(r'<li class="card".*?</li>', html, re.S)
+
+
+def test_untranslated_search_results_keep_the_readers_language_and_prefix(site):
+    """On /ar/search/ an English bulletin or event is an English card, left to right;
+    its kind label and date are the reader's Arabic, and its link stays under /ar/."""
+    client = Client()
+    with translation.override("ar"):
+        bulletin_label = translation.gettext("Bulletin")
+        event_when = site["event"].when_display()
+    for query, title, label, when, path in (
+        ("warrant", "Know your rights update", bulletin_label, None, "bulletins"),
+        ("session", "Know Your Rights session", None, event_when, "events"),
+    ):
+        html = client.get("/ar/search/", {"q": query}).content.decode()
+        (card,) = result_cards(html)
+        assert card.startswith('<li class="card" lang="en" dir="ltr">'), card
+        assert title in card
+        if label:
+            assert f'<p class="label" lang="ar" dir="rtl">{label}</p>' in card
+        if when:
+            assert re.search(r'<span lang="ar" dir="rtl">[^<]*<', card), card
+        link = re.search(r'<h2><a href="([^"]+)"', card).group(1)
+        assert link.startswith(f"/ar/{path}/"), link
+        assert client.get(link).status_code == 200
