@@ -23,9 +23,9 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
         to=to,
         headers={"Content-Language": translation.get_language()},
     )
-    message.attach_alternative(
-        render_to_string(f"email/{template}.html", context), "text/html"
-    )
+    # The subject is the HTML part's <title>: what a screen reader announces for it.
+    html = render_to_string(f"email/{template}.html", {**context, "subject": subject})
+    message.attach_alternative(html, "text/html")
     message.send()
 
 

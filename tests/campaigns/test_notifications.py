@@ -100,6 +100,11 @@ def test_verification_mail_is_in_the_signers_language_with_a_working_link(
     client.post(path)
     assert Signature.objects.get().status == Signature.Status.VERIFIED
     assert 'lang="zh-hans"' in html
+    head = html[html.index("<head>") : html.index("</head>")]
+    assert "<title>请确认您的签名：Hate has no place in Chicago</title>" in head
+    assert (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' in head
+    )
 
     send_signature_verification_task(outcome.signature_id)
     assert len(messages()) == 1, "no verification e-mail once verified"

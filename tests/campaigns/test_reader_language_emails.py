@@ -15,6 +15,7 @@ from django.utils import translation
 
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
 from campaigns.mailings.services import control, sending, starting
+from cms.email.rendering import render_email
 from cms.mail import outbox
 from subscribers.models import Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
@@ -203,3 +204,24 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
         in html
     )
     assert 'href="tel:+13126601370"' in html
+
+
+def test_read_more_names_its_story_to_a_screen_reader_in_every_language(bulletin):
+    """As on the web: "Read more" plus the title hidden from sight, with a style that
+    mail clients which drop it (Gmail strips position) turn into visible text, never
+    into text hidden from screen readers too (display:none, mso-hide)."""
+    for language in LANGUAGES:
+        html = render_email(bulletin, language=language).html
+        link = re.search(
+            r'<a href="https://immigrantjustice.org/"[^>]*>(.*?)</a>', html, re.S
+        ).group(1)
+        with translation.override(language):
+            read_more = translation.gettext("Read more")
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", link))
+        assert text == f"{read_more}: Refugee ban remains blocked", language
+        hidden = re.search(r'<span [^>]*style="([^"]*)">: Refugee', link).group(1)
+        rules = hidden.replace(" ", "")
+        assert "clip" in rules, hidden
+        assert "position:absolute" in rules, hidden
+        assert "display:none" not in rules, hidden
+        assert "mso-hide" not in rules, hidden
