@@ -11,6 +11,7 @@ backend (the file outbox, the console) gets one EmailMultiAlternatives per recip
 import email.utils
 import html
 import re
+import secrets
 import smtplib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,7 +89,13 @@ def single_line(value: str) -> str:
 
 
 def message_id_for(delivery_id: int, mailing_id: int) -> str:
+    """A delivery's Message-ID, derived from its id; a test copy (no delivery) gets a
+    fresh one each time: mail clients hide a message whose id they have already seen,
+    so the second language's copy, or the test after a correction, would vanish. The
+    ``t`` prefix keeps it apart from every delivery's ``d<id>``."""
     domain = settings.MESSAGE_ID_DOMAIN
+    if delivery_id <= 0:
+        return f"<t{secrets.token_hex(8)}.m{mailing_id}@{domain}>"
     return f"<d{delivery_id}.m{mailing_id}@{domain}>"
 
 

@@ -45,6 +45,18 @@ def send_test_email(
     return True
 
 
+def marked_as_test(subject: str, *, language: str, label: str = "") -> str:
+    """A test copy's subject, marked "[Test]" in the copy's own language; ``label``
+    names the language when one test sends several, so staff can tell them apart."""
+    with translation.override(language):
+        if label:
+            return _("[Test] %(language)s: %(subject)s") % {
+                "language": label,
+                "subject": subject,
+            }
+        return _("[Test] %(subject)s") % {"subject": subject}
+
+
 def _send_page_test(*, user, language: str, page_id: int) -> bool:
     from wagtail.models import Page
 
@@ -64,10 +76,8 @@ def _send_page_test(*, user, language: str, page_id: int) -> bool:
     html, text = rendered.html, rendered.text
     for placeholder, value in merge.items():
         html, text = html.replace(placeholder, value), text.replace(placeholder, value)
-    with translation.override(language):
-        subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=marked_as_test(rendered.subject, language=language),
         body=text,
         from_email=from_address(language),
         to=[user.email],

@@ -1,6 +1,9 @@
 """Mailing admin: who may create, review, send, pause and report; checked in views and services."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -13,6 +16,8 @@ from tests.campaigns.mailing_fixtures import lists, subscribe
 from tests.factories import SuperuserFactory, UserFactory, build_bulletin
 
 pytestmark = pytest.mark.django_db
+
+DOMAIN = settings.MESSAGE_ID_DOMAIN
 
 
 def refused(response) -> bool:
@@ -257,3 +262,31 @@ def test_a_draft_says_what_each_language_gets_before_it_goes(client, setup):
     # Every language but English, as on the alert screen (with its readers, or 0).
     assert rows.count("English text, their language around it") == 5
     assert '<td lang="es">Español (Spanish)</td>\n                <td>1</td>' in rows
+
+
+def test_every_test_copy_has_its_own_message_id_and_a_translated_mark(
+    setup, mailoutbox
+):
+    """Mail clients hide a message whose Message-ID they have seen: each language's copy,
+    and the copy sent after a correction, needs its own, never a delivery's."""
+    from campaigns.mailings.services.testing import send_test_mailing
+
+    page, legal, outreach = setup
+    user = SuperuserFactory()
+    mailing = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk, outreach.pk]
+    )
+    assert send_test_mailing(mailing_id=mailing.pk, user_id=user.pk) == 3
+    assert send_test_mailing(mailing_id=mailing.pk, user_id=user.pk) == 3
+    ids = [message.extra_headers["Message-ID"] for message in mailoutbox]
+    assert len(ids) == 6
+    assert len(set(ids)) == 6
+    assert all(
+        re.fullmatch(rf"<t[0-9a-f]+\.m{mailing.pk}@{re.escape(DOMAIN)}>", i)
+        for i in ids
+    )
+    assert {message.subject for message in mailoutbox} == {
+        "[Prueba] Español (Spanish): March bulletin",
+        "[测试] 简体中文 (Simplified Chinese)：March bulletin",
+        "[تجربة] العربية (Arabic): March bulletin",
+    }

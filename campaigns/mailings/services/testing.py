@@ -2,11 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from campaigns.mailings import identity, transport
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.selectors import audience_size_by_language
 from campaigns.mailings.services.starting import page_languages
+from cms.languages import language_label
+from cms.mail.services import marked_as_test
 
 
 def languages_for_test_copies(mailing: Mailing) -> list[str]:
@@ -25,7 +29,9 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     """Render the mailing's page now, once per language its readers have (else once per
     translation), to the user's own address: exactly what each language group gets.
 
-    Per-recipient links point at the site (a test copy belongs to no subscriber).
+    Per-recipient links point at the site (a test copy belongs to no subscriber). Each
+    copy has its own Message-ID and a subject naming its language in the staff member's
+    admin language ("[Prueba] Español (Spanish): ...").
     Returns the number of messages sent. Safe to run twice.
     """
     from cms.email.rendering import render_email
@@ -37,6 +43,8 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     page = mailing.page.specific
     languages = languages_for_test_copies(mailing)
     base = settings.WAGTAILADMIN_BASE_URL
+    with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
+        labels = {language: language_label(language) for language in languages}
     recipient = transport.Recipient(
         delivery_id=0,
         email=user.email,
@@ -48,7 +56,9 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
         rendered = render_email(page, language=language, base_url=base)
         envelope = transport.Envelope(
             mailing_id=mailing.pk,
-            subject=f"[TEST {language}] {rendered.subject}",
+            subject=marked_as_test(
+                rendered.subject, language=language, label=labels[language]
+            ),
             html=rendered.html,
             text=rendered.text,
             list_id=identity.list_id_for(mailing),
