@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.html import strip_tags
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -54,6 +55,9 @@ def _time_zone_help() -> str:
 
 
 TIME_ZONE_HELP = lazy(_time_zone_help, str)()
+# Publishing a new time or place e-mails every guest at once (events.notices).
+GUESTS_TOLD_HELP = _("Publishing a change here e-mails every guest at once.")
+TIME_AND_GUESTS_HELP = format_lazy("{} {}", TIME_ZONE_HELP, GUESTS_TOLD_HELP)
 
 
 class EventIndexPage(
@@ -317,15 +321,17 @@ class EventPage(
         FieldRowPanel(
             [
                 FieldPanel(
-                    "start", widget=TypedDateTimeInput, help_text=TIME_ZONE_HELP
+                    "start", widget=TypedDateTimeInput, help_text=TIME_AND_GUESTS_HELP
                 ),
-                FieldPanel("end", widget=TypedDateTimeInput, help_text=TIME_ZONE_HELP),
+                FieldPanel(
+                    "end", widget=TypedDateTimeInput, help_text=TIME_AND_GUESTS_HELP
+                ),
             ]
         ),
         MultiFieldPanel(
             [
-                FieldPanel("venue"),
-                FieldPanel("address"),
+                FieldPanel("venue", help_text=GUESTS_TOLD_HELP),
+                FieldPanel("address", help_text=GUESTS_TOLD_HELP),
                 FieldPanel("hide_address"),
                 FieldPanel("online_url"),
             ],

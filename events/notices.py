@@ -45,6 +45,37 @@ def describe_changes(before: dict, after: dict) -> list[str]:
     return changes
 
 
+def changes_to_tell(announced: dict, current: dict) -> list[str]:
+    """The changes guests last told ``announced`` must hear about (none before the
+    facts were first recorded: nobody could RSVP yet)."""
+    return describe_changes(announced, current) if announced else []
+
+
+def guests_to_notify(event: EventPage):
+    """The RSVPs a change of ``event`` reaches: confirmed and waitlisted guests, none
+    once the event is over."""
+    if event.end <= timezone.now():
+        return Rsvp.objects.none()
+    return Rsvp.objects.filter(
+        event_id=event.pk, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
+    )
+
+
+def guests_to_tell(event: EventPage) -> int:
+    """How many guests publishing ``event`` (an unsaved edit of a live event) will
+    e-mail at once: announce_event_change's own rule, asked before the publish."""
+    if event.pk is None or event.source_or_none() is not None:
+        return 0  # a new page has no guests; a translation's facts are its source's
+    announced = (
+        EventPage.objects.filter(pk=event.pk)
+        .values_list("announced_facts", flat=True)
+        .first()
+    )
+    if not changes_to_tell(announced or {}, event.facts()):
+        return 0
+    return guests_to_notify(event).count()
+
+
 def announce_event_change(
     *,
     event_id: int,
@@ -65,16 +96,14 @@ def announce_event_change(
         event = lock_event(event_id)
         current = event.facts()
         before = event.announced_facts or {}
-        changes = describe_changes(before, current) if before else []
+        changes = changes_to_tell(before, current)
         if not changes and not (force and before):
             if not before:
                 EventPage.objects.filter(pk=event.pk).update(announced_facts=current)
             return None
         EventPage.objects.filter(pk=event.pk).update(announced_facts=current)
-        guests = Rsvp.objects.filter(
-            event=event, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
-        ).values_list("pk", flat=True)
-        if event.end <= timezone.now() or not guests.exists():
+        guests = guests_to_notify(event).values_list("pk", flat=True)
+        if not guests.exists():
             return None
         notice = EventNotice.objects.create(
             event=event,

@@ -309,3 +309,74 @@ def test_the_page_shows_no_private_address_in_any_language(home_page):
         assert PRIVATE_ADDRESS not in body
         assert "1+Example+St" not in body
         assert "1%20Example%20St" not in body
+
+
+def edit_form(event, **changes) -> dict:
+    """The event editor's POST as it stands, with ``changes``, published."""
+    from django.utils import timezone as tz
+
+    def local(moment):
+        return tz.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "kind": event.kind,
+        "start": local(event.start),
+        "end": local(event.end),
+        "venue": event.venue,
+        "address": event.address,
+        "hide_address": "on" if event.hide_address else "",
+        "rsvp_mode": event.rsvp_mode,
+        "capacity": event.capacity or "",
+        "waitlist": "on" if event.waitlist else "",
+        "remind_hours_before": event.remind_hours_before or "",
+        "description": '{"blocks": [], "entityMap": {}}',
+        "action-publish": "publish",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value != ""}
+
+
+def test_the_editor_warns_that_guests_are_told_and_says_how_many(
+    client, home_page, run_on_commit
+):
+    """Publishing a new time or place e-mails every guest at once: the fields say so
+    before, and the publish says to how many guests after."""
+    from django.urls import reverse
+    from wagtail.users.models import UserProfile
+
+    from tests.factories import SuperuserFactory
+
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Omar", "omar@example.org", "ar")  # on the waitlist
+    staff = SuperuserFactory()
+    client.force_login(staff)
+    edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    warning = "Publishing a change here e-mails every guest at once."
+    assert client.get(edit).content.decode().count(warning) == 4
+
+    with run_on_commit():
+        answer = client.post(edit, edit_form(event, venue="Room 4S"), follow=True)
+    assert "2 guests will be told about the change by e-mail." in (
+        answer.content.decode()
+    )
+    assert told().count() == 2
+
+    with run_on_commit():
+        answer = client.post(edit, edit_form(event, venue="Room 4S"), follow=True)
+    assert "told about the change" not in answer.content.decode(), "nothing new"
+    assert told().count() == 2
+
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "es"
+    profile.save()
+    with run_on_commit():
+        answer = client.post(edit, edit_form(event, venue="Sala 4N"), follow=True)
+    assert "2 invitados recibirán un correo sobre el cambio." in (
+        answer.content.decode()
+    )
+    assert "se envía un correo a todos los invitados" in (
+        client.get(edit).content.decode()
+    )
