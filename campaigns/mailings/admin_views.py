@@ -24,6 +24,7 @@ from campaigns.mailings.selectors import (
     audience_by_delivery,
     audience_size_by_language,
     delivery_counts,
+    earlier_sends_to_same_lists,
     handed_over,
     handed_over_by_mailing,
     mailing_breakdown,
@@ -241,6 +242,9 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             stale_translations=stale_translation_notes(mailing)
             if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
             else [],
+            earlier_sends=earlier_send_notes(mailing)
+            if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
+            else [],
             is_live=mailing.status in {Mailing.Status.STARTING, Mailing.Status.SENDING},
         )
         return context
@@ -280,6 +284,39 @@ def stale_translation_notes(mailing: Mailing) -> list[str]:
     ]
 
 
+def when_sent(mailing: Mailing):
+    """When a mailing went (or goes) out: its start, else its schedule."""
+    return mailing.started_at or mailing.scheduled_at or mailing.created_at
+
+
+def earlier_send_notes(mailing: Mailing) -> list[str]:
+    """A warning per earlier mailing of the same page to any of the same lists: its
+    readers would get the page twice."""
+    notes = []
+    for other, shared in earlier_sends_to_same_lists(mailing):
+        values = {
+            "lists": ", ".join(each.name for each in shared),
+            "date": local_datetime(when_sent(other)),
+            "mailing": other.pk,
+        }
+        if other.status == Mailing.Status.SCHEDULED:
+            note = _(
+                "This page is already scheduled to go to %(lists)s on %(date)s "
+                "(mailing %(mailing)s)."
+            )
+        elif other.status == Mailing.Status.SENT:
+            note = _(
+                "This page already went to %(lists)s on %(date)s (mailing %(mailing)s)."
+            )
+        else:
+            note = _(
+                "This page has been going out to %(lists)s since %(date)s "
+                "(mailing %(mailing)s)."
+            )
+        notes.append(note % values)
+    return notes
+
+
 def confirm_mailing(
     request,
     mailing: Mailing,
@@ -295,7 +332,8 @@ def confirm_mailing(
     """The confirmation screen of a mailing's mass action; ``sends``: the action sends
     the page (shown under "What goes out")."""
     breakdown = mailing_breakdown(mailing)
-    notes = [*stale_translation_notes(mailing), *notes]
+    earlier = earlier_send_notes(mailing) if sends else []
+    notes = [*earlier, *stale_translation_notes(mailing), *notes]
     return confirm.confirmation(
         request,
         title=title,

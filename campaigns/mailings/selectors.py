@@ -177,6 +177,40 @@ def translations_behind(page) -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code in behind]
 
 
+# A mailing in one of these has gone out, is going out or will go without another step.
+GONE_OR_GOING = (
+    Mailing.Status.SCHEDULED,
+    Mailing.Status.STARTING,
+    Mailing.Status.SENDING,
+    Mailing.Status.PAUSED,
+    Mailing.Status.SENT,
+)
+
+
+def sends_of_page(page_id: int) -> QuerySet[Mailing]:
+    """The page's mailings that went, are going or are scheduled to go, oldest first."""
+    return Mailing.objects.filter(page_id=page_id, status__in=GONE_OR_GOING).order_by(
+        "created_at", "pk"
+    )
+
+
+def earlier_sends_to_same_lists(mailing: Mailing) -> list[tuple[Mailing, list]]:
+    """Other mailings of ``mailing``'s page to any of its lists, each with the lists
+    they share (only those: the others may be lists its sender may not see)."""
+    list_ids = set(mailing.lists.values_list("pk", flat=True))
+    others = (
+        sends_of_page(mailing.page_id)
+        .filter(lists__in=list_ids)
+        .exclude(pk=mailing.pk)
+        .distinct()
+        .prefetch_related("lists")
+    )
+    return [
+        (other, [each for each in other.lists.all() if each.pk in list_ids])
+        for other in others
+    ]
+
+
 def audience_by_delivery(mailing: Mailing) -> dict[str, int]:
     """{language: people} of a started mailing, from its deliveries."""
     rows = (

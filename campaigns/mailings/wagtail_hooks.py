@@ -5,7 +5,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from campaigns.mailings import admin_urls
-from campaigns.mailings.admin_views import create_url_for, sendable_lists
+from campaigns.mailings.admin_views import (
+    create_url_for,
+    local_datetime,
+    sendable_lists,
+    when_sent,
+)
+from campaigns.mailings.selectors import sends_of_page
 
 
 @hooks.register("register_admin_urls")
@@ -152,9 +158,25 @@ def offer_to_send_after_publishing(request, page):
     from cms.models import MailablePageMixin
 
     url = send_as_mailing_url(page, request.user)
-    if url and isinstance(page.specific, MailablePageMixin):
+    if not url or not isinstance(page.specific, MailablePageMixin):
+        return
+    latest = sends_of_page(page.pk).last()
+    if latest is None:
         messages.success(
             request,
             _("“%(title)s” is live. Send it to your lists?") % {"title": page.title},
             buttons=[messages.button(url, _("Send as mailing"))],
         )
+        return
+    # Not an invitation: another send would reach the same readers twice. The editor's
+    # "Send as mailing" button stays for a send to other lists (its review names
+    # the earlier sends).
+    if latest.status == latest.Status.SCHEDULED:
+        said = _(
+            "“%(title)s” is live. It is already scheduled as a mailing for %(date)s."
+        )
+    else:
+        said = _("“%(title)s” is live. It already went out as a mailing on %(date)s.")
+    messages.success(
+        request, said % {"title": page.title, "date": local_datetime(when_sent(latest))}
+    )

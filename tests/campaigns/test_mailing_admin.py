@@ -290,3 +290,74 @@ def test_every_test_copy_has_its_own_message_id_and_a_translated_mark(
         "[测试] 简体中文 (Simplified Chinese)：March bulletin",
         "[تجربة] العربية (Arabic): March bulletin",
     }
+
+
+def sent_earlier(page, mailing_lists, *, status=Mailing.Status.SENT):
+    from django.utils import timezone
+
+    earlier = Mailing.objects.create(page=page, status=status)
+    earlier.lists.set(mailing_lists)
+    if status == Mailing.Status.SCHEDULED:
+        earlier.scheduled_at = timezone.now() + timezone.timedelta(days=1)
+    else:
+        earlier.started_at = timezone.now()
+    earlier.save()
+    return earlier
+
+
+def test_sending_a_page_again_names_its_earlier_sends_to_the_same_lists(client, setup):
+    """The same page to the same lists reaches its readers twice: the review and the
+    confirmation say when it already went (only lists both mailings share)."""
+    page, legal, outreach = setup
+    (other,) = lists(1)
+    user = SuperuserFactory()
+    client.force_login(user)
+    first = sent_earlier(page, [legal, other])
+    planned = sent_earlier(page, [outreach], status=Mailing.Status.SCHEDULED)
+    sent_earlier(page, [other])  # no list in common: not named
+    again = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk, outreach.pk]
+    )
+
+    review = client.get(reverse("campaigns_mailings:detail", args=[again.pk]))
+    confirmation = client.post(reverse("campaigns_mailings:send_now", args=[again.pk]))
+    for screen in (review.content.decode(), confirmation.content.decode()):
+        assert f"This page already went to {legal.name} on " in screen
+        assert f"(mailing {first.pk})." in screen
+        assert f"already scheduled to go to {outreach.name} on " in screen
+        assert f"(mailing {planned.pk})." in screen
+        assert other.name not in screen
+        assert screen.count("(mailing ") == 2
+
+    fresh = control.create_mailing(
+        user=user, page=build_bulletin(title="April bulletin"), list_ids=[legal.pk]
+    )
+    screen = client.post(reverse("campaigns_mailings:send_now", args=[fresh.pk]))
+    assert "This page already" not in screen.content.decode()
+
+
+def test_publishing_a_page_that_went_out_says_so_instead_of_offering_a_send(
+    client, setup
+):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    page, legal, _outreach = setup
+    client.force_login(SuperuserFactory())
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    form = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "date": str(page.date),
+            "summary": "",
+            "body": streamfield([]),
+            "action-publish": "publish",
+        }
+    )
+    answer = client.post(edit, form, follow=True).content.decode()
+    assert "is live. Send it to your lists?" in answer
+
+    sent_earlier(page, [legal])
+    answer = client.post(edit, form, follow=True).content.decode()
+    assert "is live. It already went out as a mailing on " in answer
+    assert "Send it to your lists?" not in answer
