@@ -274,8 +274,9 @@ def stale_translation_notes(mailing: Mailing) -> list[str]:
         _(
             "The %(source)s page was published after its translation into "
             "%(languages)s: those readers would get the translation as it was before. "
-            "Update it first (Translate › Sync translated pages, then publish), or "
-            "send it as it is."
+            "Update it first (in the English page's editor, “Sync translated pages” "
+            "in the “…” menu at the top, then publish each translation), or send it "
+            "as it is."
         )
         % {
             "source": confirm.language_name(settings.LANGUAGE_CODE),

@@ -336,6 +336,9 @@ def test_translations_older_than_the_page_are_named_before_sending(client, lists
     assert note in asked
     assert note in shown
     assert "Spanish" not in asked.split("translation into")[1].split("</p>")[0]
+    # There is no Translate menu: the item is in the editor header's "…" menu.
+    assert "“Sync translated pages” in the “…” menu at the top" in asked
+    assert "Translate ›" not in asked
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
 
 
