@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -19,13 +21,18 @@ VIEW = ListPermission.Permission.VIEW
 IMPORT = ListPermission.Permission.IMPORT
 
 
+def _import_help() -> str:
+    return gettext(
+        "Columns: e-mail, name, language (one of %(codes)s; empty: en), ZIP, lists "
+        "(list slugs or names, separated by semicolons). Only import people who "
+        "agreed to hear from us."
+    ) % {"codes": imports.accepted_languages()}
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "Columns: e-mail, name, language, ZIP, lists (list slugs or names, "
-            "separated by semicolons). Only import people who agreed to hear from us."
-        ),
+        help_text=lazy(_import_help, str)(),
     )
 
     def clean_file(self):

@@ -25,6 +25,13 @@ from .models import MailingList, Subscriber, Subscription, Suppression
 
 BATCH = 2000
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def accepted_languages() -> str:
+    """The language column's values, as the form's help and a refused row name them."""
+    return ", ".join(code for code, _name in settings.LANGUAGES)
+
+
 HEADER_ALIASES = {
     "email": "email",
     "e-mail": "email",
@@ -115,7 +122,10 @@ def _validate(
         return _("name contains line breaks or control characters")
     language = (raw.get("language") or "en").lower()
     if language not in LANGUAGE_CODES:
-        return _("unknown language")
+        return _("unknown language “%(value)s”: use one of %(codes)s") % {
+            "value": raw.get("language", "")[:20],
+            "codes": accepted_languages(),
+        }
     zip_code = raw.get("zip_code", "")
     if len(zip_code) > 10 or (zip_code and not zip_code.replace("-", "").isdigit()):
         return _("not a valid ZIP code")

@@ -178,7 +178,7 @@ def test_import_reports_every_rejected_row(client, lists, legal_staff):
         "bounced@example.org,B,en,,legal\n"
         "other@example.org,O,en,,mental-health\n"
         '"cr@example.org","Ana\rBcc",en,,legal\n'
-        "lang@example.org,L,xx,,legal\n"
+        "lang@example.org,L,Spanish,,legal\n"
         "left@example.org,Left,en,,legal\n"
     )
     client.force_login(legal_staff)
@@ -192,7 +192,13 @@ def test_import_reports_every_rejected_row(client, lists, legal_staff):
     assert reasons[5] == "suppressed address: never mailed again"
     assert reasons[6].startswith("unknown list or no permission")
     assert "line breaks" in reasons[7]
-    assert reasons[8] == "unknown language"
+    # A language name is refused with the values that are accepted.
+    assert reasons[8] == (
+        "unknown language “Spanish”: use one of en, es, hi, zh-hans, ar, pl"
+    )
+    assert "language (one of en, es, hi, zh-hans, ar, pl; empty: en)" in (
+        client.get(reverse("subscribers_admin:import")).content.decode()
+    )
     assert (report.created, report.subscribed, report.already) == (1, 1, 1)
     new = Subscription.objects.get(
         subscriber__email_hash=lookup_hash("new@example.org")
