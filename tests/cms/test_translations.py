@@ -1,5 +1,7 @@
 """All six languages are complete: every catalogue string translated and compiled."""
 
+import json
+import re
 from pathlib import Path
 
 import polib
@@ -105,3 +107,35 @@ def test_djangos_form_messages_come_from_our_catalogues():
         with pytest.raises(ValidationError) as long:
             field.clean("a-long-address@example.org")
         assert "अधिकतम 20 अक्षर" in " ".join(long.value.messages)
+
+
+# Tú forms: imperatives with a pronoun, of the verbs the admin uses ("actualízala",
+# "envíala", "escríbele"; usted says "actualícela", "envíela", "escríbale", which
+# is why no shape alone tells them apart), and the commonest other tú words.
+TU_IMPERATIVE = re.compile(
+    r"\b(?:(?:actualíz|enví|déj|revís|publíc|cámbi|bórr|elimín|guárd|pruéb|apruéb"
+    r"|páus|resérv|búsc|entrég|revóc|intént|apúnt|cópi)a"
+    r"|(?:escríb|añád|píd|compárt|inscríb|suscríb|ábr|descárg)e)"
+    r"(?:la|las|lo|los|le|les|me|nos|te)\b",
+    re.IGNORECASE,
+)
+TU_WORDS = re.compile(
+    r"\b(?:tu|tus|puedes|quieres|tienes|debes|elige|escribe|selecciona|pulsa|haz)\b",
+    re.IGNORECASE,
+)
+
+
+def test_the_spanish_translations_say_usted_throughout():
+    """The Spanish admin said "Déjelo", "resérvelas" (usted) but "Actualízala ... o
+    envíala" (tú) in one note: the translations the catalogues are built from
+    (merged in bin/po_fill.py's order, a later file winning) keep to usted."""
+    merged: dict = {}
+    for source in sorted((LOCALE_DIR / "translations").glob("*.json")):
+        merged.update(json.loads(source.read_text()))
+    tu = []
+    for msgid, languages in merged.items():
+        spanish = languages.get("es") or ""
+        for form in spanish if isinstance(spanish, list) else [spanish]:
+            if TU_IMPERATIVE.search(form) or TU_WORDS.search(form):
+                tu.append((msgid, form))
+    assert tu == []
