@@ -4,6 +4,7 @@ build, so each test below checks several things on one build."""
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
@@ -229,3 +230,47 @@ def test_untranslated_search_results_keep_the_readers_language_and_prefix(site):
         link = re.search(r'<h2><a href="([^"]+)"', card).group(1)
         assert link.startswith(f"/ar/{path}/"), link
         assert client.get(link).status_code == 200
+
+
+class SearchLandmarks(HTMLParser):
+    """The accessible name of each role=search element: its aria-label, or the text of
+    the heading its aria-labelledby names."""
+
+    def __init__(self):
+        super().__init__()
+        self.landmarks: list[dict] = []
+        self.headings: dict[str, str] = {}
+        self._heading: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("role") == "search":
+            self.landmarks.append(attrs)
+        if tag in ("h1", "h2") and attrs.get("id"):
+            self._heading = attrs["id"]
+            self.headings[self._heading] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2"):
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self.headings[self._heading] += data
+
+    def names(self) -> list[str]:
+        return [
+            attrs.get("aria-label")
+            or self.headings.get(attrs.get("aria-labelledby", ""), "").strip()
+            for attrs in self.landmarks
+        ]
+
+
+def test_each_search_landmark_has_its_own_name(home_page):
+    """The header's search box and the search page's form were both plain "search" in
+    a screen reader's list of landmarks (found by the accessibility audit, L7)."""
+    landmarks = SearchLandmarks()
+    landmarks.feed(Client().get("/search/", {"q": "rights"}).content.decode())
+
+    names = landmarks.names()
+    assert names == ["Search the site", "Search bulletins and events"]
