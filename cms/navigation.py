@@ -50,7 +50,8 @@ def localize(pages: list[Page], locale: Locale) -> list[Page]:
 
 def menu_links(request) -> list[dict]:
     """[{label, url, current}] for the header: the home page's menu, or, while that is
-    empty, its live children marked "Show in menus". Cached with the page frame."""
+    empty, its live children marked "Show in menus". Cached with the page frame.
+    ``current`` is the link's aria-current value, or None."""
     from django.utils.translation import get_language
 
     from cms.frame_cache import fragment
@@ -58,9 +59,20 @@ def menu_links(request) -> list[dict]:
     entries = fragment(request, "menu", get_language(), lambda: menu_entries(request))
     path = getattr(request, "path", "")
     return [
-        {"label": label, "url": url, "current": not is_home and path.startswith(url)}
+        {"label": label, "url": url, "current": aria_current(path, url, is_home)}
         for label, url, is_home in entries
     ]
+
+
+def aria_current(path: str, url: str, is_home: bool) -> str | None:
+    """A menu link's aria-current: "page" on that very page, "true" on a page in its
+    section (a screen reader said "Events, current page" on every event), else None."""
+    if path == url:
+        return "page"
+    # The home page is every page's ancestor: marking it would say nothing.
+    if not is_home and path.startswith(url):
+        return "true"
+    return None
 
 
 def menu_entries(request) -> list[tuple[str, str, bool]]:

@@ -89,6 +89,22 @@ def test_menu_front_door_footer_and_feed_links(site, rf):
     assert labels == ["Events"], "an empty menu: the pages marked Show in menus"
 
 
+def test_the_menu_says_current_page_only_on_that_page(site):
+    """On an event the menu said "Events, current page" (found by the accessibility
+    audit, L8): the section is aria-current="true" there, "page" on itself."""
+
+    def main_menu(path):
+        html = Client().get(path).content.decode()
+        return html[html.index('<nav class="main-nav"') :].split("</nav>")[0]
+
+    events = '<a href="/es/events/" aria-current="%s">'
+    assert events % "page" in main_menu("/es/events/")
+    on_an_event = main_menu("/es" + site["event"].url)
+    assert events % "true" in on_an_event
+    assert 'aria-current="page"' not in on_an_event
+    assert '<a href="/es/events/">' in main_menu("/es/bulletins/")
+
+
 def test_feeds_and_search_in_every_language(site, django_capture_on_commit_callbacks):
     client = Client()
     for code in LANGUAGES:
