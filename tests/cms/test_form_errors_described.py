@@ -84,3 +84,81 @@ def test_addresses_are_typed_left_to_right_in_arabic(client, forms, form):
     assert 'dir="rtl"' in page.content.decode()
     (email,) = parsed(page).email_inputs
     assert email.get("dir") == "ltr"
+
+
+class CheckboxGroups(HTMLParser):
+    """Each fieldset: its attributes, its legend's text and the checkboxes inside it;
+    and each label tied to no control (no ``for``, nothing inside)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fieldsets: list[dict] = []
+        self.loose_labels: list[str] = []
+        self._fieldset: dict | None = None
+        self._in_legend = False
+        self._label: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "fieldset":
+            self._fieldset = {"attrs": attrs, "legend": "", "checkboxes": []}
+            self.fieldsets.append(self._fieldset)
+        elif tag == "legend":
+            self._in_legend = True
+        elif tag == "label":
+            self._label = {"for": attrs.get("for"), "text": "", "control": False}
+        elif tag in ("input", "select", "textarea"):
+            if self._label is not None:
+                self._label["control"] = True
+            if self._fieldset is not None and attrs.get("type") == "checkbox":
+                self._fieldset["checkboxes"].append(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset":
+            self._fieldset = None
+        elif tag == "legend":
+            self._in_legend = False
+        elif tag == "label" and self._label is not None:
+            if not self._label["for"] and not self._label["control"]:
+                self.loose_labels.append(self._label["text"].strip())
+            self._label = None
+
+    def handle_data(self, data):
+        if self._in_legend and self._fieldset is not None:
+            self._fieldset["legend"] += data
+        if self._label is not None:
+            self._label["text"] += data
+
+
+def checkbox_groups(response) -> CheckboxGroups:
+    groups = CheckboxGroups()
+    groups.feed(response.content.decode())
+    return groups
+
+
+@pytest.fixture
+def petition_with_lists(home_page):
+    petition = build_petition_page(home_page, CampaignFactory())
+    petition.campaign.default_lists.add(
+        MailingListFactory(name="Legal Protection/Services", slug="legal")
+    )
+    return petition
+
+
+@pytest.mark.parametrize("where", ["page", "widget"])
+def test_the_petitions_list_question_labels_its_checkboxes(
+    client, petition_with_lists, where
+):
+    """The question was a <label> tied to nothing, so a screen reader read a list's
+    name and a checkbox without asking anything (found by the accessibility audit)."""
+    url = {
+        "page": petition_with_lists.url,
+        "widget": f"/petitions/embed/{petition_with_lists.pk}/",
+    }[where]
+
+    groups = checkbox_groups(client.get(url))
+
+    (group,) = groups.fieldsets
+    assert group["legend"].strip() == "Also keep me informed by e-mail about:"
+    assert group["checkboxes"] == ["lists"]
+    assert groups.loose_labels == []
