@@ -88,10 +88,11 @@ def test_addresses_are_typed_left_to_right_in_arabic(client, forms, form):
 
 class CheckboxGroups(HTMLParser):
     """Each fieldset: its attributes, its legend's text and the checkboxes inside it;
-    and each label tied to no control (no ``for``, nothing inside)."""
+    each label tied to no control (no ``for``, nothing inside); the ids."""
 
     def __init__(self):
         super().__init__()
+        self.ids: set[str] = set()
         self.fieldsets: list[dict] = []
         self.loose_labels: list[str] = []
         self._fieldset: dict | None = None
@@ -100,6 +101,8 @@ class CheckboxGroups(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
         if tag == "fieldset":
             self._fieldset = {"attrs": attrs, "legend": "", "checkboxes": []}
             self.fieldsets.append(self._fieldset)
@@ -162,3 +165,31 @@ def test_the_petitions_list_question_labels_its_checkboxes(
     assert group["legend"].strip() == "Also keep me informed by e-mail about:"
     assert group["checkboxes"] == ["lists"]
     assert groups.loose_labels == []
+
+
+def test_an_error_on_a_checkbox_group_describes_the_group(
+    client, forms, petition_with_lists
+):
+    """The error sat after the </fieldset> and nothing pointed at it: each checkbox
+    said "invalid" without why (found by the accessibility audit)."""
+    signup_url, signup_data = forms["signup"]
+    signup_data = {**signup_data, "lists": []}  # "Choose at least one list."
+    petition_data = {**BAD, "zip_code": "", "lists": ["999999"]}
+    petition_url = f"/petitions/{petition_with_lists.pk}/sign/"
+
+    for url, data in [(signup_url, signup_data), (petition_url, petition_data)]:
+        response = client.post(url, data)
+
+        assert response.status_code == 400
+        groups = checkbox_groups(response)
+        (group,) = groups.fieldsets
+        assert group["attrs"].get("aria-describedby") == "id_lists_error", url
+        assert "id_lists_error" in groups.ids, url
+
+
+def test_a_checkbox_group_without_errors_points_at_nothing(client, forms):
+    signup_url, _data = forms["signup"]
+
+    (group,) = checkbox_groups(client.get(signup_url)).fieldsets
+
+    assert "aria-describedby" not in group["attrs"]
