@@ -109,7 +109,7 @@ class EmbeddedPetitionForm(EmbedTokenMixin, PetitionForm):
 
     embed_salt = EMBED_TOKEN_SALT
     embed_expired_message = _(
-        "This form has expired. Please reload the page and sign again."
+        "This form has expired, so your signature was not counted. Please sign again."
     )
 
     def __init__(self, *args, page_id: int, **kwargs):

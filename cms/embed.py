@@ -24,6 +24,16 @@ def allow_framing_by(response, origins) -> None:
     response._csp_replace = {"frame-ancestors": frame_ancestor_sources(origins)}
 
 
+class FreshTokenField(forms.CharField):
+    """A form token that is always rendered as the one signed for this response, even
+    in a bound form: one written back as it came (expired) could never be sent again,
+    however often the reader pressed the button (WCAG 2.2.1). The posted value is still
+    what gets checked."""
+
+    def bound_data(self, data, initial):
+        return initial
+
+
 class EmbedTokenMixin:
     """For a form shown in a partner's frame: a signed, expiring token naming the page.
 
@@ -33,13 +43,14 @@ class EmbedTokenMixin:
     """
 
     embed_salt = "cms.embed-form"
+    # Pressing the button again sends the fresh token the form now carries.
     embed_expired_message = _(
-        "This form has expired. Please reload the page and try again."
+        "This form has expired, so nothing was sent. Please send it again."
     )
 
     def add_embed_token(self, page_id: int) -> None:
         self.embed_page_id = page_id
-        self.fields["form_token"] = forms.CharField(
+        self.fields["form_token"] = FreshTokenField(
             widget=forms.HiddenInput,
             initial=signing.TimestampSigner(salt=self.embed_salt).sign(str(page_id)),
         )

@@ -1,17 +1,21 @@
 """The public petition page, its widget and verification links, through HTTP."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
+from django.core.signing import TimestampSigner
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale, PageViewRestriction
 
-from campaigns.forms import EmbeddedPetitionForm
+from campaigns.forms import EMBED_TOKEN_SALT, EmbeddedPetitionForm
 from campaigns.models import Milestone, Signature
 from campaigns.selectors import counter_value
 from campaigns.services.counters import record_milestone
 from campaigns.services.petitions import record_signature, verification_token
+from cms.embed import EMBED_TOKEN_MAX_AGE
 from subscribers.models import Subscriber
 from tests.factories import MailingListFactory, SuperuserFactory, translate_page
 
@@ -488,6 +492,29 @@ def test_widget_refuses_a_missing_or_foreign_token(client, petition, campaign):
     assert missing.status_code == foreign.status_code == 400
     assert "This form has expired" in foreign.content.decode()
     assert Signature.objects.count() == 0
+
+
+def test_widget_after_an_expired_token_signs_with_one_more_press(petition):
+    """The re-rendered form wrote back the expired token it was sent, so the button
+    failed for ever (found by the accessibility audit: WCAG 2.2.1)."""
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("campaigns:embed", args=[petition.pk])
+    seven_hours_ago = time.time() - EMBED_TOKEN_MAX_AGE - 3600
+    with mock.patch("time.time", return_value=seven_hours_ago):
+        expired = TimestampSigner(salt=EMBED_TOKEN_SALT).sign(str(petition.pk))
+
+    refused = client.post(url, {**VALID, "form_token": expired})
+
+    assert refused.status_code == 400
+    assert "your signature was not counted" in refused.content.decode()
+    assert counter_value(campaign_id=petition.campaign_id) == 0
+    (fresh,) = re.findall(
+        r'name="form_token" value="([^"]+)"', refused.content.decode()
+    )
+    assert fresh != expired
+    again = client.post(url, {**VALID, "form_token": fresh})
+    assert again.status_code == 302
+    assert counter_value(campaign_id=petition.campaign_id) == 1
 
 
 def test_widget_for_unknown_or_draft_page_is_404(client, petition):

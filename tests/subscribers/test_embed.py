@@ -2,11 +2,16 @@
 with the same answers and the same limits as the signup page itself."""
 
 import re
+import time
 import uuid
+from unittest import mock
 
 import pytest
+from django.core.signing import TimestampSigner
 from wagtail.models import PageViewRestriction
 
+from cms.embed import EMBED_TOKEN_MAX_AGE
+from subscribers.forms import EmbeddedSignupForm
 from subscribers.models import SignupPage, Subscriber, Subscription
 from subscribers.services import suppress
 from tests.factories import MailingListFactory, translate_page
@@ -173,6 +178,27 @@ def test_bad_token_or_input_writes_nothing(client, signup_page, lists):
         == 400
     )
     assert Subscriber.objects.count() == 0
+
+
+def test_after_an_expired_token_one_more_press_signs_up(client, signup_page, lists):
+    """The re-rendered form wrote back the expired token it was sent, so the button
+    failed for ever (found by the accessibility audit: WCAG 2.2.1)."""
+    seven_hours_ago = time.time() - EMBED_TOKEN_MAX_AGE - 3600
+    with mock.patch("time.time", return_value=seven_hours_ago):
+        expired = TimestampSigner(salt=EmbeddedSignupForm.embed_salt).sign(
+            str(signup_page.pk)
+        )
+
+    refused = client.post(embed_url(signup_page), data(lists, expired))
+
+    assert refused.status_code == 400
+    assert "so nothing was sent" in refused.content.decode()
+    assert Subscriber.objects.count() == 0
+    fresh = TOKEN.search(refused.content.decode()).group(1)
+    assert fresh != expired
+    again = client.post(embed_url(signup_page), data(lists, fresh))
+    assert again.status_code == 200
+    assert Subscriber.objects.count() == 1
 
 
 def test_shares_the_signup_pages_limits(client, signup_page, lists, rate_limit):
