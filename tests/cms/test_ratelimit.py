@@ -190,3 +190,28 @@ def test_limits_let_everyone_through_while_redis_is_unreachable(settings, rate_l
     turn = (("signup.client", lambda: "k"), ("signup.client", lambda: "k"))
     assert all(ratelimit.first_refused(*turn) is None for _ in range(3))
     ratelimit.give_back("signup.client", "k")
+
+
+def test_log_ids_link_one_day_and_cannot_be_recomputed_once_the_salt_is_gone():
+    """Found in the privacy audit: the access log's client id was a hash under a key
+    derived from SECRET_KEY alone, never rotated: whoever held the key turned an id back
+    into an IPv4 address in 0.06 s, and one client's lines linked across months."""
+    from freezegun import freeze_time
+
+    environ = {"REMOTE_ADDR": "198.51.100.77"}
+    ratelimit.counter_cache().clear()
+    ratelimit._log_salts.clear()
+    with freeze_time("2026-12-05 10:00:00"):
+        first = ratelimit.client_log_id(environ)
+        assert ratelimit.client_log_id(environ) == first
+        assert ratelimit.client_log_id({"REMOTE_ADDR": "198.51.100.78"}) != first
+    with freeze_time("2026-12-06 10:00:00"):
+        assert ratelimit.client_log_id(environ) != first, "a new day, a new id"
+    with freeze_time("2026-12-05 23:00:00"):
+        # Another process the same day shares the salt through the cache ...
+        ratelimit._log_salts.clear()
+        assert ratelimit.client_log_id(environ) == first
+        # ... and once it is gone (two days later), nobody can make the id again.
+        ratelimit.counter_cache().clear()
+        ratelimit._log_salts.clear()
+        assert ratelimit.client_log_id(environ) != first
