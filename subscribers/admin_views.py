@@ -1,6 +1,8 @@
 """Staff import and export of subscribers (CSV): export from the lists they may view,
 import into the lists they may import into (a separate grant: an import adds confirmed
-subscribers, so seeing a list must not be enough to fill it)."""
+subscribers, so seeing a list must not be enough to fill it). What an import reports,
+and what a list shows of people known from other lists, depends on what the user may
+see (subscribers.imports, selectors.details_shown_to)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from django.views import View
 
 from . import exports, imports
 from .models import ListPermission
-from .selectors import lists_user_can
+from .selectors import lists_user_can, sees_every_list
 
 MAX_UPLOAD = 20 * 1024 * 1024
 VIEW = ListPermission.Permission.VIEW
@@ -68,12 +70,32 @@ class ImportView(_ScopedView):
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
             return self._render(request, form, status=400)
-        report = imports.import_subscribers(rows=rows, allowed_lists=self.lists)
-        return self._render(request, ImportForm(), report=report)
+        report = imports.import_subscribers(
+            rows=rows, allowed_lists=self.lists, importer=request.user
+        )
+        told = report.told_to(
+            sees_all_lists=sees_every_list(request.user),
+            sees_suppressions=sees_suppressions(request.user),
+        )
+        return self._render(request, ImportForm(), report=told)
 
     def _render(self, request, form, *, report=None, status=200):
-        context = {"form": form, "report": report, "lists": self.lists}
+        context = {
+            "form": form,
+            "report": report,
+            "lists": self.lists,
+            "explains_pending": not sees_every_list(request.user),
+        }
         return render(request, self.template_name, context, status=status)
+
+
+def sees_suppressions(user) -> bool:
+    """Whoever may open the suppressions screen, which looks an address up."""
+    from .viewsets import suppression_viewset
+
+    return suppression_viewset.permission_policy.user_has_any_permission(
+        user, ["add", "change", "delete", "view"]
+    )
 
 
 class ExportView(_ScopedView):

@@ -34,15 +34,17 @@ class _Echo:
 
 
 def subscription_rows(subscriptions: QuerySet[Subscription]) -> Iterator[list[str]]:
-    """One row per subscription, addresses decrypted a batch at a time."""
+    """One row per subscription, addresses decrypted a batch at a time; name, language
+    and ZIP only where the row ``shows_details`` (selectors.subscriptions_seen_by)."""
     queryset = subscriptions.select_related("subscriber", "mailing_list").order_by("pk")
     for item in queryset.iterator(chunk_size=2000):
         subscriber = item.subscriber
+        shown = item.shows_details
         yield [
             subscriber.email,
-            subscriber.name or "",
-            subscriber.language,
-            subscriber.zip_code,
+            (subscriber.name or "") if shown else "",
+            subscriber.language if shown else "",
+            subscriber.zip_code if shown else "",
             item.mailing_list.slug,
             item.status,
             item.source,

@@ -2,12 +2,18 @@
 
 Set-based: a 50,000-row file costs a handful of queries per few thousand rows, not
 several per row (see bench/bench_import.py).
+
+An importer who cannot see every list learns nothing from an import about people on
+the lists they cannot see: someone already known only from those lists joins as
+pending and gets the confirmation e-mail (their details show on the list once they
+confirm, selectors.details_shown_to), and the report keeps new and known people, and
+suppressed and already-added rows, together (ImportReport.told_to).
 """
 
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +28,8 @@ from subscribers.addresses import validate_mailbox
 from . import crypto
 from .forms import CONTROL_CHARACTERS
 from .models import MailingList, Subscriber, Subscription, Suppression
+from .selectors import sees_every_list, subscriptions_seen_by
+from .services import queue_confirmation
 
 BATCH = 2000
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -53,11 +61,43 @@ class ImportFileError(ValueError):
 
 @dataclass
 class ImportReport:
+    """What an import did. Who was new and which rows were suppressed is not for
+    everyone who may import: show a user told_to(...), not this."""
+
     rows: int = 0
-    created: int = 0
+    # People new to us; None when the reader may not know who was known.
+    created: int | None = 0
+    # Subscriptions added, confirmed or (awaiting) pending the person's confirmation.
     subscribed: int = 0
+    awaiting: int | None = 0
+    # Subscriptions not added: already there, or left (and, told to someone who may
+    # not see suppressions, refused for a suppressed address).
     already: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    # Lines (among rejected) and subscriptions refused because the address is
+    # suppressed; suppressions_shown says whether rejected still names them.
+    suppressed_lines: set[int] = field(default_factory=set)
+    suppressed_subscriptions: int = 0
+    suppressions_shown: bool = True
+
+    def told_to(
+        self, *, sees_all_lists: bool, sees_suppressions: bool
+    ) -> "ImportReport":
+        """This report as told to someone who may (or may not) see every list and the
+        suppressions: what they may not know is left out, or counted with what they may."""
+        told = replace(self, rejected=list(self.rejected))
+        if not sees_all_lists:
+            told.created = told.awaiting = None
+        if not sees_suppressions:
+            told.rejected = [
+                (line, reason)
+                for line, reason in self.rejected
+                if line not in self.suppressed_lines
+            ]
+            told.already += self.suppressed_subscriptions
+            told.suppressed_lines, told.suppressed_subscriptions = set(), 0
+            told.suppressions_shown = False
+        return told
 
 
 @dataclass
@@ -164,13 +204,17 @@ def import_subscribers(
     *,
     rows: list[tuple[int, dict[str, str]]],
     allowed_lists: QuerySet[MailingList],
+    importer,
     source: str = Subscription.Source.IMPORT,
 ) -> ImportReport:
     """Add people from import rows as confirmed subscribers; all or nothing.
 
     Rejected rows (invalid, duplicate, suppressed, unknown list) are reported with the
     reason and skipped. Existing people keep their own name and language, and a
-    subscription they left stays left: only a new signup can bring it back.
+    subscription they left stays left: only a new signup can bring it back. Someone
+    already known, but not from a list where ``importer`` sees their details, joins as
+    pending and is sent the confirmation e-mail: an import must not hand the details
+    they gave for another list to this one without their word.
     """
     report = ImportReport(rows=len(rows))
     lists_by_key: dict[str, int] = {}
@@ -214,8 +258,14 @@ def import_subscribers(
             report.rejected.append(
                 (row.line, _("suppressed address: never mailed again"))
             )
+            report.suppressed_lines.add(row.line)
+            report.suppressed_subscriptions += len(row.list_ids)
         else:
             kept.append(row)
+    unseen = _unseen_by(
+        importer,
+        [existing[row.email_hash] for row in kept if row.email_hash in existing],
+    )
 
     new_people = []
     for row in kept:
@@ -235,6 +285,7 @@ def import_subscribers(
     report.created = len(new_people)
 
     now = timezone.now()
+    awaiting: dict[int, tuple[str, list[int]]] = {}
     for chunk in _in_chunks(kept):
         ids = [existing[row.email_hash] for row in chunk]
         present = set(
@@ -242,20 +293,74 @@ def import_subscribers(
                 "subscriber_id", "mailing_list_id"
             )
         )
-        fresh = [
-            Subscription(
-                subscriber_id=existing[row.email_hash],
-                mailing_list_id=list_id,
-                status=Subscription.Status.CONFIRMED,
-                source=source,
-                consented_at=now,
-            )
-            for row in chunk
-            for list_id in row.list_ids
-            if (existing[row.email_hash], list_id) not in present
-        ]
+        fresh = []
+        for row in chunk:
+            subscriber_id = existing[row.email_hash]
+            for list_id in row.list_ids:
+                if (subscriber_id, list_id) in present:
+                    continue
+                if subscriber_id in unseen:
+                    awaiting.setdefault(subscriber_id, (row.email, []))[1].append(
+                        list_id
+                    )
+                    fresh.append(_pending(subscriber_id, list_id, source))
+                else:
+                    fresh.append(_confirmed(subscriber_id, list_id, source, now))
         report.already += sum(len(row.list_ids) for row in chunk) - len(fresh)
         Subscription.objects.bulk_create(fresh)
         report.subscribed += len(fresh)
+    report.awaiting = sum(len(list_ids) for _email, list_ids in awaiting.values())
+    _ask_to_confirm(awaiting)
     report.rejected.sort()
     return report
+
+
+def _unseen_by(importer, subscriber_ids: list[int]) -> set[int]:
+    """Of these people, those on no list where ``importer`` sees their details."""
+    if not subscriber_ids or sees_every_list(importer):
+        return set()
+    seen: set[int] = set()
+    shown = subscriptions_seen_by(importer).filter(shows_details=True)
+    for chunk in _in_chunks(subscriber_ids):
+        seen.update(
+            shown.filter(subscriber_id__in=chunk).values_list(
+                "subscriber_id", flat=True
+            )
+        )
+    return set(subscriber_ids) - seen
+
+
+def _confirmed(subscriber_id: int, list_id: int, source: str, now) -> Subscription:
+    return Subscription(
+        subscriber_id=subscriber_id,
+        mailing_list_id=list_id,
+        status=Subscription.Status.CONFIRMED,
+        source=source,
+        consented_at=now,
+    )
+
+
+def _pending(subscriber_id: int, list_id: int, source: str) -> Subscription:
+    return Subscription(
+        subscriber_id=subscriber_id,
+        mailing_list_id=list_id,
+        status=Subscription.Status.PENDING,
+        source=source,
+    )
+
+
+def _ask_to_confirm(awaiting: dict[int, tuple[str, list[int]]]) -> None:
+    """The confirmation e-mail, in each person's own language, for their new pending
+    lists (one per person, within the usual limits)."""
+    languages: dict[int, str] = {}
+    for chunk in _in_chunks(list(awaiting)):
+        languages.update(
+            Subscriber.objects.filter(pk__in=chunk).values_list("pk", "language")
+        )
+    for subscriber_id, (email, list_ids) in awaiting.items():
+        queue_confirmation(
+            subscriber_id=subscriber_id,
+            email=email,
+            list_ids=list_ids,
+            language=languages[subscriber_id],
+        )

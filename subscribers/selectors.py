@@ -1,6 +1,18 @@
 """Shared read queries for subscribers."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from .models import ListPermission, MailingList, Subscriber, Subscription, Suppression
 
@@ -18,19 +30,62 @@ def lists_user_can(user, permission: str) -> QuerySet[MailingList]:
     return MailingList.objects.filter(pk__in=granted)
 
 
-def list_counts(lists: QuerySet[MailingList]) -> dict[int, dict[str, dict[str, int]]]:
-    """{list id: {status: {language: count}}} for the admin, in one query."""
+def sees_every_list(user) -> bool:
+    """Superusers, and staff holding "view" on every list: nobody on a list is hidden
+    from them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    visible = lists_user_can(user, ListPermission.Permission.VIEW)
+    return not MailingList.objects.exclude(pk__in=visible).exists()
+
+
+def details_shown_to(user) -> Q:
+    """The subscriptions on which ``user`` sees the person's name, ZIP and language.
+
+    A person's details are kept once, for all their lists. On a list they have not
+    agreed to (a signup typed by someone else, an import of someone known from other
+    lists, both waiting for the person's confirmation), showing them would hand the
+    details given for another list to whoever may see this one. Staff who see every
+    list see them everywhere.
+    """
+    if sees_every_list(user):
+        return Q(pk__isnull=False)
+    return Q(consented_at__isnull=False)
+
+
+def subscriptions_seen_by(user) -> QuerySet[Subscription]:
+    """Subscriptions on the lists ``user`` may view, each with ``shows_details``
+    (details_shown_to): the base of every staff listing and export."""
+    return Subscription.objects.filter(
+        mailing_list__in=lists_user_can(user, ListPermission.Permission.VIEW)
+    ).annotate(
+        shows_details=ExpressionWrapper(
+            details_shown_to(user), output_field=BooleanField()
+        )
+    )
+
+
+def list_counts(
+    lists: QuerySet[MailingList], *, details: Q | None = None
+) -> dict[int, dict[str, dict[str, int]]]:
+    """{list id: {status: {language: count}}} for the admin, in one query.
+
+    Rows outside ``details`` (details_shown_to) count under the language "".
+    """
+    language = F("subscriber__language")
+    if details is not None:
+        language = Case(When(details, then=language), default=Value(""))
     rows = (
         Subscription.objects.filter(mailing_list__in=lists)
-        .values("mailing_list_id", "status", "subscriber__language")
+        .values("mailing_list_id", "status", shown_language=language)
         .annotate(total=Count("pk"))
     )
     counts: dict[int, dict[str, dict[str, int]]] = {}
     for row in rows:
         by_status = counts.setdefault(row["mailing_list_id"], {})
-        by_status.setdefault(row["status"], {})[row["subscriber__language"]] = row[
-            "total"
-        ]
+        by_status.setdefault(row["status"], {})[row["shown_language"]] = row["total"]
     return counts
 
 

@@ -23,13 +23,15 @@ from .signals import (
 # Someone who left can come back by confirming a new signup; a bounce, a complaint,
 # an erasure or a staff block is lifted only by staff.
 SELF_LIFTED = {Suppression.Reason.UNSUBSCRIBED}
-# Sources whose pending subscriptions were asked for by the person (request_signup),
-# so a confirmation is owed; imports, staff and demo rows are not mailed by themselves.
+# Sources whose pending subscriptions are owed a confirmation e-mail: asked for by the
+# person (request_signup), or imported for someone known from lists the importer cannot
+# see (subscribers.imports); staff and demo rows are not mailed by themselves.
 REQUESTED_SOURCES = [
     Subscription.Source.SIGNUP,
     Subscription.Source.PETITION,
     Subscription.Source.RSVP,
     Subscription.Source.PARTNER,
+    Subscription.Source.IMPORT,
 ]
 
 
@@ -109,14 +111,37 @@ def request_signup(
             )
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
-    claimed_at = _claim_confirmation_slot(subscriber.pk) if pending else None
+    if pending:
+        queue_confirmation(
+            subscriber_id=subscriber.pk,
+            email=email,
+            list_ids=pending,
+            page_id=page_id,
+            language=language,
+            send_confirmation=send_confirmation,
+        )
+    return subscriber
+
+
+def queue_confirmation(
+    *,
+    subscriber_id: int,
+    email: str,
+    list_ids: Iterable[int],
+    language: str,
+    page_id: int | None = None,
+    send_confirmation: bool | None = None,
+) -> None:
+    """Queue the double opt-in e-mail for these pending lists when the transaction
+    commits: at most one per address per SUBSCRIBERS_CONFIRMATION_INTERVAL, within the
+    mailbox's daily allowance (``send_confirmation``: see request_signup)."""
+    claimed_at = _claim_confirmation_slot(subscriber_id)
     if claimed_at is not None and send_confirmation is None:
         send_confirmation = ratelimit.allow_confirmation_mail(email)
     # Refused: the slot stays taken (not "unqueued"), so no resend run sends it later.
     if claimed_at is not None and send_confirmation:
-        args = (subscriber.pk, sorted(pending), page_id, language)
+        args = (subscriber_id, sorted(list_ids), page_id, language)
         transaction.on_commit(lambda: _queue_confirmation(args, claimed_at))
-    return subscriber
 
 
 @transaction.atomic

@@ -20,7 +20,12 @@ from . import crypto
 from .admin_views import ExportView, ImportView
 from .forms import MAX_ID
 from .models import ListPermission, MailingList, Subscription, Suppression
-from .selectors import list_counts, lists_user_can
+from .selectors import (
+    details_shown_to,
+    list_counts,
+    lists_user_can,
+    subscriptions_seen_by,
+)
 
 VIEW = ListPermission.Permission.VIEW
 
@@ -37,10 +42,13 @@ class CountsColumn(Column):
         total = sum(by_language.values())
         if not total:
             return "0"
+        # "": people whose language this user may not see (selectors.details_shown_to).
         detail = ", ".join(
-            f"{language_label(code)} {n}" for code, n in sorted(by_language.items())
+            f"{language_label(code)} {n}"
+            for code, n in sorted(by_language.items())
+            if code
         )
-        return f"{total} ({detail})"
+        return f"{total} ({detail})" if detail else str(total)
 
 
 class MailingListIndexView(IndexView):
@@ -54,7 +62,10 @@ class MailingListIndexView(IndexView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         lists = context["object_list"]
-        counts = list_counts(MailingList.objects.filter(pk__in=[m.pk for m in lists]))
+        counts = list_counts(
+            MailingList.objects.filter(pk__in=[m.pk for m in lists]),
+            details=details_shown_to(self.request.user),
+        )
         for mailing_list in lists:
             mailing_list.counts = counts.get(mailing_list.pk, {})
         return context
@@ -116,18 +127,32 @@ class SubscriptionFilterSet(WagtailFilterSet):
         label=_("Language"),
         field_name="subscriber__language",
         choices=language_choices,
+        method="filter_language",
     )
 
     class Meta:
         model = Subscription
         fields = ["mailing_list", "status", "source", "language"]
 
+    def filter_language(self, queryset, name, value):
+        # Only among rows that show their language: filtering the others would tell it.
+        return queryset.filter(shows_details=True, **{name: value})
+
 
 def scoped_subscriptions(user):
-    """Subscriptions on the lists ``user`` may view; the base of every staff listing."""
-    return Subscription.objects.filter(
-        mailing_list__in=lists_user_can(user, VIEW)
-    ).select_related("subscriber", "mailing_list")
+    """Subscriptions on the lists ``user`` may view; the base of every staff listing.
+
+    Each row says whether it ``shows_details`` (selectors.details_shown_to).
+    """
+    return subscriptions_seen_by(user).select_related("subscriber", "mailing_list")
+
+
+def shown_name(row) -> str:
+    return (row.subscriber.name or "") if row.shows_details else ""
+
+
+def shown_language(row) -> str:
+    return language_label(row.subscriber.language) if row.shows_details else ""
 
 
 def search_by_email(queryset, query: str):
@@ -208,12 +233,8 @@ class SubscriptionViewSet(ModelViewSet):
     search_fields = ["subscriber__email_hash"]
     list_display = [
         Column("email", label=_("E-mail address"), accessor="subscriber.email"),
-        Column("name", label=_("Name"), accessor="subscriber.name"),
-        Column(
-            "language",
-            label=_("Language"),
-            accessor=lambda row: language_label(row.subscriber.language),
-        ),
+        Column("name", label=_("Name"), accessor=shown_name),
+        Column("language", label=_("Language"), accessor=shown_language),
         Column("mailing_list", label=_("List")),
         Column("status", label=_("Status"), accessor="get_status_display"),
         Column("source", label=_("Source"), accessor="get_source_display"),

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +26,22 @@ from campaigns.tasks import notify_milestone_task, send_signature_verification_t
 from cms.tasks import resend_unqueued_emails_task
 from events.models import GuestMessage, Rsvp
 from events.tasks import dispatch_guest_mail_task, send_guest_messages_task
-from subscribers.models import SignupPage, Subscriber, Subscription
+from subscribers import imports
+from subscribers.models import (
+    ListPermission,
+    MailingList,
+    SignupPage,
+    Subscriber,
+    Subscription,
+)
 from subscribers.tasks import send_confirmation_task
 from tests.factories import (
     CampaignFactory,
     MailingListFactory,
+    UserFactory,
     build_event,
     build_petition_page,
+    make_subscriber,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -183,7 +193,7 @@ def test_resend_queues_each_missed_email_once_when_the_broker_is_back(
     assert signature.verification_queued_at is not None
 
 
-def test_resend_waits_for_the_grace_period_and_skips_old_and_imported_rows(
+def test_resend_waits_for_the_grace_period_and_skips_old_and_staff_rows(
     client, forms, broker, settings
 ):
     post_all(client, forms)
@@ -197,11 +207,43 @@ def test_resend_waits_for_the_grace_period_and_skips_old_and_imported_rows(
     Signature.objects.update(created_at=hour_ago)
     Rsvp.objects.update(created_at=hour_ago)
     assert sum(resend_unqueued_emails_task().values()) == 0, "too old"
+    # Rows staff added pending are not owed an e-mail (an import's pending rows are:
+    # subscribers.imports asks people known from other lists to confirm).
     Subscription.objects.update(
-        updated_at=timezone.now(), source=Subscription.Source.IMPORT
+        updated_at=timezone.now(), source=Subscription.Source.STAFF
     )
     assert resend_unqueued_emails_task()["confirmations"] == 0, "not asked for"
     assert broker.queued == []
+
+
+def test_an_imports_confirmation_is_queued_once_the_broker_is_back(broker):
+    """Someone known from a list the importer cannot see joins as pending: the
+    confirmation e-mail that asks her survives a broker outage like a signup's."""
+    legal, health = MailingListFactory(slug="legal"), MailingListFactory()
+    priya = make_subscriber("priya@example.org", language="hi")
+    Subscription.objects.create(
+        subscriber=priya,
+        mailing_list=health,
+        status="confirmed",
+        source="signup",
+        consented_at=timezone.now(),
+    )
+    group = Group.objects.create(name="Legal importers")
+    ListPermission.objects.create(group=group, mailing_list=legal, permission="import")
+    importer = UserFactory()
+    importer.groups.add(group)
+    imports.import_subscribers(
+        rows=imports.read_csv(b"email,lists\npriya@example.org,legal\n"),
+        allowed_lists=MailingList.objects.filter(pk=legal.pk),
+        importer=importer,
+    )
+    assert broker.refused == [send_confirmation_task.name]
+    broker.down = False
+    assert resend_unqueued_emails_task()["confirmations"] == 1
+    assert resend_unqueued_emails_task()["confirmations"] == 0
+    assert broker.queued == [
+        (send_confirmation_task.name, (priya.pk, [legal.pk], None, "hi"))
+    ]
 
 
 def test_a_claimed_row_is_not_queued_by_a_second_run(client, forms, broker):

@@ -9,9 +9,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from subscribers import services
 from subscribers.crypto import lookup_hash
 from subscribers.models import ListPermission, Subscriber, Subscription, Suppression
+from subscribers.tasks import send_confirmation_task
 from tests.factories import (
     MailingListFactory,
     SuperuserFactory,
@@ -159,7 +162,31 @@ def upload(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
 
 
-def test_import_reports_every_rejected_row(client, lists, legal_staff):
+@pytest.fixture
+def coordinator(lists):
+    """Sees every list and the suppressions, imports into the legal list only."""
+    group = Group.objects.create(name="Coordinators")
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+        Permission.objects.get(codename="view_suppression"),
+    )
+    for mailing_list in lists:
+        ListPermission.objects.create(
+            group=group, mailing_list=mailing_list, permission="view"
+        )
+    ListPermission.objects.create(
+        group=group, mailing_list=lists[0], permission="import"
+    )
+    user = UserFactory(username="coordinator")
+    user.groups.add(group)
+    return user
+
+
+def test_import_reports_every_rejected_row(client, lists, coordinator):
+    """The full report, for staff who see every list and the suppressions. A
+    list-scoped importer's: test_import_tells_a_list_scoped_importer_nothing_..."""
     make_subscriber("left@example.org")
     Subscription.objects.create(
         subscriber=Subscriber.objects.get(),
@@ -181,7 +208,7 @@ def test_import_reports_every_rejected_row(client, lists, legal_staff):
         "lang@example.org,L,Spanish,,legal\n"
         "left@example.org,Left,en,,legal\n"
     )
-    client.force_login(legal_staff)
+    client.force_login(coordinator)
     response = client.post(reverse("subscribers_admin:import"), {"file": upload(text)})
     assert response.status_code == 200
     report = response.context["report"]
@@ -210,6 +237,206 @@ def test_import_reports_every_rejected_row(client, lists, legal_staff):
     )
     assert left.status == "unsubscribed"
     assert not Subscriber.objects.with_email("bounced@example.org").exists()
+
+
+@pytest.fixture
+def priya(lists):
+    """On the mental health list only, with the details she gave for it."""
+    person = make_subscriber(
+        "priya@example.org", name="Priya Patel", language="hi", zip_code="60659"
+    )
+    Subscription.objects.create(
+        subscriber=person,
+        mailing_list=lists[1],
+        status="confirmed",
+        source="signup",
+        consented_at=timezone.now(),
+    )
+    return person
+
+
+def import_one(client, email: str, lists: str = "legal"):
+    """Import one row that says no more than the address (no name, English, no ZIP)."""
+    text = f"email,name,language,zip,lists\n{email},,en,,{lists}\n"
+    return client.post(reverse("subscribers_admin:import"), {"file": upload(text)})
+
+
+def report_html(response) -> str:
+    body = response.content.decode()
+    return re.search(r'<section class="import-report">.*?</section>', body, re.S)[0]
+
+
+def queued_confirmations(monkeypatch) -> list[tuple]:
+    queued: list[tuple] = []
+    monkeypatch.setattr(
+        send_confirmation_task, "delay", lambda *args: queued.append(args)
+    )
+    return queued
+
+
+HER_DETAILS = ("Priya Patel", "60659", "Hindi", "हिन्दी")
+
+
+def listing_table(response) -> str:
+    """The listing itself, "" when nothing matched (the filters around it name every
+    language)."""
+    found = re.search(
+        r'<table class="listing.*?</table>', response.content.decode(), re.S
+    )
+    return found[0] if found else ""
+
+
+def test_import_tells_a_list_scoped_importer_nothing_about_other_lists(
+    client,
+    lists,
+    people,
+    priya,
+    legal_staff,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """Privacy audit: one-row imports told a legal staffer whether an address was on
+    another list ("New subscribers: 0") or suppressed, and attached the known person
+    as confirmed, so the legal export showed the name, ZIP and language she gave the
+    mental health list."""
+    legal = lists[0]
+    Suppression.objects.create(
+        email_hash=lookup_hash("gone@example.org"), reason="erased"
+    )
+    queued = queued_confirmations(monkeypatch)
+    client.force_login(legal_staff)
+    reports = {}
+    for email in (
+        "priya@example.org",  # on a list legal staff cannot see
+        "stranger@example.org",
+        "gone@example.org",  # erased: never mailed again
+        "ana@example.org",  # already on the legal list
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = import_one(client, email)
+        assert response.status_code == 200
+        reports[email] = report_html(response)
+
+    assert reports["priya@example.org"] == reports["stranger@example.org"]
+    assert reports["gone@example.org"] == reports["ana@example.org"]
+    assert "New subscribers" not in reports["stranger@example.org"]
+    assert "suppressed" not in reports["gone@example.org"]
+    not_added = "Not added (already on the list, left it, or may not be mailed): 1"
+    assert not_added in reports["gone@example.org"]
+
+    # She joins the legal list only by confirming herself; nothing else is mailed.
+    joined = Subscription.objects.get(subscriber=priya, mailing_list=legal)
+    assert (joined.status, joined.source, joined.consented_at) == (
+        "pending",
+        "import",
+        None,
+    )
+    assert queued == [(priya.pk, [legal.pk], None, "hi")]
+    stranger = Subscription.objects.get(
+        subscriber__email_hash=lookup_hash("stranger@example.org")
+    )
+    assert stranger.status == "confirmed"
+    assert not Subscriber.objects.with_email("gone@example.org").exists()
+
+    # Nothing she gave the other list reaches the legal staffer's screens.
+    export = client.get(reverse("subscribers_admin:export"))
+    rows = {row["email"]: row for row in export_rows(export)}
+    assert set(rows) == {"ana@example.org", "priya@example.org", "stranger@example.org"}
+    her_row = rows["priya@example.org"]
+    assert (her_row["name"], her_row["language"], her_row["zip_code"]) == ("", "", "")
+    assert (her_row["status"], rows["stranger@example.org"]["language"]) == (
+        "pending",
+        "en",
+    )
+    pages = [
+        client.get(reverse("subscribers_admin:index")),
+        client.get(reverse("subscribers_admin:index"), {"language": "hi"}),
+        client.get(reverse("mailing_lists:index")),
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    tables = [listing_table(page) for page in pages]
+    assert "priya@example.org" in tables[0]
+    assert "priya@example.org" not in tables[1], "filtered by her language"
+    assert "Legal Protection/Services" in tables[2]
+    for table in tables:
+        for detail in HER_DETAILS:
+            assert detail not in table, detail
+    by_hindi = client.get(reverse("subscribers_admin:export"), {"language": "hi"})
+    assert export_rows(by_hindi) == []
+
+    # Once she confirms, she is on the list by her own word, details and all.
+    services.confirm_subscription(subscriber_id=priya.pk, list_ids=[legal.pk])
+    rows = {
+        row["email"]: row
+        for row in export_rows(client.get(reverse("subscribers_admin:export")))
+    }
+    her_row = rows["priya@example.org"]
+    assert (her_row["name"], her_row["language"], her_row["zip_code"]) == (
+        "Priya Patel",
+        "hi",
+        "60659",
+    )
+
+
+def test_a_signup_typed_for_someone_shows_no_details_until_they_confirm(
+    client, lists, priya, legal_staff, monkeypatch
+):
+    """The public form's door to the same details: legal staff type her address into
+    the legal signup form and look at the pending row."""
+    queued_confirmations(monkeypatch)
+    services.request_signup(
+        email="priya@example.org",
+        language="en",
+        list_ids=[lists[0].pk],
+        source=Subscription.Source.SIGNUP,
+    )
+    client.force_login(legal_staff)
+    rows = export_rows(client.get(reverse("subscribers_admin:export")))
+    assert [
+        (row["email"], row["name"], row["language"], row["zip_code"]) for row in rows
+    ] == [("priya@example.org", "", "", "")]
+    body = listing_table(client.get(reverse("subscribers_admin:index")))
+    assert "priya@example.org" in body
+    for detail in HER_DETAILS:
+        assert detail not in body, detail
+
+
+def test_staff_who_see_every_list_get_the_detailed_report(
+    client, lists, priya, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    """They see her on the other list anyway: she joins at once, as before."""
+    queued = queued_confirmations(monkeypatch)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = import_one(client, "priya@example.org")
+    report = response.context["report"]
+    assert (report.created, report.subscribed, report.awaiting) == (0, 1, 0)
+    assert "New subscribers: 0" in report_html(response)
+    joined = Subscription.objects.get(subscriber=priya, mailing_list=lists[0])
+    assert joined.status == "confirmed"
+    assert queued == []
+
+
+def test_someone_the_importer_already_sees_joins_at_once(
+    client, lists, priya, legal_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Seen with her details on a list the importer may view: nothing new to learn."""
+    ListPermission.objects.create(
+        group=legal_staff.groups.get(), mailing_list=lists[1], permission="view"
+    )
+    other = MailingListFactory(name="Jobs", slug="jobs")
+    ListPermission.objects.create(
+        group=legal_staff.groups.get(), mailing_list=other, permission="import"
+    )
+    queued = queued_confirmations(monkeypatch)
+    client.force_login(legal_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_one(client, "priya@example.org", lists="legal;jobs")
+    statuses = set(
+        Subscription.objects.filter(subscriber=priya).values_list("status", flat=True)
+    )
+    assert statuses == {"confirmed"}
+    assert queued == []
 
 
 def test_import_rejects_unreadable_files_without_writing(client, lists):
