@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from cms.email.rendering import render_email
 from cms.languages import language_choices
 from cms.models import MailablePageMixin
 from cms.tasks import send_test_email_task
+from cms.translation_progress import untranslated_passages
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -49,13 +50,33 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         draft = self.page.get_latest_revision_as_object()
+        rendered = render_email(draft, language=self.language)
         context.update(
             page=self.page,
             language=self.language,
             languages=language_choices(),
-            rendered=render_email(draft, language=self.language),
+            rendered=rendered,
+            **self.untranslated(rendered),
         )
         return context
+
+    def untranslated(self, rendered) -> dict:
+        """The passages of this language's translation still in the source language,
+        and where to finish them: "its own translation" alone would hide them."""
+        if rendered.content_language != self.language:
+            return {"untranslated": 0}
+        left = untranslated_passages(self.page).get(self.language, 0)
+        if not left:
+            return {"untranslated": 0}
+        translation = self.page.get_translation(
+            Locale.objects.get(language_code=self.language)
+        )
+        return {
+            "untranslated": left,
+            "translation_url": reverse(
+                "wagtailadmin_pages:edit", args=[translation.pk]
+            ),
+        }
 
 
 @require_POST

@@ -102,12 +102,16 @@ def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
     """One row per language of the audience: its readers, and the content they get
     (their own translation, a machine draft of it, or the default language's text).
 
-    From the snapshot once the mailing started, else from the live translations.
+    From the snapshot once the mailing started, else from the live translations, each
+    with the passages wagtail-localize left in the source language (``untranslated``)
+    and where to finish them (``translation_url``).
     """
     from django.conf import settings
+    from django.urls import reverse
 
     from cms.languages import language_label
     from cms.machine_translation import machine_mark
+    from cms.translation_progress import untranslated_passages
 
     from .models import MailingRendition
 
@@ -118,10 +122,12 @@ def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
         )
     }
     live = {}
+    untranslated = {}
     if not renditions:
         page = mailing.page.specific
         for translation in page.get_translations(inclusive=True).live():
             live[translation.locale.language_code] = translation
+        untranslated = untranslated_passages(page)
     rows = []
     for code, _name in settings.LANGUAGES:
         people = audience.get(code, 0)
@@ -135,6 +141,7 @@ def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
             tool = mark.tool_name if mark else ""
         else:
             continue
+        left = untranslated.get(code, 0) if code in live else 0
         rows.append(
             {
                 "code": code,
@@ -144,6 +151,12 @@ def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
                 "content_name": language_label(content),
                 "translated": content == code,
                 "machine_tool": tool,
+                "untranslated": left,
+                "translation_url": reverse(
+                    "wagtailadmin_pages:edit", args=[live[code].pk]
+                )
+                if left
+                else "",
             }
         )
     return rows
