@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
 from subscribers.forms import ListChoiceField
@@ -61,6 +62,7 @@ class PetitionForm(forms.Form):
             self.fields["list_language"] = forms.ChoiceField(
                 label=_("Language for these e-mails"),
                 choices=settings.LANGUAGES,
+                widget=LanguageSelect,
                 initial=language,
                 required=False,
             )

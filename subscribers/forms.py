@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
 
@@ -61,7 +62,9 @@ class SignupForm(forms.Form):
         ),
     )
     language = forms.ChoiceField(
-        label=_("Language for our e-mails"), choices=settings.LANGUAGES
+        label=_("Language for our e-mails"),
+        choices=settings.LANGUAGES,
+        widget=LanguageSelect,
     )
     lists = ListChoiceField(
         label=_("Lists"),
@@ -108,7 +111,9 @@ class EmbeddedSignupForm(EmbedTokenMixin, SignupForm):
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language for our e-mails"), choices=settings.LANGUAGES
+        label=_("Language for our e-mails"),
+        choices=settings.LANGUAGES,
+        widget=LanguageSelect,
     )
     lists = ListChoiceField(
         label=_("Lists"),
