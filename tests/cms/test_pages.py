@@ -1,7 +1,8 @@
 import pytest
 from wagtail.models import Locale
 
-from tests.factories import SuperuserFactory
+from subscribers.models import SignupPage
+from tests.factories import SuperuserFactory, translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,19 @@ def test_pages_name_an_icon_and_favicon_ico_finds_it(client, home_page):
     assert answer.status_code == 301
     assert answer["Location"].endswith(".svg")
     assert answer["Location"] in html
+
+
+@pytest.mark.parametrize("polish_join_page", ["published", "unpublished"])
+def test_home_join_box_is_in_the_readers_language(client, home_page, polish_join_page):
+    join = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
+    join.save_revision().publish()
+    polish = translate_page(join, "pl", title="Dołącz")
+    if polish_join_page == "unpublished":
+        polish.unpublish()  # the box links the English page: its text is still Polish
+
+    html = client.get("/pl/").content.decode()
+
+    box = html.split('class="join-cta"', 1)[1].split("</div>", 1)[0]
+    attributes, text = box.split(">", 1)
+    assert attributes.split() == ['lang="pl"', 'dir="ltr"']
+    assert "Dołącz do listy" in text
