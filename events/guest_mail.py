@@ -136,6 +136,7 @@ def build_guest_email(
             "event_cancelled": kind == GuestMessage.Kind.CANCELLATION
             or event.cancelled,
             "location": event.location_text(include_hidden=private),
+            "location_private": private,
             "private_address": private and event.hide_address and bool(event.address),
             "event_url": links.absolute(localized_url(event)),
             "calendar": None

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import lazy
-from django.utils.html import strip_tags
+from django.utils.html import conditional_escape, strip_tags
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +214,20 @@ class EventIndexPage(
 
     class Meta:
         verbose_name = _("event listing")
+
+
+def join_in_reader_language(parts: list[str]) -> str:
+    """The parts joined by the reader's own comma (Arabic "،", Chinese "，"). Safe HTML
+    parts (events.templatetags.event_location) give safe HTML, the comma outside each
+    part's own language mark."""
+    html = all(isinstance(part, SafeData) for part in parts)
+    pattern = gettext("%(first)s, %(then)s")
+    if html:
+        pattern = conditional_escape(pattern)
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pattern % {"first": text, "then": part}
+    return mark_safe(text) if html else text  # noqa: S308 (escaped above)
 
 
 # Copied from the default-locale page to each translation on every save and publish.
@@ -571,24 +586,36 @@ class EventPage(
         query = quote_plus(address)
         return f"https://www.openstreetmap.org/search?query={query}"
 
+    @property
+    def place_language(self) -> str:
+        """The language of the venue and address: the source page's in every
+        translation, since save() and with_content_json() copy them from it (a
+        translator's override never sticks). A screen reader reads "City Hall steps"
+        with this voice, not the Arabic one of the page around it."""
+        return settings.LANGUAGE_CODE
+
+    def location_parts(self, *, include_hidden: bool = False) -> list[tuple[str, str]]:
+        """Where, as (kind, text) parts: "place" (venue, address: place_language),
+        "note" (the reader's language) or "link" (the online URL)."""
+        address = self.address if include_hidden else self.public_address
+        parts = [("place", part) for part in (self.venue, address) if part]
+        if self.hide_address and not include_hidden:
+            parts.append(("note", gettext("address sent to people who RSVP")))
+        if self.online_url:
+            parts.append(("link", self.online_url))
+        return parts
+
     def location_text(
         self, *, include_hidden: bool = False, for_calendars: bool = False
     ) -> str:
-        address = self.address if include_hidden else self.public_address
-        parts = [part for part in (self.venue, address) if part]
-        if self.hide_address and not include_hidden:
-            parts.append(gettext("address sent to people who RSVP"))
-        if self.online_url:
-            parts.append(self.online_url)
+        parts = [
+            text for _kind, text in self.location_parts(include_hidden=include_hidden)
+        ]
         if for_calendars:
             # A calendar's LOCATION is looked up on maps: a plain comma, whatever the
             # reader's language ("Daley Plaza، 50 W Washington St" found nothing).
             return ", ".join(parts)
-        # The reader's own comma (Arabic "،", Chinese "，") between the parts.
-        text = parts[0] if parts else ""
-        for part in parts[1:]:
-            text = gettext("%(first)s, %(then)s") % {"first": text, "then": part}
-        return text
+        return join_in_reader_language(parts)
 
     def text_summary(self, links) -> str:
         """The event as a few lines of plain text, for e-mail text parts."""
