@@ -37,8 +37,9 @@ from cms.routing import (
     TypedChildRouteMixin,
     public_pages,
 )
+from cms.widgets import browser_datetime_input
 from events.kinds import EventKind
-from events.page_forms import EventPageForm, TypedDateTimeInput
+from events.page_forms import EventPageForm
 from subscribers.fields import EncryptedTextField
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -335,11 +336,16 @@ class EventPage(
         FieldPanel("kind"),
         FieldRowPanel(
             [
+                # The browser's picker: Wagtail's opened off a phone's screen.
                 FieldPanel(
-                    "start", widget=TypedDateTimeInput, help_text=TIME_AND_GUESTS_HELP
+                    "start",
+                    widget=browser_datetime_input(),
+                    help_text=TIME_AND_GUESTS_HELP,
                 ),
                 FieldPanel(
-                    "end", widget=TypedDateTimeInput, help_text=TIME_AND_GUESTS_HELP
+                    "end",
+                    widget=browser_datetime_input(),
+                    help_text=TIME_AND_GUESTS_HELP,
                 ),
             ]
         ),

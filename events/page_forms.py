@@ -1,28 +1,22 @@
 """The event editor's form: a start or end needs its time, not only its date.
 
 A date typed by hand without its time became midnight twice over: Wagtail's picker
-completes it to "2026-12-10 00:00" when the field loses focus, and Django's
+completed it to "2026-12-10 00:00" when the field lost focus, and Django's
 ``parse_datetime`` reads a bare ISO date as 00:00 anyway; a rally typed so started at
-midnight without a word. Here the picker leaves what was typed alone and the editor's
-validation refuses it (the alert forms refuse it in the browser, js/whole_times.js).
+midnight without a word. The editor now uses the browser's own picker, as the alert
+forms do (cms.widgets: it fits a phone's screen, Sundays included, and takes any
+minute), which stops a half-filled value in the browser (js/whole_times.js); the
+editor's validation still refuses a date without its time sent any other way.
 """
 
 import re
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.widgets import AdminDateTimeInput
 
 TIMED_FIELDS = ("start", "end")
 # A time of day anywhere in the typed value: "18:30", "6:30", "2026-12-10T18:30".
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
-
-
-class TypedDateTimeInput(AdminDateTimeInput):
-    """Wagtail's date and time picker, without completing a typed value on blur."""
-
-    def get_config(self):
-        return {**super().get_config(), "validateOnBlur": False}
 
 
 class EventPageForm(WagtailAdminPageForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms import bidi
 from cms.languages import language_label
+from cms.widgets import browser_datetime_input
 from subscribers.models import MailingList
 
 MESSAGE_HELP = _("A few sentences: people read this on a phone.")
@@ -25,22 +26,13 @@ CHICAGO_TIME_HELP = _(
 )
 
 
-class WholeDateTimeInput(forms.DateTimeInput):
-    """The browser's picker, with a script that stops a form sent with the picker
-    half filled in (js/whole_times.js): the browser sends such a field empty."""
-
-    class Media:
-        js = ["js/whole_times.js"]
-
-
 def chicago_time_input() -> forms.DateTimeInput:
-    """The browser's own date and time picker.
+    """The browser's own date and time picker (cms.widgets.browser_datetime_input).
 
-    Wagtail's AdminDateTimeInput replaces a time it cannot parse (12/05/2026 5:30 PM)
-    with the current time on blur, so an alert went out for the wrong time without a
-    word. The browser's picker only lets a whole date and time through.
+    Wagtail's AdminDateTimeInput replaced a time it could not parse with the current
+    time on blur, so an alert went out for the wrong time without a word.
     """
-    return WholeDateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return browser_datetime_input()
 
 
 class ChicagoDateTimeField(forms.DateTimeField):

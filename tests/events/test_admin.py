@@ -109,9 +109,51 @@ def test_the_event_editor_wants_a_time_not_only_a_date(home_page, field):
     assert "end" not in whole
     midnight = errors(**{**dates, "start": "2030-12-10 00:00"})
     assert "start" not in midnight, "midnight typed as such is a time"
-    # Wagtail's picker would complete a typed date to "... 00:00" on blur before the
-    # form saw it (seen in Chromium): the editor's picker leaves it as typed.
-    widget = (
-        form_class(instance=event, for_user=SuperuserFactory()).fields[field].widget
+
+
+def test_the_event_editor_uses_the_phones_own_date_and_time_picker(client, home_page):
+    """Wagtail's picker opened off a phone's screen (no Sundays, no previous month)
+    and listed whole hours: the browser's picker shows and sends any minute, in the
+    time zone the help names."""
+    import re
+    from datetime import datetime
+
+    from events.models import CHICAGO
+
+    start = datetime(2030, 12, 8, 18, 30, tzinfo=CHICAGO)
+    event = build_event(title="Sunday vigil", start=start)
+    client.force_login(SuperuserFactory())
+    edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    html = client.get(edit).content.decode()
+
+    inputs = {
+        name: re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        for name in ("start", "end")
+    }
+    for tag in inputs.values():
+        assert 'type="datetime-local"' in tag
+    assert 'value="2030-12-08T18:30"' in inputs["start"]
+    assert 'value="2030-12-08T20:30"' in inputs["end"]
+
+    form_class = EventPage.get_edit_handler().get_form_class()
+
+    def submitted(start: str, end: str):
+        form = form_class(
+            {"title": event.title, "slug": event.slug, "start": start, "end": end},
+            instance=event,
+            for_user=SuperuserFactory(),
+            parent_page=event.get_parent(),
+        )
+        form.is_valid()
+        return form
+
+    same = submitted("2030-12-08T18:30", "2030-12-08T20:30")
+    assert "start" not in same.errors
+    assert "end" not in same.errors
+    assert same.cleaned_data["start"] == start, "what was shown comes back unchanged"
+    # 2:30 on the night the clocks go forward does not exist in Chicago: refused with
+    # Django's message, as with Wagtail's picker.
+    spring = submitted("2027-03-14T02:30", "2027-03-14T04:00")
+    assert "couldn’t be interpreted in time zone America/Chicago" in str(
+        spring.errors["start"]
     )
-    assert widget.get_config()["validateOnBlur"] is False

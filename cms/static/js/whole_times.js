@@ -12,7 +12,22 @@ document.addEventListener(
     if (half) {
       event.preventDefault();
       half.reportValidity();
+      releaseButton(event.submitter);
     }
   },
   true,
 );
+
+// Wagtail's "Save draft" and "Publish" turn into a disabled "Saving…" for 30 seconds
+// once clicked (its w-progress controller, armed just after this submit): give the
+// button back so the editor can send again once the time is whole.
+function releaseButton(button) {
+  if (!button) return;
+  window.setTimeout(() => {
+    const progress = window.wagtail?.app?.getControllerForElementAndIdentifier(
+      button,
+      "w-progress",
+    );
+    progress?.deactivate();
+  });
+}
