@@ -1,11 +1,13 @@
 """Admin viewsets for campaigns: the editing screens plus each campaign's report."""
 
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import admin_views
+from campaigns.admin_forms import ThresholdsField
 from campaigns.models import Campaign
 from cms import url_converters  # noqa: F401 - registers <id:...>
 from cms.admin_ui import CopyFormView
@@ -48,6 +50,12 @@ class CampaignViewSet(ModelViewSet):
         ),
     ]
     search_fields = ["name", "description"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "milestone_thresholds":
+            # Typed as "10, 25, 50", not as JSON; the model field stays as it is.
+            return ThresholdsField(label=capfirst(db_field.verbose_name), **kwargs)
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     def get_urlpatterns(self):
         return [

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from campaigns.admin_views import formula_safe
+from campaigns.models import Campaign
 from campaigns.services.petitions import record_signature
 from tests.factories import SuperuserFactory, UserFactory
 
@@ -129,7 +130,7 @@ def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
     response = client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a list of positive whole numbers" in body
+    assert "“many” is not a whole number above zero." in body
     assert "is not an e-mail address" in body
     campaign.refresh_from_db()
     assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
@@ -139,6 +140,61 @@ def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
     campaign.refresh_from_db()
     assert campaign.milestone_thresholds == [10, 20]
     assert campaign.lead_email_list == ["a@example.org"]
+
+
+def _campaign_data(campaign, thresholds: str) -> dict:
+    return {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "description": "",
+        "goal": "100",
+        "milestone_thresholds": thresholds,
+        "lead_emails": "",
+    }
+
+
+def test_thresholds_are_typed_as_numbers_separated_by_commas(client, campaign):
+    """The field wanted JSON: "10, 25, 50, 100" got only "Enter a valid JSON."."""
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+
+    edit = client.get(url).content.decode()
+    field = re.search(r'<input[^>]*name="milestone_thresholds"[^>]*>', edit).group(0)
+    assert 'value="10, 25, 50, 100, 500"' in field
+    assert "Numbers separated by commas, for example 10, 25, 50, 100." in edit
+
+    for typed, saved in [
+        ("10, 25, 50, 100, 500, 521, 1000", [10, 25, 50, 100, 500, 521, 1000]),
+        ("100 10\n25,  50", [10, 25, 50, 100]),
+        ("[5, 15, 5]", [5, 15]),
+    ]:
+        response = client.post(url, _campaign_data(campaign, typed))
+        assert response.status_code == 302, typed
+        campaign.refresh_from_db()
+        assert campaign.milestone_thresholds == saved
+
+    added = client.post(
+        reverse("campaigns_admin:add"),
+        {**_campaign_data(campaign, "1, 2"), "name": "Second", "slug": "second"},
+    )
+    assert added.status_code == 302
+    assert Campaign.objects.get(slug="second").milestone_thresholds == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [("10, 25, lots", "lots"), ("10, 0", "0"), ("10, 2.5", "2.5"), ("-5", "-5")],
+)
+def test_a_threshold_that_is_not_a_number_is_named(client, campaign, typed, named):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    response = client.post(url, _campaign_data(campaign, typed))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"“{named}” is not a whole number above zero." in body
+    assert f'value="{typed}"' in body, "what was typed is shown again"
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
 
 
 def test_editors_can_add_a_petition_under_the_home_page(client, home_page, campaign):
