@@ -72,7 +72,7 @@ def project_admin_css():
 def email_preview_primary_button(page, user):
     url = email_preview_url(page, user)
     if url and page.permissions_for_user(user).can_edit():
-        yield (10, _("E-mail preview and test"), url, "mail")
+        yield (10, _("E-mail preview and test"), url, "view")
 
 
 @hooks.register("register_admin_urls")
