@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.form_errors import FocusFirstErrorMixin
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -20,7 +21,7 @@ zip_validator = RegexValidator(
 )
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(FocusFirstErrorMixin, forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
     name = PersonNameField(label=_("Your name"))

@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cms.form_errors import FocusFirstErrorMixin
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(FocusFirstErrorMixin, forms.Form):
     name = PersonNameField(label=_("Your name"))
     email = EmailAddressField(
         label=_("Your e-mail address"),

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
+from cms.form_errors import FocusFirstErrorMixin
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -41,7 +42,10 @@ class ListChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class SignupForm(forms.Form):
+class SignupForm(FocusFirstErrorMixin, forms.Form):
+    # The order the page shows them in (templates/subscribers/signup_page.html).
+    focus_order = ("lists", "email", "name", "zip_code", "language")
+
     email = EmailAddressField(
         label=_("E-mail address"),
         max_length=254,
@@ -109,7 +113,9 @@ class EmbeddedSignupForm(EmbedTokenMixin, SignupForm):
         self.add_embed_token(page_id)
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(FocusFirstErrorMixin, forms.Form):
+    focus_order = ("lists", "language")
+
     language = forms.ChoiceField(
         label=_("Language for our e-mails"),
         choices=settings.LANGUAGES,
@@ -127,7 +133,7 @@ class PreferencesForm(forms.Form):
     )
 
 
-class EraseForm(forms.Form):
+class EraseForm(FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, delete everything you hold about me."), required=True
     )

@@ -4,7 +4,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cms import form_errors
 
 register = template.Library()
 
@@ -112,3 +116,18 @@ def other_languages(context) -> list[dict]:
             separator = "&" if "?" in link["url"] else "?"
             link["url"] += f"{separator}language={settings.LANGUAGE_CODE}"
     return links
+
+
+@register.simple_tag(takes_context=True)
+def failed_form(context) -> bool:
+    """Whether the page shows a form that failed (cms.form_errors), for its title."""
+    return form_errors.failed_form(context)
+
+
+@register.filter
+def error_title(title: str, failed: bool) -> str:
+    """``title`` (already rendered, by {% filter %}) as "Error: <title>" when
+    ``failed``. The translation places the title, so each language keeps its order."""
+    if not failed:
+        return title
+    return conditional_escape(_("Error: %(title)s")) % {"title": title}

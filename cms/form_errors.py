@@ -1,0 +1,52 @@
+"""A public form that comes back with errors says so to someone who cannot see it.
+
+A screen reader announces live regions that change, not the role="alert" messages
+already in a page it has just loaded: after a failed submission the page sounded just
+like before. So the page's <title> starts with "Error:" (``failed_form``, read by the
+templates' titles), and the first field with an error gets ``autofocus``, so focus
+lands there and the field's name, "invalid" and its message (aria-describedby) are
+read. Autofocus needs no script, which the site's CSP does not allow inline. A form
+whose errors belong to no field puts focus on its summary instead
+(templates/includes/form_error_summary.html).
+"""
+
+from collections.abc import Iterable
+
+from django import forms
+
+
+class FocusFirstErrorMixin:
+    """After cleaning, the first visible field with an error (in ``focus_order``, else
+    the form's order) gets ``autofocus``; ``focus_field`` names it, or is None."""
+
+    focus_order: Iterable[str] = ()
+    focus_field: str | None = None
+
+    def full_clean(self):
+        super().full_clean()
+        self.focus_field = self._first_invalid_field()
+        if self.focus_field is not None:
+            self.fields[self.focus_field].widget.attrs["autofocus"] = True
+
+    def _first_invalid_field(self) -> str | None:
+        visible = [field.name for field in self.visible_fields()]
+        ordered = [name for name in self.focus_order if name in visible]
+        for name in ordered + visible:
+            if name in self.errors:
+                return name
+        return None
+
+
+def failed_form(context) -> bool:
+    """Whether this page answers a submission that failed: a bound form in the
+    context has errors, or the view set a ``form_error`` (a limit, an expired form)."""
+    if context.get("form_error"):
+        return True
+    # type(), not isinstance(): isinstance() would evaluate the context's lazy objects
+    # (csrf_token sets the CSRF cookie, user reads the session), and a page with a
+    # cookie or Vary: Cookie is never stored in the page cache.
+    return any(
+        issubclass(type(value), forms.BaseForm) and value.is_bound and value.errors
+        for layer in context.dicts
+        for value in layer.values()
+    )
