@@ -135,5 +135,10 @@ class PreferencesForm(FocusFirstErrorMixin, forms.Form):
 
 class EraseForm(FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(
-        label=_("Yes, delete everything you hold about me."), required=True
+        label=_("Yes, delete everything you hold about me."),
+        required=True,
+        # Django's "This field is required." does not say what to do.
+        error_messages={
+            "required": _("Tick this box to confirm that you want your data erased.")
+        },
     )
