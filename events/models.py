@@ -129,7 +129,12 @@ class EventIndexPage(
             month = ""
         else:
             events = events.filter(start__gte=first, start__lt=following)
-        return events, {"past": past, "kind": kind, "month": month}
+        # Browsers without a month picker show a text box: a month typed otherwise
+        # ("March 2027") is left out, and the page says so. Such an answer is never
+        # stored (cached_query has month "", the request something else).
+        unread = not month and bool(params.get("month", "").strip())
+        filters = {"past": past, "kind": kind, "month": month, "month_unread": unread}
+        return events, filters
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -140,6 +145,8 @@ class EventIndexPage(
         context.update(
             events=events,
             filters=filters,
+            # The format hint's example: this month, as the filter takes it.
+            month_example=timezone.localdate().strftime("%Y-%m"),
             kinds=EventKind.choices,
             feed=self.feed_links(),
             kind_feeds=[

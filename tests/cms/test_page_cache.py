@@ -745,6 +745,24 @@ def test_values_a_link_or_the_filter_form_gives_are_cached(
         assert client.get(url)["X-Page-Cache"] == "hit", url
 
 
+def test_a_month_the_listing_cannot_read_is_said_so_and_never_stored(
+    client, home_page, page_cache
+):
+    """The notice "We could not read that month" belongs to the month typed: that
+    answer is not stored, and the stored listing never carries the notice."""
+    build_event_index()
+    notice = "We could not read that month"
+    for _twice in range(2):
+        unread = client.get("/events/?kind=&month=March+2027")
+        assert unread["X-Page-Cache"] == "pass"
+        assert notice in unread.content.decode()
+    for expected in ["miss", "hit"]:
+        empty = client.get("/events/?kind=&month=")
+        assert empty["X-Page-Cache"] == expected
+        assert notice not in empty.content.decode()
+    assert notice in client.get("/events/?kind=&month=March+2027").content.decode()
+
+
 def test_made_up_values_are_answered_as_before(client, home_page, page_cache):
     listing_with_two_pages()
     build_event(title="Rally at the capitol", kind="rally")
