@@ -22,6 +22,7 @@ from subscribers.models import MailingList, Subscriber, Subscription, Suppressio
 from tests.factories import (
     CampaignFactory,
     MailingListFactory,
+    SuperuserFactory,
     build_bulletin,
     build_event,
     make_subscriber,
@@ -219,6 +220,7 @@ def test_people_who_left_every_list_are_deleted_after_the_unsubscribed_days(
     report = import_subscribers(
         rows=[(2, {"email": "one-by-one@example.org", "lists": "legal"})],
         allowed_lists=MailingList.objects.all(),
+        importer=SuperuserFactory(),
     )
     assert report.subscribed == 0
     assert report.rejected == [(2, "suppressed address: never mailed again")]
