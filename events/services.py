@@ -22,6 +22,11 @@ CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started."
 CANCELLED = gettext_lazy("This event has been cancelled.")
 FULL = gettext_lazy("Sorry, this event is full.")
 NO_RSVP = gettext_lazy("This event does not take RSVPs here.")
+MAIL_LIMIT = gettext_lazy(
+    "We have already sent this mailbox as many e-mails about this event as we can "
+    "today. If you have already RSVPed, your place is kept. If not, please try again "
+    "tomorrow."
+)
 
 
 def record_rsvp(
@@ -41,7 +46,11 @@ def record_rsvp(
     Raises ValidationError, with nothing written, when the event is past, cancelled or
     full (also for an address that has a place: the answer must not tell). Safe to run
     twice: a second RSVP from the same address returns the first. E-mails stay within
-    the address's daily allowance for this event (cms.ratelimit.RSVP_MAIL).
+    the mailbox's daily allowance for this event (cms.ratelimit.RSVP_MAIL), and no
+    place is given without its confirmation: past the allowance nothing is claimed
+    and the RSVP is refused ("mail_limit", after the event's own refusal if any), a
+    repeat as well as a new address (``a+1@``, ``a+2@``...), so the answer does not
+    tell whether the address had RSVPed.
 
     The confirmation is a GuestMessage row written with the RSVP (events.guest_mail
     sends it); the sender is queued after the commit unless one is already waiting
@@ -56,9 +65,9 @@ def record_rsvp(
     ``host`` is the site's host the RSVP came through: its readers' cached places
     fragments are re-rendered after the commit (events.rsvps.refill_places), with
     ``public_event`` when the caller has the process's public copy of the event.
-    ``mail_allowed``: the address's confirmation allowance when the caller took it
-    already (and gives it back if this raises); None takes it here, and gives it back
-    when the RSVP is refused.
+    ``mail_allowed``: the mailbox's confirmation allowance when the caller took it
+    already (and gives it back if this raises; False: refused, see above); None takes
+    it here, and gives it back when the RSVP is refused.
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -75,6 +84,16 @@ def record_rsvp(
     if took_allowance:
         # One allowance per submission, for its confirmation and any list opt-in.
         mail_allowed = ratelimit.allow(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
+    if not mail_allowed:
+        # Past the mailbox's allowance nothing is claimed, whoever asks. A place must
+        # come with its confirmation (its only cancel link, for some events the
+        # address), and +tags share one mailbox's allowance. Only the claim, under the
+        # event's lock, could tell a repeat from a new place (a cancellation or an
+        # erasure turns one into the other), and answering the two differently would
+        # tell a stranger who had RSVPed: both are refused, before the claim.
+        raise rsvp_refusal(event_id=event_id) or ValidationError(
+            MAIL_LIMIT, code="mail_limit"
+        )
     with transaction.atomic() if writes_more or not in_one_call else nullcontext():
         claim = _claim_in_postgres if in_one_call else _claim_in_python
         try:
@@ -85,24 +104,22 @@ def record_rsvp(
                 email_hash=email_hash,
                 language=language,
                 now=claimed_at,
-                owe=mail_allowed,
             )
             if outcome in REFUSALS:
                 raise ValidationError(REFUSALS[outcome], code=outcome)
         except (ValidationError, EventPage.DoesNotExist):
-            if took_allowance and mail_allowed:
+            if took_allowance:
                 # Nothing written, no e-mail: the allowance is not used up.
                 ratelimit.give_back(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
             raise
         if outcome == "existing":
-            if mail_allowed:
-                # Asking again sends the confirmation again (a lost e-mail), within
-                # the address's daily allowance.
-                owe_message(
-                    rsvp_id,
-                    GuestMessage.Kind.CONFIRMATION,
-                    f"confirmation:again:{int(claimed_at.timestamp() * 1e6)}",
-                )
+            # Asking again sends the confirmation again (a lost e-mail), within the
+            # mailbox's daily allowance.
+            owe_message(
+                rsvp_id,
+                GuestMessage.Kind.CONFIRMATION,
+                f"confirmation:again:{int(claimed_at.timestamp() * 1e6)}",
+            )
         else:
             if writes_more:
                 from subscribers.services import request_signup
@@ -113,7 +130,7 @@ def record_rsvp(
                     list_ids=[list_id],
                     source="rsvp",
                     name=name,
-                    send_confirmation=mail_allowed,
+                    send_confirmation=True,
                 )
             if status == Rsvp.Status.CONFIRMED:
                 rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
@@ -128,8 +145,7 @@ def record_rsvp(
                         public_event=public_event,
                         places=places,
                     )
-        if mail_allowed:
-            transaction.on_commit(guest_mail.enqueue_sending)
+        transaction.on_commit(guest_mail.enqueue_sending)
     # What the claim returned, the other fields loaded only if read: the RSVP view
     # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
     return Rsvp.from_db(
@@ -168,12 +184,11 @@ def _canonical_event(event_id: int) -> EventPage:
     return event
 
 
-def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe):
-    """events_claim_rsvp: refusal, repeat or new place (and, if ``owe``, its owed
-    confirmation), in one round trip, as a prepared statement (cms/prepared.py).
-    Returns (outcome, RSVP id, its status, places) where places, for a new or
-    returned RSVP, is (places left or None without a capacity, EventPlaces.changes)
-    after it."""
+def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
+    """events_claim_rsvp: refusal, repeat or new place and its owed confirmation, in
+    one round trip, as a prepared statement (cms/prepared.py). Returns (outcome, RSVP
+    id, its status, places) where places, for a new or returned RSVP, is (places left
+    or None without a capacity, EventPlaces.changes) after it."""
     with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT outcome, rsvp_id, rsvp_status, places_left, places_changes "
@@ -185,7 +200,9 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe)
                 email_hash,
                 language,
                 now,
-                bool(owe),
+                # p_owe: a place always owes its confirmation (record_rsvp refuses
+                # before the claim when the mailbox's allowance is spent).
+                True,
             ],
             prepare=True,
         )
@@ -195,17 +212,14 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now, owe)
     return outcome, rsvp_id, status, (places_left, change)
 
 
-def _claim_in_python(*, owe, **rsvp):
+def _claim_in_python(**rsvp):
     """The same decision as events_claim_rsvp, inside the caller's transaction (on
     SQLite, which holds the database's write lock from BEGIN)."""
     outcome, rsvp_id, status = _decide_in_python(**rsvp)
     places = (None, None)
     if outcome in ("created", "returned"):
-        if owe:
-            version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
-            owe_message(
-                rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}"
-            )
+        version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
+        owe_message(rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}")
         event_id = rsvp["event_id"]
         capacity = EventPage.objects.values_list("capacity", flat=True).get(pk=event_id)
         places = places_left_now(event_id, capacity)

@@ -171,6 +171,10 @@ def _rsvp(
                 if refused is None:
                     # Nothing written, no e-mail: the allowance is not used up.
                     ratelimit.give_back(ratelimit.RSVP_MAIL, mail_key())
+                if error.code == "mail_limit":
+                    return _mail_limited(
+                        request, canonical, reader_page(canonical), error.messages[0]
+                    )
                 form = shown_form()
                 if error.code == "full":
                     full = True
@@ -211,6 +215,18 @@ def _rate_limited(request, canonical, event, form):
     return ratelimit.retry_after(
         _rsvp_page(request, canonical, event, form=form, status=429, rate_limited=True),
         "rsvp.client",
+    )
+
+
+def _mail_limited(request, canonical, event, message: str):
+    """The mailbox has had all the e-mails about this event it may get today, and no
+    place is given without its confirmation (events.services.record_rsvp): 429 until
+    the allowance's window ends, without the form."""
+    return ratelimit.retry_after(
+        _rsvp_page(
+            request, canonical, event, form=None, status=429, mail_limited=message
+        ),
+        ratelimit.RSVP_MAIL,
     )
 
 

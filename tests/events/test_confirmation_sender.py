@@ -108,14 +108,17 @@ def test_a_guest_who_comes_back_is_owed_a_new_confirmation(home_page, rate_limit
 
 def test_within_the_daily_allowance_only(home_page):
     """Two confirmations a day per address and event (RATE_LIMIT_RSVP_MAILS_...):
-    coming back after a cancellation is confirmed again, a third time is not."""
+    coming back after a cancellation is confirmed again; a third time the allowance
+    is spent, and a place without its confirmation is none: refused, still cancelled."""
     event = guest_event(capacity=None)
     first = rsvp(event, 1)
     cancel_rsvp(rsvp_id=first.pk)
     rsvp(event, 1)  # back again: confirmed, and told so
     cancel_rsvp(rsvp_id=first.pk)
-    rsvp(event, 1)  # the allowance for this event is spent: the place, no e-mail
-    assert Rsvp.objects.get(pk=first.pk).status == "confirmed"
+    with pytest.raises(ValidationError) as refused:
+        rsvp(event, 1)
+    assert refused.value.code == "mail_limit"
+    assert Rsvp.objects.get(pk=first.pk).status == "cancelled"
     owed = GuestMessage.objects.filter(kind="confirmation")
     assert owed.count() == 2
     assert set(owed.values_list("rsvp_id", flat=True)) == {first.pk}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cms import ratelimit
 from events.models import EventPage, GuestMessage, Rsvp
 from events.services import record_rsvp, send_rsvp_confirmation
+from subscribers import crypto
 from subscribers.models import Subscription
 from tests.factories import MailingListFactory, build_event, translate_page
 
@@ -252,6 +253,92 @@ def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate
     assert Rsvp.objects.count() == 1
     assert rsvp_mail_allowed("ana@example.org", event), "one of two used"
     assert not rsvp_mail_allowed("ana@example.org", event)
+
+
+def test_no_place_without_its_confirmation_email(client, home_page, rate_limit):
+    """The tester's case: on a 2-place event, alice@ and ALICE@ (a repeat: the e-mail
+    again) used the mailbox's two e-mails for the event; alice+rally@ took the last
+    place with no e-mail, so no cancel link. Now it is refused (429, nothing stored,
+    no form), and every place stored owes its confirmation."""
+    rate_limit("rsvp.address", "5/1h")
+    rate_limit(ratelimit.RSVP_MAIL, "2/1d")
+    event = rsvp_event(title="Emergency rally today", capacity=2, waitlist=True)
+
+    assert post(client, event, email="alice@example.org").status_code == 302
+    assert post(client, event, email="ALICE@Example.ORG").status_code == 302
+    refused = post(client, event, email="alice+rally@example.org")
+
+    page = refused.content.decode()
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "as many e-mails about this event as we can today" in page
+    assert "Send my RSVP" not in page
+    assert Rsvp.objects.count() == 1, "the one place Alice took"
+    assert EventPage.objects.get(pk=event.pk).places_left() == 1
+    owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
+    assert set(owed.values_list("rsvp_id", flat=True)) == {Rsvp.objects.get().pk}
+    assert owed.count() == 2, "the confirmation and the one sent again"
+
+
+def test_past_the_mailbox_allowance_a_repeat_gets_the_answer_a_new_address_gets(
+    client, home_page, rate_limit
+):
+    """Bob's three +tags spent his mailbox's allowance: a fourth +tag and Bob himself
+    (who has a place) are answered alike, so the answer tells nobody who RSVPed, and
+    his place stays as it was."""
+    rate_limit("rsvp.address", "5/1h")
+    rate_limit(ratelimit.RSVP_MAIL, "2/1d")
+    event = rsvp_event(capacity=10)
+    assert post(client, event, email="bob@example.net").status_code == 302
+    assert post(client, event, email="bob+1@example.net").status_code == 302
+
+    stranger = post(client, event, email="bob+2@example.net")
+    repeat = post(client, event, email="bob@example.net")
+
+    assert stranger.status_code == repeat.status_code == 429
+    assert stranger.content == repeat.content
+    assert sorted(Rsvp.objects.values_list("email_hash", flat=True)) == sorted(
+        crypto.lookup_hash(email) for email in ("bob@example.net", "bob+1@example.net")
+    )
+    for rsvp in Rsvp.objects.all():
+        assert rsvp.status == Rsvp.Status.CONFIRMED
+        assert rsvp.messages.filter(kind=GuestMessage.Kind.CONFIRMATION).count() == 1
+
+
+def test_past_the_mailbox_allowance_the_event_refusal_comes_first(
+    client, home_page, rate_limit
+):
+    """Anybody gets "full" from a full event: so does a mailbox past its allowance."""
+    rate_limit(ratelimit.RSVP_MAIL, "1/1d")
+    event = rsvp_event(capacity=1, waitlist=False)
+    assert post(client, event, email="ana@example.org").status_code == 302
+
+    response = post(client, event, email="ana+2@example.org")
+
+    assert response.status_code == 200
+    assert "Sorry, this event is full." in response.content.decode()
+    with pytest.raises(ValidationError) as error:
+        record_rsvp(
+            event_id=event.pk, name="Ana", email="ana+3@example.org", language="en"
+        )
+    assert error.value.code == "full"
+    assert Rsvp.objects.count() == 1
+
+
+def test_the_service_refuses_a_place_it_cannot_confirm(home_page, rate_limit):
+    """record_rsvp takes the allowance itself for its other callers (the partner API):
+    past it, nothing is stored, and the refusal says why."""
+    rate_limit(ratelimit.RSVP_MAIL, "1/1d")
+    event = rsvp_event()
+    record_rsvp(event_id=event.pk, name="Ana", email="ana@example.org", language="en")
+
+    with pytest.raises(ValidationError) as error:
+        record_rsvp(
+            event_id=event.pk, name="Ana", email="ana+1@example.org", language="en"
+        )
+
+    assert error.value.code == "mail_limit"
+    assert Rsvp.objects.count() == GuestMessage.objects.count() == 1
 
 
 def test_list_opt_in_requests_a_pending_signup_from_source_rsvp(client, home_page):

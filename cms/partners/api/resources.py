@@ -352,7 +352,9 @@ def rsvp_event(
 ):
     """RSVP a person: capacity and waitlist apply as on the event page, and the
     confirmation e-mail goes out in the person's language. 409 when the event is
-    full (without a waitlist), cancelled, past, or takes no RSVPs here."""
+    full (without a waitlist), cancelled, past, or takes no RSVPs here, or when the
+    person's mailbox has had all the e-mails about this event it may get today
+    ("mail_limit": no place is given without its confirmation)."""
     key = request.auth
     require(key, Action.RSVP)
     event = _event(key, event_id)
