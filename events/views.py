@@ -99,6 +99,9 @@ def _rsvp(
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
     sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
     full = refused_for_good = False
+    # Why the event takes no RSVPs at all (cancelled, closed...): said instead of the
+    # form, on the GET as after a refused POST.
+    closed = None
     if request.method == "POST":
         bot = is_bot(request.POST)
         # A crowd's valid RSVPs are cleaned without building the form; it is built
@@ -179,8 +182,8 @@ def _rsvp(
                 if error.code == "full":
                     full = True
                 else:
-                    form.add_error(None, error)
                     # Cancelled, over, or no RSVPs taken: the event says no for good.
+                    closed = error.code
                     refused_for_good = True
             else:
                 # The same answer whether the address was new, known or waitlisted:
@@ -198,7 +201,11 @@ def _rsvp(
     else:
         form = RsvpForm(list_name=list_name)
         refusal = rsvp_refusal(event_id=canonical.pk)
-        full = refusal is not None and refusal.code == "full"
+        if refusal is not None:
+            # The alert e-mail's "I'm coming" leads here, also after the event was
+            # called off: say so before anyone fills the form in.
+            full = refusal.code == "full"
+            closed = None if full else refusal.code
     # A submission with errors is bad input (400), as at the signup and petition forms;
     # an event that takes no more RSVPs is gone for them (410).
     status = 200
@@ -207,7 +214,13 @@ def _rsvp(
     elif form.is_bound and form.errors:
         status = 400
     return _rsvp_page(
-        request, canonical, reader_page(canonical), form=form, full=full, status=status
+        request,
+        canonical,
+        reader_page(canonical),
+        form=form,
+        full=full,
+        closed=closed,
+        status=status,
     )
 
 

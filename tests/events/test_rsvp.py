@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Locale
 
 from cms import ratelimit
 from events.models import EventPage, GuestMessage, Rsvp
@@ -131,10 +132,46 @@ def test_after_the_event_started_or_cancelled_is_a_validation_error(client, home
     cancelled_response = post(client, cancelled)
 
     assert past_response.status_code == 410
-    assert "RSVPs for this event are closed" in past_response.content.decode()
+    assert "RSVPs are closed." in past_response.content.decode()
     assert cancelled_response.status_code == 410
     assert "This event has been cancelled." in cancelled_response.content.decode()
+    for response in (past_response, cancelled_response):
+        assert 'name="email"' not in response.content.decode(), "no form to send again"
     assert not Rsvp.objects.exists()
+
+
+def test_the_form_of_a_cancelled_or_past_event_says_so_instead(client, home_page):
+    """The tester's case: the alert e-mail's "Voy a ir" opened a blank form for an
+    event cancelled for safety; it says what the event page says, in the reader's
+    language, with no form and the way back to the event in that language."""
+    cancelled = rsvp_event(title="Vigil before the hearing", cancelled=True)
+    translate_page(cancelled, "es", title="Vigilia antes de la audiencia")
+    past = rsvp_event(
+        title="Yesterday's training",
+        start=timezone.now() - timedelta(days=1),
+        end=timezone.now() - timedelta(hours=20),
+    )
+    spanish = cancelled.get_translation(Locale.objects.get(language_code="es"))
+
+    answers = {
+        "cancelled": client.get(f"/es/events/{cancelled.slug}/rsvp/"),
+        "cancelled, plain URL": client.get(f"/es/_events/{cancelled.pk}/rsvp/"),
+        "past": client.get(past.url + "rsvp/"),
+        "past, in Spanish": client.get(f"/es/events/{past.slug}/rsvp/"),
+    }
+
+    for answer in answers.values():
+        assert answer.status_code == 200
+        assert 'name="email"' not in answer.content.decode()
+    for case in ("cancelled", "cancelled, plain URL"):
+        page = answers[case].content.decode()
+        assert "Este evento ha sido cancelado." in page
+        assert f'<a href="{spanish.url}">Volver al evento</a>' in page, case
+    assert "RSVPs are closed." in answers["past"].content.decode()
+    assert f'<a href="{past.url}">' in answers["past"].content.decode()
+    page = answers["past, in Spanish"].content.decode()
+    assert "Las confirmaciones están cerradas." in page
+    assert f'<a href="/es/events/{past.slug}/">Volver al evento</a>' in page
 
 
 def test_same_answer_for_a_known_address_and_no_duplicate(client, home_page):
