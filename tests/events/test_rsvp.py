@@ -174,6 +174,29 @@ def test_the_form_of_a_cancelled_or_past_event_says_so_instead(client, home_page
     assert f'<a href="/es/events/{past.slug}/">Volver al evento</a>' in page
 
 
+def test_back_to_the_event_keeps_the_readers_language(client, home_page):
+    """The tester's case: a full event read under /es/ (not translated: the English
+    page with Spanish navigation) led back to /events/...; and so did the cancel
+    page a Spanish guest's e-mail links to."""
+    from events.tokens import make_cancel_token
+
+    event = rsvp_event(title="DST spring rally", capacity=1, waitlist=False)
+    guest = record_rsvp(
+        event_id=event.pk, name="Ana", email="ana@example.org", language="es"
+    )
+    back = f'<a href="/es/events/{event.slug}/">Volver al evento</a>'
+
+    full = client.get(f"/es/events/{event.slug}/rsvp/").content.decode()
+    cancel = client.get(
+        f"/es/events/{event.slug}/rsvp/cancel/{make_cancel_token(guest.pk)}/"
+    ).content.decode()
+
+    assert "Lo sentimos, este evento está lleno." in full
+    assert back in full
+    assert "Ya no puedo asistir" in cancel
+    assert back in cancel
+
+
 def test_same_answer_for_a_known_address_and_no_duplicate(client, home_page):
     event = rsvp_event()
     first = post(client, event, email="Ana@Example.org")
