@@ -4,6 +4,9 @@ Names are merged into e-mails from the office's own domain, so they must not car
 message: letters and marks of any script, spaces, apostrophes, hyphens and dots; no
 digits, no "@", no link. A name must still fit every language we serve, hence the
 joiners Hindi and Persian spelling needs and the middle dot of Chinese names.
+
+``name_search_key``: how a typed name is found among stored ones (the check-in list),
+as a volunteer at the door types what they hear, often without the accents.
 """
 
 import re
@@ -25,6 +28,31 @@ LINK = re.compile(
     r"(?<![^\W\d_])[^\W\d_]{2,}+\.[^\W\d_]{2}|\b(?:https?|www)\b", re.IGNORECASE
 )
 SPACES = re.compile(r" {2,}")
+# The marks a Latin, Greek or Cyrillic letter's accents decompose into (NFKD): the
+# Combining Diacritical Marks blocks; and Arabic's optional vowel marks and hamza
+# above or below (أحمد is found by احمد, مُحَمَّد by محمد). Other scripts' combining
+# marks (Devanagari vowel signs and virama, kana voicing) spell different names and
+# stay.
+ACCENTS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u064b-\u065f\u0670]"
+)
+# Letters with no decomposition that a keyboard without them replaces (casefold has
+# made ß "ss" and the capitals small already).
+BASE_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŀ": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
 
 
 def validate_person_name(value: str) -> None:
@@ -70,3 +98,12 @@ class PersonNameField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return SPACES.sub(" ", unicodedata.normalize("NFC", value))
+
+
+def name_search_key(text: str) -> str:
+    """``text`` as a name search compares it: case and accents folded ("jose" finds
+    "José", "lukasz" "Łukasz", "strauss" "Strauß"), other scripts as they are written.
+    For the needle and the names alike."""
+    folded = ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    # What is left composed again: ガ is one letter, and "カ" must not be found in it.
+    return unicodedata.normalize("NFC", folded).translate(BASE_LETTERS)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.names import name_search_key
 from events import rsvps, selectors
 from events.models import EventPage, Rsvp
 from subscribers.exports import neutralise
@@ -33,7 +34,8 @@ def _event(page_id: int) -> EventPage:
 
 
 def guest_list(event: EventPage, query: str = "") -> list[dict]:
-    """Confirmed guests by name (decrypted here, never stored in clear), no address."""
+    """Confirmed guests by name (decrypted here, never stored in clear), no address;
+    those whose name holds ``query``, case and accents folded (name_search_key)."""
     guests = [
         {"id": pk, "name": name, "checked_in_at": checked_in_at}
         for pk, name, checked_in_at in Rsvp.objects.filter(
@@ -41,8 +43,8 @@ def guest_list(event: EventPage, query: str = "") -> list[dict]:
         ).values_list("pk", "name", "checked_in_at")
     ]
     if query:
-        needle = query.casefold()
-        guests = [guest for guest in guests if needle in guest["name"].casefold()]
+        needle = name_search_key(query)
+        guests = [guest for guest in guests if needle in name_search_key(guest["name"])]
     return sorted(guests, key=lambda guest: (guest["name"].casefold(), guest["id"]))
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cms.names import PersonNameField, validate_person_name
+from cms.names import PersonNameField, name_search_key, validate_person_name
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,41 @@ def test_field_normalises_spaces_and_keeps_the_length_limit():
     with pytest.raises(ValidationError):
         field.clean("A" * 101)
     assert PersonNameField(required=False).clean("") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("jose", "José Martínez"),
+        ("JOSE", "josé"),
+        ("martinez", "José Marti\u0301nez"),  # stored decomposed
+        ("lukasz", "Łukasz Żółć"),
+        ("zolc", "Łukasz Żółć"),
+        ("jorgen", "Jørgen Løvland"),
+        ("dorde", "Đorđe Balašević"),
+        ("strauss", "Johann Strauß"),
+        ("nguyen thi", "Nguyễn Thị Minh Khai"),
+        ("isik", "Işık Yılmaz"),
+        ("muller", "ＭÜＬＬＥＲ"),  # full-width letters
+        ("Łukasz", "lukasz"),  # the other way round
+        ("शर्मा", "अनीता शर्मा"),
+        ("小龍", "李小龍"),
+        ("محمد", "محمد حداد"),
+        ("محمد", "مُحَمَّد"),  # vowel marks are optional in writing
+        ("احمد", "أحمد"),
+    ],
+)
+def test_a_name_is_found_without_its_accents(typed, name):
+    assert name_search_key(typed) in name_search_key(name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("कमार", "राज कुमार"),  # another vowel sign: another name
+        ("カ", "ガ"),  # kana voicing
+        ("jse", "José"),
+    ],
+)
+def test_other_scripts_keep_their_marks(typed, name):
+    assert name_search_key(typed) not in name_search_key(name)

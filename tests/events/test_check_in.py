@@ -74,6 +74,33 @@ def test_names_only_with_marks_and_a_count(client, event, door_keeper):
     assert "ana lópez" not in found
 
 
+def test_a_name_is_found_as_the_volunteer_hears_it(
+    client, home_page, sender_queued, door_keeper
+):
+    """The tester's case: "jose" found no José, "lukasz" no Łukasz. Accents and
+    letters a phone keyboard lacks are folded; other scripts are found as written."""
+    event = guest_event(capacity=None)
+    names = ["José Martínez", "Łukasz Wójcik", "Jørgen Løvland", "अनीता शर्मा"]
+    names += ["李小龍", "Zofia Nowak"]
+    for n, name in enumerate(names):
+        rsvp(event, name, f"g{n}@example.org")
+    client.force_login(door_keeper)
+    url = reverse("events_checkin:event", args=[event.pk])
+
+    def found(query):
+        body = client.get(url, {"q": query}).content.decode()
+        return [name for name in names if name in body]
+
+    assert found("jose") == ["José Martínez"]
+    assert found("MARTINEZ") == ["José Martínez"]
+    assert found("lukasz") == ["Łukasz Wójcik"]
+    assert found("wojcik") == ["Łukasz Wójcik"]
+    assert found("jorgen") == ["Jørgen Løvland"]
+    assert found("शर्मा") == ["अनीता शर्मा"]
+    assert found("小龍") == ["李小龍"]
+    assert found("José") == ["José Martínez"], "typed with its accent, as before"
+
+
 def test_only_confirmed_guests_of_this_event_can_be_marked(client, event, door_keeper):
     other = guest_event(title="Lobby day")
     stranger = rsvp(other, "Kai", "kai@example.org")
