@@ -88,3 +88,58 @@ def test_the_cached_event_page_fills_in_the_places_left(
         page.get_by_text("1 place left").wait_for()
     finally:
         caches["pages"].clear()
+
+
+ROW_LAYOUT = """list => {
+    const box = element => element.getBoundingClientRect();
+    return {
+        rows: [...list.querySelectorAll("li")].map(row => ({
+            name: box(row.querySelector("span")),
+            button: box(row.querySelector("button")),
+            row: box(row),
+        })),
+        search: box(document.getElementById("check-in-search")),
+        viewport: document.documentElement.clientWidth,
+    };
+}"""
+
+
+def test_a_long_name_leaves_the_check_in_button_on_a_phone(
+    open_page, live_server, event
+):
+    """The tester's case (390 px): a 100-letter single-word name pushed "Check in" to
+    x 1186, out of reach (the admin's main hides what runs off the side), and the
+    "Find a name" box was 22 px wider than the screen."""
+    long_name = ("Wolfeschlegelsteinhausenbergerdorff" * 3)[:100]
+    rsvp(event, long_name, "hubert@example.org", "en")
+    rsvp(event, "Ana López", "ana@example.org", "es")
+    group = Group.objects.create(name="Door")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="check_in_rsvp"),
+    )
+    UserFactory(username="door", is_staff=True).groups.add(group)
+    page = open_page(width=390, height=844)
+    log_in(page, live_server.url, "door")
+
+    page.goto(f"{live_server.url}/admin/check-in/{event.pk}/")
+    layout = page.locator(".check-in-list").evaluate(ROW_LAYOUT)
+
+    assert layout["viewport"] == 390
+    assert layout["search"]["right"] <= 390, "the search box fits the screen"
+    assert_buttons_on_screen(layout)
+    long_row = page.locator("li", has_text=long_name)
+    long_row.get_by_role("button", name="Check in").click()
+    page.locator("#check-in-count", has_text="1 of 2").wait_for()
+    # Checked in, the name is bold and its button "Undo".
+    assert_buttons_on_screen(page.locator(".check-in-list").evaluate(ROW_LAYOUT))
+
+
+def assert_buttons_on_screen(layout) -> None:
+    assert len(layout["rows"]) == 2
+    for row in layout["rows"]:
+        button, name = row["button"], row["name"]
+        assert button["left"] >= 0, row
+        assert button["right"] <= layout["viewport"], "the button on the screen"
+        assert button["width"] >= 44, "a whole button, not squeezed"
+        assert name["right"] <= button["left"], "the name wraps beside its button"
