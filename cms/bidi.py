@@ -5,10 +5,14 @@ Arabic numbers and the separators between them as neutral, so ``الهاتف: 31
 shows as ``1370-660-312``. Every web page, e-mail HTML and text part isolates such runs
 through this one module: ``<span dir="ltr">`` in HTML (browsers give ``dir`` elements
 ``unicode-bidi: isolate``; older mail engines still embed them left to right) and the
-Unicode isolates LRI ... PDI in text parts of right-to-left languages.
+Unicode isolates LRI ... PDI in text parts of right-to-left languages. Words whose
+language we do not know (an organizer's message) take their direction from their first
+letter, as ``dir="auto"`` does: ``direction_of_text`` in HTML, ``mark_line_directions`` in
+text parts.
 """
 
 import re
+import unicodedata
 
 from django.utils import translation
 from django.utils.html import conditional_escape, escape
@@ -16,18 +20,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
 PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
+# URLs and addresses are left whole: a mark inside one, or right after it, would be
+# taken as part of the link.
+_LINK = r"(?:https?|webcal)://\S+|mailto:\S+|tel:\S+|[^\s<>]+@[^\s<>]+|%%\w+%%"
+_ENDS_WITH_LINK = re.compile(rf"(?:{_LINK})$")
 # Two or more digit groups joined by one separator: phone numbers, dates, ZIP+4,
 # "(202) 224-3121", "+1 312 660 1370". A lone number needs no isolation.
 _GROUP = r"(?:\(\d+\)|\d+)"
 NUMBER_RUN = re.compile(
     rf"(?<![\w&#])[+]?{_GROUP}(?:[ \u00a0.\-/\u2010\u2011\u2013]{_GROUP})+(?![\w])"
 )
-# URLs and addresses are left whole: a mark inside one would break the link.
-_LINK_OR_NUMBER = re.compile(
-    rf"(?P<link>(?:https?|webcal)://\S+|mailto:\S+|tel:\S+|[^\s<>]+@[^\s<>]+|%%\w+%%)"
-    rf"|(?P<number>{NUMBER_RUN.pattern})"
-)
+_LINK_OR_NUMBER = re.compile(rf"(?P<link>{_LINK})|(?P<number>{NUMBER_RUN.pattern})")
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW_TEXT_TAGS = ("<script", "<style", "<title")
 
@@ -44,6 +50,18 @@ def is_rtl(language: str | None = None) -> bool:
 
 def direction(language: str | None = None) -> str:
     return "rtl" if is_rtl(language) else "ltr"
+
+
+def direction_of_text(text) -> str:
+    """The direction of the first letter of ``text``, ``ltr`` or ``rtl`` (what
+    ``dir="auto"`` decides in a browser); an empty string when it holds no letter."""
+    for character in str(text):
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
 
 
 # Runs of digit groups are short: kept on one line, so a narrow screen never breaks a
@@ -95,6 +113,29 @@ def isolate_numbers_text(text: str, language: str | None = None) -> str:
     if not is_rtl(language):
         return text
     return _isolate(text, LRI, PDI)
+
+
+def mark_line_directions(text: str, language: str | None = None) -> str:
+    """Plain text in a language we do not know (an organizer's message), for a text
+    part in ``language`` (default: active): each line whose first letter runs the other
+    way gets that direction's mark at both ends.
+
+    A client that lays out a whole Arabic text part right to left otherwise moves an
+    English line's final full stop, or a leading number, to the wrong end; the marks are
+    strong letters of the line's own direction that nothing shows. A line ending in a
+    link gets no closing mark: the mark would be taken as part of the link.
+    """
+    reader = direction(language)
+    lines = []
+    for line in text.split("\n"):
+        words = line.rstrip()
+        own = direction_of_text(words)
+        if own and own != reader:
+            mark = LRM if own == "ltr" else RLM
+            closing = "" if _ENDS_WITH_LINK.search(words) else mark
+            line = f"{mark}{words}{closing}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _isolate(text: str, before: str, after: str) -> str:

@@ -4,6 +4,8 @@
 {{ page.message|richtext|bidi }}     numbers in free text keep their order
 <a href="{{ phone|tel_href }}">      tel: link in E.164
 <span {% lang_attrs %}>              lang and dir of the reader's language
+<p dir="{{ message|own_direction }}">   words in an unknown language: their first letter's
+{{ message|line_directions }}        the same in a text part (marks on each line)
 {% localized_url page %}             the page's link that keeps the reader's prefix
 {{ code|language_name }}             "العربية (Arabic)" for staff
 {% site_name %}                       the office's name in the reader's language
@@ -44,6 +46,18 @@ def tel_href(value):
 @register.filter
 def text_direction(language):
     return bidi.direction(str(language))
+
+
+@register.filter
+def own_direction(text):
+    """The direction of the text's first letter, else the reader's: ``dir="auto"``
+    worked out here, since not every mail engine knows "auto"."""
+    return bidi.direction_of_text(text or "") or bidi.direction()
+
+
+@register.filter
+def line_directions(text):
+    return bidi.mark_line_directions(str(text or ""))
 
 
 @register.simple_tag

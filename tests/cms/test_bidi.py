@@ -56,6 +56,41 @@ def test_text_parts_get_unicode_isolates_in_right_to_left_languages_only():
 
 
 @pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Moved to 7 a.m.", "ltr"),
+        ("7 a.m.: moved", "ltr"),  # digits and punctuation have no direction
+        ("للأسئلة اتصلوا", "rtl"),
+        ("312-660-1370 للأسئلة", "rtl"),
+        ("שלום", "rtl"),
+        ("12:30 !", ""),
+    ],
+)
+def test_the_direction_of_text_is_its_first_letters(text, direction):
+    assert bidi.direction_of_text(text) == direction
+
+
+def test_lines_running_against_the_reader_get_marks_of_their_own_direction():
+    text = "Moved to 7 a.m.\r\nمكان جديد.\n\nSee https://example.org/rally"
+
+    arabic = bidi.mark_line_directions(text, "ar")
+    polish = bidi.mark_line_directions(text, "pl")
+
+    assert arabic.split("\n") == [
+        f"{bidi.LRM}Moved to 7 a.m.{bidi.LRM}",
+        "مكان جديد.",
+        "",
+        f"{bidi.LRM}See https://example.org/rally",  # a closing mark would join the link
+    ]
+    assert polish.split("\n") == [
+        "Moved to 7 a.m.\r",
+        f"{bidi.RLM}مكان جديد.{bidi.RLM}",
+        "",
+        "See https://example.org/rally",
+    ]
+
+
+@pytest.mark.parametrize(
     ("phone", "href"),
     [
         ("312-660-1370", "tel:+13126601370"),

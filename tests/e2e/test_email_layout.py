@@ -1,7 +1,8 @@
 """E-mails as a phone shows them, in Debian's Chromium at 390 px: the confirmation,
 preferences-link and test e-mails in six languages never scroll sideways, nor does a
 bulletin whose blocks carry long web addresses (down to 320 px), and an Arabic guest's
-e-mail shows its calendar links and phone numbers in reading order."""
+e-mail shows its calendar links, phone numbers and the organizer's English words in
+reading order."""
 
 import pytest
 from django.conf import settings
@@ -15,7 +16,7 @@ from tests.e2e.test_reader_languages import (
     PHONE,
     VISUAL_ORDER,
 )
-from tests.events.guests import arabic_guest_with_update
+from tests.events.guests import arabic_guest_with_update, guest_with_update
 from tests.factories import MailingListFactory, build_bulletin
 from tests.subscribers.link_emails import link_emails
 
@@ -94,3 +95,26 @@ def test_an_arabic_guest_email_reads_in_order(open_page, home_page):
         assert row.evaluate(LINKS_OUT_OF_ORDER) == [], f"{kind}: Outlook.com first"
     shown = browser_page.locator("p", has_text="للأسئلة").evaluate(VISUAL_ORDER)
     assert PHONE in shown
+
+
+def test_the_organizers_english_words_keep_their_full_stop_in_an_arabic_email(
+    open_page, home_page
+):
+    """It read ".Moved one hour later: 7 a.m. Same place" (M4): in the HTML, and in the
+    text part as a client shows it that lays the Arabic text out right to left."""
+    moved = "Moved one hour later: 7 a.m. Same place."
+    guest, notice = guest_with_update("ar", moved)
+    message = build_guest_email(
+        rsvp=guest, kind=GuestMessage.Kind.UPDATE, notice=notice
+    )
+    ((html, _type),) = message.alternatives
+    browser_page = open_page(width=PHONE_WIDTH, height=800)
+    browser_page.set_content(html)
+    shown = browser_page.locator("p", has_text="Moved").evaluate(VISUAL_ORDER)
+    assert shown == moved
+
+    (line,) = [line for line in message.body.splitlines() if "Moved" in line]
+    browser_page.set_content('<html lang="ar" dir="rtl"><body><p></p></body></html>')
+    paragraph = browser_page.locator("p")
+    paragraph.evaluate("(element, line) => { element.textContent = line; }", line)
+    assert paragraph.evaluate(VISUAL_ORDER) == moved

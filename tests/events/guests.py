@@ -121,14 +121,17 @@ def vevent(raw: bytes):
 def arabic_guest_with_update(phone: str):
     """Omar, RSVPed in Arabic to the session, and an update to it whose organizer's
     message holds a phone number: what the bidi tests of guest e-mails render."""
+    return guest_with_update("ar", f"للأسئلة اتصلوا على {phone}.")
+
+
+def guest_with_update(language: str, message: str):
+    """A guest who RSVPed to the session in ``language``, and an update to it with the
+    organizer's ``message``."""
     from events.models import EventNotice
 
     event = guest_event(title="Know Your Rights session")
-    omar = rsvp(event, "Omar", "omar@example.org", "ar")
+    guest = rsvp(event, "Omar", "omar@example.org", language)
     notice = EventNotice.objects.create(
-        event=event,
-        kind=EventNotice.Kind.UPDATE,
-        changes=["time"],
-        message=f"للأسئلة اتصلوا على {phone}.",
+        event=event, kind=EventNotice.Kind.UPDATE, changes=["time"], message=message
     )
-    return omar, notice
+    return guest, notice

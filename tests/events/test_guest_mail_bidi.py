@@ -8,11 +8,17 @@ import re
 
 import pytest
 
-from cms.bidi import LRI, PDI
+from cms.bidi import LRI, LRM, PDI
+from cms.bidi import RLM as RLM_CHARACTER
 from cms.email.rendering import render_email
 from events.guest_mail import CONFIRMATION, build_guest_email
 from events.models import GuestMessage
-from tests.events.guests import arabic_guest_with_update, guest_event, rsvp
+from tests.events.guests import (
+    arabic_guest_with_update,
+    guest_event,
+    guest_with_update,
+    rsvp,
+)
 from tests.factories import build_bulletin
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +78,46 @@ def test_the_guest_and_bulletin_calendar_rows_carry_the_same_marks(home_page):
     assert f"·{RLM}" in calendar_row(guest_html)
     _text, spanish = parts(build_guest_email(rsvp=ana, kind=CONFIRMATION))
     assert RLM not in spanish, "left-to-right readers need no marks"
+
+
+MOVED = "Moved one hour later: 7 a.m. Same place."
+MESSAGE_PARAGRAPH = re.compile(
+    r'<p dir="(\w+)" style="border-inline-start[^"]*">(.*?)</p>'
+)
+
+
+def update_email(language: str, message: str) -> tuple[str, str]:
+    guest, notice = guest_with_update(language, message)
+    return parts(
+        build_guest_email(rsvp=guest, kind=GuestMessage.Kind.UPDATE, notice=notice)
+    )
+
+
+def test_the_organizers_english_words_read_left_to_right_in_an_arabic_email(
+    home_page,
+):
+    """In the right-to-left e-mail the sentence's full stop moved to its start
+    (".Moved one hour later: 7 a.m. Same place"): the message now takes its direction
+    from its first letter, and its line in the text part carries left-to-right marks
+    for clients that lay the whole Arabic text part out right to left."""
+    text, html = update_email("ar", f"{MOVED}\nSee https://example.org/rally")
+
+    (paragraph,) = MESSAGE_PARAGRAPH.findall(html)
+    assert paragraph == ("ltr", f"{MOVED}<br>See https://example.org/rally")
+    assert f"\n{LRM}{MOVED}{LRM}\n" in text
+    # A mark right after a link would be taken as part of it.
+    assert f"\n{LRM}See https://example.org/rally\n" in text
+
+
+def test_the_organizers_arabic_words_read_right_to_left_in_any_email(home_page):
+    message = "للأسئلة اتصلوا على 312-660-1370."
+    text, html = update_email("ar", message)
+    ((direction, _words),) = MESSAGE_PARAGRAPH.findall(html)
+    assert direction == "rtl"
+    assert RLM_CHARACTER not in text, "no marks in its own direction"
+    assert LRM not in text
+
+    text, html = update_email("es", message)
+    ((direction, _words),) = MESSAGE_PARAGRAPH.findall(html)
+    assert direction == "rtl"
+    assert f"\n{RLM_CHARACTER}{message}{RLM_CHARACTER}\n" in text
