@@ -6,6 +6,7 @@ from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -288,6 +289,10 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
         UPDATE = "update", _("Update")
         CANCELLATION = "cancellation", _("Cancelled")
 
+    # A cancellation's message when the organizer writes none. Stored in the default
+    # language, like the organizer's words, and shown in each reader's (message_html).
+    CANCELLED_MESSAGE = gettext_noop("This event is cancelled.")
+
     message = RichTextField(_("message"), features=RICH_TEXT_FEATURES)
     event = models.ForeignKey(
         "events.EventPage",
@@ -312,6 +317,36 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["cms.HomePage", "cms.BulletinIndexPage"]
     subpage_types: list[str] = []
+
+    @classmethod
+    def default_cancellation_message(cls) -> str:
+        """CANCELLED_MESSAGE in the default language, as a page stores it."""
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            return translation.gettext(cls.CANCELLED_MESSAGE)
+
+    def message_html(self) -> str:
+        """The message as a reader of the active language gets it (page and e-mail):
+        the default cancellation sentence in their language, whichever language this
+        page is in; any other message as the organizer wrote it.
+
+        The default is known by its words (wrappers aside), so no field has to mark it;
+        an organizer who types that very sentence gets it translated too."""
+        from django.utils.html import format_html, strip_tags
+        from django.utils.translation import gettext
+
+        from cms.bidi import html_lang_attrs
+
+        written = " ".join(strip_tags(self.message).split())
+        if (
+            self.kind == self.Kind.CANCELLATION
+            and written == self.default_cancellation_message()
+        ):
+            return format_html(
+                "<p {}>{}</p>", html_lang_attrs(), gettext(self.CANCELLED_MESSAGE)
+            )
+        return self.message
 
     def linked_event(self):
         """The event in the active language when published in it, else as published."""
@@ -342,7 +377,7 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     def email_preheader(self) -> str:
         from django.utils.html import strip_tags
 
-        return " ".join(strip_tags(self.message).split())[:150]
+        return " ".join(strip_tags(self.message_html()).split())[:150]
 
     def event_links(self, event) -> dict[str, str]:
         """Where the alert's buttons go: the event, its .ics and its RSVP, each under
@@ -380,7 +415,7 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
             "email/alert_body.html",
             {**context, "page": self, "event": event, "links": event_links},
         )
-        text = html_to_text(self.message, links)
+        text = html_to_text(self.message_html(), links)
         if event is not None:
             lines = [event.title]
             if event.cancelled:

@@ -287,7 +287,9 @@ def _message_of(page) -> str:
 
     return "\n".join(
         line.strip()
-        for line in strip_tags(page.message.replace("</p>", "</p>\n")).splitlines()
+        for line in strip_tags(
+            page.message_html().replace("</p>", "</p>\n")
+        ).splitlines()
         if line.strip()
     )
 

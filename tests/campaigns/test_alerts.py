@@ -412,3 +412,72 @@ def test_an_alert_email_carries_what_when_where_and_its_calendar_row_in_order(
     arabic = render_email(alert, language="ar").html
     assert ">Google</a> ·\u200f <a" in arabic
     assert ">Outlook.com</a>) ·\u200f <a" in arabic
+
+
+def test_a_cancellation_without_a_message_says_so_in_each_readers_language(
+    home_page, fake_esp
+):
+    """The default sentence was worked out once, in the organizer's admin language,
+    and stored in every translation: Spanish and Arabic readers got it in English."""
+    from django.test import Client
+    from django.utils import translation
+
+    from cms.languages import localized_url
+    from tests.campaigns.mailing_fixtures import subscribe
+
+    alert_site(home_page)
+    legal, outreach = audience()
+    subscribe("omar@example.org", [legal], language="ar")
+    user = organizer("olga", [legal, outreach])
+    spanish = {
+        "title": "Manifestación",
+        "what": "",
+        "message": "Vengan.",
+        "machine_tool": "",
+    }
+    mailing = rally(user, [legal.pk], translations={"es": spanish})
+
+    with translation.override("pl"):  # the organizer's admin language
+        cancellation = alerts.cancel_event(user=user, mailing_id=mailing.pk)
+    start_and_send(cancellation.pk)
+
+    english = "This event is cancelled."
+    readers = {
+        # Spanish: the alert's Spanish translation. Arabic: it has none, so the
+        # English page, marked English, with the sentence in Arabic.
+        "es": ("ana@example.org", "Este evento está cancelado."),
+        "ar": ("omar@example.org", "هذه الفعالية ملغاة."),
+        "en": ("grace@example.org", english),
+    }
+    rows = {row.to: row for row in fake_esp.delivered}
+    assert sorted(rows) == sorted(address for address, _ in readers.values())
+    page = cancellation.page.specific
+    for language, (address, sentence) in readers.items():
+        assert sentence in rows[address].text, language
+        assert sentence in rows[address].html, language
+        shown = Client().get(localized_url(page, language)).content.decode()
+        assert sentence in shown, language
+        if language != "en":
+            assert english not in rows[address].text + rows[address].html, language
+            assert english not in shown, language
+
+
+def test_a_cancellation_message_the_organizer_wrote_reaches_every_reader_as_written(
+    home_page,
+):
+    from cms.email.rendering import render_email
+
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+
+    cancellation = alerts.cancel_event(
+        user=user, mailing_id=mailing.pk, message="Called off: stay safe."
+    )
+
+    for language in ("es", "ar"):
+        rendered = render_email(cancellation.page, language=language)
+        assert "Called off: stay safe." in rendered.text, language
+        assert "Called off: stay safe." in rendered.html, language
+        assert "cancelado" not in rendered.html

@@ -705,6 +705,8 @@ def cancel_event(
     """Mark the alert's event cancelled (site and feeds, every language), stop alerts
     about it not sent yet, and with ``notify`` send a cancellation alert to the same
     lists. Returns that alert's mailing, if any."""
+    from cms.models import AlertPage
+
     mailing, page, event = _previous_alert(mailing_id)
     list_ids = list(mailing.lists.values_list("pk", flat=True))
     _check(user, list_ids)
@@ -727,7 +729,9 @@ def cancel_event(
     cancellation = _alert_page(
         user=user,
         title=event.title,
-        message=message or _("This event is cancelled."),
+        # Without the organizer's words, each reader gets the sentence in their own
+        # language (AlertPage.message_html), not in the organizer's admin language.
+        message=message or AlertPage.default_cancellation_message(),
         event=event,
         kind="cancellation",
         translate_from=page,
