@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from wagtail.rich_text import expand_db_html
 
 from cms.email.text import Links
+from cms.languages import localized_url
 
 PRODID = "-//Office of New Americans//Events//EN"
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "div", "br")
@@ -82,7 +83,9 @@ def event_component(
     url: str | None = None,
 ) -> Event:
     """A VEVENT whose UID and SEQUENCE are shared by all translations; ``url`` (site
-    relative) defaults to the event's own."""
+    relative) defaults to the event's page as a reader of the active language follows
+    it (``/es/events/<slug>/`` for an untranslated event), like the calendar links
+    beside it: its ``reader_url`` when a listing set one, else its localized URL."""
     if bookkeeping is None:
         bookkeeping = shared_bookkeeping([event]).get(event.translation_key)
     sequence, changed_at, created = bookkeeping or (
@@ -110,7 +113,7 @@ def event_component(
     location = event.location_text(for_calendars=True) if location is None else location
     if location:
         component.add("location", location)
-    url = _absolute(url or event.url)
+    url = _absolute(url or getattr(event, "reader_url", "") or localized_url(event))
     description = plain_text(event.description)
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
@@ -183,8 +186,6 @@ def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
     confirmed = rsvp.status == "confirmed"
     cancel = method == "CANCEL"
     calendar = _calendar(method, [event])
-    from cms.languages import localized_url
-
     component = event_component(
         event,
         location=event.location_text(

@@ -194,9 +194,7 @@ class EventIndexPage(
 
     @path("feed/", name="feed")
     def feed(self, request):
-        from events.ical import calendar_response
-
-        return calendar_response(
+        return self._feed_response(
             self._feed_events(), name=self.title, filename="events.ics"
         )
 
@@ -204,12 +202,10 @@ class EventIndexPage(
     def kind_feed(self, request, kind):
         from django.http import Http404
 
-        from events.ical import calendar_response
-
         if kind not in EventKind.values:
             raise Http404
         label = EventKind(kind).label
-        return calendar_response(
+        return self._feed_response(
             self._feed_events().filter(kind=kind),
             name=f"{self.title}: {label}",
             filename=f"{kind}.ics",
@@ -219,6 +215,14 @@ class EventIndexPage(
         # Subscribed calendars keep recent history so a cancellation reaches them.
         since = timezone.now() - timezone.timedelta(days=90)
         return self.events().filter(end__gte=since).order_by("start")
+
+    def _feed_response(self, events, *, name: str, filename: str):
+        from events.ical import calendar_response
+
+        events = list(events)
+        # Each event's URL under the reader's prefix, as the listing links it.
+        self.set_reader_urls(events)
+        return calendar_response(events, name=name, filename=filename)
 
     class Meta:
         verbose_name = _("event listing")

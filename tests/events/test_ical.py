@@ -133,6 +133,43 @@ def test_hidden_address_stays_out_of_feeds(client, home_page):
     assert "Community hall" in feed
 
 
+@pytest.mark.parametrize(
+    ("path", "prefix"),
+    [
+        ("/es/events/feed/", "/es"),
+        ("/ar/events/feed/rally/", "/ar"),
+        ("/pl/events/{slug}/ical/", "/pl"),
+        ("/events/feed/", ""),
+    ],
+)
+def test_calendars_under_a_language_prefix_link_the_event_under_it(
+    client, home_page, path, prefix
+):
+    """They linked the English URL of an untranslated event, where the Google and
+    Outlook links beside them (and guests' invitations) keep the reader's prefix."""
+    from django.conf import settings
+
+    from cms.languages import localized_url
+
+    index = build_event_index()
+    for language in ("es", "ar", "pl"):
+        translate_page(index, language, title=f"Events ({language})")
+    event = build_event(
+        index,
+        title="DST spring rally",
+        kind="rally",
+        description="<p>Bring a sign.</p>",
+    )
+
+    (component,) = vevents(parse(client.get(path.format(slug=event.slug))))
+
+    link = f"{settings.WAGTAILADMIN_BASE_URL}{prefix}/events/{event.slug}/"
+    assert str(component["URL"]) == link
+    assert str(component["DESCRIPTION"]) == f"Bring a sign.\n\n{link}"
+    language = prefix.strip("/") or "en"
+    assert link.endswith(localized_url(event, language)), "as the calendar links"
+
+
 # --- issue 16: every .ics parses with two readers, one SEQUENCE per UID ----------
 LANGUAGES = ("en", "es", "hi", "zh-hans", "ar", "pl")
 
