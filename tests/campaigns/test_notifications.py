@@ -1,6 +1,13 @@
 """Lead and verification e-mails, produced for real into the file outbox."""
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from campaigns.models import Milestone, Signature
 from campaigns.services.counters import increment_counter, record_milestone
@@ -35,6 +42,32 @@ def test_milestone_task_mails_the_leads_once(campaign, outbox_dir):
     assert "10 signatures reached." in html
     milestone.refresh_from_db()
     assert milestone.notified_at is not None
+
+
+# Two sentence ends in a row, with or without a space: "a.m..", "。。", "।।".
+DOUBLE_STOP = re.compile(r"[.。।]\s*[.。।]")
+
+
+def test_the_milestone_time_is_not_followed_by_a_second_full_stop(campaign, outbox_dir):
+    """English read "Reached at Dec. 5, 2026, 3:14 a.m..": the time has a labelled
+    line of its own now, with no full stop after it, in all six languages."""
+    reached = datetime(2026, 12, 5, 3, 14, tzinfo=ZoneInfo("America/Chicago"))
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=25, reached_at=reached
+    )
+    notify_milestone_task(milestone.pk)
+
+    (message,) = messages()
+    text, html = outbox.body_parts(message)
+    assert "Time reached: Dec. 5, 2026, 3:14 a.m." in text.splitlines()
+    assert "Time reached: Dec. 5, 2026, 3:14 a.m.<br>" in html
+    context = {"milestone": milestone, "campaign": campaign, "count": 25}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for part in ("txt", "html"):
+                body = render_to_string(f"email/milestone_reached.{part}", context)
+                assert not DOUBLE_STOP.search(body), (code, part)
+                assert code == "en" or "Time reached" not in body, (code, part)
 
 
 def test_signup_milestone_subject(campaign, outbox_dir):
