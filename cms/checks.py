@@ -195,6 +195,24 @@ def check_outbox_in_production(app_configs=None, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_console_mail_in_production(app_configs=None, **kwargs):
+    """The console backend with DEBUG off: nothing sent, and every message (addresses
+    and personal links) written to the process's output, which goes to the logs."""
+    if settings.DEBUG or settings.EMAIL_PROVIDER != "console":
+        return []
+    return [
+        Warning(
+            "EMAIL_PROVIDER is console with DEBUG off: no e-mail is sent; every "
+            "message, addresses and links included, is written to the process's "
+            "output and so to its logs.",
+            hint="Set EMAIL_PROVIDER to your provider (e.g. EMAIL_PROVIDER=mailgun "
+            "with its ANYMAIL_* settings) or to smtp.",
+            id="cms.W004",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_sender_names(app_configs=None, **kwargs):
     errors = []
     if is_local_name(settings.MESSAGE_ID_DOMAIN):

@@ -304,3 +304,13 @@ def test_page_urls_follow_base_url_once_the_site_is_synced(home_page, settings):
     use_base_url(settings, "https://ona.example.org")
     sync_default_site()
     assert HomePage.objects.get(pk=home_page.pk).full_url == "https://ona.example.org/"
+
+
+def test_the_console_mail_backend_under_production_settings_warns(deployable):
+    """Like the outbox, and its messages land in the logs."""
+    deployable.EMAIL_PROVIDER = "console"
+    deployable.ANYMAIL = {}
+    deployable.DEBUG = False
+    problems = cms_problems()
+    assert set(problems) == {"cms.W004"}
+    assert "written to the process's output" in problems["cms.W004"]
