@@ -8,6 +8,12 @@ ask here so that such a language is never reported as simply "translated".
 
 from django.db.models import Count, F
 
+# The Promote tab's fields: wagtail-localize offers them as passages, translators rarely
+# open that tab, and no reader meets them in the page's text or its e-mail (the slug
+# above all: a translation keeps the English one). Counted, every translation came out
+# "1 passage still in English".
+NOT_READ = ("slug", "seo_title", "search_description")
+
 
 def untranslated_passages(page) -> dict[str, int]:
     """{language code: passages with no translation} of the page's synced translations
@@ -24,7 +30,11 @@ def untranslated_passages(page) -> dict[str, int]:
         return {}
     source_ids = {source_id for source_id, _locale, _code in translations}
     locale_ids = {locale_id for _source, locale_id, _code in translations}
-    segments = StringSegment.objects.filter(source_id__in=source_ids).order_by()
+    segments = (
+        StringSegment.objects.filter(source_id__in=source_ids)
+        .exclude(context__path__in=NOT_READ)
+        .order_by()
+    )
     totals = dict(
         segments.values("source_id")
         .annotate(n=Count("pk"))

@@ -141,3 +141,17 @@ def test_the_check_costs_the_same_however_long_the_page_is(
 
     with django_assert_max_num_queries(3):
         assert untranslated_passages(bulletin) == {"ar": 1}
+
+
+def test_a_slug_left_in_english_is_not_a_passage(
+    bulletin, django_capture_on_commit_callbacks
+):
+    """Translators rarely open the Promote tab, and no reader meets the slug: a
+    translation with every passage but its slug is complete (counted, every
+    translation was "1 passage still in English")."""
+    from cms.translation_progress import untranslated_passages
+
+    translate_through_localize(
+        bulletin, "pl", django_capture_on_commit_callbacks, leave_out={bulletin.slug}
+    )
+    assert untranslated_passages(bulletin) == {"ar": 1}
