@@ -304,3 +304,39 @@ def render_email_for(page) -> str:
     from cms.email.rendering import render_email
 
     return render_email(page, language="ar").html
+
+
+@pytest.mark.django_db
+def test_an_update_written_in_arabic_reads_right_to_left_in_every_translation(
+    home_page,
+):
+    """Organizers write in Arabic too: their words were marked English, left to right,
+    in every translation (noticed while fixing the guest e-mails' direction)."""
+    from campaigns.mailings.services import alerts
+
+    alert_site(home_page)
+    (outreach,) = lists(1)
+    user = organizer("olga", [outreach])
+    mailing = alerts.create_rally_alert(
+        user=user,
+        title=TITLE,
+        what=WHAT,
+        start=timezone.now() + timedelta(hours=3),
+        message=MESSAGE,
+        list_ids=[outreach.pk],
+        translations={
+            "es": {
+                "title": "Marcha",
+                "what": "",
+                "message": "Únase.",
+                "machine_tool": "",
+            }
+        },
+    )
+
+    update = alerts.send_update(user=user, mailing_id=mailing.pk, message="نلتقي في 7.")
+
+    spanish = AlertPage.objects.get(
+        translation_key=update.page.translation_key, locale__language_code="es"
+    )
+    assert spanish.message == '<div dir="rtl"><p>نلتقي في 7.</p></div>'

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import linebreaks
+from django.utils.html import linebreaks, strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
@@ -31,7 +31,7 @@ from campaigns.mailings.services.control import (
     check_send_permission,
     create_mailing,
 )
-from cms.bidi import direction
+from cms.bidi import direction, direction_of_text
 from cms.mail.sender import from_address
 
 if TYPE_CHECKING:
@@ -117,14 +117,20 @@ def _alert_page(
         for earlier in translate_from.get_translations().live().specific():
             copy = page.copy_for_translation(earlier.locale, copy_parents=True)
             copy.title = earlier.title
-            # The words are the organizer's, in the default language: say so, so
-            # they read left to right (and are spoken as such) inside Arabic.
-            source = settings.LANGUAGE_CODE
-            copy.message = (
-                f'<div lang="{source}" dir="{direction(source)}">{page.message}</div>'
-            )
+            copy.message = _organizers_words(page.message)
             _publish(copy, user)
     return page
+
+
+def _organizers_words(message_html: str) -> str:
+    """The organizer's words, as written, inside a translation: in the direction of
+    their first letter (so English reads left to right inside Arabic, and Arabic right
+    to left inside English), marked with the default language only when they read as
+    it does: an organizer may write in Arabic too."""
+    source = settings.LANGUAGE_CODE
+    written = direction_of_text(strip_tags(message_html)) or direction(source)
+    lang = f' lang="{source}"' if written == direction(source) else ""
+    return f'<div{lang} dir="{written}">{message_html}</div>'
 
 
 def _publish_translation(
