@@ -263,10 +263,9 @@ def test_translator_failure_is_a_clear_message_not_a_500(client, home_page, sett
     assert fake.requests, "the translator was asked"
 
 
-@pytest.mark.django_db
-def test_an_update_in_an_earlier_language_marks_the_organizers_words_as_english(
-    home_page,
-):
+def update_in(home_page, language: str, translation: dict, message: str):
+    """An organizer's rally alert with one hand-written translation, then an update
+    with ``message``: the update's page in ``language``."""
     from campaigns.mailings.services import alerts
 
     alert_site(home_page)
@@ -279,21 +278,25 @@ def test_an_update_in_an_earlier_language_marks_the_organizers_words_as_english(
         start=timezone.now() + timedelta(hours=3),
         message=MESSAGE,
         list_ids=[outreach.pk],
-        translations={
-            "ar": {
-                "title": "مسيرة",
-                "what": "",
-                "message": "انضموا إلينا.",
-                "machine_tool": "",
-            }
-        },
+        translations={language: {"what": "", "machine_tool": "", **translation}},
+    )
+    update = alerts.send_update(user=user, mailing_id=mailing.pk, message=message)
+    return AlertPage.objects.get(
+        translation_key=update.page.translation_key, locale__language_code=language
     )
 
-    update = alerts.send_update(user=user, mailing_id=mailing.pk, message="Moved to 7.")
 
-    arabic = AlertPage.objects.get(
-        translation_key=update.page.translation_key, locale__language_code="ar"
+@pytest.mark.django_db
+def test_an_update_in_an_earlier_language_marks_the_organizers_words_as_english(
+    home_page,
+):
+    arabic = update_in(
+        home_page,
+        "ar",
+        {"title": "مسيرة", "message": "انضموا إلينا."},
+        message="Moved to 7.",
     )
+
     assert arabic.title == "مسيرة"
     assert arabic.message == '<div lang="en" dir="ltr"><p>Moved to 7.</p></div>'
     html = render_email_for(arabic)
@@ -312,31 +315,11 @@ def test_an_update_written_in_arabic_reads_right_to_left_in_every_translation(
 ):
     """Organizers write in Arabic too: their words were marked English, left to right,
     in every translation (noticed while fixing the guest e-mails' direction)."""
-    from campaigns.mailings.services import alerts
-
-    alert_site(home_page)
-    (outreach,) = lists(1)
-    user = organizer("olga", [outreach])
-    mailing = alerts.create_rally_alert(
-        user=user,
-        title=TITLE,
-        what=WHAT,
-        start=timezone.now() + timedelta(hours=3),
-        message=MESSAGE,
-        list_ids=[outreach.pk],
-        translations={
-            "es": {
-                "title": "Marcha",
-                "what": "",
-                "message": "Únase.",
-                "machine_tool": "",
-            }
-        },
+    spanish = update_in(
+        home_page,
+        "es",
+        {"title": "Marcha", "message": "Únase."},
+        message="نلتقي في 7.",
     )
 
-    update = alerts.send_update(user=user, mailing_id=mailing.pk, message="نلتقي في 7.")
-
-    spanish = AlertPage.objects.get(
-        translation_key=update.page.translation_key, locale__language_code="es"
-    )
     assert spanish.message == '<div dir="rtl"><p>نلتقي في 7.</p></div>'
