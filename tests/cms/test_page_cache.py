@@ -442,7 +442,8 @@ def test_a_refill_overtaken_by_a_later_change_is_never_served_fresh(
 @contextmanager
 def redis_commands(cache):
     """The commands Redis receives meanwhile naming ``cache``'s keys (MONITOR; not
-    those a script runs), for a Redis cache; nothing for a per-process one."""
+    those a script runs), for a Redis cache; nothing for a per-process one. The page
+    cache's scripts are loaded first, as on any Redis that has served a page."""
     seen = []
     if not hasattr(cache, "refill_if_later"):
         yield seen
@@ -450,8 +451,14 @@ def redis_commands(cache):
     import redis
     from django.conf import settings
 
+    from cms import cache as scripts
+
     prefix = cache.key_prefix + ":"
     client = redis.Redis.from_url(settings.REDIS_URL)
+    # A Redis that has not run a script yet answers its first EVALSHA with NOSCRIPT and
+    # redis-py sends it again after SCRIPT LOAD: loaded first, each call is one EVALSHA.
+    for source in (scripts.SET_UNLESS_CHANGED, scripts.REFILL_IF_LATER):
+        client.script_load(source)
     ready = threading.Event()
 
     def watch():
