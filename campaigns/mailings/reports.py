@@ -69,7 +69,38 @@ def by_list(mailing: Mailing) -> dict[str, dict[str, int]]:
         .values("mailing_list__name", "subscriber__deliveries__status")
         .annotate(n=Count("pk"), **_engaged("subscriber__deliveries__", mailing))
     )
-    return _table(rows, "mailing_list__name", "subscriber__deliveries__status", mailing)
+    table = _table(
+        rows, "mailing_list__name", "subscriber__deliveries__status", mailing
+    )
+    gone = _no_longer_listed(mailing)
+    if gone:
+        table[str(NO_LONGER_LISTED)] = gone
+    return table
+
+
+# Deliveries outlive the people they went to (erasure, or the purge of those who left
+# every list): without a row of their own the lists' figures would fall short of the
+# languages' for no reason a reader of the report could see.
+NO_LONGER_LISTED = _("People erased or removed since")
+
+
+def _no_longer_listed(mailing: Mailing) -> dict[str, int]:
+    listed = Subscription.objects.filter(mailing_list__in=mailing.lists.all()).values(
+        "subscriber_id"
+    )
+    rows = (
+        Delivery.objects.filter(mailing=mailing)
+        .filter(Q(subscriber__isnull=True) | ~Q(subscriber_id__in=listed))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), **_engaged("", mailing))
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        for key, _field, _label in tracked(mailing):
+            counts[key] = counts.get(key, 0) + row[key]
+    return counts
 
 
 def sent_per_minute(mailing: Mailing) -> list[tuple[datetime, int]]:

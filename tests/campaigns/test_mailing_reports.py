@@ -167,3 +167,26 @@ def test_a_senders_mailings_are_listed_behind_200_newer_ones_to_other_lists(
         for m in others
     )
     assert [m.pk for m in visible_mailings(organizer("ana", [legal]))] == [ours.pk]
+
+
+def test_people_erased_since_keep_the_lists_figures_whole(sent_mailing):
+    """A delivery outlives its person: erased (or purged after leaving), they are
+    counted on a row of their own, so the lists add up to the languages."""
+    from subscribers.models import Subscriber
+    from subscribers.services import erase_subscriber
+
+    mailing, _user = sent_mailing
+    bounced = Delivery.objects.get(mailing=mailing, status="bounced")
+    erase_subscriber(subscriber_id=bounced.subscriber_id)
+    left = Subscriber.objects.with_email("p5@example.org").get()
+    left.subscriptions.all().delete()
+
+    by_list = reports.by_list(mailing)
+    assert by_list["People erased or removed since"] == {"bounced": 1, "delivered": 1}
+    assert by_list["Legal Protection/Services"] == {"delivered": 4}
+
+    def total(table):
+        return sum(n for row in table.values() for n in row.values())
+
+    assert total(by_list) == total(reports.by_language(mailing)) == 6
+    assert "People erased or removed since" in reports.csv_report(mailing)
