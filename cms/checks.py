@@ -212,6 +212,23 @@ def check_console_mail_in_production(app_configs=None, **kwargs):
     ]
 
 
+@register()
+def check_local_time_name(app_configs=None, **kwargs):
+    """Event times are labelled with the clock's name (cms.local_time): another zone
+    with no name configured would read "Chicago time" on every event and alert."""
+    if settings.LOCAL_TIME_NAMES or settings.TIME_ZONE == "America/Chicago":
+        return []
+    return [
+        Warning(
+            f"TIME_ZONE is {settings.TIME_ZONE} but LOCAL_TIME_NAME is not set: "
+            'event and alert times are labelled "Chicago time".',
+            hint='Set LOCAL_TIME_NAME (e.g. "New York time") and LOCAL_TIME_NAME_ES, '
+            "_HI, _ZH_HANS, _AR, _PL for the other languages.",
+            id="cms.W005",
+        )
+    ]
+
+
 @register(Tags.security, deploy=True)
 def check_sender_names(app_configs=None, **kwargs):
     errors = []

@@ -3,7 +3,6 @@
 import hashlib
 from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus, urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -25,6 +24,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.languages import localized_url
+from cms.local_time import city_zone, local_time_name, zoned_lazy
 from cms.models import (
     MailablePageMixin,
     TranslationFallbackMixin,
@@ -42,7 +42,6 @@ from events.kinds import EventKind
 from events.page_forms import EventPageForm
 from subscribers.fields import EncryptedTextField
 
-CHICAGO = ZoneInfo("America/Chicago")
 # How many years before or after this one the listing's months are stored in the page
 # cache: a month further off is answered but not stored.
 CACHED_MONTH_YEARS = 5
@@ -120,7 +119,7 @@ class EventIndexPage(
             kind = ""
         month = params.get("month", "")
         try:
-            first = datetime.strptime(month, "%Y-%m").replace(tzinfo=CHICAGO)
+            first = datetime.strptime(month, "%Y-%m").replace(tzinfo=city_zone())
             # December of year 9999 has no following month to end the range at.
             following = first.replace(
                 year=first.year + first.month // 12, month=first.month % 12 + 1
@@ -319,7 +318,7 @@ class EventPage(
         related_name="+",
     )
     remind_day_before_at = models.TimeField(
-        _("reminder the day before, at (Chicago time)"),
+        zoned_lazy(gettext_noop("reminder the day before, at (%(zone)s)")),
         null=True,
         blank=True,
         default=time(9, 0),
@@ -539,7 +538,9 @@ class EventPage(
             times.append(
                 (
                     "day_before",
-                    datetime.combine(day, self.remind_day_before_at, tzinfo=CHICAGO),
+                    datetime.combine(
+                        day, self.remind_day_before_at, tzinfo=city_zone()
+                    ),
                 )
             )
         if self.remind_hours_before:
@@ -567,22 +568,21 @@ class EventPage(
 
     @property
     def local_start(self):
-        return timezone.localtime(self.start, CHICAGO)
+        return timezone.localtime(self.start, city_zone())
 
     @property
     def local_end(self):
-        return timezone.localtime(self.end, CHICAGO)
+        return timezone.localtime(self.end, city_zone())
 
     def when_display(self) -> str:
-        """Start and end in Chicago time, formatted for the active language."""
+        """Start and end in the city's time, formatted for the active language."""
         start, end = self.local_start, self.local_end
         text = formats.date_format(start, "DATETIME_FORMAT")
         if start.date() == end.date():
             text += " – " + formats.time_format(end, "TIME_FORMAT")
         else:
             text += " – " + formats.date_format(end, "DATETIME_FORMAT")
-        zone = gettext("Chicago time")
-        return f"{text} ({zone})"
+        return f"{text} ({local_time_name()})"
 
     @property
     def kind_label(self) -> str:
@@ -598,8 +598,9 @@ class EventPage(
             return ""
         # Most addresses are typed without the city; one typed with it keeps it once.
         address = self.address
-        if "chicago" not in address.lower():
-            address = f"{address}, Chicago"
+        city = settings.MAP_SEARCH_CITY
+        if city and city.lower() not in address.lower():
+            address = f"{address}, {city}"
         query = quote_plus(address)
         return f"https://www.openstreetmap.org/search?query={query}"
 

@@ -3,16 +3,17 @@ updates and cancels."""
 
 import hashlib
 import json
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from cms import bidi
 from cms.languages import language_label
+from cms.local_time import city_zone, zone_help_lazy, zoned_lazy
 from cms.widgets import browser_datetime_input
 from subscribers.models import MailingList
 
@@ -20,10 +21,7 @@ MESSAGE_HELP = _("A few sentences: people read this on a phone.")
 # Every language but the one the organizer writes in (the site's default).
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 MACHINE_SALT = "campaigns.alerts.machine-draft"
-CHICAGO = ZoneInfo("America/Chicago")
-CHICAGO_TIME_HELP = _(
-    "Chicago time (America/Chicago), whatever time zone your computer is set to."
-)
+CITY_TIME_HELP = zone_help_lazy()
 
 
 def chicago_time_input() -> forms.DateTimeInput:
@@ -47,11 +45,11 @@ class ChicagoDateTimeField(forms.DateTimeField):
     widget = chicago_time_input()
 
     def to_python(self, value):
-        with timezone.override(CHICAGO):
+        with timezone.override(city_zone()):
             return super().to_python(value)
 
     def prepare_value(self, value):
-        with timezone.override(CHICAGO):
+        with timezone.override(city_zone()):
             return super().prepare_value(value)
 
 
@@ -210,13 +208,15 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
         label=_("What"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
     start = ChicagoDateTimeField(
-        label=_("When (Chicago time)"),
-        help_text=CHICAGO_TIME_HELP,
+        label=zoned_lazy(gettext_noop("When (%(zone)s)")),
+        help_text=CITY_TIME_HELP,
     )
     end = ChicagoDateTimeField(
         label=_("Ends"),
         required=False,
-        help_text=_("Chicago time. Empty: two hours after the start."),
+        help_text=zoned_lazy(
+            gettext_noop("%(zone)s. Empty: two hours after the start.")
+        ),
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -252,14 +252,14 @@ class AlertUpdateForm(forms.Form):
         max_length=600,
     )
     start = ChicagoDateTimeField(
-        label=_("New start (Chicago time)"),
+        label=zoned_lazy(gettext_noop("New start (%(zone)s)")),
         required=False,
-        help_text=CHICAGO_TIME_HELP,
+        help_text=CITY_TIME_HELP,
     )
     end = ChicagoDateTimeField(
         label=_("New end"),
         required=False,
-        help_text=_("Chicago time."),
+        help_text=zoned_lazy(gettext_noop("%(zone)s.")),
     )
     venue = forms.CharField(label=_("New venue"), max_length=200, required=False)
     address = forms.CharField(label=_("New address"), max_length=300, required=False)

@@ -13,6 +13,7 @@ from .env import (
     env_int,
     env_list,
     env_networks,
+    env_per_language,
     env_prefixed,
     env_rate,
     env_str,
@@ -185,7 +186,14 @@ WAGTAIL_CONTENT_LANGUAGES = [
     )
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "America/Chicago"
+# The city's clock: events and alerts are typed and shown in it (cms.local_time). Its
+# name for readers: LOCAL_TIME_NAME in English, LOCAL_TIME_NAME_ES, _HI, _ZH_HANS, _AR,
+# _PL in the others (the English one where a language has none). Unset: the
+# catalogues' "Chicago time", right only for America/Chicago (check cms.W005).
+TIME_ZONE = env_str("TIME_ZONE", "America/Chicago")
+LOCAL_TIME_NAMES = env_per_language("LOCAL_TIME_NAME", [code for code, _n in LANGUAGES])
+# Added to an event's address in its map link unless the address already names it.
+MAP_SEARCH_CITY = env_str("MAP_SEARCH_CITY", "Chicago")
 USE_I18N = True
 # Formats Django's own locales lack (cms/formats: Hindi and Arabic date-times).
 FORMAT_MODULE_PATH = ["cms.formats"]

@@ -45,6 +45,17 @@ def env_prefixed(prefix: str) -> dict[str, str]:
     }
 
 
+def env_per_language(name: str, codes: list[str]) -> dict[str, str]:
+    """{language code: text} from ``name`` (English) and ``name_ES``, ``name_ZH_HANS``
+    ... for the others; languages left unset are absent."""
+    texts = {}
+    for code in codes:
+        variable = name if code == "en" else f"{name}_{code.upper().replace('-', '_')}"
+        if os.environ.get(variable):
+            texts[code] = os.environ[variable]
+    return texts
+
+
 def helo_name_for(url: str) -> str:
     """The host of ``url`` as an EHLO argument (an address literal in brackets)."""
     host = urlsplit(url).hostname or "localhost"

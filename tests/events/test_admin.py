@@ -118,9 +118,9 @@ def test_the_event_editor_uses_the_phones_own_date_and_time_picker(client, home_
     import re
     from datetime import datetime
 
-    from events.models import CHICAGO
+    from cms.local_time import city_zone
 
-    start = datetime(2030, 12, 8, 18, 30, tzinfo=CHICAGO)
+    start = datetime(2030, 12, 8, 18, 30, tzinfo=city_zone())
     event = build_event(title="Sunday vigil", start=start)
     client.force_login(SuperuserFactory())
     edit = reverse("wagtailadmin_pages:edit", args=[event.pk])

@@ -1,0 +1,85 @@
+"""Another city's clock: TIME_ZONE and LOCAL_TIME_NAME(_XX) move every event and alert
+time, label and map link off Chicago, and a zone changed without a name is warned of."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+from django.utils import translation
+
+from campaigns.mailings.alert_forms import AlertUpdateForm, RallyAlertForm
+from cms.settings.env import env_per_language
+from tests.factories import build_event, translate_page
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = {
+    "TIME_ZONE": "America/New_York",
+    "LOCAL_TIME_NAMES": {"en": "New York time", "es": "hora de Nueva York"},
+    "MAP_SEARCH_CITY": "New York",
+}
+
+
+@override_settings(**NEW_YORK)
+def test_an_event_reads_in_the_configured_city_and_its_name(client, home_page):
+    start = datetime(2027, 3, 4, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    event = build_event(
+        title="Lobby day",
+        start=start,
+        end=start + timedelta(hours=4),
+        address="250 Broadway",
+    )
+    spanish = translate_page(event, "es")
+
+    english = client.get(event.url).content.decode()
+    assert "March 4, 2027, 9 a.m. – 1 p.m. (New York time)" in english
+    assert "openstreetmap.org/search?query=250+Broadway%2C+New+York" in english
+    assert "Chicago time" not in english
+    assert "(hora de Nueva York)" in client.get(spanish.url).content.decode()
+    with translation.override("hi"):
+        assert event.when_display().endswith("(New York time)"), "English stands in"
+
+
+@override_settings(**NEW_YORK)
+def test_alert_forms_name_the_configured_clock_and_read_times_in_it():
+    with translation.override("es"):
+        assert str(RallyAlertForm.base_fields["start"].label) == (
+            "Cuándo (hora de Nueva York)"
+        )
+    assert str(AlertUpdateForm.base_fields["start"].label) == (
+        "New start (New York time)"
+    )
+    assert "America/New_York" in str(RallyAlertForm.base_fields["start"].help_text)
+    field = RallyAlertForm.base_fields["start"]
+    assert field.to_python("2027-03-04T09:00").utcoffset() == timedelta(hours=-5)
+
+
+def test_the_default_clock_is_chicago_in_every_language():
+    field = RallyAlertForm.base_fields["start"]
+    assert str(field.label) == "When (Chicago time)"
+    with translation.override("ar"):
+        assert "شيكاغو" in str(field.label)
+    assert field.to_python("2027-03-04T09:00").utcoffset() == timedelta(hours=-6)
+
+
+def test_another_zone_without_a_name_is_warned_of():
+    def warnings():
+        return [message.id for message in run_checks() if message.id == "cms.W005"]
+
+    assert warnings() == []
+    with override_settings(TIME_ZONE="America/New_York", LOCAL_TIME_NAMES={}):
+        assert warnings() == ["cms.W005"]
+    with override_settings(**NEW_YORK):
+        assert warnings() == []
+
+
+def test_names_per_language_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("LOCAL_TIME_NAME", "New York time")
+    monkeypatch.setenv("LOCAL_TIME_NAME_ZH_HANS", "纽约时间")
+    monkeypatch.setenv("LOCAL_TIME_NAME_PL", "")
+    assert env_per_language("LOCAL_TIME_NAME", ["en", "zh-hans", "pl", "ar"]) == {
+        "en": "New York time",
+        "zh-hans": "纽约时间",
+    }
