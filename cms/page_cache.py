@@ -31,6 +31,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 
 # Added by newsletters and social sites; no page reads them, so they never split the cache.
 IGNORED_PARAMETERS = frozenset(
@@ -129,7 +130,12 @@ def _entry_key(request, query: list[tuple[str, str]] | None) -> str:
 
 
 def _entry_key_for(host: str, path: str, query) -> str:
-    return "entry:" + _digest(f"{host}{path}?{query!r}")
+    # One copy per host name, whatever its case, port or trailing dot: Django accepts
+    # every such spelling of an allowed host and Wagtail routes them to the same site,
+    # so keying on the raw Host let anyone skip the cache (and fill it) by varying it.
+    # (Two Wagtail Sites on one host name told apart only by port would share copies.)
+    domain, _port = split_domain_port(host)
+    return "entry:" + _digest(f"{domain or host}{path}?{query!r}")
 
 
 def new_token() -> int:

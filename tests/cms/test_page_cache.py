@@ -79,6 +79,23 @@ def test_second_visit_is_served_from_the_cache(client, home_page, page_cache):
     assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
+def test_spellings_of_one_host_share_one_copy(client, home_page, page_cache):
+    """A port, capitals or a trailing dot in Host (all accepted by Django for an
+    allowed host) must not buy an uncached render and a new entry each."""
+    bulletin = build_bulletin(title="February bulletin")
+    assert client.get(bulletin.url, HTTP_HOST="ona.example.org")["X-Page-Cache"] == (
+        "miss"
+    )
+    before = stored_keys(page_cache)
+    for spelling in ("ona.example.org:12345", "ONA.Example.ORG", "ona.example.org."):
+        answer = client.get(bulletin.url, HTTP_HOST=spelling)
+        assert answer["X-Page-Cache"] == "hit", spelling
+    assert stored_keys(page_cache) == before
+    assert client.get(bulletin.url, HTTP_HOST="other.example.org")["X-Page-Cache"] == (
+        "miss"
+    ), "another host name is another copy"
+
+
 def test_plain_http_is_sent_to_https_even_when_the_page_is_cached(
     client, home_page, page_cache, settings
 ):
