@@ -5,7 +5,8 @@ A preferences, unsubscribe, confirmation, verification or RSVP-cancel link is a 
 to someone's data or choices; access logs keep them for months in places many people
 can read.
 ``redact`` turns ``/subscribers/preferences/123.20400.AbC.../`` into
-``/subscribers/preferences/<token>/`` (also in Referer headers, which carry the link
+``/subscribers/preferences/<token>/`` and ``/search/?q=asylum`` into
+``/search/?q=<query>`` (also in Referer headers, which carry the link
 to the page's own static files). Used by Django's logging (the ``redact`` filter on
 every handler) and by gunicorn's access log (``cms/gunicorn_conf.py``).
 """
@@ -23,6 +24,9 @@ TOKEN_PATHS = re.compile(
     # a staff member's password for days; both segments go.
     r"|(/password_reset/confirm/)[^?#\s\"']+"
 )
+# What someone searched for ("asylum", a name, a phone number), on the public search
+# and in the admin's listings alike: the words are theirs, not the log's.
+SEARCH_QUERIES = re.compile(r"([?&](?:q|query|search)=)[^&#\s\"']*")
 # An address is looked for inside each run of characters that can be part of one (a
 # "word" between the separators of URLs, headers and log lines): a single pattern for
 # the address (local part, "@" or "%40", domain with a dot) backtracks cubically
@@ -46,8 +50,10 @@ ADDRESS_ATOMS = {
 
 
 def redact(text: str) -> str:
-    """``text`` with link tokens and e-mail addresses replaced by placeholders."""
-    return WORD.sub(_redact_address, TOKEN_PATHS.sub(_token_placeholder, text))
+    """``text`` with link tokens, search words and e-mail addresses replaced by
+    placeholders."""
+    text = SEARCH_QUERIES.sub(r"\1<query>", TOKEN_PATHS.sub(_token_placeholder, text))
+    return WORD.sub(_redact_address, text)
 
 
 def _token_placeholder(path: re.Match) -> str:

@@ -184,3 +184,21 @@ def test_staff_password_reset_links_carry_no_token_in_logs():
 
     assert "GET /admin/password_reset/confirm/<token> HTTP/1.1" in written
     assert token not in written
+
+
+def test_search_words_stay_out_of_the_logs():
+    """What someone searched for is theirs (found by an attacker-tester: names and a
+    phone number in an access line): the public search and the admin's alike."""
+    line = (
+        '"GET /es/search/?q=asylum+maria+lopez+212-555-0100&page=2 HTTP/1.1" 200 '
+        '"GET /admin/subscribers_admin/?ordering=name&q=Fatima HTTP/1.1" 200'
+    )
+
+    written = written_by(
+        "django.server", lambda: logging.getLogger("django.server").info(line)
+    )
+
+    assert "/es/search/?q=<query>&page=2 " in written
+    assert "/admin/subscribers_admin/?ordering=name&q=<query> " in written
+    for word in ("asylum", "lopez", "555", "Fatima"):
+        assert word not in written
