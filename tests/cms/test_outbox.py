@@ -174,3 +174,24 @@ def test_the_purge_clears_what_an_earlier_outbox_left(outbox_dir, settings):
 def test_the_purge_without_an_outbox_folder(outbox_dir):
     assert not outbox_dir.exists()
     assert retention.purge_outbox() == 0
+
+
+def test_a_chinese_admin_gets_the_test_message_in_chinese(outbox_dir):
+    """The admin's language went to the worker cut at its hyphen ("zh"), which has no
+    catalogue: the test message came in English."""
+    from django.utils import translation
+
+    from cms.admin_views import admin_language
+    from cms.mail.services import send_test_email
+
+    staff = SuperuserFactory(email="staff@example.org")
+    with translation.override("zh-hans"):
+        language = admin_language()
+    with translation.override("en-us"):
+        assert admin_language() == "en"
+    assert language == "zh-hans"
+
+    assert send_test_email(user_id=staff.pk, language=language)
+    (message,) = [outbox.read_message(name) for name in outbox.list_messages()]
+    assert message["Content-Language"] == "zh-hans"
+    assert "测试邮件" in str(message["Subject"])
