@@ -17,9 +17,9 @@ from campaigns.mailings.admin_views import visible_mailings
 from campaigns.mailings.selectors import handed_over_by_mailing
 from campaigns.models import Campaign, Counter, Milestone
 from cms.admin_ui import AdminScreenMixin
+from subscribers.exports import neutralise
 
 VIEW_PERMISSIONS = ("campaigns.view_campaign", "campaigns.change_campaign")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_read_reports(user) -> bool:
@@ -89,11 +89,6 @@ def signatures_chart(request, pk: int):
     return svg_response(signatures_over_time(campaign))
 
 
-def formula_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -114,8 +109,8 @@ def export_signatures(request, pk: int):
             when = timezone.localtime(signature.verified_at)
             yield writer.writerow(
                 [
-                    formula_safe(signature.name or ""),
-                    formula_safe(signature.zip_code),
+                    neutralise(signature.name),
+                    neutralise(signature.zip_code),
                     when.strftime("%Y-%m-%d %H:%M"),
                 ]
             )

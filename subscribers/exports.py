@@ -24,6 +24,8 @@ HEADER = [
 
 
 def neutralise(value: object) -> str:
+    """The cell as text, kept from running as a formula in a spreadsheet (CSV
+    injection); every CSV export goes through it."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

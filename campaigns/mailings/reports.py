@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMinute
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.mailings.models import Delivery, Mailing
+from subscribers.exports import neutralise
 from subscribers.models import Subscription
 
 STATUS_ORDER = [choice for choice, _label in Delivery.Status.choices]
@@ -171,14 +172,9 @@ def csv_report(mailing: Mailing) -> str:
             writer.writerow(
                 [
                     dimension,
-                    safe_cell(value),
+                    neutralise(value),
                     *(counts.get(s, 0) for s in STATUS_ORDER),
                     *(counts.get(key, "") for key in engagement),
                 ]
             )
     return out.getvalue()
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheets run cells that start with these as formulas."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from campaigns.admin_views import formula_safe
 from campaigns.models import Campaign
 from campaigns.services.petitions import record_signature
+from subscribers.exports import neutralise
 from tests.factories import SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,10 +92,10 @@ def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaig
     assert "@example.org" not in text
 
 
-def test_formula_safe():
-    assert formula_safe("=1+1") == "'=1+1"
-    assert formula_safe("\tcmd") == "'\tcmd"
-    assert formula_safe("Ana") == "Ana"
+def test_neutralise():
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("\tcmd") == "'\tcmd"
+    assert neutralise("Ana") == "Ana"
 
 
 def test_report_and_export_need_permission(client, campaign):
