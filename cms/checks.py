@@ -322,6 +322,49 @@ def check_encryption_keys(app_configs=None, **kwargs):
     return errors
 
 
+@register(Tags.security, deploy=True)
+def check_keys_open_stored_data(app_configs=None, **kwargs):
+    """Keys that are well formed but not the ones the data was written with (a
+    database restored under another deployment's environment, a key lost) passed every
+    check: the site answered, and the admin's subscriber screens gave 500s. The newest
+    stored address must open with FIELD_ENCRYPTION_KEYS and hash to its stored
+    LOOKUP_HASH_KEY hash (with another hash key everyone would be unfindable)."""
+    if not settings.FIELD_ENCRYPTION_KEYS or not settings.LOOKUP_HASH_KEY:
+        return []  # cms.E012 / cms.E014 say so
+    from cryptography.exceptions import InvalidTag
+
+    from subscribers import crypto
+    from subscribers.models import Subscriber
+
+    try:
+        newest = Subscriber.objects.order_by("-pk").only("email", "email_hash").first()
+    except DatabaseError:
+        return []  # no tables yet (before the first migrate) or no database
+    except (crypto.DecryptionError, InvalidTag):
+        return [
+            Error(
+                "FIELD_ENCRYPTION_KEYS cannot open the stored subscribers' addresses: "
+                "they were encrypted with another key.",
+                hint="Use the keys this database was written with (kept with its "
+                "backups); a new key goes first, followed by the old ones, then "
+                "`manage.py rotate_encryption_key`.",
+                id="cms.E016",
+            )
+        ]
+    if newest is not None and crypto.lookup_hash(newest.email) != newest.email_hash:
+        return [
+            Error(
+                "LOOKUP_HASH_KEY is not the key the stored addresses were hashed with: "
+                "no one could be found (signups would duplicate people, unsubscribes "
+                "would find no one).",
+                hint="Set LOOKUP_HASH_KEY to the value this database was written "
+                "with; it is never rotated.",
+                id="cms.E017",
+            )
+        ]
+    return []
+
+
 def _is_aes256_key(text: str) -> bool:
     try:
         raw = base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4))

@@ -188,6 +188,24 @@ def test_encryption_key_malformed(deployable):
     assert "entry 2" in problems["cms.E013"]
 
 
+def test_keys_that_do_not_open_the_stored_data(deployable):
+    """A database restored under another deployment's keys passed every check (the
+    admin's subscriber screens then answered 500): found by an operator's restore."""
+    from tests.factories import make_subscriber
+
+    make_subscriber("ana@example.org")
+    assert cms_problems() == {}
+
+    deployable.FIELD_ENCRYPTION_KEYS = ["9Yq3kTz1VbN6wP0sR8dL4hF2jC7xM5gA1uE3oI9kQ2s"]
+    problems = cms_problems()
+    assert set(problems) == {"cms.E016"}
+    assert "cannot open the stored subscribers' addresses" in problems["cms.E016"]
+
+    deployable.FIELD_ENCRYPTION_KEYS = [GOOD_KEY]
+    deployable.LOOKUP_HASH_KEY = "another-lookup-key-than-the-data-was-hashed-with"
+    assert set(cms_problems()) == {"cms.E017"}
+
+
 def test_key_checks_run_without_deploy(deployable):
     deployable.FIELD_ENCRYPTION_KEYS = []
     found = {message.id for message in checks.run_checks()}
