@@ -1,12 +1,14 @@
 """Admin: the check-in list of an event (names only, never an e-mail address) and a
 CSV of attendance counts. Allowed with the "Can use the check-in list of events"
-permission, checked in every view."""
+permission, checked in every view, for the events whose RSVPs the user may see in the
+RSVP admin (events.viewsets.scoped_events); any other event is "not found", as if it
+did not exist."""
 
 import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.names import name_search_key
 from events import rsvps, selectors
 from events.models import EventPage, Rsvp
+from events.viewsets import scoped_events
 from subscribers.exports import neutralise
 
 PERMISSION = "events.check_in_rsvp"
@@ -29,8 +32,29 @@ def check_permission(user) -> None:
         raise PermissionDenied
 
 
-def _event(page_id: int) -> EventPage:
-    return get_object_or_404(EventPage, pk=page_id).canonical()
+def may_check_in(user, event: EventPage) -> bool:
+    """``event``: a default-locale page (RSVPs are kept on it)."""
+    return (
+        user.has_perm(PERMISSION) and scoped_events(user).filter(pk=event.pk).exists()
+    )
+
+
+def _event(user, page_id: int) -> EventPage:
+    """The event (its default-locale page) if ``user`` may see its guests. Another
+    list's event is a 404 like a missing one: a 403 would confirm that it exists."""
+    event = get_object_or_404(EventPage, pk=page_id).canonical()
+    if not scoped_events(user).filter(pk=event.pk).exists():
+        raise Http404
+    return event
+
+
+def check_in_events(user):
+    """The default-locale events with our own RSVP form that ``user`` may see."""
+    from wagtail.models import Locale
+
+    return scoped_events(user).filter(
+        locale=Locale.get_default(), rsvp_mode=EventPage.RsvpMode.INTERNAL
+    )
 
 
 def guest_list(event: EventPage, query: str = "") -> list[dict]:
@@ -61,15 +85,11 @@ class CheckInIndexView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from wagtail.models import Locale
-
         context = super().get_context_data(**kwargs)
         since = timezone.now() - timezone.timedelta(days=2)
-        context["events"] = EventPage.objects.filter(
-            locale=Locale.get_default(),
-            rsvp_mode=EventPage.RsvpMode.INTERNAL,
-            end__gte=since,
-        ).order_by("start")
+        context["events"] = (
+            check_in_events(self.request.user).filter(end__gte=since).order_by("start")
+        )
         return context
 
 
@@ -79,7 +99,7 @@ class CheckInView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         check_permission(request.user)
-        self.event = _event(kwargs["page_id"])
+        self.event = _event(request.user, kwargs["page_id"])
         if request.GET.get("print") == "1":
             self.template_name = "events/admin/check_in_print.html"
         return super().dispatch(request, *args, **kwargs)
@@ -110,7 +130,7 @@ class CheckInView(WagtailAdminTemplateMixin, TemplateView):
 def check_in(request, page_id: int):
     """Mark one confirmed guest as arrived (present=1) or not (present=0)."""
     check_permission(request.user)
-    event = _event(page_id)
+    event = _event(request.user, page_id)
     try:
         rsvp_id = int(request.POST.get("rsvp", ""))
     except ValueError:
@@ -133,16 +153,15 @@ def attendance_csv(request):
     """Counts per event (no names, no addresses): capacity, confirmed, waitlisted,
     cancelled and checked in. ``?event=<id>`` for one event."""
     check_permission(request.user)
-    from wagtail.models import Locale
-
-    events = EventPage.objects.filter(
-        locale=Locale.get_default(), rsvp_mode=EventPage.RsvpMode.INTERNAL
-    ).order_by("-start")
+    events = check_in_events(request.user).order_by("-start")
     chosen = request.GET.get("event", "")
     if chosen:
         if not (chosen.isascii() and chosen.isdigit() and len(chosen) < 19):
             return HttpResponse(_("Unknown event."), status=400)
         events = events.filter(pk=int(chosen))
+        # Another list's event answers as a missing one does (see _event).
+        if not events.exists():
+            return HttpResponse(_("Unknown event."), status=404)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attendance.csv"'
     writer = csv.writer(response)

@@ -15,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from events.models import Rsvp
+from events.models import EventPage, Rsvp
 from subscribers.exports import neutralise
 from subscribers.models import ListPermission
 from subscribers.selectors import lists_user_can
@@ -38,13 +38,21 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+def scoped_events(user):
+    """Events whose guests ``user`` may see: those that offer a list they may view
+    (all for administrators); the base of every RSVP and check-in screen. An event
+    offering no list is an administrator's."""
+    if user.is_superuser:
+        return EventPage.objects.all()
+    lists = lists_user_can(user, ListPermission.Permission.VIEW)
+    return EventPage.objects.filter(rsvp_list__in=lists)
+
+
 def scoped_rsvps(user):
-    """RSVPs to events that offer a list ``user`` may view (all for administrators);
-    the base of every RSVP screen. An event offering no list is an administrator's."""
+    """RSVPs to the events of ``scoped_events``; the base of every RSVP screen."""
     if user.is_superuser:
         return Rsvp.objects.all()
-    lists = lists_user_can(user, ListPermission.Permission.VIEW)
-    return Rsvp.objects.filter(event__rsvp_list__in=lists)
+    return Rsvp.objects.filter(event__in=scoped_events(user))
 
 
 def may_read_guest_addresses(user) -> bool:

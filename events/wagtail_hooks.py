@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from events import admin_urls
-from events.admin_views import PERMISSION
+from events.admin_views import PERMISSION, may_check_in
 from events.viewsets import rsvp_viewset
 
 
@@ -43,8 +43,9 @@ def page_header_check_in_button(page, user, view_name=None, next_url=None):
 
     if (
         page.specific_class is EventPage
-        and user.has_perm(PERMISSION)
         and page.specific.rsvp_mode == EventPage.RsvpMode.INTERNAL
+        # Not to another list's event: its check-in list answers "not found".
+        and may_check_in(user, page.specific.canonical())
     ):
         yield Button(
             _("Check-in list"),

@@ -5,14 +5,14 @@ door checks people in from the check-in list and sees the count go up."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 
 from events.guest_mail import CONFIRMATION, build_guest_email
 from events.models import Rsvp
 from tests.e2e.test_hardening_journeys import log_in
 from tests.events.guests import PRIVATE_ADDRESS, guest_event, rsvp
-from tests.factories import UserFactory
+from tests.events.test_check_in import door_keeper_for
+from tests.factories import MailingListFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def event(home_page, monkeypatch):
     # No worker here: e-mails are not queued (nothing left in a shared broker).
     monkeypatch.setattr("events.guest_mail.enqueue_sending", lambda: True)
-    event = guest_event(capacity=2)
-    return event
+    # The door keeper's list: the check-in list is theirs for the events offering it.
+    legal = MailingListFactory(name="Legal", slug="legal")
+    return guest_event(capacity=2, rsvp_list=legal)
 
 
 def test_a_guest_frees_their_place_from_the_email_link(page, live_server, event):
@@ -46,12 +47,7 @@ def test_a_guest_frees_their_place_from_the_email_link(page, live_server, event)
 def test_the_door_checks_people_in_on_a_phone(page, live_server, event):
     for name in ("Zofia Nowak", "Ana López"):
         rsvp(event, name, f"{name.split()[0].lower()}@example.org", "pl")
-    group = Group.objects.create(name="Door")
-    group.permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="check_in_rsvp"),
-    )
-    UserFactory(username="door", is_staff=True).groups.add(group)
+    door_keeper_for(event.rsvp_list)
 
     log_in(page, live_server.url, "door")
     page.goto(f"{live_server.url}/admin/check-in/")
@@ -113,12 +109,7 @@ def test_a_long_name_leaves_the_check_in_button_on_a_phone(
     long_name = ("Wolfeschlegelsteinhausenbergerdorff" * 3)[:100]
     rsvp(event, long_name, "hubert@example.org", "en")
     rsvp(event, "Ana López", "ana@example.org", "es")
-    group = Group.objects.create(name="Door")
-    group.permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="check_in_rsvp"),
-    )
-    UserFactory(username="door", is_staff=True).groups.add(group)
+    door_keeper_for(event.rsvp_list)
     page = open_page(width=390, height=844)
     log_in(page, live_server.url, "door")
 

@@ -1,6 +1,7 @@
 """The organizers' check-in list: confirmed guests' names only (no e-mail address, no
 private address), check-in marks and a count, a printable version, a CSV of counts;
-allowed with the check-in permission only."""
+allowed with the check-in permission, for the events offering a list the user may
+view (all for an administrator), as in the RSVP admin."""
 
 import csv
 import io
@@ -10,28 +11,42 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from events.models import Rsvp
+from subscribers.models import ListPermission
 from tests.events.guests import PRIVATE_ADDRESS, guest_event, rsvp
-from tests.factories import SuperuserFactory, UserFactory
+from tests.factories import MailingListFactory, SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def door_keeper():
-    """A volunteer at the door: admin access and the check-in permission, nothing else."""
-    group = Group.objects.create(name="Door")
+def door_keeper_for(mailing_list, username: str = "door"):
+    """A volunteer at the door of ``mailing_list``'s events: admin access, the
+    check-in permission and "view" on that list, nothing else."""
+    group = Group.objects.create(name=f"Door {mailing_list.name}")
     group.permissions.add(
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="check_in_rsvp"),
     )
-    user = UserFactory(username="door", is_staff=True)
+    ListPermission.objects.create(
+        group=group, mailing_list=mailing_list, permission="view"
+    )
+    user = UserFactory(username=username, is_staff=True)
     user.groups.add(group)
     return user
 
 
 @pytest.fixture
-def event(home_page, sender_queued):
-    event = guest_event(capacity=2)
+def legal(db):
+    return MailingListFactory(name="Legal", slug="legal")
+
+
+@pytest.fixture
+def door_keeper(legal):
+    return door_keeper_for(legal)
+
+
+@pytest.fixture
+def event(home_page, sender_queued, legal):
+    event = guest_event(capacity=2, rsvp_list=legal)
     rsvp(event, "Zofia Nowak", "zofia@example.org", "pl")
     rsvp(event, "ana lópez", "ana@example.org", "es")
     rsvp(event, "Omar Haddad", "omar@example.org", "ar")  # waitlisted
@@ -75,11 +90,11 @@ def test_names_only_with_marks_and_a_count(client, event, door_keeper):
 
 
 def test_a_name_is_found_as_the_volunteer_hears_it(
-    client, home_page, sender_queued, door_keeper
+    client, home_page, sender_queued, door_keeper, legal
 ):
     """The tester's case: "jose" found no José, "lukasz" no Łukasz. Accents and
     letters a phone keyboard lacks are folded; other scripts are found as written."""
-    event = guest_event(capacity=None)
+    event = guest_event(capacity=None, rsvp_list=legal)
     names = ["José Martínez", "Łukasz Wójcik", "Jørgen Løvland", "अनीता शर्मा"]
     names += ["李小龍", "Zofia Nowak"]
     for n, name in enumerate(names):
@@ -170,3 +185,98 @@ def test_index_and_page_header_button(client, event):
     assert "Know Your Rights session" in index
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[event.pk]))
     assert reverse("events_checkin:event", args=[event.pk]) in edit.content.decode()
+
+
+@pytest.fixture
+def outreach_event(home_page, sender_queued):
+    """Another subcommittee's event, with a confirmed guest."""
+    outreach = MailingListFactory(name="Outreach", slug="outreach")
+    event = guest_event(title="Tenant rights night", rsvp_list=outreach)
+    rsvp(event, "Omar Haddad", "omar@example.org", "ar")
+    return event
+
+
+def check_in_answers(client, event) -> dict[str, int]:
+    """The status of every check-in URL of ``event``, GET and POST (a POST marks its
+    first confirmed guest as arrived)."""
+    guest = Rsvp.objects.filter(event=event, status="confirmed").first()
+    page = reverse("events_checkin:event", args=[event.pk])
+    mark = reverse("events_checkin:mark", args=[event.pk])
+    csv_url = reverse("events_checkin:attendance_csv")
+    return {
+        "list": client.get(page).status_code,
+        "print": client.get(page, {"print": "1"}).status_code,
+        "search": client.get(page, {"q": "a"}).status_code,
+        "mark": client.post(mark, {"rsvp": guest.pk, "present": "1"}).status_code,
+        "csv": client.get(csv_url, {"event": event.pk}).status_code,
+    }
+
+
+def header_buttons(page, user) -> list:
+    from events.wagtail_hooks import page_header_check_in_button
+
+    return list(page_header_check_in_button(page, user))
+
+
+def test_a_door_keeper_sees_only_their_lists_events(
+    client, event, outreach_event, door_keeper
+):
+    """The Legal door keeper neither sees nor checks in the Outreach event's guests,
+    by any URL; its answers are those of an event that does not exist."""
+    client.force_login(door_keeper)
+    index = client.get(reverse("events_checkin:index")).content.decode()
+    assert "Know Your Rights session" in index
+    assert "Tenant rights night" not in index
+    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode()
+    assert "Know Your Rights session" in everything
+    assert "Tenant rights night" not in everything
+
+    hidden = check_in_answers(client, outreach_event)
+    assert hidden == dict.fromkeys(hidden, 404)
+    assert not Rsvp.objects.filter(event=outreach_event).exclude(checked_in_at=None)
+    spanish = outreach_event.get_translations().get(locale__language_code="es")
+    url = reverse("events_checkin:event", args=[spanish.pk])
+    assert client.get(url).status_code == 404, "nor through a translation"
+    missing = outreach_event.pk + 10_000
+    missing_page = reverse("events_checkin:event", args=[missing])
+    assert client.get(missing_page).status_code == 404
+    csv_url = reverse("events_checkin:attendance_csv")
+    assert client.get(csv_url, {"event": missing}).status_code == 404
+    assert not header_buttons(outreach_event, door_keeper), "no button to a 404"
+    assert header_buttons(event, door_keeper)
+
+    own = check_in_answers(client, event)
+    assert own == {"list": 200, "print": 200, "search": 200, "mark": 302, "csv": 200}
+    assert Rsvp.objects.filter(event=event).exclude(checked_in_at=None).count() == 1
+
+
+def test_an_event_offering_no_list_is_an_administrators(client, event, door_keeper):
+    unlisted = guest_event(title="Lobby day")
+    rsvp(unlisted, "Kai", "kai@example.org")
+    client.force_login(door_keeper)
+    answers = check_in_answers(client, unlisted)
+    assert answers == dict.fromkeys(answers, 404)
+
+    client.force_login(SuperuserFactory())
+    assert check_in_answers(client, unlisted)["list"] == 200
+
+
+def test_an_administrator_sees_every_event(client, event, outreach_event):
+    client.force_login(SuperuserFactory())
+    index = client.get(reverse("events_checkin:index")).content.decode()
+    assert "Know Your Rights session" in index
+    assert "Tenant rights night" in index
+    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode()
+    assert "Tenant rights night" in everything
+    for shown in (event, outreach_event):
+        answers = check_in_answers(client, shown)
+        assert answers == {
+            "list": 200,
+            "print": 200,
+            "search": 200,
+            "mark": 302,
+            "csv": 200,
+        }
+    page = client.get(reverse("events_checkin:event", args=[outreach_event.pk]))
+    assert "Omar Haddad" in page.content.decode()
+    assert "omar@example.org" not in page.content.decode(), "names only, as before"
