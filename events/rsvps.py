@@ -218,6 +218,31 @@ def cancel_rsvp(*, rsvp_id: int) -> Rsvp:
     return rsvp
 
 
+def delete_rsvp(*, rsvp_id: int, delete=None) -> bool:
+    """An administrator deletes an RSVP (a guest's erasure request): as on a
+    cancellation, a confirmed guest's place goes to the first on the waitlist in the
+    same transaction, who is told; the deleted guest is not (their row and messages
+    are gone). Also once the event started (an erasure does not wait), when nobody is
+    promoted. ``delete``: deletes the row, called under the event's lock (the admin's
+    own, which logs it); by default a plain delete. False if there was no RSVP."""
+    event_id = (
+        Rsvp.objects.filter(pk=rsvp_id).values_list("event_id", flat=True).first()
+    )
+    if event_id is None:
+        return False
+    with transaction.atomic():
+        event = lock_event(event_id)
+        rsvp = Rsvp.objects.filter(pk=rsvp_id).first()
+        if rsvp is None:
+            return False
+        freed = rsvp.status == Rsvp.Status.CONFIRMED
+        (delete or rsvp.delete)()
+        if freed:
+            _promote_next(event)
+        purge_places_on_commit(event_id)
+    return True
+
+
 def set_checked_in(*, event_id: int, rsvp_id: int, present: bool) -> bool:
     """Mark a confirmed guest of this event as arrived (or not). True if it changed."""
     rows = Rsvp.objects.filter(

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from events import rsvps
 from events.models import EventPage, Rsvp
 from subscribers.exports import neutralise
 from subscribers.models import ListPermission
@@ -96,6 +97,11 @@ class ScopedInspectView(InspectView):
 class ScopedDeleteView(DeleteView):
     def get_queryset(self):
         return scoped_rsvps(self.request.user)
+
+    def delete_action(self):
+        # Through the guests' own path: a freed place goes to the waitlist, whose
+        # first guest is told, and the places shown are refreshed.
+        rsvps.delete_rsvp(rsvp_id=self.object.pk, delete=super().delete_action)
 
 
 class ScopedHistoryView(HistoryView):

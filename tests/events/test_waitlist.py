@@ -256,3 +256,46 @@ def test_the_waitlist_email_says_waitlist_once_and_an_update_reminds_them(home_p
         assert part.count("on the waitlist") == 1, part
     update = build_guest_email(rsvp=bo, kind=GuestMessage.Kind.UPDATE)
     assert "You are on the waitlist: we will write" in update.body
+
+
+def test_an_administrator_deleting_a_confirmed_rsvp_gives_the_place_on(
+    client, home_page, run_on_commit, settings
+):
+    """Deleting an RSVP in the admin (an erasure request) frees the place as the
+    guest's own cancellation does: the first waitlisted guest is confirmed and told,
+    the deleted guest is not, and the places shown are the new ones."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.cms.test_page_cache import use_page_cache
+    from tests.factories import SuperuserFactory
+
+    use_page_cache(settings, "locmem")
+    event = guest_event(capacity=1)
+    ana = rsvp(event, "Ana", "ana@example.org", "en")
+    luis = rsvp(event, "Luis", "luis@example.org", "es")
+    places = f"/_events/{event.pk}/places/"
+    reader = Client()
+    assert "This event is full." in reader.get(places).content.decode()
+    assert reader.get(places)["X-Page-Cache"] == "hit"
+    client.force_login(SuperuserFactory())
+    mail.outbox.clear()
+
+    with run_on_commit():
+        deleted = client.post(reverse("rsvps:delete", args=[ana.pk]))
+    send_guest_messages()
+
+    assert deleted.status_code == 302
+    assert statuses(event) == {"luis": "confirmed"}
+    assert GuestMessage.objects.filter(rsvp=luis, kind="promoted").exists()
+    (told,) = sent_emails()
+    assert told.to == "luis@example.org"
+    assert told.subject == "Su asistencia está confirmada: Sesión Conozca sus derechos"
+    assert PRIVATE_ADDRESS in told.everything
+    full = reader.get(places)
+    assert full["X-Page-Cache"] != "hit", "purged"
+    assert "This event is full." in full.content.decode(), "Luis holds the place"
+
+    with run_on_commit():
+        client.post(reverse("rsvps:delete", args=[luis.pk]))
+    assert "1 place left" in reader.get(places).content.decode()
