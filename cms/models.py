@@ -326,26 +326,54 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
         with translation.override(settings.LANGUAGE_CODE):
             return translation.gettext(cls.CANCELLED_MESSAGE)
 
+    def is_default_cancellation(self) -> bool:
+        """Is this a cancellation sent without the organizer's words? Known by the
+        words (wrappers aside), so no field has to mark it."""
+        from django.utils.html import strip_tags
+
+        written = " ".join(strip_tags(self.message).split())
+        return (
+            self.kind == self.Kind.CANCELLATION
+            and written == self.default_cancellation_message()
+        )
+
+    def cancelled_line(self, language: str | None = None) -> str:
+        """CANCELLED_MESSAGE in ``language`` (default: active), marked with its lang
+        and dir."""
+        from django.utils import translation
+        from django.utils.html import format_html
+
+        from cms.bidi import html_lang_attrs
+
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            return format_html(
+                "<p {}>{}</p>",
+                html_lang_attrs(language),
+                translation.gettext(self.CANCELLED_MESSAGE),
+            )
+
     def message_html(self) -> str:
         """The message as a reader of the active language gets it (page and e-mail):
         the default cancellation sentence in their language, whichever language this
         page is in; any other message as the organizer wrote it.
 
-        The default is known by its words (wrappers aside), so no field has to mark it;
-        an organizer who types that very sentence gets it translated too."""
-        from django.utils.html import format_html, strip_tags
-        from django.utils.translation import gettext
+        A cancellation the organizer wrote in the default language reaches a reader of
+        another language who has no translation of it after the sentence in their own
+        language (the translations store it: services.alerts._message_in); an
+        organizer who types that very sentence gets it translated too."""
+        from django.utils import translation
 
-        from cms.bidi import html_lang_attrs
-
-        written = " ".join(strip_tags(self.message).split())
+        if self.is_default_cancellation():
+            return self.cancelled_line()
+        reader = translation.get_language() or settings.LANGUAGE_CODE
+        default = settings.LANGUAGE_CODE
         if (
             self.kind == self.Kind.CANCELLATION
-            and written == self.default_cancellation_message()
+            and self.locale.language_code == default
+            and reader != default
         ):
-            return format_html(
-                "<p {}>{}</p>", html_lang_attrs(), gettext(self.CANCELLED_MESSAGE)
-            )
+            return f"{self.cancelled_line(reader)}\n{self.message}"
         return self.message
 
     def linked_event(self):

@@ -102,6 +102,13 @@ def _change_labels(changes: list[str]) -> list[str]:
     return [labels[change] for change in changes if change in labels]
 
 
+def _organizers_words(notice, language: str) -> str:
+    """The organizer's words in the guest's language where they gave them."""
+    if notice is None:
+        return ""
+    return (notice.messages or {}).get(language) or notice.message
+
+
 def build_guest_email(
     *, rsvp: Rsvp, kind: str, notice=None, base_url: str | None = None
 ) -> EmailMultiAlternatives:
@@ -125,7 +132,7 @@ def build_guest_email(
             "subject": _subject(kind, rsvp, event.title),
             "intro": _intro(kind, rsvp),
             "changes": _change_labels(notice.changes if notice else []),
-            "message": notice.message if notice else "",
+            "message": _organizers_words(notice, rsvp.language),
             "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
             # The waitlist confirmation says so in its first line already.
             "waitlist_note": rsvp.status == Rsvp.Status.WAITLISTED

@@ -860,6 +860,9 @@ class EventNotice(models.Model):
     # Which facts changed: "time", "place", "online", "cancelled", "reinstated".
     changes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # The organizer's words in other languages ({language: text}); a guest whose
+    # language is not here gets ``message``.
+    messages = models.JSONField(default=dict, blank=True)
     sequence = models.PositiveIntegerField(default=0)
     # The "Update:"/"Cancelled:" alert sent to lists about the same change: its
     # audience leaves out the guests told here, so nobody gets both.

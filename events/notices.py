@@ -82,6 +82,7 @@ def announce_event_change(
     message: str = "",
     alert_page_id: int | None = None,
     force: bool = False,
+    messages: dict[str, str] | None = None,
 ) -> EventNotice | None:
     """Owe each confirmed and waitlisted guest one message about the event's change
     since they were last told (with ``force``, even when only the message is new).
@@ -112,6 +113,7 @@ def announce_event_change(
             else EventNotice.Kind.UPDATE,
             changes=changes,
             message=message.strip(),
+            messages=messages or {},
             sequence=event.ical_sequence,
             alert_page_id=alert_page_id,
         )

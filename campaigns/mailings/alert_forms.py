@@ -245,7 +245,53 @@ class EventAlertForm(TranslationsMixin, ListsMixin):
     )
 
 
-class AlertUpdateForm(forms.Form):
+class MessageInLanguagesMixin(forms.Form):
+    """The message again, optionally, in each language the alert was translated into
+    (``languages``), right after the organizer's own: readers of a language left
+    empty get the organizer's message."""
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = [code for code in languages if code in OTHER_LANGUAGES]
+        if self.languages:
+            self.fields["message"].help_text = _(
+                "Readers of a language you leave empty below get this message."
+            )
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            if name == "message":
+                fields.update(self._language_fields(field))
+        self.fields = fields
+
+    def _language_fields(self, source) -> dict:
+        return {
+            f"message_{language}": forms.CharField(
+                label=f"{source.label} · {language_label(language)}",
+                max_length=source.max_length,
+                required=False,
+                # Typed in the language's own direction: Arabic right to left.
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 3,
+                        "lang": language,
+                        "dir": bidi.direction(language),
+                    }
+                ),
+            )
+            for language in self.languages
+        }
+
+    def messages_by_language(self) -> dict[str, str]:
+        """{language: text} of the languages filled in."""
+        texts = {
+            language: (self.cleaned_data.get(f"message_{language}") or "").strip()
+            for language in self.languages
+        }
+        return {language: text for language, text in texts.items() if text}
+
+
+class AlertUpdateForm(MessageInLanguagesMixin):
     message = forms.CharField(
         label=_("What changed"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -265,7 +311,7 @@ class AlertUpdateForm(forms.Form):
     address = forms.CharField(label=_("New address"), max_length=300, required=False)
 
 
-class CancelEventForm(forms.Form):
+class CancelEventForm(MessageInLanguagesMixin):
     message = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -229,10 +229,41 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
             went_out=mailing.status in WENT_OUT,
             can_approve=awaiting and mailing.created_by_id != self.request.user.pk,
             # Both forms have a "message": distinct ids keep each label on its field.
-            update_form=AlertUpdateForm(auto_id="update-%s"),
-            cancel_form=CancelEventForm(auto_id="cancel-%s"),
+            update_form=AlertUpdateForm(
+                auto_id="update-%s", languages=translated_languages(page)
+            ),
+            cancel_form=CancelEventForm(
+                auto_id="cancel-%s", languages=translated_languages(page)
+            ),
         )
         return context
+
+
+def translated_languages(page) -> list[str]:
+    """The languages ``page`` is published in besides the default, in settings order:
+    an update or cancellation is translated into these (services.alerts)."""
+    published = set(
+        page.get_translations().live().values_list("locale__language_code", flat=True)
+    )
+    return [code for code in OTHER_LANGUAGES if code in published]
+
+
+def _form_problems(form) -> str:
+    """Each error of ``form`` after its field's label, in one line."""
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            problems.append(f"{label}: {error}" if label else str(error))
+    return " ".join(problems)
+
+
+def _messages_outgoing(form) -> list:
+    """The organizer's words per language, for the confirmation screen."""
+    return [
+        (form[f"message_{language}"].label, text)
+        for language, text in form.messages_by_language().items()
+    ]
 
 
 def preview(request, pk):
@@ -359,9 +390,16 @@ def _changes_text(data) -> str:
 @confirm.post_only("campaigns_mailings:alert", _get_alert)
 def update(request, pk):
     mailing = _get_alert(request.user, pk)
-    form = AlertUpdateForm(request.POST)
+    form = AlertUpdateForm(
+        request.POST, languages=translated_languages(mailing.page.specific)
+    )
     if not form.is_valid():
-        messages.error(request, _("Write what changed and give valid times."))
+        messages.error(
+            request,
+            " ".join(
+                (_("Write what changed and give valid times."), _form_problems(form))
+            ),
+        )
         return redirect("campaigns_mailings:alert", pk)
     data = form.cleaned_data
     if not confirm.is_confirmed(request):
@@ -375,6 +413,7 @@ def update(request, pk):
             outgoing=[
                 (_("Subject"), _("Update: %(title)s") % {"title": page.title}),
                 (_("Message"), data["message"]),
+                *_messages_outgoing(form),
                 (
                     _("Changes to the event (every language, and calendars)"),
                     _changes_text(data),
@@ -390,6 +429,7 @@ def update(request, pk):
             mailing_id=pk,
             message=data["message"],
             changes={k: data[k] for k in ("start", "end", "venue", "address")},
+            messages=form.messages_by_language(),
         ),
         _("The update was created and sent (or waits for approval)."),
         target=lambda mailing: mailing.pk,
@@ -399,9 +439,11 @@ def update(request, pk):
 @confirm.post_only("campaigns_mailings:alert", _get_alert)
 def cancel_event(request, pk):
     mailing = _get_alert(request.user, pk)
-    form = CancelEventForm(request.POST)
+    form = CancelEventForm(
+        request.POST, languages=translated_languages(mailing.page.specific)
+    )
     if not form.is_valid():
-        messages.error(request, _("The message is too long."))
+        messages.error(request, _form_problems(form))
         return redirect("campaigns_mailings:alert", pk)
     data = form.cleaned_data
     if not confirm.is_confirmed(request):
@@ -411,6 +453,7 @@ def cancel_event(request, pk):
             outgoing = [
                 (_("Subject"), _("Cancelled: %(title)s") % {"title": page.title}),
                 (_("Message"), data["message"] or _("This event is cancelled.")),
+                *_messages_outgoing(form),
             ]
             notes = _held_note(request.user, mailing)
         else:
@@ -444,6 +487,7 @@ def cancel_event(request, pk):
             mailing_id=pk,
             message=data["message"],
             notify=data["notify"],
+            messages=form.messages_by_language(),
         ),
         _("The event is cancelled on the site and in calendars."),
         target=lambda mailing: mailing.pk,

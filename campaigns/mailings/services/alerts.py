@@ -94,8 +94,10 @@ def _alert_page(
     kind: str,
     translate_from,
     event_created_here: bool = False,
+    messages: dict[str, str] | None = None,
 ):
-    """Publish an AlertPage; with ``translate_from``, also in each of its languages."""
+    """Publish an AlertPage; with ``translate_from``, also in each of its languages,
+    with the organizer's message in that language where ``messages`` gives one."""
     from cms.models import AlertPage
 
     parent = _alert_parent()
@@ -117,9 +119,23 @@ def _alert_page(
         for earlier in translate_from.get_translations().live().specific():
             copy = page.copy_for_translation(earlier.locale, copy_parents=True)
             copy.title = earlier.title
-            copy.message = _organizers_words(page.message)
+            language = earlier.locale.language_code
+            copy.message = _message_in(language, page, (messages or {}).get(language))
             _publish(copy, user)
     return page
+
+
+def _message_in(language: str, page, own_words: str | None) -> str:
+    """The message of ``page``'s translation into ``language``: the organizer's words
+    in that language when they gave them; else their words in the default language,
+    after the standard sentence in ``language`` where the kind has one (a reader who
+    reads no English still learns the event is off)."""
+    if " ".join((own_words or "").split()):
+        return linebreaks(own_words, autoescape=True)
+    organizers = _organizers_words(page.message)
+    if page.kind != page.Kind.CANCELLATION or page.is_default_cancellation():
+        return organizers
+    return f"{page.cancelled_line(language)}\n{organizers}"
 
 
 def _organizers_words(message_html: str) -> str:
@@ -672,14 +688,23 @@ UPDATABLE = ("start", "end", "venue", "address")
 
 @transaction.atomic
 def send_update(
-    *, user, mailing_id: int, message: str, changes: dict | None = None
+    *,
+    user,
+    mailing_id: int,
+    message: str,
+    changes: dict | None = None,
+    messages: dict[str, str] | None = None,
 ) -> Mailing:
     """Correct an alert: apply the event changes, bump its SEQUENCE, and send an
-    "Update:" alert to the same lists (the two-person rule applies again)."""
+    "Update:" alert to the same lists (the two-person rule applies again).
+
+    ``messages`` ({language: text}) are the organizer's words in the languages the
+    alert was translated into; readers of the others get ``message``."""
     mailing, page, event = _previous_alert(mailing_id)
     list_ids = list(mailing.lists.values_list("pk", flat=True))
     _check(user, list_ids)
     check_second_person(user, list_ids)
+    messages = _given_messages(messages)
     changes = {k: v for k, v in (changes or {}).items() if k in UPDATABLE and v}
     if event.cancelled:
         raise AlertError(_("This event was cancelled."))
@@ -697,8 +722,9 @@ def send_update(
         event=event,
         kind="update",
         translate_from=page,
+        messages=messages,
     )
-    _tell_guests(event, message, update)
+    _tell_guests(event, message, update, messages)
     new = _mailing(user=user, page=update, list_ids=list_ids, send_by=event.start)
     send_alert(user=user, mailing_id=new.pk)
     return new
@@ -706,11 +732,16 @@ def send_update(
 
 @transaction.atomic
 def cancel_event(
-    *, user, mailing_id: int, message: str = "", notify: bool = True
+    *,
+    user,
+    mailing_id: int,
+    message: str = "",
+    notify: bool = True,
+    messages: dict[str, str] | None = None,
 ) -> Mailing | None:
     """Mark the alert's event cancelled (site and feeds, every language), stop alerts
     about it not sent yet, and with ``notify`` send a cancellation alert to the same
-    lists. Returns that alert's mailing, if any."""
+    lists. Returns that alert's mailing, if any. ``messages`` as for send_update."""
     from cms.models import AlertPage
 
     mailing, page, event = _previous_alert(mailing_id)
@@ -718,6 +749,7 @@ def cancel_event(
     _check(user, list_ids)
     if notify:
         check_second_person(user, list_ids)
+    messages = _given_messages(messages)
     if event.cancelled:
         raise AlertError(_("This event was already cancelled."))
     event.cancelled = True
@@ -730,7 +762,7 @@ def cancel_event(
     unsent.update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
     if not notify:
         # The lists hear nothing; the guests still must (their calendars hold it).
-        _tell_guests(event, message, None)
+        _tell_guests(event, message, None, messages)
         return None
     cancellation = _alert_page(
         user=user,
@@ -741,8 +773,9 @@ def cancel_event(
         event=event,
         kind="cancellation",
         translate_from=page,
+        messages=messages,
     )
-    _tell_guests(event, message, cancellation)
+    _tell_guests(event, message, cancellation, messages)
     new = _mailing(
         user=user,
         page=cancellation,
@@ -753,14 +786,26 @@ def cancel_event(
     return new
 
 
-def _tell_guests(event, message: str, alert_page) -> None:
+def _given_messages(messages: dict[str, str] | None) -> dict[str, str]:
+    """{language: text} of the other languages the organizer wrote something in."""
+    others = set(dict(settings.LANGUAGES)) - {settings.LANGUAGE_CODE}
+    return {
+        language: text.strip()
+        for language, text in (messages or {}).items()
+        if language in others and " ".join((text or "").split())
+    }
+
+
+def _tell_guests(event, message: str, alert_page, messages=None) -> None:
     """Each confirmed and waitlisted guest gets the change once, with a calendar
-    update; the alert to lists leaves them out (campaigns.mailings.selectors)."""
+    update, and the organizer's words in their language where given; the alert to
+    lists leaves them out (campaigns.mailings.selectors)."""
     from events.notices import announce_event_change
 
     announce_event_change(
         event_id=event.pk,
         message=message,
+        messages=messages,
         alert_page_id=alert_page.pk if alert_page is not None else None,
         force=True,
     )
