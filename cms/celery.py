@@ -1,9 +1,11 @@
 """The Celery app. Settings come from Django settings prefixed CELERY_."""
 
 import os
+from pathlib import Path
 
 from celery import Celery, Task
-from celery.signals import beat_init, worker_init
+from celery.beat import PersistentScheduler
+from celery.signals import beat_init, setup_logging, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
@@ -49,6 +51,30 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Mailings live in a sub-package of campaigns, which autodiscovery does not visit.
 app.autodiscover_tasks(["campaigns.mailings"])
+
+
+@setup_logging.connect
+def keep_django_logging(**kwargs) -> None:
+    """Django's LOGGING stays in charge of every worker and beat process (LOG_LEVEL,
+    JSON lines in production, addresses and tokens redacted). Left to itself Celery
+    replaced the root logger's handlers and set the level of ``--loglevel``: WARNING
+    when the option is left out, as in the README's commands, so a worker sending 2,000
+    e-mails logged nothing; and it turned every write to stdout or stderr into a log
+    record, so one traceback at start became 1,600 one-character JSON lines."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+class Schedule(PersistentScheduler):
+    """Beat's schedule file, in a folder made if missing: under production settings
+    nothing else creates VAR_DIR, and beat exited at start (FileNotFoundError)."""
+
+    def _open_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open_schedule()
 
 
 @worker_init.connect

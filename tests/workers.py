@@ -57,10 +57,12 @@ def celery_worker(
     log_path: Path,
     ready_timeout: float = 60,
     beat: bool = False,
+    loglevel: str | None = "INFO",
 ):
     """Start ``celery worker`` in its own process; yield the Popen; stop it afterwards.
 
     With ``beat`` the worker also runs Celery beat (``-B``), on the settings' schedule.
+    ``loglevel`` None leaves the option out, as the README's commands do.
     """
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     command = [
@@ -70,8 +72,7 @@ def celery_worker(
         "-A",
         "cms",
         "worker",
-        "--loglevel",
-        "INFO",
+        *(["--loglevel", loglevel] if loglevel else []),
         "--queues",
         ",".join(queues),
         "--concurrency",
@@ -83,8 +84,6 @@ def celery_worker(
     ]
     if beat:
         command.append("--beat")
-        # Beat keeps its schedule file under VAR_DIR and cannot create the folder.
-        Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(

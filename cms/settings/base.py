@@ -268,6 +268,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "cms.celery:Schedule"
+# Output a task or library prints is not a log record (Django's LOGGING is: cms.celery).
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE: dict = {}
 # Lanes: alerts never wait behind a bulletin (see DESIGN.md).
 CELERY_QUEUES_ALL = ["default", "bulk", "alerts"]

@@ -104,3 +104,44 @@ def test_send_me_a_test_goes_through_worker_and_is_readable_in_admin(
     body = detail.content.decode()
     assert "ona-admin@staff.example.org" in body
     assert "the message went through the background worker" in body
+
+
+@pytest.mark.redis
+def test_a_worker_started_as_the_readme_says_logs_its_tasks(outbox_dir, tmp_path):
+    """No --loglevel in the README's commands: Celery set WARNING on the root logger
+    and a worker sending 2,000 e-mails logged nothing (an operator's finding). Django's
+    LOGGING (LOG_LEVEL, INFO) is in charge now; the worker's VAR_DIR does not exist
+    yet, as on a fresh production machine, and its beat makes it."""
+    user = SuperuserFactory(username="quiet-admin", email="quiet@staff.example.org")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    var_dir = tmp_path / "not-yet" / "var"
+    env = worker_env(redis_url=settings.REDIS_URL, var_dir=var_dir)
+
+    with celery_worker(
+        env=env,
+        queues=[queue],
+        log_path=tmp_path / "worker.log",
+        loglevel=None,
+        beat=True,
+    ):
+        result = send_test_email_task.apply_async((user.pk, "en"), queue=queue)
+        wait_for(
+            outbox.list_messages, timeout=30, what="the worker to send the message"
+        )
+
+    log = (tmp_path / "worker.log").read_text()
+    assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
+    assert (var_dir / "celerybeat-schedule").exists() or list(
+        var_dir.glob("celerybeat-schedule*")
+    )
+
+
+def test_beat_makes_the_folder_of_its_schedule(tmp_path):
+    """Under production settings nothing else makes VAR_DIR: beat exited at start."""
+    from cms.celery import Schedule, app
+
+    schedule = Schedule(
+        app=app, schedule_filename=str(tmp_path / "missing" / "celerybeat-schedule")
+    )
+    schedule.close()
+    assert list((tmp_path / "missing").glob("celerybeat-schedule*"))
