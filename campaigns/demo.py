@@ -239,6 +239,7 @@ def _load_signatures(campaign: Campaign, page: PetitionPage) -> None:
                 page=page,
                 email=email,
                 email_hash=email_hash,
+                mailbox_hash=crypto.mailbox_hash(email, email_hash=email_hash),
                 name=name,
                 zip_code=ZIPS[n % len(ZIPS)],
                 language=LANGUAGES[n % len(LANGUAGES)],

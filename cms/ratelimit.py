@@ -31,11 +31,10 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from cms.settings.env import parse_rate
+from subscribers.crypto import DOTLESS_DOMAINS
 
 logger = logging.getLogger(__name__)
 
-# Providers that deliver a.b.c@ and abc@ to the same mailbox.
-DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 # An IPv6 visitor usually holds a whole /64: limiting single addresses inside it
 # would be no limit at all.
 IPV6_PREFIX = 64

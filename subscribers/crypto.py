@@ -99,3 +99,30 @@ def lookup_hash(email: str) -> str:
     key = settings.LOOKUP_HASH_KEY.encode()
     digest = hmac.new(key, normalise_email(email).encode(), hashlib.sha256)
     return digest.hexdigest()
+
+
+# Providers that deliver a.b.c@ and abc@ to the same mailbox (cms.ratelimit uses it too).
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_address(email: str) -> str:
+    """The mailbox a normalised address reaches: no +tag, and no dots where the
+    provider ignores them. ana+1@ and ana+2@ are one person's one inbox."""
+    local, at, domain = email.rpartition("@")
+    if not at or ("+" not in local and domain not in DOTLESS_DOMAINS):
+        return email  # nearly every address: nothing to take away
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def mailbox_hash(email: str, *, email_hash: str | None = None) -> str:
+    """Keyed hash of the mailbox a normalised address reaches (``mailbox_address``);
+    ``email_hash``, the address's own lookup hash when the caller has it, is the
+    answer for an address that is its own mailbox, without a second HMAC."""
+    mailbox = mailbox_address(email)
+    if mailbox == email and email_hash is not None:
+        return email_hash
+    return lookup_hash(mailbox)

@@ -496,7 +496,8 @@ def subscriber_relations() -> list:
 def _row(instance: models.Model) -> dict:
     row = {}
     for field in instance._meta.concrete_fields:
-        if field.name == "email_hash" or field.primary_key:
+        # Keyed hashes mean nothing to the person and are no data about them.
+        if field.name in ("email_hash", "mailbox_hash") or field.primary_key:
             continue
         if field.is_relation:
             related = getattr(instance, field.name)

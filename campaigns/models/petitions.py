@@ -84,13 +84,13 @@ class PetitionPage(Page):
 
 
 class Signature(models.Model):
-    """One person's signature on one campaign's petition: one per address."""
+    """One person's signature on one campaign's petition: one per mailbox."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting e-mail verification")
         VERIFIED = "verified", _("counted")
 
-    # No index of its own: (campaign, email_hash) and (campaign, status, verified_at)
+    # No index of its own: (campaign, mailbox_hash) and (campaign, status, verified_at)
     # both start with it, and each index is one more write per signature.
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -107,6 +107,10 @@ class Signature(models.Model):
     )
     email = EncryptedTextField(_("e-mail address"))
     email_hash = models.CharField(max_length=64, editable=False)
+    # The keyed hash of the mailbox (subscribers.crypto.mailbox_hash): ana+1@ and
+    # ana+2@ are one person, who signs once. email_hash stays the address's own, which
+    # erasure and "download my data" look rows up by, as they do in every app.
+    mailbox_hash = models.CharField(max_length=64, editable=False)
     name = EncryptedTextField(_("name"), null=True, blank=True)
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     language = models.CharField(
@@ -126,7 +130,7 @@ class Signature(models.Model):
         verbose_name_plural = _("signatures")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "email_hash"], name="one_signature_per_address"
+                fields=["campaign", "mailbox_hash"], name="one_signature_per_mailbox"
             )
         ]
         indexes = [

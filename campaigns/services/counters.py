@@ -144,7 +144,7 @@ def _sign_sql(names: tuple[str, ...]) -> str:
             INSERT INTO {quote(Signature._meta.db_table)}
                 (campaign_id, page_id, {columns})
             SELECT %s, %s, {values} FROM fresh
-            ON CONFLICT (campaign_id, email_hash) DO NOTHING
+            ON CONFLICT (campaign_id, mailbox_hash) DO NOTHING
             RETURNING id
         ), counted AS (
             INSERT INTO {quote(Counter._meta.db_table)}

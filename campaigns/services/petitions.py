@@ -49,7 +49,8 @@ def record_signature(
     list_language: str = "",
     copy_token: tuple[str, object] | None = None,
 ) -> SignOutcome:
-    """Store one signature per address per campaign and count it; signing again is a no-op.
+    """Store one signature per mailbox per campaign and count it; signing again (with
+    any +tag) is a no-op.
 
     Without verification the campaign's counter moves in this same transaction; with it,
     the signature waits (and a verification e-mail is queued on commit, within the
@@ -64,6 +65,9 @@ def record_signature(
     """
     normalised = crypto.normalise_email(email)
     email_hash = crypto.lookup_hash(normalised)
+    # One signature per mailbox: ana+1@ and ana+2@ must not count twice. The address
+    # is stored as typed (the verification e-mail goes there).
+    mailbox_hash = crypto.mailbox_hash(normalised, email_hash=email_hash)
     campaign_id = page.campaign_id
     now = timezone.now()
     verify = page.require_verification
@@ -72,7 +76,9 @@ def record_signature(
         signature_id, fresh = sign_and_count(
             campaign_id=campaign_id,
             page_id=page.pk,
-            row=_signature_row(normalised, email_hash, name, zip_code, language, now),
+            row=_signature_row(
+                normalised, email_hash, mailbox_hash, name, zip_code, language, now
+            ),
             thresholds=page.campaign.thresholds,
             now=now,
             token=copy_token,
@@ -82,7 +88,7 @@ def record_signature(
         counted = signature_id is not None
         if signature_id is None:
             signature_id = Signature.objects.values_list("pk", flat=True).get(
-                campaign_id=campaign_id, email_hash=email_hash
+                campaign_id=campaign_id, mailbox_hash=mailbox_hash
             )
         else:
             _counted(campaign_id, signature_id, page.pk)
@@ -95,6 +101,7 @@ def record_signature(
             page_id=page.pk,
             email=normalised,
             email_hash=email_hash,
+            mailbox_hash=mailbox_hash,
             name=name,
             zip_code=zip_code,
             language=language,
@@ -107,7 +114,7 @@ def record_signature(
             # Already signed (perhaps a moment ago, in a racing request): keep the first
             # signature untouched, so nobody can rewrite someone else's name or ZIP.
             signature_id, status = Signature.objects.values_list("pk", "status").get(
-                campaign_id=campaign_id, email_hash=email_hash
+                campaign_id=campaign_id, mailbox_hash=mailbox_hash
             )
         counted = False
         if created and not verify:
@@ -158,20 +165,21 @@ def _insert_signature(
     page_id: int,
     email: str,
     email_hash: str,
+    mailbox_hash: str,
     name: str,
     zip_code: str,
     language: str,
     verified: bool,
     now,
 ) -> int | None:
-    """Insert unless the address already signed; the new id, or None on a repeat.
+    """Insert unless the mailbox already signed; the new id, or None on a repeat.
 
     ``ON CONFLICT DO NOTHING`` settles a race between two requests for one address in
     one statement (a concurrent twin waits for the first to commit, then does nothing),
     with no savepoint and no error to recover from.
     """
     table = connection.ops.quote_name(Signature._meta.db_table)
-    row = _signature_row(email, email_hash, name, zip_code, language, now)
+    row = _signature_row(email, email_hash, mailbox_hash, name, zip_code, language, now)
     if not verified:
         # Stamped queued at insert: the on-commit publish releases the stamp if the
         # broker is down, and the resend task looks for exactly that.
@@ -184,19 +192,22 @@ def _insert_signature(
         cursor.execute(
             f"INSERT INTO {table} (campaign_id, page_id, {', '.join(row)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * (len(row) + 2))}) "
-            "ON CONFLICT (campaign_id, email_hash) DO NOTHING RETURNING id",
+            "ON CONFLICT (campaign_id, mailbox_hash) DO NOTHING RETURNING id",
             [campaign_id, page_id, *row.values()],
         )
         inserted = cursor.fetchone()
     return None if inserted is None else int(inserted[0])
 
 
-def _signature_row(email, email_hash, name, zip_code, language, now) -> dict:
+def _signature_row(
+    email, email_hash, mailbox_hash, name, zip_code, language, now
+) -> dict:
     """A verified signature's columns (after campaign_id and page_id), encrypted."""
     stamp = connection.ops.adapt_datetimefield_value(now)
     return {
         "email": crypto.encrypt(email),
         "email_hash": email_hash,
+        "mailbox_hash": mailbox_hash,
         "name": crypto.encrypt(name) if name else None,
         "zip_code": zip_code,
         "language": language,

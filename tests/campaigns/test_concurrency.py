@@ -36,6 +36,7 @@ def seed_earlier_signatures(campaign, page, count: int) -> None:
             page=page,
             email=f"earlier{index}@example.org",
             email_hash=crypto.lookup_hash(f"earlier{index}@example.org"),
+            mailbox_hash=crypto.lookup_hash(f"earlier{index}@example.org"),
             status=Signature.Status.VERIFIED,
             created_at=now,
             verified_at=now,

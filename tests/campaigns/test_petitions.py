@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
+from hypothesis import given
+from hypothesis import strategies as st
 
 from campaigns.models import Counter, Signature
 from campaigns.selectors import counter_value, petition_summary
@@ -16,6 +18,7 @@ from campaigns.services.petitions import (
     verify_signature,
 )
 from campaigns.tasks import send_signature_verification_task
+from cms import ratelimit
 from subscribers import crypto
 from subscribers.models import Subscriber, Subscription
 from tests.factories import MailingListFactory
@@ -60,6 +63,42 @@ def test_signing_again_is_idempotent_and_keeps_the_first_signature(petition):
     assert Signature.objects.count() == 1
     assert Signature.objects.get().zip_code == ""
     assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+def test_a_mailbox_signs_once_with_or_without_verification(petition):
+    """Both signing paths (PostgreSQL's statement without verification, the portable
+    one with it or with lists offered) key a signature by its mailbox."""
+    first = sign(petition, email="ana+petition@example.org")
+    again = sign(petition, email="Ana+Other@Example.org", zip_code="99999")
+    assert (again.signature_id, again.created, again.counted) == (
+        first.signature_id,
+        False,
+        False,
+    )
+    signature = Signature.objects.get()
+    assert signature.email == "ana+petition@example.org", "stored as typed"
+    assert signature.email_hash == crypto.lookup_hash("ana+petition@example.org")
+    assert signature.mailbox_hash == crypto.lookup_hash("ana@example.org")
+
+    petition.require_verification = True
+    petition.save_revision().publish()
+    pending = sign(petition, email="li+1@example.org")
+    repeat = sign(petition, email="li+2@example.org")
+    assert repeat.signature_id == pending.signature_id
+    assert not repeat.created
+    assert Signature.objects.count() == 2
+    assert verify_signature(signature_id=pending.signature_id)
+    assert counter_value(campaign_id=petition.campaign_id) == 2
+
+
+@given(
+    st.from_regex(r"[a-z0-9][a-z0-9.+_-]{0,20}", fullmatch=True),
+    st.sampled_from(["example.org", "gmail.com", "googlemail.com"]),
+)
+def test_a_signatures_mailbox_is_the_rate_limits_mailbox(local, domain):
+    """One notion of a mailbox for the petition's one signature and the allowances."""
+    email = crypto.normalise_email(f"{local}@{domain}")
+    assert crypto.mailbox_address(email) == ratelimit.mailbox(email)
 
 
 def test_translations_of_a_petition_share_one_count(petition):

@@ -45,10 +45,12 @@ RAW_SQL_MODULES = {
     # same test drives both.
     "campaigns/services/counters.py": [
         "test_signing_counts_reaches_milestones_once_and_erase_takes_one_off",
+        "test_a_mailbox_signs_once_whatever_its_tag",
         "test_a_confirmed_signup_counts_for_its_campaign",
     ],
     "campaigns/services/petitions.py": [
         "test_signing_counts_reaches_milestones_once_and_erase_takes_one_off",
+        "test_a_mailbox_signs_once_whatever_its_tag",
         "test_a_verified_signature_counts_once",
     ],
     "campaigns/mailings/services/starting.py": [
@@ -164,6 +166,44 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
         == 200
     )
     assert counter_value(campaign_id=campaign.pk) == 0
+
+
+def test_a_mailbox_signs_once_whatever_its_tag(home_page):
+    """ana+1@ and ana+2@ reach one inbox (so do Gmail's dotted and googlemail.com
+    forms): one signature, whether PostgreSQL's statement or SQLite's insert decides.
+    A repeat is answered exactly as a stranger's first signature, and each address is
+    stored as typed."""
+    campaign = CampaignFactory(milestone_thresholds=[1, 2, 3])
+    petition = build_petition_page(home_page, campaign)
+    client = Client()
+
+    assert sign(client, petition, "ana+1@example.org").status_code == 302
+    repeats = [
+        sign(client, petition, email)
+        for email in ("ana+2@example.org", "ANA@example.org", "ana+@example.org")
+    ]
+    stranger = sign(client, petition, "li.wei+news@gmail.com", "Li Wei")
+    repeats.append(sign(client, petition, "liwei@googlemail.com", "Li Wei"))
+
+    assert counter_value(campaign_id=campaign.pk) == 2
+    assert sorted(
+        Milestone.objects.filter(campaign=campaign).values_list("threshold", flat=True)
+    ) == [1, 2]
+    assert sorted(
+        item.email for item in Signature.objects.filter(campaign=campaign)
+    ) == [
+        "ana+1@example.org",
+        "li.wei+news@gmail.com",
+    ]
+    for repeat in repeats:
+        assert (repeat.status_code, repeat["Location"]) == (
+            stranger.status_code,
+            stranger["Location"],
+        )
+    # Another petition is another count: the mailbox signs it too.
+    other = build_petition_page(home_page, CampaignFactory())
+    assert sign(client, other, "ana+3@example.org").status_code == 302
+    assert counter_value(campaign_id=other.campaign_id) == 1
 
 
 def test_a_verified_signature_counts_once(home_page, outbox_dir):

@@ -40,6 +40,7 @@ def seed_secrets(world) -> None:
         page=world.petition_b,
         email="signer-b@example.org",
         email_hash=crypto.lookup_hash("signer-b@example.org"),
+        mailbox_hash=crypto.lookup_hash("signer-b@example.org"),
         status=Signature.Status.VERIFIED,
         created_at=now,
         verified_at=now,
