@@ -7,9 +7,13 @@ import re
 import pytest
 from defusedxml import ElementTree
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
+from campaigns.admin_forms import ThresholdsField
 from campaigns.models import Campaign
 from campaigns.services.petitions import record_signature
 from subscribers.exports import neutralise
@@ -161,7 +165,10 @@ def test_thresholds_are_typed_as_numbers_separated_by_commas(client, campaign):
     edit = client.get(url).content.decode()
     field = re.search(r'<input[^>]*name="milestone_thresholds"[^>]*>', edit).group(0)
     assert 'value="10, 25, 50, 100, 500"' in field
-    assert "Numbers separated by commas, for example 10, 25, 50, 100." in edit
+    assert (
+        "Numbers separated by a comma and a space, for example 10, 25, 50, 100, 2,500. "
+        "A comma followed by three digits inside a number separates thousands"
+    ) in edit
 
     for typed, saved in [
         ("10, 25, 50, 100, 500, 521, 1000", [10, 25, 50, 100, 500, 521, 1000]),
@@ -182,8 +189,92 @@ def test_thresholds_are_typed_as_numbers_separated_by_commas(client, campaign):
 
 
 @pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("10, 25, 2,500", [10, 25, 2500]),  # was 2, 10, 25, 500
+        ("10,000", [10000]),  # no list has a 000
+        ("1,000,000", [1000000]),
+        ("2,500; 10,000", [2500, 10000]),
+        ("10,25,50", [10, 25, 50]),
+        ("10,25,50,100", [10, 25, 50, 100]),
+        ("50, 10, 25, 10", [10, 25, 50]),
+    ],
+)
+def test_thousands_separators_are_read_where_they_can_only_be_that(
+    client, campaign, typed, saved
+):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    assert client.post(url, _campaign_data(campaign, typed)).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == saved
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "2,500",
+            "“2,500” could be one number (2500) or several (2, 500). Write 2500 for "
+            "one number, or put a space after each comma between numbers: 2, 500.",
+        ),
+        ("100,250,500", "“100,250,500” could be one number (100250500) or several"),
+        (
+            "10,25,2,500",
+            "In “10,25,2,500” some commas may separate thousands and others numbers. "
+            "Put a space after each comma between numbers, for example 10, 25, 2,500.",
+        ),
+    ],
+)
+def test_commas_that_could_be_either_are_refused_not_guessed(
+    client, campaign, typed, message
+):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    response = client.post(url, _campaign_data(campaign, typed))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
+
+
+thresholds = st.lists(st.integers(1, 10**7), min_size=1, max_size=6, unique=True)
+
+
+@given(thresholds)
+def test_a_list_typed_without_spaces_is_read_as_typed_or_refused(numbers):
+    """Never silently another list: "2,500" is 2 and 500 or 2500, so it is refused."""
+    typed = ",".join(map(str, sorted(numbers)))
+    assert _reading(typed) in (sorted(numbers), "ambiguous", "mixed"), typed
+
+
+def _reading(typed: str) -> list[int] | str:
+    """The thresholds read from ``typed``, or the code of the error refusing it."""
+    try:
+        return ThresholdsField().clean(typed)
+    except ValidationError as error:
+        return error.code
+
+
+@given(
+    st.lists(st.integers(1, 10**7), min_size=2, max_size=6),
+    st.sampled_from([", ", "; ", "\n"]),
+)
+def test_a_spaced_list_with_thousands_separators_is_read_as_meant(numbers, separator):
+    typed = separator.join(f"{number:,}" for number in numbers)
+    assert ThresholdsField().clean(typed) == sorted(set(numbers)), typed
+
+
+@pytest.mark.parametrize(
     ("typed", "named"),
-    [("10, 25, lots", "lots"), ("10, 0", "0"), ("10, 2.5", "2.5"), ("-5", "-5")],
+    [
+        ("10, 25, lots", "lots"),
+        ("10, 0", "0"),
+        ("10,0", "0"),
+        ("10, 2.5", "2.5"),
+        ("-5", "-5"),
+        ("10,-5", "-5"),
+    ],
 )
 def test_a_threshold_that_is_not_a_number_is_named(client, campaign, typed, named):
     client.force_login(SuperuserFactory())
