@@ -132,6 +132,20 @@ class PreferencesForm(FocusFirstErrorMixin, forms.Form):
         },
     )
 
+    def __init__(self, *args, pending_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A pending list may be a stranger's signup: never ticked for the person, and
+        # named as waiting, so it does not pass for a list they are on.
+        pending = set(pending_ids)
+        field = self.fields["lists"]
+        plain_label = field.label_from_instance
+        field.label_from_instance = lambda item: (
+            _("%(list)s (waiting for you to confirm: see the e-mail we sent)")
+            % {"list": plain_label(item)}
+            if item.pk in pending
+            else plain_label(item)
+        )
+
 
 class EraseForm(FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(

@@ -413,7 +413,10 @@ def update_preferences(
 
     Lists left are unsubscribed; lists joined are confirmed at once (the signed link
     proves the mailbox), except for a suppressed address, which must sign up and
-    confirm again. Returns False when lists were refused for that reason.
+    confirm again. A pending list not ticked stays pending: the page never ticks one
+    (it may be a stranger's signup), so leaving it unticked says nothing, and its own
+    confirmation e-mail still works (an unconfirmed one is purged after
+    SUBSCRIBERS_PENDING_DAYS). Returns False when lists were refused for that reason.
     """
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_id)
     subscriber.language = language
@@ -423,7 +426,7 @@ def update_preferences(
     )
     Subscription.objects.filter(subscriber=subscriber).exclude(
         mailing_list_id__in=wanted
-    ).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
+    ).filter(status=Subscription.Status.CONFIRMED).update(
         status=Subscription.Status.UNSUBSCRIBED, updated_at=timezone.now()
     )
     current = set(

@@ -298,7 +298,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     form = _preferences_form(subscriber)
     erase_form = EraseForm()
     if action == "save":
-        form = PreferencesForm(request.POST)
+        form = _preferences_form(subscriber, request.POST)
         if form.is_valid():
             accepted = services.update_preferences(
                 subscriber_id=subscriber.pk,
@@ -354,12 +354,20 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "subscribers/preferences.html", context, status=status)
 
 
-def _preferences_form(subscriber: Subscriber) -> PreferencesForm:
-    current = subscriber.subscriptions.exclude(
-        status=Subscription.Status.UNSUBSCRIBED
-    ).values_list("mailing_list_id", flat=True)
+def _preferences_form(subscriber: Subscriber, data=None) -> PreferencesForm:
+    """Only confirmed lists come ticked: a pending one is someone's unconfirmed
+    signup, perhaps a stranger's, and saving the page must not confirm it."""
+    statuses = dict(subscriber.subscriptions.values_list("mailing_list_id", "status"))
+    confirmed = [
+        pk for pk, status in statuses.items() if status == Subscription.Status.CONFIRMED
+    ]
+    pending = [
+        pk for pk, status in statuses.items() if status == Subscription.Status.PENDING
+    ]
     return PreferencesForm(
-        initial={"language": subscriber.language, "lists": list(current)}
+        data,
+        initial={"language": subscriber.language, "lists": confirmed},
+        pending_ids=pending,
     )
 
 

@@ -1,0 +1,133 @@
+"""A real person's way back onto lists, through the public pages: a stranger's pending
+signup never rides along a save of the preference centre, a person who left can
+rejoin the same day, and the pages after an action survive back and reload."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from cms.celery import app
+from cms.mail import outbox
+from subscribers import tokens
+from subscribers.models import SignupPage, Subscriber, Subscription
+from tests.factories import MailingListFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def worker(outbox_dir):
+    """Tasks run as they are queued, as a worker would run them; mail goes to the
+    file outbox."""
+    app.conf.task_always_eager = True
+    yield outbox_dir
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def legal():
+    return MailingListFactory(name="Legal Protection/Services", slug="legal")
+
+
+@pytest.fixture
+def outreach():
+    return MailingListFactory(name="Community Outreach/Education", slug="outreach")
+
+
+@pytest.fixture
+def join_page(home_page, legal, outreach):
+    page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
+    page.save_revision().publish()
+    return page
+
+
+def join(client, page, email, *lists, capture):
+    data = {
+        "email": email,
+        "name": "",
+        "zip_code": "",
+        "language": "en",
+        "lists": [item.pk for item in lists],
+        "website": "",
+    }
+    with capture(execute=True):
+        response = client.post(page.url, data)
+    assert response.status_code == 200
+    return response
+
+
+def confirmation_links() -> list[str]:
+    links = []
+    for name in outbox.list_messages():
+        text, _html = outbox.body_parts(outbox.read_message(name))
+        links += re.findall(r"http://\S+/confirm/\S+/", text)
+    return [link.removeprefix(BASE) for link in links]
+
+
+def ticked_lists(html: str) -> set[str]:
+    """The list checkboxes the page sends ticked, as a browser would post them."""
+    return {
+        re.search(r'value="(\d+)"', tag)[1]
+        for tag in re.findall(r'<input type="checkbox" name="lists"[^>]*>', html)
+        if " checked" in tag
+    }
+
+
+def test_saving_preferences_does_not_confirm_a_strangers_signup(
+    client, join_page, legal, outreach, django_capture_on_commit_callbacks
+):
+    """A stranger signs Priya up; she opens her own preferences, changes only her
+    language and saves: the stranger's list stays unconfirmed and never looks ticked."""
+    priya = Subscriber.for_email("priya@example.org", language="en")
+    priya.save()
+    Subscription.objects.create(
+        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
+    )
+    join(
+        client,
+        join_page,
+        "priya@example.org",
+        legal,
+        capture=django_capture_on_commit_callbacks,
+    )
+    path = tokens.preferences_url(priya.pk).removeprefix(BASE)
+
+    page = client.get(path).content.decode()
+    assert ticked_lists(page) == {str(outreach.pk)}, "the pending list is not ticked"
+    assert "waiting for you to confirm" in page
+    saved = client.post(
+        path,
+        {"action": "save", "language": "hi", "lists": sorted(ticked_lists(page))},
+    )
+
+    assert saved.status_code in (200, 302)
+    statuses = dict(Subscription.objects.values_list("mailing_list__slug", "status"))
+    assert statuses == {"legal": "pending", "outreach": "confirmed"}
+    assert Subscriber.objects.get().language == "hi"
+    again = client.get(path).content.decode()
+    assert str(legal.pk) not in ticked_lists(again)
+
+
+def test_ticking_a_pending_list_on_the_page_joins_it(
+    client, join_page, legal, django_capture_on_commit_callbacks
+):
+    join(
+        client,
+        join_page,
+        "priya@example.org",
+        legal,
+        capture=django_capture_on_commit_callbacks,
+    )
+    priya = Subscriber.objects.get()
+    path = tokens.preferences_url(priya.pk).removeprefix(BASE)
+    client.post(path, {"action": "save", "language": "en", "lists": [legal.pk]})
+    joined = Subscription.objects.get()
+    assert (joined.status, joined.source) == ("confirmed", "preferences")
