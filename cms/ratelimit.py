@@ -331,7 +331,8 @@ def address_allowed(email: str, door: str) -> bool:
     return _allow_keyed(f"{door}.address", lambda: address_id(email))
 
 
-# The daily allowance of verification/confirmation e-mails per mailbox.
+# The daily allowance of verification/confirmation e-mails per mailbox (a few: one a
+# day left a person who rejoined or joined another list that day with nothing).
 CONFIRMATION_MAIL = "confirmation-mail.address"
 
 

@@ -135,7 +135,8 @@ class Subscriber(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
-    # Claimed with a conditional UPDATE: at most one confirmation e-mail a day.
+    # Claimed with a conditional UPDATE: at most one confirmation e-mail per
+    # SUBSCRIBERS_CONFIRMATION_INTERVAL (empty: one is still to be queued).
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -69,9 +69,9 @@ def request_signup(
 ) -> Subscriber | None:
     """Record a wish to join lists as pending subscriptions; never duplicates rows.
 
-    Queues one confirmation e-mail (through the worker, at most one per address per
+    Queues one confirmation e-mail (through the worker, at most one per subscriber per
     SUBSCRIBERS_CONFIRMATION_INTERVAL, and within the mailbox's daily allowance of
-    confirmation e-mails). A caller that already took the allowance for the same
+    confirmation e-mails, RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS). A caller that already took the allowance for the same
     submission passes ``send_confirmation`` (True: take none; False: send none).
     Returns the subscriber, or None when the address is suppressed (callers answer
     the same either way, so nobody learns whether an address is known).
@@ -133,8 +133,8 @@ def queue_confirmation(
     send_confirmation: bool | None = None,
 ) -> None:
     """Queue the double opt-in e-mail for these pending lists when the transaction
-    commits: at most one per address per SUBSCRIBERS_CONFIRMATION_INTERVAL, within the
-    mailbox's daily allowance (``send_confirmation``: see request_signup)."""
+    commits: at most one per subscriber per SUBSCRIBERS_CONFIRMATION_INTERVAL, within
+    the mailbox's daily allowance (``send_confirmation``: see request_signup)."""
     claimed_at = _claim_confirmation_slot(subscriber_id)
     if claimed_at is not None and send_confirmation is None:
         send_confirmation = ratelimit.allow_confirmation_mail(email)

@@ -421,9 +421,12 @@ SUBSCRIBERS_UNSUBSCRIBED_DAYS = env_int("SUBSCRIBERS_UNSUBSCRIBED_DAYS", 30)
 # A preferences link (data download, erase) works this many days; each mailing sends
 # a fresh one, and an expired one offers to e-mail a new link to its owner.
 SUBSCRIBERS_PREFERENCES_LINK_DAYS = env_int("SUBSCRIBERS_PREFERENCES_LINK_DAYS", 60)
-SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int(
-    "SUBSCRIBERS_CONFIRMATION_INTERVAL", 24 * 3600
-)
+# The least time between two confirmation e-mails to one subscriber: a double tap or
+# two tabs send one. How many a mailbox gets in a day is the allowance
+# RATE_LIMITS["confirmation-mail.address"] (3): at one a day a person who left by
+# mistake, or joined a second list the next morning, was told "check your e-mail"
+# and got nothing, their lists pending until purged.
+SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int("SUBSCRIBERS_CONFIRMATION_INTERVAL", 60)
 CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
     "task": "subscribers.tasks.purge_unconfirmed_task",
     "schedule": 3600.0,
@@ -694,9 +697,11 @@ RATE_LIMITS = {
     "rsvp.client": env_rate("RATE_LIMIT_RSVP_PER_CLIENT", "300/10m"),
     "rsvp.address": env_rate("RATE_LIMIT_RSVP_PER_ADDRESS", "5/1h"),
     # Verification and confirmation e-mails to one address, across petitions and
-    # signups (one form submission counts once, whatever it sends).
+    # signups (one form submission counts once, whatever it sends): a few, so a
+    # person who left by mistake or joins another list that day is not stuck; a
+    # stranger's flood of signups for one mailbox still sends no more than these.
     "confirmation-mail.address": env_rate(
-        "RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS", "1/1d"
+        "RATE_LIMIT_CONFIRMATION_MAILS_PER_ADDRESS", "3/1d"
     ),
     # Preference links asked for from a link the person already holds: their own
     # allowance, or someone who joined that day could not reach their preferences.

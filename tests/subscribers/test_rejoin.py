@@ -3,9 +3,11 @@ signup never rides along a save of the preference centre, a person who left can
 rejoin the same day, and the pages after an action survive back and reload."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from freezegun import freeze_time
 
 from cms.celery import app
 from cms.mail import outbox
@@ -131,3 +133,79 @@ def test_ticking_a_pending_list_on_the_page_joins_it(
     client.post(path, {"action": "save", "language": "en", "lists": [legal.pk]})
     joined = Subscription.objects.get()
     assert (joined.status, joined.source) == ("confirmed", "preferences")
+
+
+def unsubscribe_everything(client, subscriber):
+    path = tokens.unsubscribe_url(subscriber.pk).removeprefix(BASE)
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code in (200, 302, 303)
+
+
+def test_leaving_by_mistake_then_rejoining_within_the_hour_sends_a_confirmation(
+    client, join_page, legal, worker, django_capture_on_commit_callbacks
+):
+    with freeze_time("2026-03-02 09:00") as clock:
+        join(
+            client,
+            join_page,
+            "priya@example.org",
+            legal,
+            capture=django_capture_on_commit_callbacks,
+        )
+        (first,) = confirmation_links()
+        client.post(first)
+        priya = Subscriber.objects.get()
+        assert priya.subscriptions.get().status == "confirmed"
+        clock.tick(timedelta(minutes=5))
+        unsubscribe_everything(client, priya)
+        assert priya.subscriptions.get().status == "unsubscribed"
+
+        clock.tick(timedelta(minutes=10))
+        answer = join(
+            client,
+            join_page,
+            "priya@example.org",
+            legal,
+            capture=django_capture_on_commit_callbacks,
+        )
+
+        assert "check your e-mail" in answer.content.decode()
+        links = confirmation_links()
+        assert len(links) == 2, "the rejoin got its own confirmation e-mail"
+        (second,) = set(links) - {first}
+        client.post(second)
+        assert priya.subscriptions.get().status == "confirmed"
+
+
+def test_a_flood_of_signups_for_one_mailbox_sends_at_most_the_allowance(
+    client,
+    join_page,
+    legal,
+    outreach,
+    worker,
+    rate_limit,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Past the per-address signup limit (switched off here, to reach this one), a
+    stranger's signups for one mailbox, +tags and all, minutes apart: 3 e-mails, and
+    every answer is the same page."""
+    rate_limit("signup.address", "0")
+    answers = set()
+    with freeze_time("2026-03-02 09:00") as clock:
+        for attempt in range(10):
+            email = (
+                "priya@example.org" if attempt % 2 else f"priya+{attempt}@example.org"
+            )
+            response = join(
+                client,
+                join_page,
+                email,
+                (legal, outreach)[attempt % 2],
+                capture=django_capture_on_commit_callbacks,
+            )
+            answers.add(response.content.decode())
+            clock.tick(timedelta(minutes=2))
+    assert len(outbox.list_messages()) == 3
+    assert settings.RATE_LIMITS["confirmation-mail.address"] == "3/1d", "the default"
+    assert len(answers) == 1
