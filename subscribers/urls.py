@@ -9,5 +9,6 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("erased/", views.erased, name="erased"),
     path("embed/<id:page_id>/", views.embed_signup, name="embed"),
 ]

@@ -4,11 +4,12 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -23,6 +24,14 @@ from cms.routing import public_pages, refuse_restricted
 from . import services, tokens
 from .forms import EmbeddedSignupForm, EraseForm, PreferencesForm, SignupForm
 from .models import SignupPage, Subscriber, Subscription
+
+
+def _see_other(url: str) -> HttpResponse:
+    """Post/Redirect/Get: back and reload show the result, not the form posted again
+    (or the browser's ERR_CACHE_MISS)."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
@@ -201,8 +210,24 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         services.confirm_subscription(
             subscriber_id=subscriber.pk, list_ids=list_ids, page_id=page_id
         )
-        context["done"] = True
+        return _see_other(request.get_full_path())
+    context["done"] = _link_used(subscriber, list_ids)
     return render(request, "subscribers/confirm.html", context)
+
+
+def _link_used(subscriber: Subscriber, list_ids: list[int]) -> bool:
+    """The confirmation link's lists are joined and none waits: the page shows the
+    result (after the redirect, on reload), which whoever holds the link could see
+    by pressing its button anyway."""
+    statuses = set(
+        subscriber.subscriptions.filter(mailing_list_id__in=list_ids).values_list(
+            "status", flat=True
+        )
+    )
+    return (
+        Subscription.Status.CONFIRMED in statuses
+        and Subscription.Status.PENDING not in statuses
+    )
 
 
 def _gone(request) -> HttpResponse:
@@ -236,10 +261,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.unsubscribe(
             subscriber_id=parsed.subscriber_id, mailing_id=parsed.mailing_id
         )
+        if request.POST.get("from_page"):
+            # Our page's button; a mail client's RFC 8058 POST gets the page itself.
+            return _see_other(_with_query(request, done="1"))
         context["done"] = True
-    elif subscriber is None:
+    elif subscriber is None or request.GET.get("done"):
+        # "done" says nothing about the subscriber: the same text whoever asks.
         context["done"] = True
     return render(request, "subscribers/unsubscribe.html", context)
+
+
+def _with_query(request, **params) -> str:
+    query = request.GET.copy()
+    query.update(params)
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
@@ -317,25 +352,13 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             form = _preferences_form(subscriber)
         else:
             status = 400
-    elif action == "unsubscribe_all":
-        services.unsubscribe(subscriber_id=subscriber.pk)
-        notice = _("You are unsubscribed from every list.")
-        form = _preferences_form(subscriber)
     elif action == "download":
         return _download(subscriber)
     elif action == "erase":
         erase_form = EraseForm(request.POST)
         if erase_form.is_valid():
             services.erase_subscriber(subscriber_id=subscriber.pk)
-            return _message(
-                request,
-                status=200,
-                title=_("Your details are erased"),
-                text=_(
-                    "We deleted everything we held about you. We keep only a scrambled "
-                    "code so that we never e-mail this address again."
-                ),
-            )
+            return _see_other(_in_reader_language(reverse("subscribers:erased")))
         status = 400
     elif request.method == "POST":
         return _message(
@@ -350,8 +373,38 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "notice": notice,
         "token": token,
         "email": subscriber.email,
+        # Leaving everything goes through the unsubscribe page, which asks first.
+        "unsubscribe_path": reverse(
+            "subscribers:unsubscribe",
+            args=[tokens.make_unsubscribe_token(subscriber.pk)],
+        ),
     }
     return render(request, "subscribers/preferences.html", context, status=status)
+
+
+def _in_reader_language(path: str) -> str:
+    """``path`` (reversed in the active language) with that language named when its
+    prefix does not: the default language has none."""
+    if translation.get_language_from_path(path):
+        return path
+    return f"{path}?{urlencode({'language': translation.get_language()})}"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+@not_indexed
+def erased(request: HttpRequest) -> HttpResponse:
+    """Where erasing leads: no token, nothing about anyone, in the reader's language."""
+    _use_language(request, None)
+    return _message(
+        request,
+        status=200,
+        title=_("Your details are erased"),
+        text=_(
+            "We deleted everything we held about you. We keep only a scrambled "
+            "code so that we never e-mail this address again."
+        ),
+    )
 
 
 def _preferences_form(subscriber: Subscriber, data=None) -> PreferencesForm:

@@ -209,3 +209,105 @@ def test_a_flood_of_signups_for_one_mailbox_sends_at_most_the_allowance(
     assert len(outbox.list_messages()) == 3
     assert settings.RATE_LIMITS["confirmation-mail.address"] == "3/1d", "the default"
     assert len(answers) == 1
+
+
+def test_unsubscribe_from_everything_is_set_apart_and_asks_first(client, outreach):
+    priya = Subscriber.for_email("priya@example.org", language="es")
+    priya.save()
+    Subscription.objects.create(
+        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
+    )
+    path = tokens.preferences_url(priya.pk).removeprefix(BASE)
+    page = client.get(path).content.decode()
+
+    save_form = re.search(r'<form[^>]*class="preferences-form".*?</form>', page, re.S)
+    assert "unsubscribe" not in save_form[0].lower(), "not beside Save my choices"
+    leave = re.search(
+        r'<section class="leave-all">.*?<a class="button button-danger" '
+        r'href="([^"]+)"',
+        page,
+        re.S,
+    )
+    asked = client.get(leave[1]).content.decode()
+    assert 'name="List-Unsubscribe"' in asked, "the unsubscribe page asks first"
+    assert Subscription.objects.get().status == "confirmed"
+
+
+def title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)[1]
+
+
+def test_confirming_redirects_and_reload_shows_the_result(
+    client, join_page, legal, worker, django_capture_on_commit_callbacks
+):
+    join(
+        client,
+        join_page,
+        "priya@example.org",
+        legal,
+        capture=django_capture_on_commit_callbacks,
+    )
+    (link,) = confirmation_links()
+    asked = client.get(link)
+    assert "Confirm your subscription" in title(asked)
+
+    posted = client.post(link)
+
+    assert (posted.status_code, posted["Location"]) == (303, link)
+    for _reload in range(2):
+        shown = client.get(link)
+        assert "You are subscribed" in title(shown)
+        assert "Yes, subscribe me" not in shown.content.decode()
+    assert Subscription.objects.get().status == "confirmed"
+
+
+def test_unsubscribing_from_the_page_redirects_to_a_done_page_in_the_readers_language(
+    client, outreach
+):
+    priya = Subscriber.for_email("priya@example.org", language="es")
+    priya.save()
+    Subscription.objects.create(
+        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
+    )
+    path = tokens.unsubscribe_url(priya.pk).removeprefix(BASE)
+    page = client.get(path).content.decode()
+    hidden = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)"', page)
+    )
+    assert hidden["List-Unsubscribe"] == "One-Click"
+
+    posted = client.post(path, {"List-Unsubscribe": "One-Click", "from_page": "1"})
+
+    assert posted.status_code == 303
+    done = client.get(posted["Location"])
+    assert done.status_code == 200
+    assert '<html lang="es"' in done.content.decode()
+    assert "Unsubscribe me" not in done.content.decode()
+    assert Subscription.objects.get().status == "unsubscribed"
+    # A mail client's RFC 8058 POST gets the page itself, not a redirect.
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+
+
+def test_the_done_page_after_erasing_names_nobody_and_keeps_the_language(
+    client, outreach
+):
+    priya = Subscriber.for_email("priya@example.org", language="hi", name="Priya")
+    priya.save()
+    path = tokens.preferences_url(priya.pk).removeprefix(BASE)
+
+    posted = client.post(path, {"action": "erase", "confirm": "on"})
+
+    assert posted.status_code == 303
+    assert (
+        tokens.make_unsubscribe_token(priya.pk).split(".")[-1] not in posted["Location"]
+    )
+    assert path.split("/")[-2] not in posted["Location"], "no token in the done URL"
+    done = client.get(posted["Location"])
+    assert done.status_code == 200
+    html = done.content.decode()
+    assert '<html lang="hi"' in html
+    assert "priya" not in html.lower()
+    assert not Subscriber.objects.exists()
+    assert title(done).startswith(re.search(r"<h1>(.*?)</h1>", html)[1])
+    # Reload: the same page, nothing posted again.
+    assert client.get(posted["Location"]).content == done.content

@@ -218,7 +218,7 @@ def test_confirmation_email_is_in_spanish_and_confirms(
     assert page.status_code == 200
     assert Subscription.objects.get().status == "pending", "GET changes nothing"
     done = client.post(path)
-    assert done.status_code == 200
+    assert (done.status_code, done["Location"]) == (303, path)
     subscription = Subscription.objects.get()
     assert subscription.status == "confirmed"
     assert subscription.consented_at is not None
@@ -325,7 +325,7 @@ def test_preferences_erase_leaves_only_a_hashed_suppression(client, lists):
     assert refused.status_code == 400
     assert Subscriber.objects.exists()
     erased = client.post(path, {"action": "erase", "confirm": "on"})
-    assert erased.status_code == 200
+    assert erased.status_code == 303
     assert not Subscriber.objects.exists()
     assert not Subscription.objects.exists()
     assert list(Suppression.objects.values_list("reason", flat=True)) == ["erased"]
