@@ -45,15 +45,19 @@ def send_confirmation_email(
     message.send()
 
 
-def send_preferences_link_email(*, subscriber: Subscriber) -> None:
+def send_preferences_link_email(
+    *, subscriber: Subscriber, generation: int | None = None
+) -> None:
+    if generation is None:
+        generation = subscriber.link_generation
     with translation.override(subscriber.language):
         context = {
             "site_name": site_name(),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
-            "preferences_url": tokens.preferences_url(
-                subscriber.pk, language=subscriber.language
+            "preferences_url": tokens.mailed_preferences_url(
+                subscriber.pk, generation=generation, language=subscriber.language
             ),
-            "valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS,
+            "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
         }
         message = EmailMultiAlternatives(
             subject=_("Your link to your preferences"),

@@ -138,6 +138,9 @@ class Subscriber(models.Model):
     # Claimed with a conditional UPDATE: at most one confirmation e-mail per
     # SUBSCRIBERS_CONFIRMATION_INTERVAL (empty: one is still to be queued).
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Signed into every preferences link; asking for a new link raises it, which
+    # revokes the links sent before (a forwarded bulletin's, a leaked one).
+    link_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

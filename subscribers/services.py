@@ -293,7 +293,7 @@ class LinkRequest:
 
 def request_preferences_link(*, subscriber_id: int) -> str:
     """Queue a fresh preferences link to the subscriber's own address, within its
-    daily allowance; a LinkRequest value."""
+    daily allowance, and revoke every link sent before; a LinkRequest value."""
     from cms.celery import publish
 
     from .tasks import send_preferences_link_task
@@ -303,19 +303,30 @@ def request_preferences_link(*, subscriber_id: int) -> str:
         return LinkRequest.NONE
     if not ratelimit.allow_preferences_link(subscriber.email):
         return LinkRequest.LIMITED
-    if not publish(send_preferences_link_task, subscriber.pk):
+    generation = subscriber.link_generation + 1
+    # The new link is made with the next generation before it is stored: a worker
+    # that sends at once still mails a link that works. Raised only once the mail is
+    # queued, so a broker outage revokes nothing it cannot replace.
+    if not publish(send_preferences_link_task, subscriber.pk, generation):
         return LinkRequest.NONE
+    Subscriber.objects.filter(pk=subscriber.pk, link_generation__lt=generation).update(
+        link_generation=generation
+    )
     return LinkRequest.QUEUED
 
 
-def send_preferences_link(*, subscriber_id: int) -> bool:
-    """E-mail the subscriber a preferences link made now; safe to run twice."""
+def send_preferences_link(*, subscriber_id: int, generation: int | None = None) -> bool:
+    """E-mail the subscriber a full preferences link made now; safe to run twice.
+    ``generation`` is the one its request raised to (None: queued before link
+    generations, so the subscriber's current one)."""
     from .emails import send_preferences_link_email
 
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or _blocking_suppression(subscriber.email_hash):
         return False
-    send_preferences_link_email(subscriber=subscriber)
+    if generation is None:
+        generation = subscriber.link_generation
+    send_preferences_link_email(subscriber=subscriber, generation=generation)
     return True
 
 

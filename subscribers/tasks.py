@@ -19,9 +19,12 @@ def send_confirmation_task(
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
-def send_preferences_link_task(subscriber_id: int) -> None:
-    """E-mail a subscriber a fresh preferences link; safe to run twice (a second one)."""
-    services.send_preferences_link(subscriber_id=subscriber_id)
+def send_preferences_link_task(
+    subscriber_id: int, generation: int | None = None
+) -> None:
+    """E-mail a subscriber a fresh preferences link; safe to run twice (a second one).
+    ``generation`` may be missing from a task queued before link generations."""
+    services.send_preferences_link(subscriber_id=subscriber_id, generation=generation)
 
 
 @shared_task

@@ -3,9 +3,15 @@
 Unsubscribe and preference tokens are a bare HMAC over ids, so a 100,000-recipient
 send signs every footer without touching the database. They carry ids only, never an
 address. An unsubscribe token never expires: a year-old bulletin must still
-unsubscribe in one click. A preference token opens the person's data (download,
-erase), so it carries the day it was made and expires after
-SUBSCRIBERS_PREFERENCES_LINK_DAYS; every mailing carries a fresh one.
+unsubscribe in one click.
+
+Preference links come in two kinds. The one in every mailing's footer travels with
+forwards, so it opens a limited page (address masked, no download, no erasure); it
+carries the day it was made and expires after SUBSCRIBERS_PREFERENCES_LINK_DAYS. The
+one e-mailed on request opens everything, and expires after
+SUBSCRIBERS_MAILED_LINK_HOURS. Both carry the subscriber's link generation: asking for
+a new link raises it, which revokes every earlier link (footer links mailed before
+generations existed read as generation 0).
 """
 
 import re
@@ -22,12 +28,13 @@ from cms import mail_tokens
 from cms.mail_tokens import NUMBER
 
 CONFIRM_SALT = "subscribers.confirm"
+MAILED_SALT = "subscribers.preferences-mailed"
 # ASCII only: str.isdigit() accepts other scripts' digits, and compare_digest refuses
 # non-ASCII text with a TypeError (found by the fuzz test). Numbers only as we write
 # them (mail_tokens.NUMBER): the signature is over the ids int() reads.
 UNSUBSCRIBE_TOKEN = re.compile(rf"\A({NUMBER})\.({NUMBER})\.([A-Za-z0-9_-]{{24}})\Z")
 PREFERENCES_TOKEN = re.compile(
-    rf"\A({NUMBER})\.(0|[1-9][0-9]{{0,5}})\.([A-Za-z0-9_-]{{24}})\Z"
+    rf"\A({NUMBER})\.(0|[1-9][0-9]{{0,5}})\.(?:({NUMBER})\.)?([A-Za-z0-9_-]{{24}})\Z"
 )
 # Before links expired they carried no day; a genuine one now reads as expired.
 UNDATED_PREFERENCES_TOKEN = re.compile(rf"\A({NUMBER})\.([A-Za-z0-9_-]{{24}})\Z")
@@ -38,11 +45,21 @@ class InvalidToken(ValueError):
 
 
 class ExpiredToken(InvalidToken):
-    """A genuine token past its age; ``subscriber_id`` says whose it was."""
+    """A genuine token past its age; ``subscriber_id`` says whose it was, ``mailed``
+    whether it was a link e-mailed on request (hours) or a footer's (days)."""
 
-    def __init__(self, subscriber_id: int):
+    def __init__(self, subscriber_id: int, *, mailed: bool = False):
         super().__init__(subscriber_id)
         self.subscriber_id = subscriber_id
+        self.mailed = mailed
+
+
+@dataclass(frozen=True)
+class PreferencesLink:
+    subscriber_id: int
+    generation: int
+    # Made for the mailbox just now (download and erasure), not a mailing's footer.
+    full_access: bool
 
 
 @dataclass(frozen=True)
@@ -91,14 +108,27 @@ def _today() -> int:
     return int(time.time() // 86400)
 
 
-def make_preferences_token(subscriber_id: int, *, day: int | None = None) -> str:
-    message = f"{int(subscriber_id)}.{_today() if day is None else int(day)}"
+def make_preferences_token(
+    subscriber_id: int, *, generation: int = 0, day: int | None = None
+) -> str:
+    """A footer link's token: the id, the day it was made, the link generation."""
+    day = _today() if day is None else int(day)
+    message = f"{int(subscriber_id)}.{day}.{int(generation)}"
     return f"{message}.{_signature('preferences', message)}"
 
 
-def read_preferences_token(token: str) -> int:
-    """The subscriber id; raises ExpiredToken for a genuine link past its age and
-    InvalidToken for anything else."""
+def make_mailed_preferences_token(subscriber_id: int, *, generation: int) -> str:
+    """A token for the link e-mailed on request: full access, for a few hours."""
+    return mail_tokens.dumps(MAILED_SALT, str(int(subscriber_id)), str(int(generation)))
+
+
+def read_preferences_token(token: str) -> PreferencesLink:
+    """Whose link and which generation; raises ExpiredToken for a genuine link past
+    its age and InvalidToken for anything else. The caller compares the generation
+    with the subscriber's (a lower one was revoked)."""
+    mailed = _read_mailed_token(token)
+    if mailed is not None:
+        return mailed
     match = PREFERENCES_TOKEN.match(token)
     if match is None:
         undated = UNDATED_PREFERENCES_TOKEN.match(token)
@@ -107,13 +137,32 @@ def read_preferences_token(token: str) -> int:
         _verify("preferences", str(int(undated[1])), undated[2])
         raise ExpiredToken(int(undated[1]))
     subscriber_id, day = int(match[1]), int(match[2])
-    _verify("preferences", f"{subscriber_id}.{day}", match[3])
+    # Mailed before link generations: signed without one, and read as the first.
+    generation = 0 if match[3] is None else int(match[3])
+    message = f"{subscriber_id}.{day}"
+    if match[3] is not None:
+        message += f".{generation}"
+    _verify("preferences", message, match[4])
     age = _today() - day
     if age < -1:  # made in the future: not by us
         raise InvalidToken(token)
     if age >= settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS:
         raise ExpiredToken(subscriber_id)
-    return subscriber_id
+    return PreferencesLink(subscriber_id, generation, full_access=False)
+
+
+def _read_mailed_token(token: str) -> PreferencesLink | None:
+    """The link e-mailed on request, or None when the token is not one."""
+    max_age = settings.SUBSCRIBERS_MAILED_LINK_HOURS * 3600
+    try:
+        fields = mail_tokens.loads(MAILED_SALT, token, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ExpiredToken(int(token.split(".", 1)[0]), mailed=True) from None
+    except signing.BadSignature:
+        return None
+    if len(fields) != 2 or "-" in "".join(fields):
+        return None
+    return PreferencesLink(int(fields[0]), int(fields[1]), full_access=True)
 
 
 def unsubscribe_url(
@@ -128,12 +177,22 @@ def unsubscribe_url(
     )
 
 
-def preferences_url(subscriber_id: int, *, language: str | None = None) -> str:
-    """Absolute signed link to the subscriber's preference centre, made today (it
-    expires); no login needed."""
-    return _absolute(
-        "subscribers:preferences", make_preferences_token(subscriber_id), language
-    )
+def preferences_url(
+    subscriber_id: int, *, generation: int = 0, language: str | None = None
+) -> str:
+    """Absolute signed link to the subscriber's limited preference centre, for a
+    mailing's footer: made today (it expires), no login needed."""
+    token = make_preferences_token(subscriber_id, generation=generation)
+    return _absolute("subscribers:preferences", token, language)
+
+
+def mailed_preferences_url(
+    subscriber_id: int, *, generation: int, language: str | None = None
+) -> str:
+    """Absolute link to the full preference centre (download, erase), for the e-mail
+    the person asks for; it expires after SUBSCRIBERS_MAILED_LINK_HOURS."""
+    token = make_mailed_preferences_token(subscriber_id, generation=generation)
+    return _absolute("subscribers:preferences", token, language)
 
 
 def make_confirm_token(
@@ -175,8 +234,8 @@ def confirm_url(
     return _absolute("subscribers:confirm", token, language)
 
 
-def preferences_path(subscriber_id: int) -> str:
-    """Site-relative preference centre link in the active language, for web pages."""
-    return reverse(
-        "subscribers:preferences", args=[make_preferences_token(subscriber_id)]
-    )
+def preferences_path(subscriber_id: int, *, generation: int = 0) -> str:
+    """Site-relative (limited) preference centre link in the active language, for web
+    pages."""
+    token = make_preferences_token(subscriber_id, generation=generation)
+    return reverse("subscribers:preferences", args=[token])

@@ -204,7 +204,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request)
     context = {
         "token": token,
-        "preferences_url": tokens.preferences_path(subscriber.pk),
+        "preferences_url": tokens.preferences_path(
+            subscriber.pk, generation=subscriber.link_generation
+        ),
     }
     if request.method == "POST":
         services.confirm_subscription(
@@ -277,9 +279,12 @@ def _with_query(request, **params) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
-def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
+def _send_preferences_link(
+    request, subscriber_id: int, *, tell_limited: bool = True
+) -> HttpResponse:
     """Mail a fresh preferences link to the link's owner; the page says the same
-    whether or not we still hold the address."""
+    whether or not we still hold the address, and with ``tell_limited=False`` also
+    whether or not one went out."""
     if not ratelimit.client_allowed(request, "link-request"):
         return ratelimit.retry_after(
             _message(
@@ -291,7 +296,14 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
             "link-request.client",
         )
     asked = services.request_preferences_link(subscriber_id=subscriber_id)
-    if asked == services.LinkRequest.LIMITED:
+    if not tell_limited:
+        # Asked from a bulletin's footer, which forwards carry: whether the owner
+        # has asked for links today is theirs to know.
+        text = _(
+            "If we still hold this address, we have sent it a link today. Please "
+            "look for it, in your spam folder too. It can take a few minutes to arrive."
+        )
+    elif asked == services.LinkRequest.LIMITED:
         # Whoever asks holds a link that reached this address: saying so tells them
         # nothing new, and "we have sent" would be untrue.
         text = _(
@@ -306,27 +318,62 @@ def _send_preferences_link(request, subscriber_id: int) -> HttpResponse:
     return _message(request, status=200, title=_("Check your e-mail"), text=text)
 
 
+def _expired_link(request, expired: tokens.ExpiredToken) -> HttpResponse:
+    _use_language(request, Subscriber.objects.filter(pk=expired.subscriber_id).first())
+    if request.method == "POST" and request.POST.get("action") == "send_link":
+        return _send_preferences_link(request, expired.subscriber_id)
+    context = {
+        "mailed": expired.mailed,
+        "valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS,
+        "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
+    }
+    return render(request, "subscribers/link_expired.html", context, status=410)
+
+
+def _replaced_link(request, subscriber: Subscriber) -> HttpResponse:
+    """A genuine link made before the owner asked for a new one: revoked."""
+    if request.method == "POST" and request.POST.get("action") == "send_link":
+        return _send_preferences_link(request, subscriber.pk)
+    return render(request, "subscribers/link_replaced.html", status=410)
+
+
+def masked_address(email: str) -> str:
+    """The address as f•••@example.org: enough for the owner to recognise, not for a
+    forward's reader to learn or use."""
+    local, _at, domain = email.rpartition("@")
+    return f"{local[:1]}\u2022\u2022\u2022@{domain}"
+
+
+def _mailed_link_only(request) -> HttpResponse:
+    return _message(
+        request,
+        status=403,
+        title=_("Please use the link we e-mail you"),
+        text=_(
+            "The link in our newsletters cannot download or erase your data, because "
+            "newsletters get forwarded. Ask for a link on your preferences page: we "
+            "e-mail it to you."
+        ),
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_indexed
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        subscriber_id = tokens.read_preferences_token(token)
+        link = tokens.read_preferences_token(token)
     except tokens.ExpiredToken as expired:
-        _use_language(
-            request, Subscriber.objects.filter(pk=expired.subscriber_id).first()
-        )
-        if request.method == "POST" and request.POST.get("action") == "send_link":
-            return _send_preferences_link(request, expired.subscriber_id)
-        context = {"valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS}
-        return render(request, "subscribers/link_expired.html", context, status=410)
+        return _expired_link(request, expired)
     except tokens.InvalidToken:
         _use_language(request, None)
         return _bad_link(request)
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    subscriber = Subscriber.objects.filter(pk=link.subscriber_id).first()
     _use_language(request, subscriber)
     if subscriber is None:
         return _gone(request)
+    if link.generation < subscriber.link_generation:
+        return _replaced_link(request, subscriber)
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
     status, notice = 200, ""
@@ -352,6 +399,10 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             form = _preferences_form(subscriber)
         else:
             status = 400
+    elif action == "send_link":
+        return _send_preferences_link(request, subscriber.pk, tell_limited=False)
+    elif action in ("download", "erase") and not link.full_access:
+        return _mailed_link_only(request)
     elif action == "download":
         return _download(subscriber)
     elif action == "erase":
@@ -372,7 +423,11 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "erase_form": erase_form,
         "notice": notice,
         "token": token,
-        "email": subscriber.email,
+        "full_access": link.full_access,
+        "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
+        "email": (
+            subscriber.email if link.full_access else masked_address(subscriber.email)
+        ),
         # Leaving everything goes through the unsubscribe page, which asks first.
         "unsubscribe_path": reverse(
             "subscribers:unsubscribe",

@@ -418,9 +418,12 @@ SUBSCRIBERS_PENDING_DAYS = env_int("SUBSCRIBERS_PENDING_DAYS", 14)
 # Someone who left every list is deleted this many days after their last list change
 # (the daily retention task); only the hashed suppression stays.
 SUBSCRIBERS_UNSUBSCRIBED_DAYS = env_int("SUBSCRIBERS_UNSUBSCRIBED_DAYS", 30)
-# A preferences link (data download, erase) works this many days; each mailing sends
-# a fresh one, and an expired one offers to e-mail a new link to its owner.
+# A mailing footer's preferences link (lists, language; address masked) works this many
+# days; each mailing sends a fresh one, and an expired one offers to e-mail a new link.
 SUBSCRIBERS_PREFERENCES_LINK_DAYS = env_int("SUBSCRIBERS_PREFERENCES_LINK_DAYS", 60)
+# The link e-mailed on request opens everything (download, erase): it works this many
+# hours, long enough for someone who reads mail once a day, short for a forward.
+SUBSCRIBERS_MAILED_LINK_HOURS = env_int("SUBSCRIBERS_MAILED_LINK_HOURS", 24)
 # The least time between two confirmation e-mails to one subscriber: a double tap or
 # two tabs send one. How many a mailbox gets in a day is the allowance
 # RATE_LIMITS["confirmation-mail.address"] (3): at one a day a person who left by

@@ -66,8 +66,9 @@ def forms(home_page):
     signup.save_revision().publish()
     event = build_event(rsvp_mode="internal")
     petition = build_petition_page(home_page, CampaignFactory())
-    preferences = tokens.preferences_url(
-        make_subscriber("ana@example.org").pk
+    # The mailed link: its page has the erase form too.
+    preferences = tokens.mailed_preferences_url(
+        make_subscriber("ana@example.org").pk, generation=0
     ).removeprefix("http://127.0.0.1:8000")
     return {
         # name: (url, bad data, the field focus goes to)

@@ -149,7 +149,7 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
 
     # The signer erases their data from the preferences page (a public flow).
     ana = make_subscriber("ana.morales@example.org")
-    preferences = path_of(tokens.preferences_url(ana.pk))
+    preferences = path_of(tokens.mailed_preferences_url(ana.pk, generation=0))
     erased = client.post(preferences, {"action": "erase", "confirm": "on"})
     assert erased.status_code == 200
     assert Signature.objects.filter(campaign=campaign).count() == 1
@@ -161,7 +161,8 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
     li = make_subscriber("li.wei@example.org")
     assert (
         client.post(
-            path_of(tokens.preferences_url(li.pk)), {"action": "erase", "confirm": "on"}
+            path_of(tokens.mailed_preferences_url(li.pk, generation=0)),
+            {"action": "erase", "confirm": "on"},
         ).status_code
         == 200
     )

@@ -33,7 +33,8 @@ class PostingForms(HTMLParser):
 
 def preferences_path() -> str:
     subscriber = make_subscriber("ana@example.org")
-    url = tokens.preferences_url(subscriber.pk)
+    # The full page (with the erase form) is the one reached by a mailed link.
+    url = tokens.mailed_preferences_url(subscriber.pk, generation=0)
     return url.removeprefix("http://127.0.0.1:8000")
 
 

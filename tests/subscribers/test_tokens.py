@@ -60,8 +60,9 @@ def test_only_canonical_numbers_are_read(client):
         assert answer.status_code == 400
         assert "Este enlace no es válido" in answer.content.decode()
     for bad in (
-        f"019.{today}.{preferences[2]}",
-        f"19.0{today}.{preferences[2]}",
+        f"019.{today}.0.{preferences[3]}",
+        f"19.0{today}.0.{preferences[3]}",
+        f"19.{today}.00.{preferences[3]}",
         f"019.{undated_signature}",  # would read as an expired link of subscriber 19
     ):
         with pytest.raises(tokens.InvalidToken) as refused:

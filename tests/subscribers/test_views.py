@@ -302,7 +302,10 @@ def test_preferences_change_lists_language_and_download(client, lists):
     assert statuses == {"legal": "unsubscribed", "outreach": "confirmed"}
     assert Subscriber.objects.get().language == "pl"
 
-    download = client.post(path, {"action": "download"})
+    mailed = tokens.mailed_preferences_url(subscriber.pk, generation=0)
+    download = client.post(
+        mailed.removeprefix("http://127.0.0.1:8000"), {"action": "download"}
+    )
     data = json.loads(download.content)
     assert download["Content-Disposition"].startswith("attachment")
     assert data["subscriber"]["email"] == "ana@example.org"
@@ -320,7 +323,9 @@ def test_preferences_erase_leaves_only_a_hashed_suppression(client, lists):
         status="confirmed",
         source="import",
     )
-    path = tokens.preferences_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
+    path = tokens.mailed_preferences_url(subscriber.pk, generation=0).removeprefix(
+        "http://127.0.0.1:8000"
+    )
     refused = client.post(path, {"action": "erase"})
     assert refused.status_code == 400
     assert Subscriber.objects.exists()

@@ -87,10 +87,15 @@ def load_recipients(
 ) -> dict[str, list[transport.Recipient]]:
     """Recipients of one claimed batch by language; addresses decrypted in one query."""
     rows = Delivery.objects.filter(batch_token=token).values_list(
-        "pk", "language", "subscriber_id", "subscriber__email", "subscriber__name"
+        "pk",
+        "language",
+        "subscriber_id",
+        "subscriber__email",
+        "subscriber__name",
+        "subscriber__link_generation",
     )
     grouped: dict[str, list[transport.Recipient]] = {}
-    for delivery_id, language, subscriber_id, email, name in rows:
+    for delivery_id, language, subscriber_id, email, name, generation in rows:
         if subscriber_id is None:  # erased since the send started
             continue
         grouped.setdefault(language, []).append(
@@ -101,7 +106,9 @@ def load_recipients(
                 unsubscribe_url=unsubscribe_url(
                     subscriber_id, mailing_id=mailing_id, language=language
                 ),
-                preferences_url=preferences_url(subscriber_id, language=language),
+                preferences_url=preferences_url(
+                    subscriber_id, generation=generation, language=language
+                ),
             )
         )
     return grouped

@@ -1,0 +1,189 @@
+"""The preferences link in every mailing's footer travels with forwards: it opens a
+limited page, and the data (download, erasure) needs a link e-mailed on request, which
+revokes every earlier link. A cut-off link's page offers to e-mail a new one."""
+
+import json
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from freezegun import freeze_time
+
+from campaigns.mailings.services.sending import load_recipients
+from cms.celery import app as celery_app
+from subscribers import tokens
+from subscribers.models import Subscriber, Subscription
+from tests.factories import MailingListFactory, make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once():
+    """The worker's part runs in this process: the e-mail lands in mail.outbox."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def fatima():
+    person = make_subscriber("fatima@example.org", language="es", name="Fatima")
+    legal = MailingListFactory(name="Legal Protection/Services", slug="legal")
+    Subscription.objects.create(
+        subscriber=person, mailing_list=legal, status="confirmed", source="signup"
+    )
+    return person
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix(BASE)
+
+
+def footer_link(person: Subscriber) -> str:
+    person.refresh_from_db()
+    return path_of(tokens.preferences_url(person.pk, generation=person.link_generation))
+
+
+def mailed_link() -> str:
+    """The preferences link in the one e-mail sent, which goes to Fatima."""
+    (message,) = mail.outbox
+    mail.outbox.clear()
+    assert message.to == ["fatima@example.org"]
+    (link,) = set(re.findall(r"http://\S+/preferences/[^/\s]+/", message.body))
+    return path_of(link)
+
+
+def test_the_footer_link_masks_the_address_and_keeps_the_data_behind_the_mailbox(
+    client, fatima
+):
+    footer = footer_link(fatima)
+    page = client.get(footer)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "fatima@example.org" not in body
+    assert "f\u2022\u2022\u2022@example.org" in body
+    assert 'value="download"' not in body
+    assert 'value="erase"' not in body
+    assert 'value="send_link"' in body
+
+    download = client.post(footer, {"action": "download"})
+    erase = client.post(footer, {"action": "erase", "confirm": "on"})
+    assert download.status_code == erase.status_code == 403
+    assert b"fatima@example.org" not in download.content + erase.content
+    assert '<html lang="es"' in erase.content.decode()
+    assert Subscriber.objects.filter(pk=fatima.pk).exists()
+
+    # Language and leaving lists still work from the footer.
+    saved = client.post(footer, {"action": "save", "language": "pl", "lists": []})
+    assert saved.status_code == 200
+    assert Subscription.objects.get().status == "unsubscribed"
+    assert Subscriber.objects.get().language == "pl"
+    assert not mail.outbox
+
+
+def test_the_mailed_link_opens_the_data_and_the_footer_link_stops_working(
+    client, fatima
+):
+    footer = footer_link(fatima)
+    asked = client.post(footer, {"action": "send_link"})
+    assert asked.status_code == 200
+    assert "fatima@example.org" not in asked.content.decode()
+    mailed = mailed_link()
+
+    page = client.get(mailed)
+    assert page.status_code == 200
+    assert "fatima@example.org" in page.content.decode()
+    download = client.post(mailed, {"action": "download"})
+    assert json.loads(download.content)["subscriber"]["email"] == "fatima@example.org"
+
+    revoked = client.get(footer)
+    assert revoked.status_code == 410
+    assert '<html lang="es"' in revoked.content.decode()
+    assert "fatima@example.org" not in revoked.content.decode()
+    assert client.post(footer, {"action": "download"}).status_code == 410
+    # A footer made after the request (the next mailing's) works.
+    assert client.get(footer_link(fatima)).status_code == 200
+
+    erased = client.post(mailed, {"action": "erase", "confirm": "on"})
+    assert erased.status_code == 200
+    assert not Subscriber.objects.exists()
+
+
+def test_a_new_link_from_the_unsubscribe_page_revokes_every_earlier_one(client, fatima):
+    today = int(time.time() // 86400)
+    # Mailed before link generations: no generation in it, honoured as the first.
+    message = f"{fatima.pk}.{today}"
+    old_format = f"{message}.{tokens._signature('preferences', message)}"
+    before = [f"/subscribers/preferences/{old_format}/", footer_link(fatima)]
+    for link in before:
+        assert client.get(link).status_code == 200
+
+    unsubscribe = path_of(tokens.unsubscribe_url(fatima.pk))
+    assert client.post(unsubscribe, {"action": "send_link"}).status_code == 200
+    first = mailed_link()
+    assert client.get(first).status_code == 200
+    assert client.post(unsubscribe, {"action": "send_link"}).status_code == 200
+    second = mailed_link()
+
+    for link in [*before, first]:
+        page = client.get(link)
+        assert page.status_code == 410, link
+        assert '<html lang="es"' in page.content.decode()
+    assert client.get(second).status_code == 200
+    assert Subscription.objects.get().status == "confirmed"
+
+
+def test_the_footer_page_answers_the_same_whether_a_link_went_or_not(client, fatima):
+    footer = footer_link(fatima)
+    answers = set()
+    for _ in range(3):  # RATE_LIMIT_PREFERENCES_LINKS_PER_ADDRESS: 2 a day
+        answer = client.post(footer_link(fatima), {"action": "send_link"})
+        assert answer.status_code == 200
+        # The language switcher's links carry each page's own token: compare the text.
+        answers.add(re.search(r"<h1>.*?</p>", answer.content.decode(), re.S)[0])
+    assert len(answers) == 1
+    assert len(mail.outbox) == 2
+    assert client.get(footer).status_code == 410
+
+
+def test_the_replaced_page_can_ask_for_a_new_link(client, fatima):
+    footer = footer_link(fatima)
+    client.post(footer, {"action": "send_link"})
+    mailed_link()
+    again = client.post(footer, {"action": "send_link"})
+    assert again.status_code == 200
+    assert client.get(mailed_link()).status_code == 200
+
+
+def test_the_mailed_link_expires_in_hours(client, fatima, settings):
+    settings.SUBSCRIBERS_MAILED_LINK_HOURS = 2
+    client.post(footer_link(fatima), {"action": "send_link"})
+    mailed = mailed_link()
+    with freeze_time(timedelta(hours=3), tick=True):
+        expired = client.get(mailed)
+        assert expired.status_code == 410
+        assert "2" in expired.content.decode()
+        assert client.post(mailed, {"action": "download"}).status_code == 410
+    assert client.get(mailed).status_code == 200
+
+
+def test_a_mailing_footer_carries_the_current_generation(fatima, home_page):
+    from campaigns.mailings.models import Delivery
+    from tests.campaigns.mailing_fixtures import sending_mailing
+
+    Subscriber.objects.filter(pk=fatima.pk).update(link_generation=3)
+    mailing = sending_mailing(home_page, [], languages=("es",))
+    Delivery.objects.create(
+        mailing=mailing, subscriber=fatima, language="es", batch_token="b1"
+    )
+    ((recipient,),) = load_recipients("b1", mailing.pk).values()
+    token = recipient.preferences_url.rstrip("/").rsplit("/", 1)[1]
+    assert tokens.read_preferences_token(token).generation == 3
+    assert Client().get(path_of(recipient.preferences_url)).status_code == 200
