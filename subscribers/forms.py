@@ -147,6 +147,29 @@ class PreferencesForm(FocusFirstErrorMixin, forms.Form):
         )
 
 
+class NewLinkForm(FocusFirstErrorMixin, forms.Form):
+    """ "E-mail me a new link" for someone whose link was cut off or altered."""
+
+    focus_order = ("email",)
+
+    email = EmailAddressField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    # Honeypot: hidden from people, filled in by naive bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
 class EraseForm(FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, delete everything you hold about me."),

@@ -315,6 +315,18 @@ def request_preferences_link(*, subscriber_id: int) -> str:
     return LinkRequest.QUEUED
 
 
+def request_preferences_link_for_address(email: str) -> None:
+    """The same for a typed address (a cut-off link's page); says nothing back, so
+    the page cannot tell a known address from an unknown one."""
+    subscriber_id = (
+        Subscriber.objects.filter(email_hash=crypto.lookup_hash(email))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if subscriber_id is not None:
+        request_preferences_link(subscriber_id=subscriber_id)
+
+
 def send_preferences_link(*, subscriber_id: int, generation: int | None = None) -> bool:
     """E-mail the subscriber a full preferences link made now; safe to run twice.
     ``generation`` is the one its request raised to (None: queued before link

@@ -10,5 +10,6 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("erased/", views.erased, name="erased"),
+    path("new-link/", views.new_link, name="new_link"),
     path("embed/<id:page_id>/", views.embed_signup, name="embed"),
 ]

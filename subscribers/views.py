@@ -22,7 +22,13 @@ from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
 from . import services, tokens
-from .forms import EmbeddedSignupForm, EraseForm, PreferencesForm, SignupForm
+from .forms import (
+    EmbeddedSignupForm,
+    EraseForm,
+    NewLinkForm,
+    PreferencesForm,
+    SignupForm,
+)
 from .models import SignupPage, Subscriber, Subscription
 
 
@@ -39,12 +45,48 @@ def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
     return render(request, "subscribers/message.html", context, status=status)
 
 
-def _bad_link(request) -> HttpResponse:
+def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
+    """400 for a cut-off or altered link; an unsubscribe or preferences link's page
+    also offers to e-mail a new one, so the reader is not left stuck."""
+    if offer_new_link:
+        return _new_link_page(request, NewLinkForm(), status=400)
     return _message(
         request,
         status=400,
         title=_("This link is not valid"),
         text=_("Please check that you opened the whole link from the e-mail."),
+    )
+
+
+def _new_link_page(request, form: NewLinkForm, *, status: int) -> HttpResponse:
+    context = {"form": form, "action": reverse("subscribers:new_link")}
+    return render(request, "subscribers/bad_link.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
+def new_link(request: HttpRequest) -> HttpResponse:
+    """Mail a new link to a typed address, for whoever holds a broken link. The
+    answer is the same for a known, unknown, suppressed or throttled address."""
+    _use_language(request, None)
+    if request.method != "POST":
+        return _new_link_page(request, NewLinkForm(), status=200)
+    if not ratelimit.client_allowed(request, "link-request"):
+        return ratelimit.retry_after(_too_many(request), "link-request.client")
+    form = NewLinkForm(request.POST)
+    if not form.is_valid():
+        return _new_link_page(request, form, status=400)
+    if not form.is_bot:
+        services.request_preferences_link_for_address(form.cleaned_data["email"])
+    return _message(
+        request,
+        status=200,
+        title=_("Check your e-mail"),
+        text=_(
+            "If this address is on our lists, we have sent it a new link to your "
+            "preferences. It can take a few minutes to arrive."
+        ),
     )
 
 
@@ -250,7 +292,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         parsed = tokens.read_unsubscribe_token(token)
     except tokens.InvalidToken:
         _use_language(request, None)
-        return _bad_link(request)
+        return _bad_link(request, offer_new_link=True)
     subscriber = Subscriber.objects.filter(pk=parsed.subscriber_id).first()
     _use_language(request, subscriber)
     # No link into the preference centre here: this link sits in every message's
@@ -367,7 +409,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         return _expired_link(request, expired)
     except tokens.InvalidToken:
         _use_language(request, None)
-        return _bad_link(request)
+        return _bad_link(request, offer_new_link=True)
     subscriber = Subscriber.objects.filter(pk=link.subscriber_id).first()
     _use_language(request, subscriber)
     if subscriber is None:

@@ -738,6 +738,7 @@ def test_odd_charsets_with_a_csrf_cookie_are_400_not_500(production, world, ana)
         world["event"].url + "rsvp/",
         f"/subscribers/preferences/{tokens.make_preferences_token(ana.pk)}/",
         f"/subscribers/unsubscribe/{tokens.make_unsubscribe_token(ana.pk)}/",
+        "/subscribers/new-link/",
         "/i18n/setlang/",
         "/admin/login/",
         "/admin/password_reset/",

@@ -187,3 +187,67 @@ def test_a_mailing_footer_carries_the_current_generation(fatima, home_page):
     token = recipient.preferences_url.rstrip("/").rsplit("/", 1)[1]
     assert tokens.read_preferences_token(token).generation == 3
     assert Client().get(path_of(recipient.preferences_url)).status_code == 200
+
+
+NEW_LINK_ANSWER = "If this address is on our lists, we have sent it a new link"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "/es/subscribers/unsubscribe/12.0.AAAA/",
+        "/es/subscribers/preferences/12.20000.0.AAAAAAAAAAAAAAAAAAAAAAAA/",
+    ],
+)
+def test_a_broken_link_offers_to_mail_a_new_one(broken, fatima):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(broken)
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert '<html lang="es"' in body
+    action = re.search(r'<form method="post" action="([^"]+)"', body)[1]
+    assert action == "/es/subscribers/new-link/"
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
+
+    def ask(email, website=""):
+        data = {"email": email, "website": website, "csrfmiddlewaretoken": csrf}
+        return client.post(action, data)
+
+    known = ask("Fatima@Example.org")
+    unknown = ask("nobody@example.org")
+    bot = ask("fatima@example.org", website="http://spam.example")
+    assert known.status_code == unknown.status_code == bot.status_code == 200
+    assert known.content == unknown.content == bot.content
+    assert '<html lang="es"' in known.content.decode()
+    assert client.get(mailed_link()).status_code == 200
+    assert not mail.outbox
+
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post(action, {"email": "fatima@example.org"})
+        .status_code
+        == 403
+    )
+    invalid = ask("not an address")
+    assert invalid.status_code == 400
+    assert not mail.outbox
+
+
+def test_asking_for_new_links_by_address_is_limited(client, fatima, rate_limit):
+    rate_limit("link-request.client", "2/1h")
+    for _ in range(2):
+        answer = client.post("/subscribers/new-link/", {"email": "x@example.org"})
+        assert NEW_LINK_ANSWER in answer.content.decode()
+    refused = client.post("/subscribers/new-link/", {"email": "fatima@example.org"})
+    assert refused.status_code == 429
+    assert refused.has_header("Retry-After")
+    assert not mail.outbox
+
+
+def test_the_per_address_allowance_is_silent_on_the_address_form(client, fatima):
+    answers = {
+        client.post("/subscribers/new-link/", {"email": "fatima@example.org"}).content
+        for _ in range(3)
+    }
+    assert len(answers) == 1
+    assert len(mail.outbox) == 2  # RATE_LIMIT_PREFERENCES_LINKS_PER_ADDRESS
