@@ -89,7 +89,11 @@ class Mailing(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     paused_reason = models.CharField(max_length=200, blank=True)
     probe_at = models.DateTimeField(null=True, blank=True)
+    # Real progress only (claimed to start, started, a batch sent, resumed); the
+    # upkeep's re-queueing is stamped apart, so health can tell a mailing that moves
+    # from one the upkeep keeps kicking in vain.
     last_progress_at = models.DateTimeField(null=True, blank=True)
+    restarted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "campaigns"

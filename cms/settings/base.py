@@ -387,6 +387,11 @@ MAILING_PAUSE_AFTER_FAILURES = env_int("MAILING_PAUSE_AFTER_FAILURES", 5)
 MAILING_PROBE_INTERVAL = env_int("MAILING_PROBE_INTERVAL", 30)
 # A delivery claimed longer ago than this is presumed lost with its worker and re-queued.
 MAILING_SENDING_TIMEOUT = env_int("MAILING_SENDING_TIMEOUT", 120)
+# A mailing STARTING for longer than this (seconds) lost its start task (a Redis restart
+# without persistence, a purged queue): the upkeep below queues the start again. Alerts
+# are urgent: with the upkeep every 15 s, one is moving again within about a minute.
+MAILING_START_TIMEOUT = env_int("MAILING_START_TIMEOUT", 300)
+MAILING_ALERT_START_TIMEOUT = env_int("MAILING_ALERT_START_TIMEOUT", 45)
 # A batch the provider refused (429/5xx) is retried after 2, 4, 8, ... seconds (or the
 # provider's Retry-After, if longer), never more than this many seconds apart.
 MAILING_RETRY_BACKOFF_CAP = env_int("MAILING_RETRY_BACKOFF_CAP", 300)

@@ -457,6 +457,7 @@ def approve_alert(*, user, mailing_id: int) -> None:
             status=Mailing.Status.STARTING,
             approved_by=user,
             approved_at=timezone.now(),
+            last_progress_at=timezone.now(),
         )
         if not won:
             raise AlertError(_("This alert is not waiting for approval."))

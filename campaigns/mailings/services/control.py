@@ -101,7 +101,7 @@ def send_now(*, user, mailing_id: int) -> None:
     with transaction.atomic():
         won = Mailing.objects.filter(
             pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
-        ).update(status=Mailing.Status.STARTING)
+        ).update(status=Mailing.Status.STARTING, last_progress_at=timezone.now())
         if not won:
             raise MailingStateError("this mailing has already started")
         transaction.on_commit(

@@ -86,8 +86,10 @@ def render_snapshot(
 def start_mailing(*, mailing_id: int) -> int:
     """Snapshot, materialise and begin sending a mailing claimed as STARTING.
 
-    Returns the number of recipients. Safe to run twice: renditions are upserted,
-    deliveries inserted with ON CONFLICT DO NOTHING, the state moves on only once.
+    Returns the number of recipients. Safe to run twice, even side by side (the upkeep
+    re-queues a start it takes for lost): one run at a time holds the mailing's row,
+    another returns at once; renditions are upserted, deliveries inserted with ON
+    CONFLICT DO NOTHING, the state moves on and the send chains are queued only once.
     """
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     if mailing.status != Mailing.Status.STARTING:
@@ -102,6 +104,8 @@ def start_mailing(*, mailing_id: int) -> int:
     if settings.LANGUAGE_CODE not in pages:
         pages[settings.LANGUAGE_CODE] = page  # the page itself is the fallback
     with transaction.atomic():
+        if not _hold_for_start(mailing_id):
+            return mailing.recipients_count
         count = materialise_deliveries(mailing)
         languages = set(
             Delivery.objects.filter(mailing=mailing)
@@ -109,7 +113,7 @@ def start_mailing(*, mailing_id: int) -> int:
             .distinct()
         )
         render_snapshot(mailing, pages, languages)
-        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.STARTING).update(
+        Mailing.objects.filter(pk=mailing_id).update(
             status=Mailing.Status.SENDING,
             started_at=timezone.now(),
             last_progress_at=timezone.now(),
@@ -123,6 +127,18 @@ def start_mailing(*, mailing_id: int) -> int:
         sorted(languages),
     )
     return count
+
+
+def _hold_for_start(mailing_id: int) -> bool:
+    """Lock the mailing's row for this transaction if it is still STARTING and no other
+    run holds it. SKIP LOCKED: a second run does not wait for the first (and tie up a
+    worker of the lane) but leaves. (SQLite has no row locks: it writes one at a time.)
+    """
+    return bool(
+        Mailing.objects.select_for_update(skip_locked=True)
+        .filter(pk=mailing_id, status=Mailing.Status.STARTING)
+        .values_list("pk", flat=True)
+    )
 
 
 def enqueue_send_batches(*, mailing_id: int, parallel: int | None = None) -> None:
@@ -148,7 +164,7 @@ def dispatch_due_mailings() -> list[int]:
     for mailing_id, lane in due:
         won = Mailing.objects.filter(
             pk=mailing_id, status=Mailing.Status.SCHEDULED
-        ).update(status=Mailing.Status.STARTING)
+        ).update(status=Mailing.Status.STARTING, last_progress_at=timezone.now())
         if won:
             start_mailing_task.apply_async((mailing_id,), queue=lane)
             started.append(mailing_id)

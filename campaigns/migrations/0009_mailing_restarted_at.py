@@ -1,0 +1,15 @@
+"""When the upkeep last re-queued a mailing's start or send chain (apart from progress)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("campaigns", "0008_rehash_unicode_addresses")]
+
+    operations = [
+        migrations.AddField(
+            model_name="mailing",
+            name="restarted_at",
+            field=models.DateTimeField(blank=True, null=True),
+        )
+    ]
