@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("campaigns", "0008_rehash_unicode_addresses")]
+    dependencies = [("campaigns", "0010_one_signature_per_mailbox")]
 
     operations = [
         migrations.AddField(
