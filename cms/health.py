@@ -1,13 +1,17 @@
 """Health of the services a deployment needs, for load balancers and the admin.
 
 ``/health/live/`` says the process answers (no dependencies). ``/health/`` checks the
-database, the cache, the broker and the beat heartbeat, and answers 503 if any fails.
+database, the cache, the broker, a heartbeat from each lane's worker (beat queues one on
+each of default, bulk and alerts) and that no mailing is stuck starting or sending, and
+answers 503 if any fails. Each process answers it from a report at most
+HEALTH_CACHE_SECONDS old: it is public, and a fresh report costs a broker connection.
 Both are answered by the first middleware: before the host check (load balancers probe
 by address), the HTTPS redirect (they probe over plain http inside the network) and
 the page cache. Failures name the exception class only, never its text.
 """
 
 import json
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -19,6 +23,8 @@ from django.utils import timezone
 LIVE_PATHS = {"/health/live/", "/health/live"}
 READY_PATHS = {"/health/", "/health"}
 BEAT = "beat"
+# Whose heartbeat proves each lane has a worker: beat's own runs on the default lane.
+LANE_HEARTBEATS = {"default": BEAT, "bulk": "lane:bulk", "alerts": "lane:alerts"}
 
 
 def record_heartbeat(name: str = BEAT) -> None:
@@ -63,15 +69,35 @@ def check_broker() -> dict:
     return {"ok": True}
 
 
-def check_beat() -> dict:
+def check_heartbeat(name: str) -> dict:
+    """A lane whose worker is gone (or beat) leaves its heartbeat to age: the tasks
+    queued on it meanwhile wait, unseen by a check of the default lane alone."""
     from cms.models import Heartbeat
 
-    at = Heartbeat.objects.filter(name=BEAT).values_list("at", flat=True).first()
+    at = Heartbeat.objects.filter(name=name).values_list("at", flat=True).first()
     if at is None:
         return {"ok": False, "error": "no heartbeat yet"}
     age = (timezone.now() - at).total_seconds()
     limit = timedelta(seconds=settings.HEALTH_BEAT_MAX_AGE).total_seconds()
-    return {"ok": age <= limit, "age_seconds": round(age)}
+    result = {"ok": age <= limit, "age_seconds": round(age)}
+    if not result["ok"]:
+        result["error"] = f"no heartbeat for {round(age)} s"
+    return result
+
+
+def check_beat() -> dict:
+    return check_heartbeat(BEAT)
+
+
+def check_mailings() -> dict:
+    """Mailings starting or sending with no progress for longer than their lane allows
+    (the upkeep re-queues their work well before; this says it did not help)."""
+    from campaigns.mailings.selectors import mailings_without_progress
+
+    stuck = len(mailings_without_progress())
+    if stuck:
+        return {"ok": False, "stuck": stuck, "error": f"{stuck} without progress"}
+    return {"ok": True, "stuck": 0}
 
 
 CHECKS = {
@@ -79,6 +105,9 @@ CHECKS = {
     "cache": check_cache,
     "broker": check_broker,
     "beat": check_beat,
+    "bulk_lane": lambda: check_heartbeat(LANE_HEARTBEATS["bulk"]),
+    "alerts_lane": lambda: check_heartbeat(LANE_HEARTBEATS["alerts"]),
+    "mailings": check_mailings,
 }
 
 
@@ -87,6 +116,24 @@ def run_health_checks() -> dict:
     results = {name: _timed(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())
     return {"status": "ok" if healthy else "fail", "checks": results}
+
+
+_recent = {"report": None, "at": 0.0}
+_recent_lock = threading.Lock()
+
+
+def recent_health_report() -> dict:
+    """The report of this process's last run if younger than HEALTH_CACHE_SECONDS, so a
+    flood of requests to the public /health/ costs the services one run per interval.
+    (One run at a time: the others wait for it rather than run their own.)"""
+    with _recent_lock:
+        now = time.monotonic()
+        if (
+            _recent["report"] is None
+            or now - _recent["at"] >= settings.HEALTH_CACHE_SECONDS
+        ):
+            _recent["report"], _recent["at"] = run_health_checks(), now
+        return _recent["report"]
 
 
 def _json(payload: dict, status: int) -> HttpResponse:
@@ -106,6 +153,6 @@ class HealthMiddleware:
             if request.path in LIVE_PATHS:
                 return _json({"status": "ok"}, 200)
             if request.path in READY_PATHS:
-                report = run_health_checks()
+                report = recent_health_report()
                 return _json(report, 200 if report["status"] == "ok" else 503)
         return self.get_response(request)

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -17,6 +17,9 @@ CHECK_LABELS = {
     "cache": gettext_lazy("Cache"),
     "broker": gettext_lazy("Message broker"),
     "beat": gettext_lazy("Scheduler (beat) and default worker"),
+    "bulk_lane": gettext_lazy("Bulk lane worker"),
+    "alerts_lane": gettext_lazy("Alerts lane worker"),
+    "mailings": gettext_lazy("Mailings moving"),
 }
 
 
@@ -34,7 +37,10 @@ class OperationsView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from campaigns.mailings.selectors import deliveries_waiting_by_lane
+        from campaigns.mailings.selectors import (
+            deliveries_waiting_by_lane,
+            mailings_without_progress,
+        )
         from cms.health import run_health_checks
         from cms.queues import queue_depths
 
@@ -54,6 +60,7 @@ class OperationsView(WagtailAdminTemplateMixin, TemplateView):
             for name in ("alerts", "bulk", "default")
         ]
         context["broker_error"] = broker_error
+        context["stuck_mailings"] = mailings_without_progress()
         report = run_health_checks()
         context["checks"] = [
             {
@@ -69,6 +76,12 @@ class OperationsView(WagtailAdminTemplateMixin, TemplateView):
 def _describe(result: dict) -> str:
     if result.get("error") == "no heartbeat yet":
         return _("no heartbeat yet")
+    if "stuck" in result:
+        return ngettext(
+            "%(count)s mailing without progress",
+            "%(count)s mailings without progress",
+            result["stuck"],
+        ) % {"count": result["stuck"]}
     if "age_seconds" in result:
         return _("last heartbeat %(seconds)s s ago") % {
             "seconds": result["age_seconds"]

@@ -49,3 +49,12 @@ def beat_heartbeat_task() -> None:
     from cms.health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task
+def lane_heartbeat_task(lane: str) -> None:
+    """Beat, on the bulk and alerts queues: record that a worker of ``lane`` is alive;
+    safe to run twice."""
+    from cms.health import LANE_HEARTBEATS, record_heartbeat
+
+    record_heartbeat(LANE_HEARTBEATS[lane])

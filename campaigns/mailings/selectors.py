@@ -98,6 +98,47 @@ def deliveries_waiting_by_lane() -> dict[str, int]:
     return {row["mailing__lane"]: row["count"] for row in rows}
 
 
+def stuck_after(lane: str) -> int:
+    """Seconds without progress after which a starting or sending mailing is stuck."""
+    from django.conf import settings
+
+    if lane == Mailing.Lane.ALERTS:
+        return settings.HEALTH_ALERT_STUCK_AFTER
+    return settings.HEALTH_MAILING_STUCK_AFTER
+
+
+def mailings_without_progress() -> list[dict]:
+    """Mailings starting or sending with no progress for longer than their lane allows,
+    oldest first: id, title, lane, status and the seconds since their last progress.
+    The upkeep's re-queues are no progress (they are stamped apart, in restarted_at)."""
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    now = timezone.now()
+    late = Q()
+    for lane in Mailing.Lane.values:
+        limit = now - timezone.timedelta(seconds=stuck_after(lane))
+        late |= Q(lane=lane, progress_at__lt=limit)
+    rows = (
+        Mailing.objects.filter(
+            status__in=[Mailing.Status.STARTING, Mailing.Status.SENDING]
+        )
+        .annotate(progress_at=Coalesce("last_progress_at", "created_at"))
+        .filter(late)
+        .order_by("progress_at")
+        .values("pk", "page__title", "lane", "status", "progress_at")
+    )
+    return [
+        {
+            **row,
+            "status_label": Mailing.Status(row["status"]).label,
+            "quiet_seconds": round((now - row["progress_at"]).total_seconds()),
+        }
+        for row in rows
+    ]
+
+
 def reader_languages(mailing: Mailing, audience: dict[str, int]) -> list[dict]:
     """One row per language of the audience: its readers, and the content they get
     (their own translation, a machine draft of it, or the default language's text).

@@ -594,6 +594,22 @@ CELERY_BEAT_SCHEDULE["cms-beat-heartbeat"] = {
     "task": "cms.tasks.beat_heartbeat_task",
     "schedule": BEAT_HEARTBEAT_INTERVAL,
 }
+# The same heartbeat on the bulk and alerts queues proves each lane has a worker. One
+# older than HEALTH_BEAT_MAX_AGE is dropped unrun: a lane down for hours does not wake
+# to hundreds of them.
+for _lane in ("bulk", "alerts"):
+    CELERY_BEAT_SCHEDULE[f"cms-lane-heartbeat-{_lane}"] = {
+        "task": "cms.tasks.lane_heartbeat_task",
+        "schedule": BEAT_HEARTBEAT_INTERVAL,
+        "args": (_lane,),
+        "options": {"queue": _lane, "expires": HEALTH_BEAT_MAX_AGE},
+    }
+# A mailing starting or sending with no progress for longer than this (seconds) makes
+# /health/ fail: the upkeep has re-queued its work in vain.
+HEALTH_MAILING_STUCK_AFTER = env_int("HEALTH_MAILING_STUCK_AFTER", 900)
+HEALTH_ALERT_STUCK_AFTER = env_int("HEALTH_ALERT_STUCK_AFTER", 120)
+# Each web process answers /health/ from a report at most this old (seconds).
+HEALTH_CACHE_SECONDS = env_float("HEALTH_CACHE_SECONDS", 5)
 # Shares one Redis between deployments (staging and production) or test runs.
 if REDIS_URL and env_str("CELERY_BROKER_KEY_PREFIX"):
     CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env_str(

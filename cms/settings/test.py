@@ -14,7 +14,7 @@ from .base import (
     embedded_broker_options,
 )
 from .derived_keys import derive_key
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_float, env_int, env_str
 
 DEBUG = False
 LOAD_DEMO_ALLOWED = True
@@ -66,3 +66,6 @@ PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", True)
 # Browsers in the end-to-end tests sign in from parallel threads; the cap on password
 # hashing has tests of its own that switch it on.
 LOGIN_HASH_CONCURRENCY = 0
+
+# Each test reads /health/ afresh (tests/cms/test_health.py turns the reuse on).
+HEALTH_CACHE_SECONDS = env_float("HEALTH_CACHE_SECONDS", 0)

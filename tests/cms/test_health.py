@@ -12,12 +12,19 @@ from django.utils import timezone
 
 from cms.models import Heartbeat
 from cms.queues import queue_depths
-from cms.tasks import beat_heartbeat_task
+from cms.tasks import beat_heartbeat_task, lane_heartbeat_task
 from tests.cms.test_settings import ROOT, bare_env
 from tests.factories import SuperuserFactory, UserFactory
 from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.django_db
+
+
+def every_lane_beats() -> None:
+    """What beat makes a worker of each lane run every BEAT_HEARTBEAT_INTERVAL."""
+    beat_heartbeat_task()
+    lane_heartbeat_task("bulk")
+    lane_heartbeat_task("alerts")
 
 
 def test_liveness_answers_any_host_over_plain_http(client, settings):
@@ -33,12 +40,20 @@ def test_liveness_answers_any_host_over_plain_http(client, settings):
 
 def test_ready_when_every_service_answers_and_beat_is_recent(client, settings):
     settings.ALLOWED_HOSTS = ["ona.example.org"]
-    beat_heartbeat_task()  # what beat makes a worker run every BEAT_HEARTBEAT_INTERVAL
+    every_lane_beats()
     response = client.get("/health/", HTTP_HOST="10.0.3.7")
     report = response.json()
     assert response.status_code == 200, report
     assert report["status"] == "ok"
-    assert set(report["checks"]) == {"database", "cache", "broker", "beat"}
+    assert set(report["checks"]) == {
+        "database",
+        "cache",
+        "broker",
+        "beat",
+        "bulk_lane",
+        "alerts_lane",
+        "mailings",
+    }
     assert all(check["ok"] for check in report["checks"].values())
     assert report["checks"]["beat"]["age_seconds"] < 60
 
@@ -119,3 +134,104 @@ def test_admin_queues_page_needs_its_permission(client):
     for lane in ("alerts", "bulk", "default"):
         assert f"<code>{lane}</code>" in text
     assert "Message broker" in text
+
+
+def test_a_lane_without_a_worker_is_unhealthy_and_named(client, settings):
+    """The operator's report: the alerts worker killed, /health/ stayed 200."""
+    settings.HEALTH_BEAT_MAX_AGE = 300
+    every_lane_beats()
+    Heartbeat.objects.filter(name="lane:alerts").update(
+        at=timezone.now() - timedelta(minutes=10)
+    )
+    response = client.get("/health/")
+    report = response.json()
+    assert response.status_code == 503
+    assert report["status"] == "fail"
+    assert report["checks"]["alerts_lane"]["ok"] is False
+    assert report["checks"]["alerts_lane"]["error"] == "no heartbeat for 600 s"
+    assert report["checks"]["bulk_lane"]["ok"] is True
+    assert report["checks"]["beat"]["ok"] is True
+
+    Heartbeat.objects.filter(name="lane:bulk").delete()
+    report = client.get("/health/").json()
+    assert report["checks"]["bulk_lane"]["error"] == "no heartbeat yet"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_puts_each_lane_heartbeat_on_that_lane(tmp_path):
+    """A real worker (with beat) taking only the alerts queue, as when the bulk and
+    default workers are down: only the alerts lane's heartbeat is written."""
+    from django.conf import settings
+
+    from tests.workers import celery_worker, purge_queues, wait_for, worker_env
+
+    Heartbeat.objects.all().delete()
+    var_dir = tmp_path / "var" if settings.REDIS_URL else settings.VAR_DIR
+    env = worker_env(
+        redis_url=settings.REDIS_URL or None,
+        var_dir=var_dir,
+        BEAT_HEARTBEAT_INTERVAL="1",
+    )
+    try:
+        with celery_worker(
+            env=env, queues=["alerts"], log_path=tmp_path / "w.log", beat=True
+        ):
+            wait_for(
+                lambda: Heartbeat.objects.filter(name="lane:alerts").exists(),
+                timeout=60,
+                what="the alerts lane's heartbeat",
+            )
+    finally:
+        purge_queues()  # what beat queued for the lanes nobody took
+    assert not Heartbeat.objects.filter(name__in=["beat", "lane:bulk"]).exists()
+
+
+def test_a_mailing_without_progress_fails_health_and_shows_in_the_admin(
+    client, settings, home_page
+):
+    from campaigns.mailings.models import Mailing
+    from tests.factories import build_bulletin
+
+    settings.HEALTH_ALERT_STUCK_AFTER = 120
+    settings.HEALTH_MAILING_STUCK_AFTER = 900
+    every_lane_beats()
+    page = build_bulletin(title="Rally moved to Daley Plaza")
+    quiet = timezone.now() - timedelta(minutes=5)
+    bulletin = Mailing.objects.create(
+        page=page, lane="bulk", status="sending", last_progress_at=quiet
+    )
+    assert client.get("/health/").status_code == 200, "bulk may wait 15 minutes"
+
+    alert = Mailing.objects.create(
+        page=page, lane="alerts", status="starting", last_progress_at=quiet
+    )
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["mailings"]["stuck"] == 1
+    assert response.json()["checks"]["mailings"]["error"] == "1 without progress"
+    assert "Rally" not in response.content.decode(), "titles stay in the admin"
+
+    client.force_login(SuperuserFactory())
+    text = client.get("/admin/operations/").content.decode()
+    assert "Mailings without progress" in text
+    assert f"/admin/mailings/{alert.pk}/" in text
+    assert f"/admin/mailings/{bulletin.pk}/" not in text
+    assert "1 mailing without progress" in text
+
+
+def test_health_is_answered_from_a_recent_report(
+    client, settings, django_assert_num_queries
+):
+    """/health/ is public: a flood of requests costs one run per HEALTH_CACHE_SECONDS."""
+    every_lane_beats()
+    settings.HEALTH_CACHE_SECONDS = 0
+    first = client.get("/health/")  # a fresh run, kept for the next minute
+    settings.HEALTH_CACHE_SECONDS = 60
+    assert first.status_code == 200
+    Heartbeat.objects.all().delete()
+    with django_assert_num_queries(0):
+        again = client.get("/health/")
+    assert again.json() == first.json()
+
+    settings.HEALTH_CACHE_SECONDS = 0
+    assert client.get("/health/").status_code == 503

@@ -275,7 +275,7 @@ def test_production_smoke(tmp_path):
                     and r
                 ),
                 timeout=60,
-                what="a healthy /health/ (beat heartbeat through a worker)",
+                what="a healthy /health/ (a heartbeat through each lane's worker)",
                 interval=0.5,
             )
             assert set(health.json()["checks"]) == {
@@ -283,6 +283,9 @@ def test_production_smoke(tmp_path):
                 "cache",
                 "broker",
                 "beat",
+                "bulk_lane",
+                "alerts_lane",
+                "mailings",
             }
             assert get("/").headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
