@@ -30,8 +30,10 @@ def local_time_name() -> str:
 
 
 def _zoned(msgid: str, **extra) -> str:
-    # capfirst: a help text may start with the name ("hora de Chicago. Vacío: ...").
-    return capfirst(gettext(msgid) % {"zone": local_time_name(), **extra})
+    text = gettext(msgid) % {"zone": local_time_name(), **extra}
+    # A text that starts with the name is a sentence ("hora de Chicago. Vacío: ...");
+    # the others keep their case (a model field's verbose name is lower case).
+    return capfirst(text) if msgid.startswith("%(zone)s") else text
 
 
 def zoned_lazy(msgid: str):
