@@ -1,16 +1,15 @@
 """Read queries for the partner API: counts by default, people only for exports."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage
 from campaigns.selectors import counter_value
 from cms.routing import public_pages
 from events.models import EventPage, Rsvp
 from subscribers.models import MailingList, Subscription, Suppression
-from subscribers.selectors import list_counts
 
-from .models import ApiKey
+from .models import ApiKey, PartnerConsent
 
 PEOPLE_PER_PAGE = 100
 
@@ -38,26 +37,70 @@ def scoped_lists(key: ApiKey):
     return MailingList.objects.filter(pk__in=key.list_ids).order_by("name")
 
 
-def list_summaries(lists) -> list[dict]:
-    """Counts per list: confirmed and pending, and confirmed per language."""
-    counts = list_counts(lists)
+# Counts below this are shown as null: a cell of one or two people names them to
+# anyone who knows a little about the list.
+SMALL_CELL = 5
+
+
+def list_summaries(lists, *, key: ApiKey) -> list[dict]:
+    """Counts per list a key may read: confirmed, and confirmed per language.
+
+    Nothing a key's own POST changes for a newcomer but not for a member may show
+    here, or the key could learn who is on a list: so no pending count (a signup
+    makes a newcomer pending at once), and people this partner added as confirmed
+    are left out (its signup_confirmed confirms only newcomers). Small counts are
+    null."""
+    counts = _confirmed_by_language(lists, partner=key.partner)
     summaries = []
     for mailing_list in lists:
-        by_status = counts.get(mailing_list.pk, {})
-        confirmed = by_status.get(Subscription.Status.CONFIRMED, {})
+        by_language = counts.get(mailing_list.pk, {})
         summaries.append(
             {
                 "id": mailing_list.pk,
                 "name": mailing_list.name,
                 "description": mailing_list.description,
-                "total_confirmed": sum(confirmed.values()),
-                "total_pending": sum(
-                    by_status.get(Subscription.Status.PENDING, {}).values()
-                ),
-                "confirmed_by_language": dict(sorted(confirmed.items())),
+                "total_confirmed": _shown(sum(by_language.values())),
+                "confirmed_by_language": _suppress_small_cells(by_language),
             }
         )
     return summaries
+
+
+def _confirmed_by_language(lists, *, partner: str) -> dict[int, dict[str, int]]:
+    added_by_partner = PartnerConsent.objects.filter(
+        subscriber_id=OuterRef("subscriber_id"),
+        mailing_list_id=OuterRef("mailing_list_id"),
+        partner=partner,
+    )
+    rows = (
+        Subscription.objects.filter(
+            mailing_list__in=lists, status=Subscription.Status.CONFIRMED
+        )
+        .exclude(Exists(added_by_partner))
+        .values("mailing_list_id", language=F("subscriber__language"))
+        .annotate(total=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["mailing_list_id"], {})[row["language"]] = row["total"]
+    return counts
+
+
+def _shown(count: int) -> int | None:
+    return count if count >= SMALL_CELL else None
+
+
+def _suppress_small_cells(by_language: dict[str, int]) -> dict[str, int | None]:
+    shown = {language: _shown(count) for language, count in sorted(by_language.items())}
+    hidden = [language for language, count in shown.items() if count is None]
+    if len(hidden) == 1 and len(shown) > 1:
+        # One hidden cell is the total minus the others: hide the next smallest too.
+        next_smallest = min(
+            (language for language in shown if shown[language] is not None),
+            key=lambda language: shown[language],
+        )
+        shown[next_smallest] = None
+    return shown
 
 
 def scoped_campaigns(key: ApiKey):

@@ -79,9 +79,11 @@ def get_key(request):
     tags=["lists"],
 )
 def list_lists(request):
-    """The key's lists with their counts (confirmed, pending, per language)."""
+    """The key's lists with their confirmed counts, in all and per language."""
     require(request.auth, Action.READ_AGGREGATES)
-    return selectors.list_summaries(selectors.scoped_lists(request.auth))
+    return selectors.list_summaries(
+        selectors.scoped_lists(request.auth), key=request.auth
+    )
 
 
 @router.get(
@@ -95,7 +97,7 @@ def get_list(request, list_id: int):
     require(request.auth, Action.READ_AGGREGATES)
     in_scope(request.auth.list_ids, list_id)
     return selectors.list_summaries(
-        selectors.scoped_lists(request.auth).filter(pk=list_id)
+        selectors.scoped_lists(request.auth).filter(pk=list_id), key=request.auth
     )[0]
 
 

@@ -91,13 +91,25 @@ class Milestone(Schema):
     reached_at: datetime
 
 
+SMALL_COUNT = (
+    "null when below 5, and one more language is null when only one would be, so "
+    "that no count names a person."
+)
+
+
 class ListOut(Schema):
     id: int
     name: str
     description: str
-    total_confirmed: int
-    total_pending: int
-    confirmed_by_language: dict[str, int]
+    total_confirmed: int | None = Field(
+        description="People confirmed on the list, except those your organisation "
+        "added as confirmed (signup_confirmed): a count your own POST changes would "
+        "tell you whether the person was already on the list. " + SMALL_COUNT
+    )
+    confirmed_by_language: dict[str, int | None] = Field(
+        description="The same people per language. " + SMALL_COUNT,
+        examples=[{"es": 120, "en": 96, "ar": None, "pl": None}],
+    )
 
 
 class CampaignOut(Schema):
