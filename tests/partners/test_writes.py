@@ -400,3 +400,34 @@ def test_a_nul_anywhere_in_a_body_is_a_400_in_the_partners_language(
     assert not Subscriber.objects.exists()
     assert not Rsvp.objects.exists()
     assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        "2026-01-01",
+        "2026-12-05T10:00:00",
+        "1970-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+00:00",
+        "9999-12-31T23:59:59Z",
+    ],
+)
+def test_a_consent_time_without_offset_or_out_of_range_is_a_400(
+    client, world, given_at
+):
+    _key, token = make_key(world)
+    response = post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org"),
+            "lists": [world.list_a.pk],
+            "consent": {"statement": "yes", "given_at": given_at},
+        },
+        token,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["consent.given_at"]
+    assert response["Content-Language"] == "es"
+    assert Subscriber.objects.count() == 0

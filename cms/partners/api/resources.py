@@ -1,7 +1,7 @@
 """The /api/v1/ endpoints. Views bind the public forms, check the same limits, call the
 same services as the public pages, and answer; reads are counts unless exported."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -52,6 +52,20 @@ ERRORS = {
 WRITE_ERRORS = {**ERRORS, 422: schemas.Error}
 # A partner's clock may run a little ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
+# No consent given before the platform existed is believable: a typo or a default.
+EARLIEST_CONSENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def consent_time_error(given_at: datetime) -> str | None:
+    """Why a consent time is refused: a time without its offset is ambiguous (a
+    kiosk's local time is not ours), and one in the future or before 2000 is wrong."""
+    if given_at.tzinfo is None or given_at.utcoffset() is None:
+        return _("Give the time with its UTC offset, e.g. 2024-05-08T18:30:00-05:00.")
+    if given_at > timezone.now() + CLOCK_SKEW:
+        return _("This time is in the future.")
+    if given_at < EARLIEST_CONSENT:
+        return _("This time is too long ago.")
+    return None
 
 
 # --- the key itself ----------------------------------------------------------------
@@ -148,8 +162,10 @@ def signup_person(
         )
         if not form.is_valid():
             return invalid(form_errors(form))
-        if body.consent and body.consent.given_at > timezone.now() + CLOCK_SKEW:
-            return invalid({"consent.given_at": [_("This time is in the future.")]})
+        if body.consent:
+            error = consent_time_error(body.consent.given_at)
+            if error:
+                return invalid({"consent.given_at": [error]})
         data = form.cleaned_data
         list_ids = [item.pk for item in data["lists"]]
         if not ratelimit.address_allowed(data["email"], "signup"):

@@ -45,7 +45,11 @@ class ConsentIn(Schema):
         max_length=2000,
         description="The words the person agreed to, as the partner showed them.",
     )
-    given_at: datetime = Field(description="When the person agreed (ISO 8601).")
+    given_at: datetime = Field(
+        description="When the person agreed: ISO 8601 with its UTC offset (a time "
+        "without one is refused), not in the future, not before 2000.",
+        examples=["2024-05-08T18:30:00-05:00"],
+    )
 
 
 class SignupIn(Schema):
