@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,6 +15,7 @@ from cms import (
 )
 from cms import views as cms_views
 from cms.partners.api import api as partner_api
+from cms.partners.api import json_errors as partner_json_errors
 
 # Django's own admin is not mounted: Wagtail's admin is the one staff use, and a second
 # login form for the same accounts would be one more door to guard.
@@ -38,6 +39,8 @@ urlpatterns = [
     path("petitions/", include("campaigns.urls")),
     # The partner API (cms/partners): keys, not sessions; no language prefix.
     path("api/v1/", partner_api.urls),
+    # Any other /api/ path: a JSON 404 (or 308 to the path with its slash).
+    re_path(r"^api/(?P<rest>.*)$", partner_json_errors.unknown_path),
     # The configured provider's tracking webhook only (cms/webhooks.py).
     path("anymail/<path:rest>", webhooks.tracking_webhook, name="tracking_webhook"),
 ]

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 MIDDLEWARE = [
     SECURITY_MIDDLEWARE,
+    # Outside the others, so the errors they answer under /api/ become JSON too.
+    "cms.partners.api.json_errors.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

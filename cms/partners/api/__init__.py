@@ -9,7 +9,7 @@ from our own static files under a strict Content-Security-Policy.
 
 import functools
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from cms.partners.ratelimit import WINDOW
 
 from .common import PartnerKeyAuth, RateLimited
+from .json_errors import json_error
 from .resources import router
 
 DESCRIPTION = """
@@ -121,6 +122,12 @@ def forbidden(request, exc):
     return _error(
         request, 403, str(exc) or _("This API key may not do that."), "forbidden"
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    # Django's own answer is its 400 page (a 500 in DEBUG, through ninja).
+    return json_error(request, 413)
 
 
 @api.exception_handler(Http404)

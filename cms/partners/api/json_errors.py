@@ -1,0 +1,91 @@
+"""Every answer under /api/ is JSON, errors too: also those that Django or
+django-ninja give before any endpoint runs (an unknown path, a method the path does
+not take, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a crash). Partners' clients parse
+``{"detail", "code"}``; an HTML error page would break them."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+def _detail_and_code(status: int) -> tuple[str, str]:
+    if status == 404:
+        return _("Not found."), "not_found"
+    if status == 405:
+        return _("This address does not take that method."), "method_not_allowed"
+    if status == 413:
+        return _("The request body is too large."), "too_large"
+    if status >= 500:
+        return (
+            _("Sorry, something went wrong on our side. Please try again in a moment."),
+            "server_error",
+        )
+    return _("The request could not be read."), "bad_request"
+
+
+def json_error(request, status: int, **headers) -> JsonResponse:
+    """The documented error shape, in the language of Accept-Language."""
+    with translation.override(translation.get_language_from_request(request)):
+        detail, code = _detail_and_code(status)
+        response = JsonResponse({"detail": detail, "code": code}, status=status)
+        response["Content-Language"] = translation.get_language()
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+class JsonErrorsMiddleware:
+    """Turns the non-JSON error answers under /api/ into JSON errors (keeping their
+    status and Allow header); the debug page of a crash stays HTML in DEBUG."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not request.path.startswith(API_PREFIX)
+            or response.status_code < 400
+            or _is_json(response)
+            or (settings.DEBUG and response.status_code >= 500)
+        ):
+            return response
+        allow = {"Allow": response["Allow"]} if response.has_header("Allow") else {}
+        return json_error(request, response.status_code, **allow)
+
+
+def unknown_path(request, rest: str = ""):
+    """Any /api/ path no endpoint has. A path that lacks only its final slash gets a
+    308 to it (method and body kept), not APPEND_SLASH's 301, which clients follow
+    with a GET (and which DEBUG refuses for a POST with a 500)."""
+    with_slash = request.path + "/"
+    if not request.path.endswith("/") and _is_endpoint(with_slash):
+        query = request.META.get("QUERY_STRING", "")
+        location = with_slash + (f"?{query}" if query else "")
+        with translation.override(translation.get_language_from_request(request)):
+            response = JsonResponse(
+                {
+                    "detail": _("The address ends with a slash: %(path)s")
+                    % {"path": with_slash},
+                    "code": "trailing_slash",
+                },
+                status=308,
+            )
+        response["Location"] = location
+        return response
+    return json_error(request, 404)
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        return resolve(path).func is not unknown_path
+    except Resolver404:
+        return False
