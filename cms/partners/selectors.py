@@ -7,7 +7,7 @@ from campaigns.models import Campaign, Counter, Milestone, PetitionPage
 from campaigns.selectors import counter_value
 from cms.routing import public_pages
 from events.models import EventPage, Rsvp
-from subscribers.models import MailingList, Subscription, Suppression
+from subscribers.models import MailingList, Subscriber, Subscription, Suppression
 
 from .models import ApiKey, PartnerConsent
 
@@ -215,3 +215,10 @@ def person_data(subscriber, *, subscribed_at=None) -> dict:
         "languages_spoken": [subscriber.language],
         "subscribed_at": subscribed_at,
     }
+
+
+def stored_language(email: str) -> str | None:
+    """The language a known address chose, or None for an address we do not know."""
+    return (
+        Subscriber.objects.with_email(email).values_list("language", flat=True).first()
+    )

@@ -55,9 +55,7 @@ def test_an_unknown_api_path_is_a_json_404(client, world, debug, path):
 
 
 @pytest.mark.parametrize("method", ["get", "delete", "options", "put"])
-def test_a_method_an_endpoint_does_not_take_is_a_json_405(
-    client, world, debug, method
-):
+def test_a_method_an_endpoint_does_not_take_is_a_json_405(client, world, debug, method):
     _key, token = make_key(world)
     response = getattr(client, method)("/api/v1/people/", **auth(token))
     assert_json_error(response, 405, "method_not_allowed")

@@ -11,6 +11,7 @@ from django.conf import settings
 from cms.mail import outbox
 from subscribers.models import Subscription
 from subscribers.services import suppress
+from tests.factories import make_subscriber
 from tests.workers import celery_worker, wait_for, worker_env
 
 from .conftest import build_world, make_key, person
@@ -26,6 +27,9 @@ def test_double_opt_in_through_the_api_in_two_languages(
     suppress(email="blocked@example.org", reason="complaint")
     api = live_server.url + "/api/v1"
     headers = {"Authorization": f"Bearer {token}"}
+
+    # Known already, in Spanish: a signup that names no language keeps it.
+    make_subscriber("marta@example.org", language="es")
 
     def signup(email: str, language: str, idempotency_key: str):
         response = requests.post(
@@ -51,11 +55,12 @@ def test_double_opt_in_through_the_api_in_two_languages(
             signup("ana@example.org", "es", "row-1"),  # a retry: nothing new
             signup("layla@example.org", "ar", "row-2"),
             signup("blocked@example.org", "es", "row-3"),
+            signup("marta@example.org", "", "row-4"),
         ]
         names = wait_for(
-            lambda: len(outbox.list_messages()) >= 2 and outbox.list_messages(),
+            lambda: len(outbox.list_messages()) >= 3 and outbox.list_messages(),
             timeout=60,
-            what="two confirmation e-mails",
+            what="three confirmation e-mails",
         )
         log = (tmp_path / "w.log").read_text()
     # Nobody learns who is known (a replay's keys may come back in another order).
@@ -64,12 +69,19 @@ def test_double_opt_in_through_the_api_in_two_languages(
     messages = {
         outbox.read_message(name)["To"]: outbox.read_message(name) for name in names
     }
-    assert sorted(messages) == ["ana@example.org", "layla@example.org"]
+    assert sorted(messages) == [
+        "ana@example.org",
+        "layla@example.org",
+        "marta@example.org",
+    ]
     assert (
         messages["ana@example.org"]["Subject"] == "Por favor, confirme su suscripción"
     )
     assert messages["layla@example.org"]["Subject"] == "يرجى تأكيد اشتراكك"
-    assert log.count("subscribers.tasks.send_confirmation_task[") >= 2
+    assert (
+        messages["marta@example.org"]["Subject"] == "Por favor, confirme su suscripción"
+    )
+    assert log.count("subscribers.tasks.send_confirmation_task[") >= 3
     assert "@example.org" not in log, "logs carry ids, never addresses"
 
     assert set(Subscription.objects.values_list("status", "source")) == {

@@ -156,6 +156,7 @@ def signup_person(
 
     def handle():
         fields = person_fields(body.person)
+        language_given = bool(fields["language"])
         fields["language"] = fields["language"] or "en"
         form = SignupForm(
             {**fields, "lists": body.lists}, lists=selectors.scoped_lists(key)
@@ -167,6 +168,9 @@ def signup_person(
             if error:
                 return invalid({"consent.given_at": [error]})
         data = form.cleaned_data
+        if not language_given:
+            # Someone we know already gets our e-mails in the language they chose.
+            data["language"] = selectors.stored_language(data["email"]) or "en"
         list_ids = [item.pk for item in data["lists"]]
         if not ratelimit.address_allowed(data["email"], "signup"):
             return accepted()
