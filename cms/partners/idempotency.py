@@ -37,6 +37,10 @@ def _request_hash(request) -> str:
     return digest.hexdigest()
 
 
+# Where the header's errors are reported, as ninja names a header parameter.
+IDEMPOTENCY_KEY_FIELD = "header.Idempotency-Key"
+
+
 def _valid_key(key: str | None) -> bool:
     return (
         bool(key) and len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
@@ -48,13 +52,15 @@ def run_once(
 ) -> JsonResponse:
     """Run ``handler`` once per (key, Idempotency-Key); replay its answer to retries."""
     if not _valid_key(key):
+        detail = _(
+            "Send an Idempotency-Key header (up to 255 printable ASCII "
+            "characters) with every POST."
+        )
         return JsonResponse(
             {
-                "detail": _(
-                    "Send an Idempotency-Key header (up to 255 printable ASCII "
-                    "characters) with every POST."
-                ),
-                "code": "idempotency_key_missing",
+                "detail": detail,
+                "code": "idempotency_key_invalid",
+                "errors": {IDEMPOTENCY_KEY_FIELD: [detail]},
             },
             status=400,
         )

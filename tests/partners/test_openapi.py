@@ -49,6 +49,15 @@ def test_the_published_document_validates(client):
     header = next(p for p in sign["parameters"] if p["in"] == "header")
     assert (header["name"], header["required"]) == ("Idempotency-Key", True)
     assert sign["security"] == [{"PartnerKeyAuth": []}]
+    person = document["components"]["schemas"]["PersonIn"]["properties"]
+    assert person["languages_spoken"]["items"]["enum"] == [
+        "en",
+        "es",
+        "hi",
+        "zh-hans",
+        "ar",
+        "pl",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -91,7 +100,8 @@ def test_a_generated_client_signs_a_petition_and_reads_its_count(
             family_name="García",
             email_addresses=[models.EmailAddress(address="ana@example.org")],
             postal_addresses=[models.PostalAddress(postal_code="60608")],
-            languages_spoken=["es"],
+            # The schema's enum: a typed client sends only the codes we know.
+            languages_spoken=[models.PersonInLanguagesSpokenItem.ES],
         )
     )
     answer = sign_petition.sync_detailed(

@@ -60,6 +60,7 @@ def test_every_post_needs_an_idempotency_key(client, world):
     assert response.json()["errors"] == {
         "header.Idempotency-Key": ["To pole jest wymagane."]
     }
+    assert response.json()["code"] == "idempotency_key_missing"
     too_long = post(
         client,
         signatures_path(world),
@@ -68,7 +69,8 @@ def test_every_post_needs_an_idempotency_key(client, world):
         key="k" * 256,
     )
     assert too_long.status_code == 400
-    assert too_long.json()["code"] == "idempotency_key_missing"
+    assert too_long.json()["code"] == "idempotency_key_invalid"
+    assert list(too_long.json()["errors"]) == ["header.Idempotency-Key"]
     assert Signature.objects.count() == 0
 
 
@@ -431,3 +433,48 @@ def test_a_consent_time_without_offset_or_out_of_range_is_a_400(
     assert list(response.json()["errors"]) == ["consent.given_at"]
     assert response["Content-Language"] == "es"
     assert Subscriber.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("ES", "es"),
+        ("es-MX", "es"),
+        ("es_419", "es"),
+        ("zh", "zh-hans"),
+        ("zh-CN", "zh-hans"),
+        ("zh-Hans", "zh-hans"),
+        ("zh-Hans-CN", "zh-hans"),
+        ("AR-eg", "ar"),
+    ],
+)
+def test_language_tags_in_any_case_and_with_a_region_are_understood(
+    client, world, sent, stored
+):
+    _key, token = make_key(world)
+    body = {"person": person("ana@example.org", language=sent)}
+    response = post(
+        client, "/api/v1/people/", {**body, "lists": [world.list_a.pk]}, token
+    )
+    assert response.status_code == 202
+    assert Subscriber.objects.get().language == stored
+
+
+@pytest.mark.parametrize("sent", ["zh-TW", "zh-Hant", "xx", "e"])
+def test_a_language_we_do_not_write_is_refused(client, world, sent):
+    _key, token = make_key(world)
+    body = {"person": person("ana@example.org", language=sent)}
+    response = post(
+        client, "/api/v1/people/", {**body, "lists": [world.list_a.pk]}, token
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["person.languages_spoken"]
+    assert Subscriber.objects.count() == 0
+
+
+def test_a_request_without_a_key_is_refused_in_the_partners_language(client, world):
+    response = client.get("/api/v1/lists/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 401
+    assert response["Content-Language"] == "es"
+    assert response.json()["code"] == "unauthorized"
+    assert not response.json()["detail"].startswith("Send a valid API key")

@@ -11,10 +11,12 @@ import functools
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from cms.partners.idempotency import IDEMPOTENCY_KEY_FIELD
 from cms.partners.ratelimit import WINDOW
 
 from .common import PartnerKeyAuth, RateLimited
@@ -107,12 +109,16 @@ def rate_limited(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    response = _error(
-        request,
-        401,
-        _("Send a valid API key: Authorization: Bearer <key>."),
-        "unauthorized",
-    )
+    # Without an Authorization header the key's check (which activates the partner's
+    # language) never ran.
+    with translation.override(translation.get_language_from_request(request)):
+        response = _error(
+            request,
+            401,
+            _("Send a valid API key: Authorization: Bearer <key>."),
+            "unauthorized",
+        )
+        response["Content-Language"] = translation.get_language()
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -159,11 +165,13 @@ def invalid_request(request, exc):
             str(part) for part in error.get("loc", ()) if part not in ("body", "query")
         )
         errors.setdefault(location or "request", []).append(_message(error))
+    # The same code as run_once's for a key it refuses, so clients test one code.
+    only_the_key = set(errors) == {IDEMPOTENCY_KEY_FIELD}
     return _error(
         request,
         400,
         _("Please correct the errors in the request."),
-        "invalid",
+        "idempotency_key_missing" if only_the_key else "invalid",
         errors=errors,
     )
 

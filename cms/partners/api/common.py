@@ -24,6 +24,23 @@ FIELD_NAMES = {
     "__all__": "request",
 }
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+# Chinese as partners' systems write it: all of these mean simplified Chinese here.
+# Traditional (zh-TW, zh-HK, zh-Hant) is another script we do not write: refused.
+SIMPLIFIED_CHINESE = {"zh", "zh-cn", "zh-sg", "zh-hans"}
+
+
+def supported_language(code: str) -> str:
+    """A partner's language tag as one of ours: any case, ``_`` or ``-``, a region
+    dropped (es-MX is es); a tag we cannot map is returned as given, for the error."""
+    tag = code.strip().lower().replace("_", "-")
+    if tag in LANGUAGE_CODES:
+        return tag
+    if tag in SIMPLIFIED_CHINESE or tag.startswith("zh-hans-"):
+        return "zh-hans" if "zh-hans" in LANGUAGE_CODES else code
+    primary = tag.split("-", 1)[0]
+    if primary != "zh" and primary in LANGUAGE_CODES:
+        return primary
+    return code
 
 
 class RateLimited(Exception):
@@ -72,7 +89,11 @@ def person_fields(person: PersonIn) -> dict:
         "zip_code": (
             person.postal_addresses[0].postal_code if person.postal_addresses else ""
         ),
-        "language": person.languages_spoken[0] if person.languages_spoken else "",
+        "language": (
+            supported_language(person.languages_spoken[0])
+            if person.languages_spoken
+            else ""
+        ),
     }
 
 

@@ -9,12 +9,15 @@ per person, so the two name parts are joined on the way in and exports give ``na
 from datetime import datetime
 from typing import Annotated
 
+from django.conf import settings
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
 # What a partner sends: never a NUL, which PostgreSQL's text cannot hold (a 400 here,
 # in the partner's language, where it would be a 500 at the insert).
-Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+LANGUAGE_ENUM = [code for code, _name in settings.LANGUAGES]
 
 
 class EmailAddress(Schema):
@@ -34,8 +37,15 @@ class PersonIn(Schema):
     languages_spoken: list[Text] = Field(
         default_factory=list,
         max_length=1,
-        description="One of en, es, hi, zh-hans, ar, pl: the language of our e-mails.",
+        description=(
+            "The language of our e-mails, one of the enum's values. Any case is "
+            "accepted, and a regional tag means its language (es-MX is es; zh, "
+            "zh-CN and zh-Hans are zh-hans); traditional Chinese is not offered."
+        ),
         examples=[["es"]],
+        json_schema_extra={
+            "items": {"type": "string", "pattern": NO_NUL, "enum": LANGUAGE_ENUM}
+        },
     )
 
 
