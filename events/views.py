@@ -175,9 +175,11 @@ def _rsvp(
                     # Nothing written, no e-mail: the allowance is not used up.
                     ratelimit.give_back(ratelimit.RSVP_MAIL, mail_key())
                 if error.code == "mail_limit":
-                    return _mail_limited(
-                        request, canonical, reader_page(canonical), error.messages[0]
-                    )
+                    # The mailbox has had its e-mails about this event today: nothing
+                    # stored, nothing sent, and the answer anybody gets. A 429 here came
+                    # one probe sooner for an address that had RSVPed (its e-mail used
+                    # part of the allowance): it told a stranger who attends.
+                    return sent
                 form = shown_form()
                 if error.code == "full":
                     full = True
@@ -228,18 +230,6 @@ def _rate_limited(request, canonical, event, form):
     return ratelimit.retry_after(
         _rsvp_page(request, canonical, event, form=form, status=429, rate_limited=True),
         "rsvp.client",
-    )
-
-
-def _mail_limited(request, canonical, event, message: str):
-    """The mailbox has had all the e-mails about this event it may get today, and no
-    place is given without its confirmation (events.services.record_rsvp): 429 until
-    the allowance's window ends, without the form."""
-    return ratelimit.retry_after(
-        _rsvp_page(
-            request, canonical, event, form=None, status=429, mail_limited=message
-        ),
-        ratelimit.RSVP_MAIL,
     )
 
 

@@ -318,21 +318,18 @@ def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate
 def test_no_place_without_its_confirmation_email(client, home_page, rate_limit):
     """The tester's case: on a 2-place event, alice@ and ALICE@ (a repeat: the e-mail
     again) used the mailbox's two e-mails for the event; alice+rally@ took the last
-    place with no e-mail, so no cancel link. Now it is refused (429, nothing stored,
-    no form), and every place stored owes its confirmation."""
+    place with no e-mail, so no cancel link. Now nothing is stored for it (answered
+    as anybody is, so the answer tells nothing), and every place owes its e-mail."""
     rate_limit("rsvp.address", "5/1h")
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event(title="Emergency rally today", capacity=2, waitlist=True)
 
     assert post(client, event, email="alice@example.org").status_code == 302
     assert post(client, event, email="ALICE@Example.ORG").status_code == 302
-    refused = post(client, event, email="alice+rally@example.org")
+    unsent = post(client, event, email="alice+rally@example.org")
 
-    page = refused.content.decode()
-    assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0
-    assert "as many e-mails about this event as we can today" in page
-    assert "Send my RSVP" not in page
+    assert unsent.status_code == 302
+    assert unsent["Location"].endswith("rsvp/?sent=1")
     assert Rsvp.objects.count() == 1, "the one place Alice took"
     assert EventPage.objects.get(pk=event.pk).places_left() == 1
     owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
@@ -340,12 +337,56 @@ def test_no_place_without_its_confirmation_email(client, home_page, rate_limit):
     assert owed.count() == 2, "the confirmation and the one sent again"
 
 
+def probe(client, event, email: str, times: int = 3) -> list[tuple]:
+    """What a stranger sees of ``times`` RSVPs for ``email``: status, where it leads,
+    the body, and the page it leads to."""
+    answers = []
+    for _ in range(times):
+        response = post(client, event, email=email)
+        followed = (
+            client.get(response["Location"])
+            if response.has_header("Location")
+            else None
+        )
+        answers.append(
+            (
+                response.status_code,
+                response.get("Location"),
+                response.content,
+                followed and (followed.status_code, followed.content),
+            )
+        )
+    return answers
+
+
+def test_probing_a_mailbox_does_not_tell_whether_it_rsvped(home_page, rate_limit):
+    """The attacker-tester's case: the victim RSVPed to a Know Your Rights session.
+    Three RSVPs in her name answered [302, 429, 429], three for a fresh address
+    [302, 302, 429]: her own confirmation had used part of the mailbox's allowance.
+    Now both get the same answers, and past the allowance nothing is stored or sent."""
+    rate_limit("rsvp.address", "5/1h")
+    rate_limit(ratelimit.RSVP_MAIL, "2/1d")
+    event = rsvp_event(title="Know Your Rights session", capacity=50)
+    victim = Client(REMOTE_ADDR="198.51.100.7")
+    assert post(victim, event, email="layla@example.org").status_code == 302
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+
+    on_the_victim = probe(attacker, event, "layla@example.org")
+    on_a_stranger = probe(attacker, event, "someone.new@example.org")
+
+    assert [answer[0] for answer in on_the_victim] == [302, 302, 302]
+    assert on_the_victim == on_a_stranger
+    layla = Rsvp.objects.get(email_hash=crypto.lookup_hash("layla@example.org"))
+    assert layla.status == Rsvp.Status.CONFIRMED, "her place is untouched"
+    assert layla.messages.count() == 2, "her confirmation and one sent again, no more"
+
+
 def test_past_the_mailbox_allowance_a_repeat_gets_the_answer_a_new_address_gets(
     client, home_page, rate_limit
 ):
-    """Bob's three +tags spent his mailbox's allowance: a fourth +tag and Bob himself
-    (who has a place) are answered alike, so the answer tells nobody who RSVPed, and
-    his place stays as it was."""
+    """Bob's two +tags spent his mailbox's allowance: a third +tag and Bob himself
+    (who has a place) are answered alike, as anybody is, and neither is stored or
+    sent anything: no place without its e-mail, and his place stays as it was."""
     rate_limit("rsvp.address", "5/1h")
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event(capacity=10)
@@ -355,7 +396,8 @@ def test_past_the_mailbox_allowance_a_repeat_gets_the_answer_a_new_address_gets(
     stranger = post(client, event, email="bob+2@example.net")
     repeat = post(client, event, email="bob@example.net")
 
-    assert stranger.status_code == repeat.status_code == 429
+    assert stranger.status_code == repeat.status_code == 302
+    assert stranger["Location"] == repeat["Location"]
     assert stranger.content == repeat.content
     assert sorted(Rsvp.objects.values_list("email_hash", flat=True)) == sorted(
         crypto.lookup_hash(email) for email in ("bob@example.net", "bob+1@example.net")
