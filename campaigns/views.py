@@ -23,7 +23,7 @@ from campaigns.forms import EmbeddedPetitionForm, PetitionForm
 from campaigns.models import PetitionPage
 from campaigns.services import petitions
 from cms import ratelimit
-from cms.embed import allow_framing_by
+from cms.embed import allow_framing_by, refuse_posts_from_other_sites
 from cms.languages import LANGUAGE_CODES, localized_url, reader_language
 from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
@@ -251,6 +251,7 @@ def _use_language(request, language: str) -> None:
 @xframe_options_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@refuse_posts_from_other_sites
 def embed_petition(request, page_id: int):
     """The widget partner sites frame: count, progress bar and the sign form.
 

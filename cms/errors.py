@@ -80,6 +80,19 @@ def csrf_failure(request, reason=""):
     )
 
 
+def cross_site_post(request):
+    """An embedded form posted by a page of another site (cms.embed)."""
+    return _page(
+        request,
+        403,
+        _("This form cannot be sent from another site"),
+        _(
+            "Nothing was sent. Please open the form on our site, or on the page that "
+            "shows it, and send it from there."
+        ),
+    )
+
+
 class BodySafeExceptionReporter(ExceptionReporter):
     """The debug page and error e-mails, for a request whose body Django cannot decode
     (``charset=utf-16``, a broken multipart boundary): shown with no POST data and no

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cms import ratelimit
-from cms.embed import allow_framing_by
+from cms.embed import allow_framing_by, refuse_posts_from_other_sites
 from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
@@ -180,6 +180,7 @@ def _visitor_translation(request, page: SignupPage) -> SignupPage:
 @xframe_options_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@refuse_posts_from_other_sites
 def embed_signup(request: HttpRequest, page_id: int) -> HttpResponse:
     """The signup form partner sites frame: same answers and limits as the page, and
     404 for a page this visitor may not see (a view restriction)."""

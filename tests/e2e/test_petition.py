@@ -104,3 +104,27 @@ def test_sign_in_polish_in_a_phone_browser(page, live_server, polish_petition):
     assert page.locator(".timeline li .milestone-text").inner_text() == (
         "Zebrano 10 podpisów"
     )
+
+
+def test_the_widget_framed_by_a_partner_signs(page, live_server, settings):
+    """The widget's own form, in a partner's frame, is sent with this site's origin
+    (its referrer policy keeps it: "no-referrer" sent "null", as any page can), so
+    the check against posts from other sites (cms.embed) lets it through."""
+    from campaigns.models import Signature
+    from tests.e2e.test_signup_embed import partner_site
+
+    home = build_home_page()
+    petition = build_petition_page(home, CampaignFactory(slug="framed"))
+    frame_url = f"{live_server.url}/petitions/embed/{petition.pk}/"
+    partner = partner_site(frame_url)
+    try:
+        settings.PETITION_FRAME_ANCESTORS = [f"http://127.0.0.1:{partner.server_port}"]
+        page.goto(f"http://127.0.0.1:{partner.server_port}/")
+        frame = page.frame_locator("iframe")
+        frame.locator("input[name=name]").fill("Katarzyna Nowak")
+        frame.locator("input[name=email]").fill("katarzyna.nowak@example.org")
+        frame.locator("button[type=submit]").click()
+        frame.locator("#signed").wait_for()
+        assert Signature.objects.count() == 1
+    finally:
+        partner.shutdown()
