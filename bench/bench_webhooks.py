@@ -48,7 +48,9 @@ from cms.partners import keys
 from cms.partners.webhooks.services import create_endpoint
 from tests.factories import SuperuserFactory, build_home_page, build_petition_page
 campaign = Campaign.objects.create(name="Bench", slug="bench", goal=100)
-page = build_petition_page(build_home_page(), campaign, slug="bench")
+page = build_petition_page(
+    build_home_page(), campaign, slug="bench", require_verification=False
+)
 staff = SuperuserFactory(username="bench")
 key, _token = keys.create_api_key(user=staff, name="Bench", partner="Bench partner",
     actions=["sign"], campaigns=[campaign])

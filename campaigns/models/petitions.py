@@ -45,9 +45,15 @@ class PetitionPage(Page):
     )
     require_verification = models.BooleanField(
         _("require e-mail verification"),
-        default=False,
+        # On for new petitions: unverified, one connection could add a thousand
+        # made-up signatures every ten minutes (the per-client limit is sized for a
+        # rally) and set off milestone announcements.
+        default=True,
         help_text=_(
-            "Signatures count only after the signer follows the link we e-mail them."
+            "Signatures count only after the signer follows the link we e-mail them. "
+            "Turned off, every signature counts at once without checking the address: "
+            "anyone can raise the count, and set off milestones, with made-up "
+            "addresses."
         ),
     )
 
