@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0008_rehash_unicode_addresses'),
+        ('campaigns', '0011_mailing_restarted_at'),
     ]
 
     operations = [
