@@ -130,8 +130,10 @@ def mark_line_directions(text: str, language: str | None = None) -> str:
     for line in text.split("\n"):
         words = line.rstrip()
         own = direction_of_text(words)
-        if own and own != reader:
-            mark = LRM if own == "ltr" else RLM
+        mark = LRM if own == "ltr" else RLM
+        # A line marked once (an alert's message, then the whole English body of an
+        # Arabic e-mail) is not marked twice: the mark is itself a letter of its way.
+        if own and own != reader and not words.startswith(mark):
             closing = "" if _ENDS_WITH_LINK.search(words) else mark
             line = f"{mark}{words}{closing}"
         lines.append(line)

@@ -97,10 +97,25 @@ def clear_machine_draft(page) -> None:
     MachineDraft.objects.filter(page_id=page.pk).delete()
 
 
+# Labels that say "a machine" without naming one: the demo's drafts
+# (demo_translations.MACHINE_TOOL) and a localize mark with no tool. In a note to readers
+# they would only repeat the note, and in English: readers get the note without a name.
+UNNAMED_TOOL_LABELS = frozenset({"", "machine draft", "machine translation"})
+
+
 @dataclass(frozen=True)
 class MachineMark:
-    tool_name: str
+    tool_name: str  # for staff: what made the draft
     tell_readers: bool
+    named: bool = True  # False: tool_name is our own word for "a machine"
+
+    @property
+    def tool_for_readers(self) -> str:
+        """The translator's name for the note to readers, or "" when the label names
+        no translator."""
+        if not self.named or self.tool_name.strip().casefold() in UNNAMED_TOOL_LABELS:
+            return ""
+        return self.tool_name
 
 
 def machine_mark(page) -> MachineMark | None:
@@ -123,4 +138,6 @@ def machine_mark(page) -> MachineMark | None:
     )
     if tool is None:
         return None
-    return MachineMark(tool_name=tool or _("machine translation"), tell_readers=True)
+    return MachineMark(
+        tool_name=tool or _("machine translation"), tell_readers=True, named=bool(tool)
+    )

@@ -100,7 +100,9 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "unsubscribe_url": UNSUBSCRIBE_URL,
             "preferences_url": PREFERENCES_URL,
-            "machine_tool": mark.tool_name if mark and mark.tell_readers else "",
+            "untranslated": content_language != language,
+            "machine_note": bool(mark and mark.tell_readers),
+            "machine_tool": mark.tool_for_readers if mark else "",
         }
         sections = page.email_sections(context, links)
         html = render_to_string(
@@ -120,18 +122,25 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
 
 
 def compose_text(context: dict, sections: list[str], links: Links) -> str:
-    title = context["subject"]
+    title = underlined = context["subject"]
+    if context["content_direction"] != context["direction"]:
+        # English in an Arabic text part: the client lays every line out right to
+        # left, moving an English line's full stop to its start, unless marked.
+        title = bidi.mark_line_directions(title)
+        sections = [bidi.mark_line_directions(section) for section in sections]
     view, unsubscribe = _("View this e-mail in your browser"), _("Unsubscribe")
     preferences, links_heading = _("Your preferences"), _("Links")
     head = [
         f"{view}: {context['view_url']}",
         "",
         title,
-        "=" * min(len(title), 72),
+        "=" * min(len(underlined), 72),
     ]
     if context["date"]:
         head.append(context["date"])
-    if context["machine_tool"]:
+    if context["untranslated"]:
+        head += ["", untranslated_note()]
+    if context["machine_note"]:
         head += ["", machine_note(context["machine_tool"])]
     foot = [
         "-- ",
@@ -148,6 +157,16 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
 
 def machine_note(tool_name: str) -> str:
     """The reader-language note on a machine-translated message."""
+    if not tool_name:
+        return _("This message was translated by machine and may contain mistakes.")
     return _(
         "This message was translated by machine (%(tool)s) and may contain mistakes."
     ) % {"tool": tool_name}
+
+
+def untranslated_note() -> str:
+    """The reader-language note on a message that is not in their language."""
+    return _(
+        "This message is not translated into your language yet. Here it is in its "
+        "original language."
+    )

@@ -117,7 +117,8 @@ def content_language_note(page):
         original = source.url if source is not None else None
     return {
         "untranslated": content != language,
-        "machine_tool": mark.tool_name if mark and mark.tell_readers else "",
+        "machine_note": bool(mark and mark.tell_readers),
+        "machine_tool": mark.tool_for_readers if mark else "",
         "original_url": original,
         "language": language,
         "direction": text_direction(language),

@@ -150,3 +150,109 @@ def test_every_demo_bulletin_is_listed_in_spanish(client, demo):
     assert 'lang="en"' not in main
     polish = client.get("/pl/bulletins/").content.decode()
     assert '<li lang="en" dir="ltr">' in polish.split("<main", 1)[1]
+
+
+def _note_paragraphs(html: str, css_class: str) -> list[dict]:
+    """The attributes and text of each <p> of ``css_class`` in ``html``, with the
+    lang and dir of the table cell around it."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Notes(HTMLParser):
+        current = None
+        cells = [{}]
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "td":
+                self.cells.append(attrs)
+            if tag == "p" and css_class in (attrs.get("class") or "").split():
+                cell = self.cells[-1]
+                self.current = {**attrs, "text": ""}
+                self.current["cell"] = (cell.get("lang"), cell.get("dir"))
+                found.append(self.current)
+
+        def handle_endtag(self, tag):
+            if tag == "p":
+                self.current = None
+            if tag == "td":
+                self.cells.pop()
+
+        def handle_data(self, data):
+            if self.current is not None:
+                self.current["text"] += data
+
+    Notes().feed(html)
+    return found
+
+
+@pytest.mark.parametrize("language", ["hi", "zh-hans", "ar", "pl"])
+def test_untranslated_demo_bulletin_email_says_so_in_the_readers_language(
+    demo, language
+):
+    """February has only a Spanish translation: its readers in other languages get the
+    English text with a note at the top in their language and direction, as the web
+    page does, and the English body marked as English."""
+    from django.utils import translation
+
+    from cms.bidi import LRM, direction
+
+    february = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="en"
+    )
+    with translation.override(language):
+        note = translation.gettext(
+            "This message is not translated into your language yet. Here it is in "
+            "its original language."
+        )
+    rendered = render_email(february, language=language)
+
+    (shown,) = _note_paragraphs(rendered.html, "content-language-note")
+    assert (shown["lang"], shown["dir"]) == (language, direction(language))
+    assert shown["text"] == note
+    assert shown["cell"] == ("en", "ltr"), "the English body is marked as English"
+    assert note in rendered.text
+    title = "Important resources"
+    marked = f"{LRM}{title}" if language == "ar" else title
+    assert any(line.startswith(marked) for line in rendered.text.splitlines())
+
+
+def test_translated_demo_bulletin_email_has_no_untranslated_note(demo):
+    february = BulletinPage.objects.get(
+        slug="february-2017", locale__language_code="en"
+    )
+    for language in ("en", "es"):
+        rendered = render_email(february, language=language)
+        assert 'class="content-language-note' not in rendered.html
+        assert "translated into your language" not in rendered.text
+
+
+@pytest.mark.parametrize("language", MACHINE_DRAFTED_LANGUAGES)
+def test_demo_machine_note_names_no_english_label(client, demo, language):
+    """The demo's drafts are labelled "machine draft" for staff; readers' notes (e-mail
+    and page) say a machine translated it without that English label."""
+    from django.utils import translation
+
+    flyer = BulletinPage.objects.get(
+        slug="resources-for-immigrants-and-refugees", locale__language_code="en"
+    )
+    rendered = render_email(flyer, language=language)
+    page = flyer.get_translation(Locale.objects.get(language_code=language))
+    html = client.get(page.url).content.decode()
+    with translation.override(language):
+        mail_note = translation.gettext(
+            "This message was translated by machine and may contain mistakes."
+        )
+        page_note = translation.gettext(
+            "This translation was made by machine and may contain mistakes."
+        )
+
+    assert rendered.machine_tool == "machine draft", "staff still see the label"
+    (shown,) = _note_paragraphs(rendered.html, "machine-note")
+    assert shown["text"] == mail_note
+    assert mail_note in rendered.text
+    (shown,) = _note_paragraphs(html, "machine-note")
+    assert shown["text"].startswith(page_note)
+    for text in (rendered.html, rendered.text, html):
+        assert "machine draft" not in text
