@@ -556,8 +556,10 @@ def export_subscriber_data(*, subscriber_id: int) -> dict | None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return None
-    subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by(
-        "mailing_list__name"
+    subscriptions = (
+        subscriber.subscriptions.select_related("mailing_list")
+        .prefetch_related("mailing_list__translations")
+        .order_by("mailing_list__name")
     )
     suppression = Suppression.objects.filter(email_hash=subscriber.email_hash).first()
     return {
@@ -573,7 +575,7 @@ def export_subscriber_data(*, subscriber_id: int) -> dict | None:
         },
         "subscriptions": [
             {
-                "list": item.mailing_list.name,
+                "list": item.mailing_list.translated("name", subscriber.language),
                 "status": item.status,
                 "source": item.source,
                 "consented_at": _iso(item.consented_at),

@@ -153,3 +153,22 @@ def test_staff_name_a_list_in_other_languages_in_the_admin(client):
     mental = MailingList.objects.get(slug="mental-health")
     assert mental.translated("name", "ar") == "الصحة النفسية والرفاه"
     assert mental.translated("name", "pl") == "Mental Health/Well-being"
+
+
+@pytest.mark.parametrize("language", ["ar", "pl"])
+def test_data_download_names_lists_in_the_persons_language(client, legal, language):
+    """The Arabic "download my data" named the lists in English."""
+    import json
+
+    english_only = MailingListFactory(name="Community Outreach", slug="outreach")
+    subscriber = make_subscriber(f"reader-{language}@example.org", language=language)
+    for mailing_list in (legal, english_only):
+        subscriber.subscriptions.create(
+            mailing_list=mailing_list, status="confirmed", source="staff"
+        )
+
+    download = client.post(preferences_path(subscriber.pk), {"action": "download"})
+
+    assert download.status_code == 200
+    names = {row["list"] for row in json.loads(download.content)["subscriptions"]}
+    assert names == {NAMES[language][0], "Community Outreach"}
