@@ -75,3 +75,20 @@ class EmailAddressField(forms.EmailField):
     def clean(self, value):
         cleaned = super().clean(value)
         return crypto.normalise_email(cleaned) if cleaned else cleaned
+
+
+def display_email(address: str) -> str:
+    """The address as its owner typed it: the domain's Unicode form, not the IDNA
+    ("xn--") form we store and send to. An address whose domain would not come back to
+    the same stored form, or would show a refused character, is shown as stored."""
+    local, at, domain = address.rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return address
+    try:
+        unicode_domain = domain.encode("ascii").decode("idna")
+        same = unicode_domain.encode("idna").decode("ascii").lower() == domain.lower()
+    except UnicodeError:
+        return address
+    if not same or has_refused_character(unicode_domain):
+        return address
+    return f"{local}@{unicode_domain}"

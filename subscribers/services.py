@@ -12,6 +12,7 @@ from django.utils import timezone
 from cms import ratelimit
 
 from . import crypto
+from .addresses import display_email
 from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
 from .signals import (
     person_erasing,
@@ -565,7 +566,7 @@ def export_subscriber_data(*, subscriber_id: int) -> dict | None:
     return {
         "subscriber": {
             "id": subscriber.pk,
-            "email": subscriber.email,
+            "email": display_email(subscriber.email),
             "name": subscriber.name or "",
             "language": subscriber.language,
             "zip_code": subscriber.zip_code,

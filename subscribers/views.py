@@ -22,6 +22,7 @@ from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
 from . import services, tokens
+from .addresses import display_email
 from .forms import (
     EmbeddedSignupForm,
     EraseForm,
@@ -469,7 +470,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "full_access": link.full_access,
         "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
         "email": (
-            subscriber.email if link.full_access else masked_address(subscriber.email)
+            display_email(subscriber.email)
+            if link.full_access
+            else masked_address(display_email(subscriber.email))
         ),
         # Leaving everything goes through the unsubscribe page, which asks first.
         "unsubscribe_path": reverse(

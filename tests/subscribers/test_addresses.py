@@ -124,3 +124,39 @@ def test_the_ascii_shortcut_refuses_what_the_full_scan_refuses(text):
     except ValidationError:
         refused = True
     assert refused == has_refused_character(address)
+
+
+def test_preferences_page_and_data_download_show_the_domain_in_unicode(client, db):
+    """Storage keeps the IDNA form mail is sent to; the person sees what they typed."""
+    import json
+
+    from subscribers.models import Subscriber
+    from subscribers.tokens import preferences_path
+    from tests.factories import make_subscriber
+
+    subscriber = make_subscriber("zofia@xn--exmple-cua.org", language="pl")
+    path = preferences_path(subscriber.pk)
+
+    page = client.get(path).content.decode()
+    download = json.loads(client.post(path, {"action": "download"}).content)
+
+    assert "zofia@exämple.org" in page
+    assert "xn--" not in page
+    assert download["subscriber"]["email"] == "zofia@exämple.org"
+    assert Subscriber.objects.get().email == "zofia@xn--exmple-cua.org"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("ana@example.org", "ana@example.org"),
+        ("ana@xn--zz-zzzz.org", "ana@xn--zz-zzzz.org"),  # not valid punycode
+        ("ana@xn--abc-4q0a.org", "ana@xn--abc-4q0a.org"),  # a right-to-left override
+        ("ana@xn--mxa.org", "ana@α.org"),
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
+def test_display_email_shows_as_stored_what_it_cannot_decode_safely(stored, shown):
+    from subscribers.addresses import display_email
+
+    assert display_email(stored) == shown
