@@ -435,6 +435,7 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
         from django.template.loader import render_to_string
         from django.utils.translation import gettext
 
+        from cms.bidi import mark_line_directions
         from cms.email.text import html_to_text
 
         event = self.linked_event()
@@ -443,14 +444,18 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
             "email/alert_body.html",
             {**context, "page": self, "event": event, "links": event_links},
         )
-        text = html_to_text(self.message_html(), links)
+        # The organizer's words may be the default language's in an Arabic e-mail (no
+        # message for Arabic): marked line by line so the full stop stays at the end.
+        text = mark_line_directions(html_to_text(self.message_html(), links))
         if event is not None:
             lines = [event.title]
             if event.cancelled:
                 lines[0] = f"[{gettext('Cancelled')}] {event.title}"
             if event.description:
                 # The alert form's "What": the organizer wrote it for this e-mail too.
-                lines.append(html_to_text(event.description, links))
+                lines.append(
+                    mark_line_directions(html_to_text(event.description, links))
+                )
             lines.append(f"{gettext('When')}: {event.when_display()}")
             where = event.location_text()
             if where:

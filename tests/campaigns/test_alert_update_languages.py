@@ -268,3 +268,30 @@ def test_an_over_long_message_in_a_language_is_refused_on_the_screen(
     assert Mailing.objects.count() == 1, "nothing sent"
     event.refresh_from_db()
     assert (event.ical_sequence, event.cancelled) == before, "nothing changed"
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("alert_update", {"message": ENGLISH, "message_ar": "", "message_pl": ""}),
+        (
+            "alert_cancel_event",
+            {"message": ENGLISH, "message_ar": "", "message_pl": "", "notify": "on"},
+        ),
+    ],
+)
+def test_the_english_fallback_keeps_its_full_stop_in_the_arabic_text_part(
+    client, sent_alert, fake_esp, action, data
+):
+    """An RTL client lays out the whole Arabic text part right to left: the English
+    line needs left-to-right marks at both ends, as in guest e-mails."""
+    from cms.bidi import LRM
+
+    post_action(client, sent_alert, action, data)
+    received = send_and_read(newest_alert(sent_alert).pk, fake_esp)
+
+    lines = received["ar"].text.splitlines()
+    assert f"{LRM}{ENGLISH}{LRM}" in lines
+    assert ENGLISH in received["pl"].text.splitlines(), "no marks for LTR readers"
+    if action == "alert_cancel_event":
+        assert CANCELLED_AR in lines, "the reader's own sentence is left alone"
