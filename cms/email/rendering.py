@@ -145,7 +145,7 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
     foot = [
         "-- ",
         context["site_name"],
-        context["postal_address"],
+        bidi.mark_line_directions(context["postal_address"]),
         f"{unsubscribe}: {UNSUBSCRIBE_URL}",
         f"{preferences}: {PREFERENCES_URL}",
     ]

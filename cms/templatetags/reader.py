@@ -4,6 +4,8 @@
 {{ page.message|richtext|bidi }}     numbers in free text keep their order
 <a href="{{ phone|tel_href }}">      tel: link in E.164
 <span {% lang_attrs %}>              lang and dir of the reader's language
+{% in_default_language address %}   text written in the default language (the office's
+                                     postal address), marked as such on any page
 <p dir="{{ message|own_direction }}">   words in an unknown language: their first letter's
 {{ message|line_directions }}        the same in a text part (marks on each line)
 {% localized_url page %}             the page's link that keeps the reader's prefix
@@ -63,6 +65,23 @@ def line_directions(text):
 @register.simple_tag
 def lang_attrs(language=None):
     return bidi.html_lang_attrs(language)
+
+
+@register.simple_tag
+def in_default_language(text):
+    """Text staff write once, in the default language (the postal address in every
+    footer): isolated and marked with that language, so an Arabic page neither reads
+    it with an Arabic voice nor reorders its numbers."""
+    from django.conf import settings
+    from django.utils.html import format_html
+
+    if text in (None, ""):
+        return ""
+    return format_html(
+        "<bdi {}>{}</bdi>",
+        bidi.html_lang_attrs(settings.LANGUAGE_CODE),
+        bidi.isolate_numbers_html(text),
+    )
 
 
 @register.simple_tag
