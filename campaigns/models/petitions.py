@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from subscribers import crypto
 from subscribers.fields import EncryptedTextField
 
 
@@ -150,3 +151,11 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        # The signing services set it; a row made any other way (the admin, fixtures)
+        # gets its mailbox too, or every such row would share the empty one.
+        if not self.mailbox_hash and self.email:
+            address = crypto.normalise_email(self.email)
+            self.mailbox_hash = crypto.mailbox_hash(address)
+        super().save(*args, **kwargs)

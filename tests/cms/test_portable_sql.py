@@ -151,7 +151,7 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
     ana = make_subscriber("ana.morales@example.org")
     preferences = path_of(tokens.mailed_preferences_url(ana.pk, generation=0))
     erased = client.post(preferences, {"action": "erase", "confirm": "on"})
-    assert erased.status_code == 200
+    assert erased.status_code == 303, "to the erased page, as a GET"
     assert Signature.objects.filter(campaign=campaign).count() == 1
     assert counter_value(campaign_id=campaign.pk) == 1
     assert Milestone.objects.filter(campaign=campaign).count() == 2, "history stays"
@@ -164,7 +164,7 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
             path_of(tokens.mailed_preferences_url(li.pk, generation=0)),
             {"action": "erase", "confirm": "on"},
         ).status_code
-        == 200
+        == 303
     )
     assert counter_value(campaign_id=campaign.pk) == 0
 
@@ -258,8 +258,8 @@ def test_a_confirmed_signup_counts_for_its_campaign(home_page):
             language="es",
         )
     )
-    assert client.post(confirm).status_code == 200
-    assert client.post(confirm).status_code == 200
+    assert client.post(confirm).status_code == 303, "to the result, as a GET"
+    assert client.post(confirm).status_code == 303
     assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
     assert counter_value(campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS) == 1
     assert Milestone.objects.filter(campaign=campaign).count() == 1

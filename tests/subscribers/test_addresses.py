@@ -131,11 +131,13 @@ def test_preferences_page_and_data_download_show_the_domain_in_unicode(client, d
     import json
 
     from subscribers.models import Subscriber
-    from subscribers.tokens import preferences_path
+    from subscribers.tokens import mailed_preferences_url
     from tests.factories import make_subscriber
 
     subscriber = make_subscriber("zofia@xn--exmple-cua.org", language="pl")
-    path = preferences_path(subscriber.pk)
+    # The full page (the download is only there): the link mailed on request.
+    url = mailed_preferences_url(subscriber.pk, generation=0)
+    path = "/" + url.split("/", 3)[3]
 
     page = client.get(path).content.decode()
     download = json.loads(client.post(path, {"action": "download"}).content)

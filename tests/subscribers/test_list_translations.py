@@ -8,7 +8,7 @@ from campaigns.selectors import forget_petitions
 from cms.mail import outbox
 from subscribers.emails import send_confirmation_email
 from subscribers.models import MailingListTranslation, SignupPage
-from subscribers.tokens import preferences_path
+from subscribers.tokens import mailed_preferences_url, preferences_path
 from tests.factories import (
     CampaignFactory,
     MailingListFactory,
@@ -167,7 +167,9 @@ def test_data_download_names_lists_in_the_persons_language(client, legal, langua
             mailing_list=mailing_list, status="confirmed", source="staff"
         )
 
-    download = client.post(preferences_path(subscriber.pk), {"action": "download"})
+    # The download is on the full page only: the link mailed on request.
+    url = mailed_preferences_url(subscriber.pk, generation=0)
+    download = client.post("/" + url.split("/", 3)[3], {"action": "download"})
 
     assert download.status_code == 200
     names = {row["list"] for row in json.loads(download.content)["subscriptions"]}

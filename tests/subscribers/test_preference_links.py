@@ -112,7 +112,7 @@ def test_the_mailed_link_opens_the_data_and_the_footer_link_stops_working(
     assert client.get(footer_link(fatima)).status_code == 200
 
     erased = client.post(mailed, {"action": "erase", "confirm": "on"})
-    assert erased.status_code == 200
+    assert erased.status_code == 303, "to the erased page, as a GET"
     assert not Subscriber.objects.exists()
 
 
