@@ -41,8 +41,10 @@ beat: setup
 bench: setup
 	$(BIN)/python bench/run_all.py
 
+# One catalogue per language of settings.LANGUAGES but English, the source
+# (docs/languages.md).
 messages: setup
-	for l in es hi zh_Hans ar pl; do $(BIN)/python manage.py makemessages -l $$l --ignore=.venv --ignore=var --ignore=static -v0; done
+	folders="$$($(BIN)/python bin/po_fill.py --folders)" && for l in $$folders; do $(BIN)/python manage.py makemessages -l $$l --ignore=.venv --ignore=var --ignore=static -v0 || exit 1; done
 	$(BIN)/python bin/po_fill.py
 
 clean:

@@ -2,15 +2,20 @@
 
     python bin/po_fill.py translations.json   # {"msgid": {"es": "...", "ar": "...", ...}}
     python bin/po_fill.py                     # every locale/translations/*.json
+    python bin/po_fill.py --folders           # the catalogue folders (for `make messages`)
 
 Each piece of work keeps its translations in its own JSON file under
 locale/translations/, so two branches that add strings never conflict there; after a
 merge, `make messages` rebuilds the catalogues from the merged code and every JSON file.
 
+The languages are settings.LANGUAGES' (cms.languages.catalogue_folders). When strings
+are left untranslated it says which, language by language, and exits 1.
+
 Compiles with polib, so no GNU gettext is needed on the machine.
 """
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,7 +23,8 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = {"es": "es", "hi": "hi", "zh-hans": "zh_Hans", "ar": "ar", "pl": "pl"}
+# Shown per language when strings are missing; the count says how many more there are.
+SHOWN_MISSING = 5
 
 
 def plural_forms(catalogue: polib.POFile) -> int:
@@ -27,40 +33,82 @@ def plural_forms(catalogue: polib.POFile) -> int:
     return int(match.group(1)) if match else 2
 
 
-def main(argv: list[str]) -> int:
+def catalogue_folders() -> dict[str, str]:
+    """settings.LANGUAGES' catalogue folders, read with the settings manage.py uses."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    from cms.languages import catalogue_folders as folders
+
+    return folders()
+
+
+def fill(catalogue: polib.POFile, language: str, table: dict) -> list[str]:
+    """Put ``table``'s translations into ``catalogue``; returns the msgids still missing."""
+    catalogue.metadata["Language"] = language
+    missing = []
+    for entry in catalogue:
+        translated = table.get(entry.msgid, {}).get(language)
+        if translated is not None:
+            if entry.msgid_plural:
+                forms = translated if isinstance(translated, list) else [translated]
+                # Django's rules have more forms than people write for some
+                # languages (Spanish's third, for a million and more; Polish's
+                # fourth, for fractions); an empty form falls back to English,
+                # so the missing ones repeat the last form written.
+                forms = forms + forms[-1:] * (plural_forms(catalogue) - len(forms))
+                entry.msgstr_plural = dict(enumerate(forms))
+            else:
+                entry.msgstr = translated
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        if not entry.obsolete and not entry.translated():
+            missing.append(entry.msgid)
+    return missing
+
+
+def report_missing(language: str, missing: list[str]) -> None:
+    lines = [
+        f"{language}: {len(missing)} string(s) with no translation in "
+        "locale/translations/*.json:",
+        *(f"  {msgid!r}" for msgid in missing[:SHOWN_MISSING]),
+    ]
+    if len(missing) > SHOWN_MISSING:
+        lines.append(f"  ... and {len(missing) - SHOWN_MISSING} more")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def main(
+    argv: list[str],
+    locale_dir: Path = ROOT / "locale",
+    folders: dict[str, str] | None = None,
+) -> int:
+    folders = folders if folders is not None else catalogue_folders()
+    if argv[1:] == ["--folders"]:
+        sys.stdout.write(" ".join(folders.values()) + "\n")
+        return 0
     sources = (
         [Path(argv[1])]
         if len(argv) > 1
-        else sorted((ROOT / "locale" / "translations").glob("*.json"))
+        else sorted((locale_dir / "translations").glob("*.json"))
     )
     table: dict = {}
     for source in sources:
         table.update(json.loads(source.read_text()))
-    missing = 0
-    for language, folder in FOLDERS.items():
-        path = ROOT / "locale" / folder / "LC_MESSAGES" / "django.po"
+    failed = False
+    for language, folder in folders.items():
+        path = locale_dir / folder / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            sys.stderr.write(f"{language}: no {path}: run `make messages`\n")
+            failed = True
+            continue
         catalogue = polib.pofile(str(path))
-        catalogue.metadata["Language"] = language
-        for entry in catalogue:
-            translated = table.get(entry.msgid, {}).get(language)
-            if translated is not None:
-                if entry.msgid_plural:
-                    forms = translated if isinstance(translated, list) else [translated]
-                    # Django's rules have more forms than people write for some
-                    # languages (Spanish's third, for a million and more; Polish's
-                    # fourth, for fractions); an empty form falls back to English,
-                    # so the missing ones repeat the last form written.
-                    forms = forms + forms[-1:] * (plural_forms(catalogue) - len(forms))
-                    entry.msgstr_plural = dict(enumerate(forms))
-                else:
-                    entry.msgstr = translated
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
-            if not entry.obsolete and not entry.translated():
-                missing += 1
+        missing = fill(catalogue, language, table)
         catalogue.save(str(path))
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
-    return 1 if missing else 0
+        if missing:
+            report_missing(language, missing)
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

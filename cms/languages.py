@@ -24,6 +24,27 @@ DEFAULT_SITE_NAME = gettext_noop("Office of New Americans")
 LABEL_SUFFIX_ENTRIES = (gettext_noop(":"), gettext_noop(":?.!"))
 
 
+def catalogue_folders() -> dict[str, str]:
+    """Each language but English with its catalogue's folder under locale/ (Django's
+    spelling: "zh-hans" is zh_Hans). English is the source: it has no catalogue."""
+    return {
+        code: translation.to_locale(code)
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+
+
+def languages_with(*texts: dict) -> list[str]:
+    """The site's languages but English that each of ``texts`` (dicts keyed by language
+    code) has an entry for, in the order of LANGUAGES: a builder of translated pages
+    makes these and no others (a language with no text is left to its English page)."""
+    return [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE and all(code in text for text in texts)
+    ]
+
+
 def site_name() -> str:
     """The office's name (SITE_NAME) in the active language: the web header, feeds and
     every e-mail say the same. A SITE_NAME the catalogues do not hold stays as written."""

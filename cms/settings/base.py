@@ -169,6 +169,19 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 
+# Each language's name in English, which the admin translates into the staff member's
+# admin language (Django's catalogues have most). A language added to LANGUAGES needs
+# one here too (docs/languages.md).
+LANGUAGE_NAMES_IN_ENGLISH = {
+    "en": "English",
+    "es": "Spanish",
+    "hi": "Hindi",
+    "zh-hans": "Simplified Chinese",
+    "ar": "Arabic",
+    "pl": "Polish",
+}
+
+
 # The admin names content languages as "العربية (Arabic)": the language's own name, then
 # its name in the staff member's admin language (issue 13). Public pages keep the own
 # names of LANGUAGES.
@@ -179,14 +192,26 @@ def _admin_language_name(name: str, english: str) -> str:
     return name if translated == name else f"{name} ({translated})"
 
 
-WAGTAIL_CONTENT_LANGUAGES = [
-    (code, lazy(_admin_language_name, str)(name, english))
-    for (code, name), english in zip(
-        LANGUAGES,
-        ["English", "Spanish", "Hindi", "Simplified Chinese", "Arabic", "Polish"],
-        strict=True,
-    )
-]
+def content_languages(
+    languages: list[tuple[str, str]], names_in_english: dict[str, str]
+) -> list[tuple[str, str]]:
+    """WAGTAIL_CONTENT_LANGUAGES from LANGUAGES; refuses a language with no English name."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    unnamed = [code for code, _name in languages if code not in names_in_english]
+    if unnamed:
+        raise ImproperlyConfigured(
+            f"LANGUAGES has {', '.join(unnamed)} but LANGUAGE_NAMES_IN_ENGLISH "
+            "(cms/settings/base.py) has no English name for it: add one "
+            "(docs/languages.md)."
+        )
+    return [
+        (code, lazy(_admin_language_name, str)(name, names_in_english[code]))
+        for code, name in languages
+    ]
+
+
+WAGTAIL_CONTENT_LANGUAGES = content_languages(LANGUAGES, LANGUAGE_NAMES_IN_ENGLISH)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The city's clock: events and alerts are typed and shown in it (cms.local_time). Its
 # name for readers: LOCAL_TIME_NAME in English, LOCAL_TIME_NAME_ES, _HI, _ZH_HANS, _AR,

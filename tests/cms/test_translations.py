@@ -1,4 +1,4 @@
-"""All six languages are complete: every catalogue string translated and compiled."""
+"""Every language is complete: every catalogue string translated and compiled."""
 
 import json
 import re
@@ -7,10 +7,15 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+from cms.languages import catalogue_folders
+from cms.settings.base import LANGUAGE_NAMES_IN_ENGLISH, content_languages
+
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
-FOLDERS = {"es": "es", "hi": "hi", "zh-hans": "zh_Hans", "ar": "ar", "pl": "pl"}
+# Every language but English, the source: one added to LANGUAGES is checked too.
+FOLDERS = catalogue_folders()
 
 
 def test_languages_are_the_six_of_the_design():
@@ -21,7 +26,25 @@ def test_languages_are_the_six_of_the_design():
         "zh-hans",
         "ar",
         "pl",
-    ]
+    ], "a language added or dropped: follow docs/languages.md, then update this list"
+
+
+def test_the_catalogue_folders_are_djangos_names_for_the_languages():
+    assert FOLDERS == {
+        "es": "es",
+        "hi": "hi",
+        "zh-hans": "zh_Hans",
+        "ar": "ar",
+        "pl": "pl",
+    }
+
+
+def test_a_language_without_an_english_name_is_named_in_the_error():
+    languages = [*settings.LANGUAGES, ("fr", "Français")]
+    with pytest.raises(ImproperlyConfigured, match=r"LANGUAGES has fr but"):
+        content_languages(languages, LANGUAGE_NAMES_IN_ENGLISH)
+    named = content_languages(languages, {**LANGUAGE_NAMES_IN_ENGLISH, "fr": "French"})
+    assert [code for code, _label in named][-1] == "fr"
 
 
 @pytest.mark.parametrize("language", FOLDERS)

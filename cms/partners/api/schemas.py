@@ -18,6 +18,7 @@ from pydantic import StringConstraints
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 LANGUAGE_ENUM = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_LIST = ", ".join(LANGUAGE_ENUM)
 
 
 class EmailAddress(Schema):
@@ -38,9 +39,9 @@ class PersonIn(Schema):
         default_factory=list,
         max_length=1,
         description=(
-            "The language of our e-mails, one of the enum's values. Any case is "
-            "accepted, and a regional tag means its language (es-MX is es; zh, "
-            "zh-CN and zh-Hans are zh-hans); traditional Chinese is not offered."
+            f"The language of our e-mails: one of {LANGUAGE_LIST} (the enum). Any "
+            "case is accepted, and a regional tag means its language (es-MX is es; "
+            "zh, zh-CN and zh-Hans are zh-hans); traditional Chinese is not offered."
         ),
         examples=[["es"]],
         json_schema_extra={

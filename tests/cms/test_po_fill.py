@@ -1,0 +1,66 @@
+"""bin/po_fill.py, which `make messages` runs: the catalogues of settings.LANGUAGES, and
+on failure, which strings are missing in which language."""
+
+import importlib.util
+import json
+
+import polib
+from django.conf import settings
+
+SPEC = importlib.util.spec_from_file_location(
+    "po_fill", settings.BASE_DIR / "bin" / "po_fill.py"
+)
+po_fill = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(po_fill)
+
+
+def catalogue(locale_dir, folder: str, msgids: list[str]) -> None:
+    path = locale_dir / folder / "LC_MESSAGES" / "django.po"
+    path.parent.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid in msgids:
+        po.append(polib.POEntry(msgid=msgid, msgstr=""))
+    po.save(str(path))
+
+
+def test_the_folders_are_those_of_the_settings(capsys):
+    assert po_fill.main(["po_fill.py", "--folders"]) == 0
+    assert capsys.readouterr().out.split() == ["es", "hi", "zh_Hans", "ar", "pl"]
+
+
+def test_missing_strings_are_named_per_language(tmp_path, capsys):
+    msgids = [f"String {n}" for n in range(7)]
+    catalogue(tmp_path, "fr", msgids)
+    catalogue(tmp_path, "es", msgids)
+    table = tmp_path / "translations.json"
+    table.write_text(
+        json.dumps({msgid: {"es": f"Cadena {msgid[-1]}"} for msgid in msgids})
+    )
+
+    failed = po_fill.main(
+        ["po_fill.py", str(table)],
+        locale_dir=tmp_path,
+        folders={"es": "es", "fr": "fr"},
+    )
+
+    assert failed == 1
+    said = capsys.readouterr().err
+    assert said.splitlines() == [
+        "fr: 7 string(s) with no translation in locale/translations/*.json:",
+        "  'String 0'",
+        "  'String 1'",
+        "  'String 2'",
+        "  'String 3'",
+        "  'String 4'",
+        "  ... and 2 more",
+    ]
+    assert (tmp_path / "es" / "LC_MESSAGES" / "django.mo").exists()
+
+
+def test_a_language_with_no_catalogue_yet_says_make_messages(tmp_path, capsys):
+    (tmp_path / "translations").mkdir()
+    assert po_fill.main(["po_fill.py"], locale_dir=tmp_path, folders={"fr": "fr"}) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("fr: no ")
+    assert said.endswith("django.po: run `make messages`\n")
