@@ -11,11 +11,14 @@ process may touch personal data without its keys.
 import base64
 import binascii
 import ipaddress
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
+
+from cms.languages import catalogue_folders
 
 NOT_AN_ESP = {"outbox", "smtp", "console"}
 # Names that mean "this machine" or "this private network", never a sending domain.
@@ -225,6 +228,31 @@ def check_local_time_name(app_configs=None, **kwargs):
             hint='Set LOCAL_TIME_NAME (e.g. "New York time") and LOCAL_TIME_NAME_ES, '
             "_HI, _ZH_HANS, _AR, _PL for the other languages.",
             id="cms.W005",
+        )
+    ]
+
+
+@register()
+def check_catalogues(app_configs=None, **kwargs):
+    """A language in LANGUAGES without a compiled catalogue shows its readers every
+    button, form and e-mail in English under its own lang and direction."""
+    missing = [
+        code
+        for code, folder in catalogue_folders().items()
+        if not any(
+            (Path(path) / folder / "LC_MESSAGES" / "django.mo").exists()
+            for path in settings.LOCALE_PATHS
+        )
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"LANGUAGES has {', '.join(missing)} but locale/ has no compiled catalogue "
+            "for it: its readers get the site's own words in English.",
+            hint="Run `make messages`, translate the new strings in "
+            "locale/translations/*.json and run it again (docs/languages.md).",
+            id="cms.W006",
         )
     ]
 

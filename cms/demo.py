@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from cms.languages import languages_with
 from cms.models import HomePage
 from cms.sites import base_url_host_port, sync_default_site
 
@@ -85,9 +86,8 @@ def load_home_page(*, update: bool = True) -> HomePage:
     else:
         sync_default_site()
 
-    for code, title in HOME_TITLES.items():
-        if code == "en":
-            continue
+    for code in languages_with(HOME_TITLES, HOME_INTROS):
+        title = HOME_TITLES[code]
         locale = Locale.objects.get(language_code=code)
         translation = home.get_translation_or_none(locale)
         if translation is None:

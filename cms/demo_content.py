@@ -10,6 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection, Locale
 
 from cms.demo_translations import FLYER_EN, FLYER_TRANSLATIONS, MACHINE_TOOL
+from cms.languages import languages_with
 from cms.machine_translation import mark_machine_drafted
 from cms.models import BulletinIndexPage, BulletinPage
 from events import demo as events_demo
@@ -348,9 +349,8 @@ def load_bulletin_index(home, *, update: bool = True) -> BulletinIndexPage:
         )
     if created or update:
         _publish(index, {"title": INDEX_TITLES["en"]})
-    for code, title in INDEX_TITLES.items():
-        if code == "en":
-            continue
+    for code in languages_with(INDEX_TITLES):
+        title = INDEX_TITLES[code]
         locale = Locale.objects.get(language_code=code)
         translation = index.get_translation_or_none(locale)
         if translation is None:

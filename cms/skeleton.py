@@ -1,18 +1,64 @@
 """What a new deployment needs before staff write anything, built by ``setup_site``.
 
-The six locales; the project's home page in place of Wagtail's welcome page, with the
+A locale per language of LANGUAGES; the project's home page in place of Wagtail's welcome page, with the
 bulletin index, the event index and the signup page under it in every language; the
 header menu; the four task-force lists. No demo content and no people: ``load_demo``
 builds the same skeleton and fills it. The builders are the demo's own, told to leave
 alone whatever exists.
+
+A language the builders have no texts for gets no pages of its own: its readers are
+served the English ones under its prefix (cms.languages), marked as English, until
+staff translate them. An English copy would go live marked as that language instead.
+``missing_texts`` says which languages and pages, for the commands to tell the operator.
 """
 
+from django.conf import settings
 from django.db import transaction
 
 from cms import demo, demo_content
 from cms.models import HomePage
 from events import demo as events_demo
 from subscribers import demo as subscribers_demo
+
+
+def skeleton_texts() -> dict[str, tuple[dict, ...]]:
+    """Each translated part of the skeleton and the texts (keyed by language) it is
+    built from."""
+    return {
+        "home page (cms/demo.py)": (demo.HOME_TITLES, demo.HOME_INTROS),
+        "signup page (subscribers/demo.py)": (
+            subscribers_demo.SIGNUP_TITLES,
+            subscribers_demo.SIGNUP_INTROS,
+        ),
+        "event index (events/demo.py)": (events_demo.INDEX_TITLES,),
+        "bulletin index (cms/demo_content.py)": (demo_content.INDEX_TITLES,),
+        "task-force list names (subscribers/demo.py)": tuple(
+            subscribers_demo.LIST_TRANSLATIONS.values()
+        ),
+    }
+
+
+def missing_texts() -> dict[str, list[str]]:
+    """The languages of LANGUAGES (English aside) the skeleton lacks a text for, each
+    with the parts it lacks."""
+    missing: dict[str, list[str]] = {}
+    for part, texts in skeleton_texts().items():
+        for code, _name in settings.LANGUAGES:
+            if code != settings.LANGUAGE_CODE and not all(code in t for t in texts):
+                missing.setdefault(code, []).append(part)
+    return missing
+
+
+def missing_texts_warnings() -> list[str]:
+    """One line per language ``missing_texts`` finds, for the operator."""
+    names = dict(settings.LANGUAGES)
+    return [
+        f"No {code} ({names[code]}) text for the {'; '.join(parts)}: not made in "
+        f"{code}, so /{code}/ readers see the English ones until staff translate them "
+        "in the admin, or the texts are added and this command is run again "
+        "(docs/languages.md)."
+        for code, parts in missing_texts().items()
+    ]
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.demo_translations import MACHINE_TOOL
+from cms.languages import languages_with
 from cms.machine_translation import mark_machine_drafted
 from events.models import EventIndexPage, EventPage
 from subscribers.demo import demo_list
@@ -182,9 +183,8 @@ def load_event_index(home, *, update: bool = True):
         )
     if created or update:
         _publish(index, {"title": INDEX_TITLES["en"]})
-    for code, title in INDEX_TITLES.items():
-        if code == "en":
-            continue
+    for code in languages_with(INDEX_TITLES):
+        title = INDEX_TITLES[code]
         locale = Locale.objects.get(language_code=code)
         translation = index.get_translation_or_none(locale)
         if translation is None:

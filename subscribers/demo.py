@@ -279,6 +279,7 @@ def load_signup_page(home, *, update: bool = True) -> SignupPage:
     from wagtail.models import Locale
 
     from cms.demo import publish_if_changed
+    from cms.languages import languages_with
 
     page = SignupPage.objects.child_of(home).filter(slug="join").first()
     created = page is None
@@ -290,9 +291,8 @@ def load_signup_page(home, *, update: bool = True) -> SignupPage:
         publish_if_changed(
             page, title=SIGNUP_TITLES["en"], intro=f"<p>{SIGNUP_INTROS['en']}</p>"
         )
-    for code, title in SIGNUP_TITLES.items():
-        if code == "en":
-            continue
+    for code in languages_with(SIGNUP_TITLES, SIGNUP_INTROS):
+        title = SIGNUP_TITLES[code]
         translation = page.get_translation_or_none(
             Locale.objects.get(language_code=code)
         )

@@ -4,6 +4,7 @@ languages, with no demo content, and a second run that changes nothing."""
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Locale, Page, Revision, Site
@@ -20,6 +21,7 @@ from subscribers.models import (
 
 pytestmark = pytest.mark.django_db
 
+# The languages setup_site has texts for; it makes a locale for every one of LANGUAGES.
 LANGUAGES = ["ar", "en", "es", "hi", "pl", "zh-hans"]
 WELCOME = "Welcome to your new Wagtail site!"
 
@@ -57,9 +59,9 @@ def snapshot() -> dict:
     }
 
 
-def setup_site() -> str:
+def setup_site(stderr: io.StringIO | None = None) -> str:
     out = io.StringIO()
-    call_command("setup_site", stdout=out)
+    call_command("setup_site", stdout=out, stderr=stderr or io.StringIO())
     return out.getvalue()
 
 
@@ -72,7 +74,7 @@ def test_setup_site_builds_the_six_language_site_once(client):
     assert snapshot() == first, "a second run changes nothing"
 
     assert "createsuperuser" in said
-    assert first["locales"] == LANGUAGES
+    assert first["locales"] == sorted(code for code, _name in settings.LANGUAGES)
     site = Site.objects.get(is_default_site=True)
     assert site.root_page.specific_class is HomePage
     assert not Page.objects.filter(title=WELCOME).exists()
@@ -138,3 +140,33 @@ def test_setup_site_takes_a_list_staff_made_under_another_slug():
     assert MailingList.objects.filter(name="Legal Protection/Services").get().slug == (
         "legal"
     )
+
+
+def test_setup_site_names_a_language_it_has_no_texts_for(settings):
+    """A language added to LANGUAGES without its texts in the builders: its locale,
+    no pages of its own (an English copy would go live marked French) and a warning
+    that says what is missing. (The English pages under /fr/ are cms.languages' fallback,
+    whose language list is read once at start: not something to override here.)"""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.WAGTAIL_CONTENT_LANGUAGES = [
+        *settings.WAGTAIL_CONTENT_LANGUAGES,
+        ("fr", "Français"),
+    ]
+    fresh_install()
+    warnings = io.StringIO()
+
+    said = setup_site(stderr=warnings)
+
+    assert "Site ready" in said
+    assert Locale.objects.filter(language_code="fr").exists()
+    assert not Page.objects.filter(locale__language_code="fr").exists()
+    assert Page.objects.count() == 6 * 4 + 1
+    warning = warnings.getvalue()
+    assert warning.startswith(
+        "No fr (Français) text for the home page (cms/demo.py); signup page "
+        "(subscribers/demo.py); event index (events/demo.py); bulletin index "
+        "(cms/demo_content.py); task-force list names (subscribers/demo.py): "
+        "not made in fr"
+    ), warning
+    assert "docs/languages.md" in warning
+    assert warning.count("\n") == 1, "one line per language, none for the six"

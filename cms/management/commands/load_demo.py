@@ -4,6 +4,7 @@ from django.db import transaction
 
 from campaigns import demo as campaigns_demo
 from cms import demo, demo_content
+from cms.skeleton import missing_texts_warnings
 from subscribers import demo as subscribers_demo
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             campaigns_demo.load_organizer_permissions()
             demo.load_menu()
             username, password = demo.load_staff()
+        for warning in missing_texts_warnings():
+            self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(lists)} lists, {people} subscribers."
