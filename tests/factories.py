@@ -6,10 +6,11 @@ from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
 from subscribers.models import MailingList, Subscriber
+from tests.languages import LANGUAGES
 
 
 def build_home_page() -> HomePage:
-    for code in ("en", "es", "hi", "zh-hans", "ar", "pl"):
+    for code in LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
     root = Page.get_first_root_node()
     if root is None:  # a transactional test flushed the tree Wagtail's migration made

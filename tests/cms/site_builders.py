@@ -1,4 +1,4 @@
-"""A public site in six languages for the way-finding tests: home pages with the header
+"""A public site in every language for the way-finding tests: home pages with the header
 menu, bulletins (the Spanish one with its own body), an upcoming event, a petition and
 the join page, each translated into every language."""
 
@@ -17,8 +17,8 @@ from tests.factories import (
     stream,
     translate_page,
 )
+from tests.languages import LANGUAGES
 
-LANGUAGES = ["en", "es", "hi", "zh-hans", "ar", "pl"]
 # Titles each language's reader sees on the menu links; the petition's link has a label.
 TITLES = {
     "bulletins": {

@@ -19,6 +19,7 @@ from tests.factories import (
     build_event,
     translate_page,
 )
+from tests.languages import LANGUAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +223,7 @@ def test_email_preview_mode(bulletin):
     assert "%%UNSUBSCRIBE_URL%%" in response.content.decode()
 
 
-@pytest.mark.parametrize("language", ["en", "es", "hi", "zh-hans", "ar", "pl"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_admin_previews_the_email_in_each_language(client, bulletin, language):
     client.force_login(SuperuserFactory())
     url = reverse("cms_email_preview:preview", args=[bulletin.pk])

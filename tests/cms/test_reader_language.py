@@ -16,10 +16,9 @@ from tests.factories import (
     build_event_index,
     translate_page,
 )
+from tests.languages import LANGUAGES
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ["en", "es", "hi", "zh-hans", "ar", "pl"]
 
 
 def prefix(language: str) -> str:

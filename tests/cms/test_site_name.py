@@ -8,10 +8,10 @@ from django.utils import translation
 from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers.emails import send_confirmation_email
 from tests.factories import MailingListFactory, build_event, make_subscriber
+from tests.languages import LANGUAGES
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ["en", "es", "hi", "zh-hans", "ar", "pl"]
 ANOTHER_OFFICE = "Mayor's Office of Immigrant Affairs"
 
 
