@@ -185,11 +185,13 @@ def load_lists(*, update: bool = True) -> list[MailingList]:
     """The four task-force lists, named in all six languages; idempotent.
 
     A list is found by its slug or its name. Without ``update`` (``setup_site``) a list
-    that exists is left as staff keep it; only missing lists are made."""
+    that exists is left as staff keep it; only missing lists, and names in a language
+    it has none in (one added to LANGUAGES since), are made."""
     lists = []
     for spec in TASK_FORCE_LISTS:
         mailing_list = demo_list(spec["slug"])
         if mailing_list is not None and not update:
+            _add_missing_names(mailing_list, LIST_TRANSLATIONS[spec["slug"]])
             lists.append(mailing_list)
             continue
         fields = {k: v for k, v in spec.items() if k != "slug"}
@@ -213,6 +215,18 @@ def load_lists(*, update: bool = True) -> list[MailingList]:
             )
         lists.append(mailing_list)
     return lists
+
+
+def _add_missing_names(mailing_list: MailingList, names: dict) -> None:
+    from cms.languages import languages_with
+
+    for language in languages_with(names):
+        name, description = names[language]
+        MailingListTranslation.objects.get_or_create(
+            mailing_list=mailing_list,
+            language=language,
+            defaults={"name": name, "description": description},
+        )
 
 
 def load_subscribers(lists: list[MailingList]) -> int:

@@ -170,3 +170,31 @@ def test_setup_site_names_a_language_it_has_no_texts_for(settings):
     ), warning
     assert "docs/languages.md" in warning
     assert warning.count("\n") == 1, "one line per language, none for the six"
+
+
+def test_setup_site_adds_the_list_names_of_a_language_added_since(
+    settings, monkeypatch
+):
+    """Lists that exist are left as staff keep them, but a language added to LANGUAGES
+    later gets its names once the builders have them (the warning's promise)."""
+    from subscribers.demo import LIST_TRANSLATIONS
+
+    fresh_install()
+    setup_site()
+    MailingList.objects.filter(slug="mental-health").update(name="Well-being")
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.WAGTAIL_CONTENT_LANGUAGES = [
+        *settings.WAGTAIL_CONTENT_LANGUAGES,
+        ("fr", "Français"),
+    ]
+    for slug, names in LIST_TRANSLATIONS.items():
+        monkeypatch.setitem(names, "fr", (f"Liste {slug}", "Description."))
+
+    setup_site()
+
+    french = MailingListTranslation.objects.filter(language="fr")
+    assert sorted(french.values_list("name", flat=True)) == sorted(
+        f"Liste {slug}" for slug in LIST_TRANSLATIONS
+    )
+    assert MailingListTranslation.objects.count() == 4 * 6
+    assert MailingList.objects.get(slug="mental-health").name == "Well-being"
