@@ -93,7 +93,10 @@ def main(
     )
     table: dict = {}
     for source in sources:
-        table.update(json.loads(source.read_text()))
+        # Merged per language, so a file of one language's translations (a language
+        # being added) leaves the others' translations of the same strings in place.
+        for msgid, translations in json.loads(source.read_text()).items():
+            table.setdefault(msgid, {}).update(translations)
     failed = False
     for language, folder in folders.items():
         path = locale_dir / folder / "LC_MESSAGES" / "django.po"

@@ -64,3 +64,22 @@ def test_a_language_with_no_catalogue_yet_says_make_messages(tmp_path, capsys):
     said = capsys.readouterr().err
     assert said.startswith("fr: no ")
     assert said.endswith("django.po: run `make messages`\n")
+
+
+def test_a_file_of_one_language_keeps_the_others_translations(tmp_path):
+    """A language being added keeps its translations in a file of its own."""
+    catalogue(tmp_path, "es", ["Name"])
+    catalogue(tmp_path, "fr", ["Name"])
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "a.json").write_text('{"Name": {"es": "Nombre"}}')
+    (tmp_path / "translations" / "fr.json").write_text('{"Name": {"fr": "Nom"}}')
+
+    assert (
+        po_fill.main(
+            ["po_fill.py"], locale_dir=tmp_path, folders={"es": "es", "fr": "fr"}
+        )
+        == 0
+    )
+
+    spanish = polib.pofile(str(tmp_path / "es" / "LC_MESSAGES" / "django.po"))
+    assert spanish.find("Name").msgstr == "Nombre"
