@@ -10,7 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection, Locale
 
 from cms.demo_translations import FLYER_EN, FLYER_TRANSLATIONS, MACHINE_TOOL
-from cms.languages import languages_with
+from cms.languages import languages_with, parent_translated
 from cms.machine_translation import mark_machine_drafted
 from cms.models import BulletinIndexPage, BulletinPage
 from events import demo as events_demo
@@ -354,6 +354,8 @@ def load_bulletin_index(home, *, update: bool = True) -> BulletinIndexPage:
         locale = Locale.objects.get(language_code=code)
         translation = index.get_translation_or_none(locale)
         if translation is None:
+            if not parent_translated(index, locale):
+                continue
             translation = index.copy_for_translation(locale)
         elif not update:
             continue

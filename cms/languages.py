@@ -45,6 +45,13 @@ def languages_with(*texts: dict) -> list[str]:
     ]
 
 
+def parent_translated(page, locale) -> bool:
+    """Whether ``page``'s parent has a translation in ``locale``, so that the page can
+    be translated there without copying its parent: an English copy of the home page
+    would go live marked as that language."""
+    return page.get_parent().get_translation_or_none(locale) is not None
+
+
 def site_name() -> str:
     """The office's name (SITE_NAME) in the active language: the web header, feeds and
     every e-mail say the same. A SITE_NAME the catalogues do not hold stays as written."""

@@ -20,6 +20,8 @@ from cms.models import HomePage
 from events import demo as events_demo
 from subscribers import demo as subscribers_demo
 
+UNDER_THE_HOME_PAGE = " (nor, without its home page, any page under it)"
+
 
 def skeleton_texts() -> dict[str, tuple[dict, ...]]:
     """Each translated part of the skeleton and the texts (keyed by language) it is
@@ -52,11 +54,12 @@ def missing_texts() -> dict[str, list[str]]:
 def missing_texts_warnings() -> list[str]:
     """One line per language ``missing_texts`` finds, for the operator."""
     names = dict(settings.LANGUAGES)
+    home = next(iter(skeleton_texts()))
     return [
         f"No {code} ({names[code]}) text for the {'; '.join(parts)}: not made in "
-        f"{code}, so /{code}/ readers see the English ones until staff translate them "
-        "in the admin, or the texts are added and this command is run again "
-        "(docs/languages.md)."
+        f"{code}{UNDER_THE_HOME_PAGE if home in parts else ''}, so /{code}/ readers "
+        "see the English ones until staff translate them in the admin, or the texts "
+        "are added and this command is run again (docs/languages.md)."
         for code, parts in missing_texts().items()
     ]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.demo_translations import MACHINE_TOOL
-from cms.languages import languages_with
+from cms.languages import languages_with, parent_translated
 from cms.machine_translation import mark_machine_drafted
 from events.models import EventIndexPage, EventPage
 from subscribers.demo import demo_list
@@ -188,6 +188,8 @@ def load_event_index(home, *, update: bool = True):
         locale = Locale.objects.get(language_code=code)
         translation = index.get_translation_or_none(locale)
         if translation is None:
+            if not parent_translated(index, locale):
+                continue
             translation = index.copy_for_translation(locale)
         elif not update:
             continue

@@ -293,7 +293,7 @@ def load_signup_page(home, *, update: bool = True) -> SignupPage:
     from wagtail.models import Locale
 
     from cms.demo import publish_if_changed
-    from cms.languages import languages_with
+    from cms.languages import languages_with, parent_translated
 
     page = SignupPage.objects.child_of(home).filter(slug="join").first()
     created = page is None
@@ -307,13 +307,12 @@ def load_signup_page(home, *, update: bool = True) -> SignupPage:
         )
     for code in languages_with(SIGNUP_TITLES, SIGNUP_INTROS):
         title = SIGNUP_TITLES[code]
-        translation = page.get_translation_or_none(
-            Locale.objects.get(language_code=code)
-        )
+        locale = Locale.objects.get(language_code=code)
+        translation = page.get_translation_or_none(locale)
         if translation is None:
-            translation = page.copy_for_translation(
-                Locale.objects.get(language_code=code)
-            )
+            if not parent_translated(page, locale):
+                continue
+            translation = page.copy_for_translation(locale)
         elif not update:
             continue
         publish_if_changed(

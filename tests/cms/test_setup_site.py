@@ -166,7 +166,7 @@ def test_setup_site_names_a_language_it_has_no_texts_for(settings):
         "No fr (Français) text for the home page (cms/demo.py); signup page "
         "(subscribers/demo.py); event index (events/demo.py); bulletin index "
         "(cms/demo_content.py); task-force list names (subscribers/demo.py): "
-        "not made in fr"
+        "not made in fr (nor, without its home page, any page under it)"
     ), warning
     assert "docs/languages.md" in warning
     assert warning.count("\n") == 1, "one line per language, none for the six"
@@ -198,3 +198,37 @@ def test_setup_site_adds_the_list_names_of_a_language_added_since(
     )
     assert MailingListTranslation.objects.count() == 4 * 6
     assert MailingList.objects.get(slug="mental-health").name == "Well-being"
+
+
+def test_setup_site_without_a_languages_home_page_makes_nothing_under_it(
+    settings, monkeypatch
+):
+    """Every text but the home page's: the pages under it are not made in French
+    either (translating them would copy the English home page in as French)."""
+    from cms import demo_content
+    from events import demo as events_demo
+    from subscribers import demo as subscribers_demo
+
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.WAGTAIL_CONTENT_LANGUAGES = [
+        *settings.WAGTAIL_CONTENT_LANGUAGES,
+        ("fr", "Français"),
+    ]
+    for texts in (
+        subscribers_demo.SIGNUP_TITLES,
+        subscribers_demo.SIGNUP_INTROS,
+        events_demo.INDEX_TITLES,
+        demo_content.INDEX_TITLES,
+    ):
+        monkeypatch.setitem(texts, "fr", "En français")
+    fresh_install()
+    warnings = io.StringIO()
+
+    setup_site(stderr=warnings)
+
+    assert not Page.objects.filter(locale__language_code="fr").exists()
+    assert warnings.getvalue().startswith(
+        "No fr (Français) text for the home page (cms/demo.py); task-force list "
+        "names (subscribers/demo.py): not made in fr (nor, without its home page, "
+        "any page under it)"
+    ), warnings.getvalue()
