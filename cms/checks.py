@@ -225,8 +225,13 @@ def check_local_time_name(app_configs=None, **kwargs):
         Warning(
             f"TIME_ZONE is {settings.TIME_ZONE} but LOCAL_TIME_NAME is not set: "
             'event and alert times are labelled "Chicago time".',
-            hint='Set LOCAL_TIME_NAME (e.g. "New York time") and LOCAL_TIME_NAME_ES, '
-            "_HI, _ZH_HANS, _AR, _PL for the other languages.",
+            hint='Set LOCAL_TIME_NAME (e.g. "New York time") and LOCAL_TIME_NAME_'
+            + ", _".join(
+                code.upper().replace("-", "_")
+                for code, _name in settings.LANGUAGES
+                if code != settings.LANGUAGE_CODE
+            )
+            + " for the other languages.",
             id="cms.W005",
         )
     ]

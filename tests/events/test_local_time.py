@@ -75,6 +75,20 @@ def test_another_zone_without_a_name_is_warned_of():
         assert warnings() == []
 
 
+def test_the_warning_names_a_variable_per_language(settings):
+    settings.TIME_ZONE, settings.LOCAL_TIME_NAMES = "America/New_York", {}
+
+    def hint():
+        (warning,) = [m for m in run_checks() if m.id == "cms.W005"]
+        return warning.hint
+
+    assert hint().endswith(
+        "LOCAL_TIME_NAME_ES, _HI, _ZH_HANS, _AR, _PL for the other languages."
+    )
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    assert hint().endswith("_AR, _PL, _FR for the other languages.")
+
+
 def test_names_per_language_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("LOCAL_TIME_NAME", "New York time")
     monkeypatch.setenv("LOCAL_TIME_NAME_ZH_HANS", "纽约时间")
