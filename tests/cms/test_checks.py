@@ -336,12 +336,12 @@ def test_the_console_mail_backend_under_production_settings_warns(deployable):
 
 def test_a_language_without_a_compiled_catalogue(deployable, tmp_path):
     """A language added to LANGUAGES before its catalogue is made and compiled."""
-    deployable.LANGUAGES = [*deployable.LANGUAGES, ("fr", "Français")]
+    deployable.LANGUAGES = [*deployable.LANGUAGES, ("eo", "Esperanto")]
     problems = cms_problems()
     assert set(problems) == {"cms.W006"}
-    assert problems["cms.W006"].startswith("LANGUAGES has fr but locale/")
+    assert problems["cms.W006"].startswith("LANGUAGES has eo but locale/")
 
-    compiled = tmp_path / "fr" / "LC_MESSAGES" / "django.mo"
+    compiled = tmp_path / "eo" / "LC_MESSAGES" / "django.mo"
     compiled.parent.mkdir(parents=True)
     compiled.write_bytes(b"")
     deployable.LOCALE_PATHS = [*deployable.LOCALE_PATHS, tmp_path]

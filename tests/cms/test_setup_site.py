@@ -147,10 +147,10 @@ def test_setup_site_names_a_language_it_has_no_texts_for(settings):
     no pages of its own (an English copy would go live marked French) and a warning
     that says what is missing. (The English pages under /fr/ are cms.languages' fallback,
     whose language list is read once at start: not something to override here.)"""
-    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.LANGUAGES = [*settings.LANGUAGES, ("eo", "Esperanto")]
     settings.WAGTAIL_CONTENT_LANGUAGES = [
         *settings.WAGTAIL_CONTENT_LANGUAGES,
-        ("fr", "Français"),
+        ("eo", "Esperanto"),
     ]
     fresh_install()
     warnings = io.StringIO()
@@ -158,15 +158,15 @@ def test_setup_site_names_a_language_it_has_no_texts_for(settings):
     said = setup_site(stderr=warnings)
 
     assert "Site ready" in said
-    assert Locale.objects.filter(language_code="fr").exists()
-    assert not Page.objects.filter(locale__language_code="fr").exists()
+    assert Locale.objects.filter(language_code="eo").exists()
+    assert not Page.objects.filter(locale__language_code="eo").exists()
     assert Page.objects.count() == 6 * 4 + 1
     warning = warnings.getvalue()
     assert warning.startswith(
-        "No fr (Français) text for the home page (cms/demo.py); signup page "
+        "No eo (Esperanto) text for the home page (cms/demo.py); signup page "
         "(subscribers/demo.py); event index (events/demo.py); bulletin index "
         "(cms/demo_content.py); task-force list names (subscribers/demo.py): "
-        "not made in fr (nor, without its home page, any page under it)"
+        "not made in eo (nor, without its home page, any page under it)"
     ), warning
     assert "docs/languages.md" in warning
     assert warning.count("\n") == 1, "one line per language, none for the six"
@@ -182,17 +182,17 @@ def test_setup_site_adds_the_list_names_of_a_language_added_since(
     fresh_install()
     setup_site()
     MailingList.objects.filter(slug="mental-health").update(name="Well-being")
-    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.LANGUAGES = [*settings.LANGUAGES, ("eo", "Esperanto")]
     settings.WAGTAIL_CONTENT_LANGUAGES = [
         *settings.WAGTAIL_CONTENT_LANGUAGES,
-        ("fr", "Français"),
+        ("eo", "Esperanto"),
     ]
     for slug, names in LIST_TRANSLATIONS.items():
-        monkeypatch.setitem(names, "fr", (f"Liste {slug}", "Description."))
+        monkeypatch.setitem(names, "eo", (f"Liste {slug}", "Description."))
 
     setup_site()
 
-    french = MailingListTranslation.objects.filter(language="fr")
+    french = MailingListTranslation.objects.filter(language="eo")
     assert sorted(french.values_list("name", flat=True)) == sorted(
         f"Liste {slug}" for slug in LIST_TRANSLATIONS
     )
@@ -209,10 +209,10 @@ def test_setup_site_without_a_languages_home_page_makes_nothing_under_it(
     from events import demo as events_demo
     from subscribers import demo as subscribers_demo
 
-    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    settings.LANGUAGES = [*settings.LANGUAGES, ("eo", "Esperanto")]
     settings.WAGTAIL_CONTENT_LANGUAGES = [
         *settings.WAGTAIL_CONTENT_LANGUAGES,
-        ("fr", "Français"),
+        ("eo", "Esperanto"),
     ]
     for texts in (
         subscribers_demo.SIGNUP_TITLES,
@@ -220,15 +220,15 @@ def test_setup_site_without_a_languages_home_page_makes_nothing_under_it(
         events_demo.INDEX_TITLES,
         demo_content.INDEX_TITLES,
     ):
-        monkeypatch.setitem(texts, "fr", "En français")
+        monkeypatch.setitem(texts, "eo", "En Esperanto")
     fresh_install()
     warnings = io.StringIO()
 
     setup_site(stderr=warnings)
 
-    assert not Page.objects.filter(locale__language_code="fr").exists()
+    assert not Page.objects.filter(locale__language_code="eo").exists()
     assert warnings.getvalue().startswith(
-        "No fr (Français) text for the home page (cms/demo.py); task-force list "
-        "names (subscribers/demo.py): not made in fr (nor, without its home page, "
+        "No eo (Esperanto) text for the home page (cms/demo.py); task-force list "
+        "names (subscribers/demo.py): not made in eo (nor, without its home page, "
         "any page under it)"
     ), warnings.getvalue()
