@@ -151,7 +151,8 @@ def load_staff() -> tuple[str, str]:
     return ADMIN_USERNAME, password
 
 
-# Short labels for the header menu; the other links show their page's title.
+# Short labels for the header menu; the other links, and these in a language with no
+# label here, show their page's title.
 MENU_LABELS = {
     "take-action": {
         "en": "Take action",
@@ -199,7 +200,7 @@ def load_menu() -> None:
                 "id": f"menu-{name}",
                 "value": {
                     "page": target.pk,
-                    "label": MENU_LABELS[label][code] if label else "",
+                    "label": MENU_LABELS[label].get(code, "") if label else "",
                 },
             }
             for name, target, label in targets

@@ -37,6 +37,7 @@ def skeleton_texts() -> dict[str, tuple[dict, ...]]:
         "task-force list names (subscribers/demo.py)": tuple(
             subscribers_demo.LIST_TRANSLATIONS.values()
         ),
+        "header menu labels (cms/demo.py)": tuple(demo.MENU_LABELS.values()),
     }
 
 

@@ -165,8 +165,9 @@ def test_setup_site_names_a_language_it_has_no_texts_for(settings):
     assert warning.startswith(
         "No eo (Esperanto) text for the home page (cms/demo.py); signup page "
         "(subscribers/demo.py); event index (events/demo.py); bulletin index "
-        "(cms/demo_content.py); task-force list names (subscribers/demo.py): "
-        "not made in eo (nor, without its home page, any page under it)"
+        "(cms/demo_content.py); task-force list names (subscribers/demo.py); header "
+        "menu labels (cms/demo.py): not made in eo (nor, without its home page, any "
+        "page under it)"
     ), warning
     assert "docs/languages.md" in warning
     assert warning.count("\n") == 1, "one line per language, none for the six"
@@ -229,6 +230,31 @@ def test_setup_site_without_a_languages_home_page_makes_nothing_under_it(
     assert not Page.objects.filter(locale__language_code="eo").exists()
     assert warnings.getvalue().startswith(
         "No eo (Esperanto) text for the home page (cms/demo.py); task-force list "
-        "names (subscribers/demo.py): not made in eo (nor, without its home page, "
-        "any page under it)"
+        "names (subscribers/demo.py); header menu labels (cms/demo.py): not made in "
+        "eo (nor, without its home page, any page under it)"
     ), warnings.getvalue()
+
+
+def test_setup_site_menu_of_a_language_without_labels_shows_page_titles(
+    settings, monkeypatch
+):
+    """A home page text but no menu labels: the menu's links show their pages'
+    titles, as links without a label do (it stopped with KeyError)."""
+    from cms import demo
+
+    settings.LANGUAGES = [*settings.LANGUAGES, ("eo", "Esperanto")]
+    settings.WAGTAIL_CONTENT_LANGUAGES = [
+        *settings.WAGTAIL_CONTENT_LANGUAGES,
+        ("eo", "Esperanto"),
+    ]
+    monkeypatch.setitem(demo.HOME_TITLES, "eo", "Ĉikago estas kun vi")
+    monkeypatch.setitem(demo.HOME_INTROS, "eo", "Por ĉiuj loĝantoj.")
+    fresh_install()
+    warnings = io.StringIO()
+
+    setup_site(stderr=warnings)
+
+    home = HomePage.objects.get(locale__language_code="eo")
+    assert home.title == "Ĉikago estas kun vi"
+    assert [link.value["label"] for link in home.menu] == ["", "", ""]
+    assert "header menu labels (cms/demo.py): not made in eo," in warnings.getvalue()
