@@ -26,7 +26,9 @@ def catalogue(locale_dir, folder: str, msgids: list[str]) -> None:
 
 def test_the_folders_are_those_of_the_settings(capsys):
     assert po_fill.main(["po_fill.py", "--folders"]) == 0
-    assert capsys.readouterr().out.split() == ["es", "hi", "zh_Hans", "ar", "pl"]
+    folders = capsys.readouterr().out.split()
+    assert folders[:5] == ["es", "hi", "zh_Hans", "ar", "pl"]
+    assert len(folders) == len(settings.LANGUAGES) - 1, "all but English"
 
 
 def test_missing_strings_are_named_per_language(tmp_path, capsys):
