@@ -211,12 +211,17 @@ def test_a_flood_of_signups_for_one_mailbox_sends_at_most_the_allowance(
     assert len(answers) == 1
 
 
-def test_unsubscribe_from_everything_is_set_apart_and_asks_first(client, outreach):
+def spanish_priya_on(mailing_list) -> Subscriber:
     priya = Subscriber.for_email("priya@example.org", language="es")
     priya.save()
     Subscription.objects.create(
-        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
+        subscriber=priya, mailing_list=mailing_list, status="confirmed", source="signup"
     )
+    return priya
+
+
+def test_unsubscribe_from_everything_is_set_apart_and_asks_first(client, outreach):
+    priya = spanish_priya_on(outreach)
     path = tokens.preferences_url(priya.pk).removeprefix(BASE)
     page = client.get(path).content.decode()
 
@@ -264,11 +269,7 @@ def test_confirming_redirects_and_reload_shows_the_result(
 def test_unsubscribing_from_the_page_redirects_to_a_done_page_in_the_readers_language(
     client, outreach
 ):
-    priya = Subscriber.for_email("priya@example.org", language="es")
-    priya.save()
-    Subscription.objects.create(
-        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
-    )
+    priya = spanish_priya_on(outreach)
     path = tokens.unsubscribe_url(priya.pk).removeprefix(BASE)
     page = client.get(path).content.decode()
     hidden = dict(
