@@ -95,6 +95,14 @@ def mailgun_env(port: int) -> dict[str, str]:
     }
 
 
+def worker_env(port: int) -> dict[str, str]:
+    env = bench_send.base_env(MAILING_PARALLEL_BATCHES="2", **mailgun_env(port))
+    # Workers log through Django's LOGGING (cms.celery), at LOG_LEVEL: INFO, for the
+    # "ready." line this waits for (--loglevel is not what decides).
+    env["LOG_LEVEL"] = "INFO"
+    return env
+
+
 def start_worker(name: str, queues: str, concurrency: int, port: int, log: Path):
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
@@ -118,13 +126,14 @@ def start_worker(name: str, queues: str, concurrency: int, port: int, log: Path)
                 "--without-gossip",
             ],
             cwd=ROOT,
-            env=bench_send.base_env(MAILING_PARALLEL_BATCHES="2", **mailgun_env(port)),
+            env=worker_env(port),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while b" ready." not in log.read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
             raise SystemExit(f"{name} worker did not start:\n{log.read_text()}")
         time.sleep(0.2)
     return process
