@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.form_errors import FocusFirstErrorMixin
+from cms.form_fields import honeypot_field
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
 
@@ -17,12 +18,7 @@ class RsvpForm(FocusFirstErrorMixin, forms.Form):
     )
     join_list = forms.BooleanField(label="", required=False)
     # Humans never see this field; bots that fill every input do.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     def __init__(self, *args, list_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.form_errors import FocusFirstErrorMixin
+from cms.form_fields import honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -81,12 +82,7 @@ class SignupForm(FocusFirstErrorMixin, forms.Form):
         },
     )
     # Honeypot: hidden from people, filled in by naive bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     def __init__(self, *args, lists=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,12 +154,7 @@ class NewLinkForm(FocusFirstErrorMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     # Honeypot: hidden from people, filled in by naive bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     @property
     def is_bot(self) -> bool:
