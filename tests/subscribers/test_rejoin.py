@@ -83,16 +83,22 @@ def ticked_lists(html: str) -> set[str]:
     }
 
 
+def priya_on(mailing_list, *, language: str = "es") -> Subscriber:
+    """Priya, confirmed on ``mailing_list``."""
+    priya = Subscriber.for_email("priya@example.org", language=language)
+    priya.save()
+    Subscription.objects.create(
+        subscriber=priya, mailing_list=mailing_list, status="confirmed", source="signup"
+    )
+    return priya
+
+
 def test_saving_preferences_does_not_confirm_a_strangers_signup(
     client, join_page, legal, outreach, django_capture_on_commit_callbacks
 ):
     """A stranger signs Priya up; she opens her own preferences, changes only her
     language and saves: the stranger's list stays unconfirmed and never looks ticked."""
-    priya = Subscriber.for_email("priya@example.org", language="en")
-    priya.save()
-    Subscription.objects.create(
-        subscriber=priya, mailing_list=outreach, status="confirmed", source="signup"
-    )
+    priya = priya_on(outreach, language="en")
     join(
         client,
         join_page,
@@ -211,17 +217,8 @@ def test_a_flood_of_signups_for_one_mailbox_sends_at_most_the_allowance(
     assert len(answers) == 1
 
 
-def spanish_priya_on(mailing_list) -> Subscriber:
-    priya = Subscriber.for_email("priya@example.org", language="es")
-    priya.save()
-    Subscription.objects.create(
-        subscriber=priya, mailing_list=mailing_list, status="confirmed", source="signup"
-    )
-    return priya
-
-
 def test_unsubscribe_from_everything_is_set_apart_and_asks_first(client, outreach):
-    priya = spanish_priya_on(outreach)
+    priya = priya_on(outreach)
     path = tokens.preferences_url(priya.pk).removeprefix(BASE)
     page = client.get(path).content.decode()
 
@@ -269,7 +266,7 @@ def test_confirming_redirects_and_reload_shows_the_result(
 def test_unsubscribing_from_the_page_redirects_to_a_done_page_in_the_readers_language(
     client, outreach
 ):
-    priya = spanish_priya_on(outreach)
+    priya = priya_on(outreach)
     path = tokens.unsubscribe_url(priya.pk).removeprefix(BASE)
     page = client.get(path).content.decode()
     hidden = dict(
