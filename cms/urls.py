@@ -9,6 +9,7 @@ from wagtail.documents.views import serve as document_views
 
 from campaigns import views as campaigns_views
 from cms import (
+    documents,
     logins,
     url_converters,  # noqa: F401 - registers <id:...>
     webhooks,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon),
     path("robots.txt", cms_views.robots),
     path("admin/", include(wagtailadmin_urls)),
+    re_path(r"^documents/(\d+)/(.*)$", documents.serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     # Django's language form; the site's own switcher is plain links to each language.
     path("i18n/setlang/", cms_views.set_language, name="set_language"),
