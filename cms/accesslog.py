@@ -13,6 +13,7 @@ every handler) and by gunicorn's access log (``cms/gunicorn_conf.py``).
 
 import logging
 import re
+from datetime import datetime
 
 from gunicorn.glogging import Logger
 
@@ -83,6 +84,14 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+    def formatTime(self, record, datefmt=None):
+        # The site's zone (Django sets the process's TZ to TIME_ZONE) with its offset:
+        # a bare "10:03:19" on a UTC server left operators guessing which clock it was.
+        if datefmt:
+            return super().formatTime(record, datefmt)
+        moment = datetime.fromtimestamp(record.created).astimezone()
+        return moment.isoformat(sep=" ", timespec="milliseconds")
 
 
 def _client(environ) -> str:

@@ -1,9 +1,9 @@
 """Keep the beat's frequent sweeps out of the INFO log.
 
 Beat runs a few sweeps every 2 to 60 seconds (due webhooks, due mailings, the
-heartbeat ...); almost always they find nothing to do, yet Celery logs every run twice
-at INFO ("received", "succeeded"). In a terminal running ``make run`` that was two lines
-every two seconds, burying what matters. This filter drops exactly those two lines for
+heartbeat ...); almost always they find nothing to do, yet Celery logs every run three
+times at INFO (beat's "Sending due task", the worker's "received" and "succeeded"). In a terminal running ``make run`` that was two lines
+every two seconds, burying what matters. This filter drops exactly those lines for
 exactly those tasks, unless the run reports that it did something (a return value with
 a count above zero); the work they queue (send batches, webhook posts) and any failure
 (logged at ERROR) still appear. ``LOG_ROUTINE_SWEEPS=1`` shows every run again.
@@ -26,11 +26,20 @@ def routine_sweeps(schedule: dict) -> frozenset[str]:
     )
 
 
+# celery.beat's line for each entry it sends: its args are (entry name, task name).
+BEAT_SENDS = "Scheduler: Sending due task %s (%s)"
+
+
 class QuietRoutineSweeps(logging.Filter):
-    """For Celery's ``celery.worker.strategy`` and ``celery.app.trace`` loggers."""
+    """For Celery's ``celery.beat``, ``celery.worker.strategy`` and
+    ``celery.app.trace`` loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno > logging.INFO or not isinstance(record.args, dict):
+        if record.levelno > logging.INFO:
+            return True
+        if record.msg == BEAT_SENDS and isinstance(record.args, tuple):
+            return record.args[-1] not in _routine()
+        if not isinstance(record.args, dict):
             return True
         if record.args.get("name") not in _routine():
             return True

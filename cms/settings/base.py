@@ -368,6 +368,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # The beat's sweeps every few seconds, "received" and "succeeded" each time.
+        "celery.beat": {"filters": ["quiet_sweeps"]},
         "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
         "celery.app.trace": {"filters": ["quiet_sweeps"]},
         "django.db.backends": {"level": "WARNING"},

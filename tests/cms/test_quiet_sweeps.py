@@ -1,10 +1,16 @@
-"""The beat's frequent sweeps leave no INFO lines; real work and failures still do."""
+"""The beat's frequent sweeps leave no INFO lines; real work and failures still do;
+and a plain line's time says its zone."""
 
 import logging
+import re
+from datetime import UTC, datetime
+from pathlib import Path
 
+from celery import beat
 from celery.app import trace
 from django.conf import settings
 
+from cms.accesslog import RedactingFormatter
 from cms.quiet_sweeps import routine_sweeps
 
 WEBHOOK_SWEEP = "cms.partners.tasks.send_due_webhooks_task"
@@ -53,6 +59,24 @@ def test_a_routine_sweep_logs_nothing_at_info_but_work_and_failures_do(caplog):
     assert caplog.records[2].levelno == logging.ERROR
 
 
+def test_beat_sends_the_routine_sweeps_without_a_line_and_the_rest_with_one(caplog):
+    # celery.beat's own message (Scheduler.apply_entry): every 2 seconds for the
+    # webhook sweep, 44 lines in the first four minutes of `make run`.
+    caplog.set_level(logging.INFO)
+    message = "Scheduler: Sending due task %s (%s)"
+    assert message in Path(beat.__file__).read_text()
+    purge = "cms.tasks.purge_expired_records_task"
+    for entry, task in (
+        ("partners-send-due-webhooks", WEBHOOK_SWEEP),
+        ("dispatch-due-mailings", MAILING_SWEEP),
+        ("cms-purge-expired-records", purge),
+    ):
+        logging.getLogger("celery.beat").info(message, entry, task)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Scheduler: Sending due task cms-purge-expired-records ({purge})"
+    ]
+
+
 def test_log_routine_sweeps_shows_every_run_again(caplog, settings):
     settings.LOG_ROUTINE_SWEEPS = True
     caplog.set_level(logging.INFO)
@@ -79,3 +103,16 @@ def test_a_sweep_that_did_something_keeps_its_line(caplog):
     assert [record.getMessage() for record in caplog.records] == [
         f"Task {resend}[0f1e] succeeded in 0.01s: {{'confirmations': 2, 'rsvps': 0}}"
     ]
+
+
+def test_a_plain_log_line_says_which_clock_its_time_is_on():
+    # Django sets the process's TZ to TIME_ZONE (America/Chicago here): the console
+    # said "10:03:19" on a server whose clock said 16:03 UTC, with nothing to tell.
+    formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    record = logging.LogRecord("celery.beat", logging.INFO, __file__, 1, "hi", (), None)
+    record.created = 1_764_950_599.996  # 2025-12-05 16:03:19.996 UTC
+    line = formatter.format(record)
+    stamp = re.match(r"(\S+ \S+) INFO celery.beat hi$", line).group(1)
+    moment = datetime.fromisoformat(stamp)
+    assert moment.utcoffset() is not None
+    assert moment.astimezone(UTC) == datetime(2025, 12, 5, 16, 3, 19, 996000, UTC)
