@@ -44,3 +44,9 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    # The broker is a folder on this machine: no host to name. kombu's default
+    # ("localhost") made every worker and beat warn "No hostname was supplied" at start.
+    @property
+    def default_connection_params(self):
+        return {"port": self.default_port}

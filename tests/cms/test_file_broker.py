@@ -84,3 +84,16 @@ def test_kombu_s_own_writer_can_hand_a_reader_half_a_message(tmp_path):
         if errors:
             return
     pytest.fail("kombu's writer never handed out half a message: is the test moot?")
+
+
+def test_the_embedded_broker_starts_without_a_hostname_warning(caplog):
+    # Every worker and beat of `make run` warned "No hostname was supplied. Reverting
+    # to default 'localhost'" for a broker that is a folder.
+    caplog.set_level("WARNING", logger="kombu.connection")
+    # As Celery makes it from the settings (CELERY_BROKER_URL, _TRANSPORT).
+    connection = Connection("filesystem://", transport="cms.file_broker:Transport")
+    try:
+        assert connection.info()["transport"] == "cms.file_broker:Transport"
+    finally:
+        connection.release()
+    assert not [r for r in caplog.records if r.name == "kombu.connection"]
