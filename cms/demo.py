@@ -110,6 +110,41 @@ def publish_if_changed(page: Page, **fields) -> None:
     page.save_revision().publish()
 
 
+def translators_group_name(code: str) -> str:
+    return f"Translators ({settings.LANGUAGE_NAMES_IN_ENGLISH.get(code, code)})"
+
+
+def load_translator_groups() -> None:
+    """A group per language but English whose members edit and publish that language's
+    pages and nothing else. Idempotent.
+
+    Wagtail's page permissions hold for a page and every page under it, and each
+    language's pages sit under that language's home page: a permission there covers
+    that language's translations only (the English source and the other languages stay
+    out of reach in Wagtail's own permission checks, wagtail-localize's editor included).
+    No "add" permission: new pages and translations are started by staff ("Translate",
+    "Sync translated pages"), so a translator cannot move or copy pages either."""
+    from wagtail.models import GroupPagePermission
+
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    edit_and_publish = Permission.objects.filter(
+        content_type__app_label="wagtailcore",
+        codename__in=["change_page", "publish_page"],
+    )
+    for code, _name in settings.LANGUAGES:
+        if code == settings.LANGUAGE_CODE:
+            continue
+        group, _ = Group.objects.get_or_create(name=translators_group_name(code))
+        group.permissions.add(access_admin)
+        for home in Page.objects.filter(depth=2, locale__language_code=code):
+            for permission in edit_and_publish:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=home, permission=permission
+                )
+
+
 def admin_password() -> str:
     """The demo admin's password: DEMO_ADMIN_PASSWORD, else one made once and kept in var/."""
     from os import environ

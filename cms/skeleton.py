@@ -79,4 +79,5 @@ def set_up_site() -> HomePage:
     if fresh:
         # A menu staff have since changed (or emptied) is theirs.
         demo.load_menu()
+    demo.load_translator_groups()
     return home

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             campaigns_demo.load_petition()
             campaigns_demo.load_organizer_permissions()
             demo.load_menu()
+            demo.load_translator_groups()
             username, password = demo.load_staff()
         for warning in missing_texts_warnings():
             self.stderr.write(self.style.WARNING(warning))
