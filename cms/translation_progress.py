@@ -58,3 +58,41 @@ def untranslated_passages(page) -> dict[str, int]:
         if left > 0:
             missing[code] = left
     return missing
+
+
+def changed_passages(translation) -> list[tuple[str, str, str]]:
+    """(English now, English as it was translated, that translation) for each passage of
+    a synced translation that has no translation because its English changed.
+
+    wagtail-localize keys a translation to the exact source text, so after a "Sync
+    translated pages" a changed passage is a new string with none; the earlier
+    translation stays in its tables, under the same place in the page (its context),
+    and is what this finds. Nothing here counts as a translation of the new text."""
+    from wagtail_localize.models import StringSegment, StringTranslation
+
+    untranslated = [
+        segment
+        for segment in StringSegment.objects.filter(source_id=translation.source_id)
+        .exclude(context__path__in=NOT_READ)
+        .annotate_translation(translation.target_locale_id)
+        .select_related("string")
+        .order_by("order")
+        if segment.translation is None
+    ]
+    earlier = {}
+    for previous in (
+        StringTranslation.objects.filter(
+            locale_id=translation.target_locale_id,
+            context_id__in=[segment.context_id for segment in untranslated],
+            has_error=False,
+        )
+        .select_related("translation_of")
+        .order_by("updated_at", "pk")
+    ):
+        earlier[previous.context_id] = previous  # the latest wins
+    return [
+        (segment.string.data, previous.translation_of.data, previous.data)
+        for segment in untranslated
+        if (previous := earlier.get(segment.context_id))
+        and previous.translation_of_id != segment.string_id
+    ]

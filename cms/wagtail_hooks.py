@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -175,6 +176,65 @@ def clear_machine_draft_mark(request, page):
     from cms.machine_translation import clear_machine_draft
 
     clear_machine_draft(page)
+
+
+@hooks.register("before_edit_page", order=-1)
+def note_changed_passages(request, page):
+    """In wagtail-localize's translation editor (which its own before_edit_page hook
+    shows next), name the passages whose English changed since they were translated,
+    each with the earlier translation as a hint: the editor shows them as untranslated
+    and keeps the earlier translation out of sight."""
+    if request.method != "GET":
+        return None
+    from wagtail_localize.models import Translation
+
+    from cms.translation_progress import changed_passages
+
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key,
+        target_locale_id=page.locale_id,
+        enabled=True,
+    ).first()
+    changed = changed_passages(translation) if translation else []
+    if changed:
+        messages.warning(request, changed_passages_note(changed, page.locale))
+    return None
+
+
+def changed_passages_note(changed, locale):
+    from django.utils.html import format_html, format_html_join, strip_tags
+    from django.utils.translation import get_language_info, ngettext
+
+    code = locale.language_code
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    intro = ngettext(
+        "%(count)s passage changed in English since it was translated. It shows as "
+        "untranslated below; the earlier translation is here as a hint. If you publish "
+        "before translating it, readers get it in English.",
+        "%(count)s passages changed in English since they were translated. They show "
+        "as untranslated below; the earlier translations are here as hints. If you "
+        "publish before translating them, readers get them in English.",
+        len(changed),
+    ) % {"count": len(changed)}
+    items = format_html_join(
+        "",
+        '<li>{}: <span lang="en" dir="ltr">{}</span><br>{}: <span lang="en" '
+        'dir="ltr">{}</span><br>{}: <span lang="{}" dir="{}">{}</span></li>',
+        (
+            (
+                _("English now"),
+                strip_tags(now),
+                _("English before"),
+                strip_tags(before),
+                _("Earlier translation"),
+                code,
+                direction,
+                strip_tags(translated),
+            )
+            for now, before, translated in changed
+        ),
+    )
+    return format_html('{}<ul class="changed-passages">{}</ul>', intro, items)
 
 
 @hooks.register("register_rich_text_features", order=100)

@@ -149,3 +149,56 @@ def test_setup_site_makes_a_translators_group_per_language(home_page):
             "page__locale__language_code", "page__depth", "permission__codename"
         )
     ) == [("pl", 2, "change_page"), ("pl", 2, "publish_page")]
+
+
+def test_a_passage_changed_in_english_shows_its_earlier_translation_as_a_hint(
+    client, bulletin
+):
+    """wagtail-localize keys a translation to the exact English text: after a sync a
+    changed passage is a new string, shown untranslated in the editor with the
+    translator's earlier work out of sight (it stays in wagtail-localize's tables).
+    The editor now names each changed passage with that earlier translation."""
+    from cms.translation_progress import untranslated_passages
+
+    translate_title(bulletin, "pl", "Znaj swoje prawa")
+    translate_title(bulletin, "pl", "Pomoc prawna: do kogo dzwonić.", path="summary")
+    translate_title(bulletin, "ar", "مساعدة قانونية: بمن تتصل.", path="summary")
+    polish = in_(bulletin, "pl")
+    editor_url = reverse("wagtailadmin_pages:edit", args=[polish.pk])
+    client.force_login(translator("pl"))
+    assert "changed in English" not in client.get(editor_url).content.decode()
+
+    bulletin.summary = "Legal help: who to call, and when."
+    bulletin.save_revision().publish()
+    client.force_login(SuperuserFactory(username="staff"))
+    source = TranslationSource.objects.get_for_instance(bulletin)
+    synced = client.post(
+        reverse("wagtail_localize:update_translations", args=[source.pk]), {}
+    )
+    assert synced.status_code == 302
+    assert untranslated_passages(bulletin) == {"ar": 2, "pl": 1}
+    arabic = reverse("wagtailadmin_pages:edit", args=[in_(bulletin, "ar").pk])
+    client.force_login(translator("ar"))
+    assert (
+        '<span lang="ar" dir="rtl">مساعدة قانونية: بمن تتصل.</span>'
+        in client.get(arabic).content.decode()
+    )
+
+    client.force_login(translator("pl"))
+    editor = client.get(editor_url).content.decode()
+    assert "1 passage changed in English since it was translated." in editor
+    assert (
+        'English now: <span lang="en" dir="ltr">Legal help: who to call, and when.</span>'
+        in editor
+    )
+    assert (
+        'English before: <span lang="en" dir="ltr">Legal help: who to call.</span>'
+        in editor
+    )
+    assert (
+        'Earlier translation: <span lang="pl" dir="ltr">Pomoc prawna: do kogo dzwonić.'
+        "</span>" in editor
+    )
+    assert "Znaj swoje prawa</span>" not in editor, "the title did not change"
+    # A hint only: the passage still counts as untranslated, as wagtail-localize has it.
+    assert untranslated_passages(bulletin)["pl"] == 1
