@@ -237,6 +237,44 @@ def changed_passages_note(changed, locale):
     return format_html('{}<ul class="changed-passages">{}</ul>', intro, items)
 
 
+def may_delete(user, page) -> bool:
+    """Deleting a page takes the permission to add pages there. Wagtail lets anyone who
+    may edit and publish a page delete it when it has no children; the translators'
+    groups (cms.demo.load_translator_groups) edit and publish their language's pages
+    but add none, and a volunteer must not be able to remove a live translation."""
+    return user.is_superuser or "add" in page.permissions_for_user(user).permissions
+
+
+def _refuse_deletion(request, page):
+    from django.shortcuts import redirect
+
+    messages.error(
+        request,
+        _("Only people who can add pages here can delete “%(title)s”.")
+        % {"title": page.get_admin_display_title()},
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_delete_page")
+def refuse_deletion_without_add(request, page):
+    if not may_delete(request.user, page):
+        return _refuse_deletion(request, page)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deletion_without_add(request, action_type, objects, action_class):
+    if action_type != "delete":
+        return None
+    from wagtail.models import Page
+
+    for page in objects:
+        if isinstance(page, Page) and not may_delete(request.user, page):
+            return _refuse_deletion(request, page)
+    return None
+
+
 @hooks.register("register_rich_text_features", order=100)
 def register_reader_page_links(features):
     """Page links in rich text keep the reader's language prefix (after Wagtail's own)."""

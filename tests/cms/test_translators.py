@@ -202,3 +202,35 @@ def test_a_passage_changed_in_english_shows_its_earlier_translation_as_a_hint(
     assert "Znaj swoje prawa</span>" not in editor, "the title did not change"
     # A hint only: the passage still counts as untranslated, as wagtail-localize has it.
     assert untranslated_passages(bulletin)["pl"] == 1
+
+
+def test_a_translator_cannot_delete_a_translation(client, bulletin):
+    """Wagtail lets whoever may edit and publish a childless page delete it; a volunteer
+    removing the live Polish bulletin would lose it for every Polish reader."""
+    polish = in_(bulletin, "pl")
+    polish.save_revision().publish()
+    client.force_login(translator("pl"))
+
+    bulk = client.post(
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+        + f"?id={polish.pk}"
+    )
+    assert bulk.status_code == 302
+    assert type(polish).objects.filter(pk=polish.pk, live=True).exists()
+
+    asked = client.get(reverse("wagtailadmin_pages:delete", args=[polish.pk]))
+    posted = client.post(reverse("wagtailadmin_pages:delete", args=[polish.pk]))
+
+    edit = reverse("wagtailadmin_pages:edit", args=[polish.pk])
+    assert (asked.status_code, asked["Location"]) == (302, edit)
+    assert (posted.status_code, posted["Location"]) == (302, edit)
+    polish.refresh_from_db()
+    assert polish.live
+
+
+def test_staff_who_can_add_pages_still_delete_them(client, bulletin):
+    polish = in_(bulletin, "pl")
+    client.force_login(SuperuserFactory(username="office"))
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[polish.pk]))
+    assert response.status_code == 302
+    assert not type(polish).objects.filter(pk=polish.pk).exists()
