@@ -255,3 +255,30 @@ def test_choosing_a_language_goes_to_the_same_page_in_it(client, site):
         location = switch(sneaky, "en").replace("\\", "/")
         assert location.startswith("/"), sneaky
         assert not location.startswith("//"), sneaky
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_untranslated_home_and_indexes_mark_their_own_text_english(
+    client, home_page, language
+):
+    """/pl/ with only English pages: the home page's and the archives' titles and
+    introductions are English and say so (a screen reader reads them with an English
+    voice); the fixed text around them stays in the reader's language."""
+    for page in (
+        home_page,
+        build_bulletin_index(home_page),
+        build_event_index(home_page),
+    ):
+        page.intro = "<p>Welcome to the task force.</p>"
+        page.save_revision().publish()
+    direction = "rtl" if language == "ar" else "ltr"
+    for path in ("/", "/bulletins/", "/events/"):
+        html = client.get(f"/{language}{path}").content.decode()
+        assert f'<html lang="{language}" dir="{direction}">' in html
+        heading = re.search(r"<h1[^>]*>", html)[0]
+        assert heading == '<h1 lang="en" dir="ltr">', (path, heading)
+        assert '<div class="intro" lang="en" dir="ltr"><p>Welcome' in html, path
+
+    translated = translate_page(home_page, "es", title="Chicago está contigo")
+    html = client.get(translated.url).content.decode()
+    assert '<h1 lang="es" dir="ltr">Chicago está contigo</h1>' in html
