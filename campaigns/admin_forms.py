@@ -7,9 +7,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Between two numbers: a comma with a space after it, a semicolon, a space or a new
-# line. A comma with no space after it is settled token by token (_numbers_in).
-SPACED_SEPARATORS = re.compile(r",(?=\s)|[;\s]+")
+# Between two numbers: a comma with a space after it, a semicolon, spaces or a new
+# line. A comma with no space after it, and a single space between two digits, are
+# settled token by token (_numbers_in): either may separate thousands ("2 500").
+SPACED_SEPARATORS = re.compile(r",(?=\s)|(?!(?<=\d) (?=\d))[;\s]+")
+BARE_SEPARATORS = re.compile(r"[, ]")
+# A no-break space (plain, narrow or thin) between groups of three digits is what
+# number formatting writes between thousands, never between numbers: "2 500" is 2500.
+NO_BREAK_THOUSANDS = re.compile(
+    r"(?<!\d)[1-9]\d{0,2}(?:[\u00a0\u202f\u2009]\d{3})+(?!\d)"
+)
+NO_BREAK_SPACES = re.compile(r"[\u00a0\u202f\u2009]")
 WHOLE_NUMBER = re.compile(r"\d+")
 QUOTES = "\"'"
 
@@ -28,6 +36,11 @@ class ThresholdsField(forms.CharField):
     rather than guessed. Other lists without spaces stay lists: "10,25,50,100" as typed,
     in order; "10,25,2,500" is out of order, so its last comma may be a thousands
     separator, and it is refused too.
+
+    A single space between two digits is read as such a comma ("2 500" is refused
+    as "2,500" is; "10, 25, 2 500" is 2500; "10 25 50 100" is a list), and a
+    no-break space between groups of three digits always separates thousands
+    ("2 500", as Polish, French or Hindi number formatting writes it, is 2500).
     """
 
     default_error_messages = {
@@ -44,6 +57,15 @@ class ThresholdsField(forms.CharField):
             "In “%(value)s” some commas may separate thousands and others numbers. "
             "Put a space after each comma between numbers, for example 10, 25, 2,500."
         ),
+        "ambiguous_space": _(
+            "“%(value)s” could be one number (%(number)s) or several (%(numbers)s). "
+            "Write %(number)s for one number, or put a comma and a space between "
+            "numbers: %(numbers)s."
+        ),
+        "mixed_space": _(
+            "In “%(value)s” some spaces may separate thousands and others numbers. "
+            "Put a comma and a space between numbers, for example 10, 25, 2 500."
+        ),
     }
 
     def __init__(self, **kwargs):
@@ -51,9 +73,9 @@ class ThresholdsField(forms.CharField):
             "help_text",
             _(
                 "Numbers separated by a comma and a space, for example 10, 25, 50, "
-                "100, 2,500. A comma followed by three digits inside a number "
-                "separates thousands (2,500 is two thousand five hundred). Repeats "
-                "are dropped and the numbers sorted."
+                "100, 2,500. A comma or a space followed by three digits inside a "
+                "number separates thousands (2,500 and 2 500 are two thousand five "
+                "hundred). Repeats are dropped and the numbers sorted."
             ),
         )
         super().__init__(**kwargs)
@@ -67,6 +89,9 @@ class ThresholdsField(forms.CharField):
         text = super().to_python(value).strip()
         if text.startswith("[") and text.endswith("]"):
             text = text[1:-1]
+        text = NO_BREAK_THOUSANDS.sub(
+            lambda match: NO_BREAK_SPACES.sub("", match[0]), text
+        )
         tokens = [token for token in SPACED_SEPARATORS.split(text) if token.strip(",")]
         numbers = set()
         for token in tokens:
@@ -74,8 +99,9 @@ class ThresholdsField(forms.CharField):
         return sorted(numbers)
 
     def _numbers_in(self, token: str, *, spaced: bool) -> list[int]:
-        """The numbers in one token: a number, or numbers joined by bare commas."""
-        groups = [group.strip(QUOTES) for group in token.split(",")]
+        """The numbers in one token: a number, or numbers joined by bare commas or
+        single spaces."""
+        groups = [group.strip(QUOTES) for group in BARE_SEPARATORS.split(token)]
         for group in groups:
             if not WHOLE_NUMBER.fullmatch(group):
                 raise self._not_a_number(group)  # ["10", "many"]: many, not "many"
@@ -101,8 +127,9 @@ class ThresholdsField(forms.CharField):
         )
 
     def _error(self, code: str, token: str, groups: list[str]) -> ValidationError:
+        message = self.error_messages[f"{code}_space" if " " in token else code]
         return ValidationError(
-            self.error_messages[code],
+            message,
             code=code,
             params={
                 "value": token,

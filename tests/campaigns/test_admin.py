@@ -167,7 +167,8 @@ def test_thresholds_are_typed_as_numbers_separated_by_commas(client, campaign):
     assert 'value="10, 25, 50, 100, 500"' in field
     assert (
         "Numbers separated by a comma and a space, for example 10, 25, 50, 100, 2,500. "
-        "A comma followed by three digits inside a number separates thousands"
+        "A comma or a space followed by three digits inside a number separates "
+        "thousands (2,500 and 2 500 are two thousand five hundred)."
     ) in edit
 
     for typed, saved in [
@@ -263,6 +264,79 @@ def _reading(typed: str) -> list[int] | str:
 def test_a_spaced_list_with_thousands_separators_is_read_as_meant(numbers, separator):
     typed = separator.join(f"{number:,}" for number in numbers)
     assert ThresholdsField().clean(typed) == sorted(set(numbers)), typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("2\u00a0500", [2500]),  # was 2 and 500
+        ("2\u202f500", [2500]),
+        ("1\u00a0000\u00a0000", [1000000]),
+        ("1\u00a0000, 2\u00a0500 10\u00a0000", [1000, 2500, 10000]),
+        ("10, 25, 2 500", [10, 25, 2500]),  # was 2, 10, 25, 500
+        ("2 500; 10 000", [2500, 10000]),
+        ("10 000", [10000]),  # no list has a 000
+        ("10 25 50 100 500", [10, 25, 50, 100, 500]),
+        ("10\u00a025", [10, 25]),  # no thousands there: spaces between numbers
+    ],
+)
+def test_a_space_inside_a_number_separates_thousands(client, campaign, typed, saved):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    assert client.post(url, _campaign_data(campaign, typed)).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == saved
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "2 500",
+            "“2 500” could be one number (2500) or several (2, 500). Write 2500 for "
+            "one number, or put a comma and a space between numbers: 2, 500.",
+        ),
+        (
+            "10 25 2 500",
+            "In “10 25 2 500” some spaces may separate thousands and others numbers. "
+            "Put a comma and a space between numbers, for example 10, 25, 2 500.",
+        ),
+    ],
+)
+def test_spaces_that_could_be_either_are_refused_not_guessed(
+    client, campaign, typed, message
+):
+    client.force_login(SuperuserFactory())
+    url = reverse("campaigns_admin:edit", args=[campaign.pk])
+    response = client.post(url, _campaign_data(campaign, typed))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.milestone_thresholds == [10, 25, 50, 100, 500]
+
+
+@given(thresholds)
+def test_a_list_typed_with_single_spaces_is_read_as_typed_or_refused(numbers):
+    typed = " ".join(map(str, sorted(numbers)))
+    assert _reading(typed) in (sorted(numbers), "ambiguous", "mixed"), typed
+
+
+@given(
+    st.lists(st.integers(1, 10**7), min_size=2, max_size=6),
+    st.sampled_from([", ", "; ", "\n"]),
+    st.sampled_from([" ", "\u00a0", "\u202f"]),
+)
+def test_a_list_with_spaces_between_thousands_is_read_as_meant(
+    numbers, separator, thousands
+):
+    typed = separator.join(f"{number:,}".replace(",", thousands) for number in numbers)
+    assert ThresholdsField().clean(typed) == sorted(set(numbers)), typed
+
+
+@given(st.integers(1000, 10**7), st.sampled_from(["\u00a0", "\u202f"]))
+def test_one_number_with_no_break_spaces_is_that_number(number, thousands):
+    typed = f"{number:,}".replace(",", thousands)
+    assert ThresholdsField().clean(typed) == [number], typed
 
 
 @pytest.mark.parametrize(
