@@ -257,23 +257,31 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             subscriber_id=subscriber.pk, list_ids=list_ids, page_id=page_id
         )
         return _see_other(request.get_full_path())
-    context["done"] = _link_used(subscriber, list_ids)
-    return render(request, "subscribers/confirm.html", context)
-
-
-def _link_used(subscriber: Subscriber, list_ids: list[int]) -> bool:
-    """The confirmation link's lists are joined and none waits: the page shows the
-    result (after the redirect, on reload), which whoever holds the link could see
-    by pressing its button anyway."""
     statuses = set(
         subscriber.subscriptions.filter(mailing_list_id__in=list_ids).values_list(
             "status", flat=True
         )
     )
-    return (
-        Subscription.Status.CONFIRMED in statuses
-        and Subscription.Status.PENDING not in statuses
-    )
+    if Subscription.Status.PENDING not in statuses and (
+        Subscription.Status.CONFIRMED not in statuses
+    ):
+        # Left since (or the pending signup was purged): its button would confirm
+        # nothing, so the page says so and points at the signup page, which asks
+        # for a fresh confirmation instead of reviving this old one.
+        context["join_page"] = _signup_page_for(page_id)
+        return render(request, "subscribers/confirm_used.html", context, status=410)
+    # Joined and none waits: the page shows the result (after the redirect, on
+    # reload), which whoever holds the link could see by pressing its button anyway.
+    context["done"] = Subscription.Status.PENDING not in statuses
+    return render(request, "subscribers/confirm.html", context)
+
+
+def _signup_page_for(page_id: int | None) -> SignupPage | None:
+    """The public signup page the link came from, else the site's first one."""
+    pages = public_pages(SignupPage.objects.live())
+    return (page_id and pages.filter(pk=page_id).first()) or pages.filter(
+        locale__language_code=settings.LANGUAGE_CODE
+    ).order_by("path").first()
 
 
 def _gone(request) -> HttpResponse:

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from cms.celery import app
 from cms.mail import outbox
 from subscribers import tokens
-from subscribers.models import SignupPage, Subscriber, Subscription
+from subscribers.models import SignupPage, Subscriber, Subscription, Suppression
 from tests.factories import MailingListFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +261,60 @@ def test_confirming_redirects_and_reload_shows_the_result(
         assert "You are subscribed" in title(shown)
         assert "Yes, subscribe me" not in shown.content.decode()
     assert Subscription.objects.get().status == "confirmed"
+
+
+def test_a_confirmation_link_opened_after_leaving_says_it_was_used_and_changes_nothing(
+    client, join_page, legal, worker, django_capture_on_commit_callbacks
+):
+    """The link showed "Yes, subscribe me" again; pressing it did nothing and showed
+    it again. Now: used, in the reader's language, with the way to join again."""
+    join(
+        client,
+        join_page,
+        "priya@example.org",
+        legal,
+        capture=django_capture_on_commit_callbacks,
+    )
+    (link,) = confirmation_links()
+    client.post(link)
+    priya = Subscriber.objects.get()
+    unsubscribe_everything(client, priya)
+    Subscriber.objects.filter(pk=priya.pk).update(language="es")
+
+    for _again in range(2):
+        shown = client.get(link)
+        html = shown.content.decode()
+        assert shown.status_code == 410
+        assert '<html lang="es" dir="ltr">' in html
+        assert "Este enlace ya se ha usado" in title(shown)
+        assert "<button" not in html.split('<main id="main">')[1]
+        assert f'href="/es/{join_page.slug}/"' in html, "join again, in Spanish"
+        client.post(link)
+    assert priya.subscriptions.get().status == "unsubscribed"
+    assert Suppression.objects.filter(email_hash=priya.email_hash).exists()
+
+
+def test_a_confirmation_link_whose_signup_lapsed_says_it_was_used(
+    client, join_page, legal, outreach, worker, django_capture_on_commit_callbacks
+):
+    priya = priya_on(outreach, language="en")
+    join(
+        client,
+        join_page,
+        "priya@example.org",
+        legal,
+        capture=django_capture_on_commit_callbacks,
+    )
+    (link,) = confirmation_links()
+    priya.subscriptions.filter(status="pending").delete()  # purge_unconfirmed
+
+    shown = client.get(link)
+    assert shown.status_code == 410
+    assert "This link has already been used" in title(shown)
+    client.post(link)
+    assert list(priya.subscriptions.values_list("mailing_list", "status")) == [
+        (outreach.pk, "confirmed")
+    ]
 
 
 def test_unsubscribing_from_the_page_redirects_to_a_done_page_in_the_readers_language(
