@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.form_errors import FocusFirstErrorMixin
+from cms.form_fields import honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -39,12 +40,7 @@ class PetitionForm(FocusFirstErrorMixin, forms.Form):
             attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
         ),
     )
-    # Hidden from people by CSS and aria-hidden; bots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     def __init__(self, *args, campaign, language: str = "en", **kwargs):
         super().__init__(*args, **kwargs)

@@ -312,6 +312,27 @@ def test_honeypot_gets_the_same_answer_and_stores_nothing(client, petition):
     assert Signature.objects.count() == 0
 
 
+def test_the_honeypot_is_the_one_every_public_form_shares(client, petition):
+    """The petition's honeypot had no length limit (no maxlength), unlike the
+    signup, embed, new-link and RSVP forms' cms.form_fields.honeypot_field()."""
+    from django import forms
+
+    from cms.form_fields import honeypot_field
+
+    class Shared(forms.Form):
+        website = honeypot_field()
+
+    body = client.get(petition.url).content.decode()
+    tag = re.search(r'<input[^>]*name="website"[^>]*>', body)[0]
+    assert tag == str(Shared()["website"])
+    assert 'maxlength="200"' in tag
+
+    for filled in ("x" * 200, "x" * 201):  # a long one is still a bot's, not an error
+        response = post(client, petition, website=filled)
+        assert response["Location"] == f"{petition.url}?signed=1#signed"
+    assert Signature.objects.count() == 0
+
+
 def test_post_without_csrf_token_is_refused(petition):
     client = Client(enforce_csrf_checks=True)
     response = client.post(sign_url(petition), VALID)
