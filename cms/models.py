@@ -18,6 +18,7 @@ from wagtail.url_routing import RouteResult
 from cms.blocks import RICH_TEXT_FEATURES, BulletinStreamBlock, tel_href
 from cms.navigation import MenuLinkBlock
 from cms.page_cache import mark_cacheable
+from cms.page_forms import BulletinPageForm
 from cms.routing import (
     OneQueryViewRestrictionsMixin,
     TypedChildRouteMixin,
@@ -255,6 +256,7 @@ class BulletinPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["cms.BulletinIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = BulletinPageForm
 
     def search_pairs(self) -> str:
         """Chinese text as character pairs, for the search (cms/cjk.py)."""

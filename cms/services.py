@@ -5,9 +5,9 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import Locale
 
+from cms.bulletin_slugs import free_slug, slug_base
 from cms.models import BulletinPage
 
 
@@ -33,14 +33,6 @@ def next_bulletin_body(body) -> list[dict]:
     return blocks
 
 
-def _free_slug(parent, base: str) -> str:
-    taken = set(parent.get_children().values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 @transaction.atomic
 def start_next_bulletin(*, user, source: BulletinPage) -> BulletinPage:
     """A draft bulletin under the same archive with ``source``'s title and blocks,
@@ -51,9 +43,7 @@ def start_next_bulletin(*, user, source: BulletinPage) -> BulletinPage:
     today = timezone.localdate()
     page = BulletinPage(
         title=source.title,
-        slug=_free_slug(
-            parent, f"{slugify(source.title)[:60] or 'bulletin'}-{today:%Y-%m}"
-        ),
+        slug=free_slug(parent, slug_base(source.title, today)),
         date=today,
         summary="",
         body=next_bulletin_body(source.body),

@@ -89,6 +89,60 @@ def test_the_next_bulletin_copies_the_structure_and_clears_the_dates(last):
     assert BulletinPage.objects.get(pk=last.pk).live, "the last one is untouched"
 
 
+def _publish(client, page, *, title: str, slug: str, day):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    form = nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "date": str(day),
+            "summary": "",
+            "body": streamfield([]),
+            "action-publish": "publish",
+        }
+    )
+    answer = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), form)
+    assert answer.status_code == 302, answer.content.decode()[-3000:]
+    return BulletinPage.objects.get(pk=page.pk)
+
+
+def test_the_next_bulletin_takes_its_slug_from_its_new_title_and_date(client, last):
+    """The draft's slug came from the last bulletin's title and stayed so when the
+    editor retitled it (Wagtail's title-to-slug sync is off for a slug that is not
+    the title's): "March news" went live as /important-resources-...-2026-12/."""
+    user = SuperuserFactory()
+    client.force_login(user)
+    today = timezone.localdate()
+    month = f"{today:%Y-%m}"
+
+    draft = start_next_bulletin(user=user, source=last)
+    published = _publish(client, draft, title="March news", slug=draft.slug, day=today)
+    assert published.live
+    assert published.slug == f"march-news-{month}"
+    assert client.get(published.url).status_code == 200
+
+    # Same new title again: a free slug, no clash, no error.
+    again = start_next_bulletin(user=user, source=published)
+    again = _publish(client, again, title="March news", slug=again.slug, day=today)
+    assert again.slug == f"march-news-{month}-2"
+
+    # A date moved to another month moves the slug's month.
+    later = start_next_bulletin(user=user, source=published)
+    moved = today.replace(year=today.year + 1)
+    later = _publish(client, later, title="Next year", slug=later.slug, day=moved)
+    assert later.slug == f"next-year-{moved:%Y-%m}"
+
+    # A slug the editor typed is theirs; a published page keeps its address.
+    own = start_next_bulletin(user=user, source=published)
+    own = _publish(client, own, title="Own words", slug="our-own-slug", day=today)
+    assert own.slug == "our-own-slug"
+    renamed = _publish(
+        client, published, title="Renamed", slug=published.slug, day=today
+    )
+    assert renamed.slug == f"march-news-{month}"
+
+
 def test_only_people_who_may_add_bulletins_can_start_one(client, last):
     outsider = UserFactory()
     outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
