@@ -22,6 +22,11 @@ DEFAULT_SITE_NAME = gettext_noop("Office of New Americans")
 # translated again in our catalogues, which come before Django's: its Chinese one keeps
 # the ASCII colon and does not know "：", so a label ending in "：" got "：:".
 LABEL_SUFFIX_ENTRIES = (gettext_noop(":"), gettext_noop(":?.!"))
+# CITY_NOTES' default, in the catalogues: right for Chicago only.
+DEFAULT_CITY_NOTE = gettext_noop(
+    "Chicago is a Welcoming City: City agencies do not ask about or share anyone's "
+    "immigration status, and City services are open to everyone."
+)
 
 
 def catalogue_folders() -> dict[str, str]:
@@ -56,6 +61,21 @@ def site_name() -> str:
     """The office's name (SITE_NAME) in the active language: the web header, feeds and
     every e-mail say the same. A SITE_NAME the catalogues do not hold stays as written."""
     return gettext(settings.WAGTAIL_SITE_NAME)
+
+
+def city_note() -> tuple[str, str]:
+    """The footer's line on the city's stance (CITY_NOTES) for a reader of the active
+    language, with the language it is written in; ("", "") when switched off."""
+    notes = settings.CITY_NOTES
+    language = reader_language()
+    if not notes:
+        return gettext(DEFAULT_CITY_NOTE), language
+    english = notes.get(settings.LANGUAGE_CODE, "")
+    if english.strip().lower() == "none":
+        return "", ""
+    if notes.get(language):
+        return notes[language], language
+    return english, settings.LANGUAGE_CODE
 
 
 def language_label(code: str) -> str:

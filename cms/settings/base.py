@@ -221,6 +221,11 @@ TIME_ZONE = env_str("TIME_ZONE", "America/Chicago")
 LOCAL_TIME_NAMES = env_per_language("LOCAL_TIME_NAME", [code for code, _n in LANGUAGES])
 # Added to an event's address in its map link unless the address already names it.
 MAP_SEARCH_CITY = env_str("MAP_SEARCH_CITY", "Chicago")
+# The footer's line on the city's stance (cms.languages.city_note): CITY_NOTE in
+# English, CITY_NOTE_ES, _HI, _ZH_HANS, _AR, _PL in the others (the English one,
+# marked English, where a language has none). Unset: the catalogues' "Chicago is a
+# Welcoming City: ..."; CITY_NOTE=none: no line.
+CITY_NOTES = env_per_language("CITY_NOTE", [code for code, _n in LANGUAGES])
 USE_I18N = True
 # Formats Django's own locales lack (cms/formats: Hindi and Arabic date-times).
 FORMAT_MODULE_PATH = ["cms.formats"]

@@ -87,6 +87,15 @@ def live_translations(page) -> list:
     return list(page.get_translations().live().select_related("locale"))
 
 
+@register.simple_tag
+def city_note() -> dict:
+    """The footer's line on the city's stance: its text and its language."""
+    from cms.languages import city_note
+
+    text, language = city_note()
+    return {"text": text, "language": language}
+
+
 @register.simple_tag(takes_context=True)
 def other_languages(context) -> list[dict]:
     """[{code, name, url}] of this non-page URL (search...) in the other languages."""

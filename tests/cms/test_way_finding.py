@@ -290,3 +290,41 @@ def test_each_search_landmark_has_its_own_name(home_page):
 
     names = landmarks.names()
     assert names == ["Search the site", "Search bulletins and events"]
+
+
+CHICAGO_NOTE = "Chicago is a Welcoming City: City agencies do not ask about"
+
+
+def footer_of(client, path: str) -> str:
+    html = client.get(path).content.decode()
+    return html[html.index("<footer") :]
+
+
+def test_the_city_note_in_the_footer_comes_from_the_settings(
+    client, home_page, settings
+):
+    """The Welcoming City line was written into templates/base.html: another city
+    had to edit the template. CITY_NOTE (per language) replaces it; unset, the
+    catalogues' Chicago line; "none", no line."""
+    assert f"<p>{CHICAGO_NOTE}" in footer_of(client, "/")
+    assert "<p>Chicago jest Miastem Przyjaznym" in footer_of(client, "/pl/")
+
+    settings.CITY_NOTES = {
+        "en": "New York is a Sanctuary City.",
+        "es": "Nueva York es una ciudad santuario.",
+    }
+    assert "<p>New York is a Sanctuary City.</p>" in footer_of(client, "/")
+    spanish = footer_of(client, "/es/")
+    assert "<p>Nueva York es una ciudad santuario.</p>" in spanish
+    assert "Welcoming" not in spanish
+    # No Polish text configured: the English one, marked English.
+    assert '<p lang="en" dir="ltr">New York is a Sanctuary City.</p>' in footer_of(
+        client, "/pl/"
+    )
+
+    settings.CITY_NOTES = {"en": "none"}
+    for path in ("/", "/ar/"):
+        footer = footer_of(client, path)
+        assert "Sanctuary" not in footer
+        assert "Welcoming" not in footer
+        assert 'id="footer-privacy"' in footer, "the rest of the promise stays"
