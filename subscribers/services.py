@@ -318,14 +318,26 @@ def request_preferences_link(*, subscriber_id: int) -> str:
 
 def request_preferences_link_for_address(email: str) -> None:
     """The same for a typed address (a cut-off link's page); says nothing back, so
-    the page cannot tell a known address from an unknown one."""
+    the page cannot tell a known address from an unknown one. The request does the
+    same work for both, one keyed hash and one task with it (never the address): the
+    worker looks the address up, so the answer's timing tells nothing either."""
+    from cms.celery import publish
+
+    from .tasks import preferences_link_for_hash_task
+
+    publish(preferences_link_for_hash_task, crypto.lookup_hash(email))
+
+
+def request_preferences_link_for_hash(email_hash: str) -> str:
+    """The worker's part of the above: a LinkRequest value."""
     subscriber_id = (
-        Subscriber.objects.filter(email_hash=crypto.lookup_hash(email))
+        Subscriber.objects.filter(email_hash=email_hash)
         .values_list("pk", flat=True)
         .first()
     )
-    if subscriber_id is not None:
-        request_preferences_link(subscriber_id=subscriber_id)
+    if subscriber_id is None:
+        return LinkRequest.NONE
+    return request_preferences_link(subscriber_id=subscriber_id)
 
 
 def send_preferences_link(*, subscriber_id: int, generation: int | None = None) -> bool:

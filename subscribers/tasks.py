@@ -28,6 +28,13 @@ def send_preferences_link_task(
 
 
 @shared_task
+def preferences_link_for_hash_task(email_hash: str) -> None:
+    """A link asked for by typing an address: find it and queue the link within the
+    address's allowance. At most once (a second run would revoke the first link)."""
+    services.request_preferences_link_for_hash(email_hash)
+
+
+@shared_task
 def purge_unconfirmed_task() -> None:
     """Beat: delete signups left unconfirmed too long; safe to run twice."""
     services.purge_unconfirmed()

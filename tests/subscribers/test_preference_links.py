@@ -251,3 +251,60 @@ def test_the_per_address_allowance_is_silent_on_the_address_form(client, fatima)
     }
     assert len(answers) == 1
     assert len(mail.outbox) == 2  # RATE_LIMIT_PREFERENCES_LINKS_PER_ADDRESS
+
+
+def test_the_address_form_does_the_same_work_for_known_and_unknown_addresses(fatima):
+    """Identical bodies are not enough: a known address used to be looked up, checked
+    for suppression, counted and given a new link generation inside the request, an
+    unknown one not, so a known address answered tens of milliseconds later (measured
+    against gunicorn: 134 ms vs 73 ms median). The request now does the same for
+    both, one keyed hash into one task, and the worker does the rest."""
+    from celery.signals import before_task_publish
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.workers import purge_queues
+
+    celery_app.conf.task_always_eager = False
+    published = []
+
+    def record(sender=None, body=None, **kwargs):
+        published.append((sender, list(body[0])))
+
+    before_task_publish.connect(record)
+    work = {}
+    try:
+        Client().post("/subscribers/new-link/", {"email": "warm@example.org"})
+        published.clear()  # the page's frame is cached from here on
+        for email in ("fatima@example.org", "nobody@example.org"):
+            with CaptureQueriesContext(connection) as queries:
+                answer = Client().post("/subscribers/new-link/", {"email": email})
+            assert NEW_LINK_ANSWER in answer.content.decode()
+            work[email] = ([query["sql"] for query in queries], published[:])
+            published.clear()
+    finally:
+        before_task_publish.disconnect(record)
+        purge_queues()
+    (known_sql, known_tasks), (unknown_sql, unknown_tasks) = work.values()
+    assert not [sql for sql in known_sql + unknown_sql if "subscriber" in sql]
+    assert len(known_sql) == len(unknown_sql)
+    ((known_task, known_args),) = known_tasks
+    ((unknown_task, unknown_args),) = unknown_tasks
+    assert (
+        known_task == unknown_task == "subscribers.tasks.preferences_link_for_hash_task"
+    )
+    assert "fatima" not in json.dumps(known_args)
+    fatima.refresh_from_db()
+    assert fatima.link_generation == 0
+    assert not mail.outbox
+
+    # The worker's part: the known address gets its link, the unknown one nothing.
+    from subscribers.tasks import preferences_link_for_hash_task
+
+    celery_app.conf.task_always_eager = True
+    preferences_link_for_hash_task.delay(*unknown_args)
+    assert not mail.outbox
+    preferences_link_for_hash_task.delay(*known_args)
+    assert Client().get(mailed_link()).status_code == 200
+    fatima.refresh_from_db()
+    assert fatima.link_generation == 1
