@@ -79,10 +79,12 @@ def normalise_email(email: str) -> str:
     """The one form of an address that is stored, hashed and looked up: lower case
     and, beyond ASCII, the form mail is delivered to (NFKC, and the domain through
     IDNA as Django's sender writes it), so that an invisible or full-width character
-    cannot make an erased or suppressed address look new (subscribers/addresses.py)."""
+    cannot make an erased or suppressed address look new (subscribers/addresses.py).
+    A domain typed in its IDNA ("xn--") form is the same mailbox as the one typed in
+    Unicode, so it is stored in Unicode too, as that one always was."""
     text = email.strip().lower()
     if text.isascii():
-        return text
+        return _unicode_domain(text) if "xn--" in text else text
     text = unicodedata.normalize("NFKC", text)
     local, at, domain = text.rpartition("@")
     if not at:
@@ -92,6 +94,26 @@ def normalise_email(email: str) -> str:
     except UnicodeError:
         return text  # undeliverable; refused where addresses come in
     return f"{local}@{domain}".lower()
+
+
+def _unicode_domain(text: str) -> str:
+    """An ASCII address whose domain has "xn--" labels, with the domain in the
+    Unicode form the same address typed in Unicode is stored in; as it is when the
+    labels are not valid punycode, would not encode back to the same ASCII, or hide a
+    character the forms refuse (a right-to-left override)."""
+    from .addresses import has_refused_character
+
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    try:
+        unicode_domain = domain.encode("ascii").decode("idna").lower()
+        same = unicode_domain.encode("idna").decode("ascii").lower() == domain
+    except UnicodeError:
+        return text
+    if not same or has_refused_character(unicode_domain):
+        return text
+    return f"{local}@{unicode_domain}"
 
 
 def lookup_hash(email: str) -> str:

@@ -91,6 +91,20 @@ def test_a_mailbox_signs_once_with_or_without_verification(petition):
     assert counter_value(campaign_id=petition.campaign_id) == 2
 
 
+def test_a_domain_typed_in_punycode_does_not_sign_twice(petition):
+    """ana@bücher.example and ana@XN--BCHER-KVA.example reach one mailbox: they
+    counted as two signatures."""
+    first = sign(petition, email="ana@bücher.example")
+    again = sign(petition, email="Ana+2@XN--BCHER-KVA.example")
+    assert (again.signature_id, again.created, again.counted) == (
+        first.signature_id,
+        False,
+        False,
+    )
+    assert Signature.objects.count() == 1
+    assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
 @given(
     st.from_regex(r"[a-z0-9][a-z0-9.+_-]{0,20}", fullmatch=True),
     st.sampled_from(["example.org", "gmail.com", "googlemail.com"]),

@@ -21,7 +21,11 @@ from subscribers.crypto import lookup_hash, normalise_email
         ("ana@\uff45xample.org", "ana@example.org"),
         ("\uff41na@example.org", "ana@example.org"),
         ("jurgen@MÜNCHEN.de", "jurgen@münchen.de"),
-        ("ana@xn--mnchen-3ya.de", "ana@xn--mnchen-3ya.de"),
+        ("ana@xn--mnchen-3ya.de", "ana@münchen.de"),
+        ("ana@mail.XN--MNCHEN-3YA.de", "ana@mail.münchen.de"),
+        ("ana@xn--zz-zzzz.org", "ana@xn--zz-zzzz.org"),  # not valid punycode
+        ("ana@xn--abc-4q0a.org", "ana@xn--abc-4q0a.org"),  # a right-to-left override
+        ("xn--ana@example.org", "xn--ana@example.org"),
     ],
 )
 def test_normalise_email_gives_the_form_mail_reaches(typed, stored):
@@ -127,14 +131,16 @@ def test_the_ascii_shortcut_refuses_what_the_full_scan_refuses(text):
 
 
 def test_preferences_page_and_data_download_show_the_domain_in_unicode(client, db):
-    """Storage keeps the IDNA form mail is sent to; the person sees what they typed."""
+    """An address kept in the IDNA form (one not valid as punycode, or stored before
+    that form was folded) is shown with its domain in Unicode."""
     import json
 
     from subscribers.models import Subscriber
     from subscribers.tokens import mailed_preferences_url
     from tests.factories import make_subscriber
 
-    subscriber = make_subscriber("zofia@xn--exmple-cua.org", language="pl")
+    subscriber = make_subscriber("zofia@exämple.org", language="pl")
+    Subscriber.objects.update(email="zofia@xn--exmple-cua.org")
     # The full page (the download is only there): the link mailed on request.
     url = mailed_preferences_url(subscriber.pk, generation=0)
     path = "/" + url.split("/", 3)[3]
@@ -162,3 +168,58 @@ def test_display_email_shows_as_stored_what_it_cannot_decode_safely(stored, show
     from subscribers.addresses import display_email
 
     assert display_email(stored) == shown
+
+
+@pytest.mark.django_db
+def test_a_domain_typed_in_punycode_is_the_same_mailbox_as_in_unicode():
+    """Django's sender delivers ana@bücher.example and ana@xn--bcher-kva.example to
+    the same mailbox, but the second used to be stored and hashed as typed: an erased
+    person was back on the lists, and mailed a confirmation, by typing the domain the
+    other way (the petition's side: tests/campaigns/test_petitions.py)."""
+    from django.core import mail
+
+    from subscribers import services
+    from subscribers.models import Subscriber, Suppression
+    from tests.factories import MailingListFactory
+
+    unicode_form, idna_form = "ana@bücher.example", "Ana@XN--BCHER-KVA.example"
+    assert lookup_hash(unicode_form) == lookup_hash(idna_form)
+
+    legal = MailingListFactory()
+    person = services.request_signup(
+        email=unicode_form, language="es", list_ids=[legal.pk], source="signup"
+    )
+    services.erase_subscriber(subscriber_id=person.pk)
+    assert Suppression.objects.exists()
+    mail.outbox.clear()
+    again = services.request_signup(
+        email=idna_form, language="es", list_ids=[legal.pk], source="signup"
+    )
+    assert again is None
+    assert not Subscriber.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_rows_stored_with_a_punycode_domain_are_rehashed():
+    """What migrations subscribers 0010, campaigns 0013 and events 0012 run."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    from subscribers.models import Subscriber
+    from subscribers.rehash import rehash_addresses
+
+    def old_hash(email):
+        key = settings.LOOKUP_HASH_KEY.encode()
+        return hmac.new(key, email.encode(), hashlib.sha256).hexdigest()
+
+    row = Subscriber.objects.create(
+        email="ana@xn--bcher-kva.example",
+        email_hash=old_hash("ana@xn--bcher-kva.example"),
+    )
+    assert rehash_addresses(Subscriber) == 1
+    row.refresh_from_db()
+    assert row.email == "ana@bücher.example"
+    assert Subscriber.objects.with_email("ana@bücher.example").get() == row
