@@ -9,15 +9,53 @@ With DEBUG on (``make run``), Django's debug page for the 400 reads the body too
 """
 
 import logging
+from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.debug import ExceptionReporter
 
 logger = logging.getLogger(__name__)
+
+
+def _reader_language(view):
+    """The error page of a subscriber's link (confirm, unsubscribe, preferences: the
+    links in every e-mail carry no language prefix) in the language its own view
+    would have chosen without the person: ``?language=``, else the browser's. Django
+    gives a path without a prefix the default language, so an Arabic reader whose
+    form expired on their preferences page was told so in English."""
+
+    @wraps(view)
+    def in_reader_language(request, *args, **kwargs):
+        language = _subscriber_link_language(request)
+        if language is None:
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            return view(request, *args, **kwargs)
+
+    return in_reader_language
+
+
+def _subscriber_link_language(request) -> str | None:
+    if translation.get_language_from_path(request.path_info):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.namespace != "subscribers":
+        return None
+    asked = request.GET.get("language", "")
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    return translation.get_language_from_request(request)
 
 
 def _page(request, status: int, title: str, text: str) -> HttpResponse:
@@ -32,6 +70,7 @@ def _page(request, status: int, title: str, text: str) -> HttpResponse:
     return HttpResponse(body, status=status)
 
 
+@_reader_language
 def bad_request(request, exception=None):
     return _page(
         request,
@@ -41,6 +80,7 @@ def bad_request(request, exception=None):
     )
 
 
+@_reader_language
 def permission_denied(request, exception=None):
     return _page(
         request,
@@ -50,6 +90,7 @@ def permission_denied(request, exception=None):
     )
 
 
+@_reader_language
 def page_not_found(request, exception=None):
     return _page(
         request,
@@ -68,6 +109,7 @@ def server_error(request):
     )
 
 
+@_reader_language
 def csrf_failure(request, reason=""):
     return _page(
         request,

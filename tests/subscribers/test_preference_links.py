@@ -308,3 +308,32 @@ def test_the_address_form_does_the_same_work_for_known_and_unknown_addresses(fat
     assert Client().get(mailed_link()).status_code == 200
     fatima.refresh_from_db()
     assert fatima.link_generation == 1
+
+
+@pytest.mark.parametrize(
+    ("asked", "lang", "title"),
+    [
+        ({"HTTP_ACCEPT_LANGUAGE": "ar"}, "ar", "انتهت صلاحية هذا النموذج"),
+        ({"QUERY_STRING": "language=hi"}, "hi", "यह फ़ॉर्म समाप्त हो गया है"),
+    ],
+)
+def test_an_expired_form_on_a_mailed_link_is_told_in_the_readers_language(
+    fatima, asked, lang, title
+):
+    """The links in every e-mail have no language prefix, so Django answered a
+    failed CSRF check there (cookies blocked, an in-app browser) in English, whatever
+    the browser asked for, while the page itself had been in the reader's language."""
+    client = Client(enforce_csrf_checks=True)
+    paths = [
+        footer_link(fatima),
+        path_of(tokens.unsubscribe_url(fatima.pk)).replace("unsubscribe", "confirm"),
+        "/subscribers/new-link/",
+    ]
+    for path in paths:
+        answer = client.post(path, {"action": "save"}, **asked)
+        assert answer.status_code == 403, path
+        body = answer.content.decode()
+        assert f'<html lang="{lang}"' in body, path
+        assert title in body, path
+    # Other pages without a prefix are the default language's, as before.
+    assert '<html lang="en"' in client.post("/", **asked).content.decode()
