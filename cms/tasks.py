@@ -15,14 +15,17 @@ def send_test_email_task(
 @shared_task
 def purge_expired_records_task() -> None:
     """Apply the retention periods (webhook events, person log entries, the file
-    outbox, people who left every list, expired sessions); safe to run twice."""
+    outbox, people who left every list, RSVPs never confirmed by e-mail, expired
+    sessions); safe to run twice."""
     from cms import retention
+    from events import services as events
     from subscribers import services as subscribers
 
     retention.purge_tracking_events()
     retention.purge_person_log_entries()
     retention.purge_outbox()
     subscribers.purge_unsubscribed()
+    events.purge_expired_pending_rsvps()
     retention.purge_expired_sessions()
 
 

@@ -150,8 +150,8 @@ def check_in(request, page_id: int):
 
 
 def attendance_csv(request):
-    """Counts per event (no names, no addresses): capacity, confirmed, waitlisted,
-    cancelled and checked in. ``?event=<id>`` for one event."""
+    """Counts per event (no names, no addresses): capacity, confirmed, checked in,
+    waitlisted, cancelled and not yet confirmed by e-mail (pending: no place). ``?event=<id>`` for one event."""
     check_permission(request.user)
     events = check_in_events(request.user).order_by("-start")
     chosen = request.GET.get("event", "")
@@ -174,6 +174,7 @@ def attendance_csv(request):
             _("Checked in"),
             _("Waitlisted"),
             _("Cancelled"),
+            _("Not confirmed by e-mail"),
         ]
     )
     for event in events:
@@ -187,6 +188,7 @@ def attendance_csv(request):
                 counts["checked_in"],
                 counts["waitlisted"],
                 counts["cancelled"],
+                counts["pending"],
             ]
         )
     return response

@@ -26,11 +26,12 @@ from cms.mail.sender import from_address
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp
-from .tokens import make_cancel_token
+from .tokens import make_cancel_token, make_confirm_token
 
 logger = logging.getLogger(__name__)
 
 CONFIRMATION = GuestMessage.Kind.CONFIRMATION
+CONFIRM_REQUEST = GuestMessage.Kind.CONFIRM_REQUEST
 # Tries of one message the mail server or ESP answered with an error; while either
 # is unreachable, nothing is counted and the messages wait (mail_down).
 MAX_ATTEMPTS = 5
@@ -47,6 +48,8 @@ ENDED = (GuestMessage.Kind.CANCELLATION, GuestMessage.Kind.RSVP_CANCELLED)
 
 def _subject(kind: str, rsvp: Rsvp, title: str) -> str:
     values = {"event": title, "title": title}
+    if kind == CONFIRM_REQUEST:
+        return _("Confirm your RSVP: %(event)s") % values
     if kind == CONFIRMATION and rsvp.status == Rsvp.Status.WAITLISTED:
         return _("You are on the waitlist: %(event)s") % values
     if kind in (CONFIRMATION, GuestMessage.Kind.PROMOTED):
@@ -65,6 +68,12 @@ def _subject(kind: str, rsvp: Rsvp, title: str) -> str:
 def _intro(kind: str, rsvp: Rsvp) -> str:
     # No name: nobody confirmed this address, and whoever filled in the form typed the
     # name; official mail must not carry a stranger's words (SECURITY.md).
+    if kind == CONFIRM_REQUEST:
+        return _(
+            "Hello, someone asked for a place at this event with this e-mail address. "
+            "To take it, open the link below: your place is held only once you do. "
+            "If it was not you, ignore this e-mail: the request is deleted."
+        )
     if kind == CONFIRMATION and rsvp.status == Rsvp.Status.WAITLISTED:
         return _(
             "Hello, the event is full for now: you are on the waitlist. We will write "
@@ -121,8 +130,12 @@ def build_guest_email(
         ended = kind in ENDED or event.cancelled
         private = confirmed and not ended
         still_open = not ended and event.start > timezone.now()
-        cancel_url = ""
-        if still_open and rsvp.status != Rsvp.Status.CANCELLED:
+        cancel_url = confirm_url = ""
+        if kind == CONFIRM_REQUEST:
+            # The link that takes the place; nothing to cancel yet.
+            token = make_confirm_token(rsvp.pk)
+            confirm_url = links.absolute(f"{localized_url(event)}rsvp/confirm/{token}/")
+        elif still_open and rsvp.status != Rsvp.Status.CANCELLED:
             token = make_cancel_token(rsvp.pk)
             cancel_url = links.absolute(f"{localized_url(event)}rsvp/cancel/{token}/")
         context = {
@@ -146,10 +159,12 @@ def build_guest_email(
             "location_private": private,
             "private_address": private and event.hide_address and bool(event.address),
             "event_url": links.absolute(localized_url(event)),
+            # Not before the guest confirmed: no place in their calendar yet.
             "calendar": None
-            if ended
+            if ended or kind == CONFIRM_REQUEST
             else calendar_links.event_links(event, include_hidden=private),
             "cancel_url": cancel_url,
+            "confirm_url": confirm_url,
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "site_name": site_name(),
             "language": rsvp.language,
@@ -202,6 +217,13 @@ def _skip_reason(message: GuestMessage) -> str:
         return ""
     if rsvp.status == Rsvp.Status.CANCELLED:
         return "guest cancelled"
+    if message.kind == GuestMessage.Kind.CONFIRM_REQUEST:
+        if rsvp.status != Rsvp.Status.PENDING:
+            return "already confirmed"
+        if event.cancelled:
+            return "event cancelled"
+        if event.start <= now:
+            return "event started"
     if message.kind == GuestMessage.Kind.REMINDER:
         if rsvp.status != Rsvp.Status.CONFIRMED:
             return "not confirmed"

@@ -255,6 +255,7 @@ SHARED_FIELDS = (
     "rsvp_url",
     "capacity",
     "waitlist",
+    "confirm_by_email",
     "rsvp_list_id",
     "remind_day_before_at",
     "remind_hours_before",
@@ -309,6 +310,17 @@ class EventPage(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
     waitlist = models.BooleanField(_("waitlist when full"), default=True)
+    # Off by default: a rally's crowd takes its places in one step (the storm path);
+    # on, a made-up address cannot hold a place (SECURITY.md).
+    confirm_by_email = models.BooleanField(
+        _("hold a place only once the guest confirms by e-mail"),
+        default=False,
+        help_text=_(
+            "The RSVP form e-mails a link; a place (or the waitlist) is taken only "
+            "when the guest opens it, so made-up addresses cannot fill a small event. "
+            "Unconfirmed RSVPs expire. Leave off for rallies."
+        ),
+    )
     rsvp_list = models.ForeignKey(
         "subscribers.MailingList",
         verbose_name=_("offer to join this list"),
@@ -377,6 +389,7 @@ class EventPage(
                 FieldPanel("rsvp_url"),
                 FieldPanel("capacity"),
                 FieldPanel("waitlist"),
+                FieldPanel("confirm_by_email"),
                 FieldPanel("rsvp_list"),
                 FieldRowPanel(
                     [
@@ -715,6 +728,12 @@ class EventPage(
 
         return rsvp_cancel_view(request, self, token)
 
+    @path("rsvp/confirm/<str:token>/", name="rsvp_confirm")
+    def rsvp_confirm(self, request, token):
+        from events.views import rsvp_confirm_view
+
+        return rsvp_confirm_view(request, self, token)
+
     # --- e-mail ---------------------------------------------------------------------
     def email_preheader(self) -> str:
         return f"{self.when_display()} · {self.location_text()}"[:200]
@@ -743,6 +762,9 @@ class Rsvp(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waitlist")
         CANCELLED = "cancelled", _("cancelled")
+        # Holds no place: the guest has not opened the link in their e-mail yet
+        # (EventPage.confirm_by_email).
+        PENDING = "pending", _("waiting for e-mail confirmation")
 
     # No index of its own: the two below start with it (migration 0007 says why).
     event = models.ForeignKey(
@@ -794,6 +816,12 @@ class Rsvp(models.Model):
     def left_waitlist(self) -> bool:
         """Cancelled while waiting: they gave up a place in the queue, not a seat."""
         return self.status == self.Status.CANCELLED and self.waitlisted_at is not None
+
+    def confirm_by(self, event: "EventPage") -> datetime:
+        """When a pending RSVP's link stops working: EVENT_RSVP_CONFIRM_HOURS after it
+        was made, or the event's start, whichever comes first."""
+        hours = timedelta(hours=settings.EVENT_RSVP_CONFIRM_HOURS)
+        return min(self.created_at + hours, event.start)
 
 
 class EventPlaces(models.Model):
@@ -918,6 +946,7 @@ class GuestMessage(models.Model):
         REMINDER = "reminder", _("reminder")
         PROMOTED = "promoted", _("place confirmed from the waitlist")
         RSVP_CANCELLED = "rsvp_cancelled", _("RSVP cancelled by the guest")
+        CONFIRM_REQUEST = "confirm_request", _("link to confirm the RSVP")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

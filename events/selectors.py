@@ -76,11 +76,13 @@ def without_told_guests(audience: QuerySet, *, alert_page_id: int) -> QuerySet:
 
 
 def guest_counts(event: EventPage) -> dict[str, int]:
-    """Confirmed, waitlisted, cancelled and checked-in guests of an event."""
+    """Confirmed, waitlisted, cancelled and checked-in guests of an event, and the
+    pending RSVPs (not confirmed by e-mail yet: they hold no place)."""
     return Rsvp.objects.filter(event=event.canonical()).aggregate(
         confirmed=Count("pk", filter=Q(status=Rsvp.Status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=Rsvp.Status.WAITLISTED)),
         cancelled=Count("pk", filter=Q(status=Rsvp.Status.CANCELLED)),
+        pending=Count("pk", filter=Q(status=Rsvp.Status.PENDING)),
         checked_in=Count(
             "pk",
             filter=Q(status=Rsvp.Status.CONFIRMED, checked_in_at__isnull=False),

@@ -1,10 +1,12 @@
 """Write use-cases for events: RSVPs and their confirmation e-mail."""
 
 from contextlib import nullcontext
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
@@ -15,13 +17,16 @@ from subscribers import crypto
 
 from . import guest_mail
 from .models import EventPage, GuestMessage, Rsvp, confirmed_count, places_left_now
-from .rsvps import owe_message, purge_places_on_commit
+from .rsvps import lock_event, owe_message, purge_places_on_commit
 from .signals import rsvp_confirmed
 
 CLOSED = gettext_lazy("RSVPs for this event are closed: it has already started.")
 CANCELLED = gettext_lazy("This event has been cancelled.")
 FULL = gettext_lazy("Sorry, this event is full.")
 NO_RSVP = gettext_lazy("This event does not take RSVPs here.")
+EXPIRED = gettext_lazy(
+    "This link has expired. Please RSVP again: the form sends you a new one."
+)
 MAIL_LIMIT = gettext_lazy(
     "We have already sent this mailbox as many e-mails about this event as we can "
     "today. If you have already RSVPed, your place is kept. If not, please try again "
@@ -68,6 +73,12 @@ def record_rsvp(
     ``mail_allowed``: the mailbox's confirmation allowance when the caller took it
     already (and gives it back if this raises; False: refused, see above); None takes
     it here, and gives it back when the RSVP is refused.
+
+    An event with ``confirm_by_email`` takes no place here: a new RSVP is stored as
+    pending (no place, not counted) and owed a link to confirm it (confirm_rsvp takes
+    the place); a repeat gets its link, or its confirmation, again. The same answer
+    either way. Events without it never reach that branch: the crowd's path is as
+    above, query for query.
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -80,6 +91,7 @@ def record_rsvp(
     claimed_at = timezone.now()
     in_one_call = connection.vendor == "postgresql"
     writes_more = join_list and list_id is not None
+    pending = event.confirm_by_email
     took_allowance = mail_allowed is None
     if took_allowance:
         # One allowance per submission, for its confirmation and any list opt-in.
@@ -94,8 +106,12 @@ def record_rsvp(
         raise rsvp_refusal(event_id=event_id) or ValidationError(
             MAIL_LIMIT, code="mail_limit"
         )
-    with transaction.atomic() if writes_more or not in_one_call else nullcontext():
-        claim = _claim_in_postgres if in_one_call else _claim_in_python
+    atomic = writes_more or not in_one_call or pending
+    with transaction.atomic() if atomic else nullcontext():
+        if pending:
+            claim = _claim_pending
+        else:
+            claim = _claim_in_postgres if in_one_call else _claim_in_python
         try:
             outcome, rsvp_id, status, places = claim(
                 event_id=event_id,
@@ -115,10 +131,14 @@ def record_rsvp(
         if outcome == "existing":
             # Asking again sends the confirmation again (a lost e-mail), within the
             # mailbox's daily allowance.
+            # A pending guest gets their link again, anyone else their confirmation.
+            kind = (
+                GuestMessage.Kind.CONFIRM_REQUEST
+                if status == Rsvp.Status.PENDING
+                else GuestMessage.Kind.CONFIRMATION
+            )
             owe_message(
-                rsvp_id,
-                GuestMessage.Kind.CONFIRMATION,
-                f"confirmation:again:{int(claimed_at.timestamp() * 1e6)}",
+                rsvp_id, kind, f"{kind}:again:{int(claimed_at.timestamp() * 1e6)}"
             )
         else:
             if writes_more:
@@ -168,7 +188,7 @@ def _mail_key(email: str, event_id: int) -> str:
 def _canonical_event(event_id: int) -> EventPage:
     """The default-locale event (RSVPs and places are shared by all translations),
     with only what an RSVP needs; EventPage.DoesNotExist for no event."""
-    fields = ("locale_id", "translation_key", "rsvp_list_id")
+    fields = ("locale_id", "translation_key", "rsvp_list_id", "confirm_by_email")
     event = EventPage.objects.only(*fields).get(pk=event_id)
     if event.locale_id != Locale.get_default().pk:
         source = (
@@ -226,7 +246,22 @@ def _claim_in_python(**rsvp):
     return outcome, rsvp_id, status, places
 
 
-def _decide_in_python(*, event_id, name, email, email_hash, language, now):
+def _claim_pending(**rsvp):
+    """For an event with ``confirm_by_email``: the same refusals and repeats as a
+    claim, under the event's lock, but a new (or returning) RSVP is stored pending,
+    holds no place and is owed the link that confirms it. Inside the caller's
+    transaction, on any database."""
+    outcome, rsvp_id, status = _decide_in_python(**rsvp, pending=True)
+    if outcome in ("created", "returned"):
+        version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
+        kind = GuestMessage.Kind.CONFIRM_REQUEST
+        owe_message(rsvp_id, kind, f"{kind}:{version}")
+    return outcome, rsvp_id, status, (None, None)
+
+
+def _decide_in_python(
+    *, event_id, name, email, email_hash, language, now, pending=False
+):
     event = EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
     refusal = _refusal(event)
     if refusal is not None:
@@ -236,13 +271,7 @@ def _decide_in_python(*, event_id, name, email, email_hash, language, now):
     existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
     if existing is not None and existing.status != Rsvp.Status.CANCELLED:
         return "existing", existing.pk, existing.status
-    status = Rsvp.Status.CONFIRMED
-    if event.capacity is not None:
-        # Places freed for the waitlist are theirs, first come first served. (A
-        # full event without a waitlist was refused above, whoever asked.)
-        queue = Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)
-        if _taken(event) >= event.capacity or (event.waitlist and queue.exists()):
-            status = Rsvp.Status.WAITLISTED
+    status = Rsvp.Status.PENDING if pending else _place_status(event)
     waitlisted_at = now if status == Rsvp.Status.WAITLISTED else None
     if existing is not None:
         # They cancelled and changed their mind: the same row, at the back.
@@ -275,6 +304,17 @@ def _decide_in_python(*, event_id, name, email, email_hash, language, now):
     return "created", rsvp.pk, status
 
 
+def _place_status(event: EventPage) -> str:
+    """Confirmed, or waitlisted when the event is full (with the event locked)."""
+    if event.capacity is not None:
+        # Places freed for the waitlist are theirs, first come first served. (A
+        # full event without a waitlist was refused before, whoever asked.)
+        queue = Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)
+        if _taken(event) >= event.capacity or (event.waitlist and queue.exists()):
+            return Rsvp.Status.WAITLISTED
+    return Rsvp.Status.CONFIRMED
+
+
 def _taken(event: EventPage) -> int:
     return confirmed_count(event.pk)
 
@@ -300,6 +340,63 @@ def rsvp_refusal(*, event_id: int) -> ValidationError | None:
     address; None when it takes them. For answers that must match record_rsvp's."""
     event = EventPage.objects.get(pk=event_id).canonical()
     return _refusal(event)
+
+
+def confirm_rsvp(*, rsvp_id: int) -> Rsvp:
+    """The guest opened the link e-mailed for their pending RSVP: it takes a place, or
+    the waitlist when the event is full, decided with the event's row locked as every
+    RSVP, cancellation and promotion is, and is owed its confirmation (with the
+    hidden address when confirmed). Exactly once: an RSVP no longer pending (a second
+    tap, two tabs) is returned as it is, with nothing written.
+
+    Raises ValidationError, with nothing written: "expired" once the link's time is up
+    (Rsvp.confirm_by) or the RSVP is gone or cancelled; the event's own refusal
+    (started, cancelled, full without a waitlist) otherwise. Rsvp.DoesNotExist for
+    no such RSVP."""
+    event_id = Rsvp.objects.values_list("event_id", flat=True).get(pk=rsvp_id)
+    with transaction.atomic():
+        event = lock_event(event_id)
+        rsvp = Rsvp.objects.filter(pk=rsvp_id).first()
+        if rsvp is None or rsvp.status == Rsvp.Status.CANCELLED:
+            raise ValidationError(EXPIRED, code="expired")
+        if rsvp.status != Rsvp.Status.PENDING:
+            return rsvp
+        now = timezone.now()
+        if now >= rsvp.confirm_by(event):
+            raise ValidationError(EXPIRED, code="expired")
+        refusal = _refusal(event)
+        if refusal is not None:
+            raise refusal
+        status = _place_status(event)
+        Rsvp.objects.filter(pk=rsvp.pk, status=Rsvp.Status.PENDING).update(
+            status=status,
+            waitlisted_at=now if status == Rsvp.Status.WAITLISTED else None,
+            version=F("version") + 1,
+        )
+        rsvp.refresh_from_db()
+        kind = GuestMessage.Kind.CONFIRMATION
+        owe_message(rsvp.pk, kind, f"{kind}:{rsvp.version}")
+        transaction.on_commit(guest_mail.enqueue_sending)
+        if status == Rsvp.Status.CONFIRMED:
+            rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp.pk, event_id=event.pk)
+            if event.capacity is not None:
+                purge_places_on_commit(event.pk, event.translation_key)
+    return rsvp
+
+
+def purge_expired_pending_rsvps(*, now=None) -> int:
+    """Delete the pending RSVPs whose link has expired (EVENT_RSVP_CONFIRM_HOURS
+    after they were made, or their event started): they hold no place, and an address
+    nobody proved is not kept. Safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.EVENT_RSVP_CONFIRM_HOURS)
+    _total, by_model = (
+        Rsvp.objects.filter(status=Rsvp.Status.PENDING)
+        .filter(Q(created_at__lte=cutoff) | Q(event__start__lte=now))
+        .delete()
+    )
+    # Their owed messages go with them (cascade): count the RSVPs.
+    return by_model.get(Rsvp._meta.label, 0)
 
 
 def send_rsvp_confirmation(*, rsvp_id: int) -> bool:

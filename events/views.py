@@ -305,3 +305,61 @@ def rsvp_cancel_view(request, event, token: str):
         waitlisted=rsvp.status == Rsvp.Status.WAITLISTED,
         someone_waiting=someone_waiting,
     )
+
+
+def _confirm_page(request, event, *, status=200, **context):
+    response = _cancel_page(request, event, status=status, **context)
+    response.template_name = "events/rsvp_confirm.html"
+    return response
+
+
+@never_cache
+def rsvp_confirm_view(request, event, token: str):
+    """ "Confirm my place" (EventPage.confirm_by_email): GET asks (mail scanners
+    fetch links), POST takes the place or the waitlist, once however often it is
+    sent. A bad link is a 404, an expired one a 410, in the reader's language."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from events.models import Rsvp
+    from events.services import EXPIRED, confirm_rsvp
+    from events.tokens import InvalidToken, read_confirm_token
+
+    try:
+        rsvp_id = read_confirm_token(token)
+    except InvalidToken:
+        return _confirm_page(
+            request, event, status=404, error=_("This link is not valid.")
+        )
+    canonical = event.canonical()
+    rsvp = Rsvp.objects.filter(pk=rsvp_id).first()
+    if rsvp is not None and rsvp.event_id != canonical.pk:
+        return _confirm_page(
+            request, event, status=404, error=_("This link is not valid.")
+        )
+    if rsvp is None or rsvp.status == Rsvp.Status.CANCELLED:
+        # A link we signed whose RSVP is gone: purged once expired (or erased).
+        return _confirm_page(request, event, status=410, error=EXPIRED)
+    if rsvp.status != Rsvp.Status.PENDING:
+        # Confirmed already (a second tap, another tab): say how it stands.
+        return _confirm_page(
+            request, event, done=True, waitlisted=rsvp.status == Rsvp.Status.WAITLISTED
+        )
+    if request.method == "POST":
+        if not ratelimit.client_allowed(request, "rsvp"):
+            return ratelimit.retry_after(
+                _confirm_page(request, event, status=429, rate_limited=True),
+                "rsvp.client",
+            )
+        try:
+            confirm_rsvp(rsvp_id=rsvp.pk)
+        except ValidationError as error:
+            return _confirm_page(request, event, status=410, error=error.messages[0])
+        return redirect(request.path)
+    # Said before the button, as the POST would say it.
+    if timezone.now() >= rsvp.confirm_by(canonical):
+        return _confirm_page(request, event, status=410, error=EXPIRED)
+    refusal = rsvp_refusal(event_id=canonical.pk)
+    if refusal is not None:
+        return _confirm_page(request, event, status=410, error=refusal.messages[0])
+    return _confirm_page(request, event)

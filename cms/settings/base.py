@@ -543,6 +543,11 @@ EVENT_GUEST_MAIL_INTERVAL = env_float("EVENT_GUEST_MAIL_INTERVAL", 60)
 # The guest-mail sender shares the alerts lane's worker with rally alerts: it sends
 # for about this long, then queues itself again behind whatever came meanwhile.
 EVENT_GUEST_MAIL_TURN_SECONDS = env_float("EVENT_GUEST_MAIL_TURN_SECONDS", 1)
+# An event with "hold a place only once the guest confirms by e-mail" (EventPage.
+# confirm_by_email): the link in the e-mail works this many hours, or until the event
+# starts if that comes first; unconfirmed RSVPs hold no place and the daily retention
+# task deletes them once their link has expired.
+EVENT_RSVP_CONFIRM_HOURS = env_int("EVENT_RSVP_CONFIRM_HOURS", 48)
 CELERY_BEAT_SCHEDULE["events-dispatch-guest-mail"] = {
     "task": "events.tasks.dispatch_guest_mail_task",
     "schedule": EVENT_GUEST_MAIL_INTERVAL,

@@ -148,9 +148,10 @@ def test_attendance_csv_has_counts_and_no_people(client, event, door_keeper):
         "Checked in",
         "Waitlisted",
         "Cancelled",
+        "Not confirmed by e-mail",
     ]
     assert rows[1][0] == "Know Your Rights session"
-    assert rows[1][2:] == ["2", "2", "1", "1", "0"]
+    assert rows[1][2:] == ["2", "2", "1", "1", "0", "0"]
     for private in ("@example.org", "ana", "Zofia", PRIVATE_ADDRESS):
         assert private not in text
     bad = client.get(reverse("events_checkin:attendance_csv"), {"event": "١"})

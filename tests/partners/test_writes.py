@@ -267,6 +267,27 @@ def test_errors_come_in_the_partners_language_and_write_nothing(client, world):
     assert Signature.objects.count() == 0
 
 
+def test_rsvps_follow_the_events_confirm_by_email_option(client, world):
+    """An event that holds places only once the guest confirms by e-mail: an API
+    attendance is pending too (the link goes to the person), holding no place."""
+    from events.models import GuestMessage
+
+    _key, token = make_key(world)
+    event = world.event_a
+    event.capacity, event.confirm_by_email = 1, True
+    event.save_revision().publish()
+    path = f"/api/v1/events/{event.pk}/attendances/"
+    for n in range(3):
+        body = {"person": person(f"made-up{n}@example.org")}
+        assert post(client, path, body, token).status_code == 202
+    assert set(Rsvp.objects.values_list("status", flat=True)) == {"pending"}
+    assert set(GuestMessage.objects.values_list("kind", flat=True)) == {
+        "confirm_request"
+    }
+    counts = client.get(f"/api/v1/events/{event.pk}/", **auth(token)).json()
+    assert (counts["total_accepted"], counts["places_left"]) == (0, 1)
+
+
 def test_rsvps_obey_capacity_and_waitlist(client, world):
     _key, token = make_key(world)
     event = world.event_a

@@ -376,7 +376,9 @@ def rsvp_event(
     confirmation e-mail goes out in the person's language. 409 when the event is
     full (without a waitlist), cancelled, past, or takes no RSVPs here, or when the
     person's mailbox has had all the e-mails about this event it may get today
-    ("mail_limit": no place is given without its confirmation)."""
+    ("mail_limit": no place is given without its confirmation). For an event that
+    holds places only once the guest confirms by e-mail, the person gets the link to
+    confirm instead and holds no place until they open it, as on the event page."""
     key = request.auth
     require(key, Action.RSVP)
     event = _event(key, event_id)
