@@ -1,7 +1,8 @@
 """Logs carry no secrets and no people: link tokens, addresses and client IPs are
 replaced before a line is written.
 
-A preferences, unsubscribe, confirmation, verification or RSVP-cancel link is a key
+A preferences, unsubscribe, confirmation, verification, RSVP-cancel or RSVP-confirm
+link is a key
 to someone's data or choices; access logs keep them for months in places many people
 can read.
 ``redact`` turns ``/subscribers/preferences/123.20400.AbC.../`` into
@@ -19,7 +20,7 @@ from gunicorn.glogging import Logger
 
 TOKEN_PATHS = re.compile(
     r"(/(?:subscribers/(?:confirm|unsubscribe|preferences)|petitions/verify"
-    r"|rsvp/cancel)/)"  # an event page's own sub-route: /<lang>/events/<slug>/rsvp/...
+    r"|rsvp/(?:cancel|confirm))/)"  # an event page's sub-route: /<lang>/events/<slug>/rsvp/...
     r"[^/?#\s\"']+"
     # A staff password-reset link: /admin/password_reset/confirm/<uid>/<token>/ sets
     # a staff member's password for days; both segments go.

@@ -141,6 +141,21 @@ def test_rsvp_cancel_links_carry_no_token_in_logs():
     assert token not in written
 
 
+def test_rsvp_confirm_links_carry_no_token_in_logs():
+    """Whoever reads the log must not be able to take a pending guest's place."""
+    from events.tokens import make_confirm_token
+
+    token = make_confirm_token(12)
+    line = f"GET /es/events/know-your-rights/rsvp/confirm/{token}/ HTTP/1.1"
+
+    written = written_by(
+        "django.server", lambda: logging.getLogger("django.server").info(line)
+    )
+
+    assert "/es/events/know-your-rights/rsvp/confirm/<token>/" in written
+    assert token not in written
+
+
 @pytest.mark.django_db
 def test_chinese_labels_end_in_one_full_width_colon(client, home_page):
     """Django's Chinese catalogue keeps the ASCII label suffix: "您的姓名:" and, after
