@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_notice_messages'),
+        ('events', '0012_rehash_idna_domains'),
     ]
 
     operations = [
