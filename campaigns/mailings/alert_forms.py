@@ -305,7 +305,9 @@ class AlertUpdateForm(MessageInLanguagesMixin):
     end = ChicagoDateTimeField(
         label=_("New end"),
         required=False,
-        help_text=zoned_lazy(gettext_noop("%(zone)s.")),
+        help_text=zoned_lazy(
+            gettext_noop("%(zone)s. Empty: the event keeps its length.")
+        ),
     )
     venue = forms.CharField(label=_("New venue"), max_length=200, required=False)
     address = forms.CharField(label=_("New address"), max_length=300, required=False)

@@ -416,7 +416,12 @@ def update(request, pk):
                 *_messages_outgoing(form),
                 (
                     _("Changes to the event (every language, and calendars)"),
-                    _changes_text(data),
+                    _changes_text(
+                        alerts.keep_length(
+                            page.event and page.event.canonical(),
+                            {k: data[k] for k in ("start", "end", "venue", "address")},
+                        )
+                    ),
                 ),
             ],
             notes=_held_note(request.user, mailing),

@@ -250,6 +250,45 @@ def test_update_goes_to_the_same_lists_translated_and_bumps_sequence(
     assert "We moved to 5:30." in rows["ana@example.org"].text
 
 
+def test_update_of_the_start_alone_keeps_the_events_length(home_page, fake_esp):
+    """An organizer who moves a 1-3 pm rally to 2 pm and leaves "New end" empty
+    means 2-4 pm: the end used to stay at 3, so every guest's calendar and e-mail
+    showed a one-hour rally (and a move past the old end was refused)."""
+    alert_site(home_page)
+    (legal,) = audience(1)
+    user = organizer("olga", [legal])
+    mailing = rally(user, [legal.pk])
+    event = mailing.page.specific.event
+    length = event.end - event.start
+
+    later = event.start + timedelta(hours=1)
+    alerts.send_update(
+        user=user,
+        mailing_id=mailing.pk,
+        message="An hour later.",
+        changes={"start": later},
+    )
+    event.refresh_from_db()
+    assert (event.start, event.end) == (later, later + length)
+
+    much_later = later + 2 * length
+    alerts.send_update(
+        user=user,
+        mailing_id=mailing.pk,
+        message="Later still.",
+        changes={"start": much_later, "end": None},
+    )
+    event.refresh_from_db()
+    assert (event.start, event.end) == (much_later, much_later + length)
+
+    new_end = much_later + timedelta(minutes=30)
+    alerts.send_update(
+        user=user, mailing_id=mailing.pk, message="Shorter.", changes={"end": new_end}
+    )
+    event.refresh_from_db()
+    assert (event.start, event.end) == (much_later, new_end), "a new end alone is kept"
+
+
 def test_update_without_field_changes_still_bumps_sequence(home_page, fake_esp):
     alert_site(home_page)
     (legal,) = audience(1)

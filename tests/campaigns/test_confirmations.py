@@ -86,6 +86,32 @@ def test_send_now_and_schedule_ask_first_with_the_audience(client, lists):
     assert Mailing.objects.get().status == Mailing.Status.SCHEDULED
 
 
+def test_update_confirmation_names_the_end_a_new_start_moves(
+    client, lists, django_capture_on_commit_callbacks
+):
+    """A new start alone moves the end with it (services.alerts.keep_length): the
+    confirmation says so before anyone is told, in the organizer's Chicago time."""
+    from campaigns.mailings.admin_views import local_datetime
+    from cms.local_time import city_zone
+
+    legal, outreach = lists
+    user = organizer("olga", [legal, outreach])
+    client.force_login(user)
+    mailing = rally(user, [legal.pk, outreach.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        alerts.send_alert(user=user, mailing_id=mailing.pk)
+    event = EventPage.objects.get()
+    later = timezone.localtime(event.start + timedelta(hours=1), city_zone())
+    asked = client.post(
+        reverse("campaigns_mailings:alert_update", args=[mailing.pk]),
+        {"message": "An hour later.", "start": later.strftime("%Y-%m-%dT%H:%M")},
+    ).content.decode()
+    start = later.replace(second=0, microsecond=0)
+    length = event.end - event.start
+    assert unescape(f"New start: {local_datetime(start)}") in unescape(asked)
+    assert unescape(f"New end: {local_datetime(start + length)}") in unescape(asked)
+
+
 def test_alert_actions_ask_first_and_show_what_goes_out(
     client, lists, django_capture_on_commit_callbacks
 ):

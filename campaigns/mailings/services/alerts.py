@@ -687,6 +687,16 @@ def _publish_event(event, user) -> None:
 UPDATABLE = ("start", "end", "venue", "address")
 
 
+def keep_length(event, changes: dict) -> dict:
+    """The changes with the end moved along with a new start when no new end is
+    given: a 1-3 pm rally moved to 2 pm runs 2-4 pm, not 2-3 pm (and a move past
+    the old end is not refused). The confirmation screen shows the same end."""
+    changes = {name: value for name, value in changes.items() if value}
+    if event is not None and changes.get("start") and not changes.get("end"):
+        changes["end"] = event.end + (changes["start"] - event.start)
+    return changes
+
+
 @transaction.atomic
 def send_update(
     *,
@@ -697,7 +707,8 @@ def send_update(
     messages: dict[str, str] | None = None,
 ) -> Mailing:
     """Correct an alert: apply the event changes, bump its SEQUENCE, and send an
-    "Update:" alert to the same lists (the two-person rule applies again).
+    "Update:" alert to the same lists (the two-person rule applies again). A new
+    start without a new end keeps the event's length.
 
     ``messages`` ({language: text}) are the organizer's words in the languages the
     alert was translated into; readers of the others get ``message``."""
@@ -709,6 +720,7 @@ def send_update(
     changes = {k: v for k, v in (changes or {}).items() if k in UPDATABLE and v}
     if event.cancelled:
         raise AlertError(_("This event was cancelled."))
+    changes = keep_length(event, changes)
     for name, value in changes.items():
         setattr(event, name, value)
     if event.end <= event.start:
