@@ -207,8 +207,12 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
         preview_language = self.request.GET.get("language", settings.LANGUAGE_CODE)
         if preview_language not in LANGUAGE_CODES:
             preview_language = settings.LANGUAGE_CODE
-        two_person = alerts.needs_second_person(mailing)
         awaiting = mailing.status == Mailing.Status.AWAITING_APPROVAL
+        # "Needs a second person" only while it still does: once approved (or gone
+        # out) the screen says who approved it instead.
+        two_person = (
+            awaiting or mailing.status == Mailing.Status.DRAFT
+        ) and alerts.needs_second_person(mailing)
         context.update(
             mailing=mailing,
             kind=page.get_kind_display() if hasattr(page, "get_kind_display") else "",
@@ -224,6 +228,9 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
             ]
             if two_person
             else [],
+            approved_by=alerts.display_name(mailing.approved_by)
+            if mailing.approved_by_id
+            else "",
             is_draft=mailing.status == Mailing.Status.DRAFT,
             is_awaiting=awaiting,
             went_out=mailing.status in WENT_OUT,

@@ -184,6 +184,44 @@ def test_pending_alert_on_the_approvers_dashboard_and_approve(
     assert len(callbacks) == 1
 
 
+def test_an_approved_alert_says_who_approved_it_not_that_it_waits(
+    client, site, django_capture_on_commit_callbacks
+):
+    """After the second person approved, the alert screen kept saying "needs a
+    second person's approval before it goes out. They can approve it: sam." while the
+    alert was going out: an organizer on rally day could not tell it had left."""
+    legal, _outreach = site
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    approver = organizer("sam", [legal], group_name="Organizers")
+    client.force_login(author)
+    client.post(reverse("campaigns_mailings:rally_alert"), rally_form([legal]))
+    mailing = Mailing.objects.get()
+    screen = reverse("campaigns_mailings:alert", args=[mailing.pk])
+    waiting = "approval before it goes out"
+    assert waiting in client.get(screen).content.decode(), "a draft says it will wait"
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+    assert waiting in client.get(screen).content.decode()
+
+    client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_approve", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+    for user in (approver, author):
+        client.force_login(user)
+        html = client.get(screen).content.decode()
+        assert waiting not in html
+        assert "They can approve it" not in html
+        assert "Approved by sam." in html
+
+
 def test_update_and_cancel_from_the_alert_screen(
     client, site, django_capture_on_commit_callbacks
 ):
