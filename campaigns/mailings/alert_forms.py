@@ -220,6 +220,15 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text=_(
+            "Empty: no limit. Once it is full, people who RSVP go on a waitlist."
+        ),
+    )
     address_on_rsvp_only = forms.BooleanField(
         label=_("Address on RSVP only"),
         required=False,
@@ -231,7 +240,7 @@ class RallyAlertForm(TranslationsMixin, ListsMixin):
         max_length=600,
         help_text=MESSAGE_HELP,
     )
-    field_order = ["title", "what", "start", "end", "venue", "address"]
+    field_order = ["title", "what", "start", "end", "venue", "address", "capacity"]
 
 
 class EventAlertForm(TranslationsMixin, ListsMixin):

@@ -155,6 +155,7 @@ class RallyAlertView(AlertFormMixin, FormView):
             venue=data["venue"],
             address=data["address"],
             address_on_rsvp_only=data["address_on_rsvp_only"],
+            capacity=data["capacity"],
             message=data["message"],
             list_ids=[lst.pk for lst in data["lists"]],
             translations=translations,

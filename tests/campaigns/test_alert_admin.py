@@ -122,6 +122,38 @@ def test_bad_input_is_answered_in_the_users_language(client, site):
     assert not EventPage.objects.exists()
 
 
+def test_rally_alert_sets_the_capacity_and_the_waitlist_in_every_language(client, site):
+    """A Know Your Rights rally in a small room: the organizer gives the capacity on
+    the alert screen. Without it the rally went out with unlimited places, and the
+    capacity sat in the page editor's RSVP panel, which organizers need no rights on."""
+    legal, _outreach = site
+    user = organizer("olga", [legal])
+    client.force_login(user)
+    form = client.get(reverse("campaigns_mailings:rally_alert")).content.decode()
+    assert 'name="capacity"' in form
+    assert "people who RSVP go on a waitlist" in form
+
+    refused = client.post(
+        reverse("campaigns_mailings:rally_alert"), rally_form([legal], capacity="0")
+    )
+    assert refused.status_code == 200
+    assert not EventPage.objects.exists(), "nothing written"
+
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            capacity="5",
+            title_es="Mitin en DHS",
+            what_es="Conferencia de prensa",
+            message_es="Vengan ya.",
+        ),
+    )
+    events = EventPage.objects.all()
+    assert {event.locale.language_code for event in events} == {"en", "es"}
+    assert {(event.capacity, event.waitlist) for event in events} == {(5, True)}
+
+
 def test_send_as_alert_on_an_event_page(client, site):
     legal, _ = site
     event = build_event(

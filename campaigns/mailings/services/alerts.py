@@ -238,6 +238,7 @@ def create_rally_alert(
     venue: str = "",
     address: str = "",
     address_on_rsvp_only: bool = False,
+    capacity: int | None = None,
     message: str,
     list_ids: Iterable[int],
     send_by: datetime | None = None,
@@ -246,7 +247,7 @@ def create_rally_alert(
 ) -> Mailing:
     """Publish a rally EventPage and an AlertPage about it, each in every language
     ``translations`` gives ({language: {title, what, message, machine_tool}}); return
-    the draft alert mailing.
+    the draft alert mailing. With ``capacity``, RSVPs past it go on the waitlist.
 
     Nothing is written unless the user may send to every list and the input is sound.
     """
@@ -266,6 +267,8 @@ def create_rally_alert(
         raise AlertError(_("The end must be after the start."))
     if address_on_rsvp_only and not address:
         raise AlertError(_("Give the address to send to people who RSVP."))
+    if capacity is not None and capacity < 1:
+        raise AlertError(_("Leave empty for no limit, or give at least 1."))
     event = EventPage(
         title=title,
         slug=_slug(title),
@@ -277,6 +280,7 @@ def create_rally_alert(
         hide_address=address_on_rsvp_only,
         description=linebreaks(what, autoescape=True) if what else "",
         rsvp_mode=EventPage.RsvpMode.INTERNAL,
+        capacity=capacity,
         owner=user,
     )
     _event_index().add_child(instance=event)
