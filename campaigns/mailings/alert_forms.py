@@ -113,6 +113,27 @@ class TranslationsMixin(forms.Form):
                 required=False, widget=forms.HiddenInput
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        if "message" not in self.translated_fields:
+            return cleaned
+        for language in OTHER_LANGUAGES:
+            texts = self.language_texts(language, cleaned)
+            if texts["message"] or not any(texts.values()):
+                continue
+            # A language is used only with its message (services.alerts): a title
+            # or "what" alone would be dropped without a word, and its readers
+            # would get English after someone took the time to translate.
+            self.add_error(
+                f"message_{language}",
+                _(
+                    "Write the short message in this language too, or empty its "
+                    "other fields: without the message, its readers get everything "
+                    "in English."
+                ),
+            )
+        return cleaned
+
     def language_groups(self) -> list[dict]:
         """The per-language fields grouped for the template: one fieldset each."""
         return [

@@ -154,6 +154,38 @@ def test_rally_alert_sets_the_capacity_and_the_waitlist_in_every_language(client
     assert {(event.capacity, event.waitlist) for event in events} == {(5, True)}
 
 
+def test_a_language_without_its_message_is_refused_not_dropped(client, site):
+    """A volunteer translated the title and "what" into Polish but not the message:
+    the alert was created without a word and Polish readers got English (the page,
+    the event and the e-mail), their work lost. Now the form asks, keeping it all."""
+    legal, _outreach = site
+    user = organizer("olga", [legal])
+    client.force_login(user)
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form([legal], title_pl="Wiec w DHS", what_pl="Konferencja prasowa"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Write the short message in this language too" in html
+    assert 'value="Wiec w DHS"' in html, "what was typed is kept"
+    assert not EventPage.objects.exists(), "nothing written"
+    assert not Mailing.objects.exists()
+
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            title_pl="Wiec w DHS",
+            what_pl="Konferencja prasowa",
+            message_pl="Przyjdźcie teraz.",
+        ),
+    )
+    assert EventPage.objects.filter(locale__language_code="pl").get().title == (
+        "Wiec w DHS"
+    )
+
+
 def test_send_as_alert_on_an_event_page(client, site):
     legal, _ = site
     event = build_event(
