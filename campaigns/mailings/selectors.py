@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from subscribers.models import Subscriber, Subscription, Suppression
@@ -246,6 +246,19 @@ def sends_of_page(page_id: int) -> QuerySet[Mailing]:
     return Mailing.objects.filter(page_id=page_id, status__in=GONE_OR_GOING).order_by(
         "created_at", "pk"
     )
+
+
+def sends_about_page(page) -> QuerySet[Mailing]:
+    """``sends_of_page``, and for an event the alerts about it (in any of its
+    languages): a rally's alert is its send, though it is a page of its own."""
+    from cms.models import AlertPage
+
+    alerts = AlertPage.objects.filter(
+        event__translation_key=page.translation_key
+    ).values("pk")
+    return Mailing.objects.filter(
+        Q(page_id=page.pk) | Q(page_id__in=alerts), status__in=GONE_OR_GOING
+    ).order_by("created_at", "pk")
 
 
 def earlier_sends_to_same_lists(mailing: Mailing) -> list[tuple[Mailing, list]]:

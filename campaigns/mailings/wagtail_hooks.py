@@ -11,7 +11,7 @@ from campaigns.mailings.admin_views import (
     sendable_lists,
     when_sent,
 )
-from campaigns.mailings.selectors import sends_of_page
+from campaigns.mailings.selectors import sends_about_page
 
 
 @hooks.register("register_admin_urls")
@@ -160,7 +160,7 @@ def offer_to_send_after_publishing(request, page):
     url = send_as_mailing_url(page, request.user)
     if not url or not isinstance(page.specific, MailablePageMixin):
         return
-    latest = sends_of_page(page.pk).last()
+    latest = sends_about_page(page).last()
     if latest is None:
         messages.success(
             request,

@@ -361,3 +361,31 @@ def test_publishing_a_page_that_went_out_says_so_instead_of_offering_a_send(
     answer = client.post(edit, form, follow=True).content.decode()
     assert "is live. It already went out as a mailing on " in answer
     assert "Send it to your lists?" not in answer
+
+
+def test_republishing_a_rally_whose_alert_went_out_does_not_invite_a_second_send(
+    client, home_page
+):
+    """Found by the organizer tester: after an alert had gone to the lists and guests
+    had RSVPed, republishing the rally's event said "Send it to your lists?", inviting
+    the same readers to a second, bulk copy."""
+    from cms.models import AlertPage
+    from tests.events.test_guest_notices import edit_form
+    from tests.factories import build_bulletin_index, build_event
+
+    legal, _outreach = lists(2)
+    event = build_event(title="Know Your Rights rally", venue="Federal Plaza")
+    alert = AlertPage(title="Rally today", slug="rally-today", message="<p>Come.</p>")
+    alert.event = event
+    build_bulletin_index(home_page).add_child(instance=alert)
+    alert.save_revision().publish()
+    client.force_login(SuperuserFactory())
+    edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
+
+    before = client.post(edit, edit_form(event), follow=True).content.decode()
+    sent_earlier(alert, [legal])
+    after = client.post(edit, edit_form(event), follow=True).content.decode()
+
+    assert "is live. Send it to your lists?" in before
+    assert "Send it to your lists?" not in after
+    assert "It already went out as a mailing on " in after

@@ -188,6 +188,10 @@ def test_rsvp_update_cancel_each_guest_told_once_with_calendar_updates(
             timeout=90,
             what="the cancellation to guests and to the list",
         )
+        # The alert screen no longer promises an update or cancellation to guests.
+        screen = staff.get(reverse("campaigns_mailings:alert", args=[alert.pk]))
+        assert "This event has been cancelled." in screen.content.decode()
+        assert 'id="alert-guests"' not in screen.content.decode()
         crawl_public_pages(visitor, event)
         for path, body in [(p, b) for p, b in visitor.seen if "/rsvp/" in p]:
             assert not leaks(body.decode()), path
