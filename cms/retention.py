@@ -30,6 +30,20 @@ def purge_tracking_events(*, now=None) -> int:
     return deleted
 
 
+# A signup kept for the worker (subscribers.models.SignupRequest) lives seconds; one the
+# workers never reached in a day is not kept longer.
+SIGNUP_REQUEST_MAX_AGE = timedelta(days=1)
+
+
+def purge_signup_requests(*, now=None) -> int:
+    """Delete signups kept for the worker longer than a day; safe to run twice."""
+    from subscribers.models import SignupRequest
+
+    cutoff = (now or timezone.now()) - SIGNUP_REQUEST_MAX_AGE
+    deleted, _ = SignupRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def purge_person_log_entries(*, now=None) -> int:
     """Delete the admin's log entries about person rows older than
     PERSON_LOG_RETENTION_DAYS; safe to run twice."""

@@ -14,14 +14,15 @@ def send_test_email_task(
 
 @shared_task
 def purge_expired_records_task() -> None:
-    """Apply the retention periods (webhook events, person log entries, the file
-    outbox, people who left every list, RSVPs never confirmed by e-mail, expired
-    sessions); safe to run twice."""
+    """Apply the retention periods (webhook events, signups kept for the worker,
+    person log entries, the file outbox, people who left every list, RSVPs never
+    confirmed by e-mail, expired sessions); safe to run twice."""
     from cms import retention
     from events import services as events
     from subscribers import services as subscribers
 
     retention.purge_tracking_events()
+    retention.purge_signup_requests()
     retention.purge_person_log_entries()
     retention.purge_outbox()
     subscribers.purge_unsubscribed()
@@ -31,14 +32,15 @@ def purge_expired_records_task() -> None:
 
 @shared_task
 def resend_unqueued_emails_task() -> dict[str, int]:
-    """Beat: queue the e-mails a broker outage kept from the queue (confirmations,
-    signature verifications, milestone notices), each once; safe to run twice and in
-    parallel. (RSVP confirmations are owed guest messages: events.tasks'
+    """Beat: queue the e-mails a broker outage kept from the queue (signups kept for
+    the worker, confirmations, signature verifications, milestone notices), each
+    once; safe to run twice and in parallel. (RSVP confirmations are owed guest messages: events.tasks'
     dispatch_guest_mail_task queues their sender.)"""
     from campaigns.services import counters, petitions
     from subscribers import services as subscribers
 
     return {
+        "signups": subscribers.requeue_signup_requests(),
         "confirmations": subscribers.resend_unqueued_confirmations(),
         "verifications": petitions.resend_unqueued_verifications(),
         "milestones": counters.renotify_unqueued_milestones(),

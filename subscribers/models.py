@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -238,6 +238,38 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class SignupRequest(models.Model):
+    """A public form's signup, kept for the worker (services.process_signup_request)
+    so that the request does the same work for a new address as for one already on
+    the lists. The worker deletes it; the retention purge deletes any left a day."""
+
+    email = EncryptedTextField()
+    # Erasing a person deletes their waiting requests by this hash (hash_keyed_models).
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    name = EncryptedTextField(null=True, blank=True)
+    zip_code = models.CharField(max_length=10, blank=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    list_ids = models.JSONField(default=list)
+    source = models.CharField(max_length=16, choices=Subscription.Source.choices)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # request_signup's send_confirmation (a petition took the allowance already).
+    send_confirmation = models.BooleanField(null=True, editable=False)
+    # Stamped at insert, released if the broker refuses the task: empty is what the
+    # resend sweep looks for (cms.requeue).
+    queued_at = models.DateTimeField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"signup request #{self.pk}"
 
 
 class ListPermission(models.Model):

@@ -13,7 +13,14 @@ from cms import ratelimit
 
 from . import crypto
 from .addresses import display_email
-from .models import MailingList, SignupPage, Subscriber, Subscription, Suppression
+from .models import (
+    MailingList,
+    SignupPage,
+    SignupRequest,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from .signals import (
     person_erasing,
     signup_confirmed,
@@ -53,6 +60,88 @@ def _blocking_suppression(email_hash: str) -> bool:
         Suppression.objects.filter(email_hash=email_hash)
         .exclude(reason__in=SELF_LIFTED)
         .exists()
+    )
+
+
+@transaction.atomic
+def submit_signup(
+    *,
+    email: str,
+    language: str,
+    list_ids: Iterable[int],
+    source: str,
+    name: str = "",
+    zip_code: str = "",
+    page_id: int | None = None,
+    send_confirmation: bool | None = None,
+) -> None:
+    """A public form's signup: keep it (encrypted) for the worker, which records it
+    with ``request_signup``, and queue that on commit. The same one row and one task
+    (its id, never the address) for every address, so neither the answer nor its
+    timing tells whether the address is already on a list; a broker outage leaves
+    the row for ``requeue_signup_requests``."""
+    from cms.requeue import queue_marked
+
+    from .tasks import process_signup_request_task
+
+    now = timezone.now()
+    normalised = crypto.normalise_email(email)
+    row = SignupRequest.objects.create(
+        email=normalised,
+        email_hash=crypto.lookup_hash(normalised),
+        name=name or None,
+        zip_code=zip_code,
+        language=language,
+        list_ids=sorted(int(pk) for pk in list_ids),
+        source=source,
+        page_id=page_id,
+        send_confirmation=send_confirmation,
+        queued_at=now,
+        created_at=now,
+    )
+    transaction.on_commit(
+        lambda: queue_marked(
+            process_signup_request_task, SignupRequest, row.pk, "queued_at", now
+        )
+    )
+
+
+def process_signup_request(*, request_id: int) -> bool:
+    """The worker's part of ``submit_signup``: record the kept signup (request_signup:
+    suppression, allowance, confirmation e-mail) and delete it, in one transaction.
+    At most once: a task delivered again finds no row and does nothing. False then."""
+    with transaction.atomic():
+        # A twin delivery waits here, then finds the row gone.
+        row = SignupRequest.objects.select_for_update().filter(pk=request_id).first()
+        if row is None:
+            return False
+        request_signup(
+            email=row.email,
+            language=row.language,
+            list_ids=row.list_ids,
+            source=row.source,
+            name=row.name or "",
+            zip_code=row.zip_code,
+            page_id=row.page_id,
+            send_confirmation=row.send_confirmation,
+        )
+        row.delete()
+    return True
+
+
+def requeue_signup_requests(*, limit: int = 500) -> int:
+    """Queue the kept signups a broker outage kept from the queue (older than
+    EMAIL_RESEND_GRACE), each once; safe to run twice and in parallel."""
+    from cms.requeue import requeue_unmarked
+
+    from .tasks import process_signup_request_task
+
+    grace = timezone.now() - timedelta(seconds=settings.EMAIL_RESEND_GRACE)
+    return requeue_unmarked(
+        process_signup_request_task,
+        SignupRequest.objects.filter(created_at__lt=grace),
+        "queued_at",
+        limit=limit,
     )
 
 
@@ -697,12 +786,18 @@ def lift_suppression(*, email: str) -> bool:
 
 
 def reencrypt_subscribers(*, batch_size: int = 1000) -> int:
-    """Rewrite every address and name under the newest key; safe to run twice."""
+    """Rewrite every address and name under the newest key (subscribers, and the
+    signups waiting for the worker); safe to run twice. Returns the subscribers."""
+    _reencrypt(SignupRequest, batch_size=batch_size)
+    return _reencrypt(Subscriber, batch_size=batch_size)
+
+
+def _reencrypt(model: type[models.Model], *, batch_size: int) -> int:
     count, last_pk = 0, 0
     while True:
         with transaction.atomic():
             batch = list(
-                Subscriber.objects.select_for_update()
+                model.objects.select_for_update()
                 .filter(pk__gt=last_pk)
                 .order_by("pk")
                 .only("pk", "email", "name")[:batch_size]
@@ -710,6 +805,6 @@ def reencrypt_subscribers(*, batch_size: int = 1000) -> int:
             if not batch:
                 return count
             # Decrypted on load, encrypted again on save: always under the newest key.
-            Subscriber.objects.bulk_update(batch, ["email", "name"])
+            model.objects.bulk_update(batch, ["email", "name"])
         count += len(batch)
         last_pk = batch[-1].pk

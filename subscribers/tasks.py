@@ -34,6 +34,13 @@ def preferences_link_for_hash_task(email_hash: str) -> None:
     services.request_preferences_link_for_hash(email_hash)
 
 
+@shared_task(acks_late=True)
+def process_signup_request_task(request_id: int) -> None:
+    """Record one kept signup from a public form and delete it; safe to run twice
+    (a second run finds no row)."""
+    services.process_signup_request(request_id=request_id)
+
+
 @shared_task
 def purge_unconfirmed_task() -> None:
     """Beat: delete signups left unconfirmed too long; safe to run twice."""

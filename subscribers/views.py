@@ -117,9 +117,10 @@ def handle_signup_post(request: HttpRequest, page: SignupPage, form) -> str:
         return "invalid"
     data = form.cleaned_data
     # Bots and repeated submissions get the same answer as everyone else, so the
-    # page never tells whether an address is known, suppressed or throttled.
+    # page never tells whether an address is known, suppressed or throttled; and
+    # the same work, kept for the worker, so its timing does not tell either.
     if not form.is_bot and ratelimit.address_allowed(data["email"], "signup"):
-        services.request_signup(
+        services.submit_signup(
             email=data["email"],
             language=data["language"],
             list_ids=[item.pk for item in data["lists"]],

@@ -16,7 +16,7 @@ from cms import mail_tokens, ratelimit
 from cms.requeue import queue_marked, requeue_unmarked
 from subscribers import crypto
 from subscribers.models import Subscription
-from subscribers.services import request_signup
+from subscribers.services import submit_signup
 
 from .counters import increment_counter, sign_and_count
 
@@ -55,7 +55,7 @@ def record_signature(
     Without verification the campaign's counter moves in this same transaction; with it,
     the signature waits (and a verification e-mail is queued on commit, within the
     address's daily allowance) until ``verify_signature``. An opt-in goes through
-    ``request_signup`` (source "petition").
+    ``submit_signup`` to the worker's ``request_signup`` (source "petition").
 
     ``copy_token``: (name, value) of the memo token a process's copy of ``page`` was
     checked against on an earlier request (campaigns.selectors.petition_copy), or None
@@ -138,7 +138,9 @@ def record_signature(
             claimed_at = now if created else None
             transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
         if allowed:
-            request_signup(
+            # Kept for the worker: the same work whether or not the address is on a
+            # list already (subscribers.services.submit_signup).
+            submit_signup(
                 email=normalised,
                 language=list_language or language,
                 list_ids=sorted(allowed),

@@ -22,6 +22,7 @@ from cms import ratelimit
 from subscribers import crypto
 from subscribers.models import Subscriber, Subscription
 from tests.factories import MailingListFactory
+from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,7 @@ def test_opt_in_joins_only_the_campaigns_lists_as_pending_petition_subscriptions
     petition.campaign.default_lists.add(offered)
 
     sign(petition, list_ids=[offered.pk, not_offered.pk], list_language="pl")
+    assert run_signup_requests() == 1  # the worker's part
 
     subscriber = Subscriber.objects.with_email("ana.morales@example.org").get()
     assert subscriber.language == "pl"

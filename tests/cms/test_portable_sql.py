@@ -33,6 +33,7 @@ from tests.factories import (
     build_petition_page,
     make_subscriber,
 )
+from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,7 @@ def test_a_confirmed_signup_counts_for_its_campaign(home_page):
         },
     )
     assert response.status_code in (200, 302)
+    assert run_signup_requests() == 1  # the worker's part
     subscription = Subscription.objects.get()
     confirm = path_of(
         tokens.confirm_url(

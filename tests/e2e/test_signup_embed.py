@@ -10,6 +10,7 @@ import pytest
 
 from subscribers.models import SignupPage, Subscription
 from tests.factories import MailingListFactory, build_home_page, translate_page
+from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +59,7 @@ def test_a_partner_page_frames_the_signup_form(live_server, page, settings):
         frame.locator("input[name=email]").fill("layla@example.org")
         frame.locator("button[type=submit]").click()
         frame.get_by_role("status").wait_for()
+        assert run_signup_requests() == 1  # the worker's part
         subscription = Subscription.objects.get()
         assert subscription.status == "pending"
         assert subscription.subscriber.language == "ar"

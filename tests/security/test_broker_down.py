@@ -31,10 +31,11 @@ from subscribers.models import (
     ListPermission,
     MailingList,
     SignupPage,
+    SignupRequest,
     Subscriber,
     Subscription,
 )
-from subscribers.tasks import send_confirmation_task
+from subscribers.tasks import process_signup_request_task, send_confirmation_task
 from tests.factories import (
     CampaignFactory,
     MailingListFactory,
@@ -43,10 +44,12 @@ from tests.factories import (
     build_petition_page,
     make_subscriber,
 )
+from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TASKS = [
+    process_signup_request_task,
     send_confirmation_task,
     send_signature_verification_task,
     send_guest_messages_task,
@@ -139,7 +142,12 @@ def test_signup_signature_and_rsvp_survive_a_dead_broker(
     # Rate limits live in the same Redis: they fail open instead of failing the form.
     codes = post_all(client, forms)
     assert all(code in (200, 302) for code in codes), codes
+    # The signup is kept for the worker: its task is what the broker refused, and
+    # the kept row is left unmarked for the resend run.
+    assert SignupRequest.objects.get().queued_at is None
+    assert run_signup_requests() == 1  # the worker's part, once it gets there
     assert sorted(map(short, broker.refused)) == [
+        "process_signup_request_task",
         "send_confirmation_task",
         "send_guest_messages_task",  # the RSVP confirmation's sender
         "send_signature_verification_task",
@@ -166,22 +174,34 @@ def test_resend_queues_each_missed_email_once_when_the_broker_is_back(
     post_all(client, forms)
     # Still down: the resend run queues nothing and leaves every mark in place.
     assert resend_unqueued_emails_task() == {
+        "signups": 0,
         "confirmations": 0,
         "verifications": 0,
         "milestones": 0,
     }
     assert dispatch_guest_mail_task()["waiting"] == 1
-    assert Subscriber.objects.get().confirmation_sent_at is None
+    kept = SignupRequest.objects.get()
+    assert kept.queued_at is None
+    assert not Subscriber.objects.exists()
     broker.down = False
     first = resend_unqueued_emails_task()
     second = resend_unqueued_emails_task()
-    assert first == {"confirmations": 1, "verifications": 1, "milestones": 0}
+    assert first == {
+        "signups": 1,
+        "confirmations": 0,
+        "verifications": 1,
+        "milestones": 0,
+    }
     assert sum(second.values()) == 0, f"a second run re-queued {second}"
+    # The worker runs the kept signup's task; it queues the confirmation itself.
+    assert run_signup_requests() == 1
+    assert sum(resend_unqueued_emails_task().values()) == 0
     # The RSVP's confirmation is an owed row: the guest-mail beat queues its sender.
     assert dispatch_guest_mail_task()["waiting"] == 1
     subscriber = Subscriber.objects.get()
     signature = Signature.objects.get()
     assert sorted((short(name), args) for name, args in broker.queued) == [
+        ("process_signup_request_task", (kept.pk,)),
         (
             "send_confirmation_task",
             (subscriber.pk, [forms[0].pk], signup.pk, subscriber.language),
@@ -197,6 +217,7 @@ def test_resend_waits_for_the_grace_period_and_skips_old_and_staff_rows(
     client, forms, broker, settings
 ):
     post_all(client, forms)
+    run_signup_requests()  # the worker's part, its confirmation refused
     broker.down = False
     settings.EMAIL_RESEND_GRACE = 300
     assert sum(resend_unqueued_emails_task().values()) == 0, "too young"
@@ -248,9 +269,14 @@ def test_an_imports_confirmation_is_queued_once_the_broker_is_back(broker):
 
 def test_a_claimed_row_is_not_queued_by_a_second_run(client, forms, broker):
     post_all(client, forms)
+    run_signup_requests()  # the worker's part, its confirmation refused
+    legal, signup, _, _ = forms
+    data = {"email": "ana@example.org", "language": "es", "lists": [legal.pk]}
+    assert client.post(signup.url, data).status_code == 200  # kept, unqueued
     broker.down = False
     # Another run claimed them all first (the conditional UPDATE is what it won).
     now = timezone.now()
+    SignupRequest.objects.update(queued_at=now)
     Subscriber.objects.update(confirmation_sent_at=now)
     Signature.objects.update(verification_queued_at=now)
     assert sum(resend_unqueued_emails_task().values()) == 0
@@ -281,6 +307,7 @@ def test_two_resend_runs_at_once_queue_each_email_once(
     rate_limit("confirmation-mail.address", "0")  # one address at three doors
     for n in range(5):
         post_all(client, forms, email=f"person-{n}@example.org")
+    run_signup_requests()  # the worker's part, each confirmation refused
     broker.down = False
     barrier = threading.Barrier(2)
     results = []

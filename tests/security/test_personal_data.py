@@ -16,7 +16,7 @@ from campaigns.models import Signature
 from cms.partners.models import PartnerConsent
 from events.models import Rsvp
 from subscribers import services
-from subscribers.models import Subscriber, Subscription, Suppression
+from subscribers.models import SignupRequest, Subscriber, Subscription, Suppression
 from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
 from tests.factories import CampaignFactory, build_event
 
@@ -68,6 +68,14 @@ def person(home_page):
         given_at=timezone.now(),
     )
     Suppression.objects.create(email_hash=subscriber.email_hash, reason="complaint")
+    # A signup of hers the worker has not recorded yet.
+    services.submit_signup(
+        email=EMAIL,
+        language="es",
+        list_ids=[legal.pk],
+        source="signup",
+        name="María López",
+    )
     # Someone else, who must be untouched by María's export and erase.
     other = subscribe("someone.else@example.org", [legal], name="Other")
     Signature.objects.create(
@@ -76,6 +84,12 @@ def person(home_page):
         email="someone.else@example.org",
         email_hash=other.email_hash,
         created_at=timezone.now(),
+    )
+    services.submit_signup(
+        email="someone.else@example.org",
+        language="en",
+        list_ids=[legal.pk],
+        source="signup",
     )
     return subscriber, other
 
@@ -135,3 +149,4 @@ def test_erase_leaves_only_the_hashed_suppression(person):
     assert Subscriber.objects.filter(pk=other.pk).exists()
     assert Signature.objects.filter(email_hash=other.email_hash).count() == 1
     assert Subscription.objects.filter(subscriber=other).count() == 1
+    assert SignupRequest.objects.filter(email_hash=other.email_hash).count() == 1
