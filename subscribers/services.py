@@ -131,12 +131,19 @@ def process_signup_request(*, request_id: int) -> bool:
 
 def requeue_signup_requests(*, limit: int = 500) -> int:
     """Queue the kept signups a broker outage kept from the queue (older than
-    EMAIL_RESEND_GRACE), each once; safe to run twice and in parallel."""
+    EMAIL_RESEND_GRACE), and those whose worker failed (queued more than
+    SIGNUP_REQUEST_RETRY_SECONDS ago), each once; safe to run twice and in parallel."""
     from cms.requeue import requeue_unmarked
 
     from .tasks import process_signup_request_task
 
-    grace = timezone.now() - timedelta(seconds=settings.EMAIL_RESEND_GRACE)
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.EMAIL_RESEND_GRACE)
+    # Queued long ago and still here: its worker failed or died before recording it
+    # (a success deletes the row). Unmarked, it is queued again below.
+    SignupRequest.objects.filter(
+        queued_at__lt=now - timedelta(seconds=settings.SIGNUP_REQUEST_RETRY_SECONDS)
+    ).update(queued_at=None)
     return requeue_unmarked(
         process_signup_request_task,
         SignupRequest.objects.filter(created_at__lt=grace),

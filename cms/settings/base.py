@@ -531,6 +531,10 @@ CELERY_BEAT_SCHEDULE["campaigns-purge-pending-signatures"] = {
 EMAIL_RESEND_INTERVAL = env_float("EMAIL_RESEND_INTERVAL", 60)
 EMAIL_RESEND_GRACE = env_int("EMAIL_RESEND_GRACE", 60)
 EMAIL_RESEND_MAX_AGE = env_int("EMAIL_RESEND_MAX_AGE", 3 * 24 * 3600)
+# A kept signup (subscribers.SignupRequest) is deleted by the worker that records it:
+# one still there this long after it was queued met a worker that failed or died, and
+# is queued again (recording it twice is a no-op).
+SIGNUP_REQUEST_RETRY_SECONDS = env_int("SIGNUP_REQUEST_RETRY_SECONDS", 600)
 CELERY_BEAT_SCHEDULE["cms-resend-unqueued-emails"] = {
     "task": "cms.tasks.resend_unqueued_emails_task",
     "schedule": EMAIL_RESEND_INTERVAL,

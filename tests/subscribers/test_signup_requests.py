@@ -304,3 +304,35 @@ def test_kept_signups_older_than_a_day_are_purged(legal):
     )
     assert retention.purge_signup_requests() == 1
     assert list(SignupRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_a_signup_whose_worker_failed_is_queued_again(
+    signup_page, legal, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The worker deletes the kept row when it records it: a row still there long
+    after it was queued met a worker that raised (the database away) or died, and
+    would otherwise wait, marked, for the one-day purge."""
+    from cms.tasks import resend_unqueued_emails_task
+
+    queued = []
+    monkeypatch.setattr(process_signup_request_task, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(signup_page.url, form(legal, NEWCOMER))
+    kept = SignupRequest.objects.get()
+    assert queued == [kept.pk]
+    assert kept.queued_at is not None
+    # The worker took it and failed: nothing recorded, the row still marked.
+    SignupRequest.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert resend_unqueued_emails_task()["signups"] == 0, "its worker may be busy"
+
+    SignupRequest.objects.update(
+        queued_at=timezone.now()
+        - timedelta(seconds=settings.SIGNUP_REQUEST_RETRY_SECONDS + 1)
+    )
+    assert resend_unqueued_emails_task()["signups"] == 1
+    assert resend_unqueued_emails_task()["signups"] == 0
+    assert queued == [kept.pk, kept.pk]
+    process_signup_request_task(kept.pk)
+    process_signup_request_task(kept.pk)  # the first delivery, late: a no-op
+    assert Subscriber.objects.with_email(NEWCOMER).get().subscriptions.count() == 1
+    assert not SignupRequest.objects.exists()
