@@ -142,9 +142,11 @@ def record_rsvp(
             )
         else:
             if writes_more:
-                from subscribers.services import request_signup
+                # Kept for the worker like every public signup: recording it here
+                # would take longer for a newcomer than for a list member.
+                from subscribers.services import submit_signup
 
-                request_signup(
+                submit_signup(
                     email=email,
                     language=language,
                     list_ids=[list_id],

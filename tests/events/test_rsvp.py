@@ -18,6 +18,7 @@ from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers import crypto
 from subscribers.models import Subscription
 from tests.factories import MailingListFactory, build_event, translate_page
+from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -453,6 +454,8 @@ def test_list_opt_in_requests_a_pending_signup_from_source_rsvp(client, home_pag
     post(client, event, join_list="on")
 
     assert "Community Outreach/Education" in form
+    # Kept for the worker, like every public signup (same time for a member).
+    assert run_signup_requests() == 1
     subscription = Subscription.objects.get()
     assert subscription.mailing_list == mailing_list
     assert subscription.source == "rsvp"
@@ -463,6 +466,7 @@ def test_no_list_opt_in_without_the_box(client, home_page):
     mailing_list = MailingListFactory(name="Legal", slug="legal")
     event = rsvp_event(rsvp_list=mailing_list)
     post(client, event)
+    assert run_signup_requests() == 0
     assert not Subscription.objects.exists()
     assert EventPage.objects.get(pk=event.pk).places_left() is None
 
