@@ -98,22 +98,12 @@ def normalise_email(email: str) -> str:
 
 def _unicode_domain(text: str) -> str:
     """An ASCII address whose domain has "xn--" labels, with the domain in the
-    Unicode form the same address typed in Unicode is stored in; as it is when the
-    labels are not valid punycode, would not encode back to the same ASCII, or hide a
-    character the forms refuse (a right-to-left override)."""
-    from .addresses import has_refused_character
+    Unicode form the same address typed in Unicode is stored in: the form it is shown
+    in (addresses.display_email, which keeps it as it is when the labels are not
+    valid punycode, would not encode back, or hide a refused character), lower case."""
+    from .addresses import display_email
 
-    local, at, domain = text.rpartition("@")
-    if not at:
-        return text
-    try:
-        unicode_domain = domain.encode("ascii").decode("idna").lower()
-        same = unicode_domain.encode("idna").decode("ascii").lower() == domain
-    except UnicodeError:
-        return text
-    if not same or has_refused_character(unicode_domain):
-        return text
-    return f"{local}@{unicode_domain}"
+    return display_email(text).lower()
 
 
 def lookup_hash(email: str) -> str:
