@@ -204,6 +204,12 @@ def enqueue_sending(**options) -> bool:
     return wake(send_guest_messages_task, queue="alerts", **options)
 
 
+_NEEDED_STATUS = {
+    GuestMessage.Kind.CONFIRM_REQUEST: (Rsvp.Status.PENDING, "already confirmed"),
+    GuestMessage.Kind.REMINDER: (Rsvp.Status.CONFIRMED, "not confirmed"),
+}
+
+
 def _skip_reason(message: GuestMessage) -> str:
     from subscribers.services import blocks_all_mail
 
@@ -217,16 +223,13 @@ def _skip_reason(message: GuestMessage) -> str:
         return ""
     if rsvp.status == Rsvp.Status.CANCELLED:
         return "guest cancelled"
-    if message.kind == GuestMessage.Kind.CONFIRM_REQUEST:
-        if rsvp.status != Rsvp.Status.PENDING:
-            return "already confirmed"
-        if event.cancelled:
-            return "event cancelled"
-        if event.start <= now:
-            return "event started"
-    if message.kind == GuestMessage.Kind.REMINDER:
-        if rsvp.status != Rsvp.Status.CONFIRMED:
-            return "not confirmed"
+    # A link to confirm and a reminder are for one state of the RSVP, and only
+    # before an event that still takes place.
+    needs = _NEEDED_STATUS.get(message.kind)
+    if needs is not None:
+        status, otherwise = needs
+        if rsvp.status != status:
+            return otherwise
         if event.cancelled:
             return "event cancelled"
         if event.start <= now:
