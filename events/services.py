@@ -128,45 +128,34 @@ def record_rsvp(
                 # Nothing written, no e-mail: the allowance is not used up.
                 ratelimit.give_back(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
             raise
-        if outcome == "existing":
-            # Asking again sends the confirmation again (a lost e-mail), within the
-            # mailbox's daily allowance.
-            # A pending guest gets their link again, anyone else their confirmation.
-            kind = (
-                GuestMessage.Kind.CONFIRM_REQUEST
-                if status == Rsvp.Status.PENDING
-                else GuestMessage.Kind.CONFIRMATION
-            )
-            owe_message(
-                rsvp_id, kind, f"{kind}:again:{int(claimed_at.timestamp() * 1e6)}"
-            )
-        else:
-            if writes_more:
-                # Kept for the worker like every public signup: recording it here
-                # would take longer for a newcomer than for a list member.
-                from subscribers.services import submit_signup
+        if writes_more:
+            # Kept for the worker like every public signup: recording it here would
+            # take longer for a newcomer than for a list member. A repeat RSVP asks
+            # too (it may tick the box the first one left), and costs the same.
+            from subscribers.services import submit_signup
 
-                submit_signup(
-                    email=email,
-                    language=language,
-                    list_ids=[list_id],
-                    source="rsvp",
-                    name=name,
-                    send_confirmation=True,
+            submit_signup(
+                email=email,
+                language=language,
+                list_ids=[list_id],
+                source="rsvp",
+                name=name,
+                send_confirmation=True,
+            )
+        # A repeat ("existing") took no place; the claim owed its confirmation again.
+        if outcome != "existing" and status == Rsvp.Status.CONFIRMED:
+            rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
+            # A place taken: the fragments that show the places left change. (A
+            # waitlisted guest takes none; an event without a capacity shows no
+            # count: neither changes what any fragment shows.)
+            if places[0] is not None:
+                purge_places_on_commit(
+                    event_id,
+                    event.translation_key,
+                    host=host,
+                    public_event=public_event,
+                    places=places,
                 )
-            if status == Rsvp.Status.CONFIRMED:
-                rsvp_confirmed.send(sender=Rsvp, rsvp_id=rsvp_id, event_id=event_id)
-                # A place taken: the fragments that show the places left change. (A
-                # waitlisted guest takes none; an event without a capacity shows no
-                # count: neither changes what any fragment shows.)
-                if places[0] is not None:
-                    purge_places_on_commit(
-                        event_id,
-                        event.translation_key,
-                        host=host,
-                        public_event=public_event,
-                        places=places,
-                    )
         transaction.on_commit(guest_mail.enqueue_sending)
     # What the claim returned, the other fields loaded only if read: the RSVP view
     # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
@@ -239,7 +228,9 @@ def _claim_in_python(**rsvp):
     SQLite, which holds the database's write lock from BEGIN)."""
     outcome, rsvp_id, status = _decide_in_python(**rsvp)
     places = (None, None)
-    if outcome in ("created", "returned"):
+    if outcome == "existing":
+        _owe_again(rsvp_id, status, rsvp["now"])
+    elif outcome in ("created", "returned"):
         version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
         owe_message(rsvp_id, GuestMessage.Kind.CONFIRMATION, f"confirmation:{version}")
         event_id = rsvp["event_id"]
@@ -254,11 +245,25 @@ def _claim_pending(**rsvp):
     holds no place and is owed the link that confirms it. Inside the caller's
     transaction, on any database."""
     outcome, rsvp_id, status = _decide_in_python(**rsvp, pending=True)
-    if outcome in ("created", "returned"):
+    if outcome == "existing":
+        _owe_again(rsvp_id, status, rsvp["now"])
+    elif outcome in ("created", "returned"):
         version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
         kind = GuestMessage.Kind.CONFIRM_REQUEST
         owe_message(rsvp_id, kind, f"{kind}:{version}")
     return outcome, rsvp_id, status, (None, None)
+
+
+def _owe_again(rsvp_id: int, status: str, now) -> None:
+    """A repeat RSVP: asking again sends the confirmation again (a lost e-mail),
+    within the mailbox's daily allowance; a pending guest gets the link to confirm
+    again. events_claim_rsvp does the same on PostgreSQL (migration 0014)."""
+    kind = (
+        GuestMessage.Kind.CONFIRM_REQUEST
+        if status == Rsvp.Status.PENDING
+        else GuestMessage.Kind.CONFIRMATION
+    )
+    owe_message(rsvp_id, kind, f"{kind}:again:{int(now.timestamp() * 1e6)}")
 
 
 def _decide_in_python(
