@@ -11,9 +11,11 @@ import re
 import tempfile
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 
+from events.guest_mail import send_guest_messages
 from events.models import GuestMessage, Rsvp
 from tests.factories import MailingListFactory, build_event
 from tests.signups import run_signup_requests
@@ -108,6 +110,19 @@ def test_a_pending_guest_who_asks_again_gets_the_link_to_confirm_again(
     again = GuestMessage.objects.get(key__contains=":again:")
     assert again.kind == GuestMessage.Kind.CONFIRM_REQUEST
     assert Rsvp.objects.get().status == Rsvp.Status.PENDING
+
+
+@pytest.mark.postgres
+def test_the_confirmation_the_claim_owes_a_repeat_is_sent(client, home_page):
+    event = build_event(rsvp_mode="internal", title="Know Your Rights session")
+    post(client, event, "ana@example.org")
+    post(client, event, "ana@example.org")
+
+    assert send_guest_messages() == 2
+
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]] * 2
+    assert all("Know Your Rights session" in m.subject for m in mail.outbox)
+    assert set(GuestMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_repeat_is_owed_its_confirmation_again_once_per_request(client, home_page):
