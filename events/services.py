@@ -2,6 +2,7 @@
 
 from contextlib import nullcontext
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -77,8 +78,9 @@ def record_rsvp(
     An event with ``confirm_by_email`` takes no place here: a new RSVP is stored as
     pending (no place, not counted) and owed a link to confirm it (confirm_rsvp takes
     the place); a repeat gets its link, or its confirmation, again. The same answer
-    either way. Events without it never reach that branch: the crowd's path is as
-    above, query for query.
+    either way, and on PostgreSQL the same one call as any claim (a repeat, too,
+    costs what a new RSVP costs: its timing must not tell that the address had
+    RSVPed).
     """
     if event is not None and event.pk == event_id:
         # The caller's page (the RSVP view routed to it): no query to find it again.
@@ -106,12 +108,12 @@ def record_rsvp(
         raise rsvp_refusal(event_id=event_id) or ValidationError(
             MAIL_LIMIT, code="mail_limit"
         )
-    atomic = writes_more or not in_one_call or pending
+    atomic = writes_more or not in_one_call
     with transaction.atomic() if atomic else nullcontext():
-        if pending:
-            claim = _claim_pending
+        if in_one_call:
+            claim = partial(_claim_in_postgres, pending=pending)
         else:
-            claim = _claim_in_postgres if in_one_call else _claim_in_python
+            claim = _claim_pending if pending else _claim_in_python
         try:
             outcome, rsvp_id, status, places = claim(
                 event_id=event_id,
@@ -195,15 +197,19 @@ def _canonical_event(event_id: int) -> EventPage:
     return event
 
 
-def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
-    """events_claim_rsvp: refusal, repeat or new place and its owed confirmation, in
+def _claim_in_postgres(
+    *, event_id, name, email, email_hash, language, now, pending=False
+):
+    """events_claim_rsvp: refusal, repeat or new place and what the guest is owed, in
     one round trip, as a prepared statement (cms/prepared.py). Returns (outcome, RSVP
     id, its status, places) where places, for a new or returned RSVP, is (places left
-    or None without a capacity, EventPlaces.changes) after it."""
+    or None without a capacity, EventPlaces.changes) after it. ``pending``: the event
+    holds places until the guest confirms (a new guest is stored pending and owed the
+    link to confirm), migration 0014."""
     with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT outcome, rsvp_id, rsvp_status, places_left, places_changes "
-            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s)",
+            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 event_id,
                 crypto.encrypt(name),
@@ -214,6 +220,7 @@ def _claim_in_postgres(*, event_id, name, email, email_hash, language, now):
                 # p_owe: a place always owes its confirmation (record_rsvp refuses
                 # before the claim when the mailbox's allowance is spent).
                 True,
+                pending,
             ],
             prepare=True,
         )
@@ -243,7 +250,7 @@ def _claim_pending(**rsvp):
     """For an event with ``confirm_by_email``: the same refusals and repeats as a
     claim, under the event's lock, but a new (or returning) RSVP is stored pending,
     holds no place and is owed the link that confirms it. Inside the caller's
-    transaction, on any database."""
+    transaction (on SQLite; PostgreSQL's claim takes ``pending``)."""
     outcome, rsvp_id, status = _decide_in_python(**rsvp, pending=True)
     if outcome == "existing":
         _owe_again(rsvp_id, status, rsvp["now"])

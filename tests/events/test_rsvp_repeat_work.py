@@ -68,12 +68,19 @@ def sent_to_postgres(action) -> list[str]:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("join_list", [False, True])
+@pytest.mark.parametrize(
+    ("join_list", "confirm_by_email"), [(False, False), (True, False), (False, True)]
+)
 def test_a_repeat_rsvp_sends_postgres_what_a_new_one_sends(
-    client, home_page, join_list
+    client, home_page, join_list, confirm_by_email
 ):
     mailing_list = MailingListFactory(name="Legal", slug="legal")
-    event = build_event(rsvp_mode="internal", rsvp_list=mailing_list)
+    event = build_event(
+        rsvp_mode="internal",
+        rsvp_list=mailing_list,
+        confirm_by_email=confirm_by_email,
+        capacity=10,
+    )
     extra = {"join_list": "on"} if join_list else {}
     # The prepared claim is parsed once per connection: after the first RSVP both
     # paths bind and execute it.
@@ -86,9 +93,14 @@ def test_a_repeat_rsvp_sends_postgres_what_a_new_one_sends(
     assert repeat == new
     # The repeat is still owed its confirmation again, written by the claim.
     again = GuestMessage.objects.get(key__contains=":again:")
-    assert again.kind == GuestMessage.Kind.CONFIRMATION
+    assert again.kind == (
+        GuestMessage.Kind.CONFIRM_REQUEST
+        if confirm_by_email
+        else GuestMessage.Kind.CONFIRMATION
+    )
     assert again.rsvp.email_hash == Rsvp.objects.get(pk=again.rsvp_id).email_hash
-    assert Rsvp.objects.count() == 2
+    statuses = Rsvp.objects.values_list("status", flat=True)
+    assert list(statuses) == ["pending" if confirm_by_email else "confirmed"] * 2
     # A repeat that ticks the list's box asks to join like a new RSVP does.
     assert run_signup_requests() == (3 if join_list else 0)
 
