@@ -66,10 +66,24 @@ DEVICE_NAMES = 5  # names remembered per browser (a shared office computer)
 def lockout_parameters(request, credentials=None) -> list:
     """What a failed sign-in counts against and is locked by (AXES_LOCKOUT_PARAMETERS):
     the name and the client separately; from a browser that has signed in with the
-    name before, the client alone."""
+    name before, that browser at its client alone (``lockout_client``)."""
     if isinstance(request, HttpRequest) and known_device(request, credentials):
         return ["ip_address"]
     return ["username", "ip_address"]
+
+
+def lockout_client(request) -> str:
+    """The "client" django-axes counts failures against (AXES_CLIENT_IP_CALLABLE): the
+    client's keyed hash; for a browser that has signed in with the name being tried,
+    that browser's cookie at that client. A carrier or office address is shared by
+    many people: five wrong guesses from anyone behind it, at any name, locked it for
+    every sign-in, the organizers' own remembered phones included, and one more guess
+    every quarter of an hour kept it locked through a rally. Guesses from a browser
+    that carries the cookie (stolen, say) still lock it, at that address."""
+    client = ratelimit.client_id(request)
+    if not known_device(request):
+        return client
+    return keyed_hash("device", f"{request.COOKIES[DEVICE_COOKIE]}\x1f{client}")
 
 
 def known_device(request, credentials=None) -> bool:

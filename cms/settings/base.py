@@ -803,7 +803,8 @@ WEBHOOK_ALLOWED_NETWORKS = env_networks("WEBHOOK_ALLOWED_NETWORKS")
 
 # Admin login (django-axes): lock after LOGIN_FAILURE_LIMIT wrong passwords, by
 # username and by client separately, for LOGIN_LOCKOUT_MINUTES; from a browser that
-# signed in with the username within LOGIN_DEVICE_DAYS, by client only (cms/logins.py).
+# signed in with the username within LOGIN_DEVICE_DAYS, by that browser at its client
+# only (cms/logins.py).
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -817,7 +818,7 @@ LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 90)
 AXES_RESET_ON_SUCCESS = True
 # Axes sees keyed hashes, never an address or a username (its cache keys are plain
 # SHA-256 of what it is given).
-AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_id"
+AXES_CLIENT_IP_CALLABLE = "cms.logins.lockout_client"
 AXES_USERNAME_CALLABLE = "cms.logins.username_id"
 AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True

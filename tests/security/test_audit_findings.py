@@ -506,6 +506,40 @@ def test_guesses_at_a_name_never_lock_its_owner_out_of_their_own_browser(
     assert login(stolen, "organizer", "the-right-passphrase-42").status_code == 429
 
 
+def test_guesses_behind_a_shared_address_never_lock_out_its_staff_browsers(
+    production, home_page
+):
+    """An office or a carrier gives many people one address: a stranger's five wrong
+    guesses there, at any name, lock that address for new browsers, but not for a
+    browser that has signed in with the name being tried (it locked the organizers'
+    own phones at a rally for as long as anyone kept guessing)."""
+    from cms.logins import DEVICE_COOKIE
+
+    UserFactory(username="organizer", password="the-right-passphrase-42")
+    shared = "198.51.100.80"
+    owner = https_client(REMOTE_ADDR=shared)
+    assert login(owner, "organizer", "the-right-passphrase-42").status_code == 302
+    remembered = owner.cookies[DEVICE_COOKIE].value
+
+    stranger = https_client(REMOTE_ADDR=shared)
+    answers = [login(stranger, f"guess{n}", "wrong") for n in range(8)]
+    assert answers[-1].status_code == 429
+    # The address is locked for a browser nobody has signed in from...
+    new_browser = https_client(REMOTE_ADDR=shared)
+    assert login(new_browser, "organizer", "the-right-passphrase-42").status_code == 429
+    # ...not for the organizer's own phone behind it.
+    phone = https_client(REMOTE_ADDR=shared)
+    phone.cookies[DEVICE_COOKIE] = remembered
+    assert login(phone, "organizer", "the-right-passphrase-42").status_code == 302
+    assert SESSION_KEY in phone.session
+    # That phone's own wrong guesses still lock it (a stolen cookie gets five).
+    thief = https_client(REMOTE_ADDR="203.0.113.81")
+    thief.cookies[DEVICE_COOKIE] = remembered
+    tries = [login(thief, "organizer", f"guess-{n}") for n in range(6)]
+    assert tries[-1].status_code == 429
+    assert login(thief, "organizer", "the-right-passphrase-42").status_code == 429
+
+
 def test_lockout_page_is_translated(rf, home_page):
     """The admin answers anonymous visitors in English (unprefixed URLs use the default
     language); a staff member whose admin language is Spanish reads Spanish."""
