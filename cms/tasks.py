@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from cms.celery import MAIL_TASK_OPTIONS
 from cms.mail import services
 
 
@@ -10,6 +11,13 @@ def send_test_email_task(
     """Send the staff test message (or a page's test e-mail) through the worker; safe
     to run twice."""
     services.send_test_email(user_id=user_id, language=language, page_id=page_id)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_password_reset_task(user_ids: list[int], language: str = "en") -> None:
+    """Mail the staff users a password reset link asked for on the admin's form; safe
+    to run twice (a second link)."""
+    services.send_password_resets(user_ids=user_ids, language=language)
 
 
 @shared_task
