@@ -287,14 +287,24 @@ class ThrottledPasswordResetView(account.PasswordResetView):
 
 
 def limit_password_posts(view):
-    """Limit POSTs to a page or document password form per client (they guess)."""
+    """Limit wrong passwords sent to a page or document password form per client
+    (they guess). The right one is given back: a private event's password shared at
+    a rally is typed by a crowd behind one carrier address, and counting every POST
+    refused the 31st person in ten minutes, the password in hand. Each try is
+    counted before the password is checked, so a guesser past the limit learns
+    nothing from an answer."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "POST" and not ratelimit.client_allowed(
-            request, "page-password"
-        ):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        if not ratelimit.client_allowed(request, "page-password"):
             return _too_many(request, "page-password.client")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Wagtail redirects to the page or document once the password is right,
+        # and shows the form again when it is not.
+        if response.status_code == 302:
+            ratelimit.give_back("page-password.client", ratelimit.client_id(request))
+        return response
 
     return wrapper

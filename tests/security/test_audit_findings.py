@@ -583,6 +583,60 @@ def test_guesses_behind_a_shared_address_never_lock_out_its_staff_browsers(
     assert login(thief, "organizer", "the-right-passphrase-42").status_code == 429
 
 
+def test_a_crowd_with_a_private_events_password_is_not_locked_out(
+    production, home_page
+):
+    """A private event's password, shared at a rally, is typed by many phones behind
+    one carrier address: only wrong passwords count against it (the 31st person in
+    ten minutes with the right password was refused). A guesser is still stopped."""
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        PageViewRestriction,
+    )
+
+    event = build_event(title="Know Your Rights", rsvp_mode="internal")
+    page_door = PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="rally"
+    )
+    collection = Collection.get_first_root_node().add_child(name="Handouts")
+    document_door = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="rally",
+    )
+    doors = [
+        f"/_util/authenticate_with_password/{page_door.pk}/{event.pk}/",
+        f"/documents/authenticate_with_password/{document_door.pk}/",
+    ]
+
+    def enter(door: str, password: str, address: str):
+        client = https_client(REMOTE_ADDR=address)
+        data = {"password": password, "return_url": event.url}
+        return client.post(door, data)
+
+    assert settings_limit() == "30/10m"
+    for door in doors:
+        crowd = [enter(door, "rally", "198.51.100.90").status_code for _ in range(40)]
+        assert set(crowd) == {302}
+    # A guesser's wrong passwords are counted (both doors together), and past the
+    # limit even the right one is refused, so an answer tells them nothing.
+    guesses = [enter(doors[n % 2], f"guess{n}", "203.0.113.90") for n in range(31)]
+    assert {answer.status_code for answer in guesses[:30]} == {200}
+    assert guesses[-1].status_code == 429
+    assert guesses[-1]["Retry-After"]
+    for door in doors:
+        assert enter(door, "rally", "203.0.113.90").status_code == 429
+        # The crowd's address is not the guesser's.
+        assert enter(door, "rally", "198.51.100.90").status_code == 302
+
+
+def settings_limit() -> str:
+    from django.conf import settings
+
+    return settings.RATE_LIMITS["page-password.client"]
+
+
 def test_lockout_page_is_translated(rf, home_page):
     """The admin answers anonymous visitors in English (unprefixed URLs use the default
     language); a staff member whose admin language is Spanish reads Spanish."""
