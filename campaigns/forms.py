@@ -2,12 +2,11 @@
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.form_errors import FocusFirstErrorMixin
-from cms.form_fields import honeypot_field
+from cms.form_fields import ZipCodeField, honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -16,10 +15,6 @@ from subscribers.models import MailingList
 
 EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secret)
 LINE_BREAK_FIELDS = ("name", "email", "zip_code")
-
-zip_validator = RegexValidator(
-    r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code, like 60602.")
-)
 
 
 class PetitionForm(FocusFirstErrorMixin, forms.Form):
@@ -31,11 +26,9 @@ class PetitionForm(FocusFirstErrorMixin, forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
-    zip_code = forms.CharField(
+    zip_code = ZipCodeField(
         label=_("ZIP code (optional)"),
-        max_length=10,
-        required=False,
-        validators=[zip_validator],
+        message=_("Enter a 5-digit ZIP code, like 60602."),
         widget=forms.TextInput(
             attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
         ),

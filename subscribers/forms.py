@@ -4,12 +4,11 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
 from cms.form_errors import FocusFirstErrorMixin
-from cms.form_fields import honeypot_field
+from cms.form_fields import ZipCodeField, honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
@@ -53,15 +52,9 @@ class SignupForm(FocusFirstErrorMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     name = PersonNameField(label=_("Name (optional)"), required=False)
-    zip_code = forms.CharField(
+    zip_code = ZipCodeField(
         label=_("ZIP code (optional)"),
-        max_length=10,
-        required=False,
-        validators=[
-            RegexValidator(
-                r"^\d{5}(-\d{4})?$", _("Enter a ZIP code such as 60602."), "zip"
-            )
-        ],
+        message=_("Enter a ZIP code such as 60602."),
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
         ),

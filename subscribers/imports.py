@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.form_fields import normalise_zip_code
 from subscribers.addresses import validate_mailbox
 
 from . import crypto
@@ -166,8 +167,9 @@ def _validate(
             "value": raw.get("language", "")[:20],
             "codes": accepted_languages(),
         }
-    zip_code = raw.get("zip_code", "")
-    if len(zip_code) > 10 or (zip_code and not zip_code.replace("-", "").isdigit()):
+    zip_code = normalise_zip_code(raw.get("zip_code", ""))
+    digits = zip_code.replace("-", "")
+    if len(zip_code) > 10 or (zip_code and not (digits.isascii() and digits.isdigit())):
         return _("not a valid ZIP code")
     keys = [key.strip().lower() for key in _split_lists(raw.get("lists", ""))]
     if not keys:

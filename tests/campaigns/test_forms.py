@@ -67,3 +67,17 @@ def test_cleaning_without_a_form_agrees_with_the_form(values):
         assert quick == form.cleaned_data
     else:
         assert quick is None
+
+
+def test_a_zip_code_in_another_scripts_digits_is_stored_in_ascii():
+    """An Arabic keyboard's ٦٠٦٣٤ is the ZIP 60634 (a campaign's report counts
+    signatures by ZIP, and alerts go by ZIP prefix); by both ways of cleaning."""
+    campaign = Campaign(name="Zip", slug="zip")
+    campaign.offered_list_ids = []
+    data = posted(
+        {"name": "Ana", "email": "a@example.org", "zip_code": "٦٠٦٣٤", "website": ""}
+    )
+    form = PetitionForm(data, campaign=campaign)
+    assert form.is_valid()
+    assert form.cleaned_data["zip_code"] == "60634"
+    assert PetitionForm.clean_without_form(data)["zip_code"] == "60634"

@@ -549,3 +549,21 @@ def test_menu_item_and_page_title_agree(client, people, language, expected):
     title = re.search(r"<title>(.*?) - ", html).group(1)
     assert title == expected
     assert menu_labels(html)[url] == title
+
+
+def test_import_stores_a_zip_code_in_ascii_digits(client, lists, coordinator):
+    """A spreadsheet typed on an Arabic or Hindi keyboard holds ٦٠٦٠٨ or ६०६०८: the
+    ZIP 60608, found by an alert's ZIP prefix; a superscript or a fraction is not."""
+    text = (
+        "E-mail,Name,Language,ZIP,Lists\n"
+        "ar@example.org,A,ar,٦٠٦٠٨,legal\n"
+        "hi@example.org,H,hi,६०६०८,legal\n"
+        "odd@example.org,O,en,½0608,legal\n"
+    )
+    client.force_login(coordinator)
+    response = client.post(reverse("subscribers_admin:import"), {"file": upload(text)})
+    assert dict(response.context["report"].rejected) == {4: "not a valid ZIP code"}
+    assert sorted(Subscriber.objects.values_list("zip_code", flat=True)) == [
+        "60608",
+        "60608",
+    ]

@@ -446,3 +446,39 @@ def test_link_checkers_may_ask_with_head_and_change_nothing(client, lists, home_
     assert client.head("/subscribers/unsubscribe/garbage/").status_code == 400
     assert Subscription.objects.get().status == "pending"
     assert not Suppression.objects.exists()
+
+
+def test_a_zip_code_typed_on_an_arabic_or_hindi_keyboard_is_found_by_an_alert(
+    client, signup_page, lists
+):
+    """Phone keyboards for Arabic and Hindi type their own digits (٦٠٦٠٨, ६०६०८),
+    Chinese ones full-width (６０６０８): they were stored as typed, so an alert to
+    ZIP prefix 606 never reached these people. Stored with ASCII digits now; letters
+    and other signs are still refused."""
+    from campaigns.mailings.selectors import audience_subscribers
+
+    typed = {
+        "ar@example.org": "٦٠٦٠٨",
+        "hi@example.org": "६०६०८",
+        "zh@example.org": "６０６０８－１２３４",
+        "mixed@example.org": "6٠6٠8",
+    }
+    for email, zip_code in typed.items():
+        data = form_data(lists, email=email, zip_code=zip_code)
+        assert client.post(signup_page.url, data).status_code == 200
+    for refused in ("6o6o8", "60608-", "½0608"):
+        data = form_data(lists, email="x@example.org", zip_code=refused)
+        assert client.post(signup_page.url, data).status_code == 400
+    run_signup_requests()
+    stored = {
+        subscriber.email: subscriber.zip_code for subscriber in Subscriber.objects.all()
+    }
+    assert stored == {
+        "ar@example.org": "60608",
+        "hi@example.org": "60608",
+        "zh@example.org": "60608-1234",
+        "mixed@example.org": "60608",
+    }
+    Subscription.objects.update(status=Subscription.Status.CONFIRMED)
+    found = audience_subscribers(list_ids=[lists[0].pk], zip_prefix="606")
+    assert found.count() == 4
