@@ -27,3 +27,36 @@ def test_a_document_is_served_whole_and_not_claimed_compressed(client, name):
     assert b"".join(response.streaming_content) == b"%PDF-1.4 card in six languages"
     assert "Content-Encoding" not in response.headers
     assert "filename=" in response.headers["Content-Disposition"]
+
+
+def test_a_private_collections_document_is_kept_out_of_shared_caches(client):
+    """A document behind a collection password carried no Cache-Control once its
+    password was given: a CDN in front (they cache PDFs by default, whatever the
+    cookie) would serve it to the next visitor. Wagtail's private pages say
+    "private, no-store"; now its private documents do too. Public ones are unchanged."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Task force only")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=private,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="rally",
+    )
+    document = upload("minutes.pdf", b"%PDF-1.4 minutes")
+    document.collection = private
+    document.save()
+    public = upload("flyer.pdf", b"%PDF-1.4 flyer")
+
+    asked = client.get(document.url)
+    assert asked.status_code == 200
+    assert b"%PDF" not in asked.content, "the password form, not the file"
+    given = client.post(
+        f"/documents/authenticate_with_password/{restriction.pk}/",
+        {"password": "rally", "return_url": document.url},
+    )
+    assert given.status_code == 302
+    served = client.get(document.url)
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 minutes"
+    directives = {part.strip() for part in served["Cache-Control"].split(",")}
+    assert {"private", "no-store", "no-cache"} <= directives
+    assert "Cache-Control" not in client.get(public.url).headers
