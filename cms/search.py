@@ -15,6 +15,10 @@ from cms import cjk
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
 MAX_WORDS = 12
+# Terms sent to the engine, after Chinese runs became pairs: a 200-character run was
+# 199 terms, whose nested AND overflowed Python's recursion limit in Django's query
+# expressions (a 500). The first ones narrow the results enough.
+MAX_TERMS = 24
 
 
 def search_words(query: str) -> str:
@@ -39,7 +43,7 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
     """Public live bulletins and events matching ``query``, best first; each story
     once, in ``locale`` when translated there, else in the default locale (a
     restricted translation hides its story in its language)."""
-    query = cjk.query_words(search_words(query))
+    query = " ".join(cjk.query_words(search_words(query)).split()[:MAX_TERMS])
     if not query:
         return []
     default = Locale.get_default()

@@ -328,3 +328,22 @@ def test_the_city_note_in_the_footer_comes_from_the_settings(
         assert "Sanctuary" not in footer
         assert "Welcoming" not in footer
         assert 'id="footer-privacy"' in footer, "the rest of the promise stays"
+
+
+def test_a_long_chinese_query_is_answered_not_a_server_error(
+    site, django_capture_on_commit_callbacks
+):
+    """200 characters of Hanzi without a space were 199 pairs ANDed together: Django
+    nested them past Python's recursion limit and the search answered 500, on
+    PostgreSQL and SQLite alike. The first pairs are searched; a long phrase still
+    finds the page that holds it."""
+    chinese = Locale.objects.get(language_code="zh-hans")
+    title = "芝加哥移民和难民资源"
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_page(site["bulletin"], "zh-hans", title=title, summary=title * 3)
+    noise = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(200))
+    for query in (noise, (title * 20)[:200]):
+        response = Client().get("/zh-hans/search/", {"q": query})
+        assert response.status_code == 200
+    found = search_pages((title * 20)[:200], locale=chinese)
+    assert [page.title for page in found] == [title]
