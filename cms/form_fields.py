@@ -35,12 +35,13 @@ def normalise_zip_code(value: str) -> str:
 
 
 class ZipCodeField(forms.CharField):
-    """An optional US ZIP code (60608 or 60608-1234), stored with ASCII digits."""
+    """An optional US ZIP code (60608 or 60608-1234; or what ``pattern`` takes, such
+    as a prefix), stored with ASCII digits."""
 
-    def __init__(self, *, message, **kwargs):
+    def __init__(self, *, message=None, pattern: str = ZIP_CODE, **kwargs):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("required", False)
-        kwargs["validators"] = [RegexValidator(ZIP_CODE, message, "zip")]
+        kwargs["validators"] = [RegexValidator(pattern, message, "zip")]
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -8,6 +8,7 @@ from wagtail.models import Page
 from campaigns.mailings.alert_forms import chicago_time_input
 from campaigns.mailings.models import Mailing
 from campaigns.models import Campaign
+from cms.form_fields import ZipCodeField
 from cms.languages import language_choices
 from cms.models import AlertPage, BulletinPage
 from events.models import EventPage
@@ -36,10 +37,11 @@ class MailingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty to reach every language."),
     )
-    zip_prefix = forms.RegexField(
+    # Stored ZIP codes have ASCII digits (cms.form_fields): so has the prefix, however
+    # the keyboard wrote it (٦٠٦ is 606).
+    zip_prefix = ZipCodeField(
         label=_("Only ZIP codes starting with"),
-        regex=r"^\d{0,5}$",
-        required=False,
+        pattern=r"\A[0-9]{0,5}\Z",
         max_length=5,
     )
     lane = forms.ChoiceField(

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from wagtail.models import Locale
 
 from campaigns.mailings.models import Delivery, Mailing
@@ -66,3 +67,17 @@ def test_page_languages_lists_live_translations(home_page):
     spanish.save_revision().publish()
     home_page.copy_for_translation(Locale.objects.get(language_code="ar"))  # draft only
     assert set(page_languages(home_page)) == {"en", "es"}
+
+
+def test_a_zip_prefix_typed_in_another_scripts_digits_is_read_as_ascii():
+    """ZIP codes are stored with ASCII digits (cms.form_fields.ZipCodeField): a prefix
+    typed on an Arabic keyboard (٦٠٦) reached nobody; it is 606."""
+    from campaigns.mailings.forms import MailingForm
+
+    field = MailingForm.base_fields["zip_prefix"]
+    assert field.clean("٦٠٦") == "606"
+    assert field.clean("６０６５") == "6065"
+    assert field.clean("") == ""
+    for refused in ("60a", "606080", "6-0"):
+        with pytest.raises(ValidationError):
+            field.clean(refused)
