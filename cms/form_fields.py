@@ -25,6 +25,12 @@ def normalise_zip_code(value: str) -> str:
     """A ZIP code as typed, with the digits of any script in ASCII: an Arabic or
     Hindi phone keyboard types ٦٠٦٠٨ or ६०६०८, a Chinese one full-width ６０６０８,
     and stored so they were never found by an alert's ZIP prefix (606)."""
+    return ascii_digits(value)
+
+
+def ascii_digits(value: str) -> str:
+    """``value`` in NFKC with every decimal digit, of any script, in ASCII (٢٠٢٦ is
+    2026); other characters as they are."""
     value = unicodedata.normalize("NFKC", value)
     return "".join(
         str(unicodedata.decimal(char))

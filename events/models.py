@@ -23,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
+from cms.form_fields import ascii_digits
 from cms.languages import localized_url
 from cms.local_time import city_zone, local_time_name, zoned_lazy
 from cms.models import (
@@ -117,7 +118,8 @@ class EventIndexPage(
             events = events.filter(kind=kind)
         else:
             kind = ""
-        month = params.get("month", "")
+        # A month typed in a text box on an Arabic or Hindi keyboard (٢٠٢٦-٠٣).
+        month = ascii_digits(params.get("month", ""))
         try:
             first = datetime.strptime(month, "%Y-%m").replace(tzinfo=city_zone())
             # December of year 9999 has no following month to end the range at.

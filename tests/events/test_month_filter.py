@@ -91,3 +91,22 @@ def test_no_notice_without_a_month_or_with_one_it_read(client, listing, query):
     response = client.get(listing.url, query)
 
     assert UNREAD["en"] not in response.content.decode()
+
+
+@pytest.mark.parametrize("digits", ["arabic", "devanagari", "full-width"])
+def test_a_month_typed_in_another_scripts_digits_is_read(client, listing, digits):
+    """An Arabic or Hindi keyboard types its own digits in the text box (٢٠٢٧-٠٣): it
+    is the month 2027-03, not a month nobody could read."""
+    later = timezone.now() + timedelta(days=400)
+    build_event(listing, title="Later rally", start=later)
+    month = later.astimezone(timezone.get_current_timezone()).strftime("%Y-%m")
+    zero = {"arabic": 0x0660, "devanagari": 0x0966, "full-width": 0xFF10}[digits]
+    typed = "".join(chr(zero + int(c)) if c.isdigit() else c for c in month)
+
+    response = client.get("/ar" + listing.url, {"month": typed})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert UNREAD["ar"] not in html
+    assert "Later rally" in html
+    assert "Soon rally" not in html
