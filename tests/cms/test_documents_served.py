@@ -7,6 +7,16 @@ from wagtail.documents import get_document_model
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def root_collection():
+    """Documents live in a collection: Wagtail's migration makes the root one, which a
+    transactional test run before (tests/cms/test_worker.py) flushes with every other
+    row."""
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def upload(name: str, content: bytes):
     document = get_document_model()(title=name)
     document.file.save(name, ContentFile(content), save=False)
@@ -29,14 +39,16 @@ def test_a_document_is_served_whole_and_not_claimed_compressed(client, name):
     assert "filename=" in response.headers["Content-Disposition"]
 
 
-def test_a_private_collections_document_is_kept_out_of_shared_caches(client):
+def test_a_private_collections_document_is_kept_out_of_shared_caches(
+    client, root_collection
+):
     """A document behind a collection password carried no Cache-Control once its
     password was given: a CDN in front (they cache PDFs by default, whatever the
     cookie) would serve it to the next visitor. Wagtail's private pages say
     "private, no-store"; now its private documents do too. Public ones are unchanged."""
-    from wagtail.models import Collection, CollectionViewRestriction
+    from wagtail.models import CollectionViewRestriction
 
-    private = Collection.get_first_root_node().add_child(name="Task force only")
+    private = root_collection.add_child(name="Task force only")
     restriction = CollectionViewRestriction.objects.create(
         collection=private,
         restriction_type=CollectionViewRestriction.PASSWORD,
