@@ -242,10 +242,17 @@ GONE_OR_GOING = (
 
 
 def sends_of_page(page_id: int) -> QuerySet[Mailing]:
-    """The page's mailings that went, are going or are scheduled to go, oldest first."""
-    return Mailing.objects.filter(page_id=page_id, status__in=GONE_OR_GOING).order_by(
-        "created_at", "pk"
-    )
+    """The mailings of the page, or of any of its translations, that went, are going
+    or are scheduled to go, oldest first: every reader gets their own language of
+    whichever translation is mailed, so a send of the Arabic page reaches the same
+    people as the English one did."""
+    from django.db.models import Subquery
+    from wagtail.models import Page
+
+    key = Page.objects.filter(pk=page_id).values("translation_key")[:1]
+    return Mailing.objects.filter(
+        page__translation_key=Subquery(key), status__in=GONE_OR_GOING
+    ).order_by("created_at", "pk")
 
 
 def sends_about_page(page) -> QuerySet[Mailing]:
@@ -257,7 +264,8 @@ def sends_about_page(page) -> QuerySet[Mailing]:
         event__translation_key=page.translation_key
     ).values("pk")
     return Mailing.objects.filter(
-        Q(page_id=page.pk) | Q(page_id__in=alerts), status__in=GONE_OR_GOING
+        Q(page__translation_key=page.translation_key) | Q(page_id__in=alerts),
+        status__in=GONE_OR_GOING,
     ).order_by("created_at", "pk")
 
 

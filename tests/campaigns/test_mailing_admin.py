@@ -336,6 +336,28 @@ def test_sending_a_page_again_names_its_earlier_sends_to_the_same_lists(client, 
     assert "This page already" not in screen.content.decode()
 
 
+def test_mailing_a_translation_names_the_sends_of_the_page_it_translates(client, setup):
+    """Found by the editor tester: after the English bulletin went to Legal
+    Protection, the Arabic translation's editor offered "Send as mailing", and its
+    review and confirmation said nothing, though every reader of the list (each in
+    their own language, as before) would get the bulletin a second time."""
+    from tests.factories import translate_page
+
+    page, legal, _outreach = setup
+    user = SuperuserFactory()
+    client.force_login(user)
+    first = sent_earlier(page, [legal])
+    arabic = translate_page(page, "ar", title="نشرة مارس")
+    arabic.refresh_from_db()
+    again = control.create_mailing(user=user, page=arabic, list_ids=[legal.pk])
+
+    review = client.get(reverse("campaigns_mailings:detail", args=[again.pk]))
+    confirmation = client.post(reverse("campaigns_mailings:send_now", args=[again.pk]))
+    for screen in (review.content.decode(), confirmation.content.decode()):
+        assert f"This page already went to {legal.name} on " in screen
+        assert f"(mailing {first.pk})." in screen
+
+
 def test_publishing_a_page_that_went_out_says_so_instead_of_offering_a_send(
     client, setup
 ):
