@@ -31,6 +31,7 @@ from campaigns.mailings.selectors import (
     mailing_kinds,
     reader_languages,
     translations_behind,
+    unpublished_work,
 )
 from campaigns.mailings.services import alerts, control, testing
 from campaigns.mailings.tasks import send_test_mailing_task
@@ -239,7 +240,10 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
             if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
             else [],
             schedule_form=ScheduleForm(),
-            stale_translations=stale_translation_notes(mailing)
+            stale_translations=[
+                *unpublished_notes(mailing),
+                *stale_translation_notes(mailing),
+            ]
             if mailing.status in {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
             else [],
             earlier_sends=earlier_send_notes(mailing)
@@ -283,6 +287,52 @@ def stale_translation_notes(mailing: Mailing) -> list[str]:
             "languages": ", ".join(confirm.language_name(code) for code in behind),
         }
     ]
+
+
+def unpublished_notes(mailing: Mailing) -> list[str]:
+    """A warning for each thing a send would leave out because it is not published:
+    the page's own changes, and translations (of languages in the audience) that are
+    not live or have changes since their last publish. The preview shows the latest
+    draft; the send takes what is live."""
+    work = unpublished_work(mailing.page)
+    readers = {code for code, people in mailing_breakdown(mailing)["by_language"]}
+    names = confirm.language_name
+    notes = []
+    if work["page"]:
+        notes.append(
+            _(
+                "“%(title)s” has changes that are not published: the mailing sends "
+                "the published version, as the website shows it (the e-mail preview "
+                "shows the latest draft). Publish the changes first, or send it as "
+                "it is."
+            )
+            % {"title": mailing.page.title}
+        )
+    not_live = [code for code in work["not_live"] if code in readers]
+    if not_live:
+        notes.append(
+            _(
+                "The translation into %(languages)s is not published: those readers "
+                "would get the %(source)s text. Publish it first (in its translation "
+                "editor, “Publish”), or send it as it is."
+            )
+            % {
+                "languages": ", ".join(names(code) for code in not_live),
+                "source": names(settings.LANGUAGE_CODE),
+            }
+        )
+    changed = [code for code in work["changed"] if code in readers]
+    if changed:
+        notes.append(
+            _(
+                "The translation into %(languages)s has changes that are not "
+                "published: those readers would get it as it was last published. "
+                "Publish it first (in its translation editor, “Publish”), or send it "
+                "as it is."
+            )
+            % {"languages": ", ".join(names(code) for code in changed)}
+        )
+    return notes
 
 
 def when_sent(mailing: Mailing):
@@ -334,7 +384,8 @@ def confirm_mailing(
     the page (shown under "What goes out")."""
     breakdown = mailing_breakdown(mailing)
     earlier = earlier_send_notes(mailing) if sends else []
-    notes = [*earlier, *stale_translation_notes(mailing), *notes]
+    unpublished = unpublished_notes(mailing) if sends else []
+    notes = [*earlier, *unpublished, *stale_translation_notes(mailing), *notes]
     return confirm.confirmation(
         request,
         title=title,

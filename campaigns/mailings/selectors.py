@@ -231,6 +231,38 @@ def translations_behind(page) -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code in behind]
 
 
+def unpublished_work(page) -> dict:
+    """What a send of ``page`` would leave out because nobody published it yet: the
+    page's own unpublished changes (``page``), the language codes of its translations
+    that exist but are not live (``not_live``: their readers get the default
+    language's text), and of live translations with changes saved since their last
+    publish (``changed``: a draft revision, or passages a translator saved in
+    wagtail-localize's editor, which reach the page only when it is published)."""
+    from django.conf import settings
+    from wagtail_localize.models import StringTranslation
+
+    not_live, changed = set(), set()
+    for translation in page.get_translations().select_related("locale").order_by():
+        code = translation.locale.language_code
+        if not translation.live:
+            not_live.add(code)
+        elif translation.has_unpublished_changes or (
+            translation.last_published_at is not None
+            and StringTranslation.objects.filter(
+                locale_id=translation.locale_id,
+                context__object_id=page.translation_key,
+                updated_at__gt=translation.last_published_at,
+            ).exists()
+        ):
+            changed.add(code)
+    ordered = [code for code, _name in settings.LANGUAGES]
+    return {
+        "page": bool(page.has_unpublished_changes),
+        "not_live": [code for code in ordered if code in not_live],
+        "changed": [code for code in ordered if code in changed],
+    }
+
+
 # A mailing in one of these has gone out, is going out or will go without another step.
 GONE_OR_GOING = (
     Mailing.Status.SCHEDULED,

@@ -416,3 +416,92 @@ def test_the_send_time_is_not_marked_required_but_a_schedule_needs_one(client, l
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.DRAFT
     assert mailing.scheduled_at is None
+
+
+def test_what_is_not_published_is_named_before_sending(
+    client, lists, django_capture_on_commit_callbacks
+):
+    """Found by the editor tester: the Arabic and Chinese translations were typed in the
+    translation editor but not yet published; the review said "English text, their
+    language around it" like for a language nobody translated, and "Send now" sent
+    those readers the English text. The preview shows the latest draft, the send what
+    is live: unpublished translations, passages saved after a translation's publish and
+    the page's own draft are named on the review and the confirmation."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import StringTranslation, TranslationSource
+
+    legal, outreach = lists
+    subscribe("omar@example.org", [legal], language="ar")
+    user = SuperuserFactory()
+    bulletin = build_bulletin(title="March bulletin", summary="Legal help.")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[bulletin.pk]),
+            {
+                "locales": [
+                    Locale.objects.get(language_code=code).pk
+                    for code in ("ar", "es", "hi", "zh-hans")
+                ]
+            },
+        )
+    mailing = control.create_mailing(
+        user=user, page=bulletin, list_ids=[legal.pk, outreach.pk]
+    )
+    send_now = reverse("campaigns_mailings:send_now", args=[mailing.pk])
+    detail = reverse("campaigns_mailings:detail", args=[mailing.pk])
+
+    def screens():
+        return (
+            unescape(client.get(detail).content.decode()),
+            unescape(client.post(send_now).content.decode()),
+        )
+
+    for screen in screens():
+        assert (
+            "The translation into Español (Spanish), 简体中文 (Simplified Chinese), "
+            "العربية (Arabic) is not published: those readers would get the English "
+            "text." in screen
+        )
+        assert "Hindi" not in screen.split("is not published")[0].split("<p>")[-1]
+        assert "has changes that are not published" not in screen
+
+    def translate(path, text):
+        source = TranslationSource.objects.get_for_instance(bulletin)
+        segment = source.stringsegment_set.get(context__path=path)
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=Locale.objects.get(language_code="ar"),
+            context=segment.context,
+            defaults={"data": text},
+        )
+
+    arabic = bulletin.get_translation(Locale.objects.get(language_code="ar"))
+    translate("title", "نشرة مارس")
+    with django_capture_on_commit_callbacks(execute=True):  # localize publishes then
+        client.post(
+            reverse("wagtailadmin_pages:edit", args=[arabic.pk]),
+            {"action": "publish", "action-publish": "publish"},
+        )
+    arabic.refresh_from_db()
+    assert arabic.live
+    for screen in screens():
+        assert "简体中文 (Simplified Chinese) is not published" in screen
+        assert "العربية (Arabic) is not published" not in screen
+        assert "changes that are not published" not in screen
+
+    # A correction saved in the translation editor after the publish, and a draft of
+    # the English page: neither is what would go out.
+    translate("summary", "مساعدة قانونية.")
+    bulletin.summary = "Legal help: who to call."
+    bulletin.save_revision()
+    for screen in screens():
+        assert (
+            "The translation into العربية (Arabic) has changes that are not "
+            "published: those readers would get it as it was last published." in screen
+        )
+        assert (
+            "“March bulletin” has changes that are not published: the mailing sends "
+            "the published version" in screen
+        )
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
