@@ -27,6 +27,7 @@ from campaigns.mailings.selectors import (
     earlier_sends_to_same_lists,
     handed_over,
     handed_over_by_mailing,
+    mailing_audience,
     mailing_breakdown,
     mailing_kinds,
     reader_languages,
@@ -227,6 +228,7 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
                 for code, people in breakdown["by_language"]
             ],
             audience_total=breakdown["total"],
+            nobody=control.NOBODY,
             audience_phrase=confirm.audience_phrase(breakdown),
             sent_so_far=handed_over(delivery_counts(mailing.pk)),
             report=reports.report_tables(mailing),
@@ -409,6 +411,11 @@ def confirm_mailing(
 @confirm.post_only("campaigns_mailings:detail", get_mailing_for)
 def send_now(request, pk):
     mailing = get_mailing_for(request.user, pk)
+    waiting = {Mailing.Status.DRAFT, Mailing.Status.SCHEDULED}
+    if mailing.status in waiting and not mailing_audience(mailing).exists():
+        # Not even a confirmation to click through: there is nobody to ask about.
+        messages.error(request, str(control.NOBODY))
+        return redirect("campaigns_mailings:detail", pk)
     if not confirm.is_confirmed(request):
         return confirm_mailing(
             request,

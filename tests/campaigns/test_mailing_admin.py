@@ -411,3 +411,39 @@ def test_republishing_a_rally_whose_alert_went_out_does_not_invite_a_second_send
     assert "is live. Send it to your lists?" in before
     assert "Send it to your lists?" not in after
     assert "It already went out as a mailing on " in after
+
+
+def test_a_mailing_to_nobody_cannot_be_sent(client, setup, mailoutbox):
+    """Found by the editor tester: a ZIP prefix typed wrong ("99999") left nobody in
+    the audience, and the review still offered "Send now to 0 people", then "Yes,
+    send now": the mailing was recorded as sent to the list, and the real send
+    afterwards was warned about as a second copy."""
+    from campaigns.mailings.exceptions import MailingStateError
+
+    page, legal, _outreach = setup
+    user = SuperuserFactory()
+    client.force_login(user)
+    mailing = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk], zip_prefix="99999"
+    )
+    detail = reverse("campaigns_mailings:detail", args=[mailing.pk])
+    send_now = reverse("campaigns_mailings:send_now", args=[mailing.pk])
+
+    review = client.get(detail).content.decode()
+    assert "Send now to 0 people" not in review
+    assert 'id="nobody"' in review
+    assert "Nobody would get this mailing" in review
+    asked = client.post(send_now, follow=True).content.decode()
+    assert "Yes, send now" not in asked
+    assert "Nobody would get this mailing" in asked
+    client.post(send_now, {"confirmed": "1"})
+    with pytest.raises(MailingStateError):
+        control.send_now(user=user, mailing_id=mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
+
+    everyone = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
+    review = client.get(
+        reverse("campaigns_mailings:detail", args=[everyone.pk])
+    ).content.decode()
+    assert "Send now to 2 people" in review
+    assert 'id="nobody"' not in review

@@ -428,7 +428,9 @@ def send_alert(*, user, mailing_id: int) -> str:
         )
     if not needs_second_person(mailing):
         try:
-            send_now(user=user, mailing_id=mailing_id)
+            # An alert's own screen and rules decide (its event's guests may be told
+            # apart from the lists); "nobody" is for the bulk mailing screen.
+            send_now(user=user, mailing_id=mailing_id, require_audience=False)
         except MailingStateError as error:
             raise AlertError(_("This alert was already sent or is waiting.")) from error
         return Mailing.Status.STARTING

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
 from campaigns.mailings.models import Delivery, Mailing
@@ -91,13 +92,27 @@ def _refuse_if_held(mailing: Mailing) -> None:
         )
 
 
-def send_now(*, user, mailing_id: int) -> None:
-    """Start sending at once (the worker does the work; this returns immediately)."""
+NOBODY = _lazy(
+    "Nobody would get this mailing: no confirmed subscriber who may be mailed is on "
+    "its lists with its languages and ZIP prefix. Check them, or go back and choose "
+    "others."
+)
+
+
+def send_now(*, user, mailing_id: int, require_audience: bool = True) -> None:
+    """Start sending at once (the worker does the work; this returns immediately).
+
+    With ``require_audience`` (staff's "Send now"), an audience of nobody is refused:
+    a mistyped ZIP prefix or the wrong list would otherwise be recorded as sent, and
+    later sends of the page to that list warned about as a second copy."""
+    from campaigns.mailings.selectors import mailing_audience
     from campaigns.mailings.tasks import start_mailing_task
 
     mailing = Mailing.objects.get(pk=mailing_id)
     _recheck(user, mailing)
     _refuse_if_held(mailing)
+    if require_audience and not mailing_audience(mailing).exists():
+        raise MailingStateError(str(NOBODY))
     with transaction.atomic():
         won = Mailing.objects.filter(
             pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
