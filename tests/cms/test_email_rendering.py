@@ -238,6 +238,23 @@ def test_admin_previews_the_email_in_each_language(client, bulletin, language):
     assert url in edit.content.decode(), "the page header links to the preview"
 
 
+def test_the_preview_shows_the_subject_and_preheader_in_their_direction(
+    client, bulletin
+):
+    """Found by the editor tester: the Arabic subject and preheader sat in the admin's
+    left-to-right page, the preheader's full stop at its start; a subject that falls
+    back to English stays left to right in the Arabic preview."""
+    client.force_login(SuperuserFactory())
+    url = reverse("cms_email_preview:preview", args=[bulletin.pk])
+    english = client.get(url, {"language": "ar"}).content.decode()
+    assert '<p id="preview-subject" lang="en" dir="ltr">' in english
+
+    translate_page(bulletin, "ar", title="نشرة مارس", summary="مساعدة قانونية.")
+    arabic = client.get(url, {"language": "ar"}).content.decode()
+    assert '<p id="preview-subject" lang="ar" dir="rtl">نشرة مارس</p>' in arabic
+    assert '<p id="preview-preheader" lang="ar" dir="rtl">مساعدة قانونية.</p>' in arabic
+
+
 def test_admin_preview_refuses_non_mailable_pages_and_outsiders(
     client, home_page, bulletin
 ):
