@@ -56,9 +56,22 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
             language=self.language,
             languages=language_choices(),
             rendered=rendered,
+            draft_unpublished=self.page.has_unpublished_changes,
+            translation_waiting=self.translation_waiting(rendered),
             **self.untranslated(rendered),
         )
         return context
+
+    def translation_waiting(self, rendered) -> str:
+        """The editor URL of this language's translation when it exists but is not
+        published: its readers get the English text until someone publishes it."""
+        if rendered.content_language == self.language:
+            return ""
+        locale = Locale.objects.filter(language_code=self.language).first()
+        translation = self.page.get_translation_or_none(locale) if locale else None
+        if translation is None or translation.live:
+            return ""
+        return reverse("wagtailadmin_pages:edit", args=[translation.pk])
 
     def untranslated(self, rendered) -> dict:
         """The passages of this language's translation still in the source language,

@@ -255,6 +255,39 @@ def test_the_preview_shows_the_subject_and_preheader_in_their_direction(
     assert '<p id="preview-preheader" lang="ar" dir="rtl">مساعدة قانونية.</p>' in arabic
 
 
+def test_the_preview_says_when_what_it_shows_is_not_what_a_mailing_sends(
+    client, bulletin
+):
+    """Found by the editor tester: the preview (and its test) show the latest draft, a
+    mailing the published page; a translation typed but not published was only "no
+    published translation", as if nobody had translated it. Both are said, with the
+    way to the translation."""
+    from wagtail.models import Locale
+
+    client.force_login(SuperuserFactory())
+    url = reverse("cms_email_preview:preview", args=[bulletin.pk])
+    clean = client.get(url, {"language": "ar"}).content.decode()
+    assert 'id="draft-unpublished"' not in clean
+    assert 'id="translation-waiting"' not in clean
+
+    arabic = bulletin.copy_for_translation(
+        Locale.objects.get(language_code="ar"), copy_parents=True
+    )
+    arabic.save_revision()
+    bulletin.summary = "Legal help: who to call."
+    bulletin.save_revision()
+    shown = client.get(url, {"language": "ar"}).content.decode()
+    assert 'id="draft-unpublished"' in shown
+    assert "a mailing sends the published version" in shown
+    assert (
+        f'<a href="/admin/pages/{arabic.pk}/edit/" id="translation-waiting">' in shown
+    )
+    assert (
+        'id="translation-waiting"'
+        not in client.get(url, {"language": "es"}).content.decode()
+    )
+
+
 def test_admin_preview_refuses_non_mailable_pages_and_outsiders(
     client, home_page, bulletin
 ):
