@@ -30,6 +30,7 @@ from campaigns.mailings.selectors import (
     mailing_audience,
     mailing_breakdown,
     mailing_kinds,
+    reached_before,
     reader_languages,
     translations_behind,
     unpublished_work,
@@ -343,8 +344,9 @@ def when_sent(mailing: Mailing):
 
 
 def earlier_send_notes(mailing: Mailing) -> list[str]:
-    """A warning per earlier mailing of the same page to any of the same lists: its
-    readers would get the page twice."""
+    """A warning per earlier mailing of the same page to any of the same lists, and
+    one for the people an earlier mailing to other lists reached: they would get the
+    page twice."""
     notes = []
     for other, shared in earlier_sends_to_same_lists(mailing):
         values = {
@@ -367,6 +369,25 @@ def earlier_send_notes(mailing: Mailing) -> list[str]:
                 "(mailing %(mailing)s)."
             )
         notes.append(note % values)
+    people, mailings = reached_before(mailing)
+    if people:
+        notes.append(
+            ngettext(
+                "%(count)s person in this audience already got this page from an "
+                "earlier mailing (%(mailings)s), on another list: they would get it "
+                "a second time.",
+                "%(count)s people in this audience already got this page from an "
+                "earlier mailing (%(mailings)s), on another list: they would get it "
+                "a second time.",
+                people,
+            )
+            % {
+                "count": confirm.number(people),
+                "mailings": ", ".join(
+                    _("mailing %(number)s") % {"number": pk} for pk in mailings
+                ),
+            }
+        )
     return notes
 
 

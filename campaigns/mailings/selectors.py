@@ -318,6 +318,35 @@ def earlier_sends_to_same_lists(mailing: Mailing) -> list[tuple[Mailing, list]]:
     ]
 
 
+def reached_before(mailing: Mailing) -> tuple[int, list[int]]:
+    """People of ``mailing``'s audience whom an earlier send of its page (any
+    translation) to other lists already handed it to or is handing it to, and the ids
+    of those mailings: a person on two lists gets the page twice when it goes to each
+    list in a mailing of its own. (Earlier sends to one of the same lists are named
+    by ``earlier_sends_to_same_lists``.)"""
+    earlier = (
+        sends_of_page(mailing.page_id)
+        .exclude(pk=mailing.pk)
+        .exclude(lists__in=mailing.lists.values("pk"))
+        .values("pk")
+    )
+    reached = Delivery.objects.filter(
+        mailing__in=earlier,
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING, *HANDED_OVER],
+    )
+    people = (
+        mailing_audience(mailing)
+        .filter(Exists(reached.filter(subscriber=OuterRef("pk"))))
+        .count()
+    )
+    if not people:
+        return 0, []
+    ids = reached.filter(subscriber__in=mailing_audience(mailing)).values_list(
+        "mailing_id", flat=True
+    )
+    return people, sorted(set(ids))
+
+
 def audience_by_delivery(mailing: Mailing) -> dict[str, int]:
     """{language: people} of a started mailing, from its deliveries."""
     rows = (

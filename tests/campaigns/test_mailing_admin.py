@@ -447,3 +447,39 @@ def test_a_mailing_to_nobody_cannot_be_sent(client, setup, mailoutbox):
     ).content.decode()
     assert "Send now to 2 people" in review
     assert 'id="nobody"' not in review
+
+
+def test_people_an_earlier_mailing_reached_on_another_list_are_counted(client, setup):
+    """Found by the editor tester: the bulletin went to Legal Protection, then to
+    Community Outreach; a reader on both lists got it twice, and nothing said so
+    (no list in common, so no "already went to ..." either)."""
+    from campaigns.mailings.models import Delivery
+
+    page, legal, outreach = setup
+    user = SuperuserFactory()
+    client.force_login(user)
+    first = sent_earlier(page, [legal])
+    for subscriber in Subscriber.objects.filter(subscriptions__mailing_list=legal):
+        Delivery.objects.create(
+            mailing=first,
+            subscriber=subscriber,
+            language=subscriber.language,
+            status=Delivery.Status.SENT,
+        )
+    again = control.create_mailing(user=user, page=page, list_ids=[outreach.pk])
+
+    review = client.get(reverse("campaigns_mailings:detail", args=[again.pk]))
+    confirmation = client.post(reverse("campaigns_mailings:send_now", args=[again.pk]))
+    for screen in (review.content.decode(), confirmation.content.decode()):
+        assert (
+            "1 person in this audience already got this page from an earlier "
+            f"mailing (mailing {first.pk}), on another list: they would get it a "
+            "second time." in screen
+        )
+        assert "This page already went to" not in screen
+
+    both = control.create_mailing(
+        user=user, page=page, list_ids=[legal.pk, outreach.pk]
+    )
+    screen = client.get(reverse("campaigns_mailings:detail", args=[both.pk]))
+    assert "on another list" not in screen.content.decode(), "named by its list"
