@@ -483,3 +483,26 @@ def test_people_an_earlier_mailing_reached_on_another_list_are_counted(client, s
     )
     screen = client.get(reverse("campaigns_mailings:detail", args=[both.pk]))
     assert "on another list" not in screen.content.decode(), "named by its list"
+
+
+def test_a_second_yes_from_another_tab_says_in_words_that_nothing_more_went(
+    client, setup, django_capture_on_commit_callbacks
+):
+    """Found by the editor tester: the confirmation left open in a second tab and
+    answered "Yes, send now" again showed "this mailing has already started", in
+    lower case and in English whatever the admin's language (the service's errors
+    were not translatable). Nothing is sent twice, and the message says so."""
+    page, legal, _ = setup
+    user = sender_of(legal)
+    mailing = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
+    client.force_login(user)
+    url = reverse("campaigns_mailings:send_now", args=[mailing.pk])
+    with django_capture_on_commit_callbacks() as first:
+        client.post(url, {"confirmed": "1"})
+    with django_capture_on_commit_callbacks() as second:
+        again = client.post(url, {"confirmed": "1"}, follow=True)
+    assert (len(first), len(second)) == (1, 0)
+    assert (
+        "This mailing has already started: it is not started a second time."
+        in again.content.decode()
+    )

@@ -118,7 +118,9 @@ def send_now(*, user, mailing_id: int, require_audience: bool = True) -> None:
             pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
         ).update(status=Mailing.Status.STARTING, last_progress_at=timezone.now())
         if not won:
-            raise MailingStateError("this mailing has already started")
+            raise MailingStateError(
+                _("This mailing has already started: it is not started a second time.")
+            )
         transaction.on_commit(
             lambda: start_mailing_task.apply_async((mailing_id,), queue=mailing.lane)
         )
@@ -130,12 +132,14 @@ def schedule(*, user, mailing_id: int, when: datetime) -> None:
     _recheck(user, mailing)
     _refuse_if_held(mailing)
     if when <= timezone.now():
-        raise MailingStateError("the time must be in the future")
+        raise MailingStateError(_("Choose a time in the future."))
     won = Mailing.objects.filter(
         pk=mailing_id, status__in=[Mailing.Status.DRAFT, Mailing.Status.SCHEDULED]
     ).update(status=Mailing.Status.SCHEDULED, scheduled_at=when)
     if not won:
-        raise MailingStateError("this mailing has already started")
+        raise MailingStateError(
+            _("This mailing has already started: it is not started a second time.")
+        )
 
 
 def pause(*, user, mailing_id: int) -> None:
@@ -144,7 +148,7 @@ def pause(*, user, mailing_id: int) -> None:
         status=Mailing.Status.PAUSED, paused_reason="paused by staff", probe_at=None
     )
     if not won:
-        raise MailingStateError("only a sending mailing can be paused")
+        raise MailingStateError(_("Only a mailing that is sending can be paused."))
 
 
 def resume(
@@ -164,7 +168,7 @@ def resume(
         **({"consecutive_failures": 0} if user is not None else {}),
     )
     if not won:
-        raise MailingStateError("only a paused mailing can be resumed")
+        raise MailingStateError(_("Only a paused mailing can be resumed."))
     transaction.on_commit(lambda: enqueue_send_batches(mailing_id=mailing_id))
 
 
@@ -184,7 +188,7 @@ def cancel(*, user, mailing_id: int) -> int:
         ],
     ).update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
     if not won:
-        raise MailingStateError("this mailing can no longer be cancelled")
+        raise MailingStateError(_("This mailing can no longer be cancelled."))
     return Delivery.objects.filter(
         mailing_id=mailing_id, status=Delivery.Status.QUEUED
     ).update(status=Delivery.Status.CANCELLED)
