@@ -273,6 +273,12 @@ GONE_OR_GOING = (
 )
 
 
+# A scheduled mailing whose audience was nobody when it started (the list emptied, a
+# ZIP prefix typed wrong) is marked sent, but it took the page to no one: it is no
+# earlier send that a later one would repeat.
+REACHED_NOBODY = Q(started_at__isnull=False, recipients_count=0)
+
+
 def sends_of_page(page_id: int) -> QuerySet[Mailing]:
     """The mailings of the page, or of any of its translations, that went, are going
     or are scheduled to go, oldest first: every reader gets their own language of
@@ -282,9 +288,13 @@ def sends_of_page(page_id: int) -> QuerySet[Mailing]:
     from wagtail.models import Page
 
     key = Page.objects.filter(pk=page_id).values("translation_key")[:1]
-    return Mailing.objects.filter(
-        page__translation_key=Subquery(key), status__in=GONE_OR_GOING
-    ).order_by("created_at", "pk")
+    return (
+        Mailing.objects.filter(
+            page__translation_key=Subquery(key), status__in=GONE_OR_GOING
+        )
+        .exclude(REACHED_NOBODY)
+        .order_by("created_at", "pk")
+    )
 
 
 def sends_about_page(page) -> QuerySet[Mailing]:
@@ -295,10 +305,14 @@ def sends_about_page(page) -> QuerySet[Mailing]:
     alerts = AlertPage.objects.filter(
         event__translation_key=page.translation_key
     ).values("pk")
-    return Mailing.objects.filter(
-        Q(page__translation_key=page.translation_key) | Q(page_id__in=alerts),
-        status__in=GONE_OR_GOING,
-    ).order_by("created_at", "pk")
+    return (
+        Mailing.objects.filter(
+            Q(page__translation_key=page.translation_key) | Q(page_id__in=alerts),
+            status__in=GONE_OR_GOING,
+        )
+        .exclude(REACHED_NOBODY)
+        .order_by("created_at", "pk")
+    )
 
 
 def earlier_sends_to_same_lists(mailing: Mailing) -> list[tuple[Mailing, list]]:

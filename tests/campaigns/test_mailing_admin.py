@@ -301,6 +301,7 @@ def sent_earlier(page, mailing_lists, *, status=Mailing.Status.SENT):
         earlier.scheduled_at = timezone.now() + timezone.timedelta(days=1)
     else:
         earlier.started_at = timezone.now()
+        earlier.recipients_count = 2
     earlier.save()
     return earlier
 
@@ -506,3 +507,24 @@ def test_a_second_yes_from_another_tab_says_in_words_that_nothing_more_went(
         "This mailing has already started: it is not started a second time."
         in again.content.decode()
     )
+
+
+def test_a_scheduled_mailing_that_reached_nobody_is_no_earlier_send(client, setup):
+    """A mailing scheduled to a list that was empty when it started is marked sent
+    with nobody reached: the real send afterwards must not be warned about as a second
+    copy ("This page already went to ..."), nor publishing the page say it went out."""
+    page, legal, _outreach = setup
+    user = SuperuserFactory()
+    client.force_login(user)
+    empty = sent_earlier(page, [legal])
+    empty.recipients_count = 0
+    empty.save()
+    real = control.create_mailing(user=user, page=page, list_ids=[legal.pk])
+
+    review = client.get(reverse("campaigns_mailings:detail", args=[real.pk]))
+    assert "This page already went to" not in review.content.decode()
+
+    empty.recipients_count = 3
+    empty.save()
+    review = client.get(reverse("campaigns_mailings:detail", args=[real.pk]))
+    assert f"This page already went to {legal.name} on " in review.content.decode()
