@@ -50,7 +50,7 @@ def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
     """400 for a cut-off or altered link; an unsubscribe or preferences link's page
     also offers to e-mail a new one, so the reader is not left stuck."""
     if offer_new_link:
-        return _new_link_page(request, NewLinkForm(), status=400)
+        return _new_link_page(request, NewLinkForm(), status=400, bad_link=True)
     return _message(
         request,
         status=400,
@@ -59,8 +59,16 @@ def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
     )
 
 
-def _new_link_page(request, form: NewLinkForm, *, status: int) -> HttpResponse:
-    context = {"form": form, "action": reverse("subscribers:new_link")}
+def _new_link_page(
+    request, form: NewLinkForm, *, status: int, bad_link: bool = False
+) -> HttpResponse:
+    """The form asking for an address; ``bad_link``: shown in place of a cut-off or
+    altered link's page, which it says first (opened on its own, it only asks)."""
+    context = {
+        "form": form,
+        "action": reverse("subscribers:new_link"),
+        "bad_link": bad_link,
+    }
     return render(request, "subscribers/bad_link.html", context, status=status)
 
 

@@ -10,6 +10,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from freezegun import freeze_time
 
 from campaigns.mailings.services.sending import load_recipients
@@ -337,3 +339,35 @@ def test_an_expired_form_on_a_mailed_link_is_told_in_the_readers_language(
         assert title in body, path
     # Other pages without a prefix are the default language's, as before.
     assert '<html lang="en"' in client.post("/", **asked).content.decode()
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/ar", "ar")])
+def test_the_new_link_page_opened_on_its_own_only_asks_for_an_address(
+    client, prefix, language
+):
+    """Opened from a bookmark or typed (no broken link behind it), the page is the
+    plain form, in the reader's language: not "This link is not valid"."""
+    page = client.get(f"{prefix}/subscribers/new-link/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'<html lang="{language}"' in body
+    with translation.override(language):
+        not_valid = gettext("This link is not valid")
+        heading = gettext("Get a new link to your preferences")
+    assert not_valid not in body
+    assert f"<h1>{heading}</h1>" in body
+    assert f"<title>{heading} ·" in body
+    assert 'name="email"' in body
+    # A typing mistake shows the same form, with its error, under the same heading.
+    mistake = client.post(
+        f"{prefix}/subscribers/new-link/", {"email": "not an address"}
+    )
+    assert mistake.status_code == 400
+    assert f"<h1>{heading}</h1>" in mistake.content.decode()
+    assert not_valid not in mistake.content.decode()
+
+
+def test_a_broken_link_still_says_so_above_the_form(client):
+    body = client.get("/subscribers/unsubscribe/12.0.AAAA/").content.decode()
+    assert "<h1>This link is not valid</h1>" in body
+    assert "Get a new link to your preferences" not in body
