@@ -140,6 +140,9 @@ def _sign(
         base = _page_path(page)
     thanks = "check" if page.require_verification else "1"
     done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
+    if embed:
+        # See Other, as the subscriber forms answer: the thanks are fetched with GET.
+        done.status_code = 303
 
     if not _limit_allows(request, "client", ratelimit.client_allowed, request):
         message = _(

@@ -493,7 +493,7 @@ def test_widget_signs_with_its_token_and_stays_in_the_frame(petition):
         .initial
     )
     response = client.post(url, {**VALID, "form_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{url}?signed=1#signed"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert counter_value(campaign_id=petition.campaign_id) == 1
@@ -534,7 +534,7 @@ def test_widget_after_an_expired_token_signs_with_one_more_press(petition):
     )
     assert fresh != expired
     again = client.post(url, {**VALID, "form_token": fresh})
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
 
@@ -603,7 +603,7 @@ def test_widget_under_a_prefix_signs_in_that_language(petition):
     page = client.get(url).content.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
     response = client.post(url, {**VALID, "form_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{url}?signed=1#signed"
     assert Signature.objects.get().language == "es"
     thanks = client.get(response["Location"])
@@ -631,3 +631,26 @@ def test_widget_under_a_prefix_shows_the_petitions_translation(client, petition)
     english = client.get(f"/petitions/embed/{petition.pk}/")
     assert '<html lang="en" dir="ltr">' in english.content.decode()
     assert "Hate has no place in Chicago" in english.content.decode()
+
+
+def test_widget_answers_see_other_to_signers_and_bots_alike(petition):
+    """A POST answered by the thank-you page is a 303 See Other, as the subscriber
+    forms answer (the widget answered 302); a bot's filled honeypot gets the same."""
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("campaigns:embed", args=[petition.pk])
+    token = (
+        EmbeddedPetitionForm(campaign=petition.campaign, page_id=petition.pk)
+        .fields["form_token"]
+        .initial
+    )
+    signer = client.post(url, {**VALID, "form_token": token})
+    bot = client.post(
+        url,
+        {**VALID, "email": "b@example.org", "form_token": token, "website": "x"},
+    )
+    assert (signer.status_code, signer["Location"]) == (
+        bot.status_code,
+        bot["Location"],
+    )
+    assert signer.status_code == 303
+    assert counter_value(campaign_id=petition.campaign_id) == 1
