@@ -9,14 +9,28 @@ from django.utils.translation import gettext_lazy as _
 # ASCII only: "\d" also takes Arabic-Indic, Devanagari or mathematical digits.
 ZIP_CODE = r"\A[0-9]{5}(?:-[0-9]{4})?\Z"
 
+HONEYPOT_MAX_LENGTH = 200
+
+
+class HoneypotField(forms.CharField):
+    """Never invalid: a bot that fills it with anything (too long, a NUL character)
+    must get the answer a filled honeypot gets, the form's pretend success, not the
+    form's 400, which would tell it that it was caught. Only the first characters are
+    kept (the value is never stored, only tested for being empty)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        kept = value.replace("\x00", "")[:HONEYPOT_MAX_LENGTH]
+        return kept or ("filled" if value else "")
+
 
 def honeypot_field() -> forms.CharField:
     """The honeypot: hidden from people by the page's CSS and from the tab order,
     filled in by naive bots (a form with it filled stores nothing)."""
-    return forms.CharField(
+    return HoneypotField(
         label=_("Leave this field empty"),
         required=False,
-        max_length=200,
+        max_length=HONEYPOT_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

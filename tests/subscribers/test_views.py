@@ -10,7 +10,13 @@ from wagtail.models import Locale
 
 from cms.mail import outbox
 from subscribers import tokens
-from subscribers.models import SignupPage, Subscriber, Subscription, Suppression
+from subscribers.models import (
+    SignupPage,
+    SignupRequest,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from subscribers.tasks import send_confirmation_task
 from tests.factories import MailingListFactory, make_subscriber
 from tests.signups import run_signup_requests
@@ -162,6 +168,27 @@ def test_honeypot_answers_the_same_and_stores_nothing(client, signup_page, lists
     assert response.status_code == 200
     assert "check your e-mail" in response.content.decode()
     assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filled", ["x" * 201, "http://spam.example/" + "a" * 5000, "spam\x00", "\x00"]
+)
+def test_any_filled_honeypot_gets_the_pretend_success(
+    client, signup_page, lists, filled
+):
+    """A honeypot over its 200 characters (or with a NUL) got the form's 400, with
+    an error on the hidden field: the bot learnt it was caught, and how."""
+    human = client.post(signup_page.url, form_data(lists, email="h@example.org"))
+    bot = client.post(signup_page.url, form_data(lists, website=filled))
+    assert bot.status_code == human.status_code == 200
+    assert "check your e-mail" in bot.content.decode()
+    asked = client.post("/subscribers/new-link/", {"email": "a@example.org"})
+    caught = client.post(
+        "/subscribers/new-link/", {"email": "a@example.org", "website": filled}
+    )
+    assert caught.status_code == asked.status_code == 200
+    assert caught.content == asked.content
+    assert SignupRequest.objects.count() == 1, "the human's signup alone is kept"
 
 
 def test_csrf_is_required_on_signup(signup_page, lists):
