@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from campaigns.mailings.services.alerts import UPDATABLE
 from cms import bidi
 from cms.languages import language_label
 from cms.local_time import city_zone, zone_help_lazy, zoned_lazy
@@ -322,25 +323,38 @@ class MessageInLanguagesMixin(forms.Form):
 
 
 class AlertUpdateForm(MessageInLanguagesMixin):
+    """Filled in with the event's time and place (``for_event``): the organizer
+    changes what changed, and a value left as it was is no change
+    (alerts.keep_length)."""
+
     message = forms.CharField(
         label=_("What changed"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=600,
     )
     start = ChicagoDateTimeField(
-        label=zoned_lazy(gettext_noop("New start (%(zone)s)")),
+        label=zoned_lazy(gettext_noop("When (%(zone)s)")),
         required=False,
         help_text=CITY_TIME_HELP,
     )
     end = ChicagoDateTimeField(
-        label=_("New end"),
+        label=_("Ends"),
         required=False,
         help_text=zoned_lazy(
-            gettext_noop("%(zone)s. Empty: the event keeps its length.")
+            gettext_noop(
+                "%(zone)s. Left as it is, the end moves with a new start: the event "
+                "keeps its length."
+            )
         ),
     )
-    venue = forms.CharField(label=_("New venue"), max_length=200, required=False)
-    address = forms.CharField(label=_("New address"), max_length=300, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    @classmethod
+    def for_event(cls, event, **kwargs) -> "AlertUpdateForm":
+        """The unbound form showing ``event``'s (its default-locale page's) values."""
+        initial = {name: getattr(event, name) for name in UPDATABLE}
+        return cls(initial=initial, **kwargs)
 
 
 class CancelEventForm(MessageInLanguagesMixin):

@@ -237,9 +237,13 @@ class AlertDetailView(MailingScreenMixin, TemplateView):
             went_out=mailing.status in WENT_OUT,
             can_approve=awaiting and mailing.created_by_id != self.request.user.pk,
             # Both forms have a "message": distinct ids keep each label on its field.
-            update_form=AlertUpdateForm(
-                auto_id="update-%s", languages=translated_languages(page)
-            ),
+            update_form=AlertUpdateForm.for_event(
+                event.canonical(),
+                auto_id="update-%s",
+                languages=translated_languages(page),
+            )
+            if event is not None
+            else None,
             cancel_form=CancelEventForm(
                 auto_id="cancel-%s", languages=translated_languages(page)
             ),

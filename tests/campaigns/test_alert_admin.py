@@ -1,6 +1,7 @@
 """The organizer's screens: one form to a previewed draft alert, send, approve, update,
 cancel; refusals and bad input answered in the page, never a 500 or a partial write."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -519,3 +520,69 @@ def test_alert_times_are_chicago_time_whatever_the_accounts_time_zone(client, si
     )
 
     assert EventPage.objects.get().start == start
+
+
+def _value(html: str, field_id: str) -> str:
+    tag = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html)[0]
+    found = re.search(r'value="([^"]*)"', tag)
+    return found[1] if found else ""
+
+
+def test_the_update_form_shows_the_event_as_it_is_and_changes_only_what_changed(
+    client, site, django_capture_on_commit_callbacks
+):
+    """The update form was empty: an organizer fixing the address had to look the
+    time up elsewhere, and could not see what readers had been told."""
+    legal, _ = site
+    client.force_login(organizer("olga", [legal]))
+    start = (timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            start=chicago(start),
+            end=chicago(start + timedelta(hours=2)),
+        ),
+    )
+    first = Mailing.objects.get()
+    Mailing.objects.filter(pk=first.pk).update(status=Mailing.Status.SENT)
+    screen = client.get(reverse("campaigns_mailings:alert", args=[first.pk]))
+    html = screen.content.decode()
+    shown = {
+        name: _value(html, f"update-{name}")
+        for name in ("start", "end", "venue", "address")
+    }
+    local = timezone.localtime(start)
+    assert shown == {
+        "start": local.strftime("%Y-%m-%dT%H:%M"),
+        "end": (local + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "venue": "Federal Plaza",
+        "address": "101 W Ida B Wells Dr",
+    }
+    assert "Chicago time" in html
+
+    # Sent back as shown, with the venue changed: only the venue changes.
+    form = {**shown, "venue": "South entrance", "message": "Moved inside."}
+    asked = client.post(
+        reverse("campaigns_mailings:alert_update", args=[first.pk]), form
+    ).content.decode()
+    assert "New venue: South entrance" in asked
+    assert "New start" not in asked
+    assert "New end" not in asked
+    untouched = client.post(
+        reverse("campaigns_mailings:alert_update", args=[first.pk]),
+        {**shown, "message": "Still on."},
+    ).content.decode()
+    assert "No change to the time or place." in untouched
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_update", args=[first.pk]),
+            {**form, "confirmed": "1"},
+        )
+    event = EventPage.objects.get()
+    assert (event.venue, event.start, event.end) == (
+        "South entrance",
+        start,
+        start + timedelta(hours=2),
+    )

@@ -48,9 +48,7 @@ def test_alert_forms_name_the_configured_clock_and_read_times_in_it():
         assert str(RallyAlertForm.base_fields["start"].label) == (
             "Cuándo (hora de Nueva York)"
         )
-    assert str(AlertUpdateForm.base_fields["start"].label) == (
-        "New start (New York time)"
-    )
+    assert str(AlertUpdateForm.base_fields["start"].label) == "When (New York time)"
     assert "America/New_York" in str(RallyAlertForm.base_fields["start"].help_text)
     field = RallyAlertForm.base_fields["start"]
     assert field.to_python("2027-03-04T09:00").utcoffset() == timedelta(hours=-5)

@@ -693,11 +693,26 @@ def _publish_event(event, user) -> None:
 UPDATABLE = ("start", "end", "venue", "address")
 
 
+def _same(value, current) -> bool:
+    if isinstance(value, datetime) and isinstance(current, datetime):
+        # The form shows and sends minutes: an untouched time is the same minute.
+        return value.replace(second=0, microsecond=0) == current.replace(
+            second=0, microsecond=0
+        )
+    return value == current
+
+
 def keep_length(event, changes: dict) -> dict:
-    """The changes with the end moved along with a new start when no new end is
-    given: a 1-3 pm rally moved to 2 pm runs 2-4 pm, not 2-3 pm (and a move past
-    the old end is not refused). The confirmation screen shows the same end."""
-    changes = {name: value for name, value in changes.items() if value}
+    """The changes that change something, with the end moved along with a new start
+    when no new end is given: a 1-3 pm rally moved to 2 pm runs 2-4 pm, not 2-3 pm
+    (and a move past the old end is not refused). The update form is filled in with
+    the event's values: one left as it was is no change. The confirmation screen
+    shows the same end."""
+    changes = {
+        name: value
+        for name, value in changes.items()
+        if value and not (event is not None and _same(value, getattr(event, name)))
+    }
     if event is not None and changes.get("start") and not changes.get("end"):
         changes["end"] = event.end + (changes["start"] - event.start)
     return changes
