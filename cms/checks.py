@@ -237,6 +237,61 @@ def check_local_time_name(app_configs=None, **kwargs):
     ]
 
 
+def _city_note_variable(code: str) -> str:
+    if code == settings.LANGUAGE_CODE:
+        return "CITY_NOTE"
+    return f"CITY_NOTE_{code.upper().replace('-', '_')}"
+
+
+@register()
+def check_city_note(app_configs=None, **kwargs):
+    """The footer's city line (cms.languages.city_note) goes wrong without a word in
+    three ways: a city set by TIME_ZONE keeps Chicago's line; a translation set
+    without the English CITY_NOTE switches the line off for English and every
+    language left unset; "none" in a translation is shown as the word "none"."""
+    notes = settings.CITY_NOTES
+    english = notes.get(settings.LANGUAGE_CODE, "")
+    found = []
+    if not notes and settings.TIME_ZONE != "America/Chicago":
+        found.append(
+            Warning(
+                f"TIME_ZONE is {settings.TIME_ZONE} but CITY_NOTE is not set: every "
+                'page\'s footer says "Chicago is a Welcoming City: ...".',
+                hint="Set CITY_NOTE to your city's line (and CITY_NOTE_ES, _HI, ... "
+                "for the other languages), or CITY_NOTE=none for no line.",
+                id="cms.W007",
+            )
+        )
+    if notes and not english:
+        found.append(
+            Warning(
+                f"{', '.join(_city_note_variable(code) for code in notes)} "
+                "set without CITY_NOTE: the footer has no city line in English nor "
+                "in the languages left unset (the English one stands in for them).",
+                hint="Set CITY_NOTE, the English line.",
+                id="cms.W008",
+            )
+        )
+    if english.strip().lower() != "none":
+        said_none = [
+            _city_note_variable(code)
+            for code, text in notes.items()
+            if code != settings.LANGUAGE_CODE and text.strip().lower() == "none"
+        ]
+        if said_none:
+            found.append(
+                Warning(
+                    f'{", ".join(said_none)} is "none": its readers\' footer shows '
+                    'the word "none". Only CITY_NOTE=none switches the line off, '
+                    "for every language.",
+                    hint="Unset it (its readers then get the English line, marked "
+                    "English) or write the line in that language.",
+                    id="cms.W009",
+                )
+            )
+    return found
+
+
 @register()
 def check_catalogues(app_configs=None, **kwargs):
     """A language in LANGUAGES without a compiled catalogue shows its readers every

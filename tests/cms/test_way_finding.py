@@ -300,6 +300,51 @@ def footer_of(client, path: str) -> str:
     return html[html.index("<footer") :]
 
 
+def city_note_messages() -> dict[str, str]:
+    from django.core.checks import run_checks
+
+    return {
+        message.id: message.msg
+        for message in run_checks()
+        if message.id in {"cms.W007", "cms.W008", "cms.W009"}
+    }
+
+
+def city_note_warnings() -> list[str]:
+    return sorted(city_note_messages())
+
+
+def test_a_city_note_set_wrong_is_warned_of(client, home_page, settings):
+    """Three settings that put a wrong footer on every page without a word: each is
+    shown here as readers get it, then warned of by `manage.py check`."""
+    assert city_note_warnings() == []
+
+    # Another city's clock, no line of its own: Chicago's line on every page.
+    settings.TIME_ZONE = "America/New_York"
+    assert f"<p>{CHICAGO_NOTE}" in footer_of(client, "/")
+    assert city_note_warnings() == ["cms.W007"]
+    settings.CITY_NOTES = {"en": "New York is a Sanctuary City."}
+    assert city_note_warnings() == []
+    settings.CITY_NOTES = {"en": "none"}
+    assert city_note_warnings() == [], "no line at all is a choice"
+
+    # A translation without the English line: English and Polish lose the line.
+    settings.CITY_NOTES = {"es": "Nueva York es una ciudad santuario."}
+    assert "Nueva York" in footer_of(client, "/es/")
+    for path in ("/", "/pl/"):
+        footer = footer_of(client, path)
+        assert "Sanctuary" not in footer
+        assert "Welcoming" not in footer
+    assert city_note_warnings() == ["cms.W008"]
+
+    # "none" in one translation: the word "none" in that language's footer.
+    settings.CITY_NOTES = {"en": "New York is a Sanctuary City.", "ar": "none"}
+    assert '<p lang="ar" dir="rtl">none</p>' not in footer_of(client, "/ar/")
+    assert "<p>none</p>" in footer_of(client, "/ar/")
+    assert city_note_warnings() == ["cms.W009"]
+    assert "CITY_NOTE_AR" in city_note_messages()["cms.W009"]
+
+
 def test_the_city_note_in_the_footer_comes_from_the_settings(
     client, home_page, settings
 ):
