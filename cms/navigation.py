@@ -49,18 +49,27 @@ def localize(pages: list[Page], locale: Locale) -> list[Page]:
 
 
 def menu_links(request) -> list[dict]:
-    """[{label, url, current}] for the header: the home page's menu, or, while that is
-    empty, its live children marked "Show in menus". Cached with the page frame.
-    ``current`` is the link's aria-current value, or None."""
+    """[{label, url, current, language}] for the header: the home page's menu, or,
+    while that is empty, its live children marked "Show in menus". Cached with the
+    page frame. ``current`` is the link's aria-current value, or None; ``language``
+    the label's (an untranslated page's title is English, and marked so)."""
     from django.utils.translation import get_language
 
     from cms.frame_cache import fragment
 
-    entries = fragment(request, "menu", get_language(), lambda: menu_entries(request))
+    # "menu-lang": entries cached before they carried their language had three items.
+    entries = fragment(
+        request, "menu-lang", get_language(), lambda: menu_entries(request)
+    )
     path = getattr(request, "path", "")
     return [
-        {"label": label, "url": url, "current": aria_current(path, url, is_home)}
-        for label, url, is_home in entries
+        {
+            "label": label,
+            "url": url,
+            "current": aria_current(path, url, is_home),
+            "language": language,
+        }
+        for label, url, is_home, language in entries
     ]
 
 
@@ -75,8 +84,10 @@ def aria_current(path: str, url: str, is_home: bool) -> str | None:
     return None
 
 
-def menu_entries(request) -> list[tuple[str, str, bool]]:
-    """(label, url, is the home page's URL) of each live menu link."""
+def menu_entries(request) -> list[tuple[str, str, bool, str]]:
+    """(label, url, is the home page's URL, the label's language) of each live menu
+    link: a label staff wrote is in the home page's language (English while the home
+    page is untranslated), a page's title in that page's."""
     home = home_for_request(request)
     if home is None:
         return []
@@ -95,7 +106,8 @@ def menu_entries(request) -> list[tuple[str, str, bool]]:
     for page, (_original, label) in zip(pages, chosen, strict=True):
         url = page.get_url(request)
         if page.live and url:
-            entries.append((str(label or page.title), url, url == home_url))
+            language = (home if label else page).locale.language_code
+            entries.append((str(label or page.title), url, url == home_url, language))
     return entries
 
 

@@ -67,6 +67,22 @@ def lang_attrs(language=None):
     return bidi.html_lang_attrs(language)
 
 
+@register.simple_tag(takes_context=True)
+def title_language(context) -> str:
+    """The language of the page's <title>: the reader's, except on a Wagtail page
+    served as itself (``self``, from its get_context) without a translation in the
+    reader's language, whose title is the English page's: that <title> is English
+    (the office's name too), and marked so. Views that name a page in a title of
+    their own ("RSVP: ...") keep the reader's. A failed form's "Error:" stays in the
+    reader's words (templates/base.html)."""
+    page = context.get("page")
+    reader = languages.reader_language()
+    locale = getattr(page, "locale", None)
+    if page is None or context.get("self") is not page or locale is None:
+        return reader
+    return locale.language_code
+
+
 @register.simple_tag
 def in_default_language(text):
     """Text staff write once, in the default language (the postal address in every

@@ -392,3 +392,44 @@ def test_a_long_chinese_query_is_answered_not_a_server_error(
         assert response.status_code == 200
     found = search_pages((title * 20)[:200], locale=chinese)
     assert [page.title for page in found] == [title]
+
+
+def test_english_shown_to_another_language_is_marked_english(site):
+    """A page without a translation in the reader's language is the English page in
+    the reader's frame: its <title> was English words under lang="ar", and a menu
+    label falling back to an English title was not marked either, so screen readers
+    read both with an Arabic voice (WCAG 3.1.2)."""
+    from cms.languages import localized_url
+
+    bulletin = site["bulletin"]
+    arabic_home = site["home"].get_translation(Locale.objects.get(language_code="ar"))
+    menu = list(arabic_home.menu.raw_data)
+    arabic_home.menu = [*menu, {"type": "link", "value": {"page": bulletin.pk}}]
+    arabic_home.save_revision().publish()
+
+    html = Client().get(localized_url(bulletin, "ar")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert (
+        '<title lang="en" dir="ltr">Know your rights update · Office of New Americans'
+        "</title>"
+    ) in html, "English throughout, the office's name too, and marked"
+    nav = html[html.index('<nav class="main-nav"') :].split("</nav>")[0]
+    assert re.search(
+        r'<a href="[^"]+" lang="en" dir="ltr">Know your rights update</a>', nav
+    )
+    assert f'">{TITLES["events"]["ar"]}</a>' in nav, "translated labels stay unmarked"
+    assert 'lang="en"' not in nav.replace(
+        'lang="en" dir="ltr">Know your rights update<', ""
+    )
+
+    # Translated pages: the reader's language, unmarked.
+    for path in (localized_url(bulletin, "es"), "/ar/bulletins/"):
+        page = Client().get(path).content.decode()
+        title = re.search(r"<title[^>]*>", page)[0]
+        assert title == "<title>", path
+    spanish = Client().get(localized_url(bulletin, "es")).content.decode()
+    assert "<title>Actualización: conozca sus derechos · " in spanish
+    # A view's own title around an English page's name keeps the reader's language.
+    event = site["event"]
+    rsvp = Client().get(f"/ar/_events/{event.pk}/rsvp/").content.decode()
+    assert re.search(r"<title[^>]*>", rsvp)[0] == "<title>"
