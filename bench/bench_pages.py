@@ -221,8 +221,9 @@ def storm_instructions(env: dict, count: int) -> None:
 
     page = per_round("-", storm.EVENT_PATH)
     fragment = per_round("-", places)
-    # Where a browser goes after its RSVP (wrk does not follow the redirect).
-    thanks = per_round("-", storm.RSVP_PATH + "?sent=1")
+    # Where a browser goes after its RSVP (wrk does not follow the redirect): the
+    # event page's rsvp/?sent=1 (events.views.thanks_url).
+    thanks = per_round("-", storm.EVENT_PATH + "rsvp/?sent=1")
     # Each RSVP after a reader's GET of the fragment, as in the storm: the RSVP then
     # re-renders the cached copy (events.rsvps.refill_places).
     rsvp = per_round(storm.RSVP_PATH, places) - fragment

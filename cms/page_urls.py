@@ -189,7 +189,9 @@ def places_paths(event_id: int) -> tuple[str, ...]:
 @lru_cache(maxsize=1024)
 def rsvp_paths(event_id: int) -> tuple[str, ...]:
     """The same for the RSVP form's plain URL, whose thank-you state (``?sent=1``,
-    the same for everyone) is cached: a publish of the event purges it."""
+    the same for everyone) is cached: a publish of the event purges it. RSVPs are
+    sent to the event page's own ``rsvp/?sent=1`` now (events.views.thanks_url),
+    purged with the page; this one stays for the links and tabs of before."""
     return _plain_paths("events:rsvp", event_id)
 
 

@@ -701,7 +701,9 @@ class EventPage(
 
     def get_cached_paths(self):
         # The places fragment is cached at its plain URL (events/urls.py) instead.
-        return ["/", "ical/"]
+        # rsvp/: its thank-you state (?sent=1, events.views.thanks_url) shows the
+        # event's title and time.
+        return ["/", "ical/", "rsvp/"]
 
     @path("places/", name="places")
     def places(self, request):

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import ratelimit
+from cms.languages import localized_url, reader_language
 from cms.page_cache import mark_cacheable
 from cms.private_links import NOINDEX
 from cms.routing import refuse_restricted
@@ -30,8 +30,13 @@ from events.services import record_rsvp, rsvp_refusal
 
 @never_cache
 def rsvp_view(request, event):
-    """The ``rsvp/`` sub-route of an event page (routed by Wagtail)."""
-    return _rsvp(request, event.canonical(), reader_page=lambda canonical: event)
+    """The ``rsvp/`` sub-route of an event page (routed by Wagtail, which checked its
+    view restrictions: a reader who passed one has a session, and the page cache
+    never answers nor stores for a session). Its ``?sent=1`` is the thank-you page
+    every RSVP is sent to."""
+    return _rsvp(
+        request, event.canonical(), reader_page=lambda canonical: event, routed=True
+    )
 
 
 @never_cache
@@ -87,8 +92,28 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     return event, bool(restrictions)
 
 
+def thanks_url(canonical: EventPage) -> str:
+    """Where an RSVP is sent: ``rsvp/?sent=1`` under the event's own page in the
+    reader's language (its translation, else the event under the reader's prefix),
+    a URL the guest can read, keep and share. Worked out once per language for the
+    process's copy of the event (``canonical`` is that copy for a crowd's RSVPs,
+    renewed on every change and every few seconds), so an RSVP adds no query."""
+    language = reader_language()
+    known = canonical.__dict__.setdefault("_thanks_paths", {})
+    path = known.get(language)
+    if path is None:
+        path = known[language] = localized_url(canonical, language)
+    return f"{path}rsvp/?sent=1"
+
+
 def _rsvp(
-    request, canonical: EventPage, *, reader_page, public_event=None, copy_token=None
+    request,
+    canonical: EventPage,
+    *,
+    reader_page,
+    public_event=None,
+    copy_token=None,
+    routed=False,
 ):
     """Show the form (GET) or record an RSVP (POST). ``reader_page(canonical)`` is the
     event in the reader's language, wanted only for a page shown, not to record an
@@ -97,7 +122,10 @@ def _rsvp(
     copy when it was taken without reading the token: the token is read with the
     limits, and when it changed the event is looked up again (or 404)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
-    sent = redirect(reverse("events:rsvp", args=[canonical.pk]) + "?sent=1")
+
+    def sent():
+        return redirect(thanks_url(canonical))
+
     full = refused_for_good = False
     # Why the event takes no RSVPs at all (cancelled, closed...): said instead of the
     # form, on the GET as after a refused POST.
@@ -128,7 +156,7 @@ def _rsvp(
             if not ratelimit.client_allowed(request, "rsvp"):
                 return _rate_limited(request, canonical, reader_page(canonical), form)
             if bot:
-                return sent
+                return sent()
         else:
             email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))
@@ -179,7 +207,7 @@ def _rsvp(
                     # stored, nothing sent, and the answer anybody gets. A 429 here came
                     # one probe sooner for an address that had RSVPed (its e-mail used
                     # part of the allowance): it told a stranger who attends.
-                    return sent
+                    return sent()
                 form = shown_form()
                 if error.code == "full":
                     full = True
@@ -190,12 +218,13 @@ def _rsvp(
             else:
                 # The same answer whether the address was new, known or waitlisted:
                 # the e-mail tells the person, the page tells nobody else.
-                return sent
+                return sent()
     elif request.GET.get("sent") == "1":
-        # The thank-you page every RSVP is redirected to: the same for everyone, so
-        # nothing is looked up or counted, and at the plain URL of an event without
-        # view restrictions it is cached (a publish of the event purges it).
-        if public_event is not None:
+        # The thank-you page every RSVP is redirected to (thanks_url): the same for
+        # everyone, so nothing is looked up or counted, and cached under the event's
+        # page (EventPage.get_cached_paths) and at the plain URL of an event without
+        # view restrictions, where it was before (a publish of the event purges both).
+        if public_event is not None or routed:
             mark_cacheable(request, query={"sent": "1"})
         return _rsvp_page(
             request, canonical, reader_page(canonical), form=None, sent=True

@@ -93,7 +93,8 @@ def test_event_listing_rsvp_and_its_redirect_keep_the_prefix(client, site):
         {"name": "Layla", "email": "layla@example.org"},
     )
     assert answer.status_code == 302
-    assert answer["Location"] == f"/ar/_events/{event.pk}/rsvp/?sent=1"
+    # The untranslated event's page under the reader's prefix, as the listing links.
+    assert answer["Location"] == f"/ar/events/{event.slug}/rsvp/?sent=1"
     thanks = client.get(answer["Location"]).content.decode()
     assert f'href="/ar/events/{event.slug}/"' in thanks  # "Back to the event"
     assert '<html lang="ar" dir="rtl">' in thanks
@@ -103,7 +104,23 @@ def test_event_listing_rsvp_and_its_redirect_keep_the_prefix(client, site):
         f"/ar/events/{event.slug}/rsvp/",
         {"name": "Layla", "email": "layla@example.org"},
     )
-    assert again["Location"] == f"/ar/_events/{event.pk}/rsvp/?sent=1"
+    assert again["Location"] == f"/ar/events/{event.slug}/rsvp/?sent=1"
+
+
+def test_an_rsvp_to_a_translated_event_thanks_on_the_translation(client, site):
+    """The guest lands under the event's page they read, in their language: the
+    translation's own URL (its slug may differ), the same from either form URL."""
+    event = site["event"]
+    spanish = translate_page(event, "es", title="Conozca sus derechos", slug="kyr")
+    spanish.refresh_from_db()
+    assert spanish.url == "/es/events/kyr/"
+    for form in (f"/es/_events/{event.pk}/rsvp/", f"{spanish.url}rsvp/"):
+        answer = client.post(form, {"name": "Ana", "email": "ana@example.org"})
+        assert answer["Location"] == f"{spanish.url}rsvp/?sent=1"
+    thanks = client.get(answer["Location"])
+    assert thanks.status_code == 200
+    assert "Conozca sus derechos" in thanks.content.decode()
+    assert thanks["Content-Language"] == "es"
 
 
 def test_a_translated_page_links_to_its_translation(client, site):
