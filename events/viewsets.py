@@ -6,15 +6,20 @@ addresses (as on the check-in list). Administrators see every RSVP with its addr
 and only they may delete one (a guest's erasure request: a guest who joined no list
 has no preferences page to erase from)."""
 
+from datetime import datetime
+
 from django.contrib.admin.utils import unquote
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.templatetags.admin_tags import with_zone
 from events import rsvps
 from events.models import EventPage, Rsvp
 from subscribers.exports import neutralise
@@ -23,6 +28,7 @@ from subscribers.selectors import lists_user_can
 
 # Fields only an administrator is shown (inspect) or given (export).
 ADDRESS_FIELDS = {"email"}
+TIME_FIELDS = {"created_at", "cancelled_at", "checked_in_at"}
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -68,10 +74,27 @@ def without_addresses(fields, user) -> list:
     return [field for field in fields if field not in ADDRESS_FIELDS]
 
 
+class ZonedTimeColumn(Column):
+    """A time with its zone ("Dec. 5, 2026, 1:24 p.m. CST"): the admin shows times
+    in the account's zone, which may not be the city's, and a bare time said neither."""
+
+    def __init__(self, name: str):
+        label = capfirst(Rsvp._meta.get_field(name).verbose_name)
+        super().__init__(name, label=label, sort_key=name)
+
+    def get_value(self, instance):
+        return with_zone(super().get_value(instance))
+
+
 class RsvpIndexView(IndexView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.list_export = without_addresses(self.list_export, request.user)
+
+    def get_table_kwargs(self):
+        # cms/static/css/admin.css: on a phone the table scrolls sideways within the
+        # screen (the admin hides what runs off it) and names break between words.
+        return {**super().get_table_kwargs(), "classname": "listing rsvp-listing"}
 
     def get_base_queryset(self):
         return scoped_rsvps(self.request.user).select_related("event")
@@ -87,6 +110,13 @@ class RsvpIndexView(IndexView):
 class ScopedInspectView(InspectView):
     def get_fields(self):
         return without_addresses(super().get_fields(), self.request.user)
+
+    def get_field_display_value(self, field_name, field):
+        # Times with their zone, as in the list; an empty one is a dash, not "None".
+        if field_name in TIME_FIELDS:
+            value = getattr(self.object, field_name)
+            return with_zone(value) if isinstance(value, datetime) else "-"
+        return super().get_field_display_value(field_name, field)
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -125,8 +155,8 @@ class RsvpViewSet(ModelViewSet):
         "name",
         "status",
         "language",
-        "created_at",
-        "checked_in_at",
+        ZonedTimeColumn("created_at"),
+        ZonedTimeColumn("checked_in_at"),
     ]
     list_filter = ["status"]
     list_export = ["event", "name", "email", "status", "language", "created_at"]

@@ -1,5 +1,7 @@
 """Staff see the RSVPs of an event in the admin, read-only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -157,3 +159,41 @@ def test_the_event_editor_uses_the_phones_own_date_and_time_picker(client, home_
     assert "couldn’t be interpreted in time zone America/Chicago" in str(
         spring.errors["start"]
     )
+
+
+def test_rsvp_times_say_their_time_zone(client, home_page):
+    """The list and an RSVP's page showed "Dec. 5, 2026, 1:24 p.m.": in the account's
+    time zone, which may not be the city's, without saying which; an RSVP never
+    cancelled read "None"."""
+    from wagtail.users.models import UserProfile
+
+    from events import rsvps
+
+    vigil = build_event(title="Vigil", rsvp_mode="internal")
+    ana = record_rsvp(
+        event_id=vigil.pk, name="Ana", email="ana@example.org", language="es"
+    )
+    rsvps.set_checked_in(event_id=vigil.pk, rsvp_id=ana.pk, present=True)
+    user = SuperuserFactory()
+    client.force_login(user)
+
+    def cells(url):
+        html = client.get(url).content.decode()
+        return [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<(?:td|dd)[^>]*>(.*?)</(?:td|dd)>", html, re.S)
+        ]
+
+    listing = cells(reverse("rsvps:index"))
+    inspect = cells(reverse("rsvps:inspect", args=[ana.pk]))
+    zoned = [cell for cell in listing if re.search(r"\d:\d\d [ap]\.m\. C[SD]T$", cell)]
+    assert len(zoned) == 2, listing  # created, checked in
+    assert len([c for c in inspect if re.search(r"[ap]\.m\. C[SD]T$", c)]) == 2
+    assert "None" not in inspect
+    assert "-" in inspect, "not cancelled"
+
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "Europe/Warsaw"
+    profile.save()
+    listing = cells(reverse("rsvps:index"))
+    assert len([c for c in listing if re.search(r"\.m\. CES?T$", c)]) == 2, listing
