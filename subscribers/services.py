@@ -792,14 +792,42 @@ def lift_suppression(*, email: str) -> bool:
     return bool(deleted)
 
 
-def reencrypt_subscribers(*, batch_size: int = 1000) -> int:
-    """Rewrite every address and name under the newest key (subscribers, and the
-    signups waiting for the worker); safe to run twice. Returns the subscribers."""
-    _reencrypt(SignupRequest, batch_size=batch_size)
-    return _reencrypt(Subscriber, batch_size=batch_size)
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    """(model, [field names]) for every table with an encrypted column: subscribers,
+    waiting signups, RSVP guests, petition signers, partner webhook secrets, and any
+    model added later."""
+    from django.apps import apps
+
+    from .fields import EncryptedTextField
+
+    found = []
+    for model in apps.get_models():
+        names = [
+            field.name
+            for field in model._meta.local_concrete_fields
+            if isinstance(field, EncryptedTextField)
+        ]
+        if names and model._meta.managed and not model._meta.proxy:
+            found.append((model, names))
+    return found
 
 
-def _reencrypt(model: type[models.Model], *, batch_size: int) -> int:
+def reencrypt_all(*, batch_size: int = 1000) -> dict[str, int]:
+    """Rewrite every encrypted value under the newest key; safe to run twice.
+
+    Every model, not only the subscribers: rotating once left RSVP guests' and
+    petition signers' names and addresses, and partner webhook secrets, under the old
+    key, so dropping it (the last step of a rotation) made them unreadable for good.
+    Returns the rows rewritten per model (verbose name plural)."""
+    return {
+        str(model._meta.verbose_name_plural): _reencrypt(
+            model, names, batch_size=batch_size
+        )
+        for model, names in encrypted_fields()
+    }
+
+
+def _reencrypt(model: type[models.Model], names: list[str], *, batch_size: int) -> int:
     count, last_pk = 0, 0
     while True:
         with transaction.atomic():
@@ -807,11 +835,11 @@ def _reencrypt(model: type[models.Model], *, batch_size: int) -> int:
                 model.objects.select_for_update()
                 .filter(pk__gt=last_pk)
                 .order_by("pk")
-                .only("pk", "email", "name")[:batch_size]
+                .only("pk", *names)[:batch_size]
             )
             if not batch:
                 return count
             # Decrypted on load, encrypted again on save: always under the newest key.
-            model.objects.bulk_update(batch, ["email", "name"])
+            model.objects.bulk_update(batch, names)
         count += len(batch)
         last_pk = batch[-1].pk
