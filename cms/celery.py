@@ -46,7 +46,23 @@ MAIL_TASK_OPTIONS = {
     "max_retries": 10,
 }
 
-app = Celery("cms")
+
+class App(Celery):
+    def _load_config(self):
+        """Django's settings are read here, as the command line is parsed: a missing
+        SECRET_KEY or a malformed setting ends the worker or beat with its message,
+        not a traceback (cms/startup.py)."""
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return super()._load_config()
+        except ImproperlyConfigured as error:
+            from cms.startup import refuse
+
+            refuse(error)
+
+
+app = App("cms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Mailings live in a sub-package of campaigns, which autodiscovery does not visit.
@@ -83,17 +99,14 @@ def refuse_to_start_wrong(**kwargs) -> None:
     """Under production settings a misconfigured worker or beat exits at once with the
     deploy checks' messages (cms/startup.py). SystemExit, since Celery logs and
     swallows any Exception a signal handler raises."""
-    import sys
-
     from django.core.exceptions import ImproperlyConfigured
 
-    from cms.startup import enforce_startup_checks
+    from cms.startup import enforce_startup_checks, refuse
 
     try:
         enforce_startup_checks()
     except ImproperlyConfigured as error:
-        print(error, file=sys.stderr, flush=True)  # noqa: T201 - before logging is set up
-        raise SystemExit(1) from error
+        refuse(error)
 
 
 def publish(task, *args, on_failure=None, **options) -> bool:

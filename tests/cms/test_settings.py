@@ -103,6 +103,68 @@ def test_production_refuses_to_start_without_secrets(tmp_path):
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_missing_secret_stops_every_process_with_its_message_not_a_traceback(
+    tmp_path,
+):
+    """An operator who forgot SECRET_KEY (or wrote a malformed rate) got a 40-line
+    traceback from manage.py, Celery and gunicorn, the message on its last line. Each
+    now prints one "Refusing to start" line and exits; gunicorn's master stops instead
+    of booting workers again and again."""
+    bin_dir = Path(sys.executable).parent
+    commands = {
+        "manage.py": [sys.executable, "manage.py", "check"],
+        "celery worker": [
+            str(bin_dir / "celery"),
+            "-A",
+            "cms",
+            "worker",
+            "--queues",
+            "default",
+            "--hostname",
+            "refused@%h",
+        ],
+        "celery beat": [str(bin_dir / "celery"), "-A", "cms", "beat"],
+        "gunicorn": [
+            str(bin_dir / "gunicorn"),
+            "-c",
+            "python:cms.gunicorn_conf",
+            "cms.wsgi",
+            "--bind",
+            f"127.0.0.1:{_free_port()}",
+            "--workers",
+            "1",
+        ],
+    }
+    without_secret = production_env(tmp_path, BASE_URL="https://ona.example.org")
+    del without_secret["SECRET_KEY"]
+    bad_rate = production_env(
+        tmp_path,
+        BASE_URL="https://ona.example.org",
+        RATE_LIMIT_SIGNUP_PER_CLIENT="300 per 10 minutes",
+    )
+    cases = [
+        (without_secret, "Set SECRET_KEY in the environment."),
+        (bad_rate, "RATE_LIMIT_SIGNUP_PER_CLIENT: '300 per 10 minutes' is not a rate"),
+    ]
+    for env, message in cases:
+        for name, command in commands.items():
+            result = subprocess.run(
+                command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+            )
+            assert result.returncode != 0, name
+            assert message in result.stderr, (name, result.stderr[-2000:])
+            assert "Refusing to start" in result.stderr, (name, result.stderr[-2000:])
+            assert "Traceback" not in result.stderr, (name, result.stderr[-2000:])
+
+
 def test_a_rotated_secret_key_still_verifies_the_links_it_signed(tmp_path):
     """SECRET_KEY_FALLBACKS comes from the environment (the README's rotation): an
     unsubscribe link signed under the old key still opens once a new one signs."""
