@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from cms.languages import catalogue_folders
@@ -173,6 +174,44 @@ def check_webhook_secret(app_configs=None, **kwargs):
                 "token_urlsafe(16) + ':' + secrets.token_urlsafe(16))\"` and give "
                 "the same credentials to the provider's webhook URL.",
                 id="cms.E007",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_esp_settings(app_configs=None, **kwargs):
+    """anymail builds its backend only when the first message goes: without the ESP's
+    API key every process started, and the first mailing's every recipient was tried
+    and failed in the worker. A misspelt EMAIL_PROVIDER failed the same way."""
+    provider = settings.EMAIL_PROVIDER
+    if provider in NOT_AN_ESP:
+        return []
+    from django.core.mail import get_connection
+    from django.utils.module_loading import import_string
+
+    backend = f"anymail.backends.{provider}.EmailBackend"
+    try:
+        import_string(backend)
+    except ImportError:
+        return [
+            Error(
+                f"EMAIL_PROVIDER={provider} is not an e-mail provider anymail knows.",
+                hint="Use outbox, smtp, console or an anymail ESP's name in lower "
+                "case: mailgun, postmark, brevo, amazon_ses, sendgrid, ...",
+                id="cms.E018",
+            )
+        ]
+    try:
+        get_connection(backend)
+    except ImproperlyConfigured as error:
+        # anymail's message names the missing setting, never a value.
+        return [
+            Error(
+                f"EMAIL_PROVIDER={provider} cannot send: {error}",
+                hint=f"Give every web, worker and beat process the ESP's settings as "
+                f"ANYMAIL_* variables, e.g. ANYMAIL_{provider.upper()}_API_KEY.",
+                id="cms.E018",
             )
         ]
     return []

@@ -20,6 +20,7 @@ from functools import partial
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
@@ -135,9 +136,20 @@ def substitute(
 
 
 def send(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
-    if uses_batch_merge():
-        return _send_batch(envelope, recipients)
-    return send_single(envelope, recipients)
+    try:
+        if uses_batch_merge():
+            return _send_batch(envelope, recipients)
+        return send_single(envelope, recipients)
+    except ImproperlyConfigured as error:
+        # anymail refuses to build its backend (AnymailConfigurationError, e.g. no
+        # API key in this worker's environment) before any call. It is this process's
+        # configuration, the same for every recipient: waited out like a refused key
+        # (the mailing pauses and is probed), not a poison batch whose recipients
+        # would each be tried alone and quarantined. The message names a setting only.
+        raise TransientSendError(
+            f"e-mail settings incomplete ({type(error).__name__}): check "
+            "EMAIL_PROVIDER and its ANYMAIL_* settings in the workers' environment"
+        ) from error
 
 
 def _as_transient(error: Exception) -> TransientSendError | None:

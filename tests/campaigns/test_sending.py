@@ -153,6 +153,36 @@ def test_a_refused_account_pauses_the_mailing_and_loses_no_recipient(
     assert len(fake_esp.delivered) == 3
 
 
+def test_a_worker_without_the_esp_api_key_pauses_the_mailing_and_loses_no_recipient(
+    fake_esp, audience, settings
+):
+    """A worker started without ANYMAIL_MAILGUN_API_KEY (forgotten in its unit file):
+    anymail refuses to build its backend before any call. Taken for a poison batch,
+    every recipient was tried alone, quarantined after three tries and the mailing
+    marked sent: a whole list lost in under a minute (seen on a deployment). It is a
+    configuration the probe waits out, like a refused key."""
+    mailing, _ = audience
+    settings.MAILING_PAUSE_AFTER_FAILURES = 3
+    settings.MAILING_PROBE_INTERVAL = 0
+    configured = dict(settings.ANYMAIL)
+    settings.ANYMAIL = {
+        key: value for key, value in configured.items() if key != "MAILGUN_API_KEY"
+    }
+    for _ in range(3):
+        with pytest.raises(TransientSendError):
+            sending.send_batch(mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.PAUSED
+    assert "e-mail settings incomplete" in mailing.paused_reason
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+
+    settings.ANYMAIL = configured
+    upkeep.keep_mailings_moving()
+    sending.send_batch(mailing_id=mailing.pk)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(fake_esp.delivered) == 3
+
+
 def test_sweeper_requeues_claims_of_a_dead_worker(fake_esp, audience):
     mailing, _ = audience
     token = sending.claim_deliveries(mailing_id=mailing.pk, limit=2)

@@ -121,6 +121,26 @@ def test_esp_without_webhook_secret(deployable):
     assert set(cms_problems()) == {"cms.E007"}
 
 
+def test_esp_without_its_api_key_or_misspelt_refuses_to_start(deployable):
+    """With no ANYMAIL_MAILGUN_API_KEY every process started and the first mailing
+    failed in the worker; a misspelt EMAIL_PROVIDER the same, at import. Both are
+    found at start now, naming the setting (never a secret)."""
+    deployable.ANYMAIL = {
+        "WEBHOOK_SECRET": "hook:secret",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+    }
+    problems = cms_problems()
+    assert set(problems) == {"cms.E018"}
+    assert "EMAIL_PROVIDER=mailgun cannot send" in problems["cms.E018"]
+    assert "ANYMAIL_MAILGUN_API_KEY" in problems["cms.E018"]
+
+    deployable.ANYMAIL = {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "hook:secret"}
+    deployable.EMAIL_PROVIDER = "mailgn"
+    problems = cms_problems()
+    assert "cms.E018" in problems
+    assert "EMAIL_PROVIDER=mailgn is not an e-mail provider" in problems["cms.E018"]
+
+
 def test_no_webhook_secret_needed_without_an_esp(deployable):
     deployable.ANYMAIL = {}
     deployable.EMAIL_PROVIDER = "smtp"
