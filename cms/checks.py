@@ -237,6 +237,24 @@ def check_outbox_in_production(app_configs=None, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_embedded_broker_in_production(app_configs=None, **kwargs):
+    """Without REDIS_URL a process uses the embedded file broker under its VAR_DIR:
+    only processes of this machine with the same VAR_DIR see its tasks, so a worker
+    whose environment forgot REDIS_URL waits for ever while the web queues to Redis."""
+    if settings.DEBUG or settings.REDIS_URL:
+        return []
+    return [
+        Warning(
+            "REDIS_URL is not set: tasks go to the embedded file broker under "
+            f"{settings.VAR_DIR}, which only processes of this machine with the same "
+            "VAR_DIR share; rate limits count per process and the page cache is off.",
+            hint="Set the same REDIS_URL for every web, worker and beat process.",
+            id="cms.W007",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_console_mail_in_production(app_configs=None, **kwargs):
     """The console backend with DEBUG off: nothing sent, and every message (addresses
     and personal links) written to the process's output, which goes to the logs."""

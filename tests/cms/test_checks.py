@@ -49,6 +49,7 @@ def deployable(settings, home_page):
     settings.EMAIL_HELO_NAME = "ona.example.org"
     settings.FIELD_ENCRYPTION_KEYS = [GOOD_KEY]
     settings.LOOKUP_HASH_KEY = "2mBq7Yv9pL1sX4cN8rT0wZ6uH3jK5fD2"
+    settings.REDIS_URL = "redis://redis.internal:6379/0"
     sync_default_site()
     assert cms_problems() == {}
     return settings
@@ -139,6 +140,18 @@ def test_esp_without_its_api_key_or_misspelt_refuses_to_start(deployable):
     problems = cms_problems()
     assert "cms.E018" in problems
     assert "EMAIL_PROVIDER=mailgn is not an e-mail provider" in problems["cms.E018"]
+
+
+def test_production_without_redis_url_warns_of_the_embedded_broker(deployable):
+    """A unit file that forgot REDIS_URL started its worker on the embedded file
+    broker, where no web process on another machine (or with REDIS_URL) ever puts a
+    task: nothing said so. A warning names it at start."""
+    deployable.REDIS_URL = ""
+    problems = cms_problems()
+    assert set(problems) == {"cms.W007"}
+    assert "REDIS_URL is not set" in problems["cms.W007"]
+    deployable.DEBUG = True
+    assert cms_problems() == {}
 
 
 def test_no_webhook_secret_needed_without_an_esp(deployable):
@@ -261,6 +274,7 @@ def documented_env(tmp_path, **extra) -> dict[str, str]:
     return production_env(
         tmp_path,
         DATABASE_URL=current_database_url(),
+        REDIS_URL="redis://redis.internal:6379/0",  # never connected to by the checks
         BASE_URL="https://ona.example.org",
         CSRF_TRUSTED_ORIGINS="https://ona.example.org",
         EMAIL_PROVIDER="mailgun",
