@@ -249,7 +249,7 @@ def check_embedded_broker_in_production(app_configs=None, **kwargs):
             f"{settings.VAR_DIR}, which only processes of this machine with the same "
             "VAR_DIR share; rate limits count per process and the page cache is off.",
             hint="Set the same REDIS_URL for every web, worker and beat process.",
-            id="cms.W007",
+            id="cms.W010",
         )
     ]
 

@@ -148,8 +148,8 @@ def test_production_without_redis_url_warns_of_the_embedded_broker(deployable):
     task: nothing said so. A warning names it at start."""
     deployable.REDIS_URL = ""
     problems = cms_problems()
-    assert set(problems) == {"cms.W007"}
-    assert "REDIS_URL is not set" in problems["cms.W007"]
+    assert set(problems) == {"cms.W010"}
+    assert "REDIS_URL is not set" in problems["cms.W010"]
     deployable.DEBUG = True
     assert cms_problems() == {}
 
