@@ -99,10 +99,12 @@ def new_link(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _use_language(request, subscriber: Subscriber | None) -> None:
+def _use_language(
+    request, subscriber: Subscriber | None, *, default: str | None = None
+) -> None:
     """URL prefix first; else a language asked for (the language switcher's link to
     the default language, which has no prefix); else the subscriber's own language;
-    else Accept-Language."""
+    else ``default``, else Accept-Language."""
     if translation.get_language_from_path(request.path_info):
         return
     asked = request.GET.get("language", "")
@@ -111,7 +113,7 @@ def _use_language(request, subscriber: Subscriber | None) -> None:
     elif subscriber is not None:
         language = subscriber.language
     else:
-        language = translation.get_language_from_request(request)
+        language = default or translation.get_language_from_request(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
 
@@ -313,7 +315,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         _use_language(request, None)
         return _bad_link(request, offer_new_link=True)
     subscriber = Subscriber.objects.filter(pk=parsed.subscriber_id).first()
-    _use_language(request, subscriber)
+    # A link without a language prefix was mailed in English: a person who is gone
+    # gets it in English too, not in the browser's language (which told them apart).
+    _use_language(request, subscriber, default=settings.LANGUAGE_CODE)
     # No link into the preference centre here: this link sits in every message's
     # headers, where forwards and archives carry it. The owner can have a fresh
     # preferences link e-mailed to the address instead.
@@ -328,9 +332,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             # Our page's button; a mail client's RFC 8058 POST gets the page itself.
             return _see_other(_with_query(request, done="1"))
         context["done"] = True
-    elif subscriber is None or request.GET.get("done"):
+    elif request.GET.get("done"):
         # "done" says nothing about the subscriber: the same text whoever asks.
         context["done"] = True
+    # A link whose person is gone (erased, or deleted after leaving) asks like any
+    # other: "you are unsubscribed" here told whoever holds a forwarded bulletin that
+    # its reader erased their data, and told the reader they could sign up again.
     return render(request, "subscribers/unsubscribe.html", context)
 
 

@@ -509,3 +509,49 @@ def test_a_zip_code_typed_on_an_arabic_or_hindi_keyboard_is_found_by_an_alert(
     Subscription.objects.update(status=Subscription.Status.CONFIRMED)
     found = audience_subscribers(list_ids=[lists[0].pk], zip_prefix="606")
     assert found.count() == 4
+
+
+def test_unsubscribe_link_answers_the_same_for_someone_erased(client, lists):
+    """A bulletin's unsubscribe link travels with forwards: opening it must not tell
+    whether the person still is with us or has erased their data (and must not tell
+    an erased person "you can sign up again", which their erasure refuses)."""
+    kept = make_subscriber("ana@example.org", language="ar")
+    erased = make_subscriber("luis@example.org", language="ar")
+    for subscriber in (kept, erased):
+        Subscription.objects.create(
+            subscriber=subscriber,
+            mailing_list=lists[0],
+            status="confirmed",
+            source="signup",
+        )
+    from subscribers import services
+
+    services.erase_subscriber(subscriber_id=erased.pk)
+
+    def page(subscriber):
+        token = tokens.make_unsubscribe_token(subscriber.pk, 3)
+        response = client.get(f"/ar/subscribers/unsubscribe/{token}/")
+        assert response.status_code == 200
+        return response.content.decode().replace(token, "TOKEN")
+
+    assert page(erased) == page(kept)
+    # An English mail's link has no prefix: the browser's language does not tell
+    # them apart either.
+    Subscriber.objects.filter(pk=kept.pk).update(language="en")
+
+    def english_page(subscriber):
+        token = tokens.make_unsubscribe_token(subscriber.pk, 3)
+        response = client.get(
+            f"/subscribers/unsubscribe/{token}/", HTTP_ACCEPT_LANGUAGE="es"
+        )
+        return response.content.decode().replace(token, "TOKEN")
+
+    assert english_page(erased) == english_page(kept)
+    assert 'lang="en"' in english_page(erased)
+    # Pressing the button answers alike too, and the erased person stays erased.
+    token = tokens.make_unsubscribe_token(erased.pk, 3)
+    done = client.post(
+        f"/ar/subscribers/unsubscribe/{token}/", {"from_page": "1"}, follow=True
+    )
+    assert done.status_code == 200
+    assert not Subscriber.objects.filter(pk=erased.pk).exists()
