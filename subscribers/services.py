@@ -453,17 +453,26 @@ def send_preferences_link(*, subscriber_id: int, generation: int | None = None) 
 
 @transaction.atomic
 def confirm_subscription(
-    *, subscriber_id: int, list_ids: Iterable[int], page_id: int | None = None
+    *,
+    subscriber_id: int,
+    list_ids: Iterable[int],
+    page_id: int | None = None,
+    language: str | None = None,
 ) -> int | None:
     """Confirm the pending subscriptions named in a confirmation link.
 
     Returns how many moved to confirmed (0 on a second click), or None when the
     subscriber no longer exists. Sends ``signup_confirmed`` once per confirmation of a
-    signup page tied to a campaign.
+    signup page tied to a campaign. A person's first confirmation also makes
+    ``language`` (the confirmed mail's) theirs: until then their language is only
+    what the first unconfirmed form said, which may have been sent by mistake.
     """
     subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
     if subscriber is None:
         return None
+    chose_before = subscriber.subscriptions.filter(
+        status__in=[Subscription.Status.CONFIRMED, Subscription.Status.UNSUBSCRIBED]
+    ).exists()
     pending = Subscription.objects.filter(
         subscriber=subscriber,
         mailing_list_id__in=list(list_ids),
@@ -477,6 +486,13 @@ def confirm_subscription(
         updated_at=timezone.now(),
     )
     if confirmed:
+        if (
+            not chose_before
+            and language in dict(settings.LANGUAGES)
+            and language != subscriber.language
+        ):
+            subscriber.language = language
+            subscriber.save(update_fields=["language", "updated_at"])
         subscriptions_confirmed.send(
             sender=Subscriber, subscriber_id=subscriber.pk, list_ids=confirmed_lists
         )

@@ -18,6 +18,7 @@ import re
 import time
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -231,7 +232,12 @@ def confirm_url(
     token = make_confirm_token(
         subscriber_id=subscriber_id, list_ids=list_ids, page_id=page_id
     )
-    return _absolute("subscribers:confirm", token, language)
+    url = _absolute("subscribers:confirm", token, language)
+    if language and not translation.get_language_from_path(urlsplit(url).path):
+        # The default language has no prefix: without its name the page would open
+        # in the stored language, not the mail's (and confirm would keep that one).
+        url = f"{url}?{urlencode({'language': language})}"
+    return url
 
 
 def preferences_path(subscriber_id: int, *, generation: int = 0) -> str:

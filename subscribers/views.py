@@ -265,7 +265,12 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     }
     if request.method == "POST":
         services.confirm_subscription(
-            subscriber_id=subscriber.pk, list_ids=list_ids, page_id=page_id
+            subscriber_id=subscriber.pk,
+            list_ids=list_ids,
+            page_id=page_id,
+            # The language of the mail confirmed (its link's), or the one the
+            # reader switched this page to before pressing the button.
+            language=translation.get_language(),
         )
         return _see_other(request.get_full_path())
     statuses = set(

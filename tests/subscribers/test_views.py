@@ -555,3 +555,86 @@ def test_unsubscribe_link_answers_the_same_for_someone_erased(client, lists):
     )
     assert done.status_code == 200
     assert not Subscriber.objects.filter(pk=erased.pk).exists()
+
+
+def _confirm_link(message) -> str:
+    link = re.search(r"https?://\S+/subscribers/confirm/\S+", message.body).group(0)
+    return link.removeprefix("http://127.0.0.1:8000")
+
+
+def test_the_first_confirmation_keeps_the_language_of_the_mail_confirmed(
+    client, lists, settings
+):
+    """Wei first sent the form in English (the language the English page offers),
+    saw the English mail, sent it again in Chinese and confirmed the Chinese mail:
+    her bulletins come in Chinese, not in the language of the form she got wrong."""
+    from subscribers import services
+
+    settings.SUBSCRIBERS_CONFIRMATION_INTERVAL = 0
+    for language in ("en", "zh-hans"):
+        wei = services.request_signup(
+            email="wei@example.org",
+            language=language,
+            list_ids=[lists[0].pk],
+            source="signup",
+            send_confirmation=False,
+        )
+        services.send_confirmation(
+            subscriber_id=wei.pk,
+            list_ids=[lists[0].pk],
+            page_id=None,
+            language=language,
+        )
+    english, chinese = mail.outbox
+    # A form nobody has confirmed changes nothing yet.
+    wei.refresh_from_db()
+    assert wei.language == "en"
+
+    confirm = _confirm_link(chinese)
+    assert client.get(confirm).status_code == 200
+    client.post(confirm)
+    wei.refresh_from_db()
+    assert wei.subscriptions.get().status == "confirmed"
+    assert wei.language == "zh-hans"
+
+    # Later signups confirmed in another language leave a language she had already
+    # made hers as it is: it changes on her preferences page.
+    services.request_signup(
+        email="wei@example.org",
+        language="es",
+        list_ids=[lists[1].pk],
+        source="signup",
+        send_confirmation=False,
+    )
+    services.send_confirmation(
+        subscriber_id=wei.pk, list_ids=[lists[1].pk], page_id=None, language="es"
+    )
+    client.post(_confirm_link(mail.outbox[-1]))
+    wei.refresh_from_db()
+    assert wei.subscriptions.filter(status="confirmed").count() == 2
+    assert wei.language == "zh-hans"
+
+
+def test_an_english_confirmation_mail_opens_and_confirms_in_english(client, lists):
+    """English links have no language prefix: the confirmation page read the
+    subscriber's stored language instead, so a first form sent in Polish by mistake
+    showed the English mail's link in Polish and kept Polish."""
+    from subscribers import services
+
+    jan = services.request_signup(
+        email="jan@example.org",
+        language="pl",
+        list_ids=[lists[0].pk],
+        source="signup",
+        send_confirmation=False,
+    )
+    services.send_confirmation(
+        subscriber_id=jan.pk, list_ids=[lists[0].pk], page_id=None, language="en"
+    )
+    confirm = _confirm_link(mail.outbox[-1])
+    page = client.get(confirm, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert '<html lang="en"' in page
+    client.post(confirm)
+    jan.refresh_from_db()
+    assert jan.subscriptions.get().status == "confirmed"
+    assert jan.language == "en"
