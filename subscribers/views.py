@@ -449,7 +449,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         return _replaced_link(request, subscriber)
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    status, notice = 200, ""
+    status, notice, join_page = 200, "", None
     form = _preferences_form(subscriber)
     erase_form = EraseForm()
     if action == "save":
@@ -468,6 +468,8 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                     "To join lists again, please sign up on our website and confirm by e-mail."
                 )
             )
+            if not accepted:
+                join_page = _signup_page_for(None)
             subscriber.refresh_from_db()
             form = _preferences_form(subscriber)
         else:
@@ -495,6 +497,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "erase_form": erase_form,
         "notice": notice,
+        "join_page": join_page,
         "token": token,
         "full_access": link.full_access,
         "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,

@@ -638,3 +638,28 @@ def test_an_english_confirmation_mail_opens_and_confirms_in_english(client, list
     jan.refresh_from_db()
     assert jan.subscriptions.get().status == "confirmed"
     assert jan.language == "en"
+
+
+def test_a_person_who_left_everything_is_shown_the_way_back_from_preferences(
+    client, lists, signup_page
+):
+    """Leaving everything (one click in the mail client) and ticking a list later on
+    a bulletin's preferences page cannot rejoin at once (signing up again must be
+    confirmed): the page says so and leads to the signup page, so a reader on a
+    phone need not look for it."""
+    from subscribers import services
+
+    jan = make_subscriber("jan@example.org", language="pl")
+    Subscription.objects.create(
+        subscriber=jan, mailing_list=lists[0], status="confirmed", source="signup"
+    )
+    services.unsubscribe(subscriber_id=jan.pk)
+    path = tokens.preferences_url(jan.pk).removeprefix("http://127.0.0.1:8000")
+    response = client.post(
+        path, {"action": "save", "language": "pl", "lists": [lists[0].pk]}
+    )
+    body = response.content.decode()
+    notice = body.split('class="notice"')[1].split("<form")[0]
+    assert "zapisz się na naszej stronie" in notice
+    assert 'join/">Dołącz do listy</a>' in notice, notice
+    assert Subscription.objects.get().status == "unsubscribed"
