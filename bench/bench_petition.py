@@ -320,8 +320,9 @@ def instructions_per_signature(
     return int(totals.group(1)) / count
 
 
-def instructions(count: int) -> int:
-    """``--instructions``: the three counts and their ratios, nothing recorded."""
+def instructions(count: int, *, repeat: bool = False) -> int:
+    """``--instructions``: the three counts and their ratios, nothing recorded; with
+    ``repeat``, also the petition's count for addresses that signed already."""
     if not shutil.which("valgrind"):
         print("valgrind is missing: apt-get install -y valgrind")
         return 1
@@ -335,6 +336,14 @@ def instructions(count: int) -> int:
         name: instructions_per_signature(app, path.format(page_id=page_id), count)
         for name, app, path in INSTRUCTION_TARGETS
     }
+    if repeat:
+        name, app, path = INSTRUCTION_TARGETS[0]
+        counts[f"{name} (repeat)"] = instructions_per_signature(
+            app,
+            path.format(page_id=page_id),
+            count,
+            environ={**env(), "SIGN_DRIVER_REPEAT": "1"},
+        )
     for name, value in counts.items():
         print(
             f"INSTRUCTIONS {name}: {value / 1e6:.2f} M per signature "
@@ -367,6 +376,12 @@ def main() -> int:
         "callgrind (petition, stack floor, floor) instead of timing over HTTP",
     )
     parser.add_argument(
+        "--repeat",
+        action="store_true",
+        help="with --instructions: also count the petition for addresses that "
+        "signed already (each signs again), to hold against a new signer's count",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="1 s runs, 4 connections, nothing recorded; Python load without wrk",
@@ -377,7 +392,7 @@ def main() -> int:
         if args.smoke:
             SMOKE = True
             isolate_keys()
-        return instructions(args.instructions)
+        return instructions(args.instructions, repeat=args.repeat)
     if args.smoke:  # CI's check that this still runs (tests/bench/test_smoke.py)
         SMOKE = True
         args.duration, args.connections, args.no_record = 1, 4, True

@@ -13,6 +13,10 @@ With READ_PATH, each round GETs it first, as a reader would between RSVPs (the s
 ``--instructions``: the places fragment each RSVP re-renders is then cached); with
 PATH ``-``, a round is that GET alone, to subtract.
 
+With ``SIGN_DRIVER_REPEAT=1`` in the environment, the counted rounds sign again with
+the warm-up's addresses (each already signed): a repeat signer's cost, to hold against
+a new one's (``bench_petition.py --instructions N --repeat``).
+
 With ``SIGN_DRIVER_PROFILE=FILE`` in the environment, the counted rounds also run
 under cProfile and its statistics go to FILE (for where the instructions go; the
 profiler's own overhead makes small functions look dearer).
@@ -60,6 +64,8 @@ def main() -> int:
             getattr(chunks, "close", lambda: None)()
         return seen[0]
 
+    repeat = bool(os.environ.get("SIGN_DRIVER_REPEAT"))
+
     def sign(number: int) -> str:
         if read_path is not None:
             status = read()
@@ -68,7 +74,7 @@ def main() -> int:
         body = urlencode(
             {"csrfmiddlewaretoken": token, "name": "Bench Signer",
              "zip_code": "60608", "website": "",
-             "email": f"i-{tag}-{number}@example.org"}
+             "email": f"i-{tag}-{number % WARM_UP if repeat else number}@example.org"}
         ).encode()  # fmt: skip
         environ = {
             "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "",
