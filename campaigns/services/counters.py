@@ -24,10 +24,13 @@ from cms.prepared import prepared_cursor
 def _add(*, campaign_id: int, kind: str, by: int) -> int | None:
     table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
+        # ``by`` 0 (a repeat signature) writes the row as a count does, and leaves its
+        # time alone: nothing was counted.
         cursor.execute(
-            f"UPDATE {table} SET value = value + %s, updated_at = %s "  # noqa: S608
+            f"UPDATE {table} SET value = value + %s, "  # noqa: S608
+            "updated_at = CASE WHEN %s = 0 THEN updated_at ELSE %s END "
             "WHERE campaign_id = %s AND kind = %s RETURNING value",
-            [by, timezone.now(), campaign_id, kind],
+            [by, by, timezone.now(), campaign_id, kind],
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])
@@ -44,7 +47,8 @@ def increment_counter(
 
     Records a milestone for every threshold crossed and queues one lead notification for
     each milestone actually inserted, after commit. Callers that already hold the
-    campaign pass its ``thresholds`` and save a query.
+    campaign pass its ``thresholds`` and save a query. ``by`` 0 counts nothing but
+    writes the row all the same (a repeat signature does the work of a new one).
     """
     # No savepoint of its own: it runs inside the caller's transaction, and a failure
     # there must undo the signature and the count together anyway.
@@ -132,6 +136,8 @@ def _sign_sql(names: tuple[str, ...]) -> str:
     from cms.models import MemoToken
 
     quote = connection.ops.quote_name
+    signature = quote(Signature._meta.db_table)
+    counter = quote(Counter._meta.db_table)
     columns = ", ".join(names)
     values = ", ".join(["%s"] * len(names))
     return f"""
@@ -141,30 +147,33 @@ def _sign_sql(names: tuple[str, ...]) -> str:
                OR (SELECT value FROM {quote(MemoToken._meta.db_table)} WHERE name = %s)
                   IS NOT DISTINCT FROM %s::bigint
         ), signed AS (
-            INSERT INTO {quote(Signature._meta.db_table)}
+            INSERT INTO {signature} AS signature
                 (campaign_id, page_id, {columns})
             SELECT %s, %s, {values} FROM fresh
-            ON CONFLICT (campaign_id, mailbox_hash) DO NOTHING
-            RETURNING id
+            ON CONFLICT (campaign_id, mailbox_hash)
+            DO UPDATE SET language = signature.language
+            RETURNING id, email = %s::bytea AS created
         ), counted AS (
-            INSERT INTO {quote(Counter._meta.db_table)}
+            INSERT INTO {counter} AS counter
                 (campaign_id, kind, value, updated_at)
-            SELECT %s, %s, 1, %s FROM signed
+            SELECT %s, %s, created::integer, %s FROM signed
             ON CONFLICT (campaign_id, kind)
-            DO UPDATE SET value = {quote(Counter._meta.db_table)}.value + 1,
-                          updated_at = EXCLUDED.updated_at
+            DO UPDATE SET value = counter.value + EXCLUDED.value,
+                          updated_at = CASE WHEN EXCLUDED.value = 0
+                                       THEN counter.updated_at
+                                       ELSE EXCLUDED.updated_at END
             RETURNING value
         ), reached AS (
             INSERT INTO {quote(Milestone._meta.db_table)}
                 (campaign_id, counter, threshold, reached_at)
             SELECT %s, %s, threshold, %s
-            FROM counted, unnest(%s::integer[]) AS threshold
-            WHERE threshold = counted.value
+            FROM signed, counted, unnest(%s::integer[]) AS threshold
+            WHERE signed.created AND threshold = counted.value
             ON CONFLICT (campaign_id, counter, threshold) DO NOTHING
             RETURNING id
         )
-        SELECT (SELECT id FROM signed), ARRAY(SELECT id FROM reached),
-               EXISTS (SELECT FROM fresh)
+        SELECT (SELECT id FROM signed), (SELECT created FROM signed),
+               ARRAY(SELECT id FROM reached), EXISTS (SELECT FROM fresh)
     """  # noqa: S608 (table and column names are ours; values are parameters)
 
 
@@ -176,24 +185,30 @@ def sign_and_count(
     thresholds: list[int],
     now,
     token: tuple[str, object] | None,
-) -> tuple[int | None, bool]:
+) -> tuple[int | None, bool, bool]:
     """PostgreSQL: store a verified signature, count it and record any milestone it
-    reaches, all in one statement; returns (new signature id or None, fresh).
+    reaches, all in one statement; returns (signature id, created, fresh).
 
     ``token`` is (name, value) of the memo token (cms.models.MemoToken) the caller's
     copy of the petition was checked against, or None for a page looked up for this
-    request. The statement inserts only while the row still holds that value: if the
-    petition or its campaign changed since, nothing is written and ``fresh`` is False,
-    so the caller looks the petition up again. This saves the round trip of checking
-    the token before signing.
+    request. The statement writes only while the row still holds that value: if the
+    petition or its campaign changed since, nothing is written, the id is None and
+    ``fresh`` is False, so the caller looks the petition up again. This saves the round
+    trip of checking the token before signing.
 
     Exact for the same reason as ``increment_counter``: the upsert takes the counter
     row's lock and each statement sees a distinct value; the milestone insert belongs to
     the statement that reached the threshold and is unique anyway. One statement in
     autocommit is one transaction, so the signature, its count and the milestone commit
     together or not at all, and the counter row stays locked only while it commits (not
-    for the three round trips of BEGIN ... UPDATE ... COMMIT). A repeat signer inserts
-    nothing, so nothing is counted and the counter row is not touched.
+    for the three round trips of BEGIN ... UPDATE ... COMMIT).
+
+    A mailbox that signed already does the same work as a new one, so the clock cannot
+    tell them apart: its signature row is written back unchanged (its first name, ZIP
+    and language kept) and the counter row moves by 0, in this same statement; both
+    commit a write. ``created`` (the row returned holds this call's own ciphertext, whose
+    nonce is new) says which it was, and only a created signature counts or reaches a
+    milestone. Its id comes back either way: no second query for a repeat.
     """
     sql = _sign_sql(tuple(row))
     kind = Counter.Kind.SIGNATURES
@@ -205,6 +220,7 @@ def sign_and_count(
         campaign_id,
         page_id,
         *row.values(),
+        row["email"],
         campaign_id,
         kind,
         now,
@@ -222,10 +238,10 @@ def sign_and_count(
     # instead of once per signature, and no value is quoted into the SQL text.
     with prepared_cursor() as cursor:
         cursor.execute(sql, params, prepare=True)
-        signature_id, milestone_ids, fresh = cursor.fetchone()
+        signature_id, created, milestone_ids, fresh = cursor.fetchone()
     for milestone_id in milestone_ids:
         _announce(milestone_id, campaign_id)
-    return signature_id, fresh
+    return signature_id, bool(created), fresh
 
 
 def uncount(*, campaign_id: int, kind: str) -> None:

@@ -50,7 +50,7 @@ def record_signature(
     copy_token: tuple[str, object] | None = None,
 ) -> SignOutcome:
     """Store one signature per mailbox per campaign and count it; signing again (with
-    any +tag) is a no-op.
+    any +tag) changes nothing, but does the same work as a first signature.
 
     Without verification the campaign's counter moves in this same transaction; with it,
     the signature waits (and a verification e-mail is queued on commit, within the
@@ -72,8 +72,11 @@ def record_signature(
     now = timezone.now()
     verify = page.require_verification
     wanted = set(list_ids)
+    # A mailbox that signed already does what a new one does, statement for statement
+    # (its row written back unchanged, the counter moved by 0, the allowance taken and
+    # the verification task queued), so the time of the answer tells nobody who signed.
     if not verify and not wanted and connection.vendor == "postgresql":
-        signature_id, fresh = sign_and_count(
+        signature_id, created, fresh = sign_and_count(
             campaign_id=campaign_id,
             page_id=page.pk,
             row=_signature_row(
@@ -85,18 +88,15 @@ def record_signature(
         )
         if not fresh:
             raise StalePetition
-        counted = signature_id is not None
-        if signature_id is None:
-            signature_id = Signature.objects.values_list("pk", flat=True).get(
-                campaign_id=campaign_id, mailbox_hash=mailbox_hash
-            )
-        else:
+        if created:
             _counted(campaign_id, signature_id, page.pk)
-        return SignOutcome(signature_id=signature_id, created=counted, counted=counted)
+        return SignOutcome(signature_id=signature_id, created=created, counted=created)
     if copy_token is not None and not selectors.petition_is_current(copy_token[1]):
         raise StalePetition
     with transaction.atomic():
-        signature_id = _insert_signature(
+        # Already signed (perhaps a moment ago, in a racing request): the first
+        # signature is kept untouched, so nobody can rewrite someone else's name or ZIP.
+        signature_id, created = _insert_signature(
             campaign_id=campaign_id,
             page_id=page.pk,
             email=normalised,
@@ -108,32 +108,27 @@ def record_signature(
             verified=not verify,
             now=now,
         )
-        created = signature_id is not None
-        status = Signature.Status.PENDING if verify else Signature.Status.VERIFIED
-        if not created:
-            # Already signed (perhaps a moment ago, in a racing request): keep the first
-            # signature untouched, so nobody can rewrite someone else's name or ZIP.
-            signature_id, status = Signature.objects.values_list("pk", "status").get(
-                campaign_id=campaign_id, mailbox_hash=mailbox_hash
-            )
         counted = False
-        if created and not verify:
+        if not verify:
             increment_counter(
                 campaign_id=campaign_id,
                 kind=Counter.Kind.SIGNATURES,
+                by=1 if created else 0,
                 thresholds=page.campaign.thresholds,
             )
-            counted = True
-            _counted(campaign_id, signature_id, page.pk)
-        verifying = verify and status == Signature.Status.PENDING
+            counted = created
+            if counted:
+                _counted(campaign_id, signature_id, page.pk)
         allowed = wanted & set(page.campaign.offered_list_ids) if wanted else set()
-        # One allowance per submission, for its verification and list confirmation.
+        # One allowance per submission, for its verification and list confirmation,
+        # taken for a signature already verified too (its task then sends nothing:
+        # notifications.send_signature_verification mails pending ones only).
         # Refused, a new signature stays stamped queued, so no resend run sends it;
         # signing again another day asks again.
-        mail_allowed = (verifying or bool(allowed)) and (
+        mail_allowed = (verify or bool(allowed)) and (
             ratelimit.allow_confirmation_mail(normalised)
         )
-        if verifying and mail_allowed:
+        if verify and mail_allowed:
             # A new signature was stamped queued at insert; a repeat only asks again.
             claimed_at = now if created else None
             transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
@@ -173,12 +168,15 @@ def _insert_signature(
     language: str,
     verified: bool,
     now,
-) -> int | None:
-    """Insert unless the mailbox already signed; the new id, or None on a repeat.
+) -> tuple[int, bool]:
+    """Insert unless the mailbox already signed: (the signature's id, created).
 
-    ``ON CONFLICT DO NOTHING`` settles a race between two requests for one address in
-    one statement (a concurrent twin waits for the first to commit, then does nothing),
-    with no savepoint and no error to recover from.
+    An upsert settles a race between two requests for one address in one statement (a
+    concurrent twin waits for the first to commit, then takes the other branch), with
+    no savepoint and no error to recover from. A repeat writes its row back unchanged
+    rather than doing nothing: the same statement, a write to commit, and its id
+    returned, so it costs what a new signature costs. The row returned holds this
+    call's ciphertext (a fresh nonce) only if this call inserted it.
     """
     table = connection.ops.quote_name(Signature._meta.db_table)
     row = _signature_row(email, email_hash, mailbox_hash, name, zip_code, language, now)
@@ -194,11 +192,12 @@ def _insert_signature(
         cursor.execute(
             f"INSERT INTO {table} (campaign_id, page_id, {', '.join(row)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * (len(row) + 2))}) "
-            "ON CONFLICT (campaign_id, mailbox_hash) DO NOTHING RETURNING id",
+            "ON CONFLICT (campaign_id, mailbox_hash) "
+            f"DO UPDATE SET language = {table}.language RETURNING id, email",
             [campaign_id, page_id, *row.values()],
         )
-        inserted = cursor.fetchone()
-    return None if inserted is None else int(inserted[0])
+        signature_id, stored = cursor.fetchone()
+    return int(signature_id), bytes(stored) == row["email"]
 
 
 def _signature_row(
