@@ -98,7 +98,9 @@ def city_note() -> dict:
 
 @register.simple_tag(takes_context=True)
 def other_languages(context) -> list[dict]:
-    """[{code, name, url}] of this non-page URL (search...) in the other languages."""
+    """[{code, name, url, current}] of this non-page URL (search...) in every language,
+    the one it answers in marked current (as a page's switcher marks it: a reader on a
+    phone sees which language they are in, and a screen reader hears it)."""
     request = context.get("request")
     if request is None:
         return []
@@ -110,16 +112,24 @@ def other_languages(context) -> list[dict]:
     source = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(source):
         links = [
-            {"code": code, "name": name, "url": translate_url(path, code)}
+            {
+                "code": code,
+                "name": name,
+                "url": path if code == current else translate_url(path, code),
+                "current": code == current,
+            }
             for code, name in settings.LANGUAGES
-            if code != current
         ]
     # A URL outside the language prefixes (/petitions/...) has no other versions.
     if all(link["url"] == path for link in links):
         return []
-    links = [link for link in links if link["url"] != path or link["code"] == source]
+    links = [
+        link
+        for link in links
+        if link["current"] or link["url"] != path or link["code"] == source
+    ]
     for link in links:
-        if link["code"] == settings.LANGUAGE_CODE:
+        if link["code"] == settings.LANGUAGE_CODE and not link["current"]:
             # The default language has no prefix, and a link page without one answers
             # in its owner's language (subscribers.views._use_language): say so.
             separator = "&" if "?" in link["url"] else "?"

@@ -299,3 +299,19 @@ def test_untranslated_home_and_indexes_mark_their_own_text_english(
     translated = translate_page(home_page, "es", title="Chicago está contigo")
     html = client.get(translated.url).content.decode()
     assert '<h1 lang="es" dir="ltr">Chicago está contigo</h1>' in html
+
+
+@pytest.mark.parametrize("code", ["hi", "ar"])
+def test_a_view_that_is_not_a_page_marks_its_language_in_the_switcher(
+    client, site, code
+):
+    """The new-link page, search...: the switcher listed only the other languages, so
+    a reader could not see which one they were in (a page's switcher marks it)."""
+    html = client.get(f"/{code}/subscribers/new-link/").content.decode()
+    header = html[: html.index('class="site-footer"')]
+    switcher = header[header.index('class="language-switcher"') :]
+    links = re.findall(r'<a href="([^"]+)" lang="([^"]+)"', switcher)
+    assert [language for _url, language in links] == LANGUAGES
+    assert (f"/{code}/subscribers/new-link/", code) in links
+    assert f'lang="{code}" hreflang="{code}" aria-current="page"' in switcher
+    assert switcher.count('aria-current="page"') == 1
