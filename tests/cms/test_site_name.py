@@ -7,7 +7,12 @@ from django.utils import translation
 
 from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers.emails import send_confirmation_email
-from tests.factories import MailingListFactory, build_event, make_subscriber
+from tests.factories import (
+    MailingListFactory,
+    build_event,
+    make_subscriber,
+    translate_page,
+)
 from tests.languages import LANGUAGES
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +61,13 @@ def test_the_office_is_named_in_the_readers_language_everywhere(
         f'class="site-name" href="/{"" if language == "en" else language + "/"}">{office}</a>'
         in home
     )
+    if language != "en":
+        # An untranslated home page's <title> is English throughout, marked so (a
+        # screen reader reads it with an English voice); a translated one is the
+        # reader's, the office's name with it.
+        assert ' lang="en" dir="ltr">' in home.split("</title>")[0]
+        translate_page(home_page, language, title=f"Home ({language})")
+        home = client.get(f"/{language}/").content.decode()
     assert f" · {office}</title>" in home
 
 

@@ -88,7 +88,7 @@ def test_mass_actions_confirm_and_do_nothing_when_dismissed(
 
     page.goto(f"{live_server.url}/admin/mailings/alerts/{alert.pk}/")
     page.get_by_label("What changed").fill("We moved to the south entrance.")
-    page.get_by_label("New venue").fill("South entrance")
+    page.get_by_label("Venue", exact=True).fill("South entrance")
     page.get_by_role("button", name="Send update").click()
     confirmation(page, f"Send this update to {AUDIENCE}?")
     assert page.get_by_text("New venue: South entrance").is_visible()
