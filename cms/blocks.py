@@ -22,6 +22,7 @@ from wagtail.models import Locale
 
 from cms.bidi import tel_href
 from cms.email.text import Links, html_to_text, wrap
+from cms.languages import label_colon
 from cms.routing import public_pages
 from events.kinds import EventKind
 
@@ -169,11 +170,11 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
     def render_text(self, value, links):
         label = dict(ResourceCategory.CHOICES).get(value["category"], "")
         lines = [f"{value['organisation']} ({label})", wrap(value["description"])]
-        phone, web = gettext("Phone"), gettext("Website")
+        phone, web, colon = gettext("Phone"), gettext("Website"), label_colon()
         if value["phone"]:
-            lines.append(f"{phone}: {value['phone']}")
+            lines.append(f"{phone}{colon}{value['phone']}")
         if value["web_address"]:
-            lines.append(f"{web}: {links.absolute(value['web_address'])}")
+            lines.append(f"{web}{colon}{links.absolute(value['web_address'])}")
         return "\n".join(lines)
 
 

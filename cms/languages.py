@@ -22,6 +22,9 @@ DEFAULT_SITE_NAME = gettext_noop("Office of New Americans")
 # translated again in our catalogues, which come before Django's: its Chinese one keeps
 # the ASCII colon and does not know "：", so a label ending in "：" got "：:".
 LABEL_SUFFIX_ENTRIES = (gettext_noop(":"), gettext_noop(":?.!"))
+# Languages whose sentences and labels run on without a space: Chinese sets "。" and
+# "：" full-width, the gap inside them ("有效。如果", "电话：311").
+RUN_ON_LANGUAGES = ("zh", "ja")
 # CITY_NOTES' default, in the catalogues: right for Chicago only.
 DEFAULT_CITY_NOTE = gettext_noop(
     "Chicago is a Welcoming City: City agencies do not ask about or share anyone's "
@@ -248,3 +251,21 @@ def same_page_in(request, url: str, language: str) -> str:
             sub_route = path[len(page_path) :].lstrip("/\\")
             target = localized_url(page, language) + sub_route
     return urlunsplit(parts._replace(path=iri_to_uri(target)))
+
+
+def runs_on(language: str | None = None) -> bool:
+    """Whether ``language`` (the active one) puts no space after a sentence or label."""
+    code = (language or translation.get_language() or "").lower()
+    return code.split("-")[0] in RUN_ON_LANGUAGES
+
+
+def sentence_gap(language: str | None = None) -> str:
+    """What goes between two sentences translated apart: a space, or none in Chinese."""
+    return "" if runs_on(language) else " "
+
+
+def label_colon(language: str | None = None) -> str:
+    """The colon after a label such as "Phone", in the language's own form (the
+    catalogues' ":", full-width in Chinese), with the space that follows it, if any."""
+    colon = gettext(":")
+    return colon if runs_on(language) or colon.endswith("：") else colon + " "

@@ -63,6 +63,16 @@ def line_directions(text):
 
 
 @register.simple_tag
+def sentence_gap():
+    return languages.sentence_gap()
+
+
+@register.simple_tag
+def label_colon():
+    return languages.label_colon()
+
+
+@register.simple_tag
 def lang_attrs(language=None):
     return bidi.html_lang_attrs(language)
 
