@@ -110,7 +110,9 @@ def stuck_after(lane: str) -> int:
 def mailings_without_progress() -> list[dict]:
     """Mailings starting or sending with no progress for longer than their lane allows,
     oldest first: id, title, lane, status and the seconds since their last progress.
-    The upkeep's re-queues are no progress (they are stamped apart, in restarted_at)."""
+    The upkeep's re-queues are no progress (they are stamped apart, in restarted_at).
+    A mailing the provider's failures paused (it has a probe due) is counted too: it is
+    waiting on nobody but the provider. One paused by staff is not."""
     from django.db.models import Q
     from django.db.models.functions import Coalesce
     from django.utils import timezone
@@ -122,7 +124,8 @@ def mailings_without_progress() -> list[dict]:
         late |= Q(lane=lane, progress_at__lt=limit)
     rows = (
         Mailing.objects.filter(
-            status__in=[Mailing.Status.STARTING, Mailing.Status.SENDING]
+            Q(status__in=[Mailing.Status.STARTING, Mailing.Status.SENDING])
+            | Q(status=Mailing.Status.PAUSED, probe_at__isnull=False)
         )
         .annotate(progress_at=Coalesce("last_progress_at", "created_at"))
         .filter(late)

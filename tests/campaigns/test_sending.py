@@ -127,6 +127,61 @@ def test_provider_down_pauses_the_mailing_then_probe_resumes(
     assert len(fake_esp.delivered) == 3
 
 
+def test_a_provider_failing_for_good_leaves_the_mailing_without_progress(
+    fake_esp, audience, settings, client
+):
+    """The probe resumed the mailing with its progress stamped "now", so a provider
+    down for hours looked like a mailing moving along: /health/ stayed 200 and the
+    admin's "Mailings without progress" stayed empty while nobody got the bulletin."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.mailings.selectors import mailings_without_progress
+
+    mailing, _ = audience
+    settings.MAILING_PAUSE_AFTER_FAILURES = 1
+    settings.MAILING_PROBE_INTERVAL = 0
+    settings.HEALTH_MAILING_STUCK_AFTER = 900
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Mailing.objects.filter(pk=mailing.pk).update(last_progress_at=an_hour_ago)
+    fake_esp.go_down(3600)
+    for _probe in range(3):
+        with pytest.raises(TransientSendError):
+            sending.send_batch(mailing_id=mailing.pk)
+        assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.PAUSED
+        assert upkeep.keep_mailings_moving()["probed"] == [mailing.pk]
+    mailing.refresh_from_db()
+    assert mailing.last_progress_at == an_hour_ago, "a probe is not progress"
+    with pytest.raises(TransientSendError):
+        sending.send_batch(mailing_id=mailing.pk)
+    assert [row["pk"] for row in mailings_without_progress()] == [mailing.pk]
+
+    fake_esp.faults.down_until = 0
+    upkeep.keep_mailings_moving()
+    sending.send_batch(mailing_id=mailing.pk)
+    assert len(fake_esp.delivered) == 3
+    assert mailings_without_progress() == [], "sending again is progress"
+
+
+def test_a_mailing_paused_by_staff_is_not_without_progress(audience, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.mailings.selectors import mailings_without_progress
+
+    mailing, _ = audience
+    settings.HEALTH_MAILING_STUCK_AFTER = 900
+    Mailing.objects.filter(pk=mailing.pk).update(
+        status=Mailing.Status.PAUSED,
+        paused_reason="paused by staff",
+        probe_at=None,
+        last_progress_at=timezone.now() - timedelta(hours=1),
+    )
+    assert mailings_without_progress() == []
+
+
 @pytest.mark.parametrize("status", [401, 403, 404])
 def test_a_refused_account_pauses_the_mailing_and_loses_no_recipient(
     fake_esp, audience, settings, status

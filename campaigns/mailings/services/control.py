@@ -164,8 +164,14 @@ def resume(
         status=Mailing.Status.SENDING,
         paused_reason="",
         probe_at=None,
-        last_progress_at=timezone.now(),
-        **({"consecutive_failures": 0} if user is not None else {}),
+        # Staff resuming counts as progress; the provider probe is a re-queue only
+        # (stamped apart, as the upkeep's are), so a provider failing for good leaves
+        # the mailing without progress and /health/ says so.
+        **(
+            {"consecutive_failures": 0, "last_progress_at": timezone.now()}
+            if user is not None
+            else {"restarted_at": timezone.now()}
+        ),
     )
     if not won:
         raise MailingStateError(_("Only a paused mailing can be resumed."))
