@@ -66,3 +66,19 @@ def test_html_pages_outside_the_api_are_left_alone(client, world):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("spelling", ["true", "string", "float"])
+def test_list_ids_must_be_whole_numbers(client, world, spelling):
+    """pydantic's lax mode took ``true`` for list 1 (and ``"7"`` or ``7.0`` for list 7):
+    a partner's bug joined people to whatever list had id 1."""
+    from subscribers.models import Subscription
+
+    _key, token = make_key(world)
+    pk = world.list_a.pk
+    lists = {"true": [True], "string": [str(pk)], "float": [float(pk)]}[spelling]
+    body = {"person": person("ana@example.org"), "lists": lists}
+    response = post(client, "/api/v1/people/", body, token)
+    body = assert_json_error(response, 400, "invalid")
+    assert body["errors"]["lists.0"] == ["This value has the wrong type."]
+    assert not Subscription.objects.exists()

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StrictInt, StringConstraints
 
 # What a partner sends: never a NUL, which PostgreSQL's text cannot hold (a 400 here,
 # in the partner's language, where it would be a 500 at the insert).
@@ -19,6 +19,8 @@ NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 LANGUAGE_ENUM = [code for code, _name in settings.LANGUAGES]
 LANGUAGE_LIST = ", ".join(LANGUAGE_ENUM)
+# An id is a JSON integer: in pydantic's lax mode ``true`` was list 1 and "7" list 7.
+Id = StrictInt
 
 
 class EmailAddress(Schema):
@@ -65,7 +67,7 @@ class ConsentIn(Schema):
 
 class SignupIn(Schema):
     person: PersonIn
-    lists: list[int] = Field(min_length=1, max_length=50, description="List ids.")
+    lists: list[Id] = Field(min_length=1, max_length=50, description="List ids.")
     consent: ConsentIn | None = Field(
         None,
         description=(
@@ -77,7 +79,7 @@ class SignupIn(Schema):
 
 class SignatureIn(Schema):
     person: PersonIn
-    lists: list[int] = Field(
+    lists: list[Id] = Field(
         default_factory=list,
         max_length=50,
         description="Optional opt-in to lists the campaign offers (double opt-in).",
