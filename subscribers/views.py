@@ -450,6 +450,8 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
     status, notice, join_page = 200, "", None
+    if request.method != "POST" and request.GET.get("saved") in ("1", "join"):
+        notice, join_page = _saved_notice(request.GET["saved"] == "1")
     form = _preferences_form(subscriber)
     erase_form = EraseForm()
     if action == "save":
@@ -461,15 +463,11 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 list_ids=[item.pk for item in form.cleaned_data["lists"]],
             )
             translation.activate(form.cleaned_data["language"])
-            notice = (
-                _("Your choices are saved.")
-                if accepted
-                else _(
-                    "To join lists again, please sign up on our website and confirm by e-mail."
-                )
-            )
-            if not accepted:
-                join_page = _signup_page_for(None)
+            if _url_language(request) not in ("", form.cleaned_data["language"]):
+                # The address says another language, which would win on a reload or
+                # a bookmark: move to the chosen language's own address.
+                return _see_other(_saved_preferences_url(token, accepted))
+            notice, join_page = _saved_notice(accepted)
             subscriber.refresh_from_db()
             form = _preferences_form(subscriber)
         else:
@@ -513,6 +511,32 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         ),
     }
     return render(request, "subscribers/preferences.html", context, status=status)
+
+
+def _saved_notice(accepted: bool):
+    """What the preferences page says after a save, and the join page to link to
+    when lists were ticked that only a new signup can add."""
+    if accepted:
+        return _("Your choices are saved."), None
+    return (
+        _("To join lists again, please sign up on our website and confirm by e-mail."),
+        _signup_page_for(None),
+    )
+
+
+def _url_language(request) -> str:
+    """The language the address itself asks for (its prefix, or ``?language=``)."""
+    asked = request.GET.get("language", "")
+    return translation.get_language_from_path(request.path_info) or (
+        asked if asked in dict(settings.LANGUAGES) else ""
+    )
+
+
+def _saved_preferences_url(token: str, accepted: bool) -> str:
+    """The preferences page in the active language, saying it saved."""
+    url = _in_reader_language(reverse("subscribers:preferences", args=[token]))
+    mark = "&" if "?" in url else "?"
+    return f"{url}{mark}saved={'1' if accepted else 'join'}"
 
 
 def _in_reader_language(path: str) -> str:

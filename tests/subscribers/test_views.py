@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms.mail import outbox
@@ -347,6 +348,51 @@ def test_preferences_change_lists_language_and_download(client, lists):
         "Legal Protection/Services",
         "Community Outreach/Education",
     }
+
+
+@pytest.mark.parametrize(
+    "opened_at",
+    [
+        "/es/subscribers/preferences/{token}/",
+        "/subscribers/preferences/{token}/?language=es",
+    ],
+)
+def test_a_new_language_moves_the_preferences_page_to_its_address(
+    client, lists, opened_at
+):
+    """Opened under /es/ (the Spanish e-mail's link), a save in Arabic answered in
+    Arabic at the Spanish address: a reload or a bookmark showed Spanish again."""
+    subscriber = make_subscriber("ana@example.org", language="es")
+    Subscription.objects.create(
+        subscriber=subscriber,
+        mailing_list=lists[0],
+        status="confirmed",
+        source="import",
+    )
+    token = tokens.make_preferences_token(subscriber.pk)
+    path = opened_at.format(token=token)
+    response = client.post(
+        path, {"action": "save", "language": "ar", "lists": [lists[0].pk]}
+    )
+    assert response.status_code == 303
+    assert response["Location"] == f"/ar/subscribers/preferences/{token}/?saved=1"
+    page = client.get(response["Location"]).content.decode()
+    assert '<html lang="ar" dir="rtl"' in page
+    with translation.override("ar"):
+        assert translation.gettext("Your choices are saved.") in page
+    assert Subscriber.objects.get().language == "ar"
+
+    # English has no prefix: its address names it.
+    response = client.post(
+        f"/ar/subscribers/preferences/{token}/",
+        {"action": "save", "language": "en", "lists": []},
+    )
+    english = f"/subscribers/preferences/{token}/?language=en&saved=1"
+    assert response["Location"] == english
+    page = client.get(english).content.decode()
+    assert '<html lang="en"' in page
+    assert "Your choices are saved." in page
+    assert Subscription.objects.get().status == "unsubscribed"
 
 
 def test_preferences_erase_leaves_only_a_hashed_suppression(client, lists):
