@@ -16,6 +16,7 @@ an address by mailing our bounce box a forged report.
 """
 
 import base64
+import hashlib
 import hmac
 import re
 from email.utils import quote
@@ -30,6 +31,15 @@ _SIGNATURE_LENGTH = 16  # base32 characters: 80 bits
 VERP_TOKEN = re.compile(r"\+d(\d{1,18})-([a-z2-7]{16})@", re.IGNORECASE)
 # Characters a List-Id description may hold unquoted (RFC 5322 atext and spaces).
 _ATEXT = re.compile(r"[\w !#$%&'*+/=?^`{|}~-]*")
+
+
+def message_id_tag(mailing: Mailing) -> str:
+    """A short mark of this mailing, the same on every retry of its messages, that a
+    mailing with the same id in another database (a restore, a staging site on the
+    same domain) does not share: its id and creation time, hashed."""
+    made = mailing.created_at.isoformat() if mailing.created_at else ""
+    digest = hashlib.blake2b(f"{mailing.pk}:{made}".encode(), digest_size=5)
+    return base64.b32encode(digest.digest()).decode().lower()
 
 
 def list_id(list_pk: int, name: str) -> str:

@@ -76,6 +76,8 @@ class Envelope:
     track_opens: bool
     track_clicks: bool
     language: str = ""  # the readers' language code, for Content-Language
+    # Makes each delivery's Message-ID this mailing's own (identity.message_id_tag).
+    message_id_tag: str = ""
 
 
 @dataclass
@@ -89,14 +91,19 @@ def single_line(value: str) -> str:
     return " ".join(value.splitlines()).strip()
 
 
-def message_id_for(delivery_id: int, mailing_id: int) -> str:
-    """A delivery's Message-ID, derived from its id; a test copy (no delivery) gets a
-    fresh one each time: mail clients hide a message whose id they have already seen,
-    so the second language's copy, or the test after a correction, would vanish. The
-    ``t`` prefix keeps it apart from every delivery's ``d<id>``."""
+def message_id_for(delivery_id: int, mailing_id: int, tag: str = "") -> str:
+    """A delivery's Message-ID, derived from its id and its mailing's ``tag``; a test
+    copy (no delivery) gets a fresh one each time: mail clients hide a message whose id
+    they have already seen, so the second language's copy, or the test after a
+    correction, would vanish. The ``t`` prefix keeps it apart from every delivery's
+    ``d<id>``. The tag keeps a delivery's id from naming mail sent before: ids start
+    again in a database restored from a backup (or another installation on the same
+    domain), and Gmail drops a new bulletin whose Message-ID it has already seen."""
     domain = settings.MESSAGE_ID_DOMAIN
     if delivery_id <= 0:
         return f"<t{secrets.token_hex(8)}.m{mailing_id}@{domain}>"
+    if tag:
+        return f"<d{delivery_id}.m{mailing_id}.{tag}@{domain}>"
     return f"<d{delivery_id}.m{mailing_id}@{domain}>"
 
 
@@ -211,7 +218,9 @@ def _send_batch(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     message.merge_headers = {
         r.email: {
             "List-Unsubscribe": f"<{r.unsubscribe_url}>",
-            "Message-Id": message_id_for(r.delivery_id, envelope.mailing_id),
+            "Message-Id": message_id_for(
+                r.delivery_id, envelope.mailing_id, envelope.message_id_tag
+            ),
         }
         for r in recipients
     }
@@ -262,7 +271,9 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
     messages = []
     for recipient in recipients:
         values = recipient.merge_values()
-        message_id = message_id_for(recipient.delivery_id, envelope.mailing_id)
+        message_id = message_id_for(
+            recipient.delivery_id, envelope.mailing_id, envelope.message_id_tag
+        )
         message = EmailMultiAlternatives(
             subject=single_line(envelope.subject),
             body=substitute(envelope.text, values),
@@ -329,7 +340,11 @@ def _send_smtp(
                 headers=[
                     (
                         "Message-ID",
-                        message_id_for(recipient.delivery_id, envelope.mailing_id),
+                        message_id_for(
+                            recipient.delivery_id,
+                            envelope.mailing_id,
+                            envelope.message_id_tag,
+                        ),
                     ),
                     ("List-Unsubscribe", f"<{recipient.unsubscribe_url}>"),
                 ],

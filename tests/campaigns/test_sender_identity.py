@@ -90,10 +90,44 @@ def test_bulk_mail_is_not_auto_generated_and_keeps_its_ids(
     ((_recipients, raw),) = smtp_sink.envelopes
     message = strict(raw)
     delivery = Delivery.objects.get()
-    assert message["Message-ID"] == f"<d{delivery.pk}.m{mailing.pk}@{DOMAIN}>"
+    tag = identity.message_id_tag(mailing)
+    assert message["Message-ID"] == f"<d{delivery.pk}.m{mailing.pk}.{tag}@{DOMAIN}>"
     assert "Auto-Submitted" not in message
     assert message["Precedence"] == "bulk"
     assert smtp_sink.helos == ["mail.ona.example.org"]
+
+
+def test_a_restored_database_never_reuses_a_sent_message_id(
+    sender_settings, smtp_sink, home_page
+):
+    """Delivery and mailing ids start again in a database restored from a backup (or on
+    a staging site on the same domain): the new bulletin's Message-ID must not be one
+    a reader's mailbox already holds, or Gmail drops it unseen. A retry of the same
+    delivery keeps its Message-ID, so a resend after a crash is still hidden."""
+    (legal,) = lists(1)
+    subscribe("ana@example.org", [legal])
+    mailing = sending_mailing(home_page, [legal])
+    materialise_deliveries(mailing, ["en"])
+    sending.send_batch(mailing_id=mailing.pk)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.QUEUED)
+    sending.send_batch(mailing_id=mailing.pk)  # the same delivery sent again
+    first, retry = (strict(raw)["Message-ID"] for _r, raw in smtp_sink.envelopes)
+    assert retry == first
+
+    # The backup was taken before this mailing: the restored database makes a new
+    # mailing and delivery with the very same ids.
+    mailing_pk, delivery_pk = mailing.pk, delivery.pk
+    Delivery.objects.all().delete()
+    Mailing.objects.filter(pk=mailing_pk).delete()
+    restored = sending_mailing(home_page, [legal], pk=mailing_pk)
+    materialise_deliveries(restored, ["en"])
+    Delivery.objects.update(id=delivery_pk)
+    sending.send_batch(mailing_id=restored.pk)
+
+    *_, (_recipients, raw) = smtp_sink.envelopes
+    assert Delivery.objects.get().pk == delivery_pk
+    assert strict(raw)["Message-ID"] != first
 
 
 def test_list_id_is_the_same_for_every_mailing_to_a_list(sender_settings, home_page):

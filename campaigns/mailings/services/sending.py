@@ -64,6 +64,7 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
     """The mailing's rendered languages, loaded per batch: one query, no process cache,
     so a worker can never serve a snapshot that a restored database has reused ids for."""
     list_id = identity.list_id_for(mailing)
+    tag = identity.message_id_tag(mailing)
     renditions = MailingRendition.objects.filter(mailing_id=mailing.pk).values_list(
         "language", "subject", "html", "text"
     )
@@ -77,6 +78,7 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
             track_opens=mailing.track_opens,
             track_clicks=mailing.track_clicks,
             language=language,
+            message_id_tag=tag,
         )
         for language, subject, html, text in renditions
     }
