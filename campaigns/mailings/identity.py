@@ -24,7 +24,7 @@ from email.utils import quote
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from campaigns.mailings.models import Mailing
+from campaigns.mailings.models import Delivery, Mailing
 
 _SALT = "campaigns.mailings.verp"
 _SIGNATURE_LENGTH = 16  # base32 characters: 80 bits
@@ -57,32 +57,54 @@ def list_id_for(mailing: Mailing) -> str:
     return list_id(0, settings.WAGTAIL_SITE_NAME)
 
 
-def _signature(delivery_id: int, secret: str) -> str:
-    digest = salted_hmac(
-        _SALT, str(delivery_id), secret=secret, algorithm="sha256"
-    ).digest()
+def _signature(delivery_id: int, secret: str, tag: str = "") -> str:
+    signed = f"{delivery_id}.{tag}" if tag else str(delivery_id)
+    digest = salted_hmac(_SALT, signed, secret=secret, algorithm="sha256").digest()
     return base64.b32encode(digest).decode("ascii")[:_SIGNATURE_LENGTH].lower()
 
 
-def verp_address(delivery_id: int) -> str | None:
-    """The signed return path of one delivery, or None without BOUNCE_ADDRESS."""
+def verp_address(delivery_id: int, tag: str = "") -> str | None:
+    """The signed return path of one delivery, or None without BOUNCE_ADDRESS.
+
+    Signed with its mailing's ``tag`` (message_id_tag) as well: delivery ids start
+    again in a database restored from a backup, and a late bounce of mail sent before
+    the restore would otherwise suppress whoever has that delivery id now.
+    """
     bounce = settings.BOUNCE_ADDRESS
     if not bounce or "@" not in bounce:
         return None
     local, domain = bounce.rsplit("@", 1)
-    signature = _signature(delivery_id, settings.SECRET_KEY)
+    signature = _signature(delivery_id, settings.SECRET_KEY, tag)
     return f"{local}+d{delivery_id}-{signature}@{domain}"
 
 
 def delivery_id_from(text: str) -> int | None:
     """The delivery id of a signed VERP address found in ``text``, else None.
 
-    Unsigned, tampered or foreign tokens give None. Keys in SECRET_KEY_FALLBACKS are
-    accepted too, so bounces of mail sent before a key rotation still count.
+    Unsigned, tampered or foreign tokens give None, and so does a token signed for
+    another mailing than the one the delivery belongs to in this database (mail sent
+    before a restore). Keys in SECRET_KEY_FALLBACKS are accepted too, so bounces of
+    mail sent before a key rotation still count, and so are tokens signed without a
+    tag (mail sent before tags were signed).
     """
     for match in VERP_TOKEN.finditer(text or ""):
         delivery_id, signature = int(match.group(1)), match.group(2).lower()
+        tags = ["", _delivery_tag(delivery_id)]
         for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
-            if hmac.compare_digest(signature, _signature(delivery_id, secret)):
-                return delivery_id
+            for tag in tags:
+                if tag is not None and hmac.compare_digest(
+                    signature, _signature(delivery_id, secret, tag)
+                ):
+                    return delivery_id
     return None
+
+
+def _delivery_tag(delivery_id: int) -> str | None:
+    """The tag of the mailing this delivery belongs to here (None: no such delivery)."""
+    delivery = (
+        Delivery.objects.filter(pk=delivery_id)
+        .select_related("mailing")
+        .only("mailing__id", "mailing__created_at")
+        .first()
+    )
+    return None if delivery is None else message_id_tag(delivery.mailing)

@@ -121,12 +121,12 @@ def common_headers(envelope: Envelope) -> dict[str, str]:
     return headers
 
 
-def return_path(recipient: Recipient) -> str | None:
+def return_path(recipient: Recipient, tag: str = "") -> str | None:
     """The recipient's signed VERP address (None for test copies or without
-    BOUNCE_ADDRESS)."""
+    BOUNCE_ADDRESS), signed with its mailing's ``tag`` too (identity.verp_address)."""
     if recipient.delivery_id <= 0:
         return None
-    return identity.verp_address(recipient.delivery_id)
+    return identity.verp_address(recipient.delivery_id, tag)
 
 
 def uses_batch_merge() -> bool:
@@ -288,7 +288,7 @@ def send_single(envelope: Envelope, recipients: list[Recipient]) -> BatchResult:
         message.attach_alternative(
             substitute(envelope.html, values, HTML_PLACEHOLDERS), "text/html"
         )
-        message.envelope_sender = return_path(recipient)
+        message.envelope_sender = return_path(recipient, envelope.message_id_tag)
         messages.append((recipient, message))
     result = BatchResult(sent={}, failed={})
     try:
@@ -355,7 +355,7 @@ def _send_smtp(
     ]
     connections = max(1, min(settings.MAILING_SMTP_CONNECTIONS, len(prepared) // 50))
     if connections == 1:
-        return _send_over(backend, template, prepared)
+        return _send_over(backend, template, prepared, envelope.message_id_tag)
     # Each connection waits a round trip per message: a few side by side keep the relay
     # busy. Threads, since the waits release the GIL; each has its own connection.
     shares = [prepared[n::connections] for n in range(connections)]
@@ -364,7 +364,7 @@ def _send_smtp(
     ]
     with ThreadPoolExecutor(connections, thread_name_prefix="smtp") as pool:
         futures = [
-            pool.submit(_send_over, each, template, share)
+            pool.submit(_send_over, each, template, share, envelope.message_id_tag)
             for each, share in zip(backends, shares, strict=True)
         ]
     result, errors = BatchResult(sent={}, failed={}), []
@@ -385,6 +385,7 @@ def _send_over(
     backend: SmtpBackend,
     template: mime.Template,
     prepared: list[tuple[Recipient, mime.Prepared]],
+    tag: str = "",
 ) -> BatchResult:
     """Send prepared messages over one connection; a relay failure keeps the part sent."""
     result = BatchResult(sent={}, failed={})
@@ -395,7 +396,7 @@ def _send_over(
     bounce_to = settings.BOUNCE_ADDRESS or template.envelope_from
 
     def sender(recipient: Recipient) -> str:
-        return return_path(recipient) or bounce_to
+        return return_path(recipient, tag) or bounce_to
 
     try:
         backend.open()

@@ -127,6 +127,42 @@ def test_a_key_rotation_keeps_bounces_of_mail_sent_before_it(sent_mailing, setti
     assert suppressed(ana)
 
 
+def test_a_late_bounce_from_before_a_restore_suppresses_nobody(
+    sent_mailing, home_page, smtp_sink
+):
+    """Delivery ids start again in a database restored from a backup: a bounce of mail
+    sent before the restore named a delivery id that now belongs to someone else, and
+    suppressed them. The return path is signed with its mailing's tag too."""
+    from campaigns.mailings.models import Mailing
+
+    ana, li = "ana@example.org", "li@example.org"
+    before_restore = sent_mailing[ana]
+    delivery_pk, mailing_pk = delivery_of(ana).pk, delivery_of(ana).mailing_id
+    legal = delivery_of(ana).mailing.lists.get()
+    Delivery.objects.all().delete()
+    Mailing.objects.filter(pk=mailing_pk).delete()
+    restored = sending_mailing(home_page, [legal], pk=mailing_pk)
+    materialise_deliveries(restored, ["en"])
+    Delivery.objects.filter(subscriber=delivery_of(li).subscriber).update(
+        id=delivery_pk
+    )
+    assert delivery_of(li).pk == delivery_pk
+
+    assert process_bounce(sample("hard-postfix-5.1.1.eml", before_restore)) == (
+        "unsigned"
+    )
+    assert not suppressed(li)
+    assert not Suppression.objects.exists()
+
+    sending.send_batch(mailing_id=restored.pk)
+    now = dict(
+        zip((r[0] for r, _ in smtp_sink.envelopes), smtp_sink.senders, strict=True)
+    )
+    assert now[li] != before_restore
+    assert process_bounce(sample("hard-postfix-5.1.1.eml", now[li])) == "hard"
+    assert suppressed(li)
+
+
 def test_pop3_complaint_suppresses_and_marks_the_delivery(sent_mailing, settings):
     omar = "omar@example.org"
     with LoopbackPop3() as server:
