@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Counter, Milestone, Signature
 from cms.languages import site_name
+from cms.local_time import local_time_name
 from cms.mail.sender import from_address
 from subscribers.services import is_suppressed
 
@@ -29,8 +30,23 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     message.send()
 
 
+def _number(value: int | None) -> str:
+    """1,000 in English, 1.000 in Spanish: the way the campaign report writes it."""
+    return "" if value is None else formats.number_format(value, force_grouping=True)
+
+
+def _reached(milestone: Milestone) -> str:
+    """When, on the city's clock and named so ("Dec. 5, 2026, 4:16 p.m. (Chicago
+    time)"), as every other e-mail gives a time."""
+    local = timezone.localtime(milestone.reached_at)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local_time_name()})"
+
+
 def milestone_subject(milestone: Milestone) -> str:
-    values = {"campaign": milestone.campaign.name, "count": milestone.threshold}
+    values = {
+        "campaign": milestone.campaign.name,
+        "count": _number(milestone.threshold),
+    }
     if milestone.counter == Counter.Kind.SIGNUPS:
         return _("%(campaign)s: %(count)s signups reached") % values
     return _("%(campaign)s: %(count)s signatures reached") % values
@@ -69,7 +85,9 @@ def notify_milestone(*, milestone_id: int) -> bool:
                 context={
                     "milestone": milestone,
                     "campaign": milestone.campaign,
-                    "count": count,
+                    "threshold": _number(milestone.threshold),
+                    "reached": _reached(milestone),
+                    "count": _number(count),
                     "report_url": settings.WAGTAILADMIN_BASE_URL + report_path,
                     "site_name": site_name(),
                 },

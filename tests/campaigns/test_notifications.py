@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from campaigns.models import Milestone, Signature
+from campaigns.models import Counter, Milestone, Signature
 from campaigns.services.counters import increment_counter, record_milestone
 from campaigns.services.petitions import record_signature
 from campaigns.tasks import notify_milestone_task, send_signature_verification_task
@@ -59,15 +59,41 @@ def test_the_milestone_time_is_not_followed_by_a_second_full_stop(campaign, outb
 
     (message,) = messages()
     text, html = outbox.body_parts(message)
-    assert "Time reached: Dec. 5, 2026, 3:14 a.m." in text.splitlines()
-    assert "Time reached: Dec. 5, 2026, 3:14 a.m.<br>" in html
-    context = {"milestone": milestone, "campaign": campaign, "count": 25}
+    # On the city's clock, named as every other e-mail names it.
+    assert "Time reached: Dec. 5, 2026, 3:14 a.m. (Chicago time)" in text.splitlines()
+    assert "Time reached: Dec. 5, 2026, 3:14 a.m. (Chicago time)<br>" in html
+    context = {
+        "milestone": milestone,
+        "campaign": campaign,
+        "count": 25,
+        "threshold": 25,
+        "reached": "Dec. 5, 2026, 3:14 a.m. (Chicago time)",
+    }
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             for part in ("txt", "html"):
                 body = render_to_string(f"email/milestone_reached.{part}", context)
                 assert not DOUBLE_STOP.search(body), (code, part)
                 assert code == "en" or "Time reached" not in body, (code, part)
+
+
+def test_large_counts_are_grouped_and_the_mail_says_its_direction(campaign, outbox_dir):
+    """It read "1000 signatures reached" and "Count now: 1234"; the report writes 1,000."""
+    Counter.objects.update_or_create(
+        campaign=campaign, kind="signatures", defaults={"value": 1234}
+    )
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=1000
+    )
+    notify_milestone_task(milestone.pk)
+    (message,) = messages()
+    assert message["Subject"] == (
+        "Hate has no place in Chicago: 1,000 signatures reached"
+    )
+    text, html = outbox.body_parts(message)
+    assert "1,000 signatures reached." in text
+    assert "Count now: 1,234" in text.splitlines()
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_signup_milestone_subject(campaign, outbox_dir):
