@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from wagtail.models import Locale
 
+from cms import ratelimit
 from cms.languages import same_page_in
 from cms.search import MAX_QUERY_LENGTH, describe, search_pages
 
@@ -32,6 +33,15 @@ def search(request):
         ) % {"max": MAX_QUERY_LENGTH}
         return TemplateResponse(request, "cms/search_results.html", context, status=400)
     query = query.strip()
+    if query and not ratelimit.client_allowed(request, "search"):
+        context["error"] = _(
+            "Too many searches from this connection. Please wait a few minutes "
+            "and try again."
+        )
+        response = TemplateResponse(
+            request, "cms/search_results.html", context, status=429
+        )
+        return ratelimit.retry_after(response, "search.client")
     if query:
         results = [
             describe(page) for page in search_pages(query, locale=Locale.get_active())

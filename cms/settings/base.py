@@ -782,6 +782,9 @@ RATE_LIMITS = {
     "password-reset.address": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", "3/1d"),
     "page-password.client": env_rate("RATE_LIMIT_PAGE_PASSWORD_PER_CLIENT", "30/10m"),
     "link-request.client": env_rate("RATE_LIMIT_LINK_REQUEST_PER_CLIENT", "60/1h"),
+    # Searches with words (each a full-text query the page cache cannot answer): one a
+    # second on average per client, far above a crowd's reading, far below a flood's.
+    "search.client": env_rate("RATE_LIMIT_SEARCH_PER_CLIENT", "600/10m"),
 }
 # Counters and lockouts live in the broker's Redis (no eviction: a flood of cached
 # pages must not evict them), under keyed hashes that expire with their window.

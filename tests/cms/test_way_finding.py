@@ -176,6 +176,34 @@ def test_chinese_is_found_by_a_word_inside_a_sentence(
     assert "芝加哥移民和难民资源" in html
 
 
+def test_a_flood_of_searches_is_told_to_wait_in_the_readers_language(
+    site, rate_limit
+):
+    """Each search with words is a full-text query no cache answers: one client could
+    keep the database busy with them. The empty search form costs nothing and is not
+    counted."""
+    rate_limit("search.client", "3/10m")
+    client = Client()
+    for _visit in range(5):
+        assert client.get("/es/search/").status_code == 200
+    for word in ("warrant", "session", "derechos"):
+        assert client.get("/es/search/", {"q": word}).status_code == 200
+    refused = client.get("/es/search/", {"q": "warrant"})
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 600
+    html = refused.content.decode()
+    assert '<html lang="es"' in html
+    with translation.override("es"):
+        assert translation.gettext(
+            "Too many searches from this connection. Please wait a few minutes "
+            "and try again."
+        ) in html.replace("\n", " ")
+    assert "Too many searches" not in html, "in Spanish"
+    assert 'role="alert"' in html
+    behind_another_address = Client(REMOTE_ADDR="198.51.100.7")
+    assert behind_another_address.get("/es/search/", {"q": "x"}).status_code == 200
+
+
 def test_search_backend_follows_the_database():
     """PostgreSQL's full-text search on PostgreSQL; SQLite's FTS5 on SQLite."""
     from django.db import connection
