@@ -176,9 +176,7 @@ def test_chinese_is_found_by_a_word_inside_a_sentence(
     assert "芝加哥移民和难民资源" in html
 
 
-def test_a_flood_of_searches_is_told_to_wait_in_the_readers_language(
-    site, rate_limit
-):
+def test_a_flood_of_searches_is_told_to_wait_in_the_readers_language(site, rate_limit):
     """Each search with words is a full-text query no cache answers: one client could
     keep the database busy with them. The empty search form costs nothing and is not
     counted."""
