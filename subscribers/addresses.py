@@ -35,8 +35,11 @@ def has_refused_character(text: str) -> bool:
 def validate_mailbox(value: str) -> None:
     """Refuse what the sender could not deliver or would deliver elsewhere: invisible
     or blank characters anywhere (the old IDNA codec Django's sender uses passes bidi
-    isolates, an ideographic space, newer format characters into a domain), and a
-    domain without an IDNA form."""
+    isolates, an ideographic space, newer format characters into a domain), a
+    domain without an IDNA form, and the forms Django's validator takes that no
+    subscriber's mailbox needs (``has_unusual_form``)."""
+    if has_unusual_form(value):
+        raise ValidationError(EmailValidator.message, code="invalid")
     if value.isascii():
         # Within ASCII the refused characters are the controls and the space; NFKC
         # changes nothing and the domain is its own IDNA form. Nearly every address.
@@ -54,6 +57,18 @@ def validate_mailbox(value: str) -> None:
         domain.encode("idna")
     except UnicodeError as error:
         raise invalid from error
+
+
+def has_unusual_form(value: str) -> bool:
+    """A quoted local part, a domain literal or a domain without a dot: valid to
+    Django's validator, never a person's list address. Django's sender unquotes
+    ``"ana"@`` and ``"\\a\\na"@`` to ana@ (a quoted pair is the character
+    itself), so each spelling was a new address, with its own lookup hash and mail
+    allowance, for one inbox: a stranger mailed one mailbox without end, and an erased
+    or suppressed address was mailed again. ``ana@[10.0.0.5]`` and ``root@localhost``
+    send our mail server to a host of the stranger's choosing, or its own."""
+    local, _at, domain = value.strip().rpartition("@")
+    return local.startswith('"') or domain.startswith("[") or "." not in domain
 
 
 class EmailAddressField(forms.EmailField):
