@@ -243,6 +243,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A file part outside the admin stops the upload (cms/uploads.py); then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "cms.uploads.FilesOnlyInTheAdmin",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Office of New Americans")
