@@ -238,7 +238,9 @@ def same_page_in(request, url: str, language: str) -> str:
     source = source or settings.LANGUAGE_CODE
     target = f"{_prefix(language)}{rest}"
     site = Site.find_for_request(request)
-    if site is not None:
+    # A NUL ("next=/%00/") is no page's slug, and PostgreSQL refuses it in a query:
+    # routing it answered the language switch with a 500.
+    if site is not None and "\x00" not in rest:
         try:
             with translation.override(source):
                 page = site.root_page.localized.specific.route(

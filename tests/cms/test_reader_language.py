@@ -274,6 +274,19 @@ def test_choosing_a_language_goes_to_the_same_page_in_it(client, site):
         assert not location.startswith("//"), sneaky
 
 
+@pytest.mark.parametrize(
+    "next_url", ["/\x00/", "/es/bulletins/\x00/", "/bulletins/resources\x00/"]
+)
+def test_a_nul_in_next_is_no_page_and_no_500(client, site, next_url):
+    """PostgreSQL refuses a NUL in a query: routing one to find "the same page"
+    answered the switch with a 500 (through gunicorn, production settings)."""
+    response = client.post("/i18n/setlang/", {"language": "es", "next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/es/")
+    assert "%00" in response["Location"]
+
+
 @pytest.mark.parametrize("language", LANGUAGES[1:])
 def test_untranslated_home_and_indexes_mark_their_own_text_english(
     client, home_page, language
