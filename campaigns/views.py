@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +30,12 @@ from cms.private_links import not_indexed
 from cms.routing import public_pages, refuse_restricted
 
 SIGNED_STATES = {"1", "check", "verified"}
+# The start of the page's <title> after signing (base.html, status_title).
+SIGNED_TITLES = {
+    "1": gettext_lazy("Signed"),
+    "check": gettext_lazy("Check your e-mail"),
+    "verified": gettext_lazy("Signed"),
+}
 
 
 def share_links(*, url: str, title: str) -> list[dict]:
@@ -64,6 +71,7 @@ def _context(request, page: PetitionPage, *, form, embed: bool) -> dict:
         form=form,
         embed=embed,
         signed=signed if signed in SIGNED_STATES else "",
+        title_status=SIGNED_TITLES.get(signed, ""),
         page_url=url,
         share_links=share_links(url=url, title=page.title),
         form_action=request.path if embed else _form_action(page),

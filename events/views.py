@@ -264,7 +264,10 @@ def _rate_limited(request, canonical, event, form):
 
 def _rsvp_page(request, canonical, event, *, form, status=200, **context):
     context.update(page=event, event=event, canonical=canonical, form=form)
-    if not context.get("sent"):
+    if context.get("sent"):
+        # The start of the <title>: what a screen reader says first (base.html).
+        context["title_status"] = translation.gettext("Check your e-mail")
+    else:
         # Never cached: readers without JavaScript see the places left here.
         context["places_left"] = canonical.places_left()
     return TemplateResponse(request, "events/rsvp.html", context, status=status)

@@ -164,7 +164,11 @@ def serve_signup_page(request: HttpRequest, page: SignupPage) -> HttpResponse:
             return TemplateResponse(
                 request, template, {**context, "form": form}, status=400
             )
-        return TemplateResponse(request, template, {**context, "done": True})
+        return TemplateResponse(
+            request,
+            template,
+            {**context, "done": True, "title_status": _("Check your e-mail")},
+        )
     form = SignupForm(lists=lists, initial={"language": translation.get_language()})
     return TemplateResponse(request, template, {**context, "form": form})
 
@@ -495,6 +499,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "erase_form": erase_form,
         "notice": notice,
+        "title_status": _("Saved") if notice else "",
         "join_page": join_page,
         "token": token,
         "full_access": link.full_access,

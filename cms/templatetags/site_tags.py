@@ -143,6 +143,13 @@ def failed_form(context) -> bool:
     return form_errors.failed_form(context)
 
 
+@register.simple_tag(takes_context=True)
+def form_status(context) -> str:
+    """The short status a view gives a page that answers a form that worked
+    (``title_status``, "Check your e-mail"), else "", for its title."""
+    return context.get("title_status") or ""
+
+
 @register.filter
 def error_title(title: str, failed: bool) -> str:
     """``title`` (already rendered, by {% filter %}) as "Error: <title>" when
@@ -150,3 +157,17 @@ def error_title(title: str, failed: bool) -> str:
     if not failed:
         return title
     return conditional_escape(_("Error: %(title)s")) % {"title": title}
+
+
+@register.filter
+def status_title(title: str, status: str) -> str:
+    """``title`` as "<status>: <title>" when a view answers a form that worked with a
+    short ``status`` ("Check your e-mail"): a screen reader reads the title of a page
+    it has just loaded, not its role="status" message, so after a successful
+    submission the page otherwise sounded exactly like the form before it."""
+    if not status:
+        return title
+    return conditional_escape(_("%(status)s: %(title)s")) % {
+        "status": conditional_escape(status),
+        "title": title,
+    }
