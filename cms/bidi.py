@@ -173,6 +173,34 @@ def tel_href(phone: str) -> str:
     return f"tel:{number}" if number else ""
 
 
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text`` ("LATIN", "ARABIC", "DEVANAGARI", "CJK")."""
+    return {
+        unicodedata.name(character, "?").split(" ")[0]
+        for character in str(text)
+        if character.isalpha()
+    }
+
+
+def written_language(text, language: str | None = None) -> str:
+    """The language to mark ``text`` with on a page in ``language`` (default: active):
+    the default language when every letter is in its script and ``language`` is
+    written in another one (an event's organisers left in English on its Arabic
+    page, which a screen reader would read with the Arabic voice), else
+    ``language``. A script is told by the language's own name in LANGUAGES."""
+    from django.conf import settings
+
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    names = dict(settings.LANGUAGES)
+    default = settings.LANGUAGE_CODE
+    if language == default or language not in names:
+        return language
+    written = _scripts(text)
+    if written and written == _scripts(names[default]) != _scripts(names[language]):
+        return default
+    return language
+
+
 def html_lang_attrs(language: str | None = None) -> SafeString:
     """``lang="…" dir="…"`` for an element holding text in ``language`` (default: active)."""
     language = language or translation.get_language() or "en"

@@ -9,11 +9,14 @@
 <p dir="{{ message|own_direction }}">   words in an unknown language: their first letter's
 {{ message|line_directions }}        the same in a text part (marks on each line)
 {% localized_url page %}             the page's link that keeps the reader's prefix
+{% words_on_page text code %}      staff's words, marked English when they are only
+                                     in English's script on an Arabic/Hindi/Chinese page
 {{ code|language_name }}             "العربية (Arabic)" for staff
 {% site_name %}                       the office's name in the reader's language
 """
 
 from django import template
+from django.utils.html import format_html
 
 from cms import bidi, languages
 
@@ -38,6 +41,23 @@ def phone(value):
 @register.filter(name="bidi")
 def isolate_numbers(value):
     return bidi.isolate_numbers_html(value) if value not in (None, "") else ""
+
+
+@register.simple_tag
+def words_on_page(text, language):
+    """Staff's words on a page in ``language`` (numbers isolated), marked with the
+    default language in a <bdi> when they are written in its script only and the
+    page's language is not (cms.bidi.written_language)."""
+    if text in (None, ""):
+        return ""
+    written = bidi.written_language(text, language)
+    if written == language:
+        return bidi.isolate_numbers_html(text)
+    return format_html(
+        "<bdi {}>{}</bdi>",
+        bidi.html_lang_attrs(written),
+        bidi.isolate_numbers_html(text),
+    )
 
 
 @register.filter
