@@ -1,7 +1,7 @@
 """Admin: RSVPs per event, read-only (people change their RSVP, staff do not).
 
 Scoped like subscribers: a staffer with "view RSVP" sees the RSVPs of the events that
-offer a list they may view (``ListPermission`` "view"), and guests' names, never their
+offer a list they may view (``ListPermission`` "view") or were alerted to one, and guests' names, never their
 addresses (as on the check-in list). Administrators see every RSVP with its address,
 and only they may delete one (a guest's erasure request: a guest who joined no list
 has no preferences page to erase from)."""
@@ -9,6 +9,7 @@ has no preferences page to erase from)."""
 from datetime import datetime
 
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -46,13 +47,24 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 
 def scoped_events(user):
-    """Events whose guests ``user`` may see: those that offer a list they may view
-    (all for administrators); the base of every RSVP and check-in screen. An event
-    offering no list is an administrator's."""
+    """Events whose guests ``user`` may see: those that offer a list they may view,
+    or were sent (an alert about them, or the event itself) to such a list (all for
+    administrators); the base of every RSVP and check-in screen. An event neither
+    offering nor mailed to any list is an administrator's."""
     if user.is_superuser:
         return EventPage.objects.all()
+    from campaigns.mailings.models import Mailing
+    from cms.models import AlertPage
+
     lists = lists_user_can(user, ListPermission.Permission.VIEW)
-    return EventPage.objects.filter(rsvp_list__in=lists)
+    # A rally alert's event offers no list (its RSVP form would otherwise ask the
+    # list's own people to join it): without this, the organizer who published the
+    # rally could not see who is coming nor check anyone in at the door.
+    mailed = Mailing.objects.filter(lists__in=lists).values("page_id")
+    alerted = AlertPage.objects.filter(pk__in=mailed).values("event__translation_key")
+    return EventPage.objects.filter(
+        Q(rsvp_list__in=lists) | Q(pk__in=mailed) | Q(translation_key__in=alerted)
+    )
 
 
 def scoped_rsvps(user):

@@ -281,3 +281,68 @@ def test_an_administrator_sees_every_event(client, event, outreach_event):
     page = client.get(reverse("events_checkin:event", args=[outreach_event.pk]))
     assert "Omar Haddad" in page.content.decode()
     assert "omar@example.org" not in page.content.decode(), "names only, as before"
+
+
+def test_the_organizer_of_a_rally_alert_sees_its_guests(
+    client, home_page, sender_queued, legal, door_keeper
+):
+    """A rally published from the alert screen offers no list; the organizer who
+    alerted their list to it (view and send on it, as the demo's Organizers) sees who
+    is coming and checks them in at the door, as does the list's door keeper; the
+    door keeper of another list still gets the answers of an event that does not
+    exist."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.mailings.services import alerts
+    from tests.campaigns.alert_fixtures import alert_site, organizer
+
+    alert_site(home_page)
+    maria = organizer("maria", [legal])
+    ListPermission.objects.create(
+        group=maria.groups.get(), mailing_list=legal, permission="view"
+    )
+    maria.groups.get().permissions.add(Permission.objects.get(codename="check_in_rsvp"))
+    mailing = alerts.create_rally_alert(
+        user=maria,
+        title="Rally at Federal Plaza",
+        what="Stand with our neighbors",
+        start=timezone.now() + timedelta(hours=10),
+        venue="Federal Plaza",
+        address="230 S Dearborn St",
+        message="Join us at 9 tomorrow.",
+        list_ids=[legal.pk],
+        translations={"es": {"message": "Únase mañana a las 9."}},
+    )
+    rally = mailing.page.specific.event
+    assert rally.rsvp_list is None
+    rsvp(rally, "Zofia Nowak", "zofia@example.org", "pl")
+
+    client.force_login(maria)
+    assert "Rally at Federal Plaza" in client.get(reverse("events_checkin:index")).text
+    answers = check_in_answers(client, rally)
+    assert answers == {
+        "list": 200,
+        "print": 200,
+        "search": 200,
+        "mark": 302,
+        "csv": 200,
+    }
+    assert (
+        "Zofia Nowak"
+        in client.get(reverse("events_checkin:event", args=[rally.pk])).text
+    )
+    spanish = rally.get_translations().get(locale__language_code="es")
+    url = reverse("events_checkin:event", args=[spanish.pk])
+    assert client.get(url).status_code == 200, "through its translation too"
+
+    client.force_login(door_keeper)
+    assert (
+        client.get(reverse("events_checkin:event", args=[rally.pk])).status_code == 200
+    )
+
+    other = door_keeper_for(MailingListFactory(name="Outreach", slug="outreach"), "o")
+    client.force_login(other)
+    hidden = check_in_answers(client, rally)
+    assert hidden == dict.fromkeys(hidden, 404)
