@@ -157,6 +157,9 @@ def build_guest_email(
             or event.cancelled,
             "location": event.location_text(include_hidden=private),
             "location_private": private,
+            # Directions to the place, above all to a new one after an update; none
+            # once it is over or cancelled (nowhere to go).
+            "map_url": "" if ended else event.map_url_for(include_hidden=private),
             "private_address": private and event.hide_address and bool(event.address),
             "event_url": links.absolute(localized_url(event)),
             # Not before the guest confirmed: no place in their calendar yet.

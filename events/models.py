@@ -609,10 +609,15 @@ class EventPage(
 
     @property
     def map_url(self) -> str:
-        if not self.public_address:
+        return self.map_url_for()
+
+    def map_url_for(self, *, include_hidden: bool = False) -> str:
+        """The address on a map; a hidden one only with ``include_hidden`` (for
+        the guests it is sent to)."""
+        address = self.address if include_hidden else self.public_address
+        if not address:
             return ""
         # Most addresses are typed without the city; one typed with it keeps it once.
-        address = self.address
         city = settings.MAP_SEARCH_CITY
         if city and city.lower() not in address.lower():
             address = f"{address}, {city}"

@@ -380,3 +380,48 @@ def test_the_editor_warns_that_guests_are_told_and_says_how_many(
     assert "se envía un correo a todos los invitados" in (
         client.get(edit).content.decode()
     )
+
+
+def test_guests_get_directions_to_the_place_and_to_a_new_one(
+    home_page, run_on_commit, sender_queued
+):
+    """The confirmation and an update to a new place carry a map link to the address
+    (the private one too, for confirmed guests only), in the HTML and the text part
+    and in the guest's language; a waitlisted guest gets no link to the private
+    address, and a cancellation none at all (nowhere to go)."""
+    from urllib.parse import quote_plus
+
+    event = guest_event(capacity=2)
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Omar", "omar@example.org", "ar")
+    rsvp(event, "Luis", "luis@example.org", "es")  # waitlisted: capacity 2
+    old_map = (
+        f"https://www.openstreetmap.org/search?query={quote_plus(PRIVATE_ADDRESS)}"
+    )
+    received = by_recipient()
+    for guest, label in (("ana", "Map"), ("omar", "الخريطة")):
+        confirmation = received[f"{guest}@example.org"]
+        assert f'href="{old_map}"' in confirmation.html.replace("&amp;", "&")
+        assert f"{label}:\n{old_map}" in confirmation.text
+    assert "openstreetmap" not in received["luis@example.org"].everything
+    mail.outbox.clear()
+
+    with run_on_commit():
+        publish(event, venue="Daley Plaza", address="50 W Washington St")
+    assert send_guest_messages() == 3
+    received = by_recipient()
+    new_map = "https://www.openstreetmap.org/search?query=50+W+Washington+St%2C+Chicago"
+    for guest in ("ana", "omar"):
+        update = received[f"{guest}@example.org"]
+        assert f'href="{new_map}"' in update.html
+        assert new_map in update.text
+        assert old_map not in update.everything
+    assert "openstreetmap" not in received["luis@example.org"].everything
+    mail.outbox.clear()
+
+    with run_on_commit():
+        alerts_free_cancel = publish(event, cancelled=True)
+    assert alerts_free_cancel.cancelled
+    assert send_guest_messages() == 3
+    for cancellation in sent_emails():
+        assert "openstreetmap" not in cancellation.everything
