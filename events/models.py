@@ -1,6 +1,7 @@
 """Event pages, their index with filters and feeds, and RSVPs."""
 
 import hashlib
+import re
 from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus, urlsplit
 
@@ -271,6 +272,39 @@ BOOKKEEPING_FIELDS = (
     "ical_changed_at",
     "announced_facts",
 )
+
+
+# A part after a comma that is a room in the building, not a town ("Suite 200",
+# "2nd floor", "#3").
+ADDRESS_UNIT = re.compile(
+    r"^(#|\d|suite\b|ste\b|apt\b|unit\b|floor\b|fl\b|room\b|rm\b|bldg\b)",
+    re.IGNORECASE,
+)
+
+
+def map_search_text(address: str) -> str:
+    """``address`` as a map search finds it: with MAP_SEARCH_CITY added when it
+    names no town.
+
+    Most addresses are typed without the city ("230 S Dearborn St"). One that names
+    its town after a comma keeps it alone: a suburb's ("1930 Beach St, Broadview,
+    IL") with ", Chicago" added asked the map for a Broadview street in Chicago. One
+    ending with the city keeps it once, and a street named after the city
+    ("800 W Chicago Ave") still gets it.
+    """
+    city = settings.MAP_SEARCH_CITY
+    if not city:
+        return address
+    places = [part.strip() for part in address.split(",")[1:]]
+    if any(part and not ADDRESS_UNIT.match(part) for part in places):
+        return address
+    ends_with_city = re.compile(
+        rf"\b{re.escape(city)}\b(\s+[a-z]{{2}})?(\s+\d{{5}}(-\d{{4}})?)?\s*$",
+        re.IGNORECASE,
+    )
+    if ends_with_city.search(address):
+        return address
+    return f"{address}, {city}"
 
 
 class EventPage(
@@ -617,11 +651,7 @@ class EventPage(
         address = self.address if include_hidden else self.public_address
         if not address:
             return ""
-        # Most addresses are typed without the city; one typed with it keeps it once.
-        city = settings.MAP_SEARCH_CITY
-        if city and city.lower() not in address.lower():
-            address = f"{address}, {city}"
-        query = quote_plus(address)
+        query = quote_plus(map_search_text(address))
         return f"https://www.openstreetmap.org/search?query={query}"
 
     @property

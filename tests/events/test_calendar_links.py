@@ -209,3 +209,19 @@ def test_the_map_link_names_the_city_once(home_page):
     )
     assert query(typed_without.map_url)["query"] == "50 W Washington St, Chicago"
     assert query(typed_with.map_url)["query"] == "50 W Washington St, Chicago, IL 60602"
+
+
+def test_the_map_link_of_a_suburb_names_only_the_suburb(home_page):
+    """A vigil at the Broadview processing center: "Chicago" added to an address
+    that names its own town sent every reader's map search nowhere; a street named
+    after the city, or a suite after a comma, still gets the city."""
+    broadview = build_event(
+        title="Vigil at Broadview", address="1930 Beach St, Broadview, IL"
+    )
+    evanston = build_event(title="Evanston rally", address="1 Main St, Evanston")
+    chicago_ave = build_event(title="Rally on Chicago Ave", address="800 W Chicago Ave")
+    suite = build_event(title="Clinic", address="230 S Dearborn St, Suite 200")
+    assert query(broadview.map_url)["query"] == "1930 Beach St, Broadview, IL"
+    assert query(evanston.map_url)["query"] == "1 Main St, Evanston"
+    assert query(chicago_ave.map_url)["query"] == "800 W Chicago Ave, Chicago"
+    assert query(suite.map_url)["query"] == "230 S Dearborn St, Suite 200, Chicago"
