@@ -647,9 +647,10 @@ class EventPage(
 
     def map_url_for(self, *, include_hidden: bool = False) -> str:
         """The address on a map; a hidden one only with ``include_hidden`` (for
-        the guests it is sent to)."""
+        the guests it is sent to). None once the event is cancelled: directions in
+        a cancellation read as "still on, here"."""
         address = self.address if include_hidden else self.public_address
-        if not address:
+        if not address or self.cancelled:
             return ""
         query = quote_plus(map_search_text(address))
         return f"https://www.openstreetmap.org/search?query={query}"

@@ -328,6 +328,8 @@ def test_cancel_event_marks_it_cancelled_and_sends_a_cancellation(home_page, fak
     assert "STATUS:CANCELLED" in ics
     page = Client().get(event.url).content.decode()
     assert "This event has been cancelled." in page
+    assert "101 W Ida B Wells Dr" in page
+    assert "openstreetmap" not in page, "no directions to a cancelled rally"
 
     start_and_send(cancellation.pk)
     rows = {row.to: row for row in fake_esp.delivered}
@@ -336,6 +338,9 @@ def test_cancel_event_marks_it_cancelled_and_sends_a_cancellation(home_page, fak
     assert grace.subject == "Cancelled: Rally at the DHS office"
     assert "Called off: stay safe." in grace.text
     assert "I'm coming" not in grace.text
+    # Where it would have been stays, without a map: people skim a cancellation.
+    assert "101 W Ida B Wells Dr" in grace.text
+    assert "openstreetmap" not in grace.text + grace.html
     with pytest.raises(AlertError, match="already cancelled"):
         alerts.cancel_event(user=user, mailing_id=mailing.pk)
 
