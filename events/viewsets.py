@@ -11,6 +11,7 @@ from datetime import datetime
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -20,6 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.local_time import city_zone, local_time_name
 from cms.templatetags.admin_tags import with_zone
 from events import rsvps
 from events.models import EventPage, Rsvp
@@ -111,7 +113,18 @@ class RsvpIndexView(IndexView):
     def get_base_queryset(self):
         return scoped_rsvps(self.request.user).select_related("event")
 
+    def get_heading(self, queryset, field):
+        heading = super().get_heading(queryset, field)
+        return f"{heading} ({local_time_name()})" if field in TIME_FIELDS else heading
+
     def preprocess_field_value(self, field, value, export_format):
+        # The spreadsheet got the time in UTC ("22:08" for an RSVP at 4:08 p.m.),
+        # the XLSX without a zone at all: the city's clock, as the heading says.
+        if isinstance(value, datetime):
+            local = timezone.localtime(value, city_zone())
+            if export_format == self.FORMAT_CSV:
+                return local.strftime("%Y-%m-%d %H:%M %Z")
+            return local.replace(tzinfo=None, microsecond=0)
         value = super().preprocess_field_value(field, value, export_format)
         # Names come from the public RSVP form: a spreadsheet must not run them.
         if export_format == self.FORMAT_CSV and isinstance(value, str):

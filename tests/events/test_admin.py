@@ -1,5 +1,6 @@
 """Staff see the RSVPs of an event in the admin, read-only."""
 
+import io
 import re
 
 import pytest
@@ -199,3 +200,36 @@ def test_rsvp_times_say_their_time_zone(client, home_page):
     profile.save()
     listing = cells(reverse("rsvps:index"))
     assert len([c for c in listing if re.search(clock + r" CES?T$", c)]) == 2, listing
+
+
+def test_rsvp_exports_are_in_the_citys_time(client, home_page):
+    """The RSVP list said "4:08 p.m. CST"; its CSV said "22:08:17.082995+00:00" and
+    its XLSX a bare 22:08, so an organizer counting the evening's RSVPs read them
+    six hours late."""
+    from datetime import UTC, datetime
+
+    import openpyxl
+
+    from events.models import Rsvp
+
+    vigil = build_event(title="Vigil", rsvp_mode="internal")
+    ana = record_rsvp(
+        event_id=vigil.pk, name="Ana", email="ana@example.org", language="es"
+    )
+    Rsvp.objects.filter(pk=ana.pk).update(
+        created_at=datetime(2026, 12, 5, 22, 8, 17, 82995, tzinfo=UTC)
+    )
+    client.force_login(SuperuserFactory())
+
+    rows = client.get(reverse("rsvps:index"), {"export": "csv"})
+    text = b"".join(rows.streaming_content).decode()
+    heading, row = text.splitlines()[:2]
+    assert heading.endswith("Created at (Chicago time)")
+    assert row.endswith(",2026-12-05 16:08 CST")
+
+    book = client.get(reverse("rsvps:index"), {"export": "xlsx"})
+    content = b"".join(book.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    heading, row = list(sheet.iter_rows(values_only=True))[:2]
+    assert heading[-1] == "Created at (Chicago time)"
+    assert row[-1] == datetime(2026, 12, 5, 16, 8, 17)
