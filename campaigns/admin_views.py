@@ -101,7 +101,10 @@ def export_signatures(request, pk: int):
     writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow([_("Name"), _("ZIP code"), _("Signed at")])
+        # A byte-order mark first: without it Excel, where most leads open the file,
+        # reads UTF-8 as the machine's legacy code page and turns Arabic, Chinese,
+        # Hindi and Polish names into mojibake ("Ø³Ø§Ø±Ø©" for "سارة").
+        yield "\ufeff" + writer.writerow([_("Name"), _("ZIP code"), _("Signed at")])
         signatures = selectors.counted_signatures(campaign_id=campaign.pk).only(
             "name", "zip_code", "verified_at"
         )

@@ -86,7 +86,8 @@ def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaig
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content)
+    text = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Name", "ZIP code", "Signed at"]
     names = [row[0] for row in rows[1:]]
@@ -94,6 +95,26 @@ def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaig
     assert '\'=HYPERLINK("http://evil.example")' in names
     assert {"'+Piotr", "'@Li Wei", "'-Omar", "Ana Morales"} <= set(names)
     assert "@example.org" not in text
+
+
+def test_csv_export_opens_in_excel_with_every_script(client, petition, campaign):
+    """Excel reads a CSV without a byte-order mark in the machine's legacy code page:
+    the Arabic, Chinese and Hindi names a lead delivers to the target came out as
+    mojibake ("Ø³Ø§Ø±Ø©" for "سارة")."""
+    names = ["سارة أحمد", "王芳", "प्रिया शर्मा", "Łucja Wójcik"]
+    for index, name in enumerate(names):
+        record_signature(
+            page=petition, email=f"w{index}@example.org", name=name, language="en"
+        )
+    client.force_login(SuperuserFactory())
+    response = client.get(
+        reverse("campaigns_admin:export_signatures", args=[campaign.pk])
+    )
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfName,"), body[:20]
+    assert body.count(b"\xef\xbb\xbf") == 1, "one mark, at the very start"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == sorted(names)
 
 
 def test_neutralise():
