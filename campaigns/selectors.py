@@ -1,7 +1,7 @@
 """Read queries for campaign pages, widgets and reports."""
 
-from django.db.models import Count
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models import Count, Max
+from django.db.models.functions import TruncDay, TruncHour, TruncMinute
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage, Signature
 from cms.process_memo import ProcessMemo
@@ -103,24 +103,36 @@ def signatures_by_zip(*, campaign_id: int) -> list[dict]:
 
 
 def count_over_time(*, campaign_id: int) -> list[tuple]:
-    """(time, cumulative count) points, hourly for a short campaign, daily otherwise."""
+    """(time, cumulative count) points: per minute for the first hours, hourly for a
+    short campaign, daily otherwise; each point at the last signature it counts.
+
+    A bucket's start was the point's time: on launch day the whole hour's count stood
+    at the top of the hour, before the campaign existed and ahead of the milestones the
+    same chart marks when they were reached.
+    """
     rows = counted_signatures(campaign_id=campaign_id)
     first = rows.values_list("verified_at", flat=True).first()
     last = rows.order_by("-verified_at").values_list("verified_at", flat=True).first()
     if first is None:
         return []
-    bucket = TruncHour if (last - first).days < 3 else TruncDay
+    span = last - first
+    if span.days >= 3:
+        bucket = TruncDay
+    elif span.total_seconds() >= 6 * 3600:
+        bucket = TruncHour
+    else:
+        bucket = TruncMinute
     buckets = (
         rows.order_by()
         .annotate(bucket=bucket("verified_at"))
         .values("bucket")
-        .annotate(total=Count("pk"))
+        .annotate(total=Count("pk"), until=Max("verified_at"))
         .order_by("bucket")
     )
     points, running = [], 0
     for row in buckets:
         running += row["total"]
-        points.append((row["bucket"], running))
+        points.append((row["until"], running))
     return points
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from defusedxml import ElementTree
@@ -13,8 +14,9 @@ from django.utils import formats, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from campaigns import selectors
 from campaigns.admin_forms import ThresholdsField
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Signature
 from campaigns.services.petitions import record_signature
 from subscribers.exports import neutralise
 from tests.factories import SuperuserFactory, UserFactory
@@ -77,6 +79,29 @@ def test_report_shows_counters_chart_milestones_and_zips(client, signed, campaig
     assert any(node.text == "0" for node in axis), "a y axis that starts at zero"
     today = formats.date_format(timezone.localtime(), "SHORT_DATE_FORMAT")
     assert today in svg, "the range ends today"
+
+
+@pytest.mark.parametrize("spread_minutes", [50, 5 * 60, 20 * 60, 5 * 24 * 60])
+def test_chart_line_never_counts_a_signature_before_it_came(
+    petition, campaign, spread_minutes
+):
+    """Each point of the chart's line was the start of its hour (or day): on launch
+    day all 513 signatures stood at 4:00 p.m., before the campaign was made and ahead
+    of the 10, 25, 50 and 100 milestones marked at 4:09 and 4:10."""
+    start = timezone.now() - timedelta(minutes=spread_minutes + 1)
+    # The top of an hour, then a few minutes in: where a bucket's start would show.
+    start = start.replace(minute=7, second=30, microsecond=0)
+    times = [start + timedelta(minutes=spread_minutes * step / 9) for step in range(10)]
+    for index, when in enumerate(times):
+        outcome = record_signature(
+            page=petition, email=f"t{index}@example.org", name="Ana", language="en"
+        )
+        Signature.objects.filter(pk=outcome.signature_id).update(verified_at=when)
+    points = selectors.count_over_time(campaign_id=campaign.pk)
+    assert points[-1][1] == 10
+    for when, count in points:
+        reached = sum(1 for moment in times if moment <= when)
+        assert count == reached, (when, count, reached)
 
 
 def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaign):
