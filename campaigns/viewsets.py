@@ -54,6 +54,10 @@ class CampaignViewSet(ModelViewSet):
     def formfield_for_dbfield(self, db_field, **kwargs):
         if db_field.name == "milestone_thresholds":
             # Typed as "10, 25, 50", not as JSON; the model field stays as it is.
+            # The model's default goes in as the initial value, as Django's own
+            # formfield() does: without it "Add campaign" showed an empty, required
+            # field and the lead had to type the thresholds the design prescribes.
+            kwargs.setdefault("initial", db_field.default)
             return ThresholdsField(label=capfirst(db_field.verbose_name), **kwargs)
         return super().formfield_for_dbfield(db_field, **kwargs)
 

@@ -166,6 +166,31 @@ def test_report_and_export_need_permission(client, campaign):
     assert client.get(report).status_code == 200
 
 
+def test_new_campaign_form_offers_the_default_thresholds(client):
+    """ "Add campaign" showed the thresholds field empty (and required), so a lead had
+    to type the milestones that every campaign has by default."""
+    client.force_login(SuperuserFactory())
+    response = client.get(reverse("campaigns_admin:add"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    field = re.search(r'<input[^>]*name="milestone_thresholds"[^>]*>', body)[0]
+    assert 'value="10, 25, 50, 100, 250, 500, 1000, 2500,' in field, field
+    saved = client.post(
+        reverse("campaigns_admin:add"),
+        {
+            "name": "Sanctuary schools pledge",
+            "slug": "sanctuary-schools",
+            "description": "",
+            "goal": "600",
+            "milestone_thresholds": re.search(r'value="([^"]*)"', field)[1],
+            "lead_emails": "",
+        },
+    )
+    assert saved.status_code == 302
+    campaign = Campaign.objects.get(slug="sanctuary-schools")
+    assert campaign.milestone_thresholds == Campaign().milestone_thresholds
+
+
 def test_campaign_form_rejects_bad_thresholds_and_leads(client, campaign):
     client.force_login(SuperuserFactory())
     url = reverse("campaigns_admin:edit", args=[campaign.pk])
