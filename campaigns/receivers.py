@@ -3,14 +3,17 @@
 from campaigns.services.counters import record_signup
 
 
-def count_confirmed_signup(sender, *, campaign_id: int, **kwargs) -> None:
-    """A confirmed SignupPage signup moves its campaign's "signups" counter.
+def count_confirmed_signup(
+    sender, *, campaign_id: int, subscriber_id: int | None = None, **kwargs
+) -> None:
+    """A confirmed SignupPage signup moves its campaign's "signups" counter, once per
+    person.
 
     The signal is sent inside the confirming transaction, so the count commits or rolls
     back with the confirmation itself.
     """
     if campaign_id:
-        record_signup(campaign_id=campaign_id)
+        record_signup(campaign_id=campaign_id, subscriber_id=subscriber_id)
 
 
 def uncount_deleted_signature(sender, *, instance, **kwargs) -> None:

@@ -1,12 +1,13 @@
 """Campaign models, one module per concern so mailings can join without touching petitions."""
 
 from .campaign import DEFAULT_THRESHOLDS, Campaign, default_thresholds
-from .counters import Counter, Milestone
+from .counters import CountedSignup, Counter, Milestone
 from .petitions import PetitionPage, Signature
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "Campaign",
+    "CountedSignup",
     "Counter",
     "Milestone",
     "PetitionPage",

@@ -69,3 +69,33 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.counter} {self.threshold}"
+
+
+class CountedSignup(models.Model):
+    """A person whose confirmed signup a campaign has counted: each person once.
+
+    Without it every confirmation through the campaign's signup page counted, so a
+    person who joined a second list there, or left and came back, was counted again.
+    Holds ids only; goes with the person when they are erased.
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+"
+    )
+    # A named reverse relation: "download my data" and erasure find the rows by it.
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="counted_signups",
+    )
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "subscriber"], name="one_counted_signup_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.subscriber_id}"

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.models import Campaign, Counter, Milestone, Signature
+from campaigns.models import Campaign, CountedSignup, Counter, Milestone, Signature
 from campaigns.models.campaign import normalise_thresholds
 from campaigns.signals import milestone_reached
 from cms.prepared import prepared_cursor
@@ -256,6 +256,17 @@ def uncount(*, campaign_id: int, kind: str) -> None:
     )
 
 
-def record_signup(*, campaign_id: int) -> int:
-    """Count one confirmed signup for a campaign; call inside the confirming transaction."""
-    return increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNUPS)
+def record_signup(*, campaign_id: int, subscriber_id: int | None = None) -> int:
+    """Count one confirmed signup for a campaign, once per person; call inside the
+    confirming transaction (which holds the person's row, so their confirmations line
+    up). A person counted already moves the counter by 0."""
+    created = True
+    if subscriber_id is not None:
+        _signup, created = CountedSignup.objects.get_or_create(
+            campaign_id=campaign_id,
+            subscriber_id=subscriber_id,
+            defaults={"counted_at": timezone.now()},
+        )
+    return increment_counter(
+        campaign_id=campaign_id, kind=Counter.Kind.SIGNUPS, by=1 if created else 0
+    )

@@ -6,7 +6,7 @@ from campaigns.models import Counter, Milestone
 from campaigns.services.counters import increment_counter, record_milestone
 from campaigns.tasks import notify_milestone_task
 from subscribers.signals import signup_confirmed
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +99,9 @@ def test_confirmed_signup_signal_moves_the_signups_counter(
 ):
     campaign.milestone_thresholds = [2]
     campaign.save()
+    people = [make_subscriber(f"p{n}@example.org").pk for n in range(3)]
     with django_capture_on_commit_callbacks() as callbacks:
-        for subscriber_id in (1, 2, 3):
+        for subscriber_id in people:
             signup_confirmed.send(
                 sender=None,
                 campaign_id=campaign.pk,

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from campaigns.mailings.models import Delivery
-from campaigns.models import Signature
+from campaigns.models import CountedSignup, Signature
 from cms.partners.models import PartnerConsent
 from events.models import Rsvp
 from subscribers import services
@@ -52,6 +52,10 @@ def person(home_page):
         email_hash=subscriber.email_hash,
         zip_code="60623",
         created_at=timezone.now(),
+    )
+    # Counted once by a campaign's signup drive.
+    CountedSignup.objects.create(
+        campaign=campaign, subscriber=subscriber, counted_at=timezone.now()
     )
     Rsvp.objects.create(
         event=build_event(title="Know Your Rights", rsvp_mode="internal"),
