@@ -9,6 +9,7 @@ from campaigns.mailings import reports
 from campaigns.mailings.confirm import language_name
 from campaigns.mailings.models import Delivery, Mailing
 from cms import charts
+from cms.local_time import local_time_name
 
 STATUS_COLOURS = {
     "queued": "#9aa5b1",
@@ -44,7 +45,8 @@ def sends_per_minute(mailing: Mailing):
         labels=labels,
         series=[(_("Messages"), values)],
         y_title=y_title,
-        x_title=_("Time (Chicago)"),
+        # The city's clock, by its configured name (LOCAL_TIME_NAME): "Chicago time".
+        x_title=capfirst(local_time_name()),
     )
 
 

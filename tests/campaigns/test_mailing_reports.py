@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from defusedxml import ElementTree
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from campaigns.mailings import reports
 from campaigns.mailings.models import Delivery, Mailing
@@ -85,6 +87,27 @@ def test_report_charts_are_script_free_svg_images(client, sent_mailing):
         reverse("campaigns_mailings:chart", args=[mailing.pk, "per-minute"])
     )
     assert refused.status_code in (302, 403)
+
+
+def test_the_per_minute_chart_names_the_citys_clock(client, sent_mailing):
+    """Its minutes are the city's (TIME_ZONE): the axis says so by the clock's name,
+    Chicago's by default and another city's once configured (LOCAL_TIME_NAME)."""
+    mailing, user = sent_mailing
+    client.force_login(user)
+    url = reverse("campaigns_mailings:chart", args=[mailing.pk, "per-minute"])
+    assert "Chicago time" in client.get(url).content.decode()
+
+    with override_settings(
+        TIME_ZONE="America/New_York",
+        LOCAL_TIME_NAMES={"en": "New York time", "es": "hora de Nueva York"},
+    ):
+        svg = client.get(url).content.decode()
+        assert "New York time" in svg
+        assert "Chicago" not in svg
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "es"
+        profile.save()
+        assert "Hora de Nueva York" in client.get(url).content.decode()
 
 
 def test_mailings_list_shows_kind_time_zone_and_estimate(client, home_page):
