@@ -2,7 +2,8 @@
 
 A locale per language of LANGUAGES; the project's home page in place of Wagtail's welcome page, with the
 bulletin index, the event index and the signup page under it in every language; the
-header menu; the four task-force lists. No demo content and no people: ``load_demo``
+header menu; the four task-force lists (on the first run only, like the menu: a city
+deletes the ones it has no use for, and they stay deleted). No demo content and no people: ``load_demo``
 builds the same skeleton and fills it. The builders are the demo's own, told to leave
 alone whatever exists.
 
@@ -72,7 +73,8 @@ def set_up_site() -> HomePage:
     demo.load_locales()
     fresh = not HomePage.objects.filter(locale__language_code="en").exists()
     home = demo.load_home_page(update=False)
-    subscribers_demo.load_lists(update=False)
+    # The task-force lists are the first run's: one staff deleted since stays deleted.
+    subscribers_demo.load_lists(update=False, create=fresh)
     subscribers_demo.load_signup_page(home, update=False)
     events_demo.load_event_index(home, update=False)
     demo_content.load_bulletin_index(home, update=False)

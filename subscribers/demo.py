@@ -181,15 +181,19 @@ def demo_list(slug: str) -> MailingList | None:
     )
 
 
-def load_lists(*, update: bool = True) -> list[MailingList]:
+def load_lists(*, update: bool = True, create: bool = True) -> list[MailingList]:
     """The four task-force lists, named in all six languages; idempotent.
 
     A list is found by its slug or its name. Without ``update`` (``setup_site``) a list
     that exists is left as staff keep it; only missing lists, and names in a language
-    it has none in (one added to LANGUAGES since), are made."""
+    it has none in (one added to LANGUAGES since), are made. Without ``create`` (a
+    ``setup_site`` after the first) a missing list is not made again: staff deleted it
+    (another city has task forces of its own)."""
     lists = []
     for spec in TASK_FORCE_LISTS:
         mailing_list = demo_list(spec["slug"])
+        if mailing_list is None and not create:
+            continue
         if mailing_list is not None and not update:
             _add_missing_names(mailing_list, LIST_TRANSLATIONS[spec["slug"]])
             lists.append(mailing_list)

@@ -130,6 +130,27 @@ def test_setup_site_rerun_keeps_what_staff_changed():
     assert snapshot() == before
 
 
+def test_setup_site_rerun_leaves_deleted_task_force_lists_deleted(client):
+    """Another city deletes the Chicago task-force lists it has no use for and makes
+    its own; the next deployment's setup_site must not put Chicago's back on the
+    public signup form."""
+    fresh_install()
+    setup_site()
+    MailingList.objects.exclude(slug="legal-protection").delete()
+    MailingList.objects.create(name="Denver Rapid Response", slug="rapid-response")
+
+    said = setup_site()
+
+    assert sorted(MailingList.objects.values_list("slug", flat=True)) == [
+        "legal-protection",
+        "rapid-response",
+    ]
+    assert "2 lists" in said
+    signup = client.get("/join/").content.decode()
+    assert "Denver Rapid Response" in signup
+    assert "Mental Health/Well-being" not in signup
+
+
 def test_setup_site_takes_a_list_staff_made_under_another_slug():
     fresh_install()
     MailingList.objects.create(name="Legal Protection/Services", slug="legal")
