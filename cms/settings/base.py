@@ -8,6 +8,7 @@ from csp.constants import NONCE
 from django.utils.functional import lazy
 
 from .env import (
+    display_address,
     env_bool,
     env_float,
     env_int,
@@ -337,8 +338,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 20)
+# Unset: the office's name (SITE_NAME) as the display name, which every e-mail then
+# shows in the reader's language (cms/mail/sender.py).
 DEFAULT_FROM_EMAIL = env_str(
-    "DEFAULT_FROM_EMAIL", "Office of New Americans <newsletter@ona.example.org>"
+    "DEFAULT_FROM_EMAIL",
+    display_address(WAGTAIL_SITE_NAME, "newsletter@ona.example.org"),
 )
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Shown in every bulletin's footer (CAN-SPAM and common sense).

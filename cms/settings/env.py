@@ -56,6 +56,14 @@ def env_per_language(name: str, codes: list[str]) -> dict[str, str]:
     return texts
 
 
+def display_address(name: str, address: str) -> str:
+    """``name <address>``, the name quoted when it holds RFC 5322 specials (a comma, a
+    full stop) and left unencoded otherwise, so that it reads back as written."""
+    if any(char in name for char in '()<>[]:;@\\,."'):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
 def helo_name_for(url: str) -> str:
     """The host of ``url`` as an EHLO argument (an address literal in brackets)."""
     host = urlsplit(url).hostname or "localhost"

@@ -1,5 +1,8 @@
 """The From line names the office in the reader's language, at the same address."""
 
+import json
+import subprocess
+import sys
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 from email.utils import parseaddr
@@ -12,6 +15,7 @@ from cms.mail.sender import from_address
 from events.ical import organizer_address
 from subscribers.emails import send_confirmation_email
 from subscribers.models import Subscriber
+from tests.cms.test_settings import ROOT, bare_env
 from tests.events.guests import guest_event, rsvp
 from tests.languages import LANGUAGES
 
@@ -95,3 +99,61 @@ def test_a_subscription_confirmation_in_spanish_comes_from_the_office_in_spanish
     )
     (message,) = mail.outbox
     assert sender(message) == (NAMES["es"], ADDRESS)
+
+
+FROM_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "from django.core import mail; from cms.mail.sender import from_address; "
+    "message = mail.EmailMessage('s', 'b', from_email=from_address('en'), "
+    "to=['a@example.org']).message(); "
+    "print(json.dumps({'default': settings.DEFAULT_FROM_EMAIL, "
+    "'raw': message['From'], 'es': from_address('es')}))"
+)
+
+
+@pytest.mark.parametrize(
+    "site_name",
+    [
+        "Denver Office of Immigrant and Refugee Affairs",
+        "Office of Immigrant Affairs, City of St. Paul",
+        "Oficina de Asuntos del Inmigrante de San José",
+    ],
+)
+def test_another_citys_office_name_is_the_default_sender(tmp_path, site_name):
+    """SITE_NAME set, DEFAULT_FROM_EMAIL not: every e-mail came from "Office of New
+    Americans", Chicago's office, whatever the city's office is called."""
+    found = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", FROM_PROBE],
+            cwd=ROOT,
+            env=bare_env(
+                DJANGO_SETTINGS_MODULE="cms.settings.dev",
+                VAR_DIR=str(tmp_path),
+                SITE_NAME=site_name,
+            ),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[-1]
+    )
+    assert parseaddr(found["default"]) == (site_name, "newsletter@ona.example.org")
+    assert decoded_sender(found["raw"]) == (site_name, "newsletter@ona.example.org")
+    # A name the catalogues do not hold stays as written, in every language.
+    assert parseaddr(found["es"]) == (site_name, "newsletter@ona.example.org")
+
+
+def test_the_default_sender_is_still_the_office_in_the_readers_language(tmp_path):
+    found = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", FROM_PROBE],
+            cwd=ROOT,
+            env=bare_env(
+                DJANGO_SETTINGS_MODULE="cms.settings.dev", VAR_DIR=str(tmp_path)
+            ),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[-1]
+    )
+    assert found["default"] == "Office of New Americans <newsletter@ona.example.org>"
+    assert parseaddr(found["es"]) == (NAMES["es"], "newsletter@ona.example.org")
