@@ -62,8 +62,11 @@ def parent_translated(page, locale) -> bool:
 
 def site_name() -> str:
     """The office's name (SITE_NAME) in the active language: the web header, feeds and
-    every e-mail say the same. A SITE_NAME the catalogues do not hold stays as written."""
-    return gettext(settings.WAGTAIL_SITE_NAME)
+    every e-mail say the same. Its configured name in that language (SITE_NAME_ES ...),
+    else the catalogues' translation; a SITE_NAME they do not hold stays as written."""
+    return settings.SITE_NAMES.get(reader_language()) or gettext(
+        settings.WAGTAIL_SITE_NAME
+    )
 
 
 def city_note() -> tuple[str, str]:

@@ -253,6 +253,14 @@ FILE_UPLOAD_HANDLERS = [
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Office of New Americans")
+# The office's name in the other languages (cms.languages.site_name): SITE_NAME_ES, _HI,
+# _ZH_HANS, _AR, _PL; a language left unset has the catalogues' translation of
+# SITE_NAME when they hold it (the default's), else SITE_NAME as written.
+SITE_NAMES = {
+    code: name
+    for code, name in env_per_language("SITE_NAME", [c for c, _n in LANGUAGES]).items()
+    if code != LANGUAGE_CODE
+}
 # Absolute links in e-mails and admin notifications start with this. BASE_URL keeps
 # what the environment said (empty when unset), for the deploy checks (cms/checks.py).
 BASE_URL = env_str("BASE_URL").strip().rstrip("/")

@@ -1,12 +1,22 @@
 """The office's name (SITE_NAME) is the same in the web header, the feeds and every
-e-mail: in the reader's language when the catalogues hold it, as written otherwise."""
+e-mail: in the reader's language when the catalogues hold it, as written otherwise;
+another city gives its office's name in each language (SITE_NAME_ES, _HI, _ZH_HANS,
+_AR, _PL), as CITY_NOTE and LOCAL_TIME_NAME do."""
+
+import json
+import subprocess
+import sys
+from email.utils import parseaddr
 
 import pytest
 from django.core import mail
 from django.utils import translation
 
+from cms.mail.sender import from_address
 from events.services import record_rsvp, send_rsvp_confirmation
 from subscribers.emails import send_confirmation_email
+from subscribers.models import Subscriber
+from tests.cms.test_settings import ROOT, bare_env
 from tests.factories import (
     MailingListFactory,
     build_event,
@@ -81,3 +91,69 @@ def test_another_offices_name_is_kept_as_written_everywhere(
     assert ANOTHER_OFFICE in guest
     assert f">{written}</a>" in home
     assert office_in("es") not in home.split("<footer", 1)[0]
+
+
+DENVER = "Denver Office of Immigrant and Refugee Affairs"
+DENVER_ES = "Oficina de Asuntos de Inmigrantes y Refugiados de Denver"
+DENVER_AR = "مكتب شؤون المهاجرين واللاجئين في دنفر"
+ADDRESS = "news@denver.example.org"
+
+
+@pytest.fixture
+def denver(settings):
+    settings.WAGTAIL_SITE_NAME = DENVER
+    settings.SITE_NAMES = {"es": DENVER_ES, "ar": DENVER_AR}
+    settings.DEFAULT_FROM_EMAIL = f"{DENVER} <{ADDRESS}>"
+    settings.SENDER_POSTAL_ADDRESS = "201 W Colfax Ave, Denver, CO 80202"
+
+
+def test_the_names_come_from_the_environment(tmp_path):
+    probe = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.WAGTAIL_SITE_NAME, settings.SITE_NAMES]))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=bare_env(
+            DJANGO_SETTINGS_MODULE="cms.settings.dev",
+            VAR_DIR=str(tmp_path),
+            SITE_NAME=DENVER,
+            SITE_NAME_ES=DENVER_ES,
+            SITE_NAME_ZH_HANS="丹佛移民和难民事务办公室",
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(output.splitlines()[-1]) == [
+        DENVER,
+        {"es": DENVER_ES, "zh-hans": "丹佛移民和难民事务办公室"},
+    ]
+
+
+def test_the_site_header_and_title_name_the_office_in_the_readers_language(
+    client, home_page, denver
+):
+    for prefix, name in [("/", DENVER), ("/es/", DENVER_ES), ("/ar/", DENVER_AR)]:
+        html = client.get(prefix).content.decode()
+        assert f'class="site-name" href="{prefix}">{name}</a>' in html, prefix
+        assert "Office of New Americans" not in html, prefix
+    # The title is the page's: English (an untranslated page) under every prefix.
+    assert f" · {DENVER}</title>" in client.get("/es/").content.decode()
+    hindi = client.get("/hi/").content.decode()
+    assert f">{DENVER}</a>" in hindi, "a language left unset: SITE_NAME as written"
+
+
+def test_e_mails_come_from_the_office_in_the_readers_language(denver):
+    assert from_address("ar") == f"{DENVER_AR} <{ADDRESS}>"
+    assert from_address("hi") == f"{DENVER} <{ADDRESS}>"
+    subscriber = Subscriber.objects.create(email="rosa@example.org", language="es")
+    send_confirmation_email(
+        subscriber=subscriber, list_ids=[], page_id=None, language="es"
+    )
+    (message,) = mail.outbox
+    assert parseaddr(message.from_email) == (DENVER_ES, ADDRESS)
+    body = message.body + "".join(content for content, _type in message.alternatives)
+    assert DENVER_ES in body
+    assert "Office of New Americans" not in body
