@@ -350,6 +350,33 @@ def check_city_note(app_configs=None, **kwargs):
 
 
 @register()
+def check_sender_postal_address(app_configs=None, **kwargs):
+    """Every e-mail's footer gives SENDER_POSTAL_ADDRESS (the sender's postal address
+    the bulk-mail laws ask for): another city (its own SITE_NAME or TIME_ZONE) that
+    left it unset would sign every message with Chicago's office's address."""
+    if settings.SENDER_POSTAL_ADDRESS != settings.CHICAGO_POSTAL_ADDRESS:
+        return []
+    changed = [
+        f"{name} is {value}"
+        for name, value, chicago in (
+            ("SITE_NAME", settings.WAGTAIL_SITE_NAME, "Office of New Americans"),
+            ("TIME_ZONE", settings.TIME_ZONE, "America/Chicago"),
+        )
+        if value != chicago
+    ]
+    if not changed:
+        return []
+    return [
+        Warning(
+            f"{' and '.join(changed)} but SENDER_POSTAL_ADDRESS is not set: every "
+            f"e-mail's footer gives Chicago's address ({settings.CHICAGO_POSTAL_ADDRESS}).",
+            hint="Set SENDER_POSTAL_ADDRESS to your office's postal address.",
+            id="cms.W011",
+        )
+    ]
+
+
+@register()
 def check_catalogues(app_configs=None, **kwargs):
     """A language in LANGUAGES without a compiled catalogue shows its readers every
     button, form and e-mail in English under its own lang and direction."""

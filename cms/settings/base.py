@@ -354,10 +354,9 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Shown in every bulletin's footer (CAN-SPAM and common sense).
-SENDER_POSTAL_ADDRESS = env_str(
-    "SENDER_POSTAL_ADDRESS",
-    "Office of New Americans, 121 N LaSalle St, Chicago, IL 60602",
-)
+# Unset: Chicago's office (check cms.W011 when another city is evident).
+CHICAGO_POSTAL_ADDRESS = "Office of New Americans, 121 N LaSalle St, Chicago, IL 60602"
+SENDER_POSTAL_ADDRESS = env_str("SENDER_POSTAL_ADDRESS", CHICAGO_POSTAL_ADDRESS)
 
 # --- Personal data at rest ---------------------------------------------------------
 # FIELD_ENCRYPTION_KEYS: comma-separated base64 AES-256 keys, newest first

@@ -10,6 +10,7 @@ from email.utils import parseaddr
 
 import pytest
 from django.core import mail
+from django.core.checks import run_checks
 from django.utils import translation
 
 from cms.mail.sender import from_address
@@ -157,3 +158,41 @@ def test_e_mails_come_from_the_office_in_the_readers_language(denver):
     body = message.body + "".join(content for content, _type in message.alternatives)
     assert DENVER_ES in body
     assert "Office of New Americans" not in body
+
+
+def postal_address_warnings() -> list[str]:
+    return [message.msg for message in run_checks() if message.id == "cms.W011"]
+
+
+def confirmation_footer() -> str:
+    mail.outbox.clear()
+    subscriber = make_subscriber(
+        f"reader{Subscriber.objects.count()}@example.org", language="es"
+    )
+    send_confirmation_email(
+        subscriber=subscriber, list_ids=[], page_id=None, language="es"
+    )
+    (message,) = mail.outbox
+    return message.body
+
+
+@pytest.mark.parametrize(
+    "city",
+    [{"WAGTAIL_SITE_NAME": DENVER}, {"TIME_ZONE": "America/Denver"}],
+)
+def test_another_city_without_its_postal_address_is_warned_of(settings, city):
+    """The bulk-mail laws ask every message for the sender's postal address: another
+    city that left SENDER_POSTAL_ADDRESS unset signs with Chicago's office's."""
+    assert postal_address_warnings() == [], "Chicago's own deployment"
+    for name, value in city.items():
+        setattr(settings, name, value)
+
+    assert "121 N LaSalle St, Chicago" in confirmation_footer()
+    (warning,) = postal_address_warnings()
+    assert "SENDER_POSTAL_ADDRESS is not set" in warning
+
+    settings.SENDER_POSTAL_ADDRESS = "201 W Colfax Ave, Denver, CO 80202"
+    assert postal_address_warnings() == []
+    footer = confirmation_footer()
+    assert "201 W Colfax Ave" in footer
+    assert "LaSalle" not in footer
