@@ -272,15 +272,30 @@ def check_console_mail_in_production(app_configs=None, **kwargs):
     ]
 
 
+def _another_city() -> list[str]:
+    """What says this deployment is another city's: its own office (SITE_NAME) or clock
+    (TIME_ZONE). Either will do: Houston, Minneapolis and New Orleans keep Chicago's
+    zone."""
+    return [
+        f"{name} is {value}"
+        for name, value, chicago in (
+            ("SITE_NAME", settings.WAGTAIL_SITE_NAME, "Office of New Americans"),
+            ("TIME_ZONE", settings.TIME_ZONE, "America/Chicago"),
+        )
+        if value != chicago
+    ]
+
+
 @register()
 def check_local_time_name(app_configs=None, **kwargs):
     """Event times are labelled with the clock's name (cms.local_time): another zone
     with no name configured would read "Chicago time" on every event and alert."""
-    if settings.LOCAL_TIME_NAMES or settings.TIME_ZONE == "America/Chicago":
+    city = _another_city()
+    if settings.LOCAL_TIME_NAMES or not city:
         return []
     return [
         Warning(
-            f"TIME_ZONE is {settings.TIME_ZONE} but LOCAL_TIME_NAME is not set: "
+            f"{' and '.join(city)} but LOCAL_TIME_NAME is not set: "
             'event and alert times are labelled "Chicago time".',
             hint='Set LOCAL_TIME_NAME (e.g. "New York time") and LOCAL_TIME_NAME_'
             + ", _".join(
@@ -309,10 +324,11 @@ def check_city_note(app_configs=None, **kwargs):
     notes = settings.CITY_NOTES
     english = notes.get(settings.LANGUAGE_CODE, "")
     found = []
-    if not notes and settings.TIME_ZONE != "America/Chicago":
+    city = _another_city()
+    if not notes and city:
         found.append(
             Warning(
-                f"TIME_ZONE is {settings.TIME_ZONE} but CITY_NOTE is not set: every "
+                f"{' and '.join(city)} but CITY_NOTE is not set: every "
                 'page\'s footer says "Chicago is a Welcoming City: ...".',
                 hint="Set CITY_NOTE to your city's line (and CITY_NOTE_ES, _HI, ... "
                 "for the other languages), or CITY_NOTE=none for no line.",
@@ -354,24 +370,32 @@ def check_sender_postal_address(app_configs=None, **kwargs):
     """Every e-mail's footer gives SENDER_POSTAL_ADDRESS (the sender's postal address
     the bulk-mail laws ask for): another city (its own SITE_NAME or TIME_ZONE) that
     left it unset would sign every message with Chicago's office's address."""
-    if settings.SENDER_POSTAL_ADDRESS != settings.CHICAGO_POSTAL_ADDRESS:
-        return []
-    changed = [
-        f"{name} is {value}"
-        for name, value, chicago in (
-            ("SITE_NAME", settings.WAGTAIL_SITE_NAME, "Office of New Americans"),
-            ("TIME_ZONE", settings.TIME_ZONE, "America/Chicago"),
-        )
-        if value != chicago
-    ]
-    if not changed:
+    city = _another_city()
+    if settings.SENDER_POSTAL_ADDRESS != settings.CHICAGO_POSTAL_ADDRESS or not city:
         return []
     return [
         Warning(
-            f"{' and '.join(changed)} but SENDER_POSTAL_ADDRESS is not set: every "
+            f"{' and '.join(city)} but SENDER_POSTAL_ADDRESS is not set: every "
             f"e-mail's footer gives Chicago's address ({settings.CHICAGO_POSTAL_ADDRESS}).",
             hint="Set SENDER_POSTAL_ADDRESS to your office's postal address.",
             id="cms.W011",
+        )
+    ]
+
+
+@register()
+def check_map_search_city(app_configs=None, **kwargs):
+    """An event's map link adds MAP_SEARCH_CITY to its address: another city that left
+    it at Chicago sends every reader looking for "250 Main St" in Chicago."""
+    city = _another_city()
+    if settings.MAP_SEARCH_CITY != "Chicago" or not city:
+        return []
+    return [
+        Warning(
+            f"{' and '.join(city)} but MAP_SEARCH_CITY is not set: every event's map "
+            "link searches for its address in Chicago.",
+            hint="Set MAP_SEARCH_CITY to your city's name (empty: nothing added).",
+            id="cms.W012",
         )
     ]
 

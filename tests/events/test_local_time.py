@@ -93,3 +93,34 @@ def test_names_per_language_come_from_the_environment(monkeypatch):
         "en": "New York time",
         "zh-hans": "纽约时间",
     }
+
+
+def test_a_city_in_chicagos_zone_is_warned_of_chicagos_names(client, settings):
+    """Houston, Minneapolis, New Orleans share America/Chicago: their own SITE_NAME is
+    what says the deployment is another city's. Left as they are, the clock's name,
+    the footer's city line, the map links and the e-mails' postal address are
+    Chicago's, and `check` says so for each."""
+
+    def city_warnings():
+        ids = {"cms.W005", "cms.W007", "cms.W011", "cms.W012"}
+        return sorted(message.id for message in run_checks() if message.id in ids)
+
+    assert city_warnings() == [], "Chicago's own deployment"
+    settings.WAGTAIL_SITE_NAME = "Houston Office of New Americans"
+    start = datetime(2027, 3, 4, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
+    event = build_event(
+        title="Lobby day",
+        start=start,
+        end=start + timedelta(hours=4),
+        address="901 Bagby St",
+    )
+    page = client.get(event.url).content.decode()
+    assert "(Chicago time)" in page
+    assert "query=901+Bagby+St%2C+Chicago" in page
+    assert city_warnings() == ["cms.W005", "cms.W007", "cms.W011", "cms.W012"]
+
+    settings.LOCAL_TIME_NAMES = {"en": "Houston time"}
+    settings.CITY_NOTES = {"en": "Houston is a Welcoming City."}
+    settings.MAP_SEARCH_CITY = "Houston"
+    settings.SENDER_POSTAL_ADDRESS = "901 Bagby St, Houston, TX 77002"
+    assert city_warnings() == []
