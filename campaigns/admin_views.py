@@ -17,7 +17,7 @@ from campaigns.mailings.admin_views import visible_mailings
 from campaigns.mailings.selectors import handed_over_by_mailing
 from campaigns.models import Campaign, Counter, Milestone
 from cms.admin_ui import AdminScreenMixin
-from subscribers.exports import neutralise
+from subscribers.exports import EXCEL_BOM, neutralise
 
 VIEW_PERMISSIONS = ("campaigns.view_campaign", "campaigns.change_campaign")
 
@@ -101,10 +101,7 @@ def export_signatures(request, pk: int):
     writer = csv.writer(_Echo())
 
     def rows():
-        # A byte-order mark first: without it Excel, where most leads open the file,
-        # reads UTF-8 as the machine's legacy code page and turns Arabic, Chinese,
-        # Hindi and Polish names into mojibake ("Ø³Ø§Ø±Ø©" for "سارة").
-        yield "\ufeff" + writer.writerow([_("Name"), _("ZIP code"), _("Signed at")])
+        yield EXCEL_BOM + writer.writerow([_("Name"), _("ZIP code"), _("Signed at")])
         signatures = selectors.counted_signatures(campaign_id=campaign.pk).only(
             "name", "zip_code", "verified_at"
         )

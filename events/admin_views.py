@@ -22,7 +22,7 @@ from cms.names import name_search_key
 from events import rsvps, selectors
 from events.models import EventPage, Rsvp
 from events.viewsets import scoped_events
-from subscribers.exports import neutralise
+from subscribers.exports import EXCEL_BOM, neutralise
 
 PERMISSION = "events.check_in_rsvp"
 
@@ -164,6 +164,7 @@ def attendance_csv(request):
             return HttpResponse(_("Unknown event."), status=404)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attendance.csv"'
+    response.write(EXCEL_BOM)
     writer = csv.writer(response)
     writer.writerow(
         [

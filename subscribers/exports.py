@@ -10,6 +10,10 @@ from .models import Subscription
 # A cell starting with one of these is read as a formula by spreadsheets
 # (OWASP "CSV injection"); a leading apostrophe makes it plain text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# First in every CSV export: without a byte-order mark Excel, where most staff open
+# the file, reads UTF-8 as the machine's legacy code page and turns Arabic, Chinese,
+# Hindi and Polish names into mojibake ("Ø³Ø§Ø±Ø©" for "سارة"). The import reads it.
+EXCEL_BOM = "\ufeff"
 
 HEADER = [
     "email",
@@ -57,6 +61,6 @@ def subscription_rows(subscriptions: QuerySet[Subscription]) -> Iterator[list[st
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     """CSV text, line by line, with every cell neutralised; for a streaming response."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(HEADER)
+    yield EXCEL_BOM + writer.writerow(HEADER)
     for row in rows:
         yield writer.writerow([neutralise(cell) for cell in row])

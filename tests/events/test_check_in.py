@@ -137,7 +137,8 @@ def test_attendance_csv_has_counts_and_no_people(client, event, door_keeper):
         {"rsvp": ana.pk, "present": "1"},
     )
     response = client.get(reverse("events_checkin:attendance_csv"), {"event": event.pk})
-    text = response.content.decode()
+    assert response.content.startswith(b"\xef\xbb\xbfEvent,"), "a mark, for Excel"
+    text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert response["Content-Type"].startswith("text/csv")
     assert rows[0] == [
@@ -228,7 +229,9 @@ def test_a_door_keeper_sees_only_their_lists_events(
     index = client.get(reverse("events_checkin:index")).content.decode()
     assert "Know Your Rights session" in index
     assert "Tenant rights night" not in index
-    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode()
+    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode(
+        "utf-8-sig"
+    )
     assert "Know Your Rights session" in everything
     assert "Tenant rights night" not in everything
 
@@ -267,7 +270,9 @@ def test_an_administrator_sees_every_event(client, event, outreach_event):
     index = client.get(reverse("events_checkin:index")).content.decode()
     assert "Know Your Rights session" in index
     assert "Tenant rights night" in index
-    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode()
+    everything = client.get(reverse("events_checkin:attendance_csv")).content.decode(
+        "utf-8-sig"
+    )
     assert "Tenant rights night" in everything
     for shown in (event, outreach_event):
         answers = check_in_answers(client, shown)

@@ -66,8 +66,9 @@ def legal_staff(lists):
 
 
 def export_rows(response) -> list[dict]:
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfemail,"), "a byte-order mark, for Excel"
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_list_index_counts_by_status_and_language(client, people):
