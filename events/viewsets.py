@@ -25,7 +25,7 @@ from cms.local_time import city_zone, local_time_name
 from cms.templatetags.admin_tags import with_zone
 from events import rsvps
 from events.models import EventPage, Rsvp
-from subscribers.exports import neutralise
+from subscribers.exports import EXCEL_BOM, neutralise
 from subscribers.models import ListPermission
 from subscribers.selectors import lists_user_can
 
@@ -112,6 +112,12 @@ class RsvpIndexView(IndexView):
 
     def get_base_queryset(self):
         return scoped_rsvps(self.request.user).select_related("event")
+
+    def stream_csv(self, queryset):
+        # Guests' names in every script: Excel needs the mark to read UTF-8.
+        lines = super().stream_csv(queryset)
+        yield EXCEL_BOM + next(lines)
+        yield from lines
 
     def get_heading(self, queryset, field):
         heading = super().get_heading(queryset, field)

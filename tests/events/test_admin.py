@@ -222,8 +222,9 @@ def test_rsvp_exports_are_in_the_citys_time(client, home_page):
     client.force_login(SuperuserFactory())
 
     rows = client.get(reverse("rsvps:index"), {"export": "csv"})
-    text = b"".join(rows.streaming_content).decode()
-    heading, row = text.splitlines()[:2]
+    body = b"".join(rows.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfEvent,"), "a byte-order mark, for Excel"
+    heading, row = body.decode("utf-8-sig").splitlines()[:2]
     assert heading.endswith("Created at (Chicago time)")
     assert row.endswith(",2026-12-05 16:08 CST")
 
