@@ -115,8 +115,9 @@ class RsvpIndexView(IndexView):
 
     def stream_csv(self, queryset):
         # Guests' names in every script: Excel needs the mark to read UTF-8.
+        # (Wagtail's writer yields bytes.)
         lines = super().stream_csv(queryset)
-        yield EXCEL_BOM + next(lines)
+        yield EXCEL_BOM.encode() + next(lines)
         yield from lines
 
     def get_heading(self, queryset, field):
