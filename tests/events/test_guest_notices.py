@@ -382,6 +382,20 @@ def test_the_editor_warns_that_guests_are_told_and_says_how_many(
     )
 
 
+def test_the_long_calendar_links_come_after_what_a_guest_may_do(home_page):
+    """The text part put two calendar links of a couple of kilobytes each (%-encoded
+    Arabic, mostly) between the event's details and the guest's own links."""
+    event = guest_event()
+    rsvp(event, "Omar", "omar@example.org", "ar")
+    text = by_recipient()["omar@example.org"].text
+    lines = text.splitlines()
+    cancel = next(n for n, line in enumerate(lines) if "/rsvp/cancel/" in line)
+    google = next(n for n, line in enumerate(lines) if line.startswith("Google: "))
+    assert len(lines[google]) > 300, "the long one"
+    assert cancel < google
+    assert lines[lines.index("-- ") - 2].startswith("Outlook.com: "), "last, then a gap"
+
+
 def test_guests_get_directions_to_the_place_and_to_a_new_one(
     home_page, run_on_commit, sender_queued
 ):
