@@ -283,5 +283,10 @@ def load_organizer_permissions() -> None:
     legal = demo_list("legal-protection")
     if legal is not None:
         MailingList.objects.filter(pk=legal.pk).update(two_person_rule=True)
-    # Organizers also run the door: the events' check-in lists (names only).
-    organizers.permissions.add(Permission.objects.get(codename="check_in_rsvp"))
+    # Organizers also run the door: the events' check-in lists (names only), and see
+    # the RSVPs of their lists' events (and of those they alerted a list to) in the
+    # RSVP list, where the Check-in screen shows one event at a time.
+    organizers.permissions.add(
+        Permission.objects.get(codename="check_in_rsvp"),
+        Permission.objects.get(codename="view_rsvp", content_type__app_label="events"),
+    )

@@ -376,6 +376,39 @@ def test_demo_organizers_may_alert_outreach_only_and_legal_needs_two(home_page):
     assert MailingList.objects.get(slug="legal-protection").two_person_rule
 
 
+def test_demo_organizers_see_the_rsvp_list_of_their_events(home_page, client):
+    """The organizer who alerted a list to a rally could check its guests in at the
+    door but not open the RSVP list (the dashboard instead): the demo's group had no
+    view permission on RSVPs."""
+    from django.contrib.auth.models import Group
+
+    from campaigns.demo import load_organizer_permissions
+    from cms.demo import load_staff
+    from events.models import Rsvp
+    from subscribers.demo import load_lists
+    from subscribers.models import MailingList
+    from tests.events.guests import guest_event, rsvp
+    from tests.factories import UserFactory
+
+    load_staff()
+    load_lists()
+    load_organizer_permissions()
+    outreach = MailingList.objects.get(slug="community-outreach")
+    theirs = guest_event(rsvp_list=outreach, title="Vigil at Daley Plaza")
+    other = guest_event(title="Legal clinic")
+    rsvp(theirs, "Zofia Nowak", "zofia@example.org", "pl")
+    rsvp(other, "Li Wei", "li@example.org", "zh-hans")
+    user = UserFactory(username="maria")
+    user.groups.add(Group.objects.get(name="Organizers"))
+    client.force_login(user)
+    response = client.get("/admin/rsvps/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Zofia Nowak" in html
+    assert "Li Wei" not in html, "only their lists' events"
+    assert Rsvp.objects.count() == 2
+
+
 def test_two_person_rule_cannot_be_bypassed_from_the_mailing_screens(home_page):
     from campaigns.mailings.exceptions import MailingStateError
     from campaigns.mailings.services import control
