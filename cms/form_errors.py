@@ -26,7 +26,7 @@ class FocusFirstErrorMixin:
         super().full_clean()
         self.focus_field = self._first_invalid_field()
         if self.focus_field is not None:
-            self.fields[self.focus_field].widget.attrs["autofocus"] = True
+            _autofocus(self.fields[self.focus_field].widget)
 
     def _first_invalid_field(self) -> str | None:
         visible = [field.name for field in self.visible_fields()]
@@ -35,6 +35,27 @@ class FocusFirstErrorMixin:
             if name in self.errors:
                 return name
         return None
+
+
+def _autofocus(widget: forms.Widget) -> None:
+    """``autofocus`` on the widget, and on a group of boxes (checkboxes, radio
+    buttons) on its first box only: a page may hold one."""
+    widget.attrs["autofocus"] = True
+    if not isinstance(widget, forms.widgets.ChoiceWidget) or widget.input_type not in (
+        "checkbox",
+        "radio",
+    ):
+        return
+    create_option = widget.create_option
+
+    def first_box_only(name, value, label, selected, index, *args, **kwargs):
+        option = create_option(name, value, label, selected, index, *args, **kwargs)
+        if option["index"] not in ("0", "0_0"):  # "0_0": the first of a group
+            option["attrs"].pop("autofocus", None)
+        return option
+
+    # This form's own copy of the widget (Django copies fields per form).
+    widget.create_option = first_box_only
 
 
 def failed_form(context) -> bool:
