@@ -20,7 +20,8 @@ def test_buttons_keep_a_border_in_forced_colours(chromium, live_server, home_pag
                 "b => [getComputedStyle(b).borderTopStyle,"
                 " getComputedStyle(b).borderTopWidth]"
             )
-            assert style[0] == "solid" and style[1] != "0px", style
+            assert style[0] == "solid", style
+            assert style[1] != "0px", style
     finally:
         context.close()
 
