@@ -197,6 +197,74 @@ def test_alert_and_event_pages_are_mailable(home_page):
     assert parse(event_mail.html).html_attrs == {"lang": "hi", "dir": "ltr"}
 
 
+class Headings(HTMLParser):
+    """Each heading's level, text and inlined style, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[list[str]] = []
+        self.open = False
+
+    def handle_starttag(self, tag, attrs):
+        self.open = tag in ("h1", "h2", "h3", "h4")
+        if self.open:
+            self.found.append([tag, "", dict(attrs).get("style") or ""])
+
+    def handle_endtag(self, tag):
+        self.open = False
+
+    def handle_data(self, data):
+        if self.open:
+            self.found[-1][1] += data
+
+
+def headings(html: str) -> list[list[str]]:
+    parser = Headings()
+    parser.feed(html)
+    return parser.found
+
+
+def test_news_items_and_event_cards_are_headings(home_page):
+    """A screen reader's list of headings found "News" and "Events" and none of the
+    items under them: their titles were bold paragraphs. They are h3 under a
+    section's h2, as on the website (an alert's event card, under the title, h2),
+    drawn as before."""
+    event = build_event(title="Leadership summit", kind="leadership_summit")
+    page = build_bulletin(
+        title="Immigration quick update",
+        body=[
+            ("heading", {"text": "News", "level": "h2"}),
+            (
+                "news_item",
+                {"title": "Refugee ban remains blocked", "summary": "A court said so."},
+            ),
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            ),
+        ],
+    )
+    found = headings(render_email(page, language="en").html)
+    assert [(level, text.strip()) for level, text, _style in found] == [
+        ("h1", "Immigration quick update"),
+        ("h2", "News"),
+        ("h3", "Refugee ban remains blocked"),
+        ("h2", "Events"),
+        ("h3", "Leadership summit"),
+    ]
+    for level, _text, style in found[2::2]:
+        assert "font-size: 17px" in style, (level, style)
+        assert "margin: 0 0 10px 0" in style, (level, style)
+
+    index = build_bulletin_index()
+    alert = AlertPage(title="Rally today", message="<p>Join us.</p>", event=event)
+    index.add_child(instance=alert)
+    alert.save_revision().publish()
+    found = headings(render_email(alert, language="ar").html)
+    assert [level for level, _text, _style in found] == ["h1", "h2"]
+    assert found[1][1].strip() == "Leadership summit"
+
+
 def test_hidden_address_never_reaches_a_bulk_email(home_page):
     event = build_event(
         title="Know Your Rights session",
