@@ -682,8 +682,14 @@ class EventPage(
         ]
         if for_calendars:
             # A calendar's LOCATION is looked up on maps: a plain comma, whatever the
-            # reader's language ("Daley Plaza، 50 W Washington St" found nothing).
-            return ", ".join(parts)
+            # reader's language ("Daley Plaza، 50 W Washington St" found nothing), and
+            # the city where the address names none, as the map link has it ("50 W
+            # Washington St" alone is found in whichever town the phone is in).
+            address = self.address if include_hidden else self.public_address
+            return ", ".join(
+                map_search_text(text) if address and text == address else text
+                for text in parts
+            )
         return join_in_reader_language(parts)
 
     def text_summary(self, links) -> str:

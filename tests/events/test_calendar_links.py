@@ -198,8 +198,32 @@ def test_calendar_locations_use_a_plain_comma_in_every_language(home_page):
     with translation.override("ar"):
         assert "،" in event.location_text()
         links = event_links(event)
-    assert query(links["google"])["location"] == "Daley Plaza, 50 W Washington St"
-    assert query(links["outlook"])["location"] == "Daley Plaza, 50 W Washington St"
+    where = "Daley Plaza, 50 W Washington St, Chicago"
+    assert query(links["google"])["location"] == where
+    assert query(links["outlook"])["location"] == where
+
+
+def test_calendar_locations_name_the_city_as_the_map_link_does(home_page, settings):
+    """A phone's calendar looks the location up on its maps: "Daley Plaza, 50 W
+    Washington St" was found in whichever town the phone was in. The city is added
+    as the map link adds it (MAP_SEARCH_CITY), and a suburb's address keeps its own."""
+    from events.ical import event_component
+
+    settings.MAP_SEARCH_CITY = "Chicago"
+    cases = {
+        "50 W Washington St": "Daley Plaza, 50 W Washington St, Chicago",
+        "1930 Beach St, Broadview, IL": "Daley Plaza, 1930 Beach St, Broadview, IL",
+        "121 N LaSalle St, Chicago, IL 60602": (
+            "Daley Plaza, 121 N LaSalle St, Chicago, IL 60602"
+        ),
+    }
+    for address, where in cases.items():
+        event = build_event(venue="Daley Plaza", address=address)
+        assert query(event_links(event)["google"])["location"] == where
+        assert str(event_component(event)["LOCATION"]) == where
+    settings.MAP_SEARCH_CITY = ""
+    event = build_event(venue="Daley Plaza", address="50 W Washington St")
+    assert event.location_text(for_calendars=True) == "Daley Plaza, 50 W Washington St"
 
 
 def test_the_map_link_names_the_city_once(home_page):
