@@ -49,12 +49,18 @@ if REDIS_URL:
             **CELERY_BROKER_TRANSPORT_OPTIONS,
             "global_keyprefix": f"test-{XDIST_WORKER}:",
         }
-        CACHES = {
-            alias: {**config, "KEY_PREFIX": f"{config['KEY_PREFIX']}-{XDIST_WORKER}"}
-            if "KEY_PREFIX" in config
-            else config
-            for alias, config in CACHES.items()
+    # Cache keys of their own in one process too: a run without xdist on the Redis of
+    # a dev server shared its keys ("ona") and left it Wagtail's site root paths from
+    # the tests' sites (its /es/ answered 500 until the cache was flushed).
+    CACHES = {
+        alias: {
+            **config,
+            "KEY_PREFIX": f"{config['KEY_PREFIX']}-{XDIST_WORKER or 'test'}",
         }
+        if "KEY_PREFIX" in config
+        else config
+        for alias, config in CACHES.items()
+    }
 else:
     if XDIST_WORKER:
         BROKER_DIR = VAR_DIR / f"broker-{XDIST_WORKER}"

@@ -65,6 +65,39 @@ def test_services_and_esp_come_from_the_environment(tmp_path):
     assert found["debug"] is False
 
 
+def test_tests_never_share_a_servers_cache_keys(tmp_path):
+    """A test run without xdist on the Redis of a dev server used its cache keys
+    ("ona"): the tests' sites poisoned the server's Wagtail caches."""
+    probe_prefixes = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({a: c.get('KEY_PREFIX') for a, c in settings.CACHES.items()}))"
+    )
+
+    def prefixes(settings_module: str, **env) -> dict:
+        output = subprocess.run(
+            [sys.executable, "-c", probe_prefixes],
+            cwd=ROOT,
+            env=bare_env(
+                DJANGO_SETTINGS_MODULE=settings_module,
+                VAR_DIR=str(tmp_path),
+                REDIS_URL="redis://127.0.0.1:6379/0",
+                **env,
+            ),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return json.loads(output.strip().splitlines()[-1])
+
+    server = prefixes("cms.settings.dev")
+    alone = prefixes("cms.settings.test")
+    worker = prefixes("cms.settings.test", PYTEST_XDIST_WORKER="gw1")
+    keyed = [alias for alias, prefix in server.items() if prefix is not None]
+    assert "default" in keyed
+    for alias in keyed:
+        assert len({server[alias], alone[alias], worker[alias]}) == 3, alias
+
+
 def production_env(tmp_path, **extra) -> dict[str, str]:
     return bare_env(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
