@@ -342,6 +342,8 @@ CONFIRMATION_MAIL = "confirmation-mail.address"
 # "we sent you the details" and got nothing. Per event, a stranger can still make our
 # forms write to a mailbox only about once per open event.
 RSVP_MAIL = "rsvp-mail.address"
+# And all RSVP confirmations to one mailbox, whatever the event (keyed by address_id).
+RSVP_MAILS = "rsvp-mails.address"
 
 
 def rsvp_mail_key(address: str, event_id: int) -> str:

@@ -52,9 +52,9 @@ def record_rsvp(
     Raises ValidationError, with nothing written, when the event is past, cancelled or
     full (also for an address that has a place: the answer must not tell). Safe to run
     twice: a second RSVP from the same address returns the first. E-mails stay within
-    the mailbox's daily allowance for this event (cms.ratelimit.RSVP_MAIL), and no
-    place is given without its confirmation: past the allowance nothing is claimed
-    and the RSVP is refused ("mail_limit", after the event's own refusal if any), a
+    the mailbox's daily allowances for this event and for all events
+    (cms.ratelimit.RSVP_MAIL, RSVP_MAILS), and no place is given without its
+    confirmation: past either allowance nothing is claimed and the RSVP is refused ("mail_limit", after the event's own refusal if any), a
     repeat as well as a new address (``a+1@``, ``a+2@``...), so the answer does not
     tell whether the address had RSVPed.
 
@@ -96,8 +96,11 @@ def record_rsvp(
     pending = event.confirm_by_email
     took_allowance = mail_allowed is None
     if took_allowance:
-        # One allowance per submission, for its confirmation and any list opt-in.
-        mail_allowed = ratelimit.allow(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
+        # One allowance per submission, for its confirmation and any list opt-in: the
+        # event's, then the mailbox's across events.
+        mail_allowed = ratelimit.allow(
+            ratelimit.RSVP_MAIL, _mail_key(email, event_id)
+        ) and ratelimit.allow(ratelimit.RSVP_MAILS, ratelimit.address_id(email))
     if not mail_allowed:
         # Past the mailbox's allowance nothing is claimed, whoever asks. A place must
         # come with its confirmation (its only cancel link, for some events the
@@ -127,8 +130,9 @@ def record_rsvp(
                 raise ValidationError(REFUSALS[outcome], code=outcome)
         except (ValidationError, EventPage.DoesNotExist):
             if took_allowance:
-                # Nothing written, no e-mail: the allowance is not used up.
+                # Nothing written, no e-mail: the allowances are not used up.
                 ratelimit.give_back(ratelimit.RSVP_MAIL, _mail_key(email, event_id))
+                ratelimit.give_back(ratelimit.RSVP_MAILS, ratelimit.address_id(email))
             raise
         if writes_more:
             # Kept for the worker like every public signup: recording it here would

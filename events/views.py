@@ -160,15 +160,16 @@ def _rsvp(
         else:
             email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))
-            # The client's, the address's and the address's confirmation e-mail
-            # allowance for this event, in that order and one Redis round trip: a
-            # crowd's every RSVP takes all three.
+            # The client's, the address's, the address's confirmation e-mail
+            # allowance for this event and for all events, in that order and one Redis
+            # round trip: a crowd's every RSVP takes all four.
             mail_key = cache(lambda: ratelimit.rsvp_mail_key(address(), canonical.pk))
             refused, token = ratelimit.first_refused_and_read(
                 selectors.PUBLIC_EVENTS_TOKEN if copy_token is not None else None,
                 ("rsvp.client", lambda: ratelimit.client_id(request)),
                 ("rsvp.address", address),
                 (ratelimit.RSVP_MAIL, mail_key),
+                (ratelimit.RSVP_MAILS, address),
             )
             if copy_token is not None and token != copy_token:
                 # The event changed since this process's copy (a publish, a new
@@ -200,8 +201,9 @@ def _rsvp(
                         raise refusal
             except ValidationError as error:
                 if refused is None:
-                    # Nothing written, no e-mail: the allowance is not used up.
+                    # Nothing written, no e-mail: the allowances are not used up.
                     ratelimit.give_back(ratelimit.RSVP_MAIL, mail_key())
+                    ratelimit.give_back(ratelimit.RSVP_MAILS, address())
                 if error.code == "mail_limit":
                     # The mailbox has had its e-mails about this event today: nothing
                     # stored, nothing sent, and the answer anybody gets. A 429 here came

@@ -795,6 +795,9 @@ RATE_LIMITS = {
     "rsvp-mail.address": env_rate(
         "RATE_LIMIT_RSVP_MAILS_PER_ADDRESS_AND_EVENT", "2/1d"
     ),
+    # ...and all of them to one mailbox, across events: per event alone, a stranger
+    # could have two a day sent to someone for every open event.
+    "rsvp-mails.address": env_rate("RATE_LIMIT_RSVP_MAILS_PER_ADDRESS", "6/1d"),
     "password-reset.client": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_CLIENT", "20/1h"),
     "password-reset.address": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", "3/1d"),
     "page-password.client": env_rate("RATE_LIMIT_PAGE_PASSWORD_PER_CLIENT", "30/10m"),

@@ -302,6 +302,47 @@ def test_a_guest_who_had_other_mail_today_still_gets_the_confirmation(
     )
 
 
+def test_one_mailbox_gets_a_few_rsvp_emails_a_day_across_events(
+    client, home_page, rate_limit
+):
+    """The allowance per mailbox and event let a stranger have two e-mails a day sent
+    to someone for every open event (the attacker's note): the mailbox has a daily
+    allowance across events too. Past it nothing is stored or sent, and the answer is
+    the one anybody gets."""
+    rate_limit(ratelimit.RSVP_MAIL, "2/1d")
+    rate_limit(ratelimit.RSVP_MAILS, "3/1d")
+    events = [rsvp_event(title=f"Vigil {number}") for number in range(5)]
+    answers = [post(client, event, email="victim@example.org") for event in events]
+
+    assert [answer.status_code for answer in answers] == [302] * 5
+    assert {answer["Location"].rsplit("/", 2)[-1] for answer in answers} == {
+        "?sent=1"
+    }, "the same answer, past the allowance too"
+    assert sorted(Rsvp.objects.values_list("event_id", flat=True)) == sorted(
+        event.pk for event in events[:3]
+    )
+    owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
+    assert owed.count() == 3
+    # Another mailbox is not affected.
+    assert post(client, events[4], email="ana@example.org").status_code == 302
+    assert Rsvp.objects.filter(event=events[4]).count() == 1
+
+
+def test_a_refused_rsvp_gives_back_the_mailbox_allowance_too(
+    client, home_page, rate_limit
+):
+    rate_limit(ratelimit.RSVP_MAILS, "1/1d")
+    full = rsvp_event(title="Lobby day", capacity=1, waitlist=False)
+    record_rsvp(event_id=full.pk, name="B", email="b@example.org", language="en")
+    assert (
+        "Sorry, this event is full."
+        in post(client, full, email="ana@example.org").content.decode()
+    )
+    other = rsvp_event(title="Vigil")
+    assert post(client, other, email="ana@example.org").status_code == 302
+    assert Rsvp.objects.filter(event=other).count() == 1, "the allowance was there"
+
+
 def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate_limit):
     """Limits are taken in turn: past the address's RSVP limit, its confirmation
     allowance is not counted."""
