@@ -107,13 +107,11 @@ def _use_language(
     else ``default``, else Accept-Language."""
     if translation.get_language_from_path(request.path_info):
         return
-    asked = request.GET.get("language", "")
-    if asked in dict(settings.LANGUAGES):
-        language = asked
-    elif subscriber is not None:
-        language = subscriber.language
+    if subscriber is not None:
+        fallback = subscriber.language
     else:
-        language = default or translation.get_language_from_request(request)
+        fallback = default or translation.get_language_from_request(request)
+    language = _url_language(request) or fallback
     translation.activate(language)
     request.LANGUAGE_CODE = language
 
