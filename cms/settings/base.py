@@ -719,6 +719,12 @@ PARTNER_WEBHOOK_SWEEP_SECONDS = env_float("PARTNER_WEBHOOK_SWEEP_SECONDS", 2)
 PARTNER_WEBHOOK_SENDING_TIMEOUT = env_int("PARTNER_WEBHOOK_SENDING_TIMEOUT", 60)
 # Plain http:// receivers are refused unless this is on (development and tests).
 PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", False)
+# Receivers whose host name resolves to a loopback, private, link-local or other
+# non-public address are refused unless this is on (development and tests): a
+# registered URL must not make the worker reach the city's own network.
+PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False
+)
 PARTNER_WEBHOOK_RETENTION_DAYS = env_int("PARTNER_WEBHOOK_RETENTION_DAYS", 30)
 CELERY_BEAT_SCHEDULE["partners-send-due-webhooks"] = {
     "task": "cms.partners.tasks.send_due_webhooks_task",

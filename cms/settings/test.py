@@ -68,6 +68,9 @@ else:
 
 # Loopback webhook receivers speak plain http.
 PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", True)
+PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", True
+)
 
 # Browsers in the end-to-end tests sign in from parallel threads; the cap on password
 # hashing has tests of its own that switch it on.

@@ -354,3 +354,50 @@ def test_revoked_keys_and_disabled_endpoints_get_nothing(world, receiver, queued
         )
         == []
     )
+
+
+def test_a_receiver_on_the_citys_own_network_is_never_called(world, settings):
+    """An endpoint whose host is a loopback or private address (here a real receiver
+    on 127.0.0.1, as an internal service would be) made the worker POST into the
+    city's network and the admin show each service's status: a port scan for whoever
+    may register endpoints. Refused before any connection, and not retried."""
+    settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    internal = Receiver().start()
+    try:
+        endpoint_for(world, internal, "/hooks")
+        ids = webhooks.record_event(
+            event_type="signature.counted",
+            event_key="signature.counted:1",
+            data={"signature": 1},
+            campaign_id=world.campaign_a.pk,
+        )
+        assert webhooks.send_delivery(delivery_id=ids[0]) is False
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == "failed"
+        assert delivery.last_status_code is None
+        assert internal.requests == 0
+        # The same receiver is reached where private addresses are allowed (tests,
+        # development): the refusal above is the address's, nothing else.
+        settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+        WebhookDelivery.objects.update(status="pending", attempts=0)
+        assert webhooks.send_delivery(delivery_id=ids[0]) is True
+        assert internal.requests == 1
+    finally:
+        internal.stop()
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://10.0.0.5/hooks", False),
+        ("https://169.254.169.254/latest/", False),
+        ("https://[::1]:8443/", False),
+        ("https://[::ffff:127.0.0.1]/", False),
+        ("https://localhost/", False),
+        ("https://8.8.8.8/hooks", True),
+        ("https://[2001:4860:4860::8888]/hooks", True),
+    ],
+)
+def test_only_public_addresses_are_receivers(settings, url, public):
+    settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    assert webhooks._public_host(url) is public
