@@ -2,6 +2,7 @@
 scoped to the partner's key, personal data only with the export scope, and never sent
 from the request that caused them."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from cms.partners.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from cms.partners.webhooks import addresses
 from cms.partners.webhooks import services as webhooks
 from tests.smtp_sink import free_port
 
@@ -400,4 +402,49 @@ def test_a_receiver_on_the_citys_own_network_is_never_called(world, settings):
 )
 def test_only_public_addresses_are_receivers(settings, url, public):
     settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-    assert webhooks._public_host(url) is public
+    assert addresses.public_host(url) is public
+
+
+def test_a_name_that_turns_private_after_the_check_is_never_connected_to(
+    world, settings, monkeypatch
+):
+    """DNS rebinding: a name with a TTL of zero answered a public address to the check
+    and 127.0.0.1 to the connection requests made next, and the worker POSTed into
+    the city's network after all. The connection goes only to an address checked as
+    it connects. (The resolver is the outside service faked here, at its boundary.)"""
+    settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    internal = Receiver().start()
+    resolve = socket.getaddrinfo
+    answers = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "hooks.rebind.test":
+            return resolve(host, port, *args, **kwargs)
+        address = "93.184.215.14" if not answers else "127.0.0.1"
+        answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    try:
+        key, _token = make_key(world)
+        webhooks.create_endpoint(
+            user=world.staff,
+            api_key=key,
+            url=f"http://hooks.rebind.test:{internal.port}/hooks",
+            event_types=ALL_TYPES,
+        )
+        ids = webhooks.record_event(
+            event_type="signature.counted",
+            event_key="signature.counted:1",
+            data={"signature": 1},
+            campaign_id=world.campaign_a.pk,
+        )
+        assert webhooks.send_delivery(delivery_id=ids[0]) is False
+        assert answers[0] == "93.184.215.14"  # the first check passed
+        assert "127.0.0.1" in answers  # and the name turned private
+        assert internal.requests == 0
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.last_status_code is None
+        assert delivery.last_error
+    finally:
+        internal.stop()

@@ -11,15 +11,12 @@ at-least-once: a worker lost between the POST and marking it sent means the rece
 sees that webhook-id again.
 """
 
-import ipaddress
 import logging
-import socket
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -30,7 +27,7 @@ from django.utils import timezone
 from cms.celery import publish
 
 from ..models import WebhookDelivery, WebhookEndpoint
-from . import payloads, signing
+from . import addresses, payloads, signing
 
 logger = logging.getLogger(__name__)
 
@@ -219,30 +216,6 @@ def _url_allowed(url: str) -> bool:
     )
 
 
-def _public_host(url: str) -> bool:
-    """Whether every address the URL's host resolves to is a public one (or private
-    addresses are allowed): an endpoint at https://10.0.0.5/ or a name resolving to
-    127.0.0.1 made the worker POST into the city's own network and the admin show
-    the status each internal service answered, a port scan for whoever may register
-    endpoints."""
-    if settings.PARTNER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return True
-    try:
-        parts = urlsplit(url)
-        infos = socket.getaddrinfo(
-            parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM
-        )
-    except (OSError, ValueError, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos}
-    return bool(addresses) and all(_is_public(address) for address in addresses)
-
-
-def _is_public(address) -> bool:
-    mapped = getattr(address, "ipv4_mapped", None)
-    return (mapped or address).is_global
-
-
 def _backoff(attempt: int) -> timedelta:
     schedule = settings.PARTNER_WEBHOOK_RETRY_SCHEDULE
     return timedelta(seconds=schedule[min(attempt, len(schedule)) - 1])
@@ -288,7 +261,7 @@ def send_delivery(*, delivery_id: int) -> bool:
     if not _url_allowed(endpoint.url):
         rows.update(status=Status.FAILED, last_error="plain http:// is not allowed")
         return False
-    if not _public_host(endpoint.url):
+    if not addresses.public_host(endpoint.url):
         # Never retried: the URL names the city's own network (or nothing at all).
         rows.update(status=Status.FAILED, last_error="not a public address")
         return False
@@ -302,7 +275,7 @@ def send_delivery(*, delivery_id: int) -> bool:
     )
     status_code, error, unreachable = None, "", False
     try:
-        response = requests.post(
+        response = addresses.post(
             endpoint.url,
             data=body,
             headers=headers,
