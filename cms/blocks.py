@@ -6,11 +6,15 @@ and a plain-text rendering (``render_text``). Web-only blocks (embeds, maps, for
 must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 """
 
+import mimetypes
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -20,9 +24,9 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Locale
 
-from cms.bidi import tel_href
+from cms.bidi import isolate_numbers_html, tel_href
 from cms.email.text import Links, html_to_text, wrap
-from cms.languages import label_colon
+from cms.languages import label_colon, language_name
 from cms.routing import public_pages
 from events.kinds import EventKind
 
@@ -389,17 +393,61 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
 
     @staticmethod
     def file_links(value) -> list[dict]:
-        names = dict(settings.LANGUAGES)
-        return [
-            {
-                "language": item["language"],
-                "language_name": names.get(item["language"], item["language"]),
-                "url": item["document"].url,
-                "extension": item["document"].file_extension.upper(),
-            }
-            for item in value["files"]
-            if item["document"] is not None
-        ]
+        """Each file's link, named for the reader: the document's title, the file's
+        language in the reader's language, its format and size ("Resources flyer –
+        Spanish (PDF, 24.0 KB)"); two files in the same language, or two documents
+        each in English, were "English (PDF)" twice, which a reader (and a screen
+        reader's list of links) could not tell apart."""
+        title = value["title"]
+        links = []
+        for item in value["files"]:
+            document = item["document"]
+            if document is None:
+                continue
+            code = item["language"]
+            language = language_name(code)
+            file_format = document.file_extension.upper()
+            # Filled in on upload; Wagtail's getter reads a missing one from storage
+            # once and keeps it.
+            size = document.file_size or document.get_file_size()
+            size_text = filesizeformat(size).strip() if size else ""
+            details_text = (
+                gettext("%(format)s, %(size)s")
+                % {"format": file_format, "size": size_text}
+                if size_text
+                else file_format
+            )
+            label_template = gettext("%(title)s – %(language)s (%(details)s)")
+            details_html = format_html('<span dir="ltr">{}</span>', file_format)
+            if size_text:
+                details_html = mark_safe(  # noqa: S308
+                    conditional_escape(gettext("%(format)s, %(size)s"))
+                    % {
+                        "format": details_html,
+                        "size": format_html("<bdi>{}</bdi>", size_text),
+                    }
+                )
+            links.append(
+                {
+                    "language": code,
+                    "language_name": language,
+                    "url": document.url,
+                    "extension": file_format,
+                    "size": size_text,
+                    "mime_type": mimetypes.guess_type(document.filename)[0] or "",
+                    "label": label_template
+                    % {"title": title, "language": language, "details": details_text},
+                    "label_html": mark_safe(  # noqa: S308
+                        conditional_escape(label_template)
+                        % {
+                            "title": isolate_numbers_html(title),
+                            "language": conditional_escape(language),
+                            "details": details_html,
+                        }
+                    ),
+                }
+            )
+        return links
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -411,9 +459,7 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
         if value["description"]:
             parts.append(wrap(value["description"]))
         for item in self.file_links(value):
-            parts.append(
-                f"- {item['language_name']} ({item['extension']}): {links.absolute(item['url'])}"
-            )
+            parts.append(f"- {item['label']}: {links.absolute(item['url'])}")
         return "\n".join(parts)
 
 

@@ -30,6 +30,16 @@ DEFAULT_CITY_NOTE = gettext_noop(
     "Chicago is a Welcoming City: City agencies do not ask about or share anyone's "
     "immigration status, and City services are open to everyone."
 )
+# Each language's name for readers of another, in our catalogues: Django's Hindi names
+# end in a stray space and its Chinese name for Hindi is 北印度语 (North Indian).
+LANGUAGE_NAME_ENTRIES = (
+    gettext_noop("English"),
+    gettext_noop("Spanish"),
+    gettext_noop("Hindi"),
+    gettext_noop("Simplified Chinese"),
+    gettext_noop("Arabic"),
+    gettext_noop("Polish"),
+)
 
 
 def catalogue_folders() -> dict[str, str]:
@@ -93,6 +103,14 @@ def language_label(code: str) -> str:
     native = dict(settings.LANGUAGES).get(code) or info["name_local"]
     translated = gettext(info["name"])
     return native if native == translated else f"{native} ({translated})"
+
+
+def language_name(code: str) -> str:
+    """The language's name in the active language ("inglés" for a Spanish reader)."""
+    english = settings.LANGUAGE_NAMES_IN_ENGLISH.get(code)
+    if english is None:
+        return dict(settings.LANGUAGES).get(code, code)
+    return gettext(english).strip()
 
 
 def language_choices() -> list[tuple[str, str]]:

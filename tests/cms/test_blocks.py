@@ -187,3 +187,78 @@ def test_each_block_renders_alone_in_each_language(every_block, language):
             assert web.strip(), child.block_type
             assert email.strip(), child.block_type
             assert text.strip(), child.block_type
+
+
+def document_block(title: str, *files: tuple[str, Document]) -> tuple[str, dict]:
+    return (
+        "document",
+        {
+            "title": title,
+            "description": "",
+            "files": [
+                {
+                    "type": "item",
+                    "id": f"f-{i}",
+                    "value": {"language": code, "document": d.pk},
+                }
+                for i, (code, d) in enumerate(files)
+            ],
+        },
+    )
+
+
+def link_names(html: str) -> list[str]:
+    """The accessible name of each link to a document, as a screen reader lists them."""
+    import html as html_module
+    import re
+
+    names = []
+    for inner in re.findall(
+        r'<a href="[^"]*/documents/[^"]*"[^>]*>(.*?)</a>', html, re.S
+    ):
+        names.append(html_module.unescape(re.sub(r"<[^>]+>", "", inner)))
+    return names
+
+
+@pytest.mark.parametrize(
+    ("language", "english", "size"),
+    [
+        ("en", "English", "15\xa0bytes"),
+        ("es", "Inglés", "15\xa0bytes"),
+        ("ar", "الإنجليزية", "15"),
+    ],
+)
+def test_two_documents_in_english_have_links_a_reader_can_tell_apart(
+    client, home_page, tmp_path, settings, language, english, size
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    flyer, toolkit = make_document("flyer-en"), make_document("toolkit-en")
+    bulletin = build_bulletin(
+        title="March bulletin",
+        summary="News",
+        body=[
+            document_block("Resources flyer", ("en", flyer)),
+            document_block("Know your rights toolkit", ("en", toolkit)),
+        ],
+    )
+    page = bulletin
+    if language != "en":
+        page = translate_page(bulletin, language, title=f"Bulletin ({language})")
+    web = client.get(page.url).content.decode()
+    rendered = render_email(bulletin, language=language)
+
+    for where, html in (("web", web), ("e-mail", rendered.html)):
+        names = link_names(html)
+        assert len(names) == 2, where
+        assert len(set(names)) == 2, f"{where}: {names}"
+        for name, title in zip(
+            names, ["Resources flyer", "Know your rights toolkit"], strict=True
+        ):
+            assert title in name, where
+            # Arabic's catalogue writes the name with a shadda; compare without it.
+            assert english in name.replace("\u0651", ""), where
+            assert "PDF" in name, where
+            assert size in name, where
+    assert "English (PDF)" not in web
+    assert "Resources flyer – " in rendered.text
+    assert "Know your rights toolkit – " in rendered.text
