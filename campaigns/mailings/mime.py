@@ -23,7 +23,10 @@ from email import policy
 from email.utils import formatdate
 
 from django.conf import settings
-from django.core.mail.message import forbid_multi_line_headers, sanitize_address
+from django.core.mail import BadHeaderError
+from django.core.mail.message import sanitize_address
+
+from cms.mail.headers import encode_header, encoded_address
 
 from .backends import PLAIN_ADDRESS
 
@@ -58,12 +61,15 @@ def encode_piece(text: str) -> bytes:
 def header_lines(pairs: list[tuple[str, str]]) -> bytes:
     """Header lines for (name, value) pairs, refusing CR/LF as Django's messages do.
 
-    Plain ASCII values are written directly; anything else is encoded and folded by the
-    email package the way Django's message() would.
+    Plain ASCII values are written directly; anything else is encoded by
+    cms.mail.headers (whole grapheme clusters per encoded word) and folded between
+    its words.
     """
     lines = []
     for name, value in pairs:
-        name, value = forbid_multi_line_headers(name, value, "utf-8")
+        if "\n" in value or "\r" in value:
+            raise BadHeaderError(f"Header values can't contain newlines ({name})")
+        value = encode_header(name, value)
         line = f"{name}: {value}"
         if "\n" in value or not line.isascii():
             lines.append(_HEADERS.fold_binary(name, value))
@@ -85,7 +91,7 @@ def address(value: str) -> str:
     """An address for a header and the SMTP envelope, as Django's SMTP backend writes it."""
     if PLAIN_ADDRESS.fullmatch(value):
         return value
-    return sanitize_address(value, "utf-8")
+    return encoded_address(value)
 
 
 def _placeholder_pattern(placeholders: Mapping[str, str]) -> re.Pattern:

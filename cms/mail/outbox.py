@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
 from cms.mail import hygiene
+from cms.mail.headers import encode_message_headers
 
 
 def outbox_dir() -> Path:
@@ -54,6 +55,7 @@ class OutboxBackend(BaseEmailBackend):
             # Write then rename, so a reader never sees half a message.
             partial = folder / f".{name}.part"
             hygiene.finalize(message)
+            encode_message_headers(message)
             _write_private(partial, message.message().as_bytes(linesep="\r\n"))
             os.replace(partial, folder / name)
             sent += 1

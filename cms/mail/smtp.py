@@ -14,6 +14,7 @@ from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
 from django.core.mail.message import sanitize_address
 
 from cms.mail import hygiene
+from cms.mail.headers import encode_message_headers
 
 
 def envelope_sender(message) -> str:
@@ -40,6 +41,7 @@ class EmailBackend(DjangoSmtpBackend):
         if not email_message.recipients():
             return False
         hygiene.finalize(email_message)
+        encode_message_headers(email_message)
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
         sender = sanitize_address(envelope_sender(email_message), encoding)
         recipients = [
