@@ -654,3 +654,19 @@ def test_widget_answers_see_other_to_signers_and_bots_alike(petition):
     )
     assert signer.status_code == 303
     assert counter_value(campaign_id=petition.campaign_id) == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "status"), [("1", "Signed"), ("check", "Check your e-mail")]
+)
+def test_widget_title_says_it_was_signed_as_the_page_does(
+    client, petition, state, status
+):
+    """The widget's thank-you has no script to announce it in its frame; its title
+    says so first, as the petition page's title does."""
+    url = reverse("campaigns:embed", args=[petition.pk])
+    before = client.get(url).content.decode()
+    after = client.get(f"{url}?signed={state}").content.decode()
+    assert f"<title>{petition.title}</title>" in before
+    assert f"<title>{status}: {petition.title}</title>" in after
+    assert 'role="status"' in after
