@@ -102,7 +102,9 @@ def language_label(code: str) -> str:
         return code
     native = dict(settings.LANGUAGES).get(code) or info["name_local"]
     translated = gettext(info["name"])
-    return native if native == translated else f"{native} ({translated})"
+    # Our catalogues write "español" lower-case, for the middle of a sentence.
+    same = native.casefold() == translated.strip().casefold()
+    return native if same else f"{native} ({translated.strip()})"
 
 
 def language_name(code: str) -> str:

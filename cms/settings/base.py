@@ -189,8 +189,10 @@ LANGUAGE_NAMES_IN_ENGLISH = {
 def _admin_language_name(name: str, english: str) -> str:
     from django.utils.translation import gettext
 
-    translated = gettext(english)
-    return name if translated == name else f"{name} ({translated})"
+    translated = gettext(english).strip()
+    return (
+        name if translated.casefold() == name.casefold() else f"{name} ({translated})"
+    )
 
 
 def content_languages(

@@ -256,9 +256,18 @@ def test_two_documents_in_english_have_links_a_reader_can_tell_apart(
         ):
             assert title in name, where
             # Arabic's catalogue writes the name with a shadda; compare without it.
-            assert english in name.replace("\u0651", ""), where
+            assert english.casefold() in name.replace("\u0651", "").casefold(), where
             assert "PDF" in name, where
             assert size in name, where
     assert "English (PDF)" not in web
     assert "Resources flyer – " in rendered.text
     assert "Know your rights toolkit – " in rendered.text
+
+
+def test_a_lower_case_language_name_is_not_repeated_for_staff(monkeypatch):
+    """The catalogues name languages lower-case, for readers' document links
+    ("inglés"); staff's labels still read "Español", not "Español (español)"."""
+    from cms import languages
+
+    monkeypatch.setattr(languages, "gettext", lambda text: {"Spanish": "español"}[text])
+    assert languages.language_label("es") == "Español"
