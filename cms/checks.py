@@ -21,6 +21,7 @@ from django.db import DatabaseError
 
 from cms.languages import catalogue_folders
 
+CHICAGO_SITE_NAME = "Office of New Americans"  # SITE_NAME's default
 NOT_AN_ESP = {"outbox", "smtp", "console"}
 # Names that mean "this machine" or "this private network", never a sending domain.
 LOCAL_NAMES = {"localhost", "localdomain", "local", "internal", "lan", "home", "corp"}
@@ -279,7 +280,7 @@ def _another_city() -> list[str]:
     return [
         f"{name} is {value}"
         for name, value, chicago in (
-            ("SITE_NAME", settings.WAGTAIL_SITE_NAME, "Office of New Americans"),
+            ("SITE_NAME", settings.WAGTAIL_SITE_NAME, CHICAGO_SITE_NAME),
             ("TIME_ZONE", settings.TIME_ZONE, "America/Chicago"),
         )
         if value != chicago
@@ -363,6 +364,30 @@ def check_city_note(app_configs=None, **kwargs):
                 )
             )
     return found
+
+
+@register()
+def check_site_name(app_configs=None, **kwargs):
+    """SITE_NAME_ES, _HI ... name the office in the other languages, SITE_NAME in
+    English and in every language left unset: one set without SITE_NAME leaves the
+    English header, page titles, feeds and e-mails (From line included) naming
+    Chicago's office, and the other languages its catalogue translations; nor does
+    any warning about Chicago's clock, footer or postal address follow, since the
+    deployment still reads as Chicago's."""
+    if not settings.SITE_NAMES or settings.WAGTAIL_SITE_NAME != CHICAGO_SITE_NAME:
+        return []
+    variables = [
+        f"SITE_NAME_{code.upper().replace('-', '_')}" for code in settings.SITE_NAMES
+    ]
+    return [
+        Warning(
+            f"{', '.join(variables)} set without SITE_NAME: the site header, page "
+            "titles, feeds and e-mails in English (and in the languages left unset) "
+            f'name "{CHICAGO_SITE_NAME}", Chicago\'s office.',
+            hint="Set SITE_NAME, the office's name in English.",
+            id="cms.W013",
+        )
+    ]
 
 
 @register()

@@ -196,3 +196,23 @@ def test_another_city_without_its_postal_address_is_warned_of(settings, city):
     footer = confirmation_footer()
     assert "201 W Colfax Ave" in footer
     assert "LaSalle" not in footer
+
+
+def test_a_languages_name_without_site_name_is_warned_of(client, home_page, settings):
+    """Denver set its office's Spanish name and forgot SITE_NAME: its English header
+    and e-mails named Chicago's office, and check said nothing (every other city
+    warning looks at SITE_NAME, still the default)."""
+
+    def site_name_warnings():
+        return [message.msg for message in run_checks() if message.id == "cms.W013"]
+
+    assert site_name_warnings() == [], "Chicago's own deployment"
+    settings.SITE_NAMES = {"es": DENVER_ES, "zh-hans": "丹佛移民和难民事务办公室"}
+    html = client.get("/").content.decode()
+    assert 'class="site-name" href="/">Office of New Americans</a>' in html
+    (warning,) = site_name_warnings()
+    assert warning.startswith("SITE_NAME_ES, SITE_NAME_ZH_HANS set without SITE_NAME")
+    assert "Chicago's office" in warning
+
+    settings.WAGTAIL_SITE_NAME = DENVER
+    assert site_name_warnings() == []
