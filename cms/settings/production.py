@@ -20,6 +20,15 @@ if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 SECRET_KEY = os.environ["SECRET_KEY"]
 
+# A process whose environment forgot DATABASE_URL would otherwise open a SQLite file of
+# its own under VAR_DIR: a web process taking signups no worker ever sees, a worker
+# finding no mailing, migrate making tables nobody reads. SQLite on purpose is named.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL in the environment (postgres://user:password@host:5432/name; "
+        "a SQLite file on purpose: DATABASE_URL=sqlite:////absolute/path/db.sqlite3)."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)

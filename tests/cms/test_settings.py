@@ -106,7 +106,8 @@ def production_env(tmp_path, **extra) -> dict[str, str]:
         FIELD_ENCRYPTION_KEYS="m0pF1WXh3g8kq0yq8QHc0kC8e7q2d1Vx6Kz3QbqZb4E",
         LOOKUP_HASH_KEY="2mBq7Yv9pL1sX4cN8rT0wZ6uH3jK5fD2",
         ALLOWED_HOSTS="ona.example.org",
-        **extra,
+        # Production names its database; a SQLite file here, on purpose.
+        **{"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **extra},
     )
 
 
@@ -183,8 +184,12 @@ def test_a_missing_secret_stops_every_process_with_its_message_not_a_traceback(
         BASE_URL="https://ona.example.org",
         RATE_LIMIT_SIGNUP_PER_CLIENT="300 per 10 minutes",
     )
+    # A process whose environment forgot DATABASE_URL ran on a SQLite file of its own.
+    without_database = production_env(tmp_path, BASE_URL="https://ona.example.org")
+    del without_database["DATABASE_URL"]
     cases = [
         (without_secret, "Set SECRET_KEY in the environment."),
+        (without_database, "Set DATABASE_URL in the environment"),
         (bad_rate, "RATE_LIMIT_SIGNUP_PER_CLIENT: '300 per 10 minutes' is not a rate"),
     ]
     for env, message in cases:

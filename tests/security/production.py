@@ -37,6 +37,8 @@ def production_overrides() -> dict:
         "SECRET_KEY": "production-probe-" + "k" * 40,
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "LOOKUP_HASH_KEY": settings.LOOKUP_HASH_KEY,
+        # Production insists on one (DATABASES stays the test run's, in KEEP).
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or "sqlite:///unused.sqlite3",
     }
     # cms.settings.base is imported once, under the test environment: give it the
     # keys production insists on, as the environment would.
