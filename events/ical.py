@@ -20,7 +20,6 @@ from wagtail.rich_text import expand_db_html
 from cms.email.text import Links
 from cms.languages import localized_url
 
-PRODID = "-//Office of New Americans//Events//EN"
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "div", "br")
 
 
@@ -123,7 +122,7 @@ def event_component(
 
 def _calendar(method: str, events: list, *, name: str | None = None) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", settings.ICAL_PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)

@@ -56,11 +56,12 @@ def organisational(domain: str) -> str:
 def sending_domain(
     *,
     sending_ips: list[str] = (),
-    dkim_selector: str = "ona",
+    dkim_selector: str = "",
     dmarc_policy: str = "none",
     dmarc_reports: str = "",
 ) -> SendingDomain:
     """The records to publish for the configured sender, and what looks wrong."""
+    dkim_selector = dkim_selector or settings.DKIM_SELECTOR
     provider = settings.EMAIL_PROVIDER
     from_domain = domain_of(settings.DEFAULT_FROM_EMAIL)
     bounce = settings.BOUNCE_ADDRESS

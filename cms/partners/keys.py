@@ -1,11 +1,14 @@
 """Partner API keys: created by staff, shown once, stored as a keyed hash, revocable.
 
-A key reads ``ona_<prefix>_<secret>``. The prefix finds the row; only a keyed hash of
-the whole key is stored, so a copy of the database holds no usable key.
+A key reads ``<PARTNER_API_KEY_PREFIX>_<prefix>_<secret>`` (``ona_...`` by default). The
+prefix finds the row; only a keyed hash of the whole key is stored, so a copy of the
+database holds no usable key. A key made under an earlier PARTNER_API_KEY_PREFIX still
+opens: its hash covers the start it was made with.
 """
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -22,7 +25,7 @@ from subscribers.selectors import lists_user_can
 
 from .models import Action, ApiKey
 
-TOKEN_PREFIX = "ona"  # noqa: S105 (the visible start of every key, not a secret)
+_START = re.compile(r"[a-z0-9]{1,16}")
 # last_used_at is written at most this often per key, not once per request.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
@@ -34,7 +37,12 @@ def _digest(token: str) -> str:
 
 def _parse(token: str) -> tuple[str, str] | None:
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+    if (
+        len(parts) != 3
+        or not _START.fullmatch(parts[0])
+        or not parts[1]
+        or not parts[2]
+    ):
         return None
     return parts[1], parts[2]
 
@@ -94,7 +102,8 @@ def create_api_key(
     if not user.has_perm("partners.add_apikey"):
         raise PermissionDenied
     prefix = secrets.token_hex(6)
-    token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    start = settings.PARTNER_API_KEY_PREFIX
+    token = f"{start}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
         name=name,
         partner=partner,

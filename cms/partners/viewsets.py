@@ -1,6 +1,7 @@
 """Admin screens: partner keys (shown once, revocable), webhook endpoints (secret shown
 once), the delivery log with "resend", and the log of personal-data reads."""
 
+from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -72,7 +73,9 @@ class ApiKeyViewSet(ModelViewSet):
         ),
         Column("partner", label=_("Partner")),
         Column(
-            "prefix", label=_("Key starts"), accessor=lambda key: f"ona_{key.prefix}_…"
+            "prefix",
+            label=_("Key starts"),
+            accessor=lambda key: f"{settings.PARTNER_API_KEY_PREFIX}_{key.prefix}_…",
         ),
         Column(
             "actions",

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything variable comes from the environment."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -263,6 +264,8 @@ SITE_NAMES = {
     for code, name in env_per_language("SITE_NAME", [c for c, _n in LANGUAGES]).items()
     if code != LANGUAGE_CODE
 }
+# The product identifier of every .ics file (calendar feeds, invitations).
+ICAL_PRODID = env_str("ICAL_PRODID", f"-//{WAGTAIL_SITE_NAME}//Events//EN")
 # Absolute links in e-mails and admin notifications start with this. BASE_URL keeps
 # what the environment said (empty when unset), for the deploy checks (cms/checks.py).
 BASE_URL = env_str("BASE_URL").strip().rstrip("/")
@@ -602,6 +605,8 @@ EMAIL_HELO_NAME = env_str("EMAIL_HELO_NAME") or helo_name_for(WAGTAILADMIN_BASE_
 # pop3s://user:password@host) is read by a beat task every BOUNCE_MAILBOX_INTERVAL
 # seconds, and hard bounces and complaints suppress the address.
 BOUNCE_ADDRESS = env_str("BOUNCE_ADDRESS")
+# The DKIM selector check_sending_domain prints records for (--dkim-selector overrides).
+DKIM_SELECTOR = env_str("DKIM_SELECTOR", "ona")
 BOUNCE_MAILBOX_URL = env_str("BOUNCE_MAILBOX_URL")
 BOUNCE_MAILBOX_INTERVAL = env_float("BOUNCE_MAILBOX_INTERVAL", 300)
 BOUNCE_MAILBOX_BATCH = env_int("BOUNCE_MAILBOX_BATCH", 200)
@@ -700,6 +705,17 @@ if SENTRY_DSN:
 # --- Partner API, outgoing webhooks and embeds (issue 19) ----------------------------
 # /api/v1/ (cms/partners): keys per partner, idempotent POSTs, Standard Webhooks out.
 INSTALLED_APPS += ["ninja", "cms.partners"]
+# The visible start of every new key (<prefix>_<row>_<secret>): another city's own
+# name, so a key found in a paste or a repository is recognised as its own. Keys made
+# under an earlier prefix keep working (the keyed hash covers the whole key).
+PARTNER_API_KEY_PREFIX = env_str("PARTNER_API_KEY_PREFIX", "ona")
+if not re.fullmatch(r"[a-z0-9]{1,16}", PARTNER_API_KEY_PREFIX):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"PARTNER_API_KEY_PREFIX: {PARTNER_API_KEY_PREFIX!r} is not 1 to 16 lower-case "
+        "letters and digits (e.g. houston)."
+    )
 # Requests per minute per API key, unless staff set the key's own limit.
 PARTNER_API_RATE_PER_MINUTE = env_int("PARTNER_API_RATE_PER_MINUTE", 600)
 # Failed authentications per client address per minute (keys are long and random:

@@ -58,3 +58,20 @@ def test_a_foreign_return_path_domain_is_flagged(settings):
     settings.EMAIL_HELO_NAME = "mail.ona.example.org"
     output = run(sending_ip=["198.51.100.7"])
     assert "SPF will not align for DMARC" in output
+
+
+def test_the_dkim_selector_follows_the_setting(settings):
+    """Houston's relay signs with s=houston: the records printed named ona._domainkey
+    unless every run said --dkim-selector; DKIM_SELECTOR now sets the default."""
+    settings.EMAIL_PROVIDER = "smtp"
+    settings.DEFAULT_FROM_EMAIL = "Houston ONA <news@houston.example.org>"
+    settings.BOUNCE_ADDRESS = "bounces@houston.example.org"
+    settings.EMAIL_HELO_NAME = "mail.houston.example.org"
+    assert "ona._domainkey.houston.example.org.\tTXT" in run()
+
+    settings.DKIM_SELECTOR = "houston"
+    output = run()
+    assert "houston._domainkey.houston.example.org.\tTXT" in output
+    assert "ona._domainkey" not in output
+    assert "s=houston" in output
+    assert "may2027._domainkey." in run(dkim_selector="may2027")

@@ -1,11 +1,14 @@
 """iCalendar output parses with the icalendar library and round-trips UID, SEQUENCE, STATUS."""
 
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
+from tests.cms.test_settings import ROOT, bare_env
 from tests.factories import build_event, build_event_index, translate_page
 from tests.languages import LANGUAGES
 
@@ -353,3 +356,39 @@ def test_an_old_translation_revision_cannot_bring_back_the_old_time(client, home
     translated = vevents(parse(client.get(spanish.url + "ical/")))[0]
     assert english.decoded("DTSTART") == translated.decoded("DTSTART")
     assert int(english["SEQUENCE"]) == int(translated["SEQUENCE"]) == 1
+
+
+def test_the_product_identifier_names_this_deployments_office(
+    client, home_page, settings, tmp_path
+):
+    """Houston's calendar files said they came from '-//Office of New Americans//',
+    Chicago's office: PRODID follows SITE_NAME, or ICAL_PRODID when set."""
+    start = datetime(2027, 2, 1, 16, 30, tzinfo=CHICAGO)
+    event = build_event(title="Lobby day", start=start, end=start + timedelta(hours=1))
+    calendar = parse(client.get(event.url + "ical/"))
+    assert str(calendar["PRODID"]) == "-//Office of New Americans//Events//EN"
+
+    settings.ICAL_PRODID = "-//City of Houston//Welcoming Houston//EN"
+    for url in (event.url + "ical/", event.get_parent().url + "feed/"):
+        assert str(parse(client.get(url))["PRODID"]) == settings.ICAL_PRODID, url
+
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); "
+            "print(settings.ICAL_PRODID)",
+        ],
+        cwd=ROOT,
+        env=bare_env(
+            DJANGO_SETTINGS_MODULE="cms.settings.dev",
+            VAR_DIR=str(tmp_path),
+            SITE_NAME="Houston Office of New Americans",
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.splitlines()[-1] == (
+        "-//Houston Office of New Americans//Events//EN"
+    )

@@ -19,7 +19,9 @@ class Command(BaseCommand):
             default=[],
             help="public address the SMTP relay sends from (repeat for several)",
         )
-        parser.add_argument("--dkim-selector", default="ona")
+        parser.add_argument(
+            "--dkim-selector", default="", help="default: DKIM_SELECTOR (ona)"
+        )
         parser.add_argument(
             "--dmarc-policy", default="none", choices=["none", "quarantine", "reject"]
         )

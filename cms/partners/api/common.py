@@ -48,7 +48,7 @@ class RateLimited(Exception):
 
 
 class PartnerKeyAuth(HttpBearer):
-    """``Authorization: Bearer ona_...``; answers in the partner's Accept-Language."""
+    """``Authorization: Bearer <PARTNER_API_KEY_PREFIX>_...``; answers in the partner's Accept-Language."""
 
     def authenticate(self, request, token: str) -> ApiKey | None:
         # The API has no language prefix, so LocaleMiddleware chose English: partners
