@@ -7,7 +7,7 @@ rate limited or was a bot, so nobody can learn who signed.
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +27,7 @@ from cms import ratelimit
 from cms.embed import allow_framing_by, refuse_posts_from_other_sites
 from cms.languages import LANGUAGE_CODES, localized_url, reader_language
 from cms.private_links import not_indexed
+from cms.redirects import see_other
 from cms.routing import public_pages, refuse_restricted
 
 SIGNED_STATES = {"1", "check", "verified"}
@@ -147,10 +148,8 @@ def _sign(
     else:
         base = _page_path(page)
     thanks = "check" if page.require_verification else "1"
-    done = HttpResponseRedirect(f"{base}?signed={thanks}#signed")
-    if embed:
-        # See Other, as the subscriber forms answer: the thanks are fetched with GET.
-        done.status_code = 303
+    # See Other, as every public form answers: the thanks are fetched with GET.
+    done = see_other(f"{base}?signed={thanks}#signed")
 
     if not _limit_allows(request, "client", ratelimit.client_allowed, request):
         message = _(
@@ -310,7 +309,7 @@ def verify_signature(request, token: str):
         if request.method == "POST":
             petitions.verify_signature(signature_id=signature.pk)
             if page is not None and page.live:
-                return HttpResponseRedirect(
+                return see_other(
                     f"{localized_url(page, signature.language)}?signed=verified#signed"
                 )
             response = TemplateResponse(

@@ -10,7 +10,6 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from cms import ratelimit
 from cms.languages import localized_url, reader_language
 from cms.page_cache import mark_cacheable
 from cms.private_links import NOINDEX
+from cms.redirects import see_other
 from cms.routing import refuse_restricted
 from events import selectors
 from events.forms import RsvpForm, is_bot
@@ -124,7 +124,7 @@ def _rsvp(
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
 
     def sent():
-        return redirect(thanks_url(canonical))
+        return see_other(thanks_url(canonical))
 
     full = refused_for_good = False
     # Why the event takes no RSVPs at all (cancelled, closed...): said instead of the
@@ -328,7 +328,7 @@ def rsvp_cancel_view(request, event, token: str):
             cancel_rsvp(rsvp_id=rsvp.pk)
         except ValidationError as error:
             return _cancel_page(request, event, status=410, error=error.messages[0])
-        return redirect(request.path)
+        return see_other(request.path)
     # "Your place goes to the next person on the waitlist" only when someone waits.
     someone_waiting = Rsvp.objects.filter(
         event=canonical, status=Rsvp.Status.WAITLISTED
@@ -389,7 +389,7 @@ def rsvp_confirm_view(request, event, token: str):
             confirm_rsvp(rsvp_id=rsvp.pk)
         except ValidationError as error:
             return _confirm_page(request, event, status=410, error=error.messages[0])
-        return redirect(request.path)
+        return see_other(request.path)
     # Said before the button, as the POST would say it.
     if timezone.now() >= rsvp.confirm_by(canonical):
         return _confirm_page(request, event, status=410, error=EXPIRED)

@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from cms import ratelimit
 from cms.embed import allow_framing_by, refuse_posts_from_other_sites
 from cms.private_links import not_indexed
+from cms.redirects import see_other
 from cms.routing import public_pages, refuse_restricted
 
 from . import services, tokens
@@ -31,14 +32,6 @@ from .forms import (
     SignupForm,
 )
 from .models import SignupPage, Subscriber, Subscription
-
-
-def _see_other(url: str) -> HttpResponse:
-    """Post/Redirect/Get: back and reload show the result, not the form posted again
-    (or the browser's ERR_CACHE_MISS)."""
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
@@ -274,7 +267,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             # reader switched this page to before pressing the button.
             language=translation.get_language(),
         )
-        return _see_other(request.get_full_path())
+        return see_other(request.get_full_path())
     statuses = set(
         subscriber.subscriptions.filter(mailing_list_id__in=list_ids).values_list(
             "status", flat=True
@@ -337,7 +330,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
         if request.POST.get("from_page"):
             # Our page's button; a mail client's RFC 8058 POST gets the page itself.
-            return _see_other(_with_query(request, done="1"))
+            return see_other(_with_query(request, done="1"))
         context["done"] = True
     elif request.GET.get("done"):
         # "done" says nothing about the subscriber: the same text whoever asks.
@@ -468,7 +461,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             if _url_language(request) not in ("", form.cleaned_data["language"]):
                 # The address says another language, which would win on a reload or
                 # a bookmark: move to the chosen language's own address.
-                return _see_other(_saved_preferences_url(token, accepted))
+                return see_other(_saved_preferences_url(token, accepted))
             notice, join_page = _saved_notice(accepted)
             subscriber.refresh_from_db()
             form = _preferences_form(subscriber)
@@ -484,7 +477,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         erase_form = EraseForm(request.POST)
         if erase_form.is_valid():
             services.erase_subscriber(subscriber_id=subscriber.pk)
-            return _see_other(_in_reader_language(reverse("subscribers:erased")))
+            return see_other(_in_reader_language(reverse("subscribers:erased")))
         status = 400
     elif request.method == "POST":
         return _message(

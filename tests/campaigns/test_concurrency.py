@@ -109,7 +109,7 @@ def test_burst_of_signers_counts_exactly_and_announces_each_milestone_once(
             thread.join(timeout=180)
 
         assert errors == []
-        assert statuses == [302] * REQUESTS
+        assert statuses == [303] * REQUESTS
         wait_for(
             lambda: len(outbox.list_messages()) >= 2,
             timeout=90,

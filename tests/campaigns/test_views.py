@@ -55,7 +55,7 @@ def test_page_shows_target_statement_count_goal_and_form(client, petition):
 
 def test_signing_redirects_to_thanks_with_share_links_and_counts(client, petition):
     response = post(client, petition)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{petition.url}?signed=1#signed"
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
@@ -77,7 +77,7 @@ def test_signing_redirects_to_thanks_with_share_links_and_counts(client, petitio
 
 def test_posting_to_the_page_itself_signs_too(client, petition):
     response = client.post(petition.url, VALID)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{petition.url}?signed=1#signed"
     assert client.post(petition.url, {**VALID, "email": "x"}).status_code == 400
     assert counter_value(campaign_id=petition.campaign_id) == 1
@@ -100,7 +100,7 @@ def test_a_restricted_petition_takes_no_signature_but_from_readers_it_admits(
     store nothing, also for a process that kept the public petition; a signed-in
     reader signs on the page's form as before; made public again, everybody can."""
     translate_page(petition, "es", title="El odio no tiene lugar en Chicago")
-    assert post(client, petition).status_code == 302  # this process keeps a copy
+    assert post(client, petition).status_code == 303  # this process keeps a copy
     embed = reverse("campaigns:embed", args=[petition.pk])
     token = (
         EmbeddedPetitionForm(campaign=petition.campaign, page_id=petition.pk)
@@ -121,11 +121,11 @@ def test_a_restricted_petition_takes_no_signature_but_from_readers_it_admits(
 
     member = Client()
     member.force_login(SuperuserFactory(username="member"))
-    assert post(member, petition, email="d@example.org").status_code == 302
+    assert post(member, petition, email="d@example.org").status_code == 303
     assert Signature.objects.count() == 2
 
     restriction.delete()
-    assert post(client, petition, email="e@example.org").status_code == 302
+    assert post(client, petition, email="e@example.org").status_code == 303
     assert client.get(embed).status_code == 200
     assert Signature.objects.count() == 3
 
@@ -148,9 +148,9 @@ def test_an_unpublish_in_another_process_stops_signatures_on_the_next_request(
     the shared token a new value, and the next signature here is refused."""
     from campaigns.models import PetitionPage
 
-    assert post(client, petition).status_code == 302
+    assert post(client, petition).status_code == 303
     PetitionPage.objects.filter(pk=petition.pk).update(live=False)  # no signal here
-    assert post(client, petition, email="b@example.org").status_code == 302
+    assert post(client, petition, email="b@example.org").status_code == 303
     another_process_changed_petitions()
     assert post(client, petition, email="c@example.org").status_code == 404
     assert post(client, petition, email="c@example.org", website="bot").status_code == (
@@ -167,11 +167,11 @@ def test_a_signature_on_a_stale_copy_follows_the_petition_as_it_is_now(
     statement on PostgreSQL) and is stored pending, not counted."""
     from campaigns.models import PetitionPage
 
-    assert post(client, petition).status_code == 302
+    assert post(client, petition).status_code == 303
     PetitionPage.objects.filter(pk=petition.pk).update(require_verification=True)
     another_process_changed_petitions()
     response = post(client, petition, email="b@example.org")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "signed=check" in response["Location"]
     assert list(Signature.objects.order_by("pk").values_list("status", flat=True)) == [
         Signature.Status.VERIFIED,
@@ -187,10 +187,10 @@ def test_a_signature_retried_on_a_fresh_copy_takes_the_limits_once(
     same attempt, so the client's and the address's allowance are taken once."""
     rate_limit("petition.client", "2/10m")
     rate_limit("petition.address", "1/10m")
-    assert post(client, petition).status_code == 302
+    assert post(client, petition).status_code == 303
     another_process_changed_petitions()
     response = post(client, petition, email="b@example.org")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert Signature.objects.count() == 2
     assert counter_value(campaign_id=petition.campaign_id) == 2
     # Both allowances are now used up, once each.
@@ -208,7 +208,7 @@ def test_a_burst_signs_on_the_copy_without_reading_the_token_first(client, petit
     post(client, petition)
     with CaptureQueriesContext(connection) as queries:
         response = post(client, petition, email="b@example.org")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert [query["sql"] for query in queries.captured_queries] == []
     assert counter_value(campaign_id=petition.campaign_id) == 2
 
@@ -243,7 +243,7 @@ def test_signing_again_answers_exactly_the_same_and_counts_once(client, petition
         "KATARZYNA.NOWAK@EXAMPLE.ORG",
         "katarzyna.nowak@\uff45xample.org",
     ):
-        assert post(client, petition, email=look_alike).status_code == 302
+        assert post(client, petition, email=look_alike).status_code == 303
     assert Signature.objects.count() == 1
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
@@ -307,7 +307,7 @@ def test_bad_input_message_is_in_the_pages_language(client, petition):
 
 def test_honeypot_gets_the_same_answer_and_stores_nothing(client, petition):
     response = post(client, petition, website="http://spam.example")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{petition.url}?signed=1#signed"
     assert Signature.objects.count() == 0
 
@@ -345,20 +345,20 @@ def test_post_with_csrf_token_is_accepted(petition):
     client.get(petition.url)
     token = client.cookies["csrftoken"].value
     response = client.post(sign_url(petition), {**VALID, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert Signature.objects.count() == 1
 
 
 def test_rate_limit_per_client_answers_429_in_words(client, petition, rate_limit):
     rate_limit("petition.client", "3/10m")
     for index in range(3):
-        assert post(client, petition, email=f"p{index}@example.org").status_code == 302
+        assert post(client, petition, email=f"p{index}@example.org").status_code == 303
     response = post(client, petition, email="p9@example.org")
     assert response.status_code == 429
     assert "Too many signatures from this connection" in response.content.decode()
     assert Signature.objects.count() == 3
     other = Client(REMOTE_ADDR="203.0.113.9")
-    assert post(other, petition, email="p9@example.org").status_code == 302
+    assert post(other, petition, email="p9@example.org").status_code == 303
 
 
 def test_rate_limit_per_address_is_silent(
@@ -378,7 +378,7 @@ def test_rate_limit_per_address_is_silent(
             ]
     finally:
         del send_signature_verification_task.delay
-    assert {r.status_code for r in responses} == {302}
+    assert {r.status_code for r in responses} == {303}
     assert {r["Location"] for r in responses} == {f"{petition.url}?signed=check#signed"}
     assert Signature.objects.count() == 1
     assert len(sent) == 1
@@ -441,7 +441,7 @@ def test_verify_link_asks_then_counts_once(client, petition):
     assert counter_value(campaign_id=petition.campaign_id) == 0, "GET changes nothing"
 
     done = client.post(url)
-    assert done.status_code == 302
+    assert done.status_code == 303
     # The Polish signer stays under /pl/ though the petition is not translated.
     assert done["Location"] == f"/pl{petition.url}?signed=verified#signed"
     client.post(url)

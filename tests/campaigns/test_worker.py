@@ -29,7 +29,7 @@ def test_crossing_a_threshold_over_http_mails_the_leads_through_the_worker(
                 petition.url,
                 {"name": "Ana Signer", "email": f"w{index}@example.org"},
             )
-            assert response.status_code == 302
+            assert response.status_code == 303
         (name,) = wait_for(
             outbox.list_messages, timeout=90, what="the milestone e-mail"
         )

@@ -205,7 +205,7 @@ def test_a_signature_through_the_lean_chain(home_page, rate_limit, lean_requests
     assert Signature.objects.count() == 0
 
     signed = post_form(sign, fields, cookies, token)
-    assert signed.status_code == 302
+    assert signed.status_code == 303
     assert signed.headers["location"].endswith("?signed=1#signed")
     assert signed.headers["x-content-type-options"] == "nosniff"
     assert "set-cookie" not in signed.headers  # no session, no messages
@@ -237,7 +237,7 @@ def test_an_rsvp_in_spanish_through_the_lean_chain(
 
     assert post_form(rsvp, fields, cookies).status_code == 403
     answer = post_form(rsvp, fields, cookies, token)
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert answer.headers["location"] == f"/es{event.url}rsvp/?sent=1"
     assert answer.headers["content-language"] == "es"
     stored = Rsvp.objects.get()
@@ -285,7 +285,7 @@ def test_a_password_protected_event_takes_rsvps_only_once_unlocked(
     assert unlocked.status_code == 302
     cookies["sessionid"] = unlocked.cookies["sessionid"].value
     answer = post_form(rsvp, fields, cookies, token)
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert Rsvp.objects.count() == 1
     assert lean_requests == [rsvp, rsvp]
 

@@ -303,7 +303,7 @@ def test_an_rsvp_changes_the_places_left_on_the_next_request(
             f"/_events/{event.pk}/rsvp/",
             {"name": "Ana", "email": "ana@example.org", "website": ""},
         )
-    assert answer.status_code == 302
+    assert answer.status_code == 303
 
     places = reader.get(places_url)
     assert places["X-Page-Cache"] == "hit", "re-rendered by the RSVP's request"
@@ -337,7 +337,7 @@ def test_the_thank_you_page_after_an_rsvp_is_cached_until_the_event_changes(
             )
 
     answer = rsvp("ana@example.org")
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     sent_url = answer["Location"]
     # Under the event's own page in the reader's language, not an internal URL.
     assert sent_url == f"/es{event.url}rsvp/?sent=1"
@@ -514,7 +514,7 @@ def rsvp_on_hold(event, email: str, capture):
             f"/_events/{event.pk}/rsvp/",
             {"name": "Guest", "email": email, "website": ""},
         )
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     return steps
 
 

@@ -140,9 +140,9 @@ def test_signing_counts_reaches_milestones_once_and_erase_takes_one_off(home_pag
     petition = build_petition_page(home_page, campaign)
     client = Client()
 
-    assert sign(client, petition, "ana.morales@example.org").status_code == 302
-    assert sign(client, petition, "li.wei@example.org", "Li Wei").status_code == 302
-    assert sign(client, petition, "ANA.morales@example.org").status_code == 302
+    assert sign(client, petition, "ana.morales@example.org").status_code == 303
+    assert sign(client, petition, "li.wei@example.org", "Li Wei").status_code == 303
+    assert sign(client, petition, "ANA.morales@example.org").status_code == 303
     assert counter_value(campaign_id=campaign.pk) == 2
     assert sorted(
         Milestone.objects.filter(campaign=campaign).values_list("threshold", flat=True)
@@ -179,7 +179,7 @@ def test_a_mailbox_signs_once_whatever_its_tag(home_page):
     petition = build_petition_page(home_page, campaign)
     client = Client()
 
-    assert sign(client, petition, "ana+1@example.org").status_code == 302
+    assert sign(client, petition, "ana+1@example.org").status_code == 303
     repeats = [
         sign(client, petition, email)
         for email in ("ana+2@example.org", "ANA@example.org", "ana+@example.org")
@@ -204,7 +204,7 @@ def test_a_mailbox_signs_once_whatever_its_tag(home_page):
         )
     # Another petition is another count: the mailbox signs it too.
     other = build_petition_page(home_page, CampaignFactory())
-    assert sign(client, other, "ana+3@example.org").status_code == 302
+    assert sign(client, other, "ana+3@example.org").status_code == 303
     assert counter_value(campaign_id=other.campaign_id) == 1
 
 
@@ -213,8 +213,8 @@ def test_a_verified_signature_counts_once(home_page, outbox_dir):
     petition = build_petition_page(home_page, campaign, require_verification=True)
     client = Client()
 
-    assert sign(client, petition, "omar@example.org").status_code == 302
-    assert sign(client, petition, "omar@example.org").status_code == 302
+    assert sign(client, petition, "omar@example.org").status_code == 303
+    assert sign(client, petition, "omar@example.org").status_code == 303
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.PENDING
     assert counter_value(campaign_id=campaign.pk) == 0
@@ -223,8 +223,8 @@ def test_a_verified_signature_counts_once(home_page, outbox_dir):
         "campaigns:verify_signature",
         args=[verification_token(signature_id=signature.pk)],
     )
-    assert client.post(url).status_code in (200, 302)
-    assert client.post(url).status_code in (200, 302)
+    assert client.post(url).status_code in (200, 303)
+    assert client.post(url).status_code in (200, 303)
     assert counter_value(campaign_id=campaign.pk) == 1
     assert Milestone.objects.filter(campaign=campaign, threshold=1).count() == 1
 
@@ -279,7 +279,7 @@ def test_an_rsvp_past_capacity_is_waitlisted(home_page):
         response = client.post(
             event.url + "rsvp/", {"name": "Ana", "email": email, "website": ""}
         )
-        assert response.status_code == 302
+        assert response.status_code == 303
     assert sorted(Rsvp.objects.values_list("status", flat=True)) == sorted(
         [Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
     )

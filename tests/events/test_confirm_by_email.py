@@ -75,7 +75,7 @@ def test_the_form_stores_a_pending_rsvp_that_holds_no_place(home_page, sender_qu
     client = Client(enforce_csrf_checks=False)
     response = form_post(client, event, "ana@example.org")
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     guest = Rsvp.objects.get()
     assert guest.status == Rsvp.Status.PENDING
     assert confirmed_count(event.pk) == 0
@@ -115,7 +115,7 @@ def test_confirming_takes_a_place_and_sends_the_confirmation(home_page, sender_q
     assert client.post(path).status_code == 403, "CSRF"
 
     done = press(client, path)
-    assert done.status_code == 302
+    assert done.status_code == 303
     assert Rsvp.objects.get(pk=guest.pk).status == "confirmed"
     assert event.places_left() == 1
     shown = client.get(path)
@@ -143,7 +143,7 @@ def test_confirming_when_full_goes_to_the_waitlist_and_says_so(
 
     client = Client()
     done = press(client, confirm_path(ana.pk))
-    assert done.status_code == 302
+    assert done.status_code == 303
     assert Rsvp.objects.get(pk=ana.pk).status == "waitlisted"
     assert "you are on the waitlist" in client.get(done["Location"]).content.decode()
     assert confirmed_count(event.pk) == 1
@@ -178,7 +178,7 @@ def test_a_double_tap_confirms_once(home_page, sender_queued):
     first = client.post(path, {"csrfmiddlewaretoken": token})
     second = client.post(path, {"csrfmiddlewaretoken": token})
 
-    assert first.status_code == 302
+    assert first.status_code == 303
     assert second.status_code == 200
     assert "Your place is confirmed" in second.content.decode()
     assert confirm_rsvp(rsvp_id=guest.pk).status == "confirmed"
@@ -258,7 +258,7 @@ def test_made_up_addresses_cannot_fill_the_event(home_page, sender_queued):
     client = Client()
     # The attacker-tester's script: 40 made-up addresses from one client.
     for n in range(40):
-        assert form_post(client, event, f"nobody{n}@made-up.example").status_code == 302
+        assert form_post(client, event, f"nobody{n}@made-up.example").status_code == 303
     assert Rsvp.objects.filter(status="pending").count() == 40
     assert confirmed_count(event.pk) == 0
     assert event.places_left() == 3
@@ -267,7 +267,7 @@ def test_made_up_addresses_cannot_fill_the_event(home_page, sender_queued):
     # A real guest still gets a place: they can open the link.
     form_post(Client(), event, "real@example.org")
     real = Rsvp.objects.get(email_hash=crypto.lookup_hash("real@example.org"))
-    assert press(Client(), confirm_path(real.pk)).status_code == 302
+    assert press(Client(), confirm_path(real.pk)).status_code == 303
     assert Rsvp.objects.get(pk=real.pk).status == "confirmed"
     assert event.places_left() == 2
 
@@ -290,7 +290,7 @@ def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(
             "confirmed@example.org",
         )
     ]
-    assert {answer.status_code for answer in answers} == {302}
+    assert {answer.status_code for answer in answers} == {303}
     assert len({answer["Location"] for answer in answers}) == 1
     page = client.get(answers[0]["Location"]).content.decode()
     assert "Sprawdź skrzynkę e-mail, aby potwierdzić swoje miejsce" in page
@@ -429,7 +429,7 @@ def test_with_the_option_off_a_crowds_rsvp_costs_what_it_did(
     client = Client()
     assert client.get(f"/_events/{event.pk}/places/").status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        assert form_post(client, event, "ana@example.org").status_code == 302
+        assert form_post(client, event, "ana@example.org").status_code == 303
     # (Others listen to the confirmed RSVP, the partner webhooks among them: their
     # queries are theirs, and come after the claim.)
     events_tables = [query["sql"] for query in queries if '"events_' in query["sql"]]

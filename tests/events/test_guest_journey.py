@@ -75,7 +75,7 @@ def rsvp_by_form(visitor, page, name, email) -> None:
             "csrfmiddlewaretoken": form.cookies["csrftoken"].value,
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     visitor.get(response["Location"])
 
 

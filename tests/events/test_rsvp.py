@@ -57,7 +57,7 @@ def test_rsvp_confirms_and_emails_the_hidden_address(
 
     assert "12 Quiet St" not in page
     assert "The address is sent to people who RSVP." in page
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].endswith("rsvp/?sent=1")
     assert rsvp.status == Rsvp.Status.CONFIRMED
     assert rsvp.email == "ana@example.org"
@@ -202,7 +202,7 @@ def test_same_answer_for_a_known_address_and_no_duplicate(client, home_page):
     event = rsvp_event()
     first = post(client, event, email="Ana@Example.org")
     second = post(client, event, email="ana@example.org")
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 303
     assert first["Location"] == second["Location"]
     assert Rsvp.objects.count() == 1
 
@@ -210,7 +210,7 @@ def test_same_answer_for_a_known_address_and_no_duplicate(client, home_page):
 def test_honeypot_pretends_success_and_writes_nothing(client, home_page):
     event = rsvp_event()
     response = post(client, event, website="http://spam.example")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert not Rsvp.objects.exists()
 
 
@@ -233,7 +233,7 @@ def test_csrf_is_enforced(home_page):
     assert form.status_code == 200
     token = form.cookies["csrftoken"].value
     response = post(client, event, csrfmiddlewaretoken=token)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert Rsvp.objects.count() == 1
 
 
@@ -241,7 +241,7 @@ def test_rate_limit_answers_429(client, home_page, rate_limit):
     rate_limit("rsvp.client", "10/1h")
     event = rsvp_event()
     for n in range(10):
-        assert post(client, event, email=f"p{n}@example.org").status_code == 302
+        assert post(client, event, email=f"p{n}@example.org").status_code == 303
     response = post(client, event, email="eleventh@example.org")
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
@@ -261,7 +261,7 @@ def test_a_refused_rsvp_leaves_the_address_its_confirmation_email(
 
     Rsvp.objects.all().delete()  # a place frees up: Ana's allowance is still there
     with django_capture_on_commit_callbacks() as callbacks:
-        assert post(client, event, email="ana@example.org").status_code == 302
+        assert post(client, event, email="ana@example.org").status_code == 303
 
     assert len(callbacks) == 2, "places purge and the confirmation task"
     assert not rsvp_mail_allowed("ana@example.org", event), "used up now"
@@ -294,7 +294,7 @@ def test_a_guest_who_had_other_mail_today_still_gets_the_confirmation(
     first, second = rsvp_event(title="Rally"), rsvp_event(title="Lobby day")
 
     for event in (first, second):
-        assert post(client, event, email="layla@example.org").status_code == 302
+        assert post(client, event, email="layla@example.org").status_code == 303
 
     owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
     assert sorted(owed.values_list("rsvp__event_id", flat=True)) == sorted(
@@ -314,7 +314,7 @@ def test_one_mailbox_gets_a_few_rsvp_emails_a_day_across_events(
     events = [rsvp_event(title=f"Vigil {number}") for number in range(5)]
     answers = [post(client, event, email="victim@example.org") for event in events]
 
-    assert [answer.status_code for answer in answers] == [302] * 5
+    assert [answer.status_code for answer in answers] == [303] * 5
     assert {answer["Location"].rsplit("/", 2)[-1] for answer in answers} == {
         "?sent=1"
     }, "the same answer, past the allowance too"
@@ -324,7 +324,7 @@ def test_one_mailbox_gets_a_few_rsvp_emails_a_day_across_events(
     owed = GuestMessage.objects.filter(kind=GuestMessage.Kind.CONFIRMATION)
     assert owed.count() == 3
     # Another mailbox is not affected.
-    assert post(client, events[4], email="ana@example.org").status_code == 302
+    assert post(client, events[4], email="ana@example.org").status_code == 303
     assert Rsvp.objects.filter(event=events[4]).count() == 1
 
 
@@ -339,7 +339,7 @@ def test_a_refused_rsvp_gives_back_the_mailbox_allowance_too(
         in post(client, full, email="ana@example.org").content.decode()
     )
     other = rsvp_event(title="Vigil")
-    assert post(client, other, email="ana@example.org").status_code == 302
+    assert post(client, other, email="ana@example.org").status_code == 303
     assert Rsvp.objects.filter(event=other).count() == 1, "the allowance was there"
 
 
@@ -349,8 +349,8 @@ def test_an_address_over_its_rsvp_limit_keeps_its_emails(client, home_page, rate
     rate_limit("rsvp.address", "1/1h")
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event()
-    assert post(client, event, email="ana@example.org").status_code == 302
-    assert post(client, event, email="ana@example.org").status_code == 302
+    assert post(client, event, email="ana@example.org").status_code == 303
+    assert post(client, event, email="ana@example.org").status_code == 303
 
     assert Rsvp.objects.count() == 1
     assert rsvp_mail_allowed("ana@example.org", event), "one of two used"
@@ -366,11 +366,11 @@ def test_no_place_without_its_confirmation_email(client, home_page, rate_limit):
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event(title="Emergency rally today", capacity=2, waitlist=True)
 
-    assert post(client, event, email="alice@example.org").status_code == 302
-    assert post(client, event, email="ALICE@Example.ORG").status_code == 302
+    assert post(client, event, email="alice@example.org").status_code == 303
+    assert post(client, event, email="ALICE@Example.ORG").status_code == 303
     unsent = post(client, event, email="alice+rally@example.org")
 
-    assert unsent.status_code == 302
+    assert unsent.status_code == 303
     assert unsent["Location"].endswith("rsvp/?sent=1")
     assert Rsvp.objects.count() == 1, "the one place Alice took"
     assert EventPage.objects.get(pk=event.pk).places_left() == 1
@@ -410,13 +410,13 @@ def test_probing_a_mailbox_does_not_tell_whether_it_rsvped(home_page, rate_limit
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event(title="Know Your Rights session", capacity=50)
     victim = Client(REMOTE_ADDR="198.51.100.7")
-    assert post(victim, event, email="layla@example.org").status_code == 302
+    assert post(victim, event, email="layla@example.org").status_code == 303
     attacker = Client(REMOTE_ADDR="203.0.113.66")
 
     on_the_victim = probe(attacker, event, "layla@example.org")
     on_a_stranger = probe(attacker, event, "someone.new@example.org")
 
-    assert [answer[0] for answer in on_the_victim] == [302, 302, 302]
+    assert [answer[0] for answer in on_the_victim] == [303, 303, 303]
     assert on_the_victim == on_a_stranger
     layla = Rsvp.objects.get(email_hash=crypto.lookup_hash("layla@example.org"))
     assert layla.status == Rsvp.Status.CONFIRMED, "her place is untouched"
@@ -432,13 +432,13 @@ def test_past_the_mailbox_allowance_a_repeat_gets_the_answer_a_new_address_gets(
     rate_limit("rsvp.address", "5/1h")
     rate_limit(ratelimit.RSVP_MAIL, "2/1d")
     event = rsvp_event(capacity=10)
-    assert post(client, event, email="bob@example.net").status_code == 302
-    assert post(client, event, email="bob+1@example.net").status_code == 302
+    assert post(client, event, email="bob@example.net").status_code == 303
+    assert post(client, event, email="bob+1@example.net").status_code == 303
 
     stranger = post(client, event, email="bob+2@example.net")
     repeat = post(client, event, email="bob@example.net")
 
-    assert stranger.status_code == repeat.status_code == 302
+    assert stranger.status_code == repeat.status_code == 303
     assert stranger["Location"] == repeat["Location"]
     assert stranger.content == repeat.content
     assert sorted(Rsvp.objects.values_list("email_hash", flat=True)) == sorted(
@@ -455,7 +455,7 @@ def test_past_the_mailbox_allowance_the_event_refusal_comes_first(
     """Anybody gets "full" from a full event: so does a mailbox past its allowance."""
     rate_limit(ratelimit.RSVP_MAIL, "1/1d")
     event = rsvp_event(capacity=1, waitlist=False)
-    assert post(client, event, email="ana@example.org").status_code == 302
+    assert post(client, event, email="ana@example.org").status_code == 303
 
     response = post(client, event, email="ana+2@example.org")
 
@@ -596,5 +596,5 @@ def test_a_crowd_s_rsvp_checks_the_process_s_copy_with_its_limits(
     EventPage.objects.filter(pk=event.pk).update(live=True)
     cache.set(selectors._public_events.token_key, "and again", None)
     answer = client.post(rsvp, data)
-    assert answer.status_code == (302 if valid else 400)
+    assert answer.status_code == (303 if valid else 400)
     assert Rsvp.objects.count() == (1 if valid else 0)

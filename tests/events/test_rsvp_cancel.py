@@ -75,7 +75,7 @@ def test_the_link_in_the_confirmation_asks_then_cancels_and_promotes(
 
     token = asked.cookies["csrftoken"].value
     done = client.post(path, {"csrfmiddlewaretoken": token})
-    assert done.status_code == 302
+    assert done.status_code == 303
     again = client.get(path)
     assert "Su confirmación de asistencia está cancelada" in again.content.decode()
     assert Rsvp.objects.get(pk=ana.pk).status == "cancelled"
@@ -133,7 +133,7 @@ def test_leaving_the_waitlist_is_not_told_as_giving_up_a_place(
     mail.outbox.clear()
     client = Client()
     with run_on_commit():
-        assert client.post(cancel_url(event, bo)).status_code == 302
+        assert client.post(cancel_url(event, bo)).status_code == 303
     send_guest_messages()
 
     page = client.get(cancel_url(event, bo)).content.decode()
@@ -191,7 +191,7 @@ def test_without_a_waitlist_nobody_is_promised_a_place_goes_to_it(
     assert "Press the button to cancel your RSVP." in asking
     assert "next person on the waitlist" not in asking
     with run_on_commit():
-        assert client.post(cancel_url(event, ana)).status_code == 302
+        assert client.post(cancel_url(event, ana)).status_code == 303
     ana.refresh_from_db()
     email = build_guest_email(rsvp=ana, kind=GuestMessage.Kind.RSVP_CANCELLED)
     assert email.body.startswith(

@@ -31,7 +31,7 @@ def clear_rate_limits():
 def post(client, event, email: str, **data):
     payload = {"name": "Ana", "email": email, "website": "", **data}
     response = client.post(event.url + "rsvp/", payload)
-    assert response.status_code == 302
+    assert response.status_code == 303
     return response
 
 

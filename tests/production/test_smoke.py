@@ -322,7 +322,7 @@ def rsvp_in_arabic(origin: str, proxy: dict, sink: SmtpSink, before: int):
         allow_redirects=False,
         timeout=20,
     )
-    assert answer.status_code == 302, (answer.status_code, answer.text[-2000:])
+    assert answer.status_code == 303, (answer.status_code, answer.text[-2000:])
     assert answer.headers["Location"].endswith("/rsvp/?sent=1")
     wait_for(
         lambda: sink.count > before,

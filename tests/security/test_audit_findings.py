@@ -292,16 +292,16 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(
     # Ten visitors, one proxy: before, the 11th RSVP of the hour was a 429 for all.
     for n in range(10):
         browser = visitor(f"198.51.100.{n + 1}")
-        assert rsvp(browser, event, f"guest{n}@example.org").status_code == 302
-        assert sign(browser, petition, f"signer{n}@example.org").status_code == 302
+        assert rsvp(browser, event, f"guest{n}@example.org").status_code == 303
+        assert sign(browser, petition, f"signer{n}@example.org").status_code == 303
     # One visitor past the limit is stopped, and a forged X-Forwarded-For entry in
     # front of the proxy's does not make them somebody else.
     noisy = [
         rsvp(visitor("203.0.113.7", spoofed=f"192.0.2.{n}"), event, f"n{n}@example.org")
         for n in range(4)
     ]
-    assert [r.status_code for r in noisy] == [302, 302, 302, 429]
-    assert rsvp(visitor("198.51.100.99"), event, "late@example.org").status_code == 302
+    assert [r.status_code for r in noisy] == [303, 303, 303, 429]
+    assert rsvp(visitor("198.51.100.99"), event, "late@example.org").status_code == 303
     assert Rsvp.objects.count() == 14
 
 
@@ -313,7 +313,7 @@ def test_a_crowd_on_one_carrier_address_is_not_locked_out(production, world):
     signed = [
         sign(carrier, petition, f"s{n}@example.org").status_code for n in range(100)
     ]
-    assert set(rsvps) == set(signed) == {302}
+    assert set(rsvps) == set(signed) == {303}
     assert Rsvp.objects.count() == 100
     assert Signature.objects.count() == 100
 
@@ -355,7 +355,7 @@ def test_the_daily_allowance_of_verification_and_confirmation_mails_per_mailbox(
     signup["lists"] = [world["legal"].pk]
     with django_capture_on_commit_callbacks(execute=True):
         for address in victim:
-            assert sign(client, world["petition"], address).status_code == 302
+            assert sign(client, world["petition"], address).status_code == 303
         assert client.post(world["signup"].url, signup).status_code == 200
         answers = [
             rsvp(client, world["event"], address).status_code
@@ -364,7 +364,7 @@ def test_the_daily_allowance_of_verification_and_confirmation_mails_per_mailbox(
     # Two places with their e-mails; then nothing stored or sent (a place with no
     # e-mail has no cancel link), and the answer anybody gets, as past
     # RATE_LIMIT_RSVP_PER_ADDRESS (5/1h): a 429 told who had RSVPed.
-    assert answers == [302] * 7
+    assert answers == [303] * 7
     assert Rsvp.objects.count() == 2
     mails = [
         name
@@ -710,7 +710,7 @@ def test_names_cannot_carry_a_message(production, world):
             rsvp(
                 client, world["event"], f"{len(name)}@example.org", name=name
             ).status_code
-            == 302
+            == 303
         )
 
 
@@ -1034,5 +1034,5 @@ def test_rate_limits_fail_open_when_redis_is_down(production, world, settings):
         },
     }
     assert ratelimit.allow_confirmation_mail("ana@example.org")
-    assert rsvp(https_client(), world["event"], "ana@example.org").status_code == 302
+    assert rsvp(https_client(), world["event"], "ana@example.org").status_code == 303
     assert login(https_client(), "nobody", "wrong").status_code == 200

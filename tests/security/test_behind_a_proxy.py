@@ -165,7 +165,7 @@ def test_limits_are_per_visitor_and_the_log_keeps_no_secrets(server):
         rsvp(base, event, f"guest{n}@example.org", visitor=address).status_code
         for n, address in enumerate(VISITORS)
     ]
-    assert codes == [302] * len(VISITORS)
+    assert codes == [303] * len(VISITORS)
     # One visitor past RATE_LIMIT_RSVP_PER_CLIENT (3/1h) is stopped, however they
     # dress up X-Forwarded-For.
     noisy = [
@@ -178,7 +178,7 @@ def test_limits_are_per_visitor_and_the_log_keeps_no_secrets(server):
         ).status_code
         for n in range(4)
     ]
-    assert noisy == [302, 302, 302, 429]
+    assert noisy == [303, 303, 303, 429]
     assert Rsvp.objects.count() == len(VISITORS) + 3
 
     # Links with tokens, in the path and in the Referer a page's own requests carry.
