@@ -118,7 +118,7 @@ def record_rsvp(
         else:
             claim = _claim_pending if pending else _claim_in_python
         try:
-            outcome, rsvp_id, status, places = claim(
+            outcome, rsvp_id, status, places, waitlisting = claim(
                 event_id=event_id,
                 name=name,
                 email=email,
@@ -165,9 +165,14 @@ def record_rsvp(
         transaction.on_commit(guest_mail.enqueue_sending)
     # What the claim returned, the other fields loaded only if read: the RSVP view
     # reads none of them, and a crowd's every RSVP would fetch and decrypt its row.
-    return Rsvp.from_db(
+    rsvp = Rsvp.from_db(
         Rsvp.objects.db, ["id", "event_id", "status"], [rsvp_id, event_id, status]
     )
+    # Whether the event was putting new guests on its waitlist when this RSVP was
+    # decided: a fact of the event, the same for a repeat as for a new address, so
+    # the page after the form may say it (the guest's status must not be shown).
+    rsvp.event_waitlisting = bool(waitlisting)
+    return rsvp
 
 
 REFUSALS = {
@@ -212,8 +217,8 @@ def _claim_in_postgres(
     link to confirm), migration 0014."""
     with prepared_cursor() as cursor:
         cursor.execute(
-            "SELECT outcome, rsvp_id, rsvp_status, places_left, places_changes "
-            "FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT outcome, rsvp_id, rsvp_status, places_left, places_changes, "
+            "waitlisting FROM events_claim_rsvp(%s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 event_id,
                 crypto.encrypt(name),
@@ -228,16 +233,16 @@ def _claim_in_postgres(
             ],
             prepare=True,
         )
-        outcome, rsvp_id, status, places_left, change = cursor.fetchone()
+        outcome, rsvp_id, status, places_left, change, waitlisting = cursor.fetchone()
     if outcome == "missing":
         raise EventPage.DoesNotExist(f"no event {event_id}")
-    return outcome, rsvp_id, status, (places_left, change)
+    return outcome, rsvp_id, status, (places_left, change), waitlisting
 
 
 def _claim_in_python(**rsvp):
     """The same decision as events_claim_rsvp, inside the caller's transaction (on
     SQLite, which holds the database's write lock from BEGIN)."""
-    outcome, rsvp_id, status = _decide_in_python(**rsvp)
+    outcome, rsvp_id, status, waitlisting = _decide_in_python(**rsvp)
     places = (None, None)
     if outcome == "existing":
         _owe_again(rsvp_id, status, rsvp["now"])
@@ -247,7 +252,7 @@ def _claim_in_python(**rsvp):
         event_id = rsvp["event_id"]
         capacity = EventPage.objects.values_list("capacity", flat=True).get(pk=event_id)
         places = places_left_now(event_id, capacity)
-    return outcome, rsvp_id, status, places
+    return outcome, rsvp_id, status, places, waitlisting
 
 
 def _claim_pending(**rsvp):
@@ -255,14 +260,14 @@ def _claim_pending(**rsvp):
     claim, under the event's lock, but a new (or returning) RSVP is stored pending,
     holds no place and is owed the link that confirms it. Inside the caller's
     transaction (on SQLite; PostgreSQL's claim takes ``pending``)."""
-    outcome, rsvp_id, status = _decide_in_python(**rsvp, pending=True)
+    outcome, rsvp_id, status, _waitlisting = _decide_in_python(**rsvp, pending=True)
     if outcome == "existing":
         _owe_again(rsvp_id, status, rsvp["now"])
     elif outcome in ("created", "returned"):
         version = Rsvp.objects.values_list("version", flat=True).get(pk=rsvp_id)
         kind = GuestMessage.Kind.CONFIRM_REQUEST
         owe_message(rsvp_id, kind, f"{kind}:{version}")
-    return outcome, rsvp_id, status, (None, None)
+    return outcome, rsvp_id, status, (None, None), False
 
 
 def _owe_again(rsvp_id: int, status: str, now) -> None:
@@ -280,16 +285,20 @@ def _owe_again(rsvp_id: int, status: str, now) -> None:
 def _decide_in_python(
     *, event_id, name, email, email_hash, language, now, pending=False
 ):
+    """(outcome, RSVP id, its status, whether a new guest would be waitlisted now)."""
     event = EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
     refusal = _refusal(event)
     if refusal is not None:
         # Before looking the address up: a full event answers a guest and a
         # stranger alike (the guest's confirmation e-mail is what tells).
-        return refusal.code, None, None
+        return refusal.code, None, None, False
+    # Decided before the address is looked up, as events_claim_rsvp does: what a
+    # repeat is answered must be what a new guest is.
+    status = Rsvp.Status.PENDING if pending else _place_status(event)
+    waitlisting = status == Rsvp.Status.WAITLISTED
     existing = Rsvp.objects.filter(event=event, email_hash=email_hash).first()
     if existing is not None and existing.status != Rsvp.Status.CANCELLED:
-        return "existing", existing.pk, existing.status
-    status = Rsvp.Status.PENDING if pending else _place_status(event)
+        return "existing", existing.pk, existing.status, waitlisting
     waitlisted_at = now if status == Rsvp.Status.WAITLISTED else None
     if existing is not None:
         # They cancelled and changed their mind: the same row, at the back.
@@ -302,7 +311,7 @@ def _decide_in_python(
             cancelled_at=None,
             version=F("version") + 1,
         )
-        return "returned", existing.pk, status
+        return "returned", existing.pk, status, waitlisting
     try:
         with transaction.atomic():
             rsvp = Rsvp.objects.create(
@@ -318,8 +327,8 @@ def _decide_in_python(
         existing_id, existing_status = Rsvp.objects.values_list("pk", "status").get(
             event=event, email_hash=email_hash
         )
-        return "existing", existing_id, existing_status
-    return "created", rsvp.pk, status
+        return "existing", existing_id, existing_status, waitlisting
+    return "created", rsvp.pk, status, waitlisting
 
 
 def _place_status(event: EventPage) -> str:
@@ -351,6 +360,16 @@ def _refusal(event: EventPage) -> ValidationError | None:
     ):
         return ValidationError(FULL, code="full")
     return None
+
+
+def waitlisting_now(*, event_id: int) -> bool:
+    """Whether a new RSVP to the event would go on its waitlist now, the same for
+    every address: for answers given without a claim (an address over its limits)
+    that must match what a claim would have said (RSVP.event_waitlisting)."""
+    event = EventPage.objects.get(pk=event_id).canonical()
+    if event.confirm_by_email or _refusal(event) is not None:
+        return False
+    return _place_status(event) == Rsvp.Status.WAITLISTED
 
 
 def rsvp_refusal(*, event_id: int) -> ValidationError | None:

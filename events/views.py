@@ -25,7 +25,7 @@ from events import selectors
 from events.forms import RsvpForm, is_bot
 from events.models import EventPage
 from events.places import places_html
-from events.services import record_rsvp, rsvp_refusal
+from events.services import record_rsvp, rsvp_refusal, waitlisting_now
 
 
 @never_cache
@@ -92,18 +92,25 @@ def _public_event(request, event_id: int) -> tuple[EventPage, bool]:
     return event, bool(restrictions)
 
 
-def thanks_url(canonical: EventPage) -> str:
+# The thank-you page's ?sent= values: every RSVP, and an RSVP made while the event
+# was putting new guests on its waitlist.
+SENT, SENT_WAITLIST = "1", "waitlist"
+
+
+def thanks_url(canonical: EventPage, *, waitlisting: bool = False) -> str:
     """Where an RSVP is sent: ``rsvp/?sent=1`` under the event's own page in the
     reader's language (its translation, else the event under the reader's prefix),
-    a URL the guest can read, keep and share. Worked out once per language for the
-    process's copy of the event (``canonical`` is that copy for a crowd's RSVPs,
-    renewed on every change and every few seconds), so an RSVP adds no query."""
+    a URL the guest can read, keep and share; ``?sent=waitlist`` when the event was
+    putting new guests on its waitlist (a fact of the event, never of the address).
+    Worked out once per language for the process's copy of the event (``canonical``
+    is that copy for a crowd's RSVPs, renewed on every change and every few
+    seconds), so an RSVP adds no query."""
     language = reader_language()
     known = canonical.__dict__.setdefault("_thanks_paths", {})
     path = known.get(language)
     if path is None:
         path = known[language] = localized_url(canonical, language)
-    return f"{path}rsvp/?sent=1"
+    return f"{path}rsvp/?sent={SENT_WAITLIST if waitlisting else SENT}"
 
 
 def _rsvp(
@@ -123,8 +130,12 @@ def _rsvp(
     limits, and when it changed the event is looked up again (or 404)."""
     list_name = canonical.rsvp_list.display_name if canonical.rsvp_list_id else ""
 
-    def sent():
-        return see_other(thanks_url(canonical))
+    def sent(waitlisting=None):
+        if waitlisting is None:
+            # No claim was made (an address past its limits): the event's state now,
+            # what a claim would have answered anybody.
+            waitlisting = waitlisting_now(event_id=canonical.pk)
+        return see_other(thanks_url(canonical, waitlisting=waitlisting))
 
     full = refused_for_good = False
     # Why the event takes no RSVPs at all (cancelled, closed...): said instead of the
@@ -156,7 +167,7 @@ def _rsvp(
             if not ratelimit.client_allowed(request, "rsvp"):
                 return _rate_limited(request, canonical, reader_page(canonical), form)
             if bot:
-                return sent()
+                return sent(waitlisting=False)
         else:
             email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))
@@ -181,8 +192,9 @@ def _rsvp(
                     request, canonical, reader_page(canonical), shown_form()
                 )
             try:
+                waitlisting = None
                 if refused != "rsvp.address":
-                    record_rsvp(
+                    waitlisting = record_rsvp(
                         event_id=canonical.pk,
                         event=canonical,
                         name=cleaned["name"],
@@ -192,7 +204,7 @@ def _rsvp(
                         host=request.get_host(),
                         public_event=public_event,
                         mail_allowed=refused is None,
-                    )
+                    ).event_waitlisting
                 else:
                     # Too many RSVPs for this address: nothing is written, and the
                     # answer is the one anybody would get now.
@@ -218,18 +230,24 @@ def _rsvp(
                     closed = error.code
                     refused_for_good = True
             else:
-                # The same answer whether the address was new, known or waitlisted:
-                # the e-mail tells the person, the page tells nobody else.
-                return sent()
-    elif request.GET.get("sent") == "1":
+                # The same answer whether the address was new, known or waitlisted
+                # (only whether the event was waitlisting new guests): the e-mail
+                # tells the person, the page tells nobody else.
+                return sent(waitlisting)
+    elif (sent_as := request.GET.get("sent")) in (SENT, SENT_WAITLIST):
         # The thank-you page every RSVP is redirected to (thanks_url): the same for
         # everyone, so nothing is looked up or counted, and cached under the event's
         # page (EventPage.get_cached_paths) and at the plain URL of an event without
         # view restrictions, where it was before (a publish of the event purges both).
         if public_event is not None or routed:
-            mark_cacheable(request, query={"sent": "1"})
+            mark_cacheable(request, query={"sent": sent_as})
         return _rsvp_page(
-            request, canonical, reader_page(canonical), form=None, sent=True
+            request,
+            canonical,
+            reader_page(canonical),
+            form=None,
+            sent=True,
+            waitlisting=sent_as == SENT_WAITLIST,
         )
     else:
         form = RsvpForm(list_name=list_name)
@@ -268,7 +286,11 @@ def _rsvp_page(request, canonical, event, *, form, status=200, **context):
     context.update(page=event, event=event, canonical=canonical, form=form)
     if context.get("sent"):
         # The start of the <title>: what a screen reader says first (base.html).
-        context["title_status"] = translation.gettext("Check your e-mail")
+        context["title_status"] = (
+            translation.gettext("Waitlist")
+            if context.get("waitlisting")
+            else translation.gettext("Check your e-mail")
+        )
     else:
         # Never cached: readers without JavaScript see the places left here.
         context["places_left"] = canonical.places_left()
