@@ -423,9 +423,13 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
             rsvp = event.rsvp_url
         else:
             rsvp = url
-        links = {"url": url, "ics": f"{url}ical/", "rsvp": rsvp, "map": event.map_url}
+        links = {"url": url, "ics": "", "rsvp": rsvp, "map": event.map_url}
         if not event.cancelled:
+            # A cancelled event offers no calendar at all: "Add to calendar" beside
+            # "Cancelled" put it in the calendars of people who had not added it.
             from events.calendar_links import event_links
+
+            links["ics"] = f"{url}ical/"
 
             # Public location only: a bulk e-mail never carries a private address.
             calendar = event_links(event)
@@ -466,7 +470,8 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
                 lines.append(links.cite(gettext("Map"), event_links["map"]))
             if event_links["rsvp"]:
                 lines.append(links.cite(gettext("I'm coming"), event_links["rsvp"]))
-            lines.append(links.cite(gettext("Add to calendar"), event_links["ics"]))
+            if event_links["ics"]:
+                lines.append(links.cite(gettext("Add to calendar"), event_links["ics"]))
             if event_links.get("google"):
                 lines.append(links.cite("Google Calendar", event_links["google"]))
                 lines.append(links.cite("Outlook.com", event_links["outlook"]))

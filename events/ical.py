@@ -142,25 +142,32 @@ def _add_timezones(calendar: Calendar, events: list) -> None:
         )
 
 
-def calendar_bytes(events: Iterable, *, name: str) -> bytes:
-    """A published VCALENDAR (feed or one event's .ics), public facts only."""
+def calendar_bytes(events: Iterable, *, name: str, cancel: bool = False) -> bytes:
+    """A published VCALENDAR (feed or one event's .ics), public facts only.
+    ``cancel``: one cancelled event's own .ics, a METHOD:CANCEL (RFC 5546 3.2.5,
+    with its ORGANIZER) that a calendar which imported the event removes it with,
+    and never an entry to add; a feed keeps cancelled events as STATUS:CANCELLED."""
     events = list(events)
-    calendar = _calendar("PUBLISH", events, name=name)
+    calendar = _calendar("CANCEL" if cancel else "PUBLISH", events, name=name)
     bookkeeping = shared_bookkeeping(events)
     stamp = _now()
     for event in events:
-        calendar.add_component(
-            event_component(
-                event, bookkeeping=bookkeeping.get(event.translation_key), stamp=stamp
-            )
+        component = event_component(
+            event, bookkeeping=bookkeeping.get(event.translation_key), stamp=stamp
         )
+        if cancel:
+            component.add("organizer", organizer_address())
+        calendar.add_component(component)
     _add_timezones(calendar, events)
     return calendar.to_ical()
 
 
-def calendar_response(events: Iterable, *, name: str, filename: str) -> HttpResponse:
+def calendar_response(
+    events: Iterable, *, name: str, filename: str, cancel: bool = False
+) -> HttpResponse:
     response = HttpResponse(
-        calendar_bytes(events, name=name), content_type="text/calendar; charset=utf-8"
+        calendar_bytes(events, name=name, cancel=cancel),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -760,7 +760,9 @@ class EventPage(
     def ics(self, request):
         from events.ical import calendar_response
 
-        return calendar_response([self], name=self.title, filename=f"{self.slug}.ics")
+        return calendar_response(
+            [self], name=self.title, filename=f"{self.slug}.ics", cancel=self.cancelled
+        )
 
     @path("rsvp/", name="rsvp")
     def rsvp(self, request):
