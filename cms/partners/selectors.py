@@ -175,6 +175,10 @@ def event_summary(event: EventPage) -> dict:
         "capacity": canonical.capacity,
         "total_accepted": counts.get(Rsvp.Status.CONFIRMED, 0),
         "total_waitlisted": counts.get(Rsvp.Status.WAITLISTED, 0),
+        # Asked but not yet confirmed by e-mail (confirm_by_email): a partner whose
+        # attendances were all accepted (202) saw none of them counted anywhere.
+        "total_pending": counts.get(Rsvp.Status.PENDING, 0),
+        "confirm_by_email": canonical.confirm_by_email,
         "places_left": event.places_left(),
         "rsvp_open": canonical.rsvp_open(),
         "browser_url": _absolute(event.url),

@@ -286,6 +286,12 @@ def test_rsvps_follow_the_events_confirm_by_email_option(client, world):
     }
     counts = client.get(f"/api/v1/events/{event.pk}/", **auth(token)).json()
     assert (counts["total_accepted"], counts["places_left"]) == (0, 1)
+    # The partner sees its three attendances waiting, as counts only.
+    assert (counts["total_pending"], counts["confirm_by_email"]) == (3, True)
+    assert "made-up" not in str(counts)
+    listed = client.get("/api/v1/events/", **auth(token)).json()
+    (summary,) = [e for e in listed if e["id"] == event.pk]
+    assert summary["total_pending"] == 3
 
 
 def test_rsvps_obey_capacity_and_waitlist(client, world):

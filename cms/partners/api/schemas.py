@@ -164,6 +164,17 @@ class EventOut(Schema):
     capacity: int | None
     total_accepted: int
     total_waitlisted: int
+    total_pending: int = Field(
+        description="RSVPs waiting for the person to open the link e-mailed to them "
+        "(events that hold a place only once the guest confirms by e-mail, "
+        "confirm_by_email): they hold no place and are not in total_accepted or "
+        "places_left; one becomes accepted (or waitlisted) when the link is opened, "
+        "and is deleted unconfirmed after 48 hours or when the event starts."
+    )
+    confirm_by_email: bool = Field(
+        description="The event holds a place only once the guest confirms by "
+        "e-mail: an attendance you POST is counted in total_pending until then."
+    )
     places_left: int | None
     rsvp_open: bool
     browser_url: str
