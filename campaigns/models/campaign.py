@@ -53,7 +53,15 @@ class Campaign(models.Model):
         _("milestone thresholds"), default=default_thresholds
     )
     lead_emails = models.TextField(
-        _("leads to notify"), blank=True, help_text=_("One e-mail address per line.")
+        _("leads to notify"),
+        blank=True,
+        help_text=_(
+            "One e-mail address per line. Each lead gets a message of their own about "
+            "every milestone, so no lead sees another's address: in the language of "
+            "their admin account, else the one they chose as a subscriber, else "
+            "English. Leads without an admin account get the petition's public page "
+            "instead of the report."
+        ),
     )
     default_lists = models.ManyToManyField(
         "subscribers.MailingList",

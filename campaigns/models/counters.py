@@ -55,6 +55,10 @@ class Milestone(models.Model):
     reached_at = models.DateTimeField(_("reached at"))
     # Claimed by the notification task before it sends, so a retry never mails twice.
     notified_at = models.DateTimeField(_("leads notified at"), null=True, blank=True)
+    # Keyed hashes of the leads already mailed while a notification is under way, so a
+    # retry after one lead's message failed mails only the others; emptied once every
+    # lead has theirs (null: none yet; the fast sign statement inserts no value).
+    leads_mailed = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-reached_at", "-threshold"]

@@ -1,6 +1,7 @@
 """E-mails campaigns send: one to the leads per milestone, one verification per signer."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +12,7 @@ from campaigns.models import Counter, Milestone, Signature
 from cms.languages import site_name
 from cms.local_time import local_time_name
 from cms.mail.sender import from_address
+from subscribers import crypto
 from subscribers.services import is_suppressed
 
 from .petitions import verification_token
@@ -35,11 +37,15 @@ def _number(value: int | None) -> str:
     return "" if value is None else formats.number_format(value, force_grouping=True)
 
 
-def _reached(milestone: Milestone) -> str:
-    """When, on the city's clock and named so ("Dec. 5, 2026, 4:16 p.m. (Chicago
+def _local(moment) -> str:
+    """A time on the city's clock and named so ("Dec. 5, 2026, 4:16 p.m. (Chicago
     time)"), as every other e-mail gives a time."""
-    local = timezone.localtime(milestone.reached_at)
+    local = timezone.localtime(moment)
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local_time_name()})"
+
+
+def _reached(milestone: Milestone) -> str:
+    return _local(milestone.reached_at)
 
 
 def milestone_subject(milestone: Milestone) -> str:
@@ -52,11 +58,50 @@ def milestone_subject(milestone: Milestone) -> str:
     return _("%(campaign)s: %(count)s signatures reached") % values
 
 
-def notify_milestone(*, milestone_id: int) -> bool:
-    """E-mail the campaign's leads about one milestone, once; safe to run twice.
+def lead_language(address: str) -> str:
+    """The language the platform knows a lead reads: the admin language their account
+    chose, else the one they chose as a subscriber, else the site's default."""
+    from wagtail.users.models import UserProfile
 
-    The row is claimed before sending, so a second run finds it taken and sends nothing;
-    a failed send releases the claim for the retry.
+    from subscribers.models import Subscriber
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=address, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if user is not None:
+        chosen = UserProfile.get_for_user(user).preferred_language
+        if chosen in codes:
+            return chosen
+    chosen = (
+        Subscriber.objects.with_email(address)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return chosen if chosen in codes else settings.LANGUAGE_CODE
+
+
+def _may_read_report(address: str) -> bool:
+    from campaigns.admin_views import may_read_reports
+
+    users = get_user_model().objects.filter(email__iexact=address, is_active=True)
+    return any(may_read_reports(user) for user in users)
+
+
+def _lead_key(address: str) -> str:
+    return crypto.lookup_hash(address)
+
+
+def notify_milestone(*, milestone_id: int) -> bool:
+    """E-mail each of the campaign's leads their own message about one milestone, in
+    their language, once; safe to run twice.
+
+    One message per lead: partners' leads never see each other's addresses. The row is
+    claimed before sending, so a second run finds it taken and sends nothing; a failed
+    send releases the claim, and the retry mails only the leads not mailed yet.
     """
     claimed = Milestone.objects.filter(pk=milestone_id, notified_at=None).update(
         notified_at=timezone.now()
@@ -64,39 +109,76 @@ def notify_milestone(*, milestone_id: int) -> bool:
     if not claimed:
         return False
     milestone = Milestone.objects.select_related("campaign").get(pk=milestone_id)
-    leads = milestone.campaign.lead_email_list
+    leads = list(dict.fromkeys(milestone.campaign.lead_email_list))
     if not leads:
         return False
+    mailed = list(milestone.leads_mailed or [])
+    report_url = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "campaigns_admin:report", args=[milestone.campaign_id]
+    )
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            count = (
-                Counter.objects.filter(
-                    campaign_id=milestone.campaign_id, kind=milestone.counter
+        for address in leads:
+            key = _lead_key(address)
+            if key in mailed:
+                continue
+            with translation.override(lead_language(address)):
+                _send(
+                    subject=milestone_subject(milestone),
+                    template="milestone_reached",
+                    context=_milestone_context(
+                        milestone,
+                        report_url=report_url if _may_read_report(address) else "",
+                    ),
+                    to=[address],
                 )
-                .values_list("value", flat=True)
-                .first()
-            )
-            report_path = reverse(
-                "campaigns_admin:report", args=[milestone.campaign_id]
-            )
-            _send(
-                subject=milestone_subject(milestone),
-                template="milestone_reached",
-                context={
-                    "milestone": milestone,
-                    "campaign": milestone.campaign,
-                    "threshold": _number(milestone.threshold),
-                    "reached": _reached(milestone),
-                    "count": _number(count),
-                    "report_url": settings.WAGTAILADMIN_BASE_URL + report_path,
-                    "site_name": site_name(),
-                },
-                to=leads,
-            )
+            mailed.append(key)
+            Milestone.objects.filter(pk=milestone_id).update(leads_mailed=mailed)
     except Exception:
         Milestone.objects.filter(pk=milestone_id).update(notified_at=None)
         raise
+    # Every lead has theirs: nothing about who was mailed needs keeping.
+    Milestone.objects.filter(pk=milestone_id).update(leads_mailed=None)
     return True
+
+
+def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:
+    """What one lead's milestone e-mail says, in the active language: the milestone,
+    when it was reached, and the count as it stands now, said to be now (a retried
+    message can be written long after the milestone)."""
+    count = (
+        Counter.objects.filter(
+            campaign_id=milestone.campaign_id, kind=milestone.counter
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    return {
+        "milestone": milestone,
+        "campaign": milestone.campaign,
+        "threshold": _number(milestone.threshold),
+        "reached": _reached(milestone),
+        "count": _number(count),
+        "written": _local(timezone.now()),
+        "report_url": report_url,
+        "petition_url": _petition_url(milestone.campaign),
+        "site_name": site_name(),
+    }
+
+
+def _petition_url(campaign) -> str:
+    """The campaign's public petition page in the active language (else its own), for
+    leads without an admin account: the page everyone can open."""
+    page = campaign.petition_pages.live().order_by("pk").first()
+    if page is None:
+        return ""
+    language = translation.get_language()
+    translated = (
+        page.get_translations(inclusive=True)
+        .live()
+        .filter(locale__language_code=language)
+        .first()
+    )
+    return (translated or page).get_full_url() or ""
 
 
 def send_signature_verification(*, signature_id: int) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from freezegun import freeze_time
 
 from campaigns.models import Counter, Milestone, Signature
 from campaigns.services.counters import increment_counter, record_milestone
@@ -30,18 +31,152 @@ def test_milestone_task_mails_the_leads_once(campaign, outbox_dir):
     notify_milestone_task(milestone.pk)
     notify_milestone_task(milestone.pk)  # a redelivered task sends nothing more
 
-    (message,) = messages()
-    assert message["Subject"] == "Hate has no place in Chicago: 10 signatures reached"
-    assert message["To"] == (
-        "lead@organizers.example.org, second-lead@organizers.example.org"
-    )
-    text, html = outbox.body_parts(message)
-    assert "10 signatures reached." in text
-    assert "Count now: 12" in text
-    assert f"/admin/campaigns/report/{campaign.pk}/" in text
-    assert "10 signatures reached." in html
+    first, second = messages()
+    assert {first["To"], second["To"]} == {
+        "lead@organizers.example.org",
+        "second-lead@organizers.example.org",
+    }
+    for message in (first, second):
+        assert message["Subject"] == (
+            "Hate has no place in Chicago: 10 signatures reached"
+        )
+        text, html = outbox.body_parts(message)
+        assert "10 signatures reached." in text
+        assert "10 signatures reached." in html
     milestone.refresh_from_db()
     assert milestone.notified_at is not None
+    assert milestone.leads_mailed is None
+
+
+def test_each_lead_gets_a_message_of_their_own_in_their_language(
+    campaign, petition, outbox_dir, django_user_model
+):
+    """A milestone e-mail went to all the leads in one To: line, so the partners'
+    leads saw each other's addresses; and it was always in English."""
+    from wagtail.users.models import UserProfile
+
+    from subscribers.models import Subscriber
+
+    campaign.lead_emails = (
+        "staff@ona.example.org\nabogada@legal-aid.example.org\n"
+        "nurse@hospital.example.org\nStaff@ona.example.org\n"
+    )
+    campaign.save()
+    staff = django_user_model.objects.create_superuser(
+        username="staff", email="staff@ona.example.org", password="x"
+    )
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "pl"
+    profile.save()
+    Subscriber.for_email("abogada@legal-aid.example.org", language="es").save()
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=25
+    )
+    notify_milestone_task(milestone.pk)
+
+    found = messages()
+    addresses = [
+        "staff@ona.example.org",
+        "abogada@legal-aid.example.org",
+        "nurse@hospital.example.org",
+    ]
+    assert sorted(message["To"] for message in found) == sorted(addresses)
+    languages = {message["To"]: message["Content-Language"] for message in found}
+    assert languages == {
+        "staff@ona.example.org": "pl",
+        "abogada@legal-aid.example.org": "es",
+        "nurse@hospital.example.org": "en",
+    }
+    for message in found:
+        assert message["Cc"] is None
+        assert message["Bcc"] is None
+        raw = message.as_string()
+        text, html = outbox.body_parts(message)
+        for other in addresses:
+            if other != message["To"]:
+                assert other not in raw.lower()
+                assert other not in text.lower()
+                assert other not in html.lower()
+    spanish = next(m for m in found if m["To"] == addresses[1])
+    text, html = outbox.body_parts(spanish)
+    with translation.override("es"):
+        assert translation.gettext("Time reached: %(time)s") != "Time reached: %(time)s"
+    assert "Time reached" not in text
+    assert '<html lang="es"' in html
+    # A partner's lead has no admin account: the public petition, not a sign-in page.
+    assert "/admin/" not in text
+    assert petition.full_url in text
+    staff_message = next(m for m in found if m["To"] == addresses[0])
+    text, html = outbox.body_parts(staff_message)
+    assert f"/admin/campaigns/report/{campaign.pk}/" in text
+
+
+def test_a_retry_after_one_lead_failed_mails_only_the_others(
+    campaign, outbox_dir, settings
+):
+    """One message per lead: when the second lead's failed, the retry must not
+    announce the milestone to the first lead a second time."""
+    FailsFor.address = "second-lead@organizers.example.org"
+    settings.EMAIL_BACKEND = "tests.campaigns.test_notifications.FailsFor"
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    with pytest.raises(OSError, match="refused"):
+        notify_milestone_task(milestone.pk)
+    assert [m["To"] for m in messages()] == ["lead@organizers.example.org"]
+    milestone.refresh_from_db()
+    assert milestone.notified_at is None
+
+    FailsFor.address = None
+    notify_milestone_task(milestone.pk)
+    notify_milestone_task(milestone.pk)
+    assert sorted(m["To"] for m in messages()) == [
+        "lead@organizers.example.org",
+        "second-lead@organizers.example.org",
+    ]
+    milestone.refresh_from_db()
+    assert milestone.leads_mailed is None
+
+
+class FailsFor:
+    """The outbox, except for one address, which the server refuses."""
+
+    address = None
+
+    def __init__(self, *args, **kwargs):
+        self.backend = outbox.OutboxBackend(*args, **kwargs)
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if self.address in message.to:
+                raise OSError("refused")
+        return self.backend.send_messages(email_messages)
+
+
+def test_the_count_is_said_to_be_the_count_at_the_time_of_writing(campaign, outbox_dir):
+    """The line "Count now: 1,234" read as the count when the milestone was reached, though a
+    retried e-mail may be written hours later: the count is labelled with its time."""
+    reached = datetime(2026, 12, 5, 3, 14, tzinfo=ZoneInfo("America/Chicago"))
+    written = datetime(2026, 12, 5, 9, 41, tzinfo=ZoneInfo("America/Chicago"))
+    Counter.objects.update_or_create(
+        campaign=campaign, kind="signatures", defaults={"value": 1234}
+    )
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=1000, reached_at=reached
+    )
+    with freeze_time(written):
+        notify_milestone_task(milestone.pk)
+    message = messages()[0]
+    text, html = outbox.body_parts(message)
+    lines = text.splitlines()
+    assert "1,000 signatures reached." in lines
+    assert "Time reached: Dec. 5, 2026, 3:14 a.m. (Chicago time)" in lines
+    assert (
+        "Count when this e-mail was written, Dec. 5, 2026, 9:41 a.m. (Chicago time):"
+        " 1,234"
+    ) in lines
+    assert "Count now" not in text
+    assert "Count now" not in html
 
 
 # Two sentence ends in a row, with or without a space: "a.m..", "。。", "।।".
@@ -57,7 +192,7 @@ def test_the_milestone_time_is_not_followed_by_a_second_full_stop(campaign, outb
     )
     notify_milestone_task(milestone.pk)
 
-    (message,) = messages()
+    message = messages()[0]
     text, html = outbox.body_parts(message)
     # On the city's clock, named as every other e-mail names it.
     assert "Time reached: Dec. 5, 2026, 3:14 a.m. (Chicago time)" in text.splitlines()
@@ -86,20 +221,20 @@ def test_large_counts_are_grouped_and_the_mail_says_its_direction(campaign, outb
         campaign_id=campaign.pk, kind="signatures", threshold=1000
     )
     notify_milestone_task(milestone.pk)
-    (message,) = messages()
+    message = messages()[0]
     assert message["Subject"] == (
         "Hate has no place in Chicago: 1,000 signatures reached"
     )
     text, html = outbox.body_parts(message)
     assert "1,000 signatures reached." in text
-    assert "Count now: 1,234" in text.splitlines()
+    assert text.splitlines()[4].endswith("(Chicago time): 1,234")
     assert '<html lang="en" dir="ltr">' in html
 
 
 def test_signup_milestone_subject(campaign, outbox_dir):
     milestone = record_milestone(campaign_id=campaign.pk, kind="signups", threshold=25)
     notify_milestone_task(milestone.pk)
-    (message,) = messages()
+    message = messages()[0]
     assert message["Subject"] == "Hate has no place in Chicago: 25 signups reached"
 
 
@@ -126,7 +261,7 @@ def test_failed_send_releases_the_claim_for_the_retry(campaign, outbox_dir, sett
 
     settings.EMAIL_BACKEND = "cms.mail.outbox.OutboxBackend"
     notify_milestone_task(milestone.pk)
-    assert len(messages()) == 1
+    assert len(messages()) == 2  # one per lead
 
 
 class BrokenBackend:
