@@ -26,6 +26,12 @@ class CampaignsConfig(AppConfig):
             sender=Signature,
             dispatch_uid="campaigns.uncount_deleted_signature",
         )
+        from subscribers.signals import person_erasing
+
+        person_erasing.connect(
+            receivers.uncount_erased_signups,
+            dispatch_uid="campaigns.uncount_erased_signups",
+        )
 
         for signal, sender in (
             (page_published, None),

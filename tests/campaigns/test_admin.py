@@ -66,6 +66,8 @@ def test_report_shows_counters_chart_milestones_and_zips(client, signed, campaig
     assert f'<img src="{chart_url}"' in body
     assert "<td>60623</td><td>8</td>" in body
     assert "s1@example.org" not in body
+    # What a lead asks when a signup comes back after an erasure: said on the report.
+    assert "A person who erases their data is taken off both counts" in body
 
     chart = client.get(chart_url)
     assert chart["Content-Type"] == "image/svg+xml"

@@ -14,7 +14,7 @@ from campaigns.models import CountedSignup, Counter, Milestone
 from campaigns.selectors import counter_value
 from subscribers import tokens
 from subscribers.models import SignupPage, Subscriber, Subscription
-from subscribers.services import unsubscribe
+from subscribers.services import erase_subscriber, lift_suppression, unsubscribe
 from tests.factories import CampaignFactory, MailingListFactory
 from tests.signups import run_signup_requests
 
@@ -122,3 +122,28 @@ def test_people_counted_before_the_upgrade_are_not_counted_again(drive):
     ], "Li never confirmed, so Li was never counted"
     join_and_confirm(client, join, "ana@example.org", outreach)
     assert counter_value(campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS) == 2
+
+
+def test_an_erased_person_who_signs_up_again_counts_once(drive):
+    """Ana signed up, erased her data, and signed up again: the counter said 2. Nothing
+    may be kept that would recognise her, so her erasure takes her count back off
+    (as an erased signer's signature leaves the petition's count) and coming back counts
+    her once; milestones already reached stay."""
+    campaign, (legal, outreach), join = drive
+    client = Client()
+    ana = join_and_confirm(client, join, "ana@example.org", legal)
+    join_and_confirm(client, join, "omar@example.org", outreach)
+    assert counter_value(campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS) == 2
+
+    assert erase_subscriber(subscriber_id=ana.pk)
+    assert counter_value(campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS) == 1
+    assert not CountedSignup.objects.filter(subscriber_id=ana.pk).exists()
+    assert sorted(
+        Milestone.objects.filter(campaign=campaign).values_list("threshold", flat=True)
+    ) == [1, 2], "milestones already reached stay"
+
+    # Months later she asks to come back; staff lift the erasure's suppression.
+    assert lift_suppression(email="ana@example.org")
+    join_and_confirm(client, join, "ana@example.org", legal)
+    assert counter_value(campaign_id=campaign.pk, kind=Counter.Kind.SIGNUPS) == 2
+    assert CountedSignup.objects.filter(campaign=campaign).count() == 2
