@@ -80,6 +80,7 @@ def test_a_cancelled_event_offers_no_new_calendar_entry(home_page):
     html = Client().get(event.url).content.decode()
     assert "calendar.google.com" not in html
     assert f"{event.url}ical/" in html, "the .ics still carries the cancellation"
+    assert "Remove it from my calendar (.ics)" in html
 
 
 def test_guest_emails_link_the_private_address_for_confirmed_guests_only(

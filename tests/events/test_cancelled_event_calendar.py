@@ -37,8 +37,11 @@ def test_the_page_of_a_cancelled_event_offers_no_calendar(client, home_page, pre
     assert "This event has been cancelled." in after or prefix
     assert 'class="cancelled"' in after
     assert 'class="add-to-calendar"' not in after
-    assert "ical/" not in after
     assert "calendar.google.com" not in after
+    # Only the way out: the .ics that takes it out of a calendar that imported it.
+    assert 'class="remove-from-calendar"' in after
+    assert after.count("ical/") == 1
+    assert "Add to my calendar" not in after
 
 
 def test_the_ics_of_a_cancelled_event_removes_it_from_a_calendar(
