@@ -40,6 +40,13 @@ def _bump() -> int:
         return cursor.fetchone()[0]
 
 
+def _signed():
+    # See Other, as the platform's own forms answer (cms.redirects.see_other).
+    response = HttpResponseRedirect("/petition/?signed=1#signed")
+    response.status_code = 303
+    return response
+
+
 @csrf_exempt
 def bump(request):
     return HttpResponse(str(_bump()))
@@ -49,7 +56,7 @@ def bump(request):
 def csrf(request):
     request.POST["email"]  # the body is parsed, as any form's is
     _bump()
-    return HttpResponseRedirect("/petition/?signed=1#signed")
+    return _signed()
 
 
 @csrf_protect
@@ -65,4 +72,4 @@ def sign(request):
             SIGN, [_encrypt(email), email_hash, _encrypt(name)], prepare=True
         )
         cursor.fetchone()
-    return HttpResponseRedirect("/petition/?signed=1#signed")
+    return _signed()

@@ -111,7 +111,7 @@ class Door:
             "Sec-Fetch-Site": "same-origin",
         }
         response, content, elapsed = _request(self.base, "POST", action, headers, body)
-        if response.status not in (200, 302):
+        if response.status not in (200, 303):
             raise RuntimeError(f"POST {action}: {response.status} {content[:300]!r}")
         return response.status, elapsed, response.headers.get("Location", "").encode()
 

@@ -47,7 +47,7 @@ end
 function response(status, headers, body)
    -- An accepted RSVP is the only redirect in the mix (to its "sent" page); a
    -- refused one shows up among the answers that are not 200.
-   if status == 302 then posts_ok = posts_ok + 1 return end
+   if status == 303 then posts_ok = posts_ok + 1 return end
    if status ~= 200 then other_status = other_status + 1 end
    local label = headers["X-Page-Cache"] or headers["x-page-cache"]
    if string.sub(body, 1, #fragment_start) == fragment_start then

@@ -161,7 +161,7 @@ async def _run(port, seconds, post_share, connections, csrf, run_id) -> dict:
             statuses[status] = statuses.get(status, 0) + 1
             if is_post:
                 sent["rsvp"] += 1
-                sent["rsvp_ok"] += status == 302
+                sent["rsvp_ok"] += status == 303
             else:
                 sent["get"] += 1
                 label = label or "none"
@@ -222,7 +222,7 @@ def storm_with_wrk(port, seconds, post_share, connections, csrf, run_id) -> dict
         "p50_ms": figures["p50_us"] / 1000,
         "p99_ms": figures["p99_us"] / 1000,
         "labels": labels,
-        "statuses": {"not 200/302": figures["not_ok"] + figures["errors_other"]},
+        "statuses": {"not 200/303": figures["not_ok"] + figures["errors_other"]},
         "rsvp": posts,
         "rsvp_ok": figures["posts_ok"],
         # The GETs answered: every answer but an RSVP's redirect is labelled. (Not
