@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
+from campaigns.models import Campaign
 from events.models import EventPage
 from subscribers.models import ListPermission
 from subscribers.selectors import lists_user_can
@@ -48,11 +49,16 @@ class ApiKeyForm(WagtailAdminModelForm):
         self.fields["lists"].queryset = visible
         self.fields["export_lists"].queryset = visible
         # RSVPs and counts are shared by an event's translations: grant the original.
+        # Only what this staff member may see themselves is offered (keys.check_scope
+        # refuses the rest, whatever is posted).
         self.fields["events"].queryset = (
             EventPage.objects.filter(locale=Locale.get_default())
+            .filter(pk__in=keys.events_whose_guests_user_sees(self.for_user))
             .live()
             .order_by("-start")
         )
+        if not keys.may_read_reports(self.for_user):
+            self.fields["campaigns"].queryset = Campaign.objects.none()
 
     def clean(self):
         cleaned = super().clean()
@@ -62,6 +68,8 @@ class ApiKeyForm(WagtailAdminModelForm):
                 actions=cleaned.get("actions") or [],
                 list_ids=[item.pk for item in cleaned.get("lists") or []],
                 export_list_ids=[item.pk for item in cleaned.get("export_lists") or []],
+                campaign_ids=[item.pk for item in cleaned.get("campaigns") or []],
+                event_ids=[item.pk for item in cleaned.get("events") or []],
             )
         except PermissionDenied as error:
             raise forms.ValidationError(str(error) or _("Not allowed.")) from None

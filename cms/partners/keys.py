@@ -48,14 +48,29 @@ def _parse(token: str) -> tuple[str, str] | None:
 
 
 def check_scope(
-    *, user, actions: Iterable[str], list_ids: Iterable[int], export_list_ids
+    *,
+    user,
+    actions: Iterable[str],
+    list_ids: Iterable[int],
+    export_list_ids,
+    campaign_ids: Iterable[int] = (),
+    event_ids: Iterable[int] = (),
 ) -> None:
-    """Staff may grant only lists they may see (and, to add people as confirmed, lists
-    they may import into); raises PermissionDenied otherwise."""
+    """Staff may grant only what they may see themselves: lists they may view (and, to
+    add people as confirmed, lists they may import into), campaigns if they may read
+    campaign reports, events whose guests they may see; raises PermissionDenied
+    otherwise. A key reads its campaigns' counts and its events' attendance, so
+    without this a staff member could hand a partner figures they may not read."""
     if not user.has_perm("partners.add_apikey") and not user.has_perm(
         "partners.change_apikey"
     ):
         raise PermissionDenied
+    if set(campaign_ids) and not may_read_reports(user):
+        raise PermissionDenied(
+            _("You may only grant campaigns whose reports you can read.")
+        )
+    if set(event_ids) - set(events_whose_guests_user_sees(user)):
+        raise PermissionDenied(_("You may only grant events whose guests you can see."))
     visible = set(
         lists_user_can(user, ListPermission.Permission.VIEW).values_list(
             "pk", flat=True
@@ -79,6 +94,22 @@ def check_scope(
             )
 
 
+def may_read_reports(user) -> bool:
+    from campaigns.admin_views import may_read_reports as reads_reports
+
+    return reads_reports(user)
+
+
+def events_whose_guests_user_sees(user):
+    """Ids of the events whose RSVPs ``user`` may see in the admin (the "view RSVP"
+    permission, scoped to their lists as the RSVP screens are)."""
+    from events.viewsets import scoped_events
+
+    if not user.is_superuser and not user.has_perm("events.view_rsvp"):
+        return []
+    return scoped_events(user).values_list("pk", flat=True)
+
+
 @transaction.atomic
 def create_api_key(
     *,
@@ -96,8 +127,15 @@ def create_api_key(
     actions = [action for action in Action.values if action in set(actions)]
     list_ids = [item.pk for item in lists]
     export_ids = [item.pk for item in export_lists]
+    campaign_ids = [item.pk for item in campaigns]
+    event_ids = [item.pk for item in events]
     check_scope(
-        user=user, actions=actions, list_ids=list_ids, export_list_ids=export_ids
+        user=user,
+        actions=actions,
+        list_ids=list_ids,
+        export_list_ids=export_ids,
+        campaign_ids=campaign_ids,
+        event_ids=event_ids,
     )
     if not user.has_perm("partners.add_apikey"):
         raise PermissionDenied
@@ -115,8 +153,8 @@ def create_api_key(
     )
     key.lists.set(list_ids)
     key.export_lists.set(export_ids)
-    key.campaigns.set(campaigns)
-    key.events.set(events)
+    key.campaigns.set(campaign_ids)
+    key.events.set(event_ids)
     return key, token
 
 

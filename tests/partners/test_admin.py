@@ -5,10 +5,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
+from cms.partners import keys
 from cms.partners.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from events.models import EventPage
 from subscribers.models import ListPermission
 from tests.factories import UserFactory
 
@@ -90,9 +93,60 @@ def test_staff_grant_only_lists_they_may_see(client, world):
     )
     assert ApiKey.objects.count() == 0
     assert "import permission" in refused.content.decode()
-    accepted = client.post(reverse("partners_keys:add"), key_form(world))
+    # Campaigns and events only where this staff member may read their figures.
+    refused = client.post(reverse("partners_keys:add"), key_form(world))
+    assert ApiKey.objects.count() == 0
+    accepted = client.post(
+        reverse("partners_keys:add"), key_form(world, campaigns=[], events=[])
+    )
     assert TOKEN.search(accepted.content.decode())
     assert ApiKey.objects.count() == 1
+
+
+def test_staff_grant_only_campaigns_and_events_whose_figures_they_may_read(world):
+    """A key reads its campaigns' counts and its events' attendance: a staff member
+    allowed to make keys for one list could grant any campaign and any event, and so
+    hand a partner figures they could not read themselves."""
+    group = Group.objects.create(name="Outreach")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "partners"],
+            codename__in=["access_admin", "add_apikey", "change_apikey"],
+        )
+    )
+    ListPermission.objects.create(
+        group=group, mailing_list=world.list_a, permission="view"
+    )
+    user = UserFactory(username="outreach")
+    user.groups.add(group)
+
+    def grant(**scope):
+        return keys.create_api_key(
+            user=user, name="k", partner="p", actions=["read_aggregates"], **scope
+        )
+
+    with pytest.raises(PermissionDenied):
+        grant(lists=[world.list_a], campaigns=[world.campaign_a])
+    with pytest.raises(PermissionDenied):
+        grant(lists=[world.list_a], events=[world.event_a])
+    assert ApiKey.objects.count() == 0
+
+    # With the report and RSVP permissions, their own list's event only.
+    group.permissions.add(
+        Permission.objects.get(
+            codename="view_campaign", content_type__app_label="campaigns"
+        ),
+        Permission.objects.get(codename="view_rsvp", content_type__app_label="events"),
+    )
+    user = type(user).objects.get(pk=user.pk)  # permissions are cached per instance
+    EventPage.objects.filter(pk=world.event_a.pk).update(rsvp_list=world.list_a)
+    with pytest.raises(PermissionDenied):
+        grant(lists=[world.list_a], events=[world.event_b])
+    key, _token = grant(
+        lists=[world.list_a], campaigns=[world.campaign_a], events=[world.event_a]
+    )
+    assert set(key.events.values_list("pk", flat=True)) == {world.event_a.pk}
+    assert set(key.campaigns.values_list("pk", flat=True)) == {world.campaign_a.pk}
 
 
 def test_endpoint_secret_is_shown_once_and_deliveries_can_be_resent(
