@@ -21,6 +21,7 @@ FEED_ITEMS = 20
 class BulletinRssFeed(Feed):
     def get_object(self, request, *args, index=None, **kwargs):
         self.request = request
+        self.index = index
         return index
 
     def title(self, index):
@@ -46,7 +47,13 @@ class BulletinRssFeed(Feed):
         return bulletin.summary or bulletin.title
 
     def item_link(self, bulletin):
-        return bulletin.get_url(self.request)
+        # An untranslated bulletin is linked under this archive, as the archive itself
+        # links it (/ar/bulletins/<slug>/: the English text in the reader's chrome and
+        # direction), never at its English URL, which drops the reader's language.
+        index = self.index
+        if bulletin.locale_id == index.locale_id:
+            return bulletin.get_url(self.request)
+        return f"{index.get_url(self.request)}{bulletin.slug}/"
 
     def item_pubdate(self, bulletin):
         # The bulletin's own date (the day it speaks for), at midnight local time.

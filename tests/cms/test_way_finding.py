@@ -459,3 +459,25 @@ def test_english_shown_to_another_language_is_marked_english(site):
     event = site["event"]
     rsvp = Client().get(f"/ar/_events/{event.pk}/rsvp/").content.decode()
     assert re.search(r"<title[^>]*>", rsvp)[0] == "<title>"
+
+
+def test_feed_links_keep_the_readers_language(site):
+    """An Arabic reader's feed linked an untranslated bulletin at its English URL
+    (/bulletins/<slug>/): a tap opened it in English chrome, left to right, while the
+    archive the feed mirrors links /ar/bulletins/<slug>/. Each feed now links what its
+    archive links, and that page speaks the reader's language."""
+    client = Client()
+    for code in LANGUAGES:
+        prefix = "" if code == "en" else f"/{code}"
+        archive = client.get(f"{prefix}/bulletins/").content.decode()
+        listed = re.findall(r'<h2><a href="([^"]+)">', archive)
+        assert listed, code
+        for path in ("feed/", "feed/atom/"):
+            feed = feedparser.parse(client.get(f"{prefix}/bulletins/{path}").content)
+            links = [entry.link for entry in feed.entries]
+            assert links == [f"http://testserver{url}" for url in listed], (code, path)
+            for url in listed:
+                page = client.get(url)
+                assert page.status_code == 200, url
+                html = page.content.decode()
+                assert re.search(rf'<html lang="{code}" dir="(ltr|rtl)"', html), url
