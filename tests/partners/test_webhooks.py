@@ -448,3 +448,53 @@ def test_a_name_that_turns_private_after_the_check_is_never_connected_to(
         assert delivery.last_error
     finally:
         internal.stop()
+
+
+def test_each_key_knows_a_subscriber_by_an_id_of_its_own(
+    client, world, receiver, queued, django_capture_on_commit_callbacks
+):
+    """subscription.confirmed carried the subscriber's row number to every key: two
+    partners (one for each list) could join their events into 'this person is on
+    both lists', and a partner could count everyone who ever subscribed. Each key
+    now gets an id of its own for the person, stable across that key's events."""
+    from subscribers.models import Subscriber
+
+    both = [world.list_a, world.list_b]
+    _writer, token = endpoint_for(
+        world, receiver, "/both", lists=both, export_lists=both
+    )
+    endpoint_for(world, receiver, "/a", export_lists=[])
+    endpoint_for(world, receiver, "/b", lists=[world.list_b], export_lists=[])
+    for lists in ([world.list_a.pk, world.list_b.pk],):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(
+                client,
+                "/api/v1/people/",
+                {
+                    "person": person("ana@example.org", language="es"),
+                    "lists": lists,
+                    "consent": {
+                        "statement": "Sí",
+                        "given_at": timezone.now().isoformat(),
+                    },
+                },
+                token,
+            )
+    webhooks.send_due()
+    for delivery_id in queued:
+        assert webhooks.send_delivery(delivery_id=delivery_id) is True
+    pk = Subscriber.objects.get().pk
+    ids = {}
+    for path in ("/both", "/a", "/b"):
+        for payload in receiver.payloads[path].values():
+            assert payload["type"] == "subscription.confirmed"
+            ids.setdefault(path, set()).add(payload["data"]["subscriber"])
+            if "person" in payload["data"]:
+                assert payload["data"]["person"]["id"] == payload["data"]["subscriber"]
+    assert [p["data"]["lists"] for p in receiver.payloads["/b"].values()] == [
+        [world.list_b.pk]
+    ]
+    found = [next(iter(found)) for found in ids.values()]
+    assert len(set(found)) == 3, "one id per key"
+    assert pk not in found
+    assert str(pk) not in found
