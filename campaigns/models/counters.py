@@ -53,8 +53,13 @@ class Milestone(models.Model):
     counter = models.CharField(_("counter"), max_length=16, choices=CounterKind.choices)
     threshold = models.PositiveIntegerField(_("threshold"))
     reached_at = models.DateTimeField(_("reached at"))
-    # Claimed by the notification task before it sends, so a retry never mails twice.
+    # Set once every lead has their message (or there were none to mail).
     notified_at = models.DateTimeField(_("leads notified at"), null=True, blank=True)
+    # The notification task's lease while it sends, renewed after each lead: a second
+    # run finds it taken, and a killed worker's claim, once older than
+    # MILESTONE_NOTIFY_LEASE_SECONDS, is taken again by the resend beat task, which
+    # mails only the leads not yet mailed.
+    notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Keyed hashes of the leads already mailed while a notification is under way, so a
     # retry after one lead's message failed mails only the others; emptied once every
     # lead has theirs (null: none yet; the fast sign statement inserts no value).

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, CountedSignup, Counter, Milestone, Signature
@@ -107,8 +107,9 @@ def _announce(milestone_id: int, campaign_id: int) -> None:
 
 
 def renotify_unqueued_milestones(*, limit: int = 100) -> int:
-    """Queue the lead notification again for recent milestones nobody was told about;
-    safe to run twice (the notification task claims the milestone before sending).
+    """Queue the lead notification again for recent milestones nobody was told about,
+    or whose worker died mid-way; safe to run twice (the notification task leases the
+    milestone before sending and mails only the leads not mailed yet).
 
     Returns how many were queued; stops at the first publish that fails.
     """
@@ -116,11 +117,17 @@ def renotify_unqueued_milestones(*, limit: int = 100) -> int:
     from cms.celery import publish
 
     now = timezone.now()
-    ids = Milestone.objects.filter(
-        notified_at=None,
-        reached_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
-        reached_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
-    ).values_list("pk", flat=True)[:limit]
+    stale = now - timedelta(seconds=settings.MILESTONE_NOTIFY_LEASE_SECONDS)
+    ids = (
+        Milestone.objects.filter(
+            notified_at=None,
+            reached_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_GRACE),
+            reached_at__gte=now - timedelta(seconds=settings.EMAIL_RESEND_MAX_AGE),
+        )
+        # Unclaimed, or claimed by a worker that died mid-way (its lease expired).
+        .filter(Q(notify_claimed_at=None) | Q(notify_claimed_at__lt=stale))
+        .values_list("pk", flat=True)[:limit]
+    )
     queued = 0
     for milestone_id in ids:
         if not publish(notify_milestone_task, milestone_id):

@@ -1,8 +1,11 @@
 """E-mails campaigns send: one to the leads per milestone, one verification per signer."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -95,23 +98,35 @@ def _lead_key(address: str) -> str:
     return crypto.lookup_hash(address)
 
 
+def _claim(milestone_id: int):
+    """Take the notification's lease: free, or left by a worker that died (older than
+    MILESTONE_NOTIFY_LEASE_SECONDS). Returns the claim's time, or None when taken."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.MILESTONE_NOTIFY_LEASE_SECONDS)
+    claimed = (
+        Milestone.objects.filter(pk=milestone_id, notified_at=None)
+        .filter(Q(notify_claimed_at=None) | Q(notify_claimed_at__lt=stale))
+        .update(notify_claimed_at=now)
+    )
+    return now if claimed else None
+
+
 def notify_milestone(*, milestone_id: int) -> bool:
     """E-mail each of the campaign's leads their own message about one milestone, in
     their language, once; safe to run twice.
 
     One message per lead: partners' leads never see each other's addresses. The row is
-    claimed before sending, so a second run finds it taken and sends nothing; a failed
-    send releases the claim, and the retry mails only the leads not mailed yet.
+    leased before sending, so a second run finds it taken and sends nothing; a failed
+    send releases the lease, and a worker killed mid-way leaves it to expire. Either
+    way the next run mails only the leads not mailed yet (their keyed hashes are kept
+    while the notification is unfinished).
     """
-    claimed = Milestone.objects.filter(pk=milestone_id, notified_at=None).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
+    claim = _claim(milestone_id)
+    if claim is None:
         return False
+    mine = Milestone.objects.filter(pk=milestone_id, notify_claimed_at=claim)
     milestone = Milestone.objects.select_related("campaign").get(pk=milestone_id)
     leads = list(dict.fromkeys(milestone.campaign.lead_email_list))
-    if not leads:
-        return False
     mailed = list(milestone.leads_mailed or [])
     report_url = settings.WAGTAILADMIN_BASE_URL + reverse(
         "campaigns_admin:report", args=[milestone.campaign_id]
@@ -132,13 +147,18 @@ def notify_milestone(*, milestone_id: int) -> bool:
                     to=[address],
                 )
             mailed.append(key)
-            Milestone.objects.filter(pk=milestone_id).update(leads_mailed=mailed)
+            # Recorded and the lease renewed in one statement, under our own claim.
+            renewed = timezone.now()
+            if not mine.update(leads_mailed=mailed, notify_claimed_at=renewed):
+                return False  # our lease was taken: the taker finishes
+            claim = renewed
+            mine = Milestone.objects.filter(pk=milestone_id, notify_claimed_at=claim)
     except Exception:
-        Milestone.objects.filter(pk=milestone_id).update(notified_at=None)
+        mine.update(notify_claimed_at=None)
         raise
     # Every lead has theirs: nothing about who was mailed needs keeping.
-    Milestone.objects.filter(pk=milestone_id).update(leads_mailed=None)
-    return True
+    mine.update(notified_at=timezone.now(), notify_claimed_at=None, leads_mailed=None)
+    return bool(leads)
 
 
 def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:

@@ -557,6 +557,12 @@ EMAIL_RESEND_MAX_AGE = env_int("EMAIL_RESEND_MAX_AGE", 3 * 24 * 3600)
 # one still there this long after it was queued met a worker that failed or died, and
 # is queued again (recording it twice is a no-op).
 SIGNUP_REQUEST_RETRY_SECONDS = env_int("SIGNUP_REQUEST_RETRY_SECONDS", 600)
+# A milestone notice whose worker died after claiming it (and perhaps mailing some
+# leads) is claimed again by the same beat task once its claim is this many seconds
+# old; longer than CELERY_TASK_TIME_LIMIT, so a worker still sending never loses it.
+MILESTONE_NOTIFY_LEASE_SECONDS = env_int(
+    "MILESTONE_NOTIFY_LEASE_SECONDS", max(600, CELERY_TASK_TIME_LIMIT + 60)
+)
 CELERY_BEAT_SCHEDULE["cms-resend-unqueued-emails"] = {
     "task": "cms.tasks.resend_unqueued_emails_task",
     "schedule": EMAIL_RESEND_INTERVAL,

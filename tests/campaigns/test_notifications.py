@@ -1,13 +1,13 @@
 """Lead and verification e-mails, produced for real into the file outbox."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from campaigns.models import Counter, Milestone, Signature
@@ -316,3 +316,47 @@ def test_a_suppressed_address_gets_no_verification_mail(petition, outbox_dir):
     outcome = record_signature(page=petition, email="gone@example.org", language="en")
     send_signature_verification_task(outcome.signature_id)
     assert messages() == []
+
+
+def test_a_killed_workers_notification_is_finished_by_the_resend_task(
+    campaign, outbox_dir, settings, monkeypatch
+):
+    """A worker killed after claiming a milestone and mailing one lead left it
+    claimed for good: the other leads were never mailed. The claim is a lease now;
+    once it is older than MILESTONE_NOTIFY_LEASE_SECONDS the resend task queues the
+    notification again and only the lead not yet mailed gets a message."""
+    from campaigns.services.counters import renotify_unqueued_milestones
+
+    settings.EMAIL_RESEND_GRACE = 0
+    settings.MILESTONE_NOTIFY_LEASE_SECONDS = 600
+    queued = []
+    monkeypatch.setattr(
+        "cms.celery.publish", lambda task, *args, **kw: queued.append(args) or True
+    )
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    # What the killed worker left: its claim, and the first lead recorded as mailed.
+    Milestone.objects.filter(pk=milestone.pk).update(
+        notify_claimed_at=timezone.now() - timedelta(seconds=60),
+        leads_mailed=[crypto.lookup_hash("lead@organizers.example.org")],
+    )
+    # A claim younger than the lease may be a worker still sending: left alone.
+    assert renotify_unqueued_milestones() == 0
+    notify_milestone_task(milestone.pk)
+    assert messages() == []
+
+    Milestone.objects.filter(pk=milestone.pk).update(
+        notify_claimed_at=timezone.now() - timedelta(seconds=601)
+    )
+    assert renotify_unqueued_milestones() == 1
+    assert queued == [(milestone.pk,)]
+
+    notify_milestone_task(milestone.pk)
+    notify_milestone_task(milestone.pk)  # redelivered: nothing more
+    assert [m["To"] for m in messages()] == ["second-lead@organizers.example.org"]
+    milestone.refresh_from_db()
+    assert milestone.notified_at is not None
+    assert milestone.notify_claimed_at is None
+    assert milestone.leads_mailed is None
+    assert renotify_unqueued_milestones() == 0  # nothing more to queue
