@@ -17,6 +17,7 @@ from campaigns.mailings.admin_views import visible_mailings
 from campaigns.mailings.selectors import handed_over_by_mailing
 from campaigns.models import Campaign, Counter, Milestone
 from cms.admin_ui import AdminScreenMixin
+from cms.local_time import local_time_name
 from subscribers.exports import EXCEL_BOM, neutralise
 
 VIEW_PERMISSIONS = ("campaigns.view_campaign", "campaigns.change_campaign")
@@ -67,6 +68,8 @@ class CampaignReportView(AdminScreenMixin, TemplateView):
             ],
             goal=campaign.goal_for(counters[Counter.Kind.SIGNATURES]),
             milestones=milestones,
+            # The milestone times are on the city's clock, named as the e-mails name it.
+            time_name=local_time_name(),
             has_signatures=counters[Counter.Kind.SIGNATURES] > 0,
             chart_url=reverse("campaigns_admin:signatures_chart", args=[campaign.pk]),
             by_zip=selectors.signatures_by_zip(campaign_id=campaign.pk)[:50],

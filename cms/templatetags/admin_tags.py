@@ -15,6 +15,28 @@ def with_zone(value) -> str:
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}"
 
 
+@register.filter
+def grouped(value) -> str:
+    """A count with its thousands grouped the active language's way ("1,234",
+    "1.234"), as the e-mails write counts."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, force_grouping=True)
+
+
+@register.filter
+def on_city_clock(value) -> str:
+    """Date and time on the city's clock (whatever the viewer's own time zone), for a
+    column whose heading names that clock (cms.local_time.local_time_name)."""
+    if not value:
+        return ""
+    from cms.local_time import city_zone
+
+    return formats.date_format(
+        timezone.localtime(value, city_zone()), "DATETIME_FORMAT"
+    )
+
+
 @register.simple_tag(takes_context=True)
 def page_editor_buttons(context, page) -> list:
     """The page editor's primary header buttons: "E-mail preview and test" and "Send

@@ -549,3 +549,48 @@ def test_chart_dates_read_left_to_right_in_the_arabic_admin(client, signed, camp
     assert "\u200f" not in svg
     assert "\u200e" not in svg
     assert re.search(r">\d\d/\d\d/\d{4}<", svg), "a date in one left-to-right run"
+
+
+def test_report_names_the_clock_and_groups_the_counts(client, campaign):
+    """The report wrote 'Reached at' with no clock (in the viewer's own zone, where
+    they had chosen one) and '1234' where the lead's e-mail says '1,234' and 'Chicago
+    time'."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+    from freezegun import freeze_time
+    from wagtail.users.models import UserProfile
+
+    from campaigns.services.counters import increment_counter
+
+    campaign.milestone_thresholds = [1000]
+    campaign.goal = 5000
+    campaign.save()
+    reached = datetime(2026, 12, 5, 22, 16, tzinfo=ZoneInfo("UTC"))  # 4:16 p.m. CST
+    with freeze_time(reached):
+        increment_counter(campaign_id=campaign.pk, kind="signatures", by=1234)
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = (
+        "Asia/Kolkata"  # the viewer's own zone is not the city's
+    )
+    profile.save()
+    client.force_login(user)
+    url = reverse("campaigns_admin:report", args=[campaign.pk])
+
+    body = client.get(url).content.decode()
+    assert "<td data-counter>1,234</td>" in body
+    assert "<td>5,000</td>" in body  # the goal
+    assert "<th>Reached at (Chicago time)</th>" in body
+    assert "<th>Leads notified at (Chicago time)</th>" in body
+    assert "<td>1,000</td><td>Dec. 5, 2026, 4:16 p.m.</td>" in body
+
+    profile.preferred_language = "es"
+    profile.save()
+    body = client.get(url).content.decode()
+    with translation.override("es"):  # as the e-mail writes it in Spanish
+        spanish = formats.number_format(1234, force_grouping=True)
+    assert spanish != "1234"
+    assert f"<td data-counter>{spanish}</td>" in body
+    assert "(hora de Chicago)</th>" in body
