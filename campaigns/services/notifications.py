@@ -61,20 +61,23 @@ def milestone_subject(milestone: Milestone) -> str:
     return _("%(campaign)s: %(count)s signatures reached") % values
 
 
-def lead_language(address: str) -> str:
-    """The language the platform knows a lead reads: the admin language their account
-    chose, else the one they chose as a subscriber, else the site's default."""
+def lead_language(address: str, *, user=None) -> str:
+    """The language the platform knows a lead (or any staff member) reads: the admin
+    language their account chose, else the one they chose as a subscriber, else the
+    site's default. With ``user``, that account's choice, not the first account that
+    shares the address."""
     from wagtail.users.models import UserProfile
 
     from subscribers.models import Subscriber
 
     codes = {code for code, _name in settings.LANGUAGES}
-    user = (
-        get_user_model()
-        .objects.filter(email__iexact=address, is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    if user is None:
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=address, is_active=True)
+            .order_by("pk")
+            .first()
+        )
     if user is not None:
         chosen = UserProfile.get_for_user(user).preferred_language
         if chosen in codes:

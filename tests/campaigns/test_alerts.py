@@ -88,6 +88,43 @@ def test_organizer_cannot_send_or_approve_someone_elses_alert_to_other_lists(
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
 
 
+def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
+    """The e-mail asking for a second person went out in English to everyone; each
+    approver now reads it in the admin language their account chose."""
+    from wagtail.users.models import UserProfile
+
+    alert_site(home_page)
+    legal, outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    readers = {}
+    for name, language in (("sofia", "es"), ("amal", "ar"), ("sam", "")):
+        user = organizer(name, [legal], group_name="Organizers")
+        user.email = f"{name}@staff.example.org"
+        user.save()
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
+        readers[user.email] = language
+    mailing = rally(author, [legal.pk])
+    alerts.send_alert(user=author, mailing_id=mailing.pk)
+
+    assert alerts.notify_alert_approvers(mailing_id=mailing.pk) == 3
+    subjects = {notice.to: notice.subject for notice in fake_esp.delivered}
+    texts = {notice.to: notice.text for notice in fake_esp.delivered}
+    assert subjects["sofia@staff.example.org"].startswith(
+        "Una alerta espera su aprobación:"
+    )
+    assert subjects["amal@staff.example.org"].startswith("تنبيه ينتظر موافقتك:")
+    assert subjects["sam@staff.example.org"].startswith(
+        "An alert waits for your approval:"
+    )
+    for address in readers:
+        assert f"/mailings/alerts/{mailing.pk}/" in texts[address]
+    assert "A rapid-response alert" not in texts["sofia@staff.example.org"]
+
+
 def test_bad_input_writes_nothing(home_page):
     alert_site(home_page)
     (legal,) = audience(1)

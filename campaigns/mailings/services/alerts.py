@@ -644,18 +644,21 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
     url = settings.WAGTAILADMIN_BASE_URL + reverse(
         "campaigns_mailings:alert", args=[mailing_id]
     )
+    # Each approver reads it in their admin language, as the milestone e-mails do.
+    from campaigns.services.notifications import lead_language
+
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("An alert waits for your approval: %(title)s") % {
-            "title": mailing.page.title
-        }
-        body = _(
-            "A rapid-response alert needs a second person before it goes out.\n"
-            "Review and approve it here: %(url)s"
-        ) % {"url": url}
     for approver in alert_approvers(mailing):
         if not approver.email:
             continue
+        with translation.override(lead_language(approver.email, user=approver)):
+            subject = _("An alert waits for your approval: %(title)s") % {
+                "title": mailing.page.title
+            }
+            body = _(
+                "A rapid-response alert needs a second person before it goes out.\n"
+                "Review and approve it here: %(url)s"
+            ) % {"url": url}
         EmailMessage(
             subject=subject,
             body=body,
