@@ -40,11 +40,14 @@ def _number(value: int | None) -> str:
     return "" if value is None else formats.number_format(value, force_grouping=True)
 
 
-def _local(moment) -> str:
+def local_moment(moment) -> str:
     """A time on the city's clock and named so ("Dec. 5, 2026, 4:16 p.m. (Chicago
     time)"), as every other e-mail gives a time."""
     local = timezone.localtime(moment)
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local_time_name()})"
+
+
+_local = local_moment
 
 
 def _reached(milestone: Milestone) -> str:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from campaigns.mailings.exceptions import AlertError
 from campaigns.mailings.models import Delivery, Mailing
@@ -123,6 +123,34 @@ def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
     for address in readers:
         assert f"/mailings/alerts/{mailing.pk}/" in texts[address]
     assert "A rapid-response alert" not in texts["sofia@staff.example.org"]
+
+
+def test_approvers_are_told_who_asked_for_which_lists_and_by_when(home_page, fake_esp):
+    """The request said only "an alert waits": an approver reading it on a phone could
+    not tell whose it was, to whom, or that it is dropped after its send-by time."""
+    alert_site(home_page)
+    legal, outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal, outreach], group_name="Organizers")
+    author.first_name, author.last_name = "Olga", "Nowak"
+    author.save()
+    second = organizer("sam", [legal, outreach], group_name="Organizers")
+    second.email = "sam@staff.example.org"
+    second.save()
+    mailing = rally(author, [legal.pk, outreach.pk])
+    alerts.send_alert(user=author, mailing_id=mailing.pk)
+    send_by = Mailing.objects.get(pk=mailing.pk).send_by
+    local = timezone.localtime(send_by)
+
+    assert alerts.notify_alert_approvers(mailing_id=mailing.pk) == 1
+    (notice,) = fake_esp.delivered
+    text = " ".join(notice.text.split())
+    names = ", ".join(sorted([legal.name, outreach.name]))
+    assert f"Asked by Olga Nowak, for {names}." in text
+    deadline = formats.date_format(local, "DATETIME_FORMAT")
+    assert f"If nobody approves it by {deadline} (Chicago time)," in text
+    assert "it is not sent at all" in text
 
 
 def test_bad_input_writes_nothing(home_page):

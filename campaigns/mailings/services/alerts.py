@@ -636,7 +636,7 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
     (the worst case is a second reminder). Returns the number of messages."""
     mailing = (
         Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.AWAITING_APPROVAL)
-        .select_related("page")
+        .select_related("page", "created_by")
         .first()
     )
     if mailing is None:
@@ -645,8 +645,10 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
         "campaigns_mailings:alert", args=[mailing_id]
     )
     # Each approver reads it in their admin language, as the milestone e-mails do.
-    from campaigns.services.notifications import lead_language
+    from campaigns.services.notifications import lead_language, local_moment
 
+    author = display_name(mailing.created_by) if mailing.created_by else "?"
+    lists = ", ".join(mailing.lists.order_by("name").values_list("name", flat=True))
     sent = 0
     for approver in alert_approvers(mailing):
         if not approver.email:
@@ -659,6 +661,17 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
                 "A rapid-response alert needs a second person before it goes out.\n"
                 "Review and approve it here: %(url)s"
             ) % {"url": url}
+            if mailing.send_by:
+                # Whoever opens this on a phone must know whose it is and how long
+                # they have: past the send-by time the alert is never sent.
+                body += "\n\n" + _(
+                    "Asked by %(author)s, for %(lists)s. If nobody approves it by "
+                    "%(send_by)s, it is not sent at all."
+                ) % {
+                    "author": author,
+                    "lists": lists,
+                    "send_by": local_moment(mailing.send_by),
+                }
         EmailMessage(
             subject=subject,
             body=body,
