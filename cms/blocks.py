@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -437,10 +437,18 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
                     "mime_type": mimetypes.guess_type(document.filename)[0] or "",
                     "label": label_template
                     % {"title": title, "language": language, "details": details_text},
+                    # The name is a sentence in the reader's language around the
+                    # document's title (perhaps another language's): the link says
+                    # so, or an Arabic name inside an English bulletin read
+                    # "– الإنجليزية (PDF، 24 KB)" backwards.
+                    "label_lang": translation.get_language(),
+                    "label_dir": "rtl" if translation.get_language_bidi() else "ltr",
                     "label_html": mark_safe(  # noqa: S308
                         conditional_escape(label_template)
                         % {
-                            "title": isolate_numbers_html(title),
+                            "title": format_html(
+                                "<bdi>{}</bdi>", isolate_numbers_html(title)
+                            ),
                             "language": conditional_escape(language),
                             "details": details_html,
                         }

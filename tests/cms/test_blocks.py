@@ -1,6 +1,7 @@
 """Every bulletin block renders for the web, for e-mail and as text, in every locale."""
 
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -271,3 +272,31 @@ def test_a_lower_case_language_name_is_not_repeated_for_staff(monkeypatch):
 
     monkeypatch.setattr(languages, "gettext", lambda text: {"Spanish": "español"}[text])
     assert languages.language_label("es") == "Español"
+
+
+def test_a_document_link_reads_in_the_readers_direction_around_its_title(
+    client, home_page, tmp_path, settings
+):
+    """An English bulletin read in Arabic (no translation yet): the link's name is an
+    Arabic sentence around the English title ("<title> – الإنجليزية (PDF، 15)"), and
+    inside the English bulletin's left-to-right text it was laid out backwards. The
+    link carries the reader's language and direction, the title isolated within."""
+    from cms.languages import localized_url
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bulletin = build_bulletin(
+        title="March bulletin",
+        summary="News",
+        body=[document_block("Resources flyer", ("en", make_document("flyer-en")))],
+    )
+    web = client.get(localized_url(bulletin, "ar")).content.decode()
+    rendered = render_email(bulletin, language="ar")
+    for where, html in (("web", web), ("e-mail", rendered.html)):
+        (anchor,) = re.findall(r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>', html)
+        assert 'lang="ar"' in anchor, where
+        assert 'dir="rtl"' in anchor, where
+        assert "<bdi>Resources flyer</bdi>" in anchor, where
+    english = render_email(bulletin, language="en").html
+    (anchor,) = re.findall(r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>', english)
+    assert 'lang="en"' in anchor
+    assert 'dir="ltr"' in anchor
