@@ -75,7 +75,10 @@ def visible_mailings(user, *, campaign=None):
 def get_mailing_for(user, pk: int) -> Mailing:
     mailing = get_object_or_404(Mailing.objects.select_related("page"), pk=pk)
     allowed = set(sendable_lists(user).values_list("pk", flat=True))
-    if not set(mailing.lists.values_list("pk", flat=True)) <= allowed:
+    lists = set(mailing.lists.values_list("pk", flat=True))
+    # A mailing with no lists (its lists deleted) is for those who may send at all:
+    # an empty set is a subset of anyone's, and any admin user could have opened it.
+    if not lists <= allowed or not (lists or allowed):
         raise PermissionDenied
     return mailing
 

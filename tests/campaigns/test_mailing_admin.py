@@ -528,3 +528,26 @@ def test_a_scheduled_mailing_that_reached_nobody_is_no_earlier_send(client, setu
     empty.save()
     review = client.get(reverse("campaigns_mailings:detail", args=[real.pk]))
     assert f"This page already went to {legal.name} on " in review.content.decode()
+
+
+def test_a_mailing_without_lists_is_not_everyones(client, setup):
+    """Its lists deleted, a mailing's permission check passed for any admin user (no
+    list the user may not send to): only those who may send at all may open it."""
+    from django.contrib.auth.models import Permission
+
+    page, legal, _outreach = setup
+    sender = sender_of(legal)
+    mailing = control.create_mailing(user=sender, page=page, list_ids=[legal.pk])
+    mailing.lists.clear()
+    staff = UserFactory()
+    staff.user_permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    client.force_login(staff)
+    detail = reverse("campaigns_mailings:detail", args=[mailing.pk])
+    # Wagtail answers a PermissionDenied with a redirect to the dashboard.
+    assert client.get(detail).status_code in (302, 403)
+    client.force_login(sender)
+    assert client.get(detail).status_code == 200
