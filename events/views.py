@@ -340,6 +340,13 @@ def rsvp_cancel_view(request, event, token: str):
             status=410,
             error=_("This event has already started: the RSVP can no longer change."),
         )
+    if canonical.cancelled:
+        # A guest who missed the cancellation e-mail and opens their confirmation's
+        # link must learn it here, not be asked to give their place to the waitlist.
+        # (If staff put the event back on, guests are told and the link works again.)
+        return _cancel_page(
+            request, event, status=410, error=_("This event has been cancelled.")
+        )
     if request.method == "POST":
         if not ratelimit.client_allowed(request, "rsvp"):
             return ratelimit.retry_after(

@@ -216,3 +216,40 @@ def test_without_a_waitlist_nobody_is_promised_a_place_goes_to_it(
     )
     someone_waits = client.get(cancel_url(full, bo)).content.decode()
     assert "your place goes to the next person on the waitlist" in someone_waits
+
+
+def test_after_staff_cancel_the_event_the_link_says_so_and_offers_nothing(
+    home_page, sender_queued
+):
+    """A guest who missed the cancellation e-mail opens the link in their
+    confirmation: they learn the event is off, in their language, and are not asked
+    to hand their place (or their waitlist spot) on."""
+    event = guest_event(capacity=1)
+    ana = rsvp(event, "Ana", "ana@example.org", "es")
+    bo = rsvp(event, "Bo", "bo@example.org", "ar")
+    publish(event, cancelled=True)
+    owed = GuestMessage.objects.count()
+    client = Client()
+    for guest, prefix, said in (
+        (ana, "/es/", "Este evento ha sido cancelado."),
+        (bo, "/ar/", "أُلغيت هذه الفعالية."),
+    ):
+        translation = event.get_translations(inclusive=True).get(
+            locale__language_code=prefix.strip("/")
+        )
+        path = f"{translation.url}rsvp/cancel/{make_cancel_token(guest.pk)}/"
+        asked = client.get(path)
+        assert asked.status_code == 410
+        body = asked.content.decode()
+        assert said in body
+        assert '<form method="post">' not in body
+        assert "lista de espera" not in body, "no place goes to anybody"
+        assert client.post(path).status_code == 410
+    assert Rsvp.objects.get(pk=ana.pk).status == "confirmed"
+    assert Rsvp.objects.get(pk=bo.pk).status == "waitlisted"
+    assert GuestMessage.objects.count() == owed, "nothing more to tell"
+
+    publish(event, cancelled=False)
+    back = client.get(cancel_url(event, ana))
+    assert back.status_code == 200, "back on: the link works again"
+    assert '<form method="post">' in back.content.decode()
