@@ -538,7 +538,16 @@ def cancel(request, pk):
 
 
 def confirm_alert(
-    request, mailing, *, title, question, label, outgoing, notes=(), danger=False
+    request,
+    mailing,
+    *,
+    title,
+    question,
+    label,
+    outgoing,
+    versions=(),
+    notes=(),
+    danger=False,
 ):
     """The confirmation screen of an alert action: who gets it and what it says."""
     breakdown = mailing_breakdown(mailing)
@@ -555,6 +564,7 @@ def confirm_alert(
             (_("Alert: %(title)s") % {"title": mailing.page.title}, alert_url),
         ],
         outgoing=outgoing,
+        versions=versions,
         notes=notes,
         danger=danger,
     )

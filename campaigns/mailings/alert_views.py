@@ -337,24 +337,60 @@ def _message_of(page) -> str:
     )
 
 
-def _alert_outgoing(page) -> list:
-    """What the alert itself says, shown before it is sent or approved."""
-    return [(_("Subject"), page.email_subject()), (_("Message"), _message_of(page))]
+def _alert_versions(page) -> tuple[list[dict], list[str]]:
+    """What the alert says in each language it goes out in (subject and message as
+    that language's readers get them, with its lang and dir), and one note per
+    version naming the languages without their own that get it instead."""
+    from django.utils import translation
+
+    from cms.bidi import direction
+    from cms.email.rendering import content_page
+
+    versions = []
+    borrowed: dict[str, list[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            version = content_page(page, code)
+            if version.locale.language_code != code:
+                borrowed.setdefault(version.locale.language_code, []).append(code)
+                continue
+            subject, message = version.email_subject(), _message_of(version)
+        versions.append(
+            {
+                "language": code,
+                "direction": direction(code),
+                "name": language_label(code),
+                "subject": subject,
+                "message": message,
+            }
+        )
+    notes = [
+        _(
+            "Readers of %(languages)s have no version of their own: they get the %(version)s version."
+        )
+        % {
+            "languages": ", ".join(language_label(code) for code in codes),
+            "version": language_label(source),
+        }
+        for source, codes in borrowed.items()
+    ]
+    return versions, notes
 
 
 @confirm.post_only("campaigns_mailings:alert", _get_alert)
 def send(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
-        page = mailing.page.specific
+        versions, borrowed = _alert_versions(mailing.page.specific)
         return confirm_alert(
             request,
             mailing,
             title=_("Send this alert?"),
             question=_("Send this alert to %(audience)s?"),
             label=_("Yes, send the alert"),
-            outgoing=_alert_outgoing(page),
-            notes=_held_note(request.user, mailing),
+            outgoing=[],
+            versions=versions,
+            notes=[*_held_note(request.user, mailing), *borrowed],
         )
     held = _("The alert waits for a second person's approval; approvers were e-mailed.")
     return _act(
@@ -369,14 +405,16 @@ def send(request, pk):
 def approve(request, pk):
     mailing = _get_alert(request.user, pk)
     if not confirm.is_confirmed(request):
-        page = mailing.page.specific
+        versions, borrowed = _alert_versions(mailing.page.specific)
         return confirm_alert(
             request,
             mailing,
             title=_("Approve and send this alert?"),
             question=_("Approve this alert and send it now to %(audience)s?"),
             label=_("Yes, approve and send"),
-            outgoing=_alert_outgoing(page),
+            outgoing=[],
+            versions=versions,
+            notes=borrowed,
         )
     return _act(
         request,

@@ -113,11 +113,14 @@ def confirmation(
     back_url: str,
     parents: list[tuple[str, str]],
     outgoing: list[tuple[str, str]] = (),
+    versions: list[dict] = (),
     notes: list[str] = (),
     danger: bool = False,
 ):
     """The confirmation screen: ``question`` names the audience, ``outgoing`` lists
-    (label, text) of what goes out, ``notes`` anything the sender must know first."""
+    (label, text) of what goes out, ``versions`` its subject and message per language
+    (language, direction, name, subject, message), ``notes`` anything the sender
+    must know first."""
     context = {
         "question": question,
         "breakdown": breakdown,
@@ -125,6 +128,7 @@ def confirmation(
             (language_name(code), people) for code, people in breakdown["by_language"]
         ],
         "outgoing": list(outgoing),
+        "versions": list(versions),
         "notes": list(notes),
         "confirm_label": confirm_label,
         "back_url": back_url,

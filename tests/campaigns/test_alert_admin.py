@@ -586,3 +586,61 @@ def test_the_update_form_shows_the_event_as_it_is_and_changes_only_what_changed(
         start,
         start + timedelta(hours=2),
     )
+
+
+def test_approval_screen_shows_every_language_version_that_goes_out(
+    client, site, django_capture_on_commit_callbacks
+):
+    """The approver of a held alert saw only the English subject and message under
+    "What goes out": the Spanish and Arabic readers' words went out unseen by the
+    second person the rule is there for."""
+    legal, _outreach = site
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    approver = organizer("sam", [legal], group_name="Organizers")
+    client.force_login(author)
+    client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form(
+            [legal],
+            title_es="Mitin en la oficina de DHS",
+            what_es="Conferencia de prensa",
+            message_es="Vengan ya.",
+            title_ar="تجمع أمام مكتب الأمن الداخلي",
+            what_ar="مؤتمر صحفي",
+            message_ar="انضموا إلينا الآن.",
+        ),
+    )
+    mailing = Mailing.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("campaigns_mailings:alert_send", args=[mailing.pk]),
+            {"confirmed": "1"},
+        )
+    client.force_login(approver)
+    response = client.post(
+        reverse("campaigns_mailings:alert_approve", args=[mailing.pk])
+    )
+    html = response.content.decode()
+    assert Mailing.objects.get().status == Mailing.Status.AWAITING_APPROVAL
+    outgoing = html.split("What goes out", 1)[1]
+    assert re.search(
+        r'<dd lang="es" dir="ltr">Mitin en la oficina de DHS</dd>', outgoing
+    )
+    assert re.search(r'<dd lang="es" dir="ltr">Vengan ya.</dd>', outgoing)
+    assert re.search(
+        r'<dd lang="ar" dir="rtl">تجمع أمام مكتب الأمن الداخلي</dd>', outgoing
+    )
+    assert re.search(r'<dd lang="ar" dir="rtl">انضموا إلينا الآن.</dd>', outgoing)
+    assert re.search(r'<dd lang="en" dir="ltr">Rally at the DHS office</dd>', outgoing)
+    note = re.search(
+        r"Readers of ([^<]*) have no version of their own: "
+        r"they get the ([^<]*) version",
+        html,
+    )
+    assert note, "the languages without a version are named"
+    assert "Hindi" in note[1]
+    assert "Polish" in note[1]
+    assert "Spanish" not in note[1]
+    assert "English" in note[2]

@@ -125,6 +125,45 @@ def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
     assert "A rapid-response alert" not in texts["sofia@staff.example.org"]
 
 
+def test_approvers_request_names_the_alert_in_their_language(home_page, fake_esp):
+    """A Spanish-speaking approver's request read "Una alerta espera su aprobación:
+    Rally at the DHS office" although the alert has a Spanish version: the subject
+    now names it by that version's title, and by the original where none exists."""
+    from wagtail.users.models import UserProfile
+
+    alert_site(home_page)
+    legal, _outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    author = organizer("olga", [legal], group_name="Organizers")
+    for name, language in (("sofia", "es"), ("piotr", "pl")):
+        user = organizer(name, [legal], group_name="Organizers")
+        user.email = f"{name}@staff.example.org"
+        user.save()
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
+    mailing = rally(
+        author,
+        [legal.pk],
+        translations={
+            "es": {
+                "title": "Mitin en la oficina de DHS",
+                "what": "Conferencia de prensa",
+                "message": "Vengan ya.",
+            }
+        },
+    )
+    alerts.send_alert(user=author, mailing_id=mailing.pk)
+
+    assert alerts.notify_alert_approvers(mailing_id=mailing.pk) == 2
+    subjects = {notice.to: notice.subject for notice in fake_esp.delivered}
+    assert subjects["sofia@staff.example.org"] == (
+        "Una alerta espera su aprobación: Mitin en la oficina de DHS"
+    )
+    assert subjects["piotr@staff.example.org"].endswith(": Rally at the DHS office")
+
+
 def test_approvers_are_told_who_asked_for_which_lists_and_by_when(home_page, fake_esp):
     """The request said only "an alert waits": an approver reading it on a phone could
     not tell whose it was, to whom, or that it is dropped after its send-by time."""

@@ -650,12 +650,16 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
     author = display_name(mailing.created_by) if mailing.created_by else "?"
     lists = ", ".join(mailing.lists.order_by("name").values_list("name", flat=True))
     sent = 0
+    from cms.email.rendering import content_page
+
     for approver in alert_approvers(mailing):
         if not approver.email:
             continue
-        with translation.override(lead_language(approver.email, user=approver)):
+        language = lead_language(approver.email, user=approver)
+        with translation.override(language):
+            # The title of the version in the approver's language where there is one.
             subject = _("An alert waits for your approval: %(title)s") % {
-                "title": mailing.page.title
+                "title": content_page(mailing.page, language).title
             }
             body = _(
                 "A rapid-response alert needs a second person before it goes out.\n"
