@@ -26,6 +26,7 @@ from cms.mail.sender import from_address
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp
+from .selectors import place_went_to_waitlist
 from .tokens import make_cancel_token, make_confirm_token
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def _intro(kind: str, rsvp: Rsvp) -> str:
         return _("Hello, a reminder: you are coming to this event.")
     if rsvp.left_waitlist:
         return _("Hello, you have left the waitlist. Thank you for telling us.")
-    if not (rsvp.event.capacity and rsvp.event.waitlist):
+    if not place_went_to_waitlist(rsvp):
         return _("Hello, your RSVP is cancelled. Thank you for telling us.")
     return _(
         "Hello, your RSVP is cancelled. Thank you for telling us: your place goes to "

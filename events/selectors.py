@@ -88,3 +88,19 @@ def guest_counts(event: EventPage) -> dict[str, int]:
             filter=Q(status=Rsvp.Status.CONFIRMED, checked_in_at__isnull=False),
         ),
     )
+
+
+def place_went_to_waitlist(rsvp: Rsvp) -> bool:
+    """Did a cancelled guest's place go to someone on the waitlist? True when they
+    held a place and a waiting guest was given one when (or since) they cancelled;
+    cancel_rsvp promotes in the same transaction. Only for the guest themself (their
+    signed link or their e-mail): it tells whether anyone was waiting."""
+    if rsvp.status != Rsvp.Status.CANCELLED or rsvp.left_waitlist:
+        return False
+    if rsvp.cancelled_at is None:
+        return False
+    return GuestMessage.objects.filter(
+        rsvp__event_id=rsvp.event_id,
+        kind=GuestMessage.Kind.PROMOTED,
+        created_at__gte=rsvp.cancelled_at,
+    ).exists()

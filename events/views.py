@@ -332,12 +332,25 @@ def rsvp_cancel_view(request, event, token: str):
             request, event, status=404, error=_("This link is not valid.")
         )
     if rsvp.status == Rsvp.Status.CANCELLED:
-        return _cancel_page(request, event, done=True, left_waitlist=rsvp.left_waitlist)
+        from events.selectors import place_went_to_waitlist
+
+        # Reached only through the guest's own signed link: saying their place went
+        # to a waiting guest tells nothing about any other address.
+        return _cancel_page(
+            request,
+            event,
+            done=True,
+            left_waitlist=rsvp.left_waitlist,
+            place_given=place_went_to_waitlist(rsvp),
+        )
+    # A waitlisted guest's page is headed "Leave the waitlist", whatever it answers.
+    waitlisted = rsvp.status == Rsvp.Status.WAITLISTED
     if canonical.start <= timezone.now():
         return _cancel_page(
             request,
             event,
             status=410,
+            waitlisted=waitlisted,
             error=_("This event has already started: the RSVP can no longer change."),
         )
     if canonical.cancelled:
@@ -345,18 +358,34 @@ def rsvp_cancel_view(request, event, token: str):
         # link must learn it here, not be asked to give their place to the waitlist.
         # (If staff put the event back on, guests are told and the link works again.)
         return _cancel_page(
-            request, event, status=410, error=_("This event has been cancelled.")
+            request,
+            event,
+            status=410,
+            waitlisted=waitlisted,
+            error=_("This event has been cancelled."),
         )
     if request.method == "POST":
         if not ratelimit.client_allowed(request, "rsvp"):
             return ratelimit.retry_after(
-                _cancel_page(request, event, status=429, rate_limited=True),
+                _cancel_page(
+                    request,
+                    event,
+                    status=429,
+                    waitlisted=waitlisted,
+                    rate_limited=True,
+                ),
                 "rsvp.client",
             )
         try:
             cancel_rsvp(rsvp_id=rsvp.pk)
         except ValidationError as error:
-            return _cancel_page(request, event, status=410, error=error.messages[0])
+            return _cancel_page(
+                request,
+                event,
+                status=410,
+                waitlisted=waitlisted,
+                error=error.messages[0],
+            )
         return see_other(request.path)
     # "Your place goes to the next person on the waitlist" only when someone waits.
     someone_waiting = Rsvp.objects.filter(
@@ -365,7 +394,7 @@ def rsvp_cancel_view(request, event, token: str):
     return _cancel_page(
         request,
         event,
-        waitlisted=rsvp.status == Rsvp.Status.WAITLISTED,
+        waitlisted=waitlisted,
         someone_waiting=someone_waiting,
     )
 

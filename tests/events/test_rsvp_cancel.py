@@ -253,3 +253,54 @@ def test_after_staff_cancel_the_event_the_link_says_so_and_offers_nothing(
     back = client.get(cancel_url(event, ana))
     assert back.status_code == 200, "back on: the link works again"
     assert '<form method="post">' in back.content.decode()
+
+
+def test_the_done_page_promises_the_waitlist_a_place_only_when_it_got_one(
+    home_page, run_on_commit
+):
+    """After cancelling, a guest read "your place goes to the next person on the
+    waitlist" whenever the event kept a waitlist, though nobody was waiting. The page
+    (reached only through the guest's own signed link) and their e-mail now say so
+    only when a waiting guest was given a place."""
+    client = Client()
+    roomy = guest_event(title="Training", capacity=2)
+    ana = rsvp(roomy, "Ana", "ana@example.org")
+    with run_on_commit():
+        assert client.post(cancel_url(roomy, ana)).status_code == 303
+    done = client.get(cancel_url(roomy, ana)).content.decode()
+    assert "Your RSVP is cancelled. Thank you for telling us." in done
+    assert "next person on the waitlist" not in done
+    ana.refresh_from_db()
+    email = build_guest_email(rsvp=ana, kind=GuestMessage.Kind.RSVP_CANCELLED)
+    assert "waitlist" not in email.body
+
+    full = guest_event(title="Lobby day", capacity=1)
+    bo = rsvp(full, "Bo", "bo@example.org")
+    cy = rsvp(full, "Cy", "cy@example.org")
+    with run_on_commit():
+        assert client.post(cancel_url(full, bo)).status_code == 303
+    cy.refresh_from_db()
+    assert cy.status == Rsvp.Status.CONFIRMED
+    done = client.get(cancel_url(full, bo)).content.decode()
+    assert "your place goes to the next person on the waitlist" in done
+    bo.refresh_from_db()
+    email = build_guest_email(rsvp=bo, kind=GuestMessage.Kind.RSVP_CANCELLED)
+    assert "next person on the waitlist" in " ".join(email.body.split())
+
+
+def test_a_waitlisted_guests_page_is_headed_leave_the_waitlist_whatever_it_says(
+    home_page,
+):
+    """A waitlisted guest who opened their link after staff called the event off (or
+    after it started) read "Cancel my RSVP" above the answer: they hold no RSVP to
+    cancel, only a place in the queue."""
+    event = guest_event(capacity=1)
+    rsvp(event, "Ana", "ana@example.org")
+    waiting = rsvp(event, "Cy", "cy@example.org")
+    assert waiting.status == Rsvp.Status.WAITLISTED
+    publish(event, cancelled=True)
+    page = Client().get(cancel_url(event, waiting))
+    html = page.content.decode()
+    assert page.status_code == 410
+    assert "<h1>Leave the waitlist</h1>" in html
+    assert "Cancel my RSVP" not in html
