@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from cms.bidi import isolate_numbers_text
 from cms.email.text import Links
 from cms.languages import localized_url, site_name
+from cms.local_time import local_time_name
 from cms.mail.esp import mail_down, refused_for_good
 from cms.mail.sender import from_address
 
 from . import calendar_links, ical
-from .models import GuestMessage, Rsvp
+from .models import GuestMessage, Rsvp, when_text
 from .selectors import place_went_to_waitlist
 from .tokens import make_cancel_token, make_confirm_token
 
@@ -102,13 +103,23 @@ def _intro(kind: str, rsvp: Rsvp) -> str:
     )
 
 
-def _change_labels(changes: list[str]) -> list[str]:
+def _change_labels(notice, event) -> list[str]:
+    changes = notice.changes if notice else []
     labels = {
         "time": _("New time"),
         "place": _("New place"),
         "online": _("New online link"),
         "reinstated": _("The event is back on: it is no longer cancelled."),
     }
+    if notice is not None and notice.previous_start and notice.previous_end:
+        # A guest who put the old time in their diary must see what it was.
+        labels["time"] = _(
+            "New time: moved from %(before)s to %(after)s (%(clock)s)"
+        ) % {
+            "before": when_text(notice.previous_start, notice.previous_end),
+            "after": when_text(event.start, event.end),
+            "clock": local_time_name(),
+        }
     return [labels[change] for change in changes if change in labels]
 
 
@@ -145,7 +156,7 @@ def build_guest_email(
             "kind": kind,
             "subject": _subject(kind, rsvp, event.title),
             "intro": _intro(kind, rsvp),
-            "changes": _change_labels(notice.changes if notice else []),
+            "changes": _change_labels(notice, event),
             "message": _organizers_words(notice, rsvp.language),
             "waitlisted": rsvp.status == Rsvp.Status.WAITLISTED,
             # The waitlist confirmation says so in its first line already.

@@ -307,6 +307,17 @@ def map_search_text(address: str) -> str:
     return f"{address}, {city}"
 
 
+def when_text(start, end) -> str:
+    """Start and end on the city's clock, formatted for the active language, without
+    the clock's name (EventPage.when_display adds it)."""
+    start = timezone.localtime(start, city_zone())
+    end = timezone.localtime(end, city_zone())
+    text = formats.date_format(start, "DATETIME_FORMAT")
+    if start.date() == end.date():
+        return text + " – " + formats.time_format(end, "TIME_FORMAT")
+    return text + " – " + formats.date_format(end, "DATETIME_FORMAT")
+
+
 class EventPage(
     MailablePageMixin, RoutablePageMixin, OneQueryViewRestrictionsMixin, Page
 ):
@@ -625,13 +636,7 @@ class EventPage(
 
     def when_display(self) -> str:
         """Start and end in the city's time, formatted for the active language."""
-        start, end = self.local_start, self.local_end
-        text = formats.date_format(start, "DATETIME_FORMAT")
-        if start.date() == end.date():
-            text += " – " + formats.time_format(end, "TIME_FORMAT")
-        else:
-            text += " – " + formats.date_format(end, "DATETIME_FORMAT")
-        return f"{text} ({local_time_name()})"
+        return f"{when_text(self.start, self.end)} ({local_time_name()})"
 
     @property
     def kind_label(self) -> str:
@@ -939,6 +944,10 @@ class EventNotice(models.Model):
     # The organizer's words in other languages ({language: text}); a guest whose
     # language is not here gets ``message``.
     messages = models.JSONField(default=dict, blank=True)
+    # The time guests were last told, when it changed: their e-mail says it moved
+    # from then to now (the event itself holds only the new time).
+    previous_start = models.DateTimeField(null=True, blank=True)
+    previous_end = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)
     # The "Update:"/"Cancelled:" alert sent to lists about the same change: its
     # audience leaves out the guests told here, so nobody gets both.

@@ -7,6 +7,8 @@ last told. A change is claimed under the event's row lock, so two publishes (or 
 publish and the alert screen) never tell the same change twice.
 """
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -106,8 +108,13 @@ def announce_event_change(
         guests = guests_to_notify(event).values_list("pk", flat=True)
         if not guests.exists():
             return None
+        moved = "time" in changes and before.get("start") and before.get("end")
         notice = EventNotice.objects.create(
             event=event,
+            previous_start=datetime.fromtimestamp(before["start"], UTC)
+            if moved
+            else None,
+            previous_end=datetime.fromtimestamp(before["end"], UTC) if moved else None,
             kind=EventNotice.Kind.CANCELLATION
             if current["cancelled"]
             else EventNotice.Kind.UPDATE,

@@ -166,6 +166,46 @@ def test_reinstating_and_moving_again_each_tell_once(home_page, run_on_commit):
     ]
 
 
+def test_a_moved_event_tells_guests_the_old_time_and_the_new(home_page, run_on_commit):
+    """Staff moved the session by a day; the guests' "New time" e-mail showed only
+    the new time, so a guest could not tell which date in their diary was now wrong.
+    It now says it moved from the old time to the new, in their language, on the
+    city's clock and named as the other e-mails name it."""
+    from django.utils import translation
+
+    from cms.local_time import local_time_name
+    from events.models import when_text
+
+    event = guest_event()
+    rsvp(event, "Ana", "ana@example.org", "en")
+    rsvp(event, "Luis", "luis@example.org", "es")
+    old_start, old_end = event.start, event.end
+    mail.outbox.clear()
+    with run_on_commit():
+        publish(
+            event,
+            start=event.start + timedelta(days=1),
+            end=event.end + timedelta(days=1),
+        )
+    send_guest_messages()
+    received = by_recipient()
+    english = " ".join(received["ana@example.org"].text.split())
+    assert (
+        f"New time: moved from {when_text(old_start, old_end)} to "
+        f"{when_text(event.start, event.end)} ({local_time_name()})"
+    ) in english
+    # The sentence's catalogue entry comes with the merge; the dates and the clock's
+    # name are Spanish already.
+    spanish = " ".join(received["luis@example.org"].text.split())
+    with translation.override("es"):
+        for said in (
+            when_text(old_start, old_end),
+            when_text(event.start, event.end),
+            f"({local_time_name()})",
+        ):
+            assert said in spanish
+
+
 def test_a_guest_who_cancelled_meanwhile_is_not_told(home_page, run_on_commit):
     from events.rsvps import cancel_rsvp
 
