@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+from django.db.models import Q
 
 from cms.languages import catalogue_folders
 
@@ -421,6 +422,55 @@ def check_map_search_city(app_configs=None, **kwargs):
             "link searches for its address in Chicago.",
             hint="Set MAP_SEARCH_CITY to your city's name (empty: nothing added).",
             id="cms.W012",
+        )
+    ]
+
+
+@register(deploy=True)
+def check_chicago_demo_text(app_configs=None, **kwargs):
+    """``load_demo`` (and ``setup_site`` before it named no city) wrote Chicago's home
+    page ("Chicago Is With You") and Chicago's lead organisations on the task-force
+    lists: another city (its own SITE_NAME or TIME_ZONE) still showing them tells its
+    readers Chicago's words, and nothing else says so."""
+    city = _another_city()
+    if not city:
+        return []
+    from cms import demo
+    from cms.models import HomePage
+    from subscribers.demo import TASK_FORCE_LISTS
+    from subscribers.models import MailingList
+
+    intros = [f"<p>{text}</p>" for text in demo.HOME_INTROS.values()]
+    try:
+        pages = sorted(
+            HomePage.objects.live()
+            .filter(Q(title__in=demo.HOME_TITLES.values()) | Q(intro__in=intros))
+            .values_list("locale__language_code", flat=True)
+        )
+        lists = sorted(
+            MailingList.objects.filter(
+                lead_organisation__in=[
+                    spec["lead_organisation"] for spec in TASK_FORCE_LISTS
+                ]
+            ).values_list("name", flat=True)
+        )
+    except DatabaseError:
+        return []  # no tables yet: nothing live to warn of
+    found = []
+    if pages:
+        found.append(f"the home page in {', '.join(pages)} is Chicago's demo text")
+    if lists:
+        found.append(
+            f"the lists {', '.join(lists)} name Chicago's organisations as their leads"
+        )
+    if not found:
+        return []
+    return [
+        Warning(
+            f"{' and '.join(city)} but {'; '.join(found)}: readers see Chicago's words.",
+            hint="Write your own in the admin (Pages: the home page and its "
+            "translations; Lists: 'Lead organisation'); docs/production.md.",
+            id="cms.W014",
         )
     ]
 

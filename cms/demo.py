@@ -40,6 +40,22 @@ HOME_INTROS = {
     "prawa i dostępne zasoby.",
 }
 
+# setup_site's home page, for any city: its title is the office's name (SITE_NAME,
+# cms.skeleton.home_titles), its intro these words, which name no city. The demo's
+# are Chicago's (above); check cms.W014 tells another city still showing them.
+SETUP_HOME_INTROS = {
+    "en": "News, resources and events for immigrants, refugees and their families, "
+    "in your language.",
+    "es": "Noticias, recursos y eventos para inmigrantes, refugiados y sus familias, "
+    "en su idioma.",
+    "hi": "आप्रवासियों, शरणार्थियों और उनके परिवारों के लिए समाचार, संसाधन और कार्यक्रम, "
+    "आपकी भाषा में।",
+    "zh-hans": "为移民、难民及其家人提供的新闻、资源和活动，使用您的语言。",
+    "ar": "أخبار وموارد وفعاليات للمهاجرين واللاجئين وعائلاتهم، بلغتك.",
+    "pl": "Wiadomości, zasoby i wydarzenia dla imigrantów, uchodźców i ich rodzin, "
+    "w Twoim języku.",
+}
+
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@ona.example.org"
 STAFF_GROUP = "ONA staff"
@@ -52,8 +68,14 @@ def load_locales() -> None:
 
 
 @transaction.atomic
-def load_home_page(*, update: bool = True) -> HomePage:
-    """One home page per locale, the English one the root of the default site.
+def load_home_page(
+    *,
+    update: bool = True,
+    titles: dict[str, str] = HOME_TITLES,
+    intros: dict[str, str] = HOME_INTROS,
+) -> HomePage:
+    """One home page per locale, the English one the root of the default site, with
+    ``titles`` and ``intros`` (the demo's, Chicago's, by default).
 
     Without ``update`` (``setup_site``) only what is missing is made: pages that exist
     keep what staff wrote, and the default site keeps its root page."""
@@ -70,12 +92,10 @@ def load_home_page(*, update: bool = True) -> HomePage:
     created = home is None
     if created:
         home = root.add_child(
-            instance=HomePage(title=HOME_TITLES["en"], slug="home", locale=english)
+            instance=HomePage(title=titles["en"], slug="home", locale=english)
         )
     if created or update:
-        publish_if_changed(
-            home, title=HOME_TITLES["en"], intro=f"<p>{HOME_INTROS['en']}</p>"
-        )
+        publish_if_changed(home, title=titles["en"], intro=f"<p>{intros['en']}</p>")
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None or update:
@@ -86,8 +106,8 @@ def load_home_page(*, update: bool = True) -> HomePage:
     else:
         sync_default_site()
 
-    for code in languages_with(HOME_TITLES, HOME_INTROS):
-        title = HOME_TITLES[code]
+    for code in languages_with(titles, intros):
+        title = titles[code]
         locale = Locale.objects.get(language_code=code)
         translation = home.get_translation_or_none(locale)
         if translation is None:
@@ -95,7 +115,7 @@ def load_home_page(*, update: bool = True) -> HomePage:
         elif not update:
             continue
         publish_if_changed(
-            translation.specific, title=title, intro=f"<p>{HOME_INTROS[code]}</p>"
+            translation.specific, title=title, intro=f"<p>{intros[code]}</p>"
         )
     return home
 

@@ -181,14 +181,17 @@ def demo_list(slug: str) -> MailingList | None:
     )
 
 
-def load_lists(*, update: bool = True, create: bool = True) -> list[MailingList]:
+def load_lists(
+    *, update: bool = True, create: bool = True, lead_organisations: bool = True
+) -> list[MailingList]:
     """The four task-force lists, named in all six languages; idempotent.
 
     A list is found by its slug or its name. Without ``update`` (``setup_site``) a list
     that exists is left as staff keep it; only missing lists, and names in a language
     it has none in (one added to LANGUAGES since), are made. Without ``create`` (a
     ``setup_site`` after the first) a missing list is not made again: staff deleted it
-    (another city has task forces of its own)."""
+    (another city has task forces of its own). Without ``lead_organisations``
+    (``setup_site``) a list made is led by no one: the demo's leads are Chicago's."""
     lists = []
     for spec in TASK_FORCE_LISTS:
         mailing_list = demo_list(spec["slug"])
@@ -199,6 +202,8 @@ def load_lists(*, update: bool = True, create: bool = True) -> list[MailingList]
             lists.append(mailing_list)
             continue
         fields = {k: v for k, v in spec.items() if k != "slug"}
+        if not lead_organisations:
+            fields["lead_organisation"] = ""
         if mailing_list is None:
             mailing_list = MailingList.objects.create(slug=spec["slug"], **fields)
         else:

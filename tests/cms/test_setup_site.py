@@ -89,7 +89,8 @@ def test_setup_site_builds_the_six_language_site_once(client):
             assert page.title in answer.content.decode()
     home = client.get("/").content.decode()
     assert WELCOME not in home
-    assert "Chicago Is With You" in home
+    assert "Office of New Americans" in home
+    assert "Chicago Is With You" not in home, "the demo's words are load_demo's"
     for link in ("/bulletins/", "/events/", "/join/"):
         assert f'href="{link}"' in home, "the header menu links the skeleton"
     assert 'href="/ar/events/"' in client.get("/ar/").content.decode()
@@ -268,14 +269,89 @@ def test_setup_site_menu_of_a_language_without_labels_shows_page_titles(
         *settings.WAGTAIL_CONTENT_LANGUAGES,
         ("eo", "Esperanto"),
     ]
-    monkeypatch.setitem(demo.HOME_TITLES, "eo", "Ĉikago estas kun vi")
-    monkeypatch.setitem(demo.HOME_INTROS, "eo", "Por ĉiuj loĝantoj.")
+    monkeypatch.setitem(demo.SETUP_HOME_INTROS, "eo", "Por ĉiuj loĝantoj.")
     fresh_install()
     warnings = io.StringIO()
 
     setup_site(stderr=warnings)
 
     home = HomePage.objects.get(locale__language_code="eo")
-    assert home.title == "Ĉikago estas kun vi"
+    assert home.title == settings.WAGTAIL_SITE_NAME
+    assert home.intro == "<p>Por ĉiuj loĝantoj.</p>"
     assert [link.value["label"] for link in home.menu] == ["", "", ""]
     assert "header menu labels (cms/demo.py): not made in eo," in warnings.getvalue()
+
+
+HOUSTON = "Houston Office of New Americans"
+CHICAGO_WORDS = (
+    "Chicago",
+    "芝加哥",
+    "شيكاغو",
+    "शिकागो",
+    "National Immigrant Justice Center",
+    "Resurrection Project",
+    "Lurie",
+    "Illinois",
+)
+
+
+def chicago_warnings() -> list[str]:
+    from django.core.checks import run_checks
+
+    return [
+        m.msg for m in run_checks(include_deployment_checks=True) if m.id == "cms.W014"
+    ]
+
+
+def test_setup_site_for_another_city_names_no_chicago_and_no_warning(client, settings):
+    """Houston's first deployment: its public home page (every language) and its
+    lists said "Chicago Is With You" and named Chicago's lead organisations until
+    staff edited them. Now the home page is Houston's office by name, the lists are
+    led by no one, and the Chicago-text check has nothing to say."""
+    settings.WAGTAIL_SITE_NAME = HOUSTON
+    # The rest of Houston's settings (the footer's address and city line).
+    settings.SENDER_POSTAL_ADDRESS = "901 Bagby St, Houston, TX 77002"
+    settings.CITY_NOTES = {"en": "Houston is a Welcoming City."}
+    settings.MAP_SEARCH_CITY = "Houston"
+    fresh_install()
+
+    setup_site()
+
+    for code in LANGUAGES:
+        prefix = "" if code == "en" else f"/{code}"
+        for path in (f"{prefix}/", f"{prefix}/join/"):
+            page = client.get(path).content.decode()
+            assert HOUSTON in page, path
+            for word in CHICAGO_WORDS:
+                assert word not in page, (path, word)
+    assert set(HomePage.objects.values_list("title", flat=True)) == {HOUSTON}
+    assert set(MailingList.objects.values_list("lead_organisation", flat=True)) == {""}
+    assert chicago_warnings() == []
+
+
+def test_chicago_demo_text_on_another_citys_site_is_warned_of(settings):
+    """A site set up before (or by load_demo) keeps Chicago's words: another city's
+    is warned of each place it still shows them, until staff write their own;
+    Chicago's own deployment is told nothing."""
+    from cms import demo
+    from subscribers import demo as subscribers_demo
+
+    fresh_install()
+    demo.load_locales()
+    demo.load_home_page(update=False)
+    subscribers_demo.load_lists()
+
+    assert chicago_warnings() == [], "Chicago's own site"
+
+    settings.WAGTAIL_SITE_NAME = HOUSTON
+    [warning] = chicago_warnings()
+    assert "the home page in ar, en, es, hi, pl, zh-hans is Chicago's demo text" in (
+        warning
+    )
+    assert "Legal Protection/Services" in warning
+
+    for home in HomePage.objects.all():
+        home.title, home.intro = HOUSTON, "<p>Welcome.</p>"
+        home.save_revision().publish()
+    MailingList.objects.update(lead_organisation="BakerRipley")
+    assert chicago_warnings() == []
