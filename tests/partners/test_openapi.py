@@ -20,12 +20,25 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.mark.django_db
+def test_the_document_is_titled_with_the_offices_name(client, settings):
+    """Houston's partners read "ONA partner API", Chicago's office's name."""
+    settings.WAGTAIL_SITE_NAME = "Houston Office of New Americans"
+    document = client.get("/api/v1/schema/").json()
+    assert document["info"]["title"] == "Houston Office of New Americans partner API"
+    assert "ONA" not in document["info"]["title"]
+    assert "Houston Office of New Americans partner API" in (
+        client.get("/api/v1/docs/").content.decode()
+    )
+
+
+@pytest.mark.django_db
 def test_the_published_document_validates(client):
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     document = response.json()
     validate(document)  # raises on any error
     assert document["openapi"].startswith("3.1")
+    assert document["info"]["title"] == "Office of New Americans partner API"
     operations = {
         operation["operationId"]
         for path in document["paths"].values()

@@ -9,6 +9,7 @@ from our own static files under a strict Content-Security-Policy.
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils import translation
@@ -69,8 +70,18 @@ class PartnerAPI(NinjaAPI):
 
     _schemas: dict = {}
 
+    # The office's own name (SITE_NAME), not Chicago's "ONA", in the document and on
+    # its docs page: a partner of Houston's reads Houston's.
+    @property
+    def title(self) -> str:
+        return f"{settings.WAGTAIL_SITE_NAME} partner API"
+
+    @title.setter
+    def title(self, value: str) -> None:
+        pass  # NinjaAPI.__init__ sets it; the property above is the one title
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        key = (self.title, path_prefix, tuple(sorted((path_params or {}).items())))
         if key not in self._schemas:
             self._schemas[key] = super().get_openapi_schema(
                 path_prefix=path_prefix, path_params=path_params
@@ -79,7 +90,6 @@ class PartnerAPI(NinjaAPI):
 
 
 api = PartnerAPI(
-    title="ONA partner API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="partners_api",
