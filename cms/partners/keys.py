@@ -146,6 +146,7 @@ def create_api_key(
         name=name,
         partner=partner,
         prefix=prefix,
+        start=start,
         secret_hash=_digest(token),
         actions=actions,
         rate_limit_per_minute=rate_limit_per_minute,
@@ -179,6 +180,10 @@ def authenticate(token: str) -> ApiKey | None:
     key = ApiKey.objects.filter(prefix=parsed[0], revoked_at=None).first()
     if key is None or not hmac.compare_digest(key.secret_hash, _digest(token)):
         return None
+    if not key.start:
+        # A key made before its start was stored: the token, its hash checked, says.
+        key.start = token.split("_", 1)[0]
+        ApiKey.objects.filter(pk=key.pk, start="").update(start=key.start)
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
         # Conditional, so a burst of requests writes the row once.

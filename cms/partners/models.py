@@ -52,6 +52,10 @@ class ApiKey(models.Model):
     )
     # The public part of the key, used to find it; the secret part is only hashed.
     prefix = models.CharField(max_length=16, unique=True, editable=False)
+    # The PARTNER_API_KEY_PREFIX the key was made under ("ona", "houston"), which it
+    # keeps when the setting changes; empty for a key made before this was stored,
+    # until it is next used (cms.partners.keys.authenticate).
+    start = models.CharField(max_length=16, blank=True, default="", editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
     actions = models.JSONField(_("allowed actions"), default=list, blank=True)
     lists = models.ManyToManyField(

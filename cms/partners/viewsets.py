@@ -1,7 +1,6 @@
 """Admin screens: partner keys (shown once, revocable), webhook endpoints (secret shown
 once), the delivery log with "resend", and the log of personal-data reads."""
 
-from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +74,9 @@ class ApiKeyViewSet(ModelViewSet):
         Column(
             "prefix",
             label=_("Key starts"),
-            accessor=lambda key: f"{settings.PARTNER_API_KEY_PREFIX}_{key.prefix}_…",
+            # Its own start, not today's PARTNER_API_KEY_PREFIX: a key made under an
+            # earlier one keeps it. Unknown (an older key not used since): "…".
+            accessor=lambda key: f"{key.start or '…'}_{key.prefix}_…",
         ),
         Column(
             "actions",

@@ -15,7 +15,7 @@ from .conftest import auth, make_key
 def test_keys_start_with_the_configured_prefix_and_old_keys_still_open(
     client, world, settings
 ):
-    _old_key, old_token = make_key(world)
+    old_key, old_token = make_key(world)
     assert old_token.startswith("ona_"), "today's default"
 
     settings.PARTNER_API_KEY_PREFIX = "houston"
@@ -30,6 +30,32 @@ def test_keys_start_with_the_configured_prefix_and_old_keys_still_open(
     client.force_login(world.staff)
     listing = client.get(reverse("partners_keys:index")).content.decode()
     assert f"houston_{key.prefix}_…" in listing
+    # The key made before the change still starts "ona_" (it said "houston_").
+    assert f"ona_{old_key.prefix}_…" in listing
+    assert f"houston_{old_key.prefix}_…" not in listing
+
+
+def test_a_key_made_before_its_start_was_stored_shows_it_once_used(
+    client, world, settings
+):
+    """A key from before the start was recorded: the list does not guess today's
+    prefix for it, and learns its real start from the first request it opens."""
+    from cms.partners.models import ApiKey
+
+    old_key, old_token = make_key(world)
+    ApiKey.objects.filter(pk=old_key.pk).update(start="")
+    settings.PARTNER_API_KEY_PREFIX = "houston"
+    client.force_login(world.staff)
+    index = reverse("partners_keys:index")
+
+    listing = client.get(index).content.decode()
+    assert f"…_{old_key.prefix}_…" in listing
+    assert f"houston_{old_key.prefix}_…" not in listing
+
+    client.logout()
+    assert client.get("/api/v1/lists/", **auth(old_token)).status_code == 200
+    client.force_login(world.staff)
+    assert f"ona_{old_key.prefix}_…" in client.get(index).content.decode()
 
 
 def test_a_prefix_that_would_break_the_keys_refuses_to_start(tmp_path):
