@@ -7,9 +7,19 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import processes
 from tests.factories import build_home_page
+
+# Property tests check answers, not speed: on a machine shared with a CI run or a
+# benchmark, input generation slower than Hypothesis's one second failed a test that
+# was right (FailedHealthCheck too_slow), and a slow example its deadline.
+hypothesis_settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("shared-machine")
 
 
 def pytest_configure(config):
