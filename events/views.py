@@ -167,7 +167,9 @@ def _rsvp(
             if not ratelimit.client_allowed(request, "rsvp"):
                 return _rate_limited(request, canonical, reader_page(canonical), form)
             if bot:
-                return sent(waitlisting=False)
+                # What a person would be answered now: a bot must not tell its
+                # honeypot from the redirect.
+                return sent()
         else:
             email = cleaned["email"]
             address = cache(lambda: ratelimit.address_id(email))

@@ -113,3 +113,19 @@ def test_an_event_holding_places_until_confirmed_never_says_waitlist(client, hom
         status="confirmed",
     )
     assert where(post(client, event, "ana@example.org")).endswith(SENT)
+
+
+def test_a_bot_is_answered_as_a_person_would_be(client, home_page):
+    """The honeypot's answer went to ?sent=1 while a person's, at a full event, went to
+    ?sent=waitlist: a script could tell that its honeypot had caught it."""
+    event = rsvp_event(capacity=1, waitlist=True)
+    where(post(client, event, "bo@example.org"))
+    person = where(post(client, event, "ana@example.org"))
+    bot = where(
+        client.post(
+            f"{event.url}rsvp/",
+            {"name": "Bot", "email": "bot@example.org", "website": "http://spam"},
+        )
+    )
+    assert bot == person
+    assert Rsvp.objects.count() == 2
