@@ -65,4 +65,4 @@ def test_every_language_count_and_state_says_what_the_template_said():
     assert len(compared) > len(LANGUAGE_CODES) * len(COUNTS)
     with translation.override("pl"):
         assert "5 miejsc" in places_html(first, first, 5)
-        assert "Zapisz się na listę oczekujących" in places_html(first, first, 0)
+        assert "Zapisz się na listę rezerwową" in places_html(first, first, 0)
