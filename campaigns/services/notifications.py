@@ -47,11 +47,8 @@ def local_moment(moment) -> str:
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local_time_name()})"
 
 
-_local = local_moment
-
-
 def _reached(milestone: Milestone) -> str:
-    return _local(milestone.reached_at)
+    return local_moment(milestone.reached_at)
 
 
 def milestone_subject(milestone: Milestone) -> str:
@@ -184,7 +181,7 @@ def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:
         "threshold": _number(milestone.threshold),
         "reached": _reached(milestone),
         "count": _number(count),
-        "written": _local(timezone.now()),
+        "written": local_moment(timezone.now()),
         "report_url": report_url,
         "petition_url": _petition_url(milestone.campaign),
         "site_name": site_name(),
