@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
@@ -59,6 +60,30 @@ class ApiKeyForm(WagtailAdminModelForm):
         )
         if not keys.may_read_reports(self.for_user):
             self.fields["campaigns"].queryset = Campaign.objects.none()
+        self.kept_out_of_view = self.grants_out_of_view()
+
+    # The grants a form user may not see are not offered, so they are never ticked:
+    # without this an edit by staff with a narrower view took them off the key.
+    GRANTS = ("lists", "export_lists", "campaigns", "events")
+
+    def grants_out_of_view(self) -> dict[str, list]:
+        if not self.instance.pk:
+            return {}
+        kept = {}
+        for name in self.GRANTS:
+            field = self.fields[name]
+            offered = field.queryset.values("pk")
+            held = getattr(self.instance, name).exclude(pk__in=offered)
+            if held := list(held):
+                kept[name] = held
+                field.help_text = ngettext(
+                    "The key also holds %(count)d more that you cannot see; "
+                    "saving keeps it.",
+                    "The key also holds %(count)d more that you cannot see; "
+                    "saving keeps them.",
+                    len(held),
+                ) % {"count": len(held)}
+        return kept
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +98,8 @@ class ApiKeyForm(WagtailAdminModelForm):
             )
         except PermissionDenied as error:
             raise forms.ValidationError(str(error) or _("Not allowed.")) from None
+        for name, held in self.kept_out_of_view.items():
+            cleaned[name] = [*(cleaned.get(name) or []), *held]
         return cleaned
 
 

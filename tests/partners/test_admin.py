@@ -222,3 +222,60 @@ def test_plain_http_endpoints_are_refused_unless_allowed(client, world, settings
         },
     )
     assert WebhookEndpoint.objects.count() == 0
+
+
+def test_an_edit_by_limited_staff_keeps_what_they_cannot_see(client, world):
+    """The edit form offers only the lists, campaigns and events its user may grant;
+    saving it set the key's grants to what was ticked there, so an outreach worker who
+    renamed a key silently took away the lists, campaigns and events an administrator
+    had granted beyond their view, and a partner's integration broke."""
+    key, _token = keys.create_api_key(
+        user=world.staff,
+        name="Sign-in sheets",
+        partner="The Resurrection Project",
+        actions=["sign", "read_aggregates"],
+        lists=[world.list_a, world.list_b],
+        export_lists=[world.list_b],
+        campaigns=[world.campaign_a],
+        events=[world.event_a, world.event_b],
+    )
+    group = Group.objects.create(name="Outreach")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "partners"],
+            codename__in=["access_admin", "change_apikey", "view_apikey"],
+        )
+    )
+    ListPermission.objects.create(
+        group=group, mailing_list=world.list_a, permission="view"
+    )
+    user = UserFactory(username="outreach")
+    user.groups.add(group)
+    client.force_login(user)
+
+    url = reverse("partners_keys:edit", args=[key.pk])
+    page = client.get(url).content.decode()
+    assert "you cannot see" in page
+    response = client.post(
+        url,
+        key_form(
+            world,
+            name="Sign-in sheets (renamed)",
+            lists=[world.list_a.pk],
+            campaigns=[],
+            events=[],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    key.refresh_from_db()
+    assert key.name == "Sign-in sheets (renamed)"
+    assert set(key.lists.all()) == {world.list_a, world.list_b}
+    assert set(key.export_lists.all()) == {world.list_b}
+    assert set(key.campaigns.all()) == {world.campaign_a}
+    assert set(key.events.all()) == {world.event_a, world.event_b}
+
+    # What they can see, they can still take away.
+    client.post(
+        url, key_form(world, lists=[], campaigns=[], events=[], actions=["sign"])
+    )
+    assert set(key.lists.all()) == {world.list_b}
