@@ -91,6 +91,36 @@ def test_transient_failure_releases_the_batch_and_counts(fake_esp, audience, sta
     assert Mailing.objects.get(pk=mailing.pk).consecutive_failures == 0
 
 
+def test_a_batch_swept_back_while_its_result_was_recorded_is_not_mailed_again(
+    fake_esp, audience
+):
+    """The provider took the batch, then the database was away longer than the sending
+    timeout (a restart): the sweeper re-queued the claims before the worker could
+    record them. Recorded late, they are sent, not mailed a second time."""
+    mailing, _ = audience
+    token = sending.claim_deliveries(mailing_id=mailing.pk, limit=10)
+    envelopes = sending.envelopes_for(mailing)
+    results = {
+        language: sending.transport.send(envelopes[language], recipients)
+        for language, recipients in sending.load_recipients(token, mailing.pk).items()
+    }
+    assert len(fake_esp.delivered) == 3
+
+    assert upkeep.sweep_stuck_deliveries(older_than=0) == 3
+    for language, result in results.items():
+        sending.record_result(token, language, result)
+    while sending.send_batch(mailing_id=mailing.pk):
+        pass
+
+    assert sorted(fake_esp.recipients()) == [
+        "ana@example.org",
+        "li@example.org",
+        "omar@example.org",
+    ], "each person once"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT
+
+
 def test_permanent_rejection_fails_only_that_recipient(fake_esp, audience):
     mailing, _ = audience
     fake_esp.faults.reject_addresses = {"omar@example.org"}

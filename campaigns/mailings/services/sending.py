@@ -8,10 +8,11 @@ they are sent again: duplicates are possible only for the batches in flight at t
 """
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -119,22 +120,55 @@ def load_recipients(
 def record_result(
     token: str, language: str, result: transport.BatchResult, *, complete: bool = True
 ) -> None:
+    """Mark one language group of a batch sent or failed; the provider has it already,
+    so a database that went away (a restart, a failover) is waited for, not given up on.
+
+    Given up on, the rows would stay "sending", be swept back to the queue and mailed a
+    second time. The write is tried again on a new connection for up to
+    MAILING_SENDING_TIMEOUT seconds; rows the sweeper re-queued meanwhile but nobody
+    claimed again still carry this batch's token and are marked too.
+    """
+    deadline = time.monotonic() + settings.MAILING_SENDING_TIMEOUT
+    pause = 0.5
+    while True:
+        try:
+            _record_result(token, language, result, complete=complete)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning(
+                "recording a sent batch failed (%s): trying again in %.1fs",
+                type(error).__name__,
+                pause,
+            )
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+def _record_result(
+    token: str, language: str, result: transport.BatchResult, *, complete: bool
+) -> None:
     """Mark one language group of a batch sent or failed, in as few UPDATEs as possible.
 
     ``complete`` says the result covers every row of the group; a partial result (the
     relay failed halfway) marks only the rows it names.
     """
     now = timezone.now()
+    # A row still claimed by this batch, or swept back to the queue and not claimed
+    # again (a new claim gives it a new token).
+    ours = [Delivery.Status.SENDING, Delivery.Status.QUEUED]
     by_message_id: dict[str, list[int]] = {}
     for delivery_id, message_id in result.sent.items():
         by_message_id.setdefault(message_id, []).append(delivery_id)
     with transaction.atomic():
         for delivery_id, reason in result.failed.items():
             Delivery.objects.filter(
-                pk=delivery_id, status=Delivery.Status.SENDING
+                pk=delivery_id, batch_token=token, status__in=ours
             ).update(status=Delivery.Status.FAILED, error=reason[:255])
         in_flight = Delivery.objects.filter(
-            batch_token=token, language=language, status=Delivery.Status.SENDING
+            batch_token=token, language=language, status__in=ours
         )
         if complete and len(by_message_id) == 1 and not result.failed:
             # The usual case: one provider call, one id for all, no id list to send.
