@@ -98,7 +98,38 @@ def normalise_event(event: AnymailTrackingEvent) -> AnymailTrackingEvent:
         event.timestamp = None
     elif timezone.is_naive(event.timestamp):
         event.timestamp = timezone.make_aware(event.timestamp, UTC)
+    if event.event_type == EventType.BOUNCED and is_soft_bounce(event.esp_event):
+        # A full mailbox or a server down for the night: the provider tries again.
+        event.event_type = EventType.DEFERRED
+    if not event.event_id and event.message_id and event.recipient:
+        event.event_id = derived_event_id(event)
     return event
+
+
+def is_soft_bounce(esp_event) -> bool:
+    """The provider's own word that a bounce was temporary. anymail reports Postmark's
+    SoftBounce, Brevo's soft_bounce, Amazon SES's Transient and Undetermined bounces
+    and Mailjet's bounces without hard_bounce as "bounced", like a hard one (Mailgun's
+    temporary failures it already reports as "deferred")."""
+    if not isinstance(esp_event, dict):
+        return False
+    if esp_event.get("Type") == "SoftBounce":  # Postmark
+        return True
+    if esp_event.get("event") == "soft_bounce":  # Brevo
+        return True
+    bounce = esp_event.get("bounce")  # Amazon SES
+    if isinstance(bounce, dict) and "bounceType" in bounce:
+        return bounce["bounceType"] != "Permanent"
+    # Mailjet
+    return esp_event.get("event") == "bounce" and esp_event.get("hard_bounce") is False
+
+
+def derived_event_id(event: AnymailTrackingEvent) -> str:
+    """An id for a provider that gives none (Brevo, Mailjet, Mandrill): one event of
+    a kind per message and recipient, so a retried call is applied once. The
+    recipient goes in as its keyed hash: the stored id names nobody."""
+    recipient = crypto.lookup_hash(event.recipient)
+    return f"{event.event_type}:{recipient}:{event.message_id}"[:255]
 
 
 def record_tracking_event(event: AnymailTrackingEvent) -> bool:
