@@ -398,10 +398,13 @@ def _expired_link(request, expired: tokens.ExpiredToken) -> HttpResponse:
     return render(request, "subscribers/link_expired.html", context, status=410)
 
 
-def _replaced_link(request, subscriber: Subscriber) -> HttpResponse:
-    """A genuine link made before the owner asked for a new one: revoked."""
+def _replaced_link(
+    request, subscriber_id: int, *, tell_limited: bool = True
+) -> HttpResponse:
+    """A genuine link made before the owner asked for a new one: revoked.
+    ``tell_limited``: see _send_preferences_link (off for a footer's link)."""
     if request.method == "POST" and request.POST.get("action") == "send_link":
-        return _send_preferences_link(request, subscriber.pk)
+        return _send_preferences_link(request, subscriber_id, tell_limited=tell_limited)
     return render(request, "subscribers/link_replaced.html", status=410)
 
 
@@ -437,11 +440,20 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         _use_language(request, None)
         return _bad_link(request, offer_new_link=True)
     subscriber = Subscriber.objects.filter(pk=link.subscriber_id).first()
-    _use_language(request, subscriber)
+    _use_language(
+        request,
+        subscriber,
+        default=None if link.full_access else settings.LANGUAGE_CODE,
+    )
+    if subscriber is None and not link.full_access:
+        # A footer's link travels with forwards: "we no longer hold any details"
+        # told whoever holds a forwarded bulletin that its reader erased their data
+        # (or left and was forgotten). It answers as a link its owner replaced.
+        return _replaced_link(request, link.subscriber_id, tell_limited=False)
     if subscriber is None:
         return _gone(request)
     if link.generation < subscriber.link_generation:
-        return _replaced_link(request, subscriber)
+        return _replaced_link(request, subscriber.pk, tell_limited=link.full_access)
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
     status, notice, join_page = 200, "", None

@@ -371,3 +371,37 @@ def test_a_broken_link_still_says_so_above_the_form(client):
     body = client.get("/subscribers/unsubscribe/12.0.AAAA/").content.decode()
     assert "<h1>This link is not valid</h1>" in body
     assert "Get a new link to your preferences" not in body
+
+
+def test_a_forwarded_footer_link_does_not_tell_that_its_reader_erased(client, fatima):
+    """Every bulletin's footer carries a preferences link, and forwards carry it: for
+    a person who erased their data (or left and was forgotten) it answers as for a
+    person who asked for a new link, never "we no longer hold any details"."""
+    from subscribers import services
+
+    kept = make_subscriber("omar@example.org", language="es")
+    kept_footer = "/es" + footer_link(kept)  # as a Spanish mailing links it
+    gone_footer = "/es" + footer_link(fatima)
+    client.post(kept_footer, {"action": "send_link"})  # Omar asks for a new link
+    mail.outbox.clear()
+    services.erase_subscriber(subscriber_id=fatima.pk)
+
+    def answer(link, data=None):
+        response = client.post(link, data) if data else client.get(link)
+        assert response.status_code == (200 if data else 410)
+        page = response.content.decode()
+        assert "fatima@example.org" not in page
+        main = re.search(r"<main.*</main>", page, re.S)[0].replace(link, "LINK")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+    for path in (kept_footer, gone_footer):
+        assert '<html lang="es"' in client.get(path).content.decode()
+    # An English mailing's link has no prefix: the browser's language does not tell
+    # who is gone either (the English a person still here reads it in).
+    english = client.get(gone_footer.removeprefix("/es"), HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="en"' in english.content.decode()
+    assert answer(gone_footer) == answer(kept_footer)
+    asked = {"action": "send_link"}
+    assert answer(gone_footer, asked) == answer(kept_footer, asked)
+    assert mail.outbox[0].to == ["omar@example.org"]
+    assert len(mail.outbox) == 1
