@@ -168,3 +168,38 @@ def test_amazon_ses_transient_bounce_does_not_suppress(delivery):
     assert suppression_reason() is None
     record_tracking_event(ses("Permanent", "sns-2"))
     assert suppression_reason() == "hard_bounce"
+
+
+def sparkpost(delivery, bounce_class, event_id):
+    return [
+        {
+            "msys": {
+                "message_event": {
+                    "type": "bounce",
+                    "bounce_class": bounce_class,
+                    "event_id": event_id,
+                    "transmission_id": "65832150921904138",
+                    "raw_rcpt_to": ADDRESS,
+                    "rcpt_to": ADDRESS,
+                    "rcpt_meta": {"delivery_id": str(delivery.pk)},
+                    "raw_reason": "552 5.2.2 mailbox full",
+                    "timestamp": str(int(time.time())),
+                }
+            }
+        }
+    ]
+
+
+def test_sparkpost_soft_bounce_then_hard_bounce(client, settings, delivery):
+    """SparkPost tells bounces apart only by their class: a full mailbox (22), a
+    timeout (24) or a block by the receiving server (50) must not suppress for good;
+    an invalid recipient (10) must."""
+    url = use(settings, "sparkpost")
+    for number, bounce_class in enumerate(("22", "24", "50")):
+        post(client, url, sparkpost(delivery, bounce_class, f"9207{number}"))
+    assert suppression_reason() is None
+    assert Delivery.objects.get().status == "sent"
+
+    post(client, url, sparkpost(delivery, "10", "92080"))
+    assert suppression_reason() == "hard_bounce"
+    assert Delivery.objects.get().status == "bounced"

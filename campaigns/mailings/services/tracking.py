@@ -108,8 +108,9 @@ def normalise_event(event: AnymailTrackingEvent) -> AnymailTrackingEvent:
 
 def is_soft_bounce(esp_event) -> bool:
     """The provider's own word that a bounce was temporary. anymail reports Postmark's
-    SoftBounce, Brevo's soft_bounce, Amazon SES's Transient and Undetermined bounces
-    and Mailjet's bounces without hard_bounce as "bounced", like a hard one (Mailgun's
+    SoftBounce, Brevo's soft_bounce, Amazon SES's Transient and Undetermined bounces,
+    SparkPost's classes other than invalid recipient and Mailjet's bounces without
+    hard_bounce as "bounced", like a hard one (Mailgun's
     temporary failures it already reports as "deferred")."""
     if not isinstance(esp_event, dict):
         return False
@@ -120,8 +121,19 @@ def is_soft_bounce(esp_event) -> bool:
     bounce = esp_event.get("bounce")  # Amazon SES
     if isinstance(bounce, dict) and "bounceType" in bounce:
         return bounce["bounceType"] != "Permanent"
+    sparkpost = esp_event.get("msys")
+    if isinstance(sparkpost, dict) and isinstance(
+        message := sparkpost.get("message_event"), dict
+    ):
+        return str(message.get("bounce_class", "")) not in SPARKPOST_HARD_BOUNCES
     # Mailjet
     return esp_event.get("event") == "bounce" and esp_event.get("hard_bounce") is False
+
+
+# SparkPost's bounce classes that say the address itself is bad (invalid recipient,
+# no such recipient); the others are a full mailbox, a timeout, a block by the
+# receiving server or an unclassified answer: the address may work tomorrow.
+SPARKPOST_HARD_BOUNCES = {"10", "30"}
 
 
 def derived_event_id(event: AnymailTrackingEvent) -> str:
