@@ -3,6 +3,12 @@
 Served by each bulletin archive (``/bulletins/feed/``, ``/es/boletines/feed/atom/``...),
 so a feed lists what that archive lists: the language's bulletins, and the default
 language's ones not translated yet.
+
+Every link is absolute on the Wagtail Site (which follows BASE_URL), never on the
+request's Host: Django's syndication prefixes relative links with ``get_host()``,
+port and capitals included, and the page cache keeps one copy per host name
+whatever its port, so ``Host: ona.example.org:9999`` stored a feed linking every
+reader to port 9999.
 """
 
 from datetime import datetime, time
@@ -28,14 +34,14 @@ class BulletinRssFeed(Feed):
         return f"{index.title} · {site_name()}"
 
     def link(self, index):
-        return index.get_url(self.request)
+        return index.get_full_url(self.request)
 
     def description(self, index):
         intro = " ".join(strip_tags(index.intro).split())
         return intro or _("Bulletins with news and resources for immigrants.")
 
     def feed_url(self, index):
-        return self.request.path
+        return index.get_site().root_url + self.request.path
 
     def items(self, index):
         return index.bulletins()[:FEED_ITEMS]
@@ -52,8 +58,8 @@ class BulletinRssFeed(Feed):
         # direction), never at its English URL, which drops the reader's language.
         index = self.index
         if bulletin.locale_id == index.locale_id:
-            return bulletin.get_url(self.request)
-        return f"{index.get_url(self.request)}{bulletin.slug}/"
+            return bulletin.get_full_url(self.request)
+        return f"{index.get_full_url(self.request)}{bulletin.slug}/"
 
     def item_pubdate(self, bulletin):
         # The bulletin's own date (the day it speaks for), at midnight local time.

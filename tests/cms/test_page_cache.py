@@ -97,6 +97,32 @@ def test_spellings_of_one_host_share_one_copy(client, home_page, page_cache):
     ), "another host name is another copy"
 
 
+def test_a_feed_cached_for_one_spelling_of_the_host_links_to_the_site(
+    client, home_page, page_cache
+):
+    """Spellings of one host share a copy, so nothing in a copy may come from the
+    Host header: a feed rendered for ``ONA.example.org:9999`` was stored and served
+    to every reader with each link on port 9999 (Django's syndication builds them
+    from ``get_host()``). The links are the Wagtail Site's, as the pages' are."""
+    from wagtail.models import Site
+
+    build_bulletin(title="February bulletin", slug="february")
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "ona.example.org", 443
+    site.save()
+    for path in ("/bulletins/feed/", "/bulletins/feed/atom/"):
+        forged = client.get(path, HTTP_HOST="ONA.example.org:9999")
+        assert forged["X-Page-Cache"] == "miss"
+        served = client.get(path, HTTP_HOST="ona.example.org")
+        assert served["X-Page-Cache"] == "hit"
+        body = served.content.decode()
+        assert "9999" not in body, path
+        assert "ONA.example" not in body, path
+        assert "https://ona.example.org/bulletins/february/" in body, path
+        assert "https://ona.example.org/bulletins/" in body, path
+        assert f"https://ona.example.org{path}" in body, path
+
+
 def test_plain_http_is_sent_to_https_even_when_the_page_is_cached(
     client, home_page, page_cache, settings
 ):
