@@ -29,7 +29,8 @@ def _reader_language(view):
     links in every e-mail carry no language prefix) in the language its own view
     would have chosen without the person: ``?language=``, else the browser's. Django
     gives a path without a prefix the default language, so an Arabic reader whose
-    form expired on their preferences page was told so in English."""
+    form expired on their preferences page was told so in English. A petition's
+    form (``/petitions/<id>/sign/``) likewise: in the petition's language."""
 
     @wraps(view)
     def in_reader_language(request, *args, **kwargs):
@@ -50,11 +51,31 @@ def _subscriber_link_language(request) -> str | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
+    if match.namespace == "campaigns":
+        return _petition_language(request, match.kwargs.get("page_id"))
     if match.namespace != "subscribers":
         return None
     asked = request.GET.get("language", "")
     if asked in dict(settings.LANGUAGES):
         return asked
+    return translation.get_language_from_request(request)
+
+
+def _petition_language(request, page_id) -> str:
+    """A petition's form and widget post to URLs without a prefix (campaigns.urls),
+    answered in the petition's language (``?lang=`` for another): an Arabic signer
+    whose form had expired, or whose browser sent a body we cannot read, was told so
+    in English, left to right. A petition that is gone, and a verification link,
+    answer in the browser's language."""
+    asked = request.GET.get("lang", "")
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    if page_id is not None:
+        from campaigns.selectors import live_petition
+
+        page = live_petition(page_id=page_id)
+        if page is not None:
+            return page.locale.language_code
     return translation.get_language_from_request(request)
 
 

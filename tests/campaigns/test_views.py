@@ -340,6 +340,37 @@ def test_post_without_csrf_token_is_refused(petition):
     assert Signature.objects.count() == 0
 
 
+def test_a_refused_signature_is_answered_in_the_petitions_language(petition):
+    """The sign URL has no language prefix: an Arabic signer whose form had expired
+    (no CSRF cookie), or whose browser sent a body we cannot read, got the error page
+    in English, left to right, whatever their browser asked for."""
+    arabic = translate_page(petition, "ar", title="لا مكان للكراهية في شيكاغو")
+    client = Client(enforce_csrf_checks=True)
+    expired = client.post(sign_url(arabic), VALID, HTTP_ACCEPT_LANGUAGE="en")
+    assert expired.status_code == 403
+    html = expired.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "This form has expired" not in html
+
+    unreadable = Client().post(
+        sign_url(arabic),
+        "email=a@example.org",
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )
+    assert unreadable.status_code == 400
+    assert '<html lang="ar" dir="rtl">' in unreadable.content.decode()
+
+    asked = Client(enforce_csrf_checks=True).post(f"{sign_url(petition)}?lang=pl")
+    assert '<html lang="pl" dir="ltr">' in asked.content.decode()
+
+    gone = Client().post(
+        reverse("campaigns:sign", args=[987654]), VALID, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert gone.status_code == 404
+    assert '<html lang="es" dir="ltr">' in gone.content.decode()
+    assert Signature.objects.count() == 0
+
+
 def test_post_with_csrf_token_is_accepted(petition):
     client = Client(enforce_csrf_checks=True)
     client.get(petition.url)
