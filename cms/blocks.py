@@ -9,7 +9,6 @@ must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 import mimetypes
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -26,7 +25,7 @@ from wagtail.models import Locale
 
 from cms.bidi import isolate_numbers_html, tel_href
 from cms.email.text import Links, html_to_text, wrap
-from cms.languages import label_colon, language_name
+from cms.languages import label_colon, language_name, site_languages
 from cms.routing import public_pages
 from events.kinds import EventKind
 
@@ -367,7 +366,7 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
 class DocumentFileBlock(blocks.StructBlock):
     language = blocks.ChoiceBlock(
-        label=capfirst(_("language")), choices=settings.LANGUAGES, default="en"
+        label=capfirst(_("language")), choices=site_languages, default="en"
     )
     document = DocumentChooserBlock(label=capfirst(_("document")))
 

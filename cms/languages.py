@@ -52,6 +52,18 @@ def catalogue_folders() -> dict[str, str]:
     }
 
 
+def site_languages() -> list[tuple[str, str]]:
+    """settings.LANGUAGES when asked: the choices of every language field. Migrations
+    name this function instead of copying the list, so a city that adds a language
+    makes no migration of its own (which the project's next ones would conflict with)."""
+    return list(settings.LANGUAGES)
+
+
+def translated_languages() -> list[tuple[str, str]]:
+    """site_languages() but the default language, which the source text is written in."""
+    return [item for item in settings.LANGUAGES if item[0] != settings.LANGUAGE_CODE]
+
+
 def languages_with(*texts: dict) -> list[str]:
     """The site's languages but English that each of ``texts`` (dicts keyed by language
     code) has an entry for, in the order of LANGUAGES: a builder of translated pages

@@ -25,7 +25,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.form_fields import ascii_digits
-from cms.languages import localized_url
+from cms.languages import localized_url, site_languages
 from cms.local_time import city_zone, local_time_name, zoned_lazy
 from cms.models import (
     MailablePageMixin,
@@ -831,7 +831,7 @@ class Rsvp(models.Model):
     email = EncryptedTextField(_("e-mail address"))
     email_hash = models.CharField(max_length=64, editable=False)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=site_languages, default="en"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

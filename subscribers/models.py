@@ -16,6 +16,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.languages import site_languages, translated_languages
+
 from . import crypto
 from .fields import EncryptedTextField
 
@@ -100,7 +102,7 @@ class MailingListTranslation(models.Model):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=[item for item in settings.LANGUAGES if item[0] != "en"],
+        choices=translated_languages,
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -132,7 +134,7 @@ class Subscriber(models.Model):
     email_hash = models.CharField(max_length=64, unique=True, editable=False)
     name = EncryptedTextField(_("name"), null=True, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=site_languages, default="en"
     )
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     # Claimed with a conditional UPDATE: at most one confirmation e-mail per
@@ -250,7 +252,7 @@ class SignupRequest(models.Model):
     email_hash = models.CharField(max_length=64, db_index=True, editable=False)
     name = EncryptedTextField(null=True, blank=True)
     zip_code = models.CharField(max_length=10, blank=True)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(max_length=10, choices=site_languages)
     list_ids = models.JSONField(default=list)
     source = models.CharField(max_length=16, choices=Subscription.Source.choices)
     page = models.ForeignKey(

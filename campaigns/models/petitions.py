@@ -5,13 +5,13 @@ same count. Signatures keep only what the design allows (e-mail and optional nam
 both encrypted; optional ZIP; language), never an IP address.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.languages import site_languages
 from subscribers import crypto
 from subscribers.fields import EncryptedTextField
 
@@ -121,7 +121,7 @@ class Signature(models.Model):
     name = EncryptedTextField(_("name"), null=True, blank=True)
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=site_languages, default="en"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
