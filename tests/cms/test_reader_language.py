@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from cms import bidi
 from cms.languages import language_label, localized_url
 from tests.factories import (
     SuperuserFactory,
@@ -71,7 +72,7 @@ def test_archives_link_untranslated_bulletins_under_the_readers_prefix(
     page = client.get(f"/{language}/bulletins/resources/")
     html = page.content.decode()
     assert page.status_code == 200
-    direction = "rtl" if language == "ar" else "ltr"
+    direction = bidi.direction(language)
     assert f'<html lang="{language}" dir="{direction}">' in html
     assert '<article lang="en" dir="ltr">' in html, "English content, marked English"
     event_path = f"/{language}/events/{site['event'].slug}/"
@@ -303,7 +304,7 @@ def test_untranslated_home_and_indexes_mark_their_own_text_english(
     ):
         page.intro = "<p>Welcome to the task force.</p>"
         page.save_revision().publish()
-    direction = "rtl" if language == "ar" else "ltr"
+    direction = bidi.direction(language)
     for path in ("/", "/bulletins/", "/events/"):
         html = client.get(f"/{language}{path}").content.decode()
         assert f'<html lang="{language}" dir="{direction}">' in html
