@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("favicon.ico", cms_views.favicon),
     path("robots.txt", cms_views.robots),
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     re_path(r"^documents/(\d+)/(.*)$", documents.serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -85,6 +86,23 @@ ROBOTS = "User-agent: *\nDisallow: /admin/\n"
 
 
 def robots(request):
-    """Crawlers keep out of the admin. Pages behind someone's own link are not listed
-    here (a listing would point at them); they answer ``X-Robots-Tag: noindex``."""
-    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+    """Crawlers keep out of the admin and find the sitemap. Pages behind someone's own
+    link are not listed here (a listing would point at them); they answer
+    ``X-Robots-Tag: noindex``."""
+    from wagtail.models import Site
+
+    text = ROBOTS
+    site = Site.find_for_request(request)
+    if site is not None:
+        # Absolute, as the protocol wants: the Site's (BASE_URL's) scheme and host.
+        text += f"\nSitemap: {site.root_url}{reverse('sitemap')}\n"
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+def sitemap(request):
+    """Every public page in every language it is published in (cms/sitemaps.py)."""
+    from django.contrib.sitemaps.views import sitemap as sitemap_view
+
+    from cms.sitemaps import PageSitemap
+
+    return sitemap_view(request, {"pages": PageSitemap(request)})

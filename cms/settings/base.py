@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its sitemap.xml template (cms/sitemaps.py)
 ]
 
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"

@@ -171,3 +171,15 @@ def status_title(title: str, status: str) -> str:
         "status": conditional_escape(status),
         "title": title,
     }
+
+
+@register.inclusion_tag("includes/share_meta.html", takes_context=True)
+def share_meta(context) -> dict:
+    """Canonical, hreflang alternates, Open Graph and Twitter card tags of a page
+    (cms/share.py); nothing on a view that is no page (search...)."""
+    from cms.share import share_meta as page_share_meta
+
+    page = context.get("page")
+    if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale_id"):
+        return {}
+    return {"share": page_share_meta(page, context.get("request"))}
