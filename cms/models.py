@@ -259,11 +259,12 @@ class BulletinPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
     base_form_class = BulletinPageForm
 
     def search_pairs(self) -> str:
-        """Chinese text as character pairs, for the search (cms/cjk.py)."""
-        from cms import cjk
+        """Chinese text as character pairs and words without their marks, for the
+        search (cms/cjk.py, cms/folding.py)."""
+        from cms import folding
 
         body = self.body.stream_block.get_searchable_content(self.body)
-        return cjk.indexed_pairs(self.title, self.summary, *body)
+        return folding.indexed_words(self.title, self.summary, *body)
 
     def get_context(self, request, *args, **kwargs):
         mark_cacheable(request)

@@ -10,7 +10,7 @@ import unicodedata
 from django.db.models import Q
 from wagtail.models import Locale, Page
 
-from cms import cjk
+from cms import cjk, folding
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
@@ -43,7 +43,8 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
     """Public live bulletins and events matching ``query``, best first; each story
     once, in ``locale`` when translated there, else in the default locale (a
     restricted translation hides its story in its language)."""
-    query = " ".join(cjk.query_words(search_words(query)).split()[:MAX_TERMS])
+    words = folding.fold(search_words(query))
+    query = " ".join(cjk.query_words(words).split()[:MAX_TERMS])
     if not query:
         return []
     default = Locale.get_default()

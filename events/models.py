@@ -466,12 +466,13 @@ class EventPage(
     ]
 
     def search_pairs(self) -> str:
-        """Chinese text as character pairs, for the search (cms/cjk.py)."""
+        """Chinese text as character pairs and words without their marks, for the
+        search (cms/cjk.py, cms/folding.py)."""
         from django.utils.html import strip_tags
 
-        from cms import cjk
+        from cms import folding
 
-        return cjk.indexed_pairs(self.title, strip_tags(self.description or ""))
+        return folding.indexed_words(self.title, strip_tags(self.description or ""))
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []

@@ -484,3 +484,25 @@ def test_feed_links_keep_the_readers_language(site):
                 assert page.status_code == 200, url
                 html = page.content.decode()
                 assert re.search(rf'<html lang="{code}" dir="(ltr|rtl)"', html), url
+
+
+def test_arabic_and_polish_are_found_with_or_without_their_marks(
+    site, django_capture_on_commit_callbacks
+):
+    """Readers type Arabic with or without vowel marks and hamza, Polish with or
+    without its letters' marks; neither engine folded them (cms/folding.py)."""
+    arabic = Locale.objects.get(language_code="ar")
+    polish = Locale.objects.get(language_code="pl")
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_page(site["bulletin"], "ar", title="أعرف حقوقك في المدرسة")
+        translate_page(site["event"], "pl", title="Spotkanie w Łodzi: pomoc prawną")
+
+    def titles(query, locale):
+        return [page.title for page in search_pages(query, locale=locale)]
+
+    for query in ("حقوقك", "حُقُوقُكَ", "اعرف", "أعرف", "إعرف", "المدرسه"):
+        assert titles(query, arabic) == ["أعرف حقوقك في المدرسة"], query
+    for query in ("Łodzi", "Lodzi", "lodzi", "prawną", "prawna", "pomoc prawna"):
+        assert titles(query, polish) == ["Spotkanie w Łodzi: pomoc prawną"], query
+    html = Client().get("/ar/search/", {"q": "حُقُوقُكَ"}).content.decode()
+    assert "أعرف حقوقك في المدرسة" in html
