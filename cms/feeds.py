@@ -72,3 +72,8 @@ class BulletinRssFeed(Feed):
 class BulletinAtomFeed(BulletinRssFeed):
     feed_type = Atom1Feed
     subtitle = BulletinRssFeed.description
+
+    def author_name(self, index):
+        # RFC 4287 4.1.1: a feed whose entries name no author names one itself;
+        # without it validators and strict readers reject the feed.
+        return site_name()

@@ -2,6 +2,8 @@
 in the page's language, canonical URLs, hreflang alternates that answer and point
 back, sitemap.xml (strict XML) and robots.txt."""
 
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -155,3 +157,46 @@ def test_robots_txt_names_the_sitemap(client, site):
 
     assert response.status_code == 200
     assert "Sitemap: https://ona.example.org/sitemap.xml" in response.content.decode()
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar", "/zh-hans"])
+def test_atom_feed_has_every_element_rfc_4287_requires(client, demo_content, prefix):
+    response = client.get(f"{prefix}/bulletins/feed/atom/")
+
+    assert response.status_code == 200
+    feed = ET.fromstring(response.content)
+    language = prefix.strip("/") or "en"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    for element in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{element}").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    # An author on the feed, or on every entry.
+    if feed.find(f"{ATOM}author/{ATOM}name") is None:
+        for entry in entries:
+            assert entry.find(f"{ATOM}author/{ATOM}name") is not None
+    for entry in entries:
+        for element in ("id", "title", "updated"):
+            assert entry.find(f"{ATOM}{element}").text
+        datetime.fromisoformat(entry.find(f"{ATOM}updated").text)
+        assert (
+            entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http")
+        )
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar", "/pl"])
+def test_rss_feed_has_every_element_rss_2_requires(client, demo_content, prefix):
+    response = client.get(f"{prefix}/bulletins/feed/")
+
+    assert response.status_code == 200
+    channel = ET.fromstring(response.content).find("channel")
+    for element in ("title", "link", "description", "language"):
+        assert channel.find(element).text
+    assert channel.find("language").text == (prefix.strip("/") or "en")
+    for item in channel.findall("item"):
+        assert item.find("title").text
+        assert item.find("link").text.startswith("http")
+        parsedate_to_datetime(item.find("pubDate").text)
