@@ -6,7 +6,7 @@ Every URL is absolute and built from the Wagtail Site (BASE_URL, https in produc
 a crawler or a chat app resolves nothing against the page it fetched.
 """
 
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -30,6 +30,10 @@ DESCRIPTION_FIELDS = (
     "description",
     "message",
 )
+# The query parameters that make a listing another listing (the past events, page 2):
+# kept in its canonical URL, so page 2 is not declared a copy of page 1. Any other
+# (utm_source=...) is a copy.
+LISTING_PARAMETERS = ("when", "kind", "month", "page")
 # Open Graph wants language_TERRITORY; these are the forms Facebook knows.
 OG_LOCALES = {
     "en": "en_US",
@@ -117,6 +121,18 @@ def image(page, request=None) -> dict:
     }
 
 
+def listing_query(request) -> str:
+    """ "?when=past&page=2" of a listing's request, its other parameters left out."""
+    if request is None:
+        return ""
+    kept = [
+        (name, request.GET[name])
+        for name in LISTING_PARAMETERS
+        if request.GET.get(name) and not (name == "page" and request.GET[name] == "1")
+    ]
+    return f"?{urlencode(kept)}" if kept else ""
+
+
 def share_meta(page, request=None) -> dict:
     """Everything base.html's head says about ``page`` to crawlers and chat apps."""
     reader = languages.reader_language()
@@ -127,9 +143,10 @@ def share_meta(page, request=None) -> dict:
     versions = live_translations(page)
     here = urljoin(root, languages.localized_url(page, reader)) if root else ""
     canonical = page.get_full_url(request) or here
+    query = listing_query(request)
     return {
-        "canonical": canonical,
-        "url": here or canonical,
+        "canonical": canonical and canonical + query,
+        "url": (here or canonical) + query,
         "alternates": alternates(versions, request),
         "title": page.seo_title or page.title,
         "description": description(page),

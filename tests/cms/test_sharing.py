@@ -200,3 +200,22 @@ def test_rss_feed_has_every_element_rss_2_requires(client, demo_content, prefix)
         assert item.find("title").text
         assert item.find("link").text.startswith("http")
         parsedate_to_datetime(item.find("pubDate").text)
+
+
+def test_past_events_and_later_pages_are_their_own_canonical(client, site):
+    def canonical(url):
+        return [
+            link["href"]
+            for link in head(client, url).links
+            if link["rel"] == "canonical"
+        ]
+
+    assert canonical("/events/?when=past&utm_source=whatsapp") == [
+        "https://ona.example.org/events/?when=past"
+    ]
+    assert canonical("/es/bulletins/?page=1") == [
+        "https://ona.example.org/es/bulletins/"
+    ]
+    assert canonical("/events/?kind=rally&month=2027-01") == [
+        "https://ona.example.org/events/?kind=rally&month=2027-01"
+    ]
