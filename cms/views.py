@@ -25,7 +25,16 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def search(request):
-    """Bulletins and events matching ?q=, in the language of the URL (/es/search/)."""
+    """Bulletins and events matching ?q=, in the language of the URL (/es/search/).
+
+    Crawlers may follow its links but not index it: a results page for any words
+    anyone links to is no page of ours, and would crowd out the pages it lists."""
+    response = _search(request)
+    response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+def _search(request):
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:

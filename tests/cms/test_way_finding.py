@@ -506,3 +506,14 @@ def test_arabic_and_polish_are_found_with_or_without_their_marks(
         assert titles(query, polish) == ["Spotkanie w Łodzi: pomoc prawną"], query
     html = Client().get("/ar/search/", {"q": "حُقُوقُكَ"}).content.decode()
     assert "أعرف حقوقك في المدرسة" in html
+
+
+def test_search_results_are_not_indexed(site):
+    """A results page exists for any words anyone links to: crawlers follow its links
+    to the pages but keep the page itself out of their index, in every language."""
+    client = Client()
+    for path in ("/search/", "/ar/search/"):
+        for query in ({}, {"q": "rights"}, {"q": "x" * 300}):
+            response = client.get(path, query)
+            assert response.status_code in (200, 400)
+            assert response["X-Robots-Tag"] == "noindex, follow"
