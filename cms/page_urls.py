@@ -82,7 +82,12 @@ def affected_paths(page) -> set[str]:
             for code in LANGUAGE_CODES
         }
     paths |= _pages_showing(page)
+    # The sitemap lists every public page with its translations (cms/views.sitemap).
+    paths.add(SITEMAP_PATH)
     return paths
+
+
+SITEMAP_PATH = "/sitemap.xml"
 
 
 def _pages_showing(page) -> set[str]:

@@ -109,9 +109,15 @@ def robots(request):
 
 
 def sitemap(request):
-    """Every public page in every language it is published in (cms/sitemaps.py)."""
+    """Every public page in every language it is published in (cms/sitemaps.py).
+
+    It reads every page's translations, so it goes through the page cache like the
+    pages (a crawler's every visit was a walk of the whole tree); a publish purges it
+    (cms/page_urls.affected_paths)."""
     from django.contrib.sitemaps.views import sitemap as sitemap_view
 
+    from cms.page_cache import mark_cacheable
     from cms.sitemaps import PageSitemap
 
+    mark_cacheable(request)
     return sitemap_view(request, {"pages": PageSitemap(request)})

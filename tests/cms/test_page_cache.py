@@ -960,3 +960,25 @@ def test_one_render_per_page_however_many_ask_at_once(
     assert set(labels) <= {"miss", "stale", "hit"}
     assert "Daley Plaza" in then[0][2]
     assert then[0][1] == "hit"
+
+
+def test_the_sitemap_is_cached_and_a_publish_shows_in_it(
+    client, home_page, page_cache, django_capture_on_commit_callbacks
+):
+    """The sitemap reads every page and its translations: a crawler's every visit
+    walked the tree. It is cached like a page, and a publish purges it."""
+    bulletin = build_bulletin(title="Rally today", slug="rally-today")
+    first = client.get("/sitemap.xml")
+    assert first["X-Page-Cache"] == "miss"
+    assert "/rally-today/" in first.content.decode()
+    assert client.get("/sitemap.xml")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        later = build_bulletin(title="Lobby day", slug="lobby-day")
+    after_publish = client.get("/sitemap.xml")
+    assert after_publish["X-Page-Cache"] == "miss"
+    assert "/lobby-day/" in after_publish.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        later.unpublish()
+    assert "/lobby-day/" not in client.get("/sitemap.xml").content.decode()
+    assert bulletin.live
