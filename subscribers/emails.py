@@ -11,7 +11,7 @@ from cms.languages import site_name
 from cms.mail.sender import from_address
 
 from . import tokens
-from .models import MailingList, Subscriber
+from .models import EmailChange, MailingList, Subscriber
 
 
 def send_confirmation_email(
@@ -71,6 +71,36 @@ def send_preferences_link_email(
         )
         message.attach_alternative(
             render_to_string("email/subscribers/preferences_link.html", context),
+            "text/html",
+        )
+    message.send()
+
+
+def send_email_change_email(*, change: EmailChange) -> None:
+    """The link that moves a subscriber to ``change.email``, sent to that address
+    only, in the subscriber's language."""
+    language = change.subscriber.language
+    with translation.override(language):
+        context = {
+            "site_name": site_name(),
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "change_url": tokens.email_change_url(
+                change.subscriber_id, change.pk, language=language
+            ),
+            "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Please confirm your new e-mail address"),
+            body=isolate_numbers_text(
+                render_to_string("email/subscribers/email_change.txt", context),
+                language,
+            ),
+            from_email=from_address(),
+            to=[change.email],
+            headers={"Content-Language": language},
+        )
+        message.attach_alternative(
+            render_to_string("email/subscribers/email_change.html", context),
             "text/html",
         )
     message.send()

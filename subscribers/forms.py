@@ -154,6 +154,24 @@ class NewLinkForm(FocusFirstErrorMixin, forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
+class EmailChangeForm(FocusFirstErrorMixin, forms.Form):
+    """ "Change my e-mail address" on the preference centre a mailed link opens."""
+
+    focus_order = ("new_email",)
+
+    new_email = EmailAddressField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    # Honeypot: hidden from people, filled in by naive bots.
+    website = honeypot_field()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
 class EraseForm(FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, delete everything you hold about me."),

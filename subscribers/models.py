@@ -220,6 +220,23 @@ class Subscription(models.Model):
         return f"#{self.subscriber_id} on {self.mailing_list_id} ({self.status})"
 
 
+class EmailChange(models.Model):
+    """A subscriber's wish to move to a new address, kept (encrypted) until the new
+    mailbox confirms it from the link we send there (services.change_email). One at
+    a time: asking again replaces it, which kills the earlier link; confirming or
+    erasing the person deletes it, and the retention purge deletes it once its link
+    has expired."""
+
+    subscriber = models.OneToOneField(
+        Subscriber, on_delete=models.CASCADE, related_name="email_change"
+    )
+    email = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"e-mail change #{self.pk}"
+
+
 class Suppression(models.Model):
     """An address that must never be mailed again, kept only as its keyed hash."""
 

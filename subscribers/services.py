@@ -1,5 +1,6 @@
 """Write use-cases for subscribers. Views, admin actions and tasks call these."""
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from cms import ratelimit
 from . import crypto
 from .addresses import display_email
 from .models import (
+    EmailChange,
     MailingList,
     SignupPage,
     SignupRequest,
@@ -27,6 +29,8 @@ from .signals import (
     subscriptions_confirmed,
     unsubscribed,
 )
+
+logger = logging.getLogger(__name__)
 
 # Someone who left can come back by confirming a new signup; a bounce, a complaint,
 # an erasure or a staff block is lifted only by staff.
@@ -451,6 +455,116 @@ def send_preferences_link(*, subscriber_id: int, generation: int | None = None) 
     return True
 
 
+def request_email_change(*, subscriber_id: int, email: str) -> None:
+    """Keep the new address (encrypted) and queue the confirmation link to it. The
+    same one row and one task (ids only) whatever the address is, so neither the
+    page's answer nor its timing tells whether it is known or suppressed: the worker
+    decides whether to send (send_email_change). Asking again replaces the earlier
+    request, whose link then stops working."""
+    from cms.celery import publish
+
+    from .tasks import send_email_change_task
+
+    normalised = crypto.normalise_email(email)
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        )
+        if subscriber is None:
+            return
+        EmailChange.objects.filter(subscriber=subscriber).delete()
+        row = EmailChange.objects.create(subscriber=subscriber, email=normalised)
+        transaction.on_commit(lambda: publish(send_email_change_task, row.pk))
+
+
+def send_email_change(*, change_id: int) -> bool:
+    """The worker's part: e-mail the link to the new address, in the subscriber's
+    language, unless that address must not be mailed (a bounce, a complaint, an
+    erasure, a staff block) or its daily allowance of confirmation e-mails is used."""
+    from .emails import send_email_change_email
+
+    row = EmailChange.objects.select_related("subscriber").filter(pk=change_id).first()
+    if row is None or _blocking_suppression(crypto.lookup_hash(row.email)):
+        return False
+    if not ratelimit.allow_confirmation_mail(row.email):
+        return False
+    send_email_change_email(change=row)
+    return True
+
+
+@transaction.atomic
+def change_email(*, subscriber_id: int, change_id: int) -> bool:
+    """Move the subscriber to the address its confirmed EmailChange holds: address
+    and hash replaced, every earlier preferences link revoked. The new mailbox has
+    just proved itself, so leaving every list on it is lifted as a confirmed signup
+    lifts it. When the address already belongs to another subscriber, that record is
+    the same person's: this one (its language, name, ZIP) gains that one's lists
+    (confirmed wins over pending or left) and partner consents, and that one goes.
+    False, writing nothing, when the request is gone (used, replaced, expired) or
+    the address may no longer be mailed."""
+    subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    row = (
+        EmailChange.objects.select_for_update()
+        .filter(pk=change_id, subscriber_id=subscriber_id)
+        .first()
+    )
+    if subscriber is None or row is None:
+        return False
+    max_age = timedelta(hours=settings.SUBSCRIBERS_MAILED_LINK_HOURS)
+    email = crypto.normalise_email(row.email)
+    email_hash = crypto.lookup_hash(email)
+    if row.created_at < timezone.now() - max_age or _blocking_suppression(email_hash):
+        return False
+    other = (
+        Subscriber.objects.select_for_update()
+        .filter(email_hash=email_hash)
+        .exclude(pk=subscriber.pk)
+        .first()
+    )
+    if other is not None:
+        _merge_subscriber(into=subscriber, other=other)
+    Suppression.objects.filter(email_hash=email_hash, reason__in=SELF_LIFTED).delete()
+    subscriber.email, subscriber.email_hash = email, email_hash
+    subscriber.link_generation += 1
+    subscriber.save(
+        update_fields=["email", "email_hash", "link_generation", "updated_at"]
+    )
+    row.delete()
+    # Ids only: neither address goes into the logs.
+    logger.info(
+        "subscriber %s changed e-mail address%s",
+        subscriber.pk,
+        " (merged another record)" if other is not None else "",
+    )
+    return True
+
+
+def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> None:
+    """Give ``into`` the lists and partner consents of ``other``, then delete it
+    (its deliveries keep the mailings' counts, as on erasure)."""
+    mine = dict(into.subscriptions.values_list("mailing_list_id", "status"))
+    for item in other.subscriptions.all():
+        status = mine.get(item.mailing_list_id)
+        if status is None:
+            item.subscriber = into
+            item.save(update_fields=["subscriber", "updated_at"])
+        elif (
+            item.status == Subscription.Status.CONFIRMED
+            and status != Subscription.Status.CONFIRMED
+        ):
+            Subscription.objects.filter(
+                subscriber=into, mailing_list_id=item.mailing_list_id
+            ).update(
+                status=item.status,
+                source=item.source,
+                consented_at=item.consented_at,
+                updated_at=timezone.now(),
+            )
+    consents = apps.get_model("partners", "PartnerConsent")
+    consents.objects.filter(subscriber=other).update(subscriber=into)
+    other.delete()
+
+
 @transaction.atomic
 def confirm_subscription(
     *,
@@ -729,6 +843,11 @@ def purge_unconfirmed(*, now=None) -> int:
     Returns how many subscribers were deleted outright.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.SUBSCRIBERS_PENDING_DAYS)
+    # An address change whose link has expired can no longer be confirmed.
+    EmailChange.objects.filter(
+        created_at__lt=(now or timezone.now())
+        - timedelta(hours=settings.SUBSCRIBERS_MAILED_LINK_HOURS)
+    ).delete()
     Subscription.objects.filter(
         status=Subscription.Status.PENDING, created_at__lt=cutoff
     ).delete()

@@ -45,3 +45,10 @@ def process_signup_request_task(request_id: int) -> None:
 def purge_unconfirmed_task() -> None:
     """Beat: delete signups left unconfirmed too long; safe to run twice."""
     services.purge_unconfirmed()
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_email_change_task(change_id: int) -> None:
+    """E-mail the link that confirms a new address to that address; safe to run
+    twice (worst case a second e-mail, within the address's allowance)."""
+    services.send_email_change(change_id=change_id)

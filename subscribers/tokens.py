@@ -30,6 +30,7 @@ from cms.mail_tokens import NUMBER
 
 CONFIRM_SALT = "subscribers.confirm"
 MAILED_SALT = "subscribers.preferences-mailed"
+EMAIL_CHANGE_SALT = "subscribers.email-change"
 # ASCII only: str.isdigit() accepts other scripts' digits, and compare_digest refuses
 # non-ASCII text with a TypeError (found by the fuzz test). Numbers only as we write
 # them (mail_tokens.NUMBER): the signature is over the ids int() reads.
@@ -245,3 +246,29 @@ def preferences_path(subscriber_id: int, *, generation: int = 0) -> str:
     pages."""
     token = make_preferences_token(subscriber_id, generation=generation)
     return reverse("subscribers:preferences", args=[token])
+
+
+def make_email_change_token(subscriber_id: int, change_id: int) -> str:
+    """Ids only: the new address stays in the database, encrypted (EmailChange)."""
+    return mail_tokens.dumps(
+        EMAIL_CHANGE_SALT, str(int(subscriber_id)), str(int(change_id))
+    )
+
+
+def read_email_change_token(token: str) -> tuple[int, int]:
+    """(subscriber id, change id); raises SignatureExpired or BadSignature."""
+    max_age = settings.SUBSCRIBERS_MAILED_LINK_HOURS * 3600
+    fields = mail_tokens.loads(EMAIL_CHANGE_SALT, token, max_age=max_age)
+    if len(fields) != 2 or "-" in "".join(fields):
+        raise signing.BadSignature("malformed payload")
+    return int(fields[0]), int(fields[1])
+
+
+def email_change_url(subscriber_id: int, change_id: int, *, language: str) -> str:
+    """Absolute link, for the new mailbox, that confirms moving to it; it expires
+    after SUBSCRIBERS_MAILED_LINK_HOURS."""
+    return _absolute(
+        "subscribers:change_email",
+        make_email_change_token(subscriber_id, change_id),
+        language,
+    )

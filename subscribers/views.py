@@ -25,13 +25,14 @@ from cms.routing import public_pages, refuse_restricted
 from . import services, tokens
 from .addresses import display_email
 from .forms import (
+    EmailChangeForm,
     EmbeddedSignupForm,
     EraseForm,
     NewLinkForm,
     PreferencesForm,
     SignupForm,
 )
-from .models import SignupPage, Subscriber, Subscription
+from .models import EmailChange, SignupPage, Subscriber, Subscription
 
 
 def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
@@ -461,6 +462,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         notice, join_page = _saved_notice(request.GET["saved"] == "1")
     form = _preferences_form(subscriber)
     erase_form = EraseForm()
+    change_form = EmailChangeForm()
     if action == "save":
         form = _preferences_form(subscriber, request.POST)
         if form.is_valid():
@@ -481,8 +483,30 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             status = 400
     elif action == "send_link":
         return _send_preferences_link(request, subscriber.pk, tell_limited=False)
-    elif action in ("download", "erase") and not link.full_access:
+    elif action in ("download", "erase", "change_email") and not link.full_access:
         return _mailed_link_only(request)
+    elif action == "change_email":
+        if not ratelimit.client_allowed(request, "link-request"):
+            return ratelimit.retry_after(_too_many(request), "link-request.client")
+        change_form = EmailChangeForm(request.POST)
+        if change_form.is_valid():
+            if not change_form.is_bot:
+                services.request_email_change(
+                    subscriber_id=subscriber.pk,
+                    email=change_form.cleaned_data["new_email"],
+                )
+            # The same answer for any address: known, unknown, suppressed.
+            return _message(
+                request,
+                status=200,
+                title=_("Check your new mailbox"),
+                text=_(
+                    "We have sent a link to the new address, unless we may not write "
+                    "to it. Open the link there to finish: until then our e-mails "
+                    "keep going to your current address."
+                ),
+            )
+        status = 400
     elif action == "download":
         return _download(subscriber)
     elif action == "erase":
@@ -501,6 +525,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "form": form,
         "erase_form": erase_form,
+        "change_form": change_form,
         "notice": notice,
         "title_status": _("Saved") if notice else "",
         "join_page": join_page,
@@ -597,3 +622,59 @@ def _download(subscriber: Subscriber) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
+
+
+def _change_link_gone(request) -> HttpResponse:
+    return _message(
+        request,
+        status=410,
+        title=_("This link no longer works"),
+        text=_(
+            "It has been used, has expired or was replaced by a newer one. You can "
+            "ask again on your preferences page."
+        ),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@not_indexed
+def change_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a new address: a button (mail scanners open links, so GET
+    changes nothing) that moves the subscriber to it."""
+    try:
+        subscriber_id, change_id = tokens.read_email_change_token(token)
+    except signing.SignatureExpired:
+        # Genuine, only too old: its first field is whose it was.
+        owner = Subscriber.objects.filter(pk=int(token.split(".", 1)[0])).first()
+        _use_language(request, owner)
+        return _change_link_gone(request)
+    except signing.BadSignature:
+        _use_language(request, None)
+        return _bad_link(request)
+    change = (
+        EmailChange.objects.select_related("subscriber")
+        .filter(pk=change_id, subscriber_id=subscriber_id)
+        .first()
+    )
+    _use_language(request, change.subscriber if change else None)
+    if change is None:
+        return _change_link_gone(request)
+    if request.method == "POST":
+        if not services.change_email(subscriber_id=subscriber_id, change_id=change_id):
+            return _change_link_gone(request)
+        subscriber = Subscriber.objects.get(pk=subscriber_id)
+        preferences_path = reverse(
+            "subscribers:preferences",
+            args=[
+                tokens.make_mailed_preferences_token(
+                    subscriber.pk, generation=subscriber.link_generation
+                )
+            ],
+        )
+        return render(
+            request,
+            "subscribers/change_email.html",
+            {"done": True, "preferences_url": _in_reader_language(preferences_path)},
+        )
+    return render(request, "subscribers/change_email.html", {"done": False})

@@ -16,7 +16,13 @@ from campaigns.models import CountedSignup, Signature
 from cms.partners.models import PartnerConsent
 from events.models import Rsvp
 from subscribers import services
-from subscribers.models import SignupRequest, Subscriber, Subscription, Suppression
+from subscribers.models import (
+    EmailChange,
+    SignupRequest,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
 from tests.factories import CampaignFactory, build_event
 
@@ -71,6 +77,8 @@ def person(home_page):
         statement="Yes, e-mail me news.",
         given_at=timezone.now(),
     )
+    # A move to a new address she has not confirmed yet.
+    EmailChange.objects.create(subscriber=subscriber, email="maria.nueva@example.net")
     Suppression.objects.create(email_hash=subscriber.email_hash, reason="complaint")
     # A signup of hers the worker has not recorded yet.
     services.submit_signup(
