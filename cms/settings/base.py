@@ -503,6 +503,9 @@ INSTALLED_APPS += ["wagtail.contrib.routable_page"]
 # shared by all processes so a purge shows in each, hence off without Redis. First, so
 # a hit skips every other middleware yet replays the headers they set on the original.
 MIDDLEWARE.insert(0, "cms.page_cache.PageCacheMiddleware")
+# Outside the page cache, so the cache keeps (and refills) plain bodies and each reader
+# gets a page compressed or not by their own Accept-Encoding (cms/compression.py).
+MIDDLEWARE.insert(0, "cms.compression.TextGZipMiddleware")
 PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", REDIS_URL)
 if PAGE_CACHE_URL:
     CACHES["pages"] = {
