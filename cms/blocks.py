@@ -470,6 +470,11 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
         return "\n".join(parts)
 
 
+# The copies of an image a page offers (srcset); the last is the one e-mails and
+# browsers without srcset get.
+IMAGE_WIDTHS = ("width-400", "width-800", "width-1200")
+
+
 class ImageBlock(EmailBlockMixin, blocks.StructBlock):
     image = ImageChooserBlock(label=capfirst(_("image")))
     alt_text = blocks.CharBlock(
@@ -492,7 +497,16 @@ class ImageBlock(EmailBlockMixin, blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         image = value.get("image")
-        context["rendition"] = image.get_rendition("width-1200") if image else None
+        if not image:
+            context["rendition"] = None
+            return context
+        # A phone 390 px wide gets the 400 or 800 px copy, not the 1200 px one.
+        renditions = image.get_renditions(*IMAGE_WIDTHS)
+        context["rendition"] = renditions[IMAGE_WIDTHS[-1]]
+        widths = {r.width: r.url for r in renditions.values()}
+        context["srcset"] = ", ".join(
+            f"{url} {w}w" for w, url in sorted(widths.items())
+        )
         return context
 
     def render_text(self, value, links):

@@ -4,11 +4,13 @@ the page cache too), media not compressed twice, and a bulletin's images offered
 phone-sized copies, loaded lazily, with their size known before they arrive."""
 
 import gzip
+import re
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+from tests.cms.test_media import bulletin_with, local_media, upload_image  # noqa: F401
 from tests.cms.test_page_cache import page_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,27 @@ def test_a_cached_page_is_compressed_or_not_by_each_readers_browser(
     assert plain.content.startswith(b"<!DOCTYPE html>")
     assert again["Content-Encoding"] == "gzip"
     assert gzip.decompress(again.content) == plain.content
+
+
+def test_bulletin_images_offer_phone_sized_copies_loaded_lazily(
+    client,
+    home_page,
+    local_media,  # noqa: F811
+):
+    bulletin = bulletin_with(upload_image())  # 1600 x 400
+    html = client.get(bulletin.url).content.decode()
+    img = re.search(r"<img [^>]*>", html).group(0)
+    attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', img))
+    assert attributes["loading"] == "lazy"
+    assert (attributes["width"], attributes["height"]) == ("1200", "300")
+    copies = {
+        int(width): url
+        for url, width in re.findall(r"(\S+) (\d+)w", attributes["srcset"])
+    }
+    assert sorted(copies) == [400, 800, 1200]
+    assert "100vw" in attributes["sizes"]
+    small = client.get(copies[400], **GZIP)
+    assert small.status_code == 200
+    # An image is compressed already: sent as it is, with its length.
+    assert not small.has_header("Content-Encoding")
+    assert int(small["Content-Length"]) == len(b"".join(small.streaming_content))
