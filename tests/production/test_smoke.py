@@ -229,6 +229,7 @@ def test_production_smoke(tmp_path):
                 assert response.status_code == 200, (url, response.status_code)
                 if "/media/images/" in url:
                     assert response.headers["Content-Type"] == "image/png"
+                    assert "Content-Encoding" not in response.headers
                     assert response.headers["Cache-Control"].startswith("public")
 
             # RFC 8058: the mailbox provider's one-click POST, no cookie, no token.
@@ -384,8 +385,11 @@ def check_links(messages) -> set[str]:
 
 
 def check_static_files(get) -> None:
+    """A phone on slow, metered data gets the page and its static files compressed
+    (requests asks for gzip), the static files under hashed names kept for a year."""
     home = get("/")
     assert home.status_code == 200
+    assert home.headers["Content-Encoding"] == "gzip"
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', home.text)
     assert assets, "the home page links its stylesheet"
     for asset in assets:
@@ -394,3 +398,4 @@ def check_static_files(get) -> None:
         assert re.search(r"\.[0-9a-f]{12}\.", asset), f"not a hashed name: {asset}"
         assert "max-age=315360000" in response.headers["Cache-Control"]
         assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["Content-Encoding"] in ("gzip", "br"), asset
