@@ -4,7 +4,8 @@ Readers open a rally alert on cheap phones over slow, metered mobile data: a pag
 about three times smaller compressed (Devanagari, Arabic and Chinese take two or three
 bytes a letter in UTF-8). Images, PDFs and other files that are compressed already
 (uploaded media, documents) pass as they are: gzip would cost the server time, save
-nothing and drop their Content-Length. Static files are WhiteNoise's, compressed when
+nothing and drop their Content-Length. So does every streamed answer (a served
+document, whatever its type, keeps its strong ETag and its ranges). Static files are WhiteNoise's, compressed when
 collected. Django's GZipMiddleware adds random bytes to each body against BREACH, and
 CSRF tokens are masked per response.
 """
@@ -25,6 +26,6 @@ TEXT_TYPES = (
 class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").lower()
-        if not content_type.startswith(TEXT_TYPES):
+        if response.streaming or not content_type.startswith(TEXT_TYPES):
             return response
         return super().process_response(request, response)

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from tests.cms.test_media import bulletin_with, local_media, upload_image  # noqa: F401
@@ -90,3 +91,22 @@ def test_bulletin_images_offer_phone_sized_copies_loaded_lazily(
     # An image is compressed already: sent as it is, with its length.
     assert not small.has_header("Content-Encoding")
     assert int(small["Content-Length"]) == len(b"".join(small.streaming_content))
+
+
+def test_a_text_document_is_served_as_uploaded(client, home_page, settings, tmp_path):
+    """A document is a file: streamed with its length and its own strong ETag, so a
+    download can resume and a re-download can be answered 304, whatever its type."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    document = get_document_model()(title="Hotline numbers", collection=root)
+    text = "Legal hotline 311\n" * 100
+    document.file.save("hotlines.txt", ContentFile(text.encode()), save=False)
+    document.save()
+    response = client.get(document.url, **GZIP)
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    assert b"".join(response.streaming_content).decode() == text
+    assert not response["ETag"].startswith("W/")
