@@ -23,6 +23,15 @@ TEXT_TYPES = (
 )
 
 
+# GZipMiddleware's own floor: a shorter body gains nothing.
+SMALLEST = 200
+
+
+def compresses(content_type: str, content: bytes) -> bool:
+    """Whether a stored body of this type and length is worth compressing."""
+    return content_type.lower().startswith(TEXT_TYPES) and len(content) >= SMALLEST
+
+
 class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").lower()

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.http.request import split_domain_port
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 # Added by newsletters and social sites; no page reads them, so they never split the cache.
 IGNORED_PARAMETERS = frozenset(
@@ -51,6 +53,8 @@ IGNORED_PARAMETERS = frozenset(
 MAX_VALUE_LENGTH = 32
 # A render holds its URL's lock at most this long (a crashed worker frees it).
 LOCK_SECONDS = 10
+# As GZipMiddleware's (Django's "Heal the BREACH" length padding).
+GZIP_RANDOM_BYTES = 100
 # At most how long a request without a stale copy waits for another's render, polling
 # (a sync worker waits idle meanwhile).
 WAIT_SECONDS = 1.0
@@ -312,13 +316,33 @@ def _copy(version, content: bytes, headers: list, seconds: int) -> dict:
 
 
 def _entry(version, content: bytes, headers: list, seconds: int) -> dict:
-    """A stored copy: fresh for ``seconds`` while its path's token is ``version``."""
+    """A stored copy: fresh for ``seconds`` while its path's token is ``version``;
+    with its gzip-compressed body, made once here rather than on every hit
+    (cms/compression.py compresses what passes it; about 0.2-0.4 ms of CPU for a
+    15 KB page, a sixth of what a hit costs otherwise). The copy is the same for
+    every reader and carries nobody's secret, so one compressed body serves all."""
     return {
         "version": version,
         "fresh_until": time.time() + seconds,
         "content": content,
+        "gzip": _compressed(content, dict(headers).get("Content-Type", "")),
         "headers": headers,
     }
+
+
+def _compressed(content: bytes, content_type: str) -> bytes | None:
+    from cms.compression import compresses
+
+    if not compresses(content_type, content):
+        return None
+    packed = compress_string(content, max_random_bytes=GZIP_RANDOM_BYTES)
+    return packed if len(packed) < len(content) else None
+
+
+def accepts_gzip(request) -> bool:
+    from django.middleware.gzip import re_accepts_gzip
+
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def _shared(cache) -> bool:
@@ -340,12 +364,23 @@ def _set_many_unless_changed(cache, watched, always, if_unchanged, seconds) -> b
     return unchanged
 
 
-def _replay(entry, label: str) -> HttpResponse:
-    response = HttpResponse(entry["content"])
+def _replay(request, entry, label: str) -> HttpResponse:
+    packed = entry.get("gzip")
+    packed = packed if packed and accepts_gzip(request) else None
+    response = HttpResponse(packed or entry["content"])
     # Headers set below this middleware (X-Frame-Options, Content-Language...) were
     # stored with the body and are replayed.
     for header, value in entry["headers"]:
         response[header] = value
+    if packed:
+        # What GZipMiddleware would have said of the same body (it leaves an answer
+        # that has a Content-Encoding alone).
+        response["Content-Length"] = str(len(packed))
+        response["Content-Encoding"] = "gzip"
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response["ETag"] = "W/" + etag
+        patch_vary_headers(response, ("Accept-Encoding",))
     response["X-Page-Cache"] = label
     return response
 
@@ -401,14 +436,14 @@ class PageCacheMiddleware:
         found = cache.get_many([path_key, key])
         version, entry = found.get(path_key), found.get(key)
         if _is_fresh(entry, version):
-            return _replay(entry, "hit")
+            return _replay(request, entry, "hit")
         lock = key + ":lock"
         if not cache.add(lock, 1, LOCK_SECONDS):
             if entry is not None:
-                return _replay(entry, "stale")
+                return _replay(request, entry, "stale")
             fresh = self._wait_for_render(cache, path_key, key)
             if fresh is not None:
-                return _replay(fresh, "hit")
+                return _replay(request, fresh, "hit")
             return self.get_response(request)  # the render is slow: do our own
         try:
             return self._render_and_store(request, cache, query, path_key, key, version)
