@@ -84,6 +84,11 @@ def description(page) -> str:
     """A sentence or two from the page, as plain text, for a link preview."""
     for field in DESCRIPTION_FIELDS:
         value = getattr(page, field, "") or ""
+        if field == "message" and hasattr(page, "message_html"):
+            # An alert's message as the page shows it: a cancellation sent without
+            # the organizer's words stores the English sentence and shows the
+            # reader's (AlertPage.message_html).
+            value = page.message_html()
         text = " ".join(strip_tags(str(value)).split())
         if text:
             return Truncator(text).chars(DESCRIPTION_LENGTH)
