@@ -35,6 +35,8 @@ from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
+from cms.compression import compresses
+
 # Added by newsletters and social sites; no page reads them, so they never split the cache.
 IGNORED_PARAMETERS = frozenset(
     {
@@ -331,8 +333,6 @@ def _entry(version, content: bytes, headers: list, seconds: int) -> dict:
 
 
 def _compressed(content: bytes, content_type: str) -> bytes | None:
-    from cms.compression import compresses
-
     if not compresses(content_type, content):
         return None
     packed = compress_string(content, max_random_bytes=GZIP_RANDOM_BYTES)

@@ -136,40 +136,40 @@ class PreferencesForm(FocusFirstErrorMixin, forms.Form):
         )
 
 
-class NewLinkForm(FocusFirstErrorMixin, forms.Form):
+def address_field(label) -> EmailAddressField:
+    return EmailAddressField(
+        label=label,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+
+
+class AddressRequestForm(FocusFirstErrorMixin, forms.Form):
+    """A form that asks for one address and mails it a link, behind a honeypot
+    (its templates place every field themselves)."""
+
+    # Honeypot: hidden from people, filled in by naive bots.
+    website = honeypot_field()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class NewLinkForm(AddressRequestForm):
     """ "E-mail me a new link" for someone whose link was cut off or altered."""
 
     focus_order = ("email",)
 
-    email = EmailAddressField(
-        label=_("E-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
-    )
-    # Honeypot: hidden from people, filled in by naive bots.
-    website = honeypot_field()
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+    email = address_field(_("E-mail address"))
 
 
-class EmailChangeForm(FocusFirstErrorMixin, forms.Form):
+class EmailChangeForm(AddressRequestForm):
     """ "Change my e-mail address" on the preference centre a mailed link opens."""
 
     focus_order = ("new_email",)
 
-    new_email = EmailAddressField(
-        label=_("New e-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
-    )
-    # Honeypot: hidden from people, filled in by naive bots.
-    website = honeypot_field()
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+    new_email = address_field(_("New e-mail address"))
 
 
 class EraseForm(FocusFirstErrorMixin, forms.Form):
