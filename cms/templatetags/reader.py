@@ -93,6 +93,12 @@ def label_colon():
 
 
 @register.simple_tag
+def colon():
+    """The language's colon alone, for a label that ends its line or its element."""
+    return languages.label_colon().rstrip(" ")
+
+
+@register.simple_tag
 def lang_attrs(language=None):
     return bidi.html_lang_attrs(language)
 

@@ -174,14 +174,14 @@ def test_organizer_sends_a_rally_alert_in_six_languages_with_a_machine_draft(
         assert body.split("312-660-1370")[0] in text, language
         with translation.override(language):
             when, coming = (
-                translation.gettext("When"),
+                translation.gettext("When") + translation.gettext(":"),
                 translation.gettext("I'm coming"),
             )
             note = translation.gettext(
                 "This message was translated by machine (%(tool)s) and may contain "
                 "mistakes."
             ) % {"tool": "LibreTranslate"}
-        assert f"{when}:" in html, "the event card is in the reader's language"
+        assert when in html, "the event card is in the reader's language"
         assert coming in html
         machine = language in ("es", "hi", "zh-hans", "ar")
         assert (note in html) is machine, language

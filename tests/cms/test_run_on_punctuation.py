@@ -2,8 +2,14 @@
 two sentences translated apart were joined with a space ("有效。 如果") and a label
 had an ASCII colon and a space ("电话: 311"), as the English template wrote them."""
 
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from cms.blocks import ResourceBlock
@@ -64,6 +70,7 @@ def resource(language: str) -> tuple[str, str]:
 def test_a_chinese_phone_label_takes_the_full_width_colon():
     html, text = resource("zh-hans")
     assert "电话</span>：<a" in html
+    assert "网站</span>：<a" in html
     assert "电话：312-744-1906" in text
     assert "：https://www.chicago.gov/cdph" in text
 
@@ -71,4 +78,40 @@ def test_a_chinese_phone_label_takes_the_full_width_colon():
 def test_a_spanish_phone_label_keeps_colon_and_space():
     html, text = resource("es")
     assert "Teléfono</span>: <a" in html
+    assert "Sitio web</span>: <a" in html
     assert "Teléfono: 312-744-1906" in text
+
+
+# A translated label followed by a colon typed into the template: "时间: " where
+# Chinese writes "时间：". Labels take {% label_colon %} (or {% colon %} at a line's
+# or an element's end), which asks the catalogue.
+TYPED_COLON = re.compile(
+    r'(translate "[^"]+" %\}|endblocktranslate %\}|endif %\})(</\w+>)?:'
+)
+
+
+def test_no_template_types_a_colon_after_a_translated_label():
+    root = Path(settings.BASE_DIR) / "templates"
+    typed = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.*"))
+        if path.suffix in {".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if TYPED_COLON.search(line)
+    ]
+    assert typed == []
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("zh-hans", "时间："), ("es", "Cuándo: ")]
+)
+def test_a_guest_message_labels_when_in_the_readers_form(language, label):
+    with translation.override(language):
+        text = render_to_string(
+            "email/guest_message.txt",
+            {
+                "event": SimpleNamespace(title="Rally", when_display="1 May"),
+                "changes": [],
+            },
+        )
+    assert f"{label}1 May" in text
