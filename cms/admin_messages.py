@@ -1,0 +1,28 @@
+"""Wagtail's own editor messages that its catalogues leave in English, in ours.
+
+Wagtail 8.0's Spanish, Simplified Chinese and Polish catalogues lack the page editor's
+validation banner ("The page could not be saved due to validation errors.", "Go to
+the first error") and its autosave notes, and it has no Hindi catalogue at all, so a
+Spanish-speaking staff member whose bulletin did not save was told why in English (the
+staff helper's pass); the Arabic one shows the English word "paused" inside its own
+sentence. A msgid in our catalogues wins over Wagtail's (LOCALE_PATHS come first), in
+every language, so each of these is translated in all six (locale/translations).
+Nothing imports this module: it is here for makemessages.
+"""
+
+from django.utils.translation import gettext_noop
+
+MESSAGES = [
+    gettext_noop("The page could not be saved due to validation errors."),
+    gettext_noop("The page could not be created due to validation errors."),
+    gettext_noop("The page could not be saved as it is locked."),
+    gettext_noop("Go to the first error"),
+    gettext_noop("There are validation errors, click save to highlight them."),
+    gettext_noop("Autosave is paused"),
+    # The footer's note while autosave waits ({% blocktranslate trimmed %}).
+    gettext_noop("Autosave is <span>paused</span>"),
+    gettext_noop("A network error occurred"),
+    gettext_noop("You have unsaved changes in another window"),
+    gettext_noop("You saved a new version in another window"),
+    gettext_noop("Schedule to publish"),
+]
