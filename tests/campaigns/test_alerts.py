@@ -667,3 +667,56 @@ def test_a_cancellation_message_the_organizer_wrote_reaches_every_reader_as_writ
         assert rendered.text.index(sentence) < rendered.text.index("Called off")
     english = render_email(cancellation.page, language="en")
     assert "This event is cancelled." not in english.html + english.text
+
+
+def test_a_rally_whose_what_was_not_translated_marks_it_english_in_that_language(
+    home_page, client
+):
+    """The organizer gave Arabic and Polish a title and message but no "what": their
+    event pages and alert e-mails keep the English words, marked as English and left
+    to right (an Arabic page showed the full stop at the sentence's start, and screen
+    readers read it with an Arabic voice); a "what" written in Polish is not marked."""
+    import re
+
+    from wagtail.models import Locale
+
+    from cms.email.rendering import render_email
+
+    alert_site(home_page)
+    legal, _outreach = audience()
+    user = organizer("olga", [legal])
+    mailing = rally(
+        user,
+        [legal.pk],
+        what="Bring signs, water and a friend.",
+        translations={
+            "ar": {
+                "title": "مسيرة أمام مكتب الأمن الداخلي",
+                "message": "انضموا إلينا.",
+            },
+            "pl": {
+                "title": "Wiec przed biurem DHS",
+                "what": "Weź transparent, wodę i przyjaciela.",
+                "message": "Dołącz do nas.",
+            },
+        },
+    )
+    event = EventPage.objects.get(title="Rally at the DHS office")
+    arabic = event.get_translation(Locale.objects.get(language_code="ar"))
+    polish = event.get_translation(Locale.objects.get(language_code="pl"))
+    english_words = re.compile(
+        r'<div lang="en" dir="ltr"><p[^>]*>Bring signs, water and a friend\.</p></div>'
+    )
+
+    page = client.get(arabic.url).content.decode()
+    assert english_words.search(page), "the English what on the Arabic page"
+    alert = mailing.page.specific
+    arabic_alert = alert.get_translation(Locale.objects.get(language_code="ar"))
+    assert english_words.search(render_email(arabic_alert, language="ar").html)
+
+    polish_page = client.get(polish.url).content.decode()
+    assert "Weź transparent, wodę i przyjaciela." in polish_page
+    assert not re.search(r'lang="en"[^>]*><p>Weź', polish_page)
+    english_page = client.get(event.url).content.decode()
+    assert "Bring signs, water and a friend." in english_page
+    assert not english_words.search(english_page), "English needs no mark in English"

@@ -191,6 +191,11 @@ def _translate_alert(
             event_fields = {"title": title or event.title}
             if texts.get("what"):
                 event_fields["description"] = linebreaks(texts["what"], autoescape=True)
+            elif event.description:
+                # The organizer's "what" stays as written in this language's page:
+                # marked with its own language and direction, or an Arabic page
+                # moves its full stop to the front and reads it with an Arabic voice.
+                event_fields["description"] = _organizers_words(event.description)
             _publish_translation(
                 event,
                 language,
