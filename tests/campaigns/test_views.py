@@ -438,7 +438,7 @@ def test_timeline_shows_milestones_with_localised_dates(client, petition):
     )
     polish.save_revision().publish()
     polish_body = client.get(polish.url).content.decode()
-    assert "8 maja 2024 20:33" in polish_body
+    assert "8 maja 2024, 20:33" in polish_body
     assert "500 podpisów" in polish_body
 
 

@@ -84,3 +84,12 @@ def test_the_other_languages_keep_djangos_month_names(language):
             formats.date_format(date(2026, month, 5), "F") for month in range(1, 13)
         ]
     assert ours == [djangos.gettext(name) for name in ENGLISH]
+
+
+def test_a_polish_date_and_time_are_parted_by_a_comma():
+    moment = datetime(2026, 12, 6, 5, 0, tzinfo=CHICAGO)
+    with translation.override("pl"):
+        shown = formats.date_format(moment, "DATETIME_FORMAT")
+        date_only = formats.date_format(moment, "DATE_FORMAT")
+    assert shown == "6 grudnia 2026, 05:00"
+    assert date_only == "6 grudnia 2026", "dates alone keep Django's format"

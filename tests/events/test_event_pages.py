@@ -171,6 +171,7 @@ def test_translated_event_pages_and_missing_translation_fallback(
         ("hi", "15 जनवरी 2027, 18:00 – 19:30"),
         ("ar", "15 يناير، 2027، 6:00 م – 7:30 م"),
         ("es", "15 de enero de 2027 a las 18:00 – 19:30"),
+        ("pl", "15 stycznia 2027, 18:00 – 19:30"),
     ],
 )
 def test_event_times_read_in_each_languages_own_pattern(home_page, language, shown):
