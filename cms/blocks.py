@@ -25,7 +25,7 @@ from wagtail.models import Locale
 
 from cms.bidi import isolate_numbers_html, tel_href
 from cms.email.text import Links, html_to_text, wrap
-from cms.languages import label_colon, language_name, site_languages
+from cms.languages import label_colon, language_choices, language_name
 from cms.routing import public_pages
 from events.kinds import EventKind
 
@@ -366,7 +366,7 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
 
 class DocumentFileBlock(blocks.StructBlock):
     language = blocks.ChoiceBlock(
-        label=capfirst(_("language")), choices=site_languages, default="en"
+        label=capfirst(_("language")), choices=language_choices, default="en"
     )
     document = DocumentChooserBlock(label=capfirst(_("document")))
 

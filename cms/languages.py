@@ -128,8 +128,9 @@ def language_name(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """settings.LANGUAGES with staff-readable labels, for admin forms and filters."""
-    return [(code, language_label(code)) for code in LANGUAGE_CODES]
+    """settings.LANGUAGES with staff-readable labels, for admin forms and filters (read
+    when asked, like site_languages(): a document block's migration names it)."""
+    return [(code, language_label(code)) for code, _name in settings.LANGUAGES]
 
 
 class LanguageSelect(forms.Select):

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import translation
@@ -300,3 +301,20 @@ def test_a_document_link_reads_in_the_readers_direction_around_its_title(
     (anchor,) = re.findall(r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>', english)
     assert 'lang="en"' in anchor
     assert 'dir="ltr"' in anchor
+
+
+def test_a_documents_language_is_named_for_staff_in_their_own_language():
+    """The admin's file-language choice reads "العربية (árabe)" for a Spanish-speaking
+    staff member, as every other language choice in the admin does, not "العربية"
+    alone; and it follows settings.LANGUAGES when asked (its migration names it)."""
+    from django.test import override_settings
+
+    from cms.blocks import DocumentBlock
+
+    field = DocumentBlock().child_blocks["files"].child_block.child_blocks["language"]
+    with translation.override("es"):
+        labels = dict(field.field.choices)
+    assert labels["ar"] == "العربية (árabe)"
+    assert labels["es"] == "Español"
+    with override_settings(LANGUAGES=[*settings.LANGUAGES, ("uk", "Українська")]):
+        assert "uk" in dict(field.field.choices)
