@@ -1,7 +1,8 @@
-"""Django's own form messages that public pages show, in our catalogues.
+"""Django's own messages that public pages and e-mails show, in our catalogues.
 
 Django's Hindi catalogue asks for a valid "postal address" where it means an e-mail
-address, garbles the choice message and leaves the length messages in English. A
+address, garbles the choice message and leaves the length messages in English; its
+Arabic one counts 609 bytes as "two bytes" (بايتان) in a document's link. A
 msgid in our catalogues wins over Django's (LOCALE_PATHS come first), in every
 language, so each of these is translated in all six (locale/translations). Nothing
 imports this module: it is here for makemessages.
@@ -33,4 +34,6 @@ MESSAGES = [
         "%(show_value)d).",
         "limit_value",
     ),
+    # filesizeformat, in the size of each document link (cms/blocks.py).
+    ngettext_lazy("%(size)d byte", "%(size)d bytes", "size"),
 ]
