@@ -26,11 +26,23 @@ class CampaignsConfig(AppConfig):
             sender=Signature,
             dispatch_uid="campaigns.uncount_deleted_signature",
         )
-        from subscribers.signals import person_erasing
+        from subscribers.signals import (
+            person_erasing,
+            person_merging,
+            person_readdressing,
+        )
 
         person_erasing.connect(
             receivers.uncount_erased_signups,
             dispatch_uid="campaigns.uncount_erased_signups",
+        )
+        person_readdressing.connect(
+            receivers.settle_readdressed_signatures,
+            dispatch_uid="campaigns.settle_readdressed_signatures",
+        )
+        person_merging.connect(
+            receivers.keep_merged_counted_signups,
+            dispatch_uid="campaigns.keep_merged_counted_signups",
         )
 
         for signal, sender in (

@@ -25,6 +25,8 @@ from .models import (
 )
 from .signals import (
     person_erasing,
+    person_merging,
+    person_readdressing,
     signup_confirmed,
     subscriptions_confirmed,
     unsubscribed,
@@ -500,8 +502,10 @@ def change_email(*, subscriber_id: int, change_id: int) -> bool:
     lifts it. When the address already belongs to another subscriber, that record is
     the same person's: this one (its language, name, ZIP) gains that one's lists
     (confirmed wins over pending or left) and partner consents, and that one goes.
-    False, writing nothing, when the request is gone (used, replaced, expired) or
-    the address may no longer be mailed."""
+    Every row filed under the old address's keyed hash (RSVPs, signatures) moves to
+    the new address, in this transaction, so erasure and "download my data" find it
+    (_refile_rows). False, writing nothing, when the request is gone (used, replaced,
+    expired) or the address may no longer be mailed."""
     subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
     row = (
         EmailChange.objects.select_for_update()
@@ -523,6 +527,7 @@ def change_email(*, subscriber_id: int, change_id: int) -> bool:
     )
     if other is not None:
         _merge_subscriber(into=subscriber, other=other)
+    _refile_rows(old_hash=subscriber.email_hash, email=email, email_hash=email_hash)
     Suppression.objects.filter(email_hash=email_hash, reason__in=SELF_LIFTED).delete()
     subscriber.email, subscriber.email_hash = email, email_hash
     subscriber.link_generation += 1
@@ -562,7 +567,30 @@ def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> None:
             )
     consents = apps.get_model("partners", "PartnerConsent")
     consents.objects.filter(subscriber=other).update(subscriber=into)
+    person_merging.send(sender=Subscriber, into_id=into.pk, other_id=other.pk)
     other.delete()
+
+
+def _refile_rows(*, old_hash: str, email: str, email_hash: str) -> None:
+    """Re-file every row kept under the old address's keyed hash (RSVPs, signatures,
+    a signup waiting for the worker) under the new address: its hash, its mailbox
+    hash where the model has one, and the address itself, encrypted anew. Apps settle
+    first, on person_readdressing, what both addresses hold a row for (one RSVP per
+    event, one signature per mailbox and petition)."""
+    if old_hash == email_hash:
+        return
+    person_readdressing.send(
+        sender=Subscriber, old_hash=old_hash, email=email, email_hash=email_hash
+    )
+    mailbox = crypto.mailbox_hash(email, email_hash=email_hash)
+    for model in hash_keyed_models():
+        names = {field.name for field in model._meta.concrete_fields}
+        fields = {"email_hash": email_hash}
+        if "email" in names:
+            fields["email"] = email
+        if "mailbox_hash" in names:
+            fields["mailbox_hash"] = mailbox
+        model._default_manager.filter(email_hash=old_hash).update(**fields)
 
 
 @transaction.atomic
