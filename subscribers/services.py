@@ -525,8 +525,9 @@ def change_email(*, subscriber_id: int, change_id: int) -> bool:
         .exclude(pk=subscriber.pk)
         .first()
     )
+    relinked: dict[int, int | None] = {}
     if other is not None:
-        _merge_subscriber(into=subscriber, other=other)
+        relinked = _merge_subscriber(into=subscriber, other=other)
     _refile_rows(old_hash=subscriber.email_hash, email=email, email_hash=email_hash)
     Suppression.objects.filter(email_hash=email_hash, reason__in=SELF_LIFTED).delete()
     subscriber.email, subscriber.email_hash = email, email_hash
@@ -535,6 +536,8 @@ def change_email(*, subscriber_id: int, change_id: int) -> bool:
         update_fields=["email", "email_hash", "link_generation", "updated_at"]
     )
     row.delete()
+    if relinked:
+        _reconfirm_merged_lists(subscriber, relinked)
     # Ids only: neither address goes into the logs.
     logger.info(
         "subscriber %s changed e-mail address%s",
@@ -544,10 +547,13 @@ def change_email(*, subscriber_id: int, change_id: int) -> bool:
     return True
 
 
-def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> None:
+def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> dict[int, int | None]:
     """Give ``into`` the lists and partner consents of ``other``, then delete it
-    (its deliveries keep the mailings' counts, as on erasure)."""
+    (its deliveries keep the mailings' counts, as on erasure). Returns the lists that
+    are pending on ``into`` because of ``other``'s signups (list id -> signup page
+    id): their confirmation links named ``other``, which is gone."""
     mine = dict(into.subscriptions.values_list("mailing_list_id", "status"))
+    relinked: dict[int, int | None] = {}
     for item in other.subscriptions.all():
         status = mine.get(item.mailing_list_id)
         if status is None:
@@ -556,6 +562,11 @@ def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> None:
         elif (
             item.status == Subscription.Status.CONFIRMED
             and status != Subscription.Status.CONFIRMED
+        ) or (
+            # A signup to a list this record had left: the newer wish, still to be
+            # confirmed by the mailbox it was made for (the new one).
+            item.status == Subscription.Status.PENDING
+            and status == Subscription.Status.UNSUBSCRIBED
         ):
             Subscription.objects.filter(
                 subscriber=into, mailing_list_id=item.mailing_list_id
@@ -563,12 +574,36 @@ def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> None:
                 status=item.status,
                 source=item.source,
                 consented_at=item.consented_at,
+                signup_page_id=item.signup_page_id,
                 updated_at=timezone.now(),
             )
+        else:
+            continue
+        if item.status == Subscription.Status.PENDING and (
+            item.source in REQUESTED_SOURCES
+        ):
+            relinked[item.mailing_list_id] = item.signup_page_id
     consents = apps.get_model("partners", "PartnerConsent")
     consents.objects.filter(subscriber=other).update(subscriber=into)
     person_merging.send(sender=Subscriber, into_id=into.pk, other_id=other.pk)
     other.delete()
+    return relinked
+
+
+def _reconfirm_merged_lists(
+    subscriber: Subscriber, lists: dict[int, int | None]
+) -> None:
+    """The merged record's pending lists were waiting for a link that named it, dead
+    with it: a fresh confirmation goes to the (new) address, in the person's language,
+    once the change commits. Not confirmed outright: opening the change link proves
+    the mailbox, not that its owner made those signups (anyone can type an address
+    into a form), and double opt-in asks exactly that. Queued like a signup's
+    (the slot marks it sent; a broker outage leaves it to the resend sweep)."""
+    now = timezone.now()
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+    page_id = next((page for page in lists.values() if page), None)
+    args = (subscriber.pk, sorted(lists), page_id, subscriber.language)
+    transaction.on_commit(lambda: _queue_confirmation(args, now))
 
 
 def _refile_rows(*, old_hash: str, email: str, email_hash: str) -> None:

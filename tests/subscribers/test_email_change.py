@@ -252,3 +252,55 @@ def test_an_expired_link_is_410_and_changes_nothing(ask, client, fatima, setting
         services.purge_unconfirmed()
     assert not EmailChange.objects.exists()
     assert Subscriber.objects.get().email == "fatima@example.org"
+
+
+def test_a_merged_records_pending_lists_get_a_fresh_link_in_the_persons_language(
+    ask, client, fatima, lists, django_capture_on_commit_callbacks
+):
+    """Its confirmation link named the record that the merge deletes: dead. A fresh
+    one goes to the new address, in Fatima's language, and works; the list is not
+    confirmed without it (anyone can type an address into a signup form)."""
+    other = make_subscriber(NEW, language="en")
+    Subscription.objects.create(
+        subscriber=other, mailing_list=lists[1], status="pending", source="signup"
+    )
+    ask(client, mailed_link(fatima))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change_link()).status_code == 200
+
+    person = Subscriber.objects.get()
+    assert dict(person.subscriptions.values_list("mailing_list__slug", "status")) == {
+        "legal": "confirmed",
+        "housing": "pending",
+    }
+    (message,) = mail.outbox
+    assert message.to == [NEW]
+    assert message.extra_headers["Content-Language"] == "ar"
+    assert 'dir="rtl"' in message.alternatives[0][0]
+    (link,) = set(re.findall(r"http://\S+/confirm/[^/\s]+/", message.body))
+    assert link.removeprefix(BASE).startswith("/ar/")
+    assert client.post(link.removeprefix(BASE)).status_code == 303
+    assert dict(person.subscriptions.values_list("mailing_list__slug", "status")) == {
+        "legal": "confirmed",
+        "housing": "confirmed",
+    }
+
+
+def test_a_signup_to_a_list_this_record_had_left_is_kept_pending_with_a_link(
+    ask, client, fatima, lists, django_capture_on_commit_callbacks
+):
+    Subscription.objects.create(
+        subscriber=fatima, mailing_list=lists[1], status="unsubscribed", source="signup"
+    )
+    other = make_subscriber(NEW, language="en")
+    Subscription.objects.create(
+        subscriber=other, mailing_list=lists[1], status="pending", source="signup"
+    )
+    ask(client, mailed_link(fatima))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change_link()).status_code == 200
+
+    assert Subscription.objects.get(mailing_list=lists[1]).status == "pending"
+    (message,) = mail.outbox
+    assert message.to == [NEW]
+    assert "/confirm/" in message.body
