@@ -422,9 +422,9 @@ def _mailed_link_only(request) -> HttpResponse:
         status=403,
         title=_("Please use the link we e-mail you"),
         text=_(
-            "The link in our newsletters cannot download or erase your data, because "
-            "newsletters get forwarded. Ask for a link on your preferences page: we "
-            "e-mail it to you."
+            "The link in our newsletters cannot download or erase your data, or "
+            "change your e-mail address, because newsletters get forwarded. Ask for "
+            "a link on your preferences page: we e-mail it to you."
         ),
     )
 

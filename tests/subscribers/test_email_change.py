@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from freezegun import freeze_time
 
 from cms.celery import app as celery_app
@@ -160,9 +162,34 @@ def test_the_answer_is_the_same_whatever_the_new_address(ask, client, fatima, li
 
 def test_the_footer_link_cannot_change_the_address(ask, client, fatima):
     footer = footer_link(fatima)
-    assert 'value="change_email"' not in client.get(footer).content.decode()
+    page = client.get(footer).content.decode()
+    assert 'value="change_email"' not in page
+    with translation.override("ar"):  # the page's language: Fatima's
+        offer = ngettext(
+            "To download or erase your data, or change your e-mail address, we "
+            "e-mail you a link that works for %(hours)s hour. Links to your "
+            "preferences sent before it stop working.",
+            "To download or erase your data, or change your e-mail address, we "
+            "e-mail you a link that works for %(hours)s hours. Links to your "
+            "preferences sent before it stop working.",
+            24,
+        ) % {"hours": 24}
+        button = gettext(
+            "E-mail me a link to download or erase my data, or change my address"
+        )
+        refusal = gettext(
+            "The link in our newsletters cannot download or erase your data, or "
+            "change your e-mail address, because newsletters get forwarded. Ask for "
+            "a link on your preferences page: we e-mail it to you."
+        )
+    # It says where the address change is: behind the link it offers to e-mail.
+    assert '<html lang="ar"' in page
+    assert offer in page
+    assert f">{button}</button>" in page
     refused = ask(client, footer)
     assert refused.status_code == 403
+    # The refusal names what was refused, not only download and erasure.
+    assert refusal in refused.content.decode()
     assert not mail.outbox
     assert not EmailChange.objects.exists()
 
