@@ -140,6 +140,12 @@ class Subscriber(models.Model):
     # Claimed with a conditional UPDATE: at most one confirmation e-mail per
     # SUBSCRIBERS_CONFIRMATION_INTERVAL (empty: one is still to be queued).
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A request made while that slot was taken still owes a confirmation, sent once
+    # the interval has passed (services.send_owed_confirmation): the language of the
+    # latest such request; empty when none is owed.
+    confirmation_owed_language = models.CharField(
+        max_length=10, blank=True, default="", editable=False
+    )
     # Signed into every preferences link; asking for a new link raises it, which
     # revokes the links sent before (a forwarded bulletin's, a leaked one).
     link_generation = models.PositiveIntegerField(default=0, editable=False)
@@ -151,6 +157,14 @@ class Subscriber(models.Model):
     class Meta:
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
+        indexes = [
+            # The few owed a confirmation, found by the resend beat every minute.
+            models.Index(
+                fields=["confirmation_sent_at"],
+                condition=~models.Q(confirmation_owed_language=""),
+                name="subscriber_owed_confirmation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"

@@ -191,7 +191,7 @@ def request_signup(
         subscriber.save()
     # An existing person's name, ZIP and language change only through their own
     # preference centre: an unconfirmed form must not overwrite them.
-    pending = []
+    pending, fresh = [], False
     for mailing_list in MailingList.objects.filter(pk__in=list(list_ids)):
         subscription, created = Subscription.objects.get_or_create(
             subscriber=subscriber,
@@ -212,8 +212,10 @@ def request_signup(
             subscription.save(
                 update_fields=["status", "source", "signup_page", "updated_at"]
             )
+            created = True
         if subscription.status == Subscription.Status.PENDING:
             pending.append(mailing_list.pk)
+            fresh = fresh or created
     if pending:
         queue_confirmation(
             subscriber_id=subscriber.pk,
@@ -222,6 +224,7 @@ def request_signup(
             page_id=page_id,
             language=language,
             send_confirmation=send_confirmation,
+            new_lists=fresh,
         )
     return subscriber
 
@@ -234,11 +237,24 @@ def queue_confirmation(
     language: str,
     page_id: int | None = None,
     send_confirmation: bool | None = None,
+    new_lists: bool = True,
 ) -> None:
     """Queue the double opt-in e-mail for these pending lists when the transaction
     commits: at most one per subscriber per SUBSCRIBERS_CONFIRMATION_INTERVAL, within
-    the mailbox's daily allowance (``send_confirmation``: see request_signup)."""
+    the mailbox's daily allowance (``send_confirmation``: see request_signup). Asked
+    again within the interval for a list no e-mail named yet (``new_lists``), the
+    confirmation is owed and goes out once the interval has passed
+    (send_owed_confirmation); the same lists again (a double tap) send nothing."""
     claimed_at = _claim_confirmation_slot(subscriber_id)
+    if claimed_at is None and send_confirmation is not False:
+        _owe_confirmation(subscriber_id, language=language, new_lists=new_lists)
+    elif claimed_at is not None and (
+        Subscriber.objects.filter(pk=subscriber_id)
+        .exclude(confirmation_owed_language="")
+        .update(confirmation_owed_language="")
+    ):
+        # This e-mail is the one owed (its deferred task was late): it names them too.
+        list_ids = {*list_ids, *_pending_requested(subscriber_id)}
     if claimed_at is not None and send_confirmation is None:
         send_confirmation = ratelimit.allow_confirmation_mail(email)
     # Refused: the slot stays taken (not "unqueued"), so no resend run sends it later.
@@ -314,6 +330,87 @@ def _claim_confirmation_slot(subscriber_id: int, *, unqueued_only: bool = False)
     return now if taken else None
 
 
+def _owe_confirmation(subscriber_id: int, *, language: str, new_lists: bool) -> None:
+    from cms.celery import publish
+
+    from .tasks import send_owed_confirmation_task
+
+    owed = Subscriber.objects.filter(pk=subscriber_id)
+    # The first request owed queues the one deferred task; later ones (a flood too)
+    # only make their language the one it uses, so the latest request's wins.
+    if new_lists and owed.filter(confirmation_owed_language="").update(
+        confirmation_owed_language=language
+    ):
+        sent_at = owed.values_list("confirmation_sent_at", flat=True).first()
+        interval = timedelta(seconds=settings.SUBSCRIBERS_CONFIRMATION_INTERVAL)
+        wait = (sent_at + interval - timezone.now()).total_seconds() if sent_at else 0
+        # A second more, so the slot is free when it runs; a task lost, or run too
+        # early, leaves the mark for the resend beat (resend_unqueued_confirmations).
+        transaction.on_commit(
+            lambda: publish(
+                send_owed_confirmation_task, subscriber_id, countdown=max(wait, 0) + 1
+            )
+        )
+    else:
+        owed.exclude(confirmation_owed_language="").update(
+            confirmation_owed_language=language
+        )
+
+
+def send_owed_confirmation(*, subscriber_id: int) -> bool:
+    """Queue the confirmation owed to requests made while the subscriber's slot was
+    taken, once SUBSCRIBERS_CONFIRMATION_INTERVAL has passed: the same conditional
+    UPDATE claims the slot (so many requests send one more e-mail at most), within the
+    mailbox's daily allowance, naming every list still pending from requested
+    sources, in the latest request's language. Safe to run twice; False when nothing
+    is queued (nothing owed, the slot still taken, or the allowance used)."""
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=subscriber_id)
+            .exclude(confirmation_owed_language="")
+            .first()
+        )
+        if subscriber is None:
+            return False
+        claimed_at = _claim_confirmation_slot(subscriber_id)
+        if claimed_at is None:
+            return False  # too early: the mark stays for the next run or the beat
+        Subscriber.objects.filter(pk=subscriber_id).update(
+            confirmation_owed_language=""
+        )
+        pending = list(
+            _pending_requested(subscriber_id)
+            .order_by("updated_at")
+            .values_list("mailing_list_id", "signup_page_id")
+        )
+        # Refused (suppressed, nothing pending, allowance used): the slot stays taken.
+        if (
+            not pending
+            or _blocking_suppression(subscriber.email_hash)
+            or not ratelimit.allow_confirmation_mail(subscriber.email)
+        ):
+            return False
+        pages = [page_id for _, page_id in pending if page_id]
+        args = (
+            subscriber_id,
+            sorted(list_id for list_id, _ in pending),
+            pages[-1] if pages else None,
+            subscriber.confirmation_owed_language,
+        )
+        transaction.on_commit(lambda: _queue_confirmation(args, claimed_at))
+    return True
+
+
+def _pending_requested(subscriber_id: int) -> models.QuerySet:
+    """The subscriber's pending lists that are owed a confirmation e-mail (ids)."""
+    return Subscription.objects.filter(
+        subscriber_id=subscriber_id,
+        status=Subscription.Status.PENDING,
+        source__in=REQUESTED_SOURCES,
+    ).values_list("mailing_list_id", flat=True)
+
+
 def _queue_confirmation(args: tuple, claimed_at) -> bool:
     from cms.celery import publish
 
@@ -330,8 +427,10 @@ def _queue_confirmation(args: tuple, claimed_at) -> bool:
 
 
 def resend_unqueued_confirmations(*, limit: int = 500) -> int:
-    """Queue the confirmations a broker outage kept from the queue, each once; safe to
-    run twice and in parallel (each subscriber's slot is claimed first).
+    """Queue the confirmations a broker outage kept from the queue, and those owed to
+    requests made within the interval whose deferred task was lost or ran early
+    (send_owed_confirmation), each once; safe to run twice and in parallel (each
+    subscriber's slot is claimed first).
 
     Returns how many were queued; stops at the first publish that fails.
     """
@@ -366,8 +465,20 @@ def resend_unqueued_confirmations(*, limit: int = 500) -> int:
             continue  # another run, or the person's new signup, took it
         args = (subscriber_id, sorted(entry["lists"]), entry["page"], entry["language"])
         if not _queue_confirmation(args, claimed_at):
-            break
+            return queued
         queued += 1
+    interval = timedelta(seconds=settings.SUBSCRIBERS_CONFIRMATION_INTERVAL)
+    owed = (
+        Subscriber.objects.exclude(confirmation_owed_language="")
+        .filter(
+            Q(confirmation_sent_at__isnull=True)
+            | Q(confirmation_sent_at__lt=now - interval)
+        )
+        .order_by("confirmation_sent_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for subscriber_id in list(owed):
+        queued += send_owed_confirmation(subscriber_id=subscriber_id)
     return queued
 
 
@@ -872,6 +983,7 @@ def export_subscriber_data(*, subscriber_id: int) -> dict | None:
             "language": subscriber.language,
             "zip_code": subscriber.zip_code,
             "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+            "confirmation_owed_language": subscriber.confirmation_owed_language,
             "created_at": _iso(subscriber.created_at),
             "updated_at": _iso(subscriber.updated_at),
         },

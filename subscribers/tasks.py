@@ -18,6 +18,13 @@ def send_confirmation_task(
     )
 
 
+@shared_task(acks_late=True)
+def send_owed_confirmation_task(subscriber_id: int) -> None:
+    """Once the interval has passed, queue the confirmation owed to a request made
+    while the subscriber's slot was taken; safe to run twice (it claims the slot)."""
+    services.send_owed_confirmation(subscriber_id=subscriber_id)
+
+
 @shared_task(**MAIL_TASK_OPTIONS)
 def send_preferences_link_task(
     subscriber_id: int, generation: int | None = None

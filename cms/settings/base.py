@@ -489,7 +489,8 @@ SUBSCRIBERS_MAILED_LINK_HOURS = env_int("SUBSCRIBERS_MAILED_LINK_HOURS", 24)
 # two tabs send one. How many a mailbox gets in a day is the allowance
 # RATE_LIMITS["confirmation-mail.address"] (3): at one a day a person who left by
 # mistake, or joined a second list the next morning, was told "check your e-mail"
-# and got nothing, their lists pending until purged.
+# and got nothing, their lists pending until purged. A list asked for within the
+# interval is mailed once it has passed (subscribers.services.send_owed_confirmation).
 SUBSCRIBERS_CONFIRMATION_INTERVAL = env_int("SUBSCRIBERS_CONFIRMATION_INTERVAL", 60)
 CELERY_BEAT_SCHEDULE["subscribers-purge-unconfirmed"] = {
     "task": "subscribers.tasks.purge_unconfirmed_task",

@@ -94,6 +94,7 @@ def test_subscriber_holds_only_the_design_fields():
         "language",
         "zip_code",
         "confirmation_sent_at",
+        "confirmation_owed_language",  # a confirmation still to send, in this language
         "link_generation",  # a counter that revokes old links: nothing about the person
         "created_at",
         "updated_at",

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from cms.celery import app
 from cms.mail import outbox
+from cms.tasks import resend_unqueued_emails_task
 from subscribers import tokens
 from subscribers.models import SignupPage, Subscriber, Subscription, Suppression
 from tests.factories import MailingListFactory
@@ -52,12 +53,12 @@ def join_page(home_page, legal, outreach):
     return page
 
 
-def join(client, page, email, *lists, capture):
+def join(client, page, email, *lists, capture, language="en"):
     data = {
         "email": email,
         "name": "",
         "zip_code": "",
-        "language": "en",
+        "language": language,
         "lists": [item.pk for item in lists],
         "website": "",
     }
@@ -74,6 +75,21 @@ def confirmation_links() -> list[str]:
         text, _html = outbox.body_parts(outbox.read_message(name))
         links += re.findall(r"http://\S+/confirm/\S+/", text)
     return [link.removeprefix(BASE) for link in links]
+
+
+def mails() -> list[tuple[str, str]]:
+    """(subject, text) of every message in the outbox, oldest first."""
+    found = []
+    for name in reversed(outbox.list_messages()):  # listed newest first
+        message = outbox.read_message(name)
+        found.append((str(message["Subject"]), outbox.body_parts(message)[0]))
+    return found
+
+
+def beat(capture) -> None:
+    """One run of the beat's resend sweep, its tasks run as a worker would."""
+    with capture(execute=True):
+        resend_unqueued_emails_task()
 
 
 def ticked_lists(html: str) -> set[str]:
@@ -366,3 +382,210 @@ def test_the_done_page_after_erasing_names_nobody_and_keeps_the_language(
     assert title(done).startswith(re.search(r"<h1>(.*?)</h1>", html)[1])
     # Reload: the same page, nothing posted again.
     assert client.get(posted["Location"]).content == done.content
+
+
+@pytest.fixture
+def mental_health():
+    return MailingListFactory(name="Mental Health/Well-being", slug="mental")
+
+
+@pytest.fixture
+def employers():
+    return MailingListFactory(name="Employer Communications", slug="employers")
+
+
+@pytest.fixture
+def newcomers():
+    return MailingListFactory(name="Newcomer Welcome", slug="newcomers")
+
+
+def test_joining_a_second_list_within_the_interval_mails_it_once_the_interval_passed(
+    client,
+    join_page,
+    legal,
+    outreach,
+    worker,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Priya joins Legal, then Outreach ten seconds later: the page says "check your
+    e-mail" both times, and once the interval has passed she gets a second e-mail
+    whose link confirms Outreach (it had none before: pending until purged)."""
+    settings.SUBSCRIBERS_CONFIRMATION_INTERVAL = 60
+    with freeze_time("2026-03-02 09:00") as clock:
+        first = join(
+            client,
+            join_page,
+            "priya@example.org",
+            legal,
+            capture=django_capture_on_commit_callbacks,
+        )
+        clock.tick(timedelta(seconds=10))
+        second = join(
+            client,
+            join_page,
+            "priya@example.org",
+            outreach,
+            capture=django_capture_on_commit_callbacks,
+        )
+        assert first.content == second.content, "the same page either way"
+        assert len(mails()) == 1, "not within the interval"
+        beat(django_capture_on_commit_callbacks)
+        assert len(mails()) == 1, "still within the interval"
+
+        clock.tick(timedelta(seconds=51))
+        beat(django_capture_on_commit_callbacks)
+
+        (_subject, text) = mails()[1]
+        assert "Community Outreach/Education" in text
+        client.post(confirmation_links()[0])  # the newest
+    priya = Subscriber.objects.get()
+    statuses = dict(priya.subscriptions.values_list("mailing_list__slug", "status"))
+    assert statuses["outreach"] == "confirmed"
+    assert priya.confirmation_owed_language == ""
+
+
+def test_five_quick_signups_send_one_more_email_in_the_latest_language(
+    client,
+    join_page,
+    legal,
+    outreach,
+    mental_health,
+    employers,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    """Five forms within a minute (new lists and a double tap, in four languages):
+    one e-mail at once and one more after the interval, in the language of the
+    last form, naming every list still pending; however often the deferred task and
+    the beat run after that."""
+    from subscribers.tasks import send_owed_confirmation_task
+
+    forms = [
+        (legal, "en"),
+        (outreach, "es"),
+        (outreach, "es"),
+        (mental_health, "hi"),
+        (employers, "pl"),
+    ]
+    with freeze_time("2026-03-02 09:00") as clock:
+        for mailing_list, language in forms:
+            join(
+                client,
+                join_page,
+                "priya@example.org",
+                mailing_list,
+                language=language,
+                capture=django_capture_on_commit_callbacks,
+            )
+            clock.tick(timedelta(seconds=5))
+        clock.tick(timedelta(seconds=40))
+        priya = Subscriber.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in forms:
+                send_owed_confirmation_task(priya.pk)
+        beat(django_capture_on_commit_callbacks)
+
+        sent = mails()
+        assert len(sent) == 2
+        subject, text = sent[1]
+        assert subject == "Prosimy o potwierdzenie subskrypcji", "the last form's"
+        for name in (
+            "Legal Protection/Services",
+            "Community Outreach/Education",
+            "Mental Health/Well-being",
+            "Employer Communications",
+        ):
+            assert name in text
+
+        clock.tick(timedelta(minutes=5))
+        beat(django_capture_on_commit_callbacks)
+        assert len(mails()) == 2, "nothing more is owed"
+
+
+def test_a_double_tap_within_the_interval_still_sends_one_email(
+    client, join_page, legal, worker, django_capture_on_commit_callbacks
+):
+    with freeze_time("2026-03-02 09:00") as clock:
+        for _ in range(2):
+            join(
+                client,
+                join_page,
+                "priya@example.org",
+                legal,
+                capture=django_capture_on_commit_callbacks,
+            )
+        clock.tick(timedelta(minutes=2))
+        beat(django_capture_on_commit_callbacks)
+    assert len(mails()) == 1
+
+
+def test_owed_confirmations_stay_within_the_daily_allowance(
+    client,
+    join_page,
+    legal,
+    outreach,
+    mental_health,
+    employers,
+    newcomers,
+    worker,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Every list asked for within the interval is mailed after it, until the
+    mailbox's allowance for the day (3) is used: then nothing, and the page answers
+    the same."""
+    assert settings.RATE_LIMITS["confirmation-mail.address"] == "3/1d", "the default"
+    answers = set()
+    with freeze_time("2026-03-02 09:00") as clock:
+        for mailing_list in (legal, outreach, mental_health, employers, newcomers):
+            response = join(
+                client,
+                join_page,
+                "priya@example.org",
+                mailing_list,
+                capture=django_capture_on_commit_callbacks,
+            )
+            answers.add(response.content)
+            clock.tick(timedelta(seconds=10))
+            if mailing_list is not legal:
+                clock.tick(timedelta(seconds=51))
+                beat(django_capture_on_commit_callbacks)
+        clock.tick(timedelta(minutes=5))
+        beat(django_capture_on_commit_callbacks)
+
+    sent = mails()
+    assert len(sent) == 3
+    assert "Community Outreach/Education" in sent[1][1]
+    assert "Mental Health/Well-being" in sent[2][1]
+    assert len(answers) == 1
+
+
+def test_a_form_after_the_interval_carries_the_owed_lists_and_nothing_more_is_sent(
+    client,
+    join_page,
+    legal,
+    outreach,
+    mental_health,
+    worker,
+    django_capture_on_commit_callbacks,
+):
+    """The deferred e-mail has not gone yet (a busy worker) when Priya sends a third
+    form after the interval: its e-mail names the owed list too, and is the last."""
+    with freeze_time("2026-03-02 09:00") as clock:
+        for mailing_list, wait in ((legal, 10), (outreach, 60), (mental_health, 0)):
+            join(
+                client,
+                join_page,
+                "priya@example.org",
+                mailing_list,
+                capture=django_capture_on_commit_callbacks,
+            )
+            clock.tick(timedelta(seconds=wait))
+        clock.tick(timedelta(minutes=5))
+        beat(django_capture_on_commit_callbacks)
+
+    sent = mails()
+    assert len(sent) == 2
+    assert "Community Outreach/Education" in sent[1][1]
+    assert "Mental Health/Well-being" in sent[1][1]

@@ -60,14 +60,18 @@ def test_one_confirmation_per_address_per_day(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks() as second:
         _signup(outreach, email="ANA@example.org")
     assert len(first) == 1
-    assert second == []
-    # A day later (the subscriber's slot and the mailbox's daily allowance) it may.
+    # Within the interval: no e-mail now, one owed (a deferred task queued).
+    assert len(second) == 1
+    assert Subscriber.objects.get().confirmation_owed_language == "es"
+    # A day later (the subscriber's slot and the mailbox's daily allowance) it may,
+    # and that e-mail is the one owed: it names every list still pending.
     with (
         freeze_time(timezone.now() + timedelta(hours=25)),
         django_capture_on_commit_callbacks() as third,
     ):
         _signup(outreach)
     assert len(third) == 1
+    assert Subscriber.objects.get().confirmation_owed_language == ""
 
 
 def test_confirm_counts_once_for_the_campaign(home_page):
