@@ -21,6 +21,10 @@ from cms.partners.api import json_errors as partner_json_errors
 # Django's own admin is not mounted: Wagtail's admin is the one staff use, and a second
 # login form for the same accounts would be one more door to guard.
 urlpatterns = [
+    # First, so a crowd's signatures (POST /petitions/<id>/sign/) are resolved by the
+    # first pattern tried rather than the tenth; none of the patterns below matches a
+    # path under petitions/, so every URL resolves as it did.
+    path("petitions/", include("campaigns.urls")),
     # Before Wagtail's own: the same views, with limits (cms/logins.py).
     path(
         "admin/password_reset/",
@@ -39,7 +43,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Django's language form; the site's own switcher is plain links to each language.
     path("i18n/setlang/", cms_views.set_language, name="set_language"),
-    path("petitions/", include("campaigns.urls")),
     # The partner API (cms/partners): keys, not sessions; no language prefix.
     path("api/v1/", partner_api.urls),
     # Any other /api/ path: a JSON 404 (or 308 to the path with its slash).
