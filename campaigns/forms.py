@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
-from cms.form_errors import FocusFirstErrorMixin
+from cms.form_errors import FocusFirstErrorMixin, NoNulEchoMixin
 from cms.form_fields import ZipCodeField, honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
@@ -17,7 +17,7 @@ EMBED_TOKEN_SALT = "campaigns.embed-form"  # noqa: S105 (a namespace, not a secr
 LINE_BREAK_FIELDS = ("name", "email", "zip_code")
 
 
-class PetitionForm(FocusFirstErrorMixin, forms.Form):
+class PetitionForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     """Name, e-mail, optional ZIP, optional list opt-in, and a honeypot."""
 
     name = PersonNameField(label=_("Your name"))

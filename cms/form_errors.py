@@ -8,11 +8,78 @@ lands there and the field's name, "invalid" and its message (aria-describedby) a
 read. Autofocus needs no script, which the site's CSP does not allow inline. A form
 whose errors belong to no field puts focus on its summary instead
 (templates/includes/form_error_summary.html).
+
+A NUL character typed (or sent) into a field is refused by Django ("Null characters
+are not allowed."), and the form came back with it in the field's value and, for a
+choice, in the error message: a raw NUL in the 400 page's HTML, which browsers show
+as a replacement mark or not at all and a proxy or a log reader may cut the page at.
+``NoNulEchoMixin`` shows the value back without it, and the message with U+FFFD.
 """
 
 from collections.abc import Iterable
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+NUL = "\x00"
+
+
+class NoNulEchoMixin:
+    """A bound form shows what was sent back without NUL characters: in its fields'
+    values (what the reader typed, less the character they could not see) and in
+    its error messages (U+FFFD where a NUL was, as a browser would show it). Every
+    public form has it; the check that refused the value has run already."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and _holds_nul(self.data):
+            self.data = _without_nul(self.data)
+        for errors in (self._errors or {}).values():
+            _errors_without_nul(errors)
+
+
+def _holds_nul(data) -> bool:
+    lists = data.lists() if hasattr(data, "lists") else data.items()
+    return any(
+        isinstance(value, str) and NUL in value
+        for _name, values in lists
+        for value in (values if isinstance(values, list | tuple) else [values])
+    )
+
+
+def _without_nul(data):
+    if hasattr(data, "setlist"):
+        data = data.copy()  # a QueryDict is immutable; its copy is not
+        for name, values in list(data.lists()):
+            data.setlist(name, [_strip(value) for value in values])
+        return data
+    return {
+        name: [_strip(item) for item in value]
+        if isinstance(value, list | tuple)
+        else _strip(value)
+        for name, value in data.items()
+    }
+
+
+def _strip(value):
+    return value.replace(NUL, "") if isinstance(value, str) else value
+
+
+def _marked(value):
+    return value.replace(NUL, "\ufffd") if isinstance(value, str) else value
+
+
+def _errors_without_nul(errors) -> None:
+    for index, error in enumerate(errors.data):
+        if not isinstance(error, ValidationError):
+            errors.data[index] = _marked(error)
+            continue
+        if hasattr(error, "message"):
+            error.message = _marked(error.message)
+        if isinstance(error.params, dict):
+            error.params = {
+                name: _marked(value) for name, value in error.params.items()
+            }
 
 
 class FocusFirstErrorMixin:

@@ -14,6 +14,8 @@ MESSAGES = [
     gettext_noop("Enter a valid email address."),
     gettext_noop("Enter a valid value."),
     gettext_noop("Enter a list of values."),
+    # Django's Hindi has none, its Chinese says "empty string" (cms/form_errors.py).
+    gettext_noop("Null characters are not allowed."),
     gettext_noop(
         "Select a valid choice. %(value)s is not one of the available choices."
     ),

@@ -3,13 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.form_errors import FocusFirstErrorMixin
+from cms.form_errors import FocusFirstErrorMixin, NoNulEchoMixin
 from cms.form_fields import honeypot_field
 from cms.names import PersonNameField
 from subscribers.addresses import EmailAddressField
 
 
-class RsvpForm(FocusFirstErrorMixin, forms.Form):
+class RsvpForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     name = PersonNameField(label=_("Your name"))
     email = EmailAddressField(
         label=_("Your e-mail address"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cms.embed import EmbedTokenMixin
-from cms.form_errors import FocusFirstErrorMixin
+from cms.form_errors import FocusFirstErrorMixin, NoNulEchoMixin
 from cms.form_fields import ZipCodeField, honeypot_field
 from cms.languages import LanguageSelect
 from cms.names import PersonNameField
@@ -42,7 +42,7 @@ class ListChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class SignupForm(FocusFirstErrorMixin, forms.Form):
+class SignupForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     # The order the page shows them in (templates/subscribers/signup_page.html).
     focus_order = ("lists", "email", "name", "zip_code", "language")
 
@@ -102,7 +102,7 @@ class EmbeddedSignupForm(EmbedTokenMixin, SignupForm):
         self.add_embed_token(page_id)
 
 
-class PreferencesForm(FocusFirstErrorMixin, forms.Form):
+class PreferencesForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     focus_order = ("lists", "language")
 
     language = forms.ChoiceField(
@@ -144,7 +144,7 @@ def address_field(label) -> EmailAddressField:
     )
 
 
-class AddressRequestForm(FocusFirstErrorMixin, forms.Form):
+class AddressRequestForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     """A form that asks for one address and mails it a link, behind a honeypot
     (its templates place every field themselves)."""
 
@@ -172,7 +172,7 @@ class EmailChangeForm(AddressRequestForm):
     new_email = address_field(_("New e-mail address"))
 
 
-class EraseForm(FocusFirstErrorMixin, forms.Form):
+class EraseForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, delete everything you hold about me."),
         required=True,

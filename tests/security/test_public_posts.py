@@ -207,3 +207,76 @@ def test_open_redirect_payloads_go_nowhere_but_local(world, payload):
             assert _is_local(location), (
                 f"{response.request['PATH_INFO']} -> {location!r}"
             )
+
+
+NUL_FORMS = [
+    # (form, fields with a NUL; the value each must be shown back with)
+    (
+        "signup",
+        {
+            "email": "ana\x00@example.org",
+            "name": "A\x00na",
+            "zip_code": "606\x0008",
+            "language": "e\x00s",
+        },
+    ),
+    (
+        "petition",
+        {"email": "ana\x00@example.org", "name": "A\x00na", "zip_code": "606\x0008"},
+    ),
+    (
+        "sign",
+        {"email": "ana\x00@example.org", "name": "A\x00na", "zip_code": "606\x0008"},
+    ),
+    ("rsvp", {"email": "ana\x00@example.org", "name": "A\x00na"}),
+    ("new_link", {"email": "ana\x00@example.org"}),
+    ("preferences", {"action": "save", "language": "e\x00s", "lists": ["1\x00"]}),
+    ("change_email", {"action": "change_email", "new_email": "ana\x00@example.net"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("form", "data"), NUL_FORMS, ids=[form for form, _ in NUL_FORMS]
+)
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_nul_character_is_refused_without_being_echoed_back(
+    world, form, data, prefix
+):
+    """A NUL character typed (or sent) into a field was refused with a 400 whose form
+    held it, raw, in the field's value (and, for a language or a list, in the error
+    message): what a browser shows as a blank or a replacement mark, and a proxy or a
+    log reader may cut the page at. The form comes back with what was typed less the
+    NUL, and the error in the reader's language."""
+    ana = world["ana"]
+    mailed = tokens.mailed_preferences_url(ana.pk, generation=ana.link_generation)
+    mailed = mailed[mailed.index("/subscribers/") :]
+    paths = {
+        "signup": world["signup"].url,
+        "petition": world["petition"].url,
+        "sign": reverse("campaigns:sign", args=[world["petition"].pk]),
+        "rsvp": world["event"].url + "rsvp/",
+        "new_link": "/subscribers/new-link/",
+        "preferences": mailed,
+        "change_email": mailed,
+    }
+    path = paths[form]
+    if path.startswith("/petitions/"):
+        # Unprefixed: in the petition's language unless the form names another.
+        path += "?lang=es" if prefix else ""
+    elif not path.startswith(prefix + "/"):
+        path = prefix + path
+    client = Client(HTTP_ACCEPT_LANGUAGE=prefix.strip("/") or "en")
+    response = client.post(path, {"lists": [world["legal"].pk], **data})
+    assert response.status_code == 400, path
+    body = response.content
+    assert b"\x00" not in body, [line for line in body.split(b"\n") if b"\x00" in line]
+    text = body.decode()
+    assert 'aria-invalid="true"' in text
+    for name, value in data.items():
+        if name in ("email", "name", "zip_code", "new_email"):
+            assert f'value="{value.replace(chr(0), "")}"' in text, name
+    if "language" in data:
+        assert "e\ufffds" in text
+    if "name" in data:
+        message = "Los caracteres nulos no están permitidos." if prefix else "Null"
+        assert message in text
