@@ -18,46 +18,63 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.debug import ExceptionReporter
 
 logger = logging.getLogger(__name__)
 
 
-def _reader_language(view):
+def _reader_language(view=None, *, any_unprefixed: bool = False):
     """The error page of a subscriber's link (confirm, unsubscribe, preferences: the
     links in every e-mail carry no language prefix) in the language its own view
     would have chosen without the person: ``?language=``, else the browser's. Django
     gives a path without a prefix the default language, so an Arabic reader whose
     form expired on their preferences page was told so in English. A petition's
-    form (``/petitions/<id>/sign/``) likewise: in the petition's language."""
+    form (``/petitions/<id>/sign/``) likewise: in the petition's language.
 
-    @wraps(view)
-    def in_reader_language(request, *args, **kwargs):
-        language = _subscriber_link_language(request)
-        if language is None:
-            return view(request, *args, **kwargs)
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
-            return view(request, *args, **kwargs)
+    ``any_unprefixed`` (the 404): every other path without a prefix too, in the
+    language LocaleMiddleware would have read from the request (the language cookie,
+    else Accept-Language). A missing page is no English page: an Arabic reader who
+    followed a dead document link (``/documents/<id>/...``) or mistyped an address
+    was told in English, left to right. Such an answer varies by Cookie as well;
+    only 200s are ever stored in the page cache, so no page becomes uncacheable."""
 
-    return in_reader_language
+    def decorate(view):
+        @wraps(view)
+        def in_reader_language(request, *args, **kwargs):
+            language = _subscriber_link_language(request, any_unprefixed)
+            if language is None:
+                return view(request, *args, **kwargs)
+            with translation.override(language):
+                request.LANGUAGE_CODE = language
+                response = view(request, *args, **kwargs)
+            # LocaleMiddleware says the language it activated (the default one),
+            # unless the answer says its own.
+            response.headers["Content-Language"] = language
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            return response
+
+        return in_reader_language
+
+    return decorate(view) if view is not None else decorate
 
 
-def _subscriber_link_language(request) -> str | None:
+def _subscriber_link_language(request, any_unprefixed: bool = False) -> str | None:
     if translation.get_language_from_path(request.path_info):
         return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return None
-    if match.namespace == "campaigns":
+        match = None
+    if match is not None and match.namespace == "campaigns":
         return _petition_language(request, match.kwargs.get("page_id"))
-    if match.namespace != "subscribers":
+    if match is not None and match.namespace == "subscribers":
+        asked = request.GET.get("language", "")
+        if asked in dict(settings.LANGUAGES):
+            return asked
+    elif not any_unprefixed:
         return None
-    asked = request.GET.get("language", "")
-    if asked in dict(settings.LANGUAGES):
-        return asked
     return translation.get_language_from_request(request)
 
 
@@ -111,7 +128,7 @@ def permission_denied(request, exception=None):
     )
 
 
-@_reader_language
+@_reader_language(any_unprefixed=True)
 def page_not_found(request, exception=None):
     return _page(
         request,

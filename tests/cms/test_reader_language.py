@@ -331,3 +331,71 @@ def test_a_view_that_is_not_a_page_marks_its_language_in_the_switcher(
     assert (f"/{code}/subscribers/new-link/", code) in links
     assert f'lang="{code}" hreflang="{code}" aria-current="page"' in switcher
     assert switcher.count('aria-current="page"') == 1
+
+
+def test_a_missing_page_without_a_prefix_speaks_the_readers_language(
+    client, site, settings
+):
+    """A 404 at a path without a language prefix (a dead document link, a mistyped
+    address, a petition taken down) was in English for everyone, left to right:
+    Django gives every unprefixed path the default language. A missing page is no
+    English page, so it follows the language cookie, else Accept-Language, as
+    LocaleMiddleware reads them; its headers say so. The English pages at those paths
+    stay English for everyone, and stay cacheable."""
+    from django.core.cache import caches
+
+    from cms.bidi import direction
+
+    missing = [
+        "/documents/987654/flyer.pdf",
+        "/no-such-page/",
+        "/bulletins/no-such-bulletin/",
+        "/_events/987654/places/",
+        "/favicon.ico/more",
+    ]
+    for language in LANGUAGES:
+        tag = f'<html lang="{language}" dir="{direction(language)}">'
+        for path in missing:
+            for asked in (
+                {"HTTP_ACCEPT_LANGUAGE": language},
+                {"HTTP_COOKIE": f"django_language={language}"},
+            ):
+                response = client.get(path, **asked)
+                assert response.status_code == 404, path
+                assert tag in response.content.decode(), (path, asked)
+                assert response["Content-Language"] == language, (path, asked)
+                assert "Cookie" in response["Vary"], path
+        gone = client.post(
+            reverse("campaigns:sign", args=[987654]), HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert tag in gone.content.decode()
+        assert gone["Content-Language"] == language
+    # The cookie wins over the browser's list, as it does for LocaleMiddleware.
+    both = client.get(
+        "/no-such-page/", HTTP_ACCEPT_LANGUAGE="es", HTTP_COOKIE="django_language=pl"
+    )
+    assert '<html lang="pl"' in both.content.decode()
+    # A prefix still decides.
+    prefixed = client.get("/pl/no-such-page/", HTTP_COOKIE="django_language=ar")
+    assert '<html lang="pl" dir="ltr">' in prefixed.content.decode()
+    assert prefixed["Content-Language"] == "pl"
+
+    # The English page at an unprefixed path: English for an Arabic reader, stored
+    # once and served to everyone.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reader-language-404",
+        },
+    }
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    url = site["bulletin"].url
+    first = client.get(url, HTTP_COOKIE="django_language=ar")
+    second = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="en" dir="ltr">' in first.content.decode()
+    assert first["Content-Language"] == "en"
+    assert "Cookie" not in first["Vary"]
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    caches["pages"].clear()
