@@ -7,7 +7,7 @@ rate limited or was a bot, so nobody can learn who signed.
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from campaigns import selectors
 from campaigns.forms import EmbeddedPetitionForm, PetitionForm
@@ -211,14 +211,18 @@ def serve_petition(request, page: PetitionPage, *args, **kwargs):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_petition(request, page_id: int):
     """The page's form posts here, past Wagtail's routing, so a burst of signers is cheap.
 
     Same checks and answers as a POST to the page itself (CSRF, honeypot, limits).
     A burst signs on this process's copy of the petition, checked in the signing
     statement itself; if the petition changed since, it is looked up again first.
+    A GET is someone who pressed Enter in the address bar after a refused signature
+    (or shared that address): it goes to the petition, in the form's language.
     """
+    if request.method != "POST":
+        return _to_petition(request, page_id)
     copy = selectors.petition_copy(page_id=page_id)
     # A restricted petition's copy may be stale: its restrictions are checked on the
     # petition as it is now, below.
@@ -237,11 +241,23 @@ def sign_petition(request, page_id: int):
     return _sign_posted(request, page)
 
 
-def _sign_posted(request, page: PetitionPage, *, copy_token=None):
+def _to_petition(request, page_id: int) -> HttpResponseRedirect:
+    page = selectors.live_petition(page_id=page_id)
+    if page is None:
+        raise Http404
+    refuse_restricted(request, page.memo_restrictions)
+    _use_language(request, _answer_language(request, page))
+    return HttpResponseRedirect(_page_path(page))
+
+
+def _answer_language(request, page: PetitionPage) -> str:
+    """The sign URL has no prefix: the form's ``?lang``, else the petition's own."""
     language = request.GET.get("lang", "")
-    if language not in LANGUAGE_CODES:
-        language = page.locale.language_code
-    _use_language(request, language)
+    return language if language in LANGUAGE_CODES else page.locale.language_code
+
+
+def _sign_posted(request, page: PetitionPage, *, copy_token=None):
+    _use_language(request, _answer_language(request, page))
     response = _sign(request, page, embed=False, copy_token=copy_token)
     response["Cache-Control"] = "no-store"
     return response

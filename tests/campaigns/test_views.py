@@ -83,13 +83,32 @@ def test_posting_to_the_page_itself_signs_too(client, petition):
     assert counter_value(campaign_id=petition.campaign_id) == 1
 
 
-def test_sign_endpoint_refuses_get_and_unknown_pages(client, petition):
-    assert client.get(sign_url(petition)).status_code == 405
+def test_sign_endpoint_refuses_unknown_pages(client, petition):
+    assert client.put(sign_url(petition)).status_code == 405
     assert (
         client.post(reverse("campaigns:sign", args=[987654]), VALID).status_code == 404
     )
+    assert client.get(reverse("campaigns:sign", args=[987654])).status_code == 404
     petition.unpublish()
     assert post(client, petition).status_code == 404
+    assert client.get(sign_url(petition)).status_code == 404
+    assert Signature.objects.count() == 0
+
+
+def test_the_sign_address_opened_in_a_browser_leads_to_the_petition(client, petition):
+    """After a refused signature (400, 403) the address bar shows the sign URL:
+    Enter there, or the address shared, showed a blank 405 page. It leads to the
+    petition, in the language the form was in."""
+    plain = client.get(sign_url(petition))
+    assert plain.status_code == 302
+    assert plain["Location"] == petition.url
+    arabic = client.get(sign_url(petition) + "?lang=ar")
+    assert arabic.status_code == 302
+    assert arabic["Location"] == f"/ar{petition.url}"
+    followed = client.get(arabic["Location"])
+    assert followed.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in followed.content.decode()
+    assert client.get(sign_url(petition) + "?lang=xx")["Location"] == petition.url
     assert Signature.objects.count() == 0
 
 
@@ -111,6 +130,7 @@ def test_a_restricted_petition_takes_no_signature_but_from_readers_it_admits(
         page=petition, restriction_type=PageViewRestriction.LOGIN
     )
     assert post(client, petition, email="b@example.org").status_code == 404
+    assert client.get(sign_url(petition)).status_code == 404, "no address given away"
     for url in (embed, f"/es{embed}", f"/petitions/embed/{petition.pk}/"):
         assert client.get(url).status_code == 404, url
         signed = client.post(
