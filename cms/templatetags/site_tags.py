@@ -1,5 +1,7 @@
 """Template tags of the public site's frame: menu, feeds, contact, other languages."""
 
+from urllib.parse import parse_qsl, urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -96,6 +98,15 @@ def city_note() -> dict:
     return {"text": text, "language": language}
 
 
+def _without_language_parameter(path: str) -> str:
+    base, _sep, query = path.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if all(key != "language" for key, _value in pairs):
+        return path
+    kept = [(key, value) for key, value in pairs if key != "language"]
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
 @register.simple_tag(takes_context=True)
 def other_languages(context) -> list[dict]:
     """[{code, name, url, current}] of this non-page URL (search...) in every language,
@@ -105,7 +116,10 @@ def other_languages(context) -> list[dict]:
     if request is None:
         return []
     current = get_language()
-    path = request.get_full_path()
+    # A ``language`` the address already carries (the English link's, followed) is
+    # the switcher's own: each link says its language afresh, or it piled up
+    # ("?q=x&language=en&language=en", one more each time).
+    path = _without_language_parameter(request.get_full_path())
     # Resolved in the language of its prefix: a view may answer in another one (the
     # preferences page, right after the reader chose a new language), and under that
     # one "/pl/..." resolves to nothing, which emptied the switcher.
@@ -129,7 +143,9 @@ def other_languages(context) -> list[dict]:
         if link["current"] or link["url"] != path or link["code"] == source
     ]
     for link in links:
-        if link["code"] == settings.LANGUAGE_CODE and not link["current"]:
+        if link["current"]:
+            link["url"] = request.get_full_path()  # the address as opened
+        elif link["code"] == settings.LANGUAGE_CODE:
             # The default language has no prefix, and a link page without one answers
             # in its owner's language (subscribers.views._use_language): say so.
             separator = "&" if "?" in link["url"] else "?"

@@ -2,6 +2,7 @@
 or not; staff see language names, not codes."""
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -399,3 +400,22 @@ def test_a_missing_page_without_a_prefix_speaks_the_readers_language(
     assert "Cookie" not in first["Vary"]
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     caches["pages"].clear()
+
+
+def test_the_search_switcher_names_english_once_however_often_followed(client, site):
+    """The English link of a page without a prefix says ``language=en``; followed, and
+    the switcher's links built on that address, it piled up one more each time
+    (``?q=x&language=en&language=en``)."""
+
+    def links(path: str) -> dict[str, str]:
+        html = client.get(path).content.decode()
+        switcher = html.split('class="language-switcher"')[1].split("</ul>")[0]
+        found = re.findall(r'href="([^"]+)"[^>]*hreflang="([^"]+)"', switcher)
+        return {language: unescape(href) for href, language in found}
+
+    english = links("/ar/search/?q=rent")["en"]
+    assert english == "/search/?q=rent&language=en"
+    again = links(english)
+    assert again["en"] == english
+    assert again["es"] == "/es/search/?q=rent"
+    assert links("/es/search/?q=rent&language=en")["en"] == english
