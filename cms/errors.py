@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpResponse, UnreadablePostError
+from django.http import HttpResponse, HttpResponseRedirect, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -128,8 +128,30 @@ def permission_denied(request, exception=None):
     )
 
 
-@_reader_language(any_unprefixed=True)
 def page_not_found(request, exception=None):
+    """A missing page; but an address under the default language's prefix, which
+    that language does not have (``/en/events/``, typed or shared by someone used to
+    prefixed sites), is the same address without it."""
+    unprefixed = _without_default_prefix(request)
+    if unprefixed is not None:
+        return HttpResponseRedirect(unprefixed)
+    return _missing_page(request, exception)
+
+
+def _without_default_prefix(request) -> str | None:
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    address = request.get_full_path()
+    if request.method not in ("GET", "HEAD") or not address.startswith(prefix):
+        return None
+    rest = address[len(prefix) - 1 :]
+    # "/en//evil.example/" must not become "//evil.example/", another site's address.
+    if rest.startswith(("//", "/\\")) or "\\" in rest.split("?")[0]:
+        return None
+    return rest
+
+
+@_reader_language(any_unprefixed=True)
+def _missing_page(request, exception=None):
     return _page(
         request,
         404,

@@ -419,3 +419,25 @@ def test_the_search_switcher_names_english_once_however_often_followed(client, s
     assert again["en"] == english
     assert again["es"] == "/es/search/?q=rent"
     assert links("/es/search/?q=rent&language=en")["en"] == english
+
+
+def test_an_address_under_the_english_prefix_leads_to_the_page_without_it(client, site):
+    """English has no prefix; ``/en/bulletins/`` (typed, or shared by someone used to
+    prefixed sites) was a 404. It leads to the page without the prefix, query kept;
+    never to another site's address, and a POST is not redirected."""
+    event = site["event"]
+    assert client.get("/en/").status_code == 302
+    assert client.get("/en/")["Location"] == "/"
+    listing = client.get("/en/bulletins/?page=2")
+    assert (listing.status_code, listing["Location"]) == (302, "/bulletins/?page=2")
+    followed = client.get(f"/en/events/{event.slug}/", follow=True)
+    assert followed.status_code == 200
+    assert followed.redirect_chain == [(f"/events/{event.slug}/", 302)]
+    assert client.get("/en//evil.example/").status_code == 404
+    for sneaky in ("/en/\\evil.example/", "/en/%5Cevil.example/", "/en/\t/x.example/"):
+        location = client.get(sneaky).headers.get("Location", "/")
+        assert location.startswith("/"), sneaky
+        assert not location.startswith("//"), sneaky
+        assert "\\" not in location, sneaky
+    assert client.post("/en/bulletins/").status_code == 404
+    assert client.get("/es/no-such-page/").status_code == 404
