@@ -181,6 +181,21 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
         return "\n".join(lines)
 
 
+PHONE_CHARACTERS = frozenset("+0123456789-(). ")
+
+
+def action_link(value: str) -> str:
+    """What to store for a call to action's address: a number typed as staff read it
+    out, "(202) 224-3121", or a ``tel:`` link written with spaces, becomes the E.164
+    ``tel:+12022243121`` every tel: link on the site is (``cms.bidi.tel_href``);
+    anything else is kept as typed, for ``validate_action_link`` to judge."""
+    number = value[4:] if value.startswith("tel:") else value
+    digits = sum(char.isdigit() for char in number)
+    if number and digits >= 3 and set(number) <= PHONE_CHARACTERS:
+        return tel_href(number)
+    return value
+
+
 def validate_action_link(value: str) -> None:
     """A web address, or a phone (tel:) or e-mail (mailto:) link: calls to action often
     ask people to call, and a URL field alone refused the demo's own "Call" button."""
@@ -189,12 +204,30 @@ def validate_action_link(value: str) -> None:
 
     if value.startswith("tel:"):
         digits = [char for char in value[4:] if char.isdigit()]
-        if len(digits) < 3 or any(c not in "+0123456789-(). " for c in value[4:]):
+        if len(digits) < 3 or any(c not in PHONE_CHARACTERS for c in value[4:]):
             raise ValidationError(_("Enter a phone link like tel:+13127441906."))
     elif value.startswith("mailto:"):
         validate_email(value[7:])
     else:
-        URLValidator()(value)
+        try:
+            URLValidator()(value)
+        except ValidationError:
+            # Django's "Enter a valid URL." left staff who typed a phone number or
+            # "www.…" guessing what the field wants.
+            raise ValidationError(
+                _(
+                    "Enter a web address starting with https://, a phone number "
+                    "such as (202) 224-3121, or mailto: followed by an e-mail "
+                    "address."
+                ),
+                code="invalid",
+            ) from None
+
+
+class ActionLinkField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return action_link(value) if value else value
 
 
 class ActionLinkBlock(blocks.URLBlock):
@@ -203,7 +236,7 @@ class ActionLinkBlock(blocks.URLBlock):
 
     def __init__(self, required=True, help_text=None, max_length=500, **kwargs):
         super().__init__(required=required, help_text=help_text, **kwargs)
-        self.field = forms.CharField(
+        self.field = ActionLinkField(
             required=required,
             help_text=help_text,
             max_length=max_length,
