@@ -54,6 +54,15 @@ class SiteCSPMiddleware(CSPMiddleware):
             return parts
         if parts.config is None and request.path_info.startswith("/admin/"):
             parts.config = default_config(settings.CSP_ADMIN_DIRECTIVES)
+        elif getattr(request, "is_preview", False):
+            # Wagtail renders the editor's preview through the middleware as a request
+            # for the page's own URL; the public policy's frame-ancestors 'none' kept
+            # it out of the editor's preview panel (a broken-page icon, every page).
+            replace = {"frame-ancestors": ["'self'"]}
+            if getattr(request, "preview_mode", "") == "email":
+                # An e-mail's styles are all inline (mail clients read no other).
+                replace["style-src"] = ["'self'", "'unsafe-inline'"]
+            parts.replace = {**(parts.replace or {}), **replace}
         origins = _asset_origins(settings.MEDIA_URL, settings.STATIC_URL)
         if origins:
             extra = {"img-src": list(origins), "media-src": list(origins)}

@@ -131,3 +131,34 @@ def artifacts():
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def test_the_page_editors_preview_panel_shows_the_page_and_its_email(
+    open_page, live_server, home_page, settings
+):
+    """Found by the staff tester: the editor's preview panel showed a broken-page icon
+    for every page, in both modes. Wagtail renders the preview through the middleware
+    as a request for the page's own URL, which got the public pages' policy
+    (frame-ancestors 'none'), and Chromium refused to show it inside the editor."""
+    from tests.factories import build_bulletin
+
+    settings.LOGIN_HASH_CONCURRENCY = 0
+    bulletin = build_bulletin(title="December update", summary="Know your rights.")
+    SuperuserFactory(username="admin", password=PASSWORD)
+    base = live_server.url
+    admin = open_page(width=1280, height=900)
+    violations = watch_violations(admin)
+    admin.goto(base + "/admin/login/")
+    admin.get_by_label("Username").fill("admin")
+    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_role("button", name="Sign in").click()
+    admin.wait_for_url(base + "/admin/")
+    admin.goto(f"{base}/admin/pages/{bulletin.pk}/edit/")
+    admin.locator("[data-side-panel-toggle='preview']").click()
+
+    preview = admin.frame_locator("iframe[title]").last
+    preview.get_by_role("heading", name="December update").first.wait_for()
+    admin.get_by_label("Preview mode").select_option("email")
+    preview.get_by_text("View this e-mail in your browser").wait_for()
+    preview.get_by_role("heading", name="December update").first.wait_for()
+    assert not violations, violations
