@@ -1,5 +1,7 @@
 """Demo lists and subscribers, from the four task-force subcommittees of the seed bulletins."""
 
+import unicodedata
+
 from django.utils import timezone
 
 from .models import (
@@ -80,7 +82,10 @@ DEMO_PEOPLE = [
 
 
 def demo_email(name: str) -> str:
-    ascii_name = name.lower().encode("ascii", "ignore").decode()
+    # Marks taken off the letters they sit on ("hernández" -> "hernandez"); dropping
+    # the whole letter made "luis.hernndez@example.org".
+    bare = unicodedata.normalize("NFKD", name.lower())
+    ascii_name = bare.encode("ascii", "ignore").decode()
     return ".".join(ascii_name.split()) + "@example.org"
 
 

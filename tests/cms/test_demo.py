@@ -80,3 +80,15 @@ def test_demo_documents_are_served_with_their_own_etag(client, demo_content):
         response = client.get(document.url, HTTP_IF_NONE_MATCH='""')
         assert response.status_code == 200
         assert response["ETag"] == f'"{document.file_hash}"'
+
+
+def test_demo_addresses_keep_the_letters_of_accented_names():
+    """'Luis Hernández' was luis.hernndez@example.org: the accented letter dropped."""
+    from subscribers.demo import DEMO_PEOPLE, demo_email
+
+    addresses = {name: demo_email(name) for name, _language, _zip in DEMO_PEOPLE}
+    assert addresses["Luis Hernández"] == "luis.hernandez@example.org"
+    assert addresses["Krzysztof Zieliński"] == "krzysztof.zielinski@example.org"
+    for name, address in addresses.items():
+        local = address.removesuffix("@example.org")
+        assert len(local) == len(name), (name, address)
