@@ -164,3 +164,17 @@ def test_the_spanish_translations_say_usted_throughout():
             if TU_IMPERATIVE.search(form) or TU_WORDS.search(form):
                 tu.append((msgid, form))
     assert tu == []
+
+
+def test_hindi_spells_e_mail_one_way():
+    """Both ईमेल and ई-मेल were in the catalogue, side by side on one page."""
+    catalogue = polib.pofile(
+        str(Path(settings.BASE_DIR) / "locale/hi/LC_MESSAGES/django.po")
+    )
+    mixed = [
+        entry.msgid
+        for entry in catalogue
+        if "ईमेल" in entry.msgstr
+        or any("ईमेल" in s for s in entry.msgstr_plural.values())
+    ]
+    assert mixed == []
