@@ -18,6 +18,7 @@ from tests.factories import SuperuserFactory, UserFactory, build_bulletin
 pytestmark = pytest.mark.django_db
 
 DOMAIN = settings.MESSAGE_ID_DOMAIN
+BASE = settings.WAGTAILADMIN_BASE_URL
 
 
 def refused(response) -> bool:
@@ -290,6 +291,11 @@ def test_every_test_copy_has_its_own_message_id_and_a_translated_mark(
         "[测试] 简体中文 (Simplified Chinese)：March bulletin",
         "[تجربة] العربية (Arabic): March bulletin",
     }
+    # A copy belongs to no subscriber: its footer links lead to the site, in its
+    # language (an Arabic copy's led to the English front page).
+    arabic = next(m for m in mailoutbox if m.subject.startswith("[تجربة]"))
+    assert f'href="{BASE}/ar/"' in arabic.alternatives[0][0]
+    assert f'href="{BASE}/"' not in arabic.alternatives[0][0]
 
 
 def sent_earlier(page, mailing_lists, *, status=Mailing.Status.SENT):

@@ -45,14 +45,16 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     base = settings.WAGTAILADMIN_BASE_URL
     with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
         labels = {language: language_label(language) for language in languages}
-    recipient = transport.Recipient(
-        delivery_id=0,
-        email=user.email,
-        name=user.first_name,
-        unsubscribe_url=f"{base}/",
-        preferences_url=f"{base}/",
-    )
     for language in languages:
+        # No subscriber's links: the site's front page in the copy's language.
+        home = base + ("/" if language == settings.LANGUAGE_CODE else f"/{language}/")
+        recipient = transport.Recipient(
+            delivery_id=0,
+            email=user.email,
+            name=user.first_name,
+            unsubscribe_url=home,
+            preferences_url=home,
+        )
         rendered = render_email(page, language=language, base_url=base)
         envelope = transport.Envelope(
             mailing_id=mailing.pk,
