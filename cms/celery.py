@@ -109,6 +109,23 @@ def refuse_to_start_wrong(**kwargs) -> None:
         refuse(error)
 
 
+@worker_init.connect
+def warm_languages(**kwargs) -> None:
+    """Load every language's catalogues and URL patterns once, before the pool starts
+    (its processes inherit them). Left to the first task, a rally alert's start loaded
+    five catalogues and built the URL resolver six times (once per language) before
+    its first message: 1.2 of its 4 s under load (bench/RESULTS.md, issue 18)."""
+    import django
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    django.setup()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            get_resolver().reverse_dict  # noqa: B018 - built per active language
+
+
 def publish(task, *args, on_failure=None, **options) -> bool:
     """Queue a task; if the broker is unreachable, log (task name only) and return
     False rather than fail the web request whose rows are already committed."""
