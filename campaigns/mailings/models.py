@@ -107,7 +107,10 @@ class Mailing(models.Model):
 
 
 class MailingRendition(models.Model):
-    """The e-mail rendered once per language when sending starts: the send's snapshot."""
+    """The e-mail rendered once per language when sending starts: the send's snapshot.
+
+    Empty ``html``: pending, pinned to ``revision`` and rendered after the first batch
+    (campaigns.mailings.services.starting.render_pending)."""
 
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="renditions"

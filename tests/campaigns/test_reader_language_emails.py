@@ -140,7 +140,10 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
     )
     Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.STARTING)
     assert starting.start_mailing(mailing_id=mailing.pk) == 6
-    assert sending.send_batch(mailing_id=mailing.pk) == 6
+    # The biggest language's batch first, the other five once they are rendered.
+    while sending.send_batch(mailing_id=mailing.pk):
+        pass
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 6
 
     assert dict(Delivery.objects.values_list("subscriber__language", "language")) == {
         code: code for code in LANGUAGES

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import sending
-from campaigns.mailings.services.starting import start_mailing
+from campaigns.mailings.services.starting import render_pending, start_mailing
 from campaigns.models import Counter, Milestone, Signature
 from campaigns.selectors import counter_value
 from campaigns.services.petitions import verification_token
@@ -301,6 +301,8 @@ def test_a_mailing_reaches_each_confirmed_reader_once(home_page, outbox_dir):
     assert start_mailing(mailing_id=mailing.pk) == 2
     Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.STARTING)
     assert start_mailing(mailing_id=mailing.pk) == 2, "a second run adds nothing"
+    # The start rendered one language; the first batch renders the other.
+    assert render_pending(mailing_id=mailing.pk) == 1
 
     first = sending.claim_deliveries(mailing_id=mailing.pk, limit=1)
     second = sending.claim_deliveries(mailing_id=mailing.pk, limit=1)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from campaigns.mailings import identity, throttle, transport
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
+from campaigns.mailings.services.starting import render_pending
 from subscribers.tokens import preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,12 @@ def claim_deliveries(*, mailing_id: int, limit: int) -> str | None:
     """Move up to ``limit`` queued deliveries to sending in one statement.
 
     Returns the batch token that marks the claimed rows, or None if nothing was queued.
-    SKIP LOCKED lets parallel workers claim disjoint batches without waiting.
+    SKIP LOCKED lets parallel workers claim disjoint batches without waiting. Rows of
+    a language whose rendition is still pending (starting.hold_for_later) wait for it.
     """
     token = uuid.uuid4().hex
     table = Delivery._meta.db_table
+    renditions = MailingRendition._meta.db_table
     lock = (
         " FOR UPDATE SKIP LOCKED"
         if connection.features.has_select_for_update_skip_locked
@@ -41,13 +44,16 @@ def claim_deliveries(*, mailing_id: int, limit: int) -> str | None:
         cursor.execute(
             f"UPDATE {table} SET status = %s, claimed_at = %s, batch_token = %s, "  # noqa: S608 - no user input in the SQL text
             f"attempts = attempts + 1 WHERE id IN (SELECT id FROM {table} "
-            f"WHERE mailing_id = %s AND status = %s ORDER BY id LIMIT %s{lock})",
+            f"WHERE mailing_id = %s AND status = %s AND language NOT IN "
+            f"(SELECT language FROM {renditions} WHERE mailing_id = %s AND html = '') "
+            f"ORDER BY id LIMIT %s{lock})",
             [
                 Delivery.Status.SENDING,
                 timezone.now(),
                 token,
                 mailing_id,
                 Delivery.Status.QUEUED,
+                mailing_id,
                 limit,
             ],
         )
@@ -66,8 +72,10 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
     so a worker can never serve a snapshot that a restored database has reused ids for."""
     list_id = identity.list_id_for(mailing)
     tag = identity.message_id_tag(mailing)
-    renditions = MailingRendition.objects.filter(mailing_id=mailing.pk).values_list(
-        "language", "subject", "html", "text"
+    renditions = (
+        MailingRendition.objects.filter(mailing_id=mailing.pk)
+        .exclude(html="")
+        .values_list("language", "subject", "html", "text")
     )
     return {
         language: transport.Envelope(
@@ -232,6 +240,12 @@ def send_batch(*, mailing_id: int) -> int:
     token = claim_deliveries(
         mailing_id=mailing_id, limit=throttle.batch_size_for(mailing.lane)
     )
+    if token is None and render_pending(mailing_id=mailing_id):
+        # Only languages still to be rendered were left (the batch that renders them
+        # is in flight elsewhere, or died with its worker): rendered here.
+        token = claim_deliveries(
+            mailing_id=mailing_id, limit=throttle.batch_size_for(mailing.lane)
+        )
     if token is None:
         finish_if_done(mailing_id=mailing_id)
         return 0
@@ -268,6 +282,9 @@ def send_batch(*, mailing_id: int) -> int:
     Mailing.objects.filter(pk=mailing_id).update(
         consecutive_failures=0, last_progress_at=timezone.now()
     )
+    # The start rendered only the language with the most readers: the others are
+    # rendered once its first batch is with the provider.
+    render_pending(mailing_id=mailing_id)
     return max(handled, 1)
 
 

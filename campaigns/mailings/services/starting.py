@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -60,27 +60,90 @@ def render_snapshot(
 ) -> None:
     """Render the live revision once per reader language; later edits change nothing
     sent. A language the page lacks gets the default-language content in its chrome."""
-    from cms.email.rendering import render_email
-
-    base_url = settings.WAGTAILADMIN_BASE_URL
     for language in sorted(languages):
         page = pages.get(language) or pages[settings.LANGUAGE_CODE]
         revision = page.live_revision
-        snapshot = revision.as_object() if revision else page
-        rendered = render_email(snapshot, language=language, base_url=base_url)
+        _render(
+            mailing.pk, language, revision.as_object() if revision else page, revision
+        )
+
+
+def _render(mailing_id: int, language: str, snapshot, revision) -> None:
+    from cms.email.rendering import render_email
+
+    rendered = render_email(
+        snapshot, language=language, base_url=settings.WAGTAILADMIN_BASE_URL
+    )
+    MailingRendition.objects.update_or_create(
+        mailing_id=mailing_id,
+        language=language,
+        defaults={
+            "content_language": rendered.content_language,
+            "machine_tool": rendered.machine_tool[:100],
+            "revision": revision,
+            "subject": rendered.subject[:255],
+            "preheader": rendered.preheader[:255],
+            "html": rendered.html,
+            "text": rendered.text,
+        },
+    )
+
+
+def hold_for_later(mailing: Mailing, pages: dict[str, object], languages) -> None:
+    """A pending rendition (no HTML yet) for each of ``languages``, pinned to the
+    revision live now: rendered right after the first readers' batch, it still shows
+    the page as it was when the send started."""
+    for language in languages:
+        page = pages.get(language) or pages[settings.LANGUAGE_CODE]
         MailingRendition.objects.update_or_create(
             mailing=mailing,
             language=language,
-            defaults={
-                "content_language": rendered.content_language,
-                "machine_tool": rendered.machine_tool[:100],
-                "revision": revision,
-                "subject": rendered.subject[:255],
-                "preheader": rendered.preheader[:255],
-                "html": rendered.html,
-                "text": rendered.text,
-            },
+            defaults={"revision": page.live_revision, "subject": "", "html": ""},
         )
+
+
+def render_pending(*, mailing_id: int) -> int:
+    """Render the languages whose rendition is still pending; returns how many.
+
+    Safe to run twice and side by side (two send chains): each pending row is locked
+    while it is rendered, and rendered once.
+    """
+    from wagtail.models import Revision
+
+    pages = None
+    done = 0
+    pending = MailingRendition.objects.filter(mailing_id=mailing_id, html="")
+    for language in pending.order_by("language").values_list("language", flat=True):
+        with transaction.atomic():
+            row = (
+                MailingRendition.objects.select_for_update()
+                .filter(mailing_id=mailing_id, language=language, html="")
+                .values_list("revision_id", flat=True)
+            )
+            if not row:
+                continue  # rendered meanwhile
+            revision = Revision.objects.filter(pk=row[0]).first() if row[0] else None
+            if revision is not None:
+                snapshot = revision.as_object()
+            else:
+                if pages is None:
+                    page = Mailing.objects.get(pk=mailing_id).page.specific
+                    pages = page_languages(page)
+                    pages.setdefault(settings.LANGUAGE_CODE, page)
+                snapshot = pages.get(language) or pages[settings.LANGUAGE_CODE]
+            _render(mailing_id, language, snapshot, revision)
+            done += 1
+    return done
+
+
+def readers_by_language(mailing: Mailing) -> dict[str, int]:
+    rows = (
+        Delivery.objects.filter(mailing=mailing)
+        .order_by()
+        .values_list("language")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def start_mailing(*, mailing_id: int) -> int:
@@ -107,12 +170,15 @@ def start_mailing(*, mailing_id: int) -> int:
         if not _hold_for_start(mailing_id):
             return mailing.recipients_count
         count = materialise_deliveries(mailing)
-        languages = set(
-            Delivery.objects.filter(mailing=mailing)
-            .values_list("language", flat=True)
-            .distinct()
-        )
-        render_snapshot(mailing, pages, languages)
+        readers = readers_by_language(mailing)
+        languages = set(readers)
+        # The language with the most readers is rendered now; the others after its
+        # first batch has gone out (sending.send_batch): a rally alert's first readers
+        # wait for one render, not six.
+        order = sorted(readers, key=lambda code: (-readers[code], code))
+        later = order[1:]
+        render_snapshot(mailing, pages, set(order[:1]))
+        hold_for_later(mailing, pages, later)
         Mailing.objects.filter(pk=mailing_id).update(
             status=Mailing.Status.SENDING,
             started_at=timezone.now(),
