@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -605,8 +605,19 @@ def send_email_change(*, change_id: int) -> bool:
     return True
 
 
-@transaction.atomic
 def change_email(*, subscriber_id: int, change_id: int) -> bool:
+    """_change_email, once more if it met a unique constraint: a signature or an RSVP
+    written under the new address in the same instant (another request, between the
+    settling of what both addresses hold and the re-filing) made the move fail with a
+    500. Nothing of the first try is kept; the second settles that row like any other."""
+    try:
+        return _change_email(subscriber_id=subscriber_id, change_id=change_id)
+    except IntegrityError:
+        return _change_email(subscriber_id=subscriber_id, change_id=change_id)
+
+
+@transaction.atomic
+def _change_email(*, subscriber_id: int, change_id: int) -> bool:
     """Move the subscriber to the address its confirmed EmailChange holds: address
     and hash replaced, every earlier preferences link revoked. The new mailbox has
     just proved itself, so leaving every list on it is lifted as a confirmed signup

@@ -233,3 +233,31 @@ def test_a_merge_keeps_the_signups_counted_once_per_person(fatima):
     ) == ["both", "theirs"]
     assert counter_value(campaign_id=both.pk, kind="signups") == 1
     assert counter_value(campaign_id=theirs.pk, kind="signups") == 1
+
+
+def test_a_signature_by_the_new_address_in_the_same_instant_is_no_error(
+    fatima, petition
+):
+    """Someone signs with the new address between the settling of what both
+    addresses hold and the re-filing: the move met the one-signature-per-mailbox
+    constraint and answered 500. It is tried once more; nothing of the first try is
+    kept (the row written inside it goes with it), and the count stays exact."""
+    from subscribers.signals import person_readdressing
+
+    sign(petition, OLD)
+    raced = []
+
+    def sign_meanwhile(**kwargs):
+        if not raced:
+            raced.append(sign(petition, NEW))
+
+    person_readdressing.connect(sign_meanwhile, weak=False)
+    try:
+        assert change_to(fatima)
+    finally:
+        person_readdressing.disconnect(sign_meanwhile)
+    assert raced, "the race happened"
+    fatima.refresh_from_db()
+    assert fatima.email_hash == crypto.lookup_hash(NEW)
+    assert Signature.objects.get().email_hash == crypto.lookup_hash(NEW)
+    assert counter_value(campaign_id=petition.campaign_id) == 1
