@@ -85,8 +85,10 @@ def test_a_spanish_phone_label_keeps_colon_and_space():
 # A translated label followed by a colon typed into the template: "时间: " where
 # Chinese writes "时间：". Labels take {% label_colon %} (or {% colon %} at a line's
 # or an element's end), which asks the catalogue.
+# A translated value shown as a label ("{{ label }}: <a ...>", an event kind's) too.
 TYPED_COLON = re.compile(
     r'(translate "[^"]+" %\}|endblocktranslate %\}|endif %\})(</\w+>)?:'
+    r"|\{\{ [a-z_.]+ \}\}: <"
 )
 
 
