@@ -1,9 +1,8 @@
 """Fixtures for campaign tests: a campaign with leads and its published petition."""
 
-import uuid
-
 import pytest
 
+from tests.caches import use_private_caches
 from tests.factories import CampaignFactory, build_petition_page
 from tests.fake_esp import FakeMailgun
 
@@ -11,12 +10,7 @@ from tests.fake_esp import FakeMailgun
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     """Rate-limit counters live in the cache: give each test its own, never Redis's."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"campaigns-{uuid.uuid4().hex}",
-        }
-    }
+    use_private_caches(settings, "campaigns")
 
 
 @pytest.fixture

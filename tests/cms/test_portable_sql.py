@@ -24,6 +24,7 @@ from campaigns.services.petitions import verification_token
 from events.models import Rsvp
 from subscribers import tokens
 from subscribers.models import SignupPage, Subscription
+from tests.caches import use_private_caches
 from tests.campaigns.mailing_fixtures import subscribe
 from tests.factories import (
     CampaignFactory,
@@ -88,12 +89,7 @@ RAW_SQL = re.compile(r"cursor\.execute\(|\.raw\(|RawSQL\(|\.extra\(")
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     """Rate limits and memos in a cache of this test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"portable-sql-{id(settings)}",
-        }
-    }
+    use_private_caches(settings, "portable-sql")
     from campaigns.selectors import clear_petition_copies
 
     clear_petition_copies()

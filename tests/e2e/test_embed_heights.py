@@ -3,7 +3,6 @@ included, on a phone (390 px wide), in every language, with the demo's content."
 
 import re
 import threading
-import uuid
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.conf import settings as django_settings
 from campaigns import demo as campaigns_demo
 from cms import demo
 from subscribers import demo as subscribers_demo
+from tests.caches import use_private_caches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,12 +37,7 @@ def documented_height(widget: str) -> int:
 def private_state(settings):
     from campaigns.selectors import clear_petition_copies
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"e2e-embed-{uuid.uuid4().hex}",
-        }
-    }
+    use_private_caches(settings, "e2e-embed")
     clear_petition_copies()
     yield
     clear_petition_copies()

@@ -1,13 +1,12 @@
 """Signing a petition in Polish in a real browser, with and without JavaScript."""
 
-import uuid
-
 import pytest
 from django.utils import formats, timezone, translation
 from wagtail.models import Locale
 
 from campaigns.models import Milestone
 from campaigns.services.petitions import record_signature
+from tests.caches import use_private_caches
 from tests.factories import CampaignFactory, build_home_page, build_petition_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,12 +17,7 @@ def private_state(settings):
     """Rate-limit counters and the petition memo must not leak between runs or tests."""
     from campaigns.selectors import clear_petition_copies
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"e2e-petition-{uuid.uuid4().hex}",
-        }
-    }
+    use_private_caches(settings, "e2e-petition")
     clear_petition_copies()
     yield
     clear_petition_copies()

@@ -1,20 +1,14 @@
 """Fixtures for event tests."""
 
-import uuid
-
 import pytest
+
+from tests.caches import use_private_caches
 
 
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     """Rate limits and cached pages live in caches: a test of its own."""
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"events-{alias}-{uuid.uuid4().hex}",
-        }
-        for alias in ("default", "pages")
-    }
+    use_private_caches(settings, "events", ("default", "pages"))
 
 
 @pytest.fixture

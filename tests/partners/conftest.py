@@ -10,6 +10,7 @@ from django.utils import timezone
 from cms.partners import keys
 from cms.partners.models import Action
 from cms.partners.webhooks.services import forget_endpoints
+from tests.caches import use_private_caches
 from tests.factories import (
     CampaignFactory,
     MailingListFactory,
@@ -25,12 +26,7 @@ ALL_ACTIONS = list(Action.values)
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     """Rate-limit counters live in the cache: give each test its own, never Redis's."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"partners-{uuid.uuid4().hex}",
-        }
-    }
+    use_private_caches(settings, "partners")
 
 
 @pytest.fixture(autouse=True)

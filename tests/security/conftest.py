@@ -1,19 +1,13 @@
 """Security tests: a private cache (rate limits) and a fresh petition memo per test."""
 
-import uuid
-
 import pytest
+
+from tests.caches import use_private_caches
 
 
 @pytest.fixture(autouse=True)
 def private_cache(settings):
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"security-{alias}-{uuid.uuid4().hex}",
-        }
-        for alias in ("default", "ratelimit")
-    }
+    use_private_caches(settings, "security", ("default", "ratelimit"))
 
 
 @pytest.fixture(autouse=True)

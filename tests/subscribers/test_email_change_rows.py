@@ -4,8 +4,6 @@ or "download my data" finds it: nothing lost, nothing left behind. Where both
 addresses hold a row for the same event or petition, one is kept and the counts
 stay exact."""
 
-import uuid
-
 import pytest
 from django.core import mail
 from django.db import connection
@@ -19,6 +17,7 @@ from events.models import EventPlaces, Rsvp
 from events.services import record_rsvp
 from subscribers import crypto, services
 from subscribers.models import EmailChange, SignupRequest, Subscriber
+from tests.caches import use_private_caches
 from tests.events.guests import guest_event
 from tests.factories import CampaignFactory, build_petition_page, make_subscriber
 
@@ -31,13 +30,7 @@ NEW = "fatima.new@example.net"
 @pytest.fixture(autouse=True)
 def private_cache(settings):
     """Allowances and cached fragments live in caches: a test of its own."""
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"rekey-{alias}-{uuid.uuid4().hex}",
-        }
-        for alias in ("default", "pages")
-    }
+    use_private_caches(settings, "rekey", ("default", "pages"))
 
 
 @pytest.fixture(autouse=True)

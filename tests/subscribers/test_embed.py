@@ -3,7 +3,6 @@ with the same answers and the same limits as the signup page itself."""
 
 import re
 import time
-import uuid
 from unittest import mock
 
 import pytest
@@ -14,6 +13,7 @@ from cms.embed import EMBED_TOKEN_MAX_AGE
 from subscribers.forms import EmbeddedSignupForm
 from subscribers.models import SignupPage, Subscriber, Subscription
 from subscribers.services import suppress
+from tests.caches import use_private_caches
 from tests.factories import MailingListFactory, translate_page
 from tests.signups import run_signup_requests
 
@@ -23,12 +23,7 @@ TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def private_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"embed-{uuid.uuid4().hex}",
-        }
-    }
+    use_private_caches(settings, "embed")
 
 
 @pytest.fixture

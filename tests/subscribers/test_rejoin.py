@@ -47,6 +47,21 @@ def outreach():
 
 
 @pytest.fixture
+def mental_health():
+    return MailingListFactory(name="Mental Health/Well-being", slug="mental")
+
+
+@pytest.fixture
+def employers():
+    return MailingListFactory(name="Employer Communications", slug="employers")
+
+
+@pytest.fixture
+def newcomers():
+    return MailingListFactory(name="Newcomer Welcome", slug="newcomers")
+
+
+@pytest.fixture
 def join_page(home_page, legal, outreach):
     page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
     page.save_revision().publish()
@@ -382,21 +397,6 @@ def test_the_done_page_after_erasing_names_nobody_and_keeps_the_language(
     assert title(done).startswith(re.search(r"<h1>(.*?)</h1>", html)[1])
     # Reload: the same page, nothing posted again.
     assert client.get(posted["Location"]).content == done.content
-
-
-@pytest.fixture
-def mental_health():
-    return MailingListFactory(name="Mental Health/Well-being", slug="mental")
-
-
-@pytest.fixture
-def employers():
-    return MailingListFactory(name="Employer Communications", slug="employers")
-
-
-@pytest.fixture
-def newcomers():
-    return MailingListFactory(name="Newcomer Welcome", slug="newcomers")
 
 
 def test_joining_a_second_list_within_the_interval_mails_it_once_the_interval_passed(
