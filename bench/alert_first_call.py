@@ -5,7 +5,8 @@ process as a fresh alerts worker would be (issue 18).
     .venv/bin/python bench/alert_first_call.py
 
 Needs the database bench/bench_alert.py left (its 10,000 "bench-rally-responders" in
-six languages). One process composes a rally alert (as the web process does); a second,
+six languages); `bench_alert.py --first-call` runs it after the alert (and its smoke
+mode always does, so CI notices when this script breaks). One process composes a rally alert (as the web process does); a second,
 fresh one runs the worker's start-up warm-up when the build has one, then send_alert,
 start_mailing and the first send_batch, and prints wall and CPU seconds and queries up
 to the first transport.send call (the outbox backend: files, no provider). CPU is the
@@ -26,17 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def setup() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        DEBUG="0",
-        DATABASE_URL=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ona_bench_alert"
-        ),
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
-        VAR_DIR=str(ROOT / "var" / "bench-first-call"),
-        LOG_LEVEL="WARNING",
-        EMAIL_PROVIDER="outbox",
-    )
+    # bench_alert's database and Redis, through the environment every bench shares.
+    from bench import bench_alert
+
+    env = bench_alert.bench_send.base_env(EMAIL_PROVIDER="outbox")
+    env["VAR_DIR"] = str(ROOT / "var" / "bench-first-call")
+    os.environ.update(env)
     import django
 
     django.setup()

@@ -158,6 +158,12 @@ def main() -> int:
         help="N RSVPs just before the alert: it is sent while their confirmations are",
     )
     parser.add_argument(
+        "--first-call",
+        action="store_true",
+        help="then the alert's first provider call in fresh processes "
+        "(bench/alert_first_call.py)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="300 + 20 recipients, keys of its own"
     )
     args = parser.parse_args()
@@ -344,6 +350,14 @@ def main() -> int:
             f"- {args.guests} RSVPs just before the alert (guest-mail turns of {turn} s):"
             f" {guests_at_send} of their confirmations accepted when it was sent,"
             f" {guests_at_first} by its first message, all {guests_done:.1f} s after it"
+        )
+    if args.first_call or args.smoke:
+        sys.stdout.flush()
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "alert_first_call.py")],
+            cwd=ROOT,
+            check=True,
+            timeout=LIMIT,
         )
     return 0
 

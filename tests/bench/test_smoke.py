@@ -203,3 +203,4 @@ def test_alert_benchmark_sends_an_alert_under_a_bulletin(postgres_env):
     assert "first alert message" in out, out
     assert "| 20 |" in out, out  # the alert's recipients
     assert "- 5 RSVPs just before the alert" in out, out
+    assert "| to the first provider call |" in out, out  # bench/alert_first_call.py
