@@ -23,7 +23,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Locale
 
-from cms.bidi import isolate_numbers_html, tel_href
+from cms.bidi import direction, isolate_numbers_html, tel_href
 from cms.email.text import Links, html_to_text, wrap
 from cms.languages import label_colon, language_choices, language_name
 from cms.routing import public_pages
@@ -424,13 +424,22 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
         label = _("Document")
 
     @staticmethod
-    def file_links(value) -> list[dict]:
+    def file_links(value, content_language: str | None = None) -> list[dict]:
         """Each file's link, named for the reader: the document's title, the file's
         language in the reader's language, its format and size ("Resources flyer –
         Spanish (PDF, 24.0 KB)"); two files in the same language, or two documents
         each in English, were "English (PDF)" twice, which a reader (and a screen
         reader's list of links) could not tell apart."""
         title = value["title"]
+        reader = translation.get_language()
+        # The title is the page's text, the rest of the name the reader's words: in an
+        # English bulletin read in Hindi the title says it is English, or a screen
+        # reader reads it with the link's Hindi voice.
+        title_attrs = ""
+        if content_language and content_language != reader:
+            title_attrs = format_html(
+                ' lang="{}" dir="{}"', content_language, direction(content_language)
+            )
         links = []
         for item in value["files"]:
             document = item["document"]
@@ -479,7 +488,9 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
                         conditional_escape(label_template)
                         % {
                             "title": format_html(
-                                "<bdi>{}</bdi>", isolate_numbers_html(title)
+                                "<bdi{}>{}</bdi>",
+                                title_attrs,
+                                isolate_numbers_html(title),
                             ),
                             "language": conditional_escape(language),
                             "details": details_html,
@@ -491,7 +502,11 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["files"] = self.file_links(value)
+        page = (parent_context or {}).get("page")
+        locale = getattr(page, "locale", None)
+        context["files"] = self.file_links(
+            value, getattr(locale, "language_code", None)
+        )
         return context
 
     def render_text(self, value, links):

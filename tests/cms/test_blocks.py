@@ -16,7 +16,7 @@ from wagtail.models import Collection
 from cms.blocks import EMAIL_SAFE_BLOCKS, BulletinStreamBlock
 from cms.email.rendering import render_email
 from cms.email.text import Links
-from tests.factories import build_bulletin, build_event, translate_page
+from tests.factories import build_bulletin, build_event, stream, translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -296,11 +296,48 @@ def test_a_document_link_reads_in_the_readers_direction_around_its_title(
         (anchor,) = re.findall(r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>', html)
         assert 'lang="ar"' in anchor, where
         assert 'dir="rtl"' in anchor, where
-        assert "<bdi>Resources flyer</bdi>" in anchor, where
+        assert '<bdi lang="en" dir="ltr">Resources flyer</bdi>' in anchor, where
     english = render_email(bulletin, language="en").html
     (anchor,) = re.findall(r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>', english)
     assert 'lang="en"' in anchor
     assert 'dir="ltr"' in anchor
+
+
+def test_a_document_title_in_another_language_than_the_link_says_which(
+    client, home_page, tmp_path, settings
+):
+    """An English bulletin read in Hindi (no translation yet): the link's name is a
+    Hindi sentence around the document's English title, and the whole link said
+    lang="hi", so a screen reader read "Resources flyer" with a Hindi voice. The title
+    now carries the bulletin's language; in a translated bulletin, where the title is
+    in the reader's language, it carries nothing more."""
+    from cms.languages import localized_url
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bulletin = build_bulletin(
+        title="March bulletin",
+        summary="News",
+        body=[document_block("Resources flyer", ("en", make_document("flyer-en")))],
+    )
+    anchor_pattern = r'<a href="[^"]*/documents/[^"]*"[^>]*>.*?</a>'
+    web = client.get(localized_url(bulletin, "hi")).content.decode()
+    mail = render_email(bulletin, language="hi").html
+    for where, html in (("web", web), ("e-mail", mail)):
+        (anchor,) = re.findall(anchor_pattern, html)
+        assert 'lang="hi"' in anchor, where
+        assert '<bdi lang="en" dir="ltr">Resources flyer</bdi>' in anchor, where
+
+    hindi = translate_page(
+        bulletin,
+        "hi",
+        title="मार्च बुलेटिन",
+        body=stream(document_block("संसाधन पर्चा", ("en", make_document("flyer-hi")))),
+    )
+    web = client.get(hindi.url).content.decode()
+    mail = render_email(hindi, language="hi").html
+    for where, html in (("web", web), ("e-mail", mail)):
+        (anchor,) = re.findall(anchor_pattern, html)
+        assert "<bdi>संसाधन पर्चा</bdi>" in anchor, where
 
 
 def test_a_documents_language_is_named_for_staff_in_their_own_language():
