@@ -637,7 +637,12 @@ class EventPage(
 
     def when_display(self) -> str:
         """Start and end in the city's time, formatted for the active language."""
-        return f"{when_text(self.start, self.end)} ({local_time_name()})"
+        # Through the catalogue: Chinese puts the clock's name in full-width
+        # parentheses with no space before them ("19:30（芝加哥时间）").
+        return gettext("%(when)s (%(zone)s)") % {
+            "when": when_text(self.start, self.end),
+            "zone": local_time_name(),
+        }
 
     @property
     def kind_label(self) -> str:

@@ -54,6 +54,21 @@ def test_alert_forms_name_the_configured_clock_and_read_times_in_it():
     assert field.to_python("2027-03-04T09:00").utcoffset() == timedelta(hours=-5)
 
 
+def test_an_event_time_takes_chinese_parentheses(client, home_page):
+    """A Chinese reader saw "2027年3月4日 9:00 – 13:00 (芝加哥时间)": Latin parentheses
+    after a space, in Chinese text. Chinese writes them full width, with no space."""
+    start = datetime(2027, 3, 4, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
+    event = build_event(title="Lobby day", start=start, end=start + timedelta(hours=4))
+    chinese = client.get(f"/zh-hans{event.url}").content.decode()
+    assert "（芝加哥时间）" in chinese
+    assert " (芝加哥时间)" not in chinese
+    for language in ("en", "es", "ar"):
+        with translation.override(language):
+            text = event.when_display()
+        assert text.endswith(")"), (language, text)
+        assert " (" in text, (language, text)
+
+
 def test_the_default_clock_is_chicago_in_every_language():
     field = RallyAlertForm.base_fields["start"]
     assert str(field.label) == "When (Chicago time)"
