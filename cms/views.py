@@ -22,6 +22,11 @@ PER_PAGE = 10
 # Control characters (NUL included) are not words anyone searches for; shown back in
 # the page's title and field they make invalid HTML.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Direction embeddings, overrides and isolates are not words either: an unclosed
+# right-to-left override in a shared search link turned the rest of the tab's title
+# around ("Search: evil · snaciremA weN fo eciffO"). Dropped, not spaced: a word
+# wrapped in them is still the word.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def search(request):
@@ -36,6 +41,7 @@ def search(request):
 
 def _search(request):
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
+    query = DIRECTION_CONTROLS.sub("", query)
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = _(
