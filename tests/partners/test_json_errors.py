@@ -45,6 +45,31 @@ def test_a_path_without_its_slash_is_a_308_to_it(client, world, debug):
 
 
 @pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/v1/people", 308, "trailing_slash"),
+        ("/api/v1/nothing/", 404, "not_found"),
+        ("/api/v2/people/", 404, "not_found"),
+    ],
+)
+def test_a_post_to_an_unknown_or_unslashed_path_passes_the_csrf_check(
+    world, debug, path, status, code
+):
+    """A partner's client has no CSRF cookie; Django's test client skips the check
+    unless told not to. A POST to /api/v1/people (no slash) or a mistyped path was
+    refused by CsrfViewMiddleware (403) and answered "The request could not be
+    read." with code bad_request, instead of the 308 to the slash or a 404."""
+    from django.test import Client
+
+    _key, token = make_key(world)
+    client = Client(enforce_csrf_checks=True)
+    body = {"person": person("ana@example.org"), "lists": [world.list_a.pk]}
+    for secure in (False, True):  # over https CSRF also wants a Referer
+        response = post(client, path, body, token, secure=secure)
+        assert_json_error(response, status, code)
+
+
+@pytest.mark.parametrize(
     "path", ["/api/v1/nothing/", "/api/v2/people/", "/api/", "/api/v1/nothing"]
 )
 def test_an_unknown_api_path_is_a_json_404(client, world, debug, path):

@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 API_PREFIX = "/api/"
 
@@ -62,6 +63,10 @@ class JsonErrorsMiddleware:
         return json_error(request, response.status_code, **allow)
 
 
+# Exempt like ninja's own endpoints: partners' clients send keys, never a CSRF cookie,
+# and this view changes nothing. Without it CsrfViewMiddleware refused every POST here
+# (403, "could not be read") before the 308 or the 404 could answer.
+@csrf_exempt
 def unknown_path(request, rest: str = ""):
     """Any /api/ path no endpoint has. A path that lacks only its final slash gets a
     308 to it (method and body kept), not APPEND_SLASH's 301, which clients follow
