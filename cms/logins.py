@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.admin.views import account
 
@@ -286,6 +287,22 @@ class ThrottledPasswordResetView(account.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def _keep_return_url_on_site(request) -> None:
+    """Wagtail redirects to the form's return_url with ``redirect()``, which reads a
+    value without "/" or "." as a view name: a forged "ÿ" answered 500
+    (NoReverseMatch) after the right password, "wagtailadmin_home" led into the
+    admin, and another site's address went to LOGIN_REDIRECT_URL, no page here. Any
+    value but a path on this site becomes the home page."""
+    return_url = request.POST.get("return_url", "")
+    if return_url.startswith("/") and url_has_allowed_host_and_scheme(
+        return_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return
+    data = request.POST.copy()
+    data["return_url"] = "/"
+    request.POST = data
+
+
 def limit_password_posts(view):
     """Limit wrong passwords sent to a page or document password form per client
     (they guess). The right one is given back: a private event's password shared at
@@ -300,6 +317,7 @@ def limit_password_posts(view):
             return view(request, *args, **kwargs)
         if not ratelimit.client_allowed(request, "page-password"):
             return _too_many(request, "page-password.client")
+        _keep_return_url_on_site(request)
         response = view(request, *args, **kwargs)
         # Wagtail redirects to the page or document once the password is right,
         # and shows the form again when it is not.
