@@ -57,6 +57,10 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
             languages=language_choices(),
             rendered=rendered,
             draft_unpublished=self.page.has_unpublished_changes,
+            # The language pages are written in (the default locale's): its readers
+            # get the text as written. "gets its own translation" said there made
+            # staff wonder which translation English readers get.
+            written_language=self.language == Locale.get_default().language_code,
             translation_waiting=self.translation_waiting(rendered),
             **self.untranslated(rendered),
         )

@@ -120,6 +120,24 @@ def test_the_e_mail_preview_says_so_in_that_language_only(client, bulletin):
     assert "Open the translation to finish it." in arabic
 
 
+def test_the_e_mail_preview_in_english_says_it_is_the_written_text(client, bulletin):
+    """Staff composing in English saw "This language gets its own translation." on
+    their own bulletin's English preview and wondered which translation English
+    readers get (found composing a bulletin from scratch)."""
+    english = preview_note(client, bulletin, "en")
+
+    assert english == (
+        "This is the language the page is written in: its readers get the text as "
+        "written."
+    )
+    # Previewed from its Spanish translation's page, English is still the original.
+    spanish_page = bulletin.get_translation(Locale.objects.get(language_code="es"))
+    assert preview_note(client, spanish_page, "en") == english
+    assert preview_note(client, spanish_page, "es") == (
+        "This language gets its own translation."
+    )
+
+
 def test_once_every_passage_is_translated_nothing_is_flagged(
     client, bulletin, django_capture_on_commit_callbacks
 ):
