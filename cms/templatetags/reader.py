@@ -9,6 +9,8 @@
 <p dir="{{ message|own_direction }}">   words in an unknown language: their first letter's
 {{ message|line_directions }}        the same in a text part (marks on each line)
 {% localized_url page %}             the page's link that keeps the reader's prefix
+<p{% passage_attrs value.summary %}>  a block's passage left in English on an Arabic/Hindi/
+                                     Chinese page: its own lang and dir
 {% words_on_page text code %}      staff's words, marked English when they are only
                                      in English's script on an Arabic/Hindi/Chinese page
 {{ code|language_name }}             "العربية (Arabic)" for staff
@@ -41,6 +43,26 @@ def phone(value):
 @register.filter(name="bidi")
 def isolate_numbers(value):
     return bidi.isolate_numbers_html(value) if value not in (None, "") else ""
+
+
+@register.simple_tag
+def passage_attrs(text):
+    """`` lang="en" dir="ltr"`` for a block's passage (plain text or rich text HTML)
+    written only in the default language's script on a page or e-mail in a language
+    written in another (a passage a translation left untranslated: wagtail-localize
+    publishes it in English); nothing otherwise. Inside an Arabic page the English
+    sentence read right to left: its full stop and a button's trailing number jumped
+    to the wrong end (".continues", "(202) 224-3121 Call")."""
+    from django.utils.html import strip_tags
+
+    if text in (None, ""):
+        return ""
+    words = strip_tags(str(getattr(text, "source", text)))
+    reader = languages.reader_language()
+    written = bidi.written_language(words, reader)
+    if written == reader:
+        return ""
+    return format_html(" {}", bidi.html_lang_attrs(written))
 
 
 @register.simple_tag

@@ -3,6 +3,8 @@ and every "Sync translated pages" after an English edit makes some) is flagged o
 mailing screen and the e-mail preview, never reported as simply "their language"
 (found by the staff tester, M1: an English paragraph reached Arabic readers unsaid)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale
@@ -23,7 +25,9 @@ pytestmark = pytest.mark.django_db
 FIXED_PARAGRAPH = "Ask an immigration lawyer before you sign."
 
 
-def translate_through_localize(page, language: str, on_commit, *, leave_out=()):
+def translate_through_localize(
+    page, language: str, on_commit, *, leave_out=(), word: str = "passage"
+):
     """Translate ``page`` in wagtail-localize's way, every passage but those whose
     English is in ``leave_out``, and publish it (as "Publish" in its editor does)."""
     locale = Locale.objects.get(language_code=language)
@@ -41,7 +45,7 @@ def translate_through_localize(page, language: str, on_commit, *, leave_out=()):
             locale=locale,
             context=segment.context,
             defaults={
-                "data": f"[{language}] passage {segment.pk}",
+                "data": f"[{language}] {word} {segment.pk}",
                 "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
             },
         )
@@ -173,3 +177,62 @@ def test_a_slug_left_in_english_is_not_a_passage(
         bulletin, "pl", django_capture_on_commit_callbacks, leave_out={bulletin.slug}
     )
     assert untranslated_passages(bulletin) == {"ar": 1}
+
+
+NEWS_SUMMARY = "Travellers from the seven countries may enter while the case continues."
+BUTTON = "Call (202) 224-3121"
+
+
+def marked_english(html: str, passage: str) -> bool:
+    """Whether the element right around ``passage`` (a pattern) is marked English
+    and left to right (in any order of attributes: the e-mail's inliner adds
+    styles)."""
+    found = re.search(rf"<\w+([^>]*)>{passage}", html)
+    assert found, passage
+    return 'lang="en"' in found.group(1) and 'dir="ltr"' in found.group(1)
+
+
+def test_a_passage_left_in_english_reads_left_to_right_on_the_arabic_page_and_e_mail(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    """Found composing a bulletin and publishing its Arabic translation with passages
+    still in English: inside the right-to-left page and e-mail the English sentence's
+    full stop jumped to its start (".continues") and the button read
+    "(202) 224-3121 Call". Such a passage now carries its own lang and direction; the
+    translated ones carry none (they take the page's)."""
+    page = build_bulletin(
+        title="March bulletin",
+        summary="Legal help.",
+        body=[
+            (
+                "news_item",
+                {"title": "Refugee ban remains blocked", "summary": NEWS_SUMMARY},
+            ),
+            (
+                "call_to_action",
+                {"text": "Call your Senators.", "label": BUTTON, "url": "tel:+1202"},
+            ),
+            ("paragraph", f"<p>{FIXED_PARAGRAPH}</p>"),
+        ],
+    )
+    arabic = translate_through_localize(
+        page,
+        "ar",
+        django_capture_on_commit_callbacks,
+        leave_out={NEWS_SUMMARY, BUTTON, FIXED_PARAGRAPH},
+        word="مقطع",
+    )
+    web = client.get(arabic.url).content.decode()
+    mail = render_email(page, language="ar").html
+
+    for html in (web, mail):
+        assert marked_english(html, re.escape(NEWS_SUMMARY))
+        assert marked_english(html, r"Call <span"), "the button"
+        assert marked_english(html, rf"<p[^>]*>{FIXED_PARAGRAPH}")
+        # The translated passages read in the page's own language and direction.
+        heading = re.search(r"<h3([^>]*)>\[ar\] مقطع", html)
+        assert heading
+        assert 'lang="en"' not in heading.group(1)
+    # Nothing changes where the reader's language shares English's script.
+    spanish = render_email(page, language="es").html
+    assert not marked_english(spanish, re.escape(NEWS_SUMMARY))
