@@ -22,6 +22,7 @@ LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
 PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+NBSP = "\u00a0"  # NO-BREAK SPACE
 
 # URLs and addresses are left whole: a mark inside one, or right after it, would be
 # taken as part of the link.
@@ -105,14 +106,32 @@ def isolate_numbers_html(value) -> SafeString:
 
 
 def isolate_numbers_text(text: str, language: str | None = None) -> str:
-    """Plain text with digit-group runs wrapped in LRI ... PDI, for RTL languages only.
+    """Plain text with digit-group runs wrapped in LRI ... PDI, and every link that
+    ends in punctuation held left to right, for RTL languages only.
 
     Left-to-right readers get the text unchanged: their clients need no isolates and
     some old ones show them as boxes.
     """
     if not is_rtl(language):
         return text
-    return _isolate(text, LRI, PDI)
+    return _LINK_AT_GAP.sub(_hold_link_end, _isolate(text, LRI, PDI))
+
+
+# A link's final slash or dash is neutral: in a right-to-left line it takes the line's
+# direction and shows at the link's left end ("/https://example.org/ar/events").
+# A left-to-right mark after the link keeps it at the right end; the mark goes after
+# the space that follows the link, so a client that makes the link clickable never
+# takes the mark into it. At a line's end that space is a no-break one: a client that
+# wraps the line where it fills the screen would otherwise carry the lone mark onto an
+# empty-looking line of its own (linkifiers end a link at a no-break space too).
+_LINK_AT_GAP = re.compile(rf"(?P<link>{_LINK})(?P<gap>[ \t]|$)", re.MULTILINE)
+
+
+def _hold_link_end(match) -> str:
+    link, gap = match.group("link"), match.group("gap")
+    if link[-1].isalnum() and not link.startswith("%%"):
+        return match.group(0)  # a letter or digit: the link's end stays in place
+    return f"{link}{gap or NBSP}{LRM}"
 
 
 def mark_line_directions(text: str, language: str | None = None) -> str:

@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Counter, Milestone, Signature
+from cms.bidi import isolate_numbers_text
 from cms.languages import site_name
 from cms.local_time import local_time_name
 from cms.mail.sender import from_address
@@ -24,7 +25,12 @@ from .petitions import verification_token
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"email/{template}.txt", context),
+        # As every other e-mail's text part: links and numbers keep their order in
+        # Arabic (the verification link's final slash, a phone number).
+        body=isolate_numbers_text(
+            render_to_string(f"email/{template}.txt", context),
+            translation.get_language(),
+        ),
         from_email=from_address(),
         to=to,
         headers={"Content-Language": translation.get_language()},
