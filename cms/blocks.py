@@ -297,7 +297,8 @@ class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
 
     def render_text(self, value, links):
         parts = [wrap(value["text"])] if value["text"] else []
-        parts.append(f">> {value['label']}: {links.absolute(self.href(value))}")
+        url = links.absolute(self.href(value))
+        parts.append(f">> {value['label']}{label_colon()}{url}")
         return "\n".join(parts)
 
 
@@ -514,7 +515,8 @@ class DocumentBlock(EmailBlockMixin, blocks.StructBlock):
         if value["description"]:
             parts.append(wrap(value["description"]))
         for item in self.file_links(value):
-            parts.append(f"- {item['label']}: {links.absolute(item['url'])}")
+            url = links.absolute(item["url"])
+            parts.append(f"- {item['label']}{label_colon()}{url}")
         return "\n".join(parts)
 
 

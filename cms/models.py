@@ -444,6 +444,7 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
 
         from cms.bidi import mark_line_directions
         from cms.email.text import html_to_text
+        from cms.languages import label_colon
 
         event = self.linked_event()
         event_links = self.event_links(event) if event is not None else {}
@@ -463,10 +464,10 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
                 lines.append(
                     mark_line_directions(html_to_text(event.description, links))
                 )
-            lines.append(f"{gettext('When')}: {event.when_display()}")
+            lines.append(f"{gettext('When')}{label_colon()}{event.when_display()}")
             where = event.location_text()
             if where:
-                lines.append(f"{gettext('Where')}: {where}")
+                lines.append(f"{gettext('Where')}{label_colon()}{where}")
             if event_links["map"]:
                 lines.append(links.cite(gettext("Map"), event_links["map"]))
             if event_links["rsvp"]:

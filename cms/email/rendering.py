@@ -21,7 +21,7 @@ from wagtail.models import Locale
 
 from cms import bidi
 from cms.email.text import Links
-from cms.languages import localized_url, site_name
+from cms.languages import label_colon, localized_url, site_name
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
@@ -130,8 +130,10 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         sections = [bidi.mark_line_directions(section) for section in sections]
     view, unsubscribe = _("View this e-mail in your browser"), _("Unsubscribe")
     preferences, links_heading = _("Your preferences"), _("Links")
+    # The language's own colon: full-width in Chinese ("退订：", not "退订: ").
+    colon = label_colon()
     head = [
-        f"{view}: {context['view_url']}",
+        f"{view}{colon}{context['view_url']}",
         "",
         title,
         "=" * min(len(underlined), 72),
@@ -146,12 +148,12 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         "-- ",
         context["site_name"],
         bidi.mark_line_directions(context["postal_address"]),
-        f"{unsubscribe}: {UNSUBSCRIBE_URL}",
-        f"{preferences}: {PREFERENCES_URL}",
+        f"{unsubscribe}{colon}{UNSUBSCRIBE_URL}",
+        f"{preferences}{colon}{PREFERENCES_URL}",
     ]
     parts = ["\n".join(head), *sections, "\n".join(foot)]
     if links.urls:
-        parts.append(f"{links_heading}:\n{links.listing()}")
+        parts.append(f"{links_heading}{colon.rstrip()}\n{links.listing()}")
     return "\n\n".join(parts) + "\n"
 
 
