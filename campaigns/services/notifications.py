@@ -10,10 +10,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns.models import Counter, Milestone, Signature
 from cms.bidi import isolate_numbers_text
-from cms.languages import site_name
+from cms.languages import label_colon, site_name
 from cms.local_time import local_time_name
 from cms.mail.sender import from_address
 from subscribers import crypto
@@ -57,14 +58,31 @@ def _reached(milestone: Milestone) -> str:
     return local_moment(milestone.reached_at)
 
 
-def milestone_subject(milestone: Milestone) -> str:
-    values = {
-        "campaign": milestone.campaign.name,
-        "count": _number(milestone.threshold),
-    }
+def milestone_reached_text(milestone: Milestone) -> str:
+    """The phrase "10 signatures reached", its noun in the form the number takes in
+    the active language (Arabic has six; English says "1 signature").
+    The signatures' phrase is the one the public timeline shows, so the leads read
+    what readers read; the number is grouped as the report writes it."""
+    counter = _number(milestone.threshold)
     if milestone.counter == Counter.Kind.SIGNUPS:
-        return _("%(campaign)s: %(count)s signups reached") % values
-    return _("%(campaign)s: %(count)s signatures reached") % values
+        return ngettext(
+            "%(counter)s signup reached",
+            "%(counter)s signups reached",
+            milestone.threshold,
+        ) % {"counter": counter}
+    return ngettext(
+        "%(counter)s signature reached",
+        "%(counter)s signatures reached",
+        milestone.threshold,
+    ) % {"counter": counter}
+
+
+def milestone_subject(milestone: Milestone) -> str:
+    # One msgid per counter written once as a plural, with the language's own colon
+    # (full-width in Chinese) after the campaign's name.
+    return (
+        f"{milestone.campaign.name}{label_colon()}{milestone_reached_text(milestone)}"
+    )
 
 
 def lead_language(address: str, *, user=None) -> str:
@@ -185,6 +203,7 @@ def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:
         "milestone": milestone,
         "campaign": milestone.campaign,
         "threshold": _number(milestone.threshold),
+        "reached_text": milestone_reached_text(milestone),
         "reached": _reached(milestone),
         "count": _number(count),
         "written": local_moment(timezone.now()),

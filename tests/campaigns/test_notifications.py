@@ -41,8 +41,8 @@ def test_milestone_task_mails_the_leads_once(campaign, outbox_dir):
             "Hate has no place in Chicago: 10 signatures reached"
         )
         text, html = outbox.body_parts(message)
-        assert "10 signatures reached." in text
-        assert "10 signatures reached." in html
+        assert "10 signatures reached" in text.splitlines()
+        assert "<strong>10 signatures reached</strong>" in html
     milestone.refresh_from_db()
     assert milestone.notified_at is not None
     assert milestone.leads_mailed is None
@@ -169,7 +169,7 @@ def test_the_count_is_said_to_be_the_count_at_the_time_of_writing(campaign, outb
     message = messages()[0]
     text, html = outbox.body_parts(message)
     lines = text.splitlines()
-    assert "1,000 signatures reached." in lines
+    assert "1,000 signatures reached" in lines
     assert "Time reached: Dec. 5, 2026, 3:14 a.m. (Chicago time)" in lines
     assert (
         "Count when this e-mail was written, Dec. 5, 2026, 9:41 a.m. (Chicago time):"
@@ -226,7 +226,7 @@ def test_large_counts_are_grouped_and_the_mail_says_its_direction(campaign, outb
         "Hate has no place in Chicago: 1,000 signatures reached"
     )
     text, html = outbox.body_parts(message)
-    assert "1,000 signatures reached." in text
+    assert "1,000 signatures reached" in text.splitlines()
     assert text.splitlines()[4].endswith("(Chicago time): 1,234")
     assert '<html lang="en" dir="ltr">' in html
 
@@ -236,6 +236,78 @@ def test_signup_milestone_subject(campaign, outbox_dir):
     notify_milestone_task(milestone.pk)
     message = messages()[0]
     assert message["Subject"] == "Hate has no place in Chicago: 25 signups reached"
+
+
+@pytest.mark.parametrize(
+    ("language", "threshold", "reached"),
+    [
+        # Arabic's noun follows the number: 3-10 take the plural, 11-99 the
+        # accusative singular, 100 the singular. The mail always said "توقيع".
+        ("ar", 10, "تم بلوغ 10 توقيعات"),
+        ("ar", 25, "تم بلوغ 25 توقيعًا"),
+        ("ar", 100, "تم بلوغ 100 توقيع"),
+        ("en", 1, "1 signature reached"),
+        ("pl", 25, "Zebrano 25 podpisów"),
+    ],
+)
+def test_the_milestone_mail_says_the_number_in_the_form_it_takes(
+    campaign, outbox_dir, django_user_model, language, threshold, reached
+):
+    """An Arabic lead read "تم بلوغ 10 توقيع" (10 signature) in the subject and the
+    mail, and a campaign whose first milestone is 1 sent "1 signatures reached": the
+    mail wrote one form for every number, where the petition's timeline says it
+    right. It uses the timeline's phrase now."""
+    from wagtail.users.models import UserProfile
+
+    campaign.milestone_thresholds = [threshold]
+    campaign.lead_emails = "lead@ona.example.org"
+    campaign.save()
+    lead = django_user_model.objects.create_user(
+        username="lead", email="lead@ona.example.org", password="x"
+    )
+    profile = UserProfile.get_for_user(lead)
+    profile.preferred_language = language
+    profile.save()
+    increment_counter(campaign_id=campaign.pk, kind="signatures", by=threshold)
+    notify_milestone_task(Milestone.objects.get(threshold=threshold).pk)
+
+    (message,) = messages()
+    assert message["Content-Language"] == language
+    assert message["Subject"] == f"Hate has no place in Chicago: {reached}"
+    text, html = outbox.body_parts(message)
+    assert reached in text.splitlines()
+    assert f"<strong>{reached}</strong>" in html
+
+
+def test_a_chinese_lead_reads_the_chinese_colon_in_the_subject(
+    campaign, outbox_dir, django_user_model
+):
+    from wagtail.users.models import UserProfile
+
+    campaign.lead_emails = "lead@ona.example.org"
+    campaign.save()
+    lead = django_user_model.objects.create_user(
+        username="lead", email="lead@ona.example.org", password="x"
+    )
+    profile = UserProfile.get_for_user(lead)
+    profile.preferred_language = "zh-hans"
+    profile.save()
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    notify_milestone_task(milestone.pk)
+
+    (message,) = messages()
+    assert message["Subject"] == "Hate has no place in Chicago：已达到 10 个签名"
+
+
+def test_a_signup_milestone_of_one_is_one_signup(campaign, outbox_dir):
+    milestone = record_milestone(campaign_id=campaign.pk, kind="signups", threshold=1)
+    notify_milestone_task(milestone.pk)
+    message = messages()[0]
+    assert message["Subject"] == "Hate has no place in Chicago: 1 signup reached"
+    text, _html = outbox.body_parts(message)
+    assert "1 signup reached" in text.splitlines()
 
 
 def test_no_leads_means_no_mail_but_the_milestone_stays(campaign, outbox_dir):
