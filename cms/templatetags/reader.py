@@ -15,14 +15,20 @@
                                      in English's script on an Arabic/Hindi/Chinese page
 {{ code|language_name }}             "العربية (Arabic)" for staff
 {% site_name %}                       the office's name in the reader's language
+{{ count|grouped }}                  "1,234" / "1.234": a count as the e-mails and the
+                                     admin report write it
 """
 
 from django import template
 from django.utils.html import format_html
 
 from cms import bidi, languages
+from cms.templatetags.admin_tags import grouped
 
 register = template.Library()
+# Readers' pages write counts as the leads' e-mails and the campaign report do: a
+# petition read "1000 signatures" and "Goal: 2500" where the report said 1,000.
+register.filter("grouped", grouped)
 
 
 @register.simple_tag

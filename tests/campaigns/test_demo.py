@@ -46,7 +46,7 @@ def test_load_demo_builds_the_seed_petition_once(demo_content, client):
     page = PetitionPage.objects.get(campaign=campaign, locale__language_code="en")
     body = client.get(page.url).content.decode()
     assert "520 signatures" in body
-    assert "Goal: 1000" in body
+    assert "Goal: 1,000" in body
     assert "May 8, 2024, 8:33 p.m." in body  # 21:33 -04:00 is 20:33 in Chicago
     assert "500 signatures reached" in body
     polish = PetitionPage.objects.get(campaign=campaign, locale__language_code="pl")

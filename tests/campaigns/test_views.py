@@ -53,6 +53,41 @@ def test_page_shows_target_statement_count_goal_and_form(client, petition):
     assert "<script" not in body, "the page must work without JavaScript"
 
 
+def test_counts_are_grouped_on_the_page_as_in_the_report_and_the_mails(
+    client, petition, campaign
+):
+    """The page read "1234 signatures", "Goal: 2500" and "1000 signatures reached"
+    where the campaign report and the leads' e-mails write 1,234 and 1,000 (1 234 in
+    Spanish): readers get the same grouped numbers, in the plural the count needs,
+    and the bar keeps the bare numbers."""
+    from campaigns.models import Counter
+
+    campaign.goal = 2500
+    campaign.milestone_thresholds = [10, 1000, 2500]
+    campaign.save()
+    Counter.objects.update_or_create(
+        campaign=campaign, kind="signatures", defaults={"value": 1234}
+    )
+    record_milestone(campaign_id=campaign.pk, kind="signatures", threshold=1000)
+    record_milestone(campaign_id=campaign.pk, kind="signatures", threshold=10)
+    spanish = translate_page(petition, "es", title="El odio no tiene lugar")
+
+    body = client.get(petition.url).content.decode()
+    assert '<strong data-count="1234">1,234 signatures</strong>' in body
+    assert "Goal: 2,500" in body
+    assert '<progress max="2500" value="1234"' in body
+    assert "1,000 signatures reached" in body
+    assert "10 signatures reached" in body
+
+    body = client.get(spanish.url).content.decode()
+    assert "1\xa0234 firmas" in body
+    assert "Meta: 2\xa0500" in body
+    assert "1\xa0000 firmas alcanzadas" in body
+
+    home = client.get(petition.get_parent().url).content.decode()
+    assert "1,234 signatures · goal 2,500" in home
+
+
 def test_signing_redirects_to_thanks_with_share_links_and_counts(client, petition):
     response = post(client, petition)
     assert response.status_code == 303
