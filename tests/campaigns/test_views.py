@@ -756,3 +756,27 @@ def test_widget_title_says_it_was_signed_as_the_page_does(
     assert f"<title>{petition.title}</title>" in before
     assert f"<title>{status}: {petition.title}</title>" in after
     assert 'role="status"' in after
+
+
+@pytest.mark.parametrize("state", ["1", "check", "verified"])
+def test_a_thank_you_address_passed_on_still_leads_to_the_form(client, petition, state):
+    """A signer who copied the address bar after signing (…/?signed=1#signed) and
+    sent it on gave their friends a thank-you page with no form on it and no way to
+    one but to edit the address. The thanks now end with a link to the form, on the
+    page and in the widget, in the reader's language."""
+    translated = translate_page(petition, "ar", title="لا مكان للكراهية")
+    for url in (
+        petition.url,
+        translated.url,
+        reverse("campaigns:embed", args=[petition.pk]),
+    ):
+        thanks = Client().get(f"{url}?signed={state}").content.decode()
+        assert 'class="petition-form"' not in thanks
+        link = re.search(r'class="petition-not-signed">(.*?)</p>', thanks)
+        assert link, url
+        assert f'<a href="{url}#sign">' in link.group(1)
+        form = Client().get(url).content.decode()
+        assert 'id="sign"' in form
+        assert 'class="petition-form"' in form
+    arabic = Client().get(f"{translated.url}?signed={state}").content.decode()
+    assert "Sign the petition" not in arabic
