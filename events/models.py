@@ -47,6 +47,12 @@ from subscribers.fields import EncryptedTextField
 # How many years before or after this one the listing's months are stored in the page
 # cache: a month further off is answered but not stored.
 CACHED_MONTH_YEARS = 5
+# The years an event may start and end in. The browser's date picker takes a year
+# typed with two digits as it is ("26" is the year 26): such an event went out as
+# past, and the year 1, like a placeholder 9999, left the editor (9999) or the event's
+# .ics and every calendar feed listing it (1, 9998) answering 500.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
 
 
 def _time_zone_help() -> str:
@@ -485,7 +491,15 @@ class EventPage(
     def clean(self):
         super().clean()
         errors = {}
-        if self.start and self.end and self.end <= self.start:
+        for name in ("start", "end"):
+            moment = getattr(self, name)
+            if moment and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+                errors[name] = _(
+                    "Check the year: give all four digits, between %(earliest)s "
+                    "and %(latest)s."
+                ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+        # A time refused for its year is not also compared with the other one.
+        if not errors and self.start and self.end and self.end <= self.start:
             errors["end"] = _("The end must be after the start.")
         if self.rsvp_mode == self.RsvpMode.EXTERNAL and not self.rsvp_url:
             errors["rsvp_url"] = _("Give the link where people RSVP.")
