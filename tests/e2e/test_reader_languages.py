@@ -383,3 +383,20 @@ def test_the_visual_order_check_sees_a_reversed_number(open_page, live_server):
     )
     assert "1370-660-312" in visual_text(browser_page, "#bare")
     assert PHONE in visual_text(browser_page, "#isolated")
+
+
+def test_a_cancelled_events_remove_link_shows_ics_in_arabic(
+    open_page, live_server, home_page
+):
+    """A cancelled event offers "Remove it from my calendar (.ics)"; its Arabic words
+    put "(.ics)" bare in a right-to-left line, where it read "(ics.)" on screen, as the
+    "Add to my calendar (.ics)" link had until its words isolated it."""
+    event = build_event(title="Lobby day", cancelled=True)
+    browser_page = open_page(width=390)
+    for language in LANGUAGES:
+        prefix = "" if language == "en" else f"/{language}"
+        browser_page.goto(f"{live_server.url}{prefix}/events/{event.slug}/")
+        link = browser_page.locator(".remove-from-calendar a[href$='ical/']")
+        assert link.count() == 1, language
+        shown = visual_text(browser_page, ".remove-from-calendar a[href$='ical/']")
+        assert "(.ics)" in shown, f"{language}: {shown!r}"
