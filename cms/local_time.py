@@ -29,6 +29,12 @@ def local_time_name() -> str:
     return names.get(language) or names.get(settings.LANGUAGE_CODE) or ""
 
 
+def with_zone_name(when: str) -> str:
+    """A time followed by the clock's name in brackets, the language's own: Chinese
+    writes full-width ones with no space before them ("19:30（芝加哥时间）")."""
+    return gettext("%(when)s (%(zone)s)") % {"when": when, "zone": local_time_name()}
+
+
 def _zoned(msgid: str, **extra) -> str:
     text = gettext(msgid) % {"zone": local_time_name(), **extra}
     # A text that starts with the name is a sentence ("hora de Chicago. Vacío: ...");

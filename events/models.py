@@ -26,7 +26,7 @@ from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.form_fields import ascii_digits
 from cms.languages import localized_url, site_languages
-from cms.local_time import city_zone, local_time_name, zoned_lazy
+from cms.local_time import city_zone, with_zone_name, zoned_lazy
 from cms.models import (
     MailablePageMixin,
     TranslationFallbackMixin,
@@ -651,12 +651,7 @@ class EventPage(
 
     def when_display(self) -> str:
         """Start and end in the city's time, formatted for the active language."""
-        # Through the catalogue: Chinese puts the clock's name in full-width
-        # parentheses with no space before them ("19:30（芝加哥时间）").
-        return gettext("%(when)s (%(zone)s)") % {
-            "when": when_text(self.start, self.end),
-            "zone": local_time_name(),
-        }
+        return with_zone_name(when_text(self.start, self.end))
 
     @property
     def kind_label(self) -> str:

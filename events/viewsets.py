@@ -21,7 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.local_time import city_zone, local_time_name
+from cms.local_time import city_zone, with_zone_name
 from cms.templatetags.admin_tags import with_zone
 from events import rsvps
 from events.models import EventPage, Rsvp
@@ -122,7 +122,7 @@ class RsvpIndexView(IndexView):
 
     def get_heading(self, queryset, field):
         heading = super().get_heading(queryset, field)
-        return f"{heading} ({local_time_name()})" if field in TIME_FIELDS else heading
+        return with_zone_name(heading) if field in TIME_FIELDS else heading
 
     def preprocess_field_value(self, field, value, export_format):
         # The spreadsheet got the time in UTC ("22:08" for an RSVP at 4:08 p.m.),

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from campaigns.models import Counter, Milestone, Signature
 from cms.bidi import isolate_numbers_text
 from cms.languages import label_colon, site_name
-from cms.local_time import local_time_name
+from cms.local_time import with_zone_name
 from cms.mail.sender import from_address
 from subscribers import crypto
 from subscribers.services import is_suppressed
@@ -51,7 +51,7 @@ def local_moment(moment) -> str:
     """A time on the city's clock and named so ("Dec. 5, 2026, 4:16 p.m. (Chicago
     time)"), as every other e-mail gives a time."""
     local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local_time_name()})"
+    return with_zone_name(formats.date_format(local, "DATETIME_FORMAT"))
 
 
 def _reached(milestone: Milestone) -> str:

@@ -299,6 +299,10 @@ def test_a_chinese_lead_reads_the_chinese_colon_in_the_subject(
 
     (message,) = messages()
     assert message["Subject"] == "Hate has no place in Chicago：已达到 10 个签名"
+    # The time it was reached names the clock in Chinese brackets, as event times do.
+    text, html = outbox.body_parts(message)
+    assert "（芝加哥时间）" in text
+    assert "（芝加哥时间）" in html
 
 
 def test_a_signup_milestone_of_one_is_one_signup(campaign, outbox_dir):
