@@ -55,6 +55,12 @@ EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
 
+def year_out_of_range_message() -> str:
+    return _(
+        "Check the year: give all four digits, between %(earliest)s and %(latest)s."
+    ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+
+
 def _time_zone_help() -> str:
     # Wagtail reads and shows these times in the editor's own time zone (their
     # account setting, Chicago unless they changed it), so name it where it is typed.
@@ -494,10 +500,7 @@ class EventPage(
         for name in ("start", "end"):
             moment = getattr(self, name)
             if moment and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-                errors[name] = _(
-                    "Check the year: give all four digits, between %(earliest)s "
-                    "and %(latest)s."
-                ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+                errors[name] = year_out_of_range_message()
         # A time refused for its year is not also compared with the other one.
         if not errors and self.start and self.end and self.end <= self.start:
             errors["end"] = _("The end must be after the start.")

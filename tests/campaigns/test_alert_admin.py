@@ -644,3 +644,22 @@ def test_approval_screen_shows_every_language_version_that_goes_out(
     assert "Polish" in note[1]
     assert "Spanish" not in note[1]
     assert "English" in note[2]
+
+
+@pytest.mark.parametrize("start", ["0026-12-15 18:00", "9999-12-15 18:00"])
+def test_a_rally_in_a_year_no_event_has_is_refused_in_the_form(client, site, start):
+    """The event editor refuses them (a two-digit year typed in the browser's picker,
+    a placeholder 9999 that left the editor and every calendar feed answering 500);
+    the rally alert builds the same event and is refused in the form the same way."""
+    legal, outreach = site
+    client.force_login(organizer("olga", [legal, outreach]))
+    response = client.post(
+        reverse("campaigns_mailings:rally_alert"),
+        rally_form([legal, outreach], start=start),
+    )
+    assert response.status_code == 200
+    assert "Check the year: give all four digits, between 2000 and 2100." in (
+        response.content.decode()
+    )
+    assert not Mailing.objects.exists()
+    assert not EventPage.objects.exists()
