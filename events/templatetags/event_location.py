@@ -9,7 +9,7 @@ parts and the "address sent to people who RSVP" note stay in the reader's langua
 from django import template
 from django.utils.html import format_html
 
-from cms.bidi import html_lang_attrs, isolate_numbers_html, ltr_html
+from cms.bidi import html_lang_attrs, isolate_numbers_html
 from events.models import join_in_reader_language
 
 register = template.Library()
@@ -41,4 +41,5 @@ def _part_html(kind: str, text: str, place_language: str):
         )
     if kind == "note":
         return format_html("<span {}>{}</span>", html_lang_attrs(), text)
-    return ltr_html(text)
+    # The online link: followed from the card or the e-mail, not copied out of it.
+    return format_html('<a href="{}" dir="ltr">{}</a>', text, text)

@@ -459,3 +459,11 @@ def test_the_comma_between_an_english_event_s_place_parts_is_marked_the_reader_s
     place = re.search(r"<p[^>]*>[^\n]*City Hall[^\n]*</p>", card.group(0)).group(0)
     assert "،" in place
     assert place.startswith('<p lang="ar" dir="rtl">'), place
+
+
+def test_an_online_event_s_link_can_be_followed_from_its_card(client, home_page):
+    """The listing's card (and the e-mail's) showed the online link as text to copy."""
+    events = build_event_index(home_page)
+    build_event(events, title="Webinar", online_url="https://meet.example.org/kyr?x=1")
+    html = client.get("/events/").content.decode()
+    assert '<a href="https://meet.example.org/kyr?x=1" dir="ltr">' in html
