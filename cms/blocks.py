@@ -7,6 +7,7 @@ must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 """
 
 import mimetypes
+import re
 
 from django import forms
 from django.db.models import Q
@@ -182,6 +183,10 @@ class ResourceBlock(EmailBlockMixin, blocks.StructBlock):
 
 
 PHONE_CHARACTERS = frozenset("+0123456789-(). ")
+# A host name with a dot and no scheme (nor tel:/mailto:), a path after it if any.
+WITHOUT_SCHEME = re.compile(
+    r"^(?![a-z][a-z0-9+.-]*:)[^\s/:@]+\.[^\s/:@]+(?:[/?#]\S*)?$", re.I
+)
 
 
 def action_link(value: str) -> str:
@@ -193,6 +198,9 @@ def action_link(value: str) -> str:
     digits = sum(char.isdigit() for char in number)
     if number and digits >= 3 and set(number) <= PHONE_CHARACTERS:
         return tel_href(number)
+    if WITHOUT_SCHEME.match(value):
+        # "www.icirr.org/rsvp", as the bulletin's other web address fields take it.
+        return f"https://{value}"
     return value
 
 

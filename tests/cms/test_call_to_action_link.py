@@ -109,8 +109,26 @@ def test_web_and_mail_addresses_are_kept_as_written(client, home_page, kept):
     assert BulletinPage.objects.get(pk=bulletin.pk).body[0].value["url"] == kept
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("www.senate.gov", "https://www.senate.gov"),
+        ("icirr.org/rsvp?event=12", "https://icirr.org/rsvp?event=12"),
+    ],
+)
+def test_an_address_typed_without_https_is_taken_as_the_other_fields_take_it(
+    client, home_page, typed, stored
+):
+    """The resource's web address and a news item's link took "www.…" and added
+    https://; the call to action refused it."""
+    bulletin, response = publish_call_to_action(client, home_page, typed)
+
+    assert response.status_code == 302
+    assert BulletinPage.objects.get(pk=bulletin.pk).body[0].value["url"] == stored
+
+
 def test_an_address_the_field_cannot_take_says_what_to_write(client, home_page):
-    bulletin, response = publish_call_to_action(client, home_page, "www.senate.gov")
+    bulletin, response = publish_call_to_action(client, home_page, "senate dot gov")
 
     assert response.status_code == 200, "the editor comes back with the error"
     assert field_errors(response) == [ENGLISH_HINT]
