@@ -7,7 +7,6 @@ parts and the "address sent to people who RSVP" note stay in the reader's langua
 """
 
 from django import template
-from django.utils import translation
 from django.utils.html import format_html
 
 from cms.bidi import html_lang_attrs, isolate_numbers_html
@@ -17,20 +16,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def event_location(event, include_hidden=False, joined_in=None):
-    """The event's location_text as HTML, each part marked with its language, joined
-    by the comma of ``joined_in``, the language of the line holding them (default: the
-    reader's). An event's card is in the event's language: an English card on the
-    Arabic listing joins "City Hall, 121 N LaSalle St" with an English comma, not the
-    Arabic one inside an English line."""
-    parts = [
-        _part_html(kind, text, event.place_language)
-        for kind, text in event.location_parts(include_hidden=include_hidden)
-    ]
-    if joined_in:
-        with translation.override(joined_in):
-            return join_in_reader_language(parts)
-    return join_in_reader_language(parts)
+def event_location(event, include_hidden=False):
+    """The event's location_text as HTML, each part marked with its language."""
+    return join_in_reader_language(
+        [
+            _part_html(kind, text, event.place_language)
+            for kind, text in event.location_parts(include_hidden=include_hidden)
+        ]
+    )
 
 
 @register.simple_tag
