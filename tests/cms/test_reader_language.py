@@ -443,24 +443,6 @@ def test_an_address_under_the_english_prefix_leads_to_the_page_without_it(client
     assert client.get("/es/no-such-page/").status_code == 404
 
 
-def test_the_comma_between_an_english_event_s_place_parts_is_marked_the_reader_s(
-    client, home_page
-):
-    """An untranslated event's card is English (lang="en"); the comma joining its venue
-    and address is the Arabic reader's "،", so the line holding it says it is Arabic
-    (each part keeps its own English mark), or the comma sat in an English paragraph."""
-    events = build_event_index(home_page)
-    build_event(events, title="Rally", venue="City Hall", address="121 N LaSalle St")
-    translate_page(home_page, "ar")
-    translate_page(events, "ar")
-    html = client.get("/ar/events/").content.decode()
-    card = re.search(r'<li class="card event[^"]*" lang="en".*?</li>', html, re.S)
-    assert card, html
-    place = re.search(r"<p[^>]*>[^\n]*City Hall[^\n]*</p>", card.group(0)).group(0)
-    assert "،" in place
-    assert place.startswith('<p lang="ar" dir="rtl">'), place
-
-
 def test_an_online_event_s_link_can_be_followed_from_its_card(client, home_page):
     """The listing's card (and the e-mail's) showed the online link as text to copy."""
     events = build_event_index(home_page)
