@@ -116,12 +116,33 @@ def test_csv_export_is_formula_safe_and_has_no_addresses(client, signed, campaig
     body = b"".join(response.streaming_content)
     text = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Name", "ZIP code", "Signed at"]
+    # The times are Chicago's, whatever zone the viewer chose: the heading says so.
+    assert rows[0] == ["Name", "ZIP code", "Signed at (Chicago time)"]
     names = [row[0] for row in rows[1:]]
     assert len(names) == 13
     assert '\'=HYPERLINK("http://evil.example")' in names
     assert {"'+Piotr", "'@Li Wei", "'-Omar", "Ana Morales"} <= set(names)
     assert "@example.org" not in text
+
+
+def test_csv_export_heading_names_the_clock_in_the_admin_language(
+    client, signed, campaign
+):
+    """The 'Signed at' column is Chicago time, but its heading did not say so where the
+    report's headings say '(Chicago time)'."""
+    from wagtail.users.models import UserProfile
+
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "zh-hans"
+    profile.save()
+    client.force_login(user)
+    response = client.get(
+        reverse("campaigns_admin:export_signatures", args=[campaign.pk])
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][2] == "签名时间（芝加哥时间）"
 
 
 def test_csv_export_opens_in_excel_with_every_script(client, petition, campaign):
