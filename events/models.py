@@ -12,7 +12,6 @@ from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -25,7 +24,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.form_fields import ascii_digits
-from cms.languages import localized_url, site_languages
+from cms.languages import localized_url, sentence_gap, site_languages
 from cms.local_time import city_zone, with_zone_name, zoned_lazy
 from cms.models import (
     MailablePageMixin,
@@ -61,18 +60,21 @@ def year_out_of_range_message() -> str:
     ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
 
 
-def _time_zone_help() -> str:
-    # Wagtail reads and shows these times in the editor's own time zone (their
-    # account setting, Chicago unless they changed it), so name it where it is typed.
-    return gettext("Time zone: %(zone)s") % {
-        "zone": timezone.get_current_timezone_name()
-    }
-
-
-TIME_ZONE_HELP = lazy(_time_zone_help, str)()
 # Publishing a new time or place e-mails every guest at once (events.notices).
 GUESTS_TOLD_HELP = _("Publishing a change here e-mails every guest at once.")
-TIME_AND_GUESTS_HELP = format_lazy("{} {}", TIME_ZONE_HELP, GUESTS_TOLD_HELP)
+
+
+def _time_and_guests_help() -> str:
+    # Wagtail reads and shows these times in the editor's own time zone (their
+    # account setting, Chicago unless they changed it), so name it where it is typed.
+    # A sentence of its own, ended in the language's full stop, before the next.
+    zone = gettext("Time zone: %(zone)s.") % {
+        "zone": timezone.get_current_timezone_name()
+    }
+    return zone + sentence_gap() + str(GUESTS_TOLD_HELP)
+
+
+TIME_AND_GUESTS_HELP = lazy(_time_and_guests_help, str)()
 
 
 class EventIndexPage(

@@ -51,11 +51,23 @@ def test_event_editor_names_the_time_zone_of_start_and_end(client, home_page):
     edit = reverse("wagtailadmin_pages:edit", args=[event.pk])
     page = client.get(edit).content.decode()
     assert page.count("Time zone: America/Chicago") == 2, "under start and end"
+    # Two sentences: it read "Time zone: America/Chicago Publishing a change here...".
+    assert (
+        page.count(
+            "Time zone: America/Chicago. Publishing a change here e-mails every guest"
+        )
+        == 2
+    )
 
     profile = UserProfile.get_for_user(user)
     profile.current_time_zone = "Europe/Warsaw"
     profile.save()
     assert "Time zone: Europe/Warsaw" in client.get(edit).content.decode()
+
+    # In Chinese: the full-width full stop, and no space after it.
+    profile.preferred_language = "zh-hans"
+    profile.save()
+    assert "时区：Europe/Warsaw。在此发布更改" in client.get(edit).content.decode()
 
 
 @pytest.mark.parametrize(
