@@ -307,3 +307,15 @@ def label_colon(language: str | None = None) -> str:
     catalogues' ":", full-width in Chinese), with the space that follows it, if any."""
     colon = gettext(":")
     return colon if runs_on(language) or colon.endswith("：") else colon + " "
+
+
+def join_names(names) -> str:
+    """Names (languages, lists, people) listed in the active language: "A, B, C",
+    Arabic "A، B، C", Chinese "A、B、C" (its enumeration comma; the "，" of
+    events.models.join_in_reader_language is for an address's parts)."""
+    # Translators: joins one more name onto a list of names: "Español, العربية".
+    pattern = gettext("%(names)s, %(name)s")
+    text = ""
+    for name in names:
+        text = pattern % {"names": text, "name": name} if text else str(name)
+    return text

@@ -39,6 +39,7 @@ from campaigns.mailings.services import alerts, control, testing
 from campaigns.mailings.tasks import send_test_mailing_task
 from cms import charts
 from cms.admin_ui import AdminScreenMixin, crumb
+from cms.languages import join_names
 
 
 def local_datetime(value) -> str:
@@ -281,16 +282,22 @@ def stale_translation_notes(mailing: Mailing) -> list[str]:
     if not behind:
         return []
     return [
-        _(
+        ngettext(
             "The %(source)s page was published after its translation into "
             "%(languages)s: those readers would get the translation as it was before. "
             "Update it first (in the English page's editor, “Sync translated pages” "
-            "in the “…” menu at the top, then publish each translation), or send it "
-            "as it is."
+            "in the “…” menu at the top, then publish the translation), or send it "
+            "as it is.",
+            "The %(source)s page was published after its translations into "
+            "%(languages)s: those readers would get the translations as they were "
+            "before. Update them first (in the English page's editor, “Sync "
+            "translated pages” in the “…” menu at the top, then publish each "
+            "translation), or send it as it is.",
+            len(behind),
         )
         % {
             "source": confirm.language_name(settings.LANGUAGE_CODE),
-            "languages": ", ".join(confirm.language_name(code) for code in behind),
+            "languages": join_names(confirm.language_name(code) for code in behind),
         }
     ]
 
@@ -317,26 +324,35 @@ def unpublished_notes(mailing: Mailing) -> list[str]:
     not_live = [code for code in work["not_live"] if code in readers]
     if not_live:
         notes.append(
-            _(
+            ngettext(
                 "The translation into %(languages)s is not published: those readers "
                 "would get the %(source)s text. Publish it first (in its translation "
-                "editor, “Publish”), or send it as it is."
+                "editor, “Publish”), or send it as it is.",
+                "The translations into %(languages)s are not published: those "
+                "readers would get the %(source)s text. Publish them first (in each "
+                "translation editor, “Publish”), or send it as it is.",
+                len(not_live),
             )
             % {
-                "languages": ", ".join(names(code) for code in not_live),
+                "languages": join_names(names(code) for code in not_live),
                 "source": names(settings.LANGUAGE_CODE),
             }
         )
     changed = [code for code in work["changed"] if code in readers]
     if changed:
         notes.append(
-            _(
+            ngettext(
                 "The translation into %(languages)s has changes that are not "
                 "published: those readers would get it as it was last published. "
                 "Publish it first (in its translation editor, “Publish”), or send it "
-                "as it is."
+                "as it is.",
+                "The translations into %(languages)s have changes that are not "
+                "published: those readers would get them as they were last "
+                "published. Publish them first (in each translation editor, "
+                "“Publish”), or send it as it is.",
+                len(changed),
             )
-            % {"languages": ", ".join(names(code) for code in changed)}
+            % {"languages": join_names(names(code) for code in changed)}
         )
     return notes
 
@@ -353,7 +369,7 @@ def earlier_send_notes(mailing: Mailing) -> list[str]:
     notes = []
     for other, shared in earlier_sends_to_same_lists(mailing):
         values = {
-            "lists": ", ".join(each.name for each in shared),
+            "lists": join_names(each.name for each in shared),
             "date": local_datetime(when_sent(other)),
             "mailing": other.pk,
         }
@@ -386,7 +402,7 @@ def earlier_send_notes(mailing: Mailing) -> list[str]:
             )
             % {
                 "count": confirm.number(people),
-                "mailings": ", ".join(
+                "mailings": join_names(
                     _("mailing %(number)s") % {"number": pk} for pk in mailings
                 ),
             }

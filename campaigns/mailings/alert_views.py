@@ -34,7 +34,7 @@ from campaigns.mailings.selectors import mailing_breakdown, reader_languages
 from campaigns.mailings.services import alerts
 from cms import machine_translation
 from cms.admin_ui import AdminScreenMixin
-from cms.languages import LANGUAGE_CODES, language_label
+from cms.languages import LANGUAGE_CODES, join_names, language_label
 
 # An alert that went out can be corrected or its event called off; before that, the
 # draft is sent (or discarded) and a held one approved (or withdrawn).
@@ -116,7 +116,7 @@ class AlertFormMixin(SenderRequiredMixin, AdminScreenMixin):
                     )
                     % {
                         "tool": drafted.tool_name,
-                        "languages": ", ".join(
+                        "languages": join_names(
                             language_label(code) for code in drafted.texts
                         ),
                     },
@@ -321,7 +321,7 @@ def _held_note(user, mailing) -> list[str]:
             "A list of this alert needs a second person's approval: it goes out when "
             "one of them approves (%(names)s)."
         )
-        % {"names": ", ".join(approvers) or "-"}
+        % {"names": join_names(approvers) or "-"}
     ]
 
 
@@ -369,7 +369,7 @@ def _alert_versions(page) -> tuple[list[dict], list[str]]:
             "Readers of %(languages)s have no version of their own: they get the %(version)s version."
         )
         % {
-            "languages": ", ".join(language_label(code) for code in codes),
+            "languages": join_names(language_label(code) for code in codes),
             "version": language_label(source),
         }
         for source, codes in borrowed.items()

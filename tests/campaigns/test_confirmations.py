@@ -458,12 +458,14 @@ def test_what_is_not_published_is_named_before_sending(
         )
 
     for screen in screens():
+        # Several languages: "translations ... are", "Publish them" (it said "The
+        # translation into ..., ..., ... is not published ... Publish it first").
         assert (
-            "The translation into Español (Spanish), 简体中文 (Simplified Chinese), "
-            "العربية (Arabic) is not published: those readers would get the English "
-            "text." in screen
+            "The translations into Español (Spanish), 简体中文 (Simplified Chinese), "
+            "العربية (Arabic) are not published: those readers would get the English "
+            "text. Publish them first" in screen
         )
-        assert "Hindi" not in screen.split("is not published")[0].split("<p>")[-1]
+        assert "Hindi" not in screen.split("are not published")[0].split("<p>")[-1]
         assert "has changes that are not published" not in screen
 
     def translate(path, text):
@@ -486,8 +488,11 @@ def test_what_is_not_published_is_named_before_sending(
     arabic.refresh_from_db()
     assert arabic.live
     for screen in screens():
-        assert "简体中文 (Simplified Chinese) is not published" in screen
-        assert "العربية (Arabic) is not published" not in screen
+        assert (
+            "The translations into Español (Spanish), 简体中文 (Simplified Chinese) "
+            "are not published" in screen
+        )
+        assert "العربية (Arabic) are not published" not in screen
         assert "changes that are not published" not in screen
 
     # A correction saved in the translation editor after the publish, and a draft of
