@@ -25,7 +25,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Locale
 
 from cms.bidi import direction, isolate_numbers_html, tel_href
-from cms.email.text import Links, html_to_text, wrap
+from cms.email.text import Links, display_width, html_to_text, wrap
 from cms.languages import label_colon, language_choices, language_name
 from cms.routing import public_pages
 from events.kinds import EventKind
@@ -67,7 +67,8 @@ class HeadingBlock(EmailBlockMixin, blocks.StructBlock):
     def render_text(self, value, links):
         text = value["text"].upper() if value["level"] == "h2" else value["text"]
         underline = "=" if value["level"] == "h2" else "-"
-        return f"{text}\n{underline * min(len(text), 72)}"
+        # Display width, not characters: a Chinese character takes two columns.
+        return f"{text}\n{underline * min(display_width(text), 72)}"
 
 
 class ParagraphBlock(EmailBlockMixin, blocks.RichTextBlock):

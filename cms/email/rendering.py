@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from cms import bidi
-from cms.email.text import Links
+from cms.email.text import Links, display_width
 from cms.languages import label_colon, localized_url, site_name
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
@@ -136,7 +136,8 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         f"{view}{colon}{context['view_url']}",
         "",
         title,
-        "=" * min(len(underlined), 72),
+        # Display width: a Chinese title of ten characters takes twenty columns.
+        "=" * min(display_width(underlined), 72),
     ]
     if context["date"]:
         head.append(context["date"])

@@ -4,7 +4,7 @@ Blocks write their own text; rich text is converted here so paragraphs, lists an
 survive as readable text, with every link numbered and listed at the end.
 """
 
-import textwrap
+import unicodedata
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -38,15 +38,73 @@ class Links:
         return "\n".join(f"[{n}] {url}" for n, url in enumerate(self.urls, start=1))
 
 
+# Kinsoku basics: a line never starts with closing punctuation ("311。" must not leave
+# "。" alone) and never ends with opening punctuation.
+NO_LINE_START = set(
+    "、。，．・：；？！）」』】〕〉》〗〙〛”’ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ,.;:!?)]}%"
+)
+NO_LINE_END = set("（「『【〔〈《〖〘〚“‘([{")
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced mail client: Chinese (East Asian Wide or
+    Fullwidth) characters take two, combining marks and format characters none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in {
+            "Mn",
+            "Me",
+            "Cf",
+        }:
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+    return width
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in {"W", "F"}
+
+
+def _pieces(word: str) -> list[str]:
+    """A space-free word cut where a line may break: beside a wide (CJK) character,
+    as Chinese has no spaces, but not before closing nor after opening punctuation."""
+    pieces, start = [], 0
+    for i in range(1, len(word)):
+        before, after = word[i - 1], word[i]
+        if (
+            (_is_wide(before) or _is_wide(after))
+            and after not in NO_LINE_START
+            and before not in NO_LINE_END
+        ):
+            pieces.append(word[start:i])
+            start = i
+    pieces.append(word[start:])
+    return pieces
+
+
 def wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=" " * len(indent),
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    """Fill the text to WIDTH display columns, like ``textwrap.fill`` but measuring
+    wide characters as two columns and breaking Chinese between characters. Words
+    longer than a line (URLs) stay whole."""
+    words = text.split()
+    if not words:
+        return ""
+    lines: list[str] = []
+    line, width = indent, display_width(indent)
+    empty = True  # nothing but the indent on the line yet
+    for word in words:
+        for n, piece in enumerate(_pieces(word)):
+            gap = " " if n == 0 and not empty else ""
+            piece_width = display_width(piece)
+            if not empty and width + len(gap) + piece_width > WIDTH:
+                lines.append(line)
+                line = " " * display_width(indent)
+                width, gap = len(line), ""
+            line += gap + piece
+            width += len(gap) + piece_width
+            empty = False
+    lines.append(line)
+    return "\n".join(lines)
 
 
 class _RichTextToText(HTMLParser):
