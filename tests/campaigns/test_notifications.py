@@ -436,3 +436,30 @@ def test_a_killed_workers_notification_is_finished_by_the_resend_task(
     assert milestone.notify_claimed_at is None
     assert milestone.leads_mailed is None
     assert renotify_unqueued_milestones() == 0  # nothing more to queue
+
+
+@pytest.mark.parametrize(
+    ("language", "report", "petition"),
+    [
+        ("zh-hans", "活动报告：", "请愿页面："),
+        ("es", "Informe de la campaña: ", "Página de la petición: "),
+    ],
+)
+def test_the_milestone_mail_labels_its_links_with_the_readers_colon(
+    campaign, language, report, petition
+):
+    """The labels carried their colon in the msgid and the template typed a space
+    after it, so Chinese read "请愿页面： http…" with a space after the full-width colon."""
+    context = {
+        "campaign": campaign,
+        "reached_text": "10",
+        "report_url": "https://ona.example.org/admin/report/",
+        "petition_url": "https://ona.example.org/petition/",
+    }
+    with translation.override(language):
+        text = render_to_string("email/milestone_reached.txt", context)
+        html = render_to_string("email/milestone_reached.html", context)
+    assert f"\n{report}https://ona.example.org/admin/report/\n" in text
+    assert f"\n{petition}https://ona.example.org/petition/\n" in text
+    assert f">{report}{campaign.name}</a>" in html
+    assert f">{petition}{campaign.name}</a>" in html
