@@ -5,11 +5,15 @@ database, the cache, the broker, a heartbeat from each lane's worker (beat queue
 each of default, bulk and alerts) and that no mailing is stuck starting or sending, and
 answers 503 if any fails. Each process answers it from a report at most
 HEALTH_CACHE_SECONDS old: it is public, and a fresh report costs a broker connection.
+Anyone gets its status code and ``{"status": ...}``; the checks themselves (timings,
+heartbeats, the stuck-mailing count) only a monitor bearing HEALTH_TOKEN or a signed-in
+user allowed to see Admin -> Queues and health: they map the deployment for an attacker.
 Both are answered by the first middleware: before the host check (load balancers probe
 by address), the HTTPS redirect (they probe over plain http inside the network) and
 the page cache. Failures name the exception class only, never its text.
 """
 
+import hmac
 import json
 import threading
 import time
@@ -144,6 +148,41 @@ def _json(payload: dict, status: int) -> HttpResponse:
     return response
 
 
+def _bears_token(request) -> bool:
+    token = settings.HEALTH_TOKEN
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    return bool(
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
+    )
+
+
+def _signed_in_operator(request) -> bool:
+    """The session middleware has not run yet (this one is first): read the session
+    cookie here, only for /health/ and only when there is one."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    from importlib import import_module
+
+    from django.contrib.auth import get_user
+
+    from cms.operations_views import VIEW_OPERATIONS
+
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    try:
+        user = get_user(request)
+        return user.is_authenticated and user.has_perm(VIEW_OPERATIONS)
+    except Exception:  # noqa: BLE001 - a database that is down answers 503, not 500
+        return False
+
+
+def may_see_details(request) -> bool:
+    return _bears_token(request) or _signed_in_operator(request)
+
+
 class HealthMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -154,5 +193,8 @@ class HealthMiddleware:
                 return _json({"status": "ok"}, 200)
             if request.path in READY_PATHS:
                 report = recent_health_report()
-                return _json(report, 200 if report["status"] == "ok" else 503)
+                status = 200 if report["status"] == "ok" else 503
+                if not may_see_details(request):
+                    report = {"status": report["status"]}
+                return _json(report, status)
         return self.get_response(request)

@@ -687,6 +687,10 @@ HEALTH_MAILING_STUCK_AFTER = env_int("HEALTH_MAILING_STUCK_AFTER", 900)
 HEALTH_ALERT_STUCK_AFTER = env_int("HEALTH_ALERT_STUCK_AFTER", 120)
 # Each web process answers /health/ from a report at most this old (seconds).
 HEALTH_CACHE_SECONDS = env_float("HEALTH_CACHE_SECONDS", 5)
+# Anyone gets /health/'s status code; its checks (timings, heartbeats, stuck mailings)
+# only a request with "Authorization: Bearer <HEALTH_TOKEN>" or a signed-in user who
+# may see Admin -> Queues and health. Unset: no token opens them.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 # Shares one Redis between deployments (staging and production) or test runs.
 if REDIS_URL and env_str("CELERY_BROKER_KEY_PREFIX"):
     CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env_str(

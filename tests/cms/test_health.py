@@ -19,6 +19,14 @@ from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.django_db
 
+# The monitor's token: /health/ shows its checks to it (and to operators) only.
+MONITOR = {"HTTP_AUTHORIZATION": "Bearer monitor-token-for-tests"}
+
+
+@pytest.fixture(autouse=True)
+def health_token(settings):
+    settings.HEALTH_TOKEN = "monitor-token-for-tests"
+
 
 def every_lane_beats() -> None:
     """What beat makes a worker of each lane run every BEAT_HEARTBEAT_INTERVAL."""
@@ -41,7 +49,7 @@ def test_liveness_answers_any_host_over_plain_http(client, settings):
 def test_ready_when_every_service_answers_and_beat_is_recent(client, settings):
     settings.ALLOWED_HOSTS = ["ona.example.org"]
     every_lane_beats()
-    response = client.get("/health/", HTTP_HOST="10.0.3.7")
+    response = client.get("/health/", HTTP_HOST="10.0.3.7", **MONITOR)
     report = response.json()
     assert response.status_code == 200, report
     assert report["status"] == "ok"
@@ -58,10 +66,59 @@ def test_ready_when_every_service_answers_and_beat_is_recent(client, settings):
     assert report["checks"]["beat"]["age_seconds"] < 60
 
 
+def test_anyone_gets_the_status_only_the_monitor_and_operators_the_checks(
+    client, settings
+):
+    """The tester's report: anyone could read the database, cache and broker timings,
+    the heartbeats and the stuck-mailing count at /health/."""
+    from django.contrib.auth.models import Permission
+
+    settings.HEALTH_BEAT_MAX_AGE = 300
+    every_lane_beats()
+    anonymous = client.get("/health/")
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"status": "ok"}
+    for wrong in ("Bearer nope", "Bearer ", "monitor-token-for-tests", "Basic x"):
+        assert client.get("/health/", HTTP_AUTHORIZATION=wrong).json() == {
+            "status": "ok"
+        }
+    assert "checks" in client.get("/health/", **MONITOR).json()
+
+    # A failure still says so by its status code, still without the details.
+    Heartbeat.objects.filter(name="lane:alerts").delete()
+    failing = client.get("/health/")
+    assert failing.status_code == 503
+    assert failing.json() == {"status": "fail"}
+    detailed = client.get("/health/", **MONITOR)
+    assert detailed.status_code == 503
+    assert detailed.json()["checks"]["alerts_lane"]["error"] == "no heartbeat yet"
+
+    # Signed-in staff without the operations permission: the status only.
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get("/health/").json() == {"status": "fail"}
+    # Those who see Admin -> Queues and health see the checks here too.
+    staff.user_permissions.add(
+        Permission.objects.get(
+            codename="view_operations", content_type__app_label="cms"
+        )
+    )
+    assert "checks" in client.get("/health/").json()
+    client.force_login(SuperuserFactory())
+    assert "checks" in client.get("/health/").json()
+
+    # No token configured: no bearer opens the checks.
+    settings.HEALTH_TOKEN = ""
+    client.logout()
+    assert client.get("/health/", HTTP_AUTHORIZATION="Bearer ").json() == {
+        "status": "fail"
+    }
+
+
 def test_stale_or_missing_beat_heartbeat_is_unhealthy(client, settings):
     settings.HEALTH_BEAT_MAX_AGE = 300
     Heartbeat.objects.filter(name="beat").delete()
-    missing = client.get("/health/")
+    missing = client.get("/health/", **MONITOR)
     assert missing.status_code == 503
     assert missing.json()["checks"]["beat"] == {
         "ok": False,
@@ -70,7 +127,7 @@ def test_stale_or_missing_beat_heartbeat_is_unhealthy(client, settings):
     }
 
     Heartbeat.objects.create(name="beat", at=timezone.now() - timedelta(minutes=10))
-    stale = client.get("/health/")
+    stale = client.get("/health/", **MONITOR)
     assert stale.status_code == 503
     assert stale.json()["checks"]["beat"]["ok"] is False
     assert stale.json()["checks"]["database"]["ok"] is True
@@ -143,7 +200,7 @@ def test_a_lane_without_a_worker_is_unhealthy_and_named(client, settings):
     Heartbeat.objects.filter(name="lane:alerts").update(
         at=timezone.now() - timedelta(minutes=10)
     )
-    response = client.get("/health/")
+    response = client.get("/health/", **MONITOR)
     report = response.json()
     assert response.status_code == 503
     assert report["status"] == "fail"
@@ -153,7 +210,7 @@ def test_a_lane_without_a_worker_is_unhealthy_and_named(client, settings):
     assert report["checks"]["beat"]["ok"] is True
 
     Heartbeat.objects.filter(name="lane:bulk").delete()
-    report = client.get("/health/").json()
+    report = client.get("/health/", **MONITOR).json()
     assert report["checks"]["bulk_lane"]["error"] == "no heartbeat yet"
 
 
@@ -200,12 +257,14 @@ def test_a_mailing_without_progress_fails_health_and_shows_in_the_admin(
     bulletin = Mailing.objects.create(
         page=page, lane="bulk", status="sending", last_progress_at=quiet
     )
-    assert client.get("/health/").status_code == 200, "bulk may wait 15 minutes"
+    assert client.get("/health/", **MONITOR).status_code == 200, (
+        "bulk may wait 15 minutes"
+    )
 
     alert = Mailing.objects.create(
         page=page, lane="alerts", status="starting", last_progress_at=quiet
     )
-    response = client.get("/health/")
+    response = client.get("/health/", **MONITOR)
     assert response.status_code == 503
     assert response.json()["checks"]["mailings"]["stuck"] == 1
     assert response.json()["checks"]["mailings"]["error"] == "1 without progress"
@@ -225,13 +284,13 @@ def test_health_is_answered_from_a_recent_report(
     """/health/ is public: a flood of requests costs one run per HEALTH_CACHE_SECONDS."""
     every_lane_beats()
     settings.HEALTH_CACHE_SECONDS = 0
-    first = client.get("/health/")  # a fresh run, kept for the next minute
+    first = client.get("/health/", **MONITOR)  # a fresh run, kept for the next minute
     settings.HEALTH_CACHE_SECONDS = 60
     assert first.status_code == 200
     Heartbeat.objects.all().delete()
     with django_assert_num_queries(0):
-        again = client.get("/health/")
+        again = client.get("/health/", **MONITOR)
     assert again.json() == first.json()
 
     settings.HEALTH_CACHE_SECONDS = 0
-    assert client.get("/health/").status_code == 503
+    assert client.get("/health/", **MONITOR).status_code == 503

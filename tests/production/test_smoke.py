@@ -35,6 +35,8 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "smoke.ona.example.org"
 BASE_URL = f"https://{HOST}"
+# The monitor's token: /health/ shows its checks only to it (and to operators).
+HEALTH_TOKEN = "smoke-monitor-" + uuid.uuid4().hex
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -82,6 +84,7 @@ def production_env(tmp_path: Path, sink: SmtpSink) -> dict[str, str]:
         BEAT_HEARTBEAT_INTERVAL="1",
         DEMO_ADMIN_PASSWORD="smoke-" + uuid.uuid4().hex,
         LOG_FORMAT="json",
+        HEALTH_TOKEN=HEALTH_TOKEN,
     )
     return env
 
@@ -272,7 +275,10 @@ def test_production_smoke(tmp_path):
                     (
                         r := requests.get(
                             origin + "/health/",
-                            headers={"Host": "10.1.2.3"},
+                            headers={
+                                "Host": "10.1.2.3",
+                                "Authorization": f"Bearer {HEALTH_TOKEN}",
+                            },
                             timeout=20,
                         )
                     ).status_code
