@@ -660,6 +660,12 @@ if MEDIA_STORAGE == "s3":
 # Documents always go through Wagtail's view, which honours collection privacy; a
 # redirect to the bucket would hand out a permanent public URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A page or document kept behind a password asks for it in the site's look and the
+# reader's language (Wagtail's own forms are bare, English-looking pages with no
+# viewport), without naming the page it keeps (templates/cms/password_required.html).
+# (S105: template names, not passwords.)
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "cms/password_required.html"  # noqa: S105
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "cms/document_password_required.html"  # noqa: S105
 
 # Health: /health/ answers load balancers before any other middleware (no host check,
 # no HTTPS redirect, no page cache). Beat writes a heartbeat every
