@@ -982,3 +982,37 @@ def test_the_sitemap_is_cached_and_a_publish_shows_in_it(
         later.unpublish()
     assert "/lobby-day/" not in client.get("/sitemap.xml").content.decode()
     assert bulletin.live
+
+
+def test_a_password_form_is_never_stored_for_the_page(home_page, page_cache):
+    """Wagtail asks for a page's password from the page's own URL, through the page's
+    context (which marks it cacheable): a copy of one visitor's form, CSRF token and
+    all, must not be what the next visitor is given (their password would then be
+    refused as a forged request)."""
+    import re
+
+    from wagtail.models import PageViewRestriction
+
+    bulletin = build_bulletin(title="Task force minutes")
+    PageViewRestriction.objects.create(
+        page=bulletin, restriction_type=PageViewRestriction.PASSWORD, password="rally"
+    )
+    first = Client(enforce_csrf_checks=True)
+    first.cookies["csrftoken"] = secrets.token_urlsafe(24)[:32]
+    for _ in range(2):
+        answer = first.get(bulletin.url)
+        assert answer.status_code == 200
+        assert answer.get("X-Page-Cache") != "hit"
+    assert "Task force minutes" not in answer.content.decode()
+
+    other = Client(enforce_csrf_checks=True)
+    form = other.get(bulletin.url)
+    assert form.get("X-Page-Cache") != "hit"
+    html = form.content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    passed = other.post(
+        action,
+        {"csrfmiddlewaretoken": token, "password": "rally", "return_url": bulletin.url},
+    )
+    assert passed.status_code == 302
