@@ -3,6 +3,7 @@
 import pytest
 
 from tests.caches import use_private_caches
+from tests.factories import build_event
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +28,29 @@ def production(settings):
 
     apply_production(settings)
     return settings
+
+
+@pytest.fixture
+def password_doors(home_page):
+    """A private event behind a password, and a document collection behind one: the
+    event and the two forms' URLs (the page's, the document's)."""
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        PageViewRestriction,
+    )
+
+    event = build_event(title="Know Your Rights", rsvp_mode="internal")
+    page_door = PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="rally"
+    )
+    collection = Collection.get_first_root_node().add_child(name="Handouts")
+    document_door = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="rally",
+    )
+    return event, [
+        f"/_util/authenticate_with_password/{page_door.pk}/{event.pk}/",
+        f"/documents/authenticate_with_password/{document_door.pk}/",
+    ]

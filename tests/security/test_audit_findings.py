@@ -584,31 +584,12 @@ def test_guesses_behind_a_shared_address_never_lock_out_its_staff_browsers(
 
 
 def test_a_crowd_with_a_private_events_password_is_not_locked_out(
-    production, home_page
+    production, password_doors
 ):
     """A private event's password, shared at a rally, is typed by many phones behind
     one carrier address: only wrong passwords count against it (the 31st person in
     ten minutes with the right password was refused). A guesser is still stopped."""
-    from wagtail.models import (
-        Collection,
-        CollectionViewRestriction,
-        PageViewRestriction,
-    )
-
-    event = build_event(title="Know Your Rights", rsvp_mode="internal")
-    page_door = PageViewRestriction.objects.create(
-        page=event, restriction_type=PageViewRestriction.PASSWORD, password="rally"
-    )
-    collection = Collection.get_first_root_node().add_child(name="Handouts")
-    document_door = CollectionViewRestriction.objects.create(
-        collection=collection,
-        restriction_type=CollectionViewRestriction.PASSWORD,
-        password="rally",
-    )
-    doors = [
-        f"/_util/authenticate_with_password/{page_door.pk}/{event.pk}/",
-        f"/documents/authenticate_with_password/{document_door.pk}/",
-    ]
+    event, doors = password_doors
 
     def enter(door: str, password: str, address: str):
         client = https_client(REMOTE_ADDR=address)

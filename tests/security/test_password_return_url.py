@@ -5,34 +5,9 @@ is no page here)."""
 
 import pytest
 
-from tests.factories import build_event
 from tests.security.production import https_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def doors(home_page):
-    from wagtail.models import (
-        Collection,
-        CollectionViewRestriction,
-        PageViewRestriction,
-    )
-
-    event = build_event(title="Know Your Rights", rsvp_mode="internal")
-    page_door = PageViewRestriction.objects.create(
-        page=event, restriction_type=PageViewRestriction.PASSWORD, password="rally"
-    )
-    collection = Collection.get_first_root_node().add_child(name="Handouts")
-    document_door = CollectionViewRestriction.objects.create(
-        collection=collection,
-        restriction_type=CollectionViewRestriction.PASSWORD,
-        password="rally",
-    )
-    return event, [
-        f"/_util/authenticate_with_password/{page_door.pk}/{event.pk}/",
-        f"/documents/authenticate_with_password/{document_door.pk}/",
-    ]
 
 
 @pytest.mark.parametrize(
@@ -40,12 +15,12 @@ def doors(home_page):
     ["ÿ", "home", "wagtailadmin_home", "//evil.example/", "https://evil.example/"],
 )
 def test_a_return_url_off_the_site_lands_on_the_home_page(
-    production, doors, return_url
+    production, password_doors, return_url
 ):
     """``redirect()`` reads a value without "/" or "." as a view name: "ÿ" answered
     500 (NoReverseMatch), and "wagtailadmin_home" sent the reader into the admin's
     sign-in. Another site's address went to /accounts/profile/, a 404."""
-    _event, urls = doors
+    _event, urls = password_doors
     for door in urls:
         client = https_client()
         response = client.post(door, {"password": "rally", "return_url": return_url})
@@ -53,8 +28,8 @@ def test_a_return_url_off_the_site_lands_on_the_home_page(
         assert response["Location"] == "/"
 
 
-def test_the_page_s_own_address_is_kept(production, doors):
-    event, urls = doors
+def test_the_page_s_own_address_is_kept(production, password_doors):
+    event, urls = password_doors
     for door in urls:
         response = https_client().post(
             door, {"password": "rally", "return_url": event.url}
