@@ -87,15 +87,19 @@ class BulletinAtomFeed(BulletinRssFeed):
     subtitle = BulletinRssFeed.description
 
     def items(self, index):
-        # Six rows at most: each entry's language without a query per entry.
-        self.languages = dict(Locale.objects.values_list("pk", "language_code"))
-        return super().items(index)
+        # Each entry's language from one query over the six locales, kept on the
+        # entry itself: the feed object is shared by every request and thread.
+        bulletins = list(super().items(index))
+        languages = dict(Locale.objects.values_list("pk", "language_code"))
+        for bulletin in bulletins:
+            bulletin.feed_language = languages.get(bulletin.locale_id)
+        return bulletins
 
     def item_extra_kwargs(self, bulletin):
         # An English bulletin not translated yet, listed in the Arabic feed, is marked
         # English, as the archive marks its card, so a reader's screen reader or
         # translator does not take it for Arabic.
-        return {"language": self.languages.get(bulletin.locale_id)}
+        return {"language": bulletin.feed_language}
 
     def author_name(self, index):
         # RFC 4287 4.1.1: a feed whose entries name no author names one itself;
