@@ -42,12 +42,22 @@ def catalogue_folders() -> dict[str, str]:
     return folders()
 
 
-def fill(catalogue: polib.POFile, language: str, table: dict) -> list[str]:
-    """Put ``table``'s translations into ``catalogue``; returns the msgids still missing."""
+def fill(
+    catalogue: polib.POFile, language: str, table: dict, plurals: dict | None = None
+) -> list[str]:
+    """Put ``table``'s translations into ``catalogue``; returns the msgids still missing.
+
+    ``plurals`` holds the translations written as lists of forms; a plural entry takes
+    those first, so a plain string for the same msgid in another file (the singular used
+    alone elsewhere) never flattens its forms into one.
+    """
     catalogue.metadata["Language"] = language
+    plurals = plurals or {}
     missing = []
     for entry in catalogue:
         translated = table.get(entry.msgid, {}).get(language)
+        if entry.msgid_plural:
+            translated = plurals.get(entry.msgid, {}).get(language, translated)
         if translated is not None:
             if entry.msgid_plural:
                 forms = translated if isinstance(translated, list) else [translated]
@@ -92,11 +102,14 @@ def main(
         else sorted((locale_dir / "translations").glob("*.json"))
     )
     table: dict = {}
+    plurals: dict = {}
     for source in sources:
         # Merged per language, so a file of one language's translations (a language
         # being added) leaves the others' translations of the same strings in place.
         for msgid, translations in json.loads(source.read_text()).items():
-            table.setdefault(msgid, {}).update(translations)
+            for language, translated in translations.items():
+                kept = plurals if isinstance(translated, list) else table
+                kept.setdefault(msgid, {})[language] = translated
     failed = False
     for language, folder in folders.items():
         path = locale_dir / folder / "LC_MESSAGES" / "django.po"
@@ -105,7 +118,7 @@ def main(
             failed = True
             continue
         catalogue = polib.pofile(str(path))
-        missing = fill(catalogue, language, table)
+        missing = fill(catalogue, language, table, plurals)
         catalogue.save(str(path))
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
         if missing:

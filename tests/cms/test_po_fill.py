@@ -85,3 +85,36 @@ def test_a_file_of_one_language_keeps_the_others_translations(tmp_path):
 
     spanish = polib.pofile(str(tmp_path / "es" / "LC_MESSAGES" / "django.po"))
     assert spanish.find("Name").msgstr == "Nombre"
+
+
+def test_a_plain_string_in_a_later_file_keeps_a_plural_entrys_forms(tmp_path):
+    """Two files may translate the same msgid: one as a plural's forms, one as the
+    singular used alone; the plural entry keeps every form, whatever the files' order."""
+    path = tmp_path / "pl" / "LC_MESSAGES" / "django.po"
+    path.parent.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Plural-Forms": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2);",
+    }
+    po.append(
+        polib.POEntry(
+            msgid="%(n)s signature",
+            msgid_plural="%(n)s signatures",
+            msgstr_plural={0: "", 1: "", 2: ""},
+        )
+    )
+    po.save(str(path))
+    (tmp_path / "translations").mkdir()
+    forms = ["%(n)s podpis", "%(n)s podpisy", "%(n)s podpisów"]
+    (tmp_path / "translations" / "a.json").write_text(
+        json.dumps({"%(n)s signature": {"pl": forms}})
+    )
+    (tmp_path / "translations" / "b.json").write_text(
+        json.dumps({"%(n)s signature": {"pl": "%(n)s podpis"}})
+    )
+
+    assert po_fill.main(["po_fill.py"], locale_dir=tmp_path, folders={"pl": "pl"}) == 0
+
+    polish = polib.pofile(str(path))
+    assert polish.find("%(n)s signature").msgstr_plural == dict(enumerate(forms))
