@@ -32,6 +32,7 @@ from campaigns.mailings.services.control import (
     create_mailing,
 )
 from cms.bidi import direction, direction_of_text
+from cms.languages import join_names
 from cms.mail.sender import from_address
 
 if TYPE_CHECKING:
@@ -540,7 +541,7 @@ def approval_note(user, mailing_list) -> str:
     ]
     if not approvers:
         return _("needs a second person's approval, and nobody else may give it yet")
-    shown = ", ".join(approvers[:3])
+    shown = join_names(approvers[:3])
     if len(approvers) > 3:
         shown = _("%(names)s and %(count)s more") % {
             "names": shown,
@@ -558,7 +559,7 @@ def no_approver_message(user, ruled_lists, list_ids) -> str:
 
     from subscribers.models import ListPermission
 
-    names = ", ".join(f"“{mailing_list.name}”" for mailing_list in ruled_lists)
+    names = join_names(f"“{mailing_list.name}”" for mailing_list in ruled_lists)
     parts = [
         _(
             "Nobody else may approve an alert to %(lists)s (two-person rule), so this "
@@ -575,7 +576,7 @@ def no_approver_message(user, ruled_lists, list_ids) -> str:
         .filter(lists=len(set(list_ids)))
         .order_by("name")
     )
-    groups = ", ".join(group.name for group in sending_groups)
+    groups = join_names(group.name for group in sending_groups)
     if groups:
         parts.append(
             _(
@@ -610,7 +611,7 @@ def no_approver_message(user, ruled_lists, list_ids) -> str:
     if people:
         parts.append(
             _("People with admin access who could be given the right: %(people)s.")
-            % {"people": ", ".join(people)}
+            % {"people": join_names(people)}
         )
     else:
         parts.append(
@@ -653,7 +654,7 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
     from campaigns.services.notifications import lead_language, local_moment
 
     author = display_name(mailing.created_by) if mailing.created_by else "?"
-    lists = ", ".join(mailing.lists.order_by("name").values_list("name", flat=True))
+    list_names = list(mailing.lists.order_by("name").values_list("name", flat=True))
     sent = 0
     from cms.email.rendering import content_page
 
@@ -678,7 +679,8 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
                     "%(send_by)s, it is not sent at all."
                 ) % {
                     "author": author,
-                    "lists": lists,
+                    # Joined here, in the approver's language: Arabic "، ", Chinese "、".
+                    "lists": join_names(list_names),
                     "send_by": local_moment(mailing.send_by),
                 }
         EmailMessage(
