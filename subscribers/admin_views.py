@@ -10,9 +10,13 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+
+from cms.languages import join_names
 
 from . import exports, imports
 from .models import ListPermission
@@ -84,9 +88,18 @@ class ImportView(_ScopedView):
             "form": form,
             "report": report,
             "lists": self.lists,
+            "list_slugs": list_slugs(self.lists),
             "explains_pending": not sees_every_list(request.user),
         }
         return render(request, self.template_name, context, status=status)
+
+
+def list_slugs(lists) -> str:
+    """The lists' slugs, each as code, joined with the admin language's comma (the
+    sentence that introduces them carries its own colon: Chinese "：")."""
+    codes = [format_html("<code>{}</code>", each.slug) for each in lists]
+    # Each slug is escaped by format_html; the joining comma is a catalogue's.
+    return mark_safe(join_names(codes))  # noqa: S308
 
 
 def sees_suppressions(user) -> bool:
