@@ -76,15 +76,6 @@ urlpatterns += i18n_patterns(
     # The petition widget in a language of the partner's choosing; the unprefixed URL
     # is campaigns.urls' (above, so it comes first), in the petition's own language.
     path("petitions/embed/<id:page_id>/", campaigns_views.embed_petition),
-    # The signer's link to count their signature, in their language like every other
-    # e-mailed link: a cut or expired one then explains itself in it too. English
-    # reverses to the unprefixed campaigns:verify_signature above (the same view),
-    # and links already sent without a prefix keep working there.
-    path(
-        "petitions/verify/<str:token>/",
-        campaigns_views.verify_signature,
-        name="verify_signature_in_language",
-    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

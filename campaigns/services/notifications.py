@@ -243,11 +243,10 @@ def send_signature_verification(*, signature_id: int) -> bool:
         # A suppressed address (bounce, complaint, erasure) is never mailed, not even
         # to verify; its signature simply never counts.
         return False
-    with translation.override(signature.language):
-        link = settings.WAGTAILADMIN_BASE_URL + reverse(
-            "verify_signature_in_language",
-            args=[verification_token(signature_id=signature.pk)],
-        )
+    link = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "campaigns:verify_signature",
+        args=[verification_token(signature_id=signature.pk)],
+    )
     title = signature.campaign.name
     if signature.page_id:
         page = signature.campaign.petition_pages.filter(pk=signature.page_id).first()
