@@ -7,5 +7,5 @@ app_name = "campaigns"
 urlpatterns = [
     path("<id:page_id>/sign/", views.sign_petition, name="sign"),
     path("embed/<id:page_id>/", views.embed_petition, name="embed"),
-    path("verify/<str:token>/", views.verify_signature, name="verify_signature"),
+    # verify/<token>/ is in cms/urls.py's language patterns: the page in each language.
 ]

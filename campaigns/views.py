@@ -311,7 +311,12 @@ def embed_petition(request, page_id: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_indexed
 def verify_signature(request, token: str):
-    """GET asks for one click (mail scanners follow links); POST counts the signature."""
+    """GET asks for one click (mail scanners follow links); POST counts the signature.
+
+    The e-mailed link has no prefix and answers in the signer's language; the same
+    page under a language's prefix (or ``?language=``, the switcher's link to the
+    default language, which has none) answers in that one, so the language switcher
+    keeps the reader on this page."""
     signature = petitions.signature_for_token(token)
     if signature is None:
         return TemplateResponse(
@@ -320,22 +325,32 @@ def verify_signature(request, token: str):
             {"invalid": True},
             status=400,
         )
+    language = _asked_language(request) or signature.language
     page = PetitionPage.objects.filter(pk=signature.page_id).first()
-    with translation.override(signature.language):
+    with translation.override(language):
         if request.method == "POST":
             petitions.verify_signature(signature_id=signature.pk)
             if page is not None and page.live:
                 return see_other(
-                    f"{localized_url(page, signature.language)}?signed=verified#signed"
+                    f"{localized_url(page, language)}?signed=verified#signed"
                 )
             response = TemplateResponse(
                 request, "campaigns/verify_signature.html", {"verified": True}
             )
         else:
+            # Not ``page``: base.html's language switcher would lead to the petition.
             response = TemplateResponse(
                 request,
                 "campaigns/verify_signature.html",
-                {"page": page, "petition_title": page.title if page else ""},
+                {"petition_title": page.title if page else ""},
             )
         response.render()
     return response
+
+
+def _asked_language(request) -> str:
+    """The language the address asks for: its prefix, else ``?language=``."""
+    asked = request.GET.get("language", "")
+    return translation.get_language_from_path(request.path_info) or (
+        asked if asked in LANGUAGE_CODES else ""
+    )

@@ -67,7 +67,10 @@ def _subscriber_link_language(request, any_unprefixed: bool = False) -> str | No
         match = resolve(request.path_info)
     except Resolver404:
         match = None
-    if match is not None and match.namespace == "campaigns":
+    # The verification link is a language pattern (cms/urls.py), not campaigns.urls'.
+    if match is not None and (
+        match.namespace == "campaigns" or match.url_name == "verify_signature"
+    ):
         return _petition_language(request, match.kwargs.get("page_id"))
     if match is not None and match.namespace == "subscribers":
         asked = request.GET.get("language", "")

@@ -76,6 +76,13 @@ urlpatterns += i18n_patterns(
     # The petition widget in a language of the partner's choosing; the unprefixed URL
     # is campaigns.urls' (above, so it comes first), in the petition's own language.
     path("petitions/embed/<id:page_id>/", campaigns_views.embed_petition),
+    # The e-mailed link (no prefix) answers in the signer's language; under a prefix,
+    # in that language, so the language switcher keeps the reader on this page.
+    path(
+        "petitions/verify/<str:token>/",
+        campaigns_views.verify_signature,
+        name="verify_signature",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

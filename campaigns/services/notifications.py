@@ -243,10 +243,13 @@ def send_signature_verification(*, signature_id: int) -> bool:
         # A suppressed address (bounce, complaint, erasure) is never mailed, not even
         # to verify; its signature simply never counts.
         return False
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "campaigns:verify_signature",
-        args=[verification_token(signature_id=signature.pk)],
-    )
+    # Without a language prefix, whatever language is active: that link answers in
+    # the signer's language (campaigns.views.verify_signature).
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.WAGTAILADMIN_BASE_URL + reverse(
+            "verify_signature",
+            args=[verification_token(signature_id=signature.pk)],
+        )
     title = signature.campaign.name
     if signature.page_id:
         page = signature.campaign.petition_pages.filter(pk=signature.page_id).first()

@@ -514,7 +514,7 @@ def test_verify_link_asks_then_counts_once(client, petition):
         page=petition, email="pl@example.org", language="pl"
     ).signature_id
     url = reverse(
-        "campaigns:verify_signature",
+        "verify_signature",
         args=[verification_token(signature_id=signature_id)],
     )
 
@@ -535,13 +535,10 @@ def test_verify_link_asks_then_counts_once(client, petition):
 
 
 def test_bad_verify_link_is_a_400_not_a_500(client, petition):
-    response = client.get(reverse("campaigns:verify_signature", args=["bogus:token"]))
+    response = client.get(reverse("verify_signature", args=["bogus:token"]))
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
-    assert (
-        client.post(reverse("campaigns:verify_signature", args=["x"])).status_code
-        == 400
-    )
+    assert client.post(reverse("verify_signature", args=["x"])).status_code == 400
 
 
 def test_widget_framing_headers_allow_only_configured_ancestors(

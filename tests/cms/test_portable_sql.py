@@ -216,7 +216,7 @@ def test_a_verified_signature_counts_once(home_page, outbox_dir):
     assert counter_value(campaign_id=campaign.pk) == 0
 
     url = reverse(
-        "campaigns:verify_signature",
+        "verify_signature",
         args=[verification_token(signature_id=signature.pk)],
     )
     assert client.post(url).status_code in (200, 303)

@@ -41,7 +41,7 @@ def test_no_pattern_it_now_precedes_answers_a_path_under_petitions():
     [
         ("campaigns:sign", {"page_id": 5}, "/petitions/5/sign/"),
         ("campaigns:embed", {"page_id": 5}, "/petitions/embed/5/"),
-        ("campaigns:verify_signature", {"token": "t"}, "/petitions/verify/t/"),
+        ("verify_signature", {"token": "t"}, "/petitions/verify/t/"),
     ],
 )
 def test_petition_urls_reverse_and_resolve_as_before(name, kwargs, path):

@@ -247,7 +247,7 @@ def pages_for(site, language: str) -> list[tuple[str, str, str | None]]:
         ("petition widget", reverse("campaigns:embed", args=[petition.pk]), None),
         (
             "verify",
-            reverse("campaigns:verify_signature", args=[site["verify"][language]]),
+            reverse("verify_signature", args=[site["verify"][language]]),
             None,
         ),
     ]

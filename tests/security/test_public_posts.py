@@ -86,10 +86,10 @@ def public_posts(world) -> list[str]:
         reverse("campaigns:sign", args=[petition]),
         reverse("campaigns:embed", args=[petition]),
         reverse(
-            "campaigns:verify_signature",
+            "verify_signature",
             args=[verification_token(signature_id=world["signature"].pk)],
         ),
-        reverse("campaigns:verify_signature", args=["forged"]),
+        reverse("verify_signature", args=["forged"]),
         reverse("subscribers:confirm", args=["forged"]),
         reverse("subscribers:unsubscribe", args=[tokens.make_unsubscribe_token(ana)]),
         reverse("subscribers:unsubscribe", args=["forged"]),
