@@ -116,10 +116,13 @@ def other_languages(context) -> list[dict]:
     if request is None:
         return []
     current = get_language()
+    # A view answering a form at an address of its own (a wrong password, posted to
+    # Wagtail's _util/ URL) names the page the reader was on: the same links as there.
+    opened = context.get("language_switcher_path") or request.get_full_path()
     # A ``language`` the address already carries (the English link's, followed) is
     # the switcher's own: each link says its language afresh, or it piled up
     # ("?q=x&language=en&language=en", one more each time).
-    path = _without_language_parameter(request.get_full_path())
+    path = _without_language_parameter(opened)
     # Resolved in the language of its prefix: a view may answer in another one (the
     # preferences page, right after the reader chose a new language), and under that
     # one "/pl/..." resolves to nothing, which emptied the switcher.
@@ -144,7 +147,7 @@ def other_languages(context) -> list[dict]:
     ]
     for link in links:
         if link["current"]:
-            link["url"] = request.get_full_path()  # the address as opened
+            link["url"] = opened  # the address as opened
         elif link["code"] == settings.LANGUAGE_CODE:
             # The default language has no prefix, and a link page without one answers
             # in its owner's language (subscribers.views._use_language): say so.

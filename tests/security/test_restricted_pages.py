@@ -146,3 +146,34 @@ def test_a_document_behind_a_password_asks_in_the_site_s_look(production):
     assert "You need a password to open this document." in text
     assert "Shelter addresses" not in text
     assert "Task force only" not in text
+
+
+def switcher_links(text: str) -> list[tuple[str, str]]:
+    import re
+
+    nav = text[text.index('class="language-switcher"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'<a href="([^"]+)" lang="([^"]+)"', nav)
+
+
+def test_a_wrong_password_answer_keeps_the_language_switcher(production, kept_bulletin):
+    """Readers' report: the first form had the language switcher, the answer to a
+    wrong password (at Wagtail's _util/ address) had none."""
+    client = https_client()
+    first = client.get(kept_bulletin.url).content.decode()
+    door = PageViewRestriction.objects.get().pk
+    action = f"/ar/_util/authenticate_with_password/{door}/{kept_bulletin.pk}/"
+    wrong = client.post(action, {"password": "nope", "return_url": kept_bulletin.url})
+    assert wrong.status_code == 200
+    text = wrong.content.decode()
+    assert text.count('class="language-switcher"') == first.count(
+        'class="language-switcher"'
+    )
+    links = switcher_links(text)
+    assert links == switcher_links(first)
+    assert (kept_bulletin.url, "ar") in links
+    assert len(links) > 1
+    assert "_util" not in " ".join(url for url, _code in links)
+    # Still naming nothing the password keeps.
+    for kept in (TITLE, SUMMARY):
+        assert kept not in text
