@@ -721,8 +721,8 @@ class EventPage(
         """The event as a few lines of plain text, for e-mail text parts."""
         title = self.title
         if self.cancelled:
-            label = gettext("Cancelled")
-            title = f"[{label}] {title}"
+            # One message with its brackets: Chinese writes them full-width, 【已取消】.
+            title = gettext("[Cancelled] %(title)s") % {"title": title}
         lines = [title, self.when_display()]
         location = self.location_text()
         if location:
