@@ -33,7 +33,9 @@ urlpatterns = [
     ),
     path(
         "documents/authenticate_with_password/<id:restriction_id>/",
-        logins.limit_password_posts(document_views.authenticate_with_password),
+        documents.in_reader_language(
+            logins.limit_password_posts(document_views.authenticate_with_password)
+        ),
     ),
     path("favicon.ico", cms_views.favicon),
     path("robots.txt", cms_views.robots),
