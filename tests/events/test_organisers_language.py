@@ -57,3 +57,17 @@ def test_mixed_scripts_keep_the_page_language():
     assert written_language("مشروع The Resurrection Project", "ar") == "ar"
     assert written_language("311", "ar") == "ar"  # no letters
     assert written_language(ENGLISH, "en") == "en"
+
+
+@pytest.mark.parametrize(("language", "direction"), [("es", "ltr"), ("ar", "rtl")])
+def test_an_untranslated_event_s_facts_follow_the_reader_its_organisers_stay_english(
+    client, home_page, language, direction
+):
+    """The facts list is in the reader's language and direction (its labels are), so
+    on an Arabic phone each label and value line up (tests/e2e/
+    test_event_facts_direction.py); the English organisers say they are English."""
+    event = build_event(organisers=ENGLISH)
+    html = client.get(f"/{language}{event.url}").content.decode()
+    assert f'<dl class="facts" lang="{language}" dir="{direction}">' in html
+    organisers = re.search(r"<dd>([^\n]*?)</dd>\s*</dl>", html)[1]
+    assert organisers == f'<bdi lang="en" dir="ltr">{ENGLISH}</bdi>'
