@@ -243,9 +243,11 @@ def send_signature_verification(*, signature_id: int) -> bool:
         # A suppressed address (bounce, complaint, erasure) is never mailed, not even
         # to verify; its signature simply never counts.
         return False
-    # Without a language prefix, whatever language is active: that link answers in
-    # the signer's language (campaigns.views.verify_signature).
-    with translation.override(settings.LANGUAGE_CODE):
+    # Under the signer's prefix (none for English), whatever language is active, like
+    # every other e-mailed link: a link a mail client cut then explains itself in the
+    # signer's language too. Links sent without a prefix answer in it as well
+    # (campaigns.views.verify_signature).
+    with translation.override(signature.language):
         link = settings.WAGTAILADMIN_BASE_URL + reverse(
             "verify_signature",
             args=[verification_token(signature_id=signature.pk)],

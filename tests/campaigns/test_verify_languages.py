@@ -82,23 +82,33 @@ def test_a_bad_link_under_a_prefix_says_so_in_that_language(client):
     assert page_language(response.content.decode()) == "ar"
 
 
-def test_the_link_is_mailed_without_a_prefix_whatever_language_is_active(
-    petition, outbox_dir
+@pytest.mark.parametrize(
+    ("language", "prefix"), [("zh-hans", "/zh-hans/petitions/"), ("en", "/petitions/")]
+)
+def test_the_link_is_mailed_in_the_signers_language_whatever_language_is_active(
+    petition, outbox_dir, client, language, prefix
 ):
-    """A request in Polish may send the mail: its link still has no prefix, and so
-    answers in the signer's language."""
+    """A request in Polish may send the mail: its link still carries the signer's
+    prefix (none for English), like every other e-mailed link, so even a link a mail
+    client cut says so in the signer's language (a newcomer's Hindi link, unprefixed,
+    answered a cut link in English)."""
     from campaigns.services.notifications import send_signature_verification
     from cms.mail import outbox
 
     petition.require_verification = True
     petition.save_revision().publish()
     outcome = record_signature(
-        page=petition, email="zhang.min@example.org", language="zh-hans"
+        page=petition, email="zhang.min@example.org", language=language
     )
     with translation.override("pl"):
         send_signature_verification(signature_id=outcome.signature_id)
     (name,) = outbox.list_messages()
     text, _html = outbox.body_parts(outbox.read_message(name))
-    link = next(line for line in text.splitlines() if "/petitions/verify/" in line)
-    assert "/pl/" not in link
-    assert re.search(r"https?://[^/]+/petitions/verify/", link)
+    link = next(line for line in text.split() if "/petitions/verify/" in line)
+    path = re.sub(r"^https?://[^/]+", "", link)
+    assert path.startswith(prefix + "verify/")
+
+    cut = client.get(path[:-6] + "/")
+    assert cut.status_code == 400
+    assert page_language(cut.content.decode()) == language
+    assert client.get(path)["Content-Language"] == language
