@@ -98,6 +98,11 @@ def event_component(
     # Every object we make carries a METHOD, so DTSTAMP is when it was made (RFC
     # 5545 3.8.7.2); when the event itself last changed is LAST-MODIFIED.
     component.add("dtstamp", stamp or _now())
+    if created and changed_at:
+        # Edits to a draft before its first publication are older than CREATED (the
+        # first publication): no calendar saw them, and RFC 5545 has no object
+        # modified before it was created.
+        changed_at = max(changed_at, created)
     if created:
         component.add("created", created.astimezone(UTC).replace(microsecond=0))
     if changed_at:
