@@ -14,6 +14,7 @@ class CmsConfig(AppConfig):
             receivers,
             request_memo,
             site_lookup,
+            staff_titles,
             webhooks,
         )
 
@@ -22,3 +23,4 @@ class CmsConfig(AppConfig):
         frame_cache.connect()
         request_memo.connect()
         site_lookup.connect()
+        staff_titles.install()
