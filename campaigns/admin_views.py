@@ -89,7 +89,8 @@ def signatures_chart(request, pk: int):
 
     _check(request.user)
     campaign = get_object_or_404(Campaign, pk=pk)
-    return svg_response(signatures_over_time(campaign))
+    narrow = request.GET.get("narrow") == "1"
+    return svg_response(signatures_over_time(campaign, narrow=narrow))
 
 
 class _Echo:

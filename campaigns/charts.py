@@ -11,8 +11,9 @@ from campaigns.models import Campaign, Counter, Milestone
 from cms import charts
 
 
-def signatures_over_time(campaign: Campaign, *, now=None):
-    """The cumulative count from the campaign's start to now, and each milestone."""
+def signatures_over_time(campaign: Campaign, *, now=None, narrow: bool = False):
+    """The cumulative count from the campaign's start to now, and each milestone
+    (``narrow``: the phone's version, cms.charts.time_line)."""
     now = now or timezone.now()
     points = selectors.count_over_time(campaign_id=campaign.pk)
     milestones = list(
@@ -63,4 +64,5 @@ def signatures_over_time(campaign: Campaign, *, now=None):
         end=now,
         formatter=label,
         colors=(charts.PALETTE[0], charts.PALETTE[5]),
+        narrow=narrow,
     )

@@ -152,21 +152,62 @@ def _legend_columns(count: int) -> int:
     return max(1, min(count, 6))
 
 
+# A phone's report shows this version (a <picture> source): at 390 px the wide chart
+# was drawn at under half size, its 13 px type at 6 px and its dates run together.
+NARROW_WIDTH, NARROW_HEIGHT = 400, 300
+# What the x axis's labels leave out of a chart's width: the y axis, its title, margins.
+X_AXIS_INSET = 110
+
+
+def label_width(text) -> float:
+    """A label's width estimated at 0.6 em a character (dates and times are digits)."""
+    return len(str(text)) * 0.6 * style().label_font_size
+
+
+def time_ticks(start, end, formatter, *, width: int, most: int = 6) -> list:
+    """As many evenly spaced x labels as fit side by side in ``width``, at most
+    ``most`` and at least the two ends, with one em between labels."""
+    room = width - X_AXIS_INSET
+    em = style().label_font_size
+    for count in range(most, 2, -1):
+        ticks = [start + (end - start) * step / (count - 1) for step in range(count)]
+        widest = max(label_width(formatter(tick)) for tick in ticks) + em
+        if room / (count - 1) >= widest:
+            return ticks
+    return [start, end]
+
+
 def time_line(
-    *, title: str, series, y_title: str, start, end, formatter, colors=PALETTE
+    *,
+    title: str,
+    series,
+    y_title: str,
+    start,
+    end,
+    formatter,
+    colors=PALETTE,
+    narrow: bool = False,
 ):
     """Lines over time; ``series`` is [(name, [(datetime, value)], options)]. The x axis
-    runs from ``start`` to ``end`` whatever the data, so a quiet week still shows."""
+    runs from ``start`` to ``end`` whatever the data, so a quiet week still shows.
+    ``narrow``: the phone's version, drawn at about the size a phone shows it."""
+    width, height = (NARROW_WIDTH, NARROW_HEIGHT) if narrow else (WIDTH, HEIGHT)
+    ticks = time_ticks(start, end, formatter, width=width)
+    # The last label is centred on the axis's end: room for its half, or it is cut.
+    margin_right = max(40, round(label_width(formatter(ticks[-1])) / 2) + 4)
     chart = make(
         pygal.DateTimeLine,
         title=title,
         y_title=y_title,
         x_value_formatter=formatter,
         xrange=(start, end),
-        x_labels=[start + (end - start) * step / 5 for step in range(6)],
+        x_labels=ticks,
+        margin_right=margin_right,
         show_minor_x_labels=True,
         style=style(colors),
         dots_size=3,
+        width=width,
+        height=height,
     )
     for name, points, options in series:
         chart.add(str(name), list(points), **options)
