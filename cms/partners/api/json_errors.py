@@ -3,29 +3,61 @@ django-ninja give before any endpoint runs (an unknown path, a method the path d
 not take, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a crash). Partners' clients parse
 ``{"detail", "code"}``; an HTML error page would break them."""
 
+import re
+from http import HTTPStatus
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 API_PREFIX = "/api/"
+# What a client needs to act on the error: the methods to use instead (405), when to
+# try again (429, 503), how to authenticate (401).
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+# status -> (detail, code): ``code`` is what a partner's client branches on, so a
+# refused key, a missing page and a rate limit must not all read "bad_request". The
+# 401, 403 and 429 words are those the endpoints' own answers use.
+_KNOWN = {
+    400: (gettext_lazy("The request could not be read."), "bad_request"),
+    401: (
+        gettext_lazy("Send a valid API key: Authorization: Bearer <key>."),
+        "unauthorized",
+    ),
+    403: (gettext_lazy("This request is not allowed."), "forbidden"),
+    404: (gettext_lazy("Not found."), "not_found"),
+    405: (
+        gettext_lazy("This address does not take that method."),
+        "method_not_allowed",
+    ),
+    406: (gettext_lazy("This address answers in JSON only."), "not_acceptable"),
+    410: (gettext_lazy("This is no longer available."), "gone"),
+    413: (gettext_lazy("The request body is too large."), "too_large"),
+    415: (gettext_lazy("Send the request body as JSON."), "unsupported_media_type"),
+    429: (gettext_lazy("Too many requests. Please wait a minute."), "rate_limited"),
+}
 
 
 def _detail_and_code(status: int) -> tuple[str, str]:
-    if status == 404:
-        return _("Not found."), "not_found"
-    if status == 405:
-        return _("This address does not take that method."), "method_not_allowed"
-    if status == 413:
-        return _("The request body is too large."), "too_large"
+    if status in _KNOWN:
+        detail, code = _KNOWN[status]
+        return str(detail), code
     if status >= 500:
         return (
             _("Sorry, something went wrong on our side. Please try again in a moment."),
             "server_error",
         )
-    return _("The request could not be read."), "bad_request"
+    try:
+        # Any other 4xx: its standard name (409 "conflict", 422 "unprocessable_entity").
+        name = HTTPStatus(status).phrase
+    except ValueError:
+        return str(_KNOWN[400][0]), "bad_request"
+    return _("The request was refused."), re.sub(r"[^a-z]+", "_", name.lower())
 
 
 def json_error(request, status: int, **headers) -> JsonResponse:
@@ -45,7 +77,7 @@ def _is_json(response: HttpResponse) -> bool:
 
 class JsonErrorsMiddleware:
     """Turns the non-JSON error answers under /api/ into JSON errors (keeping their
-    status and Allow header); the debug page of a crash stays HTML in DEBUG."""
+    status and KEPT_HEADERS); the debug page of a crash stays HTML in DEBUG."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,8 +91,10 @@ class JsonErrorsMiddleware:
             or (settings.DEBUG and response.status_code >= 500)
         ):
             return response
-        allow = {"Allow": response["Allow"]} if response.has_header("Allow") else {}
-        return json_error(request, response.status_code, **allow)
+        kept = {
+            name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+        }
+        return json_error(request, response.status_code, **kept)
 
 
 # Exempt like ninja's own endpoints: partners' clients send keys, never a CSRF cookie,
