@@ -239,6 +239,31 @@ def check_outbox_in_production(app_configs=None, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_proxy_count_behind_a_proxy(app_configs=None, **kwargs):
+    """Production settings trust X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER): they
+    stand behind a TLS-terminating proxy. With TRUSTED_PROXY_COUNT left at 0 every
+    visitor then has the proxy's address, one rate-limit bucket for the whole crowd: a
+    few sign-ups lock everyone out of a petition or an RSVP at a rally."""
+    if (
+        settings.DEBUG
+        or not getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        or settings.TRUSTED_PROXY_COUNT > 0
+    ):
+        return []
+    return [
+        Warning(
+            "TRUSTED_PROXY_COUNT is 0 behind the TLS proxy SECURE_PROXY_SSL_HEADER "
+            "trusts: every visitor has the proxy's address and shares one rate limit "
+            "and sign-in lockout.",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies that append to "
+            "X-Forwarded-For (nginx: 1; a CDN in front of nginx: 2). Never more: "
+            "the app would then read an address the visitor wrote.",
+            id="cms.W015",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_embedded_broker_in_production(app_configs=None, **kwargs):
     """Without REDIS_URL a process uses the embedded file broker under its VAR_DIR:
     only processes of this machine with the same VAR_DIR see its tasks, so a worker

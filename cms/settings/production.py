@@ -29,6 +29,10 @@ if not os.environ.get("DATABASE_URL"):
         "a SQLite file on purpose: DATABASE_URL=sqlite:////absolute/path/db.sqlite3)."
     )
 
+# Behind a TLS-terminating proxy, which sets X-Forwarded-Proto. It also appends the
+# visitor's address to X-Forwarded-For: set TRUSTED_PROXY_COUNT (cms/settings/base.py)
+# to the number of such proxies, or every visitor shares the proxy's address and one
+# rate limit (check cms.W015); never more, or a visitor picks the address read.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)

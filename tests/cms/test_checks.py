@@ -186,6 +186,20 @@ def test_smtp_without_a_bounce_address_warns(deployable):
     assert "no hard bounce ever suppresses anyone" in problems["cms.W002"]
 
 
+def test_production_behind_a_proxy_without_a_proxy_count_warns(deployable):
+    """Production trusts X-Forwarded-Proto, so it stands behind a proxy; left at 0,
+    TRUSTED_PROXY_COUNT made every visitor the proxy's address (one rate limit for
+    a whole crowd), and nothing said so."""
+    deployable.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    deployable.DEBUG = False
+    deployable.TRUSTED_PROXY_COUNT = 0
+    problems = cms_problems()
+    assert set(problems) == {"cms.W015"}
+    assert "every visitor has the proxy's address" in problems["cms.W015"]
+    deployable.TRUSTED_PROXY_COUNT = 1
+    assert cms_problems() == {}
+
+
 def test_the_file_outbox_under_production_settings_warns(deployable):
     """A deployment that forgot EMAIL_PROVIDER sends nothing and keeps every message
     on disk: `check --deploy` says so (it was silent)."""
@@ -283,6 +297,7 @@ def documented_env(tmp_path, **extra) -> dict[str, str]:
         ANYMAIL_WEBHOOK_SECRET="hook-user:hook-password",
         ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY="signing-key-from-env",
         DEFAULT_FROM_EMAIL="Office of New Americans <news@mg.example.org>",
+        TRUSTED_PROXY_COUNT="1",  # the README's: nginx in front
         **extra,
     )
 
