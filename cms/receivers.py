@@ -1,7 +1,7 @@
 """Signal receivers of the site: a change to a page purges the URLs that show it."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -33,9 +33,14 @@ def purge_restricted_pages(instance, **kwargs) -> None:
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:  # the page itself is being deleted: pre_delete purged it
         return
-    purge_page(page)
-    for descendant in page.get_descendants().specific(defer=True).iterator():
-        purge_urls(full_urls(descendant, page_paths(descendant)))
+    # A default-locale page's restriction keeps its translations too (cms/routing.py).
+    kept = [page]
+    if page.locale_id == Locale.get_default().pk:
+        kept = Page.objects.filter(translation_key=page.translation_key)
+    for each in kept:
+        purge_page(each)
+        for descendant in each.get_descendants().specific(defer=True).iterator():
+            purge_urls(full_urls(descendant, page_paths(descendant)))
 
 
 def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:

@@ -9,11 +9,19 @@ directly (one query), and the restrictions come in one query.
 Every public list of pages (archives, feeds, the home page, search, event listings) and
 every door that acts on a page by id (embeds, signing, the partner API) leaves out the
 pages under a view restriction with ``public_pages`` and ``refuse_restricted`` below.
+
+A restriction on a page of the default locale (the source staff translate from) keeps
+its translations too, and the pages under them: the Spanish or Arabic copy of a private
+page tells the same thing (who meets where, which list one is on). Read at each request
+rather than copied onto the translations, so a translation made after the restriction
+is kept as well. A restriction on a translation keeps that translation only.
 """
 
-from django.db.models import Exists, OuterRef
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Length, Substr
 from django.http import Http404
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
 
 from cms.request_memo import attach_locale
@@ -52,15 +60,29 @@ class TypedChildRouteMixin:
         return child.route(request, path_components[1:])
 
 
+def _source_language() -> str:
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
 class OneQueryViewRestrictionsMixin:
     """``get_view_restrictions`` as Wagtail defines it (the page's and its ancestors',
-    an alias answering for the page it aliases) in one query."""
+    an alias answering for the page it aliases), plus those of their default-locale
+    sources (see the module's docstring), in one query. Every page model has it
+    (tests/security/test_translated_restrictions.py checks), as Wagtail's own check
+    before serving a page and the doors past routing all ask this method."""
 
     def get_view_restrictions(self):
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        keys = Page.objects.filter(path__in=paths).values("translation_key")
         checked = (
-            Page.objects.filter(path__in=paths)
+            Page.objects.filter(
+                Q(path__in=paths)
+                | Q(
+                    translation_key__in=keys,
+                    locale__language_code=_source_language(),
+                )
+            )
             .annotate(checked_id=Coalesce("alias_of_id", "id"))
             .values("checked_id")
         )
@@ -78,9 +100,20 @@ def public_pages(queryset, *, passed: Page | None = None):
     restrictions = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
+    # The page or an ancestor is a translation of a restricted default-locale page.
+    restricted_sources = PageViewRestriction.objects.filter(
+        page__locale__language_code=_source_language()
+    ).values("page__translation_key")
+    translations_of_restricted = Page.objects.filter(
+        translation_key__in=restricted_sources,
+        path=Substr(OuterRef("path"), 1, Length("path")),
+    )
     if passed is not None:
         restrictions = restrictions.filter(page__depth__gt=passed.depth)
-    return queryset.filter(~Exists(restrictions))
+        translations_of_restricted = translations_of_restricted.filter(
+            depth__gt=passed.depth
+        )
+    return queryset.filter(~Exists(restrictions), ~Exists(translations_of_restricted))
 
 
 def refuse_restricted(request, restrictions) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from wagtail.models import Locale, Page
 
 from cms import cjk, folding
+from cms.routing import public_pages
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
@@ -60,6 +61,15 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
         .search(query, operator="and")
     )
     hits = list(candidates[: MAX_RESULTS * 2])
+    if any(hit.locale_id != default.pk for hit in hits):
+        # public() knows only each page's own restrictions, not those a translation
+        # takes from its default-locale source (cms/routing.py): one more query.
+        shown = set(
+            public_pages(
+                Page.objects.filter(pk__in=[hit.pk for hit in hits])
+            ).values_list("pk", flat=True)
+        )
+        hits = [hit for hit in hits if hit.pk in shown]
     if locale.pk == default.pk:
         return hits[:MAX_RESULTS]
     translated = set(

@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.languages import site_languages, translated_languages
+from cms.routing import OneQueryViewRestrictionsMixin
 
 from . import crypto
 from .fields import EncryptedTextField
@@ -344,7 +345,7 @@ class ListPermission(models.Model):
         return f"{self.group} · {self.mailing_list} · {self.permission}"
 
 
-class SignupPage(Page):
+class SignupPage(OneQueryViewRestrictionsMixin, Page):
     """A public form to join lists; staff can place it anywhere in the tree."""
 
     intro = RichTextField(

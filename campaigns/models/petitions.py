@@ -12,11 +12,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.languages import site_languages
+from cms.routing import OneQueryViewRestrictionsMixin
 from subscribers import crypto
 from subscribers.fields import EncryptedTextField
 
 
-class PetitionPage(Page):
+class PetitionPage(OneQueryViewRestrictionsMixin, Page):
     """A petition: who it is addressed to, what it asks, and the form to sign it."""
 
     campaign = models.ForeignKey(

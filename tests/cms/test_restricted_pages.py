@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 from tests.cms.site_builders import multilingual_site
 from tests.cms.test_page_cache import use_page_cache
@@ -89,14 +89,17 @@ def test_a_restricted_bulletin_leaves_archives_feeds_search_and_home(site, restr
     cached(client, listed)
     for url in listed:
         assert title in shown(client, url), url
+    spanish = site["bulletin"].get_translation(Locale.objects.get(language_code="es"))
+    cached(client, [spanish.url])
 
     make_public = restrict(site["bulletin"])
     for url in listed:
         html = shown(client, url)
         assert title not in html, url
         assert summary not in html, url
-    # Its Spanish translation is a page of its own, not restricted.
-    assert "Actualización: conozca sus derechos" in shown(client, "/es/bulletins/")
+    # Its Spanish translation is kept with it (cms/routing.py), also where cached.
+    assert "Actualización: conozca sus derechos" not in shown(client, "/es/bulletins/")
+    assert "Actualización" not in shown(client, spanish.url)  # its password form
 
     make_public()
     for url in listed:
