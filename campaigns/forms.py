@@ -36,6 +36,9 @@ class PetitionForm(NoNulEchoMixin, FocusFirstErrorMixin, forms.Form):
     website = honeypot_field()
 
     def __init__(self, *args, campaign, language: str = "en", **kwargs):
+        # Labels without Django's ":" (Chinese "："), like the signup, RSVP and
+        # preferences forms' labels.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # The opt-in fields are added only where the campaign offers lists: most
         # petitions don't, and a burst of signers shouldn't pay for copying them.
