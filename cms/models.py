@@ -472,11 +472,20 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
                 lines.append(links.cite(gettext("Map"), event_links["map"]))
             if event_links["rsvp"]:
                 lines.append(links.cite(gettext("I'm coming"), event_links["rsvp"]))
+            # Worded as the HTML: "Add to calendar (Google · Outlook.com)".
+            calendar = []
             if event_links["ics"]:
-                lines.append(links.cite(gettext("Add to calendar"), event_links["ics"]))
+                calendar.append(
+                    links.cite(gettext("Add to calendar"), event_links["ics"])
+                )
             if event_links.get("google"):
-                lines.append(links.cite("Google Calendar", event_links["google"]))
-                lines.append(links.cite("Outlook.com", event_links["outlook"]))
+                services = links.cite_row(
+                    ("Google", event_links["google"]),
+                    ("Outlook.com", event_links["outlook"]),
+                )
+                calendar.append(f"({services})" if calendar else services)
+            if calendar:
+                lines.append(" ".join(calendar))
             text += "\n\n" + "\n".join(lines)
         return [(html, text)]
 

@@ -24,7 +24,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.form_fields import ascii_digits
-from cms.languages import localized_url, sentence_gap, site_languages
+from cms.languages import label_colon, localized_url, sentence_gap, site_languages
 from cms.local_time import city_zone, with_zone_name, zoned_lazy
 from cms.models import (
     MailablePageMixin,
@@ -732,8 +732,11 @@ class EventPage(
             from events.calendar_links import event_links
 
             calendar = event_links(self)
-            lines.append(links.cite("Google Calendar", calendar["google"]))
-            lines.append(links.cite("Outlook.com", calendar["outlook"]))
+            # Worded as the HTML card: "Add to calendar: Google · Outlook.com".
+            services = links.cite_row(
+                ("Google", calendar["google"]), ("Outlook.com", calendar["outlook"])
+            )
+            lines.append(f"{gettext('Add to calendar')}{label_colon()}{services}")
         return "\n".join(lines)
 
     def rsvp_open(self) -> bool:

@@ -9,6 +9,8 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from cms.bidi import RLM, is_rtl
+
 WIDTH = 72
 
 
@@ -36,6 +38,14 @@ class Links:
 
     def listing(self) -> str:
         return "\n".join(f"[{n}] {url}" for n, url in enumerate(self.urls, start=1))
+
+    def cite_row(self, *labelled: tuple[str, str]) -> str:
+        """``Google [4] · Outlook.com [5]``: links side by side, worded as the HTML
+        part's row. In a right-to-left language a right-to-left mark follows each
+        dot, as in the HTML: otherwise the two English names make one left-to-right
+        run and show in the wrong order."""
+        dot = f" ·{RLM if is_rtl() else ''} "
+        return dot.join(self.cite(label, url) for label, url in labelled)
 
 
 # Kinsoku basics: a line never starts with closing punctuation ("311。" must not leave

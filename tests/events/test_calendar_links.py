@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from events.calendar_links import event_links, webcal
 from events.guest_mail import CONFIRMATION, build_guest_email
@@ -116,7 +117,9 @@ def test_the_alert_email_links_google_and_outlook_without_a_hidden_address(home_
     rendered = render_email(alert, language="en")
     google = next(h for h in links_in(rendered.html) if "calendar.google" in h)
     assert query(google)["text"] == "Know Your Rights session"
-    assert "Google Calendar [" in rendered.text
+    # Worded as the HTML: "Add to calendar (Google · Outlook.com)".
+    assert "(Google [" in rendered.text
+    assert "] · Outlook.com [" in rendered.text
     assert PRIVATE_ADDRESS not in rendered.html + rendered.text
     assert event_links(event)["google"] == google
 
@@ -138,8 +141,11 @@ def test_a_bulletins_event_listing_links_each_event_to_google_and_outlook(home_p
     rendered = render_email(bulletin, language="es")
     google = next(h for h in links_in(rendered.html) if "calendar.google" in h)
     assert query(google)["text"] == "Sesión Conozca sus derechos"
-    assert "Google Calendar [" in rendered.text
-    assert "Outlook.com [" in rendered.text
+    # Worded as the HTML card, in Spanish: "Añadir al calendario: Google · Outlook.com".
+    with translation.override("es"):
+        add = translation.gettext("Add to calendar")
+    assert f"{add}: Google [" in rendered.text
+    assert "] · Outlook.com [" in rendered.text
     assert PRIVATE_ADDRESS not in rendered.html + rendered.text
 
 

@@ -1,0 +1,126 @@
+"""What subscribers found in the e-mails as they arrived, read from the real messages
+(both parts) in the file outbox: the text part says what the HTML part says, in the
+reader's language."""
+
+import html as html_lib
+import re
+
+import pytest
+from django.utils import translation
+
+from campaigns.mailings.models import Mailing
+from campaigns.mailings.services import control, sending, starting
+from cms.bidi import RLM
+from cms.mail import outbox
+from cms.mail.services import send_test_email
+from subscribers.models import Subscriber
+from tests.campaigns.mailing_fixtures import lists, subscribe
+from tests.events.guests import guest_event
+from tests.factories import (
+    SuperuserFactory,
+    build_bulletin,
+    build_bulletin_index,
+)
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["en", "es", "zh-hans", "ar"]
+
+
+def gettext_in(language: str, msgid: str) -> str:
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+def colon_in(language: str) -> str:
+    from cms.languages import label_colon
+
+    with translation.override(language):
+        return label_colon()
+
+
+def received() -> dict[str, tuple[str, str]]:
+    """Each reader's (text, html), by the reader's language."""
+    parts = {}
+    for name in outbox.list_messages():
+        message = outbox.read_message(name)
+        language = Subscriber.objects.with_email(message["To"]).get().language
+        text, html = (p.replace("\r\n", "\n") for p in outbox.body_parts(message))
+        parts[language] = (text, html)
+    return parts
+
+
+def send_to_readers(page) -> dict[str, tuple[str, str]]:
+    """Send ``page`` as a mailing to one reader per language of READERS."""
+    audience = lists(1)
+    for language in READERS:
+        subscribe(f"reader-{language}@example.org", audience, language=language)
+    mailing = control.create_mailing(
+        user=SuperuserFactory(), page=page, list_ids=[audience[0].pk]
+    )
+    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.STARTING)
+    assert starting.start_mailing(mailing_id=mailing.pk) == len(READERS)
+    while sending.send_batch(mailing_id=mailing.pk):
+        pass
+    return received()
+
+
+def visible_text(html: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture
+def bulletin_with_an_event(home_page):
+    event = guest_event()
+    return build_bulletin(
+        title="Weekly update",
+        body=[
+            (
+                "event_listing",
+                {"title": "Events", "events": [event.pk], "kinds": [], "limit": 3},
+            )
+        ],
+    )
+
+
+def test_the_text_part_names_the_calendars_as_the_html_does(
+    bulletin_with_an_event, outbox_dir
+):
+    """The HTML said "Add to calendar: Google · Outlook.com" in the reader's words;
+    the text part said "Google Calendar", in English, in every language."""
+    for language, (text, html) in send_to_readers(bulletin_with_an_event).items():
+        add = gettext_in(language, "Add to calendar")
+        assert f"{add}{colon_in(language)}" in visible_text(html), language
+        assert "Google Calendar" not in text, language
+        line = next(line for line in text.splitlines() if "Google [" in line)
+        assert line.startswith(f"{add}{colon_in(language)}Google ["), (language, line)
+        dot = f" ·{RLM} " if language == "ar" else " · "
+        assert f"]{dot}Outlook.com [" in line, (language, line)
+
+
+def test_an_alerts_text_part_names_the_calendars_as_the_html_does(
+    home_page, outbox_dir
+):
+    from cms.models import AlertPage
+
+    alert = AlertPage(
+        title="Know your rights tonight", message="<p>Come.</p>", event=guest_event()
+    )
+    build_bulletin_index(home_page).add_child(instance=alert)
+    alert.save_revision().publish()
+    staff = SuperuserFactory(email="staff@staff.example.org")
+    for language in ("es", "ar"):
+        assert send_test_email(user_id=staff.pk, language=language, page_id=alert.pk)
+    for name in outbox.list_messages():
+        message = outbox.read_message(name)
+        language = message["Content-Language"]
+        text, html = (p.replace("\r\n", "\n") for p in outbox.body_parts(message))
+        add = gettext_in(language, "Add to calendar")
+        dot = f" ·{RLM} " if language == "ar" else " · "
+        assert f"{add} (Google{dot}Outlook.com)" in visible_text(html), language
+        assert "Google Calendar" not in text
+        assert re.search(
+            rf"^{re.escape(add)} \[\d+\] \(Google \[\d+\]{dot}Outlook\.com \[\d+\]\)$",
+            text,
+            re.M,
+        ), (language, text)
