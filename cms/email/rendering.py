@@ -149,6 +149,8 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         "-- ",
         context["site_name"],
         bidi.mark_line_directions(context["postal_address"]),
+        # The HTML footer's words: why this reader gets the message.
+        _("You receive this because you joined one of our lists."),
         f"{unsubscribe}{colon}{UNSUBSCRIBE_URL}",
         f"{preferences}{colon}{PREFERENCES_URL}",
     ]

@@ -124,3 +124,18 @@ def test_an_alerts_text_part_names_the_calendars_as_the_html_does(
             text,
             re.M,
         ), (language, text)
+
+
+def test_the_text_part_says_why_the_reader_gets_it_as_the_html_does(
+    bulletin_with_an_event, outbox_dir
+):
+    """The HTML footer's "You receive this because you joined one of our lists." was
+    missing from the text part."""
+    msgid = "You receive this because you joined one of our lists."
+    for language, (text, html) in send_to_readers(bulletin_with_an_event).items():
+        reason = gettext_in(language, msgid)
+        assert language == "en" or reason != msgid, "translated"
+        assert reason in visible_text(html), language
+        foot = text[text.index("\n-- \n") :]
+        unsubscribe = gettext_in(language, "Unsubscribe")
+        assert foot.index(reason) < foot.index(unsubscribe), (language, foot)
