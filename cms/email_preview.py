@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale, Page
 
-from cms.email.rendering import render_email
+from cms.email.rendering import as_sample, render_email
 from cms.languages import language_choices
 from cms.models import MailablePageMixin
 from cms.tasks import send_test_email_task
@@ -51,11 +51,18 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         draft = self.page.get_latest_revision_as_object()
         rendered = render_email(draft, language=self.language)
+        # What a reader reads, as the test copy has it: a link, not a merge tag.
+        user = self.request.user
+        sample_html, sample_text = as_sample(
+            rendered, name=user.get_full_name() or user.get_username()
+        )
         context.update(
             page=self.page,
             language=self.language,
             languages=language_choices(),
             rendered=rendered,
+            sample_html=sample_html,
+            sample_text=sample_text,
             draft_unpublished=self.page.has_unpublished_changes,
             # The language pages are written in (the default locale's): its readers
             # get the text as written. "gets its own translation" said there made

@@ -16,6 +16,7 @@ import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -119,6 +120,30 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
         content_language=content_language,
         machine_tool=mark.tool_name if mark else "",
     )
+
+
+def sample_link(language: str) -> str:
+    """Where a copy for staff sends its reader's links: the site's front page in
+    ``language``. A preview or test has no subscriber, so no real unsubscribe link."""
+    prefix = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + prefix
+
+
+def as_sample(rendered: RenderedEmail, *, name: str = "") -> tuple[str, str]:
+    """(HTML, text) of ``rendered`` with the per-recipient placeholders filled as for
+    a sample reader: staff's preview and test copies show what a reader reads
+    ("Unsubscribe: https://…"), never a merge tag such as %%UNSUBSCRIBE_URL%%."""
+    link = sample_link(rendered.language or settings.LANGUAGE_CODE)
+    html, text = rendered.html, rendered.text
+    for placeholder, value in (
+        (UNSUBSCRIBE_URL, link),
+        (PREFERENCES_URL, link),
+        (NAME, name),
+    ):
+        # The name is the only value that is not a URL made here: escaped in HTML.
+        html = html.replace(placeholder, escape(value))
+        text = text.replace(placeholder, value)
+    return html, text
 
 
 def compose_text(context: dict, sections: list[str], links: Links) -> str:

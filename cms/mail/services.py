@@ -65,22 +65,16 @@ def marked_as_test(subject: str, *, language: str, label: str = "") -> str:
 def _send_page_test(*, user, language: str, page_id: int) -> bool:
     from wagtail.models import Page
 
-    from cms.email.rendering import PREFERENCES_URL, UNSUBSCRIBE_URL, render_email
+    from cms.email.rendering import as_sample, render_email
 
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         return False
     page = page.specific.get_latest_revision_as_object()
     rendered = render_email(page, language=language)
-    # A test has no subscriber: the links lead to the site, and the name stays generic.
-    merge = {
-        UNSUBSCRIBE_URL: settings.WAGTAILADMIN_BASE_URL + "/",
-        PREFERENCES_URL: settings.WAGTAILADMIN_BASE_URL + "/",
-        "%%NAME%%": user.get_full_name() or user.get_username(),
-    }
-    html, text = rendered.html, rendered.text
-    for placeholder, value in merge.items():
-        html, text = html.replace(placeholder, value), text.replace(placeholder, value)
+    # A test has no subscriber: the links lead to the site; the name is the user's.
+    # The preview screen shows the same (cms.email_preview).
+    html, text = as_sample(rendered, name=user.get_full_name() or user.get_username())
     message = EmailMultiAlternatives(
         subject=marked_as_test(rendered.subject, language=language),
         body=text,

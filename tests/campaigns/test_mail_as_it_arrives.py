@@ -6,6 +6,8 @@ import html as html_lib
 import re
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from campaigns.mailings.models import Mailing
@@ -139,3 +141,26 @@ def test_the_text_part_says_why_the_reader_gets_it_as_the_html_does(
         foot = text[text.index("\n-- \n") :]
         unsubscribe = gettext_in(language, "Unsubscribe")
         assert foot.index(reason) < foot.index(unsubscribe), (language, foot)
+
+
+def test_the_staff_preview_shows_the_text_part_a_reader_reads(
+    client, bulletin_with_an_event
+):
+    """The preview's text part showed "%%UNSUBSCRIBE_URL%%" where a reader reads a
+    link."""
+    client.force_login(SuperuserFactory())
+    url = reverse("cms_email_preview:preview", args=[bulletin_with_an_event.pk])
+    for language in ("en", "ar"):
+        body = client.get(f"{url}?language={language}").content.decode()
+        text = html_lib.unescape(
+            re.search(r"<pre[^>]*>(.*?)</pre>", body, re.S).group(1)
+        )
+        srcdoc = html_lib.unescape(re.search(r'srcdoc="([^"]*)"', body).group(1))
+        assert "%%" not in text, language
+        assert "%%" not in srcdoc, language
+        home = settings.WAGTAILADMIN_BASE_URL + (
+            "/" if language == "en" else f"/{language}/"
+        )
+        unsubscribe = gettext_in(language, "Unsubscribe")
+        assert f"{unsubscribe}{colon_in(language)}{home}" in text, language
+        assert f'href="{home}"' in srcdoc, language

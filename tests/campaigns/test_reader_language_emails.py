@@ -15,7 +15,7 @@ from django.utils import translation
 
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
 from campaigns.mailings.services import control, sending, starting
-from cms.email.rendering import render_email
+from cms.email.rendering import render_email, sample_link
 from cms.mail import outbox
 from subscribers.models import Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
@@ -162,18 +162,20 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
         text, html = (part.replace("\r\n", "\n") for part in outbox.body_parts(message))
         preview_html, preview_text = previews[language]
 
-        # Per-recipient links go back to their placeholders: the rest is identical.
-        merged = {
-            "%%UNSUBSCRIBE_URL%%": re.search(r'href="([^"]*/unsubscribe/[^"]*)"', html),
-            "%%PREFERENCES_URL%%": re.search(r'href="([^"]*/preferences/[^"]*)"', html),
-        }
-        for placeholder, match in merged.items():
+        # Per-recipient links become the preview's sample link (staff read a link, not
+        # a merge tag): the rest is identical.
+        merged = [
+            re.search(r'href="([^"]*/unsubscribe/[^"]*)"', html),
+            re.search(r'href="([^"]*/preferences/[^"]*)"', html),
+        ]
+        for match in merged:
             url = match.group(1)
             assert url.startswith(
                 settings.WAGTAILADMIN_BASE_URL
                 + ("" if language == "en" else f"/{language}/")
             ), "the links keep the reader's prefix"
-            html, text = html.replace(url, placeholder), text.replace(url, placeholder)
+            sample = sample_link(language)
+            html, text = html.replace(url, sample), text.replace(url, sample)
         assert html == preview_html, language
         assert text == preview_text, language
 
