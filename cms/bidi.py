@@ -136,8 +136,9 @@ def _hold_link_end(match) -> str:
 
 def mark_line_directions(text: str, language: str | None = None) -> str:
     """Plain text in a language we do not know (an organizer's message), for a text
-    part in ``language`` (default: active): each line whose first letter runs the other
-    way gets that direction's mark at both ends.
+    part in ``language`` (default: active): each line written wholly the other way
+    gets that direction's mark at both ends. A line with letters of both ways is the
+    reader's direction, marked so when its first letter runs the other way.
 
     A client that lays out a whole Arabic text part right to left otherwise moves an
     English line's final full stop, or a leading number, to the wrong end; the marks are
@@ -148,15 +149,38 @@ def mark_line_directions(text: str, language: str | None = None) -> str:
     lines = []
     for line in text.split("\n"):
         words = line.rstrip()
-        own = direction_of_text(words)
+        first = direction_of_text(words)
+        own = first
+        if first and len(_directions_of_letters(words)) > 1:
+            # Both ways ("Know your rights: اعرف حقوقك", an untranslated title's
+            # English first half): its first word says nothing of the rest, so the
+            # line takes the reader's direction, marked where its first letter
+            # would otherwise turn it round.
+            own = reader
         mark = LRM if own == "ltr" else RLM
         # A line marked once (an alert's message, then the whole English body of an
         # Arabic e-mail) is not marked twice: the mark is itself a letter of its way.
-        if own and own != reader and not words.startswith(mark):
+        turned = own != reader or first != own
+        if own and turned and not words.startswith(mark):
             closing = "" if _ENDS_WITH_LINK.search(words) else mark
             line = f"{mark}{words}{closing}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _directions_of_letters(text: str) -> set[str]:
+    """The directions of the strong letters of ``text``, ``ltr`` and/or ``rtl``. The
+    marks themselves (LRM, RLM) are no letters of the line's script."""
+    found = set()
+    for character in text:
+        if character in (LRM, RLM):
+            continue
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            found.add("ltr")
+        elif kind in ("R", "AL"):
+            found.add("rtl")
+    return found
 
 
 def _isolate(text: str, before: str, after: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services import control, sending, starting
-from cms.bidi import RLM
+from cms.bidi import LRM, RLM
 from cms.mail import outbox
 from cms.mail.services import send_test_email
 from subscribers.models import Subscriber
@@ -164,3 +164,18 @@ def test_the_staff_preview_shows_the_text_part_a_reader_reads(
         unsubscribe = gettext_in(language, "Unsubscribe")
         assert f"{unsubscribe}{colon_in(language)}{home}" in text, language
         assert f'href="{home}"' in srcdoc, language
+
+
+def test_a_title_half_english_half_arabic_takes_the_arabic_readers_direction(
+    home_page, outbox_dir
+):
+    """An untranslated title starting with English words was marked left to right in
+    the Arabic text part although its second half is Arabic."""
+    title = "Know your rights: اعرف حقوقك"
+    bulletin = build_bulletin(title=title, body=[("paragraph", "<p>Come.</p>")])
+    text, _html = send_to_readers(bulletin)["ar"]
+    (line,) = [line for line in text.splitlines() if "Know your rights" in line]
+    assert line == f"{RLM}{title}{RLM}"
+    # A line wholly in English still keeps its own direction.
+    (body,) = [line for line in text.splitlines() if "Come." in line]
+    assert body == f"{LRM}Come.{LRM}"
