@@ -77,11 +77,24 @@ def milestone_reached_text(milestone: Milestone) -> str:
     ) % {"counter": counter}
 
 
+def campaign_title(campaign) -> str:
+    """The campaign's name in the active language: its petition's title where the
+    petition is published in that language (the campaign's own name is written once,
+    in the default language), else the name."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return campaign.name
+    page = _petition_page(campaign)
+    if page is None or page.locale.language_code != translation.get_language():
+        return campaign.name
+    return page.title
+
+
 def milestone_subject(milestone: Milestone) -> str:
     # One msgid per counter written once as a plural, with the language's own colon
     # (full-width in Chinese) after the campaign's name.
     return (
-        f"{milestone.campaign.name}{label_colon()}{milestone_reached_text(milestone)}"
+        f"{campaign_title(milestone.campaign)}{label_colon()}"
+        f"{milestone_reached_text(milestone)}"
     )
 
 
@@ -202,6 +215,7 @@ def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:
     return {
         "milestone": milestone,
         "campaign": milestone.campaign,
+        "campaign_title": campaign_title(milestone.campaign),
         "threshold": _number(milestone.threshold),
         "reached_text": milestone_reached_text(milestone),
         "reached": _reached(milestone),
@@ -213,20 +227,26 @@ def _milestone_context(milestone: Milestone, *, report_url: str) -> dict:
     }
 
 
-def _petition_url(campaign) -> str:
-    """The campaign's public petition page in the active language (else its own), for
-    leads without an admin account: the page everyone can open."""
+def _petition_page(campaign):
+    """The campaign's first live petition in the active language, else in its own;
+    None when it has none."""
     page = campaign.petition_pages.live().order_by("pk").first()
     if page is None:
-        return ""
-    language = translation.get_language()
+        return None
     translated = (
         page.get_translations(inclusive=True)
         .live()
-        .filter(locale__language_code=language)
+        .filter(locale__language_code=translation.get_language())
         .first()
     )
-    return (translated or page).get_full_url() or ""
+    return (translated or page).specific
+
+
+def _petition_url(campaign) -> str:
+    """The campaign's public petition page in the active language (else its own), for
+    leads without an admin account: the page everyone can open."""
+    page = _petition_page(campaign)
+    return (page.get_full_url() or "") if page is not None else ""
 
 
 def send_signature_verification(*, signature_id: int) -> bool:

@@ -12,6 +12,9 @@ from django.utils import translation
 
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services import control, sending, starting
+from campaigns.models import Milestone
+from campaigns.services.counters import record_milestone
+from campaigns.tasks import notify_milestone_task
 from cms.bidi import LRM, RLM
 from cms.mail import outbox
 from cms.mail.services import send_test_email
@@ -22,6 +25,7 @@ from tests.factories import (
     SuperuserFactory,
     build_bulletin,
     build_bulletin_index,
+    translate_page,
 )
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +183,48 @@ def test_a_title_half_english_half_arabic_takes_the_arabic_readers_direction(
     # A line wholly in English still keeps its own direction.
     (body,) = [line for line in text.splitlines() if "Come." in line]
     assert body == f"{LRM}Come.{LRM}"
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("es", "No al odio en Chicago"), ("ar", "لا مكان للكراهية في شيكاغو")],
+)
+def test_a_milestone_names_the_campaign_with_its_translated_petition(
+    campaign, petition, outbox_dir, django_user_model, language, title
+):
+    """The milestone e-mail named the campaign with its English name in every
+    language, though its petition is published in the lead's."""
+    from wagtail.users.models import UserProfile
+
+    translate_page(petition, language, title=title)
+    campaign.lead_emails = "lead@ona.example.org\nother@ona.example.org"
+    campaign.save()
+    for address, chosen in (
+        ("lead@ona.example.org", language),
+        ("other@ona.example.org", "pl"),
+    ):
+        user = django_user_model.objects.create_user(
+            username=address, email=address, password="x"
+        )
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = chosen
+        profile.save()
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    notify_milestone_task(milestone.pk)
+
+    by_lead = {}
+    for name in outbox.list_messages():
+        message = outbox.read_message(name)
+        by_lead[message["To"]] = (message["Subject"], *outbox.body_parts(message))
+    subject, text, html = by_lead["lead@ona.example.org"]
+    assert subject.startswith(f"{title}{colon_in(language)}")
+    assert text.splitlines()[0] == title
+    assert f">{title}</h1>" in html
+    assert campaign.name not in subject + text + html
+    # No Polish petition: the campaign's own name.
+    subject, text, html = by_lead["other@ona.example.org"]
+    assert subject.startswith(f"{campaign.name}{colon_in('pl')}")
+    assert text.splitlines()[0] == campaign.name
+    assert Milestone.objects.get(pk=milestone.pk).notified_at is not None

@@ -452,6 +452,7 @@ def test_the_milestone_mail_labels_its_links_with_the_readers_colon(
     after it, so Chinese read "请愿页面： http…" with a space after the full-width colon."""
     context = {
         "campaign": campaign,
+        "campaign_title": campaign.name,
         "reached_text": "10",
         "report_url": "https://ona.example.org/admin/report/",
         "petition_url": "https://ona.example.org/petition/",
