@@ -56,13 +56,20 @@ def direction(language: str | None = None) -> str:
 def direction_of_text(text) -> str:
     """The direction of the first letter of ``text``, ``ltr`` or ``rtl`` (what
     ``dir="auto"`` decides in a browser); an empty string when it holds no letter."""
-    for character in str(text):
+    return next(_letter_directions(str(text)), "")
+
+
+def _letter_directions(text: str, *, skip_marks: bool = False):
+    """The direction of each strong letter of ``text`` in turn. With ``skip_marks``
+    the marks themselves (LRM, RLM) are no letters of the line's script."""
+    for character in text:
+        if skip_marks and character in (LRM, RLM):
+            continue
         kind = unicodedata.bidirectional(character)
         if kind == "L":
-            return "ltr"
-        if kind in ("R", "AL"):
-            return "rtl"
-    return ""
+            yield "ltr"
+        elif kind in ("R", "AL"):
+            yield "rtl"
 
 
 # Runs of digit groups are short: kept on one line, so a narrow screen never breaks a
@@ -169,18 +176,8 @@ def mark_line_directions(text: str, language: str | None = None) -> str:
 
 
 def _directions_of_letters(text: str) -> set[str]:
-    """The directions of the strong letters of ``text``, ``ltr`` and/or ``rtl``. The
-    marks themselves (LRM, RLM) are no letters of the line's script."""
-    found = set()
-    for character in text:
-        if character in (LRM, RLM):
-            continue
-        kind = unicodedata.bidirectional(character)
-        if kind == "L":
-            found.add("ltr")
-        elif kind in ("R", "AL"):
-            found.add("rtl")
-    return found
+    """The directions of the strong letters of ``text``, ``ltr`` and/or ``rtl``."""
+    return set(_letter_directions(text, skip_marks=True))
 
 
 def _isolate(text: str, before: str, after: str) -> str:
