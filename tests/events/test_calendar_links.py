@@ -256,3 +256,14 @@ def test_the_map_link_of_a_suburb_names_only_the_suburb(home_page):
     assert query(evanston.map_url)["query"] == "1 Main St, Evanston"
     assert query(chicago_ave.map_url)["query"] == "800 W Chicago Ave, Chicago"
     assert query(suite.map_url)["query"] == "230 S Dearborn St, Suite 200, Chicago"
+
+
+def test_the_listing_names_google_as_every_other_calendar_row_does(home_page):
+    """The listing's subscribe row said "Google Calendar", in English, in every language,
+    where the rows by kind, event pages and e-mails say "Google" (a brand, no words)."""
+    index = build_event_index()
+    translate_page(index, "zh-hans", title="活动")
+    for prefix in ("", "/zh-hans"):
+        html = Client().get(f"{prefix}/events/").content.decode()
+        assert "Google Calendar" not in html, prefix
+        assert 'rel="noopener">Google</a>' in html, prefix
