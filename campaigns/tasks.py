@@ -13,9 +13,14 @@ def notify_milestone_task(milestone_id: int) -> None:
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
-def send_signature_verification_task(signature_id: int) -> None:
-    """E-mail a pending signer their verification link; sends nothing once verified."""
-    notifications.send_signature_verification(signature_id=signature_id)
+def send_signature_verification_task(
+    signature_id: int, list_ids: list[int] | None = None
+) -> None:
+    """E-mail a pending signer their verification link (confirming ``list_ids`` too);
+    sends nothing once verified."""
+    notifications.send_signature_verification(
+        signature_id=signature_id, list_ids=list_ids
+    )
 
 
 @shared_task

@@ -30,12 +30,17 @@ from cms.private_links import not_indexed
 from cms.redirects import see_other
 from cms.routing import public_pages, refuse_restricted
 
-SIGNED_STATES = {"1", "check", "verified"}
+# "join", "confirm" and "joined" are "1", "check" and "verified" when the signer
+# ticked lists to join too.
+SIGNED_STATES = {"1", "join", "check", "confirm", "verified", "joined"}
 # The start of the page's <title> after signing (base.html, status_title).
 SIGNED_TITLES = {
     "1": gettext_lazy("Signed"),
+    "join": gettext_lazy("Signed"),
     "check": gettext_lazy("Check your e-mail"),
+    "confirm": gettext_lazy("Check your e-mail"),
     "verified": gettext_lazy("Signed"),
+    "joined": gettext_lazy("Signed"),
 }
 
 
@@ -148,6 +153,10 @@ def _sign(
     else:
         base = _page_path(page)
     thanks = "check" if page.require_verification else "1"
+    # Said from what was posted, before any check, so a bot's answer is a person's.
+    # The page's own form without lists (issue 18's burst) never asks for the lists.
+    if request.POST.getlist("lists") and page.campaign.offered_list_ids:
+        thanks = "confirm" if page.require_verification else "join"
     # See Other, as every public form answers: the thanks are fetched with GET.
     done = see_other(f"{base}?signed={thanks}#signed")
 
@@ -317,35 +326,51 @@ def verify_signature(request, token: str):
     page under a language's prefix (or ``?language=``, the switcher's link to the
     default language, which has none) answers in that one, so the language switcher
     keeps the reader on this page."""
-    signature = petitions.signature_for_token(token)
-    if signature is None:
+    read = petitions.read_verification_token(token)
+    if read is None:
         return TemplateResponse(
             request,
             "campaigns/verify_signature.html",
             {"invalid": True},
             status=400,
         )
+    signature, list_ids = read
     language = _asked_language(request) or signature.language
     page = PetitionPage.objects.filter(pk=signature.page_id).first()
     with translation.override(language):
         if request.method == "POST":
-            petitions.verify_signature(signature_id=signature.pk)
+            petitions.verify_signature(signature_id=signature.pk, list_ids=list_ids)
             if page is not None and page.live:
+                done = "joined" if list_ids else "verified"
                 return see_other(
-                    f"{localized_url(page, language)}?signed=verified#signed"
+                    f"{localized_url(page, language)}?signed={done}#signed"
                 )
             response = TemplateResponse(
-                request, "campaigns/verify_signature.html", {"verified": True}
+                request,
+                "campaigns/verify_signature.html",
+                {"verified": True, "lists": _lists(list_ids)},
             )
         else:
             # Not ``page``: base.html's language switcher would lead to the petition.
             response = TemplateResponse(
                 request,
                 "campaigns/verify_signature.html",
-                {"petition_title": page.title if page else ""},
+                {
+                    "petition_title": page.title if page else "",
+                    "lists": _lists(list_ids),
+                },
             )
         response.render()
     return response
+
+
+def _lists(list_ids: list[int]) -> list:
+    """The lists a verification link confirms too, named in the active language."""
+    from subscribers.models import MailingList
+
+    if not list_ids:
+        return []
+    return list(MailingList.objects.filter(pk__in=list_ids).with_translations())
 
 
 def _asked_language(request) -> str:

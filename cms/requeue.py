@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 
-def queue_marked(task, model, pk: int, field: str, claimed_at) -> bool:
-    """Publish ``task(pk)``; if the broker refuses, release our own claim on ``field``
+def queue_marked(task, model, pk: int, field: str, claimed_at, *args) -> bool:
+    """Publish ``task(pk, *args)``; if the broker refuses, release our own claim on ``field``
     (never a later run's). True when queued."""
     from cms.celery import publish
 
@@ -19,7 +19,7 @@ def queue_marked(task, model, pk: int, field: str, claimed_at) -> bool:
         if claimed_at is not None:
             model.objects.filter(pk=pk, **{field: claimed_at}).update(**{field: None})
 
-    return publish(task, pk, on_failure=release)
+    return publish(task, pk, *args, on_failure=release)
 
 
 def requeue_unmarked(task, rows: QuerySet, field: str, *, limit: int) -> int:

@@ -18,7 +18,8 @@ from cms.languages import label_colon, site_name
 from cms.local_time import with_zone_name
 from cms.mail.sender import from_address
 from subscribers import crypto
-from subscribers.services import is_suppressed
+from subscribers.models import MailingList, Subscription
+from subscribers.services import blocks_all_mail, is_suppressed
 
 from .petitions import verification_token
 
@@ -249,19 +250,34 @@ def _petition_url(campaign) -> str:
     return (page.get_full_url() or "") if page is not None else ""
 
 
-def send_signature_verification(*, signature_id: int) -> bool:
-    """E-mail a pending signer the link that counts their signature; safe to run twice.
+def send_signature_verification(
+    *, signature_id: int, list_ids: list[int] | None = None
+) -> bool:
+    """E-mail a pending signer the link that counts their signature, and confirms the
+    lists they asked to join in the same submission (one e-mail, one link); safe to
+    run twice.
 
-    Does nothing once the signature is verified, or if the address is suppressed.
+    ``list_ids`` None (a resend, or a task queued before lists were named): the
+    signer's lists still pending from this campaign's petition. Does nothing once the
+    signature is verified, or if the address is suppressed.
     """
     signature = (
         Signature.objects.filter(pk=signature_id, status=Signature.Status.PENDING)
         .select_related("campaign")
         .first()
     )
-    if signature is None or is_suppressed(signature.email):
-        # A suppressed address (bounce, complaint, erasure) is never mailed, not even
-        # to verify; its signature simply never counts.
+    if signature is None:
+        return False
+    if list_ids is None:
+        list_ids = _pending_petition_lists(signature)
+    # A suppressed address (bounce, complaint, erasure) is never mailed, not even to
+    # verify; its signature simply never counts. Someone who left every list may
+    # ask to join one again, as the signup form lets them (their link lifts it).
+    if (
+        blocks_all_mail(signature.email_hash)
+        if list_ids
+        else is_suppressed(signature.email)
+    ):
         return False
     # Under the signer's prefix (none for English), whatever language is active, like
     # every other e-mailed link: a link a mail client cut then explains itself in the
@@ -270,22 +286,46 @@ def send_signature_verification(*, signature_id: int) -> bool:
     with translation.override(signature.language):
         link = settings.WAGTAILADMIN_BASE_URL + reverse(
             "verify_signature",
-            args=[verification_token(signature_id=signature.pk)],
+            args=[verification_token(signature_id=signature.pk, list_ids=list_ids)],
         )
     title = signature.campaign.name
     if signature.page_id:
         page = signature.campaign.petition_pages.filter(pk=signature.page_id).first()
         title = page.title if page else title
     with translation.override(signature.language):
+        lists = (
+            list(MailingList.objects.filter(pk__in=list_ids).with_translations())
+            if list_ids
+            else []
+        )
+        subject = (
+            _("Confirm your signature and subscription: %(petition)s")
+            if lists
+            else _("Confirm your signature: %(petition)s")
+        )
         _send(
-            subject=_("Confirm your signature: %(petition)s") % {"petition": title},
+            subject=subject % {"petition": title},
             template="signature_verification",
             context={
                 "petition": title,
                 "link": link,
+                "lists": lists,
                 "site_name": site_name(),
                 "postal_address": settings.SENDER_POSTAL_ADDRESS,
             },
             to=[signature.email],
         )
     return True
+
+
+def _pending_petition_lists(signature: Signature) -> list[int]:
+    """The signer's subscriptions still pending from a petition, to this campaign's
+    offered lists: what their sign-up asked for (ids)."""
+    return sorted(
+        Subscription.objects.filter(
+            subscriber__email_hash=signature.email_hash,
+            status=Subscription.Status.PENDING,
+            source=Subscription.Source.PETITION,
+            mailing_list_id__in=signature.campaign.offered_list_ids,
+        ).values_list("mailing_list_id", flat=True)
+    )

@@ -96,7 +96,7 @@ def record_signature(
     with transaction.atomic():
         # Already signed (perhaps a moment ago, in a racing request): the first
         # signature is kept untouched, so nobody can rewrite someone else's name or ZIP.
-        signature_id, created = _insert_signature(
+        signature_id, created, pending = _insert_signature(
             campaign_id=campaign_id,
             page_id=page.pk,
             email=normalised,
@@ -120,6 +120,10 @@ def record_signature(
             if counted:
                 _counted(campaign_id, signature_id, page.pk)
         allowed = wanted & set(page.campaign.offered_list_ids) if wanted else set()
+        # A signature still to verify and lists to join: one e-mail, whose one link
+        # counts the signature and confirms the lists (verify_signature). A signature
+        # verified already has nothing to confirm: the lists' own e-mail asks.
+        together = sorted(allowed) if verify and pending else []
         # One allowance per submission, for its verification and list confirmation,
         # taken for a signature already verified too (its task then sends nothing:
         # notifications.send_signature_verification mails pending ones only).
@@ -131,7 +135,9 @@ def record_signature(
         if verify and mail_allowed:
             # A new signature was stamped queued at insert; a repeat only asks again.
             claimed_at = now if created else None
-            transaction.on_commit(lambda: _queue_verification(signature_id, claimed_at))
+            transaction.on_commit(
+                lambda: _queue_verification(signature_id, claimed_at, together)
+            )
         if allowed:
             # Kept for the worker: the same work whether or not the address is on a
             # list already (subscribers.services.submit_signup).
@@ -142,7 +148,8 @@ def record_signature(
                 source=Subscription.Source.PETITION,
                 name=name,
                 zip_code=zip_code,
-                send_confirmation=mail_allowed,
+                # Asked in the verification e-mail instead: no second e-mail.
+                send_confirmation=mail_allowed and not together,
             )
     return SignOutcome(signature_id=signature_id, created=created, counted=counted)
 
@@ -168,8 +175,9 @@ def _insert_signature(
     language: str,
     verified: bool,
     now,
-) -> tuple[int, bool]:
-    """Insert unless the mailbox already signed: (the signature's id, created).
+) -> tuple[int, bool, bool]:
+    """Insert unless the mailbox already signed: (the signature's id, created, whether
+    it is still pending).
 
     An upsert settles a race between two requests for one address in one statement (a
     concurrent twin waits for the first to commit, then takes the other branch), with
@@ -193,11 +201,15 @@ def _insert_signature(
             f"INSERT INTO {table} (campaign_id, page_id, {', '.join(row)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * (len(row) + 2))}) "
             "ON CONFLICT (campaign_id, mailbox_hash) "
-            f"DO UPDATE SET language = {table}.language RETURNING id, email",
+            f"DO UPDATE SET language = {table}.language RETURNING id, email, status",
             [campaign_id, page_id, *row.values()],
         )
-        signature_id, stored = cursor.fetchone()
-    return int(signature_id), bytes(stored) == row["email"]
+        signature_id, stored, status = cursor.fetchone()
+    return (
+        int(signature_id),
+        bytes(stored) == row["email"],
+        status == Signature.Status.PENDING,
+    )
 
 
 def _signature_row(
@@ -218,7 +230,7 @@ def _signature_row(
     }
 
 
-def _queue_verification(signature_id: int, claimed_at) -> bool:
+def _queue_verification(signature_id: int, claimed_at, list_ids: list[int]) -> bool:
     from campaigns.tasks import send_signature_verification_task
 
     return queue_marked(
@@ -227,6 +239,7 @@ def _queue_verification(signature_id: int, claimed_at) -> bool:
         signature_id,
         "verification_queued_at",
         claimed_at,
+        *([list_ids] if list_ids else []),
     )
 
 
@@ -251,40 +264,57 @@ def resend_unqueued_verifications(*, limit: int = 500) -> int:
     )
 
 
-def verification_token(*, signature_id: int) -> str:
-    """A signed, expiring token naming one signature; carries no address."""
-    return mail_tokens.dumps(VERIFY_SALT, str(int(signature_id)))
+def verification_token(*, signature_id: int, list_ids: Iterable[int] = ()) -> str:
+    """A signed, expiring token naming one signature, and the lists its signer asked
+    to join in the same submission (confirmed by the same link); carries no address."""
+    fields = [str(int(signature_id))]
+    if list_ids:
+        fields.append("-".join(str(int(pk)) for pk in sorted(set(list_ids))))
+    return mail_tokens.dumps(VERIFY_SALT, *fields)
 
 
-def _signature_id(token: str) -> int:
+def _token_fields(token: str) -> tuple[int, list[int]]:
     if ":" in token:
         # Mailed before the compact format (a django.core.signing token): honoured
         # for its age, so no pending signer's link breaks on an upgrade.
         signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
         if not isinstance(signature_id, int):
             raise signing.BadSignature("malformed payload")
-        return signature_id
+        return signature_id, []
     fields = mail_tokens.loads(VERIFY_SALT, token, max_age=VERIFY_MAX_AGE)
-    if len(fields) != 1 or "-" in fields[0]:
+    if len(fields) not in (1, 2) or "-" in fields[0]:
         raise signing.BadSignature("malformed payload")
-    return int(fields[0])
+    list_ids = [int(pk) for pk in fields[1].split("-")] if len(fields) == 2 else []
+    return int(fields[0]), list_ids
+
+
+def read_verification_token(token: str) -> tuple[Signature, list[int]] | None:
+    """The signature a verification token names and the lists it confirms too, or
+    None if it is bad or expired."""
+    try:
+        signature_id, list_ids = _token_fields(token)
+    except signing.BadSignature:
+        return None
+    signature = Signature.objects.filter(pk=signature_id).first()
+    return None if signature is None else (signature, list_ids)
 
 
 def signature_for_token(token: str) -> Signature | None:
     """The signature a verification token names, or None if it is bad or expired."""
-    try:
-        signature_id = _signature_id(token)
-    except signing.BadSignature:
-        return None
-    return Signature.objects.filter(pk=signature_id).first()
+    read = read_verification_token(token)
+    return read[0] if read else None
 
 
-def verify_signature(*, signature_id: int) -> bool:
-    """Mark a pending signature verified and count it now; safe to run twice.
+def verify_signature(*, signature_id: int, list_ids: Iterable[int] = ()) -> bool:
+    """Mark a pending signature verified and count it now, and confirm the signer's
+    pending subscriptions to ``list_ids`` (the lists its link names: their double
+    opt-in); safe to run twice.
 
     Returns True only for the call that counted it.
     """
     with transaction.atomic():
+        if list_ids:
+            _confirm_lists(signature_id, list(list_ids))
         row = (
             Signature.objects.filter(pk=signature_id)
             .values_list("campaign_id", "page_id")
@@ -301,6 +331,30 @@ def verify_signature(*, signature_id: int) -> bool:
         increment_counter(campaign_id=campaign_id, kind=Counter.Kind.SIGNATURES)
         _counted(campaign_id, signature_id, page_id)
     return True
+
+
+def _confirm_lists(signature_id: int, list_ids: list[int]) -> None:
+    from subscribers.models import Subscriber
+    from subscribers.services import confirm_subscription
+
+    email_hash = (
+        Signature.objects.filter(pk=signature_id)
+        .values_list("email_hash", flat=True)
+        .first()
+    )
+    if email_hash is None:
+        return
+    # The signup was recorded under the same keyed hash of the same normalised address
+    # (submit_signup); suppressed, or never recorded, there is nothing to confirm.
+    subscriber_id = (
+        Subscriber.objects.filter(email_hash=email_hash)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if subscriber_id is not None:
+        # No language: the lists' e-mails keep the one the signer chose for them
+        # (the form's "Language for these e-mails"), which the signup recorded.
+        confirm_subscription(subscriber_id=subscriber_id, list_ids=list_ids)
 
 
 def purge_pending_signatures(*, older_than_seconds: int = VERIFY_MAX_AGE) -> int:
