@@ -755,7 +755,7 @@ def test_widget_title_says_it_was_signed_as_the_page_does(
     assert 'role="status"' in after
 
 
-@pytest.mark.parametrize("state", ["1", "join", "check", "confirm", "verified"])
+@pytest.mark.parametrize("state", ["1", "join", "check", "confirm"])
 def test_a_thank_you_address_passed_on_still_leads_to_the_form(client, petition, state):
     """A signer who copied the address bar after signing (…/?signed=1#signed) and
     sent it on gave their friends a thank-you page with no form on it and no way to
