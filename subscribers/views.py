@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms import ratelimit
 from cms.embed import allow_framing_by, refuse_posts_from_other_sites
+from cms.languages import localized_url
 from cms.private_links import not_indexed
 from cms.redirects import see_other
 from cms.routing import public_pages, refuse_restricted
@@ -336,6 +337,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     elif request.GET.get("done"):
         # "done" says nothing about the subscriber: the same text whoever asks.
         context["done"] = True
+    if context.get("done"):
+        # Left everything: the way back is a signup, not the preferences.
+        signup_page = _signup_page_for(None)
+        context["signup_url"] = localized_url(signup_page) if signup_page else ""
     # A link whose person is gone (erased, or deleted after leaving) asks like any
     # other: "you are unsubscribed" here told whoever holds a forwarded bulletin that
     # its reader erased their data, and told the reader they could sign up again.
