@@ -145,7 +145,7 @@ def test_confirming_when_full_goes_to_the_waitlist_and_says_so(
     done = press(client, confirm_path(ana.pk))
     assert done.status_code == 303
     assert Rsvp.objects.get(pk=ana.pk).status == "waitlisted"
-    assert "you are on the waitlist" in client.get(done["Location"]).content.decode()
+    assert "You are on the waitlist" in client.get(done["Location"]).content.decode()
     assert confirmed_count(event.pk) == 1
 
 

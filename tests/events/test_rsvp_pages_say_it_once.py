@@ -1,0 +1,74 @@
+"""Once the guest has answered, the RSVP pages say what happened once, in the heading:
+the "Confirm my place" page kept its instruction as the heading above "Your place is
+confirmed". In every language."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from events.services import confirm_rsvp, record_rsvp
+from tests.events.test_confirm_by_email import confirm_path, confirming_event, press
+from tests.events.test_rsvp_cancel_heading import heading, in_language
+from tests.languages import LANGUAGES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limits():
+    cache.clear()
+
+
+def status_line(html: str) -> str:
+    (line,) = re.findall(r'<p role="status">(.*?)</p>', html, re.S)
+    return line.strip()
+
+
+def title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_once_confirmed_the_heading_says_the_place_is_confirmed(
+    home_page, sender_queued, language
+):
+    event = confirming_event(capacity=2)
+    guest = record_rsvp(
+        event_id=event.pk, name="Ana", email="ana@example.org", language=language
+    )
+    path = confirm_path(guest.pk, language)
+    client = Client()
+    asking = client.get(path).content.decode()
+    assert heading(asking) == in_language(language, "Confirm my place")
+
+    assert press(client, path).status_code == 303
+    done = client.get(path).content.decode()
+    confirmed = in_language(language, "Your place is confirmed")
+    assert heading(done) == confirmed
+    assert title(done).startswith(confirmed)
+    assert in_language(language, "Confirm my place") not in done
+    assert status_line(done) == in_language(
+        language, "We have sent you the details by e-mail."
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_once_on_the_waitlist_the_heading_says_so(home_page, sender_queued, language):
+    event = confirming_event(capacity=1, waitlist=True)
+    ana = record_rsvp(
+        event_id=event.pk, name="A", email="ana@example.org", language=language
+    )
+    luis = record_rsvp(
+        event_id=event.pk, name="L", email="luis@example.org", language="ar"
+    )
+    assert confirm_rsvp(rsvp_id=luis.pk).status == "confirmed"
+    path = confirm_path(ana.pk, language)
+    client = Client()
+    assert press(client, path).status_code == 303
+    done = client.get(path).content.decode()
+    assert heading(done) == in_language(language, "You are on the waitlist")
+    assert status_line(done) == in_language(
+        language, "The event is full. We will write if a place opens."
+    )
