@@ -38,9 +38,10 @@ def test_a_guest_frees_their_place_from_the_email_link(page, live_server, event)
     assert page.locator("html").get_attribute("lang") == "es"
     assert PRIVATE_ADDRESS not in page.content()
     page.get_by_role("button", name="Ya no puedo asistir").click()
-    page.get_by_role("status").filter(
-        has_text="Su confirmación de asistencia está cancelada"
+    page.get_by_role(
+        "heading", name="Su confirmación de asistencia está cancelada"
     ).wait_for()
+    page.get_by_role("status").filter(has_text="Gracias por avisarnos").wait_for()
 
     assert Rsvp.objects.get(pk=ana.pk).status == "cancelled"
     assert Rsvp.objects.get(pk=waiting.pk).status == "confirmed"

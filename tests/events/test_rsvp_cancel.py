@@ -137,7 +137,8 @@ def test_leaving_the_waitlist_is_not_told_as_giving_up_a_place(
     send_guest_messages()
 
     page = client.get(cancel_url(event, bo)).content.decode()
-    assert "You have left the waitlist for this event." in page
+    assert "<h1>You have left the waitlist</h1>" in page
+    assert '<p role="status">Thank you for telling us.</p>' in page
     assert "your place goes" not in page
     (email,) = sent_emails()
     assert email.subject == "You have left the waitlist: Know Your Rights session"
@@ -199,7 +200,8 @@ def test_without_a_waitlist_nobody_is_promised_a_place_goes_to_it(
     )
     assert "waitlist" not in email.body
     done = client.get(cancel_url(event, ana)).content.decode()
-    assert "Your RSVP is cancelled. Thank you for telling us." in done
+    assert "<h1>Your RSVP is cancelled</h1>" in done
+    assert '<p role="status">Thank you for telling us.</p>' in done
     assert "next person on the waitlist" not in done
 
     roomy = guest_event(title="Training", capacity=40)
@@ -268,7 +270,8 @@ def test_the_done_page_promises_the_waitlist_a_place_only_when_it_got_one(
     with run_on_commit():
         assert client.post(cancel_url(roomy, ana)).status_code == 303
     done = client.get(cancel_url(roomy, ana)).content.decode()
-    assert "Your RSVP is cancelled. Thank you for telling us." in done
+    assert "<h1>Your RSVP is cancelled</h1>" in done
+    assert '<p role="status">Thank you for telling us.</p>' in done
     assert "next person on the waitlist" not in done
     ana.refresh_from_db()
     email = build_guest_email(rsvp=ana, kind=GuestMessage.Kind.RSVP_CANCELLED)

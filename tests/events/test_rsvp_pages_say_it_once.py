@@ -1,6 +1,7 @@
 """Once the guest has answered, the RSVP pages say what happened once, in the heading:
 the "Confirm my place" page kept its instruction as the heading above "Your place is
-confirmed". In every language."""
+confirmed", and the cancel page's status line repeated its heading ("Your RSVP is
+cancelled") word for word. In every language."""
 
 import re
 
@@ -9,8 +10,11 @@ from django.core.cache import cache
 from django.test import Client
 
 from events.services import confirm_rsvp, record_rsvp
+from tests.events.guests import guest_event, rsvp
 from tests.events.test_confirm_by_email import confirm_path, confirming_event, press
+from tests.events.test_rsvp_cancel import cancel_url
 from tests.events.test_rsvp_cancel_heading import heading, in_language
+from tests.factories import translate_page
 from tests.languages import LANGUAGES
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +76,43 @@ def test_once_on_the_waitlist_the_heading_says_so(home_page, sender_queued, lang
     assert status_line(done) == in_language(
         language, "The event is full. We will write if a place opens."
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_cancel_page_says_the_rsvp_is_cancelled_once(
+    home_page, run_on_commit, language
+):
+    event = guest_event(capacity=None)
+    if language != "en":
+        event = translate_page(event, language)
+    guest = rsvp(event, "Ana", "ana@example.org", language)
+    client = Client()
+    with run_on_commit():
+        assert client.post(cancel_url(event, guest)).status_code == 303
+    done = client.get(cancel_url(event, guest)).content.decode()
+    cancelled = in_language(language, "Your RSVP is cancelled")
+    assert heading(done) == cancelled
+    body = done[done.index("</title>") :]
+    assert body.count(cancelled) == 1, "said once, in the heading"
+    assert status_line(done) == in_language(language, "Thank you for telling us.")
+
+
+def test_a_place_given_away_and_a_waitlist_left_are_said_once(home_page, run_on_commit):
+    event = guest_event(capacity=1)
+    ana = rsvp(event, "Ana", "ana@example.org")
+    rsvp(event, "Bo", "bo@example.org")
+    cy = rsvp(event, "Cy", "cy@example.org")
+    client = Client()
+    with run_on_commit():
+        assert client.post(cancel_url(event, ana)).status_code == 303
+    done = client.get(cancel_url(event, ana)).content.decode()
+    assert heading(done) == "Your RSVP is cancelled"
+    assert status_line(done) == (
+        "Thank you for telling us: your place goes to the next person on the waitlist."
+    )
+
+    with run_on_commit():
+        assert client.post(cancel_url(event, cy)).status_code == 303
+    left = client.get(cancel_url(event, cy)).content.decode()
+    assert heading(left) == "You have left the waitlist"
+    assert status_line(left) == "Thank you for telling us."
