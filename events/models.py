@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus, urlsplit
 
@@ -330,6 +331,20 @@ def when_text(start, end) -> str:
     if start.date() == end.date():
         return text + " – " + formats.time_format(end, "TIME_FORMAT")
     return text + " – " + formats.date_format(end, "DATETIME_FORMAT")
+
+
+def _same_words(first: str, second: str) -> bool:
+    """Whether two names say the same words, whatever their case, spaces and
+    punctuation (quotes differ from one language to another: «», „”, “”)."""
+
+    def letters(text: str) -> str:
+        return "".join(
+            char
+            for char in unicodedata.normalize("NFKC", text).casefold()
+            if unicodedata.category(char)[0] in "LMN"
+        )
+
+    return bool(letters(first)) and letters(first) == letters(second)
 
 
 class EventPage(
@@ -661,6 +676,15 @@ class EventPage(
     @property
     def kind_label(self) -> str:
         return EventKind(self.kind).label
+
+    @property
+    def kind_label_unless_title(self) -> str:
+        """The kind's name for the small label over the title, or "" when the title
+        says the same words: a "Know Your Rights session" titled "Know Your Rights
+        session" read the same line twice, in the label and the heading (cards,
+        bulletins, the event page), in every language it is translated into."""
+        label = str(self.kind_label)
+        return "" if _same_words(label, self.title) else label
 
     @property
     def public_address(self) -> str:
