@@ -373,6 +373,23 @@ def test_unsubscribing_from_the_page_redirects_to_a_done_page_in_the_readers_lan
     assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
 
 
+def test_the_done_page_offers_the_way_back_without_saying_instead(client, outreach):
+    """Once unsubscribed, the page asked "Change your lists or see your data
+    instead?": instead of what was already done. It now asks whether the reader
+    changed their mind, in their language, with the same link to the preferences."""
+    priya = priya_on(outreach, language="en")
+    path = tokens.unsubscribe_url(priya.pk).removeprefix(BASE)
+    assert "see your data instead?" in client.get(path).content.decode()
+
+    posted = client.post(path, {"List-Unsubscribe": "One-Click", "from_page": "1"})
+    html = client.get(posted["Location"]).content.decode()
+
+    assert "You are unsubscribed" in html
+    assert "instead" not in html
+    assert "Changed your mind, or want to see your data?" in html
+    assert "E-mail me a link to my preferences" in html
+
+
 def test_the_done_page_after_erasing_names_nobody_and_keeps_the_language(
     client, outreach
 ):

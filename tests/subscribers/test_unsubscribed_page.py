@@ -1,7 +1,7 @@
-"""Once someone has left every list, the unsubscribe page offered "E-mail me a link to
-my preferences", where there is nothing left to choose. It now offers the way back (the
-signup page) and nothing else, in the reader's language; before leaving, the offer of
-a preferences link stays."""
+"""Once someone has left every list, the unsubscribe page asked "Change your lists or
+see your data instead?", as if nothing had been done. It now offers the way back (the
+signup page), in the reader's language, and still the link to the preferences, where
+the reader may download or erase what we hold."""
 
 import pytest
 from django.core.cache import cache
@@ -36,7 +36,7 @@ def said(language: str, english: str) -> str:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_after_leaving_the_page_offers_to_sign_up_again_not_preferences(
+def test_after_leaving_the_page_offers_to_sign_up_again_and_the_data(
     client, signup_page, language
 ):
     ana = make_subscriber("ana@example.org", language=language)
@@ -57,9 +57,9 @@ def test_after_leaving_the_page_offers_to_sign_up_again_not_preferences(
     assert left.status_code == 303
     done = client.get(left["Location"]).content.decode()
     assert said(language, "You are unsubscribed") in done
-    assert offer not in done
     assert said(language, "Change your lists or see your data instead?") not in done
-    assert 'name="action" value="send_link"' not in done
+    assert said(language, "Changed your mind, or want to see your data?") in done
+    assert offer in done, "the data stays the reader's to see or erase"
     prefix = "" if language == "en" else f"/{language}"
     assert (
         f'<a href="{prefix}{signup_page.url}">{said(language, "Sign up again")}</a>'
