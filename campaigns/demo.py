@@ -117,14 +117,14 @@ TEXTS = {
     ),
     "ar": (
         "لا مكان للكراهية في شيكاغو",
-        "جيران شيكاغو وقادتها والمسؤولون المنتخبون",
+        "جيران شيكاغو وقادتها والمسؤولين المنتخبين",
         "لا مكان للكراهية في شيكاغو. نحن ندعم جيراننا المهاجرين! نحتاج إلى أن يتكاتف "
         "الجميع، من الجيران إلى القادة المنتخبين، للتصدي لمحاولات نشر الخوف والانقسام. "
         "وقِّع العريضة والتزم بالوقوف إلى جانب جيراننا المهاجرين.",
     ),
     "pl": (
         "Nienawiść nie ma miejsca w Chicago",
-        "Mieszkańcy, liderzy i wybrani urzędnicy Chicago",
+        "Mieszkańców, liderów i wybranych urzędników Chicago",
         "Nienawiść nie ma miejsca w Chicago. Wspieramy naszych sąsiadów imigrantów! "
         "Potrzebujemy wszystkich, od sąsiadów po wybranych przywódców, by wspólnie "
         "przeciwstawić się próbom siania strachu i podziałów. Podpisz petycję i zobowiąż "
