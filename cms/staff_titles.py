@@ -5,6 +5,10 @@ screen that shows it, and is how a misleading name is made: such a title is refu
 with a message in the admin's language. A NUL pasted into a title reached the database
 as U+FFFD through autosave: both are dropped (nobody means either).
 
+The same goes for what the promote tab adds to the page's <title> and its link
+previews: the search engine title (seo_title) and the search description (the
+<meta name="description"> and og:description).
+
 One place for every page type and the campaign: ``install`` (cms.apps) gives the
 model fields a validator, which Wagtail runs on every save, draft and autosave
 (Page.full_clean and minimal_clean), and their admin form fields the clean-up, which
@@ -19,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 LOST_CHARACTERS = re.compile("[\x00\ufffd]")
+# Shown in the page's <title>, lists, e-mails and link previews (cms.share).
+GUARDED_PAGE_FIELDS = ("title", "seo_title")
 
 
 def refuse_direction_controls(value) -> None:
@@ -28,6 +34,18 @@ def refuse_direction_controls(value) -> None:
                 "Remove the invisible text-direction characters (such as a "
                 "right-to-left override) from this title: they can make it read "
                 "differently from what it says. Retype the title instead of pasting it."
+            ),
+            code="direction_control",
+        )
+
+
+def refuse_direction_controls_in_description(value) -> None:
+    if isinstance(value, str) and DIRECTION_CONTROLS.search(value):
+        raise ValidationError(
+            _(
+                "Remove the invisible text-direction characters (such as a "
+                "right-to-left override) from this description: they can make it "
+                "read differently from what it says. Retype it instead of pasting it."
             ),
             code="direction_control",
         )
@@ -43,9 +61,9 @@ class StaffTitleFormField(forms.CharField):
         return super().to_python(without_lost_characters(value))
 
 
-def _guard(field) -> None:
-    if refuse_direction_controls not in field.validators:
-        field.validators.append(refuse_direction_controls)
+def _guard(field, validator=refuse_direction_controls) -> None:
+    if validator not in field.validators:
+        field.validators.append(validator)
     make_form_field = field.formfield
 
     def formfield(**kwargs):
@@ -55,10 +73,15 @@ def _guard(field) -> None:
 
 
 def install() -> None:
-    """Guard the staff-entered title fields (Page subclasses share Page's title)."""
+    """Guard the staff-entered title fields (Page subclasses share Page's fields)."""
     from wagtail.models import Page
 
     from campaigns.models import Campaign
 
-    _guard(Page._meta.get_field("title"))
+    for name in GUARDED_PAGE_FIELDS:
+        _guard(Page._meta.get_field(name))
+    _guard(
+        Page._meta.get_field("search_description"),
+        refuse_direction_controls_in_description,
+    )
     _guard(Campaign._meta.get_field("name"))

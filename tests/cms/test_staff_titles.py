@@ -7,6 +7,7 @@ dropped. Arabic, Hindi and Chinese titles are kept as typed."""
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
@@ -125,3 +126,86 @@ def test_arabic_hindi_chinese_and_polish_titles_are_kept_as_typed(
     assert save_campaign_name(client, campaign, title).status_code == 302
     campaign.refresh_from_db()
     assert campaign.name == title
+
+
+# The promote tab's fields are shown too: seo_title in the page's <title> and link
+# previews, search_description in <meta name="description"> and og:description.
+PAGE_FIELDS = ("title", "seo_title", "search_description")
+
+
+def page_models():
+    from wagtail.models import get_page_models
+
+    return [model for model in get_page_models() if model is not Page]
+
+
+def test_every_page_model_refuses_direction_controls_and_drops_nul():
+    """Walks every page type, so a Wagtail upgrade (or a page type) that gave a model
+    its own copy of a field without the guard is caught, in the model (what every
+    save, draft and autosave runs) and in the editor's form."""
+    models = page_models()
+    names = {model.__name__ for model in models}
+    assert {"HomePage", "BulletinPage", "AlertPage", "SignupPage"} <= names
+    assert {"EventIndexPage", "EventPage", "PetitionPage"} <= names
+    for model in models:
+        form_fields = model.get_edit_handler().get_form_class().base_fields
+        for name in PAGE_FIELDS:
+            field = model._meta.get_field(name)
+            for control in CONTROLS:
+                with pytest.raises(ValidationError) as refused:
+                    field.clean(f"Know your {control}rights", model())
+                codes = [error.code for error in refused.value.error_list]
+                assert codes == ["direction_control"], (model, name)
+            assert field.clean("Know your rights", model()) == "Know your rights"
+            assert name in form_fields, (model, name)
+            cleaned = form_fields[name].clean("Know\x00 your\ufffd rights")
+            assert cleaned == "Know your rights", (model, name)
+
+
+@pytest.mark.parametrize("name", ["seo_title", "search_description"])
+def test_the_promote_tab_refuses_an_override_in_the_admins_language(
+    client, home_page, name
+):
+    bulletin = build_bulletin(build_bulletin_index(home_page), title="March news")
+    client.force_login(staff_member("ar"))
+
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[bulletin.pk]),
+        {
+            "title": "March news",
+            "slug": bulletin.slug,
+            "date": "2026-03-01",
+            "body-count": "0",
+            name: "Know your \u202erights",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 200
+    assert ARABIC_ERROR in html.unescape(response.content.decode())
+    bulletin.refresh_from_db()
+    assert getattr(bulletin, name) == ""
+
+
+def test_the_promote_tab_drops_nul_from_what_the_head_shows(client, home_page):
+    bulletin = build_bulletin(build_bulletin_index(home_page), title="March news")
+    client.force_login(staff_member())
+
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[bulletin.pk]),
+        {
+            "title": "March news",
+            "slug": bulletin.slug,
+            "date": "2026-03-01",
+            "body-count": "0",
+            "seo_title": "March\x00 news for\ufffd immigrants",
+            "search_description": "Know\x00 your rights\ufffd.",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302
+    bulletin.refresh_from_db()
+    assert bulletin.seo_title == "March news for immigrants"
+    assert bulletin.search_description == "Know your rights."
+    head = client.get(bulletin.url).content.decode()
+    assert "<title>March news for immigrants" in head
+    assert 'content="Know your rights."' in head
