@@ -120,11 +120,13 @@ def sent_the(page, page_id: str, actions: Actions) -> None:
 
 
 def journey_after(page, base: str, actions: Actions) -> None:
-    """The dashboard's one click, the editor's send button, the confirmation."""
+    """The dashboard's link to the next bulletin and its "Start the draft", the
+    editor's send button, the confirmation."""
     page.goto(base + "/admin/")
     actions.click(
-        page.get_by_role("button", name="Start the next bulletin"), "Start the next"
+        page.get_by_role("link", name="Start the next bulletin"), "Start the next"
     )
+    actions.click(page.get_by_role("button", name="Start the draft"), "Start the draft")
     page.wait_for_url("**/edit/")
     page_id = page.url.rstrip("/").split("/")[-2]
     write_news(page, actions)

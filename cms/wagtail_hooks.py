@@ -123,7 +123,8 @@ def next_bulletin_listing_button(page, user, next_url=None, **kwargs):
 
 
 class NextBulletinPanel(Component):
-    """One click from the dashboard to a draft of the next bulletin."""
+    """From the dashboard to the screen that starts the next bulletin's draft: a link,
+    not a form, so a look (or a mis-click) leaves no stray draft behind."""
 
     name = "next_bulletin"
     order = 50
@@ -133,7 +134,7 @@ class NextBulletinPanel(Component):
         self.source = source
 
     def get_context_data(self, parent_context):
-        return {"source": self.source, "csrf_token": parent_context.get("csrf_token")}
+        return {"source": self.source}
 
 
 @hooks.register("construct_homepage_panels")

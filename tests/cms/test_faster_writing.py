@@ -169,11 +169,21 @@ def test_only_people_who_may_add_bulletins_can_start_one(client, last):
 
 
 def test_one_click_from_the_dashboard_and_a_button_on_the_archive(client, last):
+    """The dashboard's "Start the next bulletin" opened a new draft at once: one
+    stray draft each time somebody only looked. It opens the screen that says what
+    the draft copies; nothing is created until "Start the draft"."""
     client.force_login(SuperuserFactory())
     dashboard = client.get("/admin/").content.decode()
-    assert f'<input type="hidden" name="from" value="{last.pk}">' in dashboard
-    screen = client.get(reverse("cms_next_bulletin")).content.decode()
+    start = f"{reverse('cms_next_bulletin')}?from={last.pk}"
+    assert f'<a class="button" href="{start}">' in dashboard
+    assert f'action="{reverse("cms_next_bulletin")}"' not in dashboard
+    screen = client.get(start).content.decode()
     assert "with its 3 blocks" in screen
+    assert BulletinPage.objects.count() == 2, "looking created no draft"
+    assert (
+        client.post(reverse("cms_next_bulletin"), {"from": last.pk}).status_code == 302
+    )
+    assert BulletinPage.objects.count() == 3
     archive = client.get(reverse("wagtailadmin_explore", args=[last.get_parent().pk]))
     assert reverse("cms_next_bulletin").encode() in archive.content
 

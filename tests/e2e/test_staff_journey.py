@@ -25,7 +25,7 @@ from tests.workers import celery_worker, wait_for, worker_env
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The figures recorded in docs/staff-actions.md for this journey.
-RECORDED_CLICKS = 9
+RECORDED_CLICKS = 10
 CONTENT = len(MARCH["summary"]) + sum(len(t) + len(s) for t, s in MARCH["news"])
 
 
