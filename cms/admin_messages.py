@@ -25,4 +25,8 @@ MESSAGES = [
     gettext_noop("You have unsaved changes in another window"),
     gettext_noop("You saved a new version in another window"),
     gettext_noop("Schedule to publish"),
+    # Refusals (wagtail.admin.auth), now in the staff member's language
+    # (cms.admin_language).
+    gettext_noop("Sorry, you do not have permission to access this area."),
+    gettext_noop("You do not have permission to access the admin."),
 ]

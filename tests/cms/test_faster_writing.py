@@ -227,3 +227,31 @@ def test_block_labels_start_with_a_capital():
     ]
     assert found
     assert all(label[0].isupper() for label in found if label), found
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("ar", "عذرًا، ليس لديك صلاحية للوصول إلى هذه المنطقة."),
+        ("hi", "क्षमा करें, आपको इस क्षेत्र तक पहुँचने की अनुमति नहीं है।"),
+        ("es", "Lo sentimos, no tiene permiso para acceder a esta área."),
+    ],
+)
+def test_a_refusal_is_in_the_staff_members_language(client, last, language, refusal):
+    """Wagtail made its refusal after leaving the staff member's language: an
+    Arabic-speaking organizer who may not add bulletins read it in English on their
+    Arabic dashboard."""
+    from wagtail.users.models import UserProfile
+
+    organizer = UserFactory()
+    organizer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    profile = UserProfile.get_for_user(organizer)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(organizer)
+
+    response = client.post(reverse("cms_next_bulletin"), {"from": last.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert refusal in response.content.decode()
+    assert "Sorry, you do not have permission" not in response.content.decode()
+    assert BulletinPage.objects.count() == 2
