@@ -113,17 +113,35 @@ def svg_response(chart) -> HttpResponse:
     return response
 
 
-def bar_chart(*, title: str, labels, series, y_title: str, colors=PALETTE, **extra):
-    """Vertical bars: one bar (or group) per label; ``series`` is [(name, values)]."""
+def bar_chart(
+    *,
+    title: str,
+    labels,
+    series,
+    y_title: str,
+    colors=PALETTE,
+    narrow: bool = False,
+    **extra,
+):
+    """Vertical bars: one bar (or group) per label; ``series`` is [(name, values)].
+    ``narrow``: the phone's version (see time_line), with as many x labels as fit
+    side by side and the legend one name a line."""
+    labels = [str(label) for label in labels]
+    width, height = (NARROW_WIDTH, NARROW_HEIGHT) if narrow else (WIDTH, HEIGHT)
+    shown = len(series) > 1
+    if narrow and shown:
+        height += LEGEND_LINE * len(series)
     chart = make(
         pygal.Bar,
         title=title,
         y_title=y_title,
-        x_labels=[str(label) for label in labels],
-        x_labels_major=thinned([str(label) for label in labels]),
+        x_labels=labels,
+        x_labels_major=thinned(labels, most=labels_that_fit(labels, width=width)),
         style=style(colors),
-        show_legend=len(series) > 1,
-        legend_at_bottom_columns=_legend_columns(len(series)),
+        show_legend=shown,
+        legend_at_bottom_columns=1 if narrow else _legend_columns(len(series)),
+        width=width,
+        height=height,
         **extra,
     )
     for name, values in series:
@@ -131,17 +149,28 @@ def bar_chart(*, title: str, labels, series, y_title: str, colors=PALETTE, **ext
     return chart
 
 
-def stacked_bars(*, title: str, labels, series, x_title: str, colors=PALETTE):
-    """Horizontal stacked bars: one bar per label, one colour per series."""
-    height = max(HEIGHT, 120 + 44 * len(labels))
+def stacked_bars(
+    *, title: str, labels, series, x_title: str, colors=PALETTE, narrow: bool = False
+):
+    """Horizontal stacked bars: one bar per label, one colour per series.
+    ``narrow``: the phone's version, the legend one name a line."""
+    if narrow:
+        width = NARROW_WIDTH
+        height = max(NARROW_HEIGHT, 120 + 44 * len(labels)) + LEGEND_LINE * len(series)
+    else:
+        width, height = WIDTH, max(HEIGHT, 120 + 44 * len(labels))
     chart = make(
         pygal.HorizontalStackedBar,
         title=title,
         x_title=x_title,
         x_labels=[str(label) for label in labels],
+        # The value axis of a horizontal chart: without its minor labels it showed
+        # only "0".
+        show_minor_x_labels=True,
+        width=width,
         height=height,
         style=style(colors),
-        legend_at_bottom_columns=_legend_columns(len(series)),
+        legend_at_bottom_columns=1 if narrow else _legend_columns(len(series)),
     )
     for name, values in series:
         chart.add(str(name), list(values))
@@ -157,11 +186,23 @@ def _legend_columns(count: int) -> int:
 NARROW_WIDTH, NARROW_HEIGHT = 400, 300
 # What the x axis's labels leave out of a chart's width: the y axis, its title, margins.
 X_AXIS_INSET = 110
+# A legend line at the bottom of a phone's chart (13 px type): the chart grows by it.
+LEGEND_LINE = 22
 
 
 def label_width(text) -> float:
     """A label's width estimated at 0.6 em a character (dates and times are digits)."""
     return len(str(text)) * 0.6 * style().label_font_size
+
+
+def labels_that_fit(labels: Sequence[str], *, width: int, most: int = 8) -> int:
+    """How many of ``labels`` fit side by side on an x axis ``width`` wide (at most
+    ``most``), with one em between them."""
+    if not labels:
+        return most
+    room = width - X_AXIS_INSET
+    widest = max(label_width(label) for label in labels) + style().label_font_size
+    return max(2, min(most, int(room // widest)))
 
 
 def time_ticks(start, end, formatter, *, width: int, most: int = 6) -> list:

@@ -50,7 +50,8 @@ class SignupsReportView(AdminScreenMixin, TemplateView):
 
 
 def signups_chart(request):
-    """Confirmed signups per list per week, the last twelve weeks up to this one."""
+    """Confirmed signups per list per week, the last twelve weeks up to this one
+    (``?narrow=1``: the phone's version)."""
     data = signups_per_week(_visible_lists(request.user), weeks=WEEKS)
     chart = charts.bar_chart(
         title=_("Confirmed signups per week, by list"),
@@ -58,5 +59,6 @@ def signups_chart(request):
         series=[(mailing_list.name, counts) for mailing_list, counts in data["lists"]],
         y_title=_("People"),
         x_title=_("Week starting"),
+        narrow=request.GET.get("narrow") == "1",
     )
     return charts.svg_response(chart)

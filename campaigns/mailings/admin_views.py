@@ -717,11 +717,13 @@ CHARTS = {
 
 
 def chart(request, pk, name):
-    """One chart of the mailing's report, as an SVG image."""
+    """One chart of the mailing's report, as an SVG image (``?narrow=1``: the
+    phone's version)."""
     mailing = get_mailing_for(request.user, pk)
     if name not in CHARTS:
         raise Http404
-    return charts.svg_response(CHARTS[name](mailing))
+    narrow = request.GET.get("narrow") == "1"
+    return charts.svg_response(CHARTS[name](mailing, narrow=narrow))
 
 
 def create_url_for(page_id: int) -> str:

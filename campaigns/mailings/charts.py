@@ -25,7 +25,7 @@ STATUS_COLOURS = {
 MOST_BARS = 60
 
 
-def sends_per_minute(mailing: Mailing):
+def sends_per_minute(mailing: Mailing, *, narrow: bool = False):
     """Bars of messages sent per minute (or per few minutes on a long send)."""
     series = reports.sent_per_minute(mailing)
     size = max(1, -(-len(series) // MOST_BARS))
@@ -47,10 +47,17 @@ def sends_per_minute(mailing: Mailing):
         y_title=y_title,
         # The city's clock, by its configured name (LOCAL_TIME_NAME): "Chicago time".
         x_title=capfirst(local_time_name()),
+        narrow=narrow,
     )
 
 
-def _status_chart(title: str, table: dict[str, dict[str, int]], labels: list[str]):
+def _status_chart(
+    title: str,
+    table: dict[str, dict[str, int]],
+    labels: list[str],
+    *,
+    narrow: bool = False,
+):
     names = dict(Delivery.Status.choices)
     statuses = [
         status
@@ -66,15 +73,18 @@ def _status_chart(title: str, table: dict[str, dict[str, int]], labels: list[str
         ],
         x_title=_("People"),
         colors=[STATUS_COLOURS[status] for status in statuses],
+        narrow=narrow,
     )
 
 
-def status_by_language(mailing: Mailing):
+def status_by_language(mailing: Mailing, *, narrow: bool = False):
     table = reports.by_language(mailing)
     labels = [language_name(code) for code in table]
-    return _status_chart(_("Delivery status by language"), table, labels)
+    return _status_chart(_("Delivery status by language"), table, labels, narrow=narrow)
 
 
-def status_by_list(mailing: Mailing):
+def status_by_list(mailing: Mailing, *, narrow: bool = False):
     table = reports.by_list(mailing)
-    return _status_chart(_("Delivery status by list"), table, list(table))
+    return _status_chart(
+        _("Delivery status by list"), table, list(table), narrow=narrow
+    )
