@@ -6,6 +6,7 @@ and a plain-text rendering (``render_text``). Web-only blocks (embeds, maps, for
 must never join ``EMAIL_SAFE_BLOCKS``: a mailing could not carry them.
 """
 
+import functools
 import mimetypes
 import re
 
@@ -311,6 +312,21 @@ class CallToActionBlock(EmailBlockMixin, blocks.StructBlock):
         return "\n".join(parts)
 
 
+LISTING_TITLE = _("Upcoming events")
+
+
+@functools.cache
+def listing_title_translations() -> frozenset:
+    """The event listing's default title in every site language."""
+    from django.conf import settings
+
+    found = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(str(LISTING_TITLE))
+    return frozenset(found)
+
+
 class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
     """Upcoming events by default, so a new bulletin's listing fills itself."""
 
@@ -318,7 +334,7 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
         label=capfirst(_("title")),
         max_length=200,
         required=False,
-        default=_("Upcoming events"),
+        default=LISTING_TITLE,
     )
     kinds = blocks.MultipleChoiceBlock(
         label=_("Upcoming events of these kinds"),
@@ -344,7 +360,7 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
         icon = "date"
         template = "blocks/event_listing_block.html"
         email_template = "email/blocks/event_listing_block.html"
-        preview_value = {"title": "Upcoming events", "kinds": [], "limit": 5}
+        preview_value = {"title": LISTING_TITLE, "kinds": [], "limit": 5}
         description = _(
             "The next upcoming events (or the events you choose), in the reader's language."
         )
@@ -387,10 +403,23 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
             )
         return [translated.get(event.translation_key, event) for event in events]
 
+    @staticmethod
+    def heading(value) -> str:
+        """The listing's title; the default one ("Upcoming events", in whichever
+        language the editor's admin gave it) in the reader's language, like the
+        events under it. A translation left it in English in every other language
+        (wagtail-localize publishes an untranslated segment as the source's), and a
+        Spanish-speaking editor's English bulletin got "Próximos eventos"."""
+        title = value.get("title") or ""
+        if title.strip() in listing_title_translations():
+            return str(LISTING_TITLE)
+        return title
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         resolved = context.pop("_resolved_events", None)
         context["events"] = self.resolve_events(value) if resolved is None else resolved
+        context["heading"] = self.heading(value)
         return context
 
     def render_email_parts(self, value, context, links):
@@ -399,10 +428,11 @@ class EventListingBlock(EmailBlockMixin, blocks.StructBlock):
         return html, self.render_text(value, links, events=events)
 
     def render_text(self, value, links, events=None):
-        parts = [value["title"].upper()] if value["title"] else []
+        heading = self.heading(value)
+        parts = [heading.upper()] if heading else []
         for event in self.resolve_events(value) if events is None else events:
             parts.append(event.text_summary(links))
-        if len(parts) == (1 if value["title"] else 0):
+        if len(parts) == (1 if heading else 0):
             parts.append(gettext("No upcoming events right now."))
         return "\n\n".join(parts)
 

@@ -387,3 +387,42 @@ def test_a_document_size_is_counted_in_arabic_grammar(
         ("plain text", text_line),
     ):
         assert words in link, f"{where}: {link}"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("es", "Próximos eventos"),
+        ("ar", "الفعاليات القادمة"),
+        ("en", "Upcoming events"),
+    ],
+)
+def test_an_event_listings_default_title_is_in_the_readers_language(
+    client, language, heading
+):
+    """A translation of a bulletin showed its listing's default title in English
+    (wagtail-localize publishes an untranslated segment as the source's), over events
+    in the reader's language; an editor whose admin is in Spanish gave an English
+    bulletin "Próximos eventos". The default title, in whichever language it was
+    given, is the reader's; a title of the editor's own is kept as written."""
+    listing = {"kinds": [], "limit": 5, "events": []}
+    bulletin = build_bulletin(
+        title="February bulletin",
+        summary="News",
+        body=[
+            ("event_listing", {**listing, "title": "Upcoming events"}),
+            ("event_listing", {**listing, "title": "Próximos eventos"}),
+            ("event_listing", {**listing, "title": "Lobby days"}),
+        ],
+    )
+    page = bulletin
+    if language != "en":
+        page = translate_page(bulletin, language, title=f"Bulletin ({language})")
+
+    web = client.get(page.url).content.decode()
+    assert web.count(f"<h2>{heading}</h2>") == 2
+    assert "Lobby days</h2>" in web
+    rendered = render_email(bulletin, language=language)
+    assert len(re.findall(f"<h2[^>]*>{heading}</h2>", rendered.html)) == 2
+    assert rendered.text.count(heading.upper()) == 2
+    assert "LOBBY DAYS" in rendered.text
