@@ -16,10 +16,12 @@ from django.utils import translation
 
 def admin_language(request) -> str | None:
     """The signed-in user's admin language on an admin URL, else None."""
+    # The path first: reading the user reads the session, which would make every
+    # public page vary by Cookie (and uncacheable).
+    if not request.path_info.startswith(reverse("wagtailadmin_home")):
+        return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return None
-    if not request.path_info.startswith(reverse("wagtailadmin_home")):
         return None
     try:
         # The same profile Wagtail reads next (cached on the user): no extra query.
