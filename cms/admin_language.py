@@ -9,16 +9,24 @@ most, and shown on the next screen, which is in theirs. Under the admin's URLs t
 middleware (after the authentication one) activates the signed-in user's admin
 language around everything, so those messages are in it too."""
 
+from functools import cache
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import translation
+
+
+@cache
+def _admin_prefix() -> str:
+    # Read once: a reverse() on every public request is work the page storm pays.
+    return reverse("wagtailadmin_home")
 
 
 def admin_language(request) -> str | None:
     """The signed-in user's admin language on an admin URL, else None."""
     # The path first: reading the user reads the session, which would make every
     # public page vary by Cookie (and uncacheable).
-    if not request.path_info.startswith(reverse("wagtailadmin_home")):
+    if not request.path_info.startswith(_admin_prefix()):
         return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
