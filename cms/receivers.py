@@ -36,11 +36,22 @@ def purge_restricted_pages(instance, **kwargs) -> None:
     # A default-locale page's restriction keeps its translations too (cms/routing.py).
     kept = [page]
     if page.locale_id == Locale.get_default().pk:
-        kept = Page.objects.filter(translation_key=page.translation_key)
-    for each in kept:
-        purge_page(each)
-        for descendant in each.get_descendants().specific(defer=True).iterator():
-            purge_urls(full_urls(descendant, page_paths(descendant)))
+        kept = list(Page.objects.filter(translation_key=page.translation_key))
+    # An alias of any of them (or of a page under them) tells the same: its copies go
+    # too, and those of an alias of an alias.
+    seen = set()
+    while kept:
+        sources = []
+        for each in kept:
+            if each.pk in seen:
+                continue
+            seen.add(each.pk)
+            purge_page(each)
+            sources.append(each.pk)
+            for descendant in each.get_descendants().specific(defer=True).iterator():
+                purge_urls(full_urls(descendant, page_paths(descendant)))
+                sources.append(descendant.pk)
+        kept = list(Page.objects.filter(alias_of_id__in=sources).exclude(pk__in=seen))
 
 
 def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:

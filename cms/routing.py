@@ -15,11 +15,18 @@ its translations too, and the pages under them: the Spanish or Arabic copy of a 
 page tells the same thing (who meets where, which list one is on). Read at each request
 rather than copied onto the translations, so a translation made after the restriction
 is kept as well. A restriction on a translation keeps that translation only.
+
+An alias tells what its source tells, so it is kept wherever its source is: the
+source's own restrictions, those of the source's ancestors and of their default-locale
+sources. Wagtail copies a source's restriction onto an alias only when the alias is
+made (not a restriction added later), resolves only the alias itself (not its source's
+ancestors), and a same-locale alias has a translation key of its own: the Spanish
+copy's alias of a private English page answered anyone, in listings too.
 """
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
@@ -65,28 +72,56 @@ def _source_language() -> str:
 
 
 class OneQueryViewRestrictionsMixin:
-    """``get_view_restrictions`` as Wagtail defines it (the page's and its ancestors',
-    an alias answering for the page it aliases), plus those of their default-locale
-    sources (see the module's docstring), in one query. Every page model has it
-    (tests/security/test_translated_restrictions.py checks), as Wagtail's own check
-    before serving a page and the doors past routing all ask this method."""
+    """``get_view_restrictions`` as Wagtail defines it (the page's and its ancestors'),
+    plus those of an alias's source and the source's ancestors, and those of their
+    default-locale sources (see the module's docstring), in one query. Every page
+    model has it (tests/security/test_translated_restrictions.py checks), as Wagtail's
+    own check before serving a page and the doors past routing all ask this method."""
 
     def get_view_restrictions(self):
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
-        keys = Page.objects.filter(path__in=paths).values("translation_key")
-        checked = (
-            Page.objects.filter(
-                Q(path__in=paths)
-                | Q(
-                    translation_key__in=keys,
-                    locale__language_code=_source_language(),
+        own = Page.objects.filter(path__in=paths)
+
+        def stood_for(path_ref):
+            # The page at path_ref is this page or an ancestor, or the source of one
+            # of them that is an alias (or an ancestor of that source), and no alias
+            # itself: as in Wagtail, an alias's own restriction (the copy Wagtail
+            # made with it) gives way to its source's, so the reader gives one
+            # password, not two.
+            alias_field = path_ref.replace("path", "alias_of")
+            return Q(**{f"{alias_field}__isnull": True}) & (
+                Q(**{f"{path_ref}__in": paths})
+                | _any(
+                    Exists(
+                        own.filter(**{f"{hop}__path__startswith": OuterRef(path_ref)})
+                    )
+                    for hop in ALIAS_HOPS
                 )
             )
-            .annotate(checked_id=Coalesce("alias_of_id", "id"))
-            .values("checked_id")
+
+        translations_stood_for = Page.objects.filter(
+            stood_for("path"), translation_key=OuterRef("page__translation_key")
         )
-        return PageViewRestriction.objects.filter(page_id__in=checked)
+        return PageViewRestriction.objects.filter(
+            stood_for("page__path")
+            | Q(
+                Exists(translations_stood_for),
+                page__locale__language_code=_source_language(),
+            )
+        )
+
+
+# An alias of an alias names the alias it was made from (Wagtail's create_alias):
+# sources are followed this many steps.
+ALIAS_HOPS = ("alias_of", "alias_of__alias_of", "alias_of__alias_of__alias_of")
+
+
+def _any(conditions):
+    combined = Q()
+    for condition in conditions:
+        combined |= Q(condition)
+    return combined
 
 
 def public_pages(queryset, *, passed: Page | None = None):
@@ -108,12 +143,36 @@ def public_pages(queryset, *, passed: Page | None = None):
         translation_key__in=restricted_sources,
         path=Substr(OuterRef("path"), 1, Length("path")),
     )
+    # The page or an ancestor is an alias of a page kept by either rule above.
+    kept_roots = Page.objects.filter(
+        Q(pk__in=PageViewRestriction.objects.values("page_id"))
+        | Q(translation_key__in=restricted_sources)
+    )
+    aliases_of_kept = Page.objects.filter(
+        _any(
+            Q(
+                Exists(
+                    kept_roots.filter(
+                        path=Substr(OuterRef(f"{hop}__path"), 1, Length("path"))
+                    )
+                ),
+                **{f"{hop}__isnull": False},
+            )
+            for hop in ALIAS_HOPS
+        ),
+        path=Substr(OuterRef("path"), 1, Length("path")),
+    )
     if passed is not None:
         restrictions = restrictions.filter(page__depth__gt=passed.depth)
         translations_of_restricted = translations_of_restricted.filter(
             depth__gt=passed.depth
         )
-    return queryset.filter(~Exists(restrictions), ~Exists(translations_of_restricted))
+        aliases_of_kept = aliases_of_kept.filter(depth__gt=passed.depth)
+    return queryset.filter(
+        ~Exists(restrictions),
+        ~Exists(translations_of_restricted),
+        ~Exists(aliases_of_kept),
+    )
 
 
 def refuse_restricted(request, restrictions) -> None:

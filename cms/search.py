@@ -61,9 +61,10 @@ def search_pages(query: str, *, locale: Locale) -> list[Page]:
         .search(query, operator="and")
     )
     hits = list(candidates[: MAX_RESULTS * 2])
-    if any(hit.locale_id != default.pk for hit in hits):
+    if any(hit.locale_id != default.pk or hit.alias_of_id for hit in hits):
         # public() knows only each page's own restrictions, not those a translation
-        # takes from its default-locale source (cms/routing.py): one more query.
+        # takes from its default-locale source nor an alias from its source
+        # (cms/routing.py): one more query.
         shown = set(
             public_pages(
                 Page.objects.filter(pk__in=[hit.pk for hit in hits])
