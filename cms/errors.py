@@ -174,6 +174,21 @@ def server_error(request):
 
 @_reader_language
 def csrf_failure(request, reason=""):
+    if request.method != "POST" and not request.path_info.startswith("/admin/"):
+        # PUT, DELETE, PATCH, PROPFIND...: no public address takes them, so the answer
+        # is that, not "This form has expired" (there was no form). Answered here, where
+        # Django's CSRF check stops every such method, so the pages pay for no check.
+        response = _page(
+            request,
+            405,
+            _("This request is not accepted here"),
+            _(
+                "Nothing was changed. Open the page in your browser, or send its form "
+                "from there."
+            ),
+        )
+        response["Allow"] = "GET, HEAD, OPTIONS, POST"
+        return response
     return _page(
         request,
         403,

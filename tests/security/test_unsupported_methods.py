@@ -1,0 +1,62 @@
+"""PUT, DELETE, PATCH and the like on a public address: no page or form takes them.
+
+They were answered 403 "This form has expired" (Django's CSRF check stops every unsafe
+method first), which told an attacker's script, or a confused client, about a form that
+was never there. They now get 405 with the methods the site does take, in the reader's
+language, and nothing is written; a POST without its token still hears the form expired.
+"""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from subscribers.models import SignupPage, Subscriber
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ["put", "delete", "patch", "PROPFIND"]
+
+
+@pytest.fixture
+def signup_page(home_page):
+    page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
+    page.save_revision().publish()
+    return page
+
+
+def said(language: str, english: str) -> str:
+    with translation.override(language):
+        return translation.gettext(english)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("path", ["/", "/join/", "/sitemap.xml", "/search/"])
+def test_a_method_no_public_address_takes_is_405_not_an_expired_form(
+    signup_page, method, path
+):
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(method.upper(), path, "email=ana@example.org")
+    assert response.status_code == 405, (method, path)
+    assert response["Allow"] == "GET, HEAD, OPTIONS, POST"
+    html = response.content.decode()
+    assert "This request is not accepted here" in html
+    assert "This form has expired" not in html
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["es", "ar", "zh-hans"])
+def test_the_refusal_is_in_the_readers_language(signup_page, language):
+    english = "This request is not accepted here"
+    assert said(language, english) != english, f"{language} has a translation"
+    response = Client(enforce_csrf_checks=True).put(f"/{language}/join/")
+    assert response.status_code == 405
+    assert said(language, english) in response.content.decode()
+
+
+def test_a_post_without_its_token_still_hears_the_form_expired(signup_page):
+    response = Client(enforce_csrf_checks=True).post(
+        "/join/", {"email": "ana@example.org"}
+    )
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert not Subscriber.objects.exists()
