@@ -309,6 +309,26 @@ def label_colon(language: str | None = None) -> str:
     return colon if runs_on(language) or colon.endswith("：") else colon + " "
 
 
+def with_aside(label: str, aside: str) -> str:
+    """``label`` followed by ``aside`` in brackets, in the language's own brackets:
+    "Add to calendar (Google · Outlook.com)", Chinese "添加到日历（Google · Outlook.com）"."""
+    # Translators: a label followed by an aside in brackets: "Add to calendar (Google ·
+    # Outlook.com)". Use your language's brackets and spacing (Chinese: full-width, no
+    # space).
+    return gettext("%(label)s (%(aside)s)") % {"label": label, "aside": aside}
+
+
+def aside_brackets() -> tuple[str, str]:
+    """What goes between a label and its aside, and after the aside (with_aside), for
+    a template whose label and aside are markup: (" (", ")"), Chinese ("（", "）")."""
+    text = with_aside("\x00", "\x01")
+    before, _sep, rest = text.partition("\x00")
+    between, _sep, after = rest.partition("\x01")
+    if before or not _sep:  # a translation that puts the aside first: English's
+        return " (", ")"
+    return between, after
+
+
 def join_names(names) -> str:
     """Names (languages, lists, people) listed in the active language: "A, B, C",
     Arabic "A، B، C", Chinese "A、B、C" (its enumeration comma; the "，" of

@@ -444,7 +444,7 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
 
         from cms.bidi import mark_line_directions
         from cms.email.text import html_to_text
-        from cms.languages import label_colon
+        from cms.languages import label_colon, with_aside
 
         event = self.linked_event()
         event_links = self.event_links(event) if event is not None else {}
@@ -458,7 +458,8 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
         if event is not None:
             lines = [event.title]
             if event.cancelled:
-                lines[0] = f"[{gettext('Cancelled')}] {event.title}"
+                # One message with its brackets: Chinese writes them full-width.
+                lines[0] = gettext("[Cancelled] %(title)s") % {"title": event.title}
             if event.description:
                 # The alert form's "What": the organizer wrote it for this e-mail too.
                 lines.append(
@@ -483,9 +484,12 @@ class AlertPage(MailablePageMixin, OneQueryViewRestrictionsMixin, Page):
                     ("Google", event_links["google"]),
                     ("Outlook.com", event_links["outlook"]),
                 )
-                calendar.append(f"({services})" if calendar else services)
+                calendar.append(services)
             if calendar:
-                lines.append(" ".join(calendar))
+                # The language's own brackets: full-width in Chinese.
+                lines.append(
+                    with_aside(*calendar) if len(calendar) == 2 else calendar[0]
+                )
             text += "\n\n" + "\n".join(lines)
         return [(html, text)]
 

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from subscribers.models import Subscriber, Subscription, Suppression
+from subscribers.models import MailingList, Subscriber, Subscription, Suppression
 
 from .models import Delivery, Mailing
 
@@ -28,6 +28,28 @@ def audience_subscribers(
     if zip_prefix:
         audience = audience.filter(zip_code__startswith=zip_prefix)
     return audience
+
+
+def lists_reaching(
+    *, mailing_id: int, subscriber_ids: Iterable[int]
+) -> dict[int, list[MailingList]]:
+    """Per subscriber, the mailing's lists they are confirmed on (names prefetched in
+    every language): why the message reaches them, and nothing of their other lists."""
+    lists = {
+        item.pk: item
+        for item in MailingList.objects.filter(mailings__pk=mailing_id)
+        .with_translations()
+        .order_by("name")
+    }
+    reaching: dict[int, list[MailingList]] = {}
+    rows = Subscription.objects.filter(
+        subscriber_id__in=list(subscriber_ids),
+        mailing_list_id__in=list(lists),
+        status=Subscription.Status.CONFIRMED,
+    ).values_list("subscriber_id", "mailing_list_id")
+    for subscriber_id, list_id in rows:
+        reaching.setdefault(subscriber_id, []).append(lists[list_id])
+    return reaching
 
 
 def mailing_audience(mailing: Mailing) -> QuerySet[Subscriber]:

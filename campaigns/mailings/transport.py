@@ -41,9 +41,15 @@ PLACEHOLDERS = {
     "%%UNSUBSCRIBE_URL%%": "unsubscribe_url",
     "%%PREFERENCES_URL%%": "preferences_url",
     "%%NAME%%": "name",
+    "%%REASON%%": "reason",
 }
-# In the HTML part a subscriber's name is text, never markup: it comes from a public form.
-HTML_PLACEHOLDERS = {**PLACEHOLDERS, "%%NAME%%": "name_html"}
+# In the HTML part a subscriber's name is text, never markup: it comes from a public
+# form; so are the list names of the footer's reason (staff's words).
+HTML_PLACEHOLDERS = {
+    **PLACEHOLDERS,
+    "%%NAME%%": "name_html",
+    "%%REASON%%": "reason_html",
+}
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -54,6 +60,8 @@ class Recipient:
     name: str
     unsubscribe_url: str
     preferences_url: str
+    # The footer's "why you get this" in the reader's language (rendering.reader_reason).
+    reason: str = ""
 
     def merge_values(self) -> dict[str, str]:
         return {
@@ -61,6 +69,8 @@ class Recipient:
             "preferences_url": self.preferences_url,
             "name": self.name,
             "name_html": html.escape(self.name),
+            "reason": self.reason,
+            "reason_html": html.escape(self.reason),
         }
 
 

@@ -18,16 +18,20 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Locale
 
 from cms import bidi
 from cms.email.text import Links, display_width
-from cms.languages import label_colon, localized_url, site_name
+from cms.languages import join_names, label_colon, localized_url, site_name
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
 NAME = "%%NAME%%"
-MERGE_PLACEHOLDERS = (UNSUBSCRIBE_URL, PREFERENCES_URL, NAME)
+# The footer's "why you get this", naming the reader's own lists of the mailing
+# (reason_line): per recipient, since two readers of one language are on different lists.
+REASON = "%%REASON%%"
+MERGE_PLACEHOLDERS = (UNSUBSCRIBE_URL, PREFERENCES_URL, NAME, REASON)
 
 # Built once: the inliner is the costly part to set up, not to run.
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
@@ -101,6 +105,7 @@ def render_email(page, *, language: str, base_url: str | None = None) -> Rendere
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "unsubscribe_url": UNSUBSCRIBE_URL,
             "preferences_url": PREFERENCES_URL,
+            "reason": REASON,
             "untranslated": content_language != language,
             "machine_note": bool(mark and mark.tell_readers),
             "machine_tool": mark.tool_for_readers if mark else "",
@@ -129,16 +134,38 @@ def sample_link(language: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + prefix
 
 
-def as_sample(rendered: RenderedEmail, *, name: str = "") -> tuple[str, str]:
+def reason_line(list_names: list[str]) -> str:
+    """Why the reader gets the message, in the active language, naming the lists it
+    was sent to them through (only those: the reader's other lists stay unsaid)."""
+    if not list_names:
+        return _("You receive this because you joined one of our lists.")
+    return ngettext(
+        "You receive this because you joined our list: %(lists)s.",
+        "You receive this because you joined our lists: %(lists)s.",
+        len(list_names),
+    ) % {"lists": join_names(list_names)}
+
+
+def reader_reason(lists, language: str) -> str:
+    """reason_line for a reader of ``language`` on ``lists`` (MailingList objects,
+    names prefetched), each list named in that language where staff gave it one."""
+    with translation.override(language):
+        return reason_line([item.translated("name", language) for item in lists])
+
+
+def as_sample(rendered: RenderedEmail, *, name: str = "", lists=()) -> tuple[str, str]:
     """(HTML, text) of ``rendered`` with the per-recipient placeholders filled as for
     a sample reader: staff's preview and test copies show what a reader reads
-    ("Unsubscribe: https://…"), never a merge tag such as %%UNSUBSCRIBE_URL%%."""
-    link = sample_link(rendered.language or settings.LANGUAGE_CODE)
+    ("Unsubscribe: https://…"), never a merge tag such as %%UNSUBSCRIBE_URL%%. The
+    footer names ``lists`` (a mailing's), or no list when there is no mailing."""
+    language = rendered.language or settings.LANGUAGE_CODE
+    link = sample_link(language)
     html, text = rendered.html, rendered.text
     for placeholder, value in (
         (UNSUBSCRIBE_URL, link),
         (PREFERENCES_URL, link),
         (NAME, name),
+        (REASON, reader_reason(lists, language)),
     ):
         # The name is the only value that is not a URL made here: escaped in HTML.
         html = html.replace(placeholder, escape(value))
@@ -174,8 +201,8 @@ def compose_text(context: dict, sections: list[str], links: Links) -> str:
         "-- ",
         context["site_name"],
         bidi.mark_line_directions(context["postal_address"]),
-        # The HTML footer's words: why this reader gets the message.
-        _("You receive this because you joined one of our lists."),
+        # The HTML footer's words: why this reader gets the message (their lists).
+        REASON,
         f"{unsubscribe}{colon}{UNSUBSCRIBE_URL}",
         f"{preferences}{colon}{PREFERENCES_URL}",
     ]

@@ -121,6 +121,12 @@ def label_colon():
 
 
 @register.simple_tag
+def aside_brackets():
+    """(between, after): the language's brackets around an aside after a label."""
+    return languages.aside_brackets()
+
+
+@register.simple_tag
 def colon():
     """The language's colon alone, for a label that ends its line or its element."""
     return languages.label_colon().rstrip(" ")

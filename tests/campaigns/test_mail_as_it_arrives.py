@@ -18,7 +18,7 @@ from campaigns.tasks import notify_milestone_task
 from cms.bidi import LRM, RLM
 from cms.mail import outbox
 from cms.mail.services import send_test_email
-from subscribers.models import Subscriber
+from subscribers.models import MailingList, Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
 from tests.events.guests import guest_event
 from tests.factories import (
@@ -136,11 +136,13 @@ def test_the_text_part_says_why_the_reader_gets_it_as_the_html_does(
     bulletin_with_an_event, outbox_dir
 ):
     """The HTML footer's "You receive this because you joined one of our lists." was
-    missing from the text part."""
-    msgid = "You receive this because you joined one of our lists."
+    missing from the text part. (It now names the reader's list: see
+    test_mail_lists_and_brackets.)"""
+    msgid = "You receive this because you joined our list: %(lists)s."
     for language, (text, html) in send_to_readers(bulletin_with_an_event).items():
-        reason = gettext_in(language, msgid)
-        assert language == "en" or reason != msgid, "translated"
+        (name,) = MailingList.objects.values_list("name", flat=True)
+        reason = gettext_in(language, msgid) % {"lists": name}
+        assert language == "en" or reason != msgid % {"lists": name}, "translated"
         assert reason in visible_text(html), language
         foot = text[text.index("\n-- \n") :]
         unsubscribe = gettext_in(language, "Unsubscribe")

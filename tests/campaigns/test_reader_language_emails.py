@@ -15,7 +15,8 @@ from django.utils import translation
 
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
 from campaigns.mailings.services import control, sending, starting
-from cms.email.rendering import render_email, sample_link
+from cms.email.rendering import reason_line, render_email, sample_link
+from cms.languages import label_colon
 from cms.mail import outbox
 from subscribers.models import Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
@@ -176,6 +177,14 @@ def test_sent_email_is_the_admin_preview_in_the_readers_language(
             ), "the links keep the reader's prefix"
             sample = sample_link(language)
             html, text = html.replace(url, sample), text.replace(url, sample)
+        # So does the footer's reason: the reader's list, where the preview (no
+        # mailing, no lists yet) says "one of our lists".
+        with translation.override(language):
+            reason = reason_line([audience[0].translated("name", language)])
+            generic = reason_line([])
+        assert reason in html, language
+        assert reason in text, language
+        html, text = html.replace(reason, generic), text.replace(reason, generic)
         assert html == preview_html, language
         assert text == preview_text, language
 
@@ -224,9 +233,13 @@ def test_read_more_names_its_story_to_a_screen_reader_in_every_language(bulletin
         ).group(1)
         with translation.override(language):
             read_more = translation.gettext("Read more")
+            # The language's own colon: full-width in Chinese ("阅读更多：…").
+            colon = label_colon()
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", link))
-        assert text == f"{read_more}: Refugee ban remains blocked", language
-        hidden = re.search(r'<span [^>]*style="([^"]*)">: Refugee', link).group(1)
+        assert text == f"{read_more}{colon}Refugee ban remains blocked", language
+        hidden = re.search(
+            rf'<span [^>]*style="([^"]*)">{re.escape(colon)}Refugee', link
+        ).group(1)
         rules = hidden.replace(" ", "")
         assert "clip" in rules, hidden
         assert "position:absolute" in rules, hidden

@@ -19,7 +19,9 @@ from django.utils import timezone
 from campaigns.mailings import identity, throttle, transport
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.models import Delivery, Mailing, MailingRendition
+from campaigns.mailings.selectors import lists_reaching
 from campaigns.mailings.services.starting import render_pending
+from cms.email.rendering import reader_reason
 from subscribers.tokens import preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,8 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
 def load_recipients(
     token: str, mailing_id: int
 ) -> dict[str, list[transport.Recipient]]:
-    """Recipients of one claimed batch by language; addresses decrypted in one query."""
+    """Recipients of one claimed batch by language; addresses decrypted in one query,
+    the lists that reach them (named in the footer) in two more."""
     rows = Delivery.objects.filter(batch_token=token).values_list(
         "pk",
         "language",
@@ -104,6 +107,10 @@ def load_recipients(
         "subscriber__email",
         "subscriber__name",
         "subscriber__link_generation",
+    )
+    rows = list(rows)
+    reaching = lists_reaching(
+        mailing_id=mailing_id, subscriber_ids={row[2] for row in rows if row[2]}
     )
     grouped: dict[str, list[transport.Recipient]] = {}
     for delivery_id, language, subscriber_id, email, name, generation in rows:
@@ -120,6 +127,7 @@ def load_recipients(
                 preferences_url=preferences_url(
                     subscriber_id, generation=generation, language=language
                 ),
+                reason=reader_reason(reaching.get(subscriber_id, []), language),
             )
         )
     return grouped

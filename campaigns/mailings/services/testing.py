@@ -34,7 +34,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     admin language ("[Prueba] Español (Spanish): ...").
     Returns the number of messages sent. Safe to run twice.
     """
-    from cms.email.rendering import render_email
+    from cms.email.rendering import reader_reason, render_email
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
@@ -42,6 +42,8 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     page = mailing.page.specific
     languages = languages_for_test_copies(mailing)
+    # A test copy names all the mailing's lists, as a reader on all of them reads it.
+    lists = list(mailing.lists.with_translations().order_by("name"))
     base = settings.WAGTAILADMIN_BASE_URL
     with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
         labels = {language: language_label(language) for language in languages}
@@ -54,6 +56,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
             name=user.first_name,
             unsubscribe_url=home,
             preferences_url=home,
+            reason=reader_reason(lists, language),
         )
         rendered = render_email(page, language=language, base_url=base)
         envelope = transport.Envelope(
