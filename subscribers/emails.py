@@ -11,7 +11,7 @@ from cms.languages import site_name
 from cms.mail.sender import from_address
 
 from . import tokens
-from .models import EmailChange, MailingList, Subscriber
+from .models import AddressChangeNotice, EmailChange, MailingList, Subscriber
 
 
 def send_confirmation_email(
@@ -101,6 +101,49 @@ def send_email_change_email(*, change: EmailChange) -> None:
         )
         message.attach_alternative(
             render_to_string("email/subscribers/email_change.html", context),
+            "text/html",
+        )
+    message.send()
+
+
+def office_contact() -> dict:
+    """The office's phone and e-mail (SiteContact of the default site), for a
+    message that can offer no link of its own."""
+    from wagtail.models import Site
+
+    from cms.models import SiteContact
+
+    site = Site.objects.filter(is_default_site=True).first()
+    contact = SiteContact.for_site(site) if site is not None else SiteContact()
+    return {
+        "phone": contact.phone,
+        "tel_href": contact.tel_href,
+        "email": contact.email,
+    }
+
+
+def send_address_change_notice_email(*, notice: AddressChangeNotice) -> None:
+    """The notice to an address a subscriber moved away from: kept short, as someone
+    else may read that mailbox; no list, no new address, no link to the person."""
+    language = notice.language
+    with translation.override(language):
+        context = {
+            "site_name": site_name(),
+            "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "contact": office_contact(),
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Your e-mail address for our lists was changed"),
+            body=isolate_numbers_text(
+                render_to_string("email/subscribers/address_changed.txt", context),
+                language,
+            ),
+            from_email=from_address(),
+            to=[notice.email],
+            headers={"Content-Language": language},
+        )
+        message.attach_alternative(
+            render_to_string("email/subscribers/address_changed.html", context),
             "text/html",
         )
     message.send()

@@ -252,6 +252,20 @@ class EmailChange(models.Model):
         return f"e-mail change #{self.pk}"
 
 
+class AddressChangeNotice(models.Model):
+    """The address a subscriber has just moved away from (services.change_email),
+    kept encrypted only until the short notice to it has gone, then deleted
+    (services.send_address_change_notice); tied to no one, and holding nothing but
+    the address and the language to write in."""
+
+    email = EncryptedTextField()
+    language = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"address change notice #{self.pk}"
+
+
 class Suppression(models.Model):
     """An address that must never be mailed again, kept only as its keyed hash."""
 

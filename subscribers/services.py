@@ -15,6 +15,7 @@ from cms import ratelimit
 from . import crypto
 from .addresses import display_email
 from .models import (
+    AddressChangeNotice,
     EmailChange,
     MailingList,
     SignupPage,
@@ -652,6 +653,8 @@ def _change_email(*, subscriber_id: int, change_id: int) -> bool:
         relinked = _merge_subscriber(into=subscriber, other=other)
     _refile_rows(old_hash=subscriber.email_hash, email=email, email_hash=email_hash)
     Suppression.objects.filter(email_hash=email_hash, reason__in=SELF_LIFTED).delete()
+    if subscriber.email_hash != email_hash:
+        _notify_old_address(subscriber)
     subscriber.email, subscriber.email_hash = email, email_hash
     subscriber.link_generation += 1
     subscriber.save(
@@ -667,6 +670,38 @@ def _change_email(*, subscriber_id: int, change_id: int) -> bool:
         " (merged another record)" if other is not None else "",
     )
     return True
+
+
+def _notify_old_address(subscriber: Subscriber) -> None:
+    """Keep the address being left (encrypted, in a row of its own) just long enough
+    to tell it about the change: whoever reads that mailbox learns that this
+    address no longer gets our e-mails, and, if the change was not theirs, whom to
+    call. Queued with the row's id once the change commits."""
+    from cms.celery import publish
+
+    from .tasks import send_address_change_notice_task
+
+    notice = AddressChangeNotice.objects.create(
+        email=subscriber.email, language=subscriber.language
+    )
+    transaction.on_commit(lambda: publish(send_address_change_notice_task, notice.pk))
+
+
+def send_address_change_notice(*, notice_id: int) -> bool:
+    """The worker's part: the short notice to the address a subscriber left, in their
+    language, naming neither their lists nor the new address; then the address is
+    deleted. Nothing is sent to an address that must not be mailed. Safe to run
+    twice (the row is gone after the first)."""
+    from .emails import send_address_change_notice_email
+
+    notice = AddressChangeNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        return False
+    sent = not _blocking_suppression(crypto.lookup_hash(notice.email))
+    if sent:
+        send_address_change_notice_email(notice=notice)
+    notice.delete()
+    return sent
 
 
 def _merge_subscriber(*, into: Subscriber, other: Subscriber) -> dict[int, int | None]:
@@ -1029,6 +1064,12 @@ def purge_unconfirmed(*, now=None) -> int:
     Returns how many subscribers were deleted outright.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.SUBSCRIBERS_PENDING_DAYS)
+    # A notice to a left address whose task was lost (a broker outage): the
+    # address is not kept waiting for it.
+    AddressChangeNotice.objects.filter(
+        created_at__lt=(now or timezone.now())
+        - timedelta(hours=settings.SUBSCRIBERS_MAILED_LINK_HOURS)
+    ).delete()
     # An address change whose link has expired can no longer be confirmed.
     EmailChange.objects.filter(
         created_at__lt=(now or timezone.now())

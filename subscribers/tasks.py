@@ -59,3 +59,10 @@ def send_email_change_task(change_id: int) -> None:
     """E-mail the link that confirms a new address to that address; safe to run
     twice (worst case a second e-mail, within the address's allowance)."""
     services.send_email_change(change_id=change_id)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_address_change_notice_task(notice_id: int) -> None:
+    """Tell the address a subscriber left that it was changed, then forget it; safe
+    to run twice (worst case a second notice, when a crash falls between the two)."""
+    services.send_address_change_notice(notice_id=notice_id)

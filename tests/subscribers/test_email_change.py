@@ -300,7 +300,10 @@ def test_a_merged_records_pending_lists_get_a_fresh_link_in_the_persons_language
         "legal": "confirmed",
         "housing": "pending",
     }
-    (message,) = mail.outbox
+    # The old address is told of the change (its own test below); the new one
+    # gets the link.
+    notice, message = mail.outbox
+    assert notice.to == ["fatima@example.org"]
     assert message.to == [NEW]
     assert message.extra_headers["Content-Language"] == "ar"
     assert 'dir="rtl"' in message.alternatives[0][0]
@@ -328,6 +331,79 @@ def test_a_signup_to_a_list_this_record_had_left_is_kept_pending_with_a_link(
         assert client.post(change_link()).status_code == 200
 
     assert Subscription.objects.get(mailing_list=lists[1]).status == "pending"
-    (message,) = mail.outbox
-    assert message.to == [NEW]
+    (message,) = [sent for sent in mail.outbox if sent.to == [NEW]]
     assert "/confirm/" in message.body
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "pl"])
+def test_the_old_address_is_told_once_the_change_takes_effect(
+    ask, client, lists, language, django_capture_on_commit_callbacks
+):
+    """The address left behind heard nothing: whoever had taken over the account's
+    link could move someone's lists away unseen. Once the new mailbox confirms, the
+    old one gets a short notice in the person's language, naming no list and not the
+    new address, and the old address is then forgotten."""
+    from subscribers.models import AddressChangeNotice
+
+    person = make_subscriber("fatima@example.org", language=language, name="Fatima")
+    Subscription.objects.create(
+        subscriber=person, mailing_list=lists[0], status="confirmed", source="signup"
+    )
+    ask(client, mailed_link(person))
+    link = change_link()
+    # Asking is not changing: the old address hears nothing yet.
+    assert not mail.outbox
+    assert not AddressChangeNotice.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 200
+    (notice,) = mail.outbox
+    assert notice.to == ["fatima@example.org"]
+    assert notice.extra_headers["Content-Language"] == language
+    with translation.override(language):
+        subject = gettext("Your e-mail address for our lists was changed")
+        said = gettext(
+            "The address we send our e-mails to has just been changed: from now on "
+            "they go to another address, not to this one."
+        )
+        unknown = gettext("If this was not you, contact us right away:")
+    assert subject != "Your e-mail address for our lists was changed"
+    assert notice.subject == subject
+    html = notice.alternatives[0][0]
+    assert said in notice.body
+    assert unknown in notice.body
+    assert "311" in notice.body
+    assert (
+        f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in html
+    )
+    assert said in html
+    everything = notice.subject + notice.body + html
+    for secret in (NEW, "fatima.new", "Legal Protection", "Fatima", "/preferences/"):
+        assert secret not in everything, secret
+    # The old address was kept only to send this.
+    assert not AddressChangeNotice.objects.exists()
+
+
+def test_a_suppressed_old_address_gets_no_notice_and_is_forgotten(
+    ask, client, fatima, django_capture_on_commit_callbacks
+):
+    from subscribers.models import AddressChangeNotice
+
+    ask(client, mailed_link(fatima))
+    link = change_link()
+    Suppression.objects.create(
+        email_hash=crypto.lookup_hash("fatima@example.org"), reason="complaint"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 200
+    assert Subscriber.objects.get().email == NEW
+    assert not mail.outbox
+    assert not AddressChangeNotice.objects.exists()
+
+
+def test_a_notice_whose_task_was_lost_is_purged(settings):
+    from subscribers.models import AddressChangeNotice
+
+    AddressChangeNotice.objects.create(email="old@example.org", language="es")
+    with freeze_time(timedelta(hours=settings.SUBSCRIBERS_MAILED_LINK_HOURS + 1)):
+        services.purge_unconfirmed()
+    assert not AddressChangeNotice.objects.exists()
