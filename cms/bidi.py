@@ -26,7 +26,10 @@ NBSP = "\u00a0"  # NO-BREAK SPACE
 
 # URLs and addresses are left whole: a mark inside one, or right after it, would be
 # taken as part of the link.
-_LINK = r"(?:https?|webcal)://\S+|mailto:\S+|tel:\S+|[^\s<>]+@[^\s<>]+|%%\w+%%"
+# A merge placeholder is a link only when it stands for one (%%UNSUBSCRIBE_URL%%):
+# the footer's %%REASON%% is a sentence, which a left-to-right mark after it would
+# only trail with a stray space in an Arabic text part.
+_LINK = r"(?:https?|webcal)://\S+|mailto:\S+|tel:\S+|[^\s<>]+@[^\s<>]+|%%\w+_URL%%"
 _ENDS_WITH_LINK = re.compile(rf"(?:{_LINK})$")
 # Two or more digit groups joined by one separator: phone numbers, dates, ZIP+4,
 # "(202) 224-3121", "+1 312 660 1370". A lone number needs no isolation.

@@ -166,7 +166,8 @@ def test_the_footer_names_the_readers_lists_of_the_mailing_and_no_other(
             ) % {"lists": join_names(names)}
         assert reason != "You receive this because you joined our list: %(lists)s."
         assert reason in visible_text(html), (language, visible_text(html)[-600:])
-        assert reason in text, (language, text)
+        # A line of its own, with nothing after its full stop (no mark for a link).
+        assert f"\n{reason}\n" in text, (language, text)
         generic = gettext_in(
             language, "You receive this because you joined one of our lists."
         )
