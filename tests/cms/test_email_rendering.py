@@ -82,8 +82,9 @@ def test_interface_shape_and_placeholders(bulletin):
         "%%UNSUBSCRIBE_URL%%",
         "%%PREFERENCES_URL%%",
         "%%NAME%%",
+        "%%REASON%%",
     )
-    for placeholder in MERGE_PLACEHOLDERS[:2]:
+    for placeholder in (*MERGE_PLACEHOLDERS[:2], "%%REASON%%"):
         assert placeholder in rendered.html
         assert placeholder in rendered.text
     assert "121 N LaSalle St" in rendered.html
