@@ -24,6 +24,8 @@ ancestors), and a same-locale alias has a translation key of its own: the Spanis
 copy's alias of a private English page answered anyone, in listings too.
 """
 
+from http import HTTPMethod
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
@@ -77,6 +79,16 @@ class OneQueryViewRestrictionsMixin:
     default-locale sources (see the module's docstring), in one query. Every page
     model has it (tests/security/test_translated_restrictions.py checks), as Wagtail's
     own check before serving a page and the doors past routing all ask this method."""
+
+    # Also, being on every page model, the methods a page answers: what OPTIONS lists
+    # (Wagtail's default adds DELETE, PATCH and PUT, which no page takes; those get 405,
+    # cms.errors.csrf_failure).
+    allowed_http_methods = [
+        HTTPMethod.GET,
+        HTTPMethod.HEAD,
+        HTTPMethod.OPTIONS,
+        HTTPMethod.POST,
+    ]
 
     def get_view_restrictions(self):
         steplen = self.steplen

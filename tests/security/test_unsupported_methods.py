@@ -9,6 +9,7 @@ language, and nothing is written; a POST without its token still hears the form 
 import pytest
 from django.test import Client
 from django.utils import translation
+from wagtail.models import Page
 
 from subscribers.models import SignupPage, Subscriber
 
@@ -60,3 +61,23 @@ def test_a_post_without_its_token_still_hears_the_form_expired(signup_page):
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
     assert not Subscriber.objects.exists()
+
+
+def test_options_lists_only_the_methods_a_page_takes(signup_page):
+    """OPTIONS listed "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT" (Wagtail's default)
+    on every page, three of them refused."""
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():
+        if model is Page:
+            continue
+        assert model.allowed_http_methods == [
+            "GET",
+            "HEAD",
+            "OPTIONS",
+            "POST",
+        ], model
+    for path in ("/", "/join/"):
+        response = Client().options(path)
+        assert response.status_code == 200
+        assert response["Allow"] == "GET, HEAD, OPTIONS, POST", path
