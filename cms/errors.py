@@ -178,17 +178,7 @@ def csrf_failure(request, reason=""):
         # PUT, DELETE, PATCH, PROPFIND...: no public address takes them, so the answer
         # is that, not "This form has expired" (there was no form). Answered here, where
         # Django's CSRF check stops every such method, so the pages pay for no check.
-        response = _page(
-            request,
-            405,
-            _("This request is not accepted here"),
-            _(
-                "Nothing was changed. Open the page in your browser, or send its form "
-                "from there."
-            ),
-        )
-        response["Allow"] = "GET, HEAD, OPTIONS, POST"
-        return response
+        return _method_refused(request, allow="GET, HEAD, OPTIONS, POST")
     return _page(
         request,
         403,
@@ -232,3 +222,28 @@ class BodySafeExceptionReporter(ExceptionReporter):
                 # What Django itself does when it cannot parse a body: read as empty.
                 self.request._mark_post_parse_error()
         return super().get_traceback_data()
+
+
+def _method_refused(request, *, allow: str) -> HttpResponse:
+    response = _page(
+        request,
+        405,
+        _("This request is not accepted here"),
+        _(
+            "Nothing was changed. Open the page in your browser, or send its form "
+            "from there."
+        ),
+    )
+    response["Allow"] = allow
+    return response
+
+
+def with_method_refused_page(request, response: HttpResponse) -> HttpResponse:
+    """A 405 that says nothing (Django's ``require_http_methods``, a class view's,
+    Wagtail's: a TRACE, which passes the CSRF check) as the error page, in the
+    language of the address, its Allow kept."""
+    if response.status_code != 405 or response.content:
+        return response
+    language = translation.get_language_from_path(request.path_info)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _method_refused(request, allow=response.get("Allow", ""))

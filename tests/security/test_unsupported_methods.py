@@ -81,3 +81,21 @@ def test_options_lists_only_the_methods_a_page_takes(signup_page):
         response = Client().options(path)
         assert response.status_code == 200
         assert response["Allow"] == "GET, HEAD, OPTIONS, POST", path
+
+
+@pytest.mark.parametrize("path", ["/", "/es/join/", "/petitions/1/sign/"])
+def test_an_empty_405_becomes_a_page_in_the_language_of_the_address(signup_page, path):
+    """TRACE passes the CSRF check; Wagtail and Django then answered an empty 405."""
+    response = Client().generic("TRACE", path)
+    assert response.status_code == 405, path
+    assert response["Allow"], path
+    language = "es" if path.startswith("/es/") else "en"
+    assert said(language, "This request is not accepted here") in (
+        response.content.decode()
+    ), path
+
+
+def test_the_api_keeps_its_json_405():
+    response = Client().generic("TRACE", "/api/v1/")
+    assert response.status_code in (404, 405)
+    assert response["Content-Type"].startswith("application/json")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from cms.errors import with_method_refused_page
+
 API_PREFIX = "/api/"
 # What a client needs to act on the error: the methods to use instead (405), when to
 # try again (429, 503), how to authenticate (401).
@@ -77,16 +79,20 @@ def _is_json(response: HttpResponse) -> bool:
 
 class JsonErrorsMiddleware:
     """Turns the non-JSON error answers under /api/ into JSON errors (keeping their
-    status and KEPT_HEADERS); the debug page of a crash stays HTML in DEBUG."""
+    status and KEPT_HEADERS); the debug page of a crash stays HTML in DEBUG. Elsewhere
+    an empty 405 becomes the site's error page (cms.errors)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            # Not the API's, but the outermost place that sees every answer: an empty
+            # 405 elsewhere becomes a page a person can read.
+            return with_method_refused_page(request, response)
         if (
-            not request.path.startswith(API_PREFIX)
-            or response.status_code < 400
+            response.status_code < 400
             or _is_json(response)
             or (settings.DEBUG and response.status_code >= 500)
         ):
