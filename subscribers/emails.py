@@ -14,6 +14,26 @@ from . import tokens
 from .models import AddressChangeNotice, EmailChange, MailingList, Subscriber
 
 
+def _message(
+    *, template: str, subject: str, context: dict, to: str, language: str
+) -> EmailMultiAlternatives:
+    """One of these e-mails, both parts rendered from ``email/subscribers/<template>``
+    in the active language (the caller's), numbers held left to right in its text."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=isolate_numbers_text(
+            render_to_string(f"email/subscribers/{template}.txt", context), language
+        ),
+        from_email=from_address(),
+        to=[to],
+        headers={"Content-Language": language},
+    )
+    message.attach_alternative(
+        render_to_string(f"email/subscribers/{template}.html", context), "text/html"
+    )
+    return message
+
+
 def send_confirmation_email(
     *, subscriber: Subscriber, list_ids: list[int], page_id: int | None, language: str
 ) -> None:
@@ -30,17 +50,12 @@ def send_confirmation_email(
             ),
             "valid_days": settings.SUBSCRIBERS_CONFIRM_MAX_AGE // 86400,
         }
-        message = EmailMultiAlternatives(
+        message = _message(
+            template="confirm",
             subject=_("Please confirm your subscription"),
-            body=isolate_numbers_text(
-                render_to_string("email/subscribers/confirm.txt", context), language
-            ),
-            from_email=from_address(),
-            to=[subscriber.email],
-            headers={"Content-Language": language},
-        )
-        message.attach_alternative(
-            render_to_string("email/subscribers/confirm.html", context), "text/html"
+            context=context,
+            to=subscriber.email,
+            language=language,
         )
     message.send()
 
@@ -59,19 +74,12 @@ def send_preferences_link_email(
             ),
             "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
         }
-        message = EmailMultiAlternatives(
+        message = _message(
+            template="preferences_link",
             subject=_("Your link to your preferences"),
-            body=isolate_numbers_text(
-                render_to_string("email/subscribers/preferences_link.txt", context),
-                subscriber.language,
-            ),
-            from_email=from_address(),
-            to=[subscriber.email],
-            headers={"Content-Language": subscriber.language},
-        )
-        message.attach_alternative(
-            render_to_string("email/subscribers/preferences_link.html", context),
-            "text/html",
+            context=context,
+            to=subscriber.email,
+            language=subscriber.language,
         )
     message.send()
 
@@ -89,19 +97,12 @@ def send_email_change_email(*, change: EmailChange) -> None:
             ),
             "valid_hours": settings.SUBSCRIBERS_MAILED_LINK_HOURS,
         }
-        message = EmailMultiAlternatives(
+        message = _message(
+            template="email_change",
             subject=_("Please confirm your new e-mail address"),
-            body=isolate_numbers_text(
-                render_to_string("email/subscribers/email_change.txt", context),
-                language,
-            ),
-            from_email=from_address(),
-            to=[change.email],
-            headers={"Content-Language": language},
-        )
-        message.attach_alternative(
-            render_to_string("email/subscribers/email_change.html", context),
-            "text/html",
+            context=context,
+            to=change.email,
+            language=language,
         )
     message.send()
 
@@ -132,18 +133,11 @@ def send_address_change_notice_email(*, notice: AddressChangeNotice) -> None:
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
             "contact": office_contact(),
         }
-        message = EmailMultiAlternatives(
+        message = _message(
+            template="address_changed",
             subject=_("Your e-mail address for our lists was changed"),
-            body=isolate_numbers_text(
-                render_to_string("email/subscribers/address_changed.txt", context),
-                language,
-            ),
-            from_email=from_address(),
-            to=[notice.email],
-            headers={"Content-Language": language},
-        )
-        message.attach_alternative(
-            render_to_string("email/subscribers/address_changed.html", context),
-            "text/html",
+            context=context,
+            to=notice.email,
+            language=language,
         )
     message.send()
