@@ -14,7 +14,12 @@ from cms.partners.models import ApiKey, WebhookEndpoint
 from events.models import Rsvp
 from subscribers import crypto
 from subscribers.fields import EncryptedTextField
-from subscribers.models import EmailChange, SignupRequest, Subscriber
+from subscribers.models import (
+    AddressChangeNotice,
+    EmailChange,
+    SignupRequest,
+    Subscriber,
+)
 from tests.factories import (
     CampaignFactory,
     build_event,
@@ -84,6 +89,7 @@ def test_rotation_reencrypts_every_encrypted_field_so_the_old_key_can_go(
         status=Signature.Status.VERIFIED,
         created_at=timezone.now(),
     )
+    AddressChangeNotice.objects.create(email="old@example.org", language="pl")
     key = ApiKey.objects.create(name="Clinic", partner="Clinic", prefix="abc123")
     WebhookEndpoint.objects.create(
         api_key=key, url="https://clinic.example.org/hook", secret="whsec_abc"
@@ -116,3 +122,4 @@ def test_rotation_reencrypts_every_encrypted_field_so_the_old_key_can_go(
     signer = Signature.objects.get()
     assert (signer.name, signer.email) == ("Jan", "jan@example.org")
     assert WebhookEndpoint.objects.get().secret == "whsec_abc"
+    assert AddressChangeNotice.objects.get().email == "old@example.org"
