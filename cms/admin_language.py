@@ -17,7 +17,8 @@ from django.utils import translation
 
 
 @cache
-def _admin_prefix() -> str:
+def admin_prefix() -> str:
+    """The admin's URL prefix ('/admin/' unless the URLconf moves it)."""
     # Read once: a reverse() on every public request is work the page storm pays.
     return reverse("wagtailadmin_home")
 
@@ -26,7 +27,7 @@ def admin_language(request) -> str | None:
     """The signed-in user's admin language on an admin URL, else None."""
     # The path first: reading the user reads the session, which would make every
     # public page vary by Cookie (and uncacheable).
-    if not request.path_info.startswith(_admin_prefix()):
+    if not request.path_info.startswith(admin_prefix()):
         return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -22,6 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.debug import ExceptionReporter
 
+from cms.admin_language import admin_prefix
+
 logger = logging.getLogger(__name__)
 
 
@@ -174,7 +176,7 @@ def server_error(request):
 
 @_reader_language
 def csrf_failure(request, reason=""):
-    if request.method != "POST" and not request.path_info.startswith("/admin/"):
+    if request.method != "POST" and not request.path_info.startswith(admin_prefix()):
         # PUT, DELETE, PATCH, PROPFIND...: no public address takes them, so the answer
         # is that, not "This form has expired" (there was no form). Answered here, where
         # Django's CSRF check stops every such method, so the pages pay for no check.

@@ -27,28 +27,30 @@ LOST_CHARACTERS = re.compile("[\x00\ufffd]")
 GUARDED_PAGE_FIELDS = ("title", "seo_title")
 
 
-def refuse_direction_controls(value) -> None:
-    if isinstance(value, str) and DIRECTION_CONTROLS.search(value):
-        raise ValidationError(
-            _(
-                "Remove the invisible text-direction characters (such as a "
-                "right-to-left override) from this title: they can make it read "
-                "differently from what it says. Retype the title instead of pasting it."
-            ),
-            code="direction_control",
-        )
+def _direction_control_refusal(message):
+    """A validator refusing text with a direction control, saying ``message``."""
+
+    def refuse(value) -> None:
+        if isinstance(value, str) and DIRECTION_CONTROLS.search(value):
+            raise ValidationError(message, code="direction_control")
+
+    return refuse
 
 
-def refuse_direction_controls_in_description(value) -> None:
-    if isinstance(value, str) and DIRECTION_CONTROLS.search(value):
-        raise ValidationError(
-            _(
-                "Remove the invisible text-direction characters (such as a "
-                "right-to-left override) from this description: they can make it "
-                "read differently from what it says. Retype it instead of pasting it."
-            ),
-            code="direction_control",
-        )
+refuse_direction_controls = _direction_control_refusal(
+    _(
+        "Remove the invisible text-direction characters (such as a "
+        "right-to-left override) from this title: they can make it read "
+        "differently from what it says. Retype the title instead of pasting it."
+    )
+)
+refuse_direction_controls_in_description = _direction_control_refusal(
+    _(
+        "Remove the invisible text-direction characters (such as a "
+        "right-to-left override) from this description: they can make it "
+        "read differently from what it says. Retype it instead of pasting it."
+    )
+)
 
 
 def without_lost_characters(value):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from campaigns import selectors
@@ -337,17 +338,11 @@ def _confirm_lists(signature_id: int, list_ids: list[int]) -> None:
     from subscribers.models import Subscriber
     from subscribers.services import confirm_subscription
 
-    email_hash = (
-        Signature.objects.filter(pk=signature_id)
-        .values_list("email_hash", flat=True)
-        .first()
-    )
-    if email_hash is None:
-        return
     # The signup was recorded under the same keyed hash of the same normalised address
     # (submit_signup); suppressed, or never recorded, there is nothing to confirm.
+    signer_hash = Signature.objects.filter(pk=signature_id).values("email_hash")
     subscriber_id = (
-        Subscriber.objects.filter(email_hash=email_hash)
+        Subscriber.objects.filter(email_hash=Subquery(signer_hash[:1]))
         .values_list("pk", flat=True)
         .first()
     )
