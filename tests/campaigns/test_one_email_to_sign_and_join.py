@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import translation
 
 from campaigns.models import Signature
 from campaigns.services.notifications import send_signature_verification
@@ -18,20 +17,12 @@ from subscribers.models import Subscriber, Subscription
 from subscribers.tasks import process_signup_request_task, send_confirmation_task
 from tests.campaigns.test_views import sign_url
 from tests.factories import MailingListFactory
-from tests.languages import LANGUAGES
+from tests.languages import LANGUAGES, said
 from tests.signups import run_signup_requests
 
 pytestmark = pytest.mark.django_db
 
 ADDRESS = "katarzyna.nowak@example.org"
-
-
-def said(language: str, english: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(english)
-    if language != "en":
-        assert text != english, f"{english!r} has a {language} translation"
-    return text
 
 
 @pytest.fixture

@@ -5,20 +5,11 @@ way to the form: test_views.test_a_thank_you_address_passed_on_still_leads_to_th
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from tests.factories import translate_page
-from tests.languages import LANGUAGES
+from tests.languages import LANGUAGES, said
 
 pytestmark = pytest.mark.django_db
-
-
-def said(language: str, english: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(english)
-    if language != "en":
-        assert text != english, f"{english!r} has a {language} translation"
-    return text
 
 
 @pytest.mark.parametrize("state", ["verified", "joined"])

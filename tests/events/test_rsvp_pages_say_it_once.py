@@ -13,9 +13,9 @@ from events.services import confirm_rsvp, record_rsvp
 from tests.events.guests import guest_event, rsvp
 from tests.events.test_confirm_by_email import confirm_path, confirming_event, press
 from tests.events.test_rsvp_cancel import cancel_url
-from tests.events.test_rsvp_cancel_heading import heading, in_language
+from tests.events.test_rsvp_cancel_heading import heading
 from tests.factories import translate_page
-from tests.languages import LANGUAGES
+from tests.languages import LANGUAGES, said
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +45,15 @@ def test_once_confirmed_the_heading_says_the_place_is_confirmed(
     path = confirm_path(guest.pk, language)
     client = Client()
     asking = client.get(path).content.decode()
-    assert heading(asking) == in_language(language, "Confirm my place")
+    assert heading(asking) == said(language, "Confirm my place")
 
     assert press(client, path).status_code == 303
     done = client.get(path).content.decode()
-    confirmed = in_language(language, "Your place is confirmed")
+    confirmed = said(language, "Your place is confirmed")
     assert heading(done) == confirmed
     assert title(done).startswith(confirmed)
-    assert in_language(language, "Confirm my place") not in done
-    assert status_line(done) == in_language(
+    assert said(language, "Confirm my place") not in done
+    assert status_line(done) == said(
         language, "We have sent you the details by e-mail."
     )
 
@@ -72,8 +72,8 @@ def test_once_on_the_waitlist_the_heading_says_so(home_page, sender_queued, lang
     client = Client()
     assert press(client, path).status_code == 303
     done = client.get(path).content.decode()
-    assert heading(done) == in_language(language, "You are on the waitlist")
-    assert status_line(done) == in_language(
+    assert heading(done) == said(language, "You are on the waitlist")
+    assert status_line(done) == said(
         language, "The event is full. We will write if a place opens."
     )
 
@@ -90,11 +90,11 @@ def test_the_cancel_page_says_the_rsvp_is_cancelled_once(
     with run_on_commit():
         assert client.post(cancel_url(event, guest)).status_code == 303
     done = client.get(cancel_url(event, guest)).content.decode()
-    cancelled = in_language(language, "Your RSVP is cancelled")
+    cancelled = said(language, "Your RSVP is cancelled")
     assert heading(done) == cancelled
     body = done[done.index("</title>") :]
     assert body.count(cancelled) == 1, "said once, in the heading"
-    assert status_line(done) == in_language(language, "Thank you for telling us.")
+    assert status_line(done) == said(language, "Thank you for telling us.")
 
 
 def test_a_place_given_away_and_a_waitlist_left_are_said_once(home_page, run_on_commit):

@@ -8,10 +8,10 @@ language, and nothing is written; a POST without its token still hears the form 
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from wagtail.models import Page
 
 from subscribers.models import SignupPage, Subscriber
+from tests.languages import said
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,6 @@ def signup_page(home_page):
     page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
     page.save_revision().publish()
     return page
-
-
-def said(language: str, english: str) -> str:
-    with translation.override(language):
-        return translation.gettext(english)
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -5,12 +5,11 @@ the reader may download or erase what we hold."""
 
 import pytest
 from django.core.cache import cache
-from django.utils import translation
 
 from subscribers import tokens
 from subscribers.models import SignupPage, Subscription
 from tests.factories import MailingListFactory, make_subscriber
-from tests.languages import LANGUAGES
+from tests.languages import LANGUAGES, said
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +24,6 @@ def signup_page(home_page):
     page = home_page.add_child(instance=SignupPage(title="Join us", slug="join"))
     page.save_revision().publish()
     return page
-
-
-def said(language: str, english: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(english)
-    if language != "en":
-        assert text != english, f"{english!r} has a {language} translation"
-    return text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
