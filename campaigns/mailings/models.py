@@ -9,6 +9,11 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+# The paused_reason values the services write (English, for the logs and the health
+# page); the admin shows them in the staff member's language (Mailing.paused_note).
+PAUSED_BY_STAFF = "paused by staff"
+PROVIDER_FAILING = "provider failing: "
+
 
 class Mailing(models.Model):
     class Lane(models.TextChoices):
@@ -104,6 +109,26 @@ class Mailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page.title} ({self.get_status_display()})"
+
+    def paused_note(self) -> tuple[str, str]:
+        """Why it is paused, in the admin's language, and the provider's own words
+        (English, technical) when a failing provider paused it: ("", "") when not."""
+        reason = self.paused_reason
+        if not reason:
+            return "", ""
+        if reason == PAUSED_BY_STAFF:
+            return str(_("paused by staff: nothing more goes out until resumed")), ""
+        if reason.startswith(PROVIDER_FAILING):
+            return (
+                str(
+                    _(
+                        "the e-mail provider kept failing: sending resumes by itself "
+                        "once it answers again"
+                    )
+                ),
+                reason.removeprefix(PROVIDER_FAILING),
+            )
+        return reason, ""
 
 
 class MailingRendition(models.Model):

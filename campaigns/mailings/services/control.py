@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.mailings.exceptions import MailingStateError, SendPermissionDenied
-from campaigns.mailings.models import Delivery, Mailing
+from campaigns.mailings.models import PAUSED_BY_STAFF, Delivery, Mailing
 from cms.models import MailablePageMixin as MAILABLE
 from subscribers.models import MailingList
 
@@ -145,7 +145,7 @@ def schedule(*, user, mailing_id: int, when: datetime) -> None:
 def pause(*, user, mailing_id: int) -> None:
     _recheck(user, Mailing.objects.get(pk=mailing_id))
     won = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).update(
-        status=Mailing.Status.PAUSED, paused_reason="paused by staff", probe_at=None
+        status=Mailing.Status.PAUSED, paused_reason=PAUSED_BY_STAFF, probe_at=None
     )
     if not won:
         raise MailingStateError(_("Only a mailing that is sending can be paused."))

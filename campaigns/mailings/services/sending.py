@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from campaigns.mailings import identity, throttle, transport
 from campaigns.mailings.exceptions import TransientSendError
-from campaigns.mailings.models import Delivery, Mailing, MailingRendition
+from campaigns.mailings.models import (
+    PROVIDER_FAILING,
+    Delivery,
+    Mailing,
+    MailingRendition,
+)
 from campaigns.mailings.selectors import lists_reaching
 from campaigns.mailings.services.starting import render_pending
 from cms.email.rendering import reader_reason
@@ -218,7 +223,7 @@ def note_provider_failure(mailing_id: int, error: TransientSendError) -> bool:
         consecutive_failures__gte=threshold,
     ).update(
         status=Mailing.Status.PAUSED,
-        paused_reason=f"provider failing: {error}"[:200],
+        paused_reason=f"{PROVIDER_FAILING}{error}"[:200],
         probe_at=probe_at,
     )
     if paused:
