@@ -102,6 +102,17 @@ def thinned(labels: Sequence[str], *, most: int = 8) -> list[str]:
     return [label for index, label in enumerate(labels) if index % step == 0]
 
 
+def whole_ticks(top, *, most: int = 8) -> list[int]:
+    """Whole-number ticks from 0 to at least ``top``, at most ``most`` steps apart:
+    the charts count messages and people, and pygal marked a bar of 3 messages on an
+    axis of 0.2, 0.4, ... 2.8. Empty for a chart of zeros (pygal's own axis)."""
+    if not top or top != int(top):
+        return []
+    top = int(top)
+    step = -(-top // most)
+    return list(range(0, top + step, step))
+
+
 def svg_response(chart) -> HttpResponse:
     """The chart as an image/svg+xml response with its own narrow policy."""
     # Each SVG text is laid out left to right: the right-to-left marks Django's Arabic
@@ -146,6 +157,12 @@ def bar_chart(
     )
     for name, values in series:
         chart.add(str(name), list(values))
+    chart.y_labels = (
+        whole_ticks(
+            max((value for _name, values in series for value in values), default=0)
+        )
+        or None
+    )
     return chart
 
 
@@ -174,6 +191,11 @@ def stacked_bars(
     )
     for name, values in series:
         chart.add(str(name), list(values))
+    totals = [
+        sum(column)
+        for column in zip(*(values for _name, values in series), strict=True)
+    ]
+    chart.y_labels = whole_ticks(max(totals, default=0)) or None
     return chart
 
 
