@@ -144,6 +144,10 @@ def _sign(
     def error_page(form, message: str, status: int):
         context = _context(request, page, form=form, embed=embed)
         context["form_error"] = message
+        if not embed and request.path != base:
+            # Answered at the sign URL: js/page_address.js puts the petition's own
+            # address, in the reader's language, in the address bar.
+            context["page_address"] = base
         page_template = template or page.get_template(request)
         return answer(TemplateResponse(request, page_template, context, status=status))
 
