@@ -22,7 +22,7 @@
 from django import template
 from django.utils.html import format_html
 
-from cms import bidi, languages
+from cms import bidi, form_errors, languages
 from cms.templatetags.admin_tags import grouped
 
 register = template.Library()
@@ -143,12 +143,17 @@ def title_language(context) -> str:
     served as itself (``self``, from its get_context) without a translation in the
     reader's language, whose title is the English page's: that <title> is English
     (the office's name too), and marked so. Views that name a page in a title of
-    their own ("RSVP: ...") keep the reader's. A failed form's "Error:" stays in the
-    reader's words (templates/base.html)."""
+    their own ("RSVP: ...") keep the reader's. A failed form's "Error:" and a done
+    form's status ("Signed:") are the reader's words, so such a <title> is the
+    reader's, unmarked (templates/base.html), and names the office in the reader's
+    language as the header above the page does: it said "Office of New Americans"
+    inside an Arabic <title>."""
     page = context.get("page")
     reader = languages.reader_language()
     locale = getattr(page, "locale", None)
     if page is None or context.get("self") is not page or locale is None:
+        return reader
+    if context.get("title_status") or form_errors.failed_form(context):
         return reader
     return locale.language_code
 
