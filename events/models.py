@@ -9,7 +9,7 @@ from urllib.parse import quote_plus, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
@@ -22,6 +22,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.bidi import direction, written_language
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
 from cms.form_fields import ascii_digits
@@ -245,18 +246,45 @@ class EventIndexPage(
         verbose_name = _("event listing")
 
 
-def join_in_reader_language(parts: list[str]) -> str:
+def join_in_reader_language(
+    parts: list[str], languages: list[str | None] | None = None
+) -> str:
     """The parts joined by the reader's own comma (Arabic "،", Chinese "，"). Safe HTML
     parts (events.templatetags.event_location) give safe HTML, the comma outside each
-    part's own language mark."""
+    part's own language mark.
+
+    ``languages``: the language each part is written in (``part_language``; None:
+    the reader's). Two neighbours written in the same other language are one phrase
+    of that language and take its comma where it runs in the reader's direction: a
+    Chinese card's English venue and address read "City Hall steps, 121 N LaSalle St",
+    not "City Hall steps，121 N LaSalle St". A right-to-left page keeps its own comma:
+    it lays the parts out in its order, and "،" sits where an Arabic reader expects."""
     html = all(isinstance(part, SafeData) for part in parts)
-    pattern = gettext("%(first)s, %(then)s")
-    if html:
-        pattern = conditional_escape(pattern)
+    reader = translation.get_language() or settings.LANGUAGE_CODE
+    languages = languages or [None] * len(parts)
     text = parts[0] if parts else ""
-    for part in parts[1:]:
-        text = pattern % {"first": text, "then": part}
+    for number in range(1, len(parts)):
+        pattern = _comma_pattern(languages[number - 1], languages[number], reader)
+        if html:
+            pattern = conditional_escape(pattern)
+        text = pattern % {"first": text, "then": parts[number]}
     return mark_safe(text) if html else text  # noqa: S308 (escaped above)
+
+
+def _comma_pattern(before: str | None, after: str | None, reader: str) -> str:
+    shared = before if before and before == after and before != reader else None
+    if shared is not None and direction(shared) == direction(reader):
+        with translation.override(shared):
+            return gettext("%(first)s, %(then)s")
+    return gettext("%(first)s, %(then)s")
+
+
+def part_language(kind: str, text: str) -> str | None:
+    """The language a location part (EventPage.location_parts) is written in: a
+    place's words in the default language's script only on a page in another script
+    are the default language's (cms.bidi.written_language); a note is the reader's
+    and a link is no language's (None)."""
+    return written_language(text) if kind == "place" else None
 
 
 # Copied from the default-locale page to each translation on every save and publish.
@@ -726,9 +754,8 @@ class EventPage(
     def location_text(
         self, *, include_hidden: bool = False, for_calendars: bool = False
     ) -> str:
-        parts = [
-            text for _kind, text in self.location_parts(include_hidden=include_hidden)
-        ]
+        located = self.location_parts(include_hidden=include_hidden)
+        parts = [text for _kind, text in located]
         if for_calendars:
             # A calendar's LOCATION is looked up on maps: a plain comma, whatever the
             # reader's language ("Daley Plaza، 50 W Washington St" found nothing), and
@@ -739,7 +766,8 @@ class EventPage(
                 map_search_text(text) if address and text == address else text
                 for text in parts
             )
-        return join_in_reader_language(parts)
+        languages = [part_language(kind, text) for kind, text in located]
+        return join_in_reader_language(parts, languages)
 
     def text_summary(self, links) -> str:
         """The event as a few lines of plain text, for e-mail text parts."""

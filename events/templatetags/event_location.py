@@ -2,15 +2,17 @@
 
 The venue and address are the source page's words in every translation (English
 "City Hall steps" in an Arabic card): each is its own <bdi> marked with that language,
-so it is read with an English voice and keeps its order; the reader's comma between the
-parts and the "address sent to people who RSVP" note stay in the reader's language.
+so it is read with an English voice and keeps its order; the comma between the parts
+(the reader's, or English's between two English parts on a Chinese page:
+events.models.join_in_reader_language) and the "address sent to people who RSVP" note
+stay outside those marks.
 """
 
 from django import template
 from django.utils.html import format_html
 
 from cms.bidi import html_lang_attrs, isolate_numbers_html
-from events.models import join_in_reader_language
+from events.models import join_in_reader_language, part_language
 
 register = template.Library()
 
@@ -18,11 +20,10 @@ register = template.Library()
 @register.simple_tag
 def event_location(event, include_hidden=False):
     """The event's location_text as HTML, each part marked with its language."""
+    parts = event.location_parts(include_hidden=include_hidden)
     return join_in_reader_language(
-        [
-            _part_html(kind, text, event.place_language)
-            for kind, text in event.location_parts(include_hidden=include_hidden)
-        ]
+        [_part_html(kind, text, event.place_language) for kind, text in parts],
+        [part_language(kind, text) for kind, text in parts],
     )
 
 

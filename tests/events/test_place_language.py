@@ -79,3 +79,19 @@ def test_the_arabic_alert_email_marks_the_place_english(home_page):
     html = render_email(alert, language="ar").html
 
     assert f"{english('City Hall steps')}، {english('121 N LaSalle St')}" in html
+
+
+def test_a_chinese_card_joins_english_parts_with_an_english_comma(client, home_page):
+    """A Chinese card joined the English venue and address with the Chinese comma,
+    "A community hall in Pilsen，<address>": an English phrase with a full-width comma
+    in it. Two English parts now take English's ", "; a Chinese note after an English
+    part keeps "，" (test_event_pages.test_a_place_reads_with_the_readers_own_comma),
+    and Arabic keeps "،" between English parts (above)."""
+    event = guest_event(hide_address=False)
+    translate_page(event, "zh-hans", title="了解您的权利讲座")
+
+    listing = client.get("/zh-hans/events/").content.decode()
+    assert f"{english(VENUE)}, {english(PRIVATE_ADDRESS)}" in listing
+    assert "，" not in listing.split(english(VENUE), 1)[1].split("</p>", 1)[0]
+    with translation.override("zh-hans"):
+        assert event.location_text() == f"{VENUE}, {PRIVATE_ADDRESS}"
