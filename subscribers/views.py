@@ -4,7 +4,8 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -324,13 +325,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     # headers, where forwards and archives carry it. The owner can have a fresh
     # preferences link e-mailed to the address instead.
     context = {"token": token}
-    if request.method == "POST" and request.POST.get("action") == "send_link":
+    posted = _form_fields(request)
+    if request.method == "POST" and posted.get("action") == "send_link":
         return _send_preferences_link(request, parsed.subscriber_id)
     if request.method == "POST":
         services.unsubscribe(
             subscriber_id=parsed.subscriber_id, mailing_id=parsed.mailing_id
         )
-        if request.POST.get("from_page"):
+        if posted.get("from_page"):
             # Our page's button; a mail client's RFC 8058 POST gets the page itself.
             return see_other(_with_query(request, done="1"))
         context["done"] = True
@@ -345,6 +347,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     # other: "you are unsubscribed" here told whoever holds a forwarded bulletin that
     # its reader erased their data, and told the reader they could sign up again.
     return render(request, "subscribers/unsubscribe.html", context)
+
+
+def _form_fields(request) -> QueryDict:
+    """The POST's form fields; none from a body Django cannot parse (multipart with
+    no boundary). RFC 8058 asks only the mail client for ``List-Unsubscribe=One-Click``
+    in the body: the POST to the signed link is the request to unsubscribe, so a
+    client's malformed body must not turn it into a 400 that unsubscribes nobody."""
+    try:
+        return request.POST
+    except MultiPartParserError:
+        return QueryDict()
 
 
 def _with_query(request, **params) -> str:
