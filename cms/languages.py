@@ -147,6 +147,18 @@ class LanguageSelect(forms.Select):
         return option
 
 
+def content_languages(reader: str, content: str = "") -> str:
+    """An e-mail's Content-Language (RFC 3282: the language(s) of its content, a list
+    allowed): the reader's, or, when the content is in another language (a page not
+    translated into theirs, sent in English inside their own chrome), that language
+    first and the reader's after it: "en, ar". The first tag is what a client that
+    reads one takes (a text part has no other mark of its language), and offering to
+    translate the English is what helps the Arabic reader, not taking it for Arabic."""
+    if not content or content == reader:
+        return reader
+    return f"{content}, {reader}"
+
+
 def reader_language(language: str | None = None) -> str:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE

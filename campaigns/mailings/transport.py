@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
+from cms.languages import content_languages
 from cms.mail.esp import ACCOUNT_REFUSED_STATUS
 from cms.mail.sender import from_address
 
@@ -86,6 +87,8 @@ class Envelope:
     track_opens: bool
     track_clicks: bool
     language: str = ""  # the readers' language code, for Content-Language
+    # The page's language when it is not the readers' (no translation in theirs).
+    content_language: str = ""
     # Makes each delivery's Message-ID this mailing's own (identity.message_id_tag).
     message_id_tag: str = ""
 
@@ -127,7 +130,9 @@ def common_headers(envelope: Envelope) -> dict[str, str]:
     }
     if envelope.language:
         # Screen readers and mail clients pick the voice and spelling from it.
-        headers["Content-Language"] = envelope.language
+        headers["Content-Language"] = content_languages(
+            envelope.language, envelope.content_language
+        )
     return headers
 
 

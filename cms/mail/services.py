@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from cms.languages import site_name
+from cms.languages import content_languages, site_name
 from cms.mail.sender import from_address
 
 
@@ -80,7 +80,9 @@ def _send_page_test(*, user, language: str, page_id: int) -> bool:
         body=text,
         from_email=from_address(language),
         to=[user.email],
-        headers={"Content-Language": language},
+        headers={
+            "Content-Language": content_languages(language, rendered.content_language)
+        },
     )
     message.attach_alternative(html, "text/html")
     message.send()

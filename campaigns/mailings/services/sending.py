@@ -82,7 +82,7 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
     renditions = (
         MailingRendition.objects.filter(mailing_id=mailing.pk)
         .exclude(html="")
-        .values_list("language", "subject", "html", "text")
+        .values_list("language", "subject", "html", "text", "content_language")
     )
     return {
         language: transport.Envelope(
@@ -94,9 +94,10 @@ def envelopes_for(mailing: Mailing) -> dict[str, transport.Envelope]:
             track_opens=mailing.track_opens,
             track_clicks=mailing.track_clicks,
             language=language,
+            content_language=content_language,
             message_id_tag=tag,
         )
-        for language, subject, html, text in renditions
+        for language, subject, html, text, content_language in renditions
     }
 
 

@@ -70,6 +70,7 @@ def send_test_mailing(*, mailing_id: int, user_id: int) -> int:
             track_opens=False,
             track_clicks=False,
             language=language,
+            content_language=rendered.content_language,
         )
         transport.send_single(envelope, [recipient])
     return len(languages)
