@@ -1,6 +1,6 @@
 """Signal receivers of the site: a change to a page purges the URLs that show it."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
@@ -54,6 +54,30 @@ def purge_restricted_pages(instance, **kwargs) -> None:
         kept = list(Page.objects.filter(alias_of_id__in=sources).exclude(pk__in=seen))
 
 
+def keep_alias_chains_short(instance, **kwargs) -> None:
+    """An alias no further from its source than cms.routing follows (ALIAS_HOPS).
+
+    Wagtail's alias of an alias names the alias it was made from, so staff aliasing
+    an alias of an alias of an alias made a fourth page past the hops the privacy
+    checks follow: it answered anyone, and was listed, while its source was private.
+    Such an alias names the source itself (the page that is no alias): it shows the
+    same content, and its source's restrictions are one hop away."""
+    if not isinstance(instance, Page) or instance.alias_of_id is None:
+        return
+    from cms.routing import ALIAS_HOPS
+
+    chain, source_id = [], instance.alias_of_id
+    while source_id is not None and source_id not in chain:
+        chain.append(source_id)
+        source_id = (
+            Page.objects.filter(pk=source_id)
+            .values_list("alias_of_id", flat=True)
+            .first()
+        )
+    if len(chain) > len(ALIAS_HOPS):
+        instance.alias_of = Page.objects.get(pk=chain[-1])
+
+
 def finalize_provider_message(sender, message, esp_name, **kwargs) -> None:
     """anymail's pre_send: ESP messages get our Message-ID and transactional marks."""
     from cms.mail import hygiene
@@ -77,6 +101,7 @@ def connect() -> None:
             sender=PageViewRestriction,
             dispatch_uid=f"page-cache-restriction-{signal is post_save}",
         )
+    pre_save.connect(keep_alias_chains_short, dispatch_uid="page-alias-chains")
     # Before: the URLs of a deleted page can no longer be worked out after.
     pre_delete.connect(
         purge_changed_page, sender=Page, dispatch_uid="page-cache-deleted"

@@ -170,3 +170,26 @@ def test_an_alias_made_after_the_restriction_asks_for_one_password(
     opened = client.post(action, {"password": "rally", "return_url": copy.url})
     assert opened.status_code == 302
     assert shown(client, copy.url, "Know your rights update")
+
+
+def test_an_alias_four_steps_from_a_private_source_is_kept(
+    site, django_capture_on_commit_callbacks
+):
+    """The privacy checks follow three aliases back (cms/routing.py ALIAS_HOPS): the
+    alias of an alias of an alias of an alias of a private bulletin answered anyone,
+    and the archive and the sitemap listed it."""
+    bulletin = site["bulletin"]
+    with django_capture_on_commit_callbacks(execute=True):
+        chain = [bulletin]
+        for step in range(1, 7):
+            chain.append(alias(chain[-1], bulletin.get_parent(), f"alias-step-{step}"))
+        restrict(bulletin)
+    client = Client()
+    for step, page in enumerate(chain[1:], start=1):
+        assert 'name="password"' in client.get(page.url).content.decode(), step
+        for url in ("/bulletins/", "/sitemap.xml"):
+            assert not shown(client, url, f"alias-step-{step}"), (step, url)
+    # The first three keep the alias they were made from, as Wagtail makes them.
+    assert [Page.objects.get(pk=page.pk).alias_of_id for page in chain[1:4]] == [
+        page.pk for page in chain[:3]
+    ]
