@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from cms import ratelimit
@@ -29,6 +30,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+# GET and HEAD only: a TRACE passes Django's CSRF check (a "safe" method) and was
+# answered with the results, as the pages' and forms' addresses never are; their empty
+# 405 becomes the error page in the language of the address (cms/errors.py).
+@require_safe
 def search(request):
     """Bulletins and events matching ?q=, in the language of the URL (/es/search/).
 
@@ -100,6 +105,7 @@ def set_language(request):
 ROBOTS = "User-agent: *\nDisallow: /admin/\n"
 
 
+@require_safe
 def robots(request):
     """Crawlers keep out of the admin and find the sitemap. Pages behind someone's own
     link are not listed here (a listing would point at them); they answer

@@ -94,3 +94,16 @@ def test_the_api_keeps_its_json_405():
     response = Client().generic("TRACE", "/api/v1/")
     assert response.status_code in (404, 405)
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("path", ["/search/?q=rights", "/es/search/", "/robots.txt"])
+def test_trace_to_search_and_robots_is_refused_too(signup_page, path):
+    """A TRACE passes the CSRF check; search answered it with its results and
+    robots.txt with its text, as no page or form does."""
+    response = Client().generic("TRACE", path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    language = "es" if path.startswith("/es/") else "en"
+    refusal = said(language, "This request is not accepted here")
+    assert refusal in response.content.decode()
+    assert Client().get(path).status_code == 200
