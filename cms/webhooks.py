@@ -8,15 +8,26 @@ webhook is closed (404, and an error in the log). WEBHOOK_ALLOWED_NETWORKS can p
 the provider's published address ranges too, which matters most for providers that
 do not sign (Postmark, Brevo, SparkPost, Mailjet, Amazon SES through SNS).
 A body anymail cannot parse is a 400, not a 500.
+
+Mailgun signs a timestamp and a random token, not the body: anymail checks the
+signature only, so one call seen in transit (a proxy's log, a debugging dump) signed
+any other body, a complaint for any address among them. Here each signature is taken
+once, and not when older than TRACKING_MAX_EVENT_AGE, as Mailgun's documentation asks.
 """
 
 import binascii
 import errno
+import hashlib
 import ipaddress
 import logging
+import time
 from dataclasses import dataclass
 
-from anymail.exceptions import AnymailAPIError, AnymailConfigurationError
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from anymail.utils import get_anymail_setting
 from anymail.webhooks import (
     amazon_ses,
@@ -39,6 +50,7 @@ from django.core import checks
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 
+from cms import ratelimit
 from cms.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
@@ -55,6 +67,7 @@ MALFORMED = (
     UnicodeError,
     binascii.Error,
     AnymailAPIError,  # Amazon SES: "unparsable SNS message"
+    RecursionError,  # JSON nested deeper than the parser goes ("[" * 100000)
 )
 
 
@@ -95,6 +108,91 @@ class SafeParsing:
             if error.errno != errno.EOVERFLOW:
                 raise
             raise _Malformed from error
+
+
+# Mailgun's clock and ours may differ a little; a signature from further ahead is no
+# call Mailgun made.
+SIGNATURE_FUTURE_SKEW = 300
+
+
+class SingleUseMailgunSignature:
+    """Mixed into Mailgun's view, before SafeParsing: once anymail has checked the
+    secret and the signature, the signature's timestamp must be recent and its token
+    new, or come with the very body it came with before (a retry: its events are
+    applied once). A call answered with an error (our 500) gives its token back."""
+
+    def run_validators(self, request):
+        super().run_validators(request)
+        token, stamp = _mailgun_token(request)
+        try:
+            signed_at = float(stamp)
+        except (TypeError, ValueError, OverflowError):
+            signed_at = float("nan")
+        age = time.time() - signed_at
+        if not -SIGNATURE_FUTURE_SKEW <= age <= settings.TRACKING_MAX_EVENT_AGE:
+            raise AnymailWebhookValidationFailure(
+                "Mailgun webhook called with a signature too old or from the future"
+            )
+        key = ratelimit.keyed_hash("mailgun-webhook-token", str(token))
+        body = hashlib.sha256(request.body).hexdigest()
+        taken = _take(key, body)
+        if taken is None:
+            raise AnymailWebhookValidationFailure(
+                "Mailgun webhook called with a used signature on another body"
+            )
+        if taken:
+            self._taken_token = key
+
+    def post(self, request, *args, **kwargs):
+        self._taken_token = None  # set by run_validators, inside anymail's post
+        try:
+            response = super().post(request, *args, **kwargs)
+        except BaseException:
+            self._give_back()
+            raise
+        if response.status_code >= 300:
+            self._give_back()
+        return response
+
+    def _give_back(self) -> None:
+        if self._taken_token is not None:
+            _give_back(self._taken_token)
+
+
+def _mailgun_token(request) -> tuple[object, object]:
+    """The token and timestamp anymail has just verified the signature of."""
+    if request.content_type == "application/json":
+        import json
+
+        block = json.loads(request.body.decode("utf-8"))["signature"]
+        return block["token"], block["timestamp"]
+    return request.POST["token"], request.POST["timestamp"]
+
+
+def _token_seconds() -> int:
+    return settings.TRACKING_MAX_EVENT_AGE + SIGNATURE_FUTURE_SKEW + 60
+
+
+def _take(key: str, body: str) -> bool | None:
+    """True when this call is the first with its token (or the cache cannot tell: the
+    webhook keeps applying bounces while Redis is down); False when the same call came
+    before (Mailgun retrying one whose answer it missed: its events are applied once
+    anyway); None when the token came before with another body."""
+    store = ratelimit.counter_cache()
+    name = f"webhook-token:{key}"
+    if store.add(name, body, timeout=_token_seconds()):
+        return True
+    seen = store.get(name)
+    if seen is None or seen == body:
+        return seen is None
+    return None
+
+
+def _give_back(key: str) -> None:
+    try:
+        ratelimit.counter_cache().delete(f"webhook-token:{key}")
+    except Exception:  # noqa: BLE001 (the answer stands; the token stays taken)
+        logger.warning("Mailgun webhook: could not release a signature's token")
 
 
 @dataclass(frozen=True)
@@ -155,10 +253,14 @@ PROVIDERS = {
         ("api_key", "Unisender Go"),
     ),
 }
+# Mixins each provider's view gets before SafeParsing.
+EXTRA_MIXINS = {"mailgun": (SingleUseMailgunSignature,)}
 VIEWS = {
     name: csrf_exempt(
         type(
-            f"Safe{entry.view_class.__name__}", (SafeParsing, entry.view_class), {}
+            f"Safe{entry.view_class.__name__}",
+            (*EXTRA_MIXINS.get(name, ()), SafeParsing, entry.view_class),
+            {},
         ).as_view()
     )
     for name, entry in PROVIDERS.items()

@@ -144,12 +144,64 @@ def test_opens_and_clicks_only_when_tracking_is_on(client, delivery):
 
 def test_stale_event_is_rejected(client, delivery):
     old = time.time() - 30 * 24 * 3600
-    response = post(client, mailgun_event("delivered", delivery.pk, timestamp=old))
+    payload = mailgun_event("delivered", delivery.pk, timestamp=old)
+    payload["signature"] = mailgun_event("delivered", delivery.pk)["signature"]
+    response = post(client, payload)
     assert (
         response.status_code == 200
     )  # signature fine; the event is simply not applied
     assert Delivery.objects.get().status == "sent"
     assert not TrackingEvent.objects.exists()
+
+
+def test_a_used_signature_carries_no_other_event(client, delivery):
+    """Mailgun signs a timestamp and a token, not the body: whoever saw one genuine
+    call (with the secret) could put a complaint for any address under its
+    signature, and everyone so named would be suppressed."""
+    genuine = mailgun_event("delivered", delivery.pk)
+    assert post(client, genuine).status_code == 200
+    forged = mailgun_event("complained", delivery.pk, recipient="victim@example.org")
+    forged["signature"] = genuine["signature"]
+    assert post(client, forged).status_code == 400
+    assert not Suppression.objects.exists()
+    assert Delivery.objects.get().status == "delivered"
+    # The same genuine call again (Mailgun retrying) is answered, and applied once.
+    assert post(client, genuine).status_code == 200
+    assert TrackingEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize("days", [-1, 8, 400])
+def test_a_signature_from_another_time_is_refused(client, delivery, days):
+    """Tokens are remembered as long as an event may be applied: an older signature
+    (or one from the future) under a fresh event would escape that memory."""
+    payload = mailgun_event("complained", delivery.pk, recipient="victim@example.org")
+    signed = mailgun_event(
+        "complained", delivery.pk, timestamp=time.time() - days * 24 * 3600
+    )
+    payload["signature"] = signed["signature"]
+    assert post(client, payload).status_code == 400
+    assert not Suppression.objects.exists()
+    assert not TrackingEvent.objects.exists()
+
+
+def test_a_call_that_failed_here_is_taken_when_mailgun_retries(
+    client, delivery, monkeypatch
+):
+    """Our own failure (a 500) must not burn the token: Mailgun retries the call."""
+    from campaigns.mailings import receivers
+
+    genuine = mailgun_event("failed", delivery.pk, severity="permanent")
+    real = receivers.record_tracking_event
+
+    def broken(event):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(receivers, "record_tracking_event", broken)
+    client.raise_request_exception = False
+    assert post(client, genuine).status_code == 500
+    monkeypatch.setattr(receivers, "record_tracking_event", real)
+    assert post(client, genuine).status_code == 200
+    assert Delivery.objects.get().status == "bounced"
 
 
 def test_report_counts_the_people_who_opened_and_clicked(client, home_page):
