@@ -27,8 +27,7 @@ copy's alias of a private English page answered anyone, in listings too.
 from http import HTTPMethod
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.http import Http404
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
@@ -144,47 +143,80 @@ def public_pages(queryset, *, passed: Page | None = None):
     restrictions and its ancestors' (Wagtail checks them before serving it, and a
     reader with a session is never served from the page cache), so only restrictions
     below it count."""
-    restrictions = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    # The page or an ancestor is a translation of a restricted default-locale page.
-    restricted_sources = PageViewRestriction.objects.filter(
-        page__locale__language_code=_source_language()
-    ).values("page__translation_key")
-    translations_of_restricted = Page.objects.filter(
-        translation_key__in=restricted_sources,
-        path=Substr(OuterRef("path"), 1, Length("path")),
-    )
-    # The page or an ancestor is an alias of a page kept by either rule above.
-    kept_roots = Page.objects.filter(
-        Q(pk__in=PageViewRestriction.objects.values("page_id"))
-        | Q(translation_key__in=restricted_sources)
-    )
-    aliases_of_kept = Page.objects.filter(
-        _any(
-            Q(
-                Exists(
-                    kept_roots.filter(
-                        path=Substr(OuterRef(f"{hop}__path"), 1, Length("path"))
-                    )
-                ),
-                **{f"{hop}__isnull": False},
-            )
-            for hop in ALIAS_HOPS
-        ),
-        path=Substr(OuterRef("path"), 1, Length("path")),
-    )
-    if passed is not None:
-        restrictions = restrictions.filter(page__depth__gt=passed.depth)
-        translations_of_restricted = translations_of_restricted.filter(
-            depth__gt=passed.depth
-        )
-        aliases_of_kept = aliases_of_kept.filter(depth__gt=passed.depth)
     return queryset.filter(
-        ~Exists(restrictions),
-        ~Exists(translations_of_restricted),
-        ~Exists(aliases_of_kept),
+        NotKept(F("path"), deeper_than=passed.depth if passed is not None else 0)
     )
+
+
+class NotKept(Func):
+    """True for a page that no view restriction keeps (see the module's docstring):
+    none on the page or an ancestor, none on the default-locale source of either,
+    and neither is an alias (up to ALIAS_HOPS steps) of a page at or under one kept
+    so. Only kept pages deeper than ``deeper_than`` count.
+
+    Written as SQL (both backends' SUBSTR and LENGTH) rather than built with the ORM
+    on each use: the same three subqueries as ORM expressions took Django longer to
+    resolve and compile than the rest of an event listing's work together (the
+    listing's CPU doubled when the alias rule came; bench/RESULTS.md). An ancestor's
+    path is a prefix of the page's (treebeard), compared as a SUBSTR equality: a
+    LIKE would need its wildcards escaped."""
+
+    output_field = BooleanField()
+
+    def __init__(self, path, *, deeper_than: int = 0):
+        super().__init__(path)
+        self.deeper_than = int(deeper_than)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        path_sql, path_params = compiler.compile(self.source_expressions[0])
+        if path_params:
+            raise ValueError("NotKept takes a column, not a value")
+        language, deeper = _source_language(), self.deeper_than
+        # The parameters in the order NOT_KEPT_SQL names them.
+        params = [deeper, language, deeper, deeper, language]
+        return f"({NOT_KEPT_SQL.replace('PATH', path_sql).strip()})", params
+
+
+# ``PATH`` stands for the page's path column; the parameters, in order: DEEPER_THAN,
+# the default language, DEEPER_THAN, DEEPER_THAN, the default language.
+NOT_KEPT_SQL = """
+NOT EXISTS (
+    -- A restriction on the page or an ancestor.
+    SELECT 1 FROM wagtailcore_pageviewrestriction r
+    INNER JOIN wagtailcore_page rp ON rp.id = r.page_id
+    WHERE rp.depth > %s AND rp.path = SUBSTR(PATH, 1, LENGTH(rp.path)))
+AND NOT EXISTS (
+    -- The page or an ancestor is a translation of a restricted default-locale page.
+    SELECT 1 FROM wagtailcore_page tp
+    WHERE tp.translation_key IN (
+        SELECT sp.translation_key FROM wagtailcore_pageviewrestriction sr
+        INNER JOIN wagtailcore_page sp ON sp.id = sr.page_id
+        INNER JOIN wagtailcore_locale sl ON sl.id = sp.locale_id
+        WHERE sl.language_code = %s)
+    AND tp.depth > %s AND tp.path = SUBSTR(PATH, 1, LENGTH(tp.path)))
+AND NOT EXISTS (
+    -- The page or an ancestor is an alias (of an alias, ALIAS_HOPS steps) of a page
+    -- at or under a page kept by either rule above.
+    SELECT 1 FROM wagtailcore_page ap
+    INNER JOIN wagtailcore_page h1 ON h1.id = ap.alias_of_id
+    LEFT OUTER JOIN wagtailcore_page h2 ON h2.id = h1.alias_of_id
+    LEFT OUTER JOIN wagtailcore_page h3 ON h3.id = h2.alias_of_id
+    WHERE ap.depth > %s AND ap.path = SUBSTR(PATH, 1, LENGTH(ap.path))
+    AND EXISTS (
+        SELECT 1 FROM wagtailcore_page root
+        WHERE (
+            EXISTS (
+                SELECT 1 FROM wagtailcore_pageviewrestriction rr
+                WHERE rr.page_id = root.id)
+            OR root.translation_key IN (
+                SELECT sp.translation_key FROM wagtailcore_pageviewrestriction sr
+                INNER JOIN wagtailcore_page sp ON sp.id = sr.page_id
+                INNER JOIN wagtailcore_locale sl ON sl.id = sp.locale_id
+                WHERE sl.language_code = %s))
+        AND (root.path = SUBSTR(h1.path, 1, LENGTH(root.path))
+            OR root.path = SUBSTR(h2.path, 1, LENGTH(root.path))
+            OR root.path = SUBSTR(h3.path, 1, LENGTH(root.path)))))
+"""
 
 
 def refuse_restricted(request, restrictions) -> None:

@@ -78,12 +78,21 @@ RAW_SQL_MODULES = {
         "tests/events/test_waitlist.py::test_cancelling_then_coming_back_goes_to_the_back",
         "tests/events/test_rsvp_concurrency.py::test_forty_at_once_fill_ten_places_and_queue_the_rest",
     ],
+    # NotKept, the view-restriction condition every public list of pages carries
+    # (SUBSTR and LENGTH on both backends).
+    "cms/routing.py": [
+        "tests/cms/test_restricted_pages.py::test_a_restricted_bulletin_leaves_archives_feeds_search_and_home",
+        "tests/security/test_translated_restrictions.py::test_the_translation_leaves_sitemap_feeds_search_listings_and_home",
+        "tests/security/test_restricted_aliases.py::test_an_alias_of_an_alias_is_kept",
+        "tests/security/test_restricted_aliases.py::test_the_password_opens_the_alias_and_public_aliases_stay_listed",
+    ],
     # SELECT 1, the readiness probe.
     "cms/health.py": [
         "tests/cms/test_health.py::test_ready_when_every_service_answers_and_beat_is_recent"
     ],
 }
-RAW_SQL = re.compile(r"cursor\.execute\(|\.raw\(|RawSQL\(|\.extra\(")
+# An expression's own as_sql writes SQL by hand too.
+RAW_SQL = re.compile(r"cursor\.execute\(|\.raw\(|RawSQL\(|\.extra\(|def as_sql\(")
 
 
 @pytest.fixture(autouse=True)
