@@ -27,7 +27,7 @@ copy's alias of a private English page answered anyone, in listings too.
 from http import HTTPMethod
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
+from django.db.models import BooleanField, F, Func
 from django.http import Http404
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
@@ -90,49 +90,12 @@ class OneQueryViewRestrictionsMixin:
     ]
 
     def get_view_restrictions(self):
-        steplen = self.steplen
-        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
-        own = Page.objects.filter(path__in=paths)
-
-        def stood_for(path_ref):
-            # The page at path_ref is this page or an ancestor, or the source of one
-            # of them that is an alias (or an ancestor of that source), and no alias
-            # itself: as in Wagtail, an alias's own restriction (the copy Wagtail
-            # made with it) gives way to its source's, so the reader gives one
-            # password, not two.
-            alias_field = path_ref.replace("path", "alias_of")
-            return Q(**{f"{alias_field}__isnull": True}) & (
-                Q(**{f"{path_ref}__in": paths})
-                | _any(
-                    Exists(
-                        own.filter(**{f"{hop}__path__startswith": OuterRef(path_ref)})
-                    )
-                    for hop in ALIAS_HOPS
-                )
-            )
-
-        translations_stood_for = Page.objects.filter(
-            stood_for("path"), translation_key=OuterRef("page__translation_key")
-        )
-        return PageViewRestriction.objects.filter(
-            stood_for("page__path")
-            | Q(
-                Exists(translations_stood_for),
-                page__locale__language_code=_source_language(),
-            )
-        )
+        return PageViewRestriction.objects.filter(Keeps(F("page_id"), path=self.path))
 
 
 # An alias of an alias names the alias it was made from (Wagtail's create_alias):
 # sources are followed this many steps.
 ALIAS_HOPS = ("alias_of", "alias_of__alias_of", "alias_of__alias_of__alias_of")
-
-
-def _any(conditions):
-    combined = Q()
-    for condition in conditions:
-        combined |= Q(condition)
-    return combined
 
 
 def public_pages(queryset, *, passed: Page | None = None):
@@ -216,6 +179,74 @@ AND NOT EXISTS (
         AND (root.path = SUBSTR(h1.path, 1, LENGTH(root.path))
             OR root.path = SUBSTR(h2.path, 1, LENGTH(root.path))
             OR root.path = SUBSTR(h3.path, 1, LENGTH(root.path)))))
+"""
+
+
+class Keeps(Func):
+    """True for a restriction (given its page's id column) that keeps the page at
+    ``path`` (see the module's docstring): on the page or an ancestor, or on the
+    source of either if it is an alias (ALIAS_HOPS steps) or an ancestor of that
+    source, and none of those an alias itself (as in Wagtail, an alias's own
+    restriction, the copy Wagtail made with it, gives way to its source's, so the
+    reader gives one password, not two); or on the default-locale page of which one
+    of those is a translation.
+
+    Written as SQL for the reason ``NotKept`` is: built with the ORM, Django's
+    resolving and compiling of the alias hops took a fifth of an uncached page's
+    serving. Each restriction's page is looked up by id, and the page's ancestors
+    by path (both indexed): the work follows the restrictions, not the pages."""
+
+    output_field = BooleanField()
+
+    def __init__(self, page_id, *, path: str):
+        super().__init__(page_id)
+        steplen = Page.steplen
+        self.ancestors = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        page_id_sql, page_id_params = compiler.compile(self.source_expressions[0])
+        if page_id_params:
+            raise ValueError("Keeps takes a column, not a value")
+        ancestors = self.ancestors
+        placeholders = ", ".join(["%s"] * len(ancestors))
+        stood_for = _STOOD_FOR_SQL.replace("ANCESTORS", placeholders)
+        sql = KEEPS_SQL.replace("STOOD_FOR", stood_for).replace("PAGE_ID", page_id_sql)
+        # The parameters in the order KEEPS_SQL names them.
+        params = [*ancestors, *ancestors, _source_language(), *ancestors, *ancestors]
+        return f"({sql.strip()})", params
+
+
+# Page ``x`` is one whose restrictions the page answers to, translations aside: the
+# page or an ancestor, or the source of one of those that is an alias, or an ancestor
+# of that source; and not an alias itself. ``ANCESTORS`` stands for the paths of the
+# page and its ancestors, twice.
+_STOOD_FOR_SQL = """
+    x.alias_of_id IS NULL AND (
+        x.path IN (ANCESTORS)
+        OR EXISTS (
+            SELECT 1 FROM wagtailcore_page o
+            INNER JOIN wagtailcore_page h1 ON h1.id = o.alias_of_id
+            LEFT OUTER JOIN wagtailcore_page h2 ON h2.id = h1.alias_of_id
+            LEFT OUTER JOIN wagtailcore_page h3 ON h3.id = h2.alias_of_id
+            WHERE o.path IN (ANCESTORS)
+            AND (x.path = SUBSTR(h1.path, 1, LENGTH(x.path))
+                OR x.path = SUBSTR(h2.path, 1, LENGTH(x.path))
+                OR x.path = SUBSTR(h3.path, 1, LENGTH(x.path)))))"""
+
+# ``PAGE_ID`` stands for the restriction's page column, ``STOOD_FOR`` for the
+# condition above; the parameters, in order: the ancestors twice, the default
+# language, the ancestors twice.
+KEEPS_SQL = """
+EXISTS (
+    SELECT 1 FROM wagtailcore_page x
+    WHERE x.id = PAGE_ID AND STOOD_FOR)
+OR EXISTS (
+    -- The restriction is on a default-locale page of which one of those is a
+    -- translation.
+    SELECT 1 FROM wagtailcore_page s
+    INNER JOIN wagtailcore_locale sl ON sl.id = s.locale_id
+    INNER JOIN wagtailcore_page x ON x.translation_key = s.translation_key
+    WHERE s.id = PAGE_ID AND sl.language_code = %s AND STOOD_FOR)
 """
 
 
