@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from cms import admin_urls, private_options
+from cms import admin_urls, private_options, workflow_labels
 from cms.admin_views import BROWSE_OUTBOX
 
 
@@ -286,3 +286,4 @@ def register_reader_page_links(features):
 
 # Before Wagtail's own check_request_method (order 0), which answers OPTIONS.
 hooks.register("before_serve_page", order=-1)(private_options.refuse_options_as_a_get)
+hooks.register("construct_page_action_menu")(workflow_labels.use_own_submit_label)
