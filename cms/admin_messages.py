@@ -10,7 +10,7 @@ every language, so each of these is translated in all six (locale/translations).
 Nothing imports this module: it is here for makemessages.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 MESSAGES = [
     gettext_noop("The page could not be saved due to validation errors."),
@@ -29,4 +29,35 @@ MESSAGES = [
     # (cms.admin_language).
     gettext_noop("Sorry, you do not have permission to access this area."),
     gettext_noop("You do not have permission to access the admin."),
+    # Wagtail 8.0's Spanish and Chinese catalogues leave the dashboard's summary, the
+    # explorer's title and every empty listing ("There are no bloqueos to display. Why
+    # not add one?") in English (the staff helper's crawl of the admin in Spanish).
+    gettext_noop("Search all pages…"),
+    gettext_noop("Wagtail %(current_version)s editor guide"),
+    gettext_noop("Exploring"),
+    gettext_noop("There are no results."),
+    gettext_noop("There are no %(model_name)s to display."),
+    gettext_noop(
+        'There are no %(model_name)s to display. Why not <a href="%(add_url)s">add '
+        "one</a>?"
+    ),
 ]
+
+
+def _dashboard_counts():
+    """Never called: the dashboard's counts, for makemessages (plural forms)."""
+    ngettext(
+        '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+        0,
+    )
+    ngettext(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        0,
+    )
+    ngettext(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        0,
+    )
