@@ -1,5 +1,6 @@
 """Admin screens of the site: the e-mail outbox and the "send me a test" action."""
 
+import re
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
@@ -106,9 +107,23 @@ class OutboxMessageView(OutboxPermissionMixin, WagtailAdminTemplateMixin, Templa
         context.update(
             headers=list(self.message.items()),
             text_body=text,
-            html_body=html,
+            html_body=links_open_in_new_tab(html) if html else html,
         )
         return context
+
+
+_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def links_open_in_new_tab(html: str) -> str:
+    """The message's HTML with its links opening a new tab, as in a mail client. In the
+    sandboxed preview frame a link would load its page inside the frame, and our pages
+    refuse to be framed: the confirmation button of a `make run` signup showed an error."""
+    base = '<base target="_blank">'
+    head = _HEAD.search(html)
+    if head is None:
+        return base + html
+    return html[: head.end()] + base + html[head.end() :]
 
 
 def admin_language() -> str:
