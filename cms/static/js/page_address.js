@@ -4,6 +4,9 @@
 // passed on was not the petition's. Once the errors are shown, the address bar says
 // the petition's own address in the reader's language, at its form. Without
 // JavaScript the sign URL stays, and opening it leads to the petition in that language.
+// A signer thanked after following their verification link (?signed=verified) copies
+// the address bar to pass the petition on: it says the petition's own address too, so
+// the friends who open it are asked to sign instead of thanked for signing.
 (function () {
   var script = document.currentScript;
   var address = script && script.dataset.address;
