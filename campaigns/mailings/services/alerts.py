@@ -31,7 +31,7 @@ from campaigns.mailings.services.control import (
     check_send_permission,
     create_mailing,
 )
-from cms.bidi import direction, direction_of_text
+from cms.bidi import direction, direction_of_text, isolate_numbers_text
 from cms.languages import join_names
 from cms.mail.sender import from_address
 
@@ -683,11 +683,15 @@ def notify_alert_approvers(*, mailing_id: int) -> int:
                     "lists": join_names(list_names),
                     "send_by": local_moment(mailing.send_by),
                 }
+        # The envelope in the approver's language too, as every other e-mail: the
+        # office's name on the From line, Content-Language for a screen reader's
+        # voice, and the link and times kept in order in right-to-left text.
         EmailMessage(
             subject=subject,
-            body=body,
-            from_email=from_address(),
+            body=isolate_numbers_text(body, language),
+            from_email=from_address(language),
             to=[approver.email],
+            headers={"Content-Language": language},
         ).send()
         sent += 1
     return sent
