@@ -29,10 +29,13 @@ def send_test_email(
         return False
     if page_id is not None:
         return _send_page_test(user=user, language=language, page_id=page_id)
+    from cms.email.rendering import sample_link
+
     with translation.override(language):
         context = {
             "site_name": site_name(),
-            "base_url": settings.WAGTAILADMIN_BASE_URL,
+            # The front page in the message's language, as a page's test copy links.
+            "base_url": sample_link(language),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
         }
         subject = _("Test message from %(site)s") % {"site": site_name()}
