@@ -327,7 +327,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     context = {"token": token}
     posted = _form_fields(request)
     if request.method == "POST" and posted.get("action") == "send_link":
-        return _send_preferences_link(request, parsed.subscriber_id)
+        # Not whether the owner has asked for links today: "already sent today" came
+        # only for a person still here, so three presses told whoever holds a
+        # forwarded message whether its reader had erased their data.
+        return _send_preferences_link(request, parsed.subscriber_id, tell_limited=False)
     if request.method == "POST":
         services.unsubscribe(
             subscriber_id=parsed.subscriber_id, mailing_id=parsed.mailing_id
@@ -406,9 +409,19 @@ def _send_preferences_link(
 
 
 def _expired_link(request, expired: tokens.ExpiredToken) -> HttpResponse:
-    _use_language(request, Subscriber.objects.filter(pk=expired.subscriber_id).first())
+    """A genuine link past its age. A footer's link travels with forwards: it answers
+    as for a live one, in the link's language (English without a prefix), not the
+    browser's when the person is gone, and never says whether the owner asked for
+    links today; either told its holder whether the reader had erased their data."""
+    _use_language(
+        request,
+        Subscriber.objects.filter(pk=expired.subscriber_id).first(),
+        default=None if expired.mailed else settings.LANGUAGE_CODE,
+    )
     if request.method == "POST" and request.POST.get("action") == "send_link":
-        return _send_preferences_link(request, expired.subscriber_id)
+        return _send_preferences_link(
+            request, expired.subscriber_id, tell_limited=expired.mailed
+        )
     context = {
         "mailed": expired.mailed,
         "valid_days": settings.SUBSCRIBERS_PREFERENCES_LINK_DAYS,
