@@ -202,3 +202,26 @@ def share_meta(context) -> dict:
     if page is None or not getattr(page, "pk", None) or not hasattr(page, "locale_id"):
         return {}
     return {"share": page_share_meta(page, context.get("request"))}
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number) -> str:
+    """ "?kind=rally&page=3": the listing's other parameters as the request gave them,
+    without the tracking ones (utm_source, fbclid...) and with ``page`` set to
+    ``number``, every name and value URL-encoded.
+
+    The page cache keys a listing without the tracking parameters
+    (cms.page_cache.IGNORED_PARAMETERS): echoed into the "Older" link, the value one
+    visitor sent (``?utm_source=<any text, any length>``) was stored in the copy every
+    later reader of the listing got."""
+    from cms.page_cache import IGNORED_PARAMETERS
+
+    request = context.get("request")
+    pairs = []
+    if request is not None:
+        pairs = [
+            (name, value)
+            for name, value in request.GET.items()
+            if name != "page" and name not in IGNORED_PARAMETERS
+        ]
+    return "?" + urlencode([*pairs, ("page", number)])

@@ -1016,3 +1016,21 @@ def test_a_password_form_is_never_stored_for_the_page(home_page, page_cache):
         {"csrfmiddlewaretoken": token, "password": "rally", "return_url": bulletin.url},
     )
     assert passed.status_code == 302
+
+
+def test_a_tracking_parameter_never_reaches_the_copy_other_readers_get(
+    client, home_page, page_cache
+):
+    """The cache keys a listing without utm_source, fbclid...: their values must not be
+    in what it stores, or one visitor's ``?utm_source=<text>`` was the "Older" link of
+    every later reader's copy (any text, any length)."""
+    listing_with_two_pages()
+    poison = "Call-555-0100-" + "x" * 500
+    first = client.get(f"/bulletins/?utm_source={poison}&fbclid=evil")
+    assert first["X-Page-Cache"] == "miss"
+    assert 'rel="next"' in first.content.decode()
+    later = client.get("/bulletins/")
+    assert later["X-Page-Cache"] == "hit"
+    assert poison not in later.content.decode()
+    assert "evil" not in later.content.decode()
+    assert 'href="?page=2" rel="next"' in later.content.decode()
