@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -332,12 +333,7 @@ def verify_signature(request, token: str):
     keeps the reader on this page."""
     read = petitions.read_verification_token(token)
     if read is None:
-        return TemplateResponse(
-            request,
-            "campaigns/verify_signature.html",
-            {"invalid": True},
-            status=400,
-        )
+        return _bad_verification_link(request)
     signature, list_ids = read
     language = _asked_language(request) or signature.language
     page = PetitionPage.objects.filter(pk=signature.page_id).first()
@@ -365,6 +361,27 @@ def verify_signature(request, token: str):
                 },
             )
         response.render()
+    return response
+
+
+def _bad_verification_link(request):
+    """400 for a cut-off, altered or expired link. No signer is known, so the link's
+    prefix (or ``?language=``) says the language, else the reader's browser, as on
+    the subscribers' bad-link pages: the e-mailed link has no prefix, and a Spanish
+    signer whose mail app cut it off was told so in English."""
+    language = _asked_language(request) or translation.get_language_from_request(
+        request
+    )
+    with translation.override(language):
+        response = TemplateResponse(
+            request,
+            "campaigns/verify_signature.html",
+            {"invalid": True},
+            status=400,
+        )
+        response.render()
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 

@@ -112,3 +112,17 @@ def test_the_link_is_mailed_in_the_signers_language_whatever_language_is_active(
     assert cut.status_code == 400
     assert page_language(cut.content.decode()) == language
     assert client.get(path)["Content-Language"] == language
+
+
+@pytest.mark.parametrize("language", PREFIXED)
+def test_a_bad_mailed_link_says_so_in_the_readers_language(client, language):
+    """The e-mailed link has no prefix and a cut-off one names no signer: the page is
+    in the browser's language, as the subscribers' bad-link pages are (it was always
+    English)."""
+    response = client.get(
+        "/petitions/verify/1.1765000000.cut-off/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    assert page_language(response.content.decode()) == language
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
