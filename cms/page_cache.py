@@ -21,12 +21,14 @@ production; a per-process cache (or none, ``PAGE_CACHE_SECONDS=0``) without Redi
 """
 
 import hashlib
+import logging
 import secrets
 import threading
 import time
 from collections.abc import Mapping
 from contextlib import nullcontext
 from functools import lru_cache
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,6 +38,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from cms.compression import compresses
+
+logger = logging.getLogger(__name__)
 
 # Added by newsletters and social sites; no page reads them, so they never split the cache.
 IGNORED_PARAMETERS = frozenset(
@@ -406,6 +410,25 @@ def _storable(request, response, query) -> bool:
     )
 
 
+def _holds_a_session(request) -> bool:
+    """Whether the request's session cookie names a session that holds something (a
+    signed-in staff member, a password given for a private page): such a reader gets
+    their own render. A made-up cookie (any ``sessionid=x``) used to be enough to
+    skip the cache, so a flood carrying one made every request a full render; now it
+    costs one lookup in the session store and is served the shared copy."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    try:
+        return bool(engine.SessionStore(session_key=key).load())
+    except Exception:
+        # The session store down (the database, with the default engine): render, as
+        # before, and let the page's own error answer say so.
+        logger.warning("session store unreadable; page served uncached", exc_info=True)
+        return True
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -423,7 +446,7 @@ class PageCacheMiddleware:
         if (
             not seconds
             or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _holds_a_session(request)
             # SecurityMiddleware, below, sends plain HTTP to HTTPS: a copy must not
             # answer first (it was stored from an HTTPS request).
             or (settings.SECURE_SSL_REDIRECT and not request.is_secure())

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
@@ -869,6 +870,23 @@ def test_staff_and_forms_bypass_the_cache(client, home_page, page_cache):
 
     client.force_login(SuperuserFactory())
     assert "X-Page-Cache" not in client.get(event.url)
+
+
+def test_a_made_up_session_cookie_is_served_the_shared_copy(
+    client, home_page, page_cache
+):
+    """Any ``sessionid`` skipped the cache, so a flood carrying a made-up one made
+    every request a full render (the attacker's round); a real session still does."""
+    bulletin = build_bulletin(title="February bulletin")
+    first = client.get(bulletin.url)
+    assert first["X-Page-Cache"] == "miss"
+    client.cookies[settings.SESSION_COOKIE_NAME] = "madeup" + "x" * 26
+    forged = client.get(bulletin.url)
+    assert forged["X-Page-Cache"] == "hit"
+    assert forged.content == first.content
+
+    client.force_login(SuperuserFactory())
+    assert "X-Page-Cache" not in client.get(bulletin.url)
 
 
 def test_cache_is_off_with_zero_seconds(client, home_page, settings):
