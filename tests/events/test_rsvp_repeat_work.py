@@ -53,9 +53,17 @@ def sent_to_postgres(action) -> list[str]:
             pgconn.untrace()
         trace.seek(0)
         lines = trace.read().decode().splitlines()
-    sent = []
+    # A statement written over several lines (cms.routing's SQL) is traced with its
+    # newlines: a line that starts no message continues the one before.
+    messages = []
     for line in lines:
-        direction, _length, kind, *rest = line.split("\t")
+        if line.startswith(("F\t", "B\t")) or not messages:
+            messages.append(line)
+        else:
+            messages[-1] += "\n" + line
+    sent = []
+    for message in messages:
+        direction, _length, kind, *rest = message.split("\t")
         if direction != "F":
             continue
         # The statement's shape: Django binds values into the text (the clock, ids,
