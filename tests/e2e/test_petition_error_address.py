@@ -50,6 +50,9 @@ def send_with_a_bad_address(browser_page, language: str) -> None:
     browser_page.locator("input[name=email]").fill("not an address")
     browser_page.get_by_role("button", name=said(language, "Sign the petition")).click()
     browser_page.locator(".form-error").wait_for()
+    # The address is set by a deferred script, which runs before the load event but
+    # may run after the error is on the page (CI's newcomer world saw the sign URL).
+    browser_page.wait_for_load_state("load")
     assert browser_page.locator("html").get_attribute("lang") == language
 
 
