@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from wagtail.models import Locale, Page, Site
+from wagtail.users.models import UserProfile
 
 from cms.models import HomePage
 from subscribers.models import MailingList, Subscriber
@@ -43,6 +44,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 class SuperuserFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+def speaking(user, language: str):
+    """The user with `language` picked as their admin language in their account."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def staff_member(language: str = "en", **fields):
+    """A superuser whose admin speaks `language`."""
+    return speaking(SuperuserFactory(**fields), language)
 
 
 class MailingListFactory(factory.django.DjangoModelFactory):

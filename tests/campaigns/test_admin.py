@@ -19,7 +19,7 @@ from campaigns.admin_forms import ThresholdsField
 from campaigns.models import Campaign, Signature
 from campaigns.services.petitions import record_signature
 from subscribers.exports import neutralise
-from tests.factories import SuperuserFactory, UserFactory
+from tests.factories import SuperuserFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -130,12 +130,8 @@ def test_csv_export_heading_names_the_clock_in_the_admin_language(
 ):
     """The 'Signed at' column is Chicago time, but its heading did not say so where the
     report's headings say '(Chicago time)'."""
-    from wagtail.users.models import UserProfile
 
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "zh-hans"
-    profile.save()
+    user = staff_member("zh-hans")
     client.force_login(user)
     response = client.get(
         reverse("campaigns_admin:export_signatures", args=[campaign.pk])
@@ -551,18 +547,13 @@ def test_chart_dates_read_left_to_right_in_the_arabic_admin(client, signed, camp
     SVG text laid out left to right "03/05/2024" showed as "032024/05/"."""
     from datetime import timedelta
 
-    from wagtail.users.models import UserProfile
-
     from campaigns.models import Campaign
 
     # Over more than three days the axis shows dates (the short date format).
     Campaign.objects.filter(pk=campaign.pk).update(
         created_at=timezone.now() - timedelta(days=30)
     )
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "ar"
-    profile.save()
+    user = staff_member("ar")
     client.force_login(user)
     chart = client.get(reverse("campaigns_admin:signatures_chart", args=[campaign.pk]))
     svg = chart.content.decode()

@@ -13,7 +13,7 @@ from campaigns.mailings.models import Mailing
 from cms.models import AlertPage
 from events.models import EventPage
 from tests.campaigns.alert_fixtures import alert_site, audience, organizer
-from tests.factories import build_event
+from tests.factories import build_event, speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -100,13 +100,10 @@ def test_form_offers_only_lists_the_organizer_holds_and_refuses_others(client, s
 
 
 def test_bad_input_is_answered_in_the_users_language(client, site):
-    from wagtail.users.models import UserProfile
 
     legal, _ = site
     user = organizer("olga", [legal])
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "es"
-    profile.save()
+    speaking(user, "es")
     client.force_login(user)
     past = chicago(timezone.now() - timedelta(hours=1))
     response = client.post(

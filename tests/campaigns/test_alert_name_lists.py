@@ -4,11 +4,11 @@ are now joined with the admin language's own comma (cms.languages.join_names).""
 
 import pytest
 from django.utils import translation
-from wagtail.users.models import UserProfile
 
 from campaigns.mailings.services import alerts
 from tests.campaigns.alert_fixtures import alert_site, audience, organizer
 from tests.campaigns.test_alerts import rally
+from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +77,7 @@ def test_the_approvers_email_lists_the_alerts_lists_with_their_languages_comma(
     approver = named("amal", [legal, outreach], "Amal")
     approver.email = "amal@staff.example.org"
     approver.save()
-    profile = UserProfile.get_for_user(approver)
-    profile.preferred_language = language
-    profile.save()
+    speaking(approver, language)
     mailing = rally(author, [legal.pk, outreach.pk])
     alerts.send_alert(user=author, mailing_id=mailing.pk)
 

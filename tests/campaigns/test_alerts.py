@@ -11,6 +11,7 @@ from campaigns.mailings.services import alerts, sending, starting, upkeep
 from cms.models import AlertPage
 from events.models import EventPage
 from tests.campaigns.alert_fixtures import alert_site, audience, organizer
+from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,6 @@ def test_organizer_cannot_send_or_approve_someone_elses_alert_to_other_lists(
 def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
     """The e-mail asking for a second person went out in English to everyone; each
     approver now reads it in the admin language their account chose."""
-    from wagtail.users.models import UserProfile
 
     alert_site(home_page)
     legal, outreach = audience()
@@ -103,9 +103,7 @@ def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
         user = organizer(name, [legal], group_name="Organizers")
         user.email = f"{name}@staff.example.org"
         user.save()
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = language
-        profile.save()
+        speaking(user, language)
         readers[user.email] = language
     mailing = rally(author, [legal.pk])
     alerts.send_alert(user=author, mailing_id=mailing.pk)
@@ -129,7 +127,6 @@ def test_approvers_request_names_the_alert_in_their_language(home_page, fake_esp
     """A Spanish-speaking approver's request read "Una alerta espera su aprobación:
     Rally at the DHS office" although the alert has a Spanish version: the subject
     now names it by that version's title, and by the original where none exists."""
-    from wagtail.users.models import UserProfile
 
     alert_site(home_page)
     legal, _outreach = audience()
@@ -140,9 +137,7 @@ def test_approvers_request_names_the_alert_in_their_language(home_page, fake_esp
         user = organizer(name, [legal], group_name="Organizers")
         user.email = f"{name}@staff.example.org"
         user.save()
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = language
-        profile.save()
+        speaking(user, language)
     mailing = rally(
         author,
         [legal.pk],

@@ -6,13 +6,13 @@ arrives in the file outbox)."""
 
 import pytest
 from django.utils import translation
-from wagtail.users.models import UserProfile
 
 from campaigns.mailings.services import alerts
 from cms.mail import outbox
 from cms.mail.sender import from_address
 from tests.campaigns.alert_fixtures import alert_site, audience, organizer
 from tests.campaigns.test_alerts import rally
+from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,7 @@ def test_the_approvers_message_comes_from_the_office_in_their_language(
     approver = organizer("amal", [legal])
     approver.email = "amal@staff.example.org"
     approver.save()
-    profile = UserProfile.get_for_user(approver)
-    profile.preferred_language = language
-    profile.save()
+    speaking(approver, language)
     mailing = rally(author, [legal.pk])
     alerts.send_alert(user=author, mailing_id=mailing.pk)
 

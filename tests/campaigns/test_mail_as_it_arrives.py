@@ -25,6 +25,7 @@ from tests.factories import (
     SuperuserFactory,
     build_bulletin,
     build_bulletin_index,
+    speaking,
     translate_page,
 )
 
@@ -197,7 +198,6 @@ def test_a_milestone_names_the_campaign_with_its_translated_petition(
 ):
     """The milestone e-mail named the campaign with its English name in every
     language, though its petition is published in the lead's."""
-    from wagtail.users.models import UserProfile
 
     translate_page(petition, language, title=title)
     campaign.lead_emails = "lead@ona.example.org\nother@ona.example.org"
@@ -209,9 +209,7 @@ def test_a_milestone_names_the_campaign_with_its_translated_petition(
         user = django_user_model.objects.create_user(
             username=address, email=address, password="x"
         )
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = chosen
-        profile.save()
+        speaking(user, chosen)
     milestone = record_milestone(
         campaign_id=campaign.pk, kind="signatures", threshold=10
     )

@@ -13,7 +13,7 @@ from campaigns.mailings.services import control
 from subscribers import crypto
 from subscribers.models import ListPermission, Subscriber
 from tests.campaigns.mailing_fixtures import lists, subscribe
-from tests.factories import SuperuserFactory, UserFactory, build_bulletin
+from tests.factories import SuperuserFactory, UserFactory, build_bulletin, speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -207,11 +207,8 @@ def test_test_copy_message_counts_the_copies_it_sends(client, setup):
     assert f"A test copy is on its way to {user.email}." in answer
 
     # Polish has a form for 2-4 of a thing.
-    from wagtail.users.models import UserProfile
 
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "pl"
-    profile.save()
+    speaking(user, "pl")
     url = reverse("campaigns_mailings:send_test", args=[three.pk])
     answer = client.post(url, follow=True).content.decode()
     assert f"3 kopie testowe, po jednej na język, są w drodze do {user.email}." in (

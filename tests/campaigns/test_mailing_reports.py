@@ -8,7 +8,6 @@ from defusedxml import ElementTree
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from campaigns.mailings import reports
 from campaigns.mailings.models import Delivery, Mailing
@@ -22,6 +21,7 @@ from tests.factories import (
     SuperuserFactory,
     build_bulletin,
     build_petition_page,
+    speaking,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +104,7 @@ def test_the_per_minute_chart_names_the_citys_clock(client, sent_mailing):
         svg = client.get(url).content.decode()
         assert "New York time" in svg
         assert "Chicago" not in svg
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "es"
-        profile.save()
+        speaking(user, "es")
         assert "Hora de Nueva York" in client.get(url).content.decode()
 
 

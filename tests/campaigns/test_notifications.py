@@ -16,6 +16,7 @@ from campaigns.services.petitions import record_signature
 from campaigns.tasks import notify_milestone_task, send_signature_verification_task
 from cms.mail import outbox
 from subscribers import crypto
+from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,6 @@ def test_each_lead_gets_a_message_of_their_own_in_their_language(
 ):
     """A milestone e-mail went to all the leads in one To: line, so the partners'
     leads saw each other's addresses; and it was always in English."""
-    from wagtail.users.models import UserProfile
 
     from subscribers.models import Subscriber
 
@@ -65,9 +65,7 @@ def test_each_lead_gets_a_message_of_their_own_in_their_language(
     staff = django_user_model.objects.create_superuser(
         username="staff", email="staff@ona.example.org", password="x"
     )
-    profile = UserProfile.get_for_user(staff)
-    profile.preferred_language = "pl"
-    profile.save()
+    speaking(staff, "pl")
     Subscriber.for_email("abogada@legal-aid.example.org", language="es").save()
     milestone = record_milestone(
         campaign_id=campaign.pk, kind="signatures", threshold=25
@@ -257,7 +255,6 @@ def test_the_milestone_mail_says_the_number_in_the_form_it_takes(
     mail, and a campaign whose first milestone is 1 sent "1 signatures reached": the
     mail wrote one form for every number, where the petition's timeline says it
     right. It uses the timeline's phrase now."""
-    from wagtail.users.models import UserProfile
 
     campaign.milestone_thresholds = [threshold]
     campaign.lead_emails = "lead@ona.example.org"
@@ -265,9 +262,7 @@ def test_the_milestone_mail_says_the_number_in_the_form_it_takes(
     lead = django_user_model.objects.create_user(
         username="lead", email="lead@ona.example.org", password="x"
     )
-    profile = UserProfile.get_for_user(lead)
-    profile.preferred_language = language
-    profile.save()
+    speaking(lead, language)
     increment_counter(campaign_id=campaign.pk, kind="signatures", by=threshold)
     notify_milestone_task(Milestone.objects.get(threshold=threshold).pk)
 
@@ -282,16 +277,13 @@ def test_the_milestone_mail_says_the_number_in_the_form_it_takes(
 def test_a_chinese_lead_reads_the_chinese_colon_in_the_subject(
     campaign, outbox_dir, django_user_model
 ):
-    from wagtail.users.models import UserProfile
 
     campaign.lead_emails = "lead@ona.example.org"
     campaign.save()
     lead = django_user_model.objects.create_user(
         username="lead", email="lead@ona.example.org", password="x"
     )
-    profile = UserProfile.get_for_user(lead)
-    profile.preferred_language = "zh-hans"
-    profile.save()
+    speaking(lead, "zh-hans")
     milestone = record_milestone(
         campaign_id=campaign.pk, kind="signatures", threshold=10
     )

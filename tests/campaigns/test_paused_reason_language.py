@@ -7,13 +7,12 @@ failing: ..." when the provider's failures paused it."""
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from wagtail.users.models import UserProfile
 
 from campaigns.mailings.exceptions import TransientSendError
 from campaigns.mailings.models import Mailing
 from campaigns.mailings.services import sending
 from tests.campaigns.mailing_fixtures import lists, sending_mailing
-from tests.factories import SuperuserFactory, build_bulletin
+from tests.factories import build_bulletin, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,6 @@ BY_STAFF = "paused by staff: nothing more goes out until resumed"
 PROVIDER = (
     "the e-mail provider kept failing: sending resumes by itself once it answers again"
 )
-
-
-def staff_in(language: str):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def status_line(client, mailing) -> str:
@@ -44,7 +35,7 @@ def test_a_mailing_paused_by_staff_says_so_in_the_admins_language(
 ):
     (legal,) = lists(1)
     mailing = sending_mailing(build_bulletin(), [legal])
-    client.force_login(staff_in(language))
+    client.force_login(staff_member(language))
 
     client.post(reverse("campaigns_mailings:pause", args=[mailing.pk]))
 
@@ -63,7 +54,7 @@ def test_a_mailing_the_provider_paused_says_why_and_keeps_its_words_apart(
     (legal,) = lists(1)
     mailing = sending_mailing(build_bulletin(), [legal])
     sending.note_provider_failure(mailing.pk, TransientSendError("503 from Mailgun"))
-    client.force_login(staff_in("ar"))
+    client.force_login(staff_member("ar"))
 
     shown = status_line(client, mailing)
 

@@ -10,21 +10,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
-from tests.factories import SuperuserFactory
+from tests.factories import staff_member
 
 pytestmark = pytest.mark.django_db
 
 ENGLISH = ["Search all pages", "editor guide", "Pages", "created in", "Exploring"]
-
-
-def staff_member(language: str):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def visible(response) -> str:

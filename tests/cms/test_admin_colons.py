@@ -7,19 +7,12 @@ admin language's comma."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from subscribers.models import ListPermission
-from tests.factories import MailingListFactory, UserFactory
+from tests.factories import MailingListFactory, UserFactory, speaking
 from tests.partners.test_admin import key_form
 
 pytestmark = pytest.mark.django_db
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def importer():
@@ -63,7 +56,7 @@ def test_the_import_screen_names_its_lists_with_the_languages_punctuation(
     client, language, sentence
 ):
     user = importer()
-    speaks(user, language)
+    speaking(user, language)
     client.force_login(user)
 
     html = client.get(reverse("subscribers_admin:import")).content.decode()
@@ -74,7 +67,7 @@ def test_a_new_api_keys_usage_line_uses_the_chinese_colon(client):
     from tests.partners.conftest import build_world
 
     world = build_world()
-    speaks(world.staff, "zh-hans")
+    speaking(world.staff, "zh-hans")
     client.force_login(world.staff)
 
     response = client.post(reverse("partners_keys:add"), key_form(world))

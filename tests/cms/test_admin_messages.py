@@ -8,9 +8,12 @@ import html
 
 import pytest
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
-from tests.factories import SuperuserFactory, build_bulletin, build_bulletin_index
+from tests.factories import (
+    build_bulletin,
+    build_bulletin_index,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +27,6 @@ SPANISH = [
     "Ir al primer error",
     "El guardado automático está en pausa",
 ]
-
-
-def staff_member(language: str):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def failed_publish(client, home_page, language: str) -> str:

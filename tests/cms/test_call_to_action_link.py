@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from cms.models import BulletinPage
-from tests.factories import SuperuserFactory, build_bulletin, build_bulletin_index
+from tests.factories import (
+    build_bulletin,
+    build_bulletin_index,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +40,6 @@ def field_errors(response) -> list[str]:
         for found in re.findall(r'"messages": (\[[^\]]*\])', page)
         for message in json.loads(found)
     ]
-
-
-def staff_member(language: str):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def publish_call_to_action(client, home_page, url: str, *, language: str = "en"):

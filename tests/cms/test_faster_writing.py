@@ -18,6 +18,7 @@ from tests.factories import (
     build_bulletin_index,
     build_event,
     build_event_index,
+    speaking,
 )
 
 pytestmark = pytest.mark.django_db
@@ -241,13 +242,10 @@ def test_a_refusal_is_in_the_staff_members_language(client, last, language, refu
     """Wagtail made its refusal after leaving the staff member's language: an
     Arabic-speaking organizer who may not add bulletins read it in English on their
     Arabic dashboard."""
-    from wagtail.users.models import UserProfile
 
     organizer = UserFactory()
     organizer.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    profile = UserProfile.get_for_user(organizer)
-    profile.preferred_language = language
-    profile.save()
+    speaking(organizer, language)
     client.force_login(organizer)
 
     response = client.post(reverse("cms_next_bulletin"), {"from": last.pk}, follow=True)

@@ -10,10 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
-from wagtail.users.models import UserProfile
 
 from campaigns.models import Campaign
-from tests.factories import SuperuserFactory, build_bulletin, build_bulletin_index
+from tests.factories import (
+    build_bulletin,
+    build_bulletin_index,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +29,6 @@ LEGITIMATE = [
     "移民权利会议（3月12日）",
     "Spotkanie: prawa imigrantów",
 ]
-
-
-def staff_member(language: str = "en"):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def save_bulletin_title(client, bulletin, title: str, action: str):

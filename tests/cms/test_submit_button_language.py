@@ -12,21 +12,16 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Workflow
-from wagtail.users.models import UserProfile
 
-from tests.factories import SuperuserFactory, build_bulletin, build_bulletin_index
+from tests.factories import (
+    build_bulletin,
+    build_bulletin_index,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
 BUTTON = re.compile(r'<button[^>]*name="action-submit"[^>]*>(.*?)</button>', re.S)
-
-
-def staff_member(language: str):
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def submit_label(client, url: str) -> str:

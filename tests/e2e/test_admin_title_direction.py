@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.e2e.test_hardening_journeys import log_in
-from tests.factories import SuperuserFactory, build_bulletin
+from tests.factories import SuperuserFactory, build_bulletin, staff_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,14 +35,10 @@ HEADER_TITLE = """link => {
 def test_a_title_in_the_other_direction_shows_its_start_at_390_px(
     open_page, live_server, home_page, admin_language, title, start
 ):
-    from wagtail.users.models import UserProfile
 
     cache.clear()
     bulletin = build_bulletin(title=title)
-    user = SuperuserFactory(username="staff")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = admin_language
-    profile.save()
+    staff_member(admin_language, username="staff")
     page = open_page(width=390, height=800)
     log_in(page, live_server.url, "staff")
     page.goto(f"{live_server.url}/admin/pages/{bulletin.pk}/edit/")

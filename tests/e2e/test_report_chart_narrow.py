@@ -10,12 +10,15 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from campaigns.models import Campaign
 from campaigns.services.petitions import record_signature
 from tests.e2e.test_hardening_journeys import log_in
-from tests.factories import CampaignFactory, SuperuserFactory, build_petition_page
+from tests.factories import (
+    CampaignFactory,
+    build_petition_page,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = None  # a folder to keep screenshots in, when looking at the chart by hand
@@ -48,10 +51,7 @@ def test_the_charts_x_labels_do_not_overlap(
     open_page, live_server, home_page, width, language, days
 ):
     with transaction.atomic():
-        staff = SuperuserFactory(username="staff")
-        profile = UserProfile.get_for_user(staff)
-        profile.preferred_language = language
-        profile.save()
+        staff_member(language, username="staff")
         campaign = CampaignFactory(name="Hate has no place", goal=100)
         petition = build_petition_page(home_page, campaign)
         for n in range(5):

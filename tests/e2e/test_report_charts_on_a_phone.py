@@ -10,7 +10,6 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import control
@@ -18,7 +17,11 @@ from campaigns.mailings.services.starting import materialise_deliveries
 from tests.campaigns.mailing_fixtures import subscribe
 from tests.e2e.test_hardening_journeys import log_in
 from tests.e2e.test_report_chart_narrow import LABEL_BOXES, overlapping
-from tests.factories import MailingListFactory, SuperuserFactory, build_bulletin
+from tests.factories import (
+    MailingListFactory,
+    build_bulletin,
+    staff_member,
+)
 from tests.subscribers.test_signups_report import signed_up
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,14 +33,6 @@ TEXT_BOXES = """() => [...document.querySelectorAll('text')]
     .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none')
     .map(t => { const b = t.getBoundingClientRect();
                 return {text: t.textContent, left: b.left, right: b.right}; })"""
-
-
-def staff(language):
-    user = SuperuserFactory(username="staff")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    return user
 
 
 def a_sent_mailing(home_page, user):
@@ -108,7 +103,7 @@ def check_charts(page, width, where):
 )
 def test_the_signups_chart_fits_a_phone(open_page, live_server, width, language):
     with transaction.atomic():
-        staff(language)
+        staff_member(language, username="staff")
         for n, name in enumerate(LISTS):
             mailing_list = MailingListFactory(name=name, slug=f"list-{n}")
             for week in range(12):
@@ -126,7 +121,7 @@ def test_the_mailing_reports_charts_fit_a_phone(
     open_page, live_server, home_page, width, language
 ):
     with transaction.atomic():
-        mailing = a_sent_mailing(home_page, staff(language))
+        mailing = a_sent_mailing(home_page, staff_member(language, username="staff"))
     page = open_page(width=width, height=844)
     log_in(page, live_server.url, "staff")
     page.goto(live_server.url + reverse("campaigns_mailings:detail", args=[mailing.pk]))

@@ -4,12 +4,11 @@ reached, and event titles broke inside words ("Right" / "s session")."""
 
 import pytest
 from django.db import transaction
-from wagtail.users.models import UserProfile
 
 from events import rsvps
 from events.services import record_rsvp
 from tests.e2e.test_hardening_journeys import log_in
-from tests.factories import SuperuserFactory, build_event
+from tests.factories import build_event, staff_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,10 +45,7 @@ def test_every_column_of_the_rsvp_list_is_reachable_on_a_phone(
             language="es",
         )
         rsvps.set_checked_in(event_id=event.pk, rsvp_id=guest.pk, present=True)
-        staff = SuperuserFactory(username="staff")
-        profile = UserProfile.get_for_user(staff)
-        profile.preferred_language = language
-        profile.save()
+        staff_member(language, username="staff")
 
     page = open_page(width=390, height=844)
     log_in(page, live_server.url, "staff")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from events.models import EventPage
 from events.services import record_rsvp
-from tests.factories import SuperuserFactory, build_event
+from tests.factories import SuperuserFactory, build_event, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -79,14 +79,9 @@ def test_rsvp_columns_are_in_the_staff_members_language(
 ):
     import re
 
-    from wagtail.users.models import UserProfile
-
     vigil = build_event(title="Vigil", rsvp_mode="internal")
     record_rsvp(event_id=vigil.pk, name="Ana", email="ana@example.org", language="es")
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
+    user = staff_member(language)
     client.force_login(user)
 
     html = client.get(reverse("rsvps:index")).content.decode()

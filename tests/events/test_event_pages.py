@@ -7,13 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.users.models import UserProfile
 
 from events.models import EventPage
 from tests.factories import (
-    SuperuserFactory,
     build_event,
     build_event_index,
+    staff_member,
     translate_page,
 )
 
@@ -53,10 +52,7 @@ def test_admin_shows_end_before_start_as_a_form_error_in_the_users_language(
     client, home_page
 ):
     index = build_event_index()
-    admin = SuperuserFactory()
-    profile = UserProfile.get_for_user(admin)
-    profile.preferred_language = "es"
-    profile.save()
+    admin = staff_member("es")
     client.force_login(admin)
     url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", index.pk])
 

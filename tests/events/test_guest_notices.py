@@ -25,7 +25,7 @@ from tests.events.guests import (
     sent_emails,
     vevent,
 )
-from tests.factories import translate_page
+from tests.factories import speaking, translate_page
 
 pytestmark = pytest.mark.django_db
 
@@ -384,7 +384,6 @@ def test_the_editor_warns_that_guests_are_told_and_says_how_many(
     """Publishing a new time or place e-mails every guest at once: the fields say so
     before, and the publish says to how many guests after."""
     from django.urls import reverse
-    from wagtail.users.models import UserProfile
 
     from tests.factories import SuperuserFactory
 
@@ -409,9 +408,7 @@ def test_the_editor_warns_that_guests_are_told_and_says_how_many(
     assert "told about the change" not in answer.content.decode(), "nothing new"
     assert told().count() == 2
 
-    profile = UserProfile.get_for_user(staff)
-    profile.preferred_language = "es"
-    profile.save()
+    speaking(staff, "es")
     with run_on_commit():
         answer = client.post(edit, edit_form(event, venue="Sala 4N"), follow=True)
     assert "2 invitados recibirán un correo sobre el cambio." in (

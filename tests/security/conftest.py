@@ -21,6 +21,23 @@ def fresh_petition_memo():
 
 
 @pytest.fixture
+def queued(monkeypatch):
+    """Tasks the web side hands to the broker, as (task name, args): nothing runs."""
+    sent = []
+
+    def publish(task, *args, on_failure=None, **options):
+        sent.append((task.name.rsplit(".", 1)[-1], args))
+        return True
+
+    # cms.wakeup holds its own reference (from cms.celery import publish): patched
+    # there too, and first (imported while the real one is in place), or its first
+    # import during this test would keep the fake for every later test in the process.
+    monkeypatch.setattr("cms.wakeup.publish", publish)
+    monkeypatch.setattr("cms.celery.publish", publish)
+    return sent
+
+
+@pytest.fixture
 def production(settings):
     """cms.settings.production over the test settings (see tests/security/production.py);
     make requests with ``https_client()``."""

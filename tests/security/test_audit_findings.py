@@ -47,23 +47,6 @@ PROXY = "10.0.0.2"  # the reverse proxy every request arrives from
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    """Tasks the web side hands to the broker, as (task name, args): nothing runs."""
-    sent = []
-
-    def publish(task, *args, on_failure=None, **options):
-        sent.append((task.name.rsplit(".", 1)[-1], args))
-        return True
-
-    # cms.wakeup holds its own reference (from cms.celery import publish): patched
-    # there too, and first (imported while the real one is in place), or its first
-    # import during this test would keep the fake for every later test in the process.
-    monkeypatch.setattr("cms.wakeup.publish", publish)
-    monkeypatch.setattr("cms.celery.publish", publish)
-    return sent
-
-
-@pytest.fixture
 def world(home_page):
     legal = MailingListFactory(name="Legal Protection/Services", slug="legal")
     signup = home_page.add_child(instance=SignupPage(title="Join", slug="join"))

@@ -17,20 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    """Tasks the web side hands to the broker: nothing runs."""
-    sent = []
-
-    def publish(task, *args, on_failure=None, **options):
-        sent.append((task.name.rsplit(".", 1)[-1], args))
-        return True
-
-    monkeypatch.setattr("cms.wakeup.publish", publish)
-    monkeypatch.setattr("cms.celery.publish", publish)
-    return sent
-
-
-@pytest.fixture
 def two_readers(home_page):
     """One reader still here, one who erased their data: their ids."""
     legal = MailingListFactory(name="Legal Protection/Services", slug="legal")

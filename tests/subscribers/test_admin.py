@@ -20,6 +20,7 @@ from tests.factories import (
     SuperuserFactory,
     UserFactory,
     make_subscriber,
+    staff_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -538,12 +539,8 @@ def menu_labels(html: str) -> dict[str, str]:
 )
 def test_menu_item_and_page_title_agree(client, people, language, expected):
     """The page lists subscriptions (a row per person and list): its menu item says so."""
-    from wagtail.users.models import UserProfile
 
-    user = SuperuserFactory()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
+    user = staff_member(language)
     client.force_login(user)
     url = reverse("subscribers_admin:index")
     html = client.get(url).content.decode()
