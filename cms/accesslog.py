@@ -37,6 +37,11 @@ SEARCH_QUERIES = re.compile(r"([?&](?:q|query|search)=)[^&#\s\"']*")
 # themselves do, or "celery@vm." would be glued to the next line's first word and look
 # like an address. Any other backslash (an escaped one among them) stays in the word.
 WORD = re.compile(r"\\[nrt]|(?:[^\s/?&=\"'<>\\]|\\\\|\\(?![nrt]))+")
+# The user part of a URL whose password kombu masked ("ona:**@", ":**@"), as in a
+# Celery worker's "Connected to redis://:**@redis.internal:6379/0": what follows is a
+# host, not an address's domain. A user part holding "@" or "%" (an address, encoded
+# or not) is not this.
+MASKED_USERINFO = re.compile(r"[^@%:]*:\*\*@")
 # Request headers and environ keys that carry a client's address.
 ADDRESS_ATOMS = {
     "{x-forwarded-for}i",
@@ -64,16 +69,22 @@ def _token_placeholder(path: re.Match) -> str:
 
 def _redact_address(word: re.Match) -> str:
     """The whole word if it holds an address: something, "@" (or "%40" in a URL),
-    something, a dot, something."""
+    something, a dot, something; after a masked user part (``MASKED_USERINFO``), the
+    rest of the word if that holds one."""
     text = word.group()
+    userinfo = MASKED_USERINFO.match(text)
+    kept = userinfo.group() if userinfo else ""
+    rest = text[len(kept) :]
+    return kept + ("<address>" if _holds_address(rest) else rest)
+
+
+def _holds_address(text: str) -> bool:
     at = [i for i in (text.find("@", 1), text.find("%40", 1)) if i != -1]
     if not at:
-        return text
+        return False
     start = min(at)
     domain = start + (1 if text[start] == "@" else 3)
-    if text.find(".", domain + 1, len(text) - 1) == -1:
-        return text
-    return "<address>"
+    return text.find(".", domain + 1, len(text) - 1) != -1
 
 
 class RedactingFormatter(logging.Formatter):

@@ -10,7 +10,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from celery.app.control import W_DUPNODE
+from kombu import Connection
 
+from cms.accesslog import RedactingFormatter
 from cms.observability import JsonFormatter, scrub_event
 from tests.cms.test_settings import ROOT, production_env
 
@@ -173,6 +175,47 @@ def test_json_log_lines_keep_celery_node_names_but_no_addresses():
         written = JsonFormatter().format(record)
         assert "example" not in written, written
         assert "<address>" in json.loads(written)["message"]
+
+
+def test_the_workers_broker_line_shows_where_it_connects_but_no_password():
+    # Celery's worker logs "Connected to <broker>" with kombu's own rendering of the
+    # broker URL (the password masked as "**"). The masked user part and the host,
+    # "ona:**@redis.internal:6379", have the shape of an address: the line said
+    # "cms.broker:Transport://<address>/11", so an operator could not see which
+    # Redis a worker was on.
+    formatters = (RedactingFormatter(), JsonFormatter())
+    for url, shown in (
+        ("redis://:s3cret@redis.internal:6379/11", ":**@redis.internal:6379/11"),
+        ("redis://ona:s3cret@redis.internal:6379/11", "ona:**@redis.internal:6379/11"),
+        ("rediss://ona:s3cret@10.0.0.7:6380/2", "ona:**@10.0.0.7:6380/2"),
+    ):
+        uri = Connection(url, transport="cms.broker:Transport").as_uri()
+        record = logging.LogRecord(
+            "celery.worker.consumer.connection",
+            logging.INFO,
+            __file__,
+            1,
+            "Connected to %s",
+            (uri,),
+            None,
+        )
+        for formatter in formatters:
+            written = formatter.format(record)
+            assert "s3cret" not in written, written
+            assert shown in written, written
+            assert "<address>" not in written, written
+
+    # An address in the user part, or after the host, is still an address.
+    for text in (
+        "redis://ana%40example.org:**@redis.internal:6379/0",
+        "redis://ana@example.org:**@redis.internal:6379/0",
+        "redis://:**@ana@example.org:6379/0",
+        "redis://:**@redis.internal:6379/0 for ana@example.org",
+    ):
+        for formatter in formatters:
+            record = logging.LogRecord("cms", logging.INFO, __file__, 1, text, (), None)
+            written = formatter.format(record)
+            assert "example" not in written, written
 
 
 def test_production_logs_one_json_object_per_line(tmp_path):

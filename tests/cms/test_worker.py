@@ -6,6 +6,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 from django.urls import reverse
+from kombu import Connection
 
 from cms.mail import outbox
 from cms.tasks import send_test_email_task
@@ -36,6 +37,13 @@ def test_worker_consumes_task_from_redis(outbox_dir, tmp_path):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     log = (tmp_path / "worker.log").read_text()
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
+    # Which Redis it took the task from: host, port and database, the password masked
+    # by kombu ("**"). The log's address redaction took ":**@127.0.0.1:6379" for an
+    # address and wrote "Connected to cms.broker:Transport://<address>/11".
+    broker = Connection(
+        settings.CELERY_BROKER_URL, transport=settings.CELERY_BROKER_TRANSPORT
+    ).as_uri()
+    assert f"Connected to {broker}" in log, log
     assert outbox_subjects() == ["Test message from Office of New Americans"]
 
 
