@@ -58,11 +58,13 @@ def celery_worker(
     ready_timeout: float = 60,
     beat: bool = False,
     loglevel: str | None = "INFO",
+    named: bool = True,
 ):
     """Start ``celery worker`` in its own process; yield the Popen; stop it afterwards.
 
     With ``beat`` the worker also runs Celery beat (``-B``), on the settings' schedule.
-    ``loglevel`` None leaves the option out, as the README's commands do.
+    ``loglevel`` None leaves the option out, as the README's commands do; ``named``
+    False leaves ``--hostname`` out (the worker is Celery's ``celery@<host>``).
     """
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     command = [
@@ -77,8 +79,7 @@ def celery_worker(
         ",".join(queues),
         "--concurrency",
         str(concurrency),
-        "--hostname",
-        name,
+        *(["--hostname", name] if named else []),
         "--without-mingle",
         "--without-gossip",
     ]

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 from celery import Celery
+from celery.exceptions import DuplicateNodenameWarning
+from celery.utils.nodenames import default_nodename
 from django.conf import settings
 from django.urls import reverse
 from kombu import Connection
@@ -45,6 +47,35 @@ def test_worker_consumes_task_from_redis(outbox_dir, tmp_path):
     ).as_uri()
     assert f"Connected to {broker}" in log, log
     assert outbox_subjects() == ["Test message from Office of New Americans"]
+
+
+@pytest.mark.redis
+def test_workers_left_unnamed_are_one_node_to_remote_control(tmp_path):
+    """The README's "Scaling workers": two workers started without ``--hostname`` on
+    one host are both ``celery@<host>``. Neither says so as it starts; Celery's remote
+    control (``celery -A cms inspect ping``, ``status``) gets two answers under one
+    name, warns (DuplicateNodenameWarning) and counts one node."""
+    from cms.celery import app
+
+    env = worker_env(redis_url=settings.REDIS_URL, var_dir=tmp_path / "var")
+    name = default_nodename(None)
+    with (
+        celery_worker(
+            env=env, queues=["default"], log_path=tmp_path / "a.log", named=False
+        ),
+        celery_worker(
+            env=env, queues=["alerts"], log_path=tmp_path / "b.log", named=False
+        ),
+    ):
+        inspect = app.control.inspect(destination=[name], limit=2, timeout=60)
+        with pytest.warns(DuplicateNodenameWarning, match=name):
+            replies = inspect.ping()
+
+    assert replies == {name: {"ok": "pong"}}
+    for log in ("a.log", "b.log"):
+        text = (tmp_path / log).read_text()
+        assert f"{name} ready." in text
+        assert "DuplicateNodename" not in text
 
 
 def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
