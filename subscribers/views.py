@@ -37,9 +37,19 @@ from .forms import (
 from .models import EmailChange, SignupPage, Subscriber, Subscription
 
 
-def _message(request, *, status: int, title: str, text: str) -> HttpResponse:
-    context = {"title": title, "text": text}
+def _message(
+    request, *, status: int, title: str, text: str, link: tuple[str, str] | None = None
+) -> HttpResponse:
+    """``link``: (address, words) of the way on the text asks the reader to take."""
+    context = {"title": title, "text": text, "link": link}
     return render(request, "subscribers/message.html", context, status=status)
+
+
+def _sign_up_again() -> tuple[str, str] | None:
+    """A link to the signup page in the active language, for a confirmation link that
+    is expired or broken: its page tells the reader to sign up again."""
+    page = _signup_page_for(None)
+    return (localized_url(page), _("Sign up again")) if page else None
 
 
 def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
@@ -247,10 +257,17 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             status=410,
             title=_("This link has expired"),
             text=_("Please sign up again: we will send you a new link."),
+            link=_sign_up_again(),
         )
     except (signing.BadSignature, TypeError, ValueError):
         _use_language(request, None)
-        return _bad_link(request)
+        return _message(
+            request,
+            status=400,
+            title=_("This link is not valid"),
+            text=_("Please check that you opened the whole link from the e-mail."),
+            link=_sign_up_again(),
+        )
     subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
     _use_language(request, subscriber)
     if subscriber is None:
