@@ -10,6 +10,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
+from django.views.decorators.http import require_safe
 from wagtail.documents import get_document_model
 from wagtail.documents.views import serve as wagtail_serve
 
@@ -37,6 +38,7 @@ def in_reader_language(view):
     return wrapper
 
 
+@require_safe
 @in_reader_language
 def serve(request, document_id, document_filename):
     response = wagtail_serve.serve(request, document_id, document_filename)

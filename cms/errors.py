@@ -240,12 +240,17 @@ def _method_refused(request, *, allow: str) -> HttpResponse:
     return response
 
 
+def refused_method_page(request, *, allow: str) -> HttpResponse:
+    """The 405 error page in the language of the address, with this Allow."""
+    language = translation.get_language_from_path(request.path_info)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _method_refused(request, allow=allow)
+
+
 def with_method_refused_page(request, response: HttpResponse) -> HttpResponse:
     """A 405 that says nothing (Django's ``require_http_methods``, a class view's,
     Wagtail's: a TRACE, which passes the CSRF check) as the error page, in the
     language of the address, its Allow kept."""
     if response.status_code != 405 or response.content:
         return response
-    language = translation.get_language_from_path(request.path_info)
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return _method_refused(request, allow=response.get("Allow", ""))
+    return refused_method_page(request, allow=response.get("Allow", ""))

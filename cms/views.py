@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Locale
 
 from cms import ratelimit
@@ -74,11 +74,13 @@ def _search(request):
     return TemplateResponse(request, "cms/search_results.html", context)
 
 
+@require_safe
 def favicon(request):
     """Browsers and crawlers ask for /favicon.ico whatever the page links."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_language(request):
     """Django's set_language (the cookie, ``next`` kept to this site), landing on the
     same page in the language chosen.
@@ -120,6 +122,7 @@ def robots(request):
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 def sitemap(request):
     """Every public page in every language it is published in (cms/sitemaps.py).
 

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     SECURITY_MIDDLEWARE,
     # Outside the others, so the errors they answer under /api/ become JSON too.
     "cms.partners.api.json_errors.JsonErrorsMiddleware",
+    # TRACE, PUT, DELETE...: a 405 naming the address's methods, before any view.
+    "cms.methods.RefuseOtherMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

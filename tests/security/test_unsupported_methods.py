@@ -33,7 +33,13 @@ def test_a_method_no_public_address_takes_is_405_not_an_expired_form(
     client = Client(enforce_csrf_checks=True)
     response = client.generic(method.upper(), path, "email=ana@example.org")
     assert response.status_code == 405, (method, path)
-    assert response["Allow"] == "GET, HEAD, OPTIONS, POST"
+    # Search and the sitemap take GET and HEAD alone (the 405 said POST and OPTIONS too).
+    allow = (
+        "GET, HEAD"
+        if path in ("/search/", "/sitemap.xml")
+        else "GET, HEAD, OPTIONS, POST"
+    )
+    assert response["Allow"] == allow
     html = response.content.decode()
     assert "This request is not accepted here" in html
     assert "This form has expired" not in html
@@ -107,3 +113,122 @@ def test_trace_to_search_and_robots_is_refused_too(signup_page, path):
     refusal = said(language, "This request is not accepted here")
     assert refusal in response.content.decode()
     assert Client().get(path).status_code == 200
+
+
+REFUSED = ["TRACE", "PUT", "PATCH", "DELETE", "PROPFIND", "CONNECT", "MKCOL", "FOO"]
+
+
+@pytest.fixture
+def public_addresses(signup_page, home_page):
+    """Every kind of public address: pages, forms, the links in e-mails (with real
+    tokens), feeds, the calendar file, a document, the site's own files, the staff
+    sign-in and password reset pages; with the Allow each one's 405 must name."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    from campaigns.models import Signature
+    from campaigns.services.petitions import verification_token
+    from subscribers import tokens
+    from tests.factories import (
+        CampaignFactory,
+        build_bulletin_index,
+        build_event,
+        build_petition_page,
+        make_subscriber,
+    )
+
+    event = build_event(title="Know Your Rights", rsvp_mode="internal")
+    build_bulletin_index(home_page)
+    campaign = CampaignFactory(slug="methods")
+    petition = build_petition_page(home_page, campaign)
+    signature = Signature.objects.create(
+        campaign=campaign,
+        name="Ana",
+        email="ana@example.org",
+        email_hash="0" * 64,
+        zip_code="60623",
+        created_at=timezone.now(),
+    )
+    subscriber = make_subscriber("maria@example.org")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    document = get_document_model()(title="Flyer")
+    document.file.save("flyer.pdf", ContentFile(b"%PDF-1.4 flyer"), save=False)
+    document.save()
+    page = "GET, HEAD, OPTIONS, POST"
+    form = "GET, HEAD, POST"
+    safe = "GET, HEAD"
+    return {
+        "/": page,
+        "/es/": page,
+        "/join/": page,
+        event.url: page,
+        f"{event.url}ical/": page,
+        f"/_events/{event.pk}/rsvp/": form,
+        "/bulletins/feed/": page,
+        f"/petitions/{petition.pk}/sign/": form,
+        f"/petitions/embed/{petition.pk}/": form,
+        f"/petitions/verify/{verification_token(signature_id=signature.pk)}/": form,
+        "/es/petitions/verify/1.2.x/": form,
+        "/subscribers/confirm/"
+        + tokens.make_confirm_token(
+            subscriber_id=subscriber.pk, list_ids=[], page_id=None
+        )
+        + "/": form,
+        f"/subscribers/unsubscribe/{tokens.make_unsubscribe_token(subscriber.pk)}/": form,
+        f"/subscribers/preferences/{tokens.make_preferences_token(subscriber.pk)}/": form,
+        "/subscribers/new-link/": form,
+        "/subscribers/erased/": safe,
+        "/search/?q=rights": safe,
+        "/robots.txt": safe,
+        "/sitemap.xml": safe,
+        "/favicon.ico": safe,
+        document.url: safe,
+        "/i18n/setlang/": form,
+        "/health/": safe,
+        "/health/live/": safe,
+        "/admin/login/": page,
+        "/admin/password_reset/": page,
+        "/no-such-page/": page,
+    }
+
+
+def test_every_public_address_refuses_other_methods_with_a_405_and_its_allow(
+    production, public_addresses
+):
+    """TRACE passes Django's CSRF check (a "safe" method) and reached every view that
+    does not name its methods: the sitemap (200), a document (200, the file itself),
+    /favicon.ico and /i18n/setlang/ (redirects), /health/ (404). The other methods were
+    refused by the CSRF check, with an Allow naming POST and OPTIONS where neither is
+    taken (search, a verification link); and on the staff sign-in and password reset
+    pages, whose Django form views take PUT, as an expired form (403). Now each is a
+    405 naming the methods its address takes, never a 500, and nothing is answered."""
+    from tests.security.production import https_client
+
+    client = https_client(enforce_csrf_checks=True)
+    wrong = {}
+    for path, allow in public_addresses.items():
+        for method in REFUSED:
+            response = client.generic(method, path)
+            if response.status_code != 405 or response.get("Allow") != allow:
+                wrong[f"{method} {path}"] = (
+                    response.status_code,
+                    response.get("Allow"),
+                )
+            elif (
+                said(
+                    "es" if path.startswith("/es/") else "en",
+                    "This request is not accepted here",
+                )
+                not in response.content.decode()
+            ):
+                wrong[f"{method} {path}"] = "not the error page"
+    assert wrong == {}
+    # The methods each address does take still work.
+    assert client.get("/sitemap.xml").status_code == 200
+    assert client.get("/robots.txt").status_code == 200
+    assert client.head("/search/?q=rights").status_code == 200
+    assert client.get("/admin/password_reset/").status_code == 200
+    assert client.options("/").status_code == 200
