@@ -145,7 +145,7 @@ def test_plain_http_is_sent_to_https_even_when_the_page_is_cached(
     assert "X-Page-Cache" not in plain
 
 
-def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
+def wsgi_answer(method: str, path: str, **meta) -> tuple[str, dict, bytes]:
     """What a WSGI server gets from the project's application (the test client takes
     a HEAD body away itself, gunicorn does not)."""
     import io
@@ -165,6 +165,7 @@ def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
         "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
         "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
         "wsgi.errors": sys.stderr,
+        **meta,
     }  # fmt: skip
     # As the test client does: the test's transaction keeps its connection.
     signals.request_started.disconnect(close_old_connections)
@@ -189,6 +190,31 @@ def test_head_is_answered_from_the_cache_without_a_body(home_page, page_cache):
     assert body == b""
     assert headers["X-Page-Cache"] == "hit", "a flood of HEADs renders nothing"
     assert headers["Content-Length"] == str(len(page)) == got["Content-Length"]
+
+
+def test_head_says_what_get_would_send_compressed(home_page, page_cache):
+    """A HEAD's body was taken away inside the gzip middleware, which then left the
+    empty body alone: a browser that accepts gzip heard of a plain page (its
+    uncompressed length, no Content-Encoding, no Vary: Accept-Encoding) that a GET
+    sends compressed, and a cache updating its stored copy from a HEAD would have
+    taken those headers."""
+    bulletin = build_bulletin(title="February bulletin")
+    gzip = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    _status, first, body = wsgi_answer("HEAD", bulletin.url, **gzip)
+    _status, got, page = wsgi_answer("GET", bulletin.url, **gzip)
+    _status, again, _body = wsgi_answer("HEAD", bulletin.url, **gzip)
+
+    _status, plain, _page = wsgi_answer("GET", bulletin.url)
+
+    assert body == b""
+    assert got["Content-Encoding"] == "gzip"
+    assert (first["X-Page-Cache"], got["X-Page-Cache"]) == ("miss", "hit")
+    for name in ("Content-Encoding", "Content-Length", "Vary"):
+        assert again.get(name) == got[name], name  # the same stored copy
+    # The render's own compression (its random padding: another length).
+    assert first.get("Content-Encoding") == "gzip"
+    assert first["Vary"] == got["Vary"]
+    assert int(first["Content-Length"]) < int(plain["Content-Length"])
 
 
 def test_the_home_page_is_cached_like_the_rest(client, home_page, page_cache):
