@@ -11,6 +11,7 @@ CSRF tokens are masked per response.
 """
 
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
 TEXT_TYPES = (
     "text/",
@@ -32,6 +33,28 @@ def compresses(content_type: str, content: bytes) -> bool:
     return content_type.lower().startswith(TEXT_TYPES) and len(content) >= SMALLEST
 
 
+def accepts_gzip(request) -> bool:
+    """Whether the request's Accept-Encoding takes gzip: named, or ``*``, with a
+    q-value above 0. Django reads any "gzip" in it as yes, ``gzip;q=0`` (no) too."""
+    named = star = None
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _equals, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding.lower() in ("gzip", "x-gzip"):
+            named = max(named or 0.0, quality)
+        elif coding == "*":
+            star = quality
+    chosen = named if named is not None else star
+    return bool(chosen and chosen > 0)
+
+
 class TextGZipMiddleware(GZipMiddleware):
     def __call__(self, request):
         response = super().__call__(request)
@@ -45,5 +68,12 @@ class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").lower()
         if response.streaming or not content_type.startswith(TEXT_TYPES):
+            return response
+        if not accepts_gzip(request):
+            # What GZipMiddleware says of a body it could have compressed.
+            if len(response.content) >= SMALLEST and not response.has_header(
+                "Content-Encoding"
+            ):
+                patch_vary_headers(response, ("Accept-Encoding",))
             return response
         return super().process_response(request, response)

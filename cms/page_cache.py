@@ -37,7 +37,7 @@ from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-from cms.compression import compresses
+from cms.compression import accepts_gzip, compresses
 
 logger = logging.getLogger(__name__)
 
@@ -341,12 +341,6 @@ def _compressed(content: bytes, content_type: str) -> bytes | None:
         return None
     packed = compress_string(content, max_random_bytes=GZIP_RANDOM_BYTES)
     return packed if len(packed) < len(content) else None
-
-
-def accepts_gzip(request) -> bool:
-    from django.middleware.gzip import re_accepts_gzip
-
-    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def _shared(cache) -> bool:

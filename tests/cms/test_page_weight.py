@@ -69,6 +69,30 @@ def test_a_cached_page_is_compressed_or_not_by_each_readers_browser(
     assert gzip.decompress(again.content) == plain.content
 
 
+@pytest.mark.parametrize(
+    "refusal", ["gzip;q=0, identity", "identity, gzip; q=0.000", "*;q=0, identity"]
+)
+def test_a_browser_that_refuses_gzip_gets_the_page_plain(
+    home_page,
+    page_cache,  # noqa: F811
+    refusal,
+):
+    """gzip named with q=0 is a refusal (RFC 9110): any "gzip" in the header was read
+    as an acceptance, so such a client got a body it had said it cannot read, from a
+    render and from the page cache alike."""
+    reader = Client()
+    first = reader.get("/", HTTP_ACCEPT_ENCODING=refusal)
+    again = reader.get("/", HTTP_ACCEPT_ENCODING=refusal)
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    for response in (first, again):
+        assert not response.has_header("Content-Encoding")
+        assert response.content.startswith(b"<!DOCTYPE html>")
+        assert "Accept-Encoding" in response["Vary"]
+    assert Client().get("/", HTTP_ACCEPT_ENCODING="gzip;q=0.5")["Content-Encoding"] == (
+        "gzip"
+    )
+
+
 def test_bulletin_images_offer_phone_sized_copies_loaded_lazily(
     client,
     home_page,
