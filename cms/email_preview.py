@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale, Page
 
+from cms.admin_views import links_open_in_new_tab
 from cms.email.rendering import as_sample, render_email
 from cms.languages import language_choices
 from cms.models import MailablePageMixin
@@ -61,7 +62,8 @@ class EmailPreviewView(WagtailAdminTemplateMixin, TemplateView):
             language=self.language,
             languages=language_choices(),
             rendered=rendered,
-            sample_html=sample_html,
+            # Links open a new tab: inside the frame our pages refuse to load.
+            sample_html=links_open_in_new_tab(sample_html),
             sample_text=sample_text,
             draft_unpublished=self.page.has_unpublished_changes,
             # The language pages are written in (the default locale's): its readers
