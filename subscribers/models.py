@@ -232,7 +232,13 @@ class Subscription(models.Model):
         indexes = [models.Index(fields=["mailing_list", "status"])]
 
     def __str__(self) -> str:
-        return f"#{self.subscriber_id} on {self.mailing_list_id} ({self.status})"
+        # Shown by the admin (a list's Usage page, this row's own screens), in the
+        # staff member's language: "#10 on 2 (confirmed)" read as two bare ids.
+        return _("Subscriber #%(number)s on %(list)s: %(status)s") % {
+            "number": self.subscriber_id,
+            "list": self.mailing_list,
+            "status": self.get_status_display(),
+        }
 
 
 class EmailChange(models.Model):

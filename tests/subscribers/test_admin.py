@@ -565,3 +565,38 @@ def test_import_stores_a_zip_code_in_ascii_digits(client, lists, coordinator):
         "60608",
         "60608",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Subscriber #{number} on Legal Protection/Services: confirmed"),
+        (
+            "es",
+            "Suscripción del suscriptor n.º {number} a Legal Protection/Services: "
+            "confirmada",
+        ),
+        ("ar", "اشتراك المشترك رقم {number} في Legal Protection/Services: مؤكد"),
+    ],
+)
+def test_a_list_usage_page_names_each_subscription_in_the_staff_language(
+    client, people, lists, language, expected
+):
+    """A list's Usage page showed "#10 on 2 (confirmed)" for each subscription: two
+    bare ids and an English status, in any admin language."""
+    from wagtail.users.models import UserProfile
+
+    user = SuperuserFactory()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+    ana = people[0]
+    html = client.get(reverse("mailing_lists:usage", args=[lists[0].pk])).content
+    names = [
+        re.sub(r"\s+", " ", name).strip()
+        for name in re.findall(
+            r'<td class="title">.*?<a [^>]*>(.*?)</a>', html.decode(), re.S
+        )
+    ]
+    assert names == [expected.format(number=ana.pk)]
