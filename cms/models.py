@@ -131,10 +131,17 @@ class MailablePageMixin:
 
     def serve_preview(self, request, mode_name):
         if mode_name == "email":
-            from cms.email.rendering import render_email
+            from cms.admin_views import links_open_in_new_tab
+            from cms.email.rendering import as_sample, render_email
 
             rendered = render_email(self, language=self.locale.language_code)
-            return HttpResponse(rendered.html)
+            # As the admin's e-mail preview shows it: the reader's links, not merge
+            # tags, opening a new tab (our pages refuse the preview panel's frame).
+            user = request.user
+            html, _text = as_sample(
+                rendered, name=user.get_full_name() or user.get_username()
+            )
+            return HttpResponse(links_open_in_new_tab(html))
         return super().serve_preview(request, mode_name)
 
     def email_subject(self) -> str:
