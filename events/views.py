@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cms import ratelimit
 from cms.languages import localized_url, reader_language
@@ -64,7 +64,7 @@ def rsvp_by_id(request, event_id: int):
     )
 
 
-@require_GET
+@require_safe
 def places_by_id(request, event_id: int):
     """The RSVP state with the places left, for the cached event page's script
     (cms/static/js/places.js). Cached apart, and purged by every RSVP."""

@@ -167,6 +167,8 @@ def public_addresses(signup_page, home_page):
         event.url: page,
         f"{event.url}ical/": page,
         f"/_events/{event.pk}/rsvp/": form,
+        # The places-left fragment the cached event page's script fetches.
+        f"/_events/{event.pk}/places/": safe,
         "/bulletins/feed/": page,
         f"/petitions/{petition.pk}/sign/": form,
         f"/petitions/embed/{petition.pk}/": form,
@@ -230,5 +232,7 @@ def test_every_public_address_refuses_other_methods_with_a_405_and_its_allow(
     assert client.get("/sitemap.xml").status_code == 200
     assert client.get("/robots.txt").status_code == 200
     assert client.head("/search/?q=rights").status_code == 200
+    places = next(path for path in public_addresses if path.endswith("/places/"))
+    assert client.head(places).status_code == 200  # require_GET refused a HEAD
     assert client.get("/admin/password_reset/").status_code == 200
     assert client.options("/").status_code == 200
