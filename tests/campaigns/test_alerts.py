@@ -121,6 +121,8 @@ def test_approvers_are_asked_in_their_own_admin_language(home_page, fake_esp):
     for address in readers:
         assert f"/mailings/alerts/{mailing.pk}/" in texts[address]
     assert "A rapid-response alert" not in texts["sofia@staff.example.org"]
+    # A date after "antes de" takes the article: "antes del 7 de diciembre".
+    assert "aprueba antes del " in texts["sofia@staff.example.org"]
 
 
 def test_approvers_request_names_the_alert_in_their_language(home_page, fake_esp):
