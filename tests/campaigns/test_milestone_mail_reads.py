@@ -10,21 +10,18 @@ from django.utils import translation
 from campaigns.services.counters import record_milestone
 from campaigns.tasks import notify_milestone_task
 from cms.mail import outbox
+from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
 
 
 def lead_reading(campaign, django_user_model, language: str) -> None:
-    from wagtail.users.models import UserProfile
-
     campaign.lead_emails = "lead@ona.example.org"
     campaign.save()
     lead = django_user_model.objects.create_user(
         username="lead", email="lead@ona.example.org", password="x"
     )
-    profile = UserProfile.get_for_user(lead)
-    profile.preferred_language = language
-    profile.save()
+    speaking(lead, language)
 
 
 def the_message():
@@ -95,3 +92,20 @@ def test_the_milestone_mail_keeps_its_words_in_the_shared_shell(campaign):
         assert words in html
     footer = re.search(r'<td style="padding:16px 24px;[^>]*>(.*?)</td>', html).group(1)
     assert footer == "Office of New Americans"
+
+
+def test_the_chinese_count_line_puts_no_brackets_inside_brackets(
+    campaign, outbox_dir, django_user_model
+):
+    """The time ends with its zone in brackets ("（芝加哥时间）"), and the Chinese line
+    put the whole time in brackets too: "计数（2026年…16:16（芝加哥时间））：520"."""
+    lead_reading(campaign, django_user_model, "zh-hans")
+    milestone = record_milestone(
+        campaign_id=campaign.pk, kind="signatures", threshold=10
+    )
+    notify_milestone_task(milestone.pk)
+
+    text, _html = outbox.body_parts(the_message())
+    (line,) = [line for line in text.splitlines() if "计数" in line]
+    assert "芝加哥时间）" in line
+    assert "））" not in line, line
