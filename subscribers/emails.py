@@ -28,9 +28,11 @@ def _message(
         to=[to],
         headers={"Content-Language": language},
     )
-    message.attach_alternative(
-        render_to_string(f"email/subscribers/{template}.html", context), "text/html"
+    # The subject is also the HTML part's <title>, what a screen reader says first.
+    html = render_to_string(
+        f"email/subscribers/{template}.html", {**context, "subject": subject}
     )
+    message.attach_alternative(html, "text/html")
     return message
 
 

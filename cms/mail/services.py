@@ -37,8 +37,9 @@ def send_test_email(
             # The front page in the message's language, as a page's test copy links.
             "base_url": sample_link(language),
             "postal_address": settings.SENDER_POSTAL_ADDRESS,
+            "subject": _("Test message from %(site)s") % {"site": site_name()},
         }
-        subject = _("Test message from %(site)s") % {"site": site_name()}
+        subject = context["subject"]
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("email/test_message.txt", context),
