@@ -197,11 +197,18 @@ class Subscription(models.Model):
         DEMO = "demo", _("demo data")
         PARTNER = "partner", _("partner API")
 
+    # Named for the admin: a list's Usage page shows the field it is used through.
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("subscriber"),
     )
     mailing_list = models.ForeignKey(
-        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+        MailingList,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("mailing list"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

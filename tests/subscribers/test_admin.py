@@ -600,3 +600,15 @@ def test_a_list_usage_page_names_each_subscription_in_the_staff_language(
         )
     ]
     assert names == [expected.format(number=ana.pk)]
+    # The field each one uses the list through, in the staff member's language too.
+    fields = [
+        re.sub(r"\s+", " ", field).strip()
+        for field in re.findall(
+            r'#:w:contentpath=[^"]*">(.*?)</a>', html.decode(), re.S
+        )
+    ]
+    assert fields == [
+        {"en": "Mailing list", "es": "Lista de correo", "ar": "القائمة البريدية"}[
+            language
+        ]
+    ]
