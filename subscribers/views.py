@@ -52,9 +52,12 @@ def _sign_up_again() -> tuple[str, str] | None:
     return (localized_url(page), _("Sign up again")) if page else None
 
 
-def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
+def _bad_link(
+    request, *, offer_new_link: bool = False, link: tuple[str, str] | None = None
+) -> HttpResponse:
     """400 for a cut-off or altered link; an unsubscribe or preferences link's page
-    also offers to e-mail a new one, so the reader is not left stuck."""
+    also offers to e-mail a new one, so the reader is not left stuck; ``link``: a way
+    on to show under the message (``_message``)."""
     if offer_new_link:
         return _new_link_page(request, NewLinkForm(), status=400, bad_link=True)
     return _message(
@@ -62,6 +65,7 @@ def _bad_link(request, *, offer_new_link: bool = False) -> HttpResponse:
         status=400,
         title=_("This link is not valid"),
         text=_("Please check that you opened the whole link from the e-mail."),
+        link=link,
     )
 
 
@@ -261,13 +265,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     except (signing.BadSignature, TypeError, ValueError):
         _use_language(request, None)
-        return _message(
-            request,
-            status=400,
-            title=_("This link is not valid"),
-            text=_("Please check that you opened the whole link from the e-mail."),
-            link=_sign_up_again(),
-        )
+        return _bad_link(request, link=_sign_up_again())
     subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
     _use_language(request, subscriber)
     if subscriber is None:
