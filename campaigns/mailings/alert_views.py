@@ -279,16 +279,28 @@ def _messages_outgoing(form) -> list:
 
 
 def preview(request, pk):
-    """The alert e-mail as it will be sent (English, or ?language=xx)."""
-    from cms.email.rendering import render_email
+    """The alert e-mail as a reader gets it (English, or ?language=xx), for the frame
+    on the alert's screen: the reader's links rather than merge tags, each opening a
+    new tab (in the frame our pages refuse to load), and no script run, even opened
+    on its own in the admin's origin."""
+    from cms.admin_views import links_open_in_new_tab
+    from cms.email.rendering import as_sample, render_email
 
     mailing = _get_alert(request.user, pk)
     language = request.GET.get("language", settings.LANGUAGE_CODE)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     rendered = render_email(mailing.page.specific, language=language)
-    response = HttpResponse(rendered.html)
+    html, _text = as_sample(
+        rendered,
+        name=request.user.get_full_name() or request.user.get_username(),
+        lists=mailing.lists.with_translations(),
+    )
+    response = HttpResponse(links_open_in_new_tab(html))
     response["X-Frame-Options"] = "SAMEORIGIN"
+    response._csp_update = {
+        "sandbox": ["allow-popups", "allow-popups-to-escape-sandbox"]
+    }
     return response
 
 
