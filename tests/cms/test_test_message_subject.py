@@ -4,7 +4,8 @@ the genitive, "Biura") and Hindi "नए अमेरिकियों का �
 "के कार्यालय"), in the subject and again in the message's first line; Chinese set the
 name between spaces ("来自 新美国人办公室 的测试邮件"). The name is configurable
 (SITE_NAME_PL ...), so no translation can inflect it: it stands after a colon, in its
-own form."""
+own form. Spanish read "Mensaje de prueba de Oficina de Nuevos Estadounidenses",
+without the article the name takes (seen in the mail round's outbox): the same."""
 
 import pytest
 
@@ -32,6 +33,13 @@ pytestmark = pytest.mark.django_db
             "zh-hans",
             "测试邮件：新美国人办公室",
             "这是一封测试邮件，发件人：新美国人办公室。",
+        ),
+        (
+            # "de Oficina de ...": the name needs its article ("de la Oficina"), and
+            # another office's name another one ("del Ayuntamiento").
+            "es",
+            "Mensaje de prueba: Oficina de Nuevos Estadounidenses",
+            "Este es un mensaje de prueba. Remitente: Oficina de Nuevos Estadounidenses.",
         ),
         (
             "en",

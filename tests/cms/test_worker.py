@@ -113,9 +113,7 @@ def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
     # (cms/file_broker.py).
     assert "Connected to cms.file_broker:Transport://" in log
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
-    assert outbox_subjects() == [
-        "Mensaje de prueba de Oficina de Nuevos Estadounidenses"
-    ]
+    assert outbox_subjects() == ["Mensaje de prueba: Oficina de Nuevos Estadounidenses"]
 
 
 @pytest.mark.redis
