@@ -1,7 +1,11 @@
 """Builders for alert tests: organizers, lists they may send to, an audience."""
 
-from django.contrib.auth.models import Group, Permission
+from datetime import timedelta
 
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from campaigns.mailings.services import alerts
 from subscribers.models import ListPermission
 from tests.campaigns.mailing_fixtures import lists, subscribe
 from tests.factories import UserFactory, build_bulletin_index, build_event_index
@@ -20,6 +24,21 @@ def organizer(username: str, send_lists, *, group_name: str | None = None):
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(group)
     return user
+
+
+def rally(user, list_ids, **fields):
+    """A drafted rally alert three hours ahead, as an organizer writes one; ``fields``
+    change what the test is about."""
+    values = {
+        "title": "Rally at the DHS office",
+        "what": "Press conference and rally",
+        "start": timezone.now() + timedelta(hours=3),
+        "venue": "Federal Plaza",
+        "address": "101 W Ida B Wells Dr",
+        "message": "Join us in three hours.",
+        "list_ids": list_ids,
+    }
+    return alerts.create_rally_alert(user=user, **{**values, **fields})
 
 
 def alert_site(home):

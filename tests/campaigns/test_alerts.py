@@ -10,23 +10,10 @@ from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import alerts, sending, starting, upkeep
 from cms.models import AlertPage
 from events.models import EventPage
-from tests.campaigns.alert_fixtures import alert_site, audience, organizer
+from tests.campaigns.alert_fixtures import alert_site, audience, organizer, rally
 from tests.factories import speaking
 
 pytestmark = pytest.mark.django_db
-
-
-def rally(user, list_ids, **fields):
-    values = {
-        "title": "Rally at the DHS office",
-        "what": "Press conference and rally",
-        "start": timezone.now() + timedelta(hours=3),
-        "venue": "Federal Plaza",
-        "address": "101 W Ida B Wells Dr",
-        "message": "Join us in three hours.",
-        "list_ids": list_ids,
-    }
-    return alerts.create_rally_alert(user=user, **{**values, **fields})
 
 
 def start_and_send(mailing_id):

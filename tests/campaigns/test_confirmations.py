@@ -17,7 +17,7 @@ from campaigns.mailings.services import alerts, control
 from cms.models import AlertPage
 from events.models import EventPage
 from subscribers.models import ListPermission
-from tests.campaigns.alert_fixtures import alert_site, organizer
+from tests.campaigns.alert_fixtures import alert_site, organizer, rally
 from tests.campaigns.mailing_fixtures import subscribe
 from tests.factories import MailingListFactory, SuperuserFactory, build_bulletin
 
@@ -34,18 +34,6 @@ def lists(home_page):
     subscribe("grace@example.org", [legal], language="en")
     subscribe("wei@example.org", [outreach], language="zh-hans")
     return legal, outreach
-
-
-def rally(user, list_ids):
-    return alerts.create_rally_alert(
-        user=user,
-        title="Rally at the DHS office",
-        what="Press conference and rally",
-        start=timezone.now() + timedelta(hours=3),
-        venue="Federal Plaza",
-        message="Join us in three hours.",
-        list_ids=list_ids,
-    )
 
 
 def test_send_now_and_schedule_ask_first_with_the_audience(client, lists):

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.mailings.models import Delivery, Mailing
-from campaigns.mailings.services import alerts, control
+from campaigns.mailings.services import control
 from campaigns.mailings.services.starting import materialise_deliveries
 from campaigns.services.petitions import record_signature
-from tests.campaigns.alert_fixtures import alert_site, organizer
+from tests.campaigns.alert_fixtures import alert_site, organizer, rally
 from tests.campaigns.mailing_fixtures import subscribe
 from tests.e2e.test_hardening_journeys import log_in
 from tests.e2e.test_pages_a11y import AXE
@@ -77,15 +77,7 @@ def screens(home_page):
         )
         draft = control.create_mailing(user=admin, page=bulletin, list_ids=[legal.pk])
         olga = organizer("olga", [legal, outreach], group_name="Organizers")
-        alert = alerts.create_rally_alert(
-            user=olga,
-            title="Rally at the DHS office",
-            what="Rally",
-            start=timezone.now() + timedelta(hours=3),
-            venue="Federal Plaza",
-            message="Join us.",
-            list_ids=[outreach.pk],
-        )
+        alert = rally(olga, [outreach.pk])
         Mailing.objects.filter(pk=alert.pk).update(status=Mailing.Status.SENT)
         # No milestone crossed: nothing is queued for a worker this test does not run.
         campaign = CampaignFactory(

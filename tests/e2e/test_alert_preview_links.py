@@ -4,14 +4,11 @@ inside the frame (our pages refuse to be framed: the organizer saw an error page
 footer's links are the reader's links, not merge tags; the message runs no script."""
 
 import dataclasses
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from campaigns.mailings.services import alerts
 from cms.email import rendering
-from tests.campaigns.alert_fixtures import alert_site, audience, organizer
+from tests.campaigns.alert_fixtures import alert_site, audience, organizer, rally
 from tests.e2e.test_hardening_journeys import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,15 +21,7 @@ def test_a_link_pressed_in_the_alert_preview_opens_its_page_in_a_new_tab(
     alert_site(home_page)
     (outreach,) = audience(1)
     olga = organizer("olga", [outreach])
-    alert = alerts.create_rally_alert(
-        user=olga,
-        title="Rally at the DHS office",
-        what="Press conference and rally",
-        start=timezone.now() + timedelta(hours=3),
-        venue="Federal Plaza",
-        message="Join us in three hours.",
-        list_ids=[outreach.pk],
-    )
+    alert = rally(olga, [outreach.pk])
     real_render = rendering.render_email
 
     def with_a_script(*args, **kwargs):

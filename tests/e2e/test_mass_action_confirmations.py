@@ -13,7 +13,7 @@ from campaigns.mailings.models import Delivery, Mailing
 from campaigns.mailings.services import alerts, control
 from cms.models import AlertPage
 from events.models import EventPage
-from tests.campaigns.alert_fixtures import alert_site, organizer
+from tests.campaigns.alert_fixtures import alert_site, organizer, rally
 from tests.campaigns.mailing_fixtures import subscribe
 from tests.e2e.test_hardening_journeys import log_in
 from tests.factories import MailingListFactory, build_bulletin
@@ -41,15 +41,7 @@ def world(home_page):
             page=build_bulletin(title="March bulletin"),
             list_ids=[legal.pk, outreach.pk],
         )
-        alert = alerts.create_rally_alert(
-            user=olga,
-            title="Rally at the DHS office",
-            what="Press conference and rally",
-            start=timezone.now() + timedelta(hours=3),
-            venue="Federal Plaza",
-            message="Join us in three hours.",
-            list_ids=[legal.pk, outreach.pk],
-        )
+        alert = rally(olga, [legal.pk, outreach.pk])
         # It went out earlier (this test starts no worker): updates are now offered.
         Mailing.objects.filter(pk=alert.pk).update(status=Mailing.Status.SENT)
     return {"legal": legal, "mailing": mailing, "alert": alert}
