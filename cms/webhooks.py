@@ -119,7 +119,7 @@ class SingleUseMailgunSignature:
     """Mixed into Mailgun's view, before SafeParsing: once anymail has checked the
     secret and the signature, the signature's timestamp must be recent and its token
     new, or come with the very body it came with before (a retry: its events are
-    applied once). A call answered with an error (our 500) gives its token back."""
+    applied once). "Its token" is the text signed, timestamp and token together. A call answered with an error (our 500) gives its token back."""
 
     def run_validators(self, request):
         super().run_validators(request)
@@ -133,7 +133,10 @@ class SingleUseMailgunSignature:
             raise AnymailWebhookValidationFailure(
                 "Mailgun webhook called with a signature too old or from the future"
             )
-        key = ratelimit.keyed_hash("mailgun-webhook-token", str(token))
+        # The signed text, not the token alone: Mailgun signs the two run together,
+        # so one signature also stands for another split of the same text (a token
+        # starting "e0" moved into the timestamp leaves float() the same number).
+        key = ratelimit.keyed_hash("mailgun-webhook-token", f"{stamp}{token}")
         body = hashlib.sha256(request.body).hexdigest()
         taken = _take(key, body)
         if taken is None:
