@@ -462,6 +462,47 @@ def test_a_consent_time_without_offset_or_out_of_range_is_a_400(
     assert Subscriber.objects.count() == 0
 
 
+@pytest.mark.parametrize("offset", ["+23:59", "-16:00", "+14:01"])
+def test_a_consent_time_with_no_time_zones_offset_is_a_400(client, world, offset):
+    """Python reads offsets up to +/-23:59, PostgreSQL stores up to 15:59 and time
+    zones run from -12:00 to +14:00: "+23:59" reached the insert and was a 500 on
+    PostgreSQL (an offset no partner's clock has, stored as given on SQLite)."""
+    _key, token = make_key(world)
+    response = post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org"),
+            "lists": [world.list_a.pk],
+            "consent": {"statement": "yes", "given_at": f"2026-01-01T00:00:00{offset}"},
+        },
+        token,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "consent.given_at": ["Ninguna zona horaria tiene este desfase respecto a UTC."]
+    }
+    assert Subscriber.objects.count() == 0
+
+
+@pytest.mark.parametrize("offset", ["+14:00", "-12:00", "+05:45"])
+def test_a_consent_time_in_any_time_zone_is_taken(client, world, offset):
+    _key, token = make_key(world)
+    response = post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org"),
+            "lists": [world.list_a.pk],
+            "consent": {"statement": "yes", "given_at": f"2026-01-01T00:00:00{offset}"},
+        },
+        token,
+    )
+    assert response.status_code == 202
+    assert PartnerConsent.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [

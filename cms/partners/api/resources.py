@@ -54,6 +54,9 @@ WRITE_ERRORS = {**ERRORS, 422: schemas.Error}
 CLOCK_SKEW = timedelta(minutes=5)
 # No consent given before the platform existed is believable: a typo or a default.
 EARLIEST_CONSENT = datetime(2000, 1, 1, tzinfo=UTC)
+# Time zones run from UTC-12:00 to UTC+14:00; Python reads offsets up to 23:59, and
+# PostgreSQL refused one past 15:59 at the insert (a 500).
+LARGEST_UTC_OFFSET = timedelta(hours=14)
 
 
 def consent_time_error(given_at: datetime) -> str | None:
@@ -61,6 +64,8 @@ def consent_time_error(given_at: datetime) -> str | None:
     kiosk's local time is not ours), and one in the future or before 2000 is wrong."""
     if given_at.tzinfo is None or given_at.utcoffset() is None:
         return _("Give the time with its UTC offset, e.g. 2024-05-08T18:30:00-05:00.")
+    if abs(given_at.utcoffset()) > LARGEST_UTC_OFFSET:
+        return _("No time zone has this UTC offset.")
     if given_at > timezone.now() + CLOCK_SKEW:
         return _("This time is in the future.")
     if given_at < EARLIEST_CONSENT:
