@@ -122,6 +122,32 @@ def test_postmark_soft_bounce_then_hard_bounce(client, settings, delivery):
     assert Delivery.objects.get().status == "bounced"
 
 
+def test_an_event_time_with_any_offset_is_stored_not_a_500(client, settings, delivery):
+    """Postmark's times are parsed with their offset, and Python reads offsets up to
+    23:59 where PostgreSQL stores up to 15:59: a body whose BouncedAt said "+23:59"
+    (the webhook's secret is all a Postmark call needs) failed the insert with a 500,
+    so Postmark retried it for hours. Every event's time is made UTC first."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from anymail.signals import AnymailTrackingEvent
+
+    from campaigns.mailings.services.tracking import normalise_event
+
+    url = use(settings, "postmark")
+    now = datetime.now(UTC).replace(microsecond=0)
+    far_east = timezone(timedelta(hours=23, minutes=59))
+    body = postmark("HardBounce", delivery, 4323372038)
+    body["BouncedAt"] = now.astimezone(far_east).isoformat()
+    post(client, url, body)
+    assert TrackingEvent.objects.get().occurred_at == now
+    assert suppression_reason() == "hard_bounce"
+
+    event = AnymailTrackingEvent(
+        event_type="delivered", timestamp=now.astimezone(far_east)
+    )
+    assert normalise_event(event).timestamp.utcoffset() == timedelta(0)
+
+
 def mailjet(delivery, *, hard):
     return {
         "event": "bounce",

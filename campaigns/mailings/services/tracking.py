@@ -98,6 +98,10 @@ def normalise_event(event: AnymailTrackingEvent) -> AnymailTrackingEvent:
         event.timestamp = None
     elif timezone.is_naive(event.timestamp):
         event.timestamp = timezone.make_aware(event.timestamp, UTC)
+    else:
+        # In UTC: a parsed offset may be any up to 23:59, and PostgreSQL stores
+        # none past 15:59 (the insert failed, a 500 the provider retried).
+        event.timestamp = event.timestamp.astimezone(UTC)
     if event.event_type == EventType.BOUNCED and is_soft_bounce(event.esp_event):
         # A full mailbox or a server down for the night: the provider tries again.
         event.event_type = EventType.DEFERRED
