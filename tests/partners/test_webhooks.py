@@ -398,6 +398,15 @@ def test_a_receiver_on_the_citys_own_network_is_never_called(world, settings):
         ("https://localhost/", False),
         ("https://8.8.8.8/hooks", True),
         ("https://[2001:4860:4860::8888]/hooks", True),
+        # IPv6 addresses that carry an IPv4 one: a NAT64 gateway (64:ff9b::/96, the
+        # network of an IPv6-only deployment) or a 6to4 relay delivers to the IPv4
+        # address inside, which Python's is_global does not look at.
+        ("https://[64:ff9b::a00:5]/hooks", False),
+        ("https://[64:ff9b::a9fe:a9fe]/latest/", False),
+        ("https://[64:ff9b:1::a00:5]/hooks", False),
+        ("https://[2002:a00:5::1]/hooks", False),
+        ("https://[::10.0.0.5]/hooks", False),
+        ("https://[64:ff9b::808:808]/hooks", True),
     ],
 )
 def test_only_public_addresses_are_receivers(settings, url, public):

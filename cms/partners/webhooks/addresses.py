@@ -46,9 +46,27 @@ def post(url: str, **kwargs) -> requests.Response:
         return session.post(url, **kwargs)
 
 
+# IPv6 networks whose addresses deliver to an IPv4 address written in their last 32
+# bits: NAT64's well-known prefix (RFC 6052), where an IPv6-only deployment's gateway
+# turns 64:ff9b::a00:5 into 10.0.0.5, and the deprecated IPv4-compatible ::/96.
+# Python's is_global calls them global whatever they carry.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# NAT64's local-use prefix (RFC 8215): where the IPv4 address sits is the network's
+# choice, so none of it is taken for public.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    mapped = getattr(address, "ipv4_mapped", None)
-    return (mapped or address).is_global
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in LOCAL_NAT64:
+            return False
+        inside = address.ipv4_mapped or address.sixtofour
+        if inside is None and (address in NAT64 or address in IPV4_COMPATIBLE):
+            inside = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if inside is not None:
+            return inside.is_global
+    return address.is_global
 
 
 def _public_addresses(host: str, port: int) -> list[str]:
