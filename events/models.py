@@ -798,6 +798,16 @@ class EventPage(
             and self.start > timezone.now()
         )
 
+    def rsvp_elsewhere_open(self) -> bool:
+        """The RSVP link to another site is offered until the event starts, as an
+        RSVP here is (``rsvp_open``): a past event's button sent readers to sign up
+        for something over."""
+        return (
+            self.rsvp_mode == self.RsvpMode.EXTERNAL
+            and not self.cancelled
+            and self.start > timezone.now()
+        )
+
     def places_left(self) -> int | None:
         canonical = self.canonical()
         if canonical.capacity is None:

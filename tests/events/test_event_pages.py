@@ -226,3 +226,44 @@ def test_an_english_address_keeps_its_order_on_an_arabic_page(client, home_page)
     english = '<bdi lang="en" dir="ltr">'
     assert f"{english}Harold Washington Library</bdi>" in html
     assert f"{english}400 S State St, Chicago, IL 60605</bdi>" in html
+
+
+def test_a_past_event_with_an_rsvp_link_elsewhere_offers_no_rsvp_button(
+    client, home_page
+):
+    """A 2017 lobby day whose RSVP is on another site showed its "RSVP" button (in
+    Polish "Zapisz się") years later, sending readers to sign up for something over;
+    an event RSVP'd here says "RSVPs are closed." once it has started, and so does
+    this one, in the reader's language."""
+    index = build_event_index()
+    past = build_event(
+        index,
+        title="Lobby day",
+        slug="lobby-day",
+        start=timezone.now() - timedelta(days=30),
+        rsvp_mode="external",
+        rsvp_url="https://partner.example.org/register",
+    )
+    translate_page(past, "pl", title="Dzień lobbingu")
+    upcoming = build_event(
+        index,
+        title="Summit",
+        slug="summit",
+        rsvp_mode="external",
+        rsvp_url="https://partner.example.org/summit",
+    )
+
+    english = client.get(past.url).content.decode()
+    polish = client.get("/pl/events/lobby-day/").content.decode()
+    coming = client.get(upcoming.url).content.decode()
+
+    assert "https://partner.example.org/register" not in english
+    assert "RSVPs are closed." in english
+    assert "https://partner.example.org/register" not in polish
+    with translation.override("pl"):
+        from django.utils.translation import gettext
+
+        assert gettext("RSVPs are closed.") in polish
+    assert (
+        '<a class="button" href="https://partner.example.org/summit">RSVP</a>' in coming
+    )
