@@ -4,7 +4,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime, time, timedelta
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -163,6 +163,7 @@ class EventIndexPage(
         context.update(
             events=events,
             filters=filters,
+            switcher_query=self.switcher_query(events, filters),
             # The format hint's example: this month, as the filter takes it.
             month_example=timezone.localdate().strftime("%Y-%m"),
             kinds=EventKind.choices,
@@ -193,6 +194,18 @@ class EventIndexPage(
             "month": month,
             "when": "past" if filters["past"] else "upcoming",
         }
+
+    @staticmethod
+    def switcher_query(events, filters) -> str:
+        """The filters the listing understood, for the language switcher's links: a
+        reader on the past rallies who picks another language stays on them."""
+        query = {
+            "kind": filters["kind"],
+            "month": filters["month"],
+            "when": "past" if filters["past"] else "",
+            "page": str(events.number) if events.number > 1 else "",
+        }
+        return urlencode({name: value for name, value in query.items() if value})
 
     def feed_links(self, kind: str = "") -> dict[str, str]:
         """webcal://, Google and Outlook.com subscribe links of this listing's feed."""

@@ -204,7 +204,12 @@ def language_switcher(context, label=""):
         memo[key] = languages.switch_language_urls(page, key[1])
         if request is not None:
             request._language_switcher = memo
-    return {"languages": memo[key], "label": label}
+    links = memo[key]
+    # A listing's filters (the event listing's kind, month, past), kept in every language.
+    query = context.get("switcher_query")
+    if query:
+        links = [{**link, "url": f"{link['url']}?{query}"} for link in links]
+    return {"languages": links, "label": label}
 
 
 @register.inclusion_tag("includes/content_language_note.html")

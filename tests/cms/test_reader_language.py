@@ -160,6 +160,27 @@ def test_the_language_switcher_offers_every_language_of_this_page(client, site):
     assert 'lang="ar" hreflang="ar" aria-current="page"' in switcher
 
 
+def test_the_switcher_keeps_the_listings_filters_and_page(client, site):
+    """On "Past events" filtered to rallies in Arabic, "Español" led to the Spanish
+    upcoming events, every filter dropped; the archive's page 2 led to page 1. Each
+    language's link keeps what the listing understood (and nothing it did not)."""
+    html = client.get(
+        "/ar/events/?when=past&kind=rally&month=2026-13&utm_source=x"
+    ).content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    links = {
+        code: unescape(url)
+        for url, code in re.findall(r'<a href="([^"]+)" lang="([^"]+)"', switcher)
+    }
+    assert links["es"] == "/es/events/?kind=rally&when=past"
+    assert links["en"] == "/events/?kind=rally&when=past"
+    assert links["ar"] == "/ar/events/?kind=rally&when=past"
+
+    upcoming = client.get("/pl/events/").content.decode()
+    switcher = upcoming[upcoming.index('class="language-switcher"') :]
+    assert '<a href="/es/events/" lang="es"' in switcher
+
+
 def test_admin_email_preview_names_languages(client, site):
     client.force_login(SuperuserFactory())
     url = reverse("cms_email_preview:preview", args=[site["bulletin"].pk])
