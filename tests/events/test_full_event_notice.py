@@ -36,3 +36,27 @@ def test_a_full_event_without_a_waitlist_says_it_is_full(home_page):
     assert f'href="/_events/{event.pk}/rsvp/"' not in html
     form = Client().get(event.url + "rsvp/").content.decode()
     assert "Sorry, this event is full." in form
+
+
+def test_the_waitlist_form_asks_to_join_the_waitlist(home_page):
+    """The RSVP form of a full event said "This event is full. Join the waitlist"
+    above a button still reading "Send my RSVP" (in Arabic "أرسل تأكيد حضوري"), as
+    if a place were being taken; its button now says what it does, in the reader's
+    language, and an event with places left keeps "Send my RSVP"."""
+    from django.utils import translation
+
+    event = build_event(rsvp_mode="internal", capacity=1, waitlist=True)
+    before = Client().get(event.url + "rsvp/").content.decode()
+    assert '<button type="submit">Send my RSVP</button>' in before
+    fill(event)
+    english = Client().get(event.url + "rsvp/").content.decode()
+    arabic = Client().get(f"/ar/_events/{event.pk}/rsvp/").content.decode()
+
+    assert '<button type="submit">Join the waitlist</button>' in english
+    assert "Send my RSVP" not in english
+    with translation.override("ar"):
+        join = translation.gettext("Join the waitlist")
+        send = translation.gettext("Send my RSVP")
+    assert join != "Join the waitlist"
+    assert f'<button type="submit">{join}</button>' in arabic
+    assert send not in arabic
