@@ -119,7 +119,8 @@ class SingleUseMailgunSignature:
     """Mixed into Mailgun's view, before SafeParsing: once anymail has checked the
     secret and the signature, the signature's timestamp must be recent and its token
     new, or come with the very body it came with before (a retry: its events are
-    applied once). "Its token" is the text signed, timestamp and token together. A call answered with an error (our 500) gives its token back."""
+    applied once). "Its token" is the text signed, timestamp and token together. A
+    call answered with an error (our 500) gives its token back."""
 
     def run_validators(self, request):
         super().run_validators(request)

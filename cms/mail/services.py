@@ -101,8 +101,9 @@ RESET_BODY_TEMPLATE = "email/password_reset.txt"
 
 def send_password_resets(*, user_ids: list[int], language: str = "en") -> int:
     """Mail each of these staff users a link to Wagtail's new-password form (the
-    message its view sent in the request), in ``language``; returns how many went. Safe to run twice: the worst
-    case is a second link, and the first still works until one is used."""
+    message its view sent in the request), in ``language``; returns how many went.
+    Safe to run twice: the worst case is a second link, and the first still works
+    until one is used."""
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
     sent = 0
     for user in users.order_by("pk"):
