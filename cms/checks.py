@@ -11,6 +11,7 @@ process may touch personal data without its keys.
 import base64
 import binascii
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,6 +180,31 @@ def check_webhook_secret(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_tracking_events_outlive_their_replays(app_configs=None, **kwargs):
+    """A provider's signed call is applied once because its event is stored; an event
+    deleted while a call carrying it is still accepted could be applied again."""
+    from cms.webhooks import SIGNATURE_FUTURE_SKEW
+
+    kept = timedelta(days=settings.TRACKING_EVENT_RETENTION_DAYS)
+    accepted = timedelta(
+        seconds=settings.TRACKING_MAX_EVENT_AGE + SIGNATURE_FUTURE_SKEW
+    )
+    if kept > accepted:
+        return []
+    return [
+        Error(
+            f"TRACKING_EVENT_RETENTION_DAYS={settings.TRACKING_EVENT_RETENTION_DAYS} "
+            "deletes tracking events while TRACKING_MAX_EVENT_AGE="
+            f"{settings.TRACKING_MAX_EVENT_AGE} still accepts them: a provider's "
+            "signed call could be replayed and applied again once its event is gone.",
+            hint="Keep tracking events for longer than TRACKING_MAX_EVENT_AGE (the "
+            "defaults: 30 days and 7 days), or lower TRACKING_MAX_EVENT_AGE.",
+            id="cms.E019",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)

@@ -279,3 +279,23 @@ def test_the_retention_jobs_are_on_beat(settings):
         "campaigns.tasks.purge_pending_signatures_task",
         "cms.tasks.purge_expired_records_task",
     } <= tasks
+
+
+def deploy_errors() -> list[str]:
+    from django.core.checks import run_checks
+
+    return [message.id for message in run_checks(include_deployment_checks=True)]
+
+
+def test_webhook_events_are_kept_longer_than_a_replay_is_accepted(settings):
+    """A provider's signed call is applied once because its event is stored; a
+    deployment that deleted events before TRACKING_MAX_EVENT_AGE stopped accepting
+    them would take the same call again (the attack round's note). Refused at start."""
+    settings.TRACKING_MAX_EVENT_AGE = 7 * 24 * 3600
+    settings.TRACKING_EVENT_RETENTION_DAYS = 30
+    assert "cms.E019" not in deploy_errors()
+    for days in (5, 7):  # 7: an event stamped 5 minutes ahead outlives its row
+        settings.TRACKING_EVENT_RETENTION_DAYS = days
+        assert "cms.E019" in deploy_errors(), days
+    settings.TRACKING_MAX_EVENT_AGE = 3 * 24 * 3600
+    assert "cms.E019" not in deploy_errors()
