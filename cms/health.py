@@ -11,10 +11,17 @@ user allowed to see Admin -> Queues and health: they map the deployment for an a
 Both are answered by the first middleware: before the host check (load balancers probe
 by address), the HTTPS redirect (they probe over plain http inside the network) and
 the page cache. Failures name the exception class only, never its text.
+
+A 503 here is the answer, not an error of the server: it is not logged per request
+(a monitor polling through an outage would fill the log with ERROR lines). Each
+process logs a WARNING when its checks start failing, and again when another check
+fails or one recovers, naming each failing check and its short reason, and an INFO
+line when all pass again.
 """
 
 import hmac
 import json
+import logging
 import threading
 import time
 import uuid
@@ -23,6 +30,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 LIVE_PATHS = {"/health/live/", "/health/live"}
 READY_PATHS = {"/health/", "/health"}
@@ -136,8 +145,35 @@ def recent_health_report() -> dict:
             _recent["report"] is None
             or now - _recent["at"] >= settings.HEALTH_CACHE_SECONDS
         ):
+            previous = _recent["report"]
             _recent["report"], _recent["at"] = run_health_checks(), now
+            _log_change(previous, _recent["report"])
         return _recent["report"]
+
+
+def _failing(report: dict | None) -> dict:
+    if report is None:
+        return {}
+    return {
+        name: check.get("error", "failed")
+        for name, check in report["checks"].items()
+        if not check["ok"]
+    }
+
+
+def _log_change(previous: dict | None, report: dict) -> None:
+    """One line when this process's checks start failing or another check fails or
+    recovers, one when they all pass again: a monitor polling through an outage adds
+    none (a reason that only ages, "no heartbeat for 412 s", is no change). The reasons
+    are the checks' own: an exception class or a count, never a message."""
+    before, now = _failing(previous), _failing(report)
+    if now and now.keys() != before.keys():
+        logger.warning(
+            "Health checks failing: %s",
+            ", ".join(f"{name} ({reason})" for name, reason in now.items()),
+        )
+    elif before and not now:
+        logger.info("Health checks pass again")
 
 
 def _json(payload: dict, status: int) -> HttpResponse:
@@ -196,5 +232,9 @@ class HealthMiddleware:
                 status = 200 if report["status"] == "ok" else 503
                 if not may_see_details(request):
                     report = {"status": report["status"]}
-                return _json(report, status)
+                response = _json(report, status)
+                # Not Django's "Service Unavailable" ERROR line for every 503: the
+                # report's changes are logged instead (_log_change).
+                response._has_been_logged = True
+                return response
         return self.get_response(request)

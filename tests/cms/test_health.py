@@ -294,3 +294,48 @@ def test_health_is_answered_from_a_recent_report(
 
     settings.HEALTH_CACHE_SECONDS = 0
     assert client.get("/health/", **MONITOR).status_code == 503
+
+
+def test_a_monitor_polling_an_outage_logs_its_changes_not_every_503(
+    client, settings, caplog
+):
+    """The operator's report: each 503 of /health/ was an ERROR line from
+    django.request ("Service Unavailable: /health/"), so a monitor polling every few
+    seconds through an outage filled the log (and paged whoever watches its errors).
+    Now each web process says once when checks start failing (which ones, why), again
+    only when that changes, and once when all pass again."""
+    import logging
+
+    settings.HEALTH_CACHE_SECONDS = 0  # every request a fresh report
+    settings.HEALTH_BEAT_MAX_AGE = 300
+    every_lane_beats()
+    client.get("/health/")  # healthy: the process's last report is a pass
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        for age in range(600, 605):  # the alerts worker gone, its heartbeat ageing
+            Heartbeat.objects.filter(name="lane:alerts").update(
+                at=timezone.now() - timedelta(seconds=age)
+            )
+            assert client.get("/health/").status_code == 503
+            assert client.get("/health/", **MONITOR).status_code == 503
+        Heartbeat.objects.filter(name="beat").delete()
+        assert client.get("/health/").status_code == 503
+        every_lane_beats()
+        assert client.get("/health/").status_code == 200
+        assert client.get("/health/").status_code == 200
+    lines = [(r.levelname, r.name, r.getMessage()) for r in caplog.records]
+    assert not [line for line in lines if line[1] == "django.request"], lines
+    assert lines == [
+        (
+            "WARNING",
+            "cms.health",
+            "Health checks failing: alerts_lane (no heartbeat for 600 s)",
+        ),
+        (
+            "WARNING",
+            "cms.health",
+            "Health checks failing: beat (no heartbeat yet), "
+            "alerts_lane (no heartbeat for 604 s)",
+        ),
+        ("INFO", "cms.health", "Health checks pass again"),
+    ]
