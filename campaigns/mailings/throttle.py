@@ -1,7 +1,9 @@
 """A messages-per-second ceiling per lane, shared by every worker through the cache.
 
 Fixed one-second windows counted with cache.incr (atomic in Redis). Without Redis the
-cache is per process, so the ceiling holds per worker process only.
+cache is per process, so the ceiling holds per worker process only; while the Redis
+cache is unreachable (the count unknown: cms.cache answers None), each process keeps
+to the rate by itself, pausing count / rate seconds.
 """
 
 import time
@@ -38,6 +40,9 @@ def wait_for_capacity(lane: str, count: int, *, max_wait: float = 60.0) -> None:
             used = cache.incr(key, count)
         except ValueError:  # the key expired between add and incr
             continue
+        if used is None:  # Redis unreachable: this process's own share of the rate
+            time.sleep(count / rate)
+            return
         if used <= rate:
             return
         time.sleep(max(0.0, window + 1 - time.time()))
