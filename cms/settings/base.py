@@ -124,11 +124,15 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------
-# SQLite file under var/ by default, so a first run needs no server.
+# SQLite file under var/ by default, so a first run needs no server. A connection kept
+# between requests (DATABASE_CONN_MAX_AGE) is checked before a request reuses it: after
+# a PostgreSQL restart each web process would otherwise answer its next request 500 on
+# the connection the server closed (Django's CONN_HEALTH_CHECKS; no-op without reuse).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

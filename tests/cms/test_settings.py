@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -226,3 +228,65 @@ def test_a_rotated_secret_key_still_verifies_the_links_it_signed(tmp_path):
     assert run(token).returncode != 0, "the new key alone does not open it"
     rotated = run(token, SECRET_KEY_FALLBACKS=old_key)
     assert rotated.stdout.strip() == "7", rotated.stderr
+
+
+RESTART_PROBE = """
+import json, sys
+import psycopg
+from wsgiref.util import setup_testing_defaults
+
+from cms.wsgi import application  # what gunicorn serves
+from django.db import connection
+
+
+def get(path):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost"}
+    setup_testing_defaults(environ)
+    status = []
+    response = application(environ, lambda line, headers: status.append(line))
+    b"".join(response)
+    response.close()  # the server's end of the request: request_finished
+    return int(status[0].split()[0])
+
+
+before = get("/no-such-page/")  # opens the connection the process keeps
+pid = connection.connection.info.backend_pid
+# What a PostgreSQL restart does to every kept connection: the server ends it.
+with psycopg.connect(sys.argv[1], autocommit=True) as admin:
+    admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+after = [get("/no-such-page/") for _ in range(2)]
+print(json.dumps({"before": before, "after": after}))
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_kept_connections_survive_a_database_restart(tmp_path):
+    """The operator's restart of PostgreSQL with DATABASE_CONN_MAX_AGE=60 (as the
+    README advises): each gunicorn worker answered its next request 500, on the kept
+    connection the server had closed ("Internal Server Error: /search/" twice, one per
+    worker). A kept connection is now checked before a request reuses it."""
+    from tests.workers import current_database_url
+
+    url = current_database_url()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RESTART_PROBE,
+            url.replace("postgres://", "postgresql://"),
+        ],
+        cwd=ROOT,
+        env=bare_env(
+            DJANGO_SETTINGS_MODULE="cms.settings.test",
+            DATABASE_URL=url,
+            DATABASE_CONN_MAX_AGE="60",
+            VAR_DIR=str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found == {"before": 404, "after": [404, 404]}, result.stderr[-3000:]
