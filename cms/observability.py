@@ -139,3 +139,21 @@ class OneLineWarning(logging.Filter):
         record.exc_info = record.exc_text = None
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+# celery.beat's line for an entry it could not queue (celery/beat.py, apply_entry): the
+# error, then beat's own call stack, with the traceback as well.
+BEAT_SEND_ERROR = "Message Error: %s\n%s"
+
+
+class OneLineBeatSendError(logging.Filter):
+    """celery.beat: a due task it could not queue (the broker down) is one line, the
+    task and the error, still an ERROR. The stack Celery adds is beat's own loop, the
+    same every time; during a Redis outage each entry due every few seconds wrote one
+    of ~11 kB (~20 MB an hour)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == BEAT_SEND_ERROR and isinstance(record.args, tuple):
+            record.msg, record.args = "Message Error: %s", record.args[:1]
+            record.exc_info = record.exc_text = None
+        return True

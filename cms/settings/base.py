@@ -399,12 +399,13 @@ LOGGING = {
         "quiet_sweeps": {"()": "cms.quiet_sweeps.QuietRoutineSweeps"},
         "one_line": {"()": "cms.observability.OneLineWarning"},
         "client_error_one_line": {"()": "cms.observability.OneLineClientError"},
+        "beat_send_error_one_line": {"()": "cms.observability.OneLineBeatSendError"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # The beat's sweeps every few seconds, "received" and "succeeded" each time.
-        "celery.beat": {"filters": ["quiet_sweeps"]},
+        "celery.beat": {"filters": ["quiet_sweeps", "beat_send_error_one_line"]},
         "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
         "celery.app.trace": {"filters": ["quiet_sweeps"]},
         "django.db.backends": {"level": "WARNING"},

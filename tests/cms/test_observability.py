@@ -236,3 +236,41 @@ def test_production_logs_one_json_object_per_line(tmp_path):
     (entry,) = [line for line in lines if line["logger"] == "campaigns"]
     assert entry["message"] == "mailing 4 paused"
     assert entry["mailing_id"] == 4
+
+
+def test_beat_sending_into_a_redis_outage_logs_one_short_line(caplog):
+    """The operator's Redis restart: beat logged every due task it could not queue
+    (the webhook sweep every 2 s, the upkeep every 15 s ...) as an ERROR carrying its
+    own call stack twice, 11.5 kB a line: an hour's outage would write ~20 MB. The line
+    now names the task and the error only."""
+    import logging
+
+    from celery import Celery
+    from celery.beat import ScheduleEntry, Scheduler
+
+    from tests.smtp_sink import free_port
+
+    app = Celery(
+        "outage", broker=f"redis://127.0.0.1:{free_port()}/0", set_as_current=False
+    )  # nothing listens there
+    app.conf.task_publish_retry = False
+    app.conf.broker_connection_retry = False
+    scheduler = Scheduler(app=app, lazy=True)
+    entry = ScheduleEntry(
+        name="partners-send-due-webhooks",
+        task="cms.partners.tasks.send_due_webhooks_task",
+        schedule=2.0,
+        app=app,
+    )
+    with caplog.at_level(logging.INFO, logger="celery.beat"):
+        scheduler.apply_entry(entry)
+    (record,) = [r for r in caplog.records if r.name == "celery.beat"]
+    line = record.getMessage()
+    assert line.startswith(
+        "Message Error: Couldn't apply scheduled task partners-send-due-webhooks: "
+    ), line
+    assert "\n" not in line, line
+    assert "File " not in line, line
+    assert record.exc_info is None
+    assert not record.exc_text
+    assert len(line) < 300, len(line)
