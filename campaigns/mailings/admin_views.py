@@ -233,6 +233,11 @@ class MailingDetailView(MailingScreenMixin, TemplateView):
                 for code, people in breakdown["by_language"]
             ],
             audience_total=breakdown["total"],
+            # The segment set on "New mailing": the audience's counts alone did not
+            # say that people outside a ZIP prefix (or with none) were left out.
+            segment_languages=join_names(
+                confirm.language_name(code) for code in mailing.languages
+            ),
             nobody=control.NOBODY,
             audience_phrase=confirm.audience_phrase(breakdown),
             sent_so_far=handed_over(delivery_counts(mailing.pk)),
