@@ -43,6 +43,11 @@ class MailingForm(forms.Form):
         label=_("Only ZIP codes starting with"),
         pattern=r"\A[0-9]{0,5}\Z",
         max_length=5,
+        message=_("Enter up to five digits, like 606."),
+        help_text=_(
+            "Up to five digits: 606 reaches the people whose ZIP code starts with "
+            "606, and leaves out those who gave none. Leave empty to reach everyone."
+        ),
     )
     lane = forms.ChoiceField(
         label=_("Lane"),

@@ -67,3 +67,33 @@ def test_the_mailing_screen_names_its_segment(
     ).content.decode()
     assert fact(body, zip_label) is None
     assert fact(body, languages_label) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "error", "help_text"),
+    [
+        ("en", "Enter up to five digits, like 606.", "leaves out those who gave none"),
+        ("es", "Escriba hasta cinco cifras, como 606.", "deja fuera a quienes no"),
+        ("ar", "اكتب خمسة أرقام على الأكثر، مثل 606.", "ويستبعد من لم يذكروا"),
+    ],
+)
+def test_the_zip_prefix_says_what_to_type_and_who_it_leaves_out(
+    client, home_page, language, error, help_text
+):
+    """Typed "6x", "Only ZIP codes starting with" answered "Enter a valid value."
+    (in Spanish "Introduzca un valor válido."), and the field said nothing of what
+    it takes, nor that people who gave no ZIP code are left out by any prefix."""
+    (legal,) = lists(1)
+    page = build_bulletin(title="Recap")
+    client.force_login(staff_member(language))
+    create = reverse("campaigns_mailings:create")
+    form = client.get(create, {"page": page.pk}).content.decode()
+    assert help_text in form
+    answer = client.post(
+        create,
+        {"page": page.pk, "lists": [legal.pk], "zip_prefix": "6x", "lane": "bulk"},
+    )
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    assert error in body
+    assert "Enter a valid value." not in body
