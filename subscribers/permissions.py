@@ -24,3 +24,17 @@ class ListScopedPolicy(ModelPermissionPolicy):
         if "view" in actions and self._views_a_list(user):
             return True
         return super().user_has_any_permission(user, actions)
+
+
+class SubscriptionPolicy(ListScopedPolicy):
+    """As ListScopedPolicy, and nobody adds a row on a form: a subscription needs its
+    person and list, which the signup, an import or a partner gives. Wagtail's "Add
+    subscription" offered only Status, and saving it answered 500."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)

@@ -6,13 +6,13 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from .models import ListPermission, MailingList, Subscription
-from .permissions import ListScopedPolicy
+from .permissions import ListScopedPolicy, SubscriptionPolicy
 from .selectors import lists_user_can
 from .viewsets import mailing_list_viewset, subscription_viewset, suppression_viewset
 
 register_permission_policy(MailingList, ListScopedPolicy(MailingList), exact_class=True)
 register_permission_policy(
-    Subscription, ListScopedPolicy(Subscription), exact_class=True
+    Subscription, SubscriptionPolicy(Subscription), exact_class=True
 )
 
 

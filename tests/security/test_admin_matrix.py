@@ -98,6 +98,9 @@ ADMIN_ONLY_VIEWS = {
 # RSVPs are read-only for everyone, staff admin included.
 NOBODY = {
     "rsvps": {"add", "edit", "copy", "usage"},
+    # A row needs its person and list, which only the signup, an import or a partner
+    # gives: the add form offered Status alone and answered 500 on saving.
+    "subscribers_admin": {"add"},
     # Logs the platform writes: looked at, never added or edited.
     "partners_deliveries": {"add", "edit"},
     "partners_reads": {"add", "edit"},
