@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.history import HistoryView
@@ -192,6 +193,32 @@ class SubscriptionIndexView(IndexView):
         return buttons
 
 
+class SubscriptionStatusForm(WagtailAdminModelForm):
+    """Staff take someone off a list; only the person joins or confirms.
+
+    A pending row may be a signup someone typed for another person, an unsubscribed
+    one a person who left: offering "confirmed" on either let one click overrule the
+    double opt-in or the person's own leaving, with no consent recorded.
+    """
+
+    class Meta:
+        model = Subscription
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status
+        allowed = {current, Subscription.Status.UNSUBSCRIBED}
+        field = self.fields["status"]
+        field.choices = [
+            (value, label) for value, label in field.choices if value in allowed
+        ]
+        field.help_text = _(
+            "Staff can take someone off a list. Only the person can join or confirm, "
+            "with the link we e-mail them."
+        )
+
+
 class ScopedEditView(EditView):
     def get_queryset(self):
         return scoped_subscriptions(self.request.user)
@@ -240,6 +267,9 @@ class SubscriptionViewSet(ModelViewSet):
         Column("source", label=_("Source"), accessor="get_source_display"),
         Column("consented_at", label=_("Consent time")),
     ]
+
+    def get_form_class(self, for_update=False):
+        return SubscriptionStatusForm
 
     def get_urlpatterns(self):
         return [
