@@ -961,7 +961,14 @@ class Rsvp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RSVP #{self.pk} to {self.event_id} ({self.status})"
+        # The title of this RSVP's admin screens (inspect, delete, history), in the
+        # staff member's language: "RSVP #1 to 26 (confirmed)" was English words of
+        # ours around the event's bare id. No name: the guest's is not for the title.
+        return gettext("RSVP #%(number)s to %(event)s: %(status)s") % {
+            "number": self.pk,
+            "event": self.event.title,
+            "status": self.get_status_display(),
+        }
 
     @property
     def left_waitlist(self) -> bool:
