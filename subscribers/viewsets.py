@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.history import HistoryView
@@ -161,7 +162,27 @@ def search_by_email(queryset, query: str):
     return queryset.filter(subscriber__email_hash=crypto.lookup_hash(query))
 
 
-class SubscriptionIndexView(IndexView):
+class WholeAddressSearchMixin:
+    """The search box and its empty answer say that only a whole address is found:
+    "ana" found nothing under "Search…", and staff concluded she was on no list."""
+
+    def get_search_form(self):
+        if not self.is_searchable:
+            return None
+        data = self.request.GET if self.search_kwarg in self.request.GET else None
+        return SearchForm(data, placeholder=_("Whole e-mail address"))
+
+    @cached_property
+    def no_results_message(self):
+        if self.search_query:
+            return _(
+                "Nothing found. Search takes a whole e-mail address: addresses are "
+                "stored encrypted, so part of one finds nothing."
+            )
+        return super().no_results_message
+
+
+class SubscriptionIndexView(WholeAddressSearchMixin, IndexView):
     def get_base_queryset(self):
         return scoped_subscriptions(self.request.user)
 
@@ -303,7 +324,7 @@ class SuppressionForm(forms.ModelForm):
         return super().save(commit)
 
 
-class SuppressionIndexView(IndexView):
+class SuppressionIndexView(WholeAddressSearchMixin, IndexView):
     def search_queryset(self, queryset):
         if not self.search_query:
             return queryset
