@@ -11,7 +11,7 @@ from datetime import datetime
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -114,11 +114,20 @@ class RsvpIndexView(IndexView):
         return scoped_rsvps(self.request.user).select_related("event")
 
     def stream_csv(self, queryset):
-        # Guests' names in every script: Excel needs the mark to read UTF-8.
-        # (Wagtail's writer yields bytes.)
+        # The rows stream after the view has returned, when the admin's language is
+        # no longer active: the Arabic organizer's export had English headings and
+        # statuses. So the language is taken now, and the lines made in it.
+        language = translation.get_language()
         lines = super().stream_csv(queryset)
-        yield EXCEL_BOM.encode() + next(lines)
-        yield from lines
+
+        def in_admin_language():
+            with translation.override(language):
+                # Guests' names in every script: Excel needs the mark to read UTF-8.
+                # (Wagtail's writer yields bytes.)
+                yield EXCEL_BOM.encode() + next(lines)
+                yield from lines
+
+        return in_admin_language()
 
     def get_heading(self, queryset, field):
         heading = super().get_heading(queryset, field)
