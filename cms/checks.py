@@ -167,7 +167,8 @@ def check_webhook_secret(app_configs=None, **kwargs):
     if provider in NOT_AN_ESP:
         return []
     secret = settings.ANYMAIL.get("WEBHOOK_SECRET", "")
-    if not secret or ":" not in secret:
+    given = secret if isinstance(secret, list) else [secret]  # a rotation: both
+    if not given or not all(isinstance(one, str) and ":" in one for one in given):
         return [
             Error(
                 f"EMAIL_PROVIDER={provider} but ANYMAIL_WEBHOOK_SECRET is not set (as "

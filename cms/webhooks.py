@@ -273,6 +273,8 @@ VIEWS = {
 
 def _setting(name: str, esp_name: str | None = None) -> str:
     value = get_anymail_setting(name, esp_name=esp_name, default=None, allow_bare=True)
+    if isinstance(value, list):  # the webhook secret while it is rotated
+        return ",".join(item for item in value if isinstance(item, str))
     return value if isinstance(value, str) else ""
 
 

@@ -354,6 +354,12 @@ elif EMAIL_PROVIDER == "console":
 else:
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 ANYMAIL = env_prefixed("ANYMAIL_")
+# While the tracking webhook's secret is rotated, the old and the new one, comma-
+# separated (user:password pairs hold no comma): anymail accepts a call with any one.
+if "," in ANYMAIL.get("WEBHOOK_SECRET", ""):
+    ANYMAIL["WEBHOOK_SECRET"] = [
+        secret.strip() for secret in ANYMAIL["WEBHOOK_SECRET"].split(",")
+    ]
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -291,3 +291,26 @@ def test_a_used_signature_split_another_way_carries_no_other_event(client, deliv
         email_hash=lookup_hash("victim@example.org")
     ).exists()
     assert Delivery.objects.get().status == "delivered"
+
+
+def test_a_rotated_webhook_secret_takes_the_old_and_the_new_one(
+    client, delivery, settings
+):
+    """Rotating ANYMAIL_WEBHOOK_SECRET: the provider's webhook address and the
+    deployment's environment cannot change at the same instant, so while both are
+    listed (comma-separated in the environment; anymail takes a list) a call with
+    either is taken, and one with neither is not (the operator round's note)."""
+    from cms.checks import check_webhook_secret
+    from cms.webhooks import missing_settings
+
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": [SECRET, "new:secret"]}
+    assert missing_settings("mailgun") == [], "the webhook stays open"
+    assert check_webhook_secret() == []
+    for secret in (SECRET, "new:secret"):
+        response = post(client, mailgun_event("delivered", delivery.pk), secret=secret)
+        assert response.status_code == 200, secret
+    assert (
+        post(client, mailgun_event("delivered", delivery.pk), "x:y").status_code == 400
+    )
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": [SECRET, "no-colon"]}
+    assert [error.id for error in check_webhook_secret()] == ["cms.E007"]

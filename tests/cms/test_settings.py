@@ -290,3 +290,18 @@ def test_kept_connections_survive_a_database_restart(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found == {"before": 404, "after": [404, 404]}, result.stderr[-3000:]
+
+
+def test_a_webhook_secret_being_rotated_is_a_list_of_both(tmp_path):
+    """ANYMAIL_WEBHOOK_SECRET=old:one,new:two while the provider's webhook moves to
+    the new one: anymail accepts either when the setting is a list."""
+    found = probe(
+        "cms.settings.dev",
+        VAR_DIR=str(tmp_path),
+        ANYMAIL_WEBHOOK_SECRET="old-user:old-pass, new-user:new-pass",
+    )
+    assert found["anymail"] == {
+        "WEBHOOK_SECRET": ["old-user:old-pass", "new-user:new-pass"]
+    }
+    one = probe("cms.settings.dev", VAR_DIR=str(tmp_path), ANYMAIL_WEBHOOK_SECRET="a:b")
+    assert one["anymail"] == {"WEBHOOK_SECRET": "a:b"}
