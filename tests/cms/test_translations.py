@@ -113,7 +113,7 @@ def test_every_plural_has_all_the_forms_of_its_language(language):
 def test_a_spanish_count_other_than_one_is_spanish():
     with translation.override("es"):
         text = translation.ngettext(
-            "Send now to %(counter)s person", "Send now to %(counter)s people", 10
+            "Send now to %(people)s person", "Send now to %(people)s people", 10
         )
     assert text.startswith("Enviar"), text
 
