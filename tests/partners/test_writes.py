@@ -431,6 +431,22 @@ def test_a_nul_anywhere_in_a_body_is_a_400_in_the_partners_language(
     assert not IdempotencyRecord.objects.exists()
 
 
+def consent_given_at(client, world, given_at: str, **headers):
+    """Ana's signup through the API with this consent time."""
+    _key, token = make_key(world)
+    return post(
+        client,
+        "/api/v1/people/",
+        {
+            "person": person("ana@example.org"),
+            "lists": [world.list_a.pk],
+            "consent": {"statement": "yes", "given_at": given_at},
+        },
+        token,
+        **headers,
+    )
+
+
 @pytest.mark.parametrize(
     "given_at",
     [
@@ -444,18 +460,7 @@ def test_a_nul_anywhere_in_a_body_is_a_400_in_the_partners_language(
 def test_a_consent_time_without_offset_or_out_of_range_is_a_400(
     client, world, given_at
 ):
-    _key, token = make_key(world)
-    response = post(
-        client,
-        "/api/v1/people/",
-        {
-            "person": person("ana@example.org"),
-            "lists": [world.list_a.pk],
-            "consent": {"statement": "yes", "given_at": given_at},
-        },
-        token,
-        HTTP_ACCEPT_LANGUAGE="es",
-    )
+    response = consent_given_at(client, world, given_at, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["consent.given_at"]
     assert response["Content-Language"] == "es"
@@ -467,17 +472,8 @@ def test_a_consent_time_with_no_time_zones_offset_is_a_400(client, world, offset
     """Python reads offsets up to +/-23:59, PostgreSQL stores up to 15:59 and time
     zones run from -12:00 to +14:00: "+23:59" reached the insert and was a 500 on
     PostgreSQL (an offset no partner's clock has, stored as given on SQLite)."""
-    _key, token = make_key(world)
-    response = post(
-        client,
-        "/api/v1/people/",
-        {
-            "person": person("ana@example.org"),
-            "lists": [world.list_a.pk],
-            "consent": {"statement": "yes", "given_at": f"2026-01-01T00:00:00{offset}"},
-        },
-        token,
-        HTTP_ACCEPT_LANGUAGE="es",
+    response = consent_given_at(
+        client, world, f"2026-01-01T00:00:00{offset}", HTTP_ACCEPT_LANGUAGE="es"
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {
@@ -488,17 +484,7 @@ def test_a_consent_time_with_no_time_zones_offset_is_a_400(client, world, offset
 
 @pytest.mark.parametrize("offset", ["+14:00", "-12:00", "+05:45"])
 def test_a_consent_time_in_any_time_zone_is_taken(client, world, offset):
-    _key, token = make_key(world)
-    response = post(
-        client,
-        "/api/v1/people/",
-        {
-            "person": person("ana@example.org"),
-            "lists": [world.list_a.pk],
-            "consent": {"statement": "yes", "given_at": f"2026-01-01T00:00:00{offset}"},
-        },
-        token,
-    )
+    response = consent_given_at(client, world, f"2026-01-01T00:00:00{offset}")
     assert response.status_code == 202
     assert PartnerConsent.objects.count() == 1
 
