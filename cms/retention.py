@@ -4,11 +4,10 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
-# Rows about one person whose admin history (who edited it, when) we keep for a while.
+# Rows about one person whose admin history (who edited it, when) we keep for a while,
+# in its own table (cms.models.PersonLogEntry).
 PERSON_MODELS = (
     "subscribers.subscription",
     "subscribers.subscriber",
@@ -50,13 +49,9 @@ def purge_person_log_entries(*, now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(
         days=settings.PERSON_LOG_RETENTION_DAYS
     )
-    types = []
-    for label in PERSON_MODELS:
-        app_label, model = label.split(".")
-        types += ContentType.objects.filter(app_label=app_label, model=model)
-    deleted, _ = ModelLogEntry.objects.filter(
-        content_type__in=types, timestamp__lt=cutoff
-    ).delete()
+    from cms.models import PersonLogEntry
+
+    deleted, _ = PersonLogEntry.objects.filter(timestamp__lt=cutoff).delete()
     return deleted
 
 

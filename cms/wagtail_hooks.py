@@ -287,3 +287,14 @@ def register_reader_page_links(features):
 # Before Wagtail's own check_request_method (order 0), which answers OPTIONS.
 hooks.register("before_serve_page", order=-1)(private_options.refuse_options_as_a_get)
 hooks.register("construct_page_action_menu")(workflow_labels.use_own_submit_label)
+
+
+@hooks.register("register_log_actions")
+def keep_person_history_apart(actions):
+    from django.apps import apps
+
+    from cms.models import PersonLogEntry
+    from cms.retention import PERSON_MODELS
+
+    for label in PERSON_MODELS:
+        actions.register_model(apps.get_model(label), PersonLogEntry)

@@ -14,6 +14,7 @@ from campaigns.mailings.models import Delivery, Mailing, TrackingEvent
 from campaigns.models import Signature
 from campaigns.services.petitions import VERIFY_MAX_AGE, purge_pending_signatures
 from cms import retention
+from cms.models import PersonLogEntry
 from cms.tasks import purge_expired_records_task
 from events.models import Rsvp
 from subscribers import crypto, services
@@ -97,7 +98,7 @@ def test_webhook_events_and_person_log_entries_expire(settings):
         subscription = Subscription.objects.create(
             subscriber=subscriber, mailing_list=legal, status="confirmed"
         )
-        ModelLogEntry.objects.create(
+        PersonLogEntry.objects.create(
             content_type=ContentType.objects.get_for_model(Subscription),
             object_id=str(subscription.pk),
             label=str(subscription),
@@ -125,9 +126,7 @@ def test_webhook_events_and_person_log_entries_expire(settings):
     ]
     with freeze_time(T0 + timedelta(days=90, seconds=1)):
         purge_expired_records_task()  # the beat task, called directly
-    assert not ModelLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Subscription)
-    ).exists()
+    assert not PersonLogEntry.objects.exists()
     assert ModelLogEntry.objects.filter(object_id=str(legal.pk)).exists(), (
         "lists are not people: their history stays"
     )
