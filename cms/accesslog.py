@@ -14,7 +14,8 @@ every handler) and by gunicorn's access log (``cms/gunicorn_conf.py``).
 
 import logging
 import re
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 
 from gunicorn.glogging import Logger
 
@@ -97,12 +98,16 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
 
+    # UTC with its offset, in every process: Django sets a process's TZ to TIME_ZONE
+    # once it loads its settings, so local time said -06:00 in gunicorn's workers,
+    # Celery and runserver, and the machine's zone in gunicorn's master (a bare
+    # "10:03:19" on a UTC server had left operators guessing which clock it was).
+    converter = time.gmtime
+
     def formatTime(self, record, datefmt=None):
-        # The site's zone (Django sets the process's TZ to TIME_ZONE) with its offset:
-        # a bare "10:03:19" on a UTC server left operators guessing which clock it was.
         if datefmt:
             return super().formatTime(record, datefmt)
-        moment = datetime.fromtimestamp(record.created).astimezone()
+        moment = datetime.fromtimestamp(record.created, UTC)
         return moment.isoformat(sep=" ", timespec="milliseconds")
 
 
@@ -116,7 +121,21 @@ def _client(environ) -> str:
 
 
 class RedactingGunicornLogger(Logger):
-    """gunicorn's logger, writing access lines without tokens, addresses or IPs."""
+    """gunicorn's logger, writing access lines without tokens, addresses or IPs, and
+    every line's time in UTC (``[2026-12-07 13:16:55 +0000]``): gunicorn writes local
+    time, which was the machine's zone in the master and TIME_ZONE's (-0600) in the
+    workers, whose Django settings set it."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if getattr(handler, "_gunicorn", False) and handler.formatter:
+                    handler.formatter.converter = time.gmtime
+
+    def now(self):
+        """The access line's time (``%(t)s``), in UTC."""
+        return time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.gmtime())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
