@@ -34,3 +34,10 @@ class Channel(redis.Channel):
 
 class Transport(redis.Transport):
     Channel = Channel
+
+    @staticmethod
+    def shown_uri(connection, uri: str) -> str:
+        """How workers and beat name the broker (their banner's ``transport:``, the
+        "Connected to ..." line): the URL as written, ``redis://:**@host:6379/0`` (the
+        password masked), not ``cms.broker:Transport://...`` (cms.celery)."""
+        return ("rediss" if connection.ssl else "redis") + uri[uri.index("://") :]

@@ -4,8 +4,10 @@ import os
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.app.amqp import AMQP
 from celery.beat import PersistentScheduler
 from celery.signals import beat_init, setup_logging, worker_init
+from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
@@ -47,7 +49,27 @@ MAIL_TASK_OPTIONS = {
 }
 
 
+class BrokerConnection(Connection):
+    """A broker connection that names its broker as the operator configured it. Our
+    transports are given to kombu by import path (cms/broker.py, cms/file_broker.py),
+    and kombu printed that path as the URL's scheme: every worker's banner said
+    ``transport: cms.broker:Transport://:**@127.0.0.1:6379/0`` (or
+    ``cms.file_broker:Transport://:**@localhost//`` without Redis), and so did its
+    "Connected to ..." line. A transport with ``shown_uri`` names itself."""
+
+    def as_uri(self, *args, **kwargs) -> str:
+        uri = super().as_uri(*args, **kwargs)
+        shown_uri = getattr(self.get_transport_cls(), "shown_uri", None)
+        return shown_uri(self, uri) if shown_uri else uri
+
+
+class BrokerAMQP(AMQP):
+    Connection = BrokerConnection
+
+
 class App(Celery):
+    amqp_cls = BrokerAMQP
+
     def _load_config(self):
         """Django's settings are read here, as the command line is parsed: a missing
         SECRET_KEY or a malformed setting ends the worker or beat with its message,

@@ -50,3 +50,11 @@ class Transport(filesystem.Transport):
     @property
     def default_connection_params(self):
         return {"port": self.default_port}
+
+    @staticmethod
+    def shown_uri(connection, uri: str) -> str:
+        """How workers and beat name the broker (their banner's ``transport:``, the
+        "Connected to ..." line): its folder, ``filesystem:///srv/ona/var/broker/queue``,
+        not kombu's ``cms.file_broker:Transport://:**@localhost//`` (cms.celery)."""
+        folder = (connection.transport_options or {}).get("data_folder_in", "")
+        return f"filesystem://{folder}"

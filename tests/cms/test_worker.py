@@ -40,12 +40,14 @@ def test_worker_consumes_task_from_redis(outbox_dir, tmp_path):
     log = (tmp_path / "worker.log").read_text()
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
     # Which Redis it took the task from: host, port and database, the password masked
-    # by kombu ("**"). The log's address redaction took ":**@127.0.0.1:6379" for an
-    # address and wrote "Connected to cms.broker:Transport://<address>/11".
-    broker = Connection(
-        settings.CELERY_BROKER_URL, transport=settings.CELERY_BROKER_TRANSPORT
-    ).as_uri()
+    # by kombu ("**"), as Celery shows a redis:// URL. The log's address redaction took
+    # ":**@127.0.0.1:6379" for an address; then the banner and this line named the
+    # transport by its import path: "cms.broker:Transport://:**@127.0.0.1:6379/11".
+    broker = Connection(settings.CELERY_BROKER_URL).as_uri()
+    assert broker.startswith("redis://")
     assert f"Connected to {broker}" in log, log
+    assert f".> transport:   {broker}\n" in log, log
+    assert "cms.broker" not in log
     assert outbox_subjects() == ["Test message from Office of New Americans"]
 
 
@@ -110,8 +112,11 @@ def test_worker_consumes_task_from_embedded_broker(outbox_dir, tmp_path):
 
     log = (tmp_path / "worker.log").read_text()
     # The embedded files broker: kombu's filesystem transport, written whole
-    # (cms/file_broker.py).
-    assert "Connected to cms.file_broker:Transport://" in log
+    # (cms/file_broker.py), named by its folder; it was
+    # "cms.file_broker:Transport://:**@localhost//", in the banner too.
+    assert f"Connected to filesystem://{broker_dir / 'queue'}\n" in log, log
+    assert f".> transport:   filesystem://{broker_dir / 'queue'}\n" in log, log
+    assert "cms.file_broker" not in log
     assert f"Task cms.tasks.send_test_email_task[{result.id}] received" in log
     assert outbox_subjects() == ["Mensaje de prueba: Oficina de Nuevos Estadounidenses"]
 
