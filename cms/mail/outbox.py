@@ -41,8 +41,15 @@ def private_outbox_dir() -> Path:
 def _write_private(path: Path, data: bytes) -> None:
     # Created 0600 at once: a chmod after writing would leave a moment to read it.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        # A full disk refuses part-way: the half (addresses in it) would keep the
+        # space the task's retries need, until the retention purge.
+        with suppress(OSError):
+            path.unlink()
+        raise
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -195,3 +195,62 @@ def test_a_chinese_admin_gets_the_test_message_in_chinese(outbox_dir):
     (message,) = [outbox.read_message(name) for name in outbox.list_messages()]
     assert message["Content-Language"] == "zh-hans"
     assert "测试邮件" in str(message["Subject"])
+
+
+FULL_DISK_PROBE = """
+import os, resource, signal, sys
+import django
+django.setup()
+from django.core.mail import EmailMessage
+from cms.mail.outbox import OutboxBackend
+
+# The file size the kernel lets this process write: a message of 20 KB fails
+# part-way, as it does on a full disk (EFBIG here, ENOSPC there: both OSErrors).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, hard))
+message = EmailMessage("Full", "x" * 20000, "a@example.org", ["person@example.org"])
+for attempt in range(3):  # the task's retries
+    try:
+        OutboxBackend().send_messages([message])
+    except OSError as error:
+        print("refused", error.errno)
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+print("sent", OutboxBackend().send_messages([message]))
+"""
+
+
+def test_a_message_the_disk_refuses_leaves_no_part_behind(tmp_path):
+    """A full disk (tried on a 32 KB tmpfs) refused each attempt part-way, and each
+    left its half-written ``.<name>.eml.part``: the disk stayed full for the retries
+    to come, and the parts (addresses in them) stayed until the retention purge."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "outbox"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        OUTBOX_DIR=str(folder),
+        VAR_DIR=str(tmp_path / "var"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_PROBE],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.count("refused") == 3, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("sent 1"), result.stdout + result.stderr
+    names = sorted(path.name for path in folder.iterdir())
+    assert len(names) == 1, names
+    assert names[0].endswith(".eml")
+    assert not names[0].startswith(".")
