@@ -163,3 +163,44 @@ def test_the_exceptions_are_still_true():
         local = [path for path in files if path.suffix == ".py" and path.exists()]
         if local:
             assert any(name in path.read_text() for path in local), (name, where)
+
+
+def numeric_defaults() -> dict[str, set[float]]:
+    """{variable: its defaults} for every ``env_int``/``env_float`` of cms/settings
+    whose default is a number written out."""
+    found: dict[str, set[float]] = {}
+    for path in sorted((ROOT / "cms" / "settings").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func) in {"env_int", "env_float"}
+                and len(node.args) >= 2
+            ):
+                continue
+            name, default = node.args[:2]
+            if isinstance(name, ast.Constant) and isinstance(default, ast.Constant):
+                found.setdefault(name.value, set()).add(float(default.value))
+    return found
+
+
+def test_a_documented_number_is_the_settings_default():
+    """The README said the embedded broker's CELERY_BROKER_POLLING_INTERVAL was 1.0
+    (seconds an idle worker waits); the settings' default is 0.2. Every row naming one
+    variable whose default cell is a bare number (``300``, ``20 s``) says the number
+    the settings use."""
+    defaults = numeric_defaults()
+    checked, wrong = 0, []
+    for path in DOCS:
+        for line in path.read_text().splitlines():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not line.startswith("|") or len(cells) < 2:
+                continue
+            names = re.findall(r"`([A-Z_][A-Z0-9_]*)`", cells[0])
+            number = re.fullmatch(r"`?(-?[\d.,]+)`?(?: ?(?:s|seconds))?", cells[1])
+            if len(names) != 1 or names[0] not in defaults or not number:
+                continue
+            checked += 1
+            if float(number.group(1).replace(",", "")) not in defaults[names[0]]:
+                wrong.append(f"{path.name}: {names[0]} {cells[1]} {defaults[names[0]]}")
+    assert checked > 20, "the tables' shape changed: this test reads nothing"
+    assert not wrong, wrong
