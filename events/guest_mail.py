@@ -23,7 +23,7 @@ from cms.email.text import Links
 from cms.languages import localized_url, site_name
 from cms.local_time import local_time_name
 from cms.mail.esp import mail_down, refused_for_good
-from cms.mail.sender import from_address
+from cms.mail.sender import from_address, reply_headers
 
 from . import calendar_links, ical
 from .models import GuestMessage, Rsvp, when_text
@@ -196,6 +196,8 @@ def build_guest_email(
             headers={
                 "Auto-Submitted": "auto-generated",
                 "Content-Language": rsvp.language,
+                # A guest's question about the event reaches the office.
+                **reply_headers(),
             },
         )
         message.attach_alternative(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cms.bidi import isolate_numbers_text
 from cms.languages import site_name
-from cms.mail.sender import from_address
+from cms.mail.sender import from_address, reply_headers
 
 from . import tokens
 from .models import AddressChangeNotice, EmailChange, MailingList, Subscriber
@@ -26,7 +26,8 @@ def _message(
         ),
         from_email=from_address(),
         to=[to],
-        headers={"Content-Language": language},
+        # A reader asking "why this e-mail?" reaches the office.
+        headers={"Content-Language": language, **reply_headers()},
     )
     # The subject is also the HTML part's <title>, what a screen reader says first.
     html = render_to_string(

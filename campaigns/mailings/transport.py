@@ -26,7 +26,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 from cms.languages import content_languages
 from cms.mail.esp import ACCOUNT_REFUSED_STATUS
-from cms.mail.sender import from_address
+from cms.mail.sender import from_address, reply_headers
 
 from . import identity, mime, relay
 from .exceptions import TransientSendError
@@ -127,6 +127,9 @@ def common_headers(envelope: Envelope) -> dict[str, str]:
         "Precedence": "bulk",
         # Out-of-office replies would only fill the bounce mailbox.
         "X-Auto-Response-Suppress": "OOF, AutoReply",
+        # A reader answering a bulletin or an alert reaches the office, not the
+        # sending domain (REPLY_TO_EMAIL).
+        **reply_headers(envelope.language),
     }
     if envelope.language:
         # Screen readers and mail clients pick the voice and spelling from it.

@@ -16,7 +16,7 @@ from campaigns.models import Counter, Milestone, Signature
 from cms.bidi import isolate_numbers_text
 from cms.languages import label_colon, site_name
 from cms.local_time import with_zone_name
-from cms.mail.sender import from_address
+from cms.mail.sender import from_address, reply_headers
 from subscribers import crypto
 from subscribers.models import MailingList, Subscription
 from subscribers.services import blocks_all_mail, is_suppressed
@@ -35,7 +35,7 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
         ),
         from_email=from_address(),
         to=to,
-        headers={"Content-Language": translation.get_language()},
+        headers={"Content-Language": translation.get_language(), **reply_headers()},
     )
     # The subject is the HTML part's <title>: what a screen reader announces for it.
     html = render_to_string(f"email/{template}.html", {**context, "subject": subject})

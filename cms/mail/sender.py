@@ -7,6 +7,9 @@ and the catalogues hold that name in every language (cms.languages.site_name), s
 display name follows the active language. A display name that is not SITE_NAME (a
 person's, another organisation's) stays as written, and the address never changes
 (SPF, DKIM and DMARC look at the address, not the name).
+
+The From address is often a sending domain nobody reads; REPLY_TO_EMAIL, when set, is
+where a reader's reply goes instead (the office's mailbox), its name translated alike.
 """
 
 from email.utils import parseaddr
@@ -23,7 +26,22 @@ def from_address(language: str | None = None) -> str:
     if language:
         with translation.override(language):
             return from_address()
-    configured = settings.DEFAULT_FROM_EMAIL
+    return _named(settings.DEFAULT_FROM_EMAIL)
+
+
+def reply_headers(language: str | None = None) -> dict[str, str]:
+    """``{"Reply-To": REPLY_TO_EMAIL}`` (its name in ``language`` as the From line's),
+    or nothing when it is unset: a reader's reply then goes to the From address."""
+    if language:
+        with translation.override(language):
+            return reply_headers()
+    configured = settings.REPLY_TO_EMAIL
+    return {"Reply-To": _named(configured)} if configured else {}
+
+
+def _named(configured: str) -> str:
+    """``configured`` with the office's name in the active language when its display
+    name is SITE_NAME; as written otherwise."""
     name, address = parseaddr(configured)
     if not name or name != settings.WAGTAIL_SITE_NAME:
         return configured

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cms.bidi import isolate_numbers_text
 from cms.languages import content_languages, site_name
-from cms.mail.sender import from_address
+from cms.mail.sender import from_address, reply_headers
 
 
 def send_test_email(
@@ -84,8 +84,10 @@ def _send_page_test(*, user, language: str, page_id: int) -> bool:
         body=text,
         from_email=from_address(language),
         to=[user.email],
+        # As the subscribers' copies: a reply reaches the office.
         headers={
-            "Content-Language": content_languages(language, rendered.content_language)
+            "Content-Language": content_languages(language, rendered.content_language),
+            **reply_headers(language),
         },
     )
     message.attach_alternative(html, "text/html")

@@ -373,6 +373,9 @@ DEFAULT_FROM_EMAIL = env_str(
     display_address(WAGTAIL_SITE_NAME, "newsletter@ona.example.org"),
 )
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where readers' replies go (Reply-To on mailings, alerts and the e-mails a reader may
+# answer); unset: no Reply-To, replies go to DEFAULT_FROM_EMAIL (cms/mail/sender.py).
+REPLY_TO_EMAIL = env_str("REPLY_TO_EMAIL")
 # Shown in every bulletin's footer (CAN-SPAM and common sense).
 # Unset: Chicago's office (check cms.W011 when another city is evident).
 CHICAGO_POSTAL_ADDRESS = "Office of New Americans, 121 N LaSalle St, Chicago, IL 60602"
