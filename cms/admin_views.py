@@ -76,7 +76,7 @@ def _sent_at(header):
     except (TypeError, ValueError):
         return None
     if sent is not None and sent.tzinfo is None:
-        # "-0000": Django writes UTC that way (EMAIL_USE_LOCALTIME off).
+        # A zoneless Date (not ours: EMAIL_USE_LOCALTIME writes the offset) is UTC.
         sent = sent.replace(tzinfo=UTC)
     return sent
 

@@ -366,6 +366,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 20)
+# Every message's Date on the office's clock (TIME_ZONE), "-0600" in a Chicago winter:
+# Django's default, UTC written "-0000", means "no information about the local time
+# zone" (RFC 5322 3.3), and every time in our messages is on that clock.
+EMAIL_USE_LOCALTIME = True
 # Unset: the office's name (SITE_NAME) as the display name, which every e-mail then
 # shows in the reader's language (cms/mail/sender.py).
 DEFAULT_FROM_EMAIL = env_str(
