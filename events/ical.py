@@ -199,6 +199,7 @@ def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
     calendar = _calendar(method, [event])
     component = event_component(
         event,
+        bookkeeping=_guest_bookkeeping(event, rsvp),
         location=event.location_text(
             include_hidden=confirmed and not cancel, for_calendars=True
         ),
@@ -217,6 +218,24 @@ def guest_calendar_bytes(event, *, rsvp, method: str) -> bytes:
     calendar.add_component(component)
     _add_timezones(calendar, [event])
     return calendar.to_ical()
+
+
+def _guest_bookkeeping(event, rsvp) -> tuple | None:
+    """The event's SEQUENCE (and dates), raised by one for each time this guest
+    cancelled their RSVP: their METHOD:CANCEL must outrank the invitation they hold
+    (RFC 5546 2.1.4), or a calendar app keeps the event, and an invitation after they
+    came back must not be older than that CANCEL. The event itself did not change, so
+    its shared SEQUENCE (feeds, other guests, partners' webhooks) stays."""
+    from events.models import GuestMessage
+
+    bookkeeping = shared_bookkeeping([event]).get(event.translation_key)
+    if bookkeeping is None or rsvp.pk is None:
+        return bookkeeping
+    cancelled = GuestMessage.objects.filter(
+        rsvp_id=rsvp.pk, kind=GuestMessage.Kind.RSVP_CANCELLED
+    ).count()
+    sequence, *dates = bookkeeping
+    return (sequence + cancelled, *dates)
 
 
 def itip_attachment(event, *, rsvp, method: str) -> MIMEText:
