@@ -41,6 +41,19 @@ MESSAGES = [
         'There are no %(model_name)s to display. Why not <a href="%(add_url)s">add '
         "one</a>?"
     ),
+    # Sentences Wagtail builds around a model's name (our verbose_name), worded so
+    # the name stands alone: Wagtail's "Editar este %(object)s" read "Editar este
+    # suscripción", Polish "usunąć ten subskrypcja", Arabic "تحرير هذا" before a
+    # feminine noun. No one verbose_name agrees with a fixed article in every
+    # language, so the sentence changes, not the names.
+    gettext_noop("Edit this %(object)s"),
+    gettext_noop("Are you sure you want to delete this %(model_name)s?"),
+    gettext_noop("%(model_name)s '%(object)s' created."),
+    gettext_noop("%(model_name)s '%(object)s' updated."),
+    gettext_noop("%(model_name)s '%(object)s' deleted."),
+    gettext_noop("The %(model_name)s could not be created due to errors."),
+    gettext_noop("The %(model_name)s could not be saved due to errors."),
+    gettext_noop("New: %(model_name)s"),
 ]
 
 
