@@ -1,6 +1,7 @@
-"""Form fields every public form shares."""
+"""Form fields the forms share: the public forms' and the staff screens' times."""
 
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -10,6 +11,21 @@ from django.utils.translation import gettext_lazy as _
 ZIP_CODE = r"\A[0-9]{5}(?:-[0-9]{4})?\Z"
 
 HONEYPOT_MAX_LENGTH = 200
+# Time zones run from UTC-12:00 to UTC+14:00; Python reads offsets up to 23:59, and
+# PostgreSQL refuses one past 15:59 at the insert (a 500).
+LARGEST_UTC_OFFSET = timedelta(hours=14)
+# The years a staff time may be in. The browser's date picker takes a year typed with
+# two digits as it is ("26" is the year 26): such an event went out as past, and the
+# year 1, like a placeholder 9999, left the editor (9999) or the event's .ics and
+# every calendar feed listing it (1, 9998) answering 500.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def year_out_of_range_message() -> str:
+    return _(
+        "Check the year: give all four digits, between %(earliest)s and %(latest)s."
+    ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
 
 
 class HoneypotField(forms.CharField):
@@ -78,3 +94,25 @@ def normalise_stored_zip_codes(model) -> int:
         if fixed != zip_code and fixed.replace("-", "").isascii():
             changed += model.objects.filter(pk=pk).update(zip_code=fixed)
     return changed
+
+
+class StaffDateTimeField(forms.DateTimeField):
+    """A date and time as staff type it (an event's start, a send time, a page's "go
+    live"), refused in their language when no database could store it: an offset no
+    time zone has (2026-12-10T10:00+23:59, which PostgreSQL refused at the insert) or
+    a year past 2100 (9999-12-31T23:59 in Chicago is in the year 10000 in UTC, which
+    SQLite's adapter could not convert). Both were a 500. Wagtail's admin forms use it
+    for every model DateTimeField (cms.wagtail_hooks)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > LARGEST_UTC_OFFSET:
+            raise forms.ValidationError(
+                _("No time zone has this UTC offset."), code="offset"
+            )
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise forms.ValidationError(year_out_of_range_message(), code="year")
+        return value

@@ -1,13 +1,24 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db import models
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import widgets
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from cms import admin_urls, private_options, workflow_labels
 from cms.admin_views import BROWSE_OUTBOX
+from cms.form_fields import StaffDateTimeField
+
+# Every date and time in a Wagtail admin form (an event's start, a page's "go live")
+# refuses what no database stores; Wagtail's own widget stays the default.
+register_form_field_override(
+    models.DateTimeField,
+    override={"form_class": StaffDateTimeField, "widget": widgets.AdminDateTimeInput},
+)
 
 
 @hooks.register("register_admin_urls")

@@ -22,6 +22,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms import form_fields
 from cms.bidi import direction, written_language
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.email.text import wrap
@@ -48,18 +49,11 @@ from subscribers.fields import EncryptedTextField
 # How many years before or after this one the listing's months are stored in the page
 # cache: a month further off is answered but not stored.
 CACHED_MONTH_YEARS = 5
-# The years an event may start and end in. The browser's date picker takes a year
-# typed with two digits as it is ("26" is the year 26): such an event went out as
-# past, and the year 1, like a placeholder 9999, left the editor (9999) or the event's
-# .ics and every calendar feed listing it (1, 9998) answering 500.
-EARLIEST_YEAR = 2000
-LATEST_YEAR = 2100
-
-
-def year_out_of_range_message() -> str:
-    return _(
-        "Check the year: give all four digits, between %(earliest)s and %(latest)s."
-    ) % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+# The years an event may start and end in (cms.form_fields, where every staff time
+# field checks them too).
+EARLIEST_YEAR = form_fields.EARLIEST_YEAR
+LATEST_YEAR = form_fields.LATEST_YEAR
+year_out_of_range_message = form_fields.year_out_of_range_message
 
 
 # Publishing a new time or place e-mails every guest at once (events.notices).

@@ -29,10 +29,11 @@ class EventPageForm(WagtailAdminPageForm):
         ]
         for name in half_typed:
             self.add_error(name, _("Give the time as well as the date."))
-        if half_typed:
-            # The model compares start and end: with one refused, both stay as they
-            # were, so the refusal is the only message ("the end must be after the
-            # start" would be about the old value).
+        if any(name in self.errors for name in TIMED_FIELDS):
+            # The model compares start and end: with one refused (half typed, or a
+            # year or offset cms.form_fields.StaffDateTimeField refuses), both stay
+            # as they were, so the refusal is the only message ("the end must be
+            # after the start" would be about the old value).
             for name in TIMED_FIELDS:
                 self.cleaned_data.pop(name, None)
         return cleaned

@@ -484,7 +484,14 @@ def schedule(request, pk):
     mailing = get_mailing_for(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a valid date and time."))
+        # An offset no time zone has, or a year out of range, is named as such;
+        # anything else is "give a valid date and time".
+        named = [
+            refusal.messages[0]
+            for refusal in form.errors.as_data().get("send_at", [])
+            if refusal.code in {"offset", "year"}
+        ]
+        messages.error(request, named[0] if named else _("Give a valid date and time."))
         return redirect("campaigns_mailings:detail", pk)
     when = form.cleaned_data["send_at"]
     if not confirm.is_confirmed(request):

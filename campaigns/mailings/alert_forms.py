@@ -13,10 +13,10 @@ from django.utils.translation import gettext_noop
 
 from campaigns.mailings.services.alerts import UPDATABLE
 from cms import bidi
+from cms.form_fields import StaffDateTimeField
 from cms.languages import language_label
 from cms.local_time import city_zone, zone_help_lazy, zoned_lazy
 from cms.widgets import browser_datetime_input
-from events.models import EARLIEST_YEAR, LATEST_YEAR, year_out_of_range_message
 from subscribers.models import MailingList
 
 MESSAGE_HELP = _("A few sentences: people read this on a phone.")
@@ -35,7 +35,7 @@ def chicago_time_input() -> forms.DateTimeInput:
     return browser_datetime_input()
 
 
-class ChicagoDateTimeField(forms.DateTimeField):
+class ChicagoDateTimeField(StaffDateTimeField):
     """A time typed and shown in Chicago time, as the labels say.
 
     The Wagtail admin reads form times in the time zone of the organizer's account,
@@ -53,13 +53,6 @@ class ChicagoDateTimeField(forms.DateTimeField):
     def prepare_value(self, value):
         with timezone.override(city_zone()):
             return super().prepare_value(value)
-
-    def validate(self, value):
-        super().validate(value)
-        # The event editor's range (events.models): the rally alert builds the same
-        # event, and a year 9999 left the sending and every calendar feed answering 500.
-        if value and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise forms.ValidationError(year_out_of_range_message(), code="year")
 
 
 def _digest(texts: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from campaigns.mailings.alert_forms import chicago_time_input
 from campaigns.mailings.models import Mailing
 from campaigns.models import Campaign
-from cms.form_fields import ZipCodeField
+from cms.form_fields import StaffDateTimeField, ZipCodeField
 from cms.languages import language_choices
 from cms.models import AlertPage, BulletinPage
 from events.models import EventPage
@@ -92,7 +92,7 @@ class ScheduleForm(forms.Form):
     # time it could not read with "now", and a scheduled bulletin would go out at once.
     # Not marked required: "Send now" beside it needs no time, though an asterisk said
     # it did. Scheduling without one is still refused (clean_send_at).
-    send_at = forms.DateTimeField(
+    send_at = StaffDateTimeField(
         label=_("Send at"), widget=chicago_time_input(), required=False
     )
 

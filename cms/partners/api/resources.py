@@ -13,6 +13,7 @@ from campaigns.forms import PetitionForm
 from campaigns.selectors import live_petition
 from campaigns.services.petitions import record_signature
 from cms import ratelimit
+from cms.form_fields import LARGEST_UTC_OFFSET
 from cms.partners import selectors, services
 from cms.partners.idempotency import run_once
 from cms.partners.models import Action
@@ -54,9 +55,6 @@ WRITE_ERRORS = {**ERRORS, 422: schemas.Error}
 CLOCK_SKEW = timedelta(minutes=5)
 # No consent given before the platform existed is believable: a typo or a default.
 EARLIEST_CONSENT = datetime(2000, 1, 1, tzinfo=UTC)
-# Time zones run from UTC-12:00 to UTC+14:00; Python reads offsets up to 23:59, and
-# PostgreSQL refused one past 15:59 at the insert (a 500).
-LARGEST_UTC_OFFSET = timedelta(hours=14)
 
 
 def consent_time_error(given_at: datetime) -> str | None:
