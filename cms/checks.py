@@ -12,12 +12,14 @@ import base64
 import binascii
 import ipaddress
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.db import DatabaseError
 from django.db.models import Q
 
@@ -550,6 +552,27 @@ def check_catalogues(app_configs=None, **kwargs):
             id="cms.W006",
         )
     ]
+
+
+@register()
+def check_reply_to(app_configs=None, **kwargs):
+    """A REPLY_TO_EMAIL that is no address made every message carrying it fail at
+    sending; said at start instead."""
+    if not settings.REPLY_TO_EMAIL:
+        return []
+    _name, address = parseaddr(settings.REPLY_TO_EMAIL)
+    try:
+        validate_email(address)
+    except ValidationError:
+        return [
+            Error(
+                f"REPLY_TO_EMAIL is {settings.REPLY_TO_EMAIL!r}, not an e-mail address.",
+                hint="Give an address, with a name if you like: "
+                'REPLY_TO_EMAIL="Office of New Americans <ona@example.org>"',
+                id="cms.E021",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

@@ -395,3 +395,19 @@ def test_a_language_without_a_compiled_catalogue(deployable, tmp_path):
     compiled.write_bytes(b"")
     deployable.LOCALE_PATHS = [*deployable.LOCALE_PATHS, tmp_path]
     assert cms_problems() == {}
+
+
+@pytest.mark.parametrize("reply_to", ["ona", "Office <ona@>", "<>", "ona@@example.org"])
+def test_a_reply_to_that_is_no_address_is_refused(deployable, reply_to):
+    deployable.REPLY_TO_EMAIL = reply_to
+    problems = cms_problems()
+    assert set(problems) == {"cms.E021"}
+    assert "not an e-mail address" in problems["cms.E021"]
+
+
+@pytest.mark.parametrize(
+    "reply_to", ["", "ona@example.org", "Office of New Americans <ona@example.org>"]
+)
+def test_a_reply_to_address_passes(deployable, reply_to):
+    deployable.REPLY_TO_EMAIL = reply_to
+    assert cms_problems() == {}
