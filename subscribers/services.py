@@ -941,22 +941,29 @@ def erase_subscriber(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return False
+    erase_address(email_hash=subscriber.email_hash)
+    return True
+
+
+@transaction.atomic
+def erase_address(*, email_hash: str) -> None:
+    """Delete everything held about the address with this keyed hash (the person, their
+    subscriptions, signatures, RSVPs, waiting signups) and keep it suppressed; safe to
+    run twice, and for an address we never knew (staff erasing on a phoned request)."""
     # An earlier bounce, complaint or staff block is kept: it blocks as much. Leaving
     # every list is not kept: the person could lift it by signing up again, and an
     # erased address must stay blocked (the unsubscribe page leads here).
     suppression, _created = Suppression.objects.get_or_create(
-        email_hash=subscriber.email_hash,
-        defaults={"reason": Suppression.Reason.ERASED},
+        email_hash=email_hash, defaults={"reason": Suppression.Reason.ERASED}
     )
     if suppression.reason in SELF_LIFTED:
         suppression.reason = Suppression.Reason.ERASED
         suppression.save(update_fields=["reason"])
-    person_erasing.send(sender=Subscriber, email_hash=subscriber.email_hash)
+    person_erasing.send(sender=Subscriber, email_hash=email_hash)
     # Signatures, RSVPs and any later row found by the same keyed hash go too.
     for model in hash_keyed_models():
-        model._default_manager.filter(email_hash=subscriber.email_hash).delete()
-    subscriber.delete()
-    return True
+        model._default_manager.filter(email_hash=email_hash).delete()
+    Subscriber.objects.filter(email_hash=email_hash).delete()
 
 
 def hash_keyed_models() -> list[type[models.Model]]:

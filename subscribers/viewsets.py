@@ -9,7 +9,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -18,7 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from cms.languages import language_choices, language_label
 from subscribers.addresses import EmailAddressField
 
-from . import crypto
+from . import crypto, services
 from .admin_views import ExportView, ImportView
 from .forms import MAX_ID
 from .models import ListPermission, MailingList, Subscription, Suppression
@@ -304,6 +304,21 @@ mailing_list_viewset = MailingListViewSet("mailing_lists")
 subscription_viewset = SubscriptionViewSet()
 
 
+ERASED_HELP = _(
+    "“Erased at the person's request” also deletes everything held about the "
+    "address: the person, their subscriptions, signatures and RSVPs."
+)
+
+
+class SuppressionReasonForm(WagtailAdminModelForm):
+    """A suppression's reason, the one thing staff change on it."""
+
+    class Meta:
+        model = Suppression
+        fields = ["reason"]
+        help_texts = {"reason": ERASED_HELP}
+
+
 class SuppressionForm(forms.ModelForm):
     """Staff add an address to the suppression list; only its keyed hash is kept."""
 
@@ -312,6 +327,7 @@ class SuppressionForm(forms.ModelForm):
     class Meta:
         model = Suppression
         fields = ["email", "reason"]
+        help_texts = {"reason": ERASED_HELP}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -322,6 +338,26 @@ class SuppressionForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.email_hash = crypto.lookup_hash(self.cleaned_data["email"])
         return super().save(commit)
+
+
+class ErasingSaveMixin:
+    """A suppression saved with the reason "erased at the person's request" erases the
+    person: staff chose it for someone who phoned to be forgotten, and it only blocked
+    the address while their subscriptions, signatures and RSVPs stayed."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if instance.reason == Suppression.Reason.ERASED:
+            services.erase_address(email_hash=instance.email_hash)
+        return instance
+
+
+class SuppressionCreateView(ErasingSaveMixin, CreateView):
+    pass
+
+
+class SuppressionEditView(ErasingSaveMixin, EditView):
+    pass
 
 
 class SuppressionIndexView(WholeAddressSearchMixin, IndexView):
@@ -340,6 +376,8 @@ class SuppressionViewSet(ModelViewSet):
     menu_order = 230
     menu_label = _("Suppressions")
     index_view_class = SuppressionIndexView
+    add_view_class = SuppressionCreateView
+    edit_view_class = SuppressionEditView
     copy_view_enabled = False  # one row per address
     search_fields = ["email_hash"]
     list_filter = ["reason"]
@@ -347,12 +385,9 @@ class SuppressionViewSet(ModelViewSet):
         Column("reason", label=_("Reason"), accessor="get_reason_display"),
         Column("created_at", label=_("Since")),
     ]
-    form_fields = ["reason"]
 
     def get_form_class(self, for_update=False):
-        if for_update:
-            return super().get_form_class(for_update=True)
-        return SuppressionForm
+        return SuppressionReasonForm if for_update else SuppressionForm
 
 
 suppression_viewset = SuppressionViewSet()
