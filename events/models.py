@@ -787,7 +787,7 @@ class EventPage(
         if location:
             lines.append(location)
         lines.append(links.cite(gettext("Details and RSVP"), localized_url(self)))
-        if not self.cancelled:
+        if not self.cancelled and not self.has_ended():
             from events.calendar_links import event_links
 
             calendar = event_links(self)
@@ -797,6 +797,11 @@ class EventPage(
             )
             lines.append(f"{gettext('Add to calendar')}{label_colon()}{services}")
         return "\n".join(lines)
+
+    def has_ended(self) -> bool:
+        """Over, as the listing's past events are: no calendar entry is offered for it
+        (last month's rally put into this week's calendar)."""
+        return self.end <= timezone.now()
 
     def rsvp_open(self) -> bool:
         return (
