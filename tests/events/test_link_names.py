@@ -57,7 +57,7 @@ def test_the_calendars_by_kind_are_named_with_their_kind(client, home_page, lang
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('class="visually-hidden"') >= 4 * 8  # four per kind
+    assert html.count("aria-label=") >= 4 * 8  # four per kind
     assert ambiguous(html) == {}
 
 
