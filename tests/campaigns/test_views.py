@@ -331,7 +331,8 @@ def test_bad_input_is_a_400_with_a_message_and_stores_nothing(
     body = response.content.decode()
     assert response.status_code == 400
     assert "Please correct the errors below." in body
-    assert 'class="errorlist' in body
+    # Said as the signup and RSVP forms say theirs: an alert the field is described by.
+    assert f'<div id="id_{field}_error"><p class="error" role="alert">' in body
     assert f'name="{field}"' in body
     assert Signature.objects.count() == 0
     assert counter_value(campaign_id=petition.campaign_id) == 0
