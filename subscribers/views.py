@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -160,6 +161,15 @@ def _too_many(request) -> HttpResponse:
 
 
 def serve_signup_page(request: HttpRequest, page: SignupPage) -> HttpResponse:
+    response = _signup_page_response(request, page)
+    # A CSRF token and, after a refusal, what the reader typed: never kept by a shared
+    # cache in front (as never_cache on the other subscriber pages). The page cache
+    # never stores it either (it is not marked cacheable).
+    add_never_cache_headers(response)
+    return response
+
+
+def _signup_page_response(request: HttpRequest, page: SignupPage) -> HttpResponse:
     lists = page.offered_lists()
     context = page.get_context(request)
     template = page.get_template(request)
