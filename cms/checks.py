@@ -117,6 +117,24 @@ def check_base_url(app_configs=None, **kwargs):
     return errors
 
 
+@register(Tags.security, deploy=True)
+def check_allowed_hosts_names_hosts(app_configs=None, **kwargs):
+    """ALLOWED_HOSTS=* (alone or in a list) lets any Host header through: Django's
+    one defence against a forged Host is gone, and whatever is built from the request
+    (the admin's redirects, a cross-site check, a cached copy per host) trusts it."""
+    if "*" not in [pattern.strip() for pattern in settings.ALLOWED_HOSTS]:
+        return []
+    host = urlsplit(settings.BASE_URL or "").hostname or "ona.example.org"
+    return [
+        Error(
+            "ALLOWED_HOSTS contains '*': the site answers a request for any host "
+            "name, so a forged Host header reaches every view.",
+            hint=f"Name the site's own host names: ALLOWED_HOSTS={host}",
+            id="cms.E020",
+        )
+    ]
+
+
 def _host_allowed(host: str, pattern: str) -> bool:
     pattern = pattern.lower()
     if pattern == "*":

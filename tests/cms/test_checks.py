@@ -84,6 +84,23 @@ def test_base_url_host_not_allowed(deployable):
     assert "'ona.example.org' is not in ALLOWED_HOSTS" in problems["cms.E004"]
 
 
+@pytest.mark.parametrize("hosts", [["*"], ["ona.example.org", "*"]])
+def test_any_host_allowed_is_refused(deployable, hosts):
+    """ALLOWED_HOSTS=* answers any Host header: a password-reset e-mail asked for
+    with Host: evil.example carries a link to evil.example, and cached pages and
+    feeds could be filled with a foreign host's links."""
+    deployable.ALLOWED_HOSTS = hosts
+    problems = cms_problems()
+    assert set(problems) == {"cms.E020"}
+    assert "ALLOWED_HOSTS" in problems["cms.E020"]
+    assert "any host" in problems["cms.E020"]
+
+
+def test_a_subdomain_pattern_is_not_any_host(deployable):
+    deployable.ALLOWED_HOSTS = [".example.org"]
+    assert cms_problems() == {}
+
+
 def test_site_hostname_does_not_match_base_url(deployable):
     Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
     problems = cms_problems()
