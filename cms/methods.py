@@ -13,6 +13,12 @@ language of the address) whose Allow names what that address takes: the methods 
 view is limited to (``require_http_methods``), Wagtail's pages' four, GET and HEAD
 for /health/. The API (JSON answers of its own) and the staff admin behind the
 sign-in are left to themselves.
+
+An OPTIONS, and a 405 a view answers itself (a GET to the tracking webhook), name the
+same methods as that refusal: Django's form views listed PUT (which they take as a
+POST, but this middleware refuses), anymail's webhook view "POST, HEAD, OPTIONS" while
+a PUT beside it heard "GET, HEAD, OPTIONS, POST". A function view that takes other
+methods than a page's and checks them itself says so in ``http_methods``.
 """
 
 import inspect
@@ -65,6 +71,9 @@ def allowed_methods(path: str) -> tuple[str, ...] | None:
     limited = _limited_to(match.func)
     if limited is not None:
         return limited
+    declared = getattr(match.func, "http_methods", None)
+    if declared is not None:
+        return tuple(sorted(declared, key=lambda m: _ORDER.get(m, len(_ORDER))))
     view_class = getattr(match.func, "view_class", None)
     if view_class is not None:
         return tuple(
@@ -105,4 +114,17 @@ class RefuseOtherMethodsMiddleware:
             allowed = allowed_methods(request.path_info)
             if allowed is not None:
                 return refused_method_page(request, allow=", ".join(allowed))
-        return self.get_response(request)
+        elif request.method == "OPTIONS":
+            allowed = allowed_methods(request.path_info)
+            if allowed is not None and "OPTIONS" not in allowed:
+                return refused_method_page(request, allow=", ".join(allowed))
+        response = self.get_response(request)
+        # Only where an Allow was given: a page behind a password answers OPTIONS
+        # with its form, naming nothing (tests/security/test_private_options.py).
+        if (
+            request.method == "OPTIONS" or response.status_code == 405
+        ) and response.has_header("Allow"):
+            allowed = allowed_methods(request.path_info)
+            if allowed is not None:
+                response["Allow"] = ", ".join(allowed)
+        return response

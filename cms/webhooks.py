@@ -340,3 +340,7 @@ def tracking_webhook(request, rest: str):
     except AnymailConfigurationError:
         logger.error("%s webhook closed: anymail settings incomplete", provider)
         raise Http404 from None
+
+
+# What anymail's views take (cms/methods.py names them in every Allow).
+tracking_webhook.http_methods = ("HEAD", "OPTIONS", "POST")

@@ -236,3 +236,52 @@ def test_every_public_address_refuses_other_methods_with_a_405_and_its_allow(
     assert client.head(places).status_code == 200  # require_GET refused a HEAD
     assert client.get("/admin/password_reset/").status_code == 200
     assert client.options("/").status_code == 200
+
+
+def allow_set(response) -> set[str]:
+    return {method.strip() for method in response["Allow"].split(",")}
+
+
+def test_the_tracking_webhook_names_the_same_methods_however_it_is_asked(settings):
+    """GET said "Allow: POST, HEAD, OPTIONS" (anymail's view) and PUT said "GET, HEAD,
+    OPTIONS, POST" (this site's refusal), a GET it had just refused among them."""
+    settings.EMAIL_PROVIDER = "mailgun"
+    settings.ANYMAIL = {
+        "WEBHOOK_SECRET": "hook-user:hook-pass",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "mailgun-signing-key",
+        "MAILGUN_API_KEY": "unused",
+    }
+    client = Client()
+    path = "/anymail/mailgun/tracking/"
+    answers = {
+        method: client.generic(method, path) for method in ["GET", "PUT", "DELETE"]
+    }
+    answers["OPTIONS"] = client.options(path)
+    assert {method: a.status_code for method, a in answers.items()} == {
+        "GET": 405,
+        "PUT": 405,
+        "DELETE": 405,
+        "OPTIONS": 200,
+    }
+    for method, answer in answers.items():
+        assert allow_set(answer) == {"HEAD", "OPTIONS", "POST"}, method
+    assert client.head(path).status_code == 200  # providers check the address so
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/admin/password_reset/"])
+def test_options_to_the_sign_in_pages_does_not_offer_the_put_refused(path):
+    """Django's form views list PUT (they take it as a POST), but this site refuses a
+    PUT to them with a 405."""
+    options = Client().options(path)
+    put = Client().put(path)
+    assert options.status_code == 200
+    assert put.status_code == 405
+    assert allow_set(options) == allow_set(put) == {"GET", "HEAD", "OPTIONS", "POST"}
+
+
+@pytest.mark.parametrize("path", ["/health/", "/health/live/"])
+def test_options_to_health_is_refused_as_a_put_is(path):
+    """OPTIONS /health/ was a 404 page while PUT said "Allow: GET, HEAD"."""
+    options = Client().options(path)
+    assert options.status_code == 405
+    assert allow_set(options) == allow_set(Client().put(path)) == {"GET", "HEAD"}
