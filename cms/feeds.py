@@ -9,8 +9,13 @@ request's Host: Django's syndication prefixes relative links with ``get_host()``
 port and capitals included, and the page cache keeps one copy per host name
 whatever its port, so ``Host: ona.example.org:9999`` stored a feed linking every
 reader to port 9999.
+
+Every text is made fit for XML 1.0 (``xml_text``): Django's writer refuses a control
+character, and one in a single bulletin's title (Word's line break pastes as \x0b)
+answered the whole feed with a 500.
 """
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
@@ -23,6 +28,14 @@ from wagtail.models import Locale
 from cms.languages import site_name
 
 FEED_ITEMS = 20
+# What XML 1.0 forbids (C0 controls but tab and newlines, surrogates, U+FFFE/U+FFFF);
+# line and page breaks and the separators read as spaces, the rest as nothing.
+_AS_SPACE = re.compile(r"[\x0b\x0c\x1c-\x1f]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0e-\x1b\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", _AS_SPACE.sub(" ", text))
 
 
 class BulletinRssFeed(Feed):
@@ -32,13 +45,13 @@ class BulletinRssFeed(Feed):
         return index
 
     def title(self, index):
-        return f"{index.title} · {site_name()}"
+        return xml_text(f"{index.title} · {site_name()}")
 
     def link(self, index):
         return index.get_full_url(self.request)
 
     def description(self, index):
-        intro = " ".join(strip_tags(index.intro).split())
+        intro = " ".join(xml_text(strip_tags(index.intro)).split())
         return intro or _("Bulletins with news and resources for immigrants.")
 
     def feed_url(self, index):
@@ -48,10 +61,10 @@ class BulletinRssFeed(Feed):
         return index.bulletins()[:FEED_ITEMS]
 
     def item_title(self, bulletin):
-        return bulletin.title
+        return xml_text(bulletin.title)
 
     def item_description(self, bulletin):
-        return bulletin.summary or bulletin.title
+        return xml_text(bulletin.summary or bulletin.title)
 
     def item_link(self, bulletin):
         # An untranslated bulletin is linked under this archive, as the archive itself
@@ -104,4 +117,4 @@ class BulletinAtomFeed(BulletinRssFeed):
     def author_name(self, index):
         # RFC 4287 4.1.1: a feed whose entries name no author names one itself;
         # without it validators and strict readers reject the feed.
-        return site_name()
+        return xml_text(site_name())
