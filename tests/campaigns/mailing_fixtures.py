@@ -3,6 +3,9 @@
 from django.utils import timezone
 
 from campaigns.mailings.models import Mailing, MailingRendition
+from campaigns.mailings.services import sending
+from campaigns.mailings.services.starting import materialise_deliveries
+from subscribers.emails import send_confirmation_email
 from subscribers.models import Subscription
 from tests.factories import MailingListFactory, make_subscriber
 
@@ -52,3 +55,19 @@ def sending_mailing(
 
 def lists(n=3):
     return [MailingListFactory() for _ in range(n)]
+
+
+def send_a_bulletin_and_a_confirmation(home_page, language="en"):
+    """One bulletin to a subscriber and one signup confirmation to a pending one, both
+    in ``language``: a message of each encoder (the bulk path's once-encoded one,
+    Django's own) for tests of every message's headers."""
+    (legal,) = lists(1)
+    subscribe("ana@example.org", [legal], language=language)
+    mailing = sending_mailing(home_page, [legal], languages=(language,))
+    materialise_deliveries(mailing, [language])
+    sending.send_batch(mailing_id=mailing.pk)
+    pending = subscribe("li@example.org", [legal], language=language, status="pending")
+    send_confirmation_email(
+        subscriber=pending, list_ids=[legal.pk], page_id=None, language=language
+    )
+    return legal

@@ -10,10 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from campaigns.mailings.services import sending
-from campaigns.mailings.services.starting import materialise_deliveries
-from subscribers.emails import send_confirmation_email
-from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
+from tests.campaigns.mailing_fixtures import send_a_bulletin_and_a_confirmation
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("zone", ["America/Chicago", "Asia/Kolkata"])
 def test_the_date_carries_the_offices_offset(settings, smtp_sink, home_page, zone):
     settings.TIME_ZONE = zone
-    (legal,) = lists(1)
-    subscribe("ana@example.org", [legal])
-    mailing = sending_mailing(home_page, [legal])
-    materialise_deliveries(mailing, ["en"])
-    sending.send_batch(mailing_id=mailing.pk)
-    pending = subscribe("li@example.org", [legal], status="pending")
-    send_confirmation_email(
-        subscriber=pending, list_ids=[legal.pk], page_id=None, language="en"
-    )
+    send_a_bulletin_and_a_confirmation(home_page)
 
     assert len(smtp_sink.envelopes) == 2
     for _recipients, raw in smtp_sink.envelopes:

@@ -15,7 +15,12 @@ from campaigns.models import Signature
 from campaigns.services import notifications, petitions
 from events import services as events
 from subscribers.emails import send_confirmation_email
-from tests.campaigns.mailing_fixtures import lists, sending_mailing, subscribe
+from tests.campaigns.mailing_fixtures import (
+    lists,
+    send_a_bulletin_and_a_confirmation,
+    sending_mailing,
+    subscribe,
+)
 from tests.factories import CampaignFactory, build_event, build_petition_page
 
 pytestmark = pytest.mark.django_db
@@ -109,15 +114,7 @@ def test_a_bulletin_through_an_esp_and_the_outbox_has_it_too(
 
 def test_unset_no_reply_to(settings, smtp_sink, home_page):
     settings.REPLY_TO_EMAIL = ""
-    (legal,) = lists(1)
-    subscribe("ana@example.org", [legal])
-    mailing = sending_mailing(home_page, [legal])
-    materialise_deliveries(mailing, ["en"])
-    sending.send_batch(mailing_id=mailing.pk)
-    pending = subscribe("li@example.org", [legal], status="pending")
-    send_confirmation_email(
-        subscriber=pending, list_ids=[legal.pk], page_id=None, language="en"
-    )
+    send_a_bulletin_and_a_confirmation(home_page)
     assert len(smtp_sink.envelopes) == 2
     for _recipients, raw in smtp_sink.envelopes:
         assert "Reply-To" not in parsed(raw)
