@@ -87,8 +87,9 @@ def test_an_event_time_with_a_real_offset_is_taken(client, home_page):
     assert event.end == datetime.fromisoformat(end)
 
 
-@pytest.mark.parametrize("offset", NO_SUCH_OFFSETS)
-def test_a_send_time_with_no_such_offset_is_refused(client, home_page, offset):
+def schedule_a_spanish_draft(client, send_at: str):
+    """A Spanish-speaking editor's draft bulletin mailing, posted to be sent at
+    ``send_at`` as typed: (the mailing, the answer after redirects)."""
     user = staff_member("es")
     mailing = control.create_mailing(
         user=user,
@@ -96,12 +97,17 @@ def test_a_send_time_with_no_such_offset_is_refused(client, home_page, offset):
         list_ids=[MailingListFactory().pk],
     )
     client.force_login(user)
-
     answer = client.post(
         reverse("campaigns_mailings:schedule", args=[mailing.pk]),
-        {"send_at": typed(2, offset), "confirmed": "1"},
+        {"send_at": send_at, "confirmed": "1"},
         follow=True,
     )
+    return mailing, answer
+
+
+@pytest.mark.parametrize("offset", NO_SUCH_OFFSETS)
+def test_a_send_time_with_no_such_offset_is_refused(client, home_page, offset):
+    mailing, answer = schedule_a_spanish_draft(client, typed(2, offset))
 
     assert answer.status_code in (200, 400)
     assert SPANISH in answer.content.decode()
@@ -113,19 +119,7 @@ def test_a_send_time_with_no_such_offset_is_refused(client, home_page, offset):
 def test_a_send_time_past_the_last_year_python_has_is_refused(client, home_page):
     """9999-12-31 23:59 in Chicago is in the year 10000 in UTC: SQLite's adapter
     could not convert it (a 500). Refused with the event editor's year message."""
-    user = staff_member("es")
-    mailing = control.create_mailing(
-        user=user,
-        page=build_bulletin(title="Boletín"),
-        list_ids=[MailingListFactory().pk],
-    )
-    client.force_login(user)
-
-    answer = client.post(
-        reverse("campaigns_mailings:schedule", args=[mailing.pk]),
-        {"send_at": "9999-12-31T23:59", "confirmed": "1"},
-        follow=True,
-    )
+    mailing, answer = schedule_a_spanish_draft(client, "9999-12-31T23:59")
 
     assert answer.status_code in (200, 400)
     assert "Revise el año: escriba las cuatro cifras" in answer.content.decode()
