@@ -266,6 +266,61 @@ def check_esp_settings(app_configs=None, **kwargs):
     return []
 
 
+@register(Tags.security)
+def check_anymail_variable_names(app_configs=None, **kwargs):
+    """anymail reads only the names it knows: ANYMAIL_MAILGUN_API_KEYS, a misspelt
+    ANYMAIL_MAILGUN_SENDER_DOMIAN, or MAILGUN_API_KEY without the ANYMAIL_ prefix were
+    ignored without a word (the domain silently the From's, the key "missing" in a
+    message naming only the right name). Each is named here, never its value. Always
+    on, not only in deploy checks: a laptop trying an ESP meets the same silence."""
+    import os
+    from difflib import get_close_matches
+
+    from cms.anymail_names import known_settings, provider_of
+
+    shared, providers = known_settings()
+    provider = settings.EMAIL_PROVIDER
+    # Without an ESP (outbox, smtp, console: a laptop, a relay, a switch back) every
+    # provider's settings are merely unused; only a name no provider reads is wrong.
+    own = providers.get(provider) or frozenset().union(*providers.values())
+    problems = []
+    for name in sorted(getattr(settings, "ANYMAIL", {})):
+        owner = provider_of(name)
+        if name in shared or name in own:
+            continue
+        if owner and owner != provider and name in providers[owner]:
+            # Only reached with an ESP as EMAIL_PROVIDER (else ``own`` holds it).
+            problems.append(
+                (
+                    f"ANYMAIL_{name} is a {owner} setting but EMAIL_PROVIDER is "
+                    f"{provider}: it is ignored.",
+                    f"Remove it, or set EMAIL_PROVIDER={owner}.",
+                )
+            )
+            continue
+        matches = get_close_matches(name, sorted(shared | own), n=1, cutoff=0.7)
+        problems.append(
+            (
+                f"ANYMAIL_{name} is not a setting anymail reads: it is ignored.",
+                f"Did you mean ANYMAIL_{matches[0]}?"
+                if matches
+                else "anymail's documentation for your ESP lists its settings "
+                "(https://anymail.dev/en/stable/esps/).",
+            )
+        )
+    for name in sorted(os.environ):
+        owner = provider_of(name)
+        if (owner and name in providers[owner]) or name == "WEBHOOK_SECRET":
+            problems.append(
+                (
+                    f"{name} is set in the environment but never read: anymail's "
+                    f"settings need the ANYMAIL_ prefix (ANYMAIL_{name}).",
+                    f"Rename it ANYMAIL_{name}.",
+                )
+            )
+    return [Warning(message, hint=hint, id="cms.W016") for message, hint in problems]
+
+
 @register(Tags.security, deploy=True)
 def check_outbox_in_production(app_configs=None, **kwargs):
     """The file outbox is the laptop's default: with DEBUG off it means a deployment

@@ -428,3 +428,68 @@ def test_a_reply_to_that_is_no_address_is_refused(deployable, reply_to):
 def test_a_reply_to_address_passes(deployable, reply_to):
     deployable.REPLY_TO_EMAIL = reply_to
     assert cms_problems() == {}
+
+
+def test_a_misspelt_anymail_variable_is_named(deployable):
+    """ANYMAIL_MAILGUN_SENDER_DOMIAN went into ANYMAIL and anymail never read it: every
+    process started, the check said nothing, and mail went out from the wrong domain
+    while the operator believed it configured. The startup checks name it now."""
+    deployable.ANYMAIL = {**deployable.ANYMAIL, "MAILGUN_SENDER_DOMIAN": "mg.example"}
+    problems = cms_problems()
+    assert set(problems) == {"cms.W016"}
+    assert "ANYMAIL_MAILGUN_SENDER_DOMIAN" in problems["cms.W016"]
+    hint = {m.id: m.hint for m in checks.run_checks(include_deployment_checks=True)}
+    assert "ANYMAIL_MAILGUN_SENDER_DOMAIN" in hint["cms.W016"]
+
+
+def test_a_plural_api_key_is_named_beside_the_missing_one(deployable):
+    deployable.ANYMAIL = {
+        "MAILGUN_API_KEYS": "key",
+        "WEBHOOK_SECRET": "hook:secret",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+    }
+    problems = cms_problems()
+    assert set(problems) == {"cms.E018", "cms.W016"}
+    assert "ANYMAIL_MAILGUN_API_KEYS" in problems["cms.W016"]
+
+
+def test_an_esp_variable_without_the_anymail_prefix_is_named(deployable, monkeypatch):
+    """MAILGUN_API_KEY (no ANYMAIL_ prefix) in the unit file was never read."""
+    monkeypatch.setenv("MAILGUN_API_KEY", "s3cr3t-value")
+    monkeypatch.setenv("MAILGUN_WEBHOOK_SIGNING_KEY", "s3cr3t-value")
+    monkeypatch.setenv("MAILGUN_SOMETHING_OF_OURS", "not anymail's")
+    found = [
+        message
+        for message in checks.run_checks(include_deployment_checks=True)
+        if message.id and message.id.startswith("cms.")
+    ]
+    assert {message.id for message in found} == {"cms.W016"}
+    text = "\n".join(f"{message.msg} {message.hint}" for message in found)
+    assert len(found) == 2
+    assert "MAILGUN_API_KEY is set in the environment but never read" in text
+    assert "ANYMAIL_MAILGUN_API_KEY" in text
+    assert "MAILGUN_WEBHOOK_SIGNING_KEY" in text
+    assert "s3cr3t" not in text  # never a value
+
+
+def test_another_providers_anymail_setting_is_named(deployable):
+    deployable.ANYMAIL = {**deployable.ANYMAIL, "POSTMARK_SERVER_TOKEN": "token"}
+    problems = cms_problems()
+    assert set(problems) == {"cms.W016"}
+    assert "ANYMAIL_POSTMARK_SERVER_TOKEN" in problems["cms.W016"]
+    assert "EMAIL_PROVIDER is mailgun" in problems["cms.W016"]
+
+
+def test_every_setting_anymail_reads_passes(deployable):
+    """Global settings, the provider's own, its send defaults: no warning."""
+    deployable.ANYMAIL = {
+        **deployable.ANYMAIL,
+        "MAILGUN_SENDER_DOMAIN": "mg.ona.example.org",
+        "MAILGUN_API_URL": "https://api.eu.mailgun.net/v3",
+        "MAILGUN_SEND_DEFAULTS": {},
+        "SEND_DEFAULTS": {},
+        "IGNORE_RECIPIENT_STATUS": "1",
+        "REQUESTS_TIMEOUT": "10",
+        "DEBUG_API_REQUESTS": "",
+    }
+    assert cms_problems() == {}
