@@ -1,6 +1,7 @@
 """The Celery app. Settings come from Django settings prefixed CELERY_."""
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 from celery import Celery, Task
@@ -69,6 +70,11 @@ class BrokerAMQP(AMQP):
 
 class App(Celery):
     amqp_cls = BrokerAMQP
+
+    @cached_property
+    def Worker(self):
+        """The worker whose banner names its time's zone (cms/worker_banner.py)."""
+        return self.subclass_with_self("cms.worker_banner:Worker")
 
     def _load_config(self):
         """Django's settings are read here, as the command line is parsed: a missing
