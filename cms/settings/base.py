@@ -421,6 +421,11 @@ LOGGING = {
         "celery.beat": {"filters": ["quiet_sweeps", "beat_send_error_one_line"]},
         "celery.worker.strategy": {"filters": ["quiet_sweeps"]},
         "celery.app.trace": {"filters": ["quiet_sweeps"]},
+        # Django's own "console" handler (with DEBUG) stays on this logger beside ours
+        # on the root: runserver's "Watching for file changes" came twice under `make
+        # run`, and every 404 and traceback with it, once unredacted. Ours alone.
+        # (Its other handler, mail_admins, mailed ADMINS: we configure none.)
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # runserver's access lines (`make run`): Django gives them a handler and
         # formatter of their own, which would write link tokens as they came.

@@ -218,3 +218,40 @@ def test_search_words_stay_out_of_the_logs():
     assert "/admin/subscribers_admin/?ordering=name&q=<query> " in written
     for word in ("asylum", "lopez", "555", "Fatima"):
         assert word not in written
+
+
+def test_a_django_log_line_is_written_once_in_development(tmp_path):
+    """Under `make run` runserver said "Watching for file changes with StatReloader"
+    twice, once bare and once with our time and level, and so every django.* record
+    (a 404's "Not Found: ...", a 500's traceback): Django's own console handler on the
+    "django" logger stayed beside ours on the root. Our handler alone writes them."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cms.test_settings import ROOT
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", VAR_DIR=str(tmp_path))
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.utils.autoreload').info('Watching for changes'); "
+        "logging.getLogger('django.request').warning('Not Found: /nowhere/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    output = result.stdout + result.stderr
+    assert output.count("Watching for changes") == 1, output
+    assert output.count("Not Found: /nowhere/") == 1, output
+    assert "INFO django.utils.autoreload Watching for changes" in output
