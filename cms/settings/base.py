@@ -927,6 +927,8 @@ CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 # The debug page (DEBUG on) survives a body it cannot decode (cms/errors.py).
 DEFAULT_EXCEPTION_REPORTER = "cms.errors.BodySafeExceptionReporter"
 MIDDLEWARE += [
+    # A page asked of a database never migrated: a 503 saying so (cms/unmigrated.py).
+    "cms.unmigrated.UnmigratedDatabaseMiddleware",
     "cms.logins.PasswordHashingCapMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,0 +1,72 @@
+"""A request to a database that was never migrated: a 503 that says so.
+
+Started before `manage.py migrate` (a first deployment, a fresh database, an older
+backup restored under newer code), every page was a 500 with "OperationalError: no
+such table: wagtailcore_site", forty lines of traceback in the log and Django's debug
+page in development. The middleware answers such a request 503 with Retry-After,
+telling the reader to come back, and the operator (one log line, and the page itself
+with DEBUG on) to run migrate. Only on a database error, and only when migrations are
+really unapplied: any other database error stays the 500 it was.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 60
+
+
+def unapplied_migrations() -> int:
+    """How many migrations the default database lacks (0 if it cannot be told)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return 0
+
+
+class UnmigratedDatabaseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError):
+            return None
+        missing = unapplied_migrations()
+        if not missing:
+            return None
+        logger.error(
+            "The database is not migrated (%d migrations to apply): run "
+            "`manage.py migrate`. %s",
+            missing,
+            exception,
+        )
+        title = _("This site is not ready yet")
+        text = _("Its database is being set up. Please try again in a few minutes.")
+        body = f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
+        if settings.DEBUG:  # a developer or operator is reading: what to do
+            body += (
+                f"<p>The database is not migrated ({missing} migrations to apply): "
+                "run <code>python manage.py migrate</code>.</p>"
+            )
+        direction = "rtl" if get_language_bidi() else "ltr"
+        html = (
+            f'<!DOCTYPE html><html lang="{get_language()}" dir="{direction}"><head>'
+            '<meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body>{body}</body></html>"
+        )
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -1,0 +1,58 @@
+"""A site whose database was never migrated says so, without a traceback."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.cms.test_settings import ROOT
+
+REQUEST = """
+import django, json
+django.setup()
+from django.test import Client
+answers = {}
+for host in ("localhost", "127.0.0.1"):
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="es")
+    answers[host] = [response.status_code, response.content.decode(),
+                     response.headers.get("Retry-After")]
+print("ANSWERS " + json.dumps(answers))
+"""
+
+
+def test_an_unmigrated_database_answers_503_with_what_to_do(tmp_path):
+    """`runserver` (or gunicorn) started before `manage.py migrate`, or on a fresh
+    database: every page was a 500 with "OperationalError: no such table:
+    wagtailcore_site" and forty lines of traceback in the log (Django's yellow debug
+    page in development). It is a 503 now, telling the reader to come back and the
+    operator (log line, and the page with DEBUG) to run migrate."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/fresh.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", REQUEST],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ANSWERS "))
+    answers = json.loads(line.removeprefix("ANSWERS "))
+    for status, body, retry_after in answers.values():
+        assert status == 503, body[:300]
+        assert retry_after
+        assert "manage.py migrate" in body  # DEBUG on: the operator is reading
+        assert "Traceback" not in body
+    log = result.stderr
+    assert "Traceback" not in log, log
+    assert "The database is not migrated" in log, log
+    assert "run `manage.py migrate`" in log, log
