@@ -76,6 +76,11 @@ class App(Celery):
         """The worker whose banner names its time's zone (cms/worker_banner.py)."""
         return self.subclass_with_self("cms.worker_banner:Worker")
 
+    @cached_property
+    def Beat(self):
+        """Beat, whose banner names its time's zone too (cms/worker_banner.py)."""
+        return self.subclass_with_self("cms.worker_banner:Beat")
+
     def _load_config(self):
         """Django's settings are read here, as the command line is parsed: a missing
         SECRET_KEY or a malformed setting ends the worker or beat with its message,

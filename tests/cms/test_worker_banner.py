@@ -31,3 +31,12 @@ def test_the_banner_time_names_its_zone(settings):
     )
     assert abs((shown - datetime.now(ZoneInfo("UTC"))).total_seconds()) < 5
     assert found[2] == shown.tzname()
+
+
+def test_the_beat_banner_time_names_its_zone(settings):
+    """Beat's "LocalTime -> 2026-12-07 12:13:58" was TIME_ZONE's clock, unnamed."""
+    beat = app.Beat(max_interval=1)
+    text = beat.startup_info(beat.Service(app=app, max_interval=1))
+    found = re.search(r"LocalTime -> (\S+ \S+) (\S+) \(([^)]+)\)$", text, re.M)
+    assert found, text
+    assert found[3] == settings.TIME_ZONE
