@@ -23,15 +23,21 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 
 
-def unapplied_migrations() -> int:
-    """How many migrations the default database lacks (0 if it cannot be told)."""
+# Set once this process has seen the database fully migrated: migrations are not
+# unapplied under a running site, and a crowd's database errors (a timeout, a full
+# connection pool) must not each rebuild the migration plan.
+_seen_migrated = False
+
+
+def unapplied_migrations() -> int | None:
+    """How many migrations the default database lacks (None if it cannot be told)."""
     from django.db.migrations.executor import MigrationExecutor
 
     try:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     except DatabaseError:
-        return 0
+        return None
 
 
 class UnmigratedDatabaseMiddleware:
@@ -42,10 +48,12 @@ class UnmigratedDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError):
+        global _seen_migrated
+        if _seen_migrated or not isinstance(exception, DatabaseError):
             return None
         missing = unapplied_migrations()
         if not missing:
+            _seen_migrated = missing == 0
             return None
         logger.error(
             "The database is not migrated (%d migrations to apply): run "

@@ -5,6 +5,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.db import DatabaseError
+
+from cms import unmigrated
 from tests.cms.test_settings import ROOT
 
 REQUEST = """
@@ -56,3 +60,21 @@ def test_an_unmigrated_database_answers_503_with_what_to_do(tmp_path):
     assert "Traceback" not in log, log
     assert "The database is not migrated" in log, log
     assert "run `manage.py migrate`" in log, log
+
+
+@pytest.mark.django_db
+def test_a_migrated_database_is_asked_once_per_process(rf, monkeypatch):
+    """A database error on a migrated site stays the 500 it was, and once the
+    process has seen the database migrated no later error rebuilds the migration
+    plan (a crowd's timeouts would each have paid for it)."""
+    monkeypatch.setattr(unmigrated, "_seen_migrated", False)
+    middleware = unmigrated.UnmigratedDatabaseMiddleware(lambda request: None)
+
+    assert middleware.process_exception(rf.get("/"), DatabaseError("timeout")) is None
+    assert unmigrated._seen_migrated is True
+
+    def asked_again():
+        raise AssertionError("the migration plan was built again")
+
+    monkeypatch.setattr(unmigrated, "unapplied_migrations", asked_again)
+    assert middleware.process_exception(rf.get("/"), DatabaseError("timeout")) is None
