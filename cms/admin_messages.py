@@ -54,6 +54,39 @@ MESSAGES = [
     gettext_noop("The %(model_name)s could not be created due to errors."),
     gettext_noop("The %(model_name)s could not be saved due to errors."),
     gettext_noop("New: %(model_name)s"),
+    # The same kind, on the page editor's status panel and locks (wagtail.locks, the
+    # side panel): Wagtail passes the page's generic name ("strona", "página",
+    # "صفحة", all feminine), so a Polish editor of a bulletin in moderation read "Ten
+    # strona aktualnie oczekuje na moderację" and "Reviewers can edit this strona" (no
+    # Polish at all), an Arabic one "تعديل هذا الصفحة". Worded so the name stands alone.
+    gettext_noop("This %(model_name)s is currently awaiting moderation."),
+    gettext_noop(
+        "This {model_name} is awaiting <b>'{task_name}'</b> in the "
+        "<b>'{workflow_name}'</b> workflow."
+    ),
+    gettext_noop("Only reviewers for this task can edit the %(model_name)s."),
+    gettext_noop(
+        "Reviewers can edit this %(model_name)s – lock it to prevent other "
+        "reviewers from editing"
+    ),
+    gettext_noop("Only reviewers can edit and approve the %(model_name)s"),
+    gettext_noop(
+        "Anyone can edit this %(model_name)s – lock it to prevent others from editing"
+    ),
+    gettext_noop("Anyone can edit this %(model_name)s"),
+    gettext_noop("No one can make changes while the %(model_name)s is locked"),
+    gettext_noop("Only you can make changes while the %(model_name)s is locked"),
+    gettext_noop("Only %(user)s can make changes while the %(model_name)s is locked"),
+    # The editor's title: Polish "Edycja Wydarzenie" wants the genitive.
+    gettext_noop("Editing %(page_type)s"),
+    # And the revision banner and the publish-over-a-workflow question, whose
+    # Spanish "publicar este" does not agree with "alerta" or "página".
+    gettext_noop(
+        "You are viewing a previous version of this %(model_name)s from "
+        "<b>%(created_at)s</b> by %(user)s"
+    ),
+    gettext_noop("Would you still like to publish this %(model_name)s?"),
+    gettext_noop("Publishing this %(model_name)s will cancel the current workflow."),
 ]
 
 
