@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.form_fields import normalise_zip_code
+from cms.languages import join_names
 from subscribers.addresses import validate_mailbox
 
 from . import crypto
@@ -177,7 +178,7 @@ def _validate(
     unknown = [key for key in keys if key not in lists_by_key]
     if unknown:
         return _("unknown list or no permission: %(lists)s") % {
-            "lists": ", ".join(unknown)
+            "lists": join_names(unknown)
         }
     return _Row(
         line=line,

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from cms.languages import language_choices, language_label
+from cms.languages import join_names, language_choices, language_label
 from subscribers.addresses import EmailAddressField
 
 from . import crypto, services
@@ -45,7 +45,7 @@ class CountsColumn(Column):
         if not total:
             return "0"
         # "": people whose language this user may not see (selectors.details_shown_to).
-        detail = ", ".join(
+        detail = join_names(
             f"{language_label(code)} {n}"
             for code, n in sorted(by_language.items())
             if code

@@ -3,6 +3,7 @@ staff using the admin in Arabic or Chinese read them joined with a Latin ", ". T
 are now joined with the admin language's own comma (cms.languages.join_names)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from campaigns.mailings.services import alerts
@@ -86,3 +87,39 @@ def test_the_approvers_email_lists_the_alerts_lists_with_their_languages_comma(
     first, second = sorted([legal.name, outreach.name])
     assert f"{first}{COMMAS[language]}{second}" in notice.text
     assert f"{first}, {second}" not in notice.text
+
+
+def dd_after(html: str, term: str) -> str:
+    """The text of the <dd> that follows the <dt> ``term`` on a facts list."""
+    _before, _term, after = html.partition(f"<dt>{term}</dt><dd>")
+    return after.partition("</dd>")[0]
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans"])
+def test_the_approval_screen_joins_lists_and_approvers_with_the_languages_comma(
+    client, home_page, language
+):
+    alert_site(home_page)
+    legal, outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    author = speaking(named("olga", [legal, outreach], "Olga"), language)
+    named("amal", [legal, outreach], "Amal")
+    named("bo", [legal, outreach], "Bo")
+    mailing = rally(author, [legal.pk, outreach.pk])
+    comma = COMMAS[language]
+    client.force_login(author)
+
+    for url in (
+        reverse("campaigns_mailings:alert", args=[mailing.pk]),
+        reverse("campaigns_mailings:detail", args=[mailing.pk]),
+    ):
+        html = client.get(url).content.decode()
+        with translation.override(language):
+            shown = dd_after(html, translation.gettext("Lists"))
+        assert comma.join(sorted([legal.name, outreach.name])) in shown, url
+        assert ", " not in shown, url
+    html = client.get(reverse("campaigns_mailings:alert", args=[mailing.pk]))
+    html = html.content.decode()
+    assert f"Amal Staff{comma}Bo Staff" in html
+    assert "Amal Staff, Bo Staff" not in html
