@@ -248,6 +248,15 @@ class Subscription(models.Model):
         }
 
 
+# The signup page a subscription was made on is bookkeeping (which campaign its
+# confirmation counts for), not a use of the page: indexed, it made each person who
+# joined through a signup page a "(Private subscription)" row on the page's Usage
+# screen, so an editor without a grant on the list learnt how many people joined it
+# there. Wagtail's reference index skips a field so marked (a list's own Usage, its
+# delete warning, still names every subscription through mailing_list).
+Subscription._meta.get_field("signup_page").wagtail_reference_index_ignore = True
+
+
 class EmailChange(models.Model):
     """A subscriber's wish to move to a new address, kept (encrypted) until the new
     mailbox confirms it from the link we send there (services.change_email). One at
