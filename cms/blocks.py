@@ -135,6 +135,12 @@ class PhoneBlock(blocks.CharBlock):
     translator can turn its digits into Arabic-Indic ones or drop one: the number people
     call must be the number the office typed."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed left to right in every admin language: in an Arabic admin's box the
+        # plus and brackets took the page's direction ("(312) 660-1370 1+").
+        self.field.widget.attrs["dir"] = "ltr"
+
     def get_translatable_segments(self, value):
         return []
 

@@ -1,5 +1,6 @@
 """Editorial pages of the site: home, bulletins and their archive, alerts."""
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
@@ -536,7 +537,12 @@ class SiteContact(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("postal_address")],
+            [
+                # Left to right in every admin language, as on the site (PhoneBlock).
+                FieldPanel("phone", widget=forms.TextInput(attrs={"dir": "ltr"})),
+                FieldPanel("email"),
+                FieldPanel("postal_address"),
+            ],
             heading=_("Contact"),
         ),
         FieldPanel("privacy_page"),
