@@ -73,7 +73,12 @@ def test_every_sentence_around_a_name_is_worded_in_our_catalogue(language, msgid
             "（%(model_name)s）",
             "({model_name})",
             "（{model_name}）",
-            ": %(page_type)s",
-            "：%(page_type)s",
+            # The title ends ": <page title>": the type stays in the sentence, and
+            # Polish "Edycja Biuletyn" (nominative) became "Edycja strony typu …".
+            "Editando %(page_type)s",
+            "%(page_type)s का संपादन",
+            "编辑%(page_type)s",
+            "تحرير %(page_type)s",
+            "Edycja strony typu %(page_type)s",
         )
     ), worded
