@@ -58,6 +58,24 @@ def clear_petition_copies() -> None:
     _petitions.clear_copies()
 
 
+def petition_title(page: PetitionPage, *, language: str) -> str:
+    """The petition's title for a reader of ``language``: its live translation's
+    title where there is one, else the page's own. A partner's widget or the partner
+    API may sign a person on the English page in their own language, and the e-mail
+    and the confirmation page then named it in English though it is published in
+    theirs."""
+    if page.locale.language_code == language:
+        return page.title
+    translated = (
+        page.get_translations()
+        .live()
+        .filter(locale__language_code=language)
+        .values_list("title", flat=True)
+        .first()
+    )
+    return translated or page.title
+
+
 def counter_value(*, campaign_id: int, kind: str = Counter.Kind.SIGNATURES) -> int:
     """The counter's current value (0 before anything was counted)."""
     value = (

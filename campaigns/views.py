@@ -356,7 +356,11 @@ def verify_signature(request, token: str):
                 request,
                 "campaigns/verify_signature.html",
                 {
-                    "petition_title": page.title if page else "",
+                    "petition_title": (
+                        selectors.petition_title(page, language=language)
+                        if page
+                        else ""
+                    ),
                     "lists": _lists(list_ids),
                 },
             )

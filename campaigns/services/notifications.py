@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaigns.models import Counter, Milestone, Signature
+from campaigns.selectors import petition_title
 from cms.bidi import isolate_numbers_text
 from cms.languages import label_colon, site_name
 from cms.local_time import with_zone_name
@@ -288,11 +289,18 @@ def send_signature_verification(
             "verify_signature",
             args=[verification_token(signature_id=signature.pk, list_ids=list_ids)],
         )
-    title = signature.campaign.name
-    if signature.page_id:
-        page = signature.campaign.petition_pages.filter(pk=signature.page_id).first()
-        title = page.title if page else title
+    page = (
+        signature.campaign.petition_pages.filter(pk=signature.page_id).first()
+        if signature.page_id
+        else None
+    )
     with translation.override(signature.language):
+        # The petition as published in the signer's language, wherever they signed.
+        title = (
+            petition_title(page, language=signature.language)
+            if page is not None
+            else campaign_title(signature.campaign)
+        )
         lists = (
             list(MailingList.objects.filter(pk__in=list_ids).with_translations())
             if list_ids
