@@ -333,6 +333,9 @@ def verify_signature(request, token: str):
     keeps the reader on this page."""
     read = petitions.read_verification_token(token)
     if read is None:
+        expired = petitions.read_expired_verification_token(token)
+        if expired is not None:
+            return _expired_verification_link(request, expired[1])
         return _bad_verification_link(request)
     signature, list_ids = read
     language = _asked_language(request) or signature.language
@@ -382,6 +385,39 @@ def _bad_verification_link(request):
             "campaigns/verify_signature.html",
             {"invalid": True},
             status=400,
+        )
+        response.render()
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _expired_verification_link(request, signature):
+    """410 for a genuine link past its age (a signer reading the e-mail weeks later),
+    in the signer's language (the link's prefix says it too), with a way back to the
+    petition to sign again: the page a broken link gets (400) told them their link
+    did not work, and no more. ``signature`` is None once pending signatures were
+    purged: the link's prefix, else the browser, says the language then."""
+    language = _asked_language(request) or (
+        signature.language
+        if signature is not None and signature.language in LANGUAGE_CODES
+        else translation.get_language_from_request(request)
+    )
+    page = (
+        PetitionPage.objects.live().filter(pk=signature.page_id).first()
+        if signature is not None and signature.page_id
+        else None
+    )
+    with translation.override(language):
+        response = TemplateResponse(
+            request,
+            "campaigns/verify_signature.html",
+            {
+                "expired": True,
+                "valid_days": petitions.VERIFY_MAX_AGE // (24 * 3600),
+                "petition_url": localized_url(page, language) if page else "",
+            },
+            status=410,
         )
         response.render()
     response["Content-Language"] = language

@@ -23,6 +23,8 @@ from .counters import increment_counter, sign_and_count
 
 VERIFY_SALT = "campaigns.signature-verification"
 VERIFY_MAX_AGE = 14 * 24 * 3600
+# Longer than any link has existed: reads a genuine link whatever its age.
+NO_AGE_LIMIT = 100 * 365 * 24 * 3600
 
 
 class StalePetition(Exception):
@@ -274,15 +276,17 @@ def verification_token(*, signature_id: int, list_ids: Iterable[int] = ()) -> st
     return mail_tokens.dumps(VERIFY_SALT, *fields)
 
 
-def _token_fields(token: str) -> tuple[int, list[int]]:
+def _token_fields(
+    token: str, *, max_age: int = VERIFY_MAX_AGE
+) -> tuple[int, list[int]]:
     if ":" in token:
         # Mailed before the compact format (a django.core.signing token): honoured
         # for its age, so no pending signer's link breaks on an upgrade.
-        signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+        signature_id = signing.loads(token, salt=VERIFY_SALT, max_age=max_age)
         if not isinstance(signature_id, int):
             raise signing.BadSignature("malformed payload")
         return signature_id, []
-    fields = mail_tokens.loads(VERIFY_SALT, token, max_age=VERIFY_MAX_AGE)
+    fields = mail_tokens.loads(VERIFY_SALT, token, max_age=max_age)
     if len(fields) not in (1, 2) or "-" in fields[0]:
         raise signing.BadSignature("malformed payload")
     list_ids = [int(pk) for pk in fields[1].split("-")] if len(fields) == 2 else []
@@ -298,6 +302,22 @@ def read_verification_token(token: str) -> tuple[Signature, list[int]] | None:
         return None
     signature = Signature.objects.filter(pk=signature_id).first()
     return None if signature is None else (signature, list_ids)
+
+
+def read_expired_verification_token(token: str) -> tuple[int, Signature | None] | None:
+    """For a genuine verification link past its age: (the signature's id, the
+    signature while it is kept: pending ones are purged at that age); None for any
+    other link, good or bad. The page then says the link expired, in the signer's
+    language, instead of calling it broken."""
+    try:
+        _token_fields(token)
+    except signing.SignatureExpired:
+        # Signed by us: only its age failed. Read again without one.
+        signature_id, _list_ids = _token_fields(token, max_age=NO_AGE_LIMIT)
+        return signature_id, Signature.objects.filter(pk=signature_id).first()
+    except signing.BadSignature:
+        return None
+    return None
 
 
 def signature_for_token(token: str) -> Signature | None:
