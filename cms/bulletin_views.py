@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from cms import services
 from cms.admin_ui import AdminScreenMixin
+from cms.languages import join_names
 from cms.models import BulletinPage
 
 
@@ -45,7 +46,7 @@ class NextBulletinView(AdminScreenMixin, TemplateView):
             context.update(
                 source=source,
                 block_count=len(kinds),
-                block_labels=", ".join(str(kind) for kind in kinds),
+                block_labels=join_names(str(kind) for kind in kinds),
                 listings=sum(
                     1 for child in source.body if child.block_type == "event_listing"
                 ),

@@ -4,7 +4,7 @@ that can be mailed, event listings that fill themselves, readable block labels."
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import GroupPagePermission
 
 from cms.blocks import BulletinStreamBlock, EventListingBlock
@@ -253,3 +253,22 @@ def test_a_refusal_is_in_the_staff_members_language(client, last, language, refu
     assert refusal in response.content.decode()
     assert "Sorry, you do not have permission" not in response.content.decode()
     assert BulletinPage.objects.count() == 2
+
+
+@pytest.mark.parametrize(("language", "comma"), [("ar", "، "), ("zh-hans", "、")])
+def test_the_copied_blocks_are_listed_with_the_staff_members_comma(
+    client, last, language, comma
+):
+    """The "new bulletin from the last one" screen listed the blocks it copies with a
+    Latin ", " in an Arabic or Chinese admin (the other staff screens join names
+    with the language's own comma, cms.languages.join_names)."""
+    editor = SuperuserFactory()
+    speaking(editor, language)
+    client.force_login(editor)
+
+    page = client.get(f"{reverse('cms_next_bulletin')}?from={last.pk}")
+
+    with translation.override(language):
+        labels = [str(child.block.label) for child in last.body]
+    assert len(labels) == 3
+    assert comma.join(labels) in page.content.decode()
