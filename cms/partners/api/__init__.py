@@ -22,6 +22,7 @@ from cms.partners.ratelimit import WINDOW
 
 from .common import PartnerKeyAuth, RateLimited
 from .json_errors import json_error
+from .parser import DuplicateKeyError, StrictJsonParser
 from .resources import router
 
 DESCRIPTION = """
@@ -98,6 +99,7 @@ api = PartnerAPI(
     docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),
     docs_decorator=strict_csp,
     auth=PartnerKeyAuth(),
+    parser=StrictJsonParser(),
 )
 api.add_router("", router)
 
@@ -188,6 +190,14 @@ def invalid_request(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if exc.status_code == 400 and isinstance(exc.__cause__, DuplicateKeyError):
+        # django-ninja wraps whatever the parser raised in a 400 with the cause kept.
+        detail = _("The request body names the key “%(key)s” more than once.") % {
+            "key": exc.__cause__.key[:100]
+        }
+        return _error(
+            request, 400, detail, "duplicate_key", errors={"request": [detail]}
+        )
     if exc.status_code == 400:
         return _error(request, 400, _("The request body is not valid JSON."), "invalid")
     return _error(request, exc.status_code, str(exc), "error")
