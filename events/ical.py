@@ -6,6 +6,7 @@ and one SEQUENCE in every language: both come from the default-locale page, whic
 owns them (``EventPage.SHARED_FIELDS``).
 """
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email.mime.text import MIMEText
@@ -21,6 +22,17 @@ from cms.email.text import Links
 from cms.languages import localized_url
 
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "div", "br")
+# RFC 5545 3.3.11 allows no control character in TEXT but HTAB; line breaks are fine
+# as icalendar escapes them (``\\n``). As the feeds' ``xml_text``: Word's line and
+# page breaks and the separators read as spaces, the other C0 controls, DEL, the C1
+# controls (NEL as a space) and lone surrogates (not encodable) as nothing.
+_AS_SPACE = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
+
+
+def ical_text(text: str) -> str:
+    """Staff-entered text fit for an iCalendar TEXT value (before its escaping)."""
+    return _NOT_TEXT.sub("", _AS_SPACE.sub(" ", str(text)))
 
 
 def _absolute(path: str) -> str:
@@ -111,17 +123,18 @@ def event_component(
         )
     component.add("dtstart", event.local_start)
     component.add("dtend", event.local_end)
-    component.add("summary", event.title)
+    component.add("summary", ical_text(event.title))
     is_cancelled = event.cancelled if cancelled is None else cancelled
     component.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
     location = event.location_text(for_calendars=True) if location is None else location
+    location = ical_text(location)
     if location:
         component.add("location", location)
     url = _absolute(url or getattr(event, "reader_url", "") or localized_url(event))
-    description = plain_text(event.description)
+    description = ical_text(plain_text(event.description))
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
-    component.add("categories", [str(event.kind_label)])
+    component.add("categories", [ical_text(event.kind_label)])
     return component
 
 
@@ -133,7 +146,7 @@ def _calendar(method: str, events: list, *, name: str | None = None) -> Calendar
     calendar.add("method", method)
     if name is not None:
         # Not a property icalendar knows: without vText it would go out unescaped.
-        calendar.add("x-wr-calname", vText(name))
+        calendar.add("x-wr-calname", vText(ical_text(name)))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 
@@ -187,7 +200,7 @@ def organizer_address() -> vCalAddress:
 
     name, address = parseaddr(from_address())
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or settings.WAGTAIL_SITE_NAME)
+    organizer.params["cn"] = vText(ical_text(name or settings.WAGTAIL_SITE_NAME))
     return organizer
 
 
