@@ -79,3 +79,15 @@ def test_a_body_that_is_not_json_keeps_its_own_answer(client, world):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["detail"] == "The request body is not valid JSON."
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(client, world, constant):
+    """Python's json reads them; RFC 8259 has no such value, so a strict proxy in
+    front refuses what we would take (the same disagreement as a duplicate key)."""
+    _key, token = make_key(world)
+    text = f'{{"person": {constant}, "lists": [{world.list_a.pk}]}}'
+    response = raw_post(client, "/api/v1/people/", text, token)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["detail"] == "The request body is not valid JSON."
