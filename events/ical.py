@@ -15,6 +15,7 @@ from email.utils import parseaddr
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from icalendar import Calendar, Event, vCalAddress, vText
 from wagtail.rich_text import expand_db_html
 
@@ -187,7 +188,11 @@ def calendar_response(
         calendar_bytes(events, name=name, cancel=cancel),
         content_type="text/calendar; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # RFC 6266's filename* for a Unicode slug: a plain header with it would be
+    # MIME-encoded whole by Django, which no browser reads.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
     return response
 
 
