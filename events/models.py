@@ -161,11 +161,14 @@ class EventIndexPage(
             # The format hint's example: this month, as the filter takes it.
             month_example=timezone.localdate().strftime("%Y-%m"),
             kinds=EventKind.choices,
-            feed=self.feed_links(),
-            kind_feeds=[
-                (label, self.feed_links(kind)) for kind, label in EventKind.choices
-            ],
         )
+        if not filters["past"]:  # the past tab offers no feed (the template says why)
+            context.update(
+                feed=self.feed_links(),
+                kind_feeds=[
+                    (label, self.feed_links(kind)) for kind, label in EventKind.choices
+                ],
+            )
         return context
 
     @staticmethod
