@@ -51,6 +51,18 @@ def site_root(page, request=None) -> str:
     return parts[1] if parts else ""
 
 
+def reader_page_url(page, request=None) -> str:
+    """The absolute URL of ``page`` under the reader's language prefix (an
+    untranslated page too), as the reader has it open: what they would share or type
+    from a printed copy. Built from the Site, as every URL here; from the request's
+    host when the page has no Site."""
+    path = languages.localized_url(page, languages.reader_language())
+    root = site_root(page, request)
+    if root:
+        return urljoin(root, path)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def live_translations(page) -> dict:
     """{language code: page} of the page's live, public versions (itself included)."""
     from wagtail.models import Page
@@ -140,13 +152,12 @@ def listing_query(request) -> str:
 
 def share_meta(page, request=None) -> dict:
     """Everything base.html's head says about ``page`` to crawlers and chat apps."""
-    reader = languages.reader_language()
     content = page.locale.language_code
     root = site_root(page, request)
     # The URL the reader is on: an untranslated page under their prefix keeps their
     # language when shared; its canonical is the original (the same text).
     versions = live_translations(page)
-    here = urljoin(root, languages.localized_url(page, reader)) if root else ""
+    here = reader_page_url(page, request) if root else ""
     canonical = page.get_full_url(request) or here
     query = listing_query(request)
     return {

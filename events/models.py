@@ -837,6 +837,7 @@ class EventPage(
 
     # --- views ---------------------------------------------------------------------
     def get_context(self, request, *args, **kwargs):
+        from cms.share import reader_page_url
         from events.calendar_links import event_links
 
         mark_cacheable(request)
@@ -844,6 +845,8 @@ class EventPage(
         # No places left here: the cached page fetches them (events.views.places_by_id).
         # Public location only: the private address is for confirmed guests' e-mail.
         context["calendar_links"] = event_links(self)
+        # A printed flyer's way back to the RSVP (templates/events/event_page.html).
+        context["print_url"] = reader_page_url(self, request)
         return context
 
     def get_cached_paths(self):
