@@ -1,5 +1,6 @@
 """Read queries for campaign pages, widgets and reports."""
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDay, TruncHour, TruncMinute
 
@@ -58,22 +59,29 @@ def clear_petition_copies() -> None:
     _petitions.clear_copies()
 
 
-def petition_title(page: PetitionPage, *, language: str) -> str:
-    """The petition's title for a reader of ``language``: its live translation's
-    title where there is one, else the page's own. A partner's widget or the partner
-    API may sign a person on the English page in their own language, and the e-mail
-    and the confirmation page then named it in English though it is published in
-    theirs."""
+def petition_in(page: PetitionPage, *, language: str) -> PetitionPage:
+    """The petition as a reader of ``language`` has it: its live version in that
+    language, else the default language's (what an untranslated page shows), else
+    the page signed. A partner's widget or the partner API may sign a person on the
+    English page in their own language: their e-mail and confirmation page name the
+    petition as published in theirs."""
     if page.locale.language_code == language:
-        return page.title
-    translated = (
-        page.get_translations()
-        .live()
-        .filter(locale__language_code=language)
-        .values_list("title", flat=True)
-        .first()
-    )
-    return translated or page.title
+        return page
+    versions = {
+        version.locale.language_code: version
+        for version in PetitionPage.objects.live()
+        .filter(
+            translation_key=page.translation_key,
+            locale__language_code__in=[language, settings.LANGUAGE_CODE],
+        )
+        .select_related("locale")
+    }
+    return versions.get(language) or versions.get(settings.LANGUAGE_CODE) or page
+
+
+def petition_title(page: PetitionPage, *, language: str) -> str:
+    """The title of ``petition_in(page, language=language)``."""
+    return petition_in(page, language=language).title
 
 
 def counter_value(*, campaign_id: int, kind: str = Counter.Kind.SIGNATURES) -> int:

@@ -355,15 +355,13 @@ def verify_signature(request, token: str):
             )
         else:
             # Not ``page``: base.html's language switcher would lead to the petition.
+            shown = selectors.petition_in(page, language=language) if page else None
             response = TemplateResponse(
                 request,
                 "campaigns/verify_signature.html",
                 {
-                    "petition_title": (
-                        selectors.petition_title(page, language=language)
-                        if page
-                        else ""
-                    ),
+                    "petition_title": shown.title if shown else "",
+                    "petition_language": shown.locale.language_code if shown else "",
                     "lists": _lists(list_ids),
                 },
             )
