@@ -23,6 +23,15 @@ def named(username, send_lists, first_name, *, group_name="Organizers"):
     return user
 
 
+def alert_lists_with_a_two_person_legal_list(home_page):
+    """The alert site's legal and outreach lists, legal under the two-person rule."""
+    alert_site(home_page)
+    legal, outreach = audience()
+    legal.two_person_rule = True
+    legal.save()
+    return legal, outreach
+
+
 @pytest.mark.parametrize("language", ["ar", "zh-hans"])
 def test_the_approvers_a_list_shows_are_joined_with_the_languages_comma(
     home_page, language
@@ -70,10 +79,7 @@ def test_why_nobody_may_approve_lists_names_with_the_languages_comma(
 def test_the_approvers_email_lists_the_alerts_lists_with_their_languages_comma(
     home_page, fake_esp, language
 ):
-    alert_site(home_page)
-    legal, outreach = audience()
-    legal.two_person_rule = True
-    legal.save()
+    legal, outreach = alert_lists_with_a_two_person_legal_list(home_page)
     author = named("olga", [legal, outreach], "Olga")
     approver = named("amal", [legal, outreach], "Amal")
     approver.email = "amal@staff.example.org"
@@ -99,10 +105,7 @@ def dd_after(html: str, term: str) -> str:
 def test_the_approval_screen_joins_lists_and_approvers_with_the_languages_comma(
     client, home_page, language
 ):
-    alert_site(home_page)
-    legal, outreach = audience()
-    legal.two_person_rule = True
-    legal.save()
+    legal, outreach = alert_lists_with_a_two_person_legal_list(home_page)
     author = speaking(named("olga", [legal, outreach], "Olga"), language)
     named("amal", [legal, outreach], "Amal")
     named("bo", [legal, outreach], "Bo")
