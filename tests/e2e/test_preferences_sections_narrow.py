@@ -42,3 +42,30 @@ def test_your_data_is_set_apart_from_the_unsubscribe_button(
     button_bottom = button.bounding_box()["y"] + button.bounding_box()["height"]
     gap = your_data.bounding_box()["y"] - button_bottom
     assert gap >= 40, f"'Your data' {gap}px under the red button"
+
+
+COLOURS = "e => [getComputedStyle(e).color, getComputedStyle(e).borderTopColor]"
+
+
+def test_erase_me_looks_as_drastic_as_unsubscribing(open_page, live_server, home_page):
+    """ "Erase me" (everything held, for good) was the plain blue main button, while
+    the milder "Unsubscribe from everything" wore the red warning style."""
+    priya = Subscriber.for_email("priya@example.org", language="es")
+    priya.save()
+    Subscription.objects.create(
+        subscriber=priya,
+        mailing_list=MailingListFactory(),
+        status="confirmed",
+        source="signup",
+    )
+    page = open_page(width=390, height=844)
+    # The e-mailed link: the full preference centre, where "Erase me" is.
+    url = tokens.mailed_preferences_url(priya.pk, generation=priya.link_generation)
+    page.goto(on_server(url, live_server))
+
+    erase = page.locator(".erase-form button[value=erase]")
+    unsubscribe = page.locator(".leave-all a.button-danger")
+    assert erase.count() == 1
+    assert erase.evaluate(COLOURS) == unsubscribe.evaluate(COLOURS)
+    download = page.locator("button[value=download]")
+    assert download.evaluate(COLOURS) != unsubscribe.evaluate(COLOURS)
