@@ -44,7 +44,8 @@ def test_the_arabic_page_and_its_card_mark_the_place_english(client, home_page):
 
     assert 'lang="ar" dir="rtl"' in page
     assert f"{english(VENUE)}<br>" in page
-    assert f"{english(PRIVATE_ADDRESS)} ·" in page
+    # Then the map link, which a printed page leaves off (its own span).
+    assert f'{english(PRIVATE_ADDRESS)}<span class="map-link"> ·' in page
     # The Arabic comma between the parts, outside either English mark.
     assert f"{english(VENUE)}، {english(PRIVATE_ADDRESS)}" in listing
 
