@@ -377,17 +377,7 @@ def _bad_verification_link(request):
     language = _asked_language(request) or translation.get_language_from_request(
         request
     )
-    with translation.override(language):
-        response = TemplateResponse(
-            request,
-            "campaigns/verify_signature.html",
-            {"invalid": True},
-            status=400,
-        )
-        response.render()
-    response["Content-Language"] = language
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-    return response
+    return _link_answer(request, language, {"invalid": True}, status=400)
 
 
 def _expired_verification_link(request, signature):
@@ -406,16 +396,20 @@ def _expired_verification_link(request, signature):
         if signature is not None and signature.page_id
         else None
     )
+    context = {
+        "expired": True,
+        "valid_days": petitions.VERIFY_MAX_AGE // (24 * 3600),
+        "petition_url": localized_url(page, language) if page else "",
+    }
+    return _link_answer(request, language, context, status=410)
+
+
+def _link_answer(request, language: str, context: dict, *, status: int):
+    """The verification page for a link that cannot be used, rendered in
+    ``language``, which depends on the link and the browser (Vary)."""
     with translation.override(language):
         response = TemplateResponse(
-            request,
-            "campaigns/verify_signature.html",
-            {
-                "expired": True,
-                "valid_days": petitions.VERIFY_MAX_AGE // (24 * 3600),
-                "petition_url": localized_url(page, language) if page else "",
-            },
-            status=410,
+            request, "campaigns/verify_signature.html", context, status=status
         )
         response.render()
     response["Content-Language"] = language
