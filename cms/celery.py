@@ -1,13 +1,15 @@
 """The Celery app. Settings come from Django settings prefixed CELERY_."""
 
 import os
+import warnings
 from functools import cached_property
 from pathlib import Path
 
 from celery import Celery, Task
 from celery.app.amqp import AMQP
 from celery.beat import PersistentScheduler
-from celery.signals import beat_init, setup_logging, worker_init
+from celery.exceptions import CPendingDeprecationWarning
+from celery.signals import beat_init, celeryd_after_setup, setup_logging, worker_init
 from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
@@ -115,6 +117,21 @@ def keep_django_logging(**kwargs) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@celeryd_after_setup.connect
+def keep_quiet_about_a_chosen_default(**kwargs) -> None:
+    """Celery warns at every broker connection loss that Celery 6 will terminate the
+    tasks running then unless worker_cancel_long_running_tasks_on_connection_loss is
+    set, and it warns even when the setting is False, our choice (cms/settings/base.py):
+    the operator saw five lines about a library's future default at each Redis restart.
+    Installed here, after Celery's logging setup made its deprecation warnings 'always'.
+    """
+    warnings.filterwarnings(
+        "ignore",
+        message=r"\s*In Celery 5\.1 we introduced an optional breaking change",
+        category=CPendingDeprecationWarning,
+    )
 
 
 class Schedule(PersistentScheduler):

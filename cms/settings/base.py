@@ -327,6 +327,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis goes away mid-send, the batch a worker is sending runs to its end and
+# records what the provider accepted; its message goes back to the queue and a second
+# run claims only rows still queued. Terminating it instead (Celery 6's announced
+# default) would leave mail the provider took to be swept back and sent twice
+# (tests/security/test_redis_restart_mid_send.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "cms.celery:Schedule"
