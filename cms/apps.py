@@ -16,6 +16,7 @@ class CmsConfig(AppConfig):
             site_lookup,
             staff_titles,
             webhooks,
+            workflow_labels,
         )
 
         receivers.connect()
@@ -24,3 +25,4 @@ class CmsConfig(AppConfig):
         request_memo.connect()
         site_lookup.connect()
         staff_titles.install()
+        workflow_labels.connect()
