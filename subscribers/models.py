@@ -147,8 +147,9 @@ class Subscriber(models.Model):
     confirmation_owed_language = models.CharField(
         max_length=10, blank=True, default="", editable=False
     )
-    # Signed into every preferences link; asking for a new link raises it, which
-    # revokes the links sent before (a forwarded bulletin's, a leaked one).
+    # Signed into every preferences link; opening a link e-mailed on request (which
+    # carries the next one) raises it, which revokes the links sent before (a
+    # forwarded bulletin's, a leaked one). Asking for a link leaves it alone.
     link_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

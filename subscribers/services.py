@@ -508,7 +508,10 @@ class LinkRequest:
 
 def request_preferences_link(*, subscriber_id: int) -> str:
     """Queue a fresh preferences link to the subscriber's own address, within its
-    daily allowance, and revoke every link sent before; a LinkRequest value."""
+    daily allowance; a LinkRequest value. The request writes nothing: whoever asks
+    may hold only a forwarded bulletin, and revoking the owner's links here let them
+    break those links again and again. The new link revokes the ones sent before it
+    when it is first opened (open_preferences_link), in the owner's mailbox."""
     from cms.celery import publish
 
     from .tasks import send_preferences_link_task
@@ -518,16 +521,19 @@ def request_preferences_link(*, subscriber_id: int) -> str:
         return LinkRequest.NONE
     if not ratelimit.allow_preferences_link(subscriber.email):
         return LinkRequest.LIMITED
-    generation = subscriber.link_generation + 1
-    # The new link is made with the next generation before it is stored: a worker
-    # that sends at once still mails a link that works. Raised only once the mail is
-    # queued, so a broker outage revokes nothing it cannot replace.
-    if not publish(send_preferences_link_task, subscriber.pk, generation):
+    if not publish(send_preferences_link_task, subscriber.pk):
         return LinkRequest.NONE
-    Subscriber.objects.filter(pk=subscriber.pk, link_generation__lt=generation).update(
-        link_generation=generation
-    )
     return LinkRequest.QUEUED
+
+
+def open_preferences_link(*, subscriber: Subscriber, generation: int) -> None:
+    """A genuine link of a later generation than the subscriber's is opened: the
+    owner has it, so every link sent before it is revoked (the generation raised)."""
+    if generation > subscriber.link_generation:
+        Subscriber.objects.filter(
+            pk=subscriber.pk, link_generation__lt=generation
+        ).update(link_generation=generation)
+        subscriber.link_generation = generation
 
 
 def request_preferences_link_for_address(email: str) -> None:
@@ -554,18 +560,19 @@ def request_preferences_link_for_hash(email_hash: str) -> str:
     return request_preferences_link(subscriber_id=subscriber_id)
 
 
-def send_preferences_link(*, subscriber_id: int, generation: int | None = None) -> bool:
+def send_preferences_link(*, subscriber_id: int) -> bool:
     """E-mail the subscriber a full preferences link made now; safe to run twice.
-    ``generation`` is the one its request raised to (None: queued before link
-    generations, so the subscriber's current one)."""
+    The link carries the next link generation, read when it is sent (not when it
+    was asked for: an address change in between revokes it), so opening it revokes
+    every link sent before (open_preferences_link); until then they all work."""
     from .emails import send_preferences_link_email
 
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or _blocking_suppression(subscriber.email_hash):
         return False
-    if generation is None:
-        generation = subscriber.link_generation
-    send_preferences_link_email(subscriber=subscriber, generation=generation)
+    send_preferences_link_email(
+        subscriber=subscriber, generation=subscriber.link_generation + 1
+    )
     return True
 
 
@@ -656,7 +663,9 @@ def _change_email(*, subscriber_id: int, change_id: int) -> bool:
     if subscriber.email_hash != email_hash:
         _notify_old_address(subscriber)
     subscriber.email, subscriber.email_hash = email, email_hash
-    subscriber.link_generation += 1
+    # Past the next generation too, which the links mailed on request but not yet
+    # opened carry (send_preferences_link): those went to the old address.
+    subscriber.link_generation += 2
     subscriber.save(
         update_fields=["email", "email_hash", "link_generation", "updated_at"]
     )

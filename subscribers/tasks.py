@@ -30,14 +30,15 @@ def send_preferences_link_task(
     subscriber_id: int, generation: int | None = None
 ) -> None:
     """E-mail a subscriber a fresh preferences link; safe to run twice (a second one).
-    ``generation`` may be missing from a task queued before link generations."""
-    services.send_preferences_link(subscriber_id=subscriber_id, generation=generation)
+    ``generation``, which tasks queued by earlier releases carry, is not used: the
+    link's is read when it is sent."""
+    services.send_preferences_link(subscriber_id=subscriber_id)
 
 
 @shared_task
 def preferences_link_for_hash_task(email_hash: str) -> None:
     """A link asked for by typing an address: find it and queue the link within the
-    address's allowance. At most once (a second run would revoke the first link)."""
+    address's allowance. At most once (a second run would use more of it)."""
     services.request_preferences_link_for_hash(email_hash)
 
 

@@ -9,9 +9,10 @@ Preference links come in two kinds. The one in every mailing's footer travels wi
 forwards, so it opens a limited page (address masked, no download, no erasure); it
 carries the day it was made and expires after SUBSCRIBERS_PREFERENCES_LINK_DAYS. The
 one e-mailed on request opens everything, and expires after
-SUBSCRIBERS_MAILED_LINK_HOURS. Both carry the subscriber's link generation: asking for
-a new link raises it, which revokes every earlier link (footer links mailed before
-generations existed read as generation 0).
+SUBSCRIBERS_MAILED_LINK_HOURS. Both carry a link generation: a link e-mailed on
+request carries the next one, and opening it raises the subscriber's, which revokes
+every earlier link (asking alone revokes nothing: anyone with a forward may ask).
+Footer links mailed before generations existed read as generation 0.
 """
 
 import re

@@ -511,6 +511,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request)
     if link.generation < subscriber.link_generation:
         return _replaced_link(request, subscriber.pk, tell_limited=link.full_access)
+    services.open_preferences_link(subscriber=subscriber, generation=link.generation)
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
     status, notice, join_page = 200, "", None

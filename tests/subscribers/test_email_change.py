@@ -407,3 +407,23 @@ def test_a_notice_whose_task_was_lost_is_purged(settings):
     with freeze_time(timedelta(hours=settings.SUBSCRIBERS_MAILED_LINK_HOURS + 1)):
         services.purge_unconfirmed()
     assert not AddressChangeNotice.objects.exists()
+
+
+def test_a_link_mailed_to_the_old_address_and_not_yet_opened_stops_working(
+    ask, client, fatima
+):
+    """A link asked for revokes nothing until it is opened, so it carries the next
+    link generation; an address change must revoke it too, or the old mailbox (given
+    up, perhaps someone else's now) would keep a link to the moved preferences."""
+    footer = footer_link(fatima)
+    assert client.post(footer, {"action": "send_link"}).status_code == 200
+    (message,) = mail.outbox
+    mail.outbox.clear()
+    assert message.to == ["fatima@example.org"]
+    (pending,) = set(re.findall(r"http://\S+/preferences/[^/\s]+/", message.body))
+
+    ask(client, mailed_link(fatima))
+    assert client.post(change_link()).status_code == 200
+    assert Subscriber.objects.get().email == NEW
+    assert client.get(pending.removeprefix(BASE)).status_code == 410
+    assert client.get(footer).status_code == 410

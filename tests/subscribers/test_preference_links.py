@@ -1,6 +1,6 @@
 """The preferences link in every mailing's footer travels with forwards: it opens a
 limited page, and the data (download, erasure) needs a link e-mailed on request, which
-revokes every earlier link. A cut-off link's page offers to e-mail a new one."""
+revokes every earlier link once opened. A cut-off link's page offers to e-mail a new one."""
 
 import json
 import re
@@ -134,11 +134,16 @@ def test_a_new_link_from_the_unsubscribe_page_revokes_every_earlier_one(client, 
     assert client.post(unsubscribe, {"action": "send_link"}).status_code == 200
     second = mailed_link()
 
-    for link in [*before, first]:
+    # Opening a new link revokes every one before it; asking alone revokes nothing.
+    for link in before:
         page = client.get(link)
         assert page.status_code == 410, link
         assert '<html lang="es"' in page.content.decode()
+    assert client.get(first).status_code == 200
     assert client.get(second).status_code == 200
+    page = client.get(first)
+    assert page.status_code == 410
+    assert '<html lang="es"' in page.content.decode()
     assert Subscription.objects.get().status == "confirmed"
 
 
@@ -152,7 +157,8 @@ def test_the_footer_page_answers_the_same_whether_a_link_went_or_not(client, fat
         answers.add(re.search(r"<h1>.*?</p>", answer.content.decode(), re.S)[0])
     assert len(answers) == 1
     assert len(mail.outbox) == 2
-    assert client.get(footer).status_code == 410
+    # Asking (whoever holds the footer may) leaves the owner's link working.
+    assert client.get(footer).status_code == 200
 
 
 def test_the_replaced_page_can_ask_for_a_new_link(client, fatima):
@@ -383,7 +389,10 @@ def test_a_forwarded_footer_link_does_not_tell_that_its_reader_erased(client, fa
     kept_footer = "/es" + footer_link(kept)  # as a Spanish mailing links it
     gone_footer = "/es" + footer_link(fatima)
     client.post(kept_footer, {"action": "send_link"})  # Omar asks for a new link
+    (sent,) = mail.outbox
     mail.outbox.clear()
+    (opened,) = set(re.findall(r"http://\S+/preferences/[^/\s]+/", sent.body))
+    assert client.get(path_of(opened)).status_code == 200  # and opens it
     services.erase_subscriber(subscriber_id=fatima.pk)
 
     def answer(link, data=None):
@@ -405,3 +414,36 @@ def test_a_forwarded_footer_link_does_not_tell_that_its_reader_erased(client, fa
     assert answer(gone_footer, asked) == answer(kept_footer, asked)
     assert mail.outbox[0].to == ["omar@example.org"]
     assert len(mail.outbox) == 1
+
+
+def test_asking_for_a_new_link_never_breaks_the_owners_links(client, fatima):
+    """Anyone holding one forwarded bulletin (or an old link, or the address) could
+    ask for a new link, and each request revoked every link the owner held: the real
+    subscriber's footer links and the link she had just been mailed stopped working,
+    again and again. A request now changes nothing; the links sent before are revoked
+    only when the owner opens the new one, in her own mailbox."""
+    footer = footer_link(fatima)
+    client.post(footer, {"action": "send_link"})
+    owners = mailed_link()
+    assert client.get(owners).status_code == 200
+
+    # A forward's reader, the unsubscribe page and the address form all ask.
+    stranger = Client()
+    stranger.post(footer_link(fatima), {"action": "send_link"})
+    stranger.post(path_of(tokens.unsubscribe_url(fatima.pk)), {"action": "send_link"})
+    stranger.post("/subscribers/new-link/", {"email": "fatima@example.org"})
+    assert len(mail.outbox) == 1  # the day's allowance: two, one already used
+    fresh = mailed_link()
+    fatima.refresh_from_db()
+    assert fatima.link_generation == 1, "a request writes nothing"
+    assert client.get(owners).status_code == 200
+    assert client.get(footer_link(fatima)).status_code == 200
+
+    # Opening the new link, in her mailbox, revokes the links sent before it.
+    assert client.get(fresh).status_code == 200
+    fatima.refresh_from_db()
+    assert fatima.link_generation == 2
+    for revoked in (footer, owners):
+        assert client.get(revoked).status_code == 410
+    assert client.get(fresh).status_code == 200
+    assert client.get(footer_link(fatima)).status_code == 200
