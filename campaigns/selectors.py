@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDay, TruncHour, TruncMinute
+from django.utils import translation
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage, Signature
 from cms.process_memo import ProcessMemo
@@ -162,9 +163,40 @@ def count_over_time(*, campaign_id: int) -> list[tuple]:
     return points
 
 
+def campaign_titles(campaigns, *, language: str, pages=None) -> dict[int, str]:
+    """Each campaign's name in ``language``, by pk: the title of its first live
+    petition's live translation in that language (the campaign's own name is written
+    once, in the default language), else its name. Two queries for any number of
+    campaigns. ``pages``: the petition pages that may give a title (default: every
+    live one)."""
+    titles = {campaign.pk: campaign.name for campaign in campaigns}
+    if not titles or language == settings.LANGUAGE_CODE:
+        return titles
+    pages = PetitionPage.objects.live() if pages is None else pages
+    first_keys = {}
+    for campaign_id, key in (
+        PetitionPage.objects.live()
+        .filter(campaign_id__in=titles)
+        .order_by("campaign_id", "pk")
+        .values_list("campaign_id", "translation_key")
+    ):
+        first_keys.setdefault(campaign_id, key)
+    translated = dict(
+        pages.filter(
+            translation_key__in=first_keys.values(),
+            locale__language_code=language,
+        ).values_list("translation_key", "title")
+    )
+    for campaign_id, key in first_keys.items():
+        if key in translated:
+            titles[campaign_id] = translated[key]
+    return titles
+
+
 def nearest_milestones(*, limit: int = 5) -> list[dict]:
     """Campaigns with a live petition, nearest their next signature milestone first:
-    [{campaign, count, next, to_go, percent}] (percent of the way from the last one)."""
+    [{campaign, title, count, next, to_go, percent}] (percent of the way from the last
+    one; title: the campaign's name in the active language, the admin's)."""
     campaigns = list(Campaign.objects.filter(petition_pages__live=True).distinct())
     values = dict(
         Counter.objects.filter(
@@ -190,4 +222,10 @@ def nearest_milestones(*, limit: int = 5) -> list[dict]:
             }
         )
     rows.sort(key=lambda row: (row["to_go"] / row["next"], row["to_go"]))
-    return rows[:limit]
+    rows = rows[:limit]
+    titles = campaign_titles(
+        [row["campaign"] for row in rows], language=translation.get_language()
+    )
+    for row in rows:
+        row["title"] = titles[row["campaign"].pk]
+    return rows

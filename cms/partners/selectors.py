@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import translation
 
 from campaigns.models import Campaign, Counter, Milestone, PetitionPage
-from campaigns.selectors import counter_value
+from campaigns.selectors import campaign_titles, counter_value
 from cms.routing import public_pages
 from events.models import EventPage, Rsvp
 from subscribers.models import MailingList, Subscriber, Subscription, Suppression
@@ -107,11 +108,25 @@ def scoped_campaigns(key: ApiKey):
     return Campaign.objects.filter(pk__in=key.campaign_ids).order_by("name")
 
 
-def campaign_summary(campaign: Campaign) -> dict:
+def campaign_summaries(campaigns) -> list[dict]:
+    """Each campaign's counters, goal and milestones, named in the active language
+    (the partner's Accept-Language) by its public petition published in it."""
+    campaigns = list(campaigns)
+    titles = campaign_titles(
+        campaigns,
+        language=translation.get_language(),
+        pages=public_pages(PetitionPage.objects.live()),
+    )
+    return [
+        campaign_summary(campaign, title=titles[campaign.pk]) for campaign in campaigns
+    ]
+
+
+def campaign_summary(campaign: Campaign, *, title: str) -> dict:
     """A campaign's counters, goal and milestones."""
     return {
         "id": campaign.pk,
-        "title": campaign.name,
+        "title": title,
         "goal": campaign.goal,
         "total_signatures": counter_value(campaign_id=campaign.pk),
         "total_signups": counter_value(

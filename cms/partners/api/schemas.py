@@ -131,7 +131,12 @@ class ListOut(Schema):
 
 class CampaignOut(Schema):
     id: int
-    title: str
+    title: str = Field(
+        description="The campaign's name in the language of `Accept-Language`: its "
+        "petition's title where the petition is published in that language, else "
+        "the name it was given.",
+        examples=["No al odio en Chicago"],
+    )
     goal: int
     total_signatures: int
     total_signups: int
