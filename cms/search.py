@@ -97,7 +97,11 @@ def describe(page) -> dict:
     from events.models import EventPage
 
     if isinstance(page, EventPage):
-        return {"page": page, "label": page.kind_label, "when": page.when_display()}
+        return {
+            "page": page,
+            "label": page.kind_label_unless_title,
+            "when": page.when_display(),
+        }
     return {
         "page": page,
         "label": gettext("Bulletin"),

@@ -99,3 +99,24 @@ def test_an_alerts_event_card_shows_it_once(events):
     build_bulletin_index().add_child(instance=alert)
     alert.save_revision().publish()
     assert labels(render_email(alert, language="en").html) == []
+
+
+def search_labels(prefix: str, words: str) -> list[list[str]]:
+    html = Client().get(f"{prefix}/search/", {"q": words}).content.decode()
+    results = html.split('<ul class="results">', 1)[1].split("</ul>", 1)[0]
+    return [
+        labels(card) for card in re.findall(r'<li class="card".*?</li>', results, re.S)
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_search_results_show_it_once(events, language):
+    """The search page's cards still read "جلسة «اعرف حقوقك»" twice, label and
+    title, for the same event the listings show it once for."""
+    with translation.override(language):
+        kind = str(EventPage(kind="know_your_rights").kind_label)
+    if language == "en":
+        assert search_labels("", "session") == [[]]
+        assert search_labels("", "Pilsen") == [[kind]], "another title keeps it"
+    else:
+        assert search_labels(f"/{language}", "حقوقك") == [[]]
