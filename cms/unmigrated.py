@@ -1,4 +1,4 @@
-"""A request to a database that was never migrated: a 503 that says so.
+"""A request to a database that was never migrated, or cannot be reached: a 503.
 
 Started before `manage.py migrate` (a first deployment, a fresh database, an older
 backup restored under newer code), every page was a 500 with "OperationalError: no
@@ -6,7 +6,12 @@ such table: wagtailcore_site", forty lines of traceback in the log and Django's 
 page in development. The middleware answers such a request 503 with Retry-After,
 telling the reader to come back, and the operator (one log line, and the page itself
 with DEBUG on) to run migrate. Only on a database error, and only when migrations are
-really unapplied: any other database error stays the 500 it was.
+really unapplied.
+
+The same for a database that cannot be reached (PostgreSQL down or restarting): every
+page outside the page cache was a 500 with a traceback per request, and nothing told
+proxies or browsers that it would pass. A 503 with Retry-After in the reader's
+language, one log line. Any other database error stays the 500 it was.
 """
 
 import logging
@@ -40,6 +45,35 @@ def unapplied_migrations() -> int | None:
         return None
 
 
+def database_unreachable() -> bool:
+    """Whether the default database cannot be reached now: no connection opens, or
+    the one open answers nothing (a server restarted under it)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        if connection.connection is None:
+            connection.ensure_connection()
+            return False
+        return not connection.is_usable()
+    except DatabaseError:
+        return True
+
+
+def unavailable(title: str, text: str, *, debug_note: str = "") -> HttpResponse:
+    """A bare page (no template, no database), 503 with Retry-After."""
+    body = f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
+    if settings.DEBUG and debug_note:  # a developer or operator is reading
+        body += f"<p>{debug_note}</p>"
+    direction = "rtl" if get_language_bidi() else "ltr"
+    html = (
+        f'<!DOCTYPE html><html lang="{get_language()}" dir="{direction}"><head>'
+        '<meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body>{body}</body></html>"
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class UnmigratedDatabaseMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +82,13 @@ class UnmigratedDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError):
+            return None
+        return self.unmigrated(exception) or self.unreachable(exception)
+
+    def unmigrated(self, exception) -> HttpResponse | None:
         global _seen_migrated
-        if _seen_migrated or not isinstance(exception, DatabaseError):
+        if _seen_migrated:
             return None
         missing = unapplied_migrations()
         if not missing:
@@ -61,20 +100,18 @@ class UnmigratedDatabaseMiddleware:
             missing,
             exception,
         )
-        title = _("This site is not ready yet")
-        text = _("Its database is being set up. Please try again in a few minutes.")
-        body = f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
-        if settings.DEBUG:  # a developer or operator is reading: what to do
-            body += (
-                f"<p>The database is not migrated ({missing} migrations to apply): "
-                "run <code>python manage.py migrate</code>.</p>"
-            )
-        direction = "rtl" if get_language_bidi() else "ltr"
-        html = (
-            f'<!DOCTYPE html><html lang="{get_language()}" dir="{direction}"><head>'
-            '<meta charset="utf-8">'
-            f"<title>{escape(title)}</title></head><body>{body}</body></html>"
+        return unavailable(
+            _("This site is not ready yet"),
+            _("Its database is being set up. Please try again in a few minutes."),
+            debug_note=f"The database is not migrated ({missing} migrations to "
+            "apply): run <code>python manage.py migrate</code>.",
         )
-        response = HttpResponse(html, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+
+    def unreachable(self, exception) -> HttpResponse | None:
+        if not database_unreachable():
+            return None
+        logger.error("The database cannot be reached: %s", str(exception).strip())
+        return unavailable(
+            _("This site is not available right now"),
+            _("Please try again in a few minutes."),
+        )

@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -78,3 +79,51 @@ def test_a_migrated_database_is_asked_once_per_process(rf, monkeypatch):
 
     monkeypatch.setattr(unmigrated, "unapplied_migrations", asked_again)
     assert middleware.process_exception(rf.get("/"), DatabaseError("timeout")) is None
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nobody listens on: a database server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_database_that_cannot_be_reached_answers_503_in_the_readers_language(
+    tmp_path,
+):
+    """PostgreSQL down or restarting (a crash, an upgrade, a full disk): every page not
+    in the page cache was a 500, "Something went wrong on our side", with a traceback
+    logged per request, and proxies and browsers were told nothing about coming back.
+    It is a 503 with Retry-After in the reader's language, one log line per request."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/down",
+    )
+    result = subprocess.run(
+        # The Spanish front page, whose language the address gives.
+        [sys.executable, "-c", REQUEST.replace('get("/"', 'get("/es/"')],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ANSWERS "))
+    answers = json.loads(line.removeprefix("ANSWERS "))
+    for status, body, retry_after in answers.values():
+        assert status == 503, body[:300]
+        assert retry_after
+        assert 'lang="es"' in body
+        assert "Vuelva a intentarlo en unos minutos." in body
+        assert "Traceback" not in body
+        assert "manage.py migrate" not in body  # migrations are not the trouble
+    log = result.stderr
+    assert "Traceback" not in log, log
+    assert log.count("The database cannot be reached") == len(answers), log
