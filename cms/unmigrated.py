@@ -110,7 +110,10 @@ class UnmigratedDatabaseMiddleware:
     def unreachable(self, exception) -> HttpResponse | None:
         if not database_unreachable():
             return None
-        logger.error("The database cannot be reached: %s", str(exception).strip())
+        # psycopg's message runs over two lines; the log keeps one per event.
+        logger.error(
+            "The database cannot be reached: %s", " ".join(str(exception).split())
+        )
         return unavailable(
             _("This site is not available right now"),
             _("Please try again in a few minutes."),
