@@ -107,3 +107,41 @@ def display_email(address: str) -> str:
     if not same or has_refused_character(unicode_domain):
         return address
     return f"{local}@{unicode_domain}"
+
+
+# Scripts whose letters pass for Latin ones (а/a, о/o, р/p, ν/v): a label mixing one of
+# them with Latin is the look-alike domain a phisher registers. The mixes a language
+# writes every day (Japanese kana and kanji with Latin, Chinese with Latin, Korean
+# with Latin) stay as typed (UTS #39's "highly restrictive" sets, roughly).
+LOOK_ALIKE_SCRIPTS = {"CYRILLIC", "GREEK"}
+
+
+def _scripts(label: str) -> set[str]:
+    """The scripts of a domain label's letters, by Unicode character name's first
+    word (CJK, HIRAGANA, CYRILLIC...); digits, hyphens and combining marks have none."""
+    scripts = set()
+    for char in label:
+        if not unicodedata.category(char).startswith("L"):
+            continue
+        scripts.add(unicodedata.name(char, "UNKNOWN").split(" ", 1)[0])
+    return scripts
+
+
+def is_look_alike_label(label: str) -> bool:
+    scripts = _scripts(label)
+    return "LATIN" in scripts and bool(scripts & LOOK_ALIKE_SCRIPTS)
+
+
+def staff_email(address: str) -> str:
+    """An address as staff screens show it: as stored, except a domain with a label
+    mixing Latin and Cyrillic or Greek letters, which is shown in its IDNA ("xn--")
+    form, so "gmаil.com" with a Cyrillic а does not pass for Gmail."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    if not any(is_look_alike_label(label) for label in domain.split(".")):
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address

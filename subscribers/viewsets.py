@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from cms.languages import join_names, language_choices, language_label
-from subscribers.addresses import EmailAddressField
+from subscribers.addresses import EmailAddressField, staff_email
 
 from . import crypto, services
 from .admin_views import ExportView, ImportView
@@ -157,6 +157,11 @@ def shown_language(row) -> str:
     return language_label(row.subscriber.language) if row.shows_details else ""
 
 
+def shown_email(subscription) -> str:
+    """The address, a look-alike domain in its IDNA form (addresses.staff_email)."""
+    return staff_email(subscription.subscriber.email)
+
+
 def search_by_email(queryset, query: str):
     """Addresses are encrypted, so search is an exact match on the keyed hash."""
     return queryset.filter(subscriber__email_hash=crypto.lookup_hash(query))
@@ -280,7 +285,7 @@ class SubscriptionViewSet(ModelViewSet):
     filterset_class = SubscriptionFilterSet
     search_fields = ["subscriber__email_hash"]
     list_display = [
-        Column("email", label=_("E-mail address"), accessor="subscriber.email"),
+        Column("email", label=_("E-mail address"), accessor=shown_email),
         Column("name", label=_("Name"), accessor=shown_name),
         Column("language", label=_("Language"), accessor=shown_language),
         Column("mailing_list", label=_("List")),
