@@ -306,6 +306,9 @@ class Suppression(models.Model):
     class Meta:
         verbose_name = _("suppression")
         verbose_name_plural = _("suppressions")
+        # The reason ERASED deletes the person past undoing: not for everyone who
+        # may lift a bounce (subscribers/viewsets.py, ErasingSaveMixin).
+        permissions = [("erase_person", "Can erase a person's data for good")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"

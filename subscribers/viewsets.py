@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -345,12 +346,37 @@ class SuppressionForm(forms.ModelForm):
         return super().save(commit)
 
 
+ERASE_PERMISSION = "subscribers.erase_person"
+
+
 class ErasingSaveMixin:
     """A suppression saved with the reason "erased at the person's request" erases the
     person: staff chose it for someone who phoned to be forgotten, and it only blocked
-    the address while their subscriptions, signatures and RSVPs stayed."""
+    the address while their subscriptions, signatures and RSVPs stayed.
+
+    Only for staff with ERASE_PERMISSION (superusers have it): others may lift a bounce
+    or block an address, and neither see the choice nor can post it."""
+
+    def may_erase(self) -> bool:
+        return self.request.user.has_perm(ERASE_PERMISSION)
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        already_erased = form.instance.reason == Suppression.Reason.ERASED
+        if not self.may_erase() and not already_erased:
+            field = form.fields["reason"]
+            field.choices = [
+                choice
+                for choice in field.choices
+                if choice[0] != Suppression.Reason.ERASED
+            ]
+        return form
 
     def save_instance(self):
+        if self.form.instance.reason == Suppression.Reason.ERASED and not (
+            self.may_erase() or self.form.initial.get("reason") == "erased"
+        ):
+            raise PermissionDenied
         instance = super().save_instance()
         if instance.reason == Suppression.Reason.ERASED:
             services.erase_address(email_hash=instance.email_hash)
