@@ -9,7 +9,6 @@ a worker running beat pointed at it and at the test database, the loopback fake 
 
 import shutil
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -20,8 +19,9 @@ from campaigns.mailings.services.starting import materialise_deliveries
 from tests.campaigns.bulk_audience import bulk_subscribers
 from tests.campaigns.mailing_fixtures import lists, sending_mailing
 from tests.fake_esp import FakeMailgun
+from tests.security.test_postgres_restart import driver
 from tests.security.test_redis_outage import PrivateRedis
-from tests.workers import ROOT, celery_worker, wait_for, worker_env
+from tests.workers import celery_worker, wait_for, worker_env
 
 pytestmark = [
     pytest.mark.postgres,
@@ -54,18 +54,6 @@ def redis_server(request):
     server.start()
     yield server
     server.remove()
-
-
-def driver(env: dict, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.security.pg_fault_driver", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert not done.returncode, f"driver {args}:\n{done.stdout}\n{done.stderr}"
 
 
 @pytest.fixture
