@@ -100,7 +100,8 @@ MIDDLEWARE = [
     # Wagtail's refusals made outside its views in the staff member's language.
     "cms.admin_language.AdminLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects for 404s, the 404 kept if the database cannot answer.
+    "cms.page_redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

@@ -116,3 +116,32 @@ def test_a_database_that_cannot_be_reached_answers_503_in_the_readers_language(
     reasons = [x for x in log.splitlines() if "The database cannot be reached" in x]
     assert len(reasons) == len(answers), log
     assert all("127.0.0.1" in x for x in reasons), log  # which server, one line
+
+
+@pytest.mark.parametrize("path", ["/media/images/missing.jpg", "/static/missing.css"])
+def test_a_missing_file_stays_a_404_while_the_database_cannot_be_reached(
+    tmp_path, path
+):
+    """A 404 made outside the page tree (a missing image or stylesheet) goes through
+    Wagtail's redirect lookup, which asks the database: with PostgreSQL down it was a
+    500 and a traceback per request. A redirect that cannot be looked up is not found:
+    the 404 stands, with one line in the log saying why no redirect was looked up."""
+    answers, log = answers_of(
+        tmp_path, f"postgres://postgres@127.0.0.1:{closed_port()}/down", path=path
+    )
+    for status, body, _retry_after in answers.values():
+        assert status == 404, body[:300]
+    assert "Traceback" not in log, log
+    reasons = [x for x in log.splitlines() if "No redirect looked up" in x]
+    assert len(reasons) == len(answers), log
+    assert all(path in x and "127.0.0.1" in x for x in reasons), log
+
+
+def test_a_missing_file_stays_a_404_on_a_database_never_migrated(tmp_path):
+    """The same before `manage.py migrate`: no redirects table, the 404 stands."""
+    answers, log = answers_of(
+        tmp_path, f"sqlite:///{tmp_path}/fresh.sqlite3", path="/media/missing.pdf"
+    )
+    for status, body, _retry_after in answers.values():
+        assert status == 404, body[:300]
+    assert "Traceback" not in log, log
