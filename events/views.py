@@ -296,10 +296,19 @@ def _rsvp_page(request, canonical, event, *, form, status=200, **context):
     else:
         # Never cached: readers without JavaScript see the places left here.
         context["places_left"] = canonical.places_left()
+        context["switcher_sub_route"] = "rsvp/"
     return TemplateResponse(request, "events/rsvp.html", context, status=status)
 
 
 def _cancel_page(request, event, *, status=200, **context):
+    # The guest's link (rsvp/cancel/<token>/, rsvp/confirm/<token>/) under every
+    # language's prefix: the switcher's plain event page lost the token, which only
+    # the e-mail holds.
+    match = getattr(request, "routable_resolver_match", None)
+    if match is not None:
+        context["switcher_sub_route"] = event.reverse_subpage(
+            match.url_name, args=match.args, kwargs=match.kwargs
+        ).lstrip("/")
     response = TemplateResponse(
         request,
         "events/rsvp_cancel.html",

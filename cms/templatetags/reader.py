@@ -205,6 +205,11 @@ def language_switcher(context, label=""):
         if request is not None:
             request._language_switcher = memo
     links = memo[key]
+    # A form at one of the page's sub-routes (an event's RSVP form, a guest's cancel
+    # link): another language keeps the reader on that form, not its page's top.
+    sub_route = context.get("switcher_sub_route")
+    if sub_route:
+        links = [{**link, "url": f"{link['url']}{sub_route}"} for link in links]
     # A listing's filters (the event listing's kind, month, past), kept in every language.
     query = context.get("switcher_query")
     if query:
