@@ -298,6 +298,8 @@ def register_reader_page_links(features):
 # Before Wagtail's own check_request_method (order 0), which answers OPTIONS.
 hooks.register("before_serve_page", order=-1)(private_options.refuse_options_as_a_get)
 hooks.register("construct_page_action_menu")(workflow_labels.use_own_submit_label)
+# After Wagtail's own (order 0), whose workflow formatters it wraps.
+hooks.register("register_log_actions", order=1)(workflow_labels.history_in_own_words)
 
 
 @hooks.register("register_log_actions")
