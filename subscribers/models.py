@@ -308,7 +308,7 @@ class Suppression(models.Model):
         verbose_name_plural = _("suppressions")
         # The reason ERASED deletes the person past undoing: not for everyone who
         # may lift a bounce (subscribers/viewsets.py, ErasingSaveMixin).
-        permissions = [("erase_person", "Can erase a person's data for good")]
+        permissions = [("erase_person", _("Can erase a person's data for good"))]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
