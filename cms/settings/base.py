@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",  # its sitemap.xml template (cms/sitemaps.py)
+    # Its catalogue: Wagtail's side panel says when a page was sent for moderation
+    # with humanize's naturaltime, "5 minutes ago" in English on every admin screen.
+    "django.contrib.humanize",
 ]
 
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
