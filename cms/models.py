@@ -581,6 +581,9 @@ class Heartbeat(models.Model):
 
     class Meta:
         default_permissions = ()
+        # The Groups screen's row for the permission (cms/wagtail_hooks.py).
+        verbose_name = _("queues and health")
+        verbose_name_plural = _("queues and health")
         permissions = [
             ("view_operations", _("Can see queue depths and the health of services"))
         ]

@@ -311,3 +311,15 @@ def keep_person_history_apart(actions):
 
     for label in PERSON_MODELS:
         actions.register_model(apps.get_model(label), PersonLogEntry)
+
+
+@hooks.register("register_permissions")
+def offer_operations_permission():
+    """An on-call operator who watches the queues need not be an administrator, who
+    reads every subscriber: the Groups screen offers Queues and health on its own.
+    (The outbox's permission stays off it: it holds every subscriber's mail.)"""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="cms", codename="view_operations"
+    )

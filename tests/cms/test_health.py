@@ -193,6 +193,34 @@ def test_admin_queues_page_needs_its_permission(client):
     assert "Message broker" in text
 
 
+def test_the_operations_permission_is_granted_on_the_groups_screen(client):
+    """An on-call operator who watches the queues need not be an administrator (who
+    reads every subscriber): Settings > Groups offers "Can see queue depths and the
+    health of services", and a group given it opens Queues and health. The screen
+    did not offer it, so only a shell could grant it."""
+    from django.contrib.auth.models import Group, Permission
+    from django.urls import reverse
+    from wagtail.users.forms import GroupForm
+
+    permission = Permission.objects.get(
+        codename="view_operations", content_type__app_label="cms"
+    )
+    assert permission in GroupForm().fields["permissions"].queryset
+    client.force_login(SuperuserFactory())
+    screen = client.get(reverse("wagtailusers_groups:add")).content.decode()
+    assert f'value="{permission.pk}"' in screen
+    assert "Can see queue depths and the health of services" in screen
+
+    operators = Group.objects.create(name="On call")
+    operators.permissions.add(
+        permission, Permission.objects.get(codename="access_admin")
+    )
+    operator = UserFactory()
+    operator.groups.add(operators)
+    client.force_login(operator)
+    assert client.get("/admin/operations/").status_code == 200
+
+
 def test_a_lane_without_a_worker_is_unhealthy_and_named(client, settings):
     """The operator's report: the alerts worker killed, /health/ stayed 200."""
     settings.HEALTH_BEAT_MAX_AGE = 300
