@@ -89,7 +89,7 @@ def _new_link_page(
 def new_link(request: HttpRequest) -> HttpResponse:
     """Mail a new link to a typed address, for whoever holds a broken link. The
     answer is the same for a known, unknown, suppressed or throttled address."""
-    _use_language(request, None)
+    _use_language(request)
     if request.method != "POST":
         return _new_link_page(request, NewLinkForm(), status=200)
     if not ratelimit.client_allowed(request, "link-request"):
@@ -110,18 +110,21 @@ def new_link(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _use_language(
-    request, subscriber: Subscriber | None, *, default: str | None = None
-) -> None:
+def _use_language(request, *, link: bool = False) -> None:
     """URL prefix first; else a language asked for (the language switcher's link to
-    the default language, which has no prefix); else the subscriber's own language;
-    else ``default``, else Accept-Language."""
+    the default language, which has no prefix); else, on a genuine link's page, the
+    default language (what a link without a prefix was mailed in), else the browser's.
+
+    Never the stored person's language: on a link without a prefix it answered in
+    theirs while the person existed and otherwise not, so whoever holds a forwarded
+    link learnt whether its reader had erased their data (and their language)."""
     if translation.get_language_from_path(request.path_info):
         return
-    if subscriber is not None:
-        fallback = subscriber.language
-    else:
-        fallback = default or translation.get_language_from_request(request)
+    fallback = (
+        settings.LANGUAGE_CODE
+        if link
+        else translation.get_language_from_request(request)
+    )
     language = _url_language(request) or fallback
     translation.activate(language)
     request.LANGUAGE_CODE = language
@@ -265,7 +268,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         if page_id is not None and not isinstance(page_id, int):
             raise signing.BadSignature("page id")
     except signing.SignatureExpired:
-        _use_language(request, None)
+        _use_language(request)
         return _message(
             request,
             status=410,
@@ -274,10 +277,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             link=_sign_up_again(),
         )
     except (signing.BadSignature, TypeError, ValueError):
-        _use_language(request, None)
+        _use_language(request)
         return _bad_link(request, link=_sign_up_again())
+    _use_language(request, link=True)
     subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
-    _use_language(request, subscriber)
     if subscriber is None:
         return _gone(request)
     context = {
@@ -340,12 +343,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         parsed = tokens.read_unsubscribe_token(token)
     except tokens.InvalidToken:
-        _use_language(request, None)
+        _use_language(request)
         return _bad_link(request, offer_new_link=True)
-    subscriber = Subscriber.objects.filter(pk=parsed.subscriber_id).first()
-    # A link without a language prefix was mailed in English: a person who is gone
-    # gets it in English too, not in the browser's language (which told them apart).
-    _use_language(request, subscriber, default=settings.LANGUAGE_CODE)
+    _use_language(request, link=True)
     # No link into the preference centre here: this link sits in every message's
     # headers, where forwards and archives carry it. The owner can have a fresh
     # preferences link e-mailed to the address instead.
@@ -438,11 +438,7 @@ def _expired_link(request, expired: tokens.ExpiredToken) -> HttpResponse:
     as for a live one, in the link's language (English without a prefix), not the
     browser's when the person is gone, and never says whether the owner asked for
     links today; either told its holder whether the reader had erased their data."""
-    _use_language(
-        request,
-        Subscriber.objects.filter(pk=expired.subscriber_id).first(),
-        default=None if expired.mailed else settings.LANGUAGE_CODE,
-    )
+    _use_language(request, link=True)
     if request.method == "POST" and request.POST.get("action") == "send_link":
         return _send_preferences_link(
             request, expired.subscriber_id, tell_limited=expired.mailed
@@ -494,14 +490,10 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.ExpiredToken as expired:
         return _expired_link(request, expired)
     except tokens.InvalidToken:
-        _use_language(request, None)
+        _use_language(request)
         return _bad_link(request, offer_new_link=True)
+    _use_language(request, link=True)
     subscriber = Subscriber.objects.filter(pk=link.subscriber_id).first()
-    _use_language(
-        request,
-        subscriber,
-        default=None if link.full_access else settings.LANGUAGE_CODE,
-    )
     if subscriber is None and not link.full_access:
         # A footer's link travels with forwards: "we no longer hold any details"
         # told whoever holds a forwarded bulletin that its reader erased their data
@@ -529,9 +521,11 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 list_ids=[item.pk for item in form.cleaned_data["lists"]],
             )
             translation.activate(form.cleaned_data["language"])
-            if _url_language(request) not in ("", form.cleaned_data["language"]):
-                # The address says another language, which would win on a reload or
-                # a bookmark: move to the chosen language's own address.
+            shown = _url_language(request) or settings.LANGUAGE_CODE
+            if shown != form.cleaned_data["language"]:
+                # The address says another language (one without a prefix says the
+                # default), which would win on a reload or a bookmark: move to the
+                # chosen language's own address.
                 return see_other(_saved_preferences_url(token, accepted))
             notice, join_page = _saved_notice(accepted)
             subscriber.refresh_from_db()
@@ -642,7 +636,7 @@ def _in_reader_language(path: str) -> str:
 @not_indexed
 def erased(request: HttpRequest) -> HttpResponse:
     """Where erasing leads: no token, nothing about anyone, in the reader's language."""
-    _use_language(request, None)
+    _use_language(request)
     return _message(
         request,
         status=200,
@@ -702,19 +696,17 @@ def change_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber_id, change_id = tokens.read_email_change_token(token)
     except signing.SignatureExpired:
-        # Genuine, only too old: its first field is whose it was.
-        owner = Subscriber.objects.filter(pk=int(token.split(".", 1)[0])).first()
-        _use_language(request, owner)
+        _use_language(request, link=True)
         return _change_link_gone(request)
     except signing.BadSignature:
-        _use_language(request, None)
+        _use_language(request)
         return _bad_link(request)
     change = (
         EmailChange.objects.select_related("subscriber")
         .filter(pk=change_id, subscriber_id=subscriber_id)
         .first()
     )
-    _use_language(request, change.subscriber if change else None)
+    _use_language(request, link=True)
     if change is None:
         return _change_link_gone(request)
     if request.method == "POST":

@@ -149,8 +149,8 @@ def other_languages(context) -> list[dict]:
         if link["current"]:
             link["url"] = opened  # the address as opened
         elif link["code"] == settings.LANGUAGE_CODE:
-            # The default language has no prefix, and a link page without one answers
-            # in its owner's language (subscribers.views._use_language): say so.
+            # The default language has no prefix, and a page without one answers in
+            # the browser's language (subscribers.views._use_language): say so.
             separator = "&" if "?" in link["url"] else "?"
             link["url"] += f"{separator}language={settings.LANGUAGE_CODE}"
     return links

@@ -73,7 +73,10 @@ def test_spanish_signup_confirm_preferences_and_one_click_unsubscribe(
     statuses = dict(Subscription.objects.values_list("mailing_list_id", "status"))
     assert statuses == {legal.pk: "unsubscribed", health.pk: "confirmed"}
 
-    unsubscribe = tokens.unsubscribe_url(subscription.subscriber_id, mailing_id=1)
+    # As a Spanish mailing links it: under the reader's prefix.
+    unsubscribe = tokens.unsubscribe_url(
+        subscription.subscriber_id, mailing_id=1, language="es"
+    )
     unsubscribe = unsubscribe.replace(settings.WAGTAILADMIN_BASE_URL, live_server.url)
     page.goto(unsubscribe)
     page.get_by_role("heading", name="Darse de baja").wait_for()

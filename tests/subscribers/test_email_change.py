@@ -59,7 +59,10 @@ def mailed_link(person: Subscriber) -> str:
 
 def footer_link(person: Subscriber) -> str:
     person.refresh_from_db()
-    url = tokens.preferences_url(person.pk, generation=person.link_generation)
+    # As a mailing's footer carries it: under the reader's language.
+    url = tokens.preferences_url(
+        person.pk, generation=person.link_generation, language=person.language
+    )
     return url.removeprefix(BASE)
 
 

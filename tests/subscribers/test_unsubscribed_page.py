@@ -37,7 +37,7 @@ def test_after_leaving_the_page_offers_to_sign_up_again_and_the_data(
         status="confirmed",
         source="signup",
     )
-    path = tokens.unsubscribe_url(ana.pk, mailing_id=7).removeprefix(
+    path = tokens.unsubscribe_url(ana.pk, mailing_id=7, language=language).removeprefix(
         "http://127.0.0.1:8000"
     )
     offer = said(language, "E-mail me a link to my preferences")

@@ -281,7 +281,9 @@ def test_one_click_unsubscribe_get_changes_nothing_post_needs_no_csrf(lists):
         status="confirmed",
         source="import",
     )
-    url = tokens.unsubscribe_url(subscriber.pk, mailing_id=7)
+    url = tokens.unsubscribe_url(
+        subscriber.pk, mailing_id=7, language=subscriber.language
+    )
     path = url.removeprefix("http://127.0.0.1:8000")
     client = Client(enforce_csrf_checks=True)
     page = client.get(path)
@@ -322,16 +324,17 @@ def test_preferences_change_lists_language_and_download(client, lists):
     response = client.post(
         path, {"action": "save", "language": "pl", "lists": [lists[1].pk]}
     )
-    assert response.status_code == 200
-    assert 'lang="pl"' in response.content.decode()
-    # The page answers in Polish under the English address it was opened at: the
-    # switcher still offers it in the other languages, English included.
-    switcher = response.content.decode().split('class="language-switcher"')[1]
+    # The English address (no prefix) would show English on a reload: the page
+    # moves to the Polish one, whose switcher offers the others, English included.
     token = path.split("/")[-2]
+    assert response.status_code == 303
+    assert response["Location"] == f"/pl/subscribers/preferences/{token}/?saved=1"
+    response = client.get(f"/pl/subscribers/preferences/{token}/")
+    assert 'lang="pl"' in response.content.decode()
+    switcher = response.content.decode().split('class="language-switcher"')[1]
     assert f'href="/es/subscribers/preferences/{token}/"' in switcher
     english = f"/subscribers/preferences/{token}/?language=en"
     assert f'href="{english}"' in switcher
-    # Without a prefix the page answers in its owner's language; the link says English.
     assert '<html lang="en"' in client.get(english).content.decode()
     statuses = dict(Subscription.objects.values_list("mailing_list__slug", "status"))
     assert statuses == {"legal": "unsubscribed", "outreach": "confirmed"}
@@ -457,9 +460,11 @@ def test_token_pages_fall_back_to_accept_language(client):
 
 
 def test_unsubscribe_page_uses_the_subscribers_language(client, lists):
+    """Through the link's prefix (as mailed): without one the page answers in
+    English whoever's link it is (test_link_language_oracle)."""
     subscriber = make_subscriber("ana@example.org", language="hi")
-    path = tokens.unsubscribe_url(subscriber.pk).removeprefix("http://127.0.0.1:8000")
-    body = client.get(path).content.decode()
+    url = tokens.unsubscribe_url(subscriber.pk, language=subscriber.language)
+    body = client.get(url.removeprefix("http://127.0.0.1:8000")).content.decode()
     assert 'lang="hi"' in body
     assert "मेरी सदस्यता समाप्त करें" in body
 
@@ -700,7 +705,9 @@ def test_a_person_who_left_everything_is_shown_the_way_back_from_preferences(
         subscriber=jan, mailing_list=lists[0], status="confirmed", source="signup"
     )
     services.unsubscribe(subscriber_id=jan.pk)
-    path = tokens.preferences_url(jan.pk).removeprefix("http://127.0.0.1:8000")
+    path = tokens.preferences_url(jan.pk, language="pl").removeprefix(
+        "http://127.0.0.1:8000"
+    )
     response = client.post(
         path, {"action": "save", "language": "pl", "lists": [lists[0].pk]}
     )
