@@ -536,6 +536,18 @@ def open_preferences_link(*, subscriber: Subscriber, generation: int) -> None:
         subscriber.link_generation = generation
 
 
+def request_preferences_link_for_link(*, subscriber_id: int) -> None:
+    """The same, asked from a link forwards carry (a footer, an unsubscribe link):
+    one task with the id whoever it is, so the answer's timing does not tell whether
+    the person is still here (looking them up, their suppressions and allowance took
+    longer than finding nobody). The worker does the rest."""
+    from cms.celery import publish
+
+    from .tasks import preferences_link_for_id_task
+
+    publish(preferences_link_for_id_task, int(subscriber_id))
+
+
 def request_preferences_link_for_address(email: str) -> None:
     """The same for a typed address (a cut-off link's page); says nothing back, so
     the page cannot tell a known address from an unknown one. The request does the

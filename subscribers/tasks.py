@@ -42,6 +42,14 @@ def preferences_link_for_hash_task(email_hash: str) -> None:
     services.request_preferences_link_for_hash(email_hash)
 
 
+@shared_task
+def preferences_link_for_id_task(subscriber_id: int) -> None:
+    """A link asked for from a forwardable link's page (a footer, an unsubscribe
+    link): queue it if the person is still here, within their allowance. At most
+    once, as above."""
+    services.request_preferences_link(subscriber_id=subscriber_id)
+
+
 @shared_task(acks_late=True)
 def process_signup_request_task(request_id: int) -> None:
     """Record one kept signup from a public form and delete it; safe to run twice

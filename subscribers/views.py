@@ -410,15 +410,19 @@ def _send_preferences_link(
             ),
             "link-request.client",
         )
-    asked = services.request_preferences_link(subscriber_id=subscriber_id)
     if not tell_limited:
         # Asked from a bulletin's footer, which forwards carry: whether the owner
-        # has asked for links today is theirs to know.
+        # has asked for links today is theirs to know, and whether they are still
+        # here is nobody's (the worker looks them up).
+        services.request_preferences_link_for_link(subscriber_id=subscriber_id)
         text = _(
             "If we still hold this address, we have sent it a link today. Please "
             "look for it, in your spam folder too. It can take a few minutes to arrive."
         )
-    elif asked == services.LinkRequest.LIMITED:
+    elif (
+        services.request_preferences_link(subscriber_id=subscriber_id)
+        == services.LinkRequest.LIMITED
+    ):
         # Whoever asks holds a link that reached this address: saying so tells them
         # nothing new, and "we have sent" would be untrue.
         text = _(
@@ -506,6 +510,10 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     services.open_preferences_link(subscriber=subscriber, generation=link.generation)
 
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "send_link":
+        # Before the form's query: a person gone answers without it (above), so
+        # its time told them apart.
+        return _send_preferences_link(request, subscriber.pk, tell_limited=False)
     status, notice, join_page = 200, "", None
     if request.method != "POST" and request.GET.get("saved") in ("1", "join"):
         notice, join_page = _saved_notice(request.GET["saved"] == "1")
@@ -532,8 +540,6 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             form = _preferences_form(subscriber)
         else:
             status = 400
-    elif action == "send_link":
-        return _send_preferences_link(request, subscriber.pk, tell_limited=False)
     elif action in ("download", "erase", "change_email") and not link.full_access:
         return _mailed_link_only(request)
     elif action == "change_email":

@@ -453,3 +453,69 @@ def test_asking_for_a_new_link_never_breaks_the_owners_links(client, fatima):
         assert client.get(revoked).status_code == 410
     assert client.get(fresh).status_code == 200
     assert client.get(footer_link(fatima)).status_code == 200
+
+
+def test_asking_from_a_forwarded_link_does_the_same_work_for_a_person_here_or_gone(
+    fatima,
+):
+    """The same page for both was not enough: for a person still here the request
+    looked up their suppressions, counted their allowance and queued the mail, for
+    one who erased their data it stopped at the first query, so the answer's timing
+    told whoever holds a forwarded bulletin whether its reader was still here. The
+    request now queues one task with the id for both; the worker does the rest."""
+    from celery.signals import before_task_publish
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from subscribers import services
+    from tests.workers import purge_queues
+
+    gone = make_subscriber("omar@example.org", language="es")
+    doors = {
+        person.pk: [
+            path_of(tokens.unsubscribe_url(person.pk, mailing_id=3, language="es")),
+            footer_link(person),
+        ]
+        for person in (fatima, gone)
+    }
+    services.erase_subscriber(subscriber_id=gone.pk)
+    celery_app.conf.task_always_eager = False
+    published = []
+
+    def record(sender=None, body=None, **kwargs):
+        published.append((sender, list(body[0])))
+
+    before_task_publish.connect(record)
+    work = {}
+    try:
+        Client().post(doors[fatima.pk][0], {"action": "send_link"})
+        published.clear()  # the page's frame is cached from here on
+        for person_id, paths in doors.items():
+            for door, path in enumerate(paths):
+                cache.clear()  # the client's allowance
+                with CaptureQueriesContext(connection) as queries:
+                    answer = Client().post(path, {"action": "send_link"})
+                assert answer.status_code == 200
+                work[person_id, door] = (
+                    len(queries),
+                    [(task, args == [person_id]) for task, args in published],
+                )
+                published.clear()
+    finally:
+        before_task_publish.disconnect(record)
+        purge_queues()
+    for door in (0, 1):
+        here, erased = work[fatima.pk, door], work[gone.pk, door]
+        assert here == erased
+        assert here[1] == [("subscribers.tasks.preferences_link_for_id_task", True)]
+    assert not mail.outbox
+
+    # The worker's part: the person here gets their link, the one gone nothing.
+    from subscribers.tasks import preferences_link_for_id_task
+
+    celery_app.conf.task_always_eager = True
+    preferences_link_for_id_task.delay(gone.pk)
+    assert not mail.outbox
+    preferences_link_for_id_task.delay(fatima.pk)
+    assert Client().get(mailed_link()).status_code == 200
