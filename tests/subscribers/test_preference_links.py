@@ -5,6 +5,7 @@ revokes every earlier link once opened. A cut-off link's page offers to e-mail a
 import json
 import re
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -42,6 +43,28 @@ def fatima():
         subscriber=person, mailing_list=legal, status="confirmed", source="signup"
     )
     return person
+
+
+@contextmanager
+def tasks_published():
+    """The tasks the request queues, as (name, args), none run: the request's own
+    work, not the worker's."""
+    from celery.signals import before_task_publish
+
+    from tests.workers import purge_queues
+
+    celery_app.conf.task_always_eager = False
+    published = []
+
+    def record(sender=None, body=None, **kwargs):
+        published.append((sender, list(body[0])))
+
+    before_task_publish.connect(record)
+    try:
+        yield published
+    finally:
+        before_task_publish.disconnect(record)
+        purge_queues()
 
 
 def path_of(url: str) -> str:
@@ -273,21 +296,11 @@ def test_the_address_form_does_the_same_work_for_known_and_unknown_addresses(fat
     unknown one not, so a known address answered tens of milliseconds later (measured
     against gunicorn: 134 ms vs 73 ms median). The request now does the same for
     both, one keyed hash into one task, and the worker does the rest."""
-    from celery.signals import before_task_publish
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.workers import purge_queues
-
-    celery_app.conf.task_always_eager = False
-    published = []
-
-    def record(sender=None, body=None, **kwargs):
-        published.append((sender, list(body[0])))
-
-    before_task_publish.connect(record)
     work = {}
-    try:
+    with tasks_published() as published:
         Client().post("/subscribers/new-link/", {"email": "warm@example.org"})
         published.clear()  # the page's frame is cached from here on
         for email in ("fatima@example.org", "nobody@example.org"):
@@ -296,9 +309,6 @@ def test_the_address_form_does_the_same_work_for_known_and_unknown_addresses(fat
             assert NEW_LINK_ANSWER in answer.content.decode()
             work[email] = ([query["sql"] for query in queries], published[:])
             published.clear()
-    finally:
-        before_task_publish.disconnect(record)
-        purge_queues()
     (known_sql, known_tasks), (unknown_sql, unknown_tasks) = work.values()
     assert not [sql for sql in known_sql + unknown_sql if "subscriber" in sql]
     assert len(known_sql) == len(unknown_sql)
@@ -334,9 +344,9 @@ def test_the_address_form_does_the_same_work_for_known_and_unknown_addresses(fat
 def test_an_expired_form_on_a_mailed_link_is_told_in_the_readers_language(
     fatima, asked, lang, title
 ):
-    """The links in every e-mail have no language prefix, so Django answered a
-    failed CSRF check there (cookies blocked, an in-app browser) in English, whatever
-    the browser asked for, while the page itself had been in the reader's language."""
+    """A link without a language prefix (an English reader's, or one cut short of
+    it): Django answered a failed CSRF check there (cookies blocked, an in-app
+    browser) in English, whatever the browser asked for."""
     client = Client(enforce_csrf_checks=True)
     paths = [
         path_of(tokens.preferences_url(fatima.pk)),
@@ -463,13 +473,11 @@ def test_asking_from_a_forwarded_link_does_the_same_work_for_a_person_here_or_go
     one who erased their data it stopped at the first query, so the answer's timing
     told whoever holds a forwarded bulletin whether its reader was still here. The
     request now queues one task with the id for both; the worker does the rest."""
-    from celery.signals import before_task_publish
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from subscribers import services
-    from tests.workers import purge_queues
 
     gone = make_subscriber("omar@example.org", language="es")
     doors = {
@@ -480,15 +488,8 @@ def test_asking_from_a_forwarded_link_does_the_same_work_for_a_person_here_or_go
         for person in (fatima, gone)
     }
     services.erase_subscriber(subscriber_id=gone.pk)
-    celery_app.conf.task_always_eager = False
-    published = []
-
-    def record(sender=None, body=None, **kwargs):
-        published.append((sender, list(body[0])))
-
-    before_task_publish.connect(record)
     work = {}
-    try:
+    with tasks_published() as published:
         Client().post(doors[fatima.pk][0], {"action": "send_link"})
         published.clear()  # the page's frame is cached from here on
         for person_id, paths in doors.items():
@@ -502,9 +503,6 @@ def test_asking_from_a_forwarded_link_does_the_same_work_for_a_person_here_or_go
                     [(task, args == [person_id]) for task, args in published],
                 )
                 published.clear()
-    finally:
-        before_task_publish.disconnect(record)
-        purge_queues()
     for door in (0, 1):
         here, erased = work[fatima.pk, door], work[gone.pk, door]
         assert here == erased
