@@ -307,3 +307,38 @@ def test_a_waitlisted_guests_page_is_headed_leave_the_waitlist_whatever_it_says(
     assert page.status_code == 410
     assert "<h1>Leave the waitlist</h1>" in html
     assert "Cancel my RSVP" not in html
+
+
+def test_a_forwarded_link_does_not_tell_an_erased_guest_from_a_cancelled_one(
+    home_page, run_on_commit
+):
+    """Event confirmations get forwarded ("here is the rally, I'm going"). A guest who
+    cancelled answered their link with "Your RSVP is cancelled", one who had erased
+    their data (or whose RSVP staff deleted) with a 404 "This link is not valid.":
+    whoever holds the forward learnt that the guest had asked to be forgotten. A
+    genuine link whose RSVP is gone now answers as a cancelled one, GET and POST."""
+    from subscribers.services import erase_address
+
+    client = Client()
+    event = guest_event(title="Training", capacity=20)
+    ana = rsvp(event, "Ana", "ana@example.org")
+    bo = rsvp(event, "Bo", "bo@example.org")
+    with run_on_commit():
+        assert client.post(cancel_url(event, ana)).status_code == 303
+    erase_address(email_hash=bo.email_hash)
+    assert not Rsvp.objects.filter(pk=bo.pk).exists()
+
+    def page(answer, guest) -> str:
+        # The language switcher's links carry the link's own token.
+        return answer.content.decode().replace(make_cancel_token(guest.pk), "TOKEN")
+
+    for method in (client.get, client.post):
+        cancelled = method(cancel_url(event, ana))
+        erased = method(cancel_url(event, bo))
+        assert erased.status_code == cancelled.status_code == 200
+        assert page(erased, bo) == page(cancelled, ana)
+        assert "<h1>Your RSVP is cancelled</h1>" in page(erased, bo)
+    # A link made for another event's RSVP still is not this event's.
+    other = guest_event(title="Lobby day")
+    cy = rsvp(other, "Cy", "cy@example.org")
+    assert client.get(cancel_url(event, cy)).status_code == 404
