@@ -337,14 +337,13 @@ def rsvp_cancel_view(request, event, token: str):
     except InvalidToken:
         rsvp_id = None
     canonical = event.canonical()
-    rsvp = Rsvp.objects.filter(pk=rsvp_id, event=canonical).first()
+    rsvp = Rsvp.objects.filter(pk=rsvp_id).first()
     if rsvp is None and rsvp_id is not None:
-        if not Rsvp.objects.filter(pk=rsvp_id).exists():
-            # A genuine link whose RSVP is gone (the guest erased their data, staff
-            # deleted it): answered as a cancelled one. "Not valid" told whoever
-            # holds a forwarded confirmation that its guest asked to be forgotten.
-            return _cancel_page(request, event, done=True)
-    if rsvp is None:
+        # A genuine link whose RSVP is gone (the guest erased their data, staff
+        # deleted it): answered as a cancelled one. "Not valid" told whoever holds a
+        # forwarded confirmation that its guest asked to be forgotten.
+        return _cancel_page(request, event, done=True)
+    if rsvp is None or rsvp.event_id != canonical.pk:
         return _cancel_page(
             request, event, status=404, error=_("This link is not valid.")
         )
