@@ -15,16 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import TaskState, Workflow
 
+from tests.cms.test_workflow_mail_language import NAME, translated
 from tests.factories import build_bulletin, build_bulletin_index, staff_member
 
 pytestmark = pytest.mark.django_db
-
-NAME = "Moderator approval"
-
-
-def translated(language: str) -> str:
-    with translation.override(language):
-        return translation.gettext(NAME)
 
 
 def screen(client, url: str) -> str:

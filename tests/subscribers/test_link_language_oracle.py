@@ -14,6 +14,7 @@ from freezegun import freeze_time
 
 from subscribers import emails, services, tokens
 from subscribers.models import EmailChange, Subscriber
+from tests.campaigns.test_verify_languages import page_language
 from tests.factories import make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ BASE = "http://127.0.0.1:8000"
 
 
 def _lang(response) -> str:
-    return re.search(r'<html lang="([^"]+)"', response.content.decode())[1]
+    return page_language(response.content.decode())
 
 
 def _links(person: Subscriber) -> dict[str, str]:
